@@ -1,0 +1,45 @@
+# Every dependency comes from a Debian bookworm package (scripts/install-deps.sh).
+find_package(Boost 1.81.0 EXACT CONFIG REQUIRED COMPONENTS json url)
+find_package(OpenSSL 3 REQUIRED)
+find_package(Threads REQUIRED)
+find_package(fmt REQUIRED)
+find_package(spdlog REQUIRED)
+find_package(PkgConfig REQUIRED)
+pkg_check_modules(SODIUM REQUIRED IMPORTED_TARGET libsodium)
+pkg_check_modules(SQLITE3 REQUIRED IMPORTED_TARGET sqlite3)
+pkg_check_modules(LIBPQ REQUIRED IMPORTED_TARGET libpq)
+
+# Debian's SOCI ships no CMake config: find its pieces by hand.
+find_path(SOCI_INCLUDE_DIR soci/soci.h REQUIRED)
+find_library(SOCI_CORE_LIBRARY soci_core REQUIRED)
+find_library(SOCI_SQLITE3_LIBRARY soci_sqlite3 REQUIRED)
+find_library(SOCI_POSTGRESQL_LIBRARY soci_postgresql REQUIRED)
+add_library(kanri_soci INTERFACE)
+target_include_directories(kanri_soci SYSTEM INTERFACE ${SOCI_INCLUDE_DIR})
+target_link_libraries(kanri_soci INTERFACE ${SOCI_SQLITE3_LIBRARY} ${SOCI_POSTGRESQL_LIBRARY}
+                      ${SOCI_CORE_LIBRARY} PkgConfig::SQLITE3 PkgConfig::LIBPQ ${CMAKE_DL_LIBS})
+
+find_path(CLI11_INCLUDE_DIR CLI/CLI.hpp REQUIRED)
+add_library(kanri_cli11 INTERFACE)
+target_include_directories(kanri_cli11 SYSTEM INTERFACE ${CLI11_INCLUDE_DIR})
+
+if(KANRI_BUILD_TESTS)
+  find_package(GTest REQUIRED)
+endif()
+if(KANRI_BUILD_BENCH)
+  find_package(benchmark REQUIRED)
+endif()
+
+# Warnings are errors on our code; sanitizers for the CI build.
+add_library(kanri_options INTERFACE)
+target_compile_options(kanri_options INTERFACE -Wall -Wextra -Werror -Wno-missing-field-initializers)
+target_compile_definitions(kanri_options INTERFACE BOOST_ASIO_NO_DEPRECATED BOOST_BEAST_USE_STD_STRING_VIEW)
+if(KANRI_TEST_HOOKS)
+  target_compile_definitions(kanri_options INTERFACE KANRI_TEST_HOOKS=1)
+endif()
+if(KANRI_SANITIZE)
+  # SOCI's type erasure trips the vptr check; the rest of UBSan stays on.
+  set(_san -fsanitize=address,undefined -fno-sanitize=vptr -fno-omit-frame-pointer -fno-sanitize-recover=undefined)
+  target_compile_options(kanri_options INTERFACE ${_san})
+  target_link_options(kanri_options INTERFACE ${_san})
+endif()

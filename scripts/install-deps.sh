@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# Installs the Debian packages Kanri needs to build, run and test. Idempotent: packages already
+# present are not touched, and apt is only consulted when something is missing.
+#
+#   scripts/install-deps.sh          build + run dependencies
+#   scripts/install-deps.sh --test   also what the test suite needs (clang for the fuzzer, sqlite3 CLI)
+set -euo pipefail
+
+build_packages=(
+  build-essential cmake ninja-build ccache pkg-config git ca-certificates openssl
+  libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
+  libssl-dev libsodium-dev
+  libsoci-dev libsqlite3-dev libpq-dev
+  libspdlog-dev libfmt-dev libcli11-dev libtomlplusplus-dev libpugixml-dev
+  libcurl4-openssl-dev liboath-dev
+  libgtest-dev libgmock-dev libbenchmark-dev
+  nodejs npm
+)
+test_packages=(sqlite3 curl clang libclang-rt-14-dev)
+
+wanted=("${build_packages[@]}")
+if [[ "${1:-}" == "--test" ]]; then wanted+=("${test_packages[@]}"); fi
+
+missing=()
+for p in "${wanted[@]}"; do
+  # Already installed node/npm (from another source) counts as present.
+  case "$p" in
+    nodejs) command -v node >/dev/null 2>&1 && continue ;;
+    npm) command -v npm >/dev/null 2>&1 && continue ;;
+  esac
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed"; then
+    missing+=("$p")
+  fi
+done
+
+if ((${#missing[@]} == 0)); then
+  echo "install-deps: all ${#wanted[@]} packages present"
+  exit 0
+fi
+
+echo "install-deps: installing ${missing[*]}"
+SUDO=""
+if [[ $(id -u) -ne 0 ]]; then SUDO="sudo"; fi
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"

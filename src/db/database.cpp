@@ -1,0 +1,84 @@
+#include "db/database.h"
+
+#include <soci/postgresql/soci-postgresql.h>
+#include <soci/sqlite3/soci-sqlite3.h>
+
+#include <filesystem>
+#include <stdexcept>
+
+namespace kanri::db {
+
+ParsedUrl ParseDatabaseUrl(const std::string& url) {
+  auto starts = [&](std::string_view p) { return url.rfind(p, 0) == 0; };
+  if (starts("postgresql://") || starts("postgres://")) return {Backend::kPostgresql, url};
+  std::string path;
+  if (starts("sqlite://")) {
+    path = url.substr(9);
+  } else if (starts("sqlite:")) {
+    path = url.substr(7);
+  } else {
+    throw std::invalid_argument("unsupported database URL '" + url +
+                                "': use sqlite:///absolute/path.db, sqlite://relative.db or "
+                                "postgresql://user:password@host:port/dbname");
+  }
+  if (path.empty()) throw std::invalid_argument("database URL '" + url + "' names no file");
+  return {Backend::kSqlite, path};
+}
+
+Lease::Lease(Database& db) : session_(db.pool()), backend_(db.backend()) {}
+
+WriteTransaction::WriteTransaction(Lease& lease) : lease_(lease) {
+  lease_.sql() << (lease_.backend() == Backend::kSqlite ? "BEGIN IMMEDIATE" : "BEGIN");
+}
+
+WriteTransaction::~WriteTransaction() {
+  if (done_) return;
+  try {
+    lease_.sql() << "ROLLBACK";
+  } catch (...) {  // NOLINT(bugprone-empty-catch): the connection may already be gone
+  }
+}
+
+void WriteTransaction::Commit() {
+  lease_.sql() << "COMMIT";
+  done_ = true;
+}
+
+std::unique_ptr<Database> Database::Open(const DatabaseSettings& settings) {
+  ParsedUrl parsed = ParseDatabaseUrl(settings.url);
+  std::unique_ptr<Database> db{new Database(settings.pool_size, parsed.backend)};
+  if (parsed.backend == Backend::kSqlite) {
+    auto dir = std::filesystem::path(parsed.connect).parent_path();
+    if (!dir.empty()) std::filesystem::create_directories(dir);
+  }
+  for (std::size_t i = 0; i < settings.pool_size; ++i) {
+    soci::session& s = db->pool_.at(i);
+    if (parsed.backend == Backend::kSqlite) {
+      s.open(*soci::factory_sqlite3(),
+             "db=" + parsed.connect + " timeout=" + std::to_string((settings.sqlite_busy_timeout.count() + 999) / 1000) +
+                 " shared_cache=false");
+      s << "PRAGMA journal_mode=WAL";
+      s << "PRAGMA synchronous=NORMAL";
+      s << "PRAGMA foreign_keys=ON";
+      s << "PRAGMA busy_timeout=" << settings.sqlite_busy_timeout.count();
+    } else {
+      s.open(*soci::factory_postgresql(), parsed.connect);
+    }
+  }
+  return db;
+}
+
+bool Database::Ping() {
+  try {
+    Lease lease{*this};
+    int one = 0;
+    lease.sql() << "SELECT 1", soci::into(one);
+    return one == 1;
+  } catch (const std::exception&) {
+    return false;
+  }
+}
+
+long long AffectedRows(soci::statement& st) { return st.get_affected_rows(); }
+
+}  // namespace kanri::db

@@ -1,0 +1,112 @@
+// The database: a pool of SOCI sessions over SQLite (the embedded default) or PostgreSQL,
+// chosen by URL. Every query goes through here; write portable SQL only (no SQLite-only
+// syntax), since the same code path serves both backends.
+//
+//   Database db = Database::Open({.url = "sqlite:///var/lib/kanri/kanri.db", .pool_size = 4});
+//   auto lease = db.Acquire();                 // a pooled connection, returned on scope exit
+//   lease.sql() << "SELECT 1";
+//   Database::WriteTransaction tx(lease);      // BEGIN IMMEDIATE on SQLite, BEGIN on PostgreSQL
+//   ...; tx.Commit();
+//
+// All calls block: call them from a worker thread (db/worker_pool.h), never an I/O thread.
+#pragma once
+
+#include <soci/soci.h>
+
+#include <chrono>
+#include <memory>
+#include <optional>
+#include <string>
+
+namespace kanri::db {
+
+enum class Backend { kSqlite, kPostgresql };
+
+struct DatabaseSettings {
+  // "sqlite:///abs/path.db", "sqlite://relative.db", or "postgresql://user:pw@host/db".
+  std::string url;
+  std::size_t pool_size = 8;
+  // How long a SQLite writer waits for the write lock before failing.
+  std::chrono::milliseconds sqlite_busy_timeout{10'000};
+};
+
+struct ParsedUrl {
+  Backend backend;
+  std::string connect;  // SOCI connect string
+};
+// Throws std::invalid_argument with a message naming the accepted forms.
+ParsedUrl ParseDatabaseUrl(const std::string& url);
+
+class Database;
+
+// A connection borrowed from the pool for the lifetime of this object.
+class Lease {
+ public:
+  explicit Lease(Database& db);
+  soci::session& sql() { return session_; }
+  Backend backend() const { return backend_; }
+
+ private:
+  soci::session session_;
+  Backend backend_;
+};
+
+// A write transaction. SQLite takes the write lock up front (BEGIN IMMEDIATE) so that two
+// transactions cannot deadlock upgrading their read locks. Rolls back unless committed.
+class WriteTransaction {
+ public:
+  explicit WriteTransaction(Lease& lease);
+  ~WriteTransaction();
+  WriteTransaction(const WriteTransaction&) = delete;
+  WriteTransaction& operator=(const WriteTransaction&) = delete;
+  void Commit();
+
+ private:
+  Lease& lease_;
+  bool done_ = false;
+};
+
+class Database {
+ public:
+  static std::unique_ptr<Database> Open(const DatabaseSettings& settings);
+
+  Lease Acquire() { return Lease{*this}; }
+  Backend backend() const { return backend_; }
+  soci::connection_pool& pool() { return pool_; }
+  // True when a trivial query succeeds (GET /readyz).
+  bool Ping();
+
+ private:
+  Database(std::size_t pool_size, Backend backend) : pool_(pool_size), backend_(backend) {}
+  soci::connection_pool pool_;
+  Backend backend_;
+};
+
+// Number of rows the last execution of `st` touched.
+long long AffectedRows(soci::statement& st);
+
+}  // namespace kanri::db
+
+// SOCI 4.0 has no std::optional conversion: NULL <-> nullopt.
+namespace soci {
+template <typename T>
+struct type_conversion<std::optional<T>> {
+  using base_type = typename type_conversion<T>::base_type;
+  static void from_base(const base_type& in, indicator ind, std::optional<T>& out) {
+    if (ind == i_null) {
+      out.reset();
+    } else {
+      T value;
+      type_conversion<T>::from_base(in, ind, value);
+      out = std::move(value);
+    }
+  }
+  static void to_base(const std::optional<T>& in, base_type& out, indicator& ind) {
+    if (in) {
+      type_conversion<T>::to_base(*in, out, ind);
+    } else {
+      ind = i_null;
+    }
+  }
+};
+}  // namespace soci
