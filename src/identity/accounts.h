@@ -1,0 +1,107 @@
+// Accounts (アカウント情報): company administrators and general accounts, each inside one
+// company, and site administrators, who belong to no company. Every company-side function
+// takes the CompanyId it acts in and filters by it itself (SEC-8): an account of another
+// company is simply not found.
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include "base/ids.h"
+#include "base/page.h"
+#include "base/result.h"
+#include "base/scope.h"
+#include "base/time.h"
+#include "db/database.h"
+
+namespace kanri::identity {
+
+enum class AccountKind { kSiteAdmin, kAdmin, kGeneral };
+enum class AccountStatus { kActive, kLocked, kDisabled };
+std::string_view ToString(AccountKind k);
+std::string_view ToString(AccountStatus s);
+std::optional<AccountKind> ParseCompanyAccountKind(std::string_view s);  // "admin" | "general"
+std::optional<AccountStatus> ParseAccountStatus(std::string_view s);
+
+struct Account {
+  AccountId id;
+  std::optional<CompanyId> company_id;  // empty for site administrators
+  std::string login;
+  std::string name;
+  std::string email;
+  AccountKind kind = AccountKind::kGeneral;
+  AccountStatus status = AccountStatus::kActive;
+  bool must_change_password = false;
+  int failed_logins = 0;
+  std::optional<Timestamp> locked_until;  // SEC-1 lockout after repeated failures
+  std::optional<Timestamp> last_login_at;
+  Timestamp created_at;
+  Timestamp updated_at;
+
+  // Locked by an administrator, or inside a SEC-1 lockout at `now`.
+  bool IsLocked(Timestamp now) const {
+    return status == AccountStatus::kLocked || (locked_until && now < *locked_until);
+  }
+};
+
+struct NewAccount {
+  std::string login;
+  std::string name;
+  std::string email;
+  AccountKind kind = AccountKind::kGeneral;
+};
+
+struct AccountPatch {
+  std::optional<std::string> name;
+  std::optional<std::string> email;
+  std::optional<AccountStatus> status;
+};
+
+Status ValidateLogin(std::string_view login);
+Status ValidateNewAccount(const NewAccount& a);
+
+class AccountRepository {
+ public:
+  AccountRepository(db::Database& db, const Clock& clock) : db_(db), clock_(clock) {}
+
+  // Company side: everything scoped by the caller's company.
+  Result<Account> Create(const CompanyId& company, const NewAccount& input, const std::string& password_hash);
+  Result<Account> Get(const CompanyId& company, const AccountId& id);
+  Page<Account> List(const CompanyId& company, const PageRequest& page);
+  // Changing the status away from active ends the account's sessions at once. `actor` may
+  // not change its own status (it would lock itself out).
+  Result<Account> Update(const CompanyId& company, const AccountId& id, const AccountPatch& patch,
+                         const AccountId& actor);
+  // A temporary password set by a company administrator: must be changed at next login;
+  // clears a SEC-1 lockout and ends the account's sessions.
+  Result<Account> ResetPassword(const CompanyId& company, const AccountId& id, const std::string& password_hash);
+
+  // Provider side.
+  Result<Account> CreateSiteAdministrator(const ProviderScope& scope, const NewAccount& input,
+                                          const std::string& password_hash);
+  // The first administrator of a company; refused (409) once the company has one.
+  Result<Account> CreateFirstAdministrator(const ProviderScope& scope, const CompanyId& company,
+                                           const NewAccount& input, const std::string& password_hash);
+  bool AnySiteAdministrator(const ProviderScope& scope);
+
+  // The logged-in account acting on itself (its id comes from its session).
+  Result<Account> GetSelf(const AccountId& self);
+  std::optional<std::string> GetPasswordHash(const AccountId& self);
+  // Stores a new hash chosen by the account itself; ends its other sessions.
+  Status ChangeOwnPassword(const AccountId& self, const std::string& password_hash, const SessionId& keep_session);
+  // Upgrades the stored hash after a login when parameters were raised (DATA-3).
+  void ReplaceHash(const AccountId& self, const std::string& old_hash, const std::string& new_hash);
+
+ private:
+  Result<Account> Insert(db::Lease& lease, const std::optional<CompanyId>& company, const NewAccount& input,
+                         const std::string& password_hash);
+  db::Database& db_;
+  const Clock& clock_;
+};
+
+// Row mapping shared with the login and session code.
+extern const char* const kAccountColumns;  // "a.id, a.company_id, …" (alias a)
+Account ReadAccount(const soci::row& r, std::size_t first = 0);
+constexpr std::size_t kAccountColumnCount = 13;
+
+}  // namespace kanri::identity

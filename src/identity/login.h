@@ -1,0 +1,112 @@
+// Logging in, with the account lock of SEC-1.
+//
+// A login runs in three steps so that the slow password check happens on its own worker
+// pool between two short database steps:
+//
+//   LoginAttempt attempt = login.Begin(request);                 // database pool
+//   bool ok = hasher.Verify(attempt.hash_to_check, password);    // hashing pool
+//   LoginOutcome outcome = login.Complete(attempt, ok);          // database pool
+//
+// Begin claims one of the account's remaining attempts atomically (an UPDATE guarded by the
+// lock), so 50 parallel wrong passwords lock the account exactly once, and once the limit is
+// reached no password of that account is checked at all. An unknown account, a
+// locked or disabled one and a wrong password all take the same path through the hasher
+// (a dummy hash stands in) and get the same answer.
+#pragma once
+
+#include <mutex>
+#include <optional>
+#include <string>
+#include <unordered_map>
+
+#include "base/result.h"
+#include "base/time.h"
+#include "db/database.h"
+#include "identity/accounts.h"
+#include "identity/password_hasher.h"
+#include "identity/sessions.h"
+#include "tenancy/companies.h"
+
+namespace kanri::identity {
+
+struct LockoutSettings {
+  int max_failures = 5;                                // SEC-1: consecutive failures before the lock
+  Millis lock_duration = std::chrono::minutes{30};     // SEC-1
+};
+
+struct LoginRequest {
+  std::optional<std::string> company_code;  // empty: a site administrator
+  std::string login;
+  std::string client_ip;
+};
+
+// Why a login failed: for the operation history only, never for the client.
+enum class LoginFailure { kNone, kUnknownAccount, kWrongPassword, kLocked, kDisabled, kCompanyNotInService };
+std::string_view ToString(LoginFailure f);
+
+struct LoginAttempt {
+  LoginRequest request;
+  std::optional<Account> account;   // found, whatever its state
+  std::optional<CompanyId> company;  // found by code
+  bool claimed = false;             // the account may log in and an attempt was reserved
+  int claim_number = 0;             // which consecutive attempt this is (1 = first since success)
+  LoginFailure refusal = LoginFailure::kNone;  // known before the password check
+  std::string hash_to_check;        // the account's hash, or the dummy hash
+};
+
+struct LoginOutcome {
+  std::optional<IssuedSession> session;  // set on success
+  LoginFailure failure = LoginFailure::kNone;
+  std::optional<Account> account;
+  std::optional<CompanyId> company;
+  bool locked_now = false;  // this failure started a SEC-1 lockout
+};
+
+class LoginService {
+ public:
+  LoginService(db::Database& db, const Clock& clock, const PasswordHasher& hasher, SessionStore& sessions,
+               LockoutSettings settings)
+      : db_(db), clock_(clock), hasher_(hasher), sessions_(sessions), settings_(settings) {}
+
+  LoginAttempt Begin(const LoginRequest& request);
+  LoginOutcome Complete(const LoginAttempt& attempt, bool password_ok);
+
+  const LockoutSettings& settings() const { return settings_; }
+
+ private:
+  db::Database& db_;
+  const Clock& clock_;
+  const PasswordHasher& hasher_;
+  SessionStore& sessions_;
+  LockoutSettings settings_;
+};
+
+// A per-source-address brake on failed logins, so that one address cannot lock out every
+// account of a company by guessing (SEC-1). Counts failures in fixed windows; in memory, per
+// node.
+struct LoginThrottleSettings {
+  int max_failures_per_address = 100;
+  Millis window = std::chrono::minutes{10};
+};
+
+class LoginThrottle {
+ public:
+  LoginThrottle(const Clock& clock, LoginThrottleSettings settings) : clock_(clock), settings_(settings) {}
+  // False when `address` has used up its failures for the current window.
+  bool Allows(const std::string& address);
+  void RecordFailure(const std::string& address);
+
+ private:
+  struct Window {
+    Timestamp start;
+    int failures = 0;
+  };
+  void Sweep(Timestamp now);
+  const Clock& clock_;
+  LoginThrottleSettings settings_;
+  std::mutex mu_;
+  std::unordered_map<std::string, Window> windows_;
+  Timestamp last_sweep_{};
+};
+
+}  // namespace kanri::identity

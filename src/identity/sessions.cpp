@@ -1,0 +1,106 @@
+#include "identity/sessions.h"
+
+#include <sodium.h>
+
+#include "base/crypto.h"
+
+namespace kanri::identity {
+namespace {
+
+constexpr std::size_t kTokenBytes = 32;  // 256 bits; SEC-3 asks for at least 128
+
+std::string HashToken(std::string_view token) { return Sha256Hex(token); }
+
+}  // namespace
+
+std::string SessionStore::CsrfTokenFor(std::string_view session_token) {
+  static constexpr std::string_view kContext = "kanri-csrf-v1";
+  unsigned char out[32];
+  crypto_generichash(out, sizeof out, reinterpret_cast<const unsigned char*>(kContext.data()), kContext.size(),
+                     reinterpret_cast<const unsigned char*>(session_token.data()), session_token.size());
+  return Base64UrlEncode(std::string_view(reinterpret_cast<const char*>(out), sizeof out));
+}
+
+IssuedSession SessionStore::Create(db::Lease& lease, const Account& account, const std::string& client_ip) {
+  IssuedSession issued;
+  issued.token = RandomToken(kTokenBytes);
+  issued.csrf_token = CsrfTokenFor(issued.token);
+  const Timestamp now = clock_.Now();
+  issued.actor = SessionActor{SessionId::Generate(), account, now, now + settings_.absolute_lifetime};
+  std::optional<std::string> company =
+      account.company_id ? std::optional(account.company_id->value()) : std::nullopt;
+  long long t = ToUnixMillis(now), expires = ToUnixMillis(issued.actor.expires_at);
+  const std::string token_hash = HashToken(issued.token);  // SOCI binds by reference: keep it named
+  lease.sql() << "INSERT INTO sessions (id, token_hash, account_id, company_id, created_at, last_activity_at, "
+                 "expires_at, client_ip) VALUES (:id, :h, :a, :c, :t1, :t2, :e, :ip)",
+      soci::use(issued.actor.session_id.value()), soci::use(token_hash), soci::use(account.id.value()),
+      soci::use(company), soci::use(t), soci::use(t), soci::use(expires), soci::use(client_ip);
+  return issued;
+}
+
+SessionStore::Resolved SessionStore::Resolve(std::string_view token, bool is_operation) {
+  Resolved out;
+  const std::string hash = HashToken(token);
+  auto lease = db_.Acquire();
+  struct Row {
+    SessionActor actor;
+    Timestamp last_activity;
+    bool company_in_service = true;
+  };
+  std::optional<Row> row;
+  const Timestamp now = clock_.Now();
+  {
+    // The company must still be in service: suspending or ending it ends its sessions.
+    soci::rowset<soci::row> rows =
+        (lease.sql().prepare << std::string("SELECT s.id, s.created_at, s.last_activity_at, s.expires_at, "
+                                            "c.status, c.contract_start, c.contract_end, ") +
+                                    kAccountColumns +
+                                    " FROM sessions s JOIN accounts a ON a.id = s.account_id "
+                                    "LEFT JOIN companies c ON c.id = s.company_id WHERE s.token_hash = :h",
+         soci::use(hash));
+    for (const auto& r : rows) {
+      Row x{SessionActor{SessionId{r.get<std::string>(0)}, ReadAccount(r, 7), FromUnixMillis(r.get<long long>(1)),
+                         FromUnixMillis(r.get<long long>(3))},
+            FromUnixMillis(r.get<long long>(2))};
+      if (x.actor.account.company_id) {
+        const Date today = Date::FromTimestampJst(now);
+        auto start = r.get_indicator(5) == soci::i_null ? std::nullopt : Date::Parse(r.get<std::string>(5));
+        auto end = r.get_indicator(6) == soci::i_null ? std::nullopt : Date::Parse(r.get<std::string>(6));
+        x.company_in_service = r.get_indicator(4) != soci::i_null && r.get<std::string>(4) == "active" && start &&
+                               !(today < *start) && !(end && *end < today);
+      }
+      row = std::move(x);
+      break;
+    }
+  }
+  if (!row) {
+    out.end = SessionEnd::kUnknown;
+    return out;
+  }
+  const Account& account = row->actor.account;
+  if (now >= row->actor.expires_at) {
+    out.end = SessionEnd::kLifetime;
+  } else if (now - row->last_activity >= settings_.idle_timeout) {
+    out.end = SessionEnd::kIdle;  // SEC-3: 60 minutes without an operation
+  } else if (account.status != AccountStatus::kActive || account.IsLocked(now) || !row->company_in_service) {
+    out.end = SessionEnd::kAccountInactive;
+  }
+  if (out.end != SessionEnd::kNone) {
+    lease.sql() << "DELETE FROM sessions WHERE id = :id", soci::use(row->actor.session_id.value());
+    return out;
+  }
+  if (is_operation) {
+    long long t = ToUnixMillis(now);
+    lease.sql() << "UPDATE sessions SET last_activity_at = :t WHERE id = :id", soci::use(t),
+        soci::use(row->actor.session_id.value());
+  }
+  out.actor = std::move(row->actor);
+  return out;
+}
+
+void SessionStore::Revoke(const SessionId& id) {
+  auto lease = db_.Acquire();
+  lease.sql() << "DELETE FROM sessions WHERE id = :id", soci::use(id.value());
+}
+
+}  // namespace kanri::identity

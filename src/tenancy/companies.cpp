@@ -1,0 +1,149 @@
+#include "tenancy/companies.h"
+
+#include "base/text.h"
+
+namespace kanri::tenancy {
+namespace {
+
+constexpr std::size_t kMaxCodeLength = 32;
+constexpr long kMaxNameLength = 200;
+
+constexpr const char* kSelectColumns =
+    "SELECT id, code, name, contract_start, contract_end, status, created_at, updated_at FROM companies ";
+
+Company ReadCompany(const soci::row& r) {
+  Company c;
+  c.id = CompanyId{r.get<std::string>(0)};
+  c.code = r.get<std::string>(1);
+  c.name = r.get<std::string>(2);
+  c.contract_start = *Date::Parse(r.get<std::string>(3));
+  if (r.get_indicator(4) != soci::i_null) c.contract_end = Date::Parse(r.get<std::string>(4));
+  c.status = ParseCompanyStatus(r.get<std::string>(5)).value_or(CompanyStatus::kSuspended);
+  c.created_at = FromUnixMillis(r.get<long long>(6));
+  c.updated_at = FromUnixMillis(r.get<long long>(7));
+  return c;
+}
+
+std::optional<Company> SelectOne(db::Lease& lease, const std::string& where, const std::string& value) {
+  soci::rowset<soci::row> rows = (lease.sql().prepare << (kSelectColumns + where), soci::use(value));
+  for (const auto& r : rows) return ReadCompany(r);
+  return std::nullopt;
+}
+
+Status ValidateContract(const Date& start, const std::optional<Date>& end) {
+  if (end && *end < start) return InvalidArgument("contract_end", "contract_end must not be before contract_start");
+  return Ok{};
+}
+
+}  // namespace
+
+std::string_view ToString(CompanyStatus s) {
+  switch (s) {
+    case CompanyStatus::kActive: return "active";
+    case CompanyStatus::kSuspended: return "suspended";
+    case CompanyStatus::kEnded: return "ended";
+  }
+  return "suspended";
+}
+
+std::optional<CompanyStatus> ParseCompanyStatus(std::string_view s) {
+  if (s == "active") return CompanyStatus::kActive;
+  if (s == "suspended") return CompanyStatus::kSuspended;
+  if (s == "ended") return CompanyStatus::kEnded;
+  return std::nullopt;
+}
+
+bool Company::InService(Date today) const {
+  if (status != CompanyStatus::kActive) return false;
+  if (today < contract_start) return false;
+  return !contract_end || !(*contract_end < today);
+}
+
+Status ValidateCompanyCode(std::string_view code) {
+  if (code.empty() || code.size() > kMaxCodeLength || !IsAsciiWord(code, "-_"))
+    return InvalidArgument("code", "code must be 1-32 characters of A-Z, a-z, 0-9, '-' and '_'");
+  return Ok{};
+}
+
+Status ValidateCompanyName(std::string_view name) {
+  long n = Utf8Length(name);
+  if (n < 1 || n > kMaxNameLength) return InvalidArgument("name", "name must be 1-200 characters of UTF-8 text");
+  return Ok{};
+}
+
+Result<Company> CompanyRepository::Create(const ProviderScope&, const NewCompany& input) {
+  if (auto s = ValidateCompanyCode(input.code); !s) return s.error();
+  if (auto s = ValidateCompanyName(input.name); !s) return s.error();
+  if (auto s = ValidateContract(input.contract_start, input.contract_end); !s) return s.error();
+
+  Company c{CompanyId::Generate(), input.code, input.name, input.contract_start, input.contract_end,
+            CompanyStatus::kActive, clock_.Now(), clock_.Now()};
+  auto lease = db_.Acquire();
+  db::WriteTransaction tx(lease);
+  const std::string key = AsciiLower(c.code);
+  int taken = 0;
+  lease.sql() << "SELECT COUNT(*) FROM companies WHERE code_key = :k", soci::use(key), soci::into(taken);
+  if (taken) return Conflict("a company with this code already exists");
+  std::optional<std::string> end = c.contract_end ? std::optional(c.contract_end->ToString()) : std::nullopt;
+  std::string start = c.contract_start.ToString(), status{ToString(c.status)};
+  long long now = ToUnixMillis(c.created_at);
+  lease.sql() << "INSERT INTO companies (id, code, code_key, name, contract_start, contract_end, status, created_at, "
+                 "updated_at) VALUES (:id, :code, :key, :name, :start, :end, :status, :now, :now2)",
+      soci::use(c.id.value()), soci::use(c.code), soci::use(key), soci::use(c.name), soci::use(start), soci::use(end),
+      soci::use(status), soci::use(now), soci::use(now);
+  tx.Commit();
+  return c;
+}
+
+Result<Company> CompanyRepository::Get(const ProviderScope&, const CompanyId& id) { return GetOwn(id); }
+
+Result<Company> CompanyRepository::GetOwn(const CompanyId& own) {
+  auto lease = db_.Acquire();
+  auto c = SelectOne(lease, "WHERE id = :id", own.value());
+  if (!c) return NotFound("company not found");
+  return *c;
+}
+
+std::optional<Company> CompanyRepository::FindByCode(std::string_view code) {
+  auto lease = db_.Acquire();
+  return SelectOne(lease, "WHERE code_key = :k", AsciiLower(code));
+}
+
+Page<Company> CompanyRepository::List(const ProviderScope&, const PageRequest& page) {
+  auto lease = db_.Acquire();
+  std::vector<Company> rows;
+  const std::string after = page.after.value_or("");
+  const int limit = static_cast<int>(page.limit) + 1;
+  soci::rowset<soci::row> rs = (lease.sql().prepare << std::string(kSelectColumns) +
+                                                           "WHERE code_key > :after ORDER BY code_key LIMIT :lim",
+                                soci::use(after), soci::use(limit));
+  for (const auto& r : rs) rows.push_back(ReadCompany(r));
+  return MakePage(std::move(rows), page.limit, [](const Company& c) { return AsciiLower(c.code); });
+}
+
+Result<Company> CompanyRepository::Update(const ProviderScope&, const CompanyId& id, const CompanyPatch& patch) {
+  auto lease = db_.Acquire();
+  db::WriteTransaction tx(lease);
+  auto current = SelectOne(lease, "WHERE id = :id", id.value());
+  if (!current) return NotFound("company not found");
+  Company c = *current;
+  if (patch.name) {
+    if (auto s = ValidateCompanyName(*patch.name); !s) return s.error();
+    c.name = *patch.name;
+  }
+  if (patch.contract_start) c.contract_start = *patch.contract_start;
+  if (patch.contract_end) c.contract_end = *patch.contract_end;
+  if (patch.status) c.status = *patch.status;
+  if (auto s = ValidateContract(c.contract_start, c.contract_end); !s) return s.error();
+  c.updated_at = clock_.Now();
+  std::optional<std::string> end = c.contract_end ? std::optional(c.contract_end->ToString()) : std::nullopt;
+  std::string start = c.contract_start.ToString(), status{ToString(c.status)};
+  long long now = ToUnixMillis(c.updated_at);
+  lease.sql() << "UPDATE companies SET name = :name, contract_start = :start, contract_end = :end, status = :status, "
+                 "updated_at = :now WHERE id = :id",
+      soci::use(c.name), soci::use(start), soci::use(end), soci::use(status), soci::use(now), soci::use(id.value());
+  tx.Commit();
+  return c;
+}
+
+}  // namespace kanri::tenancy
