@@ -33,7 +33,7 @@ endif()
 # Warnings are errors on our code; sanitizers for the CI build.
 add_library(kanri_options INTERFACE)
 target_compile_options(kanri_options INTERFACE -Wall -Wextra -Werror -Wno-missing-field-initializers)
-target_compile_definitions(kanri_options INTERFACE BOOST_ASIO_NO_DEPRECATED BOOST_BEAST_USE_STD_STRING_VIEW)
+target_compile_definitions(kanri_options INTERFACE BOOST_ASIO_NO_DEPRECATED)
 if(KANRI_TEST_HOOKS)
   target_compile_definitions(kanri_options INTERFACE KANRI_TEST_HOOKS=1)
 endif()

@@ -1,0 +1,70 @@
+// HTTP messages as the rest of Kanri sees them: plain structs, no Beast. The server
+// (server.h) translates from and to the wire; handlers only ever see these.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "base/result.h"
+
+namespace kanri::http {
+
+struct HttpRequest {
+  std::string method;  // "GET", "POST", …
+  std::string target;  // as sent: path and query
+  std::string path;    // percent-decoded path without the query
+  std::vector<std::pair<std::string, std::string>> query;    // decoded
+  std::vector<std::pair<std::string, std::string>> headers;  // names lower-case
+  std::string body;
+  std::string client_ip;
+  std::string request_id;
+
+  std::optional<std::string_view> Header(std::string_view lower_name) const;
+  std::optional<std::string_view> Query(std::string_view name) const;
+  std::optional<std::string> Cookie(std::string_view name) const;
+};
+
+struct HttpResponse {
+  int status = 200;
+  std::string content_type;
+  std::string body;
+  std::vector<std::pair<std::string, std::string>> headers;
+  bool close_connection = false;
+
+  void SetHeader(std::string name, std::string value);
+};
+
+// RFC 9457 problem details. `code` is a stable machine-readable name ("login_failed");
+// `field` names the offending JSON field of a validation error. The body never holds the
+// request id, so equal failures have identical bodies (SEC-1 needs that for logins).
+struct Problem {
+  int status = 500;
+  std::string code;
+  std::string title;
+  std::string detail;
+  std::string field;
+};
+HttpResponse ProblemResponse(const Problem& p);
+
+// Maps a domain error to its problem (400, 404, 409, …) in one place.
+Problem ProblemFor(const Error& e);
+
+// Thrown by handlers to end a request with a problem; caught by the router.
+class ApiError : public std::exception {
+ public:
+  explicit ApiError(Problem p) : problem_(std::move(p)) {}
+  explicit ApiError(const Error& e) : problem_(ProblemFor(e)) {}
+  const Problem& problem() const { return problem_; }
+  const char* what() const noexcept override { return problem_.code.c_str(); }
+
+ private:
+  Problem problem_;
+};
+
+HttpResponse JsonResponse(int status, std::string json_body);
+HttpResponse NoContent();
+
+}  // namespace kanri::http

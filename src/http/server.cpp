@@ -1,0 +1,297 @@
+#include "http/server.h"
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/core/detect_ssl.hpp>
+#include <boost/beast/http.hpp>
+#include <boost/beast/ssl.hpp>
+#include <boost/url/parse.hpp>
+
+#include "base/crypto.h"
+#include "base/log.h"
+#include "base/text.h"
+
+namespace kanri::http {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace bhttp = boost::beast::http;
+using tcp = asio::ip::tcp;
+
+namespace {
+
+constexpr auto kTuple = asio::as_tuple(asio::use_awaitable);
+
+// Turns a parsed Beast request into our plain struct; nullopt when the target is malformed.
+std::optional<HttpRequest> Translate(bhttp::request<bhttp::string_body>&& in, const std::string& client_ip) {
+  HttpRequest out;
+  out.method = std::string(in.method_string());
+  out.target = std::string(in.target());
+  auto parsed = boost::urls::parse_origin_form(out.target);
+  if (!parsed) return std::nullopt;
+  std::string_view encoded_path = parsed->encoded_path();
+  // An encoded slash would let a path parameter span segments.
+  if (AsciiLower(encoded_path).find("%2f") != std::string::npos) return std::nullopt;
+  out.path = parsed->path();
+  for (auto p : parsed->params()) out.query.emplace_back(p.key, p.value);
+  for (const auto& field : in) out.headers.emplace_back(AsciiLower(field.name_string()), std::string(field.value()));
+  out.body = std::move(in.body());
+  out.client_ip = client_ip;
+  out.request_id = HexEncode(RandomBytes(8));
+  return out;
+}
+
+bhttp::response<bhttp::string_body> ToBeast(const HttpResponse& in, unsigned version, bool keep_alive) {
+  bhttp::response<bhttp::string_body> out{static_cast<bhttp::status>(in.status), version};
+  out.set(bhttp::field::server, "kanri");
+  if (!in.content_type.empty()) out.set(bhttp::field::content_type, in.content_type);
+  for (const auto& [k, v] : in.headers) out.insert(k, v);
+  out.body() = in.body;
+  out.keep_alive(keep_alive);
+  out.prepare_payload();
+  return out;
+}
+
+HttpResponse TransportProblem(int status, std::string code, std::string detail) {
+  HttpResponse r = ProblemResponse({status, std::move(code), "", std::move(detail), ""});
+  r.close_connection = true;
+  return r;
+}
+
+bool ValidHost(std::string_view host) {
+  return !host.empty() && host.size() < 256 && IsAsciiWord(host, ".-:[]");
+}
+
+}  // namespace
+
+struct HttpServer::Connection {
+  // Touched only on the connection's strand.
+  beast::tcp_stream* stream = nullptr;
+  bool busy = false;
+  asio::strand<asio::io_context::executor_type> strand;
+  explicit Connection(asio::strand<asio::io_context::executor_type> s) : strand(std::move(s)) {}
+};
+
+std::pair<std::string, std::uint16_t> ParseListenAddress(const std::string& text) {
+  auto colon = text.rfind(':');
+  if (colon == std::string::npos) throw std::invalid_argument("listen address '" + text + "' must be host:port");
+  std::string host = text.substr(0, colon);
+  if (host.size() >= 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
+  int port = -1;
+  try {
+    size_t used = 0;
+    port = std::stoi(text.substr(colon + 1), &used);
+    if (used != text.size() - colon - 1) port = -1;
+  } catch (const std::exception&) {
+    port = -1;
+  }
+  if (port < 0 || port > 65535 || host.empty())
+    throw std::invalid_argument("listen address '" + text + "' must be host:port with a port from 0 to 65535");
+  return {host, static_cast<std::uint16_t>(port)};
+}
+
+HttpServer::HttpServer(asio::io_context& io, asio::ssl::context& tls, ServerSettings settings, RequestHandler handler,
+                       std::string name)
+    : io_(io), tls_(tls), settings_(settings), handler_(std::move(handler)), name_(std::move(name)) {}
+
+HttpServer::~HttpServer() = default;
+
+tcp::endpoint HttpServer::Listen(const std::string& host, std::uint16_t port) {
+  tcp::endpoint endpoint{asio::ip::make_address(host), port};
+  acceptor_ = std::make_unique<tcp::acceptor>(asio::make_strand(io_));
+  acceptor_->open(endpoint.protocol());
+  acceptor_->set_option(asio::socket_base::reuse_address(true));
+  acceptor_->bind(endpoint);
+  acceptor_->listen(asio::socket_base::max_listen_connections);
+  return acceptor_->local_endpoint();
+}
+
+void HttpServer::Start() { asio::co_spawn(acceptor_->get_executor(), Accept(), asio::detached); }
+
+asio::awaitable<void> HttpServer::Accept() {
+  while (!draining_) {
+    auto strand = asio::make_strand(io_);
+    auto [ec, socket] = co_await acceptor_->async_accept(strand, kTuple);
+    if (ec) {
+      if (draining_ || ec == asio::error::operation_aborted) break;
+      LogWarn("accept failed", {{"listener", name_}, {"error", ec.message()}});
+      continue;
+    }
+    if (active_.load() >= settings_.max_connections) {
+      LogWarn("connection refused: max_connections reached", {{"listener", name_}});
+      boost::system::error_code ignored;
+      socket.close(ignored);
+      continue;
+    }
+    auto conn = std::make_shared<Connection>(strand);
+    {
+      std::lock_guard lock(mu_);
+      connections_.insert(conn);
+    }
+    ++active_;
+    asio::co_spawn(strand, Serve(std::move(socket), conn), [this, conn](std::exception_ptr e) {
+      if (e) {
+        try {
+          std::rethrow_exception(e);
+        } catch (const std::exception& ex) {
+          LogWarn("connection ended with an error", {{"listener", name_}, {"error", ex.what()}});
+        }
+      }
+      std::lock_guard lock(mu_);
+      connections_.erase(conn);
+      --active_;
+    });
+  }
+}
+
+asio::awaitable<void> HttpServer::Serve(tcp::socket socket, std::shared_ptr<Connection> conn) {
+  boost::system::error_code ec;
+  const auto remote = socket.remote_endpoint(ec);
+  const std::string client_ip = ec ? std::string("unknown") : remote.address().to_string();
+
+  beast::ssl_stream<beast::tcp_stream> stream{beast::tcp_stream(std::move(socket)), tls_};
+  conn->stream = &stream.next_layer();
+  struct Unregister {
+    Connection& c;
+    ~Unregister() { c.stream = nullptr; }
+  } unregister{*conn};
+
+  beast::flat_buffer buffer;
+  stream.next_layer().expires_after(settings_.tls_handshake_timeout);
+  auto [detect_ec, is_tls] = co_await beast::async_detect_ssl(stream.next_layer(), buffer, kTuple);
+  if (detect_ec) co_return;
+
+  if (!is_tls) {
+    // DATA-2: plain HTTP only redirects to https.
+    bhttp::request_parser<bhttp::empty_body> parser;
+    parser.header_limit(static_cast<std::uint32_t>(settings_.max_header_bytes));
+    auto [read_ec, n] = co_await bhttp::async_read_header(stream.next_layer(), buffer, parser, kTuple);
+    (void)n;
+    HttpResponse r;
+    std::string_view host = read_ec ? std::string_view{} : std::string_view(parser.get()[bhttp::field::host]);
+    if (!ValidHost(host)) {
+      r = TransportProblem(400, "https_required", "Use https.");
+    } else {
+      r.status = 308;
+      r.SetHeader("Location", "https://" + std::string(host) + std::string(parser.get().target()));
+      r.close_connection = true;
+    }
+    r.SetHeader("Strict-Transport-Security", "max-age=31536000; includeSubDomains");
+    auto out = ToBeast(r, 11, false);
+    co_await bhttp::async_write(stream.next_layer(), out, kTuple);
+    stream.next_layer().socket().shutdown(tcp::socket::shutdown_both, ec);
+    co_return;
+  }
+
+  auto [hs_ec, used] = co_await stream.async_handshake(asio::ssl::stream_base::server, buffer.data(), kTuple);
+  if (hs_ec) co_return;
+  buffer.consume(used);
+
+  for (;;) {
+    conn->busy = false;
+    if (draining_) break;
+    bhttp::request_parser<bhttp::string_body> parser;
+    parser.header_limit(static_cast<std::uint32_t>(settings_.max_header_bytes));
+    parser.body_limit(settings_.max_body_bytes);
+    stream.next_layer().expires_after(settings_.idle_connection_timeout);
+    auto [header_ec, header_n] = co_await bhttp::async_read_header(stream, buffer, parser, kTuple);
+    (void)header_n;
+    conn->busy = true;
+    std::optional<HttpResponse> early;
+    if (header_ec == bhttp::error::end_of_stream || header_ec == beast::error::timeout ||
+        header_ec == asio::error::operation_aborted || header_ec == asio::ssl::error::stream_truncated) {
+      break;
+    } else if (header_ec == bhttp::error::header_limit) {
+      early = TransportProblem(431, "header_too_large", "The request headers are too large.");
+    } else if (header_ec == bhttp::error::body_limit) {
+      early = TransportProblem(413, "body_too_large", "The request body is too large.");
+    } else if (header_ec) {
+      if (header_ec.category() != boost::system::error_code(bhttp::error::bad_method).category()) break;  // transport
+      early = TransportProblem(400, "bad_request", "The request is not valid HTTP.");
+    }
+
+    if (!early) {
+      stream.next_layer().expires_after(settings_.request_deadline);
+      if (parser.get()[bhttp::field::expect] == "100-continue") {
+        bhttp::response<bhttp::empty_body> cont{bhttp::status::continue_, 11};
+        co_await bhttp::async_write(stream, cont, kTuple);
+      }
+      if (!parser.is_done()) {
+        auto [body_ec, body_n] = co_await bhttp::async_read(stream, buffer, parser, kTuple);
+        (void)body_n;
+        if (body_ec == bhttp::error::body_limit) {
+          early = TransportProblem(413, "body_too_large", "The request body is too large.");
+        } else if (body_ec) {
+          break;
+        }
+      }
+    }
+
+    HttpResponse response;
+    unsigned version = 11;
+    bool keep_alive = false;
+    if (early) {
+      response = std::move(*early);
+      response.SetHeader("X-Request-Id", HexEncode(RandomBytes(8)));
+      response.SetHeader("Strict-Transport-Security", "max-age=31536000; includeSubDomains");
+      response.SetHeader("X-Content-Type-Options", "nosniff");
+    } else {
+      auto message = parser.release();
+      version = message.version();
+      keep_alive = message.keep_alive();
+      auto request = Translate(std::move(message), client_ip);
+      if (!request) {
+        response = TransportProblem(400, "bad_request", "The request target is not a valid path.");
+      } else {
+        response = co_await handler_(*request);
+      }
+    }
+    keep_alive = keep_alive && !response.close_connection && !draining_;
+    auto out = ToBeast(response, version, keep_alive);
+    stream.next_layer().expires_after(settings_.request_deadline);
+    auto [write_ec, written] = co_await bhttp::async_write(stream, out, kTuple);
+    (void)written;
+    if (write_ec || !keep_alive) break;
+  }
+  conn->busy = false;
+  stream.next_layer().expires_after(std::chrono::seconds{1});
+  co_await stream.async_shutdown(kTuple);
+}
+
+asio::awaitable<void> HttpServer::Drain() {
+  draining_ = true;
+  if (acceptor_) {
+    asio::post(acceptor_->get_executor(), [this] {
+      boost::system::error_code ignored;
+      acceptor_->close(ignored);
+    });
+  }
+  auto close_idle = [this](bool all) {
+    std::lock_guard lock(mu_);
+    for (const auto& conn : connections_) {
+      asio::post(conn->strand, [conn, all] {
+        if (conn->stream && (all || !conn->busy)) conn->stream->cancel();
+      });
+    }
+  };
+  close_idle(false);
+  asio::steady_timer timer{co_await asio::this_coro::executor};
+  const auto deadline = std::chrono::steady_clock::now() + settings_.shutdown_grace;
+  while (active_.load() > 0 && std::chrono::steady_clock::now() < deadline) {
+    timer.expires_after(std::chrono::milliseconds{20});
+    co_await timer.async_wait(kTuple);
+    close_idle(false);  // connections that finished their request since
+  }
+  if (active_.load() > 0) {
+    LogWarn("shutdown grace over; closing connections still busy",
+            {{"listener", name_}, {"connections", static_cast<std::int64_t>(active_.load())}});
+    close_idle(true);
+  }
+}
+
+}  // namespace kanri::http

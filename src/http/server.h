@@ -1,0 +1,75 @@
+// The HTTPS server: Boost.Beast over TLS, one coroutine per connection. It enforces the
+// transport limits (header and body size, idle and request time, connection count),
+// answers plain HTTP on the same port with a redirect to https (DATA-2), and drains on
+// shutdown: it stops accepting, closes idle keep-alive connections and lets requests in
+// flight finish before it reports done.
+//
+//   HttpServer api{io, tls, settings, [&](const HttpRequest& r) { return router.Handle(r); }, "api"};
+//   auto endpoint = api.Listen("0.0.0.0", 8443);
+//   api.Start();
+//   ...
+//   co_await api.Drain();  // on SIGTERM
+#pragma once
+
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ssl/context.hpp>
+#include <atomic>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <set>
+#include <string>
+
+#include "base/time.h"
+#include "http/message.h"
+
+namespace kanri::http {
+
+struct ServerSettings {
+  std::size_t max_header_bytes = 16 * 1024;
+  std::size_t max_body_bytes = 1024 * 1024;
+  Millis idle_connection_timeout = std::chrono::seconds{30};  // keep-alive wait for the next request
+  Millis request_deadline = std::chrono::seconds{30};         // to receive a request and send its answer
+  Millis tls_handshake_timeout = std::chrono::seconds{10};
+  std::size_t max_connections = 1024;
+  Millis shutdown_grace = std::chrono::seconds{20};  // how long draining waits for requests in flight
+};
+
+using RequestHandler = std::function<boost::asio::awaitable<HttpResponse>(const HttpRequest&)>;
+
+class HttpServer {
+ public:
+  HttpServer(boost::asio::io_context& io, boost::asio::ssl::context& tls, ServerSettings settings,
+             RequestHandler handler, std::string name);
+  ~HttpServer();
+
+  // Binds; port 0 picks a free one. Returns the bound endpoint. Throws on failure.
+  boost::asio::ip::tcp::endpoint Listen(const std::string& host, std::uint16_t port);
+  void Start();
+  boost::asio::awaitable<void> Drain();
+
+  std::size_t active_connections() const { return active_.load(); }
+
+ private:
+  struct Connection;
+  boost::asio::awaitable<void> Accept();
+  boost::asio::awaitable<void> Serve(boost::asio::ip::tcp::socket socket, std::shared_ptr<Connection> conn);
+
+  boost::asio::io_context& io_;
+  boost::asio::ssl::context& tls_;
+  ServerSettings settings_;
+  RequestHandler handler_;
+  std::string name_;
+  std::unique_ptr<boost::asio::ip::tcp::acceptor> acceptor_;
+  std::atomic<bool> draining_{false};
+  std::atomic<std::size_t> active_{0};
+  std::mutex mu_;
+  std::set<std::shared_ptr<Connection>> connections_;
+};
+
+// "host:port" → parts; IPv6 as "[::1]:8443". Throws std::invalid_argument.
+std::pair<std::string, std::uint16_t> ParseListenAddress(const std::string& text);
+
+}  // namespace kanri::http
