@@ -1,0 +1,25 @@
+// The real API services over a test database, for tests that need the route table.
+#pragma once
+
+#include "api/routes.h"
+#include "db/test_database.h"
+
+namespace kanri::api {
+
+struct TestServices {
+  db::TestDatabase tdb;
+  SystemClock clock;
+  db::WorkerPool db_pool{"db", 2, 64};
+  db::WorkerPool hash_pool{"hash", 1, 8};
+  tenancy::CompanyRepository companies{tdb.db(), clock};
+  identity::AccountRepository accounts{tdb.db(), clock};
+  identity::PasswordHasher hasher{{.ops_limit = 1, .mem_limit_bytes = 8192}};
+  identity::PasswordPolicy policy;
+  identity::SessionStore sessions{tdb.db(), clock, {}};
+  identity::LoginService login{tdb.db(), clock, hasher, sessions, {}};
+  identity::LoginThrottle throttle{clock, {}};
+  ApiServices services{clock, tdb.db(), db_pool, hash_pool, companies, accounts, sessions, login, throttle, hasher,
+                       policy, {}};
+};
+
+}  // namespace kanri::api

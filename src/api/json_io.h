@@ -1,0 +1,72 @@
+// Reading and writing the API's JSON. Input is strict: the body must be a JSON object sent
+// as application/json, every field must be known and of the right type, else the request
+// ends with a 400 problem naming the field, before anything changes.
+//
+//   auto body = ParseJsonBody(ctx.request);           // 415 / 400 invalid_json
+//   FieldReader in{body};
+//   std::string login = in.RequiredString("login");
+//   auto end = in.NullableDate("contract_end");       // absent / null / "2026-03-31"
+//   in.Finish();                                      // 400 unknown_field
+#pragma once
+
+#include <boost/json.hpp>
+#include <optional>
+#include <set>
+#include <string>
+
+#include "base/page.h"
+#include "base/time.h"
+#include "http/message.h"
+#include "identity/accounts.h"
+#include "tenancy/companies.h"
+
+namespace kanri::api {
+
+boost::json::object ParseJsonBody(const http::HttpRequest& request);
+
+class FieldReader {
+ public:
+  explicit FieldReader(boost::json::object object) : object_(std::move(object)) {}
+
+  std::string RequiredString(std::string_view name);
+  std::optional<std::string> OptionalString(std::string_view name);
+  // Absent → nullopt; null → optional(nullopt); a string → optional(optional(value)).
+  std::optional<std::optional<std::string>> NullableString(std::string_view name);
+  Date RequiredDate(std::string_view name);
+  std::optional<std::optional<Date>> NullableDate(std::string_view name);
+  void Finish();  // throws on fields nobody asked for
+
+ private:
+  const boost::json::value* Take(std::string_view name);
+  boost::json::object object_;
+  std::set<std::string, std::less<>> seen_;
+};
+
+[[noreturn]] void ThrowInvalid(std::string_view field, std::string detail);
+
+// ?limit=&cursor= → PageRequest (limit 1–200, default 50; the cursor is opaque to clients).
+PageRequest ReadPageRequest(const http::HttpRequest& request);
+std::string EncodeCursor(const std::string& key);
+
+template <typename T, typename ToJson>
+http::HttpResponse PageResponse(const Page<T>& page, ToJson to_json) {
+  boost::json::array items;
+  for (const auto& item : page.items) items.push_back(to_json(item));
+  boost::json::object out;
+  out["items"] = std::move(items);
+  out["next_cursor"] = page.next_after ? boost::json::value(EncodeCursor(*page.next_after)) : boost::json::value(nullptr);
+  return http::JsonResponse(200, boost::json::serialize(out));
+}
+
+boost::json::value TimeJson(const std::optional<Timestamp>& t);
+boost::json::object AccountJson(const identity::Account& a);
+boost::json::object CompanyJson(const tenancy::Company& c);
+
+// Unwraps a domain result or ends the request with its problem.
+template <typename T>
+T Unwrap(Result<T> r) {
+  if (!r) throw http::ApiError(r.error());
+  return std::move(*r);
+}
+
+}  // namespace kanri::api

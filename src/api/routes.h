@@ -1,0 +1,21 @@
+// The API's route table: every function of the service, one line each. Each resource's
+// routes live in its own file (session_api.cpp, companies_api.cpp, accounts_api.cpp,
+// system_api.cpp); this collects them.
+#pragma once
+
+#include "api/services.h"
+#include "http/router.h"
+
+namespace kanri::api {
+
+http::RouteTable BuildRouteTable(ApiServices& services);
+
+void AddSystemRoutes(http::RouteTable& table, ApiServices& services);
+void AddSessionRoutes(http::RouteTable& table, ApiServices& services);
+void AddCompanyRoutes(http::RouteTable& table, ApiServices& services);
+void AddAccountRoutes(http::RouteTable& table, ApiServices& services);
+
+// The OpenAPI 3.1 document of `table` (GET /api/v1/openapi.json).
+std::string OpenApiDocument(const http::RouteTable& table);
+
+}  // namespace kanri::api

@@ -1,0 +1,38 @@
+// Everything the API handlers call, wired by the application (app/). Handlers run on the
+// I/O threads and hand blocking work to the two pools: `db` for the database, `hashing`
+// for argon2id, so that a login flood cannot starve other requests.
+#pragma once
+
+#include "base/time.h"
+#include "db/database.h"
+#include "db/worker_pool.h"
+#include "identity/accounts.h"
+#include "identity/login.h"
+#include "identity/password_hasher.h"
+#include "identity/password_policy.h"
+#include "identity/sessions.h"
+#include "tenancy/companies.h"
+
+namespace kanri::api {
+
+struct ApiSettings {
+  std::string session_cookie = "__Host-kanri_session";
+  std::size_t temporary_password_bytes = 12;  // 96 random bits, 16 characters
+};
+
+struct ApiServices {
+  const Clock& clock;
+  db::Database& database;
+  db::WorkerPool& db;
+  db::WorkerPool& hashing;
+  tenancy::CompanyRepository& companies;
+  identity::AccountRepository& accounts;
+  identity::SessionStore& sessions;
+  identity::LoginService& login;
+  identity::LoginThrottle& throttle;
+  const identity::PasswordHasher& hasher;
+  const identity::PasswordPolicy& password_policy;
+  ApiSettings settings;
+};
+
+}  // namespace kanri::api

@@ -1,0 +1,133 @@
+// /api/v1/session: logging in and out (SEC-1, SEC-3) and changing one's own password.
+#include "api/json_io.h"
+#include "api/routes.h"
+#include "api/schemas.h"
+#include "base/log.h"
+
+namespace kanri::api {
+namespace {
+
+namespace asio = boost::asio;
+namespace json = boost::json;
+using http::ApiError;
+using http::HttpResponse;
+using http::Problem;
+using http::RequestContext;
+
+// One answer for every failed login: wrong password, unknown account, locked account,
+// disabled account, company out of service (SEC-1).
+Problem LoginFailed() {
+  return {401, "login_failed", "Login failed",
+          "The company ID, login ID or password is incorrect, or the account cannot log in now.", ""};
+}
+
+HttpResponse SessionResponse(const identity::Account& account, const std::string& csrf, Timestamp expires_at,
+                             Millis idle_timeout) {
+  json::object out{{"account", AccountJson(account)},
+                   {"csrf_token", csrf},
+                   {"expires_at", FormatUtc(expires_at)},
+                   {"idle_timeout_seconds", std::chrono::duration_cast<std::chrono::seconds>(idle_timeout).count()}};
+  return http::JsonResponse(200, json::serialize(out));
+}
+
+asio::awaitable<HttpResponse> Login(ApiServices& s, RequestContext& ctx) {
+  FieldReader in{ParseJsonBody(ctx.request)};
+  auto company = in.NullableString("company");
+  identity::LoginRequest request;
+  request.company_code = company.value_or(std::nullopt);
+  if (request.company_code && request.company_code->empty()) request.company_code.reset();
+  request.login = in.RequiredString("login");
+  const std::string password = in.RequiredString("password");
+  in.Finish();
+  request.client_ip = ctx.request.client_ip;
+
+  if (!s.throttle.Allows(request.client_ip))
+    throw ApiError(Problem{429, "too_many_attempts", "", "Too many failed logins from this address; wait a while.", ""});
+
+  auto attempt = co_await s.db.Run([&] { return s.login.Begin(request); });
+  const bool password_ok = co_await s.hashing.Run([&] { return s.hasher.Verify(attempt.hash_to_check, password); });
+  auto outcome = co_await s.db.Run([&] { return s.login.Complete(attempt, password_ok); });
+
+  if (!outcome.session) {
+    s.throttle.RecordFailure(request.client_ip);
+    LogInfo("login failed", {{"request_id", ctx.request.request_id},
+                             {"client_ip", request.client_ip},
+                             {"reason", identity::ToString(outcome.failure)},
+                             {"account_id", outcome.account ? std::string_view(outcome.account->id.value()) : ""},
+                             {"locked_now", outcome.locked_now}});
+    throw ApiError(LoginFailed());
+  }
+  const auto& account = outcome.session->actor.account;
+  LogInfo("login", {{"request_id", ctx.request.request_id}, {"account_id", account.id.value()}});
+
+  // DATA-3: re-hash with the current parameters when they were raised since.
+  if (s.hasher.NeedsRehash(attempt.hash_to_check)) {
+    std::string fresh = co_await s.hashing.Run([&] { return s.hasher.Hash(password); });
+    co_await s.db.Run([&] { s.accounts.ReplaceHash(account.id, attempt.hash_to_check, fresh); });
+  }
+
+  HttpResponse r = SessionResponse(account, outcome.session->csrf_token, outcome.session->actor.expires_at,
+                                   s.sessions.settings().idle_timeout);
+  r.SetHeader("Set-Cookie", http::SessionCookie(s.settings.session_cookie, outcome.session->token));
+  co_return r;
+}
+
+asio::awaitable<HttpResponse> WhoAmI(ApiServices& s, RequestContext& ctx) {
+  co_return SessionResponse(ctx.actor->account, identity::SessionStore::CsrfTokenFor(ctx.session_token),
+                            ctx.actor->expires_at, s.sessions.settings().idle_timeout);
+}
+
+asio::awaitable<HttpResponse> Logout(ApiServices& s, RequestContext& ctx) {
+  co_await s.db.Run([&] { s.sessions.Revoke(ctx.actor->session_id); });
+  HttpResponse r = http::NoContent();
+  r.SetHeader("Set-Cookie", http::ExpiredSessionCookie(s.settings.session_cookie));
+  co_return r;
+}
+
+asio::awaitable<HttpResponse> ChangePassword(ApiServices& s, RequestContext& ctx) {
+  FieldReader in{ParseJsonBody(ctx.request)};
+  const std::string current = in.RequiredString("current");
+  const std::string fresh = in.RequiredString("new");
+  in.Finish();
+  const auto& account = ctx.actor->account;
+  if (auto st = s.password_policy.Check(fresh, account.login, "new"); !st) throw ApiError(st.error());
+  if (current == fresh) ThrowInvalid("new", "the new password must differ from the current one");
+
+  auto stored = co_await s.db.Run([&] { return s.accounts.GetPasswordHash(account.id); });
+  if (!stored) throw ApiError(Problem{401, "unauthenticated", "", "Log in first.", ""});
+  const bool ok = co_await s.hashing.Run([&] { return s.hasher.Verify(*stored, current); });
+  if (!ok) {
+    s.throttle.RecordFailure(ctx.request.client_ip);
+    throw ApiError(Problem{403, "wrong_password", "", "The current password is not correct.", "current"});
+  }
+  std::string hash = co_await s.hashing.Run([&] { return s.hasher.Hash(fresh); });
+  auto st = co_await s.db.Run([&] { return s.accounts.ChangeOwnPassword(account.id, hash, ctx.actor->session_id); });
+  if (!st) throw ApiError(st.error());
+  co_return http::NoContent();
+}
+
+}  // namespace
+
+void AddSessionRoutes(http::RouteTable& t, ApiServices& s) {
+  using http::Access;
+  t.Add({.method = "POST", .path = "/api/v1/session", .access = Access::kPublic, .action = "session.login",
+         .handler = [&s](RequestContext& c) { return Login(s, c); },
+         .doc = {.summary = "Log in; sets the session cookie and returns the CSRF token", .tag = "session",
+                 .request_schema = schema::kLogin, .response_schema = schema::kSession}});
+  t.Add({.method = "GET", .path = "/api/v1/session", .access = Access::kAuthenticated, .action = "session.get",
+         .handler = [&s](RequestContext& c) { return WhoAmI(s, c); },
+         .doc = {.summary = "Who is logged in", .tag = "session", .response_schema = schema::kSession},
+         .allowed_before_password_change = true});
+  t.Add({.method = "DELETE", .path = "/api/v1/session", .access = Access::kAuthenticated, .action = "session.logout",
+         .handler = [&s](RequestContext& c) { return Logout(s, c); },
+         .doc = {.summary = "Log out; the session token stops working at once", .tag = "session",
+                 .success_status = 204},
+         .allowed_before_password_change = true});
+  t.Add({.method = "PUT", .path = "/api/v1/session/password", .access = Access::kAuthenticated,
+         .action = "session.change_password", .handler = [&s](RequestContext& c) { return ChangePassword(s, c); },
+         .doc = {.summary = "Change one's own password (ends the account's other sessions)", .tag = "session",
+                 .request_schema = schema::kPasswordChange, .success_status = 204},
+         .allowed_before_password_change = true});
+}
+
+}  // namespace kanri::api

@@ -1,0 +1,51 @@
+// Health, readiness and the API's own description; no login needed.
+#include "api/routes.h"
+#include "api/schemas.h"
+
+namespace kanri::api {
+namespace {
+
+namespace asio = boost::asio;
+using http::HttpResponse;
+using http::RequestContext;
+
+asio::awaitable<HttpResponse> Healthz(RequestContext&) { co_return http::JsonResponse(200, R"({"status":"ok"})"); }
+
+// Ready when the database answers (a node that cannot reach it should get no traffic).
+asio::awaitable<HttpResponse> Readyz(ApiServices& s, RequestContext&) {
+  const bool ok = co_await s.db.Run([&] { return s.database.Ping(); });
+  if (!ok) co_return http::JsonResponse(503, R"({"status":"database unreachable"})");
+  co_return http::JsonResponse(200, R"({"status":"ready"})");
+}
+
+}  // namespace
+
+void AddSystemRoutes(http::RouteTable& t, ApiServices& s) {
+  using http::Access;
+  t.Add({.method = "GET", .path = "/healthz", .access = Access::kPublic, .action = "system.health",
+         .handler = Healthz, .doc = {.summary = "The process is alive", .tag = "system",
+                                     .response_schema = schema::kHealth}});
+  t.Add({.method = "GET", .path = "/readyz", .access = Access::kPublic, .action = "system.ready",
+         .handler = [&s](RequestContext& c) { return Readyz(s, c); },
+         .doc = {.summary = "The database is reachable", .tag = "system", .response_schema = schema::kHealth}});
+}
+
+http::RouteTable BuildRouteTable(ApiServices& services) {
+  using http::Access;
+  http::RouteTable table;
+  AddSystemRoutes(table, services);
+  AddSessionRoutes(table, services);
+  AddCompanyRoutes(table, services);
+  AddAccountRoutes(table, services);
+  // The document describes the table it is part of, so it is added last and built once.
+  auto document = std::make_shared<std::string>();
+  table.Add({.method = "GET", .path = "/api/v1/openapi.json", .access = Access::kPublic, .action = "system.openapi",
+             .handler = [document](RequestContext&) -> asio::awaitable<HttpResponse> {
+               co_return http::JsonResponse(200, *document);
+             },
+             .doc = {.summary = "This API's OpenAPI 3.1 document", .tag = "system"}});
+  *document = OpenApiDocument(table);
+  return table;
+}
+
+}  // namespace kanri::api

@@ -1,0 +1,102 @@
+#include "app/config.h"
+
+#include <charconv>
+#include <filesystem>
+
+namespace kanri::app {
+
+std::string Config::DatabaseUrl() const {
+  if (!database.empty()) return database;
+  return "sqlite://" + (std::filesystem::path(data_dir) / "kanri.db").string();
+}
+
+Millis ParseDuration(const std::string& text) {
+  long long n = 0;
+  auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), n);
+  std::string_view unit(ptr, text.data() + text.size() - ptr);
+  if (ec != std::errc{} || n < 0 || ptr == text.data())
+    throw std::invalid_argument("'" + text + "' is not a duration like 500ms, 30s, 60m, 12h or 7d");
+  if (unit == "ms") return Millis{n};
+  if (unit == "s") return std::chrono::seconds{n};
+  if (unit == "m") return std::chrono::minutes{n};
+  if (unit == "h") return std::chrono::hours{n};
+  if (unit == "d") return std::chrono::hours{24 * n};
+  throw std::invalid_argument("'" + text + "' is not a duration like 500ms, 30s, 60m, 12h or 7d");
+}
+
+namespace {
+
+std::string FormatDuration(Millis d) {
+  using namespace std::chrono;
+  auto ms = d.count();
+  if (ms % (3600'000) == 0) return std::to_string(ms / 3600'000) + "h";
+  if (ms % 60'000 == 0) return std::to_string(ms / 60'000) + "m";
+  if (ms % 1000 == 0) return std::to_string(ms / 1000) + "s";
+  return std::to_string(ms) + "ms";
+}
+
+void AddDuration(CLI::App& app, const std::string& name, Millis& target, const std::string& help) {
+  app.add_option_function<std::string>(
+         name,
+         [&target, name](const std::string& v) {
+           try {
+             target = ParseDuration(v);
+           } catch (const std::invalid_argument& e) {
+             throw CLI::ValidationError(name, e.what());
+           }
+         },
+         help + " (default " + FormatDuration(target) + ")")
+      ->type_name("DURATION");
+}
+
+}  // namespace
+
+void AddConfigOptions(CLI::App& app, Config& c) {
+  app.add_option("--data-dir", c.data_dir, "Directory for the database, keys and certificates")->capture_default_str();
+  app.add_option("--database", c.database,
+                 "Database URL: sqlite:///path.db or postgresql://user:pw@host/db (default <data-dir>/kanri.db)");
+  app.add_option("--log-level", c.log_level, "debug, info, warn or error")
+      ->check(CLI::IsMember({"debug", "info", "warn", "error"}))
+      ->capture_default_str();
+
+  const std::string server = "Server (kanri serve)";
+  auto* g = app.add_option_group(server);
+  g->add_option("--listen-api", c.listen_api, "HTTPS address of the API and console")->capture_default_str();
+  g->add_option("--listen-cwmp", c.listen_cwmp, "HTTPS address for devices (TR-069)")->capture_default_str();
+  g->add_option("--tls-cert", c.tls_cert, "PEM certificate chain (default: self-signed in <data-dir>/tls)");
+  g->add_option("--tls-key", c.tls_key, "PEM private key for --tls-cert");
+  g->add_option("--max-header-bytes", c.http.max_header_bytes, "Largest request header")->capture_default_str();
+  g->add_option("--max-body-bytes", c.http.max_body_bytes, "Largest request body")->capture_default_str();
+  g->add_option("--max-connections", c.http.max_connections, "Connections per listener")->capture_default_str();
+  AddDuration(*g, "--idle-connection-timeout", c.http.idle_connection_timeout,
+              "Close a keep-alive connection idle this long");
+  AddDuration(*g, "--request-deadline", c.http.request_deadline, "Time to receive a request and send its answer");
+  AddDuration(*g, "--tls-handshake-timeout", c.http.tls_handshake_timeout, "Time allowed for the TLS handshake");
+  AddDuration(*g, "--shutdown-grace", c.http.shutdown_grace, "On SIGTERM, wait this long for requests in flight");
+  g->add_option("--io-threads", c.io_threads, "Threads serving connections")->capture_default_str();
+  g->add_option("--db-threads", c.db_threads, "Database worker threads and connections")->capture_default_str();
+  g->add_option("--db-queue", c.db_queue, "Database jobs that may wait before 503")->capture_default_str();
+  g->add_option("--hash-threads", c.hash_threads, "Password hashing threads")->capture_default_str();
+  g->add_option("--hash-queue", c.hash_queue, "Password hashes that may wait before 503")->capture_default_str();
+
+  auto* s = app.add_option_group("Sessions and login");
+  AddDuration(*s, "--session-idle-timeout", c.session.idle_timeout, "SEC-3: end a session after no operation for");
+  AddDuration(*s, "--session-lifetime", c.session.absolute_lifetime, "End any session after");
+  s->add_option("--lockout-failures", c.lockout.max_failures, "SEC-1: consecutive failures that lock an account")
+      ->check(CLI::Range(1, 1000))
+      ->capture_default_str();
+  AddDuration(*s, "--lockout-duration", c.lockout.lock_duration, "SEC-1: how long a locked account stays locked");
+  s->add_option("--login-ip-max-failures", c.login_throttle.max_failures_per_address,
+                "Failed logins one source address may make per window")
+      ->check(CLI::Range(1, 1'000'000))
+      ->capture_default_str();
+  AddDuration(*s, "--login-ip-window", c.login_throttle.window, "Window of --login-ip-max-failures");
+  s->add_option("--argon2-ops", c.password_hash.ops_limit, "argon2id iterations (t)")
+      ->check(CLI::Range(2, 100))
+      ->capture_default_str();
+  s->add_option("--argon2-memory-bytes", c.password_hash.mem_limit_bytes, "argon2id memory (m)")
+      ->check(CLI::Range(std::size_t{19} * 1024 * 1024, std::size_t{4} * 1024 * 1024 * 1024))
+      ->capture_default_str();
+}
+
+}  // namespace kanri::app

@@ -1,0 +1,47 @@
+// The settings of every subcommand, as one plain struct with named defaults (STYLE.md).
+// Each can be given as a command-line flag or as a key of the TOML file named by --config
+// (same name without the leading dashes: `listen-api = "0.0.0.0:8443"`); flags win.
+#pragma once
+
+#include <CLI/CLI.hpp>
+#include <string>
+
+#include "http/server.h"
+#include "identity/login.h"
+#include "identity/password_hasher.h"
+#include "identity/sessions.h"
+
+namespace kanri::app {
+
+struct Config {
+  std::string data_dir = "./data";
+  std::string database;  // empty: sqlite://<data-dir>/kanri.db
+  std::string log_level = "info";
+
+  std::string listen_api = "0.0.0.0:8443";
+  std::string listen_cwmp = "0.0.0.0:7547";
+  std::string tls_cert;  // empty: self-signed in <data-dir>/tls/
+  std::string tls_key;
+  http::ServerSettings http;
+
+  std::size_t io_threads = 2;
+  std::size_t db_threads = 8;
+  std::size_t db_queue = 4096;
+  std::size_t hash_threads = 1;  // argon2id is CPU- and memory-heavy: keep it off the other cores
+  std::size_t hash_queue = 64;
+
+  identity::SessionSettings session;
+  identity::LockoutSettings lockout;
+  identity::LoginThrottleSettings login_throttle;
+  identity::PasswordHashSettings password_hash;
+
+  std::string DatabaseUrl() const;
+};
+
+// Registers the options on `app` (the root command, so they work with every subcommand).
+void AddConfigOptions(CLI::App& app, Config& config);
+
+// "500ms", "30s", "60m", "12h", "7d" → milliseconds. Throws std::invalid_argument.
+Millis ParseDuration(const std::string& text);
+
+}  // namespace kanri::app

@@ -1,0 +1,69 @@
+#include "app/config.h"
+
+#include <gtest/gtest.h>
+
+#include <fstream>
+
+namespace kanri::app {
+namespace {
+
+TEST(Config, DurationsReadLikeAPersonWritesThem) {
+  EXPECT_EQ(ParseDuration("500ms"), Millis{500});
+  EXPECT_EQ(ParseDuration("30s"), std::chrono::seconds{30});
+  EXPECT_EQ(ParseDuration("60m"), std::chrono::minutes{60});
+  EXPECT_EQ(ParseDuration("12h"), std::chrono::hours{12});
+  EXPECT_EQ(ParseDuration("365d"), std::chrono::hours{24 * 365});
+  EXPECT_THROW(ParseDuration("12"), std::invalid_argument);
+  EXPECT_THROW(ParseDuration("m"), std::invalid_argument);
+  EXPECT_THROW(ParseDuration("-5s"), std::invalid_argument);
+}
+
+TEST(Config, DefaultsAreTheSpecsNumbers) {
+  Config c;
+  EXPECT_EQ(c.lockout.max_failures, 5);                          // SEC-1
+  EXPECT_EQ(c.lockout.lock_duration, std::chrono::minutes{30});  // SEC-1
+  EXPECT_EQ(c.session.idle_timeout, std::chrono::minutes{60});   // SEC-3
+  EXPECT_EQ(c.listen_api, "0.0.0.0:8443");
+  EXPECT_EQ(c.listen_cwmp, "0.0.0.0:7547");
+  EXPECT_EQ(c.DatabaseUrl(), "sqlite://./data/kanri.db");
+}
+
+TEST(Config, TomlFileAndFlagsSetTheSameSettings) {
+  const auto path = std::filesystem::temp_directory_path() / "kanri-config-test.toml";
+  {
+    std::ofstream f(path);
+    f << "listen-api = \"127.0.0.1:9443\"\nsession-idle-timeout = \"15m\"\nlockout-failures = 3\n";
+  }
+  CLI::App app;
+  app.set_config("--config");
+  app.allow_config_extras(CLI::config_extras_mode::error);
+  Config c;
+  AddConfigOptions(app, c);
+  const std::string config_arg = path.string();
+  std::vector<std::string> args{"--lockout-failures", "4", "--config", config_arg};
+  std::reverse(args.begin(), args.end());  // CLI11 takes a reversed vector
+  app.parse(args);
+  EXPECT_EQ(c.listen_api, "127.0.0.1:9443");
+  EXPECT_EQ(c.session.idle_timeout, std::chrono::minutes{15});
+  EXPECT_EQ(c.lockout.max_failures, 4) << "flags win over the file";
+  std::filesystem::remove(path);
+}
+
+TEST(Config, UnknownKeysInTheFileAreRefused) {
+  const auto path = std::filesystem::temp_directory_path() / "kanri-config-bad.toml";
+  {
+    std::ofstream f(path);
+    f << "listen-apii = \"127.0.0.1:9443\"\n";
+  }
+  CLI::App app;
+  app.set_config("--config");
+  app.allow_config_extras(CLI::config_extras_mode::error);
+  Config c;
+  AddConfigOptions(app, c);
+  std::vector<std::string> args{path.string(), "--config"};
+  EXPECT_THROW(app.parse(args), CLI::ParseError);
+  std::filesystem::remove(path);
+}
+
+}  // namespace
+}  // namespace kanri::app

@@ -1,0 +1,64 @@
+// kanri: one executable, several faces (ARCHITECTURE.md).
+//
+//   kanri serve                     run the service
+//   kanri migrate                   apply database migrations and exit
+//   kanri admin bootstrap --login   create the first site administrator
+//
+// --data-dir, --database and --config work the same for every subcommand.
+#include <CLI/CLI.hpp>
+#include <iostream>
+
+#include "app/config.h"
+#include "app/runtime.h"
+#include "base/crypto.h"
+#include "base/log.h"
+#include "db/migrations.h"
+
+int main(int argc, char** argv) {
+  using namespace kanri;
+  CLI::App app{"Kanri: multi-tenant TR-069 device management"};
+  app.require_subcommand(1);
+  app.fallthrough();
+  app.set_config("--config", "", "TOML file with any of these options (flags win)");
+  app.allow_config_extras(CLI::config_extras_mode::error);
+
+  app::Config config;
+  app::AddConfigOptions(app, config);
+
+  auto* serve = app.add_subcommand("serve", "Run the service (API and console on --listen-api, devices on --listen-cwmp)");
+  auto* migrate = app.add_subcommand("migrate", "Apply database migrations and exit");
+  auto* admin = app.add_subcommand("admin", "Administration from the command line");
+  admin->require_subcommand(1);
+  auto* bootstrap = admin->add_subcommand("bootstrap", "Create the first site administrator");
+  std::string login, name, email;
+  bool password_stdin = false;
+  bootstrap->add_option("--login", login, "Login ID of the site administrator")->required();
+  bootstrap->add_option("--name", name, "Display name (default: the login ID)");
+  bootstrap->add_option("--email", email, "Email address for alarms");
+  bootstrap->add_flag("--password-stdin", password_stdin,
+                      "Read the password from standard input instead of generating one");
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e);
+  }
+
+  try {
+    InitCrypto();
+    SetLogLevel(config.log_level == "debug"  ? LogLevel::kDebug
+                : config.log_level == "warn" ? LogLevel::kWarn
+                : config.log_level == "error" ? LogLevel::kError
+                                              : LogLevel::kInfo);
+    if (serve->parsed()) return app::Serve(config);
+    if (migrate->parsed()) return app::Migrate(config);
+    if (bootstrap->parsed()) return app::BootstrapSiteAdministrator(config, login, name, email, password_stdin);
+  } catch (const db::MigrationError& e) {
+    std::cerr << "kanri: cannot start: " << e.what() << "\n";
+    return 3;
+  } catch (const std::exception& e) {
+    std::cerr << "kanri: " << e.what() << "\n";
+    return 1;
+  }
+  return 0;
+}

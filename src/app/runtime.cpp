@@ -1,0 +1,85 @@
+#include "app/runtime.h"
+
+#include <cstdlib>
+#include <filesystem>
+#include <iostream>
+
+#include "base/crypto.h"
+#include "db/migrations.h"
+
+namespace kanri::app {
+
+std::unique_ptr<Clock> MakeClock() {
+#ifdef KANRI_TEST_HOOKS
+  if (const char* file = std::getenv("KANRI_TEST_CLOCK_FILE"); file && *file)
+    return std::make_unique<OffsetFileClock>(file);
+#endif
+  return std::make_unique<SystemClock>();
+}
+
+void PrepareDataDir(const Config& config) {
+  namespace fs = std::filesystem;
+  if (!fs::exists(config.data_dir)) {
+    fs::create_directories(config.data_dir);
+    fs::permissions(config.data_dir, fs::perms::owner_all, fs::perm_options::replace);
+  }
+}
+
+Runtime::Runtime(const Config& config, std::size_t pool_size)
+    : clock(MakeClock()),
+      database((PrepareDataDir(config), db::Database::Open({.url = config.DatabaseUrl(), .pool_size = pool_size}))),
+      companies(*database, *clock),
+      accounts(*database, *clock),
+      hasher(config.password_hash) {
+  auto applied = db::ApplyMigrations(*database, db::EmbeddedMigrations(), *clock);
+  for (const auto& name : applied) std::cerr << "applied migration " << name << "\n";
+}
+
+int Migrate(const Config& config) {
+  PrepareDataDir(config);
+  auto clock = MakeClock();
+  auto database = db::Database::Open({.url = config.DatabaseUrl(), .pool_size = 1});
+  auto applied = db::ApplyMigrations(*database, db::EmbeddedMigrations(), *clock);
+  if (applied.empty()) std::cout << "The database schema is up to date.\n";
+  for (const auto& name : applied) std::cout << "Applied " << name << "\n";
+  return 0;
+}
+
+int BootstrapSiteAdministrator(const Config& config, const std::string& login, const std::string& name,
+                               const std::string& email, bool password_from_stdin) {
+  Runtime rt(config, 1);
+  const auto provider = ProviderScope::ForCommandLine();
+  if (rt.accounts.AnySiteAdministrator(provider)) {
+    std::cerr << "A site administrator already exists; bootstrap only creates the first one. Further site "
+                 "administrators are created by an existing one.\n";
+    return 1;
+  }
+  identity::NewAccount input{login, name.empty() ? login : name, email.empty() ? login + "@kanri.invalid" : email,
+                             identity::AccountKind::kSiteAdmin};
+  if (auto s = identity::ValidateNewAccount(input); !s) {
+    std::cerr << "--" << s.error().field << ": " << s.error().message << "\n";
+    return 2;
+  }
+  std::string password;
+  if (password_from_stdin) {
+    std::getline(std::cin, password);
+    while (!password.empty() && (password.back() == '\r' || password.back() == '\n')) password.pop_back();
+    if (auto s = rt.password_policy.Check(password, login, "password"); !s) {
+      std::cerr << "The password was refused: " << s.error().message << "\n";
+      return 2;
+    }
+  } else {
+    password = RandomToken(15);  // 120 bits, 20 characters
+  }
+  auto created = rt.accounts.CreateSiteAdministrator(provider, input, rt.hasher.Hash(password));
+  if (!created) {
+    std::cerr << created.error().message << "\n";
+    return 1;
+  }
+  std::cout << "Created site administrator '" << login << "'.\n";
+  if (!password_from_stdin) std::cout << "Generated password: " << password << "\n";
+  std::cout << "Log in with it, leaving the company ID empty.\n";
+  return 0;
+}
+
+}  // namespace kanri::app

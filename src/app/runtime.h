@@ -1,0 +1,38 @@
+// What every subcommand sets up the same way: the clock, the data directory, the database
+// (migrated), and the identity and tenancy services over it.
+#pragma once
+
+#include <memory>
+
+#include "app/config.h"
+#include "db/database.h"
+#include "identity/accounts.h"
+#include "identity/password_hasher.h"
+#include "identity/password_policy.h"
+#include "tenancy/companies.h"
+
+namespace kanri::app {
+
+// The system clock; in test builds (KANRI_TEST_HOOKS) shifted by the offset in the file
+// named by $KANRI_TEST_CLOCK_FILE, so end-to-end tests can move time.
+std::unique_ptr<Clock> MakeClock();
+
+struct Runtime {
+  explicit Runtime(const Config& config, std::size_t pool_size);
+  std::unique_ptr<Clock> clock;
+  std::unique_ptr<db::Database> database;
+  tenancy::CompanyRepository companies;
+  identity::AccountRepository accounts;
+  identity::PasswordHasher hasher;
+  identity::PasswordPolicy password_policy;
+};
+
+// Creates the data directory (owner-only) if needed.
+void PrepareDataDir(const Config& config);
+
+int Serve(const Config& config);
+int Migrate(const Config& config);
+int BootstrapSiteAdministrator(const Config& config, const std::string& login, const std::string& name,
+                               const std::string& email, bool password_from_stdin);
+
+}  // namespace kanri::app

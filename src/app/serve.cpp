@@ -1,0 +1,114 @@
+// `kanri serve`: wires the services, opens the two TLS listeners and runs until SIGTERM or
+// SIGINT, then drains requests in flight and exits 0.
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <iostream>
+#include <thread>
+
+#include "api/routes.h"
+#include "app/runtime.h"
+#include "base/crypto.h"
+#include "base/log.h"
+#include "http/server.h"
+#include "http/tls.h"
+
+namespace kanri::app {
+namespace {
+
+namespace asio = boost::asio;
+
+std::string DisplayHost(const std::string& host) {
+  if (host == "0.0.0.0" || host == "::") return "localhost";
+  if (host.find(':') != std::string::npos) return "[" + host + "]";
+  return host;
+}
+
+// Until the device endpoint arrives (TR-069), the CWMP listener answers every request the same.
+asio::awaitable<http::HttpResponse> CwmpNotYetEnabled(const http::HttpRequest&) {
+  http::HttpResponse r = http::ProblemResponse(
+      {503, "cwmp_not_enabled", "", "The device (CWMP) endpoint is not enabled in this version.", ""});
+  http::AddSecurityHeaders(r);
+  co_return r;
+}
+
+}  // namespace
+
+int Serve(const Config& config) {
+  Runtime rt(config, config.db_threads);
+  const http::TlsFiles tls_files =
+      http::EnsureCertificate(config.data_dir, config.tls_cert, config.tls_key);
+  if (tls_files.generated)
+    std::cout << "Generated a self-signed TLS certificate: " << tls_files.certificate.string() << "\n";
+  std::cout << "TLS certificate SHA-256 fingerprint: " << tls_files.fingerprint_sha256 << std::endl;
+  auto tls = http::MakeServerContext(tls_files);
+
+  db::WorkerPool db_pool{"db", config.db_threads, config.db_queue};
+  db::WorkerPool hash_pool{"hash", config.hash_threads, config.hash_queue};
+  identity::SessionStore sessions{*rt.database, *rt.clock, config.session};
+  identity::LoginService login{*rt.database, *rt.clock, rt.hasher, sessions, config.lockout};
+  identity::LoginThrottle throttle{*rt.clock, config.login_throttle};
+  api::ApiServices services{*rt.clock,      *rt.database, db_pool,  hash_pool, rt.companies,       rt.accounts,
+                            sessions,       login,        throttle, rt.hasher, rt.password_policy, {}};
+
+  http::Router router{api::BuildRouteTable(services),
+                      [&](std::string token, bool is_operation) {
+                        return db_pool.Run([&sessions, token = std::move(token), is_operation] {
+                          return sessions.Resolve(token, is_operation);
+                        });
+                      },
+                      {.session_cookie = services.settings.session_cookie}};
+
+  asio::io_context io{static_cast<int>(config.io_threads)};
+  http::HttpServer api_server{io, tls, config.http, [&](const http::HttpRequest& r) { return router.Handle(r); },
+                              "api"};
+  http::HttpServer cwmp_server{io, tls, config.http, CwmpNotYetEnabled, "cwmp"};
+
+  const auto [api_host, api_port] = http::ParseListenAddress(config.listen_api);
+  const auto [cwmp_host, cwmp_port] = http::ParseListenAddress(config.listen_cwmp);
+  const auto api_endpoint = api_server.Listen(api_host, api_port);
+  const auto cwmp_endpoint = cwmp_server.Listen(cwmp_host, cwmp_port);
+  api_server.Start();
+  cwmp_server.Start();
+  LogInfo("listening", {{"listener", "api"},
+                        {"address", api_endpoint.address().to_string()},
+                        {"port", static_cast<std::int64_t>(api_endpoint.port())}});
+  LogInfo("listening", {{"listener", "cwmp"},
+                        {"address", cwmp_endpoint.address().to_string()},
+                        {"port", static_cast<std::int64_t>(cwmp_endpoint.port())}});
+
+  std::cout << "Kanri is running.\n"
+            << "  Console and API: https://" << DisplayHost(api_host) << ":" << api_endpoint.port() << "/\n"
+            << "  Devices (CWMP):  https://" << DisplayHost(cwmp_host) << ":" << cwmp_endpoint.port() << "/\n";
+  if (!rt.accounts.AnySiteAdministrator(ProviderScope::ForCommandLine())) {
+    std::cout << "  No site administrator exists yet. Create one with:\n"
+              << "    kanri admin bootstrap --data-dir " << config.data_dir << " --login admin\n";
+  } else {
+    std::cout << "  Log in as a site administrator with an empty company ID.\n";
+  }
+  std::cout << std::flush;
+
+  asio::signal_set signals{io, SIGTERM, SIGINT};
+  signals.async_wait([&](const boost::system::error_code& ec, int signal) {
+    if (ec) return;
+    LogInfo("shutting down: draining requests in flight", {{"signal", static_cast<std::int64_t>(signal)}});
+    asio::co_spawn(
+        io,
+        [&]() -> asio::awaitable<void> {
+          co_await api_server.Drain();
+          co_await cwmp_server.Drain();
+        },
+        [&](std::exception_ptr) { io.stop(); });
+  });
+
+  std::vector<std::thread> threads;
+  for (std::size_t i = 1; i < config.io_threads; ++i) threads.emplace_back([&] { io.run(); });
+  io.run();
+  for (auto& t : threads) t.join();
+  db_pool.Stop();
+  hash_pool.Stop();
+  LogInfo("stopped");
+  return 0;
+}
+
+}  // namespace kanri::app
