@@ -31,12 +31,13 @@ int main(int argc, char** argv) {
   admin->require_subcommand(1);
   auto* bootstrap = admin->add_subcommand("bootstrap", "Create the first site administrator");
   std::string login, name, email;
-  bool password_stdin = false;
+  bool password_stdin = false, if_none = false;
   bootstrap->add_option("--login", login, "Login ID of the site administrator")->required();
   bootstrap->add_option("--name", name, "Display name (default: the login ID)");
   bootstrap->add_option("--email", email, "Email address for alarms");
   bootstrap->add_flag("--password-stdin", password_stdin,
                       "Read the password from standard input instead of generating one");
+  bootstrap->add_flag("--if-none", if_none, "Do nothing (and succeed) when a site administrator already exists");
 
   try {
     app.parse(argc, argv);
@@ -52,7 +53,7 @@ int main(int argc, char** argv) {
                                               : LogLevel::kInfo);
     if (serve->parsed()) return app::Serve(config);
     if (migrate->parsed()) return app::Migrate(config);
-    if (bootstrap->parsed()) return app::BootstrapSiteAdministrator(config, login, name, email, password_stdin);
+    if (bootstrap->parsed()) return app::BootstrapSiteAdministrator(config, {login, name, email, password_stdin, if_none});
   } catch (const db::MigrationError& e) {
     std::cerr << "kanri: cannot start: " << e.what() << "\n";
     return 3;

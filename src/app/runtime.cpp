@@ -45,11 +45,12 @@ int Migrate(const Config& config) {
   return 0;
 }
 
-int BootstrapSiteAdministrator(const Config& config, const std::string& login, const std::string& name,
-                               const std::string& email, bool password_from_stdin) {
+int BootstrapSiteAdministrator(const Config& config, const BootstrapRequest& request) {
+  const auto& [login, name, email, password_from_stdin, only_if_none] = request;
   Runtime rt(config, 1);
   const auto provider = ProviderScope::ForCommandLine();
   if (rt.accounts.AnySiteAdministrator(provider)) {
+    if (only_if_none) return 0;
     std::cerr << "A site administrator already exists; bootstrap only creates the first one. Further site "
                  "administrators are created by an existing one.\n";
     return 1;

@@ -32,7 +32,13 @@ void PrepareDataDir(const Config& config);
 
 int Serve(const Config& config);
 int Migrate(const Config& config);
-int BootstrapSiteAdministrator(const Config& config, const std::string& login, const std::string& name,
-                               const std::string& email, bool password_from_stdin);
+struct BootstrapRequest {
+  std::string login;
+  std::string name;
+  std::string email;
+  bool password_from_stdin = false;
+  bool only_if_none = false;  // succeed quietly when a site administrator exists (first-run scripts)
+};
+int BootstrapSiteAdministrator(const Config& config, const BootstrapRequest& request);
 
 }  // namespace kanri::app
