@@ -1,0 +1,224 @@
+// DATA-3 over the real binary: passwords only as argon2id hashes, nowhere in plain text (database
+// files, logs), the password policy, resets and bootstrap.
+#include <algorithm>
+#include <filesystem>
+#include <regex>
+#include <set>
+
+#include "support/kanri_fixture.h"
+#include "support/sqlite_file.h"
+
+namespace kanri::testing {
+namespace {
+
+using namespace std::chrono_literals;
+
+class Passwords : public TenantTest {
+ protected:
+  std::string AccountBody(const std::string& login, const std::string& password, const std::string& kind = "general") {
+    return json::serialize(json::object{{"login", login},
+                                        {"name", "N " + login},
+                                        {"email", login + "@example.com"},
+                                        {"kind", kind},
+                                        {"password", password}});
+  }
+  std::vector<std::string> AccountLogins(HttpsClient& admin) {
+    std::vector<std::string> logins;
+    for (const auto& a : ListAll(admin, "/api/v1/accounts")) logins.push_back(Str(a, "login"));
+    std::sort(logins.begin(), logins.end());
+    return logins;
+  }
+  std::string PasswordChange(const std::string& current, const std::string& next) {
+    return json::serialize(json::object{{"current", current}, {"new", next}});
+  }
+};
+
+TEST_F(Passwords, DATA_3_PlaintextPasswordsAppearNowhere) {
+  // Distinctive passwords that went through every path: create, login, failed login, change,
+  // reset (temporary password) and bootstrap.
+  const std::string created = "Zebra-Plaintext-Probe-0001";
+  const std::string wrong = "Zebra-Plaintext-Probe-0002";
+  const std::string changed = "Zebra-Plaintext-Probe-0003";
+  const std::string second_admin = "Zebra-Plaintext-Probe-0004";
+  json::object dave = CreateAccount(admin_a(), "dave", "admin", created);
+  EXPECT_EQ(TryLogin(*NewClient(), kCompanyACode, "dave", wrong).status, 401);
+  auto dave_client = LoginAs(kCompanyACode, "dave", created);
+  Response change = dave_client->Put("/api/v1/session/password", PasswordChange(created, changed));
+  ASSERT_EQ(change.status, 204) << change.Describe();
+  Response reset = admin_a().Post("/api/v1/accounts/" + Str(dave, "id") + "/password-reset", "");
+  ASSERT_EQ(reset.status, 200) << reset.Describe();
+  std::string temporary = Str(reset.Json(), "temporary_password");
+  ASSERT_GE(temporary.size(), 8u);
+  EXPECT_EQ(TryLogin(*NewClient(), kCompanyACode, "dave", temporary).status, 200);
+  json::object globex = CreateCompany("GLOBEX", "Globex");
+  CreateCompanyAdmin(Str(globex, "id"), "gadmin", second_admin);
+
+  const std::vector<std::string> secrets = {created,           wrong,          changed, second_admin,
+                                            temporary,         kAdminPassword, kSiteAdminPassword};
+  auto check = [&](const std::string& when) {
+    for (const auto& secret : secrets) {
+      EXPECT_EQ(FilesContaining(server().data_dir(), secret), std::vector<std::string>{})
+          << "password " << secret << " found in plain text " << when;
+    }
+  };
+  check("while running (database, WAL, logs)");
+  EXPECT_TRUE(std::filesystem::exists(server().data_dir() + "/kanri.db"));
+  ASSERT_EQ(server().Stop(), 0);
+  check("after shutdown");
+  for (const auto& secret : secrets) EXPECT_EQ(server().Logs().find(secret), std::string::npos) << secret;
+
+  // What is stored is an argon2id PHC string at or above OWASP's minimum, salted per account.
+  std::vector<std::string> hashes =
+      QueryColumn(server().data_dir() + "/kanri.db", "SELECT password_hash FROM accounts");
+  ASSERT_GE(hashes.size(), 4u);
+  static const std::regex kPhc(R"(^\$argon2id\$v=19\$m=(\d+),t=(\d+),p=(\d+)\$[A-Za-z0-9+/]+\$[A-Za-z0-9+/]+$)");
+  for (const auto& hash : hashes) {
+    std::smatch m;
+    ASSERT_TRUE(std::regex_match(hash, m, kPhc)) << hash;
+    EXPECT_GE(std::stol(m[1].str()), 19456) << hash;
+    EXPECT_GE(std::stol(m[2].str()), 2) << hash;
+  }
+  std::set<std::string> distinct(hashes.begin(), hashes.end());
+  EXPECT_EQ(distinct.size(), hashes.size());
+}
+
+TEST_F(Passwords, DATA_3_EqualPasswordsGetDifferentSalts) {
+  CreateAccount(admin_a(), "twin-one", "general", "Same-password-for-twins");
+  CreateAccount(admin_a(), "twin-two", "general", "Same-password-for-twins");
+  ASSERT_EQ(server().Stop(), 0);
+  std::vector<std::string> hashes = QueryColumn(
+      server().data_dir() + "/kanri.db", "SELECT password_hash FROM accounts WHERE login IN ('twin-one','twin-two')");
+  ASSERT_EQ(hashes.size(), 2u);
+  EXPECT_NE(hashes[0], hashes[1]);
+}
+
+TEST_F(Passwords, DATA_3_PolicyRefusesShortCommonAndLoginEqualPasswords) {
+  HttpsClient& alice = admin_a();
+  std::vector<std::string> before = AccountLogins(alice);
+  struct Case {
+    std::string what;
+    std::string login;
+    std::string password;
+  };
+  const std::vector<Case> refused = {
+      {"7 characters", "weak-one", "Zq4-p9L"},
+      {"129 characters", "weak-two", std::string(129, 'k')},
+      {"common", "weak-three", "password123"},
+      {"common", "weak-four", "qwertyuiop"},
+      {"equal to the login", "Weak-Five-Login-Name", "Weak-Five-Login-Name"},
+      {"empty", "weak-six", ""},
+  };
+  for (const auto& c : refused) {
+    Response r = alice.Post("/api/v1/accounts", AccountBody(c.login, c.password));
+    EXPECT_EQ(r.status, 400) << c.what << ": " << r.Describe();
+    EXPECT_EQ(ProblemCode(r), "invalid_request") << c.what << ": " << r.Describe();
+    EXPECT_EQ(ProblemField(r), "password") << c.what << ": " << r.Describe();
+  }
+  EXPECT_EQ(AccountLogins(alice), before) << "refused accounts must not exist";
+
+  // The bounds themselves are fine: 8 and 128 characters, no composition rules.
+  EXPECT_EQ(alice.Post("/api/v1/accounts", AccountBody("eight", "Zq4-p9Lm")).status, 201);
+  EXPECT_EQ(alice.Post("/api/v1/accounts", AccountBody("long", std::string(128, 'k'))).status, 201);
+  EXPECT_EQ(alice.Post("/api/v1/accounts", AccountBody("lowercase", "onlylowercaseletters")).status, 201);
+  EXPECT_EQ(TryLogin(*NewClient(), kCompanyACode, "long", std::string(128, 'k')).status, 200);
+
+  // The same policy guards the first administrator and password changes.
+  Response admin = site_admin().Post(
+      "/api/v1/companies/" + Str(CreateCompany("GLOBEX", "Globex"), "id") + "/administrators",
+      json::serialize(json::object{{"login", "gadmin"}, {"name", "G"}, {"email", "g@example.com"}, {"password", "password123"}}));
+  EXPECT_EQ(admin.status, 400) << admin.Describe();
+  EXPECT_EQ(ProblemField(admin), "password") << admin.Describe();
+  Response change = alice.Put("/api/v1/session/password", PasswordChange(kAdminPassword, "password123"));
+  EXPECT_EQ(change.status, 400) << change.Describe();
+  EXPECT_EQ(ProblemField(change), "new") << change.Describe();
+  Response as_login = alice.Put("/api/v1/session/password", PasswordChange(kAdminPassword, kAdminALogin + std::string("")));
+  EXPECT_EQ(as_login.status, 400) << as_login.Describe();
+  EXPECT_EQ(TryLogin(*NewClient(), kCompanyACode, kAdminALogin, kAdminPassword).status, 200)
+      << "refused changes leave the password as it was";
+}
+
+TEST_F(Passwords, DATA_3_ChangingOwnPasswordNeedsTheCurrentOne) {
+  auto alice = LoginAs(kCompanyACode, kAdminALogin, kAdminPassword);
+  Response wrong = alice->Put("/api/v1/session/password", PasswordChange("Not-my-password-1", "Brand-new-pw-8812"));
+  EXPECT_EQ(wrong.status, 403) << wrong.Describe();
+  EXPECT_EQ(ProblemCode(wrong), "wrong_password") << wrong.Describe();
+  Response ok = alice->Put("/api/v1/session/password", PasswordChange(kAdminPassword, "Brand-new-pw-8812"));
+  EXPECT_EQ(ok.status, 204) << ok.Describe();
+  EXPECT_EQ(alice->Get("/api/v1/session").status, 200) << "the session that changed the password lives on";
+  EXPECT_EQ(TryLogin(*NewClient(), kCompanyACode, kAdminALogin, kAdminPassword).status, 401);
+  EXPECT_EQ(TryLogin(*NewClient(), kCompanyACode, kAdminALogin, "Brand-new-pw-8812").status, 200);
+}
+
+TEST_F(Passwords, DATA_3_ResetGivesATemporaryPasswordThatMustBeChanged) {
+  json::object frank = CreateAccount(admin_a(), "frank", "admin", "Frank-first-pw-1234");
+  const std::string frank_id = Str(frank, "id");
+  Response reset = admin_a().Post("/api/v1/accounts/" + frank_id + "/password-reset", "");
+  ASSERT_EQ(reset.status, 200) << reset.Describe();
+  std::string temporary = Str(reset.Json(), "temporary_password");
+  EXPECT_GE(temporary.size(), 12u);
+  EXPECT_EQ(Member(Member(reset.Json(), "account"), "must_change_password"), json::value(true));
+
+  EXPECT_EQ(TryLogin(*NewClient(), kCompanyACode, "frank", "Frank-first-pw-1234").status, 401)
+      << "the old password no longer works";
+  auto client = NewClient();
+  Response login = TryLogin(*client, kCompanyACode, "frank", temporary);
+  ASSERT_EQ(login.status, 200) << login.Describe();
+  EXPECT_EQ(Member(Member(login.Json(), "account"), "must_change_password"), json::value(true));
+  client->SetDefaultHeader("X-CSRF-Token", Str(login.Json(), "csrf_token"));
+
+  // Until the change, only the session itself answers.
+  EXPECT_EQ(client->Get("/api/v1/session").status, 200);
+  for (const auto& [method, target] : std::vector<std::pair<std::string, std::string>>{
+           {"GET", "/api/v1/accounts"}, {"GET", "/api/v1/accounts/" + frank_id}, {"POST", "/api/v1/accounts"}}) {
+    Response r = client->Request(method, target, method == "POST" ? AccountBody("sneaky", "Sneaky-pw-12345") : "");
+    EXPECT_EQ(r.status, 403) << method << " " << target << ": " << r.Describe();
+    EXPECT_EQ(ProblemCode(r), "password_change_required") << r.Describe();
+  }
+  Response change = client->Put("/api/v1/session/password", PasswordChange(temporary, "Frank-chosen-pw-5678"));
+  ASSERT_EQ(change.status, 204) << change.Describe();
+  EXPECT_EQ(client->Get("/api/v1/accounts").status, 200);
+
+  EXPECT_EQ(TryLogin(*NewClient(), kCompanyACode, "frank", temporary).status, 401);
+  Response again = TryLogin(*NewClient(), kCompanyACode, "frank", "Frank-chosen-pw-5678");
+  ASSERT_EQ(again.status, 200) << again.Describe();
+  EXPECT_EQ(Member(Member(again.Json(), "account"), "must_change_password"), json::value(false));
+  std::vector<std::string> logins = AccountLogins(admin_a());
+  EXPECT_EQ(std::count(logins.begin(), logins.end(), "sneaky"), 0);
+}
+
+class Bootstrap : public ServerTest {};
+
+TEST_F(Bootstrap, DATA_3_GeneratedPasswordIsPrintedOnceAndWorks) {
+  CliResult boot = server().RunCli({"admin", "bootstrap", "--login", "operator"});
+  ASSERT_EQ(boot.exit_code, 0) << boot.Describe();
+  std::smatch m;
+  static const std::regex kLine(R"(Generated password: (\S+))");
+  ASSERT_TRUE(std::regex_search(boot.out, m, kLine)) << boot.Describe();
+  std::string password = m[1].str();
+  EXPECT_GE(password.size(), 12u);
+  auto client = NewClient();
+  Response r = TryLogin(*client, "", "operator", password);
+  ASSERT_EQ(r.status, 200) << r.Describe();
+  EXPECT_EQ(Str(Member(r.Json(), "account"), "kind"), "site_admin");
+  // Printed to the operator, but never logged or stored by the server.
+  EXPECT_EQ(boot.err.find(password), std::string::npos);
+  EXPECT_EQ(server().ServerStderr().find(password), std::string::npos);
+  EXPECT_EQ(server().ServerStdout().find(password), std::string::npos);
+  for (const auto& file : FilesContaining(server().data_dir(), password)) {
+    EXPECT_NE(file.find("/cli-"), std::string::npos) << "password stored in " << file;
+  }
+}
+
+TEST_F(Bootstrap, DATA_3_RefusesWeakPasswords) {
+  for (const std::string weak : {"password123", "short", "operator"}) {
+    CliResult boot = server().Bootstrap("operator", weak);
+    EXPECT_NE(boot.exit_code, 0) << weak << ": " << boot.Describe();
+    EXPECT_NE(TryLogin(*NewClient(), "", "operator", weak).status, 200) << weak;
+  }
+  CliResult boot = server().Bootstrap("operator", kSiteAdminPassword);
+  EXPECT_EQ(boot.exit_code, 0) << boot.Describe();
+  EXPECT_EQ(TryLogin(*NewClient(), "", "operator", kSiteAdminPassword).status, 200);
+}
+
+}  // namespace
+}  // namespace kanri::testing

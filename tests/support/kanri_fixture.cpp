@@ -1,0 +1,166 @@
+#include "support/kanri_fixture.h"
+
+#include <filesystem>
+#include <regex>
+#include <stdexcept>
+
+namespace kanri::testing {
+
+std::string LoginBody(const std::string& company, const std::string& login, const std::string& password) {
+  json::object body;
+  if (!company.empty()) body["company"] = company;
+  body["login"] = login;
+  body["password"] = password;
+  return json::serialize(body);
+}
+
+const json::value& Member(const json::value& v, std::string_view key) {
+  const json::object* o = v.if_object();
+  if (o == nullptr) throw std::runtime_error("not a JSON object: " + json::serialize(v));
+  const json::value* m = o->if_contains(key);
+  if (m == nullptr) throw std::runtime_error("no \"" + std::string(key) + "\" in " + json::serialize(v));
+  return *m;
+}
+
+std::string Str(const json::value& v, std::string_view key) {
+  const json::value& m = Member(v, key);
+  if (!m.is_string()) throw std::runtime_error("\"" + std::string(key) + "\" is not a string in " + json::serialize(v));
+  return std::string(m.as_string());
+}
+
+namespace {
+std::string ProblemMember(const Response& r, std::string_view key) {
+  boost::system::error_code ec;
+  json::value v = json::parse(r.body, ec);
+  if (ec || !v.is_object()) return "";
+  const json::value* m = v.as_object().if_contains(key);
+  if (m == nullptr || !m->is_string()) return "";
+  return std::string(m->as_string());
+}
+}  // namespace
+
+std::string ProblemCode(const Response& r) { return ProblemMember(r, "code"); }
+std::string ProblemField(const Response& r) { return ProblemMember(r, "field"); }
+
+std::vector<std::string> FilesContaining(const std::string& dir, std::string_view needle) {
+  std::vector<std::string> out;
+  for (const auto& entry : std::filesystem::recursive_directory_iterator(dir)) {
+    if (!entry.is_regular_file()) continue;
+    std::string content = ReadFile(entry.path().string());
+    if (content.find(needle) != std::string::npos) out.push_back(entry.path().string());
+  }
+  return out;
+}
+
+std::optional<std::chrono::sys_time<std::chrono::milliseconds>> ParseApiTime(std::string_view text) {
+  static const std::regex kFormat(R"(^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})\.(\d{3})Z$)");
+  std::match_results<std::string_view::const_iterator> m;
+  if (!std::regex_match(text.begin(), text.end(), m, kFormat)) return std::nullopt;
+  auto num = [&](int i) { return std::stoi(m[i].str()); };
+  std::chrono::year_month_day ymd{std::chrono::year{num(1)}, std::chrono::month{static_cast<unsigned>(num(2))},
+                                  std::chrono::day{static_cast<unsigned>(num(3))}};
+  if (!ymd.ok()) return std::nullopt;
+  return std::chrono::sys_days{ymd} + std::chrono::hours{num(4)} + std::chrono::minutes{num(5)} +
+         std::chrono::seconds{num(6)} + std::chrono::milliseconds{num(7)};
+}
+
+std::vector<json::value> ListAll(HttpsClient& client, const std::string& path, int limit) {
+  std::vector<json::value> items;
+  std::string cursor;
+  for (int page = 0; page < 10000; ++page) {
+    std::string target = path + (path.find('?') == std::string::npos ? "?" : "&") + "limit=" + std::to_string(limit);
+    if (!cursor.empty()) target += "&cursor=" + cursor;
+    Response r = client.Get(target);
+    if (r.status != 200) throw std::runtime_error("GET " + target + ": " + r.Describe());
+    json::value v = r.Json();
+    for (const auto& item : Member(v, "items").as_array()) items.push_back(item);
+    const json::value& next = Member(v, "next_cursor");
+    if (next.is_null()) return items;
+    cursor = std::string(next.as_string());
+  }
+  throw std::runtime_error("pagination of " + path + " did not end");
+}
+
+void ServerTest::SetUp() {
+  server_ = std::make_unique<KanriProcess>();
+  server_->Start(server_args_);
+}
+
+void ServerTest::TearDown() {
+  if (!server_) return;
+  if (HasFailure()) {
+    std::string logs = server_->Logs();
+    constexpr std::size_t kTail = 8000;
+    if (logs.size() > kTail) logs = "..." + logs.substr(logs.size() - kTail);
+    std::fprintf(stderr, "=== kanri logs (data dir %s) ===\n%s\n", server_->data_dir().c_str(), logs.c_str());
+  }
+  if (server_->running()) {
+    try {
+      server_->Stop();
+    } catch (const std::exception& e) {
+      ADD_FAILURE() << e.what();
+    }
+  }
+  server_.reset();
+}
+
+std::unique_ptr<HttpsClient> ServerTest::NewClient() {
+  return std::make_unique<HttpsClient>("127.0.0.1", server_->api_port());
+}
+
+Response ServerTest::TryLogin(HttpsClient& client, const std::string& company, const std::string& login,
+                              const std::string& password) {
+  return client.Post("/api/v1/session", LoginBody(company, login, password));
+}
+
+std::unique_ptr<HttpsClient> ServerTest::LoginAs(const std::string& company, const std::string& login,
+                                                 const std::string& password) {
+  auto client = NewClient();
+  Response r = TryLogin(*client, company, login, password);
+  if (r.status != 200) {
+    throw std::runtime_error("login as " + company + "/" + login + " failed: " + r.Describe());
+  }
+  client->SetDefaultHeader("X-CSRF-Token", Str(r.Json(), "csrf_token"));
+  return client;
+}
+
+void TenantTest::SetUp() {
+  ServerTest::SetUp();
+  CliResult boot = server().Bootstrap(kSiteAdminLogin, kSiteAdminPassword);
+  if (boot.exit_code != 0) throw std::runtime_error("admin bootstrap failed: " + boot.Describe());
+  site_admin_ = LoginAs("", kSiteAdminLogin, kSiteAdminPassword);
+  company_a_id_ = Str(CreateCompany(kCompanyACode, "Acme Corporation"), "id");
+  admin_a_id_ = Str(CreateCompanyAdmin(company_a_id_, kAdminALogin, kAdminPassword), "id");
+}
+
+HttpsClient& TenantTest::admin_a() {
+  if (!admin_a_) admin_a_ = LoginAs(kCompanyACode, kAdminALogin, kAdminPassword);
+  return *admin_a_;
+}
+
+json::object TenantTest::CreateCompany(const std::string& code, const std::string& name) {
+  json::object body{{"code", code}, {"name", name}, {"contract_start", "2025-01-01"}};
+  Response r = site_admin().Post("/api/v1/companies", json::serialize(body));
+  if (r.status != 201) throw std::runtime_error("create company " + code + ": " + r.Describe());
+  return r.Json().as_object();
+}
+
+json::object TenantTest::CreateCompanyAdmin(const std::string& company_id, const std::string& login,
+                                            const std::string& password) {
+  json::object body{{"login", login}, {"name", "Admin " + login}, {"email", login + "@example.com"},
+                    {"password", password}};
+  Response r = site_admin().Post("/api/v1/companies/" + company_id + "/administrators", json::serialize(body));
+  if (r.status != 201) throw std::runtime_error("create administrator " + login + ": " + r.Describe());
+  return r.Json().as_object();
+}
+
+json::object TenantTest::CreateAccount(HttpsClient& admin, const std::string& login, const std::string& kind,
+                                       const std::string& password) {
+  json::object body{{"login", login}, {"name", "User " + login}, {"email", login + "@example.com"},
+                    {"kind", kind}, {"password", password}};
+  Response r = admin.Post("/api/v1/accounts", json::serialize(body));
+  if (r.status != 201) throw std::runtime_error("create account " + login + ": " + r.Describe());
+  return r.Json().as_object();
+}
+
+}  // namespace kanri::testing

@@ -1,0 +1,101 @@
+// Runs the real `kanri` binary for an integration test.
+//
+//   KanriProcess server;                     // a fresh temporary data dir
+//   server.Start({"--login-ip-max-failures", "1000"});
+//   HttpsClient client{"127.0.0.1", server.api_port()};
+//   server.AdvanceClock(std::chrono::minutes{30});   // the test build reads this offset
+//   EXPECT_EQ(server.Stop(), 0);
+//
+// `serve` listens on 127.0.0.1 with port 0 for both listeners; Start() waits until the server
+// logs its "listening" lines on stderr and reads the chosen ports from them. stdout and stderr go
+// to files in the data dir (Logs() returns them). The data dir is removed by the destructor unless
+// the environment sets KANRI_KEEP_TEST_DIRS=1 (or the current test failed).
+#pragma once
+
+#include <sys/types.h>
+
+#include <chrono>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace kanri::testing {
+
+struct CliResult {
+  int exit_code = -1;  // the exit status, or 128 + signal number when killed by a signal
+  std::string out;
+  std::string err;
+  std::string Describe() const;
+};
+
+class KanriProcess {
+ public:
+  // Creates a fresh, empty data dir. Nothing runs yet.
+  KanriProcess();
+  ~KanriProcess();
+  KanriProcess(const KanriProcess&) = delete;
+  KanriProcess& operator=(const KanriProcess&) = delete;
+
+  // The path of the binary under test (compile definition KANRI_BINARY_PATH).
+  static std::string BinaryPath();
+
+  // Starts `kanri serve` with the data dir and loopback listeners, plus `extra_args`, and waits
+  // (bounded) until both listeners are up. Throws std::runtime_error, with the captured logs, when
+  // the process exits or does not become ready in time.
+  void Start(const std::vector<std::string>& extra_args = {});
+  // Starts `kanri serve` and expects it to exit without becoming ready; returns its exit status.
+  // Throws when it becomes ready instead, or does not exit in time.
+  int StartExpectingFailure(const std::vector<std::string>& extra_args = {});
+  // Sends SIGTERM and waits (bounded) for the exit; returns the exit status (128 + signal when
+  // killed by a signal). Throws after SIGKILL when the process ignored SIGTERM.
+  int Stop(std::chrono::milliseconds timeout = std::chrono::seconds{20});
+  bool running() const { return pid_ > 0; }
+  pid_t pid() const { return pid_; }
+
+  // Runs another subcommand (`admin bootstrap`, `migrate`, ...) with `--data-dir DIR` appended
+  // after `args`, feeding `stdin_text` on its standard input.
+  CliResult RunCli(const std::vector<std::string>& args, const std::string& stdin_text = "",
+                   std::chrono::milliseconds timeout = std::chrono::seconds{60});
+  // `kanri admin bootstrap --login LOGIN --password-stdin` with the password on stdin.
+  CliResult Bootstrap(const std::string& login, const std::string& password);
+
+  // Adds "NAME=value" to the environment of later starts (and CLI runs), e.g. "TZ=Asia/Tokyo".
+  void AddEnvironment(std::string name_equals_value) { extra_env_.push_back(std::move(name_equals_value)); }
+
+  // The test clock: the server's clock runs this far ahead of the real one.
+  void SetClockOffset(std::chrono::milliseconds offset);
+  void AdvanceClock(std::chrono::milliseconds by) { SetClockOffset(clock_offset_ + by); }
+  std::chrono::milliseconds clock_offset() const { return clock_offset_; }
+
+  const std::string& data_dir() const { return data_dir_; }
+  std::uint16_t api_port() const { return api_port_; }
+  std::uint16_t cwmp_port() const { return cwmp_port_; }
+  // stdout and stderr of every server start so far, and of every RunCli, concatenated.
+  std::string Logs() const;
+  std::string ServerStdout() const;
+  std::string ServerStderr() const;
+
+ private:
+  void Spawn(const std::vector<std::string>& extra_args);
+  // Waits for the ready lines; returns false when the process exited first.
+  bool WaitUntilReady(std::chrono::milliseconds timeout);
+  // Non-blocking: reaps the process when it exited and returns its status, else -1.
+  int PollExit();
+
+  std::string data_dir_;
+  std::string clock_file_;
+  std::chrono::milliseconds clock_offset_{0};
+  pid_t pid_ = -1;
+  int start_count_ = 0;
+  std::string stdout_path_;
+  std::string stderr_path_;
+  std::string cli_output_;  // captured output of RunCli calls
+  std::uint16_t api_port_ = 0;
+  std::uint16_t cwmp_port_ = 0;
+  std::vector<std::string> extra_env_;
+};
+
+// Whole content of a file ("" when it does not exist).
+std::string ReadFile(const std::string& path);
+
+}  // namespace kanri::testing

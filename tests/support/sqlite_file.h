@@ -1,0 +1,15 @@
+// Direct access to the server's SQLite file, for tests that inspect or tamper with what the
+// server stored. Use only while the server is stopped (or for reads that tolerate WAL).
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace kanri::testing {
+
+// Runs `sql` (one or more statements) on the database file; throws std::runtime_error on error.
+void ExecSql(const std::string& db_path, const std::string& sql);
+// Runs a query and returns the first column of every row as text (NULL as "<null>").
+std::vector<std::string> QueryColumn(const std::string& db_path, const std::string& sql);
+
+}  // namespace kanri::testing
