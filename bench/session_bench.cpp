@@ -1,0 +1,844 @@
+// kanri_session_bench: the two benchmarks of issue 2, run against a real `kanri serve` on loopback.
+//
+//   A. The cost of the session layer: requests/s and latency of an authenticated
+//      GET /api/v1/session (cookie → session row in the database, touched on every request)
+//      against GET /healthz (no login, no database) on the same server, over 64 keep-alive TLS
+//      connections. The ratio of the two is what the session layer costs.
+//   B. Login floods: the p99 of an authenticated GET /api/v1/session while 20 clients send
+//      wrong passwords (each one costs an argon2id check on the hashing pool). Target: < 50 ms.
+//
+// The program starts its own server for each scenario with a fresh temporary data directory,
+// bootstraps a site administrator, logs in, drives the load from this one process (Boost.Beast
+// over OpenSSL, one coroutine per connection on a few threads), then stops the server with
+// SIGTERM and checks that it exits 0. It exits non-zero only when something goes wrong (the
+// server does not start, a setup request fails, the server does not exit cleanly); a missed
+// target is reported as FAIL in the output, not in the exit code. All traffic goes to 127.0.0.1.
+//
+//   kanri_session_bench [--duration 10] [--warmup 2] [--connections 64] [--attackers 20]
+//                       [--probes 2] [--client-threads 2] [--scenario all|a|b] [--kanri PATH]
+#include <fcntl.h>
+#include <fmt/format.h>
+#include <openssl/rand.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <CLI/CLI.hpp>
+#include <algorithm>
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ssl.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <boost/beast/ssl.hpp>
+#include <boost/json.hpp>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <cstring>
+#include <exception>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <sstream>
+#include <stdexcept>
+#include <string>
+#include <thread>
+#include <vector>
+
+extern char** environ;
+
+namespace kanri::bench {
+namespace {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace bhttp = boost::beast::http;
+namespace fs = std::filesystem;
+namespace json = boost::json;
+namespace ssl = boost::asio::ssl;
+using tcp = asio::ip::tcp;
+using Clock = std::chrono::steady_clock;
+using namespace std::chrono_literals;
+
+constexpr auto kTuple = asio::as_tuple(asio::use_awaitable);
+constexpr auto kIoTimeout = 30s;           // one request and its answer
+constexpr auto kServerStartTimeout = 60s;  // until the "listening" log line
+constexpr auto kServerStopTimeout = 60s;   // SIGTERM → exit
+constexpr std::uint64_t kMaxRequestsPerWorker =
+    50'000'000;  // loops end by time; this bounds them by count too
+constexpr std::uint64_t kMaxConnectsPerWorker = 10'000;
+constexpr std::string_view kSessionCookie = "__Host-kanri_session";
+constexpr std::string_view kAdminLogin = "root";
+constexpr std::string_view kAttackLogin = "nobody";  // no such account: the server hashes a dummy
+
+struct Options {
+  std::string kanri = KANRI_BINARY;
+  double duration_s = 10;  // measured seconds per route (A) and per phase (B)
+  double warmup_s = 2;
+  int connections = 64;
+  int attackers = 20;
+  int probes = 2;
+  int client_threads = 2;
+  double target_p99_ms = 50;
+  int login_ip_max_failures = 1'000'000;  // the largest value kanri accepts
+  std::string scenario = "all";
+  std::vector<std::string> server_args;
+  bool keep_data = false;
+  bool breakdown = false;  // A: also GET /api/v1/session with X-Kanri-Background: 1 (no UPDATE)
+};
+
+// ---------------------------------------------------------------------------------------------
+// Processes
+
+std::string RandomHex(std::size_t bytes) {
+  std::vector<unsigned char> buf(bytes);
+  if (RAND_bytes(buf.data(), static_cast<int>(buf.size())) != 1)
+    throw std::runtime_error("RAND_bytes failed");
+  std::string out;
+  for (unsigned char c : buf) out += fmt::format("{:02x}", c);
+  return out;
+}
+
+std::string ReadFile(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream out;
+  out << in.rdbuf();
+  return out.str();
+}
+
+std::string Tail(const fs::path& path, std::size_t max_bytes = 2000) {
+  std::string text = ReadFile(path);
+  if (text.size() > max_bytes) text = "..." + text.substr(text.size() - max_bytes);
+  return text;
+}
+
+// Starts `args` with stdin from `stdin_fd` (or /dev/null) and stdout, stderr into files.
+pid_t Spawn(const std::vector<std::string>& args, int stdin_fd, const fs::path& out, const fs::path& err) {
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  if (stdin_fd >= 0) {
+    posix_spawn_file_actions_adddup2(&actions, stdin_fd, 0);
+  } else {
+    posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
+  }
+  posix_spawn_file_actions_addopen(&actions, 1, out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+  posix_spawn_file_actions_addopen(&actions, 2, err.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+  std::vector<char*> argv;
+  for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
+  argv.push_back(nullptr);
+  pid_t pid = -1;
+  const int rc = posix_spawn(&pid, args[0].c_str(), &actions, nullptr, argv.data(), environ);
+  posix_spawn_file_actions_destroy(&actions);
+  if (rc != 0) throw std::runtime_error("cannot start " + args[0] + ": " + std::strerror(rc));
+  return pid;
+}
+
+// The wait status once `pid` has exited, or nullopt after `timeout`.
+std::optional<int> WaitExit(pid_t pid, Clock::duration timeout) {
+  const auto deadline = Clock::now() + timeout;
+  for (;;) {
+    int status = 0;
+    const pid_t r = waitpid(pid, &status, WNOHANG);
+    if (r == pid) return status;
+    if (r < 0) throw std::runtime_error(std::string("waitpid: ") + std::strerror(errno));
+    if (Clock::now() >= deadline) return std::nullopt;
+    std::this_thread::sleep_for(20ms);
+  }
+}
+
+std::string DescribeStatus(int status) {
+  if (WIFEXITED(status)) return "exit code " + std::to_string(WEXITSTATUS(status));
+  if (WIFSIGNALED(status)) return "killed by signal " + std::to_string(WTERMSIG(status));
+  return "status " + std::to_string(status);
+}
+
+double ProcessCpuSeconds(pid_t pid) {
+  // /proc/PID/stat: fields 14 and 15 (utime, stime, in clock ticks) come after the ")" of the name.
+  const std::string stat = ReadFile(fs::path("/proc") / std::to_string(pid) / "stat");
+  const auto close = stat.rfind(')');
+  if (close == std::string::npos) return 0;
+  std::istringstream in(stat.substr(close + 2));
+  std::string field;
+  double ticks = 0;
+  for (int i = 3; i <= 15 && in >> field; ++i)
+    if (i == 14 || i == 15) ticks += std::stod(field);
+  return ticks / static_cast<double>(sysconf(_SC_CLK_TCK));
+}
+
+double OwnCpuSeconds() {
+  rusage u{};
+  getrusage(RUSAGE_SELF, &u);
+  auto s = [](const timeval& t) {
+    return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_usec) / 1e6;
+  };
+  return s(u.ru_utime) + s(u.ru_stime);
+}
+
+// A temporary directory, removed with its contents at the end unless asked to keep it.
+class TempDir {
+ public:
+  explicit TempDir(bool keep) : keep_(keep) {
+    std::string pattern = (fs::temp_directory_path() / "kanri-bench-XXXXXX").string();
+    if (!mkdtemp(pattern.data())) throw std::runtime_error(std::string("mkdtemp: ") + std::strerror(errno));
+    path_ = pattern;
+  }
+  ~TempDir() {
+    if (keep_) {
+      std::cout << "kept data and logs in " << path_.string() << "\n";
+      return;
+    }
+    std::error_code ignored;
+    fs::remove_all(path_, ignored);
+  }
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+  const fs::path& path() const { return path_; }
+
+ private:
+  fs::path path_;
+  bool keep_;
+};
+
+// `kanri admin bootstrap --login root --password-stdin` on a fresh data directory.
+void Bootstrap(const std::string& kanri, const fs::path& dir, const std::string& password) {
+  int fds[2];
+  if (pipe2(fds, O_CLOEXEC) != 0) throw std::runtime_error(std::string("pipe: ") + std::strerror(errno));
+  pid_t pid = -1;
+  try {
+    pid = Spawn({kanri, "admin", "bootstrap", "--data-dir", (dir / "data").string(), "--login",
+                 std::string(kAdminLogin), "--password-stdin"},
+                fds[0], dir / "bootstrap.out", dir / "bootstrap.err");
+  } catch (...) {
+    close(fds[0]);
+    close(fds[1]);
+    throw;
+  }
+  close(fds[0]);
+  const std::string line = password + "\n";
+  const bool written = write(fds[1], line.data(), line.size()) == static_cast<ssize_t>(line.size());
+  close(fds[1]);
+  const auto status = WaitExit(pid, 60s);
+  if (!status) {
+    kill(pid, SIGKILL);
+    WaitExit(pid, 10s);
+    throw std::runtime_error("kanri admin bootstrap did not finish within 60 s");
+  }
+  if (!written || !WIFEXITED(*status) || WEXITSTATUS(*status) != 0)
+    throw std::runtime_error("kanri admin bootstrap failed (" + DescribeStatus(*status) + "):\n" +
+                             Tail(dir / "bootstrap.out") + Tail(dir / "bootstrap.err"));
+}
+
+// One `kanri serve` on 127.0.0.1 with ephemeral ports; stderr (the JSON log) goes to a file.
+class Server {
+ public:
+  Server(std::string kanri, fs::path dir, std::vector<std::string> extra_args)
+      : kanri_(std::move(kanri)), dir_(std::move(dir)), extra_args_(std::move(extra_args)) {}
+  ~Server() {
+    if (pid_ > 0) {  // an error path: do not leave it running
+      kill(pid_, SIGKILL);
+      WaitExit(pid_, 10s);
+    }
+  }
+  Server(const Server&) = delete;
+  Server& operator=(const Server&) = delete;
+
+  void Start() {
+    std::vector<std::string> args{kanri_,         "serve",       "--data-dir",    (dir_ / "data").string(),
+                                  "--listen-api", "127.0.0.1:0", "--listen-cwmp", "127.0.0.1:0"};
+    args.insert(args.end(), extra_args_.begin(), extra_args_.end());
+    pid_ = Spawn(args, -1, log_out(), log_err());
+    const auto deadline = Clock::now() + kServerStartTimeout;
+    while (Clock::now() < deadline) {
+      int status = 0;
+      if (waitpid(pid_, &status, WNOHANG) == pid_) {
+        pid_ = -1;
+        throw std::runtime_error("kanri serve stopped at start-up (" + DescribeStatus(status) + "):\n" +
+                                 Tail(log_out()) + Tail(log_err()));
+      }
+      if (auto port = FindApiPort()) {
+        port_ = *port;
+        return;
+      }
+      std::this_thread::sleep_for(50ms);
+    }
+    throw std::runtime_error("kanri serve did not log \"listening\" within 60 s:\n" + Tail(log_err()));
+  }
+
+  // SIGTERM, then the exit code (the server drains first). Throws when it does not exit.
+  int Stop() {
+    if (pid_ <= 0) throw std::runtime_error("the server is not running");
+    kill(pid_, SIGTERM);
+    const auto status = WaitExit(pid_, kServerStopTimeout);
+    if (!status) throw std::runtime_error("kanri serve did not exit within 60 s of SIGTERM");
+    pid_ = -1;
+    if (!WIFEXITED(*status)) throw std::runtime_error("kanri serve ended with " + DescribeStatus(*status));
+    return WEXITSTATUS(*status);
+  }
+
+  std::uint16_t port() const { return port_; }
+  double CpuSeconds() const { return pid_ > 0 ? ProcessCpuSeconds(pid_) : 0; }
+  fs::path log_err() const { return dir_ / "server.stderr"; }
+  fs::path log_out() const { return dir_ / "server.stdout"; }
+
+ private:
+  std::optional<std::uint16_t> FindApiPort() const {
+    std::istringstream lines(ReadFile(log_err()));
+    for (std::string line; std::getline(lines, line);) {
+      if (line.find("\"listening\"") == std::string::npos) continue;
+      boost::system::error_code ec;
+      json::value v = json::parse(line, ec);
+      if (ec || !v.is_object()) continue;
+      const auto& o = v.as_object();
+      const auto* msg = o.if_contains("msg");
+      const auto* listener = o.if_contains("listener");
+      const auto* port = o.if_contains("port");
+      if (msg && listener && port && msg->is_string() && msg->as_string() == "listening" &&
+          listener->is_string() && listener->as_string() == "api" && port->is_int64())
+        return static_cast<std::uint16_t>(port->as_int64());
+    }
+    return std::nullopt;
+  }
+
+  std::string kanri_;
+  fs::path dir_;
+  std::vector<std::string> extra_args_;
+  pid_t pid_ = -1;
+  std::uint16_t port_ = 0;
+};
+
+// ---------------------------------------------------------------------------------------------
+// HTTPS client
+
+using TlsStream = beast::ssl_stream<beast::tcp_stream>;
+using Request = bhttp::request<bhttp::string_body>;
+
+struct Endpoint {
+  tcp::endpoint address;
+  ssl::context* tls = nullptr;
+};
+
+struct Reply {
+  unsigned status = 0;
+  bool keep_alive = false;
+  std::string set_cookie;
+  std::string body;
+};
+
+Request MakeRequest(bhttp::verb verb, const std::string& target, const Endpoint& ep,
+                    const std::string& cookie = "", const std::string& json_body = "") {
+  Request r{verb, target, 11};
+  r.set(bhttp::field::host, ep.address.address().to_string() + ":" + std::to_string(ep.address.port()));
+  r.set(bhttp::field::user_agent, "kanri-session-bench");
+  if (!cookie.empty()) r.set(bhttp::field::cookie, cookie);
+  if (!json_body.empty()) {
+    r.set(bhttp::field::content_type, "application/json");
+    r.body() = json_body;
+  }
+  r.keep_alive(true);
+  r.prepare_payload();
+  return r;
+}
+
+asio::awaitable<void> Sleep(Clock::duration d) {
+  asio::steady_timer timer{co_await asio::this_coro::executor, d};
+  co_await timer.async_wait(kTuple);
+}
+
+// TCP connect and TLS handshake; nullptr on failure.
+asio::awaitable<std::unique_ptr<TlsStream>> Connect(const Endpoint& ep) {
+  auto stream = std::make_unique<TlsStream>(co_await asio::this_coro::executor, *ep.tls);
+  auto& transport = beast::get_lowest_layer(*stream);
+  transport.expires_after(kIoTimeout);
+  auto [connect_ec] = co_await transport.async_connect(ep.address, kTuple);
+  if (connect_ec) co_return nullptr;
+  boost::system::error_code ignored;
+  transport.socket().set_option(tcp::no_delay(true), ignored);
+  auto [handshake_ec] = co_await stream->async_handshake(ssl::stream_base::client, kTuple);
+  if (handshake_ec) co_return nullptr;
+  co_return stream;
+}
+
+// One request and its answer on an open connection; nullopt on a transport error.
+asio::awaitable<std::optional<Reply>> Exchange(TlsStream& stream, beast::flat_buffer& buffer,
+                                               const Request& request) {
+  beast::get_lowest_layer(stream).expires_after(kIoTimeout);
+  auto [write_ec, written] = co_await bhttp::async_write(stream, request, kTuple);
+  (void)written;
+  if (write_ec) co_return std::nullopt;
+  bhttp::response_parser<bhttp::string_body> parser;
+  parser.body_limit(1024 * 1024);
+  auto [read_ec, read] = co_await bhttp::async_read(stream, buffer, parser, kTuple);
+  (void)read;
+  if (read_ec) co_return std::nullopt;
+  auto& response = parser.get();
+  co_return Reply{response.result_int(), response.keep_alive(),
+                  std::string(response[bhttp::field::set_cookie]), std::move(response.body())};
+}
+
+// One request on a new connection, for the set-up steps. Throws on a transport error.
+Reply Fetch(const Endpoint& ep, const Request& request) {
+  asio::io_context io;
+  std::optional<Reply> reply;
+  asio::co_spawn(
+      io,
+      [&]() -> asio::awaitable<void> {
+        auto stream = co_await Connect(ep);
+        if (!stream) co_return;
+        beast::flat_buffer buffer;
+        reply = co_await Exchange(*stream, buffer, request);
+      },
+      [](std::exception_ptr e) {
+        if (e) std::rethrow_exception(e);
+      });
+  io.run();
+  if (!reply)
+    throw std::runtime_error("no answer to " + std::string(request.method_string()) + " " +
+                             std::string(request.target()));
+  return *reply;
+}
+
+std::string LoginBody(std::string_view login, std::string_view password) {
+  return json::serialize(json::object{{"login", login}, {"password", password}});
+}
+
+// Logs in and returns the Cookie header value for the session.
+std::string LogIn(const Endpoint& ep, const std::string& password) {
+  const Reply r =
+      Fetch(ep, MakeRequest(bhttp::verb::post, "/api/v1/session", ep, "", LoginBody(kAdminLogin, password)));
+  const std::string prefix = std::string(kSessionCookie) + "=";
+  if (r.status != 200 || r.set_cookie.rfind(prefix, 0) != 0)
+    throw std::runtime_error("login as " + std::string(kAdminLogin) + " answered " +
+                             std::to_string(r.status) + ": " + r.body);
+  if (r.body.find("\"csrf_token\"") == std::string::npos)
+    throw std::runtime_error("login answer has no csrf_token");
+  return r.set_cookie.substr(0, r.set_cookie.find(';'));
+}
+
+void Expect(const Endpoint& ep, const Request& request, unsigned status) {
+  const Reply r = Fetch(ep, request);
+  if (r.status != status)
+    throw std::runtime_error(std::string(request.method_string()) + " " + std::string(request.target()) +
+                             " answered " + std::to_string(r.status) + ", expected " +
+                             std::to_string(status) + ": " + r.body);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Load
+
+// Requests that start at or after measure_from count; no request starts at or after end.
+struct Window {
+  Clock::time_point measure_from;
+  Clock::time_point end;
+};
+
+struct Tally {
+  std::vector<std::uint32_t> latencies_us;
+  std::map<unsigned, std::uint64_t> statuses;
+  std::uint64_t transport_errors = 0;
+  std::uint64_t connects = 0;
+
+  void Merge(Tally&& other) {
+    latencies_us.insert(latencies_us.end(), other.latencies_us.begin(), other.latencies_us.end());
+    for (const auto& [status, n] : other.statuses) statuses[status] += n;
+    transport_errors += other.transport_errors;
+    connects += other.connects;
+  }
+};
+
+// One keep-alive connection sending `request` back-to-back until the window ends. Reconnects
+// when the server closes the connection (bounded).
+asio::awaitable<void> LoadWorker(const Endpoint& ep, const Request& request, Window window, Tally& tally) {
+  std::unique_ptr<TlsStream> stream;
+  beast::flat_buffer buffer;
+  for (std::uint64_t i = 0; i < kMaxRequestsPerWorker && Clock::now() < window.end; ++i) {
+    if (!stream) {
+      if (tally.connects >= kMaxConnectsPerWorker) break;
+      ++tally.connects;
+      buffer.clear();
+      stream = co_await Connect(ep);
+      if (!stream) {
+        ++tally.transport_errors;
+        co_await Sleep(10ms);
+        continue;
+      }
+    }
+    const auto started = Clock::now();
+    const auto reply = co_await Exchange(*stream, buffer, request);
+    const auto finished = Clock::now();
+    if (!reply) {
+      ++tally.transport_errors;
+      stream.reset();
+      continue;
+    }
+    if (started >= window.measure_from) {
+      tally.latencies_us.push_back(static_cast<std::uint32_t>(
+          std::chrono::duration_cast<std::chrono::microseconds>(finished - started).count()));
+      ++tally.statuses[reply->status];
+    }
+    if (!reply->keep_alive) stream.reset();
+  }
+  if (stream) {
+    boost::system::error_code ignored;
+    beast::get_lowest_layer(*stream).socket().shutdown(tcp::socket::shutdown_both, ignored);
+    beast::get_lowest_layer(*stream).socket().close(ignored);
+  }
+}
+
+struct Group {
+  std::string name;
+  Request request;
+  int connections = 0;
+};
+
+struct PhaseResult {
+  std::vector<Tally> groups;  // in the order of the groups given
+  double measured_s = 0;
+  double server_cpu_s = 0;  // during the measured window
+  double client_cpu_s = 0;
+};
+
+// Runs every group's connections at once: `warmup` unmeasured, then `measure` measured.
+PhaseResult RunPhase(const Endpoint& ep, const std::vector<Group>& groups, Clock::duration warmup,
+                     Clock::duration measure, int threads, const Server& server) {
+  asio::io_context io{threads};
+  std::vector<std::vector<Tally>> tallies(groups.size());
+  std::mutex error_mu;
+  std::exception_ptr error;
+  auto on_done = [&](std::exception_ptr e) {
+    std::lock_guard lock(error_mu);
+    if (e && !error) error = e;
+  };
+  const auto now = Clock::now();
+  const Window window{now + warmup, now + warmup + measure};
+  for (std::size_t g = 0; g < groups.size(); ++g) {
+    tallies[g].resize(static_cast<std::size_t>(groups[g].connections));
+    for (auto& tally : tallies[g])
+      asio::co_spawn(asio::make_strand(io), LoadWorker(ep, groups[g].request, window, tally), on_done);
+  }
+
+  PhaseResult result;
+  asio::co_spawn(
+      io,
+      [&]() -> asio::awaitable<void> {
+        asio::steady_timer timer{co_await asio::this_coro::executor};
+        timer.expires_at(window.measure_from);
+        co_await timer.async_wait(kTuple);
+        const auto t0 = Clock::now();
+        const double server0 = server.CpuSeconds(), client0 = OwnCpuSeconds();
+        timer.expires_at(window.end);
+        co_await timer.async_wait(kTuple);
+        result.measured_s = std::chrono::duration<double>(Clock::now() - t0).count();
+        result.server_cpu_s = server.CpuSeconds() - server0;
+        result.client_cpu_s = OwnCpuSeconds() - client0;
+      },
+      on_done);
+
+  std::vector<std::thread> pool;
+  for (int i = 1; i < threads; ++i) pool.emplace_back([&] { io.run(); });
+  io.run();
+  for (auto& t : pool) t.join();
+  if (error) std::rethrow_exception(error);
+
+  for (auto& group : tallies) {
+    Tally merged;
+    for (auto& t : group) merged.Merge(std::move(t));
+    result.groups.push_back(std::move(merged));
+  }
+  return result;
+}
+
+struct Summary {
+  std::uint64_t requests = 0;
+  double rps = 0;
+  double p50_ms = 0, p99_ms = 0, max_ms = 0;
+  double server_cpu_us_per_request = 0;
+};
+
+double Percentile(const std::vector<std::uint32_t>& sorted, double q) {
+  if (sorted.empty()) return 0;
+  const auto rank = static_cast<std::size_t>(std::ceil(q * static_cast<double>(sorted.size())));
+  return sorted[std::clamp<std::size_t>(rank, 1, sorted.size()) - 1] / 1000.0;
+}
+
+Summary Summarize(Tally& tally, double seconds, double server_cpu_s) {
+  std::sort(tally.latencies_us.begin(), tally.latencies_us.end());
+  Summary s;
+  s.requests = tally.latencies_us.size();
+  s.rps = seconds > 0 ? static_cast<double>(s.requests) / seconds : 0;
+  s.p50_ms = Percentile(tally.latencies_us, 0.50);
+  s.p99_ms = Percentile(tally.latencies_us, 0.99);
+  s.max_ms = tally.latencies_us.empty() ? 0 : tally.latencies_us.back() / 1000.0;
+  s.server_cpu_us_per_request = s.requests ? server_cpu_s * 1e6 / static_cast<double>(s.requests) : 0;
+  return s;
+}
+
+std::string StatusCounts(const Tally& t) {
+  std::string out;
+  for (const auto& [status, n] : t.statuses)
+    out += fmt::format("{}{}: {}", out.empty() ? "" : ", ", status, n);
+  if (t.transport_errors)
+    out += fmt::format("{}transport errors: {}", out.empty() ? "" : ", ", t.transport_errors);
+  return out.empty() ? "no answers" : out;
+}
+
+std::uint64_t Count(const Tally& t, unsigned status) {
+  auto it = t.statuses.find(status);
+  return it == t.statuses.end() ? 0 : it->second;
+}
+
+bool AllOk(const Tally& t) {
+  return t.transport_errors == 0 && !t.statuses.empty() && Count(t, 200) == t.latencies_us.size();
+}
+
+void PrintLine(const std::string& name, const Summary& s, const Tally& t, const std::string& extra = "") {
+  std::cout << fmt::format("{}: {:.0f} req/s p50 {:.2f} ms p99 {:.2f} ms max {:.2f} ms ({} requests; {}{})\n",
+                           name, s.rps, s.p50_ms, s.p99_ms, s.max_ms, s.requests, StatusCounts(t), extra);
+}
+
+std::chrono::microseconds Seconds(double s) {
+  return std::chrono::microseconds{static_cast<std::int64_t>(s * 1e6)};
+}
+
+// ---------------------------------------------------------------------------------------------
+// Scenarios
+
+struct Running {
+  std::unique_ptr<Server> server;
+  Endpoint endpoint;
+  std::string cookie;
+};
+
+Running StartServer(const Options& o, const fs::path& dir, ssl::context& tls,
+                    std::vector<std::string> extra) {
+  fs::create_directories(dir / "data");
+  const std::string password = "Bench-" + RandomHex(12);
+  Bootstrap(o.kanri, dir, password);
+  extra.insert(extra.end(), o.server_args.begin(), o.server_args.end());
+  Running r;
+  r.server = std::make_unique<Server>(o.kanri, dir, std::move(extra));
+  r.server->Start();
+  r.endpoint = Endpoint{tcp::endpoint{asio::ip::make_address("127.0.0.1"), r.server->port()}, &tls};
+  r.cookie = LogIn(r.endpoint, password);
+  Expect(r.endpoint, MakeRequest(bhttp::verb::get, "/healthz", r.endpoint), 200);
+  Expect(r.endpoint, MakeRequest(bhttp::verb::get, "/api/v1/session", r.endpoint, r.cookie), 200);
+  std::cout << fmt::format("server: data dir {}, API on 127.0.0.1:{}\n", (dir / "data").string(),
+                           r.server->port());
+  return r;
+}
+
+void StopServer(Running& r) {
+  const int code = r.server->Stop();
+  if (code != 0)
+    throw std::runtime_error("kanri serve exited with code " + std::to_string(code) + " after SIGTERM:\n" +
+                             Tail(r.server->log_err()));
+  std::cout << "server: stopped by SIGTERM, exit code 0\n";
+}
+
+struct ResultA {
+  Summary healthz, session;
+  bool ok = false;
+};
+
+ResultA ScenarioA(const Options& o, const fs::path& dir, ssl::context& tls) {
+  std::cout << fmt::format(
+      "\n== Scenario A: session layer cost ({} keep-alive TLS connections, {:g} s warm-up + {:g} s per "
+      "route, "
+      "{} client threads)\n",
+      o.connections, o.warmup_s, o.duration_s, o.client_threads);
+  Running r = StartServer(o, dir, tls, {});
+  const auto& ep = r.endpoint;
+  ResultA out;
+  PhaseResult healthz =
+      RunPhase(ep, {{"healthz", MakeRequest(bhttp::verb::get, "/healthz", ep), o.connections}},
+               Seconds(o.warmup_s), Seconds(o.duration_s), o.client_threads, *r.server);
+  out.healthz = Summarize(healthz.groups[0], healthz.measured_s, healthz.server_cpu_s);
+  PrintLine("healthz", out.healthz, healthz.groups[0],
+            fmt::format("; server CPU {:.0f} us/request, client CPU {:.1f} s",
+                        out.healthz.server_cpu_us_per_request, healthz.client_cpu_s));
+  PhaseResult session = RunPhase(
+      ep, {{"session", MakeRequest(bhttp::verb::get, "/api/v1/session", ep, r.cookie), o.connections}},
+      Seconds(o.warmup_s), Seconds(o.duration_s), o.client_threads, *r.server);
+  out.session = Summarize(session.groups[0], session.measured_s, session.server_cpu_s);
+  PrintLine("session", out.session, session.groups[0],
+            fmt::format("; server CPU {:.0f} us/request, client CPU {:.1f} s",
+                        out.session.server_cpu_us_per_request, session.client_cpu_s));
+  bool background_ok = true;
+  if (o.breakdown) {
+    // The same route without the write: background polls do not touch last_activity_at (SEC-3).
+    Request background = MakeRequest(bhttp::verb::get, "/api/v1/session", ep, r.cookie);
+    background.set("X-Kanri-Background", "1");
+    PhaseResult bg = RunPhase(ep, {{"session-background", background, o.connections}}, Seconds(o.warmup_s),
+                              Seconds(o.duration_s), o.client_threads, *r.server);
+    const Summary s = Summarize(bg.groups[0], bg.measured_s, bg.server_cpu_s);
+    PrintLine("session-background (read only)", s, bg.groups[0],
+              fmt::format("; server CPU {:.0f} us/request, client CPU {:.1f} s", s.server_cpu_us_per_request,
+                          bg.client_cpu_s));
+    background_ok = AllOk(bg.groups[0]);
+  }
+  StopServer(r);
+  out.ok = AllOk(healthz.groups[0]) && AllOk(session.groups[0]) && background_ok;
+  const double rps_ratio = out.healthz.rps > 0 ? out.session.rps / out.healthz.rps : 0;
+  const double p99_ratio = out.healthz.p99_ms > 0 ? out.session.p99_ms / out.healthz.p99_ms : 0;
+  const double cpu_ratio = out.healthz.server_cpu_us_per_request > 0
+                               ? out.session.server_cpu_us_per_request / out.healthz.server_cpu_us_per_request
+                               : 0;
+  std::cout << fmt::format(
+      "ratio session/healthz: throughput {:.2f}, p99 {:.2f}x, server CPU per request {:.2f}x "
+      "(the ratio is the cost of our session layer)\n",
+      rps_ratio, p99_ratio, cpu_ratio);
+  if (!out.ok) std::cout << "note: some answers were not 200 (see the status counts above)\n";
+  return out;
+}
+
+struct ResultB {
+  Summary quiet, attacked;
+  double login_rate = 0;
+  bool pass = false;
+};
+
+ResultB ScenarioB(const Options& o, const fs::path& dir, ssl::context& tls) {
+  std::cout << fmt::format(
+      "\n== Scenario B: GET /api/v1/session ({} probe connection(s)) while {} clients send wrong passwords "
+      "({:g} s warm-up + {:g} s per phase)\n",
+      o.probes, o.attackers, o.warmup_s, o.duration_s);
+  Running r = StartServer(o, dir, tls, {"--login-ip-max-failures", std::to_string(o.login_ip_max_failures)});
+  const auto& ep = r.endpoint;
+  const Request probe = MakeRequest(bhttp::verb::get, "/api/v1/session", ep, r.cookie);
+  const Request attack = MakeRequest(bhttp::verb::post, "/api/v1/session", ep, "",
+                                     LoginBody(kAttackLogin, "wrong-password-" + RandomHex(4)));
+  Expect(ep, attack, 401);
+
+  ResultB out;
+  PhaseResult quiet = RunPhase(ep, {{"probe", probe, o.probes}}, Seconds(o.warmup_s), Seconds(o.duration_s),
+                               o.client_threads, *r.server);
+  out.quiet = Summarize(quiet.groups[0], quiet.measured_s, quiet.server_cpu_s);
+  PrintLine("session without attack", out.quiet, quiet.groups[0]);
+
+  PhaseResult attacked = RunPhase(ep, {{"probe", probe, o.probes}, {"attack", attack, o.attackers}},
+                                  Seconds(o.warmup_s), Seconds(o.duration_s), o.client_threads, *r.server);
+  out.attacked = Summarize(attacked.groups[0], attacked.measured_s, 0);
+  PrintLine("session under attack", out.attacked, attacked.groups[0]);
+  Tally& attackers = attacked.groups[1];
+  Summary logins = Summarize(attackers, attacked.measured_s, 0);
+  out.login_rate = logins.rps;
+  std::cout << fmt::format(
+      "attackers: {:.1f} logins/s p50 {:.1f} ms p99 {:.1f} ms (401: {}, 503: {}, 429: {}, all: {}); "
+      "server CPU {:.0f}% of one core\n",
+      logins.rps, logins.p50_ms, logins.p99_ms, Count(attackers, 401), Count(attackers, 503),
+      Count(attackers, 429), StatusCounts(attackers),
+      100 * attacked.server_cpu_s / std::max(attacked.measured_s, 1e-9));
+  StopServer(r);
+
+  const bool probes_ok = AllOk(attacked.groups[0]);
+  out.pass = probes_ok && out.attacked.requests > 0 && out.attacked.p99_ms < o.target_p99_ms;
+  std::cout << fmt::format("p99 under attack {:.2f} ms (without attack {:.2f} ms), target < {:g} ms: {}{}\n",
+                           out.attacked.p99_ms, out.quiet.p99_ms, o.target_p99_ms, out.pass ? "PASS" : "FAIL",
+                           probes_ok ? "" : " (some probe answers were not 200)");
+  return out;
+}
+
+int Run(const Options& o) {
+  if (!fs::exists(o.kanri)) throw std::runtime_error("no kanri binary at " + o.kanri + " (use --kanri)");
+  ssl::context tls{ssl::context::tls_client};
+  tls.set_options(ssl::context::no_sslv2 | ssl::context::no_sslv3 | ssl::context::no_tlsv1 |
+                  ssl::context::no_tlsv1_1);
+  tls.set_verify_mode(ssl::verify_none);  // the server's certificate is self-signed
+
+  TempDir temp(o.keep_data);
+  std::cout << fmt::format(
+      "kanri_session_bench: {} ({} CPU cores on this machine, client and server share them)\n", o.kanri,
+      std::thread::hardware_concurrency());
+  std::optional<ResultA> a;
+  std::optional<ResultB> b;
+  if (o.scenario != "b") a = ScenarioA(o, temp.path() / "a", tls);
+  if (o.scenario != "a") b = ScenarioB(o, temp.path() / "b", tls);
+
+  std::cout << "\n== Summary\n";
+  if (a) {
+    std::cout << fmt::format(
+        "session layer: GET /api/v1/session {:.0f} req/s p99 {:.2f} ms vs GET /healthz {:.0f} req/s p99 "
+        "{:.2f} ms: "
+        "{:.2f}x the throughput, {:.2f}x the p99, {:.2f}x the server CPU per request\n",
+        a->session.rps, a->session.p99_ms, a->healthz.rps, a->healthz.p99_ms,
+        a->healthz.rps > 0 ? a->session.rps / a->healthz.rps : 0,
+        a->healthz.p99_ms > 0 ? a->session.p99_ms / a->healthz.p99_ms : 0,
+        a->healthz.server_cpu_us_per_request > 0
+            ? a->session.server_cpu_us_per_request / a->healthz.server_cpu_us_per_request
+            : 0);
+  }
+  if (b) {
+    std::cout << fmt::format(
+        "login flood: {} attackers at {:.1f} wrong logins/s; GET /api/v1/session p99 {:.2f} ms under attack "
+        "(no attack {:.2f} ms), target < {:g} ms: {}\n",
+        o.attackers, b->login_rate, b->attacked.p99_ms, b->quiet.p99_ms, o.target_p99_ms,
+        b->pass ? "PASS" : "FAIL");
+  }
+  return 0;
+}
+
+}  // namespace
+}  // namespace kanri::bench
+
+int main(int argc, char** argv) {
+  using kanri::bench::Options;
+  Options o;
+  CLI::App app{"Kanri benchmarks of issue 2: session layer cost and login floods (see bench/README.md)"};
+  app.add_option("--kanri", o.kanri, "The kanri binary to start")->capture_default_str();
+  app.add_option("--duration", o.duration_s, "Measured seconds per route (A) and per phase (B)")
+      ->check(CLI::Range(0.1, 600.0))
+      ->capture_default_str();
+  app.add_option("--warmup", o.warmup_s, "Unmeasured seconds before each measurement")
+      ->check(CLI::Range(0.0, 120.0))
+      ->capture_default_str();
+  app.add_option("--connections", o.connections, "Keep-alive connections in scenario A")
+      ->check(CLI::Range(1, 1000))
+      ->capture_default_str();
+  app.add_option("--attackers", o.attackers, "Clients sending wrong passwords in scenario B")
+      ->check(CLI::Range(1, 1000))
+      ->capture_default_str();
+  app.add_option("--probes", o.probes, "Connections measuring GET /api/v1/session in scenario B")
+      ->check(CLI::Range(1, 64))
+      ->capture_default_str();
+  app.add_option("--client-threads", o.client_threads, "Threads running the client's connections")
+      ->check(CLI::Range(1, 64))
+      ->capture_default_str();
+  app.add_option("--target-p99-ms", o.target_p99_ms, "Scenario B target for the p99 under attack")
+      ->capture_default_str();
+  app.add_option("--login-ip-max-failures", o.login_ip_max_failures,
+                 "Passed to the scenario B server so its per-address throttle does not stop the attackers")
+      ->check(CLI::Range(1, 1'000'000))
+      ->capture_default_str();
+  app.add_option("--scenario", o.scenario, "all, a or b")
+      ->check(CLI::IsMember({"all", "a", "b"}))
+      ->capture_default_str();
+  app.add_option("--server-arg", o.server_args,
+                 "Extra argument for kanri serve (repeat, e.g. --server-arg=--io-threads=4)")
+      ->allow_extra_args(false);
+  app.add_flag("--keep-data-dir", o.keep_data, "Keep the temporary data directories and server logs");
+  app.add_flag("--breakdown", o.breakdown,
+               "Scenario A: also measure GET /api/v1/session with X-Kanri-Background: 1 (no session write)");
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e);
+  }
+  signal(SIGPIPE, SIG_IGN);
+  try {
+    return kanri::bench::Run(o);
+  } catch (const std::exception& e) {
+    std::cerr << "kanri_session_bench: error: " << e.what() << "\n";
+    return 1;
+  }
+}
