@@ -78,7 +78,10 @@ TEST_F(Api, OPS_4_MalformedInputIsRefusedAndChangesNothing) {
     ExpectProblem(alice.Post("/api/v1/accounts", c.body), 400, c.code, c.field, c.what);
   }
   ExpectProblem(alice.Post("/api/v1/accounts", "[]"), 400, "", "", "a JSON array");
-  ExpectProblem(alice.Post("/api/v1/accounts", ""), 400, "", "", "an empty body");
+  ExpectProblem(alice.Post("/api/v1/accounts", "", {{"Content-Type", "application/json"}}), 400, "", "",
+                "an empty body");
+  ExpectProblem(alice.Post("/api/v1/accounts", json::serialize(good), {{"Content-Type", "text/plain"}}), 415, "", "",
+                "not declared as JSON");
   EXPECT_EQ(AccountsSnapshot(), before);
 
   // PATCH: the same rules, and the account stays as it was.

@@ -72,7 +72,10 @@ TEST_F(Lifecycle, DATA_1_TimesAreUtcFromTheClockWhateverTheTimeZone) {
     return std::chrono::time_point_cast<std::chrono::milliseconds>(std::chrono::system_clock::now());
   };
   auto before = real_now();
-  json::object company = CreateCompany("TIMECO", "Time Co");
+  // (The fixture's clients talk to the old port: use a new one.)
+  Response created = site->Post("/api/v1/companies", R"({"code":"TIMECO","name":"Time Co","contract_start":"2025-01-01"})");
+  ASSERT_EQ(created.status, 201) << created.Describe();
+  json::value company = created.Json();
   Response session = site->Get("/api/v1/session");
   auto after = real_now();
   ASSERT_EQ(session.status, 200);

@@ -147,6 +147,9 @@ TEST_F(Login, SEC_1_UnknownAndLockedAccountsTakeAsLongAsAWrongPassword) {
     return TryLogin(*client, kCompanyACode, "ghost-" + std::to_string(i), "Wrong-pw-" + std::to_string(i));
   });
   double locked = median_ms([&](int) { return TryLogin(*client, kCompanyACode, "locked-user", "Locked-user-pw-5521"); });
+  RecordProperty("wrong_password_ms", std::to_string(wrong));
+  RecordProperty("unknown_account_ms", std::to_string(unknown));
+  RecordProperty("locked_account_ms", std::to_string(locked));
   // The password hash dominates a wrong-password answer; an answer that skips it is several
   // times faster. Allow generous noise, not a missing hash.
   EXPECT_GT(unknown, wrong * 0.5) << "unknown " << unknown << " ms vs wrong password " << wrong << " ms";

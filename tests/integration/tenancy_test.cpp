@@ -190,12 +190,13 @@ TEST_F(Companies, SEC_8_ListingWalksEveryCompanyThroughTheCursor) {
     std::string target = "/api/v1/companies?limit=1" + (cursor.empty() ? "" : "&cursor=" + cursor);
     Response r = site_admin().Get(target);
     ASSERT_EQ(r.status, 200) << target << ": " << r.Describe();
-    const json::array& items = Member(r.Json(), "items").as_array();
+    const json::value page = r.Json();
+    const json::array& items = Member(page, "items").as_array();
     ASSERT_LE(items.size(), 1u);
     for (const auto& item : items) seen.push_back(Str(item, "id"));
     ++pages;
     ASSERT_LE(pages, 10) << "the cursor does not end";
-    const json::value& next = Member(r.Json(), "next_cursor");
+    const json::value& next = Member(page, "next_cursor");
     if (next.is_null()) break;
     ASSERT_TRUE(next.is_string());
     cursor = std::string(next.as_string());

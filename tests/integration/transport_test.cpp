@@ -45,6 +45,9 @@ TEST_F(Transport, DATA_2_TlsBelowVersion12IsRefused) {
     for (int version : {TLS1_VERSION, TLS1_1_VERSION}) {
       HandshakeResult old = TryTlsHandshake("127.0.0.1", port, version, version);
       EXPECT_FALSE(old.ok) << which << ": TLS version 0x" << std::hex << version << " accepted (" << old.version << ")";
+      // The server answered the old ClientHello with a protocol_version alert (the client itself
+      // can speak TLS 1.0/1.1: see TryTlsHandshake).
+      EXPECT_NE(old.error.find("alert protocol version"), std::string::npos) << which << ": " << old.error;
     }
     HandshakeResult legacy_range = TryTlsHandshake("127.0.0.1", port, TLS1_VERSION, TLS1_1_VERSION);
     EXPECT_FALSE(legacy_range.ok) << which;
