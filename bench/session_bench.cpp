@@ -757,9 +757,12 @@ int Run(const Options& o) {
   tls.set_verify_mode(ssl::verify_none);  // the server's certificate is self-signed
 
   TempDir temp(o.keep_data);
+  std::string load = ReadFile("/proc/loadavg");
+  load = load.substr(0, load.find(' '));
   std::cout << fmt::format(
-      "kanri_session_bench: {} ({} CPU cores on this machine, client and server share them)\n", o.kanri,
-      std::thread::hardware_concurrency());
+      "kanri_session_bench: {} ({} CPU cores on this machine, client and server share them; "
+      "1-minute load average before the run: {})\n",
+      o.kanri, std::thread::hardware_concurrency(), load);
   std::optional<ResultA> a;
   std::optional<ResultB> b;
   if (o.scenario != "b") a = ScenarioA(o, temp.path() / "a", tls);
