@@ -94,9 +94,11 @@ std::string ExpiredSessionCookie(std::string_view name) {
 
 boost::asio::awaitable<HttpResponse> Router::Handle(const HttpRequest& request) {
   const auto started = std::chrono::steady_clock::now();
+  auto match = table_.Find(request.method, request.path);
+  const Route* route = match.route;
   HttpResponse response;
   try {
-    response = co_await Dispatch(request);
+    response = co_await Dispatch(request, std::move(match));
   } catch (const ApiError& e) {
     response = ProblemResponse(e.problem());
   } catch (const db::PoolOverloaded& e) {
@@ -111,8 +113,7 @@ boost::asio::awaitable<HttpResponse> Router::Handle(const HttpRequest& request) 
   response.SetHeader("X-Request-Id", request.request_id);
 
   const auto elapsed = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
-  auto match = table_.Find(request.method, request.path);
-  std::string_view action = match.route ? std::string_view(match.route->action) : std::string_view("-");
+  std::string_view action = route ? std::string_view(route->action) : std::string_view("-");
   LogInfo("request", {{"request_id", request.request_id},
                       {"method", request.method},
                       {"path", request.path},
@@ -123,8 +124,7 @@ boost::asio::awaitable<HttpResponse> Router::Handle(const HttpRequest& request) 
   co_return response;
 }
 
-boost::asio::awaitable<HttpResponse> Router::Dispatch(const HttpRequest& request) {
-  auto match = table_.Find(request.method, request.path);
+boost::asio::awaitable<HttpResponse> Router::Dispatch(const HttpRequest& request, RouteTable::Match match) {
   if (!match.route) {
     if (match.path_known) throw ApiError(Problem{405, "method_not_allowed", "", "This method is not allowed here.", ""});
     throw ApiError(Problem{404, "not_found", "", "No such resource.", ""});

@@ -97,7 +97,7 @@ class Router {
   const RouteTable& table() const { return table_; }
 
  private:
-  boost::asio::awaitable<HttpResponse> Dispatch(const HttpRequest& request);
+  boost::asio::awaitable<HttpResponse> Dispatch(const HttpRequest& request, RouteTable::Match match);
   RouteTable table_;
   SessionResolver resolver_;
   RouterSettings settings_;
