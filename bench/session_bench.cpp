@@ -356,32 +356,45 @@ asio::awaitable<void> Sleep(Clock::duration d) {
   co_await timer.async_wait(kTuple);
 }
 
-// TCP connect and TLS handshake; nullptr on failure.
-asio::awaitable<std::unique_ptr<TlsStream>> Connect(const Endpoint& ep) {
+// TCP connect and TLS handshake; nullptr on failure, with the reason in `error`.
+asio::awaitable<std::unique_ptr<TlsStream>> Connect(const Endpoint& ep, std::string& error) {
   auto stream = std::make_unique<TlsStream>(co_await asio::this_coro::executor, *ep.tls);
   auto& transport = beast::get_lowest_layer(*stream);
   transport.expires_after(kIoTimeout);
   auto [connect_ec] = co_await transport.async_connect(ep.address, kTuple);
-  if (connect_ec) co_return nullptr;
+  if (connect_ec) {
+    error = "connect: " + connect_ec.message();
+    co_return nullptr;
+  }
   boost::system::error_code ignored;
   transport.socket().set_option(tcp::no_delay(true), ignored);
   auto [handshake_ec] = co_await stream->async_handshake(ssl::stream_base::client, kTuple);
-  if (handshake_ec) co_return nullptr;
+  if (handshake_ec) {
+    error = "TLS handshake: " + handshake_ec.message();
+    co_return nullptr;
+  }
   co_return stream;
 }
 
-// One request and its answer on an open connection; nullopt on a transport error.
+// One request and its answer on an open connection; nullopt on a transport error, with the
+// reason in `error`.
 asio::awaitable<std::optional<Reply>> Exchange(TlsStream& stream, beast::flat_buffer& buffer,
-                                               const Request& request) {
+                                               const Request& request, std::string& error) {
   beast::get_lowest_layer(stream).expires_after(kIoTimeout);
   auto [write_ec, written] = co_await bhttp::async_write(stream, request, kTuple);
   (void)written;
-  if (write_ec) co_return std::nullopt;
+  if (write_ec) {
+    error = "write: " + write_ec.message();
+    co_return std::nullopt;
+  }
   bhttp::response_parser<bhttp::string_body> parser;
   parser.body_limit(1024 * 1024);
   auto [read_ec, read] = co_await bhttp::async_read(stream, buffer, parser, kTuple);
   (void)read;
-  if (read_ec) co_return std::nullopt;
+  if (read_ec) {
+    error = "read: " + read_ec.message();
+    co_return std::nullopt;
+  }
   auto& response = parser.get();
   co_return Reply{response.result_int(), response.keep_alive(),
                   std::string(response[bhttp::field::set_cookie]), std::move(response.body())};
@@ -391,13 +404,14 @@ asio::awaitable<std::optional<Reply>> Exchange(TlsStream& stream, beast::flat_bu
 Reply Fetch(const Endpoint& ep, const Request& request) {
   asio::io_context io;
   std::optional<Reply> reply;
+  std::string error;
   asio::co_spawn(
       io,
       [&]() -> asio::awaitable<void> {
-        auto stream = co_await Connect(ep);
+        auto stream = co_await Connect(ep, error);
         if (!stream) co_return;
         beast::flat_buffer buffer;
-        reply = co_await Exchange(*stream, buffer, request);
+        reply = co_await Exchange(*stream, buffer, request, error);
       },
       [](std::exception_ptr e) {
         if (e) std::rethrow_exception(e);
@@ -405,7 +419,7 @@ Reply Fetch(const Endpoint& ep, const Request& request) {
   io.run();
   if (!reply)
     throw std::runtime_error("no answer to " + std::string(request.method_string()) + " " +
-                             std::string(request.target()));
+                             std::string(request.target()) + ": " + error);
   return *reply;
 }
 
@@ -447,12 +461,19 @@ struct Tally {
   std::vector<std::uint32_t> latencies_us;
   std::map<unsigned, std::uint64_t> statuses;
   std::uint64_t transport_errors = 0;
+  std::map<std::string, std::uint64_t> errors;  // transport errors by kind
   std::uint64_t connects = 0;
+
+  void Error(const std::string& what) {
+    ++transport_errors;
+    ++errors[what];
+  }
 
   void Merge(Tally&& other) {
     latencies_us.insert(latencies_us.end(), other.latencies_us.begin(), other.latencies_us.end());
     for (const auto& [status, n] : other.statuses) statuses[status] += n;
     transport_errors += other.transport_errors;
+    for (const auto& [what, n] : other.errors) errors[what] += n;
     connects += other.connects;
   }
 };
@@ -462,23 +483,24 @@ struct Tally {
 asio::awaitable<void> LoadWorker(const Endpoint& ep, const Request& request, Window window, Tally& tally) {
   std::unique_ptr<TlsStream> stream;
   beast::flat_buffer buffer;
+  std::string error;
   for (std::uint64_t i = 0; i < kMaxRequestsPerWorker && Clock::now() < window.end; ++i) {
     if (!stream) {
       if (tally.connects >= kMaxConnectsPerWorker) break;
       ++tally.connects;
       buffer.clear();
-      stream = co_await Connect(ep);
+      stream = co_await Connect(ep, error);
       if (!stream) {
-        ++tally.transport_errors;
+        tally.Error(error);
         co_await Sleep(10ms);
         continue;
       }
     }
     const auto started = Clock::now();
-    const auto reply = co_await Exchange(*stream, buffer, request);
+    const auto reply = co_await Exchange(*stream, buffer, request, error);
     const auto finished = Clock::now();
     if (!reply) {
-      ++tally.transport_errors;
+      tally.Error(error);
       stream.reset();
       continue;
     }
@@ -588,8 +610,15 @@ std::string StatusCounts(const Tally& t) {
   std::string out;
   for (const auto& [status, n] : t.statuses)
     out += fmt::format("{}{}: {}", out.empty() ? "" : ", ", status, n);
-  if (t.transport_errors)
-    out += fmt::format("{}transport errors: {}", out.empty() ? "" : ", ", t.transport_errors);
+  if (t.transport_errors) {
+    out += fmt::format("{}transport errors: {} (", out.empty() ? "" : ", ", t.transport_errors);
+    bool first = true;
+    for (const auto& [what, n] : t.errors) {
+      out += fmt::format("{}{} x{}", first ? "" : "; ", what, n);
+      first = false;
+    }
+    out += ")";
+  }
   return out.empty() ? "no answers" : out;
 }
 
