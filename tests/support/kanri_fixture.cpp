@@ -1,7 +1,6 @@
 #include "support/kanri_fixture.h"
 
 #include <filesystem>
-#include <regex>
 #include <stdexcept>
 
 namespace kanri::testing {
@@ -53,15 +52,23 @@ std::vector<std::string> FilesContaining(const std::string& dir, std::string_vie
 }
 
 std::optional<std::chrono::sys_time<std::chrono::milliseconds>> ParseApiTime(std::string_view text) {
-  static const std::regex kFormat(R"(^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})\.(\d{3})Z$)");
-  std::match_results<std::string_view::const_iterator> m;
-  if (!std::regex_match(text.begin(), text.end(), m, kFormat)) return std::nullopt;
-  auto num = [&](int i) { return std::stoi(m[i].str()); };
-  std::chrono::year_month_day ymd{std::chrono::year{num(1)}, std::chrono::month{static_cast<unsigned>(num(2))},
-                                  std::chrono::day{static_cast<unsigned>(num(3))}};
-  if (!ymd.ok()) return std::nullopt;
-  return std::chrono::sys_days{ymd} + std::chrono::hours{num(4)} + std::chrono::minutes{num(5)} +
-         std::chrono::seconds{num(6)} + std::chrono::milliseconds{num(7)};
+  // "YYYY-MM-DDTHH:MM:SS.mmmZ": digits everywhere except these positions.
+  constexpr std::string_view kShape = "dddd-dd-ddTdd:dd:dd.dddZ";
+  if (text.size() != kShape.size()) return std::nullopt;
+  for (std::size_t i = 0; i < kShape.size(); ++i) {
+    bool ok = kShape[i] == 'd' ? (text[i] >= '0' && text[i] <= '9') : text[i] == kShape[i];
+    if (!ok) return std::nullopt;
+  }
+  auto num = [&](std::size_t pos, std::size_t len) {
+    int v = 0;
+    for (std::size_t i = pos; i < pos + len; ++i) v = v * 10 + (text[i] - '0');
+    return v;
+  };
+  std::chrono::year_month_day ymd{std::chrono::year{num(0, 4)}, std::chrono::month{static_cast<unsigned>(num(5, 2))},
+                                  std::chrono::day{static_cast<unsigned>(num(8, 2))}};
+  if (!ymd.ok() || num(11, 2) > 23 || num(14, 2) > 59 || num(17, 2) > 60) return std::nullopt;
+  return std::chrono::sys_days{ymd} + std::chrono::hours{num(11, 2)} + std::chrono::minutes{num(14, 2)} +
+         std::chrono::seconds{num(17, 2)} + std::chrono::milliseconds{num(20, 3)};
 }
 
 std::vector<json::value> ListAll(HttpsClient& client, const std::string& path, int limit) {
