@@ -16,9 +16,22 @@ using http::RequestContext;
 
 const CompanyId& OwnCompany(const RequestContext& ctx) { return *ctx.actor->account.company_id; }
 
-HttpResponse AccountResponse(int status, const identity::Account& a) {
-  return http::JsonResponse(status, json::serialize(AccountJson(a)));
+// An account with the roles it holds (its permissions follow from them).
+json::object AccountWithRoles(ApiServices& s, const identity::Account& a) {
+  json::object out = AccountJson(a);
+  json::array roles;
+  if (a.company_id)
+    for (const auto& r : s.roles.AccountRoles(*a.company_id, a.id)) roles.push_back(json::value(r));
+  out["roles"] = std::move(roles);
+  return out;
 }
+
+asio::awaitable<HttpResponse> AccountResponse(ApiServices& s, int status, identity::Account a) {
+  json::object out = co_await s.db.Run([&] { return AccountWithRoles(s, a); });
+  co_return http::JsonResponse(status, json::serialize(out));
+}
+
+
 
 asio::awaitable<HttpResponse> Create(ApiServices& s, RequestContext& ctx) {
   FieldReader in{ParseJsonBody(ctx.request)};
@@ -30,24 +43,42 @@ asio::awaitable<HttpResponse> Create(ApiServices& s, RequestContext& ctx) {
   if (!kind) ThrowInvalid("kind", "kind must be admin or general");
   input.kind = *kind;
   const std::string password = in.RequiredString("password");
+  const auto roles = in.OptionalStringArray("roles");
   in.Finish();
   if (auto st = identity::ValidateNewAccount(input); !st) throw ApiError(st.error());
   if (auto st = s.password_policy.Check(password, input.login, "password"); !st) throw ApiError(st.error());
   std::string hash = co_await s.hashing.Run([&] { return s.hasher.Hash(password); });
-  auto a = co_await s.db.Run([&] { return s.accounts.Create(OwnCompany(ctx), input, hash); });
-  co_return AccountResponse(201, Unwrap(std::move(a)));
+  auto a = Unwrap(co_await s.db.Run([&]() -> Result<identity::Account> {
+    // Roles are checked before the account exists, so a bad role creates nothing.
+    if (roles)
+      for (const auto& id : *roles)
+        if (!s.roles.Get(OwnCompany(ctx), id)) return InvalidArgument("roles", "unknown role '" + id + "'");
+    auto created = s.accounts.Create(OwnCompany(ctx), input, hash);
+    if (created && roles) {
+      if (auto st = s.roles.SetAccountRoles(OwnCompany(ctx), created->id, *roles); !st) return st.error();
+    }
+    return created;
+  }));
+  ctx.audit.target_id = a.id.value();
+  ctx.audit.details = json::serialize(json::object{{"login", a.login}, {"kind", identity::ToString(a.kind)}});
+  co_return co_await AccountResponse(s, 201, a);
 }
 
 asio::awaitable<HttpResponse> List(ApiServices& s, RequestContext& ctx) {
   const PageRequest page = ReadPageRequest(ctx.request);
-  auto result = co_await s.db.Run([&] { return s.accounts.List(OwnCompany(ctx), page); });
-  co_return PageResponse(result, AccountJson);
+  auto result = co_await s.db.Run([&] {
+    auto accounts = s.accounts.List(OwnCompany(ctx), page);
+    Page<json::object> out{{}, accounts.next_after};
+    for (const auto& a : accounts.items) out.items.push_back(AccountWithRoles(s, a));
+    return out;
+  });
+  co_return PageResponse(result, [](const json::object& o) { return o; });
 }
 
 asio::awaitable<HttpResponse> Get(ApiServices& s, RequestContext& ctx) {
   const AccountId id{ctx.Param("id")};
-  auto a = co_await s.db.Run([&] { return s.accounts.Get(OwnCompany(ctx), id); });
-  co_return AccountResponse(200, Unwrap(std::move(a)));
+  auto a = Unwrap(co_await s.db.Run([&] { return s.accounts.Get(OwnCompany(ctx), id); }));
+  co_return co_await AccountResponse(s, 200, a);
 }
 
 asio::awaitable<HttpResponse> Patch(ApiServices& s, RequestContext& ctx) {
@@ -59,10 +90,35 @@ asio::awaitable<HttpResponse> Patch(ApiServices& s, RequestContext& ctx) {
     patch.status = identity::ParseAccountStatus(*status);
     if (!patch.status) ThrowInvalid("status", "status must be active, locked or disabled");
   }
+  const auto roles = in.OptionalStringArray("roles");
   in.Finish();
   const AccountId id{ctx.Param("id")};
-  auto a = co_await s.db.Run([&] { return s.accounts.Update(OwnCompany(ctx), id, patch, ctx.actor->account.id); });
-  co_return AccountResponse(200, Unwrap(std::move(a)));
+  auto before = Unwrap(co_await s.db.Run([&] { return s.accounts.Get(OwnCompany(ctx), id); }));
+  auto a = Unwrap(co_await s.db.Run([&]() -> Result<identity::Account> {
+    // Every role is checked before anything is written, so bad input changes nothing.
+    if (roles)
+      for (const auto& role : *roles)
+        if (!s.roles.Get(OwnCompany(ctx), role)) return InvalidArgument("roles", "unknown role '" + role + "'");
+    auto updated = s.accounts.Update(OwnCompany(ctx), id, patch, ctx.actor->account.id);
+    if (updated && roles)
+      if (auto st = s.roles.SetAccountRoles(OwnCompany(ctx), id, *roles); !st) return st.error();
+    return updated;
+  }));
+  json::object details;
+  json::array changed;
+  if (patch.name) changed.push_back("name");
+  if (patch.email) changed.push_back("email");
+  if (patch.status) changed.push_back("status");
+  if (roles) changed.push_back("roles");
+  details["changed"] = std::move(changed);
+  if (patch.status) details["status"] = identity::ToString(*patch.status);
+  if (roles) details["roles"] = json::value_from(*roles);
+  ctx.audit.details = json::serialize(details);
+  if (before.status != identity::AccountStatus::kActive && a.status == identity::AccountStatus::kActive)
+    ctx.audit.events.push_back({"account.unlocked", "account", a.id.value()});
+  if (before.status == identity::AccountStatus::kActive && a.status == identity::AccountStatus::kLocked)
+    ctx.audit.events.push_back({"account.locked", "account", a.id.value()});
+  co_return co_await AccountResponse(s, 200, a);
 }
 
 asio::awaitable<HttpResponse> ResetPassword(ApiServices& s, RequestContext& ctx) {
@@ -79,25 +135,26 @@ asio::awaitable<HttpResponse> ResetPassword(ApiServices& s, RequestContext& ctx)
 }  // namespace
 
 void AddAccountRoutes(http::RouteTable& t, ApiServices& s) {
-  using http::Access;
-  t.Add({.method = "POST", .path = "/api/v1/accounts", .access = Access::kCompanyAdmin, .action = "accounts.create",
+  t.Add({.method = "POST", .path = "/api/v1/accounts", .access = http::Needs("accounts.write"), .action = "accounts.create",
+         .target_type = "account",
          .handler = [&s](RequestContext& c) { return Create(s, c); },
          .doc = {.summary = "Create an account in one's company", .tag = "accounts",
                  .request_schema = schema::kAccountCreate, .response_schema = schema::kAccount,
                  .success_status = 201}});
-  t.Add({.method = "GET", .path = "/api/v1/accounts", .access = Access::kCompanyAdmin, .action = "accounts.list",
+  t.Add({.method = "GET", .path = "/api/v1/accounts", .access = http::Needs("accounts.read"), .action = "accounts.list",
          .handler = [&s](RequestContext& c) { return List(s, c); },
          .doc = {.summary = "List the company's accounts by login ID", .tag = "accounts",
                  .response_schema = schema::kAccount, .paginated = true}});
-  t.Add({.method = "GET", .path = "/api/v1/accounts/{id}", .access = Access::kCompanyAdmin, .action = "accounts.get",
+  t.Add({.method = "GET", .path = "/api/v1/accounts/{id}", .access = http::Needs("accounts.read"), .action = "accounts.get",
+         .target_type = "account",
          .handler = [&s](RequestContext& c) { return Get(s, c); },
          .doc = {.summary = "Read an account", .tag = "accounts", .response_schema = schema::kAccount}});
-  t.Add({.method = "PATCH", .path = "/api/v1/accounts/{id}", .access = Access::kCompanyAdmin,
-         .action = "accounts.update", .handler = [&s](RequestContext& c) { return Patch(s, c); },
+  t.Add({.method = "PATCH", .path = "/api/v1/accounts/{id}", .access = http::Needs("accounts.write"),
+         .action = "accounts.update", .target_type = "account", .handler = [&s](RequestContext& c) { return Patch(s, c); },
          .doc = {.summary = "Change an account's name, email or status (locking ends its sessions)",
                  .tag = "accounts", .request_schema = schema::kAccountPatch, .response_schema = schema::kAccount}});
-  t.Add({.method = "POST", .path = "/api/v1/accounts/{id}/password-reset", .access = Access::kCompanyAdmin,
-         .action = "accounts.reset_password", .handler = [&s](RequestContext& c) { return ResetPassword(s, c); },
+  t.Add({.method = "POST", .path = "/api/v1/accounts/{id}/password-reset", .access = http::Needs("accounts.write"),
+         .action = "accounts.reset_password", .target_type = "account", .handler = [&s](RequestContext& c) { return ResetPassword(s, c); },
          .doc = {.summary = "Issue a temporary password that must be changed at the next login", .tag = "accounts",
                  .response_schema = schema::kPasswordReset}});
 }

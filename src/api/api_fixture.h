@@ -18,8 +18,11 @@ struct TestServices {
   identity::SessionStore sessions{tdb.db(), clock, {}};
   identity::LoginService login{tdb.db(), clock, hasher, sessions, {}};
   identity::LoginThrottle throttle{clock, {}};
-  ApiServices services{clock, tdb.db(), db_pool, hash_pool, companies, accounts, sessions, login, throttle, hasher,
-                       policy, {}};
+  access::RoleRepository roles{tdb.db(), clock};
+  access::Policy access_policy{tdb.db()};
+  audit::OperationHistory history{tdb.db(), clock, {}};
+  ApiServices services{clock, tdb.db(), db_pool,        hash_pool, companies, accounts, sessions, login,
+                       throttle, hasher, policy, roles, access_policy, history, {}};
 };
 
 }  // namespace kanri::api

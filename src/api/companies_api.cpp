@@ -28,8 +28,10 @@ asio::awaitable<HttpResponse> Create(ApiServices& s, RequestContext& ctx) {
   input.contract_start = in.RequiredDate("contract_start");
   input.contract_end = in.NullableDate("contract_end").value_or(std::nullopt);
   in.Finish();
-  auto c = co_await s.db.Run([&] { return s.companies.Create(Provider(ctx), input); });
-  co_return CompanyResponse(201, Unwrap(std::move(c)));
+  auto c = Unwrap(co_await s.db.Run([&] { return s.companies.Create(Provider(ctx), input); }));
+  ctx.audit.target_id = c.id.value();
+  ctx.audit.details = json::serialize(json::object{{"code", c.code}});
+  co_return CompanyResponse(201, c);
 }
 
 asio::awaitable<HttpResponse> List(ApiServices& s, RequestContext& ctx) {
@@ -76,32 +78,34 @@ asio::awaitable<HttpResponse> CreateAdministrator(ApiServices& s, RequestContext
   if (auto st = s.password_policy.Check(password, input.login, "password"); !st) throw ApiError(st.error());
   const CompanyId id{ctx.Param("id")};
   std::string hash = co_await s.hashing.Run([&] { return s.hasher.Hash(password); });
-  auto a = co_await s.db.Run([&] { return s.accounts.CreateFirstAdministrator(Provider(ctx), id, input, hash); });
-  co_return http::JsonResponse(201, json::serialize(AccountJson(Unwrap(std::move(a)))));
+  auto a = Unwrap(co_await s.db.Run([&] { return s.accounts.CreateFirstAdministrator(Provider(ctx), id, input, hash); }));
+  ctx.audit.details = json::serialize(json::object{{"account_id", a.id.value()}, {"login", a.login}});
+  co_return http::JsonResponse(201, json::serialize(AccountJson(a)));
 }
 
 }  // namespace
 
 void AddCompanyRoutes(http::RouteTable& t, ApiServices& s) {
-  using http::Access;
-  t.Add({.method = "POST", .path = "/api/v1/companies", .access = Access::kSiteAdmin, .action = "companies.create",
+  t.Add({.method = "POST", .path = "/api/v1/companies", .access = http::Needs("provider.companies"), .action = "companies.create",
+         .target_type = "company",
          .handler = [&s](RequestContext& c) { return Create(s, c); },
          .doc = {.summary = "Create a company (会社ID) with its contract", .tag = "companies",
                  .request_schema = schema::kCompanyCreate, .response_schema = schema::kCompany,
                  .success_status = 201}});
-  t.Add({.method = "GET", .path = "/api/v1/companies", .access = Access::kSiteAdmin, .action = "companies.list",
+  t.Add({.method = "GET", .path = "/api/v1/companies", .access = http::Needs("provider.companies"), .action = "companies.list",
          .handler = [&s](RequestContext& c) { return List(s, c); },
          .doc = {.summary = "List companies by code", .tag = "companies", .response_schema = schema::kCompany,
                  .paginated = true}});
-  t.Add({.method = "GET", .path = "/api/v1/companies/{id}", .access = Access::kSiteAdmin, .action = "companies.get",
+  t.Add({.method = "GET", .path = "/api/v1/companies/{id}", .access = http::Needs("provider.companies"), .action = "companies.get",
+         .target_type = "company",
          .handler = [&s](RequestContext& c) { return Get(s, c); },
          .doc = {.summary = "Read a company", .tag = "companies", .response_schema = schema::kCompany}});
-  t.Add({.method = "PATCH", .path = "/api/v1/companies/{id}", .access = Access::kSiteAdmin,
-         .action = "companies.update", .handler = [&s](RequestContext& c) { return Patch(s, c); },
+  t.Add({.method = "PATCH", .path = "/api/v1/companies/{id}", .access = http::Needs("provider.companies"),
+         .action = "companies.update", .target_type = "company", .handler = [&s](RequestContext& c) { return Patch(s, c); },
          .doc = {.summary = "Change a company's name, contract or status", .tag = "companies",
                  .request_schema = schema::kCompanyPatch, .response_schema = schema::kCompany}});
-  t.Add({.method = "POST", .path = "/api/v1/companies/{id}/administrators", .access = Access::kSiteAdmin,
-         .action = "companies.create_administrator",
+  t.Add({.method = "POST", .path = "/api/v1/companies/{id}/administrators", .access = http::Needs("provider.companies"),
+         .action = "companies.create_administrator", .target_type = "company",
          .handler = [&s](RequestContext& c) { return CreateAdministrator(s, c); },
          .doc = {.summary = "Create the company's first administrator account", .tag = "companies",
                  .request_schema = schema::kAdministratorCreate, .response_schema = schema::kAccount,

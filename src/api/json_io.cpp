@@ -53,6 +53,18 @@ std::optional<std::optional<std::string>> FieldReader::NullableString(std::strin
   return std::optional<std::string>{std::string(v->as_string())};
 }
 
+std::optional<std::vector<std::string>> FieldReader::OptionalStringArray(std::string_view name) {
+  const json::value* v = Take(name);
+  if (!v) return std::nullopt;
+  if (!v->is_array()) ThrowInvalid(name, std::string(name) + " must be an array of strings");
+  std::vector<std::string> out;
+  for (const auto& e : v->as_array()) {
+    if (!e.is_string()) ThrowInvalid(name, std::string(name) + " must be an array of strings");
+    out.emplace_back(e.as_string());
+  }
+  return out;
+}
+
 Date FieldReader::RequiredDate(std::string_view name) {
   std::string text = RequiredString(name);
   auto d = Date::Parse(text);

@@ -32,6 +32,7 @@ class FieldReader {
   std::optional<std::string> OptionalString(std::string_view name);
   // Absent → nullopt; null → optional(nullopt); a string → optional(optional(value)).
   std::optional<std::optional<std::string>> NullableString(std::string_view name);
+  std::optional<std::vector<std::string>> OptionalStringArray(std::string_view name);
   Date RequiredDate(std::string_view name);
   std::optional<std::optional<Date>> NullableDate(std::string_view name);
   void Finish();  // throws on fields nobody asked for

@@ -38,9 +38,10 @@ std::string OpenApiDocument(const http::RouteTable& table) {
     op["operationId"] = route.action;
     op["summary"] = route.doc.summary;
     if (!route.doc.tag.empty()) op["tags"] = json::array{route.doc.tag};
-    op["x-kanri-access"] = http::ToString(route.access);
+    op["x-kanri-access"] = http::Describe(route.access);
     op["x-kanri-action"] = route.action;
-    op["security"] = route.access == http::Access::kPublic ? json::array{}
+    const bool is_public = route.access.kind == http::AccessRule::Kind::kPublic;
+    op["security"] = is_public ? json::array{}
                                                            : json::array{json::object{{"session", json::array{}}}};
     json::array params;
     size_t pos = 0;
@@ -74,7 +75,12 @@ std::string OpenApiDocument(const http::RouteTable& table) {
       ok["content"] = json::object{{"application/json", {{"schema", body}}}};
     }
     responses[std::to_string(route.doc.success_status)] = std::move(ok);
-    if (route.access != http::Access::kPublic) {
+    if (!route.doc.query.empty()) {
+      json::array& ps = op.contains("parameters") ? op["parameters"].as_array() : op["parameters"].emplace_array();
+      for (const auto& q : route.doc.query)
+        ps.push_back(json::object{{"name", q}, {"in", "query"}, {"schema", {{"type", "string"}}}});
+    }
+    if (!is_public) {
       responses["401"] = ProblemResponseRef("Not logged in, or the session ended");
       responses["403"] = ProblemResponseRef("Not allowed, CSRF header missing, or password change pending");
     }

@@ -14,6 +14,9 @@ void AddSystemRoutes(http::RouteTable& table, ApiServices& services);
 void AddSessionRoutes(http::RouteTable& table, ApiServices& services);
 void AddCompanyRoutes(http::RouteTable& table, ApiServices& services);
 void AddAccountRoutes(http::RouteTable& table, ApiServices& services);
+void AddRoleRoutes(http::RouteTable& table, ApiServices& services);
+void AddAuditRoutes(http::RouteTable& table, ApiServices& services);
+void AddProviderRoutes(http::RouteTable& table, ApiServices& services);
 
 // The OpenAPI 3.1 document of `table` (GET /api/v1/openapi.json).
 std::string OpenApiDocument(const http::RouteTable& table);

@@ -42,14 +42,42 @@ inline constexpr const char* kAdministratorCreate = R"({"type":"object","additio
 inline constexpr const char* kAccountCreate = R"({"type":"object","additionalProperties":false,
 "required":["login","name","email","kind","password"],"properties":{"login":{"type":"string"},"name":{"type":"string"},
 "email":{"type":"string","format":"email"},"kind":{"enum":["admin","general"]},
-"password":{"type":"string","minLength":8,"maxLength":128}}})";
+"password":{"type":"string","minLength":8,"maxLength":128},"roles":{"type":"array","items":{"type":"string"}}}})";
 
 inline constexpr const char* kAccountPatch = R"({"type":"object","additionalProperties":false,"properties":{
-"name":{"type":"string"},"email":{"type":"string","format":"email"},"status":{"enum":["active","locked","disabled"]}}})";
+"name":{"type":"string"},"email":{"type":"string","format":"email"},"status":{"enum":["active","locked","disabled"]},
+"roles":{"type":"array","items":{"type":"string"}}}})";
 
 inline constexpr const char* kPasswordReset = R"({"type":"object","properties":{"temporary_password":{"type":"string"},
 "account":{"$ref":"#/components/schemas/Account"}}})";
 
 inline constexpr const char* kHealth = R"({"type":"object","properties":{"status":{"type":"string"}}})";
+
+}  // namespace kanri::api::schema
+
+namespace kanri::api::schema {
+
+inline constexpr const char* kRole = R"({"type":"object","properties":{"id":{"type":"string"},"name":{"type":"string"},
+"name_en":{"type":"string"},"description":{"type":"string"},"permissions":{"type":"array","items":{"type":"string"}},
+"builtin":{"type":"boolean"}}})";
+
+inline constexpr const char* kRoleCreate = R"({"type":"object","additionalProperties":false,"required":["name","permissions"],
+"properties":{"name":{"type":"string"},"description":{"type":"string"},
+"permissions":{"type":"array","items":{"type":"string"}}}})";
+
+inline constexpr const char* kRolePatch = R"({"type":"object","additionalProperties":false,"properties":{
+"name":{"type":"string"},"description":{"type":"string"},"permissions":{"type":"array","items":{"type":"string"}}}})";
+
+inline constexpr const char* kPermission = R"({"type":"object","properties":{"name":{"type":"string"},
+"scope":{"enum":["company","provider"]},"label_ja":{"type":"string"},"label_en":{"type":"string"}}})";
+
+inline constexpr const char* kAuditRecord = R"({"type":"object","properties":{"seq":{"type":"integer"},
+"time":{"type":"string","format":"date-time"},"time_jst":{"type":"string"},"company_id":{"type":["string","null"]},
+"actor_id":{"type":"string"},"actor_login":{"type":"string"},"source_ip":{"type":"string"},"action":{"type":"string"},
+"target_type":{"type":"string"},"target_id":{"type":"string"},"outcome":{"enum":["success","denied","failed"]},
+"error_code":{"type":"string"},"request_id":{"type":"string"},"details":{"type":"object"}}})";
+
+inline constexpr const char* kLockedAccount = R"({"type":"object","properties":{"account":{"$ref":"#/components/schemas/Account"},
+"company_code":{"type":"string"}}})";
 
 }  // namespace kanri::api::schema

@@ -3,6 +3,8 @@
 // for argon2id, so that a login flood cannot starve other requests.
 #pragma once
 
+#include "access/roles.h"
+#include "audit/operation_history.h"
 #include "base/time.h"
 #include "db/database.h"
 #include "db/worker_pool.h"
@@ -32,6 +34,9 @@ struct ApiServices {
   identity::LoginThrottle& throttle;
   const identity::PasswordHasher& hasher;
   const identity::PasswordPolicy& password_policy;
+  access::RoleRepository& roles;
+  access::Policy& policy;
+  audit::OperationHistory& history;
   ApiSettings settings;
 };
 

@@ -48,7 +48,15 @@ asio::awaitable<HttpResponse> Login(ApiServices& s, RequestContext& ctx) {
   const bool password_ok = co_await s.hashing.Run([&] { return s.hasher.Verify(attempt.hash_to_check, password); });
   auto outcome = co_await s.db.Run([&] { return s.login.Complete(attempt, password_ok); });
 
+  // SEC-6: who tried, and why it failed (never the password).
+  ctx.audit.actor = outcome.account;
+  ctx.audit.company = outcome.company;
+  if (outcome.account) ctx.audit.target_id = outcome.account->id.value();
   if (!outcome.session) {
+    ctx.audit.details = json::serialize(json::object{{"company", request.company_code.value_or("")},
+                                                     {"login", request.login},
+                                                     {"reason", identity::ToString(outcome.failure)}});
+    if (outcome.locked_now) ctx.audit.events.push_back({"account.locked", "account", outcome.account->id.value()});
     s.throttle.RecordFailure(request.client_ip);
     LogInfo("login failed", {{"request_id", ctx.request.request_id},
                              {"client_ip", request.client_ip},
@@ -90,6 +98,7 @@ asio::awaitable<HttpResponse> ChangePassword(ApiServices& s, RequestContext& ctx
   const std::string fresh = in.RequiredString("new");
   in.Finish();
   const auto& account = ctx.actor->account;
+  ctx.audit.target_id = account.id.value();
   if (auto st = s.password_policy.Check(fresh, account.login, "new"); !st) throw ApiError(st.error());
   if (current == fresh) ThrowInvalid("new", "the new password must differ from the current one");
 
@@ -109,22 +118,21 @@ asio::awaitable<HttpResponse> ChangePassword(ApiServices& s, RequestContext& ctx
 }  // namespace
 
 void AddSessionRoutes(http::RouteTable& t, ApiServices& s) {
-  using http::Access;
-  t.Add({.method = "POST", .path = "/api/v1/session", .access = Access::kPublic, .action = "session.login",
+  t.Add({.method = "POST", .path = "/api/v1/session", .access = http::Public(), .action = "session.login", .target_type = "account",
          .handler = [&s](RequestContext& c) { return Login(s, c); },
          .doc = {.summary = "Log in; sets the session cookie and returns the CSRF token", .tag = "session",
                  .request_schema = schema::kLogin, .response_schema = schema::kSession}});
-  t.Add({.method = "GET", .path = "/api/v1/session", .access = Access::kAuthenticated, .action = "session.get",
+  t.Add({.method = "GET", .path = "/api/v1/session", .access = http::LoggedIn(), .action = "session.get",
          .handler = [&s](RequestContext& c) { return WhoAmI(s, c); },
          .doc = {.summary = "Who is logged in", .tag = "session", .response_schema = schema::kSession},
          .allowed_before_password_change = true});
-  t.Add({.method = "DELETE", .path = "/api/v1/session", .access = Access::kAuthenticated, .action = "session.logout",
+  t.Add({.method = "DELETE", .path = "/api/v1/session", .access = http::LoggedIn(), .action = "session.logout",
          .handler = [&s](RequestContext& c) { return Logout(s, c); },
          .doc = {.summary = "Log out; the session token stops working at once", .tag = "session",
                  .success_status = 204},
          .allowed_before_password_change = true});
-  t.Add({.method = "PUT", .path = "/api/v1/session/password", .access = Access::kAuthenticated,
-         .action = "session.change_password", .handler = [&s](RequestContext& c) { return ChangePassword(s, c); },
+  t.Add({.method = "PUT", .path = "/api/v1/session/password", .access = http::LoggedIn(),
+         .action = "session.change_password", .target_type = "account", .handler = [&s](RequestContext& c) { return ChangePassword(s, c); },
          .doc = {.summary = "Change one's own password (ends the account's other sessions)", .tag = "session",
                  .request_schema = schema::kPasswordChange, .success_status = 204},
          .allowed_before_password_change = true});

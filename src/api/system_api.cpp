@@ -21,25 +21,28 @@ asio::awaitable<HttpResponse> Readyz(ApiServices& s, RequestContext&) {
 }  // namespace
 
 void AddSystemRoutes(http::RouteTable& t, ApiServices& s) {
-  using http::Access;
-  t.Add({.method = "GET", .path = "/healthz", .access = Access::kPublic, .action = "system.health",
-         .handler = Healthz, .doc = {.summary = "The process is alive", .tag = "system",
-                                     .response_schema = schema::kHealth}});
-  t.Add({.method = "GET", .path = "/readyz", .access = Access::kPublic, .action = "system.ready",
+  t.Add({.method = "GET", .path = "/healthz", .access = http::Public(), .action = "system.health",
+         .handler = Healthz,
+         .doc = {.summary = "The process is alive", .tag = "system", .response_schema = schema::kHealth},
+         .audited = false});
+  t.Add({.method = "GET", .path = "/readyz", .access = http::Public(), .action = "system.ready",
          .handler = [&s](RequestContext& c) { return Readyz(s, c); },
-         .doc = {.summary = "The database is reachable", .tag = "system", .response_schema = schema::kHealth}});
+         .doc = {.summary = "The database is reachable", .tag = "system", .response_schema = schema::kHealth},
+         .audited = false});
 }
 
 http::RouteTable BuildRouteTable(ApiServices& services) {
-  using http::Access;
   http::RouteTable table;
   AddSystemRoutes(table, services);
   AddSessionRoutes(table, services);
   AddCompanyRoutes(table, services);
   AddAccountRoutes(table, services);
+  AddRoleRoutes(table, services);
+  AddAuditRoutes(table, services);
+  AddProviderRoutes(table, services);
   // The document describes the table it is part of, so it is added last and built once.
   auto document = std::make_shared<std::string>();
-  table.Add({.method = "GET", .path = "/api/v1/openapi.json", .access = Access::kPublic, .action = "system.openapi",
+  table.Add({.method = "GET", .path = "/api/v1/openapi.json", .access = http::Public(), .action = "system.openapi",
              .handler = [document](RequestContext&) -> asio::awaitable<HttpResponse> {
                co_return http::JsonResponse(200, *document);
              },

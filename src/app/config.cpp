@@ -91,6 +91,10 @@ void AddConfigOptions(CLI::App& app, Config& c) {
       ->check(CLI::Range(1, 1'000'000))
       ->capture_default_str();
   AddDuration(*s, "--login-ip-window", c.login_throttle.window, "Window of --login-ip-max-failures");
+  auto* a = app.add_option_group("Operation history");
+  AddDuration(*a, "--audit-retention", c.audit_retention, "SEC-6: keep records this long (kanri jobs run)");
+  AddDuration(*a, "--audit-checkpoint-interval", c.audit_checkpoint_interval,
+              "SEC-6: sign the head of every history chain this often");
   s->add_option("--argon2-ops", c.password_hash.ops_limit, "argon2id iterations (t)")
       ->check(CLI::Range(2, 100))
       ->capture_default_str();

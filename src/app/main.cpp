@@ -39,6 +39,17 @@ int main(int argc, char** argv) {
                       "Read the password from standard input instead of generating one");
   bootstrap->add_flag("--if-none", if_none, "Do nothing (and succeed) when a site administrator already exists");
 
+  auto* audit_cmd = app.add_subcommand("audit", "The operation history");
+  audit_cmd->require_subcommand(1);
+  auto* verify = audit_cmd->add_subcommand("verify", "Check every history chain and signed checkpoint (exit 0 = intact)");
+  auto* checkpoint = audit_cmd->add_subcommand("checkpoint", "Sign the head of every history chain now");
+  auto* jobs = app.add_subcommand("jobs", "Periodic jobs");
+  jobs->require_subcommand(1);
+  auto* jobs_run = jobs->add_subcommand("run", "Run one job now");
+  std::string job_name, job_now;
+  jobs_run->add_option("job", job_name, "Job name: audit-retention")->required();
+  jobs_run->add_option("--now", job_now, "Act as if it were this UTC time (e.g. 2026-01-31T00:00:00Z)");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -53,6 +64,9 @@ int main(int argc, char** argv) {
                                               : LogLevel::kInfo);
     if (serve->parsed()) return app::Serve(config);
     if (migrate->parsed()) return app::Migrate(config);
+    if (verify->parsed()) return app::AuditVerify(config);
+    if (checkpoint->parsed()) return app::AuditCheckpoint(config);
+    if (jobs_run->parsed()) return app::RunJob(config, job_name, job_now);
     if (bootstrap->parsed()) return app::BootstrapSiteAdministrator(config, {login, name, email, password_stdin, if_none});
   } catch (const db::MigrationError& e) {
     std::cerr << "kanri: cannot start: " << e.what() << "\n";

@@ -35,6 +35,58 @@ Runtime::Runtime(const Config& config, std::size_t pool_size)
   for (const auto& name : applied) std::cerr << "applied migration " << name << "\n";
 }
 
+std::filesystem::path KeysDir(const Config& config) { return std::filesystem::path(config.data_dir) / "keys"; }
+
+audit::OperationHistory MakeOperationHistory(const Config& config, db::Database& db, const Clock& clock) {
+  return audit::OperationHistory{db, clock, KeysDir(config) / "audit-checkpoints.log"};
+}
+
+int AuditVerify(const Config& config) {
+  Runtime rt(config, 1);
+  auto key = audit::SigningKey::LoadOrCreate(KeysDir(config));
+  auto history = MakeOperationHistory(config, *rt.database, *rt.clock);
+  const auto report = history.Verify(key);
+  std::cout << "Checked " << report.chains << " chain(s), " << report.records << " record(s), " << report.checkpoints
+            << " checkpoint(s).\n";
+  if (report.ok) {
+    std::cout << "The operation history is intact.\n";
+    return 0;
+  }
+  for (const auto& p : report.problems) std::cout << "TAMPERED: " << p << "\n";
+  return 1;
+}
+
+int AuditCheckpoint(const Config& config) {
+  Runtime rt(config, 1);
+  auto key = audit::SigningKey::LoadOrCreate(KeysDir(config));
+  auto history = MakeOperationHistory(config, *rt.database, *rt.clock);
+  std::cout << "Signed " << history.WriteCheckpoints(key) << " checkpoint(s).\n";
+  return 0;
+}
+
+int RunJob(const Config& config, const std::string& name, const std::string& now_text) {
+  Runtime rt(config, 1);
+  Timestamp now = rt.clock->Now();
+  if (!now_text.empty()) {
+    auto parsed = ParseUtc(now_text);
+    if (!parsed) {
+      std::cerr << "--now must be a UTC time like 2026-01-31T00:00:00Z\n";
+      return 2;
+    }
+    now = *parsed;
+  }
+  if (name == "audit-retention") {
+    auto key = audit::SigningKey::LoadOrCreate(KeysDir(config));
+    auto history = MakeOperationHistory(config, *rt.database, *rt.clock);
+    const auto report = history.Prune(now - config.audit_retention, key);
+    std::cout << "Removed " << report.records_removed << " record(s) older than " << FormatUtc(now - config.audit_retention)
+              << " from " << report.chains << " chain(s), in whole checkpointed periods.\n";
+    return 0;
+  }
+  std::cerr << "unknown job '" << name << "'; jobs: audit-retention\n";
+  return 2;
+}
+
 int Migrate(const Config& config) {
   PrepareDataDir(config);
   auto clock = MakeClock();

@@ -5,6 +5,7 @@
 #include <memory>
 
 #include "app/config.h"
+#include "audit/operation_history.h"
 #include "db/database.h"
 #include "identity/accounts.h"
 #include "identity/password_hasher.h"
@@ -30,6 +31,10 @@ struct Runtime {
 // Creates the data directory (owner-only) if needed.
 void PrepareDataDir(const Config& config);
 
+// Where the operation history's signing key and checkpoint copy live (outside the database).
+std::filesystem::path KeysDir(const Config& config);
+audit::OperationHistory MakeOperationHistory(const Config& config, db::Database& db, const Clock& clock);
+
 int Serve(const Config& config);
 int Migrate(const Config& config);
 struct BootstrapRequest {
@@ -40,5 +45,12 @@ struct BootstrapRequest {
   bool only_if_none = false;  // succeed quietly when a site administrator exists (first-run scripts)
 };
 int BootstrapSiteAdministrator(const Config& config, const BootstrapRequest& request);
+
+// `kanri audit verify`: 0 only when every chain and checkpoint is intact.
+int AuditVerify(const Config& config);
+// `kanri audit checkpoint`: signs the head of every chain now.
+int AuditCheckpoint(const Config& config);
+// `kanri jobs run NAME [--now TIME]`: periodic jobs, run by hand or by a scheduler.
+int RunJob(const Config& config, const std::string& name, const std::string& now);
 
 }  // namespace kanri::app

@@ -3,6 +3,7 @@
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <iostream>
 #include <thread>
 
@@ -48,16 +49,38 @@ int Serve(const Config& config) {
   identity::SessionStore sessions{*rt.database, *rt.clock, config.session};
   identity::LoginService login{*rt.database, *rt.clock, rt.hasher, sessions, config.lockout};
   identity::LoginThrottle throttle{*rt.clock, config.login_throttle};
-  api::ApiServices services{*rt.clock,      *rt.database, db_pool,  hash_pool, rt.companies,       rt.accounts,
-                            sessions,       login,        throttle, rt.hasher, rt.password_policy, {}};
+  access::RoleRepository roles{*rt.database, *rt.clock};
+  access::Policy policy{*rt.database};
+  const auto signing_key = audit::SigningKey::LoadOrCreate(KeysDir(config));
+  auto history = MakeOperationHistory(config, *rt.database, *rt.clock);
+  api::ApiServices services{*rt.clock, *rt.database, db_pool,  hash_pool,          rt.companies,
+                            rt.accounts, sessions,   login,    throttle,           rt.hasher,
+                            rt.password_policy, roles, policy, history, {}};
 
-  http::Router router{api::BuildRouteTable(services),
-                      [&](std::string token, bool is_operation) {
-                        return db_pool.Run([&sessions, token = std::move(token), is_operation] {
-                          return sessions.Resolve(token, is_operation);
-                        });
-                      },
-                      {.session_cookie = services.settings.session_cookie}};
+  bool record_history = true;
+#ifdef KANRI_TEST_HOOKS
+  // Benchmarks only (test builds): measures what the history costs per request.
+  if (const char* off = std::getenv("KANRI_BENCH_DISABLE_HISTORY"); off && std::string(off) == "1") {
+    record_history = false;
+    LogWarn("operation history disabled for a benchmark");
+  }
+#endif
+  http::Router router{
+      api::BuildRouteTable(services),
+      [&](std::string token, bool is_operation) {
+        return db_pool.Run([&sessions, &policy, token = std::move(token), is_operation] {
+          http::Authentication a;
+          a.session = sessions.Resolve(token, is_operation);
+          if (a.session.actor) a.permissions = policy.PermissionsOf(a.session.actor->account);
+          return a;
+        });
+      },
+      [&](audit::OperationRecord record) -> asio::awaitable<void> {
+        if (!record_history) co_return;
+        co_await db_pool.Run([&history, &record] { history.Append(record); });
+      },
+      *rt.clock,
+      {.session_cookie = services.settings.session_cookie}};
 
   asio::io_context io{static_cast<int>(config.io_threads)};
   http::HttpServer api_server{io, tls, config.http, [&](const http::HttpRequest& r) { return router.Handle(r); },
@@ -88,6 +111,22 @@ int Serve(const Config& config) {
   }
   std::cout << std::flush;
 
+  // SEC-6: sign every chain's head periodically, so a truncated tail is detected.
+  asio::steady_timer checkpoint_timer{io};
+  std::function<void()> schedule_checkpoint = [&] {
+    checkpoint_timer.expires_after(config.audit_checkpoint_interval);
+    checkpoint_timer.async_wait([&](const boost::system::error_code& ec) {
+      if (ec) return;
+      asio::co_spawn(
+          io, [&]() -> asio::awaitable<void> { co_await db_pool.Run([&] { (void)history.WriteCheckpoints(signing_key); }); },
+          [&](std::exception_ptr e) {
+            if (e) LogError("writing history checkpoints failed");
+            schedule_checkpoint();
+          });
+    });
+  };
+  schedule_checkpoint();
+
   asio::signal_set signals{io, SIGTERM, SIGINT};
   signals.async_wait([&](const boost::system::error_code& ec, int signal) {
     if (ec) return;
@@ -98,7 +137,10 @@ int Serve(const Config& config) {
           co_await api_server.Drain();
           co_await cwmp_server.Drain();
         },
-        [&](std::exception_ptr) { io.stop(); });
+        [&](std::exception_ptr) {
+          checkpoint_timer.cancel();
+          io.stop();
+        });
   });
 
   std::vector<std::thread> threads;
@@ -107,6 +149,13 @@ int Serve(const Config& config) {
   for (auto& t : threads) t.join();
   db_pool.Stop();
   hash_pool.Stop();
+  // The last checkpoint covers everything this process wrote.
+  try {
+    LogInfo("history checkpoints signed at shutdown",
+            {{"checkpoints", static_cast<std::int64_t>(history.WriteCheckpoints(signing_key))}});
+  } catch (const std::exception& e) {
+    LogError("writing history checkpoints at shutdown failed", {{"error", e.what()}});
+  }
   LogInfo("stopped");
   return 0;
 }

@@ -82,6 +82,7 @@ HttpResponse ProblemResponse(const Problem& p) {
   body += "}";
   HttpResponse r;
   r.status = p.status;
+  r.problem_code = p.code;
   r.content_type = "application/problem+json";
   r.body = std::move(body);
   return r;

@@ -33,6 +33,7 @@ struct HttpResponse {
   std::string body;
   std::vector<std::pair<std::string, std::string>> headers;
   bool close_connection = false;
+  std::string problem_code;  // set by ProblemResponse; the operation history records it
 
   void SetHeader(std::string name, std::string value);
 };

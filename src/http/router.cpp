@@ -29,14 +29,22 @@ Problem Unauthenticated() {
 
 }  // namespace
 
-std::string_view ToString(Access a) {
-  switch (a) {
-    case Access::kPublic: return "public";
-    case Access::kAuthenticated: return "authenticated";
-    case Access::kSiteAdmin: return "site_admin";
-    case Access::kCompanyAdmin: return "company_admin";
+AccessRule Public() { return {AccessRule::Kind::kPublic, {}}; }
+AccessRule LoggedIn() { return {AccessRule::Kind::kLoggedIn, {}}; }
+AccessRule Needs(std::string permission) { return {AccessRule::Kind::kPermission, {std::move(permission)}}; }
+AccessRule NeedsAnyOf(std::vector<std::string> permissions) {
+  return {AccessRule::Kind::kPermission, std::move(permissions)};
+}
+
+std::string Describe(const AccessRule& rule) {
+  switch (rule.kind) {
+    case AccessRule::Kind::kPublic: return "public";
+    case AccessRule::Kind::kLoggedIn: return "logged_in";
+    case AccessRule::Kind::kPermission: break;
   }
-  return "authenticated";
+  std::string out;
+  for (const auto& p : rule.any_of) out += (out.empty() ? "" : " | ") + p;
+  return out;
 }
 
 void RouteTable::Add(Route route) { routes_.push_back(std::move(route)); }
@@ -96,9 +104,14 @@ boost::asio::awaitable<HttpResponse> Router::Handle(const HttpRequest& request) 
   const auto started = std::chrono::steady_clock::now();
   auto match = table_.Find(request.method, request.path);
   const Route* route = match.route;
+  RequestContext ctx{request, std::move(match.params), std::nullopt, {}, {}, {}};
   HttpResponse response;
   try {
-    response = co_await Dispatch(request, std::move(match));
+    if (!route) {
+      if (match.path_known) throw ApiError(Problem{405, "method_not_allowed", "", "This method is not allowed here.", ""});
+      throw ApiError(Problem{404, "not_found", "", "No such resource.", ""});
+    }
+    response = co_await Dispatch(ctx, *route);
   } catch (const ApiError& e) {
     response = ProblemResponse(e.problem());
   } catch (const db::PoolOverloaded& e) {
@@ -112,27 +125,33 @@ boost::asio::awaitable<HttpResponse> Router::Handle(const HttpRequest& request) 
   AddSecurityHeaders(response);
   response.SetHeader("X-Request-Id", request.request_id);
 
+  if (route && route->audited) {
+    // SEC-6: one record per call, whatever happened above. A failure to write it is loud
+    // in the logs but cannot undo what the handler already did.
+    std::string failure;
+    try {
+      co_await Record(ctx, *route, response);
+    } catch (const std::exception& e) {
+      failure = e.what();
+    }
+    if (!failure.empty())
+      LogError("operation history write failed", {{"request_id", request.request_id}, {"error", failure}});
+  }
+
   const auto elapsed = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
-  std::string_view action = route ? std::string_view(route->action) : std::string_view("-");
   LogInfo("request", {{"request_id", request.request_id},
                       {"method", request.method},
                       {"path", request.path},
                       {"status", static_cast<std::int64_t>(response.status)},
                       {"ms", elapsed},
                       {"client_ip", request.client_ip},
-                      {"action", action}});
+                      {"action", route ? std::string_view(route->action) : std::string_view("-")}});
   co_return response;
 }
 
-boost::asio::awaitable<HttpResponse> Router::Dispatch(const HttpRequest& request, RouteTable::Match match) {
-  if (!match.route) {
-    if (match.path_known) throw ApiError(Problem{405, "method_not_allowed", "", "This method is not allowed here.", ""});
-    throw ApiError(Problem{404, "not_found", "", "No such resource.", ""});
-  }
-  const Route& route = *match.route;
-  RequestContext ctx{request, std::move(match.params), std::nullopt, {}};
-
-  if (route.access != Access::kPublic) {
+boost::asio::awaitable<HttpResponse> Router::Dispatch(RequestContext& ctx, const Route& route) {
+  const HttpRequest& request = ctx.request;
+  if (route.access.kind != AccessRule::Kind::kPublic) {
     auto token = request.Cookie(settings_.session_cookie);
     if (!token || token->empty()) throw ApiError(Unauthenticated());
     // CSRF first: it needs no database, and a forged request must not even touch the session.
@@ -143,26 +162,66 @@ boost::asio::awaitable<HttpResponse> Router::Dispatch(const HttpRequest& request
     }
     // SEC-3: background polls of the console do not count as an operation.
     const bool background = request.Header("x-kanri-background") == std::optional<std::string_view>("1");
-    auto resolved = co_await resolver_(*token, !background);
-    if (!resolved.actor) {
-      if (resolved.end == identity::SessionEnd::kIdle || resolved.end == identity::SessionEnd::kLifetime)
+    Authentication auth = co_await authenticator_(*token, !background);
+    if (!auth.session.actor) {
+      if (auth.session.ended_account) {
+        ctx.audit.actor = auth.session.ended_account;
+        ctx.audit.events.push_back({"session.expired", "session", "", "{}"});
+      }
+      if (auth.session.end == identity::SessionEnd::kIdle || auth.session.end == identity::SessionEnd::kLifetime)
         throw ApiError(Problem{401, "session_expired", "",
                                "Your session ended after a period without operations. Log in again.", ""});
       throw ApiError(Unauthenticated());
     }
-    ctx.actor = std::move(resolved.actor);
+    ctx.actor = std::move(auth.session.actor);
+    ctx.permissions = auth.permissions;
     ctx.session_token = std::move(*token);
 
-    const auto kind = ctx.actor->account.kind;
-    const bool allowed = route.access == Access::kAuthenticated ||
-                         (route.access == Access::kSiteAdmin && kind == identity::AccountKind::kSiteAdmin) ||
-                         (route.access == Access::kCompanyAdmin && kind == identity::AccountKind::kAdmin);
-    if (!allowed) throw ApiError(Problem{403, "forbidden", "", "This account may not use this function.", ""});
+    if (route.access.kind == AccessRule::Kind::kPermission) {
+      bool allowed = false;
+      for (const auto& p : route.access.any_of) allowed = allowed || ctx.permissions.Has(p);
+      if (!allowed) throw ApiError(Problem{403, "forbidden", "", "This account may not use this function.", ""});
+    }
     if (ctx.actor->account.must_change_password && !route.allowed_before_password_change)
       throw ApiError(Problem{403, "password_change_required", "",
                              "Change the temporary password first (PUT /api/v1/session/password).", ""});
   }
   co_return co_await route.handler(ctx);
+}
+
+boost::asio::awaitable<void> Router::Record(const RequestContext& ctx, const Route& route,
+                                            const HttpResponse& response) {
+  const identity::Account* account =
+      ctx.actor ? &ctx.actor->account : ctx.audit.actor ? &*ctx.audit.actor : nullptr;
+  audit::OperationRecord base;
+  base.time = clock_.Now();
+  base.company = account ? account->company_id : ctx.audit.company;
+  if (account) {
+    base.actor_id = account->id.value();
+    base.actor_login = account->login;
+  }
+  base.source_ip = ctx.request.client_ip;
+  base.request_id = ctx.request.request_id;
+
+  audit::OperationRecord call = base;
+  call.action = route.action;
+  call.target_type = route.target_type;
+  auto id = ctx.params.find("id");
+  call.target_id = !ctx.audit.target_id.empty() ? ctx.audit.target_id : id != ctx.params.end() ? id->second : "";
+  call.outcome = response.status < 400                              ? audit::Outcome::kSuccess
+                 : (response.status == 401 || response.status == 403) ? audit::Outcome::kDenied
+                                                                      : audit::Outcome::kFailed;
+  call.error_code = response.problem_code;
+  call.details = ctx.audit.details.empty() ? "{}" : ctx.audit.details;
+  co_await history_(std::move(call));
+  for (const auto& e : ctx.audit.events) {
+    audit::OperationRecord event = base;
+    event.action = e.action;
+    event.target_type = e.target_type;
+    event.target_id = e.target_id;
+    event.details = e.details;
+    co_await history_(std::move(event));
+  }
 }
 
 }  // namespace kanri::http

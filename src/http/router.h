@@ -1,14 +1,16 @@
 // The route table: the single list of every function of the service (ARCHITECTURE.md).
-// Each route declares its method, path, who may call it, its operation-history action name
-// and its handler; nothing is routed that is not in the table, and the OpenAPI document
-// is generated from it.
+// Each route declares its method, path, who may call it (SEC-5), its operation-history
+// action name (SEC-6) and its handler; nothing is routed that is not in the table, and the
+// OpenAPI document is generated from it.
 //
-//   table.Add({.method = "GET", .path = "/api/v1/accounts/{id}", .access = Access::kCompanyAdmin,
-//              .action = "accounts.get", .summary = "Read an account", .handler = GetAccount});
+//   table.Add({.method = "GET", .path = "/api/v1/accounts/{id}", .access = Needs("accounts.read"),
+//              .action = "accounts.get", .target_type = "account", .handler = GetAccount});
 //
-// The router runs the middleware in order for every request: match the route, resolve the
-// session cookie (SEC-3), check access, CSRF and a pending forced password change, call the
-// handler, turn exceptions into problem+json, and add the security headers (OPS-4).
+// For every request the router: matches the route, resolves the session cookie (SEC-3),
+// checks CSRF, the permission and a pending forced password change, calls the handler,
+// turns exceptions into problem+json, adds the security headers (OPS-4), and writes one
+// operation-history record for the call, whatever the handler did. Handlers never write
+// history themselves; they may describe the call in ctx.audit.
 #pragma once
 
 #include <boost/asio/awaitable.hpp>
@@ -18,25 +20,50 @@
 #include <string>
 #include <vector>
 
+#include "access/permissions.h"
+#include "audit/operation_history.h"
 #include "http/message.h"
 #include "identity/sessions.h"
 
 namespace kanri::http {
 
-// Who may call a route. (Issue 3 refines the last two into permissions.)
-enum class Access {
-  kPublic,         // no login needed
-  kAuthenticated,  // any logged-in account
-  kSiteAdmin,      // provider accounts only
-  kCompanyAdmin,   // a company's administrator accounts, in their own company
+// Who may call a route: anybody, any logged-in account, or an account holding one of the
+// listed permissions. Every route states one explicitly.
+struct AccessRule {
+  enum class Kind { kPublic, kLoggedIn, kPermission };
+  Kind kind = Kind::kPermission;
+  std::vector<std::string> any_of;  // permission names, for kPermission
 };
-std::string_view ToString(Access a);
+AccessRule Public();
+AccessRule LoggedIn();
+AccessRule Needs(std::string permission);
+AccessRule NeedsAnyOf(std::vector<std::string> permissions);
+std::string Describe(const AccessRule& rule);
+
+// What a handler tells the operation history about its call (all optional).
+struct AuditNote {
+  std::string target_id;  // default: the path parameter "id"
+  std::string details;    // a JSON object, never a secret
+  // The actor, when the route is public (login names who tried).
+  std::optional<identity::Account> actor;
+  std::optional<CompanyId> company;  // chain for an anonymous actor with a known company
+  // Further events the call caused, e.g. "account.locked".
+  struct Event {
+    std::string action;
+    std::string target_type;
+    std::string target_id;
+    std::string details = "{}";
+  };
+  std::vector<Event> events;
+};
 
 struct RequestContext {
   const HttpRequest& request;
   std::map<std::string, std::string> params;  // path parameters, e.g. {"id": "…"}
   std::optional<identity::SessionActor> actor;
+  access::PermissionSet permissions;
   std::string session_token;  // the cookie value, when a session resolved
+  AuditNote audit;
 
   const std::string& Param(const std::string& name) const { return params.at(name); }
 };
@@ -51,17 +78,21 @@ struct RouteDoc {
   std::string response_schema;  // JSON Schema of the success body, empty when none
   int success_status = 200;
   bool paginated = false;
+  std::vector<std::string> query;  // further query parameters (filters)
 };
 
 struct Route {
   std::string method;
   std::string path;  // literal segments and {name} parameters
-  Access access = Access::kAuthenticated;
-  std::string action;  // operation-history action name, e.g. "accounts.create"
+  AccessRule access;
+  std::string action;       // operation-history action name, e.g. "accounts.create"
+  std::string target_type;  // what {id} names, e.g. "account"
   Handler handler;
   RouteDoc doc;
   // Usable while the account must change a temporary password (the session routes).
   bool allowed_before_password_change = false;
+  // Probes (health, readiness) are not operations and stay out of the history.
+  bool audited = true;
 };
 
 class RouteTable {
@@ -80,9 +111,15 @@ class RouteTable {
   std::vector<Route> routes_;
 };
 
-// Looks a session token up; supplied by the application (it runs on the database pool).
-using SessionResolver =
-    std::function<boost::asio::awaitable<identity::SessionStore::Resolved>(std::string token, bool is_operation)>;
+// The session behind a cookie, with the permissions its account holds now.
+struct Authentication {
+  identity::SessionStore::Resolved session;
+  access::PermissionSet permissions;
+};
+using Authenticator =
+    std::function<boost::asio::awaitable<Authentication>(std::string token, bool is_operation)>;
+// Stores one operation-history record (runs it on the database pool).
+using HistoryWriter = std::function<boost::asio::awaitable<void>(audit::OperationRecord record)>;
 
 struct RouterSettings {
   std::string session_cookie = "__Host-kanri_session";
@@ -90,16 +127,24 @@ struct RouterSettings {
 
 class Router {
  public:
-  Router(RouteTable table, SessionResolver resolver, RouterSettings settings = {})
-      : table_(std::move(table)), resolver_(std::move(resolver)), settings_(std::move(settings)) {}
+  Router(RouteTable table, Authenticator authenticator, HistoryWriter history, const Clock& clock,
+         RouterSettings settings = {})
+      : table_(std::move(table)),
+        authenticator_(std::move(authenticator)),
+        history_(std::move(history)),
+        clock_(clock),
+        settings_(std::move(settings)) {}
 
   boost::asio::awaitable<HttpResponse> Handle(const HttpRequest& request);
   const RouteTable& table() const { return table_; }
 
  private:
-  boost::asio::awaitable<HttpResponse> Dispatch(const HttpRequest& request, RouteTable::Match match);
+  boost::asio::awaitable<HttpResponse> Dispatch(RequestContext& ctx, const Route& route);
+  boost::asio::awaitable<void> Record(const RequestContext& ctx, const Route& route, const HttpResponse& response);
   RouteTable table_;
-  SessionResolver resolver_;
+  Authenticator authenticator_;
+  HistoryWriter history_;
+  const Clock& clock_;
   RouterSettings settings_;
 };
 

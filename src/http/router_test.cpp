@@ -20,27 +20,47 @@ class RouterTest : public ::testing::Test {
  protected:
   RouterTest() {
     RouteTable t;
-    t.Add({.method = "GET", .path = "/healthz", .access = Access::kPublic, .action = "health", .handler = Ok});
-    t.Add({.method = "GET", .path = "/api/v1/things/{id}", .access = Access::kAuthenticated, .action = "things.get",
+    t.Add({.method = "GET", .path = "/healthz", .access = Public(), .action = "health", .handler = Ok,
+           .audited = false});
+    t.Add({.method = "GET", .path = "/api/v1/things/{id}", .access = LoggedIn(), .action = "things.get",
+           .target_type = "thing", .handler = Ok});
+    t.Add({.method = "POST", .path = "/api/v1/things", .access = Needs("accounts.write"), .action = "things.create",
            .handler = Ok});
-    t.Add({.method = "POST", .path = "/api/v1/things", .access = Access::kCompanyAdmin, .action = "things.create",
+    t.Add({.method = "GET", .path = "/api/v1/provider", .access = Needs("provider.companies"), .action = "p",
            .handler = Ok});
-    t.Add({.method = "GET", .path = "/api/v1/provider", .access = Access::kSiteAdmin, .action = "p", .handler = Ok});
-    router_ = std::make_unique<Router>(std::move(t), [this](std::string token, bool op) -> asio::awaitable<identity::SessionStore::Resolved> {
-      last_was_operation_ = op;
-      identity::SessionStore::Resolved r;
-      if (token == "good") {
-        identity::SessionActor a;
-        a.account.kind = kind_;
-        a.account.must_change_password = must_change_;
-        r.actor = a;
-      } else if (token == "old") {
-        r.end = identity::SessionEnd::kIdle;
-      } else {
-        r.end = identity::SessionEnd::kUnknown;
-      }
-      co_return r;
-    });
+    router_ = std::make_unique<Router>(
+        std::move(t),
+        [this](std::string token, bool op) -> asio::awaitable<Authentication> {
+          last_was_operation_ = op;
+          Authentication r;
+          if (token == "good") {
+            identity::SessionActor a;
+            a.account.kind = kind_;
+            a.account.id = AccountId{"acct"};
+            a.account.login = "taro";
+            if (kind_ != identity::AccountKind::kSiteAdmin) a.account.company_id = CompanyId{"acme"};
+            a.account.must_change_password = must_change_;
+            r.session.actor = a;
+            r.permissions = access::PermissionSet::AllOf(kind_ == identity::AccountKind::kSiteAdmin
+                                                             ? access::PermissionScope::kProvider
+                                                             : access::PermissionScope::kCompany);
+            if (kind_ == identity::AccountKind::kGeneral) r.permissions = {};
+          } else if (token == "old") {
+            r.session.end = identity::SessionEnd::kIdle;
+            identity::Account gone;
+            gone.id = AccountId{"gone"};
+            gone.company_id = CompanyId{"acme"};
+            r.session.ended_account = gone;
+          } else {
+            r.session.end = identity::SessionEnd::kUnknown;
+          }
+          co_return r;
+        },
+        [this](audit::OperationRecord r) -> asio::awaitable<void> {
+          records_.push_back(std::move(r));
+          co_return;
+        },
+        clock_);
   }
 
   HttpResponse Run(std::string method, std::string path, std::vector<std::pair<std::string, std::string>> headers = {}) {
@@ -62,6 +82,8 @@ class RouterTest : public ::testing::Test {
     return h;
   }
 
+  ManualClock clock_{*ParseUtc("2025-04-01T00:00:00Z")};
+  std::vector<audit::OperationRecord> records_;
   std::unique_ptr<Router> router_;
   identity::AccountKind kind_ = identity::AccountKind::kAdmin;
   bool must_change_ = false;
@@ -122,7 +144,7 @@ TEST_F(RouterTest, CsrfHeaderRequiredForStateChanges) {
   EXPECT_EQ(Run("POST", "/api/v1/things", Session("good", true)).status, 200);
 }
 
-TEST_F(RouterTest, AccessKindsAreEnforced) {
+TEST_F(RouterTest, SEC_5_PermissionsAreEnforced) {
   kind_ = identity::AccountKind::kGeneral;
   EXPECT_EQ(Run("POST", "/api/v1/things", Session("good", true)).status, 403);
   EXPECT_EQ(Run("GET", "/api/v1/provider", Session("good")).status, 403);
@@ -136,6 +158,45 @@ TEST_F(RouterTest, PendingPasswordChangeBlocksOtherRoutes) {
   auto r = Run("GET", "/api/v1/things/x", Session("good"));
   EXPECT_EQ(r.status, 403);
   EXPECT_NE(r.body.find("password_change_required"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace kanri::http
+
+namespace kanri::http {
+namespace {
+
+TEST_F(RouterTest, SEC_6_EveryCallIsRecordedWithItsOutcome) {
+  (void)Run("GET", "/api/v1/things/abc", Session("good"));
+  ASSERT_EQ(records_.size(), 1u);
+  EXPECT_EQ(records_[0].action, "things.get");
+  EXPECT_EQ(records_[0].target_type, "thing");
+  EXPECT_EQ(records_[0].target_id, "abc");
+  EXPECT_EQ(records_[0].actor_login, "taro");
+  EXPECT_EQ(records_[0].company, CompanyId{"acme"});
+  EXPECT_EQ(records_[0].outcome, audit::Outcome::kSuccess);
+  EXPECT_EQ(records_[0].time, clock_.Now());
+
+  records_.clear();
+  kind_ = identity::AccountKind::kGeneral;
+  (void)Run("POST", "/api/v1/things", Session("good", true));
+  ASSERT_EQ(records_.size(), 1u);
+  EXPECT_EQ(records_[0].outcome, audit::Outcome::kDenied);
+  EXPECT_EQ(records_[0].error_code, "forbidden");
+
+  records_.clear();
+  (void)Run("GET", "/healthz");
+  EXPECT_TRUE(records_.empty()) << "probes are not operations";
+}
+
+TEST_F(RouterTest, SEC_6_SessionExpiryIsRecordedForItsAccount) {
+  (void)Run("GET", "/api/v1/things/x", Session("old"));
+  ASSERT_EQ(records_.size(), 2u);
+  EXPECT_EQ(records_[0].outcome, audit::Outcome::kDenied);
+  EXPECT_EQ(records_[0].error_code, "session_expired");
+  EXPECT_EQ(records_[1].action, "session.expired");
+  EXPECT_EQ(records_[1].actor_id, "gone");
+  EXPECT_EQ(records_[1].company, CompanyId{"acme"});
 }
 
 }  // namespace

@@ -266,6 +266,36 @@ bool AccountRepository::AnySiteAdministrator(const ProviderScope&) {
   return n > 0;
 }
 
+std::vector<std::pair<Account, std::string>> AccountRepository::ListLocked(const ProviderScope&, Timestamp now) {
+  constexpr int kMaxListed = 1000;
+  auto lease = db_.Acquire();
+  const long long t = ToUnixMillis(now);
+  std::vector<std::pair<Account, std::string>> out;
+  soci::rowset<soci::row> rows =
+      (lease.sql().prepare << std::string("SELECT ") + kAccountColumns +
+                                  ", c.code FROM accounts a JOIN companies c ON c.id = a.company_id "
+                                  "WHERE a.status = 'locked' OR (a.locked_until IS NOT NULL AND a.locked_until > :t) "
+                                  "ORDER BY c.code_key, a.login_key LIMIT :n",
+       soci::use(t), soci::use(kMaxListed));
+  for (const auto& r : rows) out.emplace_back(ReadAccount(r), r.get<std::string>(kAccountColumnCount));
+  return out;
+}
+
+Result<Account> AccountRepository::Unlock(const ProviderScope&, const AccountId& id) {
+  auto lease = db_.Acquire();
+  db::WriteTransaction tx(lease);
+  auto current = SelectOne(lease, "WHERE a.id = :id AND a.company_id IS NOT NULL", id.value());
+  if (!current) return NotFound("account not found");
+  if (current->status == AccountStatus::kDisabled) return Conflict("a disabled account is not locked");
+  const long long now = ToUnixMillis(clock_.Now());
+  lease.sql() << "UPDATE accounts SET status = 'active', failed_logins = 0, locked_until = NULL, updated_at = :t "
+                 "WHERE id = :id",
+      soci::use(now), soci::use(id.value());
+  auto updated = SelectOne(lease, "WHERE a.id = :id", id.value());
+  tx.Commit();
+  return *updated;
+}
+
 Result<Account> AccountRepository::GetSelf(const AccountId& self) {
   auto lease = db_.Acquire();
   auto a = SelectOne(lease, "WHERE a.id = :id", self.value());

@@ -83,6 +83,11 @@ class AccountRepository {
   Result<Account> CreateFirstAdministrator(const ProviderScope& scope, const CompanyId& company,
                                            const NewAccount& input, const std::string& password_hash);
   bool AnySiteAdministrator(const ProviderScope& scope);
+  // Accounts of every company that cannot log in because of a lock (administrator, SEC-1
+  // lockout or, later, inactivity), with their company's code.
+  std::vector<std::pair<Account, std::string>> ListLocked(const ProviderScope& scope, Timestamp now);
+  // Site administrators lift locks (SEC-7: only they can lift an inactivity lock).
+  Result<Account> Unlock(const ProviderScope& scope, const AccountId& id);
 
   // The logged-in account acting on itself (its id comes from its session).
   Result<Account> GetSelf(const AccountId& self);

@@ -86,6 +86,7 @@ SessionStore::Resolved SessionStore::Resolve(std::string_view token, bool is_ope
     out.end = SessionEnd::kAccountInactive;
   }
   if (out.end != SessionEnd::kNone) {
+    out.ended_account = account;
     lease.sql() << "DELETE FROM sessions WHERE id = :id", soci::use(row->actor.session_id.value());
     return out;
   }

@@ -52,6 +52,7 @@ class SessionStore {
   struct Resolved {
     std::optional<SessionActor> actor;
     SessionEnd end = SessionEnd::kNone;  // set when actor is empty
+    std::optional<Account> ended_account;  // whose session just ended (for the history)
   };
   // Looks the token up; `is_operation` false for background polls, which do not extend the
   // idle timer. An expired or orphaned session is deleted on the way.
