@@ -9,7 +9,9 @@ namespace {
 class Api : public TenantTest {
  protected:
   // Everything a company administrator can see, to compare before and after refused requests.
-  std::string AccountsSnapshot() { return json::serialize(json::value_from(ListAll(admin_a(), "/api/v1/accounts"))); }
+  std::string AccountsSnapshot() {
+    return json::serialize(json::value_from(ListAll(admin_a(), "/api/v1/accounts")));
+  }
   std::string CompaniesSnapshot() {
     return json::serialize(json::value_from(ListAll(site_admin(), "/api/v1/companies")));
   }
@@ -68,7 +70,8 @@ TEST_F(Api, OPS_4_MalformedInputIsRefusedAndChangesNothing) {
       {"name is null", With(good, "name", nullptr), "invalid_request", "name"},
       {"kind unknown", With(good, "kind", "site_admin"), "invalid_request", "kind"},
       {"kind is an array", With(good, "kind", json::array{"admin"}), "invalid_request", "kind"},
-      {"password is an object", With(good, "password", json::object{{"a", 1}}), "invalid_request", "password"},
+      {"password is an object", With(good, "password", json::object{{"a", 1}}), "invalid_request",
+       "password"},
       {"login missing", Without(good, "login"), "invalid_request", "login"},
       {"email missing", Without(good, "email"), "invalid_request", "email"},
       {"empty login", With(good, "login", ""), "invalid_request", "login"},
@@ -80,18 +83,20 @@ TEST_F(Api, OPS_4_MalformedInputIsRefusedAndChangesNothing) {
   ExpectProblem(alice.Post("/api/v1/accounts", "[]"), 400, "", "", "a JSON array");
   ExpectProblem(alice.Post("/api/v1/accounts", "", {{"Content-Type", "application/json"}}), 400, "", "",
                 "an empty body");
-  ExpectProblem(alice.Post("/api/v1/accounts", json::serialize(good), {{"Content-Type", "text/plain"}}), 415, "", "",
-                "not declared as JSON");
+  ExpectProblem(alice.Post("/api/v1/accounts", json::serialize(good), {{"Content-Type", "text/plain"}}), 415,
+                "", "", "not declared as JSON");
   EXPECT_EQ(AccountsSnapshot(), before);
 
   // PATCH: the same rules, and the account stays as it was.
   const std::string alice_before = alice.Get("/api/v1/accounts/" + admin_a_id()).body;
   const std::string target = "/api/v1/accounts/" + admin_a_id();
-  ExpectProblem(alice.Patch(target, R"({"name":"ok","kind":"general"})"), 400, "unknown_field", "kind", "PATCH kind");
+  ExpectProblem(alice.Patch(target, R"({"name":"ok","kind":"general"})"), 400, "unknown_field", "kind",
+                "PATCH kind");
   ExpectProblem(alice.Patch(target, R"({"name":"ok","login":"renamed"})"), 400, "unknown_field", "login",
                 "PATCH login");
   ExpectProblem(alice.Patch(target, R"({"name":17})"), 400, "invalid_request", "name", "PATCH name type");
-  ExpectProblem(alice.Patch(target, R"({"status":"superuser"})"), 400, "invalid_request", "status", "PATCH status");
+  ExpectProblem(alice.Patch(target, R"({"status":"superuser"})"), 400, "invalid_request", "status",
+                "PATCH status");
   ExpectProblem(alice.Patch(target, R"({"name":)"), 400, "invalid_json", "", "PATCH truncated");
   EXPECT_EQ(alice.Get("/api/v1/accounts/" + admin_a_id()).body, alice_before);
   EXPECT_EQ(AccountsSnapshot(), before);
@@ -113,7 +118,8 @@ TEST_F(Api, OPS_4_MalformedCompaniesAreRefusedAndChangeNothing) {
       {"unknown field", With(good, "owner", "me"), "unknown_field", "owner"},
       {"date as number", With(good, "contract_start", 20250401), "invalid_request", "contract_start"},
       {"impossible date", With(good, "contract_start", "2025-02-30"), "invalid_request", "contract_start"},
-      {"date with time", With(good, "contract_start", "2025-04-01T00:00:00Z"), "invalid_request", "contract_start"},
+      {"date with time", With(good, "contract_start", "2025-04-01T00:00:00Z"), "invalid_request",
+       "contract_start"},
       {"end before start", With(good, "contract_end", "2025-03-01"), "invalid_request", "contract_end"},
       {"code missing", Without(good, "code"), "invalid_request", "code"},
       {"code empty", With(good, "code", ""), "invalid_request", "code"},
@@ -148,8 +154,11 @@ class SmallBodies : public TenantTest {
 };
 
 TEST_F(SmallBodies, OPS_4_BodyLimitIsASetting) {
-  json::object body{{"login", "big-name"}, {"name", std::string(5000, 'n')}, {"email", "b@example.com"},
-                    {"kind", "general"},   {"password", "Big-name-pw-1234"}};
+  json::object body{{"login", "big-name"},
+                    {"name", std::string(5000, 'n')},
+                    {"email", "b@example.com"},
+                    {"kind", "general"},
+                    {"password", "Big-name-pw-1234"}};
   Response r = admin_a().Post("/api/v1/accounts", json::serialize(body));
   EXPECT_EQ(r.status, 413) << r.Describe();
   EXPECT_EQ(r.Header("Content-Type"), "application/problem+json");

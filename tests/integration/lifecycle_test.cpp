@@ -73,7 +73,8 @@ TEST_F(Lifecycle, DATA_1_TimesAreUtcFromTheClockWhateverTheTimeZone) {
   };
   auto before = real_now();
   // (The fixture's clients talk to the old port: use a new one.)
-  Response created = site->Post("/api/v1/companies", R"({"code":"TIMECO","name":"Time Co","contract_start":"2025-01-01"})");
+  Response created =
+      site->Post("/api/v1/companies", R"({"code":"TIMECO","name":"Time Co","contract_start":"2025-01-01"})");
   ASSERT_EQ(created.status, 201) << created.Describe();
   json::value company = created.Json();
   Response session = site->Get("/api/v1/session");
@@ -108,7 +109,8 @@ TEST_F(Migrations, AnEditedAppliedMigrationStopsStartUp) {
   ExecSql(server().data_dir() + "/kanri.db", "UPDATE schema_migrations SET checksum='x' WHERE version=1");
   int code = server().StartExpectingFailure(server_args());
   EXPECT_NE(code, 0);
-  EXPECT_NE(server().ServerStderr().find("was changed after it was applied"), std::string::npos) << server().Logs();
+  EXPECT_NE(server().ServerStderr().find("was changed after it was applied"), std::string::npos)
+      << server().Logs();
 
   CliResult again = server().RunCli({"migrate"});
   EXPECT_NE(again.exit_code, 0) << again.Describe();
@@ -119,7 +121,8 @@ TEST_F(Migrations, MigrateCreatesAFreshDatabase) {
   KanriProcess fresh;
   CliResult migrate = fresh.RunCli({"migrate"});
   ASSERT_EQ(migrate.exit_code, 0) << migrate.Describe();
-  std::vector<std::string> versions = QueryColumn(fresh.data_dir() + "/kanri.db", "SELECT version FROM schema_migrations");
+  std::vector<std::string> versions =
+      QueryColumn(fresh.data_dir() + "/kanri.db", "SELECT version FROM schema_migrations");
   EXPECT_FALSE(versions.empty());
   fresh.Start();
   HttpsClient client{"127.0.0.1", fresh.api_port()};

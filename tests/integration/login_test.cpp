@@ -54,7 +54,8 @@ TEST_F(Login, SEC_1_FiveFailuresLockTheAccountForThirtyMinutes) {
   ASSERT_TRUE(Member(alice, "locked_until").is_string()) << json::serialize(alice);
   auto locked_until = ParseApiTime(Str(alice, "locked_until"));
   ASSERT_TRUE(locked_until.has_value()) << Str(alice, "locked_until");
-  auto expected = std::chrono::time_point_cast<std::chrono::milliseconds>(std::chrono::system_clock::now()) + 30min;
+  auto expected =
+      std::chrono::time_point_cast<std::chrono::milliseconds>(std::chrono::system_clock::now()) + 30min;
   EXPECT_LT(std::chrono::abs(*locked_until - expected), 30s) << Str(alice, "locked_until");
 
   // Even the right password is refused while locked, with the same answer as a wrong one.
@@ -95,12 +96,16 @@ TEST_F(Login, SEC_1_UnknownLockedAndWrongPasswordGetTheSameAnswer) {
   answers.emplace_back("wrong password", TryLogin(*client, kCompanyACode, kAdminALogin, "Not-alices-pw-1"));
   answers.emplace_back("unknown login", TryLogin(*client, kCompanyACode, "nobody-here", "Not-alices-pw-1"));
   answers.emplace_back("unknown company", TryLogin(*client, "NO-SUCH-CO", kAdminALogin, kAdminPassword));
-  answers.emplace_back("site admin, wrong password", TryLogin(*client, "", kSiteAdminLogin, "Not-the-pw-123"));
+  answers.emplace_back("site admin, wrong password",
+                       TryLogin(*client, "", kSiteAdminLogin, "Not-the-pw-123"));
   answers.emplace_back("unknown site admin", TryLogin(*client, "", "nobody-at-all", "Not-the-pw-123"));
   answers.emplace_back("company login without company", TryLogin(*client, "", kAdminALogin, kAdminPassword));
-  for (int i = 0; i < 5; ++i) TryLogin(*client, kCompanyACode, "locked-user", "Wrong-pw-" + std::to_string(i));
-  answers.emplace_back("locked, right password", TryLogin(*client, kCompanyACode, "locked-user", "Locked-user-pw-5521"));
-  answers.emplace_back("locked, wrong password", TryLogin(*client, kCompanyACode, "locked-user", "Wrong-pw-x"));
+  for (int i = 0; i < 5; ++i)
+    TryLogin(*client, kCompanyACode, "locked-user", "Wrong-pw-" + std::to_string(i));
+  answers.emplace_back("locked, right password",
+                       TryLogin(*client, kCompanyACode, "locked-user", "Locked-user-pw-5521"));
+  answers.emplace_back("locked, wrong password",
+                       TryLogin(*client, kCompanyACode, "locked-user", "Wrong-pw-x"));
 
   // Headers that legitimately differ between two responses.
   auto comparable_headers = [](const Response& r) {
@@ -126,7 +131,8 @@ TEST_F(Login, SEC_1_UnknownLockedAndWrongPasswordGetTheSameAnswer) {
 TEST_F(Login, SEC_1_UnknownAndLockedAccountsTakeAsLongAsAWrongPassword) {
   CreateAccount(admin_a(), "locked-user", "general", "Locked-user-pw-5521");
   auto client = NewClient();
-  for (int i = 0; i < 5; ++i) TryLogin(*client, kCompanyACode, "locked-user", "Wrong-pw-" + std::to_string(i));
+  for (int i = 0; i < 5; ++i)
+    TryLogin(*client, kCompanyACode, "locked-user", "Wrong-pw-" + std::to_string(i));
   client->Get("/healthz");  // connection warm
 
   auto median_ms = [&](auto attempt) {
@@ -134,19 +140,20 @@ TEST_F(Login, SEC_1_UnknownAndLockedAccountsTakeAsLongAsAWrongPassword) {
     for (int i = 0; i < 4; ++i) {
       auto start = std::chrono::steady_clock::now();
       Response r = attempt(i);
-      times.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count());
+      times.push_back(
+          std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count());
       EXPECT_EQ(r.status, 401) << r.Describe();
     }
     std::sort(times.begin(), times.end());
     return (times[1] + times[2]) / 2;
   };
-  double wrong = median_ms([&](int i) {
-    return TryLogin(*client, kCompanyACode, kAdminALogin, "Wrong-pw-" + std::to_string(i));
-  });
+  double wrong = median_ms(
+      [&](int i) { return TryLogin(*client, kCompanyACode, kAdminALogin, "Wrong-pw-" + std::to_string(i)); });
   double unknown = median_ms([&](int i) {
     return TryLogin(*client, kCompanyACode, "ghost-" + std::to_string(i), "Wrong-pw-" + std::to_string(i));
   });
-  double locked = median_ms([&](int) { return TryLogin(*client, kCompanyACode, "locked-user", "Locked-user-pw-5521"); });
+  double locked =
+      median_ms([&](int) { return TryLogin(*client, kCompanyACode, "locked-user", "Locked-user-pw-5521"); });
   RecordProperty("wrong_password_ms", std::to_string(wrong));
   RecordProperty("unknown_account_ms", std::to_string(unknown));
   RecordProperty("locked_account_ms", std::to_string(locked));
@@ -179,7 +186,8 @@ TEST_F(ManyFailuresFromOneAddress, SEC_1_FiftyParallelWrongLoginsLockExactlyOnce
     threads.emplace_back([&, i] {
       start.arrive_and_wait();
       try {
-        answers[i] = TryLogin(*clients[i], kCompanyACode, kAdminALogin, "Wrong-parallel-" + std::to_string(i));
+        answers[i] =
+            TryLogin(*clients[i], kCompanyACode, kAdminALogin, "Wrong-parallel-" + std::to_string(i));
       } catch (const std::exception& e) {
         errors[i] = e.what();
       }
@@ -232,8 +240,9 @@ class FreshServer : public ServerTest {};
 
 TEST_F(FreshServer, DATA_3_NoDefaultCredentialsExist) {
   const std::vector<std::pair<std::string, std::string>> guesses = {
-      {"admin", "admin"}, {"admin", "password"}, {"admin", "kanri"}, {"root", "root"},
-      {"kanri", "kanri"}, {"administrator", "administrator"}, {"admin", ""}, {"admin", "changeme"}};
+      {"admin", "admin"}, {"admin", "password"}, {"admin", "kanri"},
+      {"root", "root"},   {"kanri", "kanri"},    {"administrator", "administrator"},
+      {"admin", ""},      {"admin", "changeme"}};
   auto client = NewClient();
   for (const auto& [login, password] : guesses) {
     for (const std::string company : {"", "ADMIN", "KANRI"}) {
@@ -246,7 +255,7 @@ TEST_F(FreshServer, DATA_3_NoDefaultCredentialsExist) {
   CliResult boot = server().Bootstrap(kSiteAdminLogin, kSiteAdminPassword);
   ASSERT_EQ(boot.exit_code, 0) << boot.Describe();
   for (const auto& [login, password] : guesses) {
-    EXPECT_EQ(TryLogin(*client, "", login, password).status == 200, false) << login << "/" << password;
+    EXPECT_NE(TryLogin(*client, "", login, password).status, 200) << login << "/" << password;
   }
   EXPECT_EQ(TryLogin(*client, "", kSiteAdminLogin, kSiteAdminPassword).status, 200);
 }

@@ -1,9 +1,9 @@
 // DATA-3 over the real binary: passwords only as argon2id hashes, nowhere in plain text (database
 // files, logs), the password policy, resets and bootstrap.
 #include <algorithm>
-#include <filesystem>
 #include <cctype>
 #include <cstdio>
+#include <filesystem>
 #include <optional>
 #include <set>
 
@@ -28,8 +28,8 @@ std::optional<Argon2Parameters> ParsePhc(const std::string& phc) {
   char tail[8] = {};
   long parallelism = 0;
   int consumed = 0;
-  if (std::sscanf(phc.c_str() + kPrefix.size(), "%ld,t=%ld,p=%ld%1[$]%n", &p.memory_kib, &p.iterations, &parallelism,
-                  tail, &consumed) != 4) {
+  if (std::sscanf(phc.c_str() + kPrefix.size(), "%ld,t=%ld,p=%ld%1[$]%n", &p.memory_kib, &p.iterations,
+                  &parallelism, tail, &consumed) != 4) {
     return std::nullopt;
   }
   std::string_view rest = std::string_view(phc).substr(kPrefix.size() + static_cast<std::size_t>(consumed));
@@ -37,7 +37,9 @@ std::optional<Argon2Parameters> ParsePhc(const std::string& phc) {
   // A salt and a hash, both non-empty base64.
   if (dollar == std::string_view::npos || dollar == 0 || dollar + 1 >= rest.size()) return std::nullopt;
   auto base64 = [](std::string_view s) {
-    return std::all_of(s.begin(), s.end(), [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '+' || c == '/'; });
+    return std::all_of(s.begin(), s.end(), [](char c) {
+      return std::isalnum(static_cast<unsigned char>(c)) || c == '+' || c == '/';
+    });
   };
   if (!base64(rest.substr(0, dollar)) || !base64(rest.substr(dollar + 1))) return std::nullopt;
   return p;
@@ -45,7 +47,8 @@ std::optional<Argon2Parameters> ParsePhc(const std::string& phc) {
 
 class Passwords : public TenantTest {
  protected:
-  std::string AccountBody(const std::string& login, const std::string& password, const std::string& kind = "general") {
+  std::string AccountBody(const std::string& login, const std::string& password,
+                          const std::string& kind = "general") {
     return json::serialize(json::object{{"login", login},
                                         {"name", "N " + login},
                                         {"email", login + "@example.com"},
@@ -83,8 +86,8 @@ TEST_F(Passwords, DATA_3_PlaintextPasswordsAppearNowhere) {
   json::object globex = CreateCompany("GLOBEX", "Globex");
   CreateCompanyAdmin(Str(globex, "id"), "gadmin", second_admin);
 
-  const std::vector<std::string> secrets = {created,           wrong,          changed, second_admin,
-                                            temporary,         kAdminPassword, kSiteAdminPassword};
+  const std::vector<std::string> secrets = {created,   wrong,          changed,           second_admin,
+                                            temporary, kAdminPassword, kSiteAdminPassword};
   auto check = [&](const std::string& when) {
     for (const auto& secret : secrets) {
       EXPECT_EQ(FilesContaining(server().data_dir(), secret), std::vector<std::string>{})
@@ -115,8 +118,9 @@ TEST_F(Passwords, DATA_3_EqualPasswordsGetDifferentSalts) {
   CreateAccount(admin_a(), "twin-one", "general", "Same-password-for-twins");
   CreateAccount(admin_a(), "twin-two", "general", "Same-password-for-twins");
   ASSERT_EQ(server().Stop(), 0);
-  std::vector<std::string> hashes = QueryColumn(
-      server().data_dir() + "/kanri.db", "SELECT password_hash FROM accounts WHERE login IN ('twin-one','twin-two')");
+  std::vector<std::string> hashes =
+      QueryColumn(server().data_dir() + "/kanri.db",
+                  "SELECT password_hash FROM accounts WHERE login IN ('twin-one','twin-two')");
   ASSERT_EQ(hashes.size(), 2u);
   EXPECT_NE(hashes[0], hashes[1]);
 }
@@ -154,13 +158,15 @@ TEST_F(Passwords, DATA_3_PolicyRefusesShortCommonAndLoginEqualPasswords) {
   // The same policy guards the first administrator and password changes.
   Response admin = site_admin().Post(
       "/api/v1/companies/" + Str(CreateCompany("GLOBEX", "Globex"), "id") + "/administrators",
-      json::serialize(json::object{{"login", "gadmin"}, {"name", "G"}, {"email", "g@example.com"}, {"password", "password123"}}));
+      json::serialize(json::object{
+          {"login", "gadmin"}, {"name", "G"}, {"email", "g@example.com"}, {"password", "password123"}}));
   EXPECT_EQ(admin.status, 400) << admin.Describe();
   EXPECT_EQ(ProblemField(admin), "password") << admin.Describe();
   Response change = alice.Put("/api/v1/session/password", PasswordChange(kAdminPassword, "password123"));
   EXPECT_EQ(change.status, 400) << change.Describe();
   EXPECT_EQ(ProblemField(change), "new") << change.Describe();
-  Response as_login = alice.Put("/api/v1/session/password", PasswordChange(kAdminPassword, kAdminALogin + std::string("")));
+  Response as_login =
+      alice.Put("/api/v1/session/password", PasswordChange(kAdminPassword, kAdminALogin + std::string("")));
   EXPECT_EQ(as_login.status, 400) << as_login.Describe();
   EXPECT_EQ(TryLogin(*NewClient(), kCompanyACode, kAdminALogin, kAdminPassword).status, 200)
       << "refused changes leave the password as it was";
@@ -168,7 +174,8 @@ TEST_F(Passwords, DATA_3_PolicyRefusesShortCommonAndLoginEqualPasswords) {
 
 TEST_F(Passwords, DATA_3_ChangingOwnPasswordNeedsTheCurrentOne) {
   auto alice = LoginAs(kCompanyACode, kAdminALogin, kAdminPassword);
-  Response wrong = alice->Put("/api/v1/session/password", PasswordChange("Not-my-password-1", "Brand-new-pw-8812"));
+  Response wrong =
+      alice->Put("/api/v1/session/password", PasswordChange("Not-my-password-1", "Brand-new-pw-8812"));
   EXPECT_EQ(wrong.status, 403) << wrong.Describe();
   EXPECT_EQ(ProblemCode(wrong), "wrong_password") << wrong.Describe();
   Response ok = alice->Put("/api/v1/session/password", PasswordChange(kAdminPassword, "Brand-new-pw-8812"));
@@ -197,13 +204,17 @@ TEST_F(Passwords, DATA_3_ResetGivesATemporaryPasswordThatMustBeChanged) {
 
   // Until the change, only the session itself answers.
   EXPECT_EQ(client->Get("/api/v1/session").status, 200);
-  for (const auto& [method, target] : std::vector<std::pair<std::string, std::string>>{
-           {"GET", "/api/v1/accounts"}, {"GET", "/api/v1/accounts/" + frank_id}, {"POST", "/api/v1/accounts"}}) {
-    Response r = client->Request(method, target, method == "POST" ? AccountBody("sneaky", "Sneaky-pw-12345") : "");
+  for (const auto& [method, target] :
+       std::vector<std::pair<std::string, std::string>>{{"GET", "/api/v1/accounts"},
+                                                        {"GET", "/api/v1/accounts/" + frank_id},
+                                                        {"POST", "/api/v1/accounts"}}) {
+    Response r =
+        client->Request(method, target, method == "POST" ? AccountBody("sneaky", "Sneaky-pw-12345") : "");
     EXPECT_EQ(r.status, 403) << method << " " << target << ": " << r.Describe();
     EXPECT_EQ(ProblemCode(r), "password_change_required") << r.Describe();
   }
-  Response change = client->Put("/api/v1/session/password", PasswordChange(temporary, "Frank-chosen-pw-5678"));
+  Response change =
+      client->Put("/api/v1/session/password", PasswordChange(temporary, "Frank-chosen-pw-5678"));
   ASSERT_EQ(change.status, 204) << change.Describe();
   EXPECT_EQ(client->Get("/api/v1/accounts").status, 200);
 

@@ -22,7 +22,8 @@ std::vector<std::string> CookieAttributes(const std::string& set_cookie) {
   std::size_t start = set_cookie.find(';');
   while (start != std::string::npos) {
     std::size_t end = set_cookie.find(';', start + 1);
-    std::string a = set_cookie.substr(start + 1, end == std::string::npos ? std::string::npos : end - start - 1);
+    std::string a =
+        set_cookie.substr(start + 1, end == std::string::npos ? std::string::npos : end - start - 1);
     a.erase(0, a.find_first_not_of(' '));
     a.erase(a.find_last_not_of(' ') + 1);
     out.push_back(Lower(a));
@@ -60,7 +61,9 @@ TEST_F(Sessions, SEC_3_LoginSetsAHardenedSessionCookie) {
   const std::string& set_cookie = set_cookies.front();
   EXPECT_TRUE(set_cookie.starts_with(std::string(kCookie) + "=")) << set_cookie;
   std::vector<std::string> attributes = CookieAttributes(set_cookie);
-  auto has = [&](const std::string& a) { return std::find(attributes.begin(), attributes.end(), a) != attributes.end(); };
+  auto has = [&](const std::string& a) {
+    return std::find(attributes.begin(), attributes.end(), a) != attributes.end();
+  };
   EXPECT_TRUE(has("path=/")) << set_cookie;
   EXPECT_TRUE(has("secure")) << set_cookie;
   EXPECT_TRUE(has("httponly")) << set_cookie;
@@ -118,7 +121,8 @@ TEST_F(Sessions, SEC_3_StateChangingRequestsNeedTheCsrfToken) {
   // An empty header counts as missing; also try without the header at all.
   alice.RemoveDefaultHeader("X-CSRF-Token");
   Response absent = alice.Post("/api/v1/accounts", NewAccountBody("no-token"));
-  Response wrong = alice.Post("/api/v1/accounts", NewAccountBody("no-token"), {{"X-CSRF-Token", "forged-token"}});
+  Response wrong =
+      alice.Post("/api/v1/accounts", NewAccountBody("no-token"), {{"X-CSRF-Token", "forged-token"}});
   for (const Response* r : {&missing, &absent, &wrong}) {
     EXPECT_EQ(r->status, 403) << r->Describe();
     EXPECT_EQ(ProblemCode(*r), "csrf_failed") << r->Describe();
@@ -127,15 +131,16 @@ TEST_F(Sessions, SEC_3_StateChangingRequestsNeedTheCsrfToken) {
 
   // Other state-changing methods too.
   EXPECT_EQ(alice.Patch("/api/v1/accounts/" + admin_a_id(), R"({"name":"Changed"})").status, 403);
-  EXPECT_EQ(alice.Put("/api/v1/session/password",
-                      json::serialize(json::object{{"current", kAdminPassword}, {"new", "Brand-new-pw-8812"}}))
+  EXPECT_EQ(alice
+                .Put("/api/v1/session/password",
+                     json::serialize(json::object{{"current", kAdminPassword}, {"new", "Brand-new-pw-8812"}}))
                 .status,
             403);
   EXPECT_EQ(alice.Delete("/api/v1/session").status, 403);
   EXPECT_EQ(SessionStatus(alice), 200) << "a logout without the token must not log out";
-  Response site_refused = site_admin().Post("/api/v1/companies",
-                                            R"({"code":"NOTOKEN","name":"x","contract_start":"2025-01-01"})",
-                                            {{"X-CSRF-Token", "nope"}});
+  Response site_refused =
+      site_admin().Post("/api/v1/companies", R"({"code":"NOTOKEN","name":"x","contract_start":"2025-01-01"})",
+                        {{"X-CSRF-Token", "nope"}});
   EXPECT_EQ(site_refused.status, 403) << site_refused.Describe();
 
   // With the token the same request succeeds.
@@ -241,7 +246,8 @@ TEST_F(Sessions, SEC_1_LockingAnAccountEndsItsSessions) {
   auto carol_client = LoginAs(kCompanyACode, "carol", "Carol-pass-7719");
   ASSERT_EQ(SessionStatus(*carol_client), 200);
   auto attacker = NewClient();
-  for (int i = 0; i < 5; ++i) TryLogin(*attacker, kCompanyACode, "carol", "Wrong-" + std::to_string(i) + "-pw");
+  for (int i = 0; i < 5; ++i)
+    TryLogin(*attacker, kCompanyACode, "carol", "Wrong-" + std::to_string(i) + "-pw");
   EXPECT_EQ(SessionStatus(*carol_client), 401) << "a locked account keeps no session";
 }
 

@@ -59,7 +59,13 @@ TEST_F(Tenancy, SEC_8_AnotherCompanysAccountAnswers404LikeAMissingOne) {
     EXPECT_EQ(nonsense.status, 404) << what << ": " << nonsense.Describe();
   }
 
-  // ACME's list does not contain GLOBEX accounts, and gina is untouched.
+  // ACME's list does not contain GLOBEX accounts, whatever the query asks for; gina is untouched.
+  for (const std::string& query : std::vector<std::string>{"", "?company_id=" + globex_id_, "?company=GLOBEX",
+                                                           "?company_id=" + globex_id_ + "&limit=5"}) {
+    Response list = acme.Get("/api/v1/accounts" + query);
+    EXPECT_EQ(list.body.find(gina_id), std::string::npos) << query << ": " << list.Describe();
+    EXPECT_EQ(list.body.find(globex_id_), std::string::npos) << query << ": " << list.Describe();
+  }
   for (const auto& account : ListAll(acme, "/api/v1/accounts")) {
     EXPECT_EQ(Str(account, "company_id"), company_a_id());
     EXPECT_NE(Str(account, "id"), gina_id);
@@ -86,8 +92,11 @@ TEST_F(Tenancy, SEC_8_SameLoginInTwoCompaniesIsTwoAccounts) {
 
 TEST_F(Tenancy, SEC_8_EachKindOfAccountReachesOnlyItsOwnRoutes) {
   auto gina = LoginAs("GLOBEX", "gina", kGinaPassword);
-  const std::string account_body = json::serialize(json::object{
-      {"login", "new-one"}, {"name", "N"}, {"email", "n@example.com"}, {"kind", "general"}, {"password", "New-one-pw-4455"}});
+  const std::string account_body = json::serialize(json::object{{"login", "new-one"},
+                                                                {"name", "N"},
+                                                                {"email", "n@example.com"},
+                                                                {"kind", "general"},
+                                                                {"password", "New-one-pw-4455"}});
   const std::string company_body = R"({"code":"EVIL","name":"Evil","contract_start":"2025-01-01"})";
 
   auto expect_forbidden = [](const Response& r, const std::string& what) {
@@ -103,7 +112,8 @@ TEST_F(Tenancy, SEC_8_EachKindOfAccountReachesOnlyItsOwnRoutes) {
   expect_forbidden(admin_a().Get("/api/v1/companies"), "admin GET companies");
   expect_forbidden(admin_a().Post("/api/v1/companies", company_body), "admin POST companies");
   expect_forbidden(admin_a().Get("/api/v1/companies/" + company_a_id()), "admin GET own company");
-  expect_forbidden(admin_a().Patch("/api/v1/companies/" + company_a_id(), R"({"name":"x"})"), "admin PATCH company");
+  expect_forbidden(admin_a().Patch("/api/v1/companies/" + company_a_id(), R"({"name":"x"})"),
+                   "admin PATCH company");
   expect_forbidden(admin_a().Post("/api/v1/companies/" + globex_id_ + "/administrators",
                                   json::serialize(json::object{{"login", "intruder"},
                                                                {"name", "I"},
@@ -143,8 +153,8 @@ TEST_F(Companies, SEC_8_CompaniesAndTheirFirstAdministrator) {
   EXPECT_EQ(Str(created, "status"), "active");
   const std::string id = Str(created, "id");
 
-  Response duplicate = site_admin().Post("/api/v1/companies",
-                                         R"({"code":"INITECH","name":"Again","contract_start":"2025-02-01"})");
+  Response duplicate = site_admin().Post(
+      "/api/v1/companies", R"({"code":"INITECH","name":"Again","contract_start":"2025-02-01"})");
   EXPECT_EQ(duplicate.status, 409) << duplicate.Describe();
   EXPECT_EQ(ProblemCode(duplicate), "conflict");
 
@@ -152,7 +162,8 @@ TEST_F(Companies, SEC_8_CompaniesAndTheirFirstAdministrator) {
   ASSERT_EQ(got.status, 200) << got.Describe();
   EXPECT_EQ(got.Json(), json::value(created));
 
-  Response patched = site_admin().Patch("/api/v1/companies/" + id, R"({"name":"Initech KK","contract_end":"2026-03-31"})");
+  Response patched =
+      site_admin().Patch("/api/v1/companies/" + id, R"({"name":"Initech KK","contract_end":"2026-03-31"})");
   ASSERT_EQ(patched.status, 200) << patched.Describe();
   EXPECT_EQ(Str(patched.Json(), "name"), "Initech KK");
   EXPECT_EQ(Str(patched.Json(), "contract_end"), "2026-03-31");
@@ -173,15 +184,18 @@ TEST_F(Companies, SEC_8_CompaniesAndTheirFirstAdministrator) {
   EXPECT_EQ(Str(admin, "login"), "ini-admin");
   EXPECT_EQ(admin.if_contains("password"), nullptr);
   EXPECT_EQ(admin.if_contains("password_hash"), nullptr);
-  Response second = site_admin().Post(
-      "/api/v1/companies/" + id + "/administrators",
-      json::serialize(json::object{{"login", "ini-two"}, {"name", "T"}, {"email", "t@example.com"}, {"password", "Initech-admin-pw-2"}}));
+  Response second = site_admin().Post("/api/v1/companies/" + id + "/administrators",
+                                      json::serialize(json::object{{"login", "ini-two"},
+                                                                   {"name", "T"},
+                                                                   {"email", "t@example.com"},
+                                                                   {"password", "Initech-admin-pw-2"}}));
   EXPECT_EQ(second.status, 409) << second.Describe();
 }
 
 TEST_F(Companies, SEC_8_ListingWalksEveryCompanyThroughTheCursor) {
   std::set<std::string> expected = {company_a_id()};
-  for (int i = 0; i < 4; ++i) expected.insert(Str(CreateCompany("PAGE" + std::to_string(i), "Page " + std::to_string(i)), "id"));
+  for (int i = 0; i < 4; ++i)
+    expected.insert(Str(CreateCompany("PAGE" + std::to_string(i), "Page " + std::to_string(i)), "id"));
 
   std::vector<std::string> seen;
   std::string cursor;
@@ -216,7 +230,8 @@ TEST_F(Companies, SEC_8_ListingWalksEveryCompanyThroughTheCursor) {
 }
 
 TEST_F(Companies, SEC_8_AccountListsArePaginatedWithinTheCompany) {
-  for (int i = 0; i < 3; ++i) CreateAccount(admin_a(), "member-" + std::to_string(i), "general", "Member-pw-77" + std::to_string(i));
+  for (int i = 0; i < 3; ++i)
+    CreateAccount(admin_a(), "member-" + std::to_string(i), "general", "Member-pw-77" + std::to_string(i));
   std::vector<json::value> accounts = ListAll(admin_a(), "/api/v1/accounts", 1);
   EXPECT_EQ(accounts.size(), 4u);
   for (const auto& a : accounts) EXPECT_EQ(Str(a, "company_id"), company_a_id());

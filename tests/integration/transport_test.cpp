@@ -23,9 +23,9 @@ std::string Lower(std::string s) {
 TEST_F(Transport, DATA_2_PlainHttpIsOnlyRedirectedToHttps) {
   const std::string port = std::to_string(server().api_port());
   for (const std::string target : {"/api/v1/session", "/healthz", "/api/v1/companies?limit=1"}) {
-    std::string answer = SendRawTcp("127.0.0.1", server().api_port(),
-                                    "GET " + target + " HTTP/1.1\r\nHost: 127.0.0.1:" + port +
-                                        "\r\nConnection: close\r\n\r\n");
+    std::string answer = SendRawTcp(
+        "127.0.0.1", server().api_port(),
+        "GET " + target + " HTTP/1.1\r\nHost: 127.0.0.1:" + port + "\r\nConnection: close\r\n\r\n");
     std::string status = answer.substr(0, answer.find("\r\n"));
     EXPECT_TRUE(status.starts_with("HTTP/1.1 301 ") || status.starts_with("HTTP/1.1 308 ")) << answer;
     std::string headers = Lower(answer.substr(0, answer.find("\r\n\r\n") + 2));
@@ -37,10 +37,11 @@ TEST_F(Transport, DATA_2_PlainHttpIsOnlyRedirectedToHttps) {
   }
   // A state-changing request over plain HTTP is not served either.
   std::string body = LoginBody("", "nobody", "Wrong-pw-1234");
-  std::string post = SendRawTcp("127.0.0.1", server().api_port(),
-                                "POST /api/v1/session HTTP/1.1\r\nHost: 127.0.0.1:" + port +
-                                    "\r\nContent-Type: application/json\r\nContent-Length: " +
-                                    std::to_string(body.size()) + "\r\nConnection: close\r\n\r\n" + body);
+  std::string post =
+      SendRawTcp("127.0.0.1", server().api_port(),
+                 "POST /api/v1/session HTTP/1.1\r\nHost: 127.0.0.1:" + port +
+                     "\r\nContent-Type: application/json\r\nContent-Length: " + std::to_string(body.size()) +
+                     "\r\nConnection: close\r\n\r\n" + body);
   EXPECT_TRUE(post.starts_with("HTTP/1.1 308") || post.starts_with("HTTP/1.1 301") || post.empty()) << post;
   EXPECT_EQ(post.find("login_failed"), std::string::npos) << post;
   // And HTTPS keeps working on the same port.
@@ -52,7 +53,8 @@ TEST_F(Transport, DATA_2_TlsBelowVersion12IsRefused) {
     const std::string which = port == server().api_port() ? "api" : "cwmp";
     for (int version : {TLS1_VERSION, TLS1_1_VERSION}) {
       HandshakeResult old = TryTlsHandshake("127.0.0.1", port, version, version);
-      EXPECT_FALSE(old.ok) << which << ": TLS version 0x" << std::hex << version << " accepted (" << old.version << ")";
+      EXPECT_FALSE(old.ok) << which << ": TLS version 0x" << std::hex << version << " accepted ("
+                           << old.version << ")";
       // The server answered the old ClientHello with a protocol_version alert (the client itself
       // can speak TLS 1.0/1.1: see TryTlsHandshake).
       EXPECT_NE(old.error.find("alert protocol version"), std::string::npos) << which << ": " << old.error;
@@ -105,7 +107,8 @@ TEST_F(Transport, DATA_2_FirstStartGeneratesAnEcdsaP256CertificateAndPrintsItsFi
   auto client = NewClient();
   ASSERT_EQ(client->Get("/healthz").status, 200);
   EXPECT_EQ(client->PeerCertificateSha256(), fingerprint) << "the server presents the generated certificate";
-  EXPECT_NE(server().ServerStdout().find("TLS certificate SHA-256 fingerprint: " + fingerprint), std::string::npos)
+  EXPECT_NE(server().ServerStdout().find("TLS certificate SHA-256 fingerprint: " + fingerprint),
+            std::string::npos)
       << server().Logs();
 
   // The CWMP listener is TLS with the same certificate.

@@ -156,7 +156,9 @@ void HttpsClient::Connect() {
   tcp_layer.expires_after(timeout_);
   ec = RunToCompletion(
       c->ioc, [&](auto handler) { c->stream.async_handshake(ssl::stream_base::client, std::move(handler)); });
-  if (ec) throw std::runtime_error("TLS handshake with " + host_ + ":" + std::to_string(port_) + ": " + DescribeError(ec));
+  if (ec)
+    throw std::runtime_error("TLS handshake with " + host_ + ":" + std::to_string(port_) + ": " +
+                             DescribeError(ec));
 
   peer_sha256_.clear();
   peer_pem_.clear();
@@ -197,9 +199,13 @@ std::optional<std::string> HttpsClient::Cookie(std::string_view name) const {
   return it->second;
 }
 
-void HttpsClient::SetCookie(std::string name, std::string value) { cookies_[std::move(name)] = std::move(value); }
+void HttpsClient::SetCookie(std::string name, std::string value) {
+  cookies_[std::move(name)] = std::move(value);
+}
 
-void HttpsClient::ClearCookies() { cookies_.clear(); }
+void HttpsClient::ClearCookies() {
+  cookies_.clear();
+}
 
 std::string HttpsClient::CookieHeader() const {
   std::string out;
@@ -290,8 +296,8 @@ Response HttpsClient::Request(std::string_view method, std::string_view target, 
     http::response_parser<http::string_body> parser;
     parser.body_limit(kMaxResponseBody);
     tcp_layer.expires_after(timeout_);
-    beast::error_code read_ec =
-        RunToCompletion(c.ioc, [&](auto handler) { http::async_read(c.stream, c.buffer, parser, std::move(handler)); });
+    beast::error_code read_ec = RunToCompletion(
+        c.ioc, [&](auto handler) { http::async_read(c.stream, c.buffer, parser, std::move(handler)); });
     if (read_ec) {
       bool nothing_received = !parser.got_some();
       Close();
@@ -304,7 +310,8 @@ Response HttpsClient::Request(std::string_view method, std::string_view target, 
     auto& res = parser.get();
     Response out;
     out.status = static_cast<int>(res.result_int());
-    for (const auto& field : res) out.headers.emplace_back(std::string(field.name_string()), std::string(field.value()));
+    for (const auto& field : res)
+      out.headers.emplace_back(std::string(field.name_string()), std::string(field.value()));
     out.body = std::move(res.body());
     bool keep_alive = res.keep_alive();
     if (write_ec || !keep_alive) Close();
@@ -323,7 +330,8 @@ std::string SendRawTcp(const std::string& host, std::uint16_t port, std::string_
       RunToCompletion(ioc, [&](auto handler) { stream.async_connect(endpoint, std::move(handler)); });
   if (ec) throw std::runtime_error("connect to " + host + ":" + std::to_string(port) + ": " + ec.message());
   stream.expires_after(timeout);
-  ec = RunToCompletion(ioc, [&](auto handler) { asio::async_write(stream, asio::buffer(bytes), std::move(handler)); });
+  ec = RunToCompletion(
+      ioc, [&](auto handler) { asio::async_write(stream, asio::buffer(bytes), std::move(handler)); });
   std::string received;
   if (ec) return received;
   auto deadline = std::chrono::steady_clock::now() + timeout;
@@ -368,8 +376,8 @@ HandshakeResult TryTlsHandshake(const std::string& host, std::uint16_t port, int
   }
   tcp_layer.expires_after(timeout);
   ERR_clear_error();
-  ec = RunToCompletion(ioc,
-                       [&](auto handler) { stream.async_handshake(ssl::stream_base::client, std::move(handler)); });
+  ec = RunToCompletion(
+      ioc, [&](auto handler) { stream.async_handshake(ssl::stream_base::client, std::move(handler)); });
   if (ec) {
     result.error = DescribeError(ec);
     std::string more = OpenSslErrors();

@@ -120,8 +120,8 @@ std::string SendRawTcp(const std::string& host, std::uint16_t port, std::string_
 
 struct HandshakeResult {
   bool ok = false;
-  std::string error;       // why it failed ("" when ok)
-  std::string version;     // negotiated protocol ("TLSv1.3") when ok
+  std::string error;    // why it failed ("" when ok)
+  std::string version;  // negotiated protocol ("TLSv1.3") when ok
 };
 // Attempts a TLS handshake offering only protocol versions in [min_version, max_version]
 // (OpenSSL constants such as TLS1_1_VERSION). The client side allows every legacy version and

@@ -23,7 +23,8 @@ const json::value& Member(const json::value& v, std::string_view key) {
 
 std::string Str(const json::value& v, std::string_view key) {
   const json::value& m = Member(v, key);
-  if (!m.is_string()) throw std::runtime_error("\"" + std::string(key) + "\" is not a string in " + json::serialize(v));
+  if (!m.is_string())
+    throw std::runtime_error("\"" + std::string(key) + "\" is not a string in " + json::serialize(v));
   return std::string(m.as_string());
 }
 
@@ -38,8 +39,12 @@ std::string ProblemMember(const Response& r, std::string_view key) {
 }
 }  // namespace
 
-std::string ProblemCode(const Response& r) { return ProblemMember(r, "code"); }
-std::string ProblemField(const Response& r) { return ProblemMember(r, "field"); }
+std::string ProblemCode(const Response& r) {
+  return ProblemMember(r, "code");
+}
+std::string ProblemField(const Response& r) {
+  return ProblemMember(r, "field");
+}
 
 std::vector<std::string> FilesContaining(const std::string& dir, std::string_view needle) {
   std::vector<std::string> out;
@@ -64,7 +69,8 @@ std::optional<std::chrono::sys_time<std::chrono::milliseconds>> ParseApiTime(std
     for (std::size_t i = pos; i < pos + len; ++i) v = v * 10 + (text[i] - '0');
     return v;
   };
-  std::chrono::year_month_day ymd{std::chrono::year{num(0, 4)}, std::chrono::month{static_cast<unsigned>(num(5, 2))},
+  std::chrono::year_month_day ymd{std::chrono::year{num(0, 4)},
+                                  std::chrono::month{static_cast<unsigned>(num(5, 2))},
                                   std::chrono::day{static_cast<unsigned>(num(8, 2))}};
   if (!ymd.ok() || num(11, 2) > 23 || num(14, 2) > 59 || num(17, 2) > 60) return std::nullopt;
   return std::chrono::sys_days{ymd} + std::chrono::hours{num(11, 2)} + std::chrono::minutes{num(14, 2)} +
@@ -75,7 +81,8 @@ std::vector<json::value> ListAll(HttpsClient& client, const std::string& path, i
   std::vector<json::value> items;
   std::string cursor;
   for (int page = 0; page < 10000; ++page) {
-    std::string target = path + (path.find('?') == std::string::npos ? "?" : "&") + "limit=" + std::to_string(limit);
+    std::string target =
+        path + (path.find('?') == std::string::npos ? "?" : "&") + "limit=" + std::to_string(limit);
     if (!cursor.empty()) target += "&cursor=" + cursor;
     Response r = client.Get(target);
     if (r.status != 200) throw std::runtime_error("GET " + target + ": " + r.Describe());
@@ -154,17 +161,23 @@ json::object TenantTest::CreateCompany(const std::string& code, const std::strin
 
 json::object TenantTest::CreateCompanyAdmin(const std::string& company_id, const std::string& login,
                                             const std::string& password) {
-  json::object body{{"login", login}, {"name", "Admin " + login}, {"email", login + "@example.com"},
+  json::object body{{"login", login},
+                    {"name", "Admin " + login},
+                    {"email", login + "@example.com"},
                     {"password", password}};
-  Response r = site_admin().Post("/api/v1/companies/" + company_id + "/administrators", json::serialize(body));
+  Response r =
+      site_admin().Post("/api/v1/companies/" + company_id + "/administrators", json::serialize(body));
   if (r.status != 201) throw std::runtime_error("create administrator " + login + ": " + r.Describe());
   return r.Json().as_object();
 }
 
 json::object TenantTest::CreateAccount(HttpsClient& admin, const std::string& login, const std::string& kind,
                                        const std::string& password) {
-  json::object body{{"login", login}, {"name", "User " + login}, {"email", login + "@example.com"},
-                    {"kind", kind}, {"password", password}};
+  json::object body{{"login", login},
+                    {"name", "User " + login},
+                    {"email", login + "@example.com"},
+                    {"kind", kind},
+                    {"password", password}};
   Response r = admin.Post("/api/v1/accounts", json::serialize(body));
   if (r.status != 201) throw std::runtime_error("create account " + login + ": " + r.Describe());
   return r.Json().as_object();

@@ -114,7 +114,8 @@ std::string CliResult::Describe() const {
 
 KanriProcess::KanriProcess() {
   std::string tmpl = (fs::temp_directory_path() / "kanri-it-XXXXXX").string();
-  if (::mkdtemp(tmpl.data()) == nullptr) throw std::runtime_error(std::string("mkdtemp: ") + std::strerror(errno));
+  if (::mkdtemp(tmpl.data()) == nullptr)
+    throw std::runtime_error(std::string("mkdtemp: ") + std::strerror(errno));
   data_dir_ = tmpl;
   clock_file_ = data_dir_ + "/clock-offset-ms";
   SetClockOffset(0ms);
@@ -127,7 +128,8 @@ KanriProcess::~KanriProcess() {
     ::waitpid(pid_, &status, 0);
   }
   const char* keep = std::getenv("KANRI_KEEP_TEST_DIRS");
-  bool failed = ::testing::UnitTest::GetInstance()->current_test_info() != nullptr && ::testing::Test::HasFailure();
+  bool failed =
+      ::testing::UnitTest::GetInstance()->current_test_info() != nullptr && ::testing::Test::HasFailure();
   if ((keep != nullptr && std::string(keep) == "1") || failed) {
     std::fprintf(stderr, "kanri test data dir kept: %s\n", data_dir_.c_str());
     return;
@@ -136,7 +138,9 @@ KanriProcess::~KanriProcess() {
   fs::remove_all(data_dir_, ignored);
 }
 
-std::string KanriProcess::BinaryPath() { return KANRI_BINARY_PATH; }
+std::string KanriProcess::BinaryPath() {
+  return KANRI_BINARY_PATH;
+}
 
 void KanriProcess::SetClockOffset(std::chrono::milliseconds offset) {
   // Written to a temporary file and renamed, so the server never reads half a number.
@@ -155,8 +159,8 @@ void KanriProcess::Spawn(const std::vector<std::string>& extra_args) {
   stdout_path_ = data_dir_ + "/server-" + std::to_string(start_count_) + ".stdout";
   stderr_path_ = data_dir_ + "/server-" + std::to_string(start_count_) + ".stderr";
   SpawnSpec spec;
-  spec.argv = {BinaryPath(),      "serve",        "--data-dir", data_dir_, "--listen-api",
-               "127.0.0.1:0",     "--listen-cwmp", "127.0.0.1:0"};
+  spec.argv = {BinaryPath(),   "serve",       "--data-dir",    data_dir_,
+               "--listen-api", "127.0.0.1:0", "--listen-cwmp", "127.0.0.1:0"};
   spec.argv.insert(spec.argv.end(), extra_args.begin(), extra_args.end());
   spec.env_extra = extra_env_;
   spec.env_extra.push_back("KANRI_TEST_CLOCK_FILE=" + clock_file_);
@@ -274,7 +278,8 @@ CliResult KanriProcess::RunCli(const std::vector<std::string>& args, const std::
   ::close(pipe_fds[0]);
   // The text is small enough for the pipe buffer; a child that exits without reading gets EPIPE,
   // which SIGPIPE must not turn into the test's death.
-  struct sigaction ignore {}, previous{};
+  struct sigaction ignore {
+  }, previous{};
   ignore.sa_handler = SIG_IGN;
   ::sigaction(SIGPIPE, &ignore, &previous);
   std::size_t written = 0;
@@ -307,13 +312,15 @@ CliResult KanriProcess::Bootstrap(const std::string& login, const std::string& p
 
 std::string KanriProcess::ServerStdout() const {
   std::string out;
-  for (int i = 1; i <= start_count_; ++i) out += ReadFile(data_dir_ + "/server-" + std::to_string(i) + ".stdout");
+  for (int i = 1; i <= start_count_; ++i)
+    out += ReadFile(data_dir_ + "/server-" + std::to_string(i) + ".stdout");
   return out;
 }
 
 std::string KanriProcess::ServerStderr() const {
   std::string out;
-  for (int i = 1; i <= start_count_; ++i) out += ReadFile(data_dir_ + "/server-" + std::to_string(i) + ".stderr");
+  for (int i = 1; i <= start_count_; ++i)
+    out += ReadFile(data_dir_ + "/server-" + std::to_string(i) + ".stderr");
   return out;
 }
 
