@@ -43,6 +43,8 @@ asio::awaitable<HttpResponse> Login(ApiServices& s, RequestContext& ctx) {
 
   if (!s.throttle.Allows(request.client_ip))
     throw ApiError(Problem{429, "too_many_attempts", "", "Too many failed logins from this address; wait a while.", ""});
+  // A full hashing queue refuses at once, before any database work (a flood stays cheap).
+  if (s.hashing.saturated()) throw db::PoolOverloaded("hash");
 
   auto attempt = co_await s.db.Run([&] { return s.login.Begin(request); });
   const bool password_ok = co_await s.hashing.Run([&] { return s.hasher.Verify(attempt.hash_to_check, password); });

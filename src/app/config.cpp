@@ -82,6 +82,8 @@ void AddConfigOptions(CLI::App& app, Config& c) {
   auto* s = app.add_option_group("Sessions and login");
   AddDuration(*s, "--session-idle-timeout", c.session.idle_timeout, "SEC-3: end a session after no operation for");
   AddDuration(*s, "--session-lifetime", c.session.absolute_lifetime, "End any session after");
+  AddDuration(*s, "--session-activity-write-interval", c.session.activity_write_interval,
+              "Write a session's last-activity time at most this often");
   s->add_option("--lockout-failures", c.lockout.max_failures, "SEC-1: consecutive failures that lock an account")
       ->check(CLI::Range(1, 1000))
       ->capture_default_str();

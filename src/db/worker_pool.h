@@ -43,6 +43,8 @@ class WorkerPool {
   void Stop() { pool_.join(); }
 
   std::size_t pending() const { return pending_.load(); }
+  // True when Run would refuse more work now; lets a caller give up before it does other work.
+  bool saturated() const { return pending_.load() >= max_pending_; }
 
   template <typename F, typename R = std::invoke_result_t<F&>>
   boost::asio::awaitable<R> Run(F f) {

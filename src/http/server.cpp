@@ -256,6 +256,17 @@ asio::awaitable<void> HttpServer::Serve(tcp::socket socket, std::shared_ptr<Conn
     stream.next_layer().expires_after(settings_.request_deadline);
     auto [write_ec, written] = co_await bhttp::async_write(stream, out, kTuple);
     (void)written;
+    if (!write_ec && early) {
+      // Lingering close: discard what the client is still sending, within bounds.
+      stream.next_layer().expires_after(settings_.lingering_close);
+      std::size_t discarded = 0;
+      const std::size_t limit = settings_.max_body_bytes + settings_.max_header_bytes;
+      for (char sink[16 * 1024]; discarded < limit;) {
+        auto [read_ec, n] = co_await stream.async_read_some(asio::buffer(sink), kTuple);
+        if (read_ec) break;
+        discarded += n;
+      }
+    }
     if (write_ec || !keep_alive) break;
   }
   conn->busy = false;

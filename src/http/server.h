@@ -35,6 +35,10 @@ struct ServerSettings {
   Millis tls_handshake_timeout = std::chrono::seconds{10};
   std::size_t max_connections = 1024;
   Millis shutdown_grace = std::chrono::seconds{20};  // how long draining waits for requests in flight
+  // After refusing a request whose body is still arriving (413, 431, 400), keep reading and
+  // discarding this long before closing, so the client sees the answer instead of a reset
+  // (RFC 9112 section 9.6).
+  Millis lingering_close = std::chrono::seconds{2};
 };
 
 using RequestHandler = std::function<boost::asio::awaitable<HttpResponse>(const HttpRequest&)>;

@@ -90,7 +90,7 @@ SessionStore::Resolved SessionStore::Resolve(std::string_view token, bool is_ope
     lease.sql() << "DELETE FROM sessions WHERE id = :id", soci::use(row->actor.session_id.value());
     return out;
   }
-  if (is_operation) {
+  if (is_operation && now - row->last_activity >= settings_.activity_write_interval) {
     long long t = ToUnixMillis(now);
     lease.sql() << "UPDATE sessions SET last_activity_at = :t WHERE id = :id", soci::use(t),
         soci::use(row->actor.session_id.value());

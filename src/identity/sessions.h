@@ -22,6 +22,9 @@ namespace kanri::identity {
 struct SessionSettings {
   Millis idle_timeout = std::chrono::minutes{60};       // SEC-3
   Millis absolute_lifetime = std::chrono::hours{12};
+  // The activity time is written at most this often per session, so a burst of requests
+  // costs one write; the idle timeout can end a session up to this much early.
+  Millis activity_write_interval = std::chrono::seconds{1};
 };
 
 // The logged-in account behind a request.
