@@ -208,9 +208,13 @@ boost::asio::awaitable<void> Router::Record(const RequestContext& ctx, const Rou
   call.target_type = route.target_type;
   auto id = ctx.params.find("id");
   call.target_id = !ctx.audit.target_id.empty() ? ctx.audit.target_id : id != ctx.params.end() ? id->second : "";
-  call.outcome = response.status < 400                              ? audit::Outcome::kSuccess
-                 : (response.status == 401 || response.status == 403) ? audit::Outcome::kDenied
-                                                                      : audit::Outcome::kFailed;
+  // Denied: refused by access control (no session, no permission, CSRF). A public route's
+  // refusal, such as a wrong password at login, is a failure of the operation itself.
+  const bool denied =
+      response.status == 403 || (response.status == 401 && route.access.kind != AccessRule::Kind::kPublic);
+  call.outcome = response.status < 400 ? audit::Outcome::kSuccess
+                 : denied             ? audit::Outcome::kDenied
+                                      : audit::Outcome::kFailed;
   call.error_code = response.problem_code;
   call.details = ctx.audit.details.empty() ? "{}" : ctx.audit.details;
   co_await history_(std::move(call));
