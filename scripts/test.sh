@@ -10,7 +10,7 @@ cd "$(dirname "$0")/.."
 scripts/install-deps.sh --test
 build=build/asan
 cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DKANRI_SANITIZE=ON -DKANRI_TEST_HOOKS=ON \
-  -DKANRI_BUILD_TESTS=ON -DKANRI_BUILD_BENCH=ON >/dev/null
+  -DKANRI_BUILD_TESTS=ON -DKANRI_BUILD_INTEGRATION_TESTS=ON -DKANRI_BUILD_BENCH=ON >/dev/null
 cmake --build "$build"
 
 export ASAN_OPTIONS="detect_leaks=1:abort_on_error=1:strict_string_checks=1:detect_stack_use_after_return=1"
