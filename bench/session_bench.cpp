@@ -1,4 +1,4 @@
-// kanri_session_bench: the two benchmarks of issue 2, run against a real `kanri serve` on loopback.
+// kanri_session_bench: the benchmarks of issues 2 and 3, run against a real `kanri serve` on loopback.
 //
 //   A. The cost of the session layer: requests/s and latency of an authenticated
 //      GET /api/v1/session (cookie → session row in the database, touched on every request)
@@ -6,6 +6,10 @@
 //      connections. The ratio of the two is what the session layer costs.
 //   B. Login floods: the p99 of an authenticated GET /api/v1/session while 20 clients send
 //      wrong passwords (each one costs an argon2id check on the hashing pool). Target: < 50 ms.
+//   C. The router cost of the operation history (issue 3): requests/s of GET /api/v1/session
+//      (authenticated; every call appends one history record) on a server with the history, then
+//      on one started with KANRI_BENCH_DISABLE_HISTORY=1 (test-hooks builds only), alternating
+//      over a few rounds. Target: the history costs < 15 % of the throughput.
 //
 // The program starts its own server for each scenario with a fresh temporary data directory,
 // bootstraps a site administrator, logs in, drives the load from this one process (Boost.Beast
@@ -15,7 +19,8 @@
 // target is reported as FAIL in the output, not in the exit code. All traffic goes to 127.0.0.1.
 //
 //   kanri_session_bench [--duration 10] [--warmup 2] [--connections 64] [--attackers 20]
-//                       [--probes 2] [--client-threads 2] [--scenario all|a|b] [--kanri PATH]
+//                       [--probes 2] [--client-threads 2] [--rounds 2] [--scenario all|a|b|c]
+//                       [--kanri PATH]
 #include <fcntl.h>
 #include <fmt/format.h>
 #include <openssl/rand.h>
@@ -82,6 +87,9 @@ constexpr std::uint64_t kMaxConnectsPerWorker = 10'000;
 constexpr std::string_view kSessionCookie = "__Host-kanri_session";
 constexpr std::string_view kAdminLogin = "root";
 constexpr std::string_view kAttackLogin = "nobody";  // no such account: the server hashes a dummy
+// Scenario C: the bench-only switch of test-hooks builds, and the line the server logs when it obeys.
+constexpr const char* kDisableHistoryEnv = "KANRI_BENCH_DISABLE_HISTORY";
+constexpr std::string_view kHistoryDisabledLog = "operation history disabled for a benchmark";
 
 struct Options {
   std::string kanri = KANRI_BINARY;
@@ -92,6 +100,8 @@ struct Options {
   int probes = 2;
   int client_threads = 2;
   double target_p99_ms = 50;
+  int rounds = 2;                         // C: rounds of (history on, history off), order alternating
+  double target_history_cost = 15;        // C: the largest throughput loss the history may cost, in %
   int login_ip_max_failures = 1'000'000;  // the largest value kanri accepts
   std::string scenario = "all";
   std::vector<std::string> server_args;
@@ -124,8 +134,26 @@ std::string Tail(const fs::path& path, std::size_t max_bytes = 2000) {
   return text;
 }
 
-// Starts `args` with stdin from `stdin_fd` (or /dev/null) and stdout, stderr into files.
-pid_t Spawn(const std::vector<std::string>& args, int stdin_fd, const fs::path& out, const fs::path& err) {
+// Changes to the environment a child inherits: (name, value), or (name, nullopt) to unset it.
+using EnvChanges = std::vector<std::pair<std::string, std::optional<std::string>>>;
+
+// Starts `args` with stdin from `stdin_fd` (or /dev/null), stdout and stderr into files, and
+// this process's environment with `env` applied.
+pid_t Spawn(const std::vector<std::string>& args, int stdin_fd, const fs::path& out, const fs::path& err,
+            const EnvChanges& env = {}) {
+  std::vector<std::string> env_strings;
+  for (char** e = environ; *e; ++e) {
+    const std::string_view entry{*e};
+    const auto name = entry.substr(0, entry.find('='));
+    if (std::none_of(env.begin(), env.end(), [&](const auto& change) { return change.first == name; }))
+      env_strings.emplace_back(entry);
+  }
+  for (const auto& [name, value] : env)
+    if (value) env_strings.push_back(name + "=" + *value);
+  std::vector<char*> envp;
+  for (auto& e : env_strings) envp.push_back(e.data());
+  envp.push_back(nullptr);
+
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);
   if (stdin_fd >= 0) {
@@ -139,7 +167,7 @@ pid_t Spawn(const std::vector<std::string>& args, int stdin_fd, const fs::path& 
   for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
   argv.push_back(nullptr);
   pid_t pid = -1;
-  const int rc = posix_spawn(&pid, args[0].c_str(), &actions, nullptr, argv.data(), environ);
+  const int rc = posix_spawn(&pid, args[0].c_str(), &actions, nullptr, argv.data(), envp.data());
   posix_spawn_file_actions_destroy(&actions);
   if (rc != 0) throw std::runtime_error("cannot start " + args[0] + ": " + std::strerror(rc));
   return pid;
@@ -243,8 +271,11 @@ void Bootstrap(const std::string& kanri, const fs::path& dir, const std::string&
 // One `kanri serve` on 127.0.0.1 with ephemeral ports; stderr (the JSON log) goes to a file.
 class Server {
  public:
-  Server(std::string kanri, fs::path dir, std::vector<std::string> extra_args)
-      : kanri_(std::move(kanri)), dir_(std::move(dir)), extra_args_(std::move(extra_args)) {}
+  Server(std::string kanri, fs::path dir, std::vector<std::string> extra_args, EnvChanges env = {})
+      : kanri_(std::move(kanri)),
+        dir_(std::move(dir)),
+        extra_args_(std::move(extra_args)),
+        env_(std::move(env)) {}
   ~Server() {
     if (pid_ > 0) {  // an error path: do not leave it running
       kill(pid_, SIGKILL);
@@ -258,7 +289,7 @@ class Server {
     std::vector<std::string> args{kanri_,         "serve",       "--data-dir",    (dir_ / "data").string(),
                                   "--listen-api", "127.0.0.1:0", "--listen-cwmp", "127.0.0.1:0"};
     args.insert(args.end(), extra_args_.begin(), extra_args_.end());
-    pid_ = Spawn(args, -1, log_out(), log_err());
+    pid_ = Spawn(args, -1, log_out(), log_err(), env_);
     const auto deadline = Clock::now() + kServerStartTimeout;
     while (Clock::now() < deadline) {
       int status = 0;
@@ -314,6 +345,7 @@ class Server {
   std::string kanri_;
   fs::path dir_;
   std::vector<std::string> extra_args_;
+  EnvChanges env_;
   pid_t pid_ = -1;
   std::uint16_t port_ = 0;
 };
@@ -649,14 +681,14 @@ struct Running {
   std::string cookie;
 };
 
-Running StartServer(const Options& o, const fs::path& dir, ssl::context& tls,
-                    std::vector<std::string> extra) {
+Running StartServer(const Options& o, const fs::path& dir, ssl::context& tls, std::vector<std::string> extra,
+                    EnvChanges env = {}) {
   fs::create_directories(dir / "data");
   const std::string password = "Bench-" + RandomHex(12);
   Bootstrap(o.kanri, dir, password);
   extra.insert(extra.end(), o.server_args.begin(), o.server_args.end());
   Running r;
-  r.server = std::make_unique<Server>(o.kanri, dir, std::move(extra));
+  r.server = std::make_unique<Server>(o.kanri, dir, std::move(extra), std::move(env));
   r.server->Start();
   r.endpoint = Endpoint{tcp::endpoint{asio::ip::make_address("127.0.0.1"), r.server->port()}, &tls};
   r.cookie = LogIn(r.endpoint, password);
@@ -778,6 +810,95 @@ ResultB ScenarioB(const Options& o, const fs::path& dir, ssl::context& tls) {
   return out;
 }
 
+struct ResultC {
+  bool skipped = false;
+  Summary on, off;          // over all rounds
+  double cost_pct = 0;      // throughput lost to the history
+  double cpu_cost_pct = 0;  // server CPU per request added by the history
+  bool pass = false;
+};
+
+// Percentage by which `with` exceeds `without` (negative: below it).
+double PercentAbove(double with, double without) {
+  return without > 0 ? 100 * (with / without - 1) : 0;
+}
+
+ResultC ScenarioC(const Options& o, const fs::path& dir, ssl::context& tls) {
+  std::cout << fmt::format(
+      "\n== Scenario C: operation history cost, GET /api/v1/session with and without the history write "
+      "({} keep-alive TLS connections, {} round(s) of both, {:g} s warm-up + {:g} s per server)\n",
+      o.connections, o.rounds, o.warmup_s, o.duration_s);
+  struct Mode {
+    Tally tally;
+    double measured_s = 0, server_cpu_s = 0;
+    std::vector<double> rps;  // per round
+    bool ok = true;
+  };
+  Mode modes[2];  // [0]: history on, [1]: history off
+  ResultC out;
+  for (int round = 1; round <= o.rounds; ++round) {
+    // On then off in odd rounds, off then on in even ones, so a drift of the machine's speed
+    // during the run weighs on both alike.
+    for (int step = 0; step < 2; ++step) {
+      const bool history = (round % 2 == 1) == (step == 0);
+      const std::string name = history ? "on" : "off";
+      EnvChanges env{{kDisableHistoryEnv, history ? std::nullopt : std::optional<std::string>("1")}};
+      Running r =
+          StartServer(o, dir / fmt::format("round{}-history-{}", round, name), tls, {}, std::move(env));
+      const bool disabled = ReadFile(r.server->log_err()).find(kHistoryDisabledLog) != std::string::npos;
+      if (history && disabled)
+        throw std::runtime_error("the server logged \"" + std::string(kHistoryDisabledLog) +
+                                 "\" although the benchmark did not ask it to");
+      if (!history && !disabled) {
+        StopServer(r);
+        std::cout << fmt::format(
+            "skipped: build with -DKANRI_TEST_HOOKS=ON (this kanri does not obey {}=1: no \"{}\" in its log, "
+            "so there is no server without the history to compare with)\n",
+            kDisableHistoryEnv, kHistoryDisabledLog);
+        out.skipped = true;
+        return out;
+      }
+      const auto& ep = r.endpoint;
+      PhaseResult phase = RunPhase(
+          ep, {{"session", MakeRequest(bhttp::verb::get, "/api/v1/session", ep, r.cookie), o.connections}},
+          Seconds(o.warmup_s), Seconds(o.duration_s), o.client_threads, *r.server);
+      StopServer(r);
+      Tally& tally = phase.groups[0];
+      Mode& m = modes[history ? 0 : 1];
+      m.ok = m.ok && AllOk(tally);
+      const Summary s = Summarize(tally, phase.measured_s, phase.server_cpu_s);
+      m.rps.push_back(s.rps);
+      PrintLine(fmt::format("round {} history {}", round, name), s, tally,
+                fmt::format("; server CPU {:.0f} us/request, client CPU {:.1f} s",
+                            s.server_cpu_us_per_request, phase.client_cpu_s));
+      m.measured_s += phase.measured_s;
+      m.server_cpu_s += phase.server_cpu_s;
+      m.tally.Merge(std::move(tally));
+    }
+    const double on = modes[0].rps.back(), off = modes[1].rps.back();
+    std::cout << fmt::format("round {}: the history costs {:.1f} % of the throughput\n", round,
+                             off > 0 ? 100 * (1 - on / off) : 0);
+  }
+  out.on = Summarize(modes[0].tally, modes[0].measured_s, modes[0].server_cpu_s);
+  out.off = Summarize(modes[1].tally, modes[1].measured_s, modes[1].server_cpu_s);
+  PrintLine("all rounds, history on", out.on, modes[0].tally,
+            fmt::format("; server CPU {:.0f} us/request", out.on.server_cpu_us_per_request));
+  PrintLine("all rounds, history off", out.off, modes[1].tally,
+            fmt::format("; server CPU {:.0f} us/request", out.off.server_cpu_us_per_request));
+  const bool ok = modes[0].ok && modes[1].ok;
+  out.cost_pct = out.off.rps > 0 ? 100 * (1 - out.on.rps / out.off.rps) : 0;
+  out.cpu_cost_pct = PercentAbove(out.on.server_cpu_us_per_request, out.off.server_cpu_us_per_request);
+  out.pass = ok && out.on.requests > 0 && out.off.requests > 0 && out.cost_pct < o.target_history_cost;
+  std::cout << fmt::format(
+      "history cost: throughput {:.0f} vs {:.0f} req/s = {:.1f} % lost, p99 {:.2f} vs {:.2f} ms ({:+.0f} %), "
+      "server CPU {:.0f} vs {:.0f} us/request ({:+.0f} %); target < {:g} %: {}{}\n",
+      out.on.rps, out.off.rps, out.cost_pct, out.on.p99_ms, out.off.p99_ms,
+      PercentAbove(out.on.p99_ms, out.off.p99_ms), out.on.server_cpu_us_per_request,
+      out.off.server_cpu_us_per_request, out.cpu_cost_pct, o.target_history_cost, out.pass ? "PASS" : "FAIL",
+      ok ? "" : " (some answers were not 200)");
+  return out;
+}
+
 int Run(const Options& o) {
   if (!fs::exists(o.kanri)) throw std::runtime_error("no kanri binary at " + o.kanri + " (use --kanri)");
   ssl::context tls{ssl::context::tls_client};
@@ -794,8 +915,11 @@ int Run(const Options& o) {
       o.kanri, std::thread::hardware_concurrency(), load);
   std::optional<ResultA> a;
   std::optional<ResultB> b;
-  if (o.scenario != "b") a = ScenarioA(o, temp.path() / "a", tls);
-  if (o.scenario != "a") b = ScenarioB(o, temp.path() / "b", tls);
+  std::optional<ResultC> c;
+  const bool all = o.scenario == "all";
+  if (all || o.scenario == "a") a = ScenarioA(o, temp.path() / "a", tls);
+  if (all || o.scenario == "b") b = ScenarioB(o, temp.path() / "b", tls);
+  if (all || o.scenario == "c") c = ScenarioC(o, temp.path() / "c", tls);
 
   std::cout << "\n== Summary\n";
   if (a) {
@@ -817,6 +941,14 @@ int Run(const Options& o) {
         o.attackers, b->login_rate, b->attacked.p99_ms, b->quiet.p99_ms, o.target_p99_ms,
         b->pass ? "PASS" : "FAIL");
   }
+  if (c && c->skipped) std::cout << "operation history: skipped: build with -DKANRI_TEST_HOOKS=ON\n";
+  if (c && !c->skipped) {
+    std::cout << fmt::format(
+        "operation history: GET /api/v1/session {:.0f} req/s with the history vs {:.0f} req/s without "
+        "({} round(s)): {:.1f} % of the throughput, {:+.0f} % server CPU per request, target < {:g} %: {}\n",
+        c->on.rps, c->off.rps, o.rounds, c->cost_pct, c->cpu_cost_pct, o.target_history_cost,
+        c->pass ? "PASS" : "FAIL");
+  }
   return 0;
 }
 
@@ -826,15 +958,18 @@ int Run(const Options& o) {
 int main(int argc, char** argv) {
   using kanri::bench::Options;
   Options o;
-  CLI::App app{"Kanri benchmarks of issue 2: session layer cost and login floods (see bench/README.md)"};
+  CLI::App app{
+      "Kanri benchmarks of issues 2 and 3: session layer cost, login floods and the operation history's cost "
+      "(see bench/README.md)"};
   app.add_option("--kanri", o.kanri, "The kanri binary to start")->capture_default_str();
-  app.add_option("--duration", o.duration_s, "Measured seconds per route (A) and per phase (B)")
+  app.add_option("--duration", o.duration_s,
+                 "Measured seconds per route (A), per phase (B) and per server (C)")
       ->check(CLI::Range(0.1, 600.0))
       ->capture_default_str();
   app.add_option("--warmup", o.warmup_s, "Unmeasured seconds before each measurement")
       ->check(CLI::Range(0.0, 120.0))
       ->capture_default_str();
-  app.add_option("--connections", o.connections, "Keep-alive connections in scenario A")
+  app.add_option("--connections", o.connections, "Keep-alive connections in scenarios A and C")
       ->check(CLI::Range(1, 1000))
       ->capture_default_str();
   app.add_option("--attackers", o.attackers, "Clients sending wrong passwords in scenario B")
@@ -852,8 +987,15 @@ int main(int argc, char** argv) {
                  "Passed to the scenario B server so its per-address throttle does not stop the attackers")
       ->check(CLI::Range(1, 1'000'000))
       ->capture_default_str();
-  app.add_option("--scenario", o.scenario, "all, a or b")
-      ->check(CLI::IsMember({"all", "a", "b"}))
+  app.add_option("--rounds", o.rounds,
+                 "Scenario C: rounds of one server with the history and one without (order alternating)")
+      ->check(CLI::Range(1, 20))
+      ->capture_default_str();
+  app.add_option("--target-history-cost", o.target_history_cost,
+                 "Scenario C target: the largest share of the throughput the history may cost, in %")
+      ->capture_default_str();
+  app.add_option("--scenario", o.scenario, "all, a, b or c")
+      ->check(CLI::IsMember({"all", "a", "b", "c"}))
       ->capture_default_str();
   app.add_option("--server-arg", o.server_args,
                  "Extra argument for kanri serve (repeat, e.g. --server-arg=--io-threads=4)")
