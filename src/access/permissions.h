@@ -18,7 +18,7 @@ namespace kanri::access {
 enum class PermissionScope { kCompany, kProvider };
 
 struct Permission {
-  std::string_view name;      // "devices.reboot"
+  std::string_view name;  // "devices.reboot"
   PermissionScope scope;
   std::string_view label_ja;  // shown in the console
   std::string_view label_en;

@@ -30,7 +30,8 @@ Result<std::vector<std::string>> NormalizePermissions(const std::vector<std::str
     auto i = PermissionIndex(n);
     if (!i) return InvalidArgument("permissions", "unknown permission '" + n + "'");
     if (Catalog()[*i].scope != PermissionScope::kCompany)
-      return InvalidArgument("permissions", "'" + n + "' is a provider permission and cannot be in a company role");
+      return InvalidArgument("permissions",
+                             "'" + n + "' is a provider permission and cannot be in a company role");
   }
   return PermissionSet::FromNames(names).Names();
 }
@@ -43,7 +44,8 @@ Status ValidateName(std::string_view name) {
 
 Status ValidateDescription(std::string_view d) {
   long n = Utf8Length(d);
-  if (n < 0 || n > kMaxDescription) return InvalidArgument("description", "description must be at most 500 characters");
+  if (n < 0 || n > kMaxDescription)
+    return InvalidArgument("description", "description must be at most 500 characters");
   return Ok{};
 }
 
@@ -53,7 +55,8 @@ const Role* FindBuiltin(std::string_view id) {
   return nullptr;
 }
 
-bool NameTaken(db::Lease& lease, const CompanyId& company, const std::string& name, const std::string& except_id) {
+bool NameTaken(db::Lease& lease, const CompanyId& company, const std::string& name,
+               const std::string& except_id) {
   const std::string key = AsciiLower(name);
   for (const auto& b : BuiltinRoles())
     if (AsciiLower(b.name) == key || AsciiLower(b.name_en) == key) return true;
@@ -87,14 +90,14 @@ const std::vector<Role>& BuiltinRoles() {
   static const std::vector<Role> roles = [] {
     auto all = PermissionSet::AllOf(PermissionScope::kCompany).Names();
     std::vector<Role> r;
-    r.push_back({"builtin.administrator", "管理者", "Administrator", "会社内のすべての機能 / Everything in the company",
-                 all, true});
-    r.push_back({"builtin.operator", "オペレーター", "Operator",
-                 "装置の運用 / Operates devices",
-                 PermissionSet::FromNames({"devices.read", "devices.configure", "devices.reboot", "devices.firmware",
-                                           "devices.remote_login", "profiles.read", "audit.read"})
-                     .Names(),
-                 true});
+    r.push_back({"builtin.administrator", "管理者", "Administrator",
+                 "会社内のすべての機能 / Everything in the company", all, true});
+    r.push_back(
+        {"builtin.operator", "オペレーター", "Operator", "装置の運用 / Operates devices",
+         PermissionSet::FromNames({"devices.read", "devices.configure", "devices.reboot", "devices.firmware",
+                                   "devices.remote_login", "profiles.read", "audit.read"})
+             .Names(),
+         true});
     r.push_back({"builtin.viewer", "閲覧者", "Viewer", "閲覧のみ / Read only",
                  PermissionSet::FromNames({"devices.read", "profiles.read"}).Names(), true});
     return r;
@@ -106,7 +109,8 @@ std::vector<Role> RoleRepository::List(const CompanyId& company) {
   std::vector<Role> out = BuiltinRoles();
   auto lease = db_.Acquire();
   soci::rowset<soci::row> rows =
-      (lease.sql().prepare << "SELECT id FROM roles WHERE company_id = :c ORDER BY name_key", soci::use(company.value()));
+      (lease.sql().prepare << "SELECT id FROM roles WHERE company_id = :c ORDER BY name_key",
+       soci::use(company.value()));
   std::vector<std::string> ids;
   for (const auto& r : rows) ids.push_back(r.get<std::string>(0));
   for (const auto& id : ids)
@@ -133,7 +137,8 @@ Result<Role> RoleRepository::Create(const CompanyId& company, const NewRole& inp
   if (NameTaken(lease, company, role.name, role.id)) return Conflict("a role with this name already exists");
   const std::string key = AsciiLower(role.name), joined = JoinNames(role.permissions);
   long long now = ToUnixMillis(*role.created_at);
-  lease.sql() << "INSERT INTO roles (id, company_id, name, name_key, description, permissions, created_at, updated_at) "
+  lease.sql() << "INSERT INTO roles (id, company_id, name, name_key, description, permissions, created_at, "
+                 "updated_at) "
                  "VALUES (:id, :c, :n, :k, :d, :p, :t1, :t2)",
       soci::use(role.id), soci::use(company.value()), soci::use(role.name), soci::use(key),
       soci::use(role.description), soci::use(joined), soci::use(now), soci::use(now);
@@ -167,8 +172,9 @@ Result<Role> RoleRepository::Update(const CompanyId& company, const std::string&
   role.updated_at = clock_.Now();
   const std::string key = AsciiLower(role.name), joined = JoinNames(role.permissions);
   long long now = ToUnixMillis(*role.updated_at);
-  lease.sql() << "UPDATE roles SET name = :n, name_key = :k, description = :d, permissions = :p, updated_at = :t "
-                 "WHERE company_id = :c AND id = :id",
+  lease.sql()
+      << "UPDATE roles SET name = :n, name_key = :k, description = :d, permissions = :p, updated_at = :t "
+         "WHERE company_id = :c AND id = :id",
       soci::use(role.name), soci::use(key), soci::use(role.description), soci::use(joined), soci::use(now),
       soci::use(company.value()), soci::use(id);
   tx.Commit();
@@ -180,9 +186,10 @@ Status RoleRepository::Delete(const CompanyId& company, const std::string& id) {
   auto lease = db_.Acquire();
   db::WriteTransaction tx(lease);
   if (!SelectCustom(lease, company, id)) return NotFound("role not found");
-  lease.sql() << "DELETE FROM account_roles WHERE company_id = :c AND role_id = :id", soci::use(company.value()),
+  lease.sql() << "DELETE FROM account_roles WHERE company_id = :c AND role_id = :id",
+      soci::use(company.value()), soci::use(id);
+  lease.sql() << "DELETE FROM roles WHERE company_id = :c AND id = :id", soci::use(company.value()),
       soci::use(id);
-  lease.sql() << "DELETE FROM roles WHERE company_id = :c AND id = :id", soci::use(company.value()), soci::use(id);
   tx.Commit();
   return Ok{};
 }
@@ -192,8 +199,8 @@ Status RoleRepository::SetAccountRoles(const CompanyId& company, const AccountId
   auto lease = db_.Acquire();
   db::WriteTransaction tx(lease);
   int exists = 0;
-  lease.sql() << "SELECT COUNT(*) FROM accounts WHERE company_id = :c AND id = :a", soci::use(company.value()),
-      soci::use(account.value()), soci::into(exists);
+  lease.sql() << "SELECT COUNT(*) FROM accounts WHERE company_id = :c AND id = :a",
+      soci::use(company.value()), soci::use(account.value()), soci::into(exists);
   if (!exists) return NotFound("account not found");
   std::vector<std::string> ids = role_ids;
   std::sort(ids.begin(), ids.end());
@@ -202,8 +209,8 @@ Status RoleRepository::SetAccountRoles(const CompanyId& company, const AccountId
     if (FindBuiltin(id)) continue;
     if (!SelectCustom(lease, company, id)) return InvalidArgument("roles", "unknown role '" + id + "'");
   }
-  lease.sql() << "DELETE FROM account_roles WHERE company_id = :c AND account_id = :a", soci::use(company.value()),
-      soci::use(account.value());
+  lease.sql() << "DELETE FROM account_roles WHERE company_id = :c AND account_id = :a",
+      soci::use(company.value()), soci::use(account.value());
   for (const auto& id : ids) {
     lease.sql() << "INSERT INTO account_roles (company_id, account_id, role_id) VALUES (:c, :a, :r)",
         soci::use(company.value()), soci::use(account.value()), soci::use(id);

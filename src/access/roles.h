@@ -58,7 +58,8 @@ class RoleRepository {
   Status Delete(const CompanyId& company, const std::string& id);
 
   // Replaces an account's roles; every ID must be a role of this company (or a built-in).
-  Status SetAccountRoles(const CompanyId& company, const AccountId& account, const std::vector<std::string>& role_ids);
+  Status SetAccountRoles(const CompanyId& company, const AccountId& account,
+                         const std::vector<std::string>& role_ids);
   std::vector<std::string> AccountRoles(const CompanyId& company, const AccountId& account);
 
  private:

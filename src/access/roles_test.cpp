@@ -14,7 +14,8 @@ class RolesTest : public ::testing::Test {
     auto provider = ProviderScope::ForCommandLine();
     acme_ = companies_.Create(provider, {"acme", "Acme", *Date::Parse("2025-01-01"), std::nullopt})->id;
     beta_ = companies_.Create(provider, {"beta", "Beta", *Date::Parse("2025-01-01"), std::nullopt})->id;
-    hana_ = *accounts_.Create(acme_, {"hana", "Hana", "hana@acme.example", identity::AccountKind::kGeneral}, "h");
+    hana_ =
+        *accounts_.Create(acme_, {"hana", "Hana", "hana@acme.example", identity::AccountKind::kGeneral}, "h");
   }
 
   db::TestDatabase tdb_;
@@ -47,7 +48,8 @@ TEST_F(RolesTest, SEC_5_CustomRolesRefuseUnknownAndProviderPermissions) {
   ASSERT_TRUE(ok);
   EXPECT_EQ(ok->permissions, (std::vector<std::string>{"devices.read", "devices.reboot"}));
   EXPECT_EQ(roles_.Create(acme_, {"support", "", {}}).error().code, ErrorCode::kConflict);
-  EXPECT_EQ(roles_.Create(acme_, {"Viewer", "", {}}).error().code, ErrorCode::kConflict) << "a built-in's name";
+  EXPECT_EQ(roles_.Create(acme_, {"Viewer", "", {}}).error().code, ErrorCode::kConflict)
+      << "a built-in's name";
   EXPECT_TRUE(roles_.Create(beta_, {"Support", "", {}})) << "names are per company";
 }
 

@@ -23,7 +23,8 @@ struct Caller {
 std::vector<Caller> Callers() {
   std::vector<Caller> out;
   for (const auto& role : access::BuiltinRoles())
-    out.push_back({role.id, identity::AccountKind::kGeneral, access::PermissionSet::FromNames(role.permissions)});
+    out.push_back(
+        {role.id, identity::AccountKind::kGeneral, access::PermissionSet::FromNames(role.permissions)});
   out.push_back({"no roles", identity::AccountKind::kGeneral, {}});
   out.push_back({"company administrator", identity::AccountKind::kAdmin,
                  access::PermissionSet::AllOf(access::PermissionScope::kCompany)});
@@ -51,7 +52,8 @@ TEST(AccessDecisions, SEC_5_EveryRouteStatesItsRuleAndNamesKnownPermissions) {
   for (const auto& route : table.routes()) {
     if (route.access.kind == http::AccessRule::Kind::kPermission) {
       ASSERT_FALSE(route.access.any_of.empty()) << route.method << " " << route.path;
-      for (const auto& p : route.access.any_of) EXPECT_TRUE(access::PermissionIndex(p)) << p << " on " << route.path;
+      for (const auto& p : route.access.any_of)
+        EXPECT_TRUE(access::PermissionIndex(p)) << p << " on " << route.path;
     }
     // Only the login, probes and the API description are open to anybody.
     if (route.access.kind == http::AccessRule::Kind::kPublic) {

@@ -14,7 +14,9 @@ using http::ApiError;
 using http::HttpResponse;
 using http::RequestContext;
 
-const CompanyId& OwnCompany(const RequestContext& ctx) { return *ctx.actor->account.company_id; }
+const CompanyId& OwnCompany(const RequestContext& ctx) {
+  return *ctx.actor->account.company_id;
+}
 
 // An account with the roles it holds (its permissions follow from them).
 json::object AccountWithRoles(ApiServices& s, const identity::Account& a) {
@@ -30,8 +32,6 @@ asio::awaitable<HttpResponse> AccountResponse(ApiServices& s, int status, identi
   json::object out = co_await s.db.Run([&] { return AccountWithRoles(s, a); });
   co_return http::JsonResponse(status, json::serialize(out));
 }
-
-
 
 asio::awaitable<HttpResponse> Create(ApiServices& s, RequestContext& ctx) {
   FieldReader in{ParseJsonBody(ctx.request)};
@@ -98,7 +98,8 @@ asio::awaitable<HttpResponse> Patch(ApiServices& s, RequestContext& ctx) {
     // Every role is checked before anything is written, so bad input changes nothing.
     if (roles)
       for (const auto& role : *roles)
-        if (!s.roles.Get(OwnCompany(ctx), role)) return InvalidArgument("roles", "unknown role '" + role + "'");
+        if (!s.roles.Get(OwnCompany(ctx), role))
+          return InvalidArgument("roles", "unknown role '" + role + "'");
     auto updated = s.accounts.Update(OwnCompany(ctx), id, patch, ctx.actor->account.id);
     if (updated && roles)
       if (auto st = s.roles.SetAccountRoles(OwnCompany(ctx), id, *roles); !st) return st.error();
@@ -135,27 +136,51 @@ asio::awaitable<HttpResponse> ResetPassword(ApiServices& s, RequestContext& ctx)
 }  // namespace
 
 void AddAccountRoutes(http::RouteTable& t, ApiServices& s) {
-  t.Add({.method = "POST", .path = "/api/v1/accounts", .access = http::Needs("accounts.write"), .action = "accounts.create",
+  t.Add({.method = "POST",
+         .path = "/api/v1/accounts",
+         .access = http::Needs("accounts.write"),
+         .action = "accounts.create",
          .target_type = "account",
          .handler = [&s](RequestContext& c) { return Create(s, c); },
-         .doc = {.summary = "Create an account in one's company", .tag = "accounts",
-                 .request_schema = schema::kAccountCreate, .response_schema = schema::kAccount,
+         .doc = {.summary = "Create an account in one's company",
+                 .tag = "accounts",
+                 .request_schema = schema::kAccountCreate,
+                 .response_schema = schema::kAccount,
                  .success_status = 201}});
-  t.Add({.method = "GET", .path = "/api/v1/accounts", .access = http::Needs("accounts.read"), .action = "accounts.list",
+  t.Add({.method = "GET",
+         .path = "/api/v1/accounts",
+         .access = http::Needs("accounts.read"),
+         .action = "accounts.list",
          .handler = [&s](RequestContext& c) { return List(s, c); },
-         .doc = {.summary = "List the company's accounts by login ID", .tag = "accounts",
-                 .response_schema = schema::kAccount, .paginated = true}});
-  t.Add({.method = "GET", .path = "/api/v1/accounts/{id}", .access = http::Needs("accounts.read"), .action = "accounts.get",
+         .doc = {.summary = "List the company's accounts by login ID",
+                 .tag = "accounts",
+                 .response_schema = schema::kAccount,
+                 .paginated = true}});
+  t.Add({.method = "GET",
+         .path = "/api/v1/accounts/{id}",
+         .access = http::Needs("accounts.read"),
+         .action = "accounts.get",
          .target_type = "account",
          .handler = [&s](RequestContext& c) { return Get(s, c); },
          .doc = {.summary = "Read an account", .tag = "accounts", .response_schema = schema::kAccount}});
-  t.Add({.method = "PATCH", .path = "/api/v1/accounts/{id}", .access = http::Needs("accounts.write"),
-         .action = "accounts.update", .target_type = "account", .handler = [&s](RequestContext& c) { return Patch(s, c); },
+  t.Add({.method = "PATCH",
+         .path = "/api/v1/accounts/{id}",
+         .access = http::Needs("accounts.write"),
+         .action = "accounts.update",
+         .target_type = "account",
+         .handler = [&s](RequestContext& c) { return Patch(s, c); },
          .doc = {.summary = "Change an account's name, email or status (locking ends its sessions)",
-                 .tag = "accounts", .request_schema = schema::kAccountPatch, .response_schema = schema::kAccount}});
-  t.Add({.method = "POST", .path = "/api/v1/accounts/{id}/password-reset", .access = http::Needs("accounts.write"),
-         .action = "accounts.reset_password", .target_type = "account", .handler = [&s](RequestContext& c) { return ResetPassword(s, c); },
-         .doc = {.summary = "Issue a temporary password that must be changed at the next login", .tag = "accounts",
+                 .tag = "accounts",
+                 .request_schema = schema::kAccountPatch,
+                 .response_schema = schema::kAccount}});
+  t.Add({.method = "POST",
+         .path = "/api/v1/accounts/{id}/password-reset",
+         .access = http::Needs("accounts.write"),
+         .action = "accounts.reset_password",
+         .target_type = "account",
+         .handler = [&s](RequestContext& c) { return ResetPassword(s, c); },
+         .doc = {.summary = "Issue a temporary password that must be changed at the next login",
+                 .tag = "accounts",
                  .response_schema = schema::kPasswordReset}});
 }
 

@@ -21,8 +21,8 @@ struct TestServices {
   access::RoleRepository roles{tdb.db(), clock};
   access::Policy access_policy{tdb.db()};
   audit::OperationHistory history{tdb.db(), clock, {}};
-  ApiServices services{clock, tdb.db(), db_pool,        hash_pool, companies, accounts, sessions, login,
-                       throttle, hasher, policy, roles, access_policy, history, {}};
+  ApiServices services{clock,    tdb.db(), db_pool, hash_pool, companies,     accounts, sessions, login,
+                       throttle, hasher,   policy,  roles,     access_policy, history,  {}};
 };
 
 }  // namespace kanri::api

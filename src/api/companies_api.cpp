@@ -78,7 +78,8 @@ asio::awaitable<HttpResponse> CreateAdministrator(ApiServices& s, RequestContext
   if (auto st = s.password_policy.Check(password, input.login, "password"); !st) throw ApiError(st.error());
   const CompanyId id{ctx.Param("id")};
   std::string hash = co_await s.hashing.Run([&] { return s.hasher.Hash(password); });
-  auto a = Unwrap(co_await s.db.Run([&] { return s.accounts.CreateFirstAdministrator(Provider(ctx), id, input, hash); }));
+  auto a = Unwrap(
+      co_await s.db.Run([&] { return s.accounts.CreateFirstAdministrator(Provider(ctx), id, input, hash); }));
   ctx.audit.details = json::serialize(json::object{{"account_id", a.id.value()}, {"login", a.login}});
   co_return http::JsonResponse(201, json::serialize(AccountJson(a)));
 }
@@ -86,29 +87,53 @@ asio::awaitable<HttpResponse> CreateAdministrator(ApiServices& s, RequestContext
 }  // namespace
 
 void AddCompanyRoutes(http::RouteTable& t, ApiServices& s) {
-  t.Add({.method = "POST", .path = "/api/v1/companies", .access = http::Needs("provider.companies"), .action = "companies.create",
+  t.Add({.method = "POST",
+         .path = "/api/v1/companies",
+         .access = http::Needs("provider.companies"),
+         .action = "companies.create",
          .target_type = "company",
          .handler = [&s](RequestContext& c) { return Create(s, c); },
-         .doc = {.summary = "Create a company (会社ID) with its contract", .tag = "companies",
-                 .request_schema = schema::kCompanyCreate, .response_schema = schema::kCompany,
+         .doc = {.summary = "Create a company (会社ID) with its contract",
+                 .tag = "companies",
+                 .request_schema = schema::kCompanyCreate,
+                 .response_schema = schema::kCompany,
                  .success_status = 201}});
-  t.Add({.method = "GET", .path = "/api/v1/companies", .access = http::Needs("provider.companies"), .action = "companies.list",
+  t.Add({.method = "GET",
+         .path = "/api/v1/companies",
+         .access = http::Needs("provider.companies"),
+         .action = "companies.list",
          .handler = [&s](RequestContext& c) { return List(s, c); },
-         .doc = {.summary = "List companies by code", .tag = "companies", .response_schema = schema::kCompany,
+         .doc = {.summary = "List companies by code",
+                 .tag = "companies",
+                 .response_schema = schema::kCompany,
                  .paginated = true}});
-  t.Add({.method = "GET", .path = "/api/v1/companies/{id}", .access = http::Needs("provider.companies"), .action = "companies.get",
+  t.Add({.method = "GET",
+         .path = "/api/v1/companies/{id}",
+         .access = http::Needs("provider.companies"),
+         .action = "companies.get",
          .target_type = "company",
          .handler = [&s](RequestContext& c) { return Get(s, c); },
          .doc = {.summary = "Read a company", .tag = "companies", .response_schema = schema::kCompany}});
-  t.Add({.method = "PATCH", .path = "/api/v1/companies/{id}", .access = http::Needs("provider.companies"),
-         .action = "companies.update", .target_type = "company", .handler = [&s](RequestContext& c) { return Patch(s, c); },
-         .doc = {.summary = "Change a company's name, contract or status", .tag = "companies",
-                 .request_schema = schema::kCompanyPatch, .response_schema = schema::kCompany}});
-  t.Add({.method = "POST", .path = "/api/v1/companies/{id}/administrators", .access = http::Needs("provider.companies"),
-         .action = "companies.create_administrator", .target_type = "company",
+  t.Add({.method = "PATCH",
+         .path = "/api/v1/companies/{id}",
+         .access = http::Needs("provider.companies"),
+         .action = "companies.update",
+         .target_type = "company",
+         .handler = [&s](RequestContext& c) { return Patch(s, c); },
+         .doc = {.summary = "Change a company's name, contract or status",
+                 .tag = "companies",
+                 .request_schema = schema::kCompanyPatch,
+                 .response_schema = schema::kCompany}});
+  t.Add({.method = "POST",
+         .path = "/api/v1/companies/{id}/administrators",
+         .access = http::Needs("provider.companies"),
+         .action = "companies.create_administrator",
+         .target_type = "company",
          .handler = [&s](RequestContext& c) { return CreateAdministrator(s, c); },
-         .doc = {.summary = "Create the company's first administrator account", .tag = "companies",
-                 .request_schema = schema::kAdministratorCreate, .response_schema = schema::kAccount,
+         .doc = {.summary = "Create the company's first administrator account",
+                 .tag = "companies",
+                 .request_schema = schema::kAdministratorCreate,
+                 .response_schema = schema::kAccount,
                  .success_status = 201}});
 }
 

@@ -4,7 +4,8 @@ namespace kanri::api {
 
 std::string CsvWriter::Cell(std::string_view value) {
   std::string out = "\"";
-  if (!value.empty() && std::string_view("=+-@\t\r").find(value.front()) != std::string_view::npos) out += '\'';
+  if (!value.empty() && std::string_view("=+-@\t\r").find(value.front()) != std::string_view::npos)
+    out += '\'';
   for (char c : value) {
     if (c == '"') out += '"';
     out += c;

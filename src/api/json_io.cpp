@@ -18,11 +18,13 @@ json::object ParseJsonBody(const http::HttpRequest& request) {
   auto media = type.substr(0, semi);
   while (!media.empty() && media.back() == ' ') media.remove_suffix(1);
   if (media != "application/json")
-    throw http::ApiError(http::Problem{415, "unsupported_media_type", "", "Send the body as application/json.", ""});
+    throw http::ApiError(
+        http::Problem{415, "unsupported_media_type", "", "Send the body as application/json.", ""});
   boost::system::error_code ec;
   json::value v = json::parse(request.body, ec);
   if (ec) throw http::ApiError(http::Problem{400, "invalid_json", "", "The body is not valid JSON.", ""});
-  if (!v.is_object()) throw http::ApiError(http::Problem{400, "invalid_json", "", "The body must be a JSON object.", ""});
+  if (!v.is_object())
+    throw http::ApiError(http::Problem{400, "invalid_json", "", "The body must be a JSON object.", ""});
   return std::move(v.as_object());
 }
 
@@ -84,8 +86,8 @@ std::optional<std::optional<Date>> FieldReader::NullableDate(std::string_view na
 void FieldReader::Finish() {
   for (const auto& kv : object_) {
     if (!seen_.count(std::string_view(kv.key()))) {
-      throw http::ApiError(http::Problem{400, "unknown_field", "",
-                                         "Unknown field '" + std::string(kv.key()) + "'.", std::string(kv.key())});
+      throw http::ApiError(http::Problem{
+          400, "unknown_field", "", "Unknown field '" + std::string(kv.key()) + "'.", std::string(kv.key())});
     }
   }
 }
@@ -102,13 +104,16 @@ PageRequest ReadPageRequest(const http::HttpRequest& request) {
   }
   if (auto cursor = request.Query("cursor"); cursor && !cursor->empty()) {
     auto decoded = Base64UrlDecode(*cursor);
-    if (!decoded || decoded->rfind("k1:", 0) != 0) ThrowInvalid("cursor", "cursor is not one this service issued");
+    if (!decoded || decoded->rfind("k1:", 0) != 0)
+      ThrowInvalid("cursor", "cursor is not one this service issued");
     page.after = decoded->substr(3);
   }
   return page;
 }
 
-std::string EncodeCursor(const std::string& key) { return Base64UrlEncode("k1:" + key); }
+std::string EncodeCursor(const std::string& key) {
+  return Base64UrlEncode("k1:" + key);
+}
 
 json::value TimeJson(const std::optional<Timestamp>& t) {
   if (!t) return nullptr;

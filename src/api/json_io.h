@@ -55,7 +55,8 @@ http::HttpResponse PageResponse(const Page<T>& page, ToJson to_json) {
   for (const auto& item : page.items) items.push_back(to_json(item));
   boost::json::object out;
   out["items"] = std::move(items);
-  out["next_cursor"] = page.next_after ? boost::json::value(EncodeCursor(*page.next_after)) : boost::json::value(nullptr);
+  out["next_cursor"] =
+      page.next_after ? boost::json::value(EncodeCursor(*page.next_after)) : boost::json::value(nullptr);
   return http::JsonResponse(200, boost::json::serialize(out));
 }
 

@@ -11,7 +11,9 @@ namespace json = boost::json;
 
 namespace {
 
-json::value Schema(const std::string& text) { return json::parse(text); }
+json::value Schema(const std::string& text) {
+  return json::parse(text);
+}
 
 json::object ProblemSchema() {
   return json::object{{"type", "object"},
@@ -41,8 +43,7 @@ std::string OpenApiDocument(const http::RouteTable& table) {
     op["x-kanri-access"] = http::Describe(route.access);
     op["x-kanri-action"] = route.action;
     const bool is_public = route.access.kind == http::AccessRule::Kind::kPublic;
-    op["security"] = is_public ? json::array{}
-                                                           : json::array{json::object{{"session", json::array{}}}};
+    op["security"] = is_public ? json::array{} : json::array{json::object{{"session", json::array{}}}};
     json::array params;
     size_t pos = 0;
     while ((pos = route.path.find('{', pos)) != std::string::npos) {
@@ -54,15 +55,17 @@ std::string OpenApiDocument(const http::RouteTable& table) {
       pos = end;
     }
     if (route.doc.paginated) {
-      params.push_back(json::object{{"name", "limit"}, {"in", "query"},
-                                    {"schema", {{"type", "integer"}, {"minimum", 1}, {"maximum", 200}, {"default", 50}}}});
+      params.push_back(
+          json::object{{"name", "limit"},
+                       {"in", "query"},
+                       {"schema", {{"type", "integer"}, {"minimum", 1}, {"maximum", 200}, {"default", 50}}}});
       params.push_back(json::object{{"name", "cursor"}, {"in", "query"}, {"schema", {{"type", "string"}}}});
     }
     if (!params.empty()) op["parameters"] = std::move(params);
     if (!route.doc.request_schema.empty())
-      op["requestBody"] = json::object{
-          {"required", true},
-          {"content", {{"application/json", {{"schema", Schema(route.doc.request_schema)}}}}}};
+      op["requestBody"] =
+          json::object{{"required", true},
+                       {"content", {{"application/json", {{"schema", Schema(route.doc.request_schema)}}}}}};
 
     json::object responses;
     json::object ok{{"description", "Success"}};
@@ -70,13 +73,15 @@ std::string OpenApiDocument(const http::RouteTable& table) {
       json::value body = Schema(route.doc.response_schema);
       if (route.doc.paginated)
         body = json::object{{"type", "object"},
-                            {"properties", {{"items", {{"type", "array"}, {"items", body}}},
-                                            {"next_cursor", {{"type", json::array{"string", "null"}}}}}}};
+                            {"properties",
+                             {{"items", {{"type", "array"}, {"items", body}}},
+                              {"next_cursor", {{"type", json::array{"string", "null"}}}}}}};
       ok["content"] = json::object{{"application/json", {{"schema", body}}}};
     }
     responses[std::to_string(route.doc.success_status)] = std::move(ok);
     if (!route.doc.query.empty()) {
-      json::array& ps = op.contains("parameters") ? op["parameters"].as_array() : op["parameters"].emplace_array();
+      json::array& ps =
+          op.contains("parameters") ? op["parameters"].as_array() : op["parameters"].emplace_array();
       for (const auto& q : route.doc.query)
         ps.push_back(json::object{{"name", q}, {"in", "query"}, {"schema", {{"type", "string"}}}});
     }
@@ -94,14 +99,20 @@ std::string OpenApiDocument(const http::RouteTable& table) {
 
   json::object doc{
       {"openapi", "3.1.0"},
-      {"info", {{"title", "Kanri API"}, {"version", "1"},
-                {"description", "Multi-tenant TR-069 device management. Log in with POST /api/v1/session; send "
-                                "the returned csrf_token as X-CSRF-Token on every state-changing request."}}},
+      {"info",
+       {{"title", "Kanri API"},
+        {"version", "1"},
+        {"description",
+         "Multi-tenant TR-069 device management. Log in with POST /api/v1/session; send "
+         "the returned csrf_token as X-CSRF-Token on every state-changing request."}}},
       {"paths", std::move(paths)},
       {"components",
-       {{"securitySchemes", {{"session", {{"type", "apiKey"}, {"in", "cookie"}, {"name", "__Host-kanri_session"}}}}},
-        {"schemas", {{"Problem", ProblemSchema()}, {"Account", Schema(schema::kAccount)},
-                     {"Company", Schema(schema::kCompany)}}}}},
+       {{"securitySchemes",
+         {{"session", {{"type", "apiKey"}, {"in", "cookie"}, {"name", "__Host-kanri_session"}}}}},
+        {"schemas",
+         {{"Problem", ProblemSchema()},
+          {"Account", Schema(schema::kAccount)},
+          {"Company", Schema(schema::kCompany)}}}}},
   };
   return json::serialize(doc);
 }

@@ -17,28 +17,39 @@ asio::awaitable<HttpResponse> ListLocked(ApiServices& s, RequestContext& ctx) {
   json::array items;
   for (const auto& [account, code] : rows)
     items.push_back(json::object{{"account", AccountJson(account)}, {"company_code", code}});
-  co_return http::JsonResponse(200, json::serialize(json::object{{"items", std::move(items)}, {"next_cursor", nullptr}}));
+  co_return http::JsonResponse(
+      200, json::serialize(json::object{{"items", std::move(items)}, {"next_cursor", nullptr}}));
 }
 
 asio::awaitable<HttpResponse> Unlock(ApiServices& s, RequestContext& ctx) {
   const auto scope = ProviderScope::ForSiteAdministrator(ctx.actor->account.id);
   const AccountId id{ctx.Param("id")};
   auto a = Unwrap(co_await s.db.Run([&] { return s.accounts.Unlock(scope, id); }));
-  ctx.audit.details = json::serialize(json::object{{"company_id", a.company_id->value()}, {"login", a.login}});
+  ctx.audit.details =
+      json::serialize(json::object{{"company_id", a.company_id->value()}, {"login", a.login}});
   co_return http::JsonResponse(200, json::serialize(AccountJson(a)));
 }
 
 }  // namespace
 
 void AddProviderRoutes(http::RouteTable& t, ApiServices& s) {
-  t.Add({.method = "GET", .path = "/api/v1/locked-accounts", .access = http::Needs("provider.accounts"),
-         .action = "provider.locked_accounts", .handler = [&s](RequestContext& c) { return ListLocked(s, c); },
-         .doc = {.summary = "Accounts of every company that are locked now", .tag = "provider",
-                 .response_schema = schema::kLockedAccount, .paginated = true}});
-  t.Add({.method = "POST", .path = "/api/v1/locked-accounts/{id}/unlock", .access = http::Needs("provider.accounts"),
-         .action = "provider.unlock_account", .target_type = "account",
+  t.Add({.method = "GET",
+         .path = "/api/v1/locked-accounts",
+         .access = http::Needs("provider.accounts"),
+         .action = "provider.locked_accounts",
+         .handler = [&s](RequestContext& c) { return ListLocked(s, c); },
+         .doc = {.summary = "Accounts of every company that are locked now",
+                 .tag = "provider",
+                 .response_schema = schema::kLockedAccount,
+                 .paginated = true}});
+  t.Add({.method = "POST",
+         .path = "/api/v1/locked-accounts/{id}/unlock",
+         .access = http::Needs("provider.accounts"),
+         .action = "provider.unlock_account",
+         .target_type = "account",
          .handler = [&s](RequestContext& c) { return Unlock(s, c); },
-         .doc = {.summary = "Lift an account's lock (administrator, lockout or inactivity)", .tag = "provider",
+         .doc = {.summary = "Lift an account's lock (administrator, lockout or inactivity)",
+                 .tag = "provider",
                  .response_schema = schema::kAccount}});
 }
 

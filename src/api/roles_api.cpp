@@ -13,7 +13,9 @@ using http::ApiError;
 using http::HttpResponse;
 using http::RequestContext;
 
-const CompanyId& OwnCompany(const RequestContext& ctx) { return *ctx.actor->account.company_id; }
+const CompanyId& OwnCompany(const RequestContext& ctx) {
+  return *ctx.actor->account.company_id;
+}
 
 json::object RoleJson(const access::Role& r) {
   json::object o{{"id", r.id},
@@ -34,19 +36,22 @@ HttpResponse RoleResponse(int status, const access::Role& r) {
 asio::awaitable<HttpResponse> ListPermissions(RequestContext&) {
   json::array items;
   for (const auto& p : access::Catalog()) {
-    items.push_back(json::object{{"name", p.name},
-                                 {"scope", p.scope == access::PermissionScope::kCompany ? "company" : "provider"},
-                                 {"label_ja", p.label_ja},
-                                 {"label_en", p.label_en}});
+    items.push_back(
+        json::object{{"name", p.name},
+                     {"scope", p.scope == access::PermissionScope::kCompany ? "company" : "provider"},
+                     {"label_ja", p.label_ja},
+                     {"label_en", p.label_en}});
   }
-  co_return http::JsonResponse(200, json::serialize(json::object{{"items", std::move(items)}, {"next_cursor", nullptr}}));
+  co_return http::JsonResponse(
+      200, json::serialize(json::object{{"items", std::move(items)}, {"next_cursor", nullptr}}));
 }
 
 asio::awaitable<HttpResponse> List(ApiServices& s, RequestContext& ctx) {
   auto roles = co_await s.db.Run([&] { return s.roles.List(OwnCompany(ctx)); });
   json::array items;
   for (const auto& r : roles) items.push_back(RoleJson(r));
-  co_return http::JsonResponse(200, json::serialize(json::object{{"items", std::move(items)}, {"next_cursor", nullptr}}));
+  co_return http::JsonResponse(
+      200, json::serialize(json::object{{"items", std::move(items)}, {"next_cursor", nullptr}}));
 }
 
 asio::awaitable<HttpResponse> Get(ApiServices& s, RequestContext& ctx) {
@@ -69,7 +74,8 @@ asio::awaitable<HttpResponse> Create(ApiServices& s, RequestContext& ctx) {
   in.Finish();
   auto role = Unwrap(co_await s.db.Run([&] { return s.roles.Create(OwnCompany(ctx), input); }));
   ctx.audit.target_id = role.id;
-  ctx.audit.details = json::serialize(json::object{{"name", role.name}, {"permissions", json::value_from(role.permissions)}});
+  ctx.audit.details =
+      json::serialize(json::object{{"name", role.name}, {"permissions", json::value_from(role.permissions)}});
   co_return RoleResponse(201, role);
 }
 
@@ -82,7 +88,8 @@ asio::awaitable<HttpResponse> Patch(ApiServices& s, RequestContext& ctx) {
   in.Finish();
   const std::string id = ctx.Param("id");
   auto role = Unwrap(co_await s.db.Run([&] { return s.roles.Update(OwnCompany(ctx), id, patch); }));
-  ctx.audit.details = json::serialize(json::object{{"name", role.name}, {"permissions", json::value_from(role.permissions)}});
+  ctx.audit.details =
+      json::serialize(json::object{{"name", role.name}, {"permissions", json::value_from(role.permissions)}});
   co_return RoleResponse(200, role);
 }
 
@@ -96,27 +103,58 @@ asio::awaitable<HttpResponse> Delete(ApiServices& s, RequestContext& ctx) {
 }  // namespace
 
 void AddRoleRoutes(http::RouteTable& t, ApiServices& s) {
-  t.Add({.method = "GET", .path = "/api/v1/permissions", .access = http::LoggedIn(), .action = "permissions.list",
+  t.Add({.method = "GET",
+         .path = "/api/v1/permissions",
+         .access = http::LoggedIn(),
+         .action = "permissions.list",
          .handler = ListPermissions,
-         .doc = {.summary = "The permission catalog with Japanese and English labels", .tag = "roles",
-                 .response_schema = schema::kPermission, .paginated = true}});
-  t.Add({.method = "GET", .path = "/api/v1/roles", .access = http::Needs("roles.read"), .action = "roles.list",
+         .doc = {.summary = "The permission catalog with Japanese and English labels",
+                 .tag = "roles",
+                 .response_schema = schema::kPermission,
+                 .paginated = true}});
+  t.Add({.method = "GET",
+         .path = "/api/v1/roles",
+         .access = http::Needs("roles.read"),
+         .action = "roles.list",
          .handler = [&s](RequestContext& c) { return List(s, c); },
-         .doc = {.summary = "The company's roles: built-in ones first", .tag = "roles",
-                 .response_schema = schema::kRole, .paginated = true}});
-  t.Add({.method = "POST", .path = "/api/v1/roles", .access = http::Needs("roles.write"), .action = "roles.create",
-         .target_type = "role", .handler = [&s](RequestContext& c) { return Create(s, c); },
-         .doc = {.summary = "Create a role from permissions", .tag = "roles", .request_schema = schema::kRoleCreate,
-                 .response_schema = schema::kRole, .success_status = 201}});
-  t.Add({.method = "GET", .path = "/api/v1/roles/{id}", .access = http::Needs("roles.read"), .action = "roles.get",
-         .target_type = "role", .handler = [&s](RequestContext& c) { return Get(s, c); },
+         .doc = {.summary = "The company's roles: built-in ones first",
+                 .tag = "roles",
+                 .response_schema = schema::kRole,
+                 .paginated = true}});
+  t.Add({.method = "POST",
+         .path = "/api/v1/roles",
+         .access = http::Needs("roles.write"),
+         .action = "roles.create",
+         .target_type = "role",
+         .handler = [&s](RequestContext& c) { return Create(s, c); },
+         .doc = {.summary = "Create a role from permissions",
+                 .tag = "roles",
+                 .request_schema = schema::kRoleCreate,
+                 .response_schema = schema::kRole,
+                 .success_status = 201}});
+  t.Add({.method = "GET",
+         .path = "/api/v1/roles/{id}",
+         .access = http::Needs("roles.read"),
+         .action = "roles.get",
+         .target_type = "role",
+         .handler = [&s](RequestContext& c) { return Get(s, c); },
          .doc = {.summary = "Read a role", .tag = "roles", .response_schema = schema::kRole}});
-  t.Add({.method = "PATCH", .path = "/api/v1/roles/{id}", .access = http::Needs("roles.write"),
-         .action = "roles.update", .target_type = "role", .handler = [&s](RequestContext& c) { return Patch(s, c); },
-         .doc = {.summary = "Change a role; applies to its accounts from their next request", .tag = "roles",
-                 .request_schema = schema::kRolePatch, .response_schema = schema::kRole}});
-  t.Add({.method = "DELETE", .path = "/api/v1/roles/{id}", .access = http::Needs("roles.write"),
-         .action = "roles.delete", .target_type = "role", .handler = [&s](RequestContext& c) { return Delete(s, c); },
+  t.Add({.method = "PATCH",
+         .path = "/api/v1/roles/{id}",
+         .access = http::Needs("roles.write"),
+         .action = "roles.update",
+         .target_type = "role",
+         .handler = [&s](RequestContext& c) { return Patch(s, c); },
+         .doc = {.summary = "Change a role; applies to its accounts from their next request",
+                 .tag = "roles",
+                 .request_schema = schema::kRolePatch,
+                 .response_schema = schema::kRole}});
+  t.Add({.method = "DELETE",
+         .path = "/api/v1/roles/{id}",
+         .access = http::Needs("roles.write"),
+         .action = "roles.delete",
+         .target_type = "role",
+         .handler = [&s](RequestContext& c) { return Delete(s, c); },
          .doc = {.summary = "Delete a role (its accounts lose it)", .tag = "roles", .success_status = 204}});
 }
 

@@ -3,27 +3,32 @@
 
 namespace kanri::api::schema {
 
-inline constexpr const char* kAccount = R"({"type":"object","required":["id","login","name","email","kind","status"],
+inline constexpr const char* kAccount =
+    R"({"type":"object","required":["id","login","name","email","kind","status"],
 "properties":{"id":{"type":"string"},"company_id":{"type":["string","null"]},"login":{"type":"string"},
 "name":{"type":"string"},"email":{"type":"string"},"kind":{"enum":["site_admin","admin","general"]},
 "status":{"enum":["active","locked","disabled"]},"must_change_password":{"type":"boolean"},
 "locked_until":{"type":["string","null"],"format":"date-time"},"last_login_at":{"type":["string","null"],"format":"date-time"},
 "created_at":{"type":"string","format":"date-time"},"updated_at":{"type":"string","format":"date-time"}}})";
 
-inline constexpr const char* kCompany = R"({"type":"object","required":["id","code","name","contract_start","status"],
+inline constexpr const char* kCompany =
+    R"({"type":"object","required":["id","code","name","contract_start","status"],
 "properties":{"id":{"type":"string"},"code":{"type":"string"},"name":{"type":"string"},
 "contract_start":{"type":"string","format":"date"},"contract_end":{"type":["string","null"],"format":"date"},
 "status":{"enum":["active","suspended","ended"]},"created_at":{"type":"string","format":"date-time"},
 "updated_at":{"type":"string","format":"date-time"}}})";
 
-inline constexpr const char* kLogin = R"({"type":"object","additionalProperties":false,"required":["login","password"],
+inline constexpr const char* kLogin =
+    R"({"type":"object","additionalProperties":false,"required":["login","password"],
 "properties":{"company":{"type":["string","null"],"description":"会社ID; absent or null for a site administrator"},
 "login":{"type":"string"},"password":{"type":"string"}}})";
 
-inline constexpr const char* kSession = R"({"type":"object","properties":{"account":{"$ref":"#/components/schemas/Account"},
+inline constexpr const char* kSession =
+    R"({"type":"object","properties":{"account":{"$ref":"#/components/schemas/Account"},
 "csrf_token":{"type":"string"},"expires_at":{"type":"string","format":"date-time"},"idle_timeout_seconds":{"type":"integer"}}})";
 
-inline constexpr const char* kPasswordChange = R"({"type":"object","additionalProperties":false,"required":["current","new"],
+inline constexpr const char* kPasswordChange =
+    R"({"type":"object","additionalProperties":false,"required":["current","new"],
 "properties":{"current":{"type":"string"},"new":{"type":"string","minLength":8,"maxLength":128}}})";
 
 inline constexpr const char* kCompanyCreate = R"({"type":"object","additionalProperties":false,
@@ -48,7 +53,8 @@ inline constexpr const char* kAccountPatch = R"({"type":"object","additionalProp
 "name":{"type":"string"},"email":{"type":"string","format":"email"},"status":{"enum":["active","locked","disabled"]},
 "roles":{"type":"array","items":{"type":"string"}}}})";
 
-inline constexpr const char* kPasswordReset = R"({"type":"object","properties":{"temporary_password":{"type":"string"},
+inline constexpr const char* kPasswordReset =
+    R"({"type":"object","properties":{"temporary_password":{"type":"string"},
 "account":{"$ref":"#/components/schemas/Account"}}})";
 
 inline constexpr const char* kHealth = R"({"type":"object","properties":{"status":{"type":"string"}}})";
@@ -57,11 +63,13 @@ inline constexpr const char* kHealth = R"({"type":"object","properties":{"status
 
 namespace kanri::api::schema {
 
-inline constexpr const char* kRole = R"({"type":"object","properties":{"id":{"type":"string"},"name":{"type":"string"},
+inline constexpr const char* kRole =
+    R"({"type":"object","properties":{"id":{"type":"string"},"name":{"type":"string"},
 "name_en":{"type":"string"},"description":{"type":"string"},"permissions":{"type":"array","items":{"type":"string"}},
 "builtin":{"type":"boolean"}}})";
 
-inline constexpr const char* kRoleCreate = R"({"type":"object","additionalProperties":false,"required":["name","permissions"],
+inline constexpr const char* kRoleCreate =
+    R"({"type":"object","additionalProperties":false,"required":["name","permissions"],
 "properties":{"name":{"type":"string"},"description":{"type":"string"},
 "permissions":{"type":"array","items":{"type":"string"}}}})";
 
@@ -77,7 +85,8 @@ inline constexpr const char* kAuditRecord = R"({"type":"object","properties":{"s
 "target_type":{"type":"string"},"target_id":{"type":"string"},"outcome":{"enum":["success","denied","failed"]},
 "error_code":{"type":"string"},"request_id":{"type":"string"},"details":{"type":"object"}}})";
 
-inline constexpr const char* kLockedAccount = R"({"type":"object","properties":{"account":{"$ref":"#/components/schemas/Account"},
+inline constexpr const char* kLockedAccount =
+    R"({"type":"object","properties":{"account":{"$ref":"#/components/schemas/Account"},
 "company_code":{"type":"string"}}})";
 
 }  // namespace kanri::api::schema

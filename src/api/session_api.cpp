@@ -23,10 +23,11 @@ Problem LoginFailed() {
 
 HttpResponse SessionResponse(const identity::Account& account, const std::string& csrf, Timestamp expires_at,
                              Millis idle_timeout) {
-  json::object out{{"account", AccountJson(account)},
-                   {"csrf_token", csrf},
-                   {"expires_at", FormatUtc(expires_at)},
-                   {"idle_timeout_seconds", std::chrono::duration_cast<std::chrono::seconds>(idle_timeout).count()}};
+  json::object out{
+      {"account", AccountJson(account)},
+      {"csrf_token", csrf},
+      {"expires_at", FormatUtc(expires_at)},
+      {"idle_timeout_seconds", std::chrono::duration_cast<std::chrono::seconds>(idle_timeout).count()}};
   return http::JsonResponse(200, json::serialize(out));
 }
 
@@ -42,12 +43,14 @@ asio::awaitable<HttpResponse> Login(ApiServices& s, RequestContext& ctx) {
   request.client_ip = ctx.request.client_ip;
 
   if (!s.throttle.Allows(request.client_ip))
-    throw ApiError(Problem{429, "too_many_attempts", "", "Too many failed logins from this address; wait a while.", ""});
+    throw ApiError(
+        Problem{429, "too_many_attempts", "", "Too many failed logins from this address; wait a while.", ""});
   // A full hashing queue refuses at once, before any database work (a flood stays cheap).
   if (s.hashing.saturated()) throw db::PoolOverloaded("hash");
 
   auto attempt = co_await s.db.Run([&] { return s.login.Begin(request); });
-  const bool password_ok = co_await s.hashing.Run([&] { return s.hasher.Verify(attempt.hash_to_check, password); });
+  const bool password_ok =
+      co_await s.hashing.Run([&] { return s.hasher.Verify(attempt.hash_to_check, password); });
   auto outcome = co_await s.db.Run([&] { return s.login.Complete(attempt, password_ok); });
 
   // SEC-6: who tried, and why it failed (never the password).
@@ -58,13 +61,15 @@ asio::awaitable<HttpResponse> Login(ApiServices& s, RequestContext& ctx) {
     ctx.audit.details = json::serialize(json::object{{"company", request.company_code.value_or("")},
                                                      {"login", request.login},
                                                      {"reason", identity::ToString(outcome.failure)}});
-    if (outcome.locked_now) ctx.audit.events.push_back({"account.locked", "account", outcome.account->id.value()});
+    if (outcome.locked_now)
+      ctx.audit.events.push_back({"account.locked", "account", outcome.account->id.value()});
     s.throttle.RecordFailure(request.client_ip);
-    LogInfo("login failed", {{"request_id", ctx.request.request_id},
-                             {"client_ip", request.client_ip},
-                             {"reason", identity::ToString(outcome.failure)},
-                             {"account_id", outcome.account ? std::string_view(outcome.account->id.value()) : ""},
-                             {"locked_now", outcome.locked_now}});
+    LogInfo("login failed",
+            {{"request_id", ctx.request.request_id},
+             {"client_ip", request.client_ip},
+             {"reason", identity::ToString(outcome.failure)},
+             {"account_id", outcome.account ? std::string_view(outcome.account->id.value()) : ""},
+             {"locked_now", outcome.locked_now}});
     throw ApiError(LoginFailed());
   }
   const auto& account = outcome.session->actor.account;
@@ -112,7 +117,8 @@ asio::awaitable<HttpResponse> ChangePassword(ApiServices& s, RequestContext& ctx
     throw ApiError(Problem{403, "wrong_password", "", "The current password is not correct.", "current"});
   }
   std::string hash = co_await s.hashing.Run([&] { return s.hasher.Hash(fresh); });
-  auto st = co_await s.db.Run([&] { return s.accounts.ChangeOwnPassword(account.id, hash, ctx.actor->session_id); });
+  auto st = co_await s.db.Run(
+      [&] { return s.accounts.ChangeOwnPassword(account.id, hash, ctx.actor->session_id); });
   if (!st) throw ApiError(st.error());
   co_return http::NoContent();
 }
@@ -120,23 +126,42 @@ asio::awaitable<HttpResponse> ChangePassword(ApiServices& s, RequestContext& ctx
 }  // namespace
 
 void AddSessionRoutes(http::RouteTable& t, ApiServices& s) {
-  t.Add({.method = "POST", .path = "/api/v1/session", .access = http::Public(), .action = "session.login", .target_type = "account",
+  t.Add({.method = "POST",
+         .path = "/api/v1/session",
+         .access = http::Public(),
+         .action = "session.login",
+         .target_type = "account",
          .handler = [&s](RequestContext& c) { return Login(s, c); },
-         .doc = {.summary = "Log in; sets the session cookie and returns the CSRF token", .tag = "session",
-                 .request_schema = schema::kLogin, .response_schema = schema::kSession}});
-  t.Add({.method = "GET", .path = "/api/v1/session", .access = http::LoggedIn(), .action = "session.get",
+         .doc = {.summary = "Log in; sets the session cookie and returns the CSRF token",
+                 .tag = "session",
+                 .request_schema = schema::kLogin,
+                 .response_schema = schema::kSession}});
+  t.Add({.method = "GET",
+         .path = "/api/v1/session",
+         .access = http::LoggedIn(),
+         .action = "session.get",
          .handler = [&s](RequestContext& c) { return WhoAmI(s, c); },
          .doc = {.summary = "Who is logged in", .tag = "session", .response_schema = schema::kSession},
          .allowed_before_password_change = true});
-  t.Add({.method = "DELETE", .path = "/api/v1/session", .access = http::LoggedIn(), .action = "session.logout",
+  t.Add({.method = "DELETE",
+         .path = "/api/v1/session",
+         .access = http::LoggedIn(),
+         .action = "session.logout",
          .handler = [&s](RequestContext& c) { return Logout(s, c); },
-         .doc = {.summary = "Log out; the session token stops working at once", .tag = "session",
+         .doc = {.summary = "Log out; the session token stops working at once",
+                 .tag = "session",
                  .success_status = 204},
          .allowed_before_password_change = true});
-  t.Add({.method = "PUT", .path = "/api/v1/session/password", .access = http::LoggedIn(),
-         .action = "session.change_password", .target_type = "account", .handler = [&s](RequestContext& c) { return ChangePassword(s, c); },
-         .doc = {.summary = "Change one's own password (ends the account's other sessions)", .tag = "session",
-                 .request_schema = schema::kPasswordChange, .success_status = 204},
+  t.Add({.method = "PUT",
+         .path = "/api/v1/session/password",
+         .access = http::LoggedIn(),
+         .action = "session.change_password",
+         .target_type = "account",
+         .handler = [&s](RequestContext& c) { return ChangePassword(s, c); },
+         .doc = {.summary = "Change one's own password (ends the account's other sessions)",
+                 .tag = "session",
+                 .request_schema = schema::kPasswordChange,
+                 .success_status = 204},
          .allowed_before_password_change = true});
 }
 

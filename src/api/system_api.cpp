@@ -9,7 +9,9 @@ namespace asio = boost::asio;
 using http::HttpResponse;
 using http::RequestContext;
 
-asio::awaitable<HttpResponse> Healthz(RequestContext&) { co_return http::JsonResponse(200, R"({"status":"ok"})"); }
+asio::awaitable<HttpResponse> Healthz(RequestContext&) {
+  co_return http::JsonResponse(200, R"({"status":"ok"})");
+}
 
 // Ready when the database answers (a node that cannot reach it should get no traffic).
 asio::awaitable<HttpResponse> Readyz(ApiServices& s, RequestContext&) {
@@ -21,11 +23,17 @@ asio::awaitable<HttpResponse> Readyz(ApiServices& s, RequestContext&) {
 }  // namespace
 
 void AddSystemRoutes(http::RouteTable& t, ApiServices& s) {
-  t.Add({.method = "GET", .path = "/healthz", .access = http::Public(), .action = "system.health",
+  t.Add({.method = "GET",
+         .path = "/healthz",
+         .access = http::Public(),
+         .action = "system.health",
          .handler = Healthz,
          .doc = {.summary = "The process is alive", .tag = "system", .response_schema = schema::kHealth},
          .audited = false});
-  t.Add({.method = "GET", .path = "/readyz", .access = http::Public(), .action = "system.ready",
+  t.Add({.method = "GET",
+         .path = "/readyz",
+         .access = http::Public(),
+         .action = "system.ready",
          .handler = [&s](RequestContext& c) { return Readyz(s, c); },
          .doc = {.summary = "The database is reachable", .tag = "system", .response_schema = schema::kHealth},
          .audited = false});
@@ -42,7 +50,10 @@ http::RouteTable BuildRouteTable(ApiServices& services) {
   AddProviderRoutes(table, services);
   // The document describes the table it is part of, so it is added last and built once.
   auto document = std::make_shared<std::string>();
-  table.Add({.method = "GET", .path = "/api/v1/openapi.json", .access = http::Public(), .action = "system.openapi",
+  table.Add({.method = "GET",
+             .path = "/api/v1/openapi.json",
+             .access = http::Public(),
+             .action = "system.openapi",
              .handler = [document](RequestContext&) -> asio::awaitable<HttpResponse> {
                co_return http::JsonResponse(200, *document);
              },

@@ -52,9 +52,11 @@ void AddDuration(CLI::App& app, const std::string& name, Millis& target, const s
 }  // namespace
 
 void AddConfigOptions(CLI::App& app, Config& c) {
-  app.add_option("--data-dir", c.data_dir, "Directory for the database, keys and certificates")->capture_default_str();
-  app.add_option("--database", c.database,
-                 "Database URL: sqlite:///path.db or postgresql://user:pw@host/db (default <data-dir>/kanri.db)");
+  app.add_option("--data-dir", c.data_dir, "Directory for the database, keys and certificates")
+      ->capture_default_str();
+  app.add_option(
+      "--database", c.database,
+      "Database URL: sqlite:///path.db or postgresql://user:pw@host/db (default <data-dir>/kanri.db)");
   app.add_option("--log-level", c.log_level, "debug, info, warn or error")
       ->check(CLI::IsMember({"debug", "info", "warn", "error"}))
       ->capture_default_str();
@@ -65,29 +67,39 @@ void AddConfigOptions(CLI::App& app, Config& c) {
   g->add_option("--listen-cwmp", c.listen_cwmp, "HTTPS address for devices (TR-069)")->capture_default_str();
   g->add_option("--tls-cert", c.tls_cert, "PEM certificate chain (default: self-signed in <data-dir>/tls)");
   g->add_option("--tls-key", c.tls_key, "PEM private key for --tls-cert");
-  g->add_option("--max-header-bytes", c.http.max_header_bytes, "Largest request header")->capture_default_str();
+  g->add_option("--max-header-bytes", c.http.max_header_bytes, "Largest request header")
+      ->capture_default_str();
   g->add_option("--max-body-bytes", c.http.max_body_bytes, "Largest request body")->capture_default_str();
-  g->add_option("--max-connections", c.http.max_connections, "Connections per listener")->capture_default_str();
+  g->add_option("--max-connections", c.http.max_connections, "Connections per listener")
+      ->capture_default_str();
   AddDuration(*g, "--idle-connection-timeout", c.http.idle_connection_timeout,
               "Close a keep-alive connection idle this long");
-  AddDuration(*g, "--request-deadline", c.http.request_deadline, "Time to receive a request and send its answer");
-  AddDuration(*g, "--tls-handshake-timeout", c.http.tls_handshake_timeout, "Time allowed for the TLS handshake");
-  AddDuration(*g, "--shutdown-grace", c.http.shutdown_grace, "On SIGTERM, wait this long for requests in flight");
+  AddDuration(*g, "--request-deadline", c.http.request_deadline,
+              "Time to receive a request and send its answer");
+  AddDuration(*g, "--tls-handshake-timeout", c.http.tls_handshake_timeout,
+              "Time allowed for the TLS handshake");
+  AddDuration(*g, "--shutdown-grace", c.http.shutdown_grace,
+              "On SIGTERM, wait this long for requests in flight");
   g->add_option("--io-threads", c.io_threads, "Threads serving connections")->capture_default_str();
-  g->add_option("--db-threads", c.db_threads, "Database worker threads and connections")->capture_default_str();
+  g->add_option("--db-threads", c.db_threads, "Database worker threads and connections")
+      ->capture_default_str();
   g->add_option("--db-queue", c.db_queue, "Database jobs that may wait before 503")->capture_default_str();
   g->add_option("--hash-threads", c.hash_threads, "Password hashing threads")->capture_default_str();
-  g->add_option("--hash-queue", c.hash_queue, "Password hashes that may wait before 503")->capture_default_str();
+  g->add_option("--hash-queue", c.hash_queue, "Password hashes that may wait before 503")
+      ->capture_default_str();
 
   auto* s = app.add_option_group("Sessions and login");
-  AddDuration(*s, "--session-idle-timeout", c.session.idle_timeout, "SEC-3: end a session after no operation for");
+  AddDuration(*s, "--session-idle-timeout", c.session.idle_timeout,
+              "SEC-3: end a session after no operation for");
   AddDuration(*s, "--session-lifetime", c.session.absolute_lifetime, "End any session after");
   AddDuration(*s, "--session-activity-write-interval", c.session.activity_write_interval,
               "Write a session's last-activity time at most this often");
-  s->add_option("--lockout-failures", c.lockout.max_failures, "SEC-1: consecutive failures that lock an account")
+  s->add_option("--lockout-failures", c.lockout.max_failures,
+                "SEC-1: consecutive failures that lock an account")
       ->check(CLI::Range(1, 1000))
       ->capture_default_str();
-  AddDuration(*s, "--lockout-duration", c.lockout.lock_duration, "SEC-1: how long a locked account stays locked");
+  AddDuration(*s, "--lockout-duration", c.lockout.lock_duration,
+              "SEC-1: how long a locked account stays locked");
   s->add_option("--login-ip-max-failures", c.login_throttle.max_failures_per_address,
                 "Failed logins one source address may make per window")
       ->check(CLI::Range(1, 1'000'000))

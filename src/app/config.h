@@ -35,8 +35,8 @@ struct Config {
   identity::LoginThrottleSettings login_throttle;
   identity::PasswordHashSettings password_hash;
 
-  Millis audit_retention = std::chrono::hours{24 * 365};        // SEC-6: keep records 365 days
-  Millis audit_checkpoint_interval = std::chrono::hours{1};     // SEC-6: sign chain heads this often
+  Millis audit_retention = std::chrono::hours{24 * 365};     // SEC-6: keep records 365 days
+  Millis audit_checkpoint_interval = std::chrono::hours{1};  // SEC-6: sign chain heads this often
 
   std::string DatabaseUrl() const;
 };

@@ -25,7 +25,8 @@ int main(int argc, char** argv) {
   app::Config config;
   app::AddConfigOptions(app, config);
 
-  auto* serve = app.add_subcommand("serve", "Run the service (API and console on --listen-api, devices on --listen-cwmp)");
+  auto* serve = app.add_subcommand(
+      "serve", "Run the service (API and console on --listen-api, devices on --listen-cwmp)");
   auto* migrate = app.add_subcommand("migrate", "Apply database migrations and exit");
   auto* admin = app.add_subcommand("admin", "Administration from the command line");
   admin->require_subcommand(1);
@@ -37,11 +38,13 @@ int main(int argc, char** argv) {
   bootstrap->add_option("--email", email, "Email address for alarms");
   bootstrap->add_flag("--password-stdin", password_stdin,
                       "Read the password from standard input instead of generating one");
-  bootstrap->add_flag("--if-none", if_none, "Do nothing (and succeed) when a site administrator already exists");
+  bootstrap->add_flag("--if-none", if_none,
+                      "Do nothing (and succeed) when a site administrator already exists");
 
   auto* audit_cmd = app.add_subcommand("audit", "The operation history");
   audit_cmd->require_subcommand(1);
-  auto* verify = audit_cmd->add_subcommand("verify", "Check every history chain and signed checkpoint (exit 0 = intact)");
+  auto* verify = audit_cmd->add_subcommand(
+      "verify", "Check every history chain and signed checkpoint (exit 0 = intact)");
   auto* checkpoint = audit_cmd->add_subcommand("checkpoint", "Sign the head of every history chain now");
   auto* jobs = app.add_subcommand("jobs", "Periodic jobs");
   jobs->require_subcommand(1);
@@ -58,8 +61,8 @@ int main(int argc, char** argv) {
 
   try {
     InitCrypto();
-    SetLogLevel(config.log_level == "debug"  ? LogLevel::kDebug
-                : config.log_level == "warn" ? LogLevel::kWarn
+    SetLogLevel(config.log_level == "debug"   ? LogLevel::kDebug
+                : config.log_level == "warn"  ? LogLevel::kWarn
                 : config.log_level == "error" ? LogLevel::kError
                                               : LogLevel::kInfo);
     if (serve->parsed()) return app::Serve(config);
@@ -67,7 +70,8 @@ int main(int argc, char** argv) {
     if (verify->parsed()) return app::AuditVerify(config);
     if (checkpoint->parsed()) return app::AuditCheckpoint(config);
     if (jobs_run->parsed()) return app::RunJob(config, job_name, job_now);
-    if (bootstrap->parsed()) return app::BootstrapSiteAdministrator(config, {login, name, email, password_stdin, if_none});
+    if (bootstrap->parsed())
+      return app::BootstrapSiteAdministrator(config, {login, name, email, password_stdin, if_none});
   } catch (const db::MigrationError& e) {
     std::cerr << "kanri: cannot start: " << e.what() << "\n";
     return 3;

@@ -27,7 +27,8 @@ void PrepareDataDir(const Config& config) {
 
 Runtime::Runtime(const Config& config, std::size_t pool_size)
     : clock(MakeClock()),
-      database((PrepareDataDir(config), db::Database::Open({.url = config.DatabaseUrl(), .pool_size = pool_size}))),
+      database((PrepareDataDir(config),
+                db::Database::Open({.url = config.DatabaseUrl(), .pool_size = pool_size}))),
       companies(*database, *clock),
       accounts(*database, *clock),
       hasher(config.password_hash) {
@@ -35,7 +36,9 @@ Runtime::Runtime(const Config& config, std::size_t pool_size)
   for (const auto& name : applied) std::cerr << "applied migration " << name << "\n";
 }
 
-std::filesystem::path KeysDir(const Config& config) { return std::filesystem::path(config.data_dir) / "keys"; }
+std::filesystem::path KeysDir(const Config& config) {
+  return std::filesystem::path(config.data_dir) / "keys";
+}
 
 audit::OperationHistory MakeOperationHistory(const Config& config, db::Database& db, const Clock& clock) {
   return audit::OperationHistory{db, clock, KeysDir(config) / "audit-checkpoints.log"};
@@ -46,8 +49,8 @@ int AuditVerify(const Config& config) {
   auto key = audit::SigningKey::LoadOrCreate(KeysDir(config));
   auto history = MakeOperationHistory(config, *rt.database, *rt.clock);
   const auto report = history.Verify(key);
-  std::cout << "Checked " << report.chains << " chain(s), " << report.records << " record(s), " << report.checkpoints
-            << " checkpoint(s).\n";
+  std::cout << "Checked " << report.chains << " chain(s), " << report.records << " record(s), "
+            << report.checkpoints << " checkpoint(s).\n";
   if (report.ok) {
     std::cout << "The operation history is intact.\n";
     return 0;
@@ -79,8 +82,9 @@ int RunJob(const Config& config, const std::string& name, const std::string& now
     auto key = audit::SigningKey::LoadOrCreate(KeysDir(config));
     auto history = MakeOperationHistory(config, *rt.database, *rt.clock);
     const auto report = history.Prune(now - config.audit_retention, key);
-    std::cout << "Removed " << report.records_removed << " record(s) older than " << FormatUtc(now - config.audit_retention)
-              << " from " << report.chains << " chain(s), in whole checkpointed periods.\n";
+    std::cout << "Removed " << report.records_removed << " record(s) older than "
+              << FormatUtc(now - config.audit_retention) << " from " << report.chains
+              << " chain(s), in whole checkpointed periods.\n";
     return 0;
   }
   std::cerr << "unknown job '" << name << "'; jobs: audit-retention\n";
@@ -107,7 +111,8 @@ int BootstrapSiteAdministrator(const Config& config, const BootstrapRequest& req
                  "administrators are created by an existing one.\n";
     return 1;
   }
-  identity::NewAccount input{login, name.empty() ? login : name, email.empty() ? login + "@kanri.invalid" : email,
+  identity::NewAccount input{login, name.empty() ? login : name,
+                             email.empty() ? login + "@kanri.invalid" : email,
                              identity::AccountKind::kSiteAdmin};
   if (auto s = identity::ValidateNewAccount(input); !s) {
     std::cerr << "--" << s.error().field << ": " << s.error().message << "\n";

@@ -37,8 +37,7 @@ asio::awaitable<http::HttpResponse> CwmpNotYetEnabled(const http::HttpRequest&) 
 
 int Serve(const Config& config) {
   Runtime rt(config, config.db_threads);
-  const http::TlsFiles tls_files =
-      http::EnsureCertificate(config.data_dir, config.tls_cert, config.tls_key);
+  const http::TlsFiles tls_files = http::EnsureCertificate(config.data_dir, config.tls_cert, config.tls_key);
   if (tls_files.generated)
     std::cout << "Generated a self-signed TLS certificate: " << tls_files.certificate.string() << "\n";
   std::cout << "TLS certificate SHA-256 fingerprint: " << tls_files.fingerprint_sha256 << std::endl;
@@ -53,9 +52,9 @@ int Serve(const Config& config) {
   access::Policy policy{*rt.database};
   const auto signing_key = audit::SigningKey::LoadOrCreate(KeysDir(config));
   auto history = MakeOperationHistory(config, *rt.database, *rt.clock);
-  api::ApiServices services{*rt.clock, *rt.database, db_pool,  hash_pool,          rt.companies,
-                            rt.accounts, sessions,   login,    throttle,           rt.hasher,
-                            rt.password_policy, roles, policy, history, {}};
+  api::ApiServices services{*rt.clock,          *rt.database, db_pool, hash_pool, rt.companies,
+                            rt.accounts,        sessions,     login,   throttle,  rt.hasher,
+                            rt.password_policy, roles,        policy,  history,   {}};
 
   bool record_history = true;
 #ifdef KANRI_TEST_HOOKS
@@ -65,26 +64,25 @@ int Serve(const Config& config) {
     LogWarn("operation history disabled for a benchmark");
   }
 #endif
-  http::Router router{
-      api::BuildRouteTable(services),
-      [&](std::string token, bool is_operation) {
-        return db_pool.Run([&sessions, &policy, token = std::move(token), is_operation] {
-          http::Authentication a;
-          a.session = sessions.Resolve(token, is_operation);
-          if (a.session.actor) a.permissions = policy.PermissionsOf(a.session.actor->account);
-          return a;
-        });
-      },
-      [&](audit::OperationRecord record) -> asio::awaitable<void> {
-        if (!record_history) co_return;
-        co_await db_pool.Run([&history, &record] { history.Append(record); });
-      },
-      *rt.clock,
-      {.session_cookie = services.settings.session_cookie}};
+  http::Router router{api::BuildRouteTable(services),
+                      [&](std::string token, bool is_operation) {
+                        return db_pool.Run([&sessions, &policy, token = std::move(token), is_operation] {
+                          http::Authentication a;
+                          a.session = sessions.Resolve(token, is_operation);
+                          if (a.session.actor) a.permissions = policy.PermissionsOf(a.session.actor->account);
+                          return a;
+                        });
+                      },
+                      [&](audit::OperationRecord record) -> asio::awaitable<void> {
+                        if (!record_history) co_return;
+                        co_await db_pool.Run([&history, &record] { history.Append(record); });
+                      },
+                      *rt.clock,
+                      {.session_cookie = services.settings.session_cookie}};
 
   asio::io_context io{static_cast<int>(config.io_threads)};
-  http::HttpServer api_server{io, tls, config.http, [&](const http::HttpRequest& r) { return router.Handle(r); },
-                              "api"};
+  http::HttpServer api_server{io, tls, config.http,
+                              [&](const http::HttpRequest& r) { return router.Handle(r); }, "api"};
   http::HttpServer cwmp_server{io, tls, config.http, CwmpNotYetEnabled, "cwmp"};
 
   const auto [api_host, api_port] = http::ParseListenAddress(config.listen_api);
@@ -102,7 +100,8 @@ int Serve(const Config& config) {
 
   std::cout << "Kanri is running.\n"
             << "  Console and API: https://" << DisplayHost(api_host) << ":" << api_endpoint.port() << "/\n"
-            << "  Devices (CWMP):  https://" << DisplayHost(cwmp_host) << ":" << cwmp_endpoint.port() << "/\n";
+            << "  Devices (CWMP):  https://" << DisplayHost(cwmp_host) << ":" << cwmp_endpoint.port()
+            << "/\n";
   if (!rt.accounts.AnySiteAdministrator(ProviderScope::ForCommandLine())) {
     std::cout << "  No site administrator exists yet. Create one with:\n"
               << "    kanri admin bootstrap --data-dir " << config.data_dir << " --login admin\n";
@@ -118,7 +117,10 @@ int Serve(const Config& config) {
     checkpoint_timer.async_wait([&](const boost::system::error_code& ec) {
       if (ec) return;
       asio::co_spawn(
-          io, [&]() -> asio::awaitable<void> { co_await db_pool.Run([&] { (void)history.WriteCheckpoints(signing_key); }); },
+          io,
+          [&]() -> asio::awaitable<void> {
+            co_await db_pool.Run([&] { (void)history.WriteCheckpoints(signing_key); });
+          },
           [&](std::exception_ptr e) {
             if (e) LogError("writing history checkpoints failed");
             schedule_checkpoint();

@@ -6,8 +6,8 @@
 #include <limits>
 #include <map>
 #include <set>
-#include <tuple>
 #include <sstream>
+#include <tuple>
 
 #include "base/crypto.h"
 
@@ -23,7 +23,8 @@ void Field(std::string& out, std::string_view v) {
   out.push_back(';');
 }
 
-std::string CheckpointMessage(const std::string& chain, std::int64_t seq, const std::string& hash, long long at) {
+std::string CheckpointMessage(const std::string& chain, std::int64_t seq, const std::string& hash,
+                              long long at) {
   return fmt::format("kanri-audit-checkpoint-v1|{}|{}|{}|{}", chain, seq, hash, at);
 }
 
@@ -63,16 +64,20 @@ StoredRecord ReadRecord(const soci::row& r) {
 }
 
 constexpr const char* kRecordColumns =
-    "seq, recorded_at, company_id, actor_id, actor_login, source_ip, action, target_type, target_id, outcome, "
+    "seq, recorded_at, company_id, actor_id, actor_login, source_ip, action, target_type, target_id, "
+    "outcome, "
     "error_code, request_id, details, prev_hash, hash";
 
 }  // namespace
 
 std::string_view ToString(Outcome o) {
   switch (o) {
-    case Outcome::kSuccess: return "success";
-    case Outcome::kDenied: return "denied";
-    case Outcome::kFailed: return "failed";
+    case Outcome::kSuccess:
+      return "success";
+    case Outcome::kDenied:
+      return "denied";
+    case Outcome::kFailed:
+      return "failed";
   }
   return "failed";
 }
@@ -84,7 +89,9 @@ std::optional<Outcome> ParseOutcome(std::string_view s) {
   return std::nullopt;
 }
 
-std::string ChainOf(const std::optional<CompanyId>& company) { return company ? company->value() : kProviderChain; }
+std::string ChainOf(const std::optional<CompanyId>& company) {
+  return company ? company->value() : kProviderChain;
+}
 
 std::string CanonicalEncoding(const std::string& chain, std::int64_t seq, const OperationRecord& r) {
   std::string out = "kanri-audit-v1;";
@@ -114,7 +121,8 @@ void OperationHistory::Append(const OperationRecord& record) {
   auto lease = db_.Acquire();
   db::WriteTransaction tx(lease);
   // Taking the head row first serialises appends to one chain on every backend.
-  soci::statement bump = (lease.sql().prepare << "UPDATE audit_heads SET seq = seq + 1 WHERE chain = :c", soci::use(chain));
+  soci::statement bump =
+      (lease.sql().prepare << "UPDATE audit_heads SET seq = seq + 1 WHERE chain = :c", soci::use(chain));
   bump.execute(true);
   if (db::AffectedRows(bump) == 0) {
     lease.sql() << "INSERT INTO audit_heads (chain, seq, hash) VALUES (:c, 1, :h)", soci::use(chain),
@@ -128,14 +136,16 @@ void OperationHistory::Append(const OperationRecord& record) {
   std::optional<std::string> company = record.company ? std::optional(record.company->value()) : std::nullopt;
   long long at = ToUnixMillis(record.time);
   std::string outcome{ToString(record.outcome)};
-  lease.sql() << "INSERT INTO audit_records (chain, seq, recorded_at, company_id, actor_id, actor_login, source_ip, "
-                 "action, target_type, target_id, outcome, error_code, request_id, details, prev_hash, hash) VALUES "
-                 "(:chain, :seq, :at, :company, :actor, :login, :ip, :action, :tt, :tid, :outcome, :err, :rid, "
-                 ":details, :prev, :hash)",
+  lease.sql()
+      << "INSERT INTO audit_records (chain, seq, recorded_at, company_id, actor_id, actor_login, source_ip, "
+         "action, target_type, target_id, outcome, error_code, request_id, details, prev_hash, hash) VALUES "
+         "(:chain, :seq, :at, :company, :actor, :login, :ip, :action, :tt, :tid, :outcome, :err, :rid, "
+         ":details, :prev, :hash)",
       soci::use(chain), soci::use(seq), soci::use(at), soci::use(company), soci::use(record.actor_id),
       soci::use(record.actor_login), soci::use(record.source_ip), soci::use(record.action),
-      soci::use(record.target_type), soci::use(record.target_id), soci::use(outcome), soci::use(record.error_code),
-      soci::use(record.request_id), soci::use(record.details), soci::use(prev), soci::use(hash);
+      soci::use(record.target_type), soci::use(record.target_id), soci::use(outcome),
+      soci::use(record.error_code), soci::use(record.request_id), soci::use(record.details), soci::use(prev),
+      soci::use(hash);
   lease.sql() << "UPDATE audit_heads SET hash = :h WHERE chain = :c", soci::use(hash), soci::use(chain);
   tx.Commit();
 }
@@ -174,10 +184,10 @@ Page<StoredRecord> OperationHistory::QueryChain(const std::string& chain, const 
                                   "AND (:ac1 = '' OR action = :ac2) AND (:o1 = '' OR outcome = :o2) "
                                   "AND (:tt1 = '' OR target_type = :tt2) AND (:ti1 = '' OR target_id = :ti2) "
                                   "ORDER BY seq DESC LIMIT :lim",
-       soci::use(chain), soci::use(before), soci::use(from), soci::use(to), soci::use(f.actor), soci::use(f.actor),
-       soci::use(f.actor), soci::use(f.action), soci::use(f.action), soci::use(outcome), soci::use(outcome),
-       soci::use(f.target_type), soci::use(f.target_type), soci::use(f.target_id), soci::use(f.target_id),
-       soci::use(limit));
+       soci::use(chain), soci::use(before), soci::use(from), soci::use(to), soci::use(f.actor),
+       soci::use(f.actor), soci::use(f.actor), soci::use(f.action), soci::use(f.action), soci::use(outcome),
+       soci::use(outcome), soci::use(f.target_type), soci::use(f.target_type), soci::use(f.target_id),
+       soci::use(f.target_id), soci::use(limit));
   for (const auto& r : rs) rows.push_back(ReadRecord(r));
   return MakePage(std::move(rows), page.limit, [](const StoredRecord& s) { return std::to_string(s.seq); });
 }
@@ -189,12 +199,13 @@ std::size_t OperationHistory::WriteCheckpoints(const SigningKey& key) {
     std::vector<Checkpoint> heads;
     soci::rowset<soci::row> rows = (lease.sql().prepare << "SELECT chain, seq, hash FROM audit_heads");
     const long long now = ToUnixMillis(clock_.Now());
-    for (const auto& r : rows) heads.push_back({r.get<std::string>(0), r.get<long long>(1), r.get<std::string>(2), now, ""});
+    for (const auto& r : rows)
+      heads.push_back({r.get<std::string>(0), r.get<long long>(1), r.get<std::string>(2), now, ""});
     for (auto& c : heads) {
       long long last = 0;
       soci::indicator ind = soci::i_null;
-      lease.sql() << "SELECT seq FROM audit_checkpoints WHERE chain = :c ORDER BY seq DESC LIMIT 1", soci::use(c.chain),
-          soci::into(last, ind);
+      lease.sql() << "SELECT seq FROM audit_checkpoints WHERE chain = :c ORDER BY seq DESC LIMIT 1",
+          soci::use(c.chain), soci::into(last, ind);
       if (lease.sql().got_data() && ind != soci::i_null && last >= c.seq) continue;
       c.signature = key.Sign(CheckpointMessage(c.chain, c.seq, c.hash, c.created_at));
       fresh.push_back(std::move(c));
@@ -208,8 +219,10 @@ std::size_t OperationHistory::WriteCheckpoints(const SigningKey& key) {
   for (const auto& c : fresh) {
     lease.sql() << "INSERT INTO audit_checkpoints (chain, seq, hash, created_at, signature) "
                    "VALUES (:c, :s, :h, :t, :sig)",
-        soci::use(c.chain), soci::use(c.seq), soci::use(c.hash), soci::use(c.created_at), soci::use(c.signature);
-    if (log) log << c.chain << ' ' << c.seq << ' ' << c.hash << ' ' << c.created_at << ' ' << c.signature << '\n';
+        soci::use(c.chain), soci::use(c.seq), soci::use(c.hash), soci::use(c.created_at),
+        soci::use(c.signature);
+    if (log)
+      log << c.chain << ' ' << c.seq << ' ' << c.hash << ' ' << c.created_at << ' ' << c.signature << '\n';
   }
   return fresh.size();
 }
@@ -225,11 +238,13 @@ VerifyReport OperationHistory::Verify(const SigningKey& key) {
     soci::rowset<soci::row> rows =
         (lease.sql().prepare << "SELECT chain, seq, hash, created_at, signature FROM audit_checkpoints");
     for (const auto& r : rows)
-      checkpoints.insert({r.get<std::string>(0), r.get<long long>(1), r.get<std::string>(2), r.get<long long>(3),
-                          r.get<std::string>(4)});
+      checkpoints.insert({r.get<std::string>(0), r.get<long long>(1), r.get<std::string>(2),
+                          r.get<long long>(3), r.get<std::string>(4)});
   }
   std::map<std::string, std::string> problems;  // chain -> first problem
-  auto problem = [&](const std::string& chain, std::string what) { problems.emplace(chain, std::move(what)); };
+  auto problem = [&](const std::string& chain, std::string what) {
+    problems.emplace(chain, std::move(what));
+  };
   if (!checkpoint_log_.empty() && std::filesystem::exists(checkpoint_log_)) {
     std::ifstream in(checkpoint_log_);
     for (std::string line; std::getline(in, line);) {
@@ -245,7 +260,8 @@ VerifyReport OperationHistory::Verify(const SigningKey& key) {
   std::map<std::string, std::pair<long long, std::string>> markers;  // chain -> (up_to, hash)
   {
     soci::rowset<soci::row> rows =
-        (lease.sql().prepare << "SELECT chain, up_to_seq, hash, pruned_at, signature FROM audit_prune_markers");
+        (lease.sql().prepare
+         << "SELECT chain, up_to_seq, hash, pruned_at, signature FROM audit_prune_markers");
     for (const auto& r : rows) {
       const std::string chain = r.get<std::string>(0);
       const long long up_to = r.get<long long>(1);
@@ -291,7 +307,8 @@ VerifyReport OperationHistory::Verify(const SigningKey& key) {
         break;
       }
       if (stored_prev != prev) {
-        problem(chain, fmt::format("record {} does not follow record {} (reordered or replaced)", s.seq, s.seq - 1));
+        problem(chain,
+                fmt::format("record {} does not follow record {} (reordered or replaced)", s.seq, s.seq - 1));
         break;
       }
       const std::string hash = ChainHash(prev, CanonicalEncoding(chain, s.seq, s.record));
@@ -313,12 +330,14 @@ VerifyReport OperationHistory::Verify(const SigningKey& key) {
       }
       if (c.seq < first_seq) continue;  // pruned period
       if (c.seq > last) {
-        problem(chain, fmt::format("records {} to {} were removed (a checkpoint covers them)", last + 1, c.seq));
+        problem(chain,
+                fmt::format("records {} to {} were removed (a checkpoint covers them)", last + 1, c.seq));
         continue;
       }
       auto it = hashes.find(c.seq);
       if (it != hashes.end() && it->second != c.hash)
-        problem(chain, fmt::format("record {} differs from its signed checkpoint (history rewritten)", c.seq));
+        problem(chain,
+                fmt::format("record {} differs from its signed checkpoint (history rewritten)", c.seq));
     }
   }
   for (const auto& [chain, what] : problems) report.problems.push_back("chain " + chain + ": " + what);
@@ -340,15 +359,17 @@ PruneReport OperationHistory::Prune(Timestamp cutoff, const SigningKey& key) {
     // The newest checkpoint per chain whose record is older than the cutoff and past any marker.
     const long long cut = ToUnixMillis(cutoff);
     soci::rowset<soci::row> rows =
-        (lease.sql().prepare << "SELECT c.chain, c.seq, c.hash, c.created_at, c.signature FROM audit_checkpoints c "
-                                "JOIN audit_records r ON r.chain = c.chain AND r.seq = c.seq AND r.hash = c.hash "
-                                "WHERE r.recorded_at < :cut ORDER BY c.chain, c.seq",
+        (lease.sql().prepare
+             << "SELECT c.chain, c.seq, c.hash, c.created_at, c.signature FROM audit_checkpoints c "
+                "JOIN audit_records r ON r.chain = c.chain AND r.seq = c.seq AND r.hash = c.hash "
+                "WHERE r.recorded_at < :cut ORDER BY c.chain, c.seq",
          soci::use(cut));
     for (const auto& r : rows) {
       const std::string chain = r.get<std::string>(0);
       const long long seq = r.get<long long>(1);
       const std::string hash = r.get<std::string>(2);
-      if (!key.Verify(CheckpointMessage(chain, seq, hash, r.get<long long>(3)), r.get<std::string>(4))) continue;
+      if (!key.Verify(CheckpointMessage(chain, seq, hash, r.get<long long>(3)), r.get<std::string>(4)))
+        continue;
       if (!candidates.empty() && candidates.back().chain == chain) {
         candidates.back() = {chain, seq, hash};
       } else {

@@ -39,7 +39,7 @@ struct OperationRecord {
   std::string target_type;
   std::string target_id;
   Outcome outcome = Outcome::kSuccess;
-  std::string error_code;    // problem code when not a success
+  std::string error_code;  // problem code when not a success
   std::string request_id;
   std::string details = "{}";  // a JSON object of non-secret details
 };
@@ -90,7 +90,8 @@ class OperationHistory {
 
   // Newest first. A company sees its own chain only; the provider its own.
   Page<StoredRecord> Query(const CompanyId& company, const HistoryFilter& filter, const PageRequest& page);
-  Page<StoredRecord> QueryProvider(const ProviderScope& scope, const HistoryFilter& filter, const PageRequest& page);
+  Page<StoredRecord> QueryProvider(const ProviderScope& scope, const HistoryFilter& filter,
+                                   const PageRequest& page);
 
   // Signs the head of every chain that moved since its last checkpoint; returns how many.
   std::size_t WriteCheckpoints(const SigningKey& key);
@@ -99,7 +100,8 @@ class OperationHistory {
   PruneReport Prune(Timestamp cutoff, const SigningKey& key);
 
  private:
-  Page<StoredRecord> QueryChain(const std::string& chain, const HistoryFilter& filter, const PageRequest& page);
+  Page<StoredRecord> QueryChain(const std::string& chain, const HistoryFilter& filter,
+                                const PageRequest& page);
   db::Database& db_;
   const Clock& clock_;
   std::filesystem::path checkpoint_log_;

@@ -11,7 +11,8 @@ namespace {
 
 class HistoryTest : public ::testing::Test {
  protected:
-  OperationRecord Record(std::optional<CompanyId> company, std::string action, Outcome outcome = Outcome::kSuccess) {
+  OperationRecord Record(std::optional<CompanyId> company, std::string action,
+                         Outcome outcome = Outcome::kSuccess) {
     OperationRecord r;
     r.time = clock_.Now();
     r.company = std::move(company);
@@ -95,7 +96,8 @@ TEST_F(HistoryTest, SEC_6_RewrittenChainDoesNotMatchItsSignedCheckpoint) {
   auto lease = tdb_.db().Acquire();
   std::string prev = kGenesisHash;
   for (int seq = 1; seq <= 3; ++seq) {
-    soci::rowset<soci::row> rows = (lease.sql().prepare << "SELECT action FROM audit_records WHERE seq = :s", soci::use(seq));
+    soci::rowset<soci::row> rows =
+        (lease.sql().prepare << "SELECT action FROM audit_records WHERE seq = :s", soci::use(seq));
     OperationRecord r = Record(CompanyId{"acme"}, "accounts.get");
     for (const auto& row : rows) r.action = row.get<std::string>(0);
     r.time = *ParseUtc("2025-01-01T00:00:00Z") + std::chrono::minutes{seq - 1};

@@ -69,6 +69,8 @@ bool SigningKey::Verify(std::string_view message, std::string_view signature_b64
                                      reinterpret_cast<const unsigned char*>(public_.data())) == 0;
 }
 
-std::string SigningKey::public_key_b64() const { return Base64Encode(public_); }
+std::string SigningKey::public_key_b64() const {
+  return Base64Encode(public_);
+}
 
 }  // namespace kanri::audit

@@ -37,5 +37,7 @@ using SessionId = StrongId<struct SessionIdTag>;
 
 template <typename Tag>
 struct std::hash<kanri::StrongId<Tag>> {
-  size_t operator()(const kanri::StrongId<Tag>& id) const noexcept { return std::hash<std::string>{}(id.value()); }
+  size_t operator()(const kanri::StrongId<Tag>& id) const noexcept {
+    return std::hash<std::string>{}(id.value());
+  }
 };

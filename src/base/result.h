@@ -14,15 +14,15 @@
 namespace kanri {
 
 enum class ErrorCode {
-  kInvalidArgument,     // 400 / 422: the input is wrong; `field` names where
-  kUnauthenticated,     // 401: no (valid) session, or a failed login
-  kPermissionDenied,    // 403
-  kNotFound,            // 404, also for another company's IDs (SEC-8)
-  kConflict,            // 409: unique key taken, state does not allow it
+  kInvalidArgument,         // 400 / 422: the input is wrong; `field` names where
+  kUnauthenticated,         // 401: no (valid) session, or a failed login
+  kPermissionDenied,        // 403
+  kNotFound,                // 404, also for another company's IDs (SEC-8)
+  kConflict,                // 409: unique key taken, state does not allow it
   kPasswordChangeRequired,  // 403: a temporary password must be changed first
-  kTooManyRequests,     // 429: throttled
-  kUnavailable,         // 503: overloaded or a dependency is down
-  kInternal,            // 500
+  kTooManyRequests,         // 429: throttled
+  kUnavailable,             // 503: overloaded or a dependency is down
+  kInternal,                // 500
 };
 
 struct Error {
@@ -34,23 +34,45 @@ struct Error {
 inline Error InvalidArgument(std::string field, std::string message) {
   return Error{ErrorCode::kInvalidArgument, std::move(message), std::move(field)};
 }
-inline Error NotFound(std::string message = "not found") { return Error{ErrorCode::kNotFound, std::move(message), {}}; }
-inline Error Conflict(std::string message) { return Error{ErrorCode::kConflict, std::move(message), {}}; }
+inline Error NotFound(std::string message = "not found") {
+  return Error{ErrorCode::kNotFound, std::move(message), {}};
+}
+inline Error Conflict(std::string message) {
+  return Error{ErrorCode::kConflict, std::move(message), {}};
+}
 
 template <typename T>
 class [[nodiscard]] Result {
  public:
-  Result(T value) : v_(std::move(value)) {}   // NOLINT(google-explicit-constructor)
+  Result(T value) : v_(std::move(value)) {}      // NOLINT(google-explicit-constructor)
   Result(Error error) : v_(std::move(error)) {}  // NOLINT(google-explicit-constructor)
 
   bool ok() const { return v_.index() == 0; }
   explicit operator bool() const { return ok(); }
-  T& operator*() & { assert(ok()); return std::get<0>(v_); }
-  const T& operator*() const& { assert(ok()); return std::get<0>(v_); }
-  T&& operator*() && { assert(ok()); return std::get<0>(std::move(v_)); }
-  T* operator->() { assert(ok()); return &std::get<0>(v_); }
-  const T* operator->() const { assert(ok()); return &std::get<0>(v_); }
-  const Error& error() const { assert(!ok()); return std::get<1>(v_); }
+  T& operator*() & {
+    assert(ok());
+    return std::get<0>(v_);
+  }
+  const T& operator*() const& {
+    assert(ok());
+    return std::get<0>(v_);
+  }
+  T&& operator*() && {
+    assert(ok());
+    return std::get<0>(std::move(v_));
+  }
+  T* operator->() {
+    assert(ok());
+    return &std::get<0>(v_);
+  }
+  const T* operator->() const {
+    assert(ok());
+    return &std::get<0>(v_);
+  }
+  const Error& error() const {
+    assert(!ok());
+    return std::get<1>(v_);
+  }
 
  private:
   std::variant<T, Error> v_;

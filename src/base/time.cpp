@@ -42,7 +42,9 @@ Timestamp OffsetFileClock::Now() const {
 }
 #endif
 
-std::string FormatJst(Timestamp t) { return FormatCivil(t + kJstOffset, " ") + " JST"; }
+std::string FormatJst(Timestamp t) {
+  return FormatCivil(t + kJstOffset, " ") + " JST";
+}
 
 std::string FormatUtc(Timestamp t) {
   auto ms = ToUnixMillis(t) % 1000;
@@ -54,17 +56,22 @@ std::optional<Timestamp> ParseUtc(std::string_view text) {
   // YYYY-MM-DDTHH:MM:SS[.mmm]Z
   if (text.size() != 20 && text.size() != 24) return std::nullopt;
   auto date = Date::Parse(text.substr(0, 10));
-  if (!date || text[10] != 'T' || text[13] != ':' || text[16] != ':' || text.back() != 'Z') return std::nullopt;
+  if (!date || text[10] != 'T' || text[13] != ':' || text[16] != ':' || text.back() != 'Z')
+    return std::nullopt;
   int hh = 0, mm = 0, ss = 0, ms = 0;
-  if (!ParseInt(text.substr(11, 2), hh) || !ParseInt(text.substr(14, 2), mm) || !ParseInt(text.substr(17, 2), ss))
+  if (!ParseInt(text.substr(11, 2), hh) || !ParseInt(text.substr(14, 2), mm) ||
+      !ParseInt(text.substr(17, 2), ss))
     return std::nullopt;
   if (text.size() == 24 && (text[19] != '.' || !ParseInt(text.substr(20, 3), ms))) return std::nullopt;
   if (hh > 23 || mm > 59 || ss > 59) return std::nullopt;
   std::chrono::sys_days days{std::chrono::year{date->year} / date->month / date->day};
-  return Timestamp{days} + std::chrono::hours{hh} + std::chrono::minutes{mm} + std::chrono::seconds{ss} + Millis{ms};
+  return Timestamp{days} + std::chrono::hours{hh} + std::chrono::minutes{mm} + std::chrono::seconds{ss} +
+         Millis{ms};
 }
 
-std::string Date::ToString() const { return fmt::format("{:04}-{:02}-{:02}", year, month, day); }
+std::string Date::ToString() const {
+  return fmt::format("{:04}-{:02}-{:02}", year, month, day);
+}
 
 std::optional<Date> Date::Parse(std::string_view text) {
   if (text.size() != 10 || text[4] != '-' || text[7] != '-') return std::nullopt;
@@ -79,7 +86,8 @@ std::optional<Date> Date::Parse(std::string_view text) {
 
 Date Date::FromTimestampJst(Timestamp t) {
   std::chrono::year_month_day ymd{std::chrono::floor<std::chrono::days>(t + kJstOffset)};
-  return Date{static_cast<int>(ymd.year()), static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day())};
+  return Date{static_cast<int>(ymd.year()), static_cast<unsigned>(ymd.month()),
+              static_cast<unsigned>(ymd.day())};
 }
 
 }  // namespace kanri

@@ -19,8 +19,12 @@ namespace kanri {
 using Millis = std::chrono::milliseconds;
 using Timestamp = std::chrono::sys_time<Millis>;
 
-inline std::int64_t ToUnixMillis(Timestamp t) { return t.time_since_epoch().count(); }
-inline Timestamp FromUnixMillis(std::int64_t ms) { return Timestamp{Millis{ms}}; }
+inline std::int64_t ToUnixMillis(Timestamp t) {
+  return t.time_since_epoch().count();
+}
+inline Timestamp FromUnixMillis(std::int64_t ms) {
+  return Timestamp{Millis{ms}};
+}
 
 class Clock {
  public:

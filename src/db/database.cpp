@@ -55,8 +55,8 @@ std::unique_ptr<Database> Database::Open(const DatabaseSettings& settings) {
     soci::session& s = db->pool_.at(i);
     if (parsed.backend == Backend::kSqlite) {
       s.open(*soci::factory_sqlite3(),
-             "db=" + parsed.connect + " timeout=" + std::to_string((settings.sqlite_busy_timeout.count() + 999) / 1000) +
-                 " shared_cache=false");
+             "db=" + parsed.connect + " timeout=" +
+                 std::to_string((settings.sqlite_busy_timeout.count() + 999) / 1000) + " shared_cache=false");
       s << "PRAGMA journal_mode=WAL";
       s << "PRAGMA synchronous=NORMAL";
       s << "PRAGMA foreign_keys=ON";
@@ -79,6 +79,8 @@ bool Database::Ping() {
   }
 }
 
-long long AffectedRows(soci::statement& st) { return st.get_affected_rows(); }
+long long AffectedRows(soci::statement& st) {
+  return st.get_affected_rows();
+}
 
 }  // namespace kanri::db

@@ -29,7 +29,8 @@ std::vector<std::string> SplitStatements(std::string_view sql) {
   size_t pos = 0;
   while (pos < sql.size()) {
     size_t eol = sql.find('\n', pos);
-    std::string_view line = sql.substr(pos, eol == std::string_view::npos ? std::string_view::npos : eol - pos);
+    std::string_view line =
+        sql.substr(pos, eol == std::string_view::npos ? std::string_view::npos : eol - pos);
     pos = eol == std::string_view::npos ? sql.size() : eol + 1;
     std::string_view trimmed = line;
     while (!trimmed.empty() && (trimmed.back() == ' ' || trimmed.back() == '\r' || trimmed.back() == '\t'))
@@ -48,7 +49,8 @@ std::vector<std::string> SplitStatements(std::string_view sql) {
   return out;
 }
 
-std::vector<std::string> ApplyMigrations(Database& db, const std::vector<Migration>& migrations, const Clock& clock) {
+std::vector<std::string> ApplyMigrations(Database& db, const std::vector<Migration>& migrations,
+                                         const Clock& clock) {
   Lease lease = db.Acquire();
   auto& sql = lease.sql();
   sql << "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, "
@@ -61,7 +63,8 @@ std::vector<std::string> ApplyMigrations(Database& db, const std::vector<Migrati
   }
 
   for (const auto& [version, entry] : applied) {
-    auto it = std::find_if(migrations.begin(), migrations.end(), [v = version](const auto& m) { return m.version == v; });
+    auto it = std::find_if(migrations.begin(), migrations.end(),
+                           [v = version](const auto& m) { return m.version == v; });
     if (it == migrations.end()) {
       throw MigrationError(fmt::format(
           "the database has migration {} ({}) which this binary does not know: it was migrated by a newer "

@@ -35,6 +35,7 @@ std::vector<Migration> EmbeddedMigrations();
 std::vector<std::string> SplitStatements(std::string_view sql);
 
 // Applies what is missing; returns the names applied now. Throws MigrationError.
-std::vector<std::string> ApplyMigrations(Database& db, const std::vector<Migration>& migrations, const Clock& clock);
+std::vector<std::string> ApplyMigrations(Database& db, const std::vector<Migration>& migrations,
+                                         const Clock& clock);
 
 }  // namespace kanri::db

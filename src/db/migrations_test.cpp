@@ -17,7 +17,9 @@ class MigrationsTest : public ::testing::Test {
     std::filesystem::create_directories(dir_);
   }
   void TearDown() override { std::filesystem::remove_all(dir_); }
-  std::unique_ptr<Database> Open() { return Database::Open({.url = "sqlite://" + (dir_ / "t.db").string(), .pool_size = 2}); }
+  std::unique_ptr<Database> Open() {
+    return Database::Open({.url = "sqlite://" + (dir_ / "t.db").string(), .pool_size = 2});
+  }
 
   std::filesystem::path dir_;
   ManualClock clock_{FromUnixMillis(1'700'000'000'000)};
@@ -52,7 +54,8 @@ TEST_F(MigrationsTest, EditedAppliedMigrationStopsWithClearMessage) {
     (void)ApplyMigrations(*db, migrations, clock_);
     FAIL() << "expected MigrationError";
   } catch (const MigrationError& e) {
-    EXPECT_NE(std::string(e.what()).find("0001_foundation was changed after it was applied"), std::string::npos)
+    EXPECT_NE(std::string(e.what()).find("0001_foundation was changed after it was applied"),
+              std::string::npos)
         << e.what();
   }
 }
@@ -63,7 +66,8 @@ TEST_F(MigrationsTest, DatabaseFromNewerBinaryStops) {
   (void)ApplyMigrations(*db, migrations, clock_);
   {
     auto lease = db->Acquire();
-    lease.sql() << "INSERT INTO schema_migrations (version, name, checksum, applied_at) VALUES (9999, 'x', 'y', 0)";
+    lease.sql()
+        << "INSERT INTO schema_migrations (version, name, checksum, applied_at) VALUES (9999, 'x', 'y', 0)";
   }
   EXPECT_THROW((void)ApplyMigrations(*db, migrations, clock_), MigrationError);
 }

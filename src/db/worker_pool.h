@@ -9,14 +9,13 @@
 // that a flood of one kind of work cannot build an unbounded backlog.
 #pragma once
 
+#include <atomic>
 #include <boost/asio/async_result.hpp>
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/thread_pool.hpp>
 #include <boost/asio/use_awaitable.hpp>
-
-#include <atomic>
 #include <exception>
 #include <optional>
 #include <stdexcept>
@@ -28,7 +27,8 @@ namespace kanri::db {
 
 class PoolOverloaded : public std::runtime_error {
  public:
-  explicit PoolOverloaded(const std::string& pool) : std::runtime_error("worker pool '" + pool + "' is saturated") {}
+  explicit PoolOverloaded(const std::string& pool)
+      : std::runtime_error("worker pool '" + pool + "' is saturated") {}
 };
 
 class WorkerPool {
@@ -80,10 +80,10 @@ class WorkerPool {
               error = std::current_exception();
             }
             pending_.fetch_sub(1);
-            boost::asio::post(work.get_executor(), [handler = std::move(handler), error,
-                                                    value = std::move(value)]() mutable {
-              std::move(handler)(error, std::move(value));
-            });
+            boost::asio::post(work.get_executor(),
+                              [handler = std::move(handler), error, value = std::move(value)]() mutable {
+                                std::move(handler)(error, std::move(value));
+                              });
           });
         },
         boost::asio::use_awaitable, std::move(f));

@@ -47,19 +47,32 @@ namespace {
 
 const char* DefaultTitle(int status) {
   switch (status) {
-    case 400: return "Bad Request";
-    case 401: return "Unauthorized";
-    case 403: return "Forbidden";
-    case 404: return "Not Found";
-    case 405: return "Method Not Allowed";
-    case 409: return "Conflict";
-    case 411: return "Length Required";
-    case 413: return "Content Too Large";
-    case 415: return "Unsupported Media Type";
-    case 429: return "Too Many Requests";
-    case 431: return "Request Header Fields Too Large";
-    case 503: return "Service Unavailable";
-    default: return "Internal Server Error";
+    case 400:
+      return "Bad Request";
+    case 401:
+      return "Unauthorized";
+    case 403:
+      return "Forbidden";
+    case 404:
+      return "Not Found";
+    case 405:
+      return "Method Not Allowed";
+    case 409:
+      return "Conflict";
+    case 411:
+      return "Length Required";
+    case 413:
+      return "Content Too Large";
+    case 415:
+      return "Unsupported Media Type";
+    case 429:
+      return "Too Many Requests";
+    case 431:
+      return "Request Header Fields Too Large";
+    case 503:
+      return "Service Unavailable";
+    default:
+      return "Internal Server Error";
   }
 }
 
@@ -90,15 +103,24 @@ HttpResponse ProblemResponse(const Problem& p) {
 
 Problem ProblemFor(const Error& e) {
   switch (e.code) {
-    case ErrorCode::kInvalidArgument: return {400, "invalid_request", "", e.message, e.field};
-    case ErrorCode::kUnauthenticated: return {401, "unauthenticated", "", e.message, ""};
-    case ErrorCode::kPermissionDenied: return {403, "forbidden", "", e.message, ""};
-    case ErrorCode::kNotFound: return {404, "not_found", "", e.message, ""};
-    case ErrorCode::kConflict: return {409, "conflict", "", e.message, ""};
-    case ErrorCode::kPasswordChangeRequired: return {403, "password_change_required", "", e.message, ""};
-    case ErrorCode::kTooManyRequests: return {429, "too_many_attempts", "", e.message, ""};
-    case ErrorCode::kUnavailable: return {503, "unavailable", "", e.message, ""};
-    case ErrorCode::kInternal: break;
+    case ErrorCode::kInvalidArgument:
+      return {400, "invalid_request", "", e.message, e.field};
+    case ErrorCode::kUnauthenticated:
+      return {401, "unauthenticated", "", e.message, ""};
+    case ErrorCode::kPermissionDenied:
+      return {403, "forbidden", "", e.message, ""};
+    case ErrorCode::kNotFound:
+      return {404, "not_found", "", e.message, ""};
+    case ErrorCode::kConflict:
+      return {409, "conflict", "", e.message, ""};
+    case ErrorCode::kPasswordChangeRequired:
+      return {403, "password_change_required", "", e.message, ""};
+    case ErrorCode::kTooManyRequests:
+      return {429, "too_many_attempts", "", e.message, ""};
+    case ErrorCode::kUnavailable:
+      return {503, "unavailable", "", e.message, ""};
+    case ErrorCode::kInternal:
+      break;
   }
   return {500, "internal", "", "internal error", ""};
 }

@@ -13,9 +13,9 @@
 namespace kanri::http {
 
 struct HttpRequest {
-  std::string method;  // "GET", "POST", …
-  std::string target;  // as sent: path and query
-  std::string path;    // percent-decoded path without the query
+  std::string method;                                        // "GET", "POST", …
+  std::string target;                                        // as sent: path and query
+  std::string path;                                          // percent-decoded path without the query
   std::vector<std::pair<std::string, std::string>> query;    // decoded
   std::vector<std::pair<std::string, std::string>> headers;  // names lower-case
   std::string body;

@@ -21,7 +21,9 @@ std::vector<std::string_view> Segments(std::string_view path) {
   return out;
 }
 
-bool IsSafeMethod(std::string_view m) { return m == "GET" || m == "HEAD" || m == "OPTIONS"; }
+bool IsSafeMethod(std::string_view m) {
+  return m == "GET" || m == "HEAD" || m == "OPTIONS";
+}
 
 Problem Unauthenticated() {
   return {401, "unauthenticated", "", "Log in first.", ""};
@@ -29,25 +31,36 @@ Problem Unauthenticated() {
 
 }  // namespace
 
-AccessRule Public() { return {AccessRule::Kind::kPublic, {}}; }
-AccessRule LoggedIn() { return {AccessRule::Kind::kLoggedIn, {}}; }
-AccessRule Needs(std::string permission) { return {AccessRule::Kind::kPermission, {std::move(permission)}}; }
+AccessRule Public() {
+  return {AccessRule::Kind::kPublic, {}};
+}
+AccessRule LoggedIn() {
+  return {AccessRule::Kind::kLoggedIn, {}};
+}
+AccessRule Needs(std::string permission) {
+  return {AccessRule::Kind::kPermission, {std::move(permission)}};
+}
 AccessRule NeedsAnyOf(std::vector<std::string> permissions) {
   return {AccessRule::Kind::kPermission, std::move(permissions)};
 }
 
 std::string Describe(const AccessRule& rule) {
   switch (rule.kind) {
-    case AccessRule::Kind::kPublic: return "public";
-    case AccessRule::Kind::kLoggedIn: return "logged_in";
-    case AccessRule::Kind::kPermission: break;
+    case AccessRule::Kind::kPublic:
+      return "public";
+    case AccessRule::Kind::kLoggedIn:
+      return "logged_in";
+    case AccessRule::Kind::kPermission:
+      break;
   }
   std::string out;
   for (const auto& p : rule.any_of) out += (out.empty() ? "" : " | ") + p;
   return out;
 }
 
-void RouteTable::Add(Route route) { routes_.push_back(std::move(route)); }
+void RouteTable::Add(Route route) {
+  routes_.push_back(std::move(route));
+}
 
 RouteTable::Match RouteTable::Find(std::string_view method, std::string_view path) const {
   Match m;
@@ -108,7 +121,8 @@ boost::asio::awaitable<HttpResponse> Router::Handle(const HttpRequest& request) 
   HttpResponse response;
   try {
     if (!route) {
-      if (match.path_known) throw ApiError(Problem{405, "method_not_allowed", "", "This method is not allowed here.", ""});
+      if (match.path_known)
+        throw ApiError(Problem{405, "method_not_allowed", "", "This method is not allowed here.", ""});
       throw ApiError(Problem{404, "not_found", "", "No such resource.", ""});
     }
     response = co_await Dispatch(ctx, *route);
@@ -120,7 +134,8 @@ boost::asio::awaitable<HttpResponse> Router::Handle(const HttpRequest& request) 
     response.SetHeader("Retry-After", "1");
   } catch (const std::exception& e) {
     LogError("handler failed", {{"request_id", request.request_id}, {"error", e.what()}});
-    response = ProblemResponse({500, "internal", "", "Internal error; the request id identifies it in the logs.", ""});
+    response = ProblemResponse(
+        {500, "internal", "", "Internal error; the request id identifies it in the logs.", ""});
   }
   AddSecurityHeaders(response);
   response.SetHeader("X-Request-Id", request.request_id);
@@ -138,7 +153,8 @@ boost::asio::awaitable<HttpResponse> Router::Handle(const HttpRequest& request) 
       LogError("operation history write failed", {{"request_id", request.request_id}, {"error", failure}});
   }
 
-  const auto elapsed = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
+  const auto elapsed =
+      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
   LogInfo("request", {{"request_id", request.request_id},
                       {"method", request.method},
                       {"path", request.path},
@@ -168,7 +184,8 @@ boost::asio::awaitable<HttpResponse> Router::Dispatch(RequestContext& ctx, const
         ctx.audit.actor = auth.session.ended_account;
         ctx.audit.events.push_back({"session.expired", "session", "", "{}"});
       }
-      if (auth.session.end == identity::SessionEnd::kIdle || auth.session.end == identity::SessionEnd::kLifetime)
+      if (auth.session.end == identity::SessionEnd::kIdle ||
+          auth.session.end == identity::SessionEnd::kLifetime)
         throw ApiError(Problem{401, "session_expired", "",
                                "Your session ended after a period without operations. Log in again.", ""});
       throw ApiError(Unauthenticated());
@@ -180,7 +197,8 @@ boost::asio::awaitable<HttpResponse> Router::Dispatch(RequestContext& ctx, const
     if (route.access.kind == AccessRule::Kind::kPermission) {
       bool allowed = false;
       for (const auto& p : route.access.any_of) allowed = allowed || ctx.permissions.Has(p);
-      if (!allowed) throw ApiError(Problem{403, "forbidden", "", "This account may not use this function.", ""});
+      if (!allowed)
+        throw ApiError(Problem{403, "forbidden", "", "This account may not use this function.", ""});
     }
     if (ctx.actor->account.must_change_password && !route.allowed_before_password_change)
       throw ApiError(Problem{403, "password_change_required", "",
@@ -191,8 +209,9 @@ boost::asio::awaitable<HttpResponse> Router::Dispatch(RequestContext& ctx, const
 
 boost::asio::awaitable<void> Router::Record(const RequestContext& ctx, const Route& route,
                                             const HttpResponse& response) {
-  const identity::Account* account =
-      ctx.actor ? &ctx.actor->account : ctx.audit.actor ? &*ctx.audit.actor : nullptr;
+  const identity::Account* account = ctx.actor         ? &ctx.actor->account
+                                     : ctx.audit.actor ? &*ctx.audit.actor
+                                                       : nullptr;
   audit::OperationRecord base;
   base.time = clock_.Now();
   base.company = account ? account->company_id : ctx.audit.company;
@@ -207,14 +226,16 @@ boost::asio::awaitable<void> Router::Record(const RequestContext& ctx, const Rou
   call.action = route.action;
   call.target_type = route.target_type;
   auto id = ctx.params.find("id");
-  call.target_id = !ctx.audit.target_id.empty() ? ctx.audit.target_id : id != ctx.params.end() ? id->second : "";
+  call.target_id = !ctx.audit.target_id.empty() ? ctx.audit.target_id
+                   : id != ctx.params.end()     ? id->second
+                                                : "";
   // Denied: refused by access control (no session, no permission, CSRF). A public route's
   // refusal, such as a wrong password at login, is a failure of the operation itself.
   const bool denied =
       response.status == 403 || (response.status == 401 && route.access.kind != AccessRule::Kind::kPublic);
   call.outcome = response.status < 400 ? audit::Outcome::kSuccess
-                 : denied             ? audit::Outcome::kDenied
-                                      : audit::Outcome::kFailed;
+                 : denied              ? audit::Outcome::kDenied
+                                       : audit::Outcome::kFailed;
   call.error_code = response.problem_code;
   call.details = ctx.audit.details.empty() ? "{}" : ctx.audit.details;
   co_await history_(std::move(call));

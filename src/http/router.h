@@ -140,7 +140,8 @@ class Router {
 
  private:
   boost::asio::awaitable<HttpResponse> Dispatch(RequestContext& ctx, const Route& route);
-  boost::asio::awaitable<void> Record(const RequestContext& ctx, const Route& route, const HttpResponse& response);
+  boost::asio::awaitable<void> Record(const RequestContext& ctx, const Route& route,
+                                      const HttpResponse& response);
   RouteTable table_;
   Authenticator authenticator_;
   HistoryWriter history_;

@@ -12,7 +12,8 @@ namespace {
 namespace asio = boost::asio;
 
 asio::awaitable<HttpResponse> Ok(RequestContext& ctx) {
-  HttpResponse r = JsonResponse(200, "{\"id\":\"" + (ctx.params.count("id") ? ctx.Param("id") : std::string()) + "\"}");
+  HttpResponse r =
+      JsonResponse(200, "{\"id\":\"" + (ctx.params.count("id") ? ctx.Param("id") : std::string()) + "\"}");
   co_return r;
 }
 
@@ -20,13 +21,27 @@ class RouterTest : public ::testing::Test {
  protected:
   RouterTest() {
     RouteTable t;
-    t.Add({.method = "GET", .path = "/healthz", .access = Public(), .action = "health", .handler = Ok,
+    t.Add({.method = "GET",
+           .path = "/healthz",
+           .access = Public(),
+           .action = "health",
+           .handler = Ok,
            .audited = false});
-    t.Add({.method = "GET", .path = "/api/v1/things/{id}", .access = LoggedIn(), .action = "things.get",
-           .target_type = "thing", .handler = Ok});
-    t.Add({.method = "POST", .path = "/api/v1/things", .access = Needs("accounts.write"), .action = "things.create",
+    t.Add({.method = "GET",
+           .path = "/api/v1/things/{id}",
+           .access = LoggedIn(),
+           .action = "things.get",
+           .target_type = "thing",
            .handler = Ok});
-    t.Add({.method = "GET", .path = "/api/v1/provider", .access = Needs("provider.companies"), .action = "p",
+    t.Add({.method = "POST",
+           .path = "/api/v1/things",
+           .access = Needs("accounts.write"),
+           .action = "things.create",
+           .handler = Ok});
+    t.Add({.method = "GET",
+           .path = "/api/v1/provider",
+           .access = Needs("provider.companies"),
+           .action = "p",
            .handler = Ok});
     router_ = std::make_unique<Router>(
         std::move(t),
@@ -63,7 +78,8 @@ class RouterTest : public ::testing::Test {
         clock_);
   }
 
-  HttpResponse Run(std::string method, std::string path, std::vector<std::pair<std::string, std::string>> headers = {}) {
+  HttpResponse Run(std::string method, std::string path,
+                   std::vector<std::pair<std::string, std::string>> headers = {}) {
     HttpRequest req;
     req.method = std::move(method);
     req.path = std::move(path);

@@ -39,7 +39,8 @@ std::optional<HttpRequest> Translate(bhttp::request<bhttp::string_body>&& in, co
   if (AsciiLower(encoded_path).find("%2f") != std::string::npos) return std::nullopt;
   out.path = parsed->path();
   for (auto p : parsed->params()) out.query.emplace_back(p.key, p.value);
-  for (const auto& field : in) out.headers.emplace_back(AsciiLower(field.name_string()), std::string(field.value()));
+  for (const auto& field : in)
+    out.headers.emplace_back(AsciiLower(field.name_string()), std::string(field.value()));
   out.body = std::move(in.body());
   out.client_ip = client_ip;
   out.request_id = HexEncode(RandomBytes(8));
@@ -79,7 +80,8 @@ struct HttpServer::Connection {
 
 std::pair<std::string, std::uint16_t> ParseListenAddress(const std::string& text) {
   auto colon = text.rfind(':');
-  if (colon == std::string::npos) throw std::invalid_argument("listen address '" + text + "' must be host:port");
+  if (colon == std::string::npos)
+    throw std::invalid_argument("listen address '" + text + "' must be host:port");
   std::string host = text.substr(0, colon);
   if (host.size() >= 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
   int port = -1;
@@ -91,12 +93,13 @@ std::pair<std::string, std::uint16_t> ParseListenAddress(const std::string& text
     port = -1;
   }
   if (port < 0 || port > 65535 || host.empty())
-    throw std::invalid_argument("listen address '" + text + "' must be host:port with a port from 0 to 65535");
+    throw std::invalid_argument("listen address '" + text +
+                                "' must be host:port with a port from 0 to 65535");
   return {host, static_cast<std::uint16_t>(port)};
 }
 
-HttpServer::HttpServer(asio::io_context& io, asio::ssl::context& tls, ServerSettings settings, RequestHandler handler,
-                       std::string name)
+HttpServer::HttpServer(asio::io_context& io, asio::ssl::context& tls, ServerSettings settings,
+                       RequestHandler handler, std::string name)
     : io_(io), tls_(tls), settings_(settings), handler_(std::move(handler)), name_(std::move(name)) {}
 
 HttpServer::~HttpServer() = default;
@@ -111,7 +114,9 @@ tcp::endpoint HttpServer::Listen(const std::string& host, std::uint16_t port) {
   return acceptor_->local_endpoint();
 }
 
-void HttpServer::Start() { asio::co_spawn(acceptor_->get_executor(), Accept(), asio::detached); }
+void HttpServer::Start() {
+  asio::co_spawn(acceptor_->get_executor(), Accept(), asio::detached);
+}
 
 asio::awaitable<void> HttpServer::Accept() {
   while (!draining_) {
@@ -211,7 +216,8 @@ asio::awaitable<void> HttpServer::Serve(tcp::socket socket, std::shared_ptr<Conn
     } else if (header_ec == bhttp::error::body_limit) {
       early = TransportProblem(413, "body_too_large", "The request body is too large.");
     } else if (header_ec) {
-      if (header_ec.category() != boost::system::error_code(bhttp::error::bad_method).category()) break;  // transport
+      if (header_ec.category() != boost::system::error_code(bhttp::error::bad_method).category())
+        break;  // transport
       early = TransportProblem(400, "bad_request", "The request is not valid HTTP.");
     }
 

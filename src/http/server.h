@@ -11,11 +11,11 @@
 //   co_await api.Drain();  // on SIGTERM
 #pragma once
 
+#include <atomic>
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/ssl/context.hpp>
-#include <atomic>
 #include <functional>
 #include <memory>
 #include <mutex>

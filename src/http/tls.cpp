@@ -1,5 +1,6 @@
 #include "http/tls.h"
 
+#include <fmt/format.h>
 #include <openssl/evp.h>
 #include <openssl/pem.h>
 #include <openssl/rand.h>
@@ -10,8 +11,6 @@
 #include <cstdio>
 #include <memory>
 #include <stdexcept>
-
-#include <fmt/format.h>
 
 namespace kanri::http {
 namespace {
@@ -30,7 +29,9 @@ struct FileCloser {
 };
 using FilePtr = std::unique_ptr<FILE, FileCloser>;
 
-[[noreturn]] void Fail(const std::string& what) { throw std::runtime_error("TLS: " + what); }
+[[noreturn]] void Fail(const std::string& what) {
+  throw std::runtime_error("TLS: " + what);
+}
 
 void GenerateSelfSigned(const std::filesystem::path& cert_path, const std::filesystem::path& key_path) {
   PkeyPtr key{EVP_EC_gen("P-256")};
@@ -47,15 +48,17 @@ void GenerateSelfSigned(const std::filesystem::path& cert_path, const std::files
   X509_gmtime_adj(X509_getm_notAfter(cert.get()), kSelfSignedValidityDays * 24 * 3600);
   X509_set_pubkey(cert.get(), key.get());
   X509_NAME* name = X509_get_subject_name(cert.get());
-  X509_NAME_add_entry_by_txt(name, "O", MBSTRING_ASC, reinterpret_cast<const unsigned char*>("Kanri"), -1, -1, 0);
-  X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_ASC, reinterpret_cast<const unsigned char*>("localhost"), -1, -1, 0);
+  X509_NAME_add_entry_by_txt(name, "O", MBSTRING_ASC, reinterpret_cast<const unsigned char*>("Kanri"), -1, -1,
+                             0);
+  X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_ASC, reinterpret_cast<const unsigned char*>("localhost"),
+                             -1, -1, 0);
   X509_set_issuer_name(cert.get(), name);
   X509V3_CTX v3;
   X509V3_set_ctx_nodb(&v3);
   X509V3_set_ctx(&v3, cert.get(), cert.get(), nullptr, nullptr, 0);
-  for (auto [nid, value] : {std::pair{NID_subject_alt_name, "DNS:localhost,IP:127.0.0.1,IP:::1"},
-                            std::pair{NID_basic_constraints, "critical,CA:FALSE"},
-                            std::pair{NID_ext_key_usage, "serverAuth"}}) {
+  for (auto [nid, value] :
+       {std::pair{NID_subject_alt_name, "DNS:localhost,IP:127.0.0.1,IP:::1"},
+        std::pair{NID_basic_constraints, "critical,CA:FALSE"}, std::pair{NID_ext_key_usage, "serverAuth"}}) {
     X509_EXTENSION* ext = X509V3_EXT_conf_nid(nullptr, &v3, nid, value);
     if (!ext) Fail("could not build certificate extension");
     X509_add_ext(cert.get(), ext, -1);

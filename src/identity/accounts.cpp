@@ -5,7 +5,8 @@
 namespace kanri::identity {
 
 const char* const kAccountColumns =
-    "a.id, a.company_id, a.login, a.name, a.email, a.kind, a.status, a.must_change_password, a.failed_logins, "
+    "a.id, a.company_id, a.login, a.name, a.email, a.kind, a.status, a.must_change_password, "
+    "a.failed_logins, "
     "a.locked_until, a.last_login_at, a.created_at, a.updated_at";
 
 namespace {
@@ -32,14 +33,15 @@ std::optional<Account> SelectOne(db::Lease& lease, const std::string& where, con
 
 Status ValidateName(std::string_view name) {
   long n = Utf8Length(name);
-  if (n < 1 || n > kMaxNameLength) return InvalidArgument("name", "name must be 1-100 characters of UTF-8 text");
+  if (n < 1 || n > kMaxNameLength)
+    return InvalidArgument("name", "name must be 1-100 characters of UTF-8 text");
   return Ok{};
 }
 
 Status ValidateEmail(std::string_view email) {
   auto at = email.find('@');
-  bool ok = email.size() <= kMaxEmailLength && at != std::string_view::npos && at > 0 && at + 1 < email.size() &&
-            email.find('@', at + 1) == std::string_view::npos &&
+  bool ok = email.size() <= kMaxEmailLength && at != std::string_view::npos && at > 0 &&
+            at + 1 < email.size() && email.find('@', at + 1) == std::string_view::npos &&
             email.find_first_of(" \t\r\n<>,;\"") == std::string_view::npos &&
             email.substr(at + 1).find('.') != std::string_view::npos && Utf8Length(email) > 0;
   if (!ok) return InvalidArgument("email", "email must be an address like name@example.co.jp");
@@ -60,7 +62,9 @@ Account ReadAccount(const soci::row& r, std::size_t f) {
   a.name = r.get<std::string>(f + 3);
   a.email = r.get<std::string>(f + 4);
   const std::string kind = r.get<std::string>(f + 5);
-  a.kind = kind == "site_admin" ? AccountKind::kSiteAdmin : kind == "admin" ? AccountKind::kAdmin : AccountKind::kGeneral;
+  a.kind = kind == "site_admin" ? AccountKind::kSiteAdmin
+           : kind == "admin"    ? AccountKind::kAdmin
+                                : AccountKind::kGeneral;
   a.status = ParseAccountStatus(r.get<std::string>(f + 6)).value_or(AccountStatus::kDisabled);
   a.must_change_password = r.get<int>(f + 7) != 0;
   a.failed_logins = r.get<int>(f + 8);
@@ -73,18 +77,24 @@ Account ReadAccount(const soci::row& r, std::size_t f) {
 
 std::string_view ToString(AccountKind k) {
   switch (k) {
-    case AccountKind::kSiteAdmin: return "site_admin";
-    case AccountKind::kAdmin: return "admin";
-    case AccountKind::kGeneral: return "general";
+    case AccountKind::kSiteAdmin:
+      return "site_admin";
+    case AccountKind::kAdmin:
+      return "admin";
+    case AccountKind::kGeneral:
+      return "general";
   }
   return "general";
 }
 
 std::string_view ToString(AccountStatus s) {
   switch (s) {
-    case AccountStatus::kActive: return "active";
-    case AccountStatus::kLocked: return "locked";
-    case AccountStatus::kDisabled: return "disabled";
+    case AccountStatus::kActive:
+      return "active";
+    case AccountStatus::kLocked:
+      return "locked";
+    case AccountStatus::kDisabled:
+      return "disabled";
   }
   return "disabled";
 }
@@ -120,11 +130,11 @@ Result<Account> AccountRepository::Insert(db::Lease& lease, const std::optional<
   const std::string key = AsciiLower(input.login);
   int taken = 0;
   if (company) {
-    lease.sql() << "SELECT COUNT(*) FROM accounts WHERE company_id = :c AND login_key = :k", soci::use(company->value()),
-        soci::use(key), soci::into(taken);
+    lease.sql() << "SELECT COUNT(*) FROM accounts WHERE company_id = :c AND login_key = :k",
+        soci::use(company->value()), soci::use(key), soci::into(taken);
   } else {
-    lease.sql() << "SELECT COUNT(*) FROM accounts WHERE company_id IS NULL AND login_key = :k", soci::use(key),
-        soci::into(taken);
+    lease.sql() << "SELECT COUNT(*) FROM accounts WHERE company_id IS NULL AND login_key = :k",
+        soci::use(key), soci::into(taken);
   }
   if (taken) return Conflict("an account with this login ID already exists");
 
@@ -139,18 +149,20 @@ Result<Account> AccountRepository::Insert(db::Lease& lease, const std::optional<
   std::optional<std::string> company_value = company ? std::optional(company->value()) : std::nullopt;
   std::string kind{ToString(a.kind)}, status{ToString(a.status)};
   long long now = ToUnixMillis(a.created_at);
-  lease.sql() << "INSERT INTO accounts (id, company_id, login, login_key, name, email, kind, status, password_hash, "
-                 "must_change_password, failed_logins, password_changed_at, created_at, updated_at) VALUES (:id, :c, "
-                 ":login, :key, :name, :email, :kind, :status, :hash, 0, 0, :t1, :t2, :t3)",
-      soci::use(a.id.value()), soci::use(company_value), soci::use(a.login), soci::use(key), soci::use(a.name),
-      soci::use(a.email), soci::use(kind), soci::use(status), soci::use(password_hash), soci::use(now),
-      soci::use(now), soci::use(now);
+  lease.sql()
+      << "INSERT INTO accounts (id, company_id, login, login_key, name, email, kind, status, password_hash, "
+         "must_change_password, failed_logins, password_changed_at, created_at, updated_at) VALUES (:id, :c, "
+         ":login, :key, :name, :email, :kind, :status, :hash, 0, 0, :t1, :t2, :t3)",
+      soci::use(a.id.value()), soci::use(company_value), soci::use(a.login), soci::use(key),
+      soci::use(a.name), soci::use(a.email), soci::use(kind), soci::use(status), soci::use(password_hash),
+      soci::use(now), soci::use(now), soci::use(now);
   return a;
 }
 
 Result<Account> AccountRepository::Create(const CompanyId& company, const NewAccount& input,
                                           const std::string& password_hash) {
-  if (input.kind == AccountKind::kSiteAdmin) return InvalidArgument("kind", "kind must be 'admin' or 'general'");
+  if (input.kind == AccountKind::kSiteAdmin)
+    return InvalidArgument("kind", "kind must be 'admin' or 'general'");
   auto lease = db_.Acquire();
   db::WriteTransaction tx(lease);
   auto a = Insert(lease, company, input, password_hash);
@@ -179,8 +191,8 @@ Page<Account> AccountRepository::List(const CompanyId& company, const PageReques
   return MakePage(std::move(rows), page.limit, [](const Account& a) { return AsciiLower(a.login); });
 }
 
-Result<Account> AccountRepository::Update(const CompanyId& company, const AccountId& id, const AccountPatch& patch,
-                                          const AccountId& actor) {
+Result<Account> AccountRepository::Update(const CompanyId& company, const AccountId& id,
+                                          const AccountPatch& patch, const AccountId& actor) {
   if (patch.name)
     if (auto s = ValidateName(*patch.name); !s) return s.error();
   if (patch.email)
@@ -208,8 +220,8 @@ Result<Account> AccountRepository::Update(const CompanyId& company, const Accoun
       a.locked_until ? std::optional(ToUnixMillis(*a.locked_until)) : std::nullopt;
   lease.sql() << "UPDATE accounts SET name = :name, email = :email, status = :status, failed_logins = :f, "
                  "locked_until = :lu, updated_at = :now WHERE company_id = :c AND id = :id",
-      soci::use(a.name), soci::use(a.email), soci::use(status), soci::use(a.failed_logins), soci::use(locked_until),
-      soci::use(now), soci::use(company.value()), soci::use(id.value());
+      soci::use(a.name), soci::use(a.email), soci::use(status), soci::use(a.failed_logins),
+      soci::use(locked_until), soci::use(now), soci::use(company.value()), soci::use(id.value());
   if (status_changed && a.status != AccountStatus::kActive) EndSessions(lease, id);
   tx.Commit();
   return a;
@@ -223,8 +235,10 @@ Result<Account> AccountRepository::ResetPassword(const CompanyId& company, const
   if (!current) return NotFound("account not found");
   long long now = ToUnixMillis(clock_.Now());
   lease.sql() << "UPDATE accounts SET password_hash = :h, must_change_password = 1, failed_logins = 0, "
-                 "locked_until = NULL, password_changed_at = :t1, updated_at = :t2 WHERE company_id = :c AND id = :id",
-      soci::use(password_hash), soci::use(now), soci::use(now), soci::use(company.value()), soci::use(id.value());
+                 "locked_until = NULL, password_changed_at = :t1, updated_at = :t2 WHERE company_id = :c AND "
+                 "id = :id",
+      soci::use(password_hash), soci::use(now), soci::use(now), soci::use(company.value()),
+      soci::use(id.value());
   EndSessions(lease, id);
   auto updated = SelectOne(lease, "WHERE a.id = :id", id.value());
   tx.Commit();
@@ -243,17 +257,20 @@ Result<Account> AccountRepository::CreateSiteAdministrator(const ProviderScope&,
 }
 
 Result<Account> AccountRepository::CreateFirstAdministrator(const ProviderScope&, const CompanyId& company,
-                                                            const NewAccount& input, const std::string& password_hash) {
+                                                            const NewAccount& input,
+                                                            const std::string& password_hash) {
   NewAccount a = input;
   a.kind = AccountKind::kAdmin;
   auto lease = db_.Acquire();
   db::WriteTransaction tx(lease);
   int exists = 0, admins = 0;
-  lease.sql() << "SELECT COUNT(*) FROM companies WHERE id = :c", soci::use(company.value()), soci::into(exists);
+  lease.sql() << "SELECT COUNT(*) FROM companies WHERE id = :c", soci::use(company.value()),
+      soci::into(exists);
   if (!exists) return NotFound("company not found");
-  lease.sql() << "SELECT COUNT(*) FROM accounts WHERE company_id = :c AND kind = 'admin'", soci::use(company.value()),
-      soci::into(admins);
-  if (admins) return Conflict("the company already has an administrator; further accounts are created by them");
+  lease.sql() << "SELECT COUNT(*) FROM accounts WHERE company_id = :c AND kind = 'admin'",
+      soci::use(company.value()), soci::into(admins);
+  if (admins)
+    return Conflict("the company already has an administrator; further accounts are created by them");
   auto r = Insert(lease, company, a, password_hash);
   if (r) tx.Commit();
   return r;
@@ -266,16 +283,18 @@ bool AccountRepository::AnySiteAdministrator(const ProviderScope&) {
   return n > 0;
 }
 
-std::vector<std::pair<Account, std::string>> AccountRepository::ListLocked(const ProviderScope&, Timestamp now) {
+std::vector<std::pair<Account, std::string>> AccountRepository::ListLocked(const ProviderScope&,
+                                                                           Timestamp now) {
   constexpr int kMaxListed = 1000;
   auto lease = db_.Acquire();
   const long long t = ToUnixMillis(now);
   std::vector<std::pair<Account, std::string>> out;
   soci::rowset<soci::row> rows =
-      (lease.sql().prepare << std::string("SELECT ") + kAccountColumns +
-                                  ", c.code FROM accounts a JOIN companies c ON c.id = a.company_id "
-                                  "WHERE a.status = 'locked' OR (a.locked_until IS NOT NULL AND a.locked_until > :t) "
-                                  "ORDER BY c.code_key, a.login_key LIMIT :n",
+      (lease.sql().prepare
+           << std::string("SELECT ") + kAccountColumns +
+                  ", c.code FROM accounts a JOIN companies c ON c.id = a.company_id "
+                  "WHERE a.status = 'locked' OR (a.locked_until IS NOT NULL AND a.locked_until > :t) "
+                  "ORDER BY c.code_key, a.login_key LIMIT :n",
        soci::use(t), soci::use(kMaxListed));
   for (const auto& r : rows) out.emplace_back(ReadAccount(r), r.get<std::string>(kAccountColumnCount));
   return out;
@@ -288,8 +307,9 @@ Result<Account> AccountRepository::Unlock(const ProviderScope&, const AccountId&
   if (!current) return NotFound("account not found");
   if (current->status == AccountStatus::kDisabled) return Conflict("a disabled account is not locked");
   const long long now = ToUnixMillis(clock_.Now());
-  lease.sql() << "UPDATE accounts SET status = 'active', failed_logins = 0, locked_until = NULL, updated_at = :t "
-                 "WHERE id = :id",
+  lease.sql()
+      << "UPDATE accounts SET status = 'active', failed_logins = 0, locked_until = NULL, updated_at = :t "
+         "WHERE id = :id",
       soci::use(now), soci::use(id.value());
   auto updated = SelectOne(lease, "WHERE a.id = :id", id.value());
   tx.Commit();
@@ -307,7 +327,8 @@ std::optional<std::string> AccountRepository::GetPasswordHash(const AccountId& s
   auto lease = db_.Acquire();
   std::string hash;
   soci::indicator ind = soci::i_null;
-  lease.sql() << "SELECT password_hash FROM accounts WHERE id = :id", soci::use(self.value()), soci::into(hash, ind);
+  lease.sql() << "SELECT password_hash FROM accounts WHERE id = :id", soci::use(self.value()),
+      soci::into(hash, ind);
   if (!lease.sql().got_data()) return std::nullopt;
   return hash;
 }
@@ -317,8 +338,9 @@ Status AccountRepository::ChangeOwnPassword(const AccountId& self, const std::st
   auto lease = db_.Acquire();
   db::WriteTransaction tx(lease);
   long long now = ToUnixMillis(clock_.Now());
-  lease.sql() << "UPDATE accounts SET password_hash = :h, must_change_password = 0, password_changed_at = :t1, "
-                 "updated_at = :t2 WHERE id = :id",
+  lease.sql()
+      << "UPDATE accounts SET password_hash = :h, must_change_password = 0, password_changed_at = :t1, "
+         "updated_at = :t2 WHERE id = :id",
       soci::use(password_hash), soci::use(now), soci::use(now), soci::use(self.value());
   lease.sql() << "DELETE FROM sessions WHERE account_id = :a AND id <> :s", soci::use(self.value()),
       soci::use(keep_session.value());
@@ -326,11 +348,12 @@ Status AccountRepository::ChangeOwnPassword(const AccountId& self, const std::st
   return Ok{};
 }
 
-void AccountRepository::ReplaceHash(const AccountId& self, const std::string& old_hash, const std::string& new_hash) {
+void AccountRepository::ReplaceHash(const AccountId& self, const std::string& old_hash,
+                                    const std::string& new_hash) {
   auto lease = db_.Acquire();
   // Only if nobody changed the password in between.
-  lease.sql() << "UPDATE accounts SET password_hash = :n WHERE id = :id AND password_hash = :o", soci::use(new_hash),
-      soci::use(self.value()), soci::use(old_hash);
+  lease.sql() << "UPDATE accounts SET password_hash = :n WHERE id = :id AND password_hash = :o",
+      soci::use(new_hash), soci::use(self.value()), soci::use(old_hash);
 }
 
 }  // namespace kanri::identity

@@ -74,7 +74,8 @@ class AccountRepository {
                          const AccountId& actor);
   // A temporary password set by a company administrator: must be changed at next login;
   // clears a SEC-1 lockout and ends the account's sessions.
-  Result<Account> ResetPassword(const CompanyId& company, const AccountId& id, const std::string& password_hash);
+  Result<Account> ResetPassword(const CompanyId& company, const AccountId& id,
+                                const std::string& password_hash);
 
   // Provider side.
   Result<Account> CreateSiteAdministrator(const ProviderScope& scope, const NewAccount& input,
@@ -93,7 +94,8 @@ class AccountRepository {
   Result<Account> GetSelf(const AccountId& self);
   std::optional<std::string> GetPasswordHash(const AccountId& self);
   // Stores a new hash chosen by the account itself; ends its other sessions.
-  Status ChangeOwnPassword(const AccountId& self, const std::string& password_hash, const SessionId& keep_session);
+  Status ChangeOwnPassword(const AccountId& self, const std::string& password_hash,
+                           const SessionId& keep_session);
   // Upgrades the stored hash after a login when parameters were raised (DATA-3).
   void ReplaceHash(const AccountId& self, const std::string& old_hash, const std::string& new_hash);
 

@@ -38,7 +38,9 @@ TEST_F(AccountsTest, ValidationNamesTheField) {
   EXPECT_EQ(accounts_.Create(company_, {"bad login", "x", "x@example.jp"}, "h").error().field, "login");
   EXPECT_EQ(accounts_.Create(company_, {"ok", "", "x@example.jp"}, "h").error().field, "name");
   EXPECT_EQ(accounts_.Create(company_, {"ok", "x", "not-an-email"}, "h").error().field, "email");
-  EXPECT_EQ(accounts_.Create(company_, {"ok", "x", "x@example.jp", AccountKind::kSiteAdmin}, "h").error().field, "kind");
+  EXPECT_EQ(
+      accounts_.Create(company_, {"ok", "x", "x@example.jp", AccountKind::kSiteAdmin}, "h").error().field,
+      "kind");
   EXPECT_EQ(accounts_.List(company_, {}).items.size(), 1u);
 }
 
@@ -63,15 +65,19 @@ TEST_F(AccountsTest, ResetPasswordForcesAChangeAndClearsTheLock) {
 
 TEST_F(AccountsTest, FirstAdministratorOnlyOnce) {
   auto c = companies_.Create(provider_, {"gamma", "Gamma", *Date::Parse("2025-01-01"), std::nullopt});
-  auto first = accounts_.CreateFirstAdministrator(provider_, c->id, {"admin", "Admin", "a@gamma.example"}, "h");
+  auto first =
+      accounts_.CreateFirstAdministrator(provider_, c->id, {"admin", "Admin", "a@gamma.example"}, "h");
   ASSERT_TRUE(first);
   EXPECT_EQ(first->kind, AccountKind::kAdmin);
-  EXPECT_EQ(accounts_.CreateFirstAdministrator(provider_, c->id, {"admin2", "A2", "b@gamma.example"}, "h").error().code,
-            ErrorCode::kConflict);
-  EXPECT_EQ(accounts_.CreateFirstAdministrator(provider_, CompanyId{"missing"}, {"x", "X", "x@x.example"}, "h")
+  EXPECT_EQ(accounts_.CreateFirstAdministrator(provider_, c->id, {"admin2", "A2", "b@gamma.example"}, "h")
                 .error()
                 .code,
-            ErrorCode::kNotFound);
+            ErrorCode::kConflict);
+  EXPECT_EQ(
+      accounts_.CreateFirstAdministrator(provider_, CompanyId{"missing"}, {"x", "X", "x@x.example"}, "h")
+          .error()
+          .code,
+      ErrorCode::kNotFound);
 }
 
 }  // namespace

@@ -6,12 +6,18 @@ namespace kanri::identity {
 
 std::string_view ToString(LoginFailure f) {
   switch (f) {
-    case LoginFailure::kNone: return "none";
-    case LoginFailure::kUnknownAccount: return "unknown_account";
-    case LoginFailure::kWrongPassword: return "wrong_password";
-    case LoginFailure::kLocked: return "locked";
-    case LoginFailure::kDisabled: return "disabled";
-    case LoginFailure::kCompanyNotInService: return "company_not_in_service";
+    case LoginFailure::kNone:
+      return "none";
+    case LoginFailure::kUnknownAccount:
+      return "unknown_account";
+    case LoginFailure::kWrongPassword:
+      return "wrong_password";
+    case LoginFailure::kLocked:
+      return "locked";
+    case LoginFailure::kDisabled:
+      return "disabled";
+    case LoginFailure::kCompanyNotInService:
+      return "company_not_in_service";
   }
   return "none";
 }
@@ -84,18 +90,20 @@ LoginAttempt LoginService::Begin(const LoginRequest& request) {
   const std::string& id = attempt.account->id.value();
   db::WriteTransaction tx(lease);
   soci::statement st =
-      (lease.sql().prepare << "UPDATE accounts SET "
-                              "failed_logins = CASE WHEN locked_until IS NOT NULL THEN 1 ELSE failed_logins + 1 END, "
-                              "locked_until = CASE WHEN (CASE WHEN locked_until IS NOT NULL THEN 1 "
-                              "ELSE failed_logins + 1 END) >= :max THEN :until ELSE NULL END "
-                              "WHERE id = :id AND status = 'active' AND (locked_until IS NULL OR locked_until <= :t)",
+      (lease.sql().prepare
+           << "UPDATE accounts SET "
+              "failed_logins = CASE WHEN locked_until IS NOT NULL THEN 1 ELSE failed_logins + 1 END, "
+              "locked_until = CASE WHEN (CASE WHEN locked_until IS NOT NULL THEN 1 "
+              "ELSE failed_logins + 1 END) >= :max THEN :until ELSE NULL END "
+              "WHERE id = :id AND status = 'active' AND (locked_until IS NULL OR locked_until <= :t)",
        soci::use(settings_.max_failures), soci::use(until), soci::use(id), soci::use(t));
   st.execute(true);
   if (db::AffectedRows(st) != 1) {
     attempt.refusal = LoginFailure::kLocked;
     return attempt;
   }
-  lease.sql() << "SELECT failed_logins FROM accounts WHERE id = :id", soci::use(id), soci::into(attempt.claim_number);
+  lease.sql() << "SELECT failed_logins FROM accounts WHERE id = :id", soci::use(id),
+      soci::into(attempt.claim_number);
   tx.Commit();
   attempt.claimed = true;
   attempt.hash_to_check = hash;
@@ -118,14 +126,16 @@ LoginOutcome LoginService::Complete(const LoginAttempt& attempt, bool password_o
     if (attempt.claim_number == settings_.max_failures) {
       out.locked_now = true;
       auto lease = db_.Acquire();
-      lease.sql() << "DELETE FROM sessions WHERE account_id = :id", soci::use(id);  // a locked account's sessions end
+      lease.sql() << "DELETE FROM sessions WHERE account_id = :id",
+          soci::use(id);  // a locked account's sessions end
     }
     return out;
   }
   auto lease = db_.Acquire();
   db::WriteTransaction tx(lease);
   const long long t = ToUnixMillis(now);
-  lease.sql() << "UPDATE accounts SET failed_logins = 0, locked_until = NULL, last_login_at = :t WHERE id = :id",
+  lease.sql()
+      << "UPDATE accounts SET failed_logins = 0, locked_until = NULL, last_login_at = :t WHERE id = :id",
       soci::use(t), soci::use(id);
   Account account = *attempt.account;
   account.failed_logins = 0;

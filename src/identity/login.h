@@ -30,8 +30,8 @@
 namespace kanri::identity {
 
 struct LockoutSettings {
-  int max_failures = 5;                                // SEC-1: consecutive failures before the lock
-  Millis lock_duration = std::chrono::minutes{30};     // SEC-1
+  int max_failures = 5;                             // SEC-1: consecutive failures before the lock
+  Millis lock_duration = std::chrono::minutes{30};  // SEC-1
 };
 
 struct LoginRequest {
@@ -46,12 +46,12 @@ std::string_view ToString(LoginFailure f);
 
 struct LoginAttempt {
   LoginRequest request;
-  std::optional<Account> account;   // found, whatever its state
-  std::optional<CompanyId> company;  // found by code
-  bool claimed = false;             // the account may log in and an attempt was reserved
-  int claim_number = 0;             // which consecutive attempt this is (1 = first since success)
+  std::optional<Account> account;              // found, whatever its state
+  std::optional<CompanyId> company;            // found by code
+  bool claimed = false;                        // the account may log in and an attempt was reserved
+  int claim_number = 0;                        // which consecutive attempt this is (1 = first since success)
   LoginFailure refusal = LoginFailure::kNone;  // known before the password check
-  std::string hash_to_check;        // the account's hash, or the dummy hash
+  std::string hash_to_check;                   // the account's hash, or the dummy hash
 };
 
 struct LoginOutcome {

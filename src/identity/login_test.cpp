@@ -112,7 +112,8 @@ TEST_F(LoginTest, DisabledAccountAndSuspendedCompanyCannotLogIn) {
 }
 
 TEST_F(LoginTest, SiteAdministratorLogsInWithoutCompany) {
-  ASSERT_TRUE(accounts_.CreateSiteAdministrator(provider_, {"root", "Root", "root@example.jp"}, hasher_.Hash(kPassword)));
+  ASSERT_TRUE(accounts_.CreateSiteAdministrator(provider_, {"root", "Root", "root@example.jp"},
+                                                hasher_.Hash(kPassword)));
   EXPECT_TRUE(Login("root", kPassword, "").session);
   EXPECT_FALSE(Login("taro", kPassword, "").session) << "a company account is not a site administrator";
   EXPECT_FALSE(Login("root", kPassword, "acme").session);

@@ -10,15 +10,16 @@ namespace kanri::identity {
 
 PasswordHasher::PasswordHasher(PasswordHashSettings settings) : settings_(settings) {
   InitCrypto();
-  if (settings_.ops_limit < crypto_pwhash_OPSLIMIT_MIN || settings_.mem_limit_bytes < crypto_pwhash_MEMLIMIT_MIN)
+  if (settings_.ops_limit < crypto_pwhash_OPSLIMIT_MIN ||
+      settings_.mem_limit_bytes < crypto_pwhash_MEMLIMIT_MIN)
     throw std::invalid_argument("password hash parameters below libsodium's minimum");
   dummy_hash_ = Hash(RandomToken(16));
 }
 
 std::string PasswordHasher::Hash(std::string_view password) const {
   char out[crypto_pwhash_STRBYTES];
-  if (crypto_pwhash_str_alg(out, password.data(), password.size(), settings_.ops_limit, settings_.mem_limit_bytes,
-                            crypto_pwhash_ALG_ARGON2ID13) != 0) {
+  if (crypto_pwhash_str_alg(out, password.data(), password.size(), settings_.ops_limit,
+                            settings_.mem_limit_bytes, crypto_pwhash_ALG_ARGON2ID13) != 0) {
     throw std::runtime_error("argon2id hashing failed (out of memory)");
   }
   return std::string(out);

@@ -34,20 +34,28 @@ const std::unordered_set<std::string>& CommonSet() {
 
 }  // namespace
 
-PasswordPolicy::PasswordPolicy(PasswordRules rules) : rules_(rules) { (void)CommonSet(); }
+PasswordPolicy::PasswordPolicy(PasswordRules rules) : rules_(rules) {
+  (void)CommonSet();
+}
 
-std::size_t PasswordPolicy::CommonListSize() { return CommonSet().size(); }
+std::size_t PasswordPolicy::CommonListSize() {
+  return CommonSet().size();
+}
 
-bool PasswordPolicy::IsCommon(std::string_view password) const { return CommonSet().count(AsciiLower(password)) > 0; }
+bool PasswordPolicy::IsCommon(std::string_view password) const {
+  return CommonSet().count(AsciiLower(password)) > 0;
+}
 
-Status PasswordPolicy::Check(std::string_view password, std::string_view login, std::string_view field) const {
+Status PasswordPolicy::Check(std::string_view password, std::string_view login,
+                             std::string_view field) const {
   long n = Utf8Length(password);
   if (n < 0) return InvalidArgument(std::string(field), "password must be valid UTF-8 text");
   if (n < rules_.min_length || n > rules_.max_length)
     return InvalidArgument(std::string(field), fmt::format("password must be {} to {} characters long",
                                                            rules_.min_length, rules_.max_length));
   if (IsCommon(password))
-    return InvalidArgument(std::string(field), "this password is one of the most commonly used; choose another");
+    return InvalidArgument(std::string(field),
+                           "this password is one of the most commonly used; choose another");
   if (!login.empty() && AsciiLower(password) == AsciiLower(login))
     return InvalidArgument(std::string(field), "password must not be the login ID");
   return Ok{};

@@ -34,7 +34,7 @@ TEST(PasswordPolicy, DATA_3_LengthEightTo128CodePoints) {
   PasswordPolicy p;
   EXPECT_FALSE(p.Check("Xq7!abc", "", "password"));
   EXPECT_TRUE(p.Check("Xq7!abcd", "", "password"));
-  EXPECT_TRUE(p.Check(std::string(128, 'z') , "", "password"));
+  EXPECT_TRUE(p.Check(std::string(128, 'z'), "", "password"));
   EXPECT_FALSE(p.Check(std::string(129, 'z'), "", "password"));
   // Eight Japanese characters are eight characters, not 24 bytes.
   EXPECT_TRUE(p.Check("いろはにほへとち", "", "password"));

@@ -9,15 +9,18 @@ namespace {
 
 constexpr std::size_t kTokenBytes = 32;  // 256 bits; SEC-3 asks for at least 128
 
-std::string HashToken(std::string_view token) { return Sha256Hex(token); }
+std::string HashToken(std::string_view token) {
+  return Sha256Hex(token);
+}
 
 }  // namespace
 
 std::string SessionStore::CsrfTokenFor(std::string_view session_token) {
   static constexpr std::string_view kContext = "kanri-csrf-v1";
   unsigned char out[32];
-  crypto_generichash(out, sizeof out, reinterpret_cast<const unsigned char*>(kContext.data()), kContext.size(),
-                     reinterpret_cast<const unsigned char*>(session_token.data()), session_token.size());
+  crypto_generichash(out, sizeof out, reinterpret_cast<const unsigned char*>(kContext.data()),
+                     kContext.size(), reinterpret_cast<const unsigned char*>(session_token.data()),
+                     session_token.size());
   return Base64UrlEncode(std::string_view(reinterpret_cast<const char*>(out), sizeof out));
 }
 
@@ -31,8 +34,9 @@ IssuedSession SessionStore::Create(db::Lease& lease, const Account& account, con
       account.company_id ? std::optional(account.company_id->value()) : std::nullopt;
   long long t = ToUnixMillis(now), expires = ToUnixMillis(issued.actor.expires_at);
   const std::string token_hash = HashToken(issued.token);  // SOCI binds by reference: keep it named
-  lease.sql() << "INSERT INTO sessions (id, token_hash, account_id, company_id, created_at, last_activity_at, "
-                 "expires_at, client_ip) VALUES (:id, :h, :a, :c, :t1, :t2, :e, :ip)",
+  lease.sql()
+      << "INSERT INTO sessions (id, token_hash, account_id, company_id, created_at, last_activity_at, "
+         "expires_at, client_ip) VALUES (:id, :h, :a, :c, :t1, :t2, :e, :ip)",
       soci::use(issued.actor.session_id.value()), soci::use(token_hash), soci::use(account.id.value()),
       soci::use(company), soci::use(t), soci::use(t), soci::use(expires), soci::use(client_ip);
   return issued;
@@ -59,15 +63,15 @@ SessionStore::Resolved SessionStore::Resolve(std::string_view token, bool is_ope
                                     "LEFT JOIN companies c ON c.id = s.company_id WHERE s.token_hash = :h",
          soci::use(hash));
     for (const auto& r : rows) {
-      Row x{SessionActor{SessionId{r.get<std::string>(0)}, ReadAccount(r, 7), FromUnixMillis(r.get<long long>(1)),
-                         FromUnixMillis(r.get<long long>(3))},
+      Row x{SessionActor{SessionId{r.get<std::string>(0)}, ReadAccount(r, 7),
+                         FromUnixMillis(r.get<long long>(1)), FromUnixMillis(r.get<long long>(3))},
             FromUnixMillis(r.get<long long>(2))};
       if (x.actor.account.company_id) {
         const Date today = Date::FromTimestampJst(now);
         auto start = r.get_indicator(5) == soci::i_null ? std::nullopt : Date::Parse(r.get<std::string>(5));
         auto end = r.get_indicator(6) == soci::i_null ? std::nullopt : Date::Parse(r.get<std::string>(6));
-        x.company_in_service = r.get_indicator(4) != soci::i_null && r.get<std::string>(4) == "active" && start &&
-                               !(today < *start) && !(end && *end < today);
+        x.company_in_service = r.get_indicator(4) != soci::i_null && r.get<std::string>(4) == "active" &&
+                               start && !(today < *start) && !(end && *end < today);
       }
       row = std::move(x);
       break;

@@ -20,7 +20,7 @@
 namespace kanri::identity {
 
 struct SessionSettings {
-  Millis idle_timeout = std::chrono::minutes{60};       // SEC-3
+  Millis idle_timeout = std::chrono::minutes{60};  // SEC-3
   Millis absolute_lifetime = std::chrono::hours{12};
   // The activity time is written at most this often per session, so a burst of requests
   // costs one write; the idle timeout can end a session up to this much early.
@@ -54,7 +54,7 @@ class SessionStore {
 
   struct Resolved {
     std::optional<SessionActor> actor;
-    SessionEnd end = SessionEnd::kNone;  // set when actor is empty
+    SessionEnd end = SessionEnd::kNone;    // set when actor is empty
     std::optional<Account> ended_account;  // whose session just ended (for the history)
   };
   // Looks the token up; `is_operation` false for background polls, which do not extend the

@@ -31,7 +31,8 @@ std::optional<Company> SelectOne(db::Lease& lease, const std::string& where, con
 }
 
 Status ValidateContract(const Date& start, const std::optional<Date>& end) {
-  if (end && *end < start) return InvalidArgument("contract_end", "contract_end must not be before contract_start");
+  if (end && *end < start)
+    return InvalidArgument("contract_end", "contract_end must not be before contract_start");
   return Ok{};
 }
 
@@ -39,9 +40,12 @@ Status ValidateContract(const Date& start, const std::optional<Date>& end) {
 
 std::string_view ToString(CompanyStatus s) {
   switch (s) {
-    case CompanyStatus::kActive: return "active";
-    case CompanyStatus::kSuspended: return "suspended";
-    case CompanyStatus::kEnded: return "ended";
+    case CompanyStatus::kActive:
+      return "active";
+    case CompanyStatus::kSuspended:
+      return "suspended";
+    case CompanyStatus::kEnded:
+      return "ended";
   }
   return "suspended";
 }
@@ -67,7 +71,8 @@ Status ValidateCompanyCode(std::string_view code) {
 
 Status ValidateCompanyName(std::string_view name) {
   long n = Utf8Length(name);
-  if (n < 1 || n > kMaxNameLength) return InvalidArgument("name", "name must be 1-200 characters of UTF-8 text");
+  if (n < 1 || n > kMaxNameLength)
+    return InvalidArgument("name", "name must be 1-200 characters of UTF-8 text");
   return Ok{};
 }
 
@@ -76,7 +81,7 @@ Result<Company> CompanyRepository::Create(const ProviderScope&, const NewCompany
   if (auto s = ValidateCompanyName(input.name); !s) return s.error();
   if (auto s = ValidateContract(input.contract_start, input.contract_end); !s) return s.error();
 
-  Company c{CompanyId::Generate(), input.code, input.name, input.contract_start, input.contract_end,
+  Company c{CompanyId::Generate(),  input.code,   input.name,  input.contract_start, input.contract_end,
             CompanyStatus::kActive, clock_.Now(), clock_.Now()};
   auto lease = db_.Acquire();
   db::WriteTransaction tx(lease);
@@ -87,15 +92,18 @@ Result<Company> CompanyRepository::Create(const ProviderScope&, const NewCompany
   std::optional<std::string> end = c.contract_end ? std::optional(c.contract_end->ToString()) : std::nullopt;
   std::string start = c.contract_start.ToString(), status{ToString(c.status)};
   long long now = ToUnixMillis(c.created_at);
-  lease.sql() << "INSERT INTO companies (id, code, code_key, name, contract_start, contract_end, status, created_at, "
-                 "updated_at) VALUES (:id, :code, :key, :name, :start, :end, :status, :now, :now2)",
-      soci::use(c.id.value()), soci::use(c.code), soci::use(key), soci::use(c.name), soci::use(start), soci::use(end),
-      soci::use(status), soci::use(now), soci::use(now);
+  lease.sql()
+      << "INSERT INTO companies (id, code, code_key, name, contract_start, contract_end, status, created_at, "
+         "updated_at) VALUES (:id, :code, :key, :name, :start, :end, :status, :now, :now2)",
+      soci::use(c.id.value()), soci::use(c.code), soci::use(key), soci::use(c.name), soci::use(start),
+      soci::use(end), soci::use(status), soci::use(now), soci::use(now);
   tx.Commit();
   return c;
 }
 
-Result<Company> CompanyRepository::Get(const ProviderScope&, const CompanyId& id) { return GetOwn(id); }
+Result<Company> CompanyRepository::Get(const ProviderScope&, const CompanyId& id) {
+  return GetOwn(id);
+}
 
 Result<Company> CompanyRepository::GetOwn(const CompanyId& own) {
   auto lease = db_.Acquire();
@@ -114,14 +122,16 @@ Page<Company> CompanyRepository::List(const ProviderScope&, const PageRequest& p
   std::vector<Company> rows;
   const std::string after = page.after.value_or("");
   const int limit = static_cast<int>(page.limit) + 1;
-  soci::rowset<soci::row> rs = (lease.sql().prepare << std::string(kSelectColumns) +
-                                                           "WHERE code_key > :after ORDER BY code_key LIMIT :lim",
-                                soci::use(after), soci::use(limit));
+  soci::rowset<soci::row> rs =
+      (lease.sql().prepare << std::string(kSelectColumns) +
+                                  "WHERE code_key > :after ORDER BY code_key LIMIT :lim",
+       soci::use(after), soci::use(limit));
   for (const auto& r : rs) rows.push_back(ReadCompany(r));
   return MakePage(std::move(rows), page.limit, [](const Company& c) { return AsciiLower(c.code); });
 }
 
-Result<Company> CompanyRepository::Update(const ProviderScope&, const CompanyId& id, const CompanyPatch& patch) {
+Result<Company> CompanyRepository::Update(const ProviderScope&, const CompanyId& id,
+                                          const CompanyPatch& patch) {
   auto lease = db_.Acquire();
   db::WriteTransaction tx(lease);
   auto current = SelectOne(lease, "WHERE id = :id", id.value());
@@ -139,9 +149,11 @@ Result<Company> CompanyRepository::Update(const ProviderScope&, const CompanyId&
   std::optional<std::string> end = c.contract_end ? std::optional(c.contract_end->ToString()) : std::nullopt;
   std::string start = c.contract_start.ToString(), status{ToString(c.status)};
   long long now = ToUnixMillis(c.updated_at);
-  lease.sql() << "UPDATE companies SET name = :name, contract_start = :start, contract_end = :end, status = :status, "
-                 "updated_at = :now WHERE id = :id",
-      soci::use(c.name), soci::use(start), soci::use(end), soci::use(status), soci::use(now), soci::use(id.value());
+  lease.sql()
+      << "UPDATE companies SET name = :name, contract_start = :start, contract_end = :end, status = :status, "
+         "updated_at = :now WHERE id = :id",
+      soci::use(c.name), soci::use(start), soci::use(end), soci::use(status), soci::use(now),
+      soci::use(id.value());
   tx.Commit();
   return c;
 }

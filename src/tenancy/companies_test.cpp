@@ -32,9 +32,14 @@ TEST_F(CompaniesTest, CreateGetAndCodeIsUniqueCaseInsensitively) {
 }
 
 TEST_F(CompaniesTest, RejectsBadInputAndChangesNothing) {
-  EXPECT_EQ(repo_.Create(provider_, {"bad code", "x", *Date::Parse("2025-04-01"), std::nullopt}).error().field, "code");
-  EXPECT_EQ(repo_.Create(provider_, {"ok", "", *Date::Parse("2025-04-01"), std::nullopt}).error().field, "name");
-  EXPECT_EQ(repo_.Create(provider_, {"ok", "x", *Date::Parse("2025-04-01"), Date::Parse("2025-03-31")}).error().field,
+  EXPECT_EQ(
+      repo_.Create(provider_, {"bad code", "x", *Date::Parse("2025-04-01"), std::nullopt}).error().field,
+      "code");
+  EXPECT_EQ(repo_.Create(provider_, {"ok", "", *Date::Parse("2025-04-01"), std::nullopt}).error().field,
+            "name");
+  EXPECT_EQ(repo_.Create(provider_, {"ok", "x", *Date::Parse("2025-04-01"), Date::Parse("2025-03-31")})
+                .error()
+                .field,
             "contract_end");
   EXPECT_TRUE(repo_.List(provider_, {}).items.empty());
 }

@@ -84,11 +84,13 @@ TEST_F(Isolation, SEC_8_ListsFiltersAndExportsNeverShowAnotherCompany) {
   for (const auto& path : {"/api/v1/accounts", "/api/v1/roles", "/api/v1/audit"}) {
     auto r = admin_a().Get(path);
     ASSERT_EQ(r.status, 200) << path;
-    for (const auto& [kind, id] : ids_) EXPECT_EQ(r.body.find(id), std::string::npos) << path << " shows " << kind;
+    for (const auto& [kind, id] : ids_)
+      EXPECT_EQ(r.body.find(id), std::string::npos) << path << " shows " << kind;
     EXPECT_EQ(r.body.find(beta_id_), std::string::npos) << path;
   }
   // Filtering A's history by B's account or B's role finds nothing.
-  for (const std::string& q : {"?actor=" + ids_["accounts"], std::string("?actor=bob"), "?target_id=" + ids_["roles"]}) {
+  for (const std::string& q :
+       {"?actor=" + ids_["accounts"], std::string("?actor=bob"), "?target_id=" + ids_["roles"]}) {
     auto r = admin_a().Get("/api/v1/audit" + q);
     ASSERT_EQ(r.status, 200);
     EXPECT_EQ(Member(r.Json(), "items").as_array().size(), 0u) << q;
@@ -100,18 +102,21 @@ TEST_F(Isolation, SEC_8_ListsFiltersAndExportsNeverShowAnotherCompany) {
   EXPECT_EQ(csv.body.find(beta_id_), std::string::npos);
   // B's role cannot be given to A's account, and the refusal is the one for an unknown role.
   auto hana = CreateAccount(admin_a(), "hana", "general", "Hq5-garden-Pearl-30");
-  auto foreign = admin_a().Patch("/api/v1/accounts/" + Str(hana, "id"), R"({"roles":[")" + ids_["roles"] + R"("]})");
-  auto unknown = admin_a().Patch("/api/v1/accounts/" + Str(hana, "id"), std::string(R"({"roles":[")") + kMissingId + R"("]})");
+  auto foreign =
+      admin_a().Patch("/api/v1/accounts/" + Str(hana, "id"), R"({"roles":[")" + ids_["roles"] + R"("]})");
+  auto unknown = admin_a().Patch("/api/v1/accounts/" + Str(hana, "id"),
+                                 std::string(R"({"roles":[")") + kMissingId + R"("]})");
   EXPECT_EQ(foreign.status, 400);
   EXPECT_EQ(ProblemField(foreign), "roles");
   std::string masked = foreign.body;
-  if (auto at = masked.find(ids_["roles"]); at != std::string::npos) masked.replace(at, ids_["roles"].size(), kMissingId);
+  if (auto at = masked.find(ids_["roles"]); at != std::string::npos)
+    masked.replace(at, ids_["roles"].size(), kMissingId);
   EXPECT_EQ(masked, unknown.body) << "the refusal must be the one for an unknown role";
 }
 
 TEST_F(Isolation, SEC_8_SiteAdministratorsDoNotReadCompanyData) {
-  for (const std::string& path :
-       {std::string("/api/v1/accounts"), std::string("/api/v1/roles"), "/api/v1/accounts/" + ids_["accounts"]}) {
+  for (const std::string& path : {std::string("/api/v1/accounts"), std::string("/api/v1/roles"),
+                                  "/api/v1/accounts/" + ids_["accounts"]}) {
     auto r = site_admin().Get(path);
     EXPECT_EQ(r.status, 403) << path;
     EXPECT_EQ(ProblemCode(r), "forbidden");

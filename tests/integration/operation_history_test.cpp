@@ -96,7 +96,8 @@ TEST_F(History, SEC_6_VerifyPassesOnAnIntactHistory) {
 TEST_F(History, SEC_6_VerifyCatchesAnEditedRecord) {
   (void)CreateAccount(admin_a(), "hana", "general", "Hq5-garden-Pearl-30");
   ASSERT_EQ(server().Stop(), 0);
-  ExecSql(Db(), "UPDATE audit_records SET details = '{\"forged\":true}' WHERE chain = '" + company_a_id() + "' AND seq = 1");
+  ExecSql(Db(), "UPDATE audit_records SET details = '{\"forged\":true}' WHERE chain = '" + company_a_id() +
+                    "' AND seq = 1");
   auto v = Verify();
   EXPECT_EQ(v.exit_code, 1) << v.Describe();
   EXPECT_NE(v.out.find("record 1 was altered"), std::string::npos) << v.out;
@@ -117,9 +118,13 @@ TEST_F(History, SEC_6_VerifyCatchesReorderedRecords) {
   (void)admin_a().Get("/api/v1/accounts");
   ASSERT_EQ(server().Stop(), 0);
   const std::string chain = "chain = '" + company_a_id() + "'";
-  ExecSql(Db(), "UPDATE audit_records SET seq = -1 WHERE " + chain + " AND seq = 1;"
-                "UPDATE audit_records SET seq = 1 WHERE " + chain + " AND seq = 2;"
-                "UPDATE audit_records SET seq = 2 WHERE " + chain + " AND seq = -1;");
+  ExecSql(Db(), "UPDATE audit_records SET seq = -1 WHERE " + chain +
+                    " AND seq = 1;"
+                    "UPDATE audit_records SET seq = 1 WHERE " +
+                    chain +
+                    " AND seq = 2;"
+                    "UPDATE audit_records SET seq = 2 WHERE " +
+                    chain + " AND seq = -1;");
   auto v = Verify();
   EXPECT_EQ(v.exit_code, 1);
   EXPECT_NE(v.out.find("TAMPERED"), std::string::npos) << v.out;
@@ -131,8 +136,10 @@ TEST_F(History, SEC_6_VerifyCatchesATruncatedTail) {
   ASSERT_EQ(server().Stop(), 0);  // signs a checkpoint of every chain at shutdown
   const std::string chain = "chain = '" + company_a_id() + "'";
   auto max = QueryColumn(Db(), "SELECT MAX(seq) FROM audit_records WHERE " + chain);
-  ExecSql(Db(), "DELETE FROM audit_records WHERE " + chain + " AND seq = " + max.at(0) + ";"
-                "UPDATE audit_heads SET seq = seq - 1 WHERE " + chain);
+  ExecSql(Db(), "DELETE FROM audit_records WHERE " + chain + " AND seq = " + max.at(0) +
+                    ";"
+                    "UPDATE audit_heads SET seq = seq - 1 WHERE " +
+                    chain);
   auto v = Verify();
   EXPECT_EQ(v.exit_code, 1);
   EXPECT_NE(v.out.find("were removed"), std::string::npos) << v.out;

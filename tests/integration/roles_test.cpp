@@ -54,7 +54,9 @@ TEST_F(Roles, SEC_5_BuiltInRolesAreFixedAndUnknownPermissionsRefused) {
   auto bad = admin_a().Post("/api/v1/roles", R"({"name":"Bad","permissions":["devices.teleport"]})");
   EXPECT_EQ(bad.status, 400);
   EXPECT_EQ(ProblemField(bad), "permissions");
-  EXPECT_EQ(admin_a().Post("/api/v1/roles", R"({"name":"Sneaky","permissions":["provider.companies"]})").status, 400);
+  EXPECT_EQ(
+      admin_a().Post("/api/v1/roles", R"({"name":"Sneaky","permissions":["provider.companies"]})").status,
+      400);
 }
 
 TEST_F(Roles, SEC_5_CompanyAdministratorsAlwaysHoldEveryCompanyPermission) {
