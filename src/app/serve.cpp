@@ -8,6 +8,7 @@
 #include <thread>
 
 #include "api/routes.h"
+#include "audit/history_writer.h"
 #include "app/runtime.h"
 #include "base/crypto.h"
 #include "base/log.h"
@@ -33,6 +34,28 @@ asio::awaitable<http::HttpResponse> CwmpNotYetEnabled(const http::HttpRequest&) 
   co_return r;
 }
 
+// Hands a record to the group-commit writer and resumes once it is stored (SEC-6: the
+// answer leaves only after its record is in the database).
+asio::awaitable<void> StoreRecord(audit::HistoryWriter& writer, audit::OperationRecord record) {
+  co_await asio::async_initiate<const asio::use_awaitable_t<>, void(std::exception_ptr)>(
+      [&writer, &record](auto handler) {
+        using Handler = decltype(handler);
+        struct Pending {
+          Handler handler;
+          asio::executor_work_guard<asio::associated_executor_t<Handler>> work;
+        };
+        auto executor = asio::get_associated_executor(handler);
+        auto pending = std::make_shared<Pending>(Pending{std::move(handler), asio::make_work_guard(executor)});
+        writer.Submit(std::move(record), [pending](std::exception_ptr error) {
+          asio::post(pending->work.get_executor(), [pending, error]() mutable {
+            std::move(pending->handler)(error);
+            pending->work.reset();
+          });
+        });
+      },
+      asio::use_awaitable);
+}
+
 }  // namespace
 
 int Serve(const Config& config) {
@@ -52,6 +75,7 @@ int Serve(const Config& config) {
   access::Policy policy{*rt.database};
   const auto signing_key = audit::SigningKey::LoadOrCreate(KeysDir(config));
   auto history = MakeOperationHistory(config, *rt.database, *rt.clock);
+  audit::HistoryWriter history_writer{history};
   api::ApiServices services{*rt.clock,          *rt.database, db_pool, hash_pool, rt.companies,
                             rt.accounts,        sessions,     login,   throttle,  rt.hasher,
                             rt.password_policy, roles,        policy,  history,   {}};
@@ -75,7 +99,7 @@ int Serve(const Config& config) {
                       },
                       [&](audit::OperationRecord record) -> asio::awaitable<void> {
                         if (!record_history) co_return;
-                        co_await db_pool.Run([&history, &record] { history.Append(record); });
+                        co_await StoreRecord(history_writer, std::move(record));
                       },
                       *rt.clock,
                       {.session_cookie = services.settings.session_cookie}};
@@ -151,6 +175,7 @@ int Serve(const Config& config) {
   for (auto& t : threads) t.join();
   db_pool.Stop();
   hash_pool.Stop();
+  history_writer.Stop();
   // The last checkpoint covers everything this process wrote.
   try {
     LogInfo("history checkpoints signed at shutdown",

@@ -116,37 +116,55 @@ std::string ChainHash(const std::string& prev_hash, const std::string& encoding)
   return Sha256Hex(prev_hash + "\n" + encoding);
 }
 
-void OperationHistory::Append(const OperationRecord& record) {
-  const std::string chain = ChainOf(record.company);
+void OperationHistory::AppendBatch(const std::vector<OperationRecord>& records) {
+  if (records.empty()) return;
+  std::map<std::string, std::vector<const OperationRecord*>> by_chain;
+  for (const auto& r : records) by_chain[ChainOf(r.company)].push_back(&r);
+
   auto lease = db_.Acquire();
   db::WriteTransaction tx(lease);
-  // Taking the head row first serialises appends to one chain on every backend.
-  soci::statement bump =
-      (lease.sql().prepare << "UPDATE audit_heads SET seq = seq + 1 WHERE chain = :c", soci::use(chain));
-  bump.execute(true);
-  if (db::AffectedRows(bump) == 0) {
-    lease.sql() << "INSERT INTO audit_heads (chain, seq, hash) VALUES (:c, 1, :h)", soci::use(chain),
-        soci::use(kGenesisHash);
+  // One prepared INSERT for the whole batch; its bound variables are refilled per record.
+  std::string chain, company, prev, hash, outcome;
+  soci::indicator company_ind = soci::i_ok;
+  long long seq = 0, at = 0;
+  OperationRecord current;
+  soci::statement insert =
+      (lease.sql().prepare << "INSERT INTO audit_records (chain, seq, recorded_at, company_id, actor_id, actor_login, "
+                              "source_ip, action, target_type, target_id, outcome, error_code, request_id, details, "
+                              "prev_hash, hash) VALUES (:chain, :seq, :at, :company, :actor, :login, :ip, :action, "
+                              ":tt, :tid, :outcome, :err, :rid, :details, :prev, :hash)",
+       soci::use(chain), soci::use(seq), soci::use(at), soci::use(company, company_ind), soci::use(current.actor_id),
+       soci::use(current.actor_login), soci::use(current.source_ip), soci::use(current.action),
+       soci::use(current.target_type), soci::use(current.target_id), soci::use(outcome), soci::use(current.error_code),
+       soci::use(current.request_id), soci::use(current.details), soci::use(prev), soci::use(hash));
+  for (const auto& [name, list] : by_chain) {
+    chain = name;
+    const long long n = static_cast<long long>(list.size());
+    // Taking the head row first serialises appends to one chain on every backend.
+    soci::statement bump = (lease.sql().prepare << "UPDATE audit_heads SET seq = seq + :n WHERE chain = :c",
+                            soci::use(n), soci::use(chain));
+    bump.execute(true);
+    if (db::AffectedRows(bump) == 0) {
+      lease.sql() << "INSERT INTO audit_heads (chain, seq, hash) VALUES (:c, :n, :h)", soci::use(chain), soci::use(n),
+          soci::use(kGenesisHash);
+    }
+    long long last = 0;
+    lease.sql() << "SELECT seq, hash FROM audit_heads WHERE chain = :c", soci::use(chain), soci::into(last),
+        soci::into(prev);
+    seq = last - n;
+    for (const OperationRecord* r : list) {
+      ++seq;
+      current = *r;
+      at = ToUnixMillis(r->time);
+      company = r->company ? r->company->value() : "";
+      company_ind = r->company ? soci::i_ok : soci::i_null;
+      outcome = std::string(ToString(r->outcome));
+      hash = ChainHash(prev, CanonicalEncoding(chain, seq, *r));
+      insert.execute(true);
+      prev = hash;
+    }
+    lease.sql() << "UPDATE audit_heads SET hash = :h WHERE chain = :c", soci::use(prev), soci::use(chain);
   }
-  long long seq = 0;
-  std::string prev;
-  lease.sql() << "SELECT seq, hash FROM audit_heads WHERE chain = :c", soci::use(chain), soci::into(seq),
-      soci::into(prev);
-  const std::string hash = ChainHash(prev, CanonicalEncoding(chain, seq, record));
-  std::optional<std::string> company = record.company ? std::optional(record.company->value()) : std::nullopt;
-  long long at = ToUnixMillis(record.time);
-  std::string outcome{ToString(record.outcome)};
-  lease.sql()
-      << "INSERT INTO audit_records (chain, seq, recorded_at, company_id, actor_id, actor_login, source_ip, "
-         "action, target_type, target_id, outcome, error_code, request_id, details, prev_hash, hash) VALUES "
-         "(:chain, :seq, :at, :company, :actor, :login, :ip, :action, :tt, :tid, :outcome, :err, :rid, "
-         ":details, :prev, :hash)",
-      soci::use(chain), soci::use(seq), soci::use(at), soci::use(company), soci::use(record.actor_id),
-      soci::use(record.actor_login), soci::use(record.source_ip), soci::use(record.action),
-      soci::use(record.target_type), soci::use(record.target_id), soci::use(outcome),
-      soci::use(record.error_code), soci::use(record.request_id), soci::use(record.details), soci::use(prev),
-      soci::use(hash);
-  lease.sql() << "UPDATE audit_heads SET hash = :h WHERE chain = :c", soci::use(hash), soci::use(chain);
   tx.Commit();
 }
 

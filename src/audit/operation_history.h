@@ -86,7 +86,9 @@ class OperationHistory {
   OperationHistory(db::Database& db, const Clock& clock, std::filesystem::path checkpoint_log)
       : db_(db), clock_(clock), checkpoint_log_(std::move(checkpoint_log)) {}
 
-  void Append(const OperationRecord& record);
+  void Append(const OperationRecord& record) { AppendBatch({record}); }
+  // Appends in one transaction, in order (group commit: see history_writer.h).
+  void AppendBatch(const std::vector<OperationRecord>& records);
 
   // Newest first. A company sees its own chain only; the provider its own.
   Page<StoredRecord> Query(const CompanyId& company, const HistoryFilter& filter, const PageRequest& page);

@@ -197,3 +197,47 @@ TEST_F(HistoryTest, SEC_6_FiltersAndNewestFirstPaging) {
 
 }  // namespace
 }  // namespace kanri::audit
+
+#include "audit/history_writer.h"
+
+namespace kanri::audit {
+namespace {
+
+TEST_F(HistoryTest, SEC_6_BatchesSpanChainsAndKeepOrder) {
+  std::vector<OperationRecord> batch;
+  for (int i = 0; i < 5; ++i) {
+    batch.push_back(Record(CompanyId{"acme"}, "a" + std::to_string(i)));
+    batch.push_back(Record(std::nullopt, "p" + std::to_string(i)));
+  }
+  history_.AppendBatch(batch);
+  history_.AppendBatch({Record(CompanyId{"acme"}, "a5")});
+  auto v = history_.Verify(key_);
+  EXPECT_TRUE(v.ok) << v.problems.at(0);
+  auto acme = history_.Query(CompanyId{"acme"}, {}, {});
+  ASSERT_EQ(acme.items.size(), 6u);
+  EXPECT_EQ(acme.items[0].record.action, "a5");
+  EXPECT_EQ(acme.items[0].seq, 6);
+  EXPECT_EQ(acme.items[5].record.action, "a0");
+}
+
+TEST_F(HistoryTest, SEC_6_GroupCommitWriterStoresEveryRecordBeforeConfirming) {
+  std::atomic<int> confirmed{0}, failed{0};
+  {
+    HistoryWriter writer{history_, 16};
+    std::vector<std::thread> threads;
+    for (int t = 0; t < 8; ++t)
+      threads.emplace_back([&] {
+        for (int i = 0; i < 50; ++i)
+          writer.Submit(Record(CompanyId{"acme"}, "devices.read"), [&](std::exception_ptr e) { ++(e ? failed : confirmed); });
+      });
+    for (auto& t : threads) t.join();
+  }  // Stop() writes what is queued
+  EXPECT_EQ(confirmed.load(), 400);
+  EXPECT_EQ(failed.load(), 0);
+  auto v = history_.Verify(key_);
+  EXPECT_TRUE(v.ok) << v.problems.at(0);
+  EXPECT_EQ(v.records, 400u);
+}
+
+}  // namespace
+}  // namespace kanri::audit
