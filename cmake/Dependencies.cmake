@@ -32,7 +32,10 @@ endif()
 
 # Warnings are errors on our code; sanitizers for the CI build.
 add_library(kanri_options INTERFACE)
-target_compile_options(kanri_options INTERFACE -Wall -Wextra -Werror -Wno-missing-field-initializers)
+# -Wmismatched-new-delete: GCC 12 reports coroutine frames' own operator delete as a mismatch
+# (a false positive, seen with -fsanitize=address on Asio awaitables).
+target_compile_options(kanri_options INTERFACE -Wall -Wextra -Werror -Wno-missing-field-initializers
+                                               -Wno-mismatched-new-delete)
 target_compile_definitions(kanri_options INTERFACE BOOST_ASIO_NO_DEPRECATED)
 if(KANRI_TEST_HOOKS)
   target_compile_definitions(kanri_options INTERFACE KANRI_TEST_HOOKS=1)
