@@ -3,6 +3,7 @@
 #include "api/json_io.h"
 #include "api/routes.h"
 #include "api/schemas.h"
+#include "api/scope.h"
 #include "base/crypto.h"
 
 namespace kanri::api {
@@ -13,10 +14,6 @@ namespace json = boost::json;
 using http::ApiError;
 using http::HttpResponse;
 using http::RequestContext;
-
-const CompanyId& OwnCompany(const RequestContext& ctx) {
-  return *ctx.actor->account.company_id;
-}
 
 // An account with the roles it holds (its permissions follow from them).
 json::object AccountWithRoles(ApiServices& s, const identity::Account& a) {

@@ -5,6 +5,7 @@
 #include "api/json_io.h"
 #include "api/routes.h"
 #include "api/schemas.h"
+#include "api/scope.h"
 
 namespace kanri::api {
 namespace {
@@ -67,7 +68,7 @@ asio::awaitable<HttpResponse> Query(ApiServices& s, RequestContext& ctx) {
   const auto& account = ctx.actor->account;
   auto query = [&](const PageRequest& page) {
     if (account.company_id) return s.history.Query(*account.company_id, filter, page);
-    return s.history.QueryProvider(ProviderScope::ForSiteAdministrator(account.id), filter, page);
+    return s.history.QueryProvider(Provider(ctx), filter, page);
   };
   if (format == "json") {
     const PageRequest page = ReadPageRequest(ctx.request);

@@ -2,6 +2,7 @@
 #include "api/json_io.h"
 #include "api/routes.h"
 #include "api/schemas.h"
+#include "api/scope.h"
 
 namespace kanri::api {
 namespace {
@@ -11,10 +12,6 @@ namespace json = boost::json;
 using http::ApiError;
 using http::HttpResponse;
 using http::RequestContext;
-
-ProviderScope Provider(const RequestContext& ctx) {
-  return ProviderScope::ForSiteAdministrator(ctx.actor->account.id);
-}
 
 HttpResponse CompanyResponse(int status, const tenancy::Company& c) {
   return http::JsonResponse(status, json::serialize(CompanyJson(c)));

@@ -2,6 +2,7 @@
 #include "api/json_io.h"
 #include "api/routes.h"
 #include "api/schemas.h"
+#include "api/scope.h"
 
 namespace kanri::api {
 namespace {
@@ -12,7 +13,7 @@ using http::HttpResponse;
 using http::RequestContext;
 
 asio::awaitable<HttpResponse> ListLocked(ApiServices& s, RequestContext& ctx) {
-  const auto scope = ProviderScope::ForSiteAdministrator(ctx.actor->account.id);
+  const auto scope = Provider(ctx);
   auto rows = co_await s.db.Run([&] { return s.accounts.ListLocked(scope, s.clock.Now()); });
   json::array items;
   for (const auto& [account, code] : rows)
@@ -22,7 +23,7 @@ asio::awaitable<HttpResponse> ListLocked(ApiServices& s, RequestContext& ctx) {
 }
 
 asio::awaitable<HttpResponse> Unlock(ApiServices& s, RequestContext& ctx) {
-  const auto scope = ProviderScope::ForSiteAdministrator(ctx.actor->account.id);
+  const auto scope = Provider(ctx);
   const AccountId id{ctx.Param("id")};
   auto a = Unwrap(co_await s.db.Run([&] { return s.accounts.Unlock(scope, id); }));
   ctx.audit.details =

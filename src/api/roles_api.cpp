@@ -3,6 +3,7 @@
 #include "api/json_io.h"
 #include "api/routes.h"
 #include "api/schemas.h"
+#include "api/scope.h"
 
 namespace kanri::api {
 namespace {
@@ -12,10 +13,6 @@ namespace json = boost::json;
 using http::ApiError;
 using http::HttpResponse;
 using http::RequestContext;
-
-const CompanyId& OwnCompany(const RequestContext& ctx) {
-  return *ctx.actor->account.company_id;
-}
 
 json::object RoleJson(const access::Role& r) {
   json::object o{{"id", r.id},
