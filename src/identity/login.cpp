@@ -94,7 +94,7 @@ LoginAttempt LoginService::Begin(const LoginRequest& request) {
            << "UPDATE accounts SET "
               "failed_logins = CASE WHEN locked_until IS NOT NULL THEN 1 ELSE failed_logins + 1 END, "
               "locked_until = CASE WHEN (CASE WHEN locked_until IS NOT NULL THEN 1 "
-              "ELSE failed_logins + 1 END) >= :max THEN :until ELSE NULL END "
+              "ELSE failed_logins + 1 END) >= :max THEN CAST(:until AS BIGINT) ELSE NULL END "
               "WHERE id = :id AND status = 'active' AND (locked_until IS NULL OR locked_until <= :t)",
        soci::use(settings_.max_failures), soci::use(until), soci::use(id), soci::use(t));
   st.execute(true);
