@@ -27,8 +27,8 @@ Millis ParseDuration(const std::string& text) {
 namespace {
 
 std::string FormatDuration(Millis d) {
-  using namespace std::chrono;
   auto ms = d.count();
+  if (ms > 0 && ms % (24 * 3600'000) == 0) return std::to_string(ms / (24 * 3600'000)) + "d";
   if (ms % (3600'000) == 0) return std::to_string(ms / 3600'000) + "h";
   if (ms % 60'000 == 0) return std::to_string(ms / 60'000) + "m";
   if (ms % 1000 == 0) return std::to_string(ms / 1000) + "s";
