@@ -171,6 +171,22 @@ TEST(SoapGolden, DEV_1_EveryCaseDecodesAsExpected) {
   }
 }
 
+// No input from the network can break the decoder (issue 4): every prefix of every small case,
+// which covers documents cut at any byte, decodes or fails cleanly.
+TEST(SoapGolden, EveryTruncationOfEveryCaseFailsCleanly) {
+  constexpr std::size_t kMaxCaseBytes = 8 * 1024;  // keeps the quadratic walk fast
+  for (const fs::path& xml : GoldenCases()) {
+    const std::string body = ReadFile(xml);
+    if (body.size() > kMaxCaseBytes) continue;
+    for (std::size_t n = 0; n < body.size(); ++n) {
+      const Result<Envelope> r = DecodeEnvelope(std::string_view(body).substr(0, n), DecodeLimits{});
+      if (!r.ok()) {
+        EXPECT_FALSE(r.error().message.empty()) << xml.filename() << " cut at " << n;
+      }
+    }
+  }
+}
+
 // ---------------------------------------------------------------------------------------------
 // Limits at their defaults, on documents too big to keep as files.
 
