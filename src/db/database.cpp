@@ -25,7 +25,12 @@ ParsedUrl ParseDatabaseUrl(const std::string& url) {
   return {Backend::kSqlite, path};
 }
 
-Lease::Lease(Database& db) : session_(db.pool()), backend_(db.backend()) {}
+Lease::Lease(Database& db)
+    : db_(db), position_(db.pool().lease()), session_(&db.pool().at(position_)), backend_(db.backend()) {}
+
+Lease::~Lease() {
+  db_.pool().give_back(position_);
+}
 
 WriteTransaction::WriteTransaction(Lease& lease) : lease_(lease) {
   lease_.sql() << (lease_.backend() == Backend::kSqlite ? "BEGIN IMMEDIATE" : "BEGIN");
@@ -81,6 +86,12 @@ bool Database::Ping() {
 
 long long AffectedRows(soci::statement& st) {
   return st.get_affected_rows();
+}
+
+void FinishRead(Backend backend, soci::statement& st) {
+  if (backend != Backend::kSqlite) return;  // PostgreSQL hands over the whole result at once
+  auto* be = static_cast<soci::sqlite3_statement_backend*>(st.get_backend());
+  if (be && be->stmt_) sqlite_api::sqlite3_reset(be->stmt_);
 }
 
 }  // namespace kanri::db

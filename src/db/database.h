@@ -14,9 +14,12 @@
 #include <soci/soci.h>
 
 #include <chrono>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
+#include <unordered_map>
+#include <vector>
 
 namespace kanri::db {
 
@@ -39,15 +42,33 @@ ParsedUrl ParseDatabaseUrl(const std::string& url);
 
 class Database;
 
+// A statement prepared once on one pooled connection and kept with it (see Lease::Cached).
+class CachedStatement {
+ public:
+  virtual ~CachedStatement() = default;
+};
+
 // A connection borrowed from the pool for the lifetime of this object.
 class Lease {
  public:
   explicit Lease(Database& db);
-  soci::session& sql() { return session_; }
+  ~Lease();
+  Lease(const Lease&) = delete;
+  Lease& operator=(const Lease&) = delete;
+
+  soci::session& sql() { return *session_; }
   Backend backend() const { return backend_; }
 
+  // For hot queries: the statement `key` of this connection, prepared by `make` on first use
+  // and reused afterwards, so its SQL is parsed once per connection instead of once per call.
+  // T derives from CachedStatement and binds its own members.
+  template <typename T>
+  T& Cached(const std::string& key, const std::function<std::unique_ptr<T>(soci::session&)>& make);
+
  private:
-  soci::session session_;
+  Database& db_;
+  std::size_t position_;
+  soci::session* session_;
   Backend backend_;
 };
 
@@ -77,10 +98,25 @@ class Database {
   bool Ping();
 
  private:
-  Database(std::size_t pool_size, Backend backend) : pool_(pool_size), backend_(backend) {}
+  friend class Lease;
+  Database(std::size_t pool_size, Backend backend)
+      : pool_(pool_size), backend_(backend), cached_(pool_size) {}
   soci::connection_pool pool_;
   Backend backend_;
+  // Per pooled connection; only the lease holding that connection touches its map.
+  std::vector<std::unordered_map<std::string, std::unique_ptr<CachedStatement>>> cached_;
 };
+
+template <typename T>
+T& Lease::Cached(const std::string& key, const std::function<std::unique_ptr<T>(soci::session&)>& make) {
+  auto& slot = db_.cached_[position_][key];
+  if (!slot) slot = make(*session_);
+  return static_cast<T&>(*slot);
+}
+
+// Ends the read a cached statement left open after fetching its row, so that the connection
+// holds no snapshot between requests (SQLite keeps one until the statement is reset).
+void FinishRead(Backend backend, soci::statement& st);
 
 // Number of rows the last execution of `st` touched.
 long long AffectedRows(soci::statement& st);

@@ -54,15 +54,33 @@ SessionStore::Resolved SessionStore::Resolve(std::string_view token, bool is_ope
   std::optional<Row> row;
   const Timestamp now = clock_.Now();
   {
-    // The company must still be in service: suspending or ending it ends its sessions.
-    soci::rowset<soci::row> rows =
-        (lease.sql().prepare << std::string("SELECT s.id, s.created_at, s.last_activity_at, s.expires_at, "
+    // The hottest query of the service (every authenticated request): prepared once per
+    // connection. The company must still be in service: suspending or ending it ends its
+    // sessions.
+    struct ResolveQuery : db::CachedStatement {
+      std::string token_hash;
+      soci::row row;
+      soci::statement statement;
+      explicit ResolveQuery(soci::session& sql)
+          : statement(
+                (sql.prepare << std::string("SELECT s.id, s.created_at, s.last_activity_at, s.expires_at, "
                                             "c.status, c.contract_start, c.contract_end, ") +
                                     kAccountColumns +
                                     " FROM sessions s JOIN accounts a ON a.id = s.account_id "
                                     "LEFT JOIN companies c ON c.id = s.company_id WHERE s.token_hash = :h",
-         soci::use(hash));
-    for (const auto& r : rows) {
+                 soci::use(token_hash), soci::into(row))) {}
+    };
+    auto& q = lease.Cached<ResolveQuery>(
+        "sessions.resolve", [](soci::session& sql) { return std::make_unique<ResolveQuery>(sql); });
+    q.token_hash = hash;
+    const bool found = q.statement.execute(true);
+    struct Finish {
+      db::Lease& lease;
+      soci::statement& st;
+      ~Finish() { db::FinishRead(lease.backend(), st); }
+    } finish{lease, q.statement};
+    if (found) {
+      const soci::row& r = q.row;
       Row x{SessionActor{SessionId{r.get<std::string>(0)}, ReadAccount(r, 7),
                          FromUnixMillis(r.get<long long>(1)), FromUnixMillis(r.get<long long>(3))},
             FromUnixMillis(r.get<long long>(2))};
@@ -74,7 +92,6 @@ SessionStore::Resolved SessionStore::Resolve(std::string_view token, bool is_ope
                                start && !(today < *start) && !(end && *end < today);
       }
       row = std::move(x);
-      break;
     }
   }
   if (!row) {

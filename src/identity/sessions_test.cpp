@@ -107,3 +107,22 @@ TEST_F(SessionsTest, CsrfTokenIsBoundToTheSession) {
 
 }  // namespace
 }  // namespace kanri::identity
+
+namespace kanri::identity {
+namespace {
+
+TEST_F(SessionsTest, ReusedStatementAnswersEachTokenForItself) {
+  auto hana = accounts_.Create(company_, {"hana", "Hana", "hana@example.jp", AccountKind::kGeneral},
+                               hasher_.Hash(kPassword));
+  ASSERT_TRUE(hana);
+  auto a = Login("taro", kPassword);
+  auto b = Login("hana", kPassword);
+  for (int i = 0; i < 20; ++i) {
+    EXPECT_EQ(sessions_.Resolve(a.session->token, true).actor->account.login, "taro");
+    EXPECT_EQ(sessions_.Resolve(b.session->token, true).actor->account.login, "hana");
+    EXPECT_EQ(sessions_.Resolve("no-such-token", true).end, SessionEnd::kUnknown);
+  }
+}
+
+}  // namespace
+}  // namespace kanri::identity
