@@ -16,7 +16,7 @@ build_packages=(
   libgtest-dev libgmock-dev libbenchmark-dev
   nodejs npm
 )
-test_packages=(sqlite3 curl clang libclang-rt-14-dev)
+test_packages=(sqlite3 curl clang libclang-rt-14-dev libxml2-utils)
 
 wanted=("${build_packages[@]}")
 if [[ "${1:-}" == "--test" ]]; then wanted+=("${test_packages[@]}"); fi
