@@ -13,6 +13,22 @@ cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DKANRI_SANITI
   -DKANRI_BUILD_TESTS=ON -DKANRI_BUILD_INTEGRATION_TESTS=ON -DKANRI_BUILD_BENCH=ON >/dev/null
 cmake --build "$build"
 
+# The SOAP decoder's fuzzer (clang's libFuzzer), for a bounded time, seeded with the golden cases.
+fuzz=build/fuzz
+cmake -S . -B "$fuzz" -G Ninja -DCMAKE_CXX_COMPILER=clang++ -DCMAKE_BUILD_TYPE=RelWithDebInfo -DKANRI_SANITIZE=ON \
+  -DKANRI_FUZZ=ON -DKANRI_BUILD_TESTS=OFF -DKANRI_BUILD_BENCH=OFF >/dev/null
+cmake --build "$fuzz" --target kanri_soap_fuzzer
+corpus=$(mktemp -d)
+trap 'rm -rf "$corpus"' EXIT
+cp src/cwmp/testdata/cases/*.xml "$corpus"/
+if ! "$fuzz"/src/cwmp/kanri_soap_fuzzer -max_total_time="${KANRI_FUZZ_SECONDS:-60}" -rss_limit_mb=2048 \
+     -max_len=65536 -timeout=10 "$corpus" >"$fuzz"/fuzz.log 2>&1; then
+  tail -40 "$fuzz"/fuzz.log
+  echo "kanri_soap_fuzzer found a failing input (see above)"
+  exit 1
+fi
+echo "kanri_soap_fuzzer: $(grep -o 'Done [0-9]* runs in [0-9]* second(s)' "$fuzz"/fuzz.log)"
+
 export ASAN_OPTIONS="detect_leaks=1:abort_on_error=1:strict_string_checks=1:detect_stack_use_after_return=1"
 export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"
 ctest --test-dir "$build" --output-on-failure --timeout 300 -j "$(nproc)" "$@"
