@@ -8,7 +8,9 @@
 namespace kanri::api {
 
 // Only for routes whose permission is a company permission (only company accounts hold one).
-inline const CompanyId& OwnCompany(const http::RequestContext& ctx) { return *ctx.actor->account.company_id; }
+inline const CompanyId& OwnCompany(const http::RequestContext& ctx) {
+  return *ctx.actor->account.company_id;
+}
 
 // Only for routes whose permission is a provider permission (only site administrators hold one).
 inline ProviderScope Provider(const http::RequestContext& ctx) {

@@ -8,8 +8,8 @@
 #include <thread>
 
 #include "api/routes.h"
-#include "audit/history_writer.h"
 #include "app/runtime.h"
+#include "audit/history_writer.h"
 #include "base/crypto.h"
 #include "base/log.h"
 #include "http/server.h"
@@ -45,7 +45,8 @@ asio::awaitable<void> StoreRecord(audit::HistoryWriter& writer, audit::Operation
           asio::executor_work_guard<asio::associated_executor_t<Handler>> work;
         };
         auto executor = asio::get_associated_executor(handler);
-        auto pending = std::make_shared<Pending>(Pending{std::move(handler), asio::make_work_guard(executor)});
+        auto pending =
+            std::make_shared<Pending>(Pending{std::move(handler), asio::make_work_guard(executor)});
         writer.Submit(std::move(record), [pending](std::exception_ptr error) {
           asio::post(pending->work.get_executor(), [pending, error]() mutable {
             std::move(pending->handler)(error);

@@ -45,8 +45,8 @@ void HistoryWriter::Loop() {
     try {
       history_.AppendBatch(records);
     } catch (const std::exception& e) {
-      LogError("operation history batch failed", {{"records", static_cast<std::int64_t>(records.size())},
-                                                  {"error", e.what()}});
+      LogError("operation history batch failed",
+               {{"records", static_cast<std::int64_t>(records.size())}, {"error", e.what()}});
       error = std::current_exception();
     }
     for (auto& done : waiting) done(error);

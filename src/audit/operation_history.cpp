@@ -129,14 +129,16 @@ void OperationHistory::AppendBatch(const std::vector<OperationRecord>& records) 
   long long seq = 0, at = 0;
   OperationRecord current;
   soci::statement insert =
-      (lease.sql().prepare << "INSERT INTO audit_records (chain, seq, recorded_at, company_id, actor_id, actor_login, "
-                              "source_ip, action, target_type, target_id, outcome, error_code, request_id, details, "
-                              "prev_hash, hash) VALUES (:chain, :seq, :at, :company, :actor, :login, :ip, :action, "
-                              ":tt, :tid, :outcome, :err, :rid, :details, :prev, :hash)",
-       soci::use(chain), soci::use(seq), soci::use(at), soci::use(company, company_ind), soci::use(current.actor_id),
-       soci::use(current.actor_login), soci::use(current.source_ip), soci::use(current.action),
-       soci::use(current.target_type), soci::use(current.target_id), soci::use(outcome), soci::use(current.error_code),
-       soci::use(current.request_id), soci::use(current.details), soci::use(prev), soci::use(hash));
+      (lease.sql().prepare
+           << "INSERT INTO audit_records (chain, seq, recorded_at, company_id, actor_id, actor_login, "
+              "source_ip, action, target_type, target_id, outcome, error_code, request_id, details, "
+              "prev_hash, hash) VALUES (:chain, :seq, :at, :company, :actor, :login, :ip, :action, "
+              ":tt, :tid, :outcome, :err, :rid, :details, :prev, :hash)",
+       soci::use(chain), soci::use(seq), soci::use(at), soci::use(company, company_ind),
+       soci::use(current.actor_id), soci::use(current.actor_login), soci::use(current.source_ip),
+       soci::use(current.action), soci::use(current.target_type), soci::use(current.target_id),
+       soci::use(outcome), soci::use(current.error_code), soci::use(current.request_id),
+       soci::use(current.details), soci::use(prev), soci::use(hash));
   for (const auto& [name, list] : by_chain) {
     chain = name;
     const long long n = static_cast<long long>(list.size());
@@ -145,8 +147,8 @@ void OperationHistory::AppendBatch(const std::vector<OperationRecord>& records) 
                             soci::use(n), soci::use(chain));
     bump.execute(true);
     if (db::AffectedRows(bump) == 0) {
-      lease.sql() << "INSERT INTO audit_heads (chain, seq, hash) VALUES (:c, :n, :h)", soci::use(chain), soci::use(n),
-          soci::use(kGenesisHash);
+      lease.sql() << "INSERT INTO audit_heads (chain, seq, hash) VALUES (:c, :n, :h)", soci::use(chain),
+          soci::use(n), soci::use(kGenesisHash);
     }
     long long last = 0;
     lease.sql() << "SELECT seq, hash FROM audit_heads WHERE chain = :c", soci::use(chain), soci::into(last),

@@ -228,7 +228,8 @@ TEST_F(HistoryTest, SEC_6_GroupCommitWriterStoresEveryRecordBeforeConfirming) {
     for (int t = 0; t < 8; ++t)
       threads.emplace_back([&] {
         for (int i = 0; i < 50; ++i)
-          writer.Submit(Record(CompanyId{"acme"}, "devices.read"), [&](std::exception_ptr e) { ++(e ? failed : confirmed); });
+          writer.Submit(Record(CompanyId{"acme"}, "devices.read"),
+                        [&](std::exception_ptr e) { ++(e ? failed : confirmed); });
       });
     for (auto& t : threads) t.join();
   }  // Stop() writes what is queued
