@@ -28,6 +28,9 @@ asio::awaitable<HttpResponse> Unlock(ApiServices& s, RequestContext& ctx) {
   auto a = Unwrap(co_await s.db.Run([&] { return s.accounts.Unlock(scope, id); }));
   ctx.audit.details =
       json::serialize(json::object{{"company_id", a.company_id->value()}, {"login", a.login}});
+  // The company sees in its own history that the provider lifted the lock.
+  ctx.audit.events.push_back({"account.unlocked", "account", a.id.value(),
+                              json::serialize(json::object{{"by", "provider"}}), a.company_id});
   co_return http::JsonResponse(200, json::serialize(AccountJson(a)));
 }
 

@@ -245,6 +245,11 @@ boost::asio::awaitable<void> Router::Record(const RequestContext& ctx, const Rou
     event.target_type = e.target_type;
     event.target_id = e.target_id;
     event.details = e.details;
+    if (e.also_for_company && e.also_for_company != event.company) {
+      audit::OperationRecord copy = event;
+      copy.company = e.also_for_company;
+      co_await history_(std::move(copy));
+    }
     co_await history_(std::move(event));
   }
 }

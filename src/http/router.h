@@ -53,6 +53,9 @@ struct AuditNote {
     std::string target_type;
     std::string target_id;
     std::string details = "{}";
+    // Also record it in this company's chain (a provider action on a company's account, so the
+    // company sees it in its own history).
+    std::optional<CompanyId> also_for_company = std::nullopt;
   };
   std::vector<Event> events;
 };

@@ -69,6 +69,11 @@ TEST_F(History, SEC_6_LockAndUnlockAreRecorded) {
   EXPECT_EQ(Member(provider.Json(), "items").as_array().size(), 1u);
   auto c = NewClient();
   EXPECT_EQ(TryLogin(*c, kCompanyACode, "hana", "Hq5-garden-Pearl-30").status, 200);
+  // The company's own history shows the provider's unlock too.
+  bool seen = false;
+  for (const auto& r : Records("&action=account.unlocked"))
+    seen = seen || (Str(r, "target_id") == Str(hana, "id") && Str(r, "actor_login") == kSiteAdminLogin);
+  EXPECT_TRUE(seen);
 }
 
 TEST_F(History, SEC_6_CsvExportOpensInExcelAndNeutralisesFormulas) {
