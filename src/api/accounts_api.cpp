@@ -17,7 +17,7 @@ using http::RequestContext;
 
 // An account with the roles it holds (its permissions follow from them).
 json::object AccountWithRoles(ApiServices& s, const identity::Account& a) {
-  json::object out = AccountJson(a);
+  json::object out = AccountJson(a, s.clock.Now());
   json::array roles;
   if (a.company_id)
     for (const auto& r : s.roles.AccountRoles(*a.company_id, a.id)) roles.push_back(json::value(r));
@@ -126,7 +126,7 @@ asio::awaitable<HttpResponse> ResetPassword(ApiServices& s, RequestContext& ctx)
   const std::string temporary = RandomToken(s.settings.temporary_password_bytes);
   std::string hash = co_await s.hashing.Run([&] { return s.hasher.Hash(temporary); });
   auto a = Unwrap(co_await s.db.Run([&] { return s.accounts.ResetPassword(OwnCompany(ctx), id, hash); }));
-  json::object out{{"temporary_password", temporary}, {"account", AccountJson(a)}};
+  json::object out{{"temporary_password", temporary}, {"account", AccountJson(a, s.clock.Now())}};
   co_return http::JsonResponse(200, json::serialize(out));
 }
 

@@ -78,7 +78,7 @@ asio::awaitable<HttpResponse> CreateAdministrator(ApiServices& s, RequestContext
   auto a = Unwrap(
       co_await s.db.Run([&] { return s.accounts.CreateFirstAdministrator(Provider(ctx), id, input, hash); }));
   ctx.audit.details = json::serialize(json::object{{"account_id", a.id.value()}, {"login", a.login}});
-  co_return http::JsonResponse(201, json::serialize(AccountJson(a)));
+  co_return http::JsonResponse(201, json::serialize(AccountJson(a, s.clock.Now())));
 }
 
 }  // namespace

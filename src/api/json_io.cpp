@@ -120,7 +120,7 @@ json::value TimeJson(const std::optional<Timestamp>& t) {
   return json::value(FormatUtc(*t));
 }
 
-json::object AccountJson(const identity::Account& a) {
+json::object AccountJson(const identity::Account& a, Timestamp now) {
   return json::object{
       {"id", a.id.value()},
       {"company_id", a.company_id ? json::value(a.company_id->value()) : json::value(nullptr)},
@@ -130,7 +130,7 @@ json::object AccountJson(const identity::Account& a) {
       {"kind", identity::ToString(a.kind)},
       {"status", identity::ToString(a.status)},
       {"must_change_password", a.must_change_password},
-      {"locked_until", TimeJson(a.locked_until)},
+      {"locked_until", TimeJson(a.locked_until && now < *a.locked_until ? a.locked_until : std::nullopt)},
       {"last_login_at", TimeJson(a.last_login_at)},
       {"created_at", FormatUtc(a.created_at)},
       {"updated_at", FormatUtc(a.updated_at)},

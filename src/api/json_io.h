@@ -61,7 +61,8 @@ http::HttpResponse PageResponse(const Page<T>& page, ToJson to_json) {
 }
 
 boost::json::value TimeJson(const std::optional<Timestamp>& t);
-boost::json::object AccountJson(const identity::Account& a);
+// `locked_until` is shown only while the SEC-1 lock lasts (a past lock is no lock).
+boost::json::object AccountJson(const identity::Account& a, Timestamp now);
 boost::json::object CompanyJson(const tenancy::Company& c);
 
 // Unwraps a domain result or ends the request with its problem.

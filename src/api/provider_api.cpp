@@ -17,7 +17,7 @@ asio::awaitable<HttpResponse> ListLocked(ApiServices& s, RequestContext& ctx) {
   auto rows = co_await s.db.Run([&] { return s.accounts.ListLocked(scope, s.clock.Now()); });
   json::array items;
   for (const auto& [account, code] : rows)
-    items.push_back(json::object{{"account", AccountJson(account)}, {"company_code", code}});
+    items.push_back(json::object{{"account", AccountJson(account, s.clock.Now())}, {"company_code", code}});
   co_return http::JsonResponse(
       200, json::serialize(json::object{{"items", std::move(items)}, {"next_cursor", nullptr}}));
 }
@@ -31,7 +31,7 @@ asio::awaitable<HttpResponse> Unlock(ApiServices& s, RequestContext& ctx) {
   // The company sees in its own history that the provider lifted the lock.
   ctx.audit.events.push_back({"account.unlocked", "account", a.id.value(),
                               json::serialize(json::object{{"by", "provider"}}), a.company_id});
-  co_return http::JsonResponse(200, json::serialize(AccountJson(a)));
+  co_return http::JsonResponse(200, json::serialize(AccountJson(a, s.clock.Now())));
 }
 
 }  // namespace

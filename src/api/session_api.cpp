@@ -21,10 +21,11 @@ Problem LoginFailed() {
           "The company ID, login ID or password is incorrect, or the account cannot log in now.", ""};
 }
 
-HttpResponse SessionResponse(const identity::Account& account, const std::string& csrf, Timestamp expires_at,
-                             Millis idle_timeout) {
+HttpResponse SessionResponse(const ApiServices& s, const identity::Account& account, const std::string& csrf,
+                             Timestamp expires_at) {
+  const Millis idle_timeout = s.sessions.settings().idle_timeout;
   json::object out{
-      {"account", AccountJson(account)},
+      {"account", AccountJson(account, s.clock.Now())},
       {"csrf_token", csrf},
       {"expires_at", FormatUtc(expires_at)},
       {"idle_timeout_seconds", std::chrono::duration_cast<std::chrono::seconds>(idle_timeout).count()}};
@@ -81,15 +82,15 @@ asio::awaitable<HttpResponse> Login(ApiServices& s, RequestContext& ctx) {
     co_await s.db.Run([&] { s.accounts.ReplaceHash(account.id, attempt.hash_to_check, fresh); });
   }
 
-  HttpResponse r = SessionResponse(account, outcome.session->csrf_token, outcome.session->actor.expires_at,
-                                   s.sessions.settings().idle_timeout);
+  HttpResponse r =
+      SessionResponse(s, account, outcome.session->csrf_token, outcome.session->actor.expires_at);
   r.SetHeader("Set-Cookie", http::SessionCookie(s.settings.session_cookie, outcome.session->token));
   co_return r;
 }
 
 asio::awaitable<HttpResponse> WhoAmI(ApiServices& s, RequestContext& ctx) {
-  co_return SessionResponse(ctx.actor->account, identity::SessionStore::CsrfTokenFor(ctx.session_token),
-                            ctx.actor->expires_at, s.sessions.settings().idle_timeout);
+  co_return SessionResponse(s, ctx.actor->account, identity::SessionStore::CsrfTokenFor(ctx.session_token),
+                            ctx.actor->expires_at);
 }
 
 asio::awaitable<HttpResponse> Logout(ApiServices& s, RequestContext& ctx) {

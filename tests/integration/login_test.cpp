@@ -262,3 +262,25 @@ TEST_F(FreshServer, DATA_3_NoDefaultCredentialsExist) {
 
 }  // namespace
 }  // namespace kanri::testing
+
+namespace kanri::testing {
+namespace {
+
+class LockDisplay : public TenantTest {};
+
+TEST_F(LockDisplay, SEC_1_AnExpiredLockIsNoLongerShown) {
+  (void)CreateAccount(admin_a(), "observer", "admin", "Observer-pass-9931");
+  auto observer = LoginAs(kCompanyACode, "observer", "Observer-pass-9931");
+  for (int i = 0; i < 5; ++i) {
+    auto c = NewClient();
+    (void)TryLogin(*c, kCompanyACode, kAdminALogin, "Wrong-password-" + std::to_string(i));
+  }
+  const json::value locked = observer->Get("/api/v1/accounts/" + admin_a_id()).Json();
+  EXPECT_TRUE(Member(locked, "locked_until").is_string());
+  server().AdvanceClock(std::chrono::minutes{30});
+  const json::value after = observer->Get("/api/v1/accounts/" + admin_a_id()).Json();
+  EXPECT_TRUE(Member(after, "locked_until").is_null()) << json::serialize(after);
+}
+
+}  // namespace
+}  // namespace kanri::testing
