@@ -92,8 +92,7 @@ asio::awaitable<HttpResponse> Patch(ApiServices& s, RequestContext& ctx) {
 
 asio::awaitable<HttpResponse> Delete(ApiServices& s, RequestContext& ctx) {
   const std::string id = ctx.Param("id");
-  auto st = co_await s.db.Run([&] { return s.roles.Delete(OwnCompany(ctx), id); });
-  if (!st) throw ApiError(st.error());
+  Unwrap(co_await s.db.Run([&] { return s.roles.Delete(OwnCompany(ctx), id); }));
   co_return http::NoContent();
 }
 

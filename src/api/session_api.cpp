@@ -118,9 +118,8 @@ asio::awaitable<HttpResponse> ChangePassword(ApiServices& s, RequestContext& ctx
     throw ApiError(Problem{403, "wrong_password", "", "The current password is not correct.", "current"});
   }
   std::string hash = co_await s.hashing.Run([&] { return s.hasher.Hash(fresh); });
-  auto st = co_await s.db.Run(
-      [&] { return s.accounts.ChangeOwnPassword(account.id, hash, ctx.actor->session_id); });
-  if (!st) throw ApiError(st.error());
+  Unwrap(co_await s.db.Run(
+      [&] { return s.accounts.ChangeOwnPassword(account.id, hash, ctx.actor->session_id); }));
   co_return http::NoContent();
 }
 

@@ -52,6 +52,8 @@ void AddDuration(CLI::App& app, const std::string& name, Millis& target, const s
 }  // namespace
 
 void AddConfigOptions(CLI::App& app, Config& c) {
+  app.set_config("--config", "", "TOML file with any of these options (flags win)");
+  app.allow_config_extras(CLI::config_extras_mode::error);
   app.add_option("--data-dir", c.data_dir, "Directory for the database, keys and certificates")
       ->capture_default_str();
   app.add_option(

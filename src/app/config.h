@@ -41,7 +41,8 @@ struct Config {
   std::string DatabaseUrl() const;
 };
 
-// Registers the options on `app` (the root command, so they work with every subcommand).
+// Registers the options on `app` (the root command, so they work with every subcommand), and
+// --config FILE, whose keys are the same names; a key that is no option is an error.
 void AddConfigOptions(CLI::App& app, Config& config);
 
 // "500ms", "30s", "60m", "12h", "7d" → milliseconds. Throws std::invalid_argument.

@@ -35,8 +35,6 @@ TEST(Config, TomlFileAndFlagsSetTheSameSettings) {
     f << "listen-api = \"127.0.0.1:9443\"\nsession-idle-timeout = \"15m\"\nlockout-failures = 3\n";
   }
   CLI::App app;
-  app.set_config("--config");
-  app.allow_config_extras(CLI::config_extras_mode::error);
   Config c;
   AddConfigOptions(app, c);
   const std::string config_arg = path.string();
@@ -56,8 +54,6 @@ TEST(Config, UnknownKeysInTheFileAreRefused) {
     f << "listen-apii = \"127.0.0.1:9443\"\n";
   }
   CLI::App app;
-  app.set_config("--config");
-  app.allow_config_extras(CLI::config_extras_mode::error);
   Config c;
   AddConfigOptions(app, c);
   std::vector<std::string> args{path.string(), "--config"};

@@ -19,8 +19,6 @@ int main(int argc, char** argv) {
   CLI::App app{"Kanri: multi-tenant TR-069 device management"};
   app.require_subcommand(1);
   app.fallthrough();
-  app.set_config("--config", "", "TOML file with any of these options (flags win)");
-  app.allow_config_extras(CLI::config_extras_mode::error);
 
   app::Config config;
   app::AddConfigOptions(app, config);
