@@ -1,0 +1,84 @@
+#include "devices/model.h"
+
+#include <array>
+#include <utility>
+
+namespace kanri::devices {
+namespace {
+
+template <typename E, std::size_t N>
+std::optional<E> Find(const std::array<std::pair<E, std::string_view>, N>& table, std::string_view text) {
+  for (const auto& [value, name] : table)
+    if (name == text) return value;
+  return std::nullopt;
+}
+template <typename E, std::size_t N>
+std::string_view Name(const std::array<std::pair<E, std::string_view>, N>& table, E value) {
+  for (const auto& [v, name] : table)
+    if (v == value) return name;
+  return "";
+}
+
+constexpr std::array<std::pair<AuthMode, std::string_view>, 3> kAuthModes{
+    {{AuthMode::kRotate, "rotate"}, {AuthMode::kShared, "shared"}, {AuthMode::kNone, "none"}}};
+constexpr std::array<std::pair<TaskType, std::string_view>, 8> kTaskTypes{{
+    {TaskType::kGetParameterValues, "getParameterValues"},
+    {TaskType::kSetParameterValues, "setParameterValues"},
+    {TaskType::kGetParameterNames, "getParameterNames"},
+    {TaskType::kAddObject, "addObject"},
+    {TaskType::kDeleteObject, "deleteObject"},
+    {TaskType::kReboot, "reboot"},
+    {TaskType::kFactoryReset, "factoryReset"},
+    {TaskType::kDownload, "download"},
+}};
+constexpr std::array<std::pair<TaskState, std::string_view>, 5> kTaskStates{{
+    {TaskState::kQueued, "queued"},
+    {TaskState::kRunning, "running"},
+    {TaskState::kDone, "done"},
+    {TaskState::kFailed, "failed"},
+    {TaskState::kCancelled, "cancelled"},
+}};
+
+}  // namespace
+
+std::string_view ToString(AuthMode mode) {
+  return Name(kAuthModes, mode);
+}
+std::optional<AuthMode> ParseAuthMode(std::string_view text) {
+  return Find(kAuthModes, text);
+}
+std::string_view ToString(DataModel model) {
+  return model == DataModel::kTr098 ? "tr098" : "tr181";
+}
+std::string_view ToString(TaskType type) {
+  return Name(kTaskTypes, type);
+}
+std::optional<TaskType> ParseTaskType(std::string_view text) {
+  return Find(kTaskTypes, text);
+}
+std::string_view ToString(TaskState state) {
+  return Name(kTaskStates, state);
+}
+std::optional<TaskState> ParseTaskState(std::string_view text) {
+  return Find(kTaskStates, text);
+}
+
+std::string_view RequiredPermission(TaskType type) {
+  switch (type) {
+    case TaskType::kGetParameterValues:
+    case TaskType::kGetParameterNames:
+      return "devices.read";
+    case TaskType::kSetParameterValues:
+    case TaskType::kAddObject:
+    case TaskType::kDeleteObject:
+      return "devices.configure";
+    case TaskType::kReboot:
+    case TaskType::kFactoryReset:
+      return "devices.reboot";
+    case TaskType::kDownload:
+      return "devices.firmware";
+  }
+  return "devices.configure";
+}
+
+}  // namespace kanri::devices

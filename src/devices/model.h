@@ -1,0 +1,233 @@
+// The device domain's plain types (DEV-1 to DEV-4, DEV-6), shared by the repositories in
+// this folder, the REST API (api/) and the CWMP session engine (cwmp/). No Beast, no
+// Asio, no JSON library here; JSON-shaped fields are kept as their JSON text.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "base/ids.h"
+#include "base/time.h"
+
+namespace kanri {
+using DeviceId = StrongId<struct DeviceIdTag>;
+using ProfileId = StrongId<struct ProfileIdTag>;
+using TaskId = StrongId<struct TaskIdTag>;
+using JobId = StrongId<struct JobIdTag>;
+using GroupId = StrongId<struct GroupIdTag>;
+using FirmwareId = StrongId<struct FirmwareIdTag>;
+}  // namespace kanri
+
+namespace kanri::devices {
+
+// ---------------------------------------------------------------------------------------------
+// Profiles (仕向け, DEV-1)
+
+enum class AuthMode { kRotate, kShared, kNone };
+std::string_view ToString(AuthMode mode);
+std::optional<AuthMode> ParseAuthMode(std::string_view text);
+
+struct ProfileMatch {
+  std::optional<std::string> oui;            // upper-case hex, 6 characters
+  std::optional<std::string> product_class;  // exact
+  std::vector<std::string> serials;          // empty: any serial
+  std::optional<std::string> serial_prefix;
+};
+
+struct Profile {
+  ProfileId id;
+  CompanyId company_id;
+  std::string name;
+  ProfileMatch match;
+  AuthMode auth_mode = AuthMode::kRotate;
+  std::string auth_username;
+  std::string auth_password;  // plaintext only in memory; encrypted at rest (DeviceSecrets)
+  std::optional<std::uint32_t> periodic_inform_interval;  // seconds
+  std::map<std::string, std::string> parameters;          // path -> value, applied on first contact
+  Timestamp created_at;
+  Timestamp updated_at;
+};
+
+// ---------------------------------------------------------------------------------------------
+// Inventory (DEV-2)
+
+enum class DataModel { kTr181, kTr098 };  // Device. / InternetGatewayDevice.
+std::string_view ToString(DataModel model);
+
+struct Device {
+  DeviceId id;
+  CompanyId company_id;
+  std::optional<ProfileId> profile_id;
+  std::string oui;
+  std::string product_class;
+  std::string serial_number;
+  std::string manufacturer;
+  std::string model;
+  std::string hardware_version;
+  std::string software_version;
+  DataModel data_model = DataModel::kTr181;
+  Timestamp first_contact_at;
+  Timestamp last_contact_at;
+  std::optional<Timestamp> last_boot_at;
+  std::vector<std::string> last_events;  // "2 PERIODIC", "M Reboot"
+  std::uint32_t periodic_inform_interval = 0;
+  Timestamp online_until;  // online while now < online_until
+  std::string wan_ip;
+  std::string source_ip;
+  std::string connection_request_url;
+  std::vector<std::string> tags;  // sorted, unique
+  AuthMode auth_mode = AuthMode::kRotate;
+  std::string credential_state;  // bootstrap | rotating | rotated | shared | none
+  Timestamp created_at;
+  Timestamp updated_at;
+
+  bool Online(Timestamp now) const { return now < online_until; }
+  // `none` devices authenticate with nothing: the console shows them as insecure.
+  bool Insecure() const { return auth_mode == AuthMode::kNone; }
+};
+
+// One entry of the parameter tree as last reported by the device.
+struct Parameter {
+  std::string path;  // "Device.DeviceInfo.SoftwareVersion"; objects end with '.'
+  std::string value;
+  std::string type;              // xsd type local name ("string", "unsignedInt"); "" unknown
+  std::optional<bool> writable;  // from GetParameterNames; nullopt when not known yet
+};
+
+// ---------------------------------------------------------------------------------------------
+// Tasks (DEV-3)
+
+enum class TaskType {
+  kGetParameterValues,
+  kSetParameterValues,
+  kGetParameterNames,
+  kAddObject,
+  kDeleteObject,
+  kReboot,
+  kFactoryReset,
+  kDownload,
+};
+std::string_view ToString(TaskType type);  // the API's names: "getParameterValues", ...
+std::optional<TaskType> ParseTaskType(std::string_view text);
+// The permission a task type needs: devices.read (get*), devices.configure (set, add,
+// delete), devices.reboot (reboot, factoryReset), devices.firmware (download).
+std::string_view RequiredPermission(TaskType type);
+
+enum class TaskState { kQueued, kRunning, kDone, kFailed, kCancelled };
+std::string_view ToString(TaskState state);
+std::optional<TaskState> ParseTaskState(std::string_view text);
+
+// `request` JSON by type (what the API accepted, stored as is):
+//   getParameterValues {"names": ["Device.DeviceInfo.", ...]}
+//   setParameterValues {"values": {"Device.X": "v", ...}}   typed from the device's tree
+//   getParameterNames  {"path": "Device.WiFi.", "next_level": false}
+//   addObject          {"object": "Device.NAT.PortMapping."}
+//   deleteObject       {"object": "Device.NAT.PortMapping.3."}
+//   reboot / factoryReset {}
+//   download           {"file_id": "..."}
+// `result` JSON by type (what the device returned):
+//   getParameterValues {"values": {"Device.X": {"value": "v", "type": "string"}, ...}}
+//   setParameterValues {"status": 0}
+//   getParameterNames  {"parameters": [{"name": "...", "writable": true}, ...]}
+//   addObject          {"instance_number": 3, "status": 0}
+//   deleteObject       {"status": 0}
+//   reboot / factoryReset {}   (done once the device is back: "M Reboot" / "0 BOOTSTRAP")
+//   download           {"start_time": "...", "complete_time": "..."}  (on TransferComplete)
+struct Task {
+  TaskId id;
+  CompanyId company_id;
+  DeviceId device_id;
+  std::optional<JobId> job_id;
+  TaskType type = TaskType::kGetParameterValues;
+  std::string request;  // JSON
+  TaskState state = TaskState::kQueued;
+  std::optional<std::string> result;  // JSON
+  std::optional<int> fault_code;      // CPE fault 9000-9032
+  std::string fault_string;           // the device's text, or our meaning of the code
+  std::string error;                  // "timeout", "device_deleted", ... when not a CPE fault
+  std::string command_key;
+  bool internal = false;  // created by Kanri (provisioning, credential rotation)
+  std::optional<AccountId> created_by;
+  std::string created_by_login;
+  Timestamp created_at;
+  std::optional<Timestamp> started_at;
+  std::optional<Timestamp> finished_at;
+  Timestamp expires_at;
+};
+
+// ---------------------------------------------------------------------------------------------
+// Groups and jobs (DEV-3)
+
+enum class GroupKind { kStatic, kFilter };
+
+// The filter of the device list (and of a saved-filter group).
+struct DeviceFilter {
+  std::optional<std::string> search;  // text over serial, model, software version, tags
+  std::optional<bool> online;
+  std::optional<ProfileId> profile_id;
+  std::optional<GroupId> group_id;
+  std::optional<std::string> model;
+  std::optional<std::string> software_version;
+  std::optional<std::string> tag;
+};
+
+struct Group {
+  GroupId id;
+  CompanyId company_id;
+  std::string name;
+  GroupKind kind = GroupKind::kStatic;
+  DeviceFilter filter;  // kFilter only
+  std::size_t device_count = 0;
+  Timestamp created_at;
+  Timestamp updated_at;
+};
+
+struct JobProgress {
+  std::size_t total = 0, queued = 0, running = 0, done = 0, failed = 0, cancelled = 0;
+};
+
+struct Job {
+  JobId id;
+  CompanyId company_id;
+  std::optional<GroupId> group_id;
+  TaskType type = TaskType::kGetParameterValues;
+  std::string request;  // JSON
+  std::optional<AccountId> created_by;
+  std::string created_by_login;
+  Timestamp created_at;
+  JobProgress progress;
+};
+
+// ---------------------------------------------------------------------------------------------
+// Firmware files (DEV-6) and refused devices (DEV-1)
+
+struct FirmwareFile {
+  FirmwareId id;
+  CompanyId company_id;
+  std::string name;
+  std::string version;
+  std::string model;
+  std::uint64_t size = 0;
+  std::string sha256;  // hex
+  std::optional<AccountId> created_by;
+  std::string created_by_login;
+  Timestamp created_at;
+};
+
+struct RefusedDevice {
+  std::string id;
+  std::string oui;
+  std::string product_class;
+  std::string serial_number;
+  std::string source_ip;
+  std::string reason;  // unmatched | ambiguous | bad_credentials
+  std::int64_t attempts = 0;
+  Timestamp first_at;
+  Timestamp last_at;
+};
+
+}  // namespace kanri::devices
