@@ -2,6 +2,7 @@
 // (server.h) translates from and to the wire; handlers only ever see these.
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -21,6 +22,9 @@ struct HttpRequest {
   std::string body;
   std::string client_ip;
   std::string request_id;
+  // The server's id of the connection this request came on (unique per listener and run);
+  // a CWMP session without cookies is bound to it.
+  std::uint64_t connection_id = 0;
 
   std::optional<std::string_view> Header(std::string_view lower_name) const;
   std::optional<std::string_view> Query(std::string_view name) const;

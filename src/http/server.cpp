@@ -28,7 +28,8 @@ namespace {
 constexpr auto kTuple = asio::as_tuple(asio::use_awaitable);
 
 // Turns a parsed Beast request into our plain struct; nullopt when the target is malformed.
-std::optional<HttpRequest> Translate(bhttp::request<bhttp::string_body>&& in, const std::string& client_ip) {
+std::optional<HttpRequest> Translate(bhttp::request<bhttp::string_body>&& in, const std::string& client_ip,
+                                     std::uint64_t connection_id) {
   HttpRequest out;
   out.method = std::string(in.method_string());
   out.target = std::string(in.target());
@@ -43,6 +44,7 @@ std::optional<HttpRequest> Translate(bhttp::request<bhttp::string_body>&& in, co
     out.headers.emplace_back(AsciiLower(field.name_string()), std::string(field.value()));
   out.body = std::move(in.body());
   out.client_ip = client_ip;
+  out.connection_id = connection_id;
   out.request_id = HexEncode(RandomBytes(8));
   return out;
 }
@@ -154,10 +156,120 @@ asio::awaitable<void> HttpServer::Accept() {
   }
 }
 
+// The keep-alive loop of one connection, over TLS or (for a lab CWMP listener) plain TCP.
+struct HttpServer::RequestLoop {
+  template <typename Stream>
+  static asio::awaitable<void> Run(HttpServer& self, Stream& stream, beast::tcp_stream& tcp,
+                                   beast::flat_buffer& buffer, Connection* conn, const std::string& client_ip,
+                                   std::uint64_t connection_id) {
+    const ServerSettings& settings = self.settings_;
+    for (;;) {
+      conn->busy = false;
+      if (self.draining_) break;
+      bhttp::request_parser<bhttp::string_body> parser;
+      parser.header_limit(static_cast<std::uint32_t>(settings.max_header_bytes));
+      parser.body_limit(settings.max_body_bytes);
+      tcp.expires_after(settings.idle_connection_timeout);
+      auto [header_ec, header_n] = co_await bhttp::async_read_header(stream, buffer, parser, kTuple);
+      (void)header_n;
+      conn->busy = true;
+      std::optional<HttpResponse> early;
+      if (header_ec == bhttp::error::end_of_stream || header_ec == beast::error::timeout ||
+          header_ec == asio::error::operation_aborted || header_ec == asio::ssl::error::stream_truncated) {
+        break;
+      } else if (header_ec == bhttp::error::header_limit) {
+        early = TransportProblem(431, "header_too_large", "The request headers are too large.");
+      } else if (header_ec == bhttp::error::body_limit) {
+        early = TransportProblem(413, "body_too_large", "The request body is too large.");
+      } else if (header_ec) {
+        if (header_ec.category() != boost::system::error_code(bhttp::error::bad_method).category())
+          break;  // transport
+        early = TransportProblem(400, "bad_request", "The request is not valid HTTP.");
+      }
+
+      if (!early) {
+        tcp.expires_after(settings.request_deadline);
+        if (parser.get()[bhttp::field::expect] == "100-continue") {
+          bhttp::response<bhttp::empty_body> cont{bhttp::status::continue_, 11};
+          co_await bhttp::async_write(stream, cont, kTuple);
+        }
+        if (!parser.is_done()) {
+          auto [body_ec, body_n] = co_await bhttp::async_read(stream, buffer, parser, kTuple);
+          (void)body_n;
+          if (body_ec == bhttp::error::body_limit) {
+            early = TransportProblem(413, "body_too_large", "The request body is too large.");
+          } else if (body_ec) {
+            break;
+          }
+        }
+      }
+
+      HttpResponse response;
+      unsigned version = 11;
+      bool keep_alive = false;
+      if (early) {
+        response = std::move(*early);
+        response.SetHeader("X-Request-Id", HexEncode(RandomBytes(8)));
+        response.SetHeader("Strict-Transport-Security", "max-age=31536000; includeSubDomains");
+        response.SetHeader("X-Content-Type-Options", "nosniff");
+      } else {
+        auto message = parser.release();
+        version = message.version();
+        keep_alive = message.keep_alive();
+        auto request = Translate(std::move(message), client_ip, connection_id);
+        if (!request) {
+          response = TransportProblem(400, "bad_request", "The request target is not a valid path.");
+        } else {
+          response = co_await self.handler_(*request);
+        }
+      }
+      keep_alive = keep_alive && !response.close_connection && !self.draining_;
+      auto out = ToBeast(response, version, keep_alive);
+      tcp.expires_after(settings.request_deadline);
+      auto [write_ec, written] = co_await bhttp::async_write(stream, out, kTuple);
+      (void)written;
+      if (!write_ec && early) {
+        // Lingering close: discard what the client is still sending, within bounds.
+        tcp.expires_after(settings.lingering_close);
+        std::size_t discarded = 0;
+        const std::size_t limit = settings.max_body_bytes + settings.max_header_bytes;
+        for (char sink[16 * 1024]; discarded < limit;) {
+          auto [read_ec, n] = co_await stream.async_read_some(asio::buffer(sink), kTuple);
+          if (read_ec) break;
+          discarded += n;
+        }
+      }
+      if (write_ec || !keep_alive) break;
+    }
+  }
+};
+
 asio::awaitable<void> HttpServer::Serve(tcp::socket socket, std::shared_ptr<Connection> conn) {
   boost::system::error_code ec;
   const auto remote = socket.remote_endpoint(ec);
   const std::string client_ip = ec ? std::string("unknown") : remote.address().to_string();
+  const std::uint64_t connection_id = next_connection_id_.fetch_add(1) + 1;
+  struct Closed {
+    HttpServer& server;
+    std::uint64_t id;
+    ~Closed() {
+      if (server.on_connection_closed_) server.on_connection_closed_(id);
+    }
+  } closed{*this, connection_id};
+
+  if (!settings_.tls) {
+    beast::tcp_stream plain{std::move(socket)};
+    conn->stream = &plain;
+    struct Unregister {
+      Connection& c;
+      ~Unregister() { c.stream = nullptr; }
+    } unregister{*conn};
+    beast::flat_buffer buffer;
+    co_await RequestLoop::Run(*this, plain, plain, buffer, conn.get(), client_ip, connection_id);
+    conn->busy = false;
+    plain.socket().shutdown(tcp::socket::shutdown_both, ec);
+    co_return;
+  }
 
   beast::ssl_stream<beast::tcp_stream> stream{beast::tcp_stream(std::move(socket)), tls_};
   conn->stream = &stream.next_layer();
@@ -197,84 +309,7 @@ asio::awaitable<void> HttpServer::Serve(tcp::socket socket, std::shared_ptr<Conn
   if (hs_ec) co_return;
   buffer.consume(used);
 
-  for (;;) {
-    conn->busy = false;
-    if (draining_) break;
-    bhttp::request_parser<bhttp::string_body> parser;
-    parser.header_limit(static_cast<std::uint32_t>(settings_.max_header_bytes));
-    parser.body_limit(settings_.max_body_bytes);
-    stream.next_layer().expires_after(settings_.idle_connection_timeout);
-    auto [header_ec, header_n] = co_await bhttp::async_read_header(stream, buffer, parser, kTuple);
-    (void)header_n;
-    conn->busy = true;
-    std::optional<HttpResponse> early;
-    if (header_ec == bhttp::error::end_of_stream || header_ec == beast::error::timeout ||
-        header_ec == asio::error::operation_aborted || header_ec == asio::ssl::error::stream_truncated) {
-      break;
-    } else if (header_ec == bhttp::error::header_limit) {
-      early = TransportProblem(431, "header_too_large", "The request headers are too large.");
-    } else if (header_ec == bhttp::error::body_limit) {
-      early = TransportProblem(413, "body_too_large", "The request body is too large.");
-    } else if (header_ec) {
-      if (header_ec.category() != boost::system::error_code(bhttp::error::bad_method).category())
-        break;  // transport
-      early = TransportProblem(400, "bad_request", "The request is not valid HTTP.");
-    }
-
-    if (!early) {
-      stream.next_layer().expires_after(settings_.request_deadline);
-      if (parser.get()[bhttp::field::expect] == "100-continue") {
-        bhttp::response<bhttp::empty_body> cont{bhttp::status::continue_, 11};
-        co_await bhttp::async_write(stream, cont, kTuple);
-      }
-      if (!parser.is_done()) {
-        auto [body_ec, body_n] = co_await bhttp::async_read(stream, buffer, parser, kTuple);
-        (void)body_n;
-        if (body_ec == bhttp::error::body_limit) {
-          early = TransportProblem(413, "body_too_large", "The request body is too large.");
-        } else if (body_ec) {
-          break;
-        }
-      }
-    }
-
-    HttpResponse response;
-    unsigned version = 11;
-    bool keep_alive = false;
-    if (early) {
-      response = std::move(*early);
-      response.SetHeader("X-Request-Id", HexEncode(RandomBytes(8)));
-      response.SetHeader("Strict-Transport-Security", "max-age=31536000; includeSubDomains");
-      response.SetHeader("X-Content-Type-Options", "nosniff");
-    } else {
-      auto message = parser.release();
-      version = message.version();
-      keep_alive = message.keep_alive();
-      auto request = Translate(std::move(message), client_ip);
-      if (!request) {
-        response = TransportProblem(400, "bad_request", "The request target is not a valid path.");
-      } else {
-        response = co_await handler_(*request);
-      }
-    }
-    keep_alive = keep_alive && !response.close_connection && !draining_;
-    auto out = ToBeast(response, version, keep_alive);
-    stream.next_layer().expires_after(settings_.request_deadline);
-    auto [write_ec, written] = co_await bhttp::async_write(stream, out, kTuple);
-    (void)written;
-    if (!write_ec && early) {
-      // Lingering close: discard what the client is still sending, within bounds.
-      stream.next_layer().expires_after(settings_.lingering_close);
-      std::size_t discarded = 0;
-      const std::size_t limit = settings_.max_body_bytes + settings_.max_header_bytes;
-      for (char sink[16 * 1024]; discarded < limit;) {
-        auto [read_ec, n] = co_await stream.async_read_some(asio::buffer(sink), kTuple);
-        if (read_ec) break;
-        discarded += n;
-      }
-    }
-    if (write_ec || !keep_alive) break;
-  }
+  co_await RequestLoop::Run(*this, stream, stream.next_layer(), buffer, conn.get(), client_ip, connection_id);
   conn->busy = false;
   stream.next_layer().expires_after(std::chrono::seconds{1});
   co_await stream.async_shutdown(kTuple);

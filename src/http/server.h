@@ -39,6 +39,9 @@ struct ServerSettings {
   // discarding this long before closing, so the client sees the answer instead of a reset
   // (RFC 9112 section 9.6).
   Millis lingering_close = std::chrono::seconds{2};
+  // Plain HTTP instead of TLS: only for a lab's CWMP listener (--cwmp-insecure-http), never
+  // for people. With TLS on, plain HTTP on the same port is answered with a redirect.
+  bool tls = true;
 };
 
 using RequestHandler = std::function<boost::asio::awaitable<HttpResponse>(const HttpRequest&)>;
@@ -56,8 +59,13 @@ class HttpServer {
 
   std::size_t active_connections() const { return active_.load(); }
 
+  // Called (on the connection's strand) when a connection ends, with the id its requests
+  // carried in HttpRequest::connection_id. Set before Start().
+  void OnConnectionClosed(std::function<void(std::uint64_t)> fn) { on_connection_closed_ = std::move(fn); }
+
  private:
   struct Connection;
+  struct RequestLoop;
   boost::asio::awaitable<void> Accept();
   boost::asio::awaitable<void> Serve(boost::asio::ip::tcp::socket socket, std::shared_ptr<Connection> conn);
 
@@ -69,6 +77,8 @@ class HttpServer {
   std::unique_ptr<boost::asio::ip::tcp::acceptor> acceptor_;
   std::atomic<bool> draining_{false};
   std::atomic<std::size_t> active_{0};
+  std::atomic<std::uint64_t> next_connection_id_{0};
+  std::function<void(std::uint64_t)> on_connection_closed_;
   std::mutex mu_;
   std::set<std::shared_ptr<Connection>> connections_;
 };
