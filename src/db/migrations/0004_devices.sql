@@ -58,7 +58,8 @@ CREATE TABLE devices (
   cr_password_enc TEXT NOT NULL,
   pending_cr_password_enc TEXT,
   provisioned INTEGER NOT NULL,          -- the profile's parameters have been applied
-  session_until BIGINT NOT NULL,         -- a CWMP session holds the device until then
+  session_owner TEXT NOT NULL,           -- the node whose CWMP session holds the device
+  session_until BIGINT NOT NULL,         -- ... until then (a lease, renewed per message)
   created_at BIGINT NOT NULL,
   updated_at BIGINT NOT NULL
 );
