@@ -63,6 +63,20 @@ std::optional<TaskState> ParseTaskState(std::string_view text) {
   return Find(kTaskStates, text);
 }
 
+std::string SearchText(std::string_view serial, std::string_view model, std::string_view software_version,
+                       const std::vector<std::string>& tags) {
+  std::string out;
+  auto add = [&out](std::string_view part) {
+    if (!out.empty()) out += ' ';
+    for (char c : part) out += (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+  };
+  add(serial);
+  add(model);
+  add(software_version);
+  for (const auto& t : tags) add(t);
+  return out;
+}
+
 std::string_view RequiredPermission(TaskType type) {
   switch (type) {
     case TaskType::kGetParameterValues:

@@ -90,6 +90,11 @@ struct Device {
   bool Insecure() const { return auth_mode == AuthMode::kNone; }
 };
 
+// The lower-case text the device list's search runs over (devices.search_text): serial,
+// model, software version and tags. Every writer of those columns recomputes it with this.
+std::string SearchText(std::string_view serial, std::string_view model, std::string_view software_version,
+                       const std::vector<std::string>& tags);
+
 // One entry of the parameter tree as last reported by the device.
 struct Parameter {
   std::string path;  // "Device.DeviceInfo.SoftwareVersion"; objects end with '.'
