@@ -1,0 +1,233 @@
+#include "devices/groups.h"
+
+#include <algorithm>
+
+#include "base/text.h"
+#include "devices/device_query.h"
+#include "devices/inventory.h"
+
+namespace kanri::devices {
+namespace {
+
+struct GroupRow {
+  Group group;
+  std::string filter_json;
+};
+
+std::vector<GroupRow> SelectGroups(db::Lease& lease, const std::string& where, const CompanyId& company,
+                                   const std::string& arg, int limit) {
+  soci::rowset<soci::row> rows =
+      (lease.sql().prepare
+           << "SELECT id, company_id, name, kind, filter, created_at, updated_at FROM device_groups "
+              "WHERE company_id = :c AND " +
+                  where + " ORDER BY name_key LIMIT :lim",
+       soci::use(company.value()), soci::use(arg), soci::use(limit));
+  std::vector<GroupRow> out;
+  for (const auto& r : rows) {
+    GroupRow g;
+    g.group.id = GroupId{r.get<std::string>(0)};
+    g.group.company_id = CompanyId{r.get<std::string>(1)};
+    g.group.name = r.get<std::string>(2);
+    g.group.kind = ParseGroupKind(r.get<std::string>(3)).value_or(GroupKind::kStatic);
+    g.filter_json = r.get<std::string>(4);
+    if (auto f = DeviceFilterFromJson(g.filter_json)) g.group.filter = *f;
+    g.group.created_at = FromUnixMillis(detail::GetInteger(r, 5));
+    g.group.updated_at = FromUnixMillis(detail::GetInteger(r, 6));
+    out.push_back(std::move(g));
+  }
+  return out;
+}
+
+std::optional<Group> SelectGroup(db::Lease& lease, const CompanyId& company, const GroupId& id) {
+  auto rows = SelectGroups(lease, "id = :id", company, id.value(), 1);
+  if (rows.empty()) return std::nullopt;
+  return rows.front().group;
+}
+
+std::size_t CountDevices(db::Lease& lease, const CompanyId& company, const GroupId& id, Timestamp now) {
+  detail::SqlBinds binds;
+  DeviceFilter filter;
+  filter.group_id = id;
+  auto where = detail::DeviceCondition(lease, company, filter, now, binds);
+  if (!where) return 0;
+  long long n = 0;
+  auto statement = (lease.sql().prepare << "SELECT COUNT(*) FROM devices d WHERE " + *where);
+  binds.ApplyTo(statement);
+  statement, soci::into(n);
+  soci::statement st(statement);
+  st.execute(true);
+  return static_cast<std::size_t>(n);
+}
+
+bool NameTaken(db::Lease& lease, const CompanyId& company, const std::string& name,
+               const std::string& except_id) {
+  const std::string key = AsciiLower(name);
+  int n = 0;
+  lease.sql() << "SELECT COUNT(*) FROM device_groups WHERE company_id = :c AND name_key = :k AND id <> :id",
+      soci::use(company.value()), soci::use(key), soci::use(except_id), soci::into(n);
+  return n > 0;
+}
+
+Status ValidateName(std::string_view name, long max) {
+  const long n = Utf8Length(name);
+  if (n < 1 || n > max) return InvalidArgument("name", "name must be 1-64 characters of UTF-8 text");
+  return Ok{};
+}
+
+Status ValidateFilter(const DeviceFilter& f) {
+  if (f.group_id) return InvalidArgument("filter.group_id", "a saved filter cannot refer to a group");
+  if (f.tag)
+    if (auto st = ValidateTag(*f.tag); !st) return InvalidArgument("filter.tag", st.error().message);
+  return Ok{};
+}
+
+// Replaces a static group's members; every id must be one of the company's devices.
+Status StoreMembers(db::Lease& lease, const CompanyId& company, const GroupId& id, std::vector<DeviceId> ids,
+                    std::size_t max) {
+  std::sort(ids.begin(), ids.end());
+  ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+  if (ids.size() > max)
+    return InvalidArgument("device_ids", "a group has at most " + std::to_string(max) + " devices");
+  for (const auto& d : ids) {
+    int n = 0;
+    lease.sql() << "SELECT COUNT(*) FROM devices WHERE company_id = :c AND id = :id",
+        soci::use(company.value()), soci::use(d.value()), soci::into(n);
+    if (!n) return InvalidArgument("device_ids", "unknown device '" + d.value() + "'");
+  }
+  lease.sql() << "DELETE FROM device_group_members WHERE company_id = :c AND group_id = :g",
+      soci::use(company.value()), soci::use(id.value());
+  std::string device;
+  soci::statement insert =
+      (lease.sql().prepare
+           << "INSERT INTO device_group_members (group_id, device_id, company_id) VALUES (:g, :d, :c)",
+       soci::use(id.value()), soci::use(device), soci::use(company.value()));
+  for (const auto& d : ids) {
+    device = d.value();
+    insert.execute(true);
+  }
+  return Ok{};
+}
+
+}  // namespace
+
+std::string_view ToString(GroupKind kind) {
+  return kind == GroupKind::kFilter ? "filter" : "static";
+}
+
+std::optional<GroupKind> ParseGroupKind(std::string_view text) {
+  if (text == "static") return GroupKind::kStatic;
+  if (text == "filter") return GroupKind::kFilter;
+  return std::nullopt;
+}
+
+Page<Group> GroupRepository::List(const CompanyId& company, const PageRequest& page) {
+  auto lease = db_.Acquire();
+  auto rows = SelectGroups(lease, "name_key > :after", company, page.after.value_or(""),
+                           static_cast<int>(page.limit) + 1);
+  std::vector<Group> groups;
+  for (auto& r : rows) groups.push_back(std::move(r.group));
+  auto out = MakePage(std::move(groups), page.limit, [](const Group& g) { return AsciiLower(g.name); });
+  for (auto& g : out.items) g.device_count = CountDevices(lease, company, g.id, clock_.Now());
+  return out;
+}
+
+Result<Group> GroupRepository::Get(const CompanyId& company, const GroupId& id) {
+  auto lease = db_.Acquire();
+  auto g = SelectGroup(lease, company, id);
+  if (!g) return NotFound("device group not found");
+  g->device_count = CountDevices(lease, company, id, clock_.Now());
+  return *g;
+}
+
+Result<Group> GroupRepository::Create(const CompanyId& company, const NewGroup& input) {
+  if (auto st = ValidateName(input.name, limits_.max_name); !st) return st.error();
+  if (input.kind == GroupKind::kFilter) {
+    if (auto st = ValidateFilter(input.filter); !st) return st.error();
+    if (!input.device_ids.empty()) return InvalidArgument("device_ids", "a filter group has no device list");
+  }
+  Group g;
+  g.id = GroupId::Generate();
+  g.company_id = company;
+  g.name = input.name;
+  g.kind = input.kind;
+  if (g.kind == GroupKind::kFilter) g.filter = input.filter;
+  g.created_at = g.updated_at = clock_.Now();
+  auto lease = db_.Acquire();
+  db::WriteTransaction tx(lease);
+  if (NameTaken(lease, company, g.name, g.id.value()))
+    return Conflict("a device group with this name already exists");
+  const std::string key = AsciiLower(g.name), kind(ToString(g.kind)),
+                    filter = g.kind == GroupKind::kFilter ? DeviceFilterToJson(g.filter) : "{}";
+  const long long now = ToUnixMillis(g.created_at);
+  lease.sql()
+      << "INSERT INTO device_groups (id, company_id, name, name_key, kind, filter, created_at, updated_at) "
+         "VALUES (:id, :c, :n, :k, :kind, :f, :t1, :t2)",
+      soci::use(g.id.value()), soci::use(company.value()), soci::use(g.name), soci::use(key), soci::use(kind),
+      soci::use(filter), soci::use(now), soci::use(now);
+  if (g.kind == GroupKind::kStatic)
+    if (auto st = StoreMembers(lease, company, g.id, input.device_ids, limits_.max_members); !st)
+      return st.error();
+  g.device_count = CountDevices(lease, company, g.id, clock_.Now());
+  tx.Commit();
+  return g;
+}
+
+Result<Group> GroupRepository::Update(const CompanyId& company, const GroupId& id, const GroupPatch& patch) {
+  auto lease = db_.Acquire();
+  db::WriteTransaction tx(lease);
+  auto g = SelectGroup(lease, company, id);
+  if (!g) return NotFound("device group not found");
+  if (patch.name) {
+    if (auto st = ValidateName(*patch.name, limits_.max_name); !st) return st.error();
+    if (NameTaken(lease, company, *patch.name, id.value()))
+      return Conflict("a device group with this name already exists");
+    g->name = *patch.name;
+  }
+  if (patch.filter) {
+    if (g->kind != GroupKind::kFilter) return InvalidArgument("filter", "a static group has no filter");
+    if (auto st = ValidateFilter(*patch.filter); !st) return st.error();
+    g->filter = *patch.filter;
+  }
+  g->updated_at = clock_.Now();
+  const std::string key = AsciiLower(g->name),
+                    filter = g->kind == GroupKind::kFilter ? DeviceFilterToJson(g->filter) : "{}";
+  const long long now = ToUnixMillis(g->updated_at);
+  lease.sql() << "UPDATE device_groups SET name = :n, name_key = :k, filter = :f, updated_at = :t "
+                 "WHERE company_id = :c AND id = :id",
+      soci::use(g->name), soci::use(key), soci::use(filter), soci::use(now), soci::use(company.value()),
+      soci::use(id.value());
+  g->device_count = CountDevices(lease, company, id, clock_.Now());
+  tx.Commit();
+  return *g;
+}
+
+Status GroupRepository::Delete(const CompanyId& company, const GroupId& id) {
+  auto lease = db_.Acquire();
+  db::WriteTransaction tx(lease);
+  if (!SelectGroup(lease, company, id)) return NotFound("device group not found");
+  lease.sql() << "DELETE FROM device_group_members WHERE company_id = :c AND group_id = :g",
+      soci::use(company.value()), soci::use(id.value());
+  lease.sql() << "DELETE FROM device_groups WHERE company_id = :c AND id = :id", soci::use(company.value()),
+      soci::use(id.value());
+  tx.Commit();
+  return Ok{};
+}
+
+Result<Group> GroupRepository::SetMembers(const CompanyId& company, const GroupId& id,
+                                          const std::vector<DeviceId>& device_ids) {
+  auto lease = db_.Acquire();
+  db::WriteTransaction tx(lease);
+  auto g = SelectGroup(lease, company, id);
+  if (!g) return NotFound("device group not found");
+  if (g->kind != GroupKind::kStatic) return Conflict("a filter group's devices follow its filter");
+  if (auto st = StoreMembers(lease, company, id, device_ids, limits_.max_members); !st) return st.error();
+  g->updated_at = clock_.Now();
+  const long long now = ToUnixMillis(g->updated_at);
+  lease.sql() << "UPDATE device_groups SET updated_at = :t WHERE company_id = :c AND id = :id",
+      soci::use(now), soci::use(company.value()), soci::use(id.value());
+  g->device_count = CountDevices(lease, company, id, clock_.Now());
+  tx.Commit();
+  return *g;
+}
+
+}  // namespace kanri::devices

@@ -1,0 +1,95 @@
+// The device inventory (DEV-2): a company's devices with the summary fields the console
+// searches, filters and sorts on, and each device's parameter tree as last reported.
+// Devices appear through CWMP onboarding (the session engine writes them); this repository
+// reads them for the API, keeps their tags and deletes them. Every function takes the
+// CompanyId it acts in and builds its own WHERE company_id = ? (SEC-8).
+//
+//   DeviceRepository devices{db, clock};
+//   auto page = devices.List(company, {.search = "ab12", .online = true},
+//                            *ParseDeviceSort("-last_contact_at"), {.limit = 50});
+//   auto tree = devices.Parameters(company, id, "Device.WiFi.");
+//   devices.SetTag(company, id, "東京-1F");
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "base/page.h"
+#include "base/result.h"
+#include "base/time.h"
+#include "db/database.h"
+#include "devices/model.h"
+
+namespace kanri::devices {
+
+// Limits of a device's tags.
+inline constexpr std::size_t kMaxTagsPerDevice = 32;
+inline constexpr long kMaxTagLength = 64;  // Unicode code points
+
+// A tag is 1-64 characters: ASCII letters, digits, - _ . : / and any non-ASCII letter
+// (Japanese is fine); no spaces, commas, quotes or control characters.
+Status ValidateTag(std::string_view tag);
+
+// The device list's sort orders; the device id breaks ties, so pages are stable.
+struct DeviceSort {
+  enum class Key { kSerialNumber, kLastContact, kModel, kSoftwareVersion };
+  Key key = Key::kSerialNumber;
+  bool descending = false;
+};
+// "serial_number" (the default), "last_contact_at", "model", "software_version", each with an
+// optional leading '-' for descending order; nullopt for anything else.
+std::optional<DeviceSort> ParseDeviceSort(std::string_view text);
+
+// A DeviceFilter as the JSON object saved with a filter group and accepted by the API:
+// {"q", "online", "profile_id", "group_id", "model", "software_version", "tag"} (all optional).
+std::string DeviceFilterToJson(const DeviceFilter& filter);
+Result<DeviceFilter> DeviceFilterFromJson(std::string_view json);
+
+// Online and offline totals for a dashboard.
+struct DeviceSummary {
+  std::size_t total = 0;
+  std::size_t online = 0;
+  std::size_t offline = 0;
+  std::size_t insecure = 0;  // authenticate with nothing (profile auth mode "none")
+};
+
+class DeviceRepository {
+ public:
+  DeviceRepository(db::Database& db, const Clock& clock) : db_(db), clock_(clock) {}
+
+  // One page of the company's devices matching `filter` in `sort` order. The page key is
+  // opaque (it carries the sort, so a cursor of another sort is refused). A filter by group
+  // answers InvalidArgument("group_id") when the company has no such group.
+  Result<Page<Device>> List(const CompanyId& company, const DeviceFilter& filter, const DeviceSort& sort,
+                            const PageRequest& page);
+  // How many of the company's devices match `filter` (a group's device_count).
+  Result<std::size_t> Count(const CompanyId& company, const DeviceFilter& filter);
+  DeviceSummary Summary(const CompanyId& company);
+
+  Result<Device> Get(const CompanyId& company, const DeviceId& id);
+
+  // The parameter tree as last reported, sorted by path; only paths starting with `prefix`
+  // when it is not empty. Empty (not an error) before the device's first full report.
+  Result<std::vector<Parameter>> Parameters(const CompanyId& company, const DeviceId& id,
+                                            std::string_view prefix);
+
+  // Adds a tag (idempotent) or removes one (NotFound when the device does not have it).
+  Result<Device> SetTag(const CompanyId& company, const DeviceId& id, std::string_view tag);
+  Result<Device> RemoveTag(const CompanyId& company, const DeviceId& id, std::string_view tag);
+
+  // Deletes the device with everything that is its device information (DATA-5): its
+  // parameter tree, its group memberships and all its tasks, whatever their state (a task of
+  // a deleted device can never run; its creation and result stay in the operation history).
+  // A job that included the device keeps its total; its progress no longer counts the task.
+  // If the device contacts the service again and still matches a profile, it is onboarded
+  // afresh.
+  Status Delete(const CompanyId& company, const DeviceId& id);
+
+ private:
+  db::Database& db_;
+  const Clock& clock_;
+};
+
+}  // namespace kanri::devices

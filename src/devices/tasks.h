@@ -1,0 +1,95 @@
+// Tasks and jobs (DEV-3): what operators ask of a device — read or change parameters, add or
+// delete objects, reboot, factory reset, firmware download — stored until the device's next
+// CWMP session, where the engine runs queued tasks in `seq` order and records their result.
+// A job is one request for every device of a group: one task per device, created together.
+//
+//   TaskRepository tasks{db, clock};
+//   auto t = tasks.Create(company, device, TaskType::kGetParameterValues,
+//                         R"({"names":["Device.DeviceInfo."]})", {account.id, account.login});
+//   tasks.Cancel(company, t->id);                            // only while queued
+//   auto job = tasks.CreateForGroup(company, group, TaskType::kReboot, "{}", actor);
+//
+// This repository creates, lists and cancels; the session engine (devices/device_sessions)
+// moves tasks through running → done / failed. Every function takes the CompanyId it acts in
+// (SEC-8).
+#pragma once
+
+#include <chrono>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "base/page.h"
+#include "base/result.h"
+#include "base/time.h"
+#include "db/database.h"
+#include "devices/model.h"
+
+namespace kanri::devices {
+
+struct TaskSettings {
+  // A task still queued or running this long after its creation fails with error "timeout".
+  std::chrono::milliseconds expiry{std::chrono::hours{24 * 7}};
+  // Most tasks one request may name (names of getParameterValues, values of setParameterValues).
+  std::size_t max_request_entries = 256;
+  // Most devices one job may create tasks for (one transaction).
+  std::size_t max_job_devices = 50'000;
+};
+
+// Who asked for a task: an account, or Kanri itself (internal tasks have no account).
+struct TaskActor {
+  std::optional<AccountId> id;
+  std::string login;
+};
+
+// Checks a task request (the JSON object of the type's fields, see model.h) and returns it
+// normalised: setParameterValues numbers and booleans become strings, getParameterNames gets
+// its "next_level" (false by default). InvalidArgument names the offending field. A download's
+// file_id is checked against the company's firmware by TaskRepository::Create, not here.
+Result<std::string> NormalizeTaskRequest(TaskType type, std::string_view request_json,
+                                         const TaskSettings& settings);
+
+// One device's part of a job, for its progress page.
+struct JobDeviceTask {
+  TaskId task_id;
+  DeviceId device_id;
+  std::string serial_number;  // "" when the device was deleted since
+  TaskState state = TaskState::kQueued;
+  std::optional<int> fault_code;
+  std::string error;
+  std::optional<Timestamp> finished_at;
+};
+
+class TaskRepository {
+ public:
+  TaskRepository(db::Database& db, const Clock& clock, TaskSettings settings = {})
+      : db_(db), clock_(clock), settings_(settings) {}
+
+  // Queues a task for the device: validates the request (a download's file_id must be a
+  // firmware file of the same company), gives it the next `seq` of the device, a fresh
+  // command key and expires_at = now + expiry.
+  Result<Task> Create(const CompanyId& company, const DeviceId& device, TaskType type,
+                      std::string_view request_json, const TaskActor& actor);
+  // The device's tasks, newest first. NotFound when the company has no such device.
+  Result<Page<Task>> ListForDevice(const CompanyId& company, const DeviceId& device, const PageRequest& page);
+  Result<Task> Get(const CompanyId& company, const TaskId& id);
+  // queued → cancelled; Conflict when the task is past queued.
+  Result<Task> Cancel(const CompanyId& company, const TaskId& id);
+
+  // One task per device of the group (its static members, or what its saved filter selects
+  // now), with the job, in one transaction. Conflict when the group has no device or more
+  // than max_job_devices.
+  Result<Job> CreateForGroup(const CompanyId& company, const GroupId& group, TaskType type,
+                             std::string_view request_json, const TaskActor& actor);
+  // The job with its progress: task counts by state (total is the number of tasks created).
+  Result<Job> GetJob(const CompanyId& company, const JobId& id);
+  // The job's tasks, one per device, in a stable order (by task id).
+  Result<Page<JobDeviceTask>> JobTasks(const CompanyId& company, const JobId& id, const PageRequest& page);
+
+ private:
+  db::Database& db_;
+  const Clock& clock_;
+  TaskSettings settings_;
+};
+
+}  // namespace kanri::devices

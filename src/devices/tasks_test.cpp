@@ -1,0 +1,165 @@
+#include "devices/tasks.h"
+
+#include "devices/devices_test_fixture.h"
+#include "devices/groups.h"
+
+namespace kanri::devices {
+namespace {
+
+class TasksTest : public DevicesTest {
+ protected:
+  TaskActor actor_{AccountId{"acct1"}, "alice"};
+  TaskRepository tasks_{tdb_.db(), clock_};
+  GroupRepository groups_{tdb_.db(), clock_};
+};
+
+TEST_F(TasksTest, DEV_3_RequestsAreValidatedByType) {
+  TaskSettings s;
+  auto ok = [&](TaskType t, const char* json) {
+    auto r = NormalizeTaskRequest(t, json, s);
+    EXPECT_TRUE(r) << json << ": " << (r ? "" : r.error().message);
+    return r ? *r : "";
+  };
+  auto field = [&](TaskType t, const char* json) {
+    auto r = NormalizeTaskRequest(t, json, s);
+    EXPECT_FALSE(r) << json;
+    return r ? "" : r.error().field;
+  };
+  using enum TaskType;
+  ok(kGetParameterValues, R"({"names":["Device.DeviceInfo.","Device.WiFi.SSID.1.SSID"]})");
+  EXPECT_EQ(field(kGetParameterValues, R"({"names":[]})"), "names");
+  EXPECT_EQ(field(kGetParameterValues, R"({"names":["Foo."]})"), "names");
+  EXPECT_EQ(field(kGetParameterValues, R"({"names":["Device.X"],"extra":1})"), "extra");
+  EXPECT_EQ(ok(kSetParameterValues, R"({"values":{"Device.A":1,"Device.B":true,"Device.C":"x"}})"),
+            R"({"values":{"Device.A":"1","Device.B":"true","Device.C":"x"}})");
+  EXPECT_EQ(field(kSetParameterValues, R"({"values":{}})"), "values");
+  EXPECT_EQ(field(kSetParameterValues, R"({"values":{"Device.A.":"x"}})"), "values");
+  EXPECT_EQ(field(kSetParameterValues, R"({"values":{"Device.A":null}})"), "values");
+  EXPECT_EQ(ok(kGetParameterNames, R"({"path":"Device.WiFi."})"),
+            R"({"path":"Device.WiFi.","next_level":false})");
+  EXPECT_EQ(field(kGetParameterNames, R"({"path":"Device.WiFi"})"), "path");
+  ok(kAddObject, R"({"object":"Device.NAT.PortMapping."})");
+  EXPECT_EQ(field(kAddObject, R"({"object":"Device.NAT.PortMapping.3."})"), "object");
+  ok(kDeleteObject, R"({"object":"InternetGatewayDevice.X.PortMapping.3."})");
+  EXPECT_EQ(field(kDeleteObject, R"({"object":"Device.NAT.PortMapping."})"), "object");
+  EXPECT_EQ(ok(kReboot, "{}"), "{}");
+  EXPECT_EQ(field(kFactoryReset, R"({"names":[]})"), "names");
+  EXPECT_EQ(field(kDownload, "{}"), "file_id");
+}
+
+TEST_F(TasksTest, DEV_3_CreateQueuesInOrderAndCancelOnlyWhileQueued) {
+  auto device = Seed(acme_, {});
+  auto t1 = tasks_.Create(acme_, device, TaskType::kReboot, "{}", actor_);
+  ASSERT_TRUE(t1) << t1.error().message;
+  auto t2 = tasks_.Create(acme_, device, TaskType::kGetParameterValues, R"({"names":["Device."]})", actor_);
+  ASSERT_TRUE(t2);
+  EXPECT_EQ(t1->state, TaskState::kQueued);
+  EXPECT_EQ(t1->command_key.rfind("kanri-", 0), 0u);
+  EXPECT_NE(t1->command_key, t2->command_key);
+  EXPECT_EQ(t1->expires_at - t1->created_at, std::chrono::hours{24 * 7});
+  EXPECT_EQ(Count("SELECT seq FROM tasks WHERE id = '" + t2->id.value() + "'"), 2);
+  auto list = tasks_.ListForDevice(acme_, device, {.limit = 1});
+  ASSERT_TRUE(list);
+  ASSERT_EQ(list->items.size(), 1u);
+  EXPECT_EQ(list->items[0].id, t2->id) << "newest first";
+  auto rest = tasks_.ListForDevice(acme_, device, {.limit = 1, .after = list->next_after});
+  ASSERT_TRUE(rest);
+  EXPECT_EQ(rest->items.at(0).id, t1->id);
+
+  auto cancelled = tasks_.Cancel(acme_, t1->id);
+  ASSERT_TRUE(cancelled);
+  EXPECT_EQ(cancelled->state, TaskState::kCancelled);
+  EXPECT_EQ(tasks_.Cancel(acme_, t1->id).error().code, ErrorCode::kConflict);
+  {
+    auto lease = tdb_.db().Acquire();
+    lease.sql() << "UPDATE tasks SET state = 'running' WHERE id = :id", soci::use(t2->id.value());
+  }
+  EXPECT_EQ(tasks_.Cancel(acme_, t2->id).error().code, ErrorCode::kConflict);
+  // Bad requests and foreign devices create nothing.
+  EXPECT_FALSE(tasks_.Create(acme_, device, TaskType::kDownload, R"({"file_id":"nope"})", actor_));
+  auto foreign = Seed(beta_, {.serial = "B1"});
+  EXPECT_EQ(tasks_.Create(acme_, foreign, TaskType::kReboot, "{}", actor_).error().code,
+            ErrorCode::kNotFound);
+  EXPECT_EQ(tasks_.Get(beta_, t1->id).error().code, ErrorCode::kNotFound);
+  EXPECT_EQ(tasks_.Cancel(beta_, t2->id).error().code, ErrorCode::kNotFound);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM tasks"), 2);
+}
+
+TEST_F(TasksTest, DEV_3_DownloadNeedsTheCompanysOwnFirmware) {
+  auto device = Seed(acme_, {});
+  {
+    auto lease = tdb_.db().Acquire();
+    lease.sql() << "INSERT INTO firmware_files (id, company_id, name, version, model, size, sha256, "
+                   "created_by_login, "
+                   "created_at) VALUES ('fw-b', :c, 'f', '2', 'm', 1, 'x', 'bob', 0)",
+        soci::use(beta_.value());
+    lease.sql() << "INSERT INTO firmware_files (id, company_id, name, version, model, size, sha256, "
+                   "created_by_login, "
+                   "created_at) VALUES ('fw-a', :c, 'f', '2', 'm', 1, 'x', 'alice', 0)",
+        soci::use(acme_.value());
+  }
+  auto foreign = tasks_.Create(acme_, device, TaskType::kDownload, R"({"file_id":"fw-b"})", actor_);
+  ASSERT_FALSE(foreign);
+  EXPECT_EQ(foreign.error().field, "file_id");
+  EXPECT_TRUE(tasks_.Create(acme_, device, TaskType::kDownload, R"({"file_id":"fw-a"})", actor_));
+}
+
+TEST_F(TasksTest, DEV_3_GroupsAndJobs) {
+  auto d1 = Seed(acme_, {.serial = "S1", .software_version = "1.0"});
+  auto d2 = Seed(acme_, {.serial = "S2", .software_version = "1.0"});
+  Seed(acme_, {.serial = "S3", .software_version = "2.0"});
+  auto foreign = Seed(beta_, {.serial = "B1", .software_version = "1.0"});
+
+  auto bad = groups_.Create(acme_, {.name = "bad", .device_ids = {d1, foreign}});
+  ASSERT_FALSE(bad);
+  EXPECT_EQ(bad.error().field, "device_ids");
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM device_groups"), 0);
+
+  auto fixed = groups_.Create(acme_, {.name = "本社", .device_ids = {d1, d2, d1}});
+  ASSERT_TRUE(fixed) << fixed.error().message;
+  EXPECT_EQ(fixed->device_count, 2u);
+  auto old = groups_.Create(
+      acme_, {.name = "Old", .kind = GroupKind::kFilter, .filter = {.software_version = "1.0"}});
+  ASSERT_TRUE(old);
+  EXPECT_EQ(old->device_count, 2u) << "the filter sees the company's devices only";
+  EXPECT_EQ(groups_.Create(acme_, {.name = "old"}).error().code, ErrorCode::kConflict);
+  EXPECT_EQ(
+      groups_.Create(acme_, {.name = "nest", .kind = GroupKind::kFilter, .filter = {.group_id = old->id}})
+          .error()
+          .field,
+      "filter.group_id");
+  EXPECT_EQ(groups_.SetMembers(acme_, old->id, {d1}).error().code, ErrorCode::kConflict);
+  ASSERT_EQ(groups_.SetMembers(acme_, fixed->id, {d2})->device_count, 1u);
+
+  auto job = tasks_.CreateForGroup(acme_, old->id, TaskType::kGetParameterValues, R"({"names":["Device."]})",
+                                   actor_);
+  ASSERT_TRUE(job) << job.error().message;
+  EXPECT_EQ(job->progress.total, 2u);
+  {
+    auto lease = tdb_.db().Acquire();
+    lease.sql() << "UPDATE tasks SET state = 'failed', fault_code = 9005 WHERE device_id = :d",
+        soci::use(d1.value());
+  }
+  auto got = tasks_.GetJob(acme_, job->id);
+  ASSERT_TRUE(got);
+  EXPECT_EQ(got->progress.total, 2u);
+  EXPECT_EQ(got->progress.failed, 1u);
+  EXPECT_EQ(got->progress.queued, 1u);
+  auto page = tasks_.JobTasks(acme_, job->id, {.limit = 1});
+  ASSERT_TRUE(page);
+  ASSERT_EQ(page->items.size(), 1u);
+  auto rest = tasks_.JobTasks(acme_, job->id, {.limit = 5, .after = page->next_after});
+  ASSERT_EQ(rest->items.size(), 1u);
+  EXPECT_NE(page->items[0].device_id, rest->items[0].device_id);
+  EXPECT_EQ(tasks_.GetJob(beta_, job->id).error().code, ErrorCode::kNotFound);
+  EXPECT_EQ(tasks_.CreateForGroup(beta_, old->id, TaskType::kReboot, "{}", actor_).error().code,
+            ErrorCode::kNotFound);
+  auto empty = *groups_.Create(acme_, {.name = "empty"});
+  EXPECT_EQ(tasks_.CreateForGroup(acme_, empty.id, TaskType::kReboot, "{}", actor_).error().code,
+            ErrorCode::kConflict);
+  ASSERT_TRUE(groups_.Delete(acme_, fixed->id));
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM device_group_members"), 0);
+}
+
+}  // namespace
+}  // namespace kanri::devices
