@@ -36,6 +36,7 @@ json::object ProblemResponseRef(const char* description) {
 std::string OpenApiDocument(const http::RouteTable& table) {
   json::object paths;
   for (const auto& route : table.routes()) {
+    if (route.doc.hidden) continue;
     json::object op;
     op["operationId"] = route.action;
     op["summary"] = route.doc.summary;

@@ -25,7 +25,8 @@ inline constexpr const char* kLogin =
 
 inline constexpr const char* kSession =
     R"({"type":"object","properties":{"account":{"$ref":"#/components/schemas/Account"},
-"csrf_token":{"type":"string"},"expires_at":{"type":"string","format":"date-time"},"idle_timeout_seconds":{"type":"integer"}}})";
+"csrf_token":{"type":"string"},"expires_at":{"type":"string","format":"date-time"},"idle_timeout_seconds":{"type":"integer"},
+"permissions":{"type":"array","items":{"type":"string"},"description":"what the account holds now; GET only"}}})";
 
 inline constexpr const char* kPasswordChange =
     R"({"type":"object","additionalProperties":false,"required":["current","new"],

@@ -21,14 +21,16 @@ Problem LoginFailed() {
           "The company ID, login ID or password is incorrect, or the account cannot log in now.", ""};
 }
 
+// `permissions` (what the account holds now) lets the console hide what it may not use.
 HttpResponse SessionResponse(const ApiServices& s, const identity::Account& account, const std::string& csrf,
-                             Timestamp expires_at) {
+                             Timestamp expires_at, const access::PermissionSet* permissions = nullptr) {
   const Millis idle_timeout = s.sessions.settings().idle_timeout;
   json::object out{
       {"account", AccountJson(account, s.clock.Now())},
       {"csrf_token", csrf},
       {"expires_at", FormatUtc(expires_at)},
       {"idle_timeout_seconds", std::chrono::duration_cast<std::chrono::seconds>(idle_timeout).count()}};
+  if (permissions) out["permissions"] = json::value_from(permissions->Names());
   return http::JsonResponse(200, json::serialize(out));
 }
 
@@ -90,7 +92,7 @@ asio::awaitable<HttpResponse> Login(ApiServices& s, RequestContext& ctx) {
 
 asio::awaitable<HttpResponse> WhoAmI(ApiServices& s, RequestContext& ctx) {
   co_return SessionResponse(s, ctx.actor->account, identity::SessionStore::CsrfTokenFor(ctx.session_token),
-                            ctx.actor->expires_at);
+                            ctx.actor->expires_at, &ctx.permissions);
 }
 
 asio::awaitable<HttpResponse> Logout(ApiServices& s, RequestContext& ctx) {

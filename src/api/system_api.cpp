@@ -1,4 +1,5 @@
 // Health, readiness and the API's own description; no login needed.
+#include "api/console.h"
 #include "api/routes.h"
 #include "api/schemas.h"
 
@@ -59,6 +60,8 @@ http::RouteTable BuildRouteTable(ApiServices& services) {
              },
              .doc = {.summary = "This API's OpenAPI 3.1 document", .tag = "system"}});
   *document = OpenApiDocument(table);
+  // The web console's pages and files (hidden from the document).
+  AddConsoleRoutes(table, embedded::ConsoleFiles());
   return table;
 }
 

@@ -82,6 +82,8 @@ struct RouteDoc {
   int success_status = 200;
   bool paginated = false;
   std::vector<std::string> query;  // further query parameters (filters)
+  // Not part of the API (the web console's pages and files): left out of the document.
+  bool hidden = false;
 };
 
 struct Route {

@@ -1,0 +1,218 @@
+// The API's shapes, as the console reads them (see GET /api/v1/openapi.json).
+
+export type AccountKind = "site_admin" | "admin" | "general";
+export type AccountStatus = "active" | "locked" | "disabled";
+
+export interface Account {
+  id: string;
+  company_id: string | null;
+  login: string;
+  name: string;
+  email: string;
+  kind: AccountKind;
+  status: AccountStatus;
+  must_change_password: boolean;
+  locked_until: string | null;
+  last_login_at: string | null;
+  created_at: string;
+  updated_at: string;
+  roles?: string[];
+}
+
+export interface SessionInfo {
+  account: Account;
+  csrf_token: string;
+  expires_at: string;
+  idle_timeout_seconds: number;
+  permissions?: string[];
+}
+
+export interface Company {
+  id: string;
+  code: string;
+  name: string;
+  contract_start: string;
+  contract_end: string | null;
+  status: "active" | "suspended" | "ended";
+  created_at: string;
+  updated_at: string;
+}
+
+export interface Role {
+  id: string;
+  name: string;
+  name_en: string;
+  description: string;
+  permissions: string[];
+  builtin: boolean;
+  created_at: string | null;
+  updated_at: string | null;
+}
+
+export interface Permission {
+  name: string;
+  scope: "company" | "provider";
+  label_ja: string;
+  label_en: string;
+}
+
+export type Outcome = "success" | "denied" | "failed";
+
+export interface AuditRecord {
+  seq: number;
+  time: string;
+  time_jst: string;
+  company_id: string | null;
+  actor_id: string;
+  actor_login: string;
+  source_ip: string;
+  action: string;
+  target_type: string;
+  target_id: string;
+  outcome: Outcome;
+  error_code: string;
+  request_id: string;
+  details: Record<string, unknown>;
+}
+
+export interface LockedAccount {
+  account: Account;
+  company_code: string;
+}
+
+// ---- Devices (issue 4) ----
+
+export interface Device {
+  id: string;
+  oui: string;
+  product_class: string;
+  serial_number: string;
+  manufacturer: string;
+  model: string;
+  hardware_version: string;
+  software_version: string;
+  data_model?: "tr181" | "tr098";
+  online: boolean;
+  first_contact_at: string | null;
+  last_contact_at: string | null;
+  last_boot_at?: string | null;
+  last_events?: string[];
+  periodic_inform_interval?: number;
+  wan_ip: string;
+  connection_request_url?: string;
+  tags: string[];
+  profile_id?: string | null;
+  auth_mode?: "rotate" | "shared" | "none";
+  insecure?: boolean;
+  credential_state?: string;
+}
+
+export interface Parameter {
+  path: string;
+  value: string;
+  type: string;
+  writable: boolean | null;
+}
+
+export type TaskType =
+  | "getParameterValues"
+  | "setParameterValues"
+  | "getParameterNames"
+  | "addObject"
+  | "deleteObject"
+  | "reboot"
+  | "factoryReset"
+  | "download";
+
+export type TaskState = "queued" | "running" | "done" | "failed" | "cancelled";
+
+export interface Task {
+  id: string;
+  device_id: string;
+  job_id?: string | null;
+  type: TaskType;
+  request: Record<string, unknown>;
+  state: TaskState;
+  result?: Record<string, unknown> | null;
+  fault_code?: number | null;
+  fault_string?: string;
+  error?: string;
+  created_by_login?: string;
+  created_at: string;
+  started_at?: string | null;
+  finished_at?: string | null;
+}
+
+export interface DeviceFilter {
+  search?: string;
+  online?: boolean;
+  profile_id?: string;
+  group_id?: string;
+  model?: string;
+  software_version?: string;
+  tag?: string;
+}
+
+export interface DeviceGroup {
+  id: string;
+  name: string;
+  kind: "static" | "filter";
+  filter?: DeviceFilter;
+  device_ids?: string[];
+  device_count: number;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface JobProgress {
+  total: number;
+  queued: number;
+  running: number;
+  done: number;
+  failed: number;
+  cancelled: number;
+}
+
+export interface Job {
+  id: string;
+  group_id?: string | null;
+  type: TaskType;
+  request: Record<string, unknown>;
+  created_by_login?: string;
+  created_at: string;
+  progress: JobProgress;
+}
+
+export interface Profile {
+  id: string;
+  name: string;
+  match: { oui?: string | null; product_class?: string | null; serials?: string[]; serial_prefix?: string | null };
+  device_auth: { mode: "rotate" | "shared" | "none"; username?: string; password?: string };
+  periodic_inform_interval?: number | null;
+  parameters: Record<string, string>;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface FirmwareFile {
+  id: string;
+  name: string;
+  version: string;
+  model: string;
+  size: number;
+  sha256: string;
+  created_by_login?: string;
+  created_at: string;
+}
+
+export interface RefusedDevice {
+  id: string;
+  oui: string;
+  product_class: string;
+  serial_number: string;
+  source_ip: string;
+  reason: string;
+  attempts: number;
+  first_at: string;
+  last_at: string;
+}

@@ -1,0 +1,104 @@
+// Routes of the console. Every path here is in paths.ts, so the server serves index.html
+// for it; a screen the account's permissions do not allow shows a notice instead.
+import { useEffect, type ReactNode } from "react";
+import { useTranslation } from "react-i18next";
+import { Navigate, Route, Routes, useLocation } from "react-router-dom";
+import { screenPermissions } from "../auth/permissions";
+import { useSession } from "../auth/session";
+import { Layout } from "../components/Layout";
+import { EmptyState, Spinner } from "../components/ui";
+import { AccountsPage } from "../pages/AccountsPage";
+import { AuditPage } from "../pages/AuditPage";
+import { DashboardPage } from "../pages/DashboardPage";
+import { DeviceDetailPage } from "../pages/DeviceDetailPage";
+import { DeviceGroupsPage } from "../pages/DeviceGroupsPage";
+import { DevicesPage } from "../pages/DevicesPage";
+import { FirmwarePage } from "../pages/FirmwarePage";
+import { LoginPage } from "../pages/LoginPage";
+import { PasswordChangePage } from "../pages/PasswordChangePage";
+import { ProfilesPage } from "../pages/ProfilesPage";
+import { CompaniesPage } from "../pages/provider/CompaniesPage";
+import { LockedAccountsPage } from "../pages/provider/LockedAccountsPage";
+import { RefusedDevicesPage } from "../pages/provider/RefusedDevicesPage";
+import { RolesPage } from "../pages/RolesPage";
+import { PATHS, routePattern } from "./paths";
+
+function RequireSession({ children }: { children: ReactNode }) {
+  const { session, loading } = useSession();
+  const location = useLocation();
+  if (loading) return <Spinner />;
+  if (!session) return <Navigate to={PATHS.login} replace state={{ from: location.pathname + location.search }} />;
+  if (session.account.must_change_password && location.pathname !== PATHS.password)
+    return <Navigate to={PATHS.password} replace />;
+  return <>{children}</>;
+}
+
+function Guarded({ path, children }: { path: string; children: ReactNode }) {
+  const { session } = useSession();
+  const { t } = useTranslation();
+  const needed = screenPermissions(path);
+  if (session && !session.permissions.hasAny(needed))
+    return <EmptyState icon="lock" title={t("common.notAllowed")}>{t("common.notAllowedBody")}</EmptyState>;
+  return <>{children}</>;
+}
+
+function NotFound() {
+  const { t } = useTranslation();
+  return <EmptyState title={t("common.notFound")} />;
+}
+
+function TitleSync() {
+  const { t, i18n } = useTranslation();
+  useEffect(() => {
+    document.documentElement.lang = i18n.language;
+    document.title = t("app.title");
+  }, [t, i18n.language]);
+  return null;
+}
+
+const SCREENS: Array<[string, ReactNode]> = [
+  [PATHS.devices, <DevicesPage />],
+  [PATHS.device, <DeviceDetailPage />],
+  [PATHS.deviceGroups, <DeviceGroupsPage />],
+  [PATHS.profiles, <ProfilesPage />],
+  [PATHS.firmware, <FirmwarePage />],
+  [PATHS.accounts, <AccountsPage />],
+  [PATHS.roles, <RolesPage />],
+  [PATHS.audit, <AuditPage scope="company" />],
+  [PATHS.companies, <CompaniesPage />],
+  [PATHS.lockedAccounts, <LockedAccountsPage />],
+  [PATHS.refusedDevices, <RefusedDevicesPage />],
+  [PATHS.providerAudit, <AuditPage scope="provider" />],
+];
+
+export function App() {
+  return (
+    <>
+      <TitleSync />
+      <Routes>
+        <Route path={PATHS.login} element={<LoginPage />} />
+        <Route
+          path={PATHS.password}
+          element={
+            <RequireSession>
+              <PasswordChangePage />
+            </RequireSession>
+          }
+        />
+        <Route
+          element={
+            <RequireSession>
+              <Layout />
+            </RequireSession>
+          }
+        >
+          <Route index element={<DashboardPage />} />
+          {SCREENS.map(([path, element]) => (
+            <Route key={path} path={routePattern(path)} element={<Guarded path={path}>{element}</Guarded>} />
+          ))}
+          <Route path="*" element={<NotFound />} />
+        </Route>
+      </Routes>
+    </>
+  );
+}

@@ -1,0 +1,34 @@
+// Every client-side path of the console. The server routes exactly these to index.html
+// (vite.config.ts writes them to spa-routes.txt, which the binary embeds), so a reload or
+// a bookmark on any screen works. Parameters use the server's {name} syntax.
+export const PATHS = {
+  home: "/",
+  login: "/login",
+  password: "/password",
+  devices: "/devices",
+  device: "/devices/{id}",
+  deviceGroups: "/device-groups",
+  profiles: "/profiles",
+  firmware: "/firmware",
+  accounts: "/accounts",
+  roles: "/roles",
+  audit: "/audit",
+  companies: "/provider/companies",
+  lockedAccounts: "/provider/locked-accounts",
+  refusedDevices: "/provider/refused-devices",
+  providerAudit: "/provider/audit",
+} as const;
+
+export type PathName = keyof typeof PATHS;
+
+export const SPA_PATHS: string[] = Object.values(PATHS);
+
+// React Router's syntax for a path pattern: {id} -> :id.
+export function routePattern(path: string): string {
+  return path.replace(/\{(\w+)\}/g, ":$1");
+}
+
+// A concrete URL for a pattern, e.g. pathTo("device", { id: "d1" }) -> "/devices/d1".
+export function pathTo(name: PathName, params: Record<string, string> = {}): string {
+  return PATHS[name].replace(/\{(\w+)\}/g, (_, key: string) => encodeURIComponent(params[key] ?? ""));
+}

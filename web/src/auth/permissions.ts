@@ -1,0 +1,87 @@
+// What the console shows to an account follows from its permissions (SEC-5). The server
+// still checks every call; this only keeps people from meeting buttons they cannot use.
+import type { Account } from "../api/types";
+import { PATHS, type PathName } from "../app/paths";
+
+export const COMPANY_PERMISSIONS = [
+  "accounts.read",
+  "accounts.write",
+  "roles.read",
+  "roles.write",
+  "devices.read",
+  "devices.configure",
+  "devices.reboot",
+  "devices.firmware",
+  "devices.remote_login",
+  "profiles.read",
+  "profiles.write",
+  "audit.read",
+  "company.settings",
+] as const;
+
+export const PROVIDER_PERMISSIONS = ["provider.companies", "provider.accounts", "provider.audit"] as const;
+
+export class PermissionSet {
+  private readonly names: ReadonlySet<string>;
+
+  constructor(names: Iterable<string>) {
+    this.names = new Set(names);
+  }
+
+  has(name: string): boolean {
+    return this.names.has(name);
+  }
+
+  hasAny(names: readonly string[]): boolean {
+    return names.length === 0 || names.some((n) => this.names.has(n));
+  }
+
+  list(): string[] {
+    return [...this.names].sort();
+  }
+}
+
+// The account's permissions: what the server listed, or, for an older server that lists
+// none, what the account's kind implies (a general account then sees only the dashboard).
+export function permissionsOf(account: Account, listed: string[] | undefined): PermissionSet {
+  if (listed) return new PermissionSet(listed);
+  if (account.kind === "site_admin") return new PermissionSet(PROVIDER_PERMISSIONS);
+  if (account.kind === "admin") return new PermissionSet(COMPANY_PERMISSIONS);
+  return new PermissionSet([]);
+}
+
+export interface NavItem {
+  path: PathName;
+  labelKey: string;
+  section: "operate" | "manage" | "provider";
+  anyOf: string[];
+  icon: string;
+}
+
+// The sidebar, in order; an item shows when the account holds any of its permissions.
+export const NAV: NavItem[] = [
+  { path: "home", labelKey: "nav.dashboard", section: "operate", anyOf: [], icon: "home" },
+  { path: "devices", labelKey: "nav.devices", section: "operate", anyOf: ["devices.read"], icon: "router" },
+  { path: "deviceGroups", labelKey: "nav.deviceGroups", section: "operate", anyOf: ["devices.read"], icon: "group" },
+  { path: "profiles", labelKey: "nav.profiles", section: "operate", anyOf: ["profiles.read"], icon: "profile" },
+  { path: "firmware", labelKey: "nav.firmware", section: "operate", anyOf: ["devices.firmware"], icon: "firmware" },
+  { path: "accounts", labelKey: "nav.accounts", section: "manage", anyOf: ["accounts.read"], icon: "user" },
+  { path: "roles", labelKey: "nav.roles", section: "manage", anyOf: ["roles.read"], icon: "shield" },
+  { path: "audit", labelKey: "nav.audit", section: "manage", anyOf: ["audit.read"], icon: "history" },
+  { path: "companies", labelKey: "nav.companies", section: "provider", anyOf: ["provider.companies"], icon: "building" },
+  { path: "lockedAccounts", labelKey: "nav.lockedAccounts", section: "provider", anyOf: ["provider.accounts"], icon: "lock" },
+  { path: "refusedDevices", labelKey: "nav.refusedDevices", section: "provider", anyOf: ["provider.companies"], icon: "block" },
+  { path: "providerAudit", labelKey: "nav.providerAudit", section: "provider", anyOf: ["provider.audit"], icon: "history" },
+];
+
+export function visibleNav(perms: PermissionSet): NavItem[] {
+  return NAV.filter((item) => perms.hasAny(item.anyOf));
+}
+
+// The permissions a screen needs, looked up by its path (for the route guard).
+export function screenPermissions(path: string): string[] {
+  const item = NAV.find((n) => PATHS[n.path] === path);
+  if (item) return item.anyOf;
+  if (path === PATHS.device) return ["devices.read"];
+  return [];
+}

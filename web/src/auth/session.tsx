@@ -1,0 +1,119 @@
+// The logged-in account, its permissions and CSRF token, for the whole console. A 401 from
+// any call (the session ended: idle for 60 minutes, or logged out elsewhere) clears it, and
+// the login page then explains why (SEC-3).
+import { useQueryClient } from "@tanstack/react-query";
+import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState, type ReactNode } from "react";
+import { api, ApiError, onSessionEnded, setCsrfToken, type SessionEndReason } from "../api/client";
+import type { Account, SessionInfo } from "../api/types";
+import { permissionsOf, type PermissionSet } from "./permissions";
+
+export interface Session {
+  account: Account;
+  permissions: PermissionSet;
+  idleTimeoutSeconds: number;
+}
+
+interface SessionContextValue {
+  session: Session | null;
+  loading: boolean;
+  // Why the last session ended, shown once on the login page.
+  endReason: SessionEndReason | "logged_out" | null;
+  login: (company: string, login: string, password: string) => Promise<void>;
+  logout: () => Promise<void>;
+  refresh: () => Promise<void>;
+  clearEndReason: () => void;
+}
+
+const SessionContext = createContext<SessionContextValue | null>(null);
+
+function toSession(info: SessionInfo): Session {
+  setCsrfToken(info.csrf_token);
+  return {
+    account: info.account,
+    permissions: permissionsOf(info.account, info.permissions),
+    idleTimeoutSeconds: info.idle_timeout_seconds,
+  };
+}
+
+export function SessionProvider({ children }: { children: ReactNode }) {
+  const queryClient = useQueryClient();
+  const [session, setSession] = useState<Session | null>(null);
+  const [loading, setLoading] = useState(true);
+  const [endReason, setEndReason] = useState<SessionContextValue["endReason"]>(null);
+  const sessionRef = useRef<Session | null>(null);
+  sessionRef.current = session;
+
+  const refresh = useCallback(async () => {
+    try {
+      setSession(toSession(await api<SessionInfo>("/session")));
+    } catch (e) {
+      if (!(e instanceof ApiError) || e.status !== 401) throw e;
+      setSession(null);
+    }
+  }, []);
+
+  useEffect(() => {
+    onSessionEnded((reason) => {
+      setCsrfToken(null);
+      if (reason === "expired" || sessionRef.current) setEndReason(reason);
+      sessionRef.current = null;
+      setSession(null);
+      queryClient.clear();
+    });
+    refresh()
+      .catch(() => setSession(null))
+      .finally(() => setLoading(false));
+    return () => onSessionEnded(null);
+  }, [queryClient, refresh]);
+
+  const login = useCallback(
+    async (company: string, loginId: string, password: string) => {
+      const body = { company: company.trim() === "" ? null : company.trim(), login: loginId.trim(), password };
+      const info = await api<SessionInfo>("/session", { method: "POST", body });
+      setCsrfToken(info.csrf_token);
+      queryClient.clear();
+      setEndReason(null);
+      await refresh();
+    },
+    [queryClient, refresh],
+  );
+
+  const logout = useCallback(async () => {
+    try {
+      await api<void>("/session", { method: "DELETE" });
+    } catch {
+      // Already ended: logging out has nothing left to do.
+    }
+    setCsrfToken(null);
+    queryClient.clear();
+    setSession(null);
+    setEndReason("logged_out");
+  }, [queryClient]);
+
+  const value = useMemo<SessionContextValue>(
+    () => ({ session, loading, endReason, login, logout, refresh, clearEndReason: () => setEndReason(null) }),
+    [session, loading, endReason, login, logout, refresh],
+  );
+  return <SessionContext.Provider value={value}>{children}</SessionContext.Provider>;
+}
+
+export function useSession(): SessionContextValue {
+  const ctx = useContext(SessionContext);
+  if (!ctx) throw new Error("useSession outside SessionProvider");
+  return ctx;
+}
+
+// The logged-in session; only for screens behind the login guard.
+export function useAuthed(): Session {
+  const { session } = useSession();
+  if (!session) throw new Error("useAuthed without a session");
+  return session;
+}
+
+export function useCan(): (anyOf: string | string[]) => boolean {
+  const { session } = useSession();
+  return (anyOf) => {
+    if (!session) return false;
+    return session.permissions.hasAny(Array.isArray(anyOf) ? anyOf : [anyOf]);
+  };
+}

@@ -1,0 +1,52 @@
+// Line icons (24 px grid, stroke), drawn inline as SVG so no icon font or stylesheet is needed.
+const PATHS: Record<string, string> = {
+  home: "M3 11l9-7 9 7v9a1 1 0 0 1-1 1h-5v-6h-6v6H4a1 1 0 0 1-1-1z",
+  router: "M3 14h18v5H3zM7 16.5h.01M11 16.5h.01M8 10a6 6 0 0 1 8 0M5.5 7.5a10 10 0 0 1 13 0",
+  group: "M4 5h7v6H4zM13 5h7v6h-7zM4 13h7v6H4zM13 13h7v6h-7z",
+  profile: "M6 3h9l4 4v14H6zM14 3v5h5M9 12h7M9 16h7",
+  firmware: "M4 6h16v12H4zM8 6V3M12 6V3M16 6V3M8 21v-3M12 21v-3M16 21v-3M9 10h6v4H9z",
+  user: "M12 12a4 4 0 1 0 0-8 4 4 0 0 0 0 8zM4 21a8 8 0 0 1 16 0",
+  shield: "M12 3l8 3v6c0 5-3.5 8-8 9-4.5-1-8-4-8-9V6zM9 12l2 2 4-4",
+  history: "M3 12a9 9 0 1 0 3-6.7M3 4v5h5M12 7v5l3 3",
+  building: "M4 21V4h10v17M14 9h6v12M8 8h2M8 12h2M8 16h2M17 13h1M17 17h1M3 21h18",
+  lock: "M6 11h12v10H6zM8 11V8a4 4 0 0 1 8 0v3",
+  block: "M12 21a9 9 0 1 0 0-18 9 9 0 0 0 0 18zM5.6 5.6l12.8 12.8",
+  logout: "M15 4h4v16h-4M10 8l-4 4 4 4M6 12h10",
+  globe: "M12 21a9 9 0 1 0 0-18 9 9 0 0 0 0 18zM3 12h18M12 3c2.5 2.5 3.5 5.5 3.5 9s-1 6.5-3.5 9c-2.5-2.5-3.5-5.5-3.5-9s1-6.5 3.5-9z",
+  search: "M11 18a7 7 0 1 0 0-14 7 7 0 0 0 0 14zM20 20l-4-4",
+  download: "M12 4v11M7 10l5 5 5-5M5 20h14",
+  plus: "M12 5v14M5 12h14",
+  refresh: "M20 12a8 8 0 1 1-2.3-5.6M20 4v5h-5",
+  chevronRight: "M9 6l6 6-6 6",
+  chevronDown: "M6 9l6 6 6-6",
+  x: "M6 6l12 12M18 6L6 18",
+  menu: "M4 7h16M4 12h16M4 17h16",
+  power: "M12 3v8M6.3 6.3a8 8 0 1 0 11.4 0",
+  alert: "M12 4l9 16H3zM12 10v4M12 17h.01",
+  check: "M5 12l5 5 9-10",
+  key: "M14 10a4 4 0 1 0-1.2 2.8L21 21M17 17l2-2M15 15l2-2",
+  upload: "M12 20V9M7 14l5-5 5 5M5 4h14",
+  edit: "M4 20h4L19 9l-4-4L4 16zM13 7l4 4",
+  trash: "M4 7h16M9 7V4h6v3M6 7l1 13h10l1-13",
+  tag: "M3 12V4h8l10 10-8 8zM7.5 8h.01",
+};
+
+export function Icon({ name, size = 18, className }: { name: string; size?: number; className?: string }) {
+  return (
+    <svg
+      className={className ? `icon ${className}` : "icon"}
+      width={size}
+      height={size}
+      viewBox="0 0 24 24"
+      fill="none"
+      stroke="currentColor"
+      strokeWidth={1.75}
+      strokeLinecap="round"
+      strokeLinejoin="round"
+      aria-hidden="true"
+      focusable="false"
+    >
+      <path d={PATHS[name] ?? ""} />
+    </svg>
+  );
+}

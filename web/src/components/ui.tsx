@@ -1,0 +1,286 @@
+// The console's building blocks. Styling lives in styles/*.css (classes only: the server's
+// Content-Security-Policy allows no inline <style>).
+import {
+  forwardRef,
+  useEffect,
+  useId,
+  useRef,
+  type ButtonHTMLAttributes,
+  type InputHTMLAttributes,
+  type ReactNode,
+  type SelectHTMLAttributes,
+} from "react";
+import { useTranslation } from "react-i18next";
+import { ApiError } from "../api/client";
+import { Icon } from "./Icon";
+
+type Variant = "primary" | "secondary" | "ghost" | "danger";
+
+export function Button({
+  variant = "secondary",
+  icon,
+  busy,
+  children,
+  className,
+  ...rest
+}: ButtonHTMLAttributes<HTMLButtonElement> & { variant?: Variant; icon?: string; busy?: boolean }) {
+  return (
+    <button
+      type="button"
+      className={`btn btn-${variant}${className ? " " + className : ""}`}
+      aria-busy={busy || undefined}
+      disabled={rest.disabled || busy}
+      {...rest}
+    >
+      {busy ? <span className="spinner spinner-sm" aria-hidden="true" /> : icon ? <Icon name={icon} size={16} /> : null}
+      {children ? <span>{children}</span> : null}
+    </button>
+  );
+}
+
+export function PageHeader({ title, description, actions }: { title: string; description?: string; actions?: ReactNode }) {
+  return (
+    <header className="page-header">
+      <div>
+        <h1>{title}</h1>
+        {description ? <p className="page-description">{description}</p> : null}
+      </div>
+      {actions ? <div className="page-actions">{actions}</div> : null}
+    </header>
+  );
+}
+
+export function Card({ title, actions, children, className }: { title?: ReactNode; actions?: ReactNode; children: ReactNode; className?: string }) {
+  return (
+    <section className={`card${className ? " " + className : ""}`}>
+      {title || actions ? (
+        <div className="card-header">
+          {title ? <h2 className="card-title">{title}</h2> : <span />}
+          {actions}
+        </div>
+      ) : null}
+      <div className="card-body">{children}</div>
+    </section>
+  );
+}
+
+export type Tone = "neutral" | "success" | "warning" | "danger" | "info";
+
+export function Badge({ tone = "neutral", children, dot }: { tone?: Tone; children: ReactNode; dot?: boolean }) {
+  return (
+    <span className={`badge badge-${tone}`}>
+      {dot ? <span className="badge-dot" aria-hidden="true" /> : null}
+      {children}
+    </span>
+  );
+}
+
+export function Spinner({ label }: { label?: string }) {
+  const { t } = useTranslation();
+  return (
+    <div className="loading" role="status">
+      <span className="spinner" aria-hidden="true" />
+      <span>{label ?? t("common.loading")}</span>
+    </div>
+  );
+}
+
+export function EmptyState({ title, children, icon = "search" }: { title: string; children?: ReactNode; icon?: string }) {
+  return (
+    <div className="empty">
+      <Icon name={icon} size={28} />
+      <p className="empty-title">{title}</p>
+      {children ? <div className="empty-body">{children}</div> : null}
+    </div>
+  );
+}
+
+// The console's wording for an API error: a known code in the UI language, else the detail.
+export function useErrorText(): (e: unknown) => string {
+  const { t, i18n } = useTranslation();
+  return (e) => {
+    if (e instanceof ApiError) {
+      const key = `errors.${e.code}`;
+      if (i18n.exists(key)) return t(key);
+      if (e.detail) return e.detail;
+      return t("errors.generic", { code: e.code });
+    }
+    return t("errors.unexpected");
+  };
+}
+
+export function ErrorBanner({ error, title }: { error: unknown; title?: string }) {
+  const errorText = useErrorText();
+  if (!error) return null;
+  return (
+    <div className="alert alert-danger" role="alert">
+      <Icon name="alert" />
+      <div>
+        {title ? <strong>{title}</strong> : null}
+        <p>{errorText(error)}</p>
+      </div>
+    </div>
+  );
+}
+
+export function Alert({ tone = "info", children }: { tone?: "info" | "warning" | "danger" | "success"; children: ReactNode }) {
+  return (
+    <div className={`alert alert-${tone}`} role={tone === "danger" ? "alert" : "status"}>
+      <Icon name={tone === "success" ? "check" : "alert"} />
+      <div>{children}</div>
+    </div>
+  );
+}
+
+interface FieldProps {
+  label: string;
+  error?: string | undefined;
+  hint?: string;
+  children: (props: { id: string; "aria-invalid"?: boolean; "aria-describedby"?: string }) => ReactNode;
+  required?: boolean;
+}
+
+// A labelled form control with its hint and error, wired for screen readers.
+export function Field({ label, error, hint, children, required }: FieldProps) {
+  const id = useId();
+  const describedBy = [hint ? `${id}-hint` : "", error ? `${id}-error` : ""].filter(Boolean).join(" ");
+  return (
+    <div className={`field${error ? " field-invalid" : ""}`}>
+      <label htmlFor={id}>
+        {label}
+        {required ? <span className="required" aria-hidden="true">*</span> : null}
+      </label>
+      {children({ id, "aria-invalid": error ? true : undefined, "aria-describedby": describedBy || undefined })}
+      {hint && !error ? (
+        <p className="field-hint" id={`${id}-hint`}>
+          {hint}
+        </p>
+      ) : null}
+      {error ? (
+        <p className="field-error" id={`${id}-error`}>
+          {error}
+        </p>
+      ) : null}
+    </div>
+  );
+}
+
+export const Input = forwardRef<HTMLInputElement, InputHTMLAttributes<HTMLInputElement>>(function Input(props, ref) {
+  return <input ref={ref} className={`input${props.className ? " " + props.className : ""}`} {...props} />;
+});
+
+export const Select = forwardRef<HTMLSelectElement, SelectHTMLAttributes<HTMLSelectElement>>(function Select(props, ref) {
+  return <select ref={ref} className={`input select${props.className ? " " + props.className : ""}`} {...props} />;
+});
+
+// A modal dialog on the native <dialog> element: focus moves in and is trapped, Esc closes.
+export function Dialog({
+  open,
+  title,
+  onClose,
+  children,
+  footer,
+  wide,
+}: {
+  open: boolean;
+  title: string;
+  onClose: () => void;
+  children: ReactNode;
+  footer?: ReactNode;
+  wide?: boolean;
+}) {
+  const ref = useRef<HTMLDialogElement>(null);
+  const titleId = useId();
+  const { t } = useTranslation();
+  useEffect(() => {
+    const d = ref.current;
+    if (!d) return;
+    if (open && !d.open) {
+      if (typeof d.showModal === "function") d.showModal();
+      else d.setAttribute("open", "");
+    } else if (!open && d.open) {
+      if (typeof d.close === "function") d.close();
+      else d.removeAttribute("open");
+    }
+  }, [open]);
+  return (
+    <dialog
+      ref={ref}
+      className={`dialog${wide ? " dialog-wide" : ""}`}
+      aria-labelledby={titleId}
+      onCancel={(e) => {
+        e.preventDefault();
+        onClose();
+      }}
+    >
+      {open ? (
+        <>
+          <div className="dialog-header">
+            <h2 id={titleId}>{title}</h2>
+            <button type="button" className="icon-button" onClick={onClose} aria-label={t("common.close")}>
+              <Icon name="x" />
+            </button>
+          </div>
+          <div className="dialog-body">{children}</div>
+          {footer ? <div className="dialog-footer">{footer}</div> : null}
+        </>
+      ) : null}
+    </dialog>
+  );
+}
+
+// Asks before an operation that cannot be undone (reboot, factory reset, deletion).
+export function ConfirmDialog({
+  open,
+  title,
+  message,
+  confirmLabel,
+  danger,
+  busy,
+  error,
+  onConfirm,
+  onClose,
+}: {
+  open: boolean;
+  title: string;
+  message: ReactNode;
+  confirmLabel: string;
+  danger?: boolean;
+  busy?: boolean;
+  error?: unknown;
+  onConfirm: () => void;
+  onClose: () => void;
+}) {
+  const { t } = useTranslation();
+  return (
+    <Dialog
+      open={open}
+      title={title}
+      onClose={onClose}
+      footer={
+        <>
+          <Button onClick={onClose}>{t("common.cancel")}</Button>
+          <Button variant={danger ? "danger" : "primary"} busy={busy} onClick={onConfirm}>
+            {confirmLabel}
+          </Button>
+        </>
+      }
+    >
+      <div className="confirm-message">{message}</div>
+      <ErrorBanner error={error} />
+    </Dialog>
+  );
+}
+
+export function KeyValue({ items }: { items: Array<[string, ReactNode]> }) {
+  return (
+    <dl className="kv">
+      {items.map(([k, v]) => (
+        <div key={k} className="kv-row">
+          <dt>{k}</dt>
+          <dd>{v === "" || v === null || v === undefined ? "—" : v}</dd>
+        </div>
+      ))}
+    </dl>
+  );
+}

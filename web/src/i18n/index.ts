@@ -1,0 +1,43 @@
+// Japanese by default; English on a switch the browser remembers (localStorage).
+// A key missing in English falls back to Japanese, never to a bare key.
+import i18next, { type i18n as I18n } from "i18next";
+import { initReactI18next } from "react-i18next";
+import { en } from "./en";
+import { ja } from "./ja";
+
+export const LANGUAGES = ["ja", "en"] as const;
+export type Language = (typeof LANGUAGES)[number];
+export const LANGUAGE_STORAGE_KEY = "kanri.language";
+
+export function storedLanguage(storage: Pick<Storage, "getItem"> | undefined = globalThis.localStorage): Language {
+  try {
+    const v = storage?.getItem(LANGUAGE_STORAGE_KEY);
+    return v === "en" ? "en" : "ja";
+  } catch {
+    return "ja";
+  }
+}
+
+export function createI18n(lng: Language = storedLanguage()): I18n {
+  const instance = i18next.createInstance();
+  void instance.use(initReactI18next).init({
+    lng,
+    fallbackLng: "ja",
+    supportedLngs: [...LANGUAGES],
+    resources: { ja: { translation: ja }, en: { translation: en } },
+    interpolation: { escapeValue: false },
+    returnNull: false,
+    initImmediate: false,
+  });
+  return instance;
+}
+
+export function switchLanguage(instance: I18n, lng: Language): void {
+  try {
+    localStorage.setItem(LANGUAGE_STORAGE_KEY, lng);
+  } catch {
+    // Private mode: the switch still works for this page.
+  }
+  void instance.changeLanguage(lng);
+  document.documentElement.lang = lng;
+}

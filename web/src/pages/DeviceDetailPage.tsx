@@ -1,0 +1,7 @@
+import { useTranslation } from "react-i18next";
+import { PageHeader } from "../components/ui";
+
+export function DeviceDetailPage() {
+  const { t } = useTranslation();
+  return <PageHeader title={t("app.title")} />;
+}

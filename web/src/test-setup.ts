@@ -1,0 +1,4 @@
+// Vitest: a fresh localStorage per test.
+beforeEach(() => {
+  localStorage.clear();
+});
