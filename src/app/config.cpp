@@ -111,6 +111,27 @@ void AddConfigOptions(CLI::App& app, Config& c) {
   AddDuration(*a, "--audit-retention", c.audit_retention, "SEC-6: keep records this long (kanri jobs run)");
   AddDuration(*a, "--audit-checkpoint-interval", c.audit_checkpoint_interval,
               "SEC-6: sign the head of every history chain this often");
+  auto* d = app.add_option_group("Devices");
+  AddDuration(*d, "--connection-request-timeout", c.connection_request.timeout,
+              "DEV-4: give up a connection request (both exchanges) after");
+  d->add_option("--connection-request-max-concurrent", c.connection_request.max_concurrent,
+                "DEV-4: connection requests in flight; more fail at once as busy")
+      ->check(CLI::Range(1, 100'000))
+      ->capture_default_str();
+  d->add_option("--connection-request-allowed-networks", c.connection_request.allowed_networks,
+                "DEV-4: CIDRs (comma-separated) and `public` that connection requests may reach; loopback, "
+                "link-local, metadata and multicast are always refused")
+      ->delimiter(',')
+      ->check([](const std::string& v) {
+        auto p = cwmp::AddressPolicy::Make({v}, false);
+        return p ? std::string() : p.error().message;
+      })
+      ->capture_default_str();
+  d->add_flag("--connection-request-allow-loopback", c.connection_request.allow_loopback,
+              "DEV-4: also allow loopback addresses (labs and tests only)");
+  d->add_option("--firmware-max-bytes", c.firmware_max_bytes, "DEV-6: largest firmware upload")
+      ->check(CLI::Range(std::uint64_t{1}, std::uint64_t{1} << 40))
+      ->capture_default_str();
   s->add_option("--argon2-ops", c.password_hash.ops_limit, "argon2id iterations (t)")
       ->check(CLI::Range(2, 100))
       ->capture_default_str();

@@ -6,6 +6,7 @@
 #include <CLI/CLI.hpp>
 #include <string>
 
+#include "cwmp/connection_request.h"
 #include "http/server.h"
 #include "identity/login.h"
 #include "identity/password_hasher.h"
@@ -37,6 +38,9 @@ struct Config {
 
   Millis audit_retention = std::chrono::hours{24 * 365};     // SEC-6: keep records 365 days
   Millis audit_checkpoint_interval = std::chrono::hours{1};  // SEC-6: sign chain heads this often
+
+  cwmp::ConnectionRequestSettings connection_request;         // DEV-4
+  std::uint64_t firmware_max_bytes = 512ull * 1024 * 1024;  // DEV-6: largest firmware upload
 
   std::string DatabaseUrl() const;
 };

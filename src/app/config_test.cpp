@@ -61,5 +61,41 @@ TEST(Config, UnknownKeysInTheFileAreRefused) {
   std::filesystem::remove(path);
 }
 
+TEST(Config, DEV_4_ConnectionRequestSettings) {
+  const auto path = std::filesystem::temp_directory_path() / "kanri-config-cr.toml";
+  {
+    std::ofstream f(path);
+    f << "connection-request-allowed-networks = [\"100.64.0.0/10\", \"fd00::/8\"]\n"
+         "connection-request-timeout = \"3s\"\n";
+  }
+  CLI::App app;
+  Config c;
+  AddConfigOptions(app, c);
+  EXPECT_EQ(c.connection_request.timeout, std::chrono::seconds{10});
+  EXPECT_EQ(c.connection_request.max_concurrent, 64u);
+  EXPECT_FALSE(c.connection_request.allow_loopback);
+  std::vector<std::string> args{"--connection-request-allow-loopback", "--connection-request-max-concurrent",
+                                "8", "--config", path.string()};
+  std::reverse(args.begin(), args.end());
+  app.parse(args);
+  EXPECT_EQ(c.connection_request.allowed_networks, (std::vector<std::string>{"100.64.0.0/10", "fd00::/8"}));
+  EXPECT_EQ(c.connection_request.timeout, std::chrono::seconds{3});
+  EXPECT_EQ(c.connection_request.max_concurrent, 8u);
+  EXPECT_TRUE(c.connection_request.allow_loopback);
+
+  CLI::App flags;
+  Config d;
+  AddConfigOptions(flags, d);
+  std::vector<std::string> list{"10.0.0.0/8,public", "--connection-request-allowed-networks"};
+  flags.parse(list);
+  EXPECT_EQ(d.connection_request.allowed_networks, (std::vector<std::string>{"10.0.0.0/8", "public"}));
+  CLI::App bad;
+  Config e;
+  AddConfigOptions(bad, e);
+  std::vector<std::string> wrong{"10.0.0.0/33", "--connection-request-allowed-networks"};
+  EXPECT_THROW(bad.parse(wrong), CLI::ParseError);
+  std::filesystem::remove(path);
+}
+
 }  // namespace
 }  // namespace kanri::app

@@ -1,0 +1,462 @@
+#include "cwmp/connection_request.h"
+
+#include <array>
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ssl.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <boost/beast/ssl.hpp>
+#include <boost/url/parse.hpp>
+#include <map>
+#include <memory>
+#include <stdexcept>
+
+#include "base/text.h"
+#include "http/digest.h"
+
+namespace kanri::cwmp {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace bhttp = boost::beast::http;
+using tcp = asio::ip::tcp;
+
+namespace {
+
+constexpr auto kTuple = asio::as_tuple(asio::use_awaitable);
+
+// The IANA special-purpose ranges that are never "public" (RFC 6890 and its registries).
+constexpr std::array kSpecialV4 = {"0.0.0.0/8",      "10.0.0.0/8",     "100.64.0.0/10", "127.0.0.0/8",
+                                   "169.254.0.0/16", "172.16.0.0/12",  "192.0.0.0/24",  "192.0.2.0/24",
+                                   "192.88.99.0/24", "192.168.0.0/16", "198.18.0.0/15", "198.51.100.0/24",
+                                   "203.0.113.0/24", "224.0.0.0/4",    "240.0.0.0/4"};
+// Global unicast is 2000::/3; within it, documentation and 6to4 (which embeds IPv4) are not public.
+constexpr std::array kNonPublicV6 = {"2001:db8::/32", "2002::/16"};
+
+// The networks named above and in AlwaysRefused, parsed once.
+const IpNetwork& Net(std::string_view text) {
+  static const std::map<std::string_view, IpNetwork> kNets = [] {
+    std::map<std::string_view, IpNetwork> m;
+    auto add = [&m](std::string_view t) { m.emplace(t, *ParseNetwork(t)); };
+    for (const char* n : kSpecialV4) add(n);
+    for (const char* n : kNonPublicV6) add(n);
+    add("2000::/3");
+    add("::/96");
+    return m;
+  }();
+  return kNets.at(text);
+}
+
+asio::ip::address Unmapped(const asio::ip::address& a) {
+  if (a.is_v6() && a.to_v6().is_v4_mapped()) return asio::ip::make_address_v4(asio::ip::v4_mapped, a.to_v6());
+  return a;
+}
+
+// Why an address is never contacted, or "" when it may be (subject to the allowed list).
+std::string AlwaysRefused(const asio::ip::address& a) {
+  if (a.is_unspecified()) return "unspecified";
+  if (a.is_loopback()) return "loopback";
+  if (a.is_multicast()) return "multicast";
+  if (a.is_v4()) {
+    if (Net("169.254.0.0/16").Contains(a)) return "link-local";
+    if (Net("0.0.0.0/8").Contains(a)) return "reserved (this network)";
+    if (Net("240.0.0.0/4").Contains(a)) return "reserved or broadcast";
+    return "";
+  }
+  if (a.to_v6().is_link_local()) return "link-local";
+  if (a == asio::ip::make_address("fd00:ec2::254")) return "a cloud metadata address";
+  if (Net("::/96").Contains(a)) return "IPv4-compatible (deprecated)";
+  return "";
+}
+
+bool IsPublic(const asio::ip::address& a) {
+  if (a.is_v4()) {
+    for (const char* n : kSpecialV4)
+      if (Net(n).Contains(a)) return false;
+    return true;
+  }
+  if (!Net("2000::/3").Contains(a)) return false;
+  for (const char* n : kNonPublicV6)
+    if (Net(n).Contains(a)) return false;
+  return true;
+}
+
+ConnectionRequestOutcome Fail(ConnectionRequestFailure failure, std::string detail) {
+  ConnectionRequestOutcome out;
+  out.failure = failure;
+  out.detail = std::move(detail);
+  return out;
+}
+
+// The state of a resolution that the caller may stop waiting for: getaddrinfo cannot be
+// interrupted, so the resolving coroutine owns it and signals through the timer.
+struct Resolution {
+  explicit Resolution(const asio::any_io_executor& ex) : resolver(ex), signal(ex) {}
+  tcp::resolver resolver;
+  asio::steady_timer signal;
+  bool done = false;
+  boost::system::error_code ec;
+  tcp::resolver::results_type results;
+};
+
+asio::awaitable<void> Resolve(std::shared_ptr<Resolution> r, std::string host, std::string port) {
+  auto [ec, results] = co_await r->resolver.async_resolve(host, port, kTuple);
+  r->ec = ec;
+  r->results = std::move(results);
+  r->done = true;
+  r->signal.cancel();
+}
+
+// A plain or TLS connection to one checked endpoint.
+class Channel {
+ public:
+  Channel(const asio::any_io_executor& ex, asio::ssl::context* tls, std::string sni)
+      : ex_(ex), tls_(tls), sni_(std::move(sni)) {}
+
+  asio::awaitable<boost::system::error_code> Connect(const std::vector<tcp::endpoint>& endpoints,
+                                                     std::chrono::steady_clock::time_point deadline,
+                                                     tcp::endpoint& connected) {
+    plain_.reset();
+    secure_.reset();
+    if (tls_) {
+      secure_.emplace(beast::tcp_stream(ex_), *tls_);
+      if (!sni_.empty()) SSL_set_tlsext_host_name(secure_->native_handle(), sni_.c_str());
+    } else {
+      plain_.emplace(ex_);
+    }
+    Tcp().expires_at(deadline);
+    auto [ec, ep] = co_await Tcp().async_connect(endpoints, kTuple);
+    if (ec) co_return ec;
+    connected = ep;
+    if (secure_) {
+      auto [hs_ec] = co_await secure_->async_handshake(asio::ssl::stream_base::client, kTuple);
+      if (hs_ec) co_return hs_ec;
+    }
+    co_return boost::system::error_code{};
+  }
+
+  asio::awaitable<boost::system::error_code> Exchange(bhttp::request<bhttp::empty_body>& req,
+                                                      bhttp::response_parser<bhttp::string_body>& parser,
+                                                      std::chrono::steady_clock::time_point deadline) {
+    Tcp().expires_at(deadline);
+    if (secure_) {
+      auto [wec, wn] = co_await bhttp::async_write(*secure_, req, kTuple);
+      if (wec) co_return wec;
+      auto [rec, rn] = co_await bhttp::async_read(*secure_, buffer_, parser, kTuple);
+      co_return rec;
+    }
+    auto [wec, wn] = co_await bhttp::async_write(*plain_, req, kTuple);
+    if (wec) co_return wec;
+    auto [rec, rn] = co_await bhttp::async_read(*plain_, buffer_, parser, kTuple);
+    co_return rec;
+  }
+
+  void Close() {
+    boost::system::error_code ignored;
+    if (plain_ || secure_) Tcp().socket().close(ignored);
+    buffer_.clear();
+  }
+
+ private:
+  beast::tcp_stream& Tcp() { return secure_ ? secure_->next_layer() : *plain_; }
+  asio::any_io_executor ex_;
+  asio::ssl::context* tls_;
+  std::string sni_;
+  std::optional<beast::tcp_stream> plain_;
+  std::optional<beast::ssl_stream<beast::tcp_stream>> secure_;
+  beast::flat_buffer buffer_;
+};
+
+// Releases a slot of the in-flight counter.
+struct Slot {
+  std::atomic<std::size_t>& counter;
+  ~Slot() { --counter; }
+};
+
+}  // namespace
+
+bool IpNetwork::Contains(const asio::ip::address& raw) const {
+  const asio::ip::address a = Unmapped(raw);
+  if (a.is_v4() != base.is_v4()) return false;
+  auto compare = [&](const auto& x, const auto& y) {
+    unsigned bits = prefix;
+    for (std::size_t i = 0; i < x.size() && bits > 0; ++i) {
+      unsigned take = bits >= 8 ? 8 : bits;
+      auto mask = static_cast<unsigned char>(0xff << (8 - take));
+      if ((x[i] & mask) != (y[i] & mask)) return false;
+      bits -= take;
+    }
+    return true;
+  };
+  if (a.is_v4()) return compare(a.to_v4().to_bytes(), base.to_v4().to_bytes());
+  return compare(a.to_v6().to_bytes(), base.to_v6().to_bytes());
+}
+
+Result<IpNetwork> ParseNetwork(std::string_view text) {
+  auto slash = text.find('/');
+  std::string addr_text(text.substr(0, slash));
+  boost::system::error_code ec;
+  auto addr = asio::ip::make_address(addr_text, ec);
+  if (ec)
+    return InvalidArgument("allowed_networks", "'" + std::string(text) + "' is not an IP network (CIDR)");
+  addr = Unmapped(addr);
+  const unsigned max = addr.is_v4() ? 32 : 128;
+  unsigned prefix = max;
+  if (slash != std::string_view::npos) {
+    std::string_view p = text.substr(slash + 1);
+    if (p.empty() || p.size() > 3 || !IsAsciiWord(p, "") ||
+        p.find_first_not_of("0123456789") != std::string_view::npos)
+      return InvalidArgument("allowed_networks", "'" + std::string(text) + "' has no valid prefix length");
+    prefix = static_cast<unsigned>(std::stoul(std::string(p)));
+    if (prefix > max)
+      return InvalidArgument("allowed_networks", "'" + std::string(text) + "' has no valid prefix length");
+  }
+  return IpNetwork{addr, prefix};
+}
+
+Result<AddressPolicy> AddressPolicy::Make(const std::vector<std::string>& allowed_networks,
+                                          bool allow_loopback) {
+  AddressPolicy policy;
+  policy.allow_loopback_ = allow_loopback;
+  for (const auto& entry : allowed_networks) {
+    if (AsciiLower(entry) == "public") {
+      policy.allow_public_ = true;
+      continue;
+    }
+    auto net = ParseNetwork(entry);
+    if (!net) return net.error();
+    policy.allowed_.push_back(*net);
+  }
+  return policy;
+}
+
+Status AddressPolicy::Check(const asio::ip::address& raw) const {
+  const asio::ip::address a = Unmapped(raw);
+  const std::string text = a.to_string();
+  if (a.is_loopback() && allow_loopback_) return Ok{};
+  if (std::string why = AlwaysRefused(a); !why.empty())
+    return Error{ErrorCode::kPermissionDenied, text + " is " + why + ": never contacted",
+                 "connection_request_url"};
+  if (allow_public_ && IsPublic(a)) return Ok{};
+  for (const auto& net : allowed_)
+    if (net.Contains(a)) return Ok{};
+  return Error{ErrorCode::kPermissionDenied, text + " is outside the allowed networks",
+               "connection_request_url"};
+}
+
+std::string_view ToString(ConnectionRequestFailure failure) {
+  switch (failure) {
+    case ConnectionRequestFailure::kBusy:
+      return "busy";
+    case ConnectionRequestFailure::kBadUrl:
+      return "bad_url";
+    case ConnectionRequestFailure::kAddressRefused:
+      return "address_refused";
+    case ConnectionRequestFailure::kResolveFailed:
+      return "resolve_failed";
+    case ConnectionRequestFailure::kConnectFailed:
+      return "connect_failed";
+    case ConnectionRequestFailure::kTimeout:
+      return "timeout";
+    case ConnectionRequestFailure::kAuthRejected:
+      return "auth_rejected";
+    case ConnectionRequestFailure::kUnexpectedStatus:
+      return "unexpected_status";
+    case ConnectionRequestFailure::kBadResponse:
+      return "bad_response";
+  }
+  return "unknown";
+}
+
+ConnectionRequester::ConnectionRequester(ConnectionRequestSettings settings)
+    : settings_(std::move(settings)), policy_([&] {
+        auto p = AddressPolicy::Make(settings_.allowed_networks, settings_.allow_loopback);
+        if (!p) throw std::invalid_argument("connection-request-allowed-networks: " + p.error().message);
+        return *p;
+      }()) {}
+
+asio::awaitable<ConnectionRequestOutcome> ConnectionRequester::Send(std::string url, std::string username,
+                                                                    std::string password) {
+  if (in_flight_.fetch_add(1) >= settings_.max_concurrent) {
+    --in_flight_;
+    co_return Fail(ConnectionRequestFailure::kBusy,
+                   "too many connection requests in flight; try again later");
+  }
+  Slot slot{in_flight_};
+  auto strand = asio::make_strand(co_await asio::this_coro::executor);
+  co_return co_await asio::co_spawn(
+      strand, SendOnStrand(std::move(url), std::move(username), std::move(password)), asio::use_awaitable);
+}
+
+asio::awaitable<ConnectionRequestOutcome> ConnectionRequester::SendOnStrand(std::string url,
+                                                                            std::string username,
+                                                                            std::string password) {
+  const auto start = std::chrono::steady_clock::now();
+  const auto deadline = start + settings_.timeout;
+  auto finish = [&](ConnectionRequestOutcome out) {
+    out.elapsed = std::chrono::duration_cast<Millis>(std::chrono::steady_clock::now() - start);
+    return out;
+  };
+  auto ex = co_await asio::this_coro::executor;
+
+  // Only an absolute http(s) URL with a host; no user info (the credential comes from us).
+  auto parsed = boost::urls::parse_absolute_uri(url);
+  if (!parsed || parsed->has_userinfo() || parsed->encoded_host().empty())
+    co_return finish(Fail(ConnectionRequestFailure::kBadUrl, "not an absolute http(s) URL with a host"));
+  const std::string scheme = AsciiLower(parsed->scheme());
+  if (scheme != "http" && scheme != "https")
+    co_return finish(Fail(ConnectionRequestFailure::kBadUrl, "the scheme is neither http nor https"));
+  const bool tls = scheme == "https";
+  std::string port = parsed->has_port() ? std::string(parsed->port()) : (tls ? "443" : "80");
+  if (port.empty() || port.size() > 5 || port.find_first_not_of("0123456789") != std::string::npos ||
+      std::stoul(port) == 0 || std::stoul(port) > 65535)
+    co_return finish(Fail(ConnectionRequestFailure::kBadUrl, "the port is not valid"));
+  std::string target = std::string(parsed->encoded_path());
+  if (target.empty()) target = "/";
+  if (parsed->has_query()) target += "?" + std::string(parsed->encoded_query());
+  const std::string host_header = std::string(parsed->encoded_host_and_port());
+
+  // Resolve (literal addresses need no DNS), then check every address.
+  std::vector<asio::ip::address> addresses;
+  std::string sni;
+  switch (parsed->host_type()) {
+    case boost::urls::host_type::ipv4:
+    case boost::urls::host_type::ipv6: {
+      boost::system::error_code ec;
+      addresses.push_back(asio::ip::make_address(std::string(parsed->host_address()), ec));
+      if (ec) co_return finish(Fail(ConnectionRequestFailure::kBadUrl, "the host is not a valid IP address"));
+      break;
+    }
+    case boost::urls::host_type::name: {
+      auto r = std::make_shared<Resolution>(ex);
+      r->signal.expires_at(deadline);
+      sni = parsed->host();
+      asio::co_spawn(ex, Resolve(r, sni, port), asio::detached);
+      co_await r->signal.async_wait(kTuple);
+      if (!r->done) {
+        r->resolver.cancel();
+        co_return finish(Fail(ConnectionRequestFailure::kTimeout, "the host name did not resolve in time"));
+      }
+      if (r->ec || r->results.empty())
+        co_return finish(Fail(ConnectionRequestFailure::kResolveFailed, "the host name does not resolve"));
+      for (const auto& entry : r->results) addresses.push_back(entry.endpoint().address());
+      break;
+    }
+    default:
+      co_return finish(Fail(ConnectionRequestFailure::kBadUrl, "the host is not a name or an IP address"));
+  }
+  std::vector<tcp::endpoint> endpoints;
+  std::string refusal;
+  for (const auto& a : addresses) {
+    auto ok = policy_.Check(a);
+    if (ok) {
+      endpoints.emplace_back(a, static_cast<std::uint16_t>(std::stoul(port)));
+    } else if (refusal.empty()) {
+      refusal = ok.error().message;
+    }
+  }
+  if (endpoints.empty()) co_return finish(Fail(ConnectionRequestFailure::kAddressRefused, refusal));
+
+  asio::ssl::context tls_context{asio::ssl::context::tls_client};
+  tls_context.set_verify_mode(asio::ssl::verify_none);  // CPEs carry self-signed certificates (header)
+  Channel channel(ex, tls ? &tls_context : nullptr, sni);
+  ConnectionRequestOutcome out;
+  bool connected = false;
+  std::optional<std::string> authorization;
+  std::optional<http::DigestClient> digest;
+
+  auto network_failure = [&](const boost::system::error_code& ec, ConnectionRequestFailure otherwise,
+                             std::string what) {
+    if (ec == beast::error::timeout || std::chrono::steady_clock::now() >= deadline)
+      return Fail(ConnectionRequestFailure::kTimeout,
+                  "no answer within " + std::to_string(settings_.timeout.count()) + " ms");
+    return Fail(otherwise, what + ": " + ec.message());
+  };
+
+  for (int attempt = 0; attempt < 2; ++attempt) {
+    if (!connected) {
+      tcp::endpoint ep;
+      auto ec = co_await channel.Connect(endpoints, deadline, ep);
+      if (ec)
+        co_return finish(network_failure(ec, ConnectionRequestFailure::kConnectFailed, "connection failed"));
+      connected = true;
+      out.address = ep.address().to_string();
+    }
+    bhttp::request<bhttp::empty_body> req{bhttp::verb::get, target, 11};
+    req.set(bhttp::field::host, host_header);
+    req.set(bhttp::field::user_agent, "kanri");
+    if (digest) authorization = digest->Authorization("GET", target);
+    if (authorization) req.set(bhttp::field::authorization, *authorization);
+    req.keep_alive(true);
+    bhttp::response_parser<bhttp::string_body> parser;
+    parser.header_limit(static_cast<std::uint32_t>(settings_.max_response_bytes));
+    parser.body_limit(settings_.max_response_bytes);
+    auto ec = co_await channel.Exchange(req, parser, deadline);
+    if (ec) {
+      const auto& http_category = boost::system::error_code(bhttp::error::bad_method).category();
+      if (ec.category() == http_category && ec != bhttp::error::end_of_stream) {
+        channel.Close();
+        co_return finish(Fail(ConnectionRequestFailure::kBadResponse,
+                              "the device's answer is not valid HTTP or too large"));
+      }
+      channel.Close();
+      co_return finish(network_failure(ec, ConnectionRequestFailure::kConnectFailed, "the exchange failed"));
+    }
+    auto& res = parser.get();
+    out.http_status = static_cast<int>(res.result_int());
+    if (out.http_status == 200 || out.http_status == 204) {
+      channel.Close();
+      co_return finish(std::move(out));
+    }
+    if (out.http_status != 401) {
+      channel.Close();
+      auto failed =
+          Fail(ConnectionRequestFailure::kUnexpectedStatus,
+               "the device answered " + std::to_string(out.http_status) +
+                   (out.http_status >= 300 && out.http_status < 400 ? " (redirects are not followed)" : ""));
+      failed.http_status = out.http_status;
+      failed.address = out.address;
+      failed.auth = out.auth;
+      co_return finish(std::move(failed));
+    }
+    if (attempt == 1) break;
+    std::vector<std::string> challenges;
+    for (const auto& field : res)
+      if (field.name() == bhttp::field::www_authenticate) challenges.emplace_back(field.value());
+    auto answer = http::AnswerChallenges(http::ParseAuthChallenges(challenges), username, password);
+    if (!answer) {
+      channel.Close();
+      auto failed = Fail(ConnectionRequestFailure::kAuthRejected,
+                         "the device's challenge offers neither Digest nor Basic");
+      failed.http_status = 401;
+      failed.address = out.address;
+      co_return finish(std::move(failed));
+    }
+    if (answer->digest) {
+      digest = std::move(answer->digest);
+      out.auth = "digest";
+    } else {
+      authorization = answer->basic;
+      out.auth = "basic";
+    }
+    if (!res.keep_alive()) {
+      channel.Close();
+      connected = false;  // reconnect to the same checked addresses, no new resolution
+    }
+  }
+  channel.Close();
+  auto failed = Fail(ConnectionRequestFailure::kAuthRejected, "the device refused the credentials");
+  failed.http_status = 401;
+  failed.address = out.address;
+  failed.auth = out.auth;
+  co_return finish(std::move(failed));
+}
+
+}  // namespace kanri::cwmp
