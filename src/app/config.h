@@ -21,6 +21,7 @@ struct Config {
 
   std::string listen_api = "0.0.0.0:8443";
   std::string listen_cwmp = "0.0.0.0:7547";
+  bool cwmp_insecure_http = false;  // lab only: plain HTTP + Digest on the CWMP listener
   std::string tls_cert;  // empty: self-signed in <data-dir>/tls/
   std::string tls_key;
   http::ServerSettings http;

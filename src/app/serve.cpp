@@ -12,6 +12,11 @@
 #include "audit/history_writer.h"
 #include "base/crypto.h"
 #include "base/log.h"
+#include "cwmp/session_engine.h"
+#include "devices/device_sessions.h"
+#include "devices/profiles.h"
+#include "devices/refused.h"
+#include "devices/secrets.h"
 #include "http/server.h"
 #include "http/tls.h"
 
@@ -24,14 +29,6 @@ std::string DisplayHost(const std::string& host) {
   if (host == "0.0.0.0" || host == "::") return "localhost";
   if (host.find(':') != std::string::npos) return "[" + host + "]";
   return host;
-}
-
-// Until the device endpoint arrives (TR-069), the CWMP listener answers every request the same.
-asio::awaitable<http::HttpResponse> CwmpNotYetEnabled(const http::HttpRequest&) {
-  http::HttpResponse r = http::ProblemResponse(
-      {503, "cwmp_not_enabled", "", "The device (CWMP) endpoint is not enabled in this version.", ""});
-  http::AddSecurityHeaders(r);
-  co_return r;
 }
 
 // Hands a record to the group-commit writer and resumes once it is stored (SEC-6: the
@@ -77,9 +74,17 @@ int Serve(const Config& config) {
   const auto signing_key = audit::SigningKey::LoadOrCreate(KeysDir(config));
   auto history = MakeOperationHistory(config, *rt.database, *rt.clock);
   audit::HistoryWriter history_writer{history};
-  api::ApiServices services{*rt.clock,          *rt.database, db_pool, hash_pool, rt.companies,
-                            rt.accounts,        sessions,     login,   throttle,  rt.hasher,
-                            rt.password_policy, roles,        policy,  history,   {}};
+  // The device domain (DEV-1 to DEV-3), shared by the API and the CWMP session engine.
+  const auto device_secrets = devices::DeviceSecrets::LoadOrCreate(KeysDir(config));
+  devices::ProfileRepository device_profiles{*rt.database, *rt.clock, device_secrets};
+  devices::DeviceRepository device_inventory{*rt.database, *rt.clock};
+  devices::TaskRepository device_tasks{*rt.database, *rt.clock};
+  devices::GroupRepository device_groups{*rt.database, *rt.clock};
+  devices::RefusedDeviceRepository refused_devices{*rt.database};
+  api::ApiServices services{*rt.clock,          *rt.database, db_pool,       hash_pool,       rt.companies,
+                            rt.accounts,        sessions,     login,         throttle,        rt.hasher,
+                            rt.password_policy, roles,        policy,        history,         device_profiles,
+                            device_inventory,   device_tasks, device_groups, refused_devices, {}};
 
   bool record_history = true;
 #ifdef KANRI_TEST_HOOKS
@@ -108,7 +113,42 @@ int Serve(const Config& config) {
   asio::io_context io{static_cast<int>(config.io_threads)};
   http::HttpServer api_server{io, tls, config.http,
                               [&](const http::HttpRequest& r) { return router.Handle(r); }, "api"};
-  http::HttpServer cwmp_server{io, tls, config.http, CwmpNotYetEnabled, "cwmp"};
+
+  // Devices (TR-069): the CWMP session engine on its own listener.
+  devices::DeviceSessions device_sessions{
+      *rt.database,
+      *rt.clock,
+      device_secrets,
+      [&](const std::string& oui, const std::string& product_class, const std::string& serial) {
+        return device_profiles.MatchingProfiles(oui, product_class, serial);
+      },
+      [&](const devices::RefusedDevice& r) {
+        refused_devices.Record(r.oui, r.product_class, r.serial_number, r.source_ip, r.reason, r.last_at);
+      },
+      {},
+      "node-" + RandomToken(9)};
+  std::optional<http::DigestAuthenticator> cwmp_digest;
+  http::ServerSettings cwmp_http = config.http;
+  if (config.cwmp_insecure_http) {
+    LogWarn(
+        "the CWMP listener runs WITHOUT TLS (--cwmp-insecure-http): for a lab only; devices authenticate "
+        "with HTTP Digest");
+    cwmp_http.tls = false;
+    cwmp_digest.emplace(RandomBytes(32));
+  }
+  // A full-tree GetParameterValuesResponse is the largest message a device sends.
+  cwmp_http.max_body_bytes = std::max<std::size_t>(cwmp_http.max_body_bytes, 8 * 1024 * 1024);
+  cwmp::SessionEngine cwmp_engine{device_sessions,
+                                  db_pool,
+                                  *rt.clock,
+                                  [&](audit::OperationRecord record) {
+                                    if (record_history) history_writer.Submit(std::move(record), [](auto) {});
+                                  },
+                                  {.insecure_http = config.cwmp_insecure_http},
+                                  std::move(cwmp_digest)};
+  http::HttpServer cwmp_server{io, tls, cwmp_http,
+                               [&](const http::HttpRequest& r) { return cwmp_engine.Handle(r); }, "cwmp"};
+  cwmp_server.OnConnectionClosed([&](std::uint64_t id) { cwmp_engine.ConnectionClosed(id); });
 
   const auto [api_host, api_port] = http::ParseListenAddress(config.listen_api);
   const auto [cwmp_host, cwmp_port] = http::ParseListenAddress(config.listen_cwmp);
@@ -125,8 +165,8 @@ int Serve(const Config& config) {
 
   std::cout << "Kanri is running.\n"
             << "  Console and API: https://" << DisplayHost(api_host) << ":" << api_endpoint.port() << "/\n"
-            << "  Devices (CWMP):  https://" << DisplayHost(cwmp_host) << ":" << cwmp_endpoint.port()
-            << "/\n";
+            << "  Devices (CWMP):  " << (config.cwmp_insecure_http ? "http" : "https") << "://"
+            << DisplayHost(cwmp_host) << ":" << cwmp_endpoint.port() << "/\n";
   if (!rt.accounts.AnySiteAdministrator(ProviderScope::ForCommandLine())) {
     std::cout << "  No site administrator exists yet. Create one with:\n"
               << "    kanri admin bootstrap --data-dir " << config.data_dir << " --login admin\n";
@@ -149,10 +189,50 @@ int Serve(const Config& config) {
           [&](std::exception_ptr e) {
             if (e) LogError("writing history checkpoints failed");
             schedule_checkpoint();
+
+            // DEV-3: sessions that stopped answering, and tasks past their expiry, fail (timeout).
+            asio::steady_timer device_timer{io};
+            std::function<void()> schedule_device_sweep = [&] {
+              device_timer.expires_after(std::chrono::seconds{5});
+              device_timer.async_wait([&](const boost::system::error_code& ec) {
+                if (ec) return;
+                asio::co_spawn(
+                    io,
+                    [&]() -> asio::awaitable<void> {
+                      co_await cwmp_engine.SweepIdleSessions();
+                      co_await cwmp_engine.ExpireTasks();
+                    },
+                    [&](std::exception_ptr e) {
+                      if (e) LogError("the device sweep failed");
+                      schedule_device_sweep();
+                    });
+              });
+            };
+            schedule_device_sweep();
           });
     });
   };
   schedule_checkpoint();
+
+  // DEV-3: sessions that stopped answering, and tasks past their expiry, fail (timeout).
+  asio::steady_timer device_timer{io};
+  std::function<void()> schedule_device_sweep = [&] {
+    device_timer.expires_after(std::chrono::seconds{5});
+    device_timer.async_wait([&](const boost::system::error_code& ec) {
+      if (ec) return;
+      asio::co_spawn(
+          io,
+          [&]() -> asio::awaitable<void> {
+            co_await cwmp_engine.SweepIdleSessions();
+            co_await cwmp_engine.ExpireTasks();
+          },
+          [&](std::exception_ptr e) {
+            if (e) LogError("the device sweep failed");
+            schedule_device_sweep();
+          });
+    });
+  };
+  schedule_device_sweep();
 
   asio::signal_set signals{io, SIGTERM, SIGINT};
   signals.async_wait([&](const boost::system::error_code& ec, int signal) {
@@ -166,6 +246,7 @@ int Serve(const Config& config) {
         },
         [&](std::exception_ptr) {
           checkpoint_timer.cancel();
+          device_timer.cancel();
           io.stop();
         });
   });

@@ -1,0 +1,187 @@
+// What a CWMP session does to the device data (DEV-1 to DEV-3), for the session engine in
+// cwmp/: identify and authenticate the device of an Inform, attach a new device to the one
+// company whose profile (仕向け) it matches, record what the Inform reported, take the
+// device's session lease, and run its queued tasks one by one.
+//
+// Every function is one short transaction and blocks: call it from the database pool.
+//
+// Onboarding and credentials (DEV-1):
+//   - A known device authenticates with what Kanri accepts for it now: the profile's
+//     bootstrap credential until rotation is confirmed, then only its own random password
+//     (rotate); the profile's credential (shared); nothing (none, shown as insecure).
+//   - An unknown device is attached only when the profiles matching its OUI, product class
+//     and serial belong to exactly one company and one of them is the most specific match;
+//     anything else is refused and listed for site administrators, never attached by guess.
+//   - On first contact Kanri queues, as internal tasks: the credential change (a unique
+//     random ManagementServer.Password for rotate, and unique connection-request credentials
+//     for every mode), the profile's parameters and inform interval, then a full refresh of
+//     the parameter tree (names, then values).
+//   - After a factory reset that Kanri itself asked for, the device comes back with its
+//     bootstrap credential; that is accepted once more and the device is provisioned again.
+#pragma once
+
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "base/time.h"
+#include "db/database.h"
+#include "devices/model.h"
+#include "devices/secrets.h"
+
+namespace kanri::devices {
+
+struct InformEvent {
+  std::string code;  // "1 BOOT", "M Reboot"
+  std::string command_key;
+};
+
+// What an Inform says about the device.
+struct InformFacts {
+  std::string oui;
+  std::string product_class;
+  std::string serial_number;
+  std::string manufacturer;
+  std::vector<InformEvent> events;
+  std::vector<Parameter> parameters;  // the Inform's ParameterList
+  std::string source_ip;
+};
+
+// Checks a credential the device presented: (username, password) → matches. Basic auth
+// compares the strings; Digest recomputes the response with `password`. Empty when the
+// device presented no credential at all.
+using CredentialCheck = std::function<bool(const std::string& username, const std::string& password)>;
+
+// Profiles of any company that match a device (profiles.h provides it).
+using ProfileMatcher = std::function<std::vector<Profile>(
+    const std::string& oui, const std::string& product_class, const std::string& serial)>;
+// Records a refused Inform for the site administrators (refused.h provides it; rate-limited there).
+using RefusalRecorder = std::function<void(const RefusedDevice&)>;
+
+struct SessionSettings {
+  // A device is online while informing within 2 x its periodic interval plus this.
+  Millis online_margin = std::chrono::minutes{2};
+  // Interval assumed when the device reports none.
+  std::uint32_t default_inform_interval = 300;
+  // How long a session holds the device without a message before another may take it.
+  Millis lease = std::chrono::seconds{60};
+  // How long a reboot / factory reset may take before its task fails (timeout).
+  Millis reboot_timeout = std::chrono::minutes{10};
+  // How long a download (fetch, install, reboot, TransferComplete) may take.
+  Millis download_timeout = std::chrono::hours{1};
+};
+
+enum class AdmitResult {
+  kAdmitted,
+  kUnauthenticated,  // no or wrong credential: answer 401 with a challenge
+  kRefused,          // matches no profile, or profiles of several companies: 401, listed
+  kBusy,             // another node's session holds the device: retry later
+};
+
+struct Admission {
+  AdmitResult result = AdmitResult::kRefused;
+  DeviceId device_id;
+  CompanyId company_id;
+  DataModel data_model = DataModel::kTr181;
+  bool onboarded = false;                // attached by this Inform
+  bool credentials_promoted = false;     // the device used its new credential for the first time
+  std::string reason;                    // why not admitted (for logs)
+  std::vector<Task> finished_tasks;      // reboot / factory reset tasks this Inform completed
+  std::optional<RefusedDevice> refusal;  // listed for the site administrators
+};
+
+// How a running task ended.
+struct TaskOutcome {
+  TaskState state = TaskState::kDone;  // kDone or kFailed
+  std::optional<std::string> result;   // JSON
+  std::optional<int> fault_code;
+  std::string fault_string;
+  std::string error;  // "timeout" when not a CPE fault
+};
+
+class DeviceSessions {
+ public:
+  DeviceSessions(db::Database& db, const Clock& clock, const DeviceSecrets& secrets, ProfileMatcher matcher,
+                 RefusalRecorder refusals, SessionSettings settings, std::string node_id);
+
+  // Identifies and authenticates the device of an Inform, onboards it if new, records what it
+  // reported and takes its session lease.
+  Admission Admit(const InformFacts& inform, const CredentialCheck& check);
+
+  // Renews the lease while a session is busy (each message).
+  void RenewLease(const DeviceId& device);
+  // Ends the lease (a session that ends normally).
+  void ReleaseLease(const DeviceId& device);
+
+  // The device's next queued task, now running; queued tasks past their expiry fail first.
+  std::optional<Task> StartNextTask(const DeviceId& device);
+  // Ends a running task. Returns the task as stored, or nullopt when it was not running.
+  std::optional<Task> FinishTask(const TaskId& task, const TaskOutcome& outcome);
+  // A reboot, factory reset or download the device accepted: it stays running until the
+  // device reports back (Inform event or TransferComplete), at most `timeout` more.
+  void AwaitDevice(const TaskId& task, Millis timeout);
+  // The running download task of `device` with this CommandKey, ended by TransferComplete.
+  std::optional<Task> FinishDownload(const DeviceId& device, const std::string& command_key,
+                                     const TaskOutcome& outcome);
+  // DEV-6: stores the hash of the per-task file URL token (the URL expires with the task).
+  void SetDownloadToken(const TaskId& task, const std::string& token_hash);
+
+  // What the session engine needs to build a task's RPC.
+  struct Credentials {
+    std::string data_model_root;                     // "Device." / "InternetGatewayDevice."
+    std::optional<std::string> management_password;  // to set (rotate mode)
+    std::string cr_username;
+    std::string cr_password;
+  };
+  // The credentials a `rotate_credentials` task sets (pending until confirmed).
+  Result<Credentials> PendingCredentials(const DeviceId& device);
+  // The device confirmed the credential change (SetParameterValues succeeded).
+  void ConfirmCredentials(const DeviceId& device);
+
+  // Merges what the device returned into its parameter tree (and summary fields).
+  void MergeValues(const DeviceId& device, const std::vector<Parameter>& values);
+  void MergeNames(const DeviceId& device, const std::vector<std::pair<std::string, bool>>& names);
+  void RemoveSubtree(const DeviceId& device, const std::string& prefix);
+  // The type of `path` in the device's tree ("" when unknown): SetParameterValues is typed
+  // from the data model.
+  std::vector<std::string> TypesOf(const DeviceId& device, const std::vector<std::string>& paths);
+  // A firmware file of the device's company, for a download task.
+  std::optional<FirmwareFile> FirmwareOf(const CompanyId& company, const std::string& file_id);
+
+  // Fails queued and running tasks past their expiry (timeout). Returns them.
+  std::vector<Task> ExpireTasks();
+
+  const std::string& node_id() const { return node_id_; }
+  const SessionSettings& settings() const { return settings_; }
+
+ private:
+  Admission AdmitLocked(db::Lease& lease, const InformFacts& inform, const CredentialCheck& check);
+  void QueueProvisioning(db::Lease& lease, const DeviceId& device, const CompanyId& company,
+                         const std::optional<Profile>& profile, DataModel model);
+  void RecordInform(db::Lease& lease, const DeviceId& device, const InformFacts& inform, bool force_write,
+                    Admission& admission);
+  void ConfirmCredentialsOn(db::Lease& lease, const DeviceId& device);
+  void SaveTreeAndSummary(db::Lease& lease, const DeviceId& device, class ParameterTree& tree);
+
+  db::Database& db_;
+  const Clock& clock_;
+  const DeviceSecrets& secrets_;
+  ProfileMatcher matcher_;
+  RefusalRecorder refusals_;
+  SessionSettings settings_;
+  std::string node_id_;
+};
+
+// Summary fields read from a parameter tree of either root (TR-181 Device. or TR-098
+// InternetGatewayDevice.).
+struct ReportedSummary {
+  DataModel data_model = DataModel::kTr181;
+  std::string manufacturer, model, hardware_version, software_version;
+  std::string wan_ip, connection_request_url;
+  std::optional<std::uint32_t> periodic_inform_interval;
+};
+ReportedSummary SummaryOf(const class ParameterTree& tree);
+DataModel DataModelOf(const std::vector<Parameter>& parameters);
+
+}  // namespace kanri::devices
