@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <filesystem>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -12,6 +13,16 @@
 #include "base/result.h"
 
 namespace kanri::http {
+
+// A request body the server spooled to a file instead of memory (routes that declare
+// Route::streamed_body_max_bytes, e.g. firmware uploads): a temporary file in the server's
+// upload_dir with its size and SHA-256. The server removes the file once the response is
+// written, unless the handler renamed it away.
+struct SpooledBody {
+  std::filesystem::path path;
+  std::uint64_t size = 0;
+  std::string sha256_hex;
+};
 
 struct HttpRequest {
   std::string method;                                        // "GET", "POST", …
@@ -25,10 +36,19 @@ struct HttpRequest {
   // The server's id of the connection this request came on (unique per listener and run);
   // a CWMP session without cookies is bound to it.
   std::uint64_t connection_id = 0;
+  std::optional<SpooledBody> spooled_body;  // then `body` is empty
 
   std::optional<std::string_view> Header(std::string_view lower_name) const;
   std::optional<std::string_view> Query(std::string_view name) const;
   std::optional<std::string> Cookie(std::string_view name) const;
+};
+
+// A response body sent from a file, bytes [offset, offset + length), in chunks (DEV-6
+// downloads); `content_type` and `headers` still apply, `body` is ignored.
+struct FileBody {
+  std::filesystem::path path;
+  std::uint64_t offset = 0;
+  std::uint64_t length = 0;
 };
 
 struct HttpResponse {
@@ -38,6 +58,7 @@ struct HttpResponse {
   std::vector<std::pair<std::string, std::string>> headers;
   bool close_connection = false;
   std::string problem_code;  // set by ProblemResponse; the operation history records it
+  std::optional<FileBody> file_body;
 
   void SetHeader(std::string name, std::string value);
 };

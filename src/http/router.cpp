@@ -165,6 +165,30 @@ boost::asio::awaitable<HttpResponse> Router::Handle(const HttpRequest& request) 
   co_return response;
 }
 
+boost::asio::awaitable<std::optional<std::uint64_t>> Router::StreamedBodyLimit(const HttpRequest& head) {
+  auto match = table_.Find(head.method, head.path);
+  if (!match.route || !match.route->streamed_body_max_bytes) co_return std::nullopt;
+  const Route& route = *match.route;
+  if (route.access.kind != AccessRule::Kind::kPublic) {
+    auto token = head.Cookie(settings_.session_cookie);
+    if (!token || token->empty()) co_return std::nullopt;
+    if (!IsSafeMethod(head.method)) {
+      auto sent = head.Header("x-csrf-token");
+      if (!sent || !ConstantTimeEquals(*sent, identity::SessionStore::CsrfTokenFor(*token)))
+        co_return std::nullopt;
+    }
+    // Not an operation yet: Handle counts it once the body has arrived.
+    Authentication auth = co_await authenticator_(*token, false);
+    if (!auth.session.actor) co_return std::nullopt;
+    if (route.access.kind == AccessRule::Kind::kPermission) {
+      bool allowed = false;
+      for (const auto& p : route.access.any_of) allowed = allowed || auth.permissions.Has(p);
+      if (!allowed) co_return std::nullopt;
+    }
+  }
+  co_return route.streamed_body_max_bytes;
+}
+
 boost::asio::awaitable<HttpResponse> Router::Dispatch(RequestContext& ctx, const Route& route) {
   const HttpRequest& request = ctx.request;
   if (route.access.kind != AccessRule::Kind::kPublic) {

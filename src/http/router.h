@@ -98,6 +98,9 @@ struct Route {
   bool allowed_before_password_change = false;
   // Probes (health, readiness) are not operations and stay out of the history.
   bool audited = true;
+  // When set, the request body is not held in memory: the server spools it to a file within
+  // this many bytes (HttpRequest::spooled_body), once the caller passed the access check.
+  std::optional<std::uint64_t> streamed_body_max_bytes;
 };
 
 class RouteTable {
@@ -141,6 +144,10 @@ class Router {
         settings_(std::move(settings)) {}
 
   boost::asio::awaitable<HttpResponse> Handle(const HttpRequest& request);
+  // The server's BodyStreamingPolicy: the route's streamed_body_max_bytes when the request
+  // head matches such a route and its caller passes the access check (session, CSRF,
+  // permission), so that nobody else can make the server spool a large body; nullopt otherwise.
+  boost::asio::awaitable<std::optional<std::uint64_t>> StreamedBodyLimit(const HttpRequest& head);
   const RouteTable& table() const { return table_; }
 
  private:

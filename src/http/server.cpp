@@ -1,5 +1,9 @@
 #include "http/server.h"
 
+#include <fcntl.h>
+#include <openssl/evp.h>
+#include <unistd.h>
+
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
@@ -27,8 +31,9 @@ namespace {
 
 constexpr auto kTuple = asio::as_tuple(asio::use_awaitable);
 
-// Turns a parsed Beast request into our plain struct; nullopt when the target is malformed.
-std::optional<HttpRequest> Translate(bhttp::request<bhttp::string_body>&& in, const std::string& client_ip,
+// Turns a parsed Beast request head into our plain struct (the body is added by the caller);
+// nullopt when the target is malformed.
+std::optional<HttpRequest> Translate(const bhttp::request_header<>& in, const std::string& client_ip,
                                      std::uint64_t connection_id) {
   HttpRequest out;
   out.method = std::string(in.method_string());
@@ -42,7 +47,6 @@ std::optional<HttpRequest> Translate(bhttp::request<bhttp::string_body>&& in, co
   for (auto p : parsed->params()) out.query.emplace_back(p.key, p.value);
   for (const auto& field : in)
     out.headers.emplace_back(AsciiLower(field.name_string()), std::string(field.value()));
-  out.body = std::move(in.body());
   out.client_ip = client_ip;
   out.connection_id = connection_id;
   out.request_id = HexEncode(RandomBytes(8));
@@ -70,6 +74,68 @@ bool ValidHost(std::string_view host) {
   return !host.empty() && host.size() < 256 && IsAsciiWord(host, ".-:[]");
 }
 
+constexpr std::size_t kFileChunkBytes = 64 * 1024;
+
+// A request body being spooled to a temporary file (Route::streamed_body_max_bytes), with
+// its SHA-256; the file is removed unless Keep() was called.
+class Spool {
+ public:
+  explicit Spool(const std::filesystem::path& dir)
+      : path_(dir / ("upload-" + HexEncode(RandomBytes(12)) + ".part")), sha_(EVP_MD_CTX_new()) {
+    fd_ = ::open(path_.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+    if (fd_ < 0 || !sha_ || EVP_DigestInit_ex(sha_, EVP_sha256(), nullptr) != 1)
+      throw std::runtime_error("cannot create an upload file in " + dir.string());
+  }
+  ~Spool() {
+    if (fd_ >= 0) ::close(fd_);
+    EVP_MD_CTX_free(sha_);
+    std::error_code ignored;
+    if (!kept_) std::filesystem::remove(path_, ignored);
+  }
+  Spool(const Spool&) = delete;
+  Spool& operator=(const Spool&) = delete;
+
+  void Write(const char* data, std::size_t n) {
+    EVP_DigestUpdate(sha_, data, n);
+    size_ += n;
+    while (n > 0) {
+      ssize_t w = ::write(fd_, data, n);
+      if (w < 0 && errno == EINTR) continue;
+      if (w <= 0) throw std::runtime_error("writing an upload file failed");
+      data += w;
+      n -= static_cast<std::size_t>(w);
+    }
+  }
+  SpooledBody Keep() {
+    unsigned char digest[EVP_MAX_MD_SIZE];
+    unsigned int len = 0;
+    EVP_DigestFinal_ex(sha_, digest, &len);
+    if (::fsync(fd_) != 0 || ::close(fd_) != 0) {
+      fd_ = -1;
+      throw std::runtime_error("writing an upload file failed");
+    }
+    fd_ = -1;
+    kept_ = true;
+    return SpooledBody{path_, size_, HexEncode(std::string_view(reinterpret_cast<char*>(digest), len))};
+  }
+
+ private:
+  std::filesystem::path path_;
+  EVP_MD_CTX* sha_;
+  int fd_ = -1;
+  std::uint64_t size_ = 0;
+  bool kept_ = false;
+};
+
+// Removes a spooled body the handler left in place.
+struct SpoolCleanup {
+  std::optional<std::filesystem::path> path;
+  ~SpoolCleanup() {
+    std::error_code ignored;
+    if (path) std::filesystem::remove(*path, ignored);
+  }
+};
+
 }  // namespace
 
 struct HttpServer::Connection {
@@ -79,6 +145,16 @@ struct HttpServer::Connection {
   asio::strand<asio::io_context::executor_type> strand;
   explicit Connection(asio::strand<asio::io_context::executor_type> s) : strand(std::move(s)) {}
 };
+
+void PrepareUploadDir(const std::filesystem::path& dir) {
+  std::filesystem::create_directories(dir);
+  std::filesystem::permissions(dir, std::filesystem::perms::owner_all,
+                               std::filesystem::perm_options::replace);
+  for (const auto& entry : std::filesystem::directory_iterator(dir)) {
+    const std::string name = entry.path().filename().string();
+    if (name.starts_with("upload-") && name.ends_with(".part")) std::filesystem::remove(entry.path());
+  }
+}
 
 std::pair<std::string, std::uint16_t> ParseListenAddress(const std::string& text) {
   auto colon = text.rfind(':');
@@ -158,6 +234,44 @@ asio::awaitable<void> HttpServer::Accept() {
 
 // The keep-alive loop of one connection, over TLS or (for a lab CWMP listener) plain TCP.
 struct HttpServer::RequestLoop {
+  // Sends a FileBody response: the head, then the byte range in chunks (DEV-6 downloads).
+  // A file that cannot be read any more ends the connection: the head has promised its length.
+  template <typename Stream>
+  static asio::awaitable<boost::system::error_code> WriteFile(Stream& stream, beast::tcp_stream& tcp,
+                                                              const HttpResponse& response, unsigned version,
+                                                              bool keep_alive, bool head_only,
+                                                              const ServerSettings& settings) {
+    const FileBody& file = *response.file_body;
+    bhttp::response<bhttp::empty_body> head{static_cast<bhttp::status>(response.status), version};
+    head.set(bhttp::field::server, "kanri");
+    if (!response.content_type.empty()) head.set(bhttp::field::content_type, response.content_type);
+    for (const auto& [k, v] : response.headers) head.insert(k, v);
+    head.keep_alive(keep_alive);
+    head.content_length(file.length);
+    bhttp::response_serializer<bhttp::empty_body> serializer{head};
+    tcp.expires_after(settings.request_deadline);
+    auto [ec, n] = co_await bhttp::async_write_header(stream, serializer, kTuple);
+    (void)n;
+    if (ec || head_only) co_return ec;
+    beast::file in;
+    in.open(file.path.c_str(), beast::file_mode::scan, ec);
+    if (!ec) in.seek(file.offset, ec);
+    std::vector<char> chunk(kFileChunkBytes);
+    for (std::uint64_t left = file.length; !ec && left > 0;) {
+      // Local disk reads of one chunk are short enough for the I/O thread.
+      std::size_t got =
+          in.read(chunk.data(), static_cast<std::size_t>(std::min<std::uint64_t>(left, chunk.size())), ec);
+      if (!ec && got == 0) ec = asio::error::eof;
+      if (ec) break;
+      tcp.expires_after(settings.request_deadline);
+      auto [wec, written] = co_await asio::async_write(stream, asio::buffer(chunk.data(), got), kTuple);
+      (void)written;
+      ec = wec;
+      left -= got;
+    }
+    co_return ec;
+  }
+
   template <typename Stream>
   static asio::awaitable<void> Run(HttpServer& self, Stream& stream, beast::tcp_stream& tcp,
                                    beast::flat_buffer& buffer, Connection* conn, const std::string& client_ip,
@@ -168,7 +282,8 @@ struct HttpServer::RequestLoop {
       if (self.draining_) break;
       bhttp::request_parser<bhttp::string_body> parser;
       parser.header_limit(static_cast<std::uint32_t>(settings.max_header_bytes));
-      parser.body_limit(settings.max_body_bytes);
+      // The body's limit depends on the route (streamed uploads): checked once the head is read.
+      parser.body_limit(boost::none);
       tcp.expires_after(settings.idle_connection_timeout);
       auto [header_ec, header_n] = co_await bhttp::async_read_header(stream, buffer, parser, kTuple);
       (void)header_n;
@@ -187,13 +302,63 @@ struct HttpServer::RequestLoop {
         early = TransportProblem(400, "bad_request", "The request is not valid HTTP.");
       }
 
+      std::optional<HttpRequest> request;
+      std::optional<std::uint64_t> streamed_limit;
+      unsigned version = 11;
+      bool keep_alive = false;
       if (!early) {
         tcp.expires_after(settings.request_deadline);
+        version = parser.get().version();
+        keep_alive = parser.get().keep_alive();
+        request = Translate(parser.get(), client_ip, connection_id);
+        if (!request) early = TransportProblem(400, "bad_request", "The request target is not a valid path.");
+      }
+      if (!early && !parser.is_done() && self.body_streaming_ && !settings.upload_dir.empty())
+        streamed_limit = co_await self.body_streaming_(*request);
+      if (!early) {
+        const std::uint64_t limit = streamed_limit.value_or(settings.max_body_bytes);
+        if (parser.content_length() && *parser.content_length() > limit) {
+          early = TransportProblem(413, "body_too_large", "The request body is too large.");
+        } else {
+          parser.body_limit(limit);  // chunked bodies are counted as they arrive
+        }
+      }
+      SpoolCleanup spool_cleanup;
+      if (!early) {
         if (parser.get()[bhttp::field::expect] == "100-continue") {
           bhttp::response<bhttp::empty_body> cont{bhttp::status::continue_, 11};
           co_await bhttp::async_write(stream, cont, kTuple);
         }
-        if (!parser.is_done()) {
+        if (streamed_limit) {
+          // Spooled to a file chunk by chunk, never held whole in memory; the deadline applies
+          // to each chunk, so a large upload may take as long as it keeps flowing.
+          bhttp::request_parser<bhttp::buffer_body> body_parser{std::move(parser)};
+          body_parser.body_limit(*streamed_limit);
+          Spool spool(settings.upload_dir);
+          std::vector<char> chunk(kFileChunkBytes);
+          boost::system::error_code body_ec;
+          while (!body_parser.is_done()) {
+            body_parser.get().body().data = chunk.data();
+            body_parser.get().body().size = chunk.size();
+            tcp.expires_after(settings.request_deadline);
+            auto [ec, n] = co_await bhttp::async_read(stream, buffer, body_parser, kTuple);
+            (void)n;
+            spool.Write(chunk.data(), chunk.size() - body_parser.get().body().size);
+            if (ec == bhttp::error::need_buffer) continue;
+            if (ec) {
+              body_ec = ec;
+              break;
+            }
+          }
+          if (body_ec == bhttp::error::body_limit) {
+            early = TransportProblem(413, "body_too_large", "The request body is too large.");
+          } else if (body_ec) {
+            break;
+          } else {
+            request->spooled_body = spool.Keep();
+            spool_cleanup.path = request->spooled_body->path;
+          }
+        } else if (!parser.is_done()) {
           auto [body_ec, body_n] = co_await bhttp::async_read(stream, buffer, parser, kTuple);
           (void)body_n;
           if (body_ec == bhttp::error::body_limit) {
@@ -205,29 +370,27 @@ struct HttpServer::RequestLoop {
       }
 
       HttpResponse response;
-      unsigned version = 11;
-      bool keep_alive = false;
       if (early) {
         response = std::move(*early);
         response.SetHeader("X-Request-Id", HexEncode(RandomBytes(8)));
         response.SetHeader("Strict-Transport-Security", "max-age=31536000; includeSubDomains");
         response.SetHeader("X-Content-Type-Options", "nosniff");
       } else {
-        auto message = parser.release();
-        version = message.version();
-        keep_alive = message.keep_alive();
-        auto request = Translate(std::move(message), client_ip, connection_id);
-        if (!request) {
-          response = TransportProblem(400, "bad_request", "The request target is not a valid path.");
-        } else {
-          response = co_await self.handler_(*request);
-        }
+        if (!streamed_limit) request->body = std::move(parser.get().body());
+        response = co_await self.handler_(*request);
       }
       keep_alive = keep_alive && !response.close_connection && !self.draining_;
-      auto out = ToBeast(response, version, keep_alive);
-      tcp.expires_after(settings.request_deadline);
-      auto [write_ec, written] = co_await bhttp::async_write(stream, out, kTuple);
-      (void)written;
+      boost::system::error_code write_ec;
+      if (response.file_body) {
+        write_ec = co_await WriteFile(stream, tcp, response, version, keep_alive,
+                                      request && request->method == "HEAD", settings);
+      } else {
+        auto out = ToBeast(response, version, keep_alive);
+        tcp.expires_after(settings.request_deadline);
+        auto [ec, written] = co_await bhttp::async_write(stream, out, kTuple);
+        (void)written;
+        write_ec = ec;
+      }
       if (!write_ec && early) {
         // Lingering close: discard what the client is still sending, within bounds.
         tcp.expires_after(settings.lingering_close);

@@ -16,6 +16,7 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/ssl/context.hpp>
+#include <filesystem>
 #include <functional>
 #include <memory>
 #include <mutex>
@@ -42,9 +43,16 @@ struct ServerSettings {
   // Plain HTTP instead of TLS: only for a lab's CWMP listener (--cwmp-insecure-http), never
   // for people. With TLS on, plain HTTP on the same port is answered with a redirect.
   bool tls = true;
+  // Where request bodies that a route streams (see StreamBodies) are spooled; owner-only.
+  std::filesystem::path upload_dir;
 };
 
 using RequestHandler = std::function<boost::asio::awaitable<HttpResponse>(const HttpRequest&)>;
+// Asked with the request head (no body yet): nullopt reads the body into memory within
+// max_body_bytes as usual; a number spools it to a file in upload_dir within that many bytes
+// (HttpRequest::spooled_body). Router::StreamedBodyLimit is the one to use.
+using BodyStreamingPolicy =
+    std::function<boost::asio::awaitable<std::optional<std::uint64_t>>(const HttpRequest&)>;
 
 class HttpServer {
  public:
@@ -62,6 +70,8 @@ class HttpServer {
   // Called (on the connection's strand) when a connection ends, with the id its requests
   // carried in HttpRequest::connection_id. Set before Start().
   void OnConnectionClosed(std::function<void(std::uint64_t)> fn) { on_connection_closed_ = std::move(fn); }
+  // Lets some requests stream their body to a file (needs settings.upload_dir). Set before Start().
+  void StreamBodies(BodyStreamingPolicy policy) { body_streaming_ = std::move(policy); }
 
  private:
   struct Connection;
@@ -79,9 +89,13 @@ class HttpServer {
   std::atomic<std::size_t> active_{0};
   std::atomic<std::uint64_t> next_connection_id_{0};
   std::function<void(std::uint64_t)> on_connection_closed_;
+  BodyStreamingPolicy body_streaming_;
   std::mutex mu_;
   std::set<std::shared_ptr<Connection>> connections_;
 };
+
+// Creates the upload_dir (owner-only) and removes uploads a previous run left behind.
+void PrepareUploadDir(const std::filesystem::path& dir);
 
 // "host:port" → parts; IPv6 as "[::1]:8443". Throws std::invalid_argument.
 std::pair<std::string, std::uint16_t> ParseListenAddress(const std::string& text);
