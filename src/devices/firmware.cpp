@@ -1,0 +1,219 @@
+#include "devices/firmware.h"
+
+#include <boost/json.hpp>
+#include <system_error>
+
+#include "base/crypto.h"
+#include "base/text.h"
+
+namespace kanri::devices {
+
+namespace {
+
+namespace fs = std::filesystem;
+
+constexpr std::size_t kDownloadTokenBytes = 32;
+
+constexpr const char* kColumns =
+    "id, company_id, name, version, model, size, sha256, created_by, created_by_login, created_at";
+
+FirmwareFile FromRow(const soci::row& r) {
+  FirmwareFile f;
+  f.id = FirmwareId{r.get<std::string>(0)};
+  f.company_id = CompanyId{r.get<std::string>(1)};
+  f.name = r.get<std::string>(2);
+  f.version = r.get<std::string>(3);
+  f.model = r.get<std::string>(4);
+  f.size = static_cast<std::uint64_t>(r.get<long long>(5));
+  f.sha256 = r.get<std::string>(6);
+  if (r.get_indicator(7) == soci::i_ok) f.created_by = AccountId{r.get<std::string>(7)};
+  f.created_by_login = r.get<std::string>(8);
+  f.created_at = FromUnixMillis(r.get<long long>(9));
+  return f;
+}
+
+Status ValidateField(std::string_view field, std::string_view value, bool required) {
+  const long n = Utf8Length(value);
+  if (n < 0) return InvalidArgument(std::string(field), std::string(field) + " must be UTF-8 text");
+  if (required && n == 0) return InvalidArgument(std::string(field), std::string(field) + " is required");
+  if (n > kMaxFirmwareFieldLength)
+    return InvalidArgument(std::string(field), std::string(field) + " is longer than 128 characters");
+  for (unsigned char c : value)
+    if (c < 0x20 || c == 0x7f)
+      return InvalidArgument(std::string(field), std::string(field) + " must not hold control characters");
+  return Ok{};
+}
+
+// Moves `from` to `to`; across file systems by copying.
+void MoveFile(const fs::path& from, const fs::path& to) {
+  std::error_code ec;
+  fs::rename(from, to, ec);
+  if (!ec) return;
+  fs::copy_file(from, to, fs::copy_options::none);
+  fs::remove(from);
+}
+
+}  // namespace
+
+Status ValidateFirmwareMetadata(const FirmwareMetadata& m) {
+  if (auto s = ValidateField("name", m.name, true); !s) return s;
+  if (auto s = ValidateField("version", m.version, true); !s) return s;
+  return ValidateField("model", m.model, false);
+}
+
+std::string NewDownloadToken() {
+  return RandomToken(kDownloadTokenBytes);
+}
+
+std::string DownloadTokenHash(std::string_view token) {
+  return Sha256Hex(token);
+}
+
+FirmwareRepository::FirmwareRepository(db::Database& db, const Clock& clock, fs::path dir)
+    : db_(db), clock_(clock), dir_(std::move(dir)) {
+  fs::create_directories(dir_);
+  fs::permissions(dir_, fs::perms::owner_all, fs::perm_options::replace);
+}
+
+Result<FirmwareFile> FirmwareRepository::Store(const CompanyId& company, const FirmwareMetadata& metadata,
+                                               const fs::path& file, std::uint64_t size,
+                                               std::string sha256_hex, const FirmwareActor& actor) {
+  if (auto s = ValidateFirmwareMetadata(metadata); !s) return s.error();
+  if (size == 0) return InvalidArgument("body", "the firmware image is empty");
+  FirmwareFile f;
+  f.id = FirmwareId::Generate();
+  f.company_id = company;
+  f.name = metadata.name;
+  f.version = metadata.version;
+  f.model = metadata.model;
+  f.size = size;
+  f.sha256 = std::move(sha256_hex);
+  f.created_by = actor.id;
+  f.created_by_login = actor.login;
+  f.created_at = clock_.Now();
+
+  const fs::path target = PathOf(f.id);
+  MoveFile(file, target);
+  fs::permissions(target, fs::perms::owner_read | fs::perms::owner_write, fs::perm_options::replace);
+  try {
+    auto lease = db_.Acquire();
+    std::optional<std::string> created_by =
+        f.created_by ? std::optional<std::string>(f.created_by->value()) : std::nullopt;
+    const long long bytes = static_cast<long long>(f.size);
+    const long long at = ToUnixMillis(f.created_at);
+    lease.sql() << "INSERT INTO firmware_files (" << kColumns
+                << ") VALUES (:id, :c, :name, :version, :model, :size, :sha, :by, :login, :at)",
+        soci::use(f.id.value()), soci::use(company.value()), soci::use(f.name), soci::use(f.version),
+        soci::use(f.model), soci::use(bytes), soci::use(f.sha256), soci::use(created_by),
+        soci::use(f.created_by_login), soci::use(at);
+  } catch (...) {
+    std::error_code ignored;
+    fs::remove(target, ignored);
+    throw;
+  }
+  return f;
+}
+
+Page<FirmwareFile> FirmwareRepository::List(const CompanyId& company, const PageRequest& page) {
+  auto lease = db_.Acquire();
+  // Cursor: "<created_at>:<id>" of the last item seen; newest first, the id breaks ties.
+  long long after_at = std::numeric_limits<long long>::max();
+  std::string after_id;
+  if (page.after) {
+    auto colon = page.after->find(':');
+    try {
+      if (colon != std::string::npos) {
+        after_at = std::stoll(page.after->substr(0, colon));
+        after_id = page.after->substr(colon + 1);
+      }
+    } catch (const std::exception&) {
+      after_at = std::numeric_limits<long long>::max();
+    }
+  }
+  const long long limit = static_cast<long long>(page.limit) + 1;
+  soci::rowset<soci::row> rows =
+      (lease.sql().prepare << "SELECT " << kColumns
+                           << " FROM firmware_files WHERE company_id = :c AND (created_at < :at OR "
+                              "(created_at = :at2 AND id < :id)) ORDER BY created_at DESC, id DESC LIMIT :n",
+       soci::use(company.value()), soci::use(after_at), soci::use(after_at), soci::use(after_id),
+       soci::use(limit));
+  std::vector<FirmwareFile> out;
+  for (const auto& r : rows) out.push_back(FromRow(r));
+  return MakePage(std::move(out), page.limit, [](const FirmwareFile& f) {
+    return std::to_string(ToUnixMillis(f.created_at)) + ":" + f.id.value();
+  });
+}
+
+Result<FirmwareFile> FirmwareRepository::Get(const CompanyId& company, const FirmwareId& id) {
+  auto lease = db_.Acquire();
+  soci::rowset<soci::row> rows =
+      (lease.sql().prepare << "SELECT " << kColumns
+                           << " FROM firmware_files WHERE company_id = :c AND id = :id",
+       soci::use(company.value()), soci::use(id.value()));
+  for (const auto& r : rows) return FromRow(r);
+  return NotFound("no such firmware file");
+}
+
+Status FirmwareRepository::Delete(const CompanyId& company, const FirmwareId& id) {
+  {
+    auto lease = db_.Acquire();
+    db::WriteTransaction tx(lease);
+    int n = 0;
+    lease.sql() << "SELECT COUNT(*) FROM firmware_files WHERE company_id = :c AND id = :id",
+        soci::use(company.value()), soci::use(id.value()), soci::into(n);
+    if (!n) return NotFound("no such firmware file");
+    // Task requests are stored normalised ({"file_id":"…"}); ids are base32, so no LIKE wildcards.
+    const std::string pattern = "%\"file_id\":\"" + id.value() + "\"%";
+    int busy = 0;
+    lease.sql() << "SELECT COUNT(*) FROM tasks WHERE company_id = :c AND type = 'download' AND state IN "
+                   "('queued', 'running') AND request LIKE :p",
+        soci::use(company.value()), soci::use(pattern), soci::into(busy);
+    if (busy) return Conflict("a queued or running download task uses this firmware file");
+    lease.sql() << "DELETE FROM firmware_files WHERE company_id = :c AND id = :id",
+        soci::use(company.value()), soci::use(id.value());
+    tx.Commit();
+  }
+  std::error_code ignored;
+  fs::remove(PathOf(id), ignored);
+  return Ok{};
+}
+
+Result<FirmwareDownload> FirmwareRepository::OpenForDownloadToken(std::string_view token, Timestamp now) {
+  if (token.empty() || token.size() > 256) return NotFound();
+  const std::string hash = DownloadTokenHash(token);
+  const long long now_ms = ToUnixMillis(now);
+  auto lease = db_.Acquire();
+  std::string company, request;
+  soci::indicator ind = soci::i_null;
+  lease.sql()
+      << "SELECT company_id, request FROM tasks WHERE download_token_hash = :h AND type = 'download' AND "
+         "state IN ('queued', 'running') AND expires_at > :now",
+      soci::use(hash), soci::use(now_ms), soci::into(company, ind), soci::into(request);
+  if (ind != soci::i_ok || !lease.sql().got_data()) return NotFound();
+  std::string file_id;
+  try {
+    const boost::json::value v = boost::json::parse(request);
+    const auto* id = v.as_object().if_contains("file_id");
+    if (!id || !id->is_string()) return NotFound();
+    file_id = std::string(id->as_string());
+  } catch (const std::exception&) {
+    return NotFound();
+  }
+  soci::rowset<soci::row> rows =
+      (lease.sql().prepare
+           << "SELECT name, size, sha256 FROM firmware_files WHERE company_id = :c AND id = :id",
+       soci::use(company), soci::use(file_id));
+  for (const auto& r : rows) {
+    FirmwareDownload d;
+    d.path = PathOf(FirmwareId{file_id});
+    d.name = r.get<std::string>(0);
+    d.size = static_cast<std::uint64_t>(r.get<long long>(1));
+    d.sha256 = r.get<std::string>(2);
+    std::error_code ec;
+    if (!fs::is_regular_file(d.path, ec) || fs::file_size(d.path, ec) != d.size) return NotFound();
+    return d;
+  }
+  return NotFound();
+}
+
+}  // namespace kanri::devices

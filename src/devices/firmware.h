@@ -1,0 +1,88 @@
+// Firmware files (DEV-6): images a company uploads so that its devices can fetch them for a
+// TR-069 Download. The row lives in firmware_files, the bytes in <firmware_dir>/<id>
+// (owner-only). Devices fetch a file through a per-task token URL (/files/<token> on the CWMP
+// listener): the session engine creates the token when it sends the Download RPC and stores
+// only its hash in tasks.download_token_hash, so the URL works while that task is queued or
+// running and has not expired, and never for another company's file (SEC-8).
+//
+//   FirmwareRepository firmware{db, clock, data_dir / "firmware"};
+//   auto f = firmware.Store(company, {.name = "fw.bin", .version = "2.1", .model = "X1"},
+//                           spooled.path, spooled.size, spooled.sha256_hex, actor);
+//   std::string token = NewDownloadToken();            // in the URL sent to the device
+//   task.download_token_hash = DownloadTokenHash(token);
+//   auto d = firmware.OpenForDownloadToken(token, clock.Now());   // the /files/ handler
+#pragma once
+
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "base/page.h"
+#include "base/result.h"
+#include "base/time.h"
+#include "db/database.h"
+#include "devices/model.h"
+
+namespace kanri::devices {
+
+// Longest name, version and model (Unicode code points).
+inline constexpr long kMaxFirmwareFieldLength = 128;
+
+struct FirmwareMetadata {
+  std::string name;     // required, e.g. the image's file name
+  std::string version;  // required
+  std::string model;    // optional: the device model it is meant for
+};
+// Name and version 1-128 characters, model 0-128; no control characters.
+Status ValidateFirmwareMetadata(const FirmwareMetadata& m);
+
+// Who uploaded a file.
+struct FirmwareActor {
+  std::optional<AccountId> id;
+  std::string login;
+};
+
+// What the /files/ handler needs to serve a file.
+struct FirmwareDownload {
+  std::filesystem::path path;
+  std::uint64_t size = 0;
+  std::string name;
+  std::string sha256;
+};
+
+// A random download token for a task's file URL (256 bits, URL-safe), and the hash stored in
+// tasks.download_token_hash (SHA-256 hex of the token).
+std::string NewDownloadToken();
+std::string DownloadTokenHash(std::string_view token);
+
+class FirmwareRepository {
+ public:
+  // Creates `dir` (owner-only) when missing.
+  FirmwareRepository(db::Database& db, const Clock& clock, std::filesystem::path dir);
+
+  // Takes over `file` (renamed into <dir>/<new id>, owner-only) and records it. On a
+  // validation error nothing is stored and `file` is left for its owner to remove.
+  Result<FirmwareFile> Store(const CompanyId& company, const FirmwareMetadata& metadata,
+                             const std::filesystem::path& file, std::uint64_t size, std::string sha256_hex,
+                             const FirmwareActor& actor);
+  // Newest first.
+  Page<FirmwareFile> List(const CompanyId& company, const PageRequest& page);
+  Result<FirmwareFile> Get(const CompanyId& company, const FirmwareId& id);
+  // Removes the row and the file. Conflict while a queued or running download task names it.
+  Status Delete(const CompanyId& company, const FirmwareId& id);
+
+  // The file a download token stands for: the token's task must be a download, queued or
+  // running, not expired at `now`, and its file must belong to the task's company. NotFound
+  // for anything else, without saying which.
+  Result<FirmwareDownload> OpenForDownloadToken(std::string_view token, Timestamp now);
+
+  std::filesystem::path PathOf(const FirmwareId& id) const { return dir_ / id.value(); }
+
+ private:
+  db::Database& db_;
+  const Clock& clock_;
+  std::filesystem::path dir_;
+};
+
+}  // namespace kanri::devices

@@ -1,0 +1,148 @@
+#include "devices/firmware.h"
+
+#include <fstream>
+
+#include "base/crypto.h"
+#include "devices/devices_test_fixture.h"
+#include "devices/tasks.h"
+
+namespace kanri::devices {
+namespace {
+
+namespace fs = std::filesystem;
+
+class FirmwareTest : public DevicesTest {
+ protected:
+  void SetUp() override {
+    DevicesTest::SetUp();
+    InitCrypto();
+    dir_ = fs::temp_directory_path() / ("kanri-fw-" + HexEncode(RandomBytes(6)));
+    repo_.emplace(tdb_.db(), clock_, dir_ / "firmware");
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+
+  fs::path Upload(const std::string& bytes) {
+    fs::path p = dir_ / ("upload-" + HexEncode(RandomBytes(4)));
+    std::ofstream(p, std::ios::binary) << bytes;
+    return p;
+  }
+  FirmwareFile Store(const CompanyId& c, const std::string& bytes = "image-bytes") {
+    auto f = repo_->Store(c, {"fw.bin", "2.1", "X1"}, Upload(bytes), bytes.size(), Sha256Hex(bytes),
+                          {AccountId{"acct1"}, "alice"});
+    EXPECT_TRUE(f) << f.error().message;
+    return *f;
+  }
+  // A download task with a token, as the session engine creates it.
+  std::string DownloadTask(const CompanyId& c, const FirmwareFile& f, const std::string& state = "queued") {
+    auto device = Seed(c, {});
+    auto t = tasks_.Create(c, device, TaskType::kDownload, "{\"file_id\":\"" + f.id.value() + "\"}",
+                           {{}, "kanri"});
+    EXPECT_TRUE(t) << t.error().message;
+    std::string token = NewDownloadToken();
+    auto lease = tdb_.db().Acquire();
+    std::string hash = DownloadTokenHash(token);
+    lease.sql() << "UPDATE tasks SET download_token_hash = :h, state = :s WHERE id = :id", soci::use(hash),
+        soci::use(state), soci::use(t->id.value());
+    return token;
+  }
+
+  fs::path dir_;
+  std::optional<FirmwareRepository> repo_;
+  TaskRepository tasks_{tdb_.db(), clock_};
+};
+
+TEST_F(FirmwareTest, DEV_6_StoreMovesTheFileOwnerOnlyAndRecordsIt) {
+  auto f = Store(acme_, "hello firmware");
+  EXPECT_EQ(f.size, 14u);
+  EXPECT_EQ(f.sha256, Sha256Hex("hello firmware"));
+  EXPECT_EQ(f.created_by_login, "alice");
+  const fs::path stored = repo_->PathOf(f.id);
+  ASSERT_TRUE(fs::exists(stored));
+  EXPECT_EQ(fs::status(stored).permissions() & fs::perms::all,
+            fs::perms::owner_read | fs::perms::owner_write);
+  EXPECT_EQ(fs::status(dir_ / "firmware").permissions() & fs::perms::all, fs::perms::owner_all);
+  auto got = repo_->Get(acme_, f.id);
+  ASSERT_TRUE(got);
+  EXPECT_EQ(got->sha256, f.sha256);
+  EXPECT_EQ(got->version, "2.1");
+}
+
+TEST_F(FirmwareTest, DEV_6_BadMetadataStoresNothing) {
+  auto upload = Upload("x");
+  for (FirmwareMetadata m : {FirmwareMetadata{"", "1", ""}, FirmwareMetadata{"a", "", ""},
+                             FirmwareMetadata{std::string(129, 'a'), "1", ""},
+                             FirmwareMetadata{"a\n", "1", ""}, FirmwareMetadata{"a", "1", "\xff"}}) {
+    auto r = repo_->Store(acme_, m, upload, 1, Sha256Hex("x"), {});
+    EXPECT_FALSE(r);
+  }
+  EXPECT_TRUE(fs::exists(upload));
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM firmware_files"), 0);
+  EXPECT_EQ(std::distance(fs::directory_iterator(dir_ / "firmware"), fs::directory_iterator()), 0);
+}
+
+TEST_F(FirmwareTest, SEC_8_AnotherCompanysFileIsNotFound) {
+  auto f = Store(acme_);
+  auto other = repo_->Get(beta_, f.id);
+  ASSERT_FALSE(other);
+  EXPECT_EQ(other.error().code, ErrorCode::kNotFound);
+  EXPECT_EQ(repo_->Delete(beta_, f.id).error().code, ErrorCode::kNotFound);
+  EXPECT_TRUE(repo_->List(beta_, {}).items.empty());
+  EXPECT_TRUE(fs::exists(repo_->PathOf(f.id)));
+}
+
+TEST_F(FirmwareTest, DEV_6_ListIsNewestFirstAndPaginated) {
+  std::vector<FirmwareFile> stored;
+  for (int i = 0; i < 5; ++i) {
+    stored.push_back(Store(acme_, "image" + std::to_string(i)));
+    clock_.Advance(std::chrono::seconds{1});
+  }
+  Store(beta_);
+  auto p1 = repo_->List(acme_, {.limit = 3});
+  ASSERT_EQ(p1.items.size(), 3u);
+  EXPECT_EQ(p1.items[0].id, stored[4].id);
+  ASSERT_TRUE(p1.next_after);
+  auto p2 = repo_->List(acme_, {.limit = 3, .after = p1.next_after});
+  ASSERT_EQ(p2.items.size(), 2u);
+  EXPECT_EQ(p2.items[1].id, stored[0].id);
+  EXPECT_FALSE(p2.next_after);
+}
+
+TEST_F(FirmwareTest, DEV_6_DeleteRefusedWhileADownloadTaskIsPending) {
+  auto f = Store(acme_);
+  DownloadTask(acme_, f, "running");
+  auto busy = repo_->Delete(acme_, f.id);
+  ASSERT_FALSE(busy);
+  EXPECT_EQ(busy.error().code, ErrorCode::kConflict);
+  {
+    auto lease = tdb_.db().Acquire();
+    lease.sql() << "UPDATE tasks SET state = 'done'";
+  }
+  ASSERT_TRUE(repo_->Delete(acme_, f.id));
+  EXPECT_FALSE(fs::exists(repo_->PathOf(f.id)));
+  EXPECT_EQ(repo_->Get(acme_, f.id).error().code, ErrorCode::kNotFound);
+}
+
+TEST_F(FirmwareTest, DEV_6_DownloadTokenOpensTheFileOnlyWhileItsTaskIsPending) {
+  auto f = Store(acme_, "0123456789");
+  const std::string token = DownloadTask(acme_, f);
+  auto d = repo_->OpenForDownloadToken(token, clock_.Now());
+  ASSERT_TRUE(d) << d.error().message;
+  EXPECT_EQ(d->size, 10u);
+  EXPECT_EQ(d->path, repo_->PathOf(f.id));
+  EXPECT_EQ(d->sha256, Sha256Hex("0123456789"));
+  EXPECT_FALSE(repo_->OpenForDownloadToken(token + "x", clock_.Now()));
+  EXPECT_FALSE(repo_->OpenForDownloadToken("", clock_.Now()));
+  // Expired with its task.
+  EXPECT_FALSE(repo_->OpenForDownloadToken(token, clock_.Now() + std::chrono::hours{24 * 8}));
+  // Done tasks open nothing.
+  {
+    auto lease = tdb_.db().Acquire();
+    lease.sql() << "UPDATE tasks SET state = 'done'";
+  }
+  EXPECT_FALSE(repo_->OpenForDownloadToken(token, clock_.Now()));
+  EXPECT_EQ(DownloadTokenHash(token), Sha256Hex(token));
+  EXPECT_NE(NewDownloadToken(), NewDownloadToken());
+}
+
+}  // namespace
+}  // namespace kanri::devices
