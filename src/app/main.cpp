@@ -13,6 +13,7 @@
 #include "base/crypto.h"
 #include "base/log.h"
 #include "db/migrations.h"
+#include "sim/simulator.h"
 
 int main(int argc, char** argv) {
   using namespace kanri;
@@ -51,6 +52,46 @@ int main(int argc, char** argv) {
   jobs_run->add_option("job", job_name, "Job name: audit-retention")->required();
   jobs_run->add_option("--now", job_now, "Act as if it were this UTC time (e.g. 2026-01-31T00:00:00Z)");
 
+  auto* sim_cmd = app.add_subcommand("sim", "Simulate a fleet of TR-069 devices (CPEs) against an ACS");
+  sim::SimOptions sim_options;
+  {
+    auto& o = sim_options;
+    auto* s = sim_cmd;
+    s->add_option("--devices", o.devices, "Number of devices")->capture_default_str();
+    s->add_option("--acs", o.acs_url, "ACS URL (https:// or http://)")->required();
+    s->add_option("--serial-prefix", o.serial_prefix, "Serial number = prefix + zero-padded index")
+        ->capture_default_str();
+    s->add_option("--serial-digits", o.serial_digits, "Digits of the index in the serial")
+        ->capture_default_str();
+    s->add_option("--first-index", o.first_index, "Index of the first device")->capture_default_str();
+    s->add_option("--oui", o.oui, "Manufacturer OUI (6 hex digits)")->capture_default_str();
+    s->add_option("--product-class", o.product_class, "ProductClass")->capture_default_str();
+    s->add_option("--manufacturer", o.manufacturer, "Manufacturer")->capture_default_str();
+    s->add_option("--model-name", o.model_name, "DeviceInfo.ModelName")->capture_default_str();
+    s->add_option("--software-version", o.software_version, "Initial SoftwareVersion")->capture_default_str();
+    s->add_option("--model", o.model, "Data model: tr181 (Device.) or tr098 (InternetGatewayDevice.)")
+        ->check(CLI::IsMember({"tr181", "tr098"}))
+        ->capture_default_str();
+    s->add_option("--username", o.username, "ManagementServer.Username ({serial}, {oui} are replaced)");
+    s->add_option("--password", o.password, "ManagementServer.Password ({serial}, {oui} are replaced)");
+    s->add_option("--cr-username", o.cr_username, "ConnectionRequestUsername")->capture_default_str();
+    s->add_option("--cr-password", o.cr_password, "ConnectionRequestPassword")->capture_default_str();
+    s->add_option("--inform-interval", o.inform_interval, "PeriodicInformInterval default, seconds")
+        ->check(CLI::Range(1u, 4294967295u))
+        ->capture_default_str();
+    s->add_option("--ramp-up", o.ramp_up_seconds, "Spread the first informs over this many seconds")
+        ->capture_default_str();
+    s->add_option("--reboot-seconds", o.reboot_seconds, "How long a reboot takes")->capture_default_str();
+    s->add_option("--cr-listen", o.cr_listen, "Connection-request listener HOST:PORT")->capture_default_str();
+    s->add_option("--cr-advertise-host", o.cr_advertise_host, "Host to report in ConnectionRequestURL");
+    s->add_option("--ca-file", o.ca_file, "Trust this PEM certificate for https://");
+    s->add_flag("--insecure", o.insecure, "Do not verify TLS certificates (lab use)");
+    s->add_flag("--cwmp-versions-header", o.cwmp_versions_header,
+                "Send SupportedCWMPVersions (CWMP 1.4) in the Inform");
+    s->add_option("--state-dir", o.state_dir, "Keep each device's parameters here across restarts");
+    s->add_option("--threads", o.threads, "I/O threads")->capture_default_str();
+  }
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -64,6 +105,10 @@ int main(int argc, char** argv) {
                 : config.log_level == "error" ? LogLevel::kError
                                               : LogLevel::kInfo);
     if (serve->parsed()) return app::Serve(config);
+    if (sim_cmd->parsed()) {
+      sim_options.log_level = config.log_level;
+      return sim::Run(sim_options);
+    }
     if (migrate->parsed()) return app::Migrate(config);
     if (verify->parsed()) return app::AuditVerify(config);
     if (checkpoint->parsed()) return app::AuditCheckpoint(config);
