@@ -1,0 +1,380 @@
+// The CWMP session engine against a real (temporary) database, driven by a scripted CPE:
+// onboarding through profiles, credential rotation, version negotiation, tasks, bad input.
+#include "cwmp/session_engine.h"
+
+#include <gtest/gtest.h>
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/io_context.hpp>
+#include <pugixml.hpp>
+
+#include "base/crypto.h"
+#include "db/test_database.h"
+#include "devices/profiles.h"
+#include "devices/refused.h"
+#include "devices/tasks.h"
+#include "tenancy/companies.h"
+
+namespace kanri::cwmp {
+namespace {
+
+namespace asio = boost::asio;
+
+std::string InformXml(const std::string& serial, const std::string& events, const std::string& ns = "cwmp-1-2",
+                      const std::string& extra_header = "", const std::string& software = "1.0.0") {
+  return R"(<?xml version="1.0"?>
+<soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/" xmlns:soapenc="http://schemas.xmlsoap.org/soap/encoding/"
+ xmlns:xsd="http://www.w3.org/2001/XMLSchema" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xmlns:cwmp="urn:dslforum-org:)" +
+         ns + R"(">
+<soap:Header><cwmp:ID soap:mustUnderstand="1">inform-1</cwmp:ID>)" +
+         extra_header + R"(</soap:Header>
+<soap:Body><cwmp:Inform>
+<DeviceId><Manufacturer>Acme</Manufacturer><OUI>00D09E</OUI><ProductClass>IGD</ProductClass><SerialNumber>)" +
+         serial + R"(</SerialNumber></DeviceId>
+<Event soapenc:arrayType="cwmp:EventStruct[9]">)" +
+         events + R"(</Event>
+<MaxEnvelopes>1</MaxEnvelopes><CurrentTime>2025-04-01T00:00:00Z</CurrentTime><RetryCount>0</RetryCount>
+<ParameterList soapenc:arrayType="cwmp:ParameterValueStruct[3]">
+<ParameterValueStruct><Name>Device.DeviceInfo.ModelName</Name><Value xsi:type="xsd:string">Router X</Value></ParameterValueStruct>
+<ParameterValueStruct><Name>Device.DeviceInfo.SoftwareVersion</Name><Value xsi:type="xsd:string">)" +
+         software + R"(</Value></ParameterValueStruct>
+<ParameterValueStruct><Name>Device.ManagementServer.ConnectionRequestURL</Name><Value xsi:type="xsd:string">http://192.0.2.7:7547/cr</Value></ParameterValueStruct>
+<ParameterValueStruct><Name>Device.ManagementServer.PeriodicInformInterval</Name><Value xsi:type="xsd:unsignedInt">300</Value></ParameterValueStruct>
+</ParameterList></cwmp:Inform></soap:Body></soap:Envelope>)";
+}
+
+std::string Event(const std::string& code, const std::string& key = "") {
+  return "<EventStruct><EventCode>" + code + "</EventCode><CommandKey>" + key + "</CommandKey></EventStruct>";
+}
+
+std::string Body(const std::string& body_xml, const std::string& id) {
+  return R"(<soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/" xmlns:cwmp="urn:dslforum-org:cwmp-1-2"
+ xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"><soap:Header><cwmp:ID soap:mustUnderstand="1">)" +
+         id + "</cwmp:ID></soap:Header><soap:Body>" + body_xml + "</soap:Body></soap:Envelope>";
+}
+
+// The local name of the RPC in an ACS message, its cwmp:ID, and the document.
+struct Rpc {
+  std::string name, id;
+  pugi::xml_document doc;
+  std::string Text(const char* local) const {
+    for (auto n : doc.select_nodes(("//*[local-name()='" + std::string(local) + "']").c_str()))
+      return n.node().text().as_string();
+    return "";
+  }
+  // SetParameterValues: name -> value.
+  std::map<std::string, std::string> Values() const {
+    std::map<std::string, std::string> out;
+    for (auto n : doc.select_nodes("//*[local-name()='ParameterValueStruct']"))
+      out[n.node().select_node("*[local-name()='Name']").node().text().as_string()] =
+          n.node().select_node("*[local-name()='Value']").node().text().as_string();
+    return out;
+  }
+};
+Rpc ParseRpc(const std::string& xml) {
+  Rpc r;
+  r.doc.load_string(xml.c_str());
+  auto body = r.doc.select_node("//*[local-name()='Body']").node();
+  std::string name = body.first_child().name();
+  r.name = name.substr(name.find(':') + 1);
+  r.id = r.doc.select_node("//*[local-name()='ID']").node().text().as_string();
+  return r;
+}
+
+class SessionEngineTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    InitCrypto();
+    acme_ = companies_.Create(ProviderScope::ForCommandLine(),
+                              {"acme", "Acme", *Date::Parse("2025-01-01"), std::nullopt})
+                ->id;
+    beta_ = companies_.Create(ProviderScope::ForCommandLine(),
+                              {"beta", "Beta", *Date::Parse("2025-01-01"), std::nullopt})
+                ->id;
+  }
+
+  devices::Profile AddProfile(const CompanyId& company, devices::NewProfile p) {
+    auto r = profiles_.Create(company, p);
+    EXPECT_TRUE(r) << r.error().message;
+    return *r;
+  }
+
+  http::HttpResponse Post(const std::string& body, std::optional<std::string> authorization = std::nullopt,
+                          std::uint64_t connection = 1) {
+    http::HttpRequest r;
+    r.method = "POST";
+    r.target = r.path = "/";
+    r.body = body;
+    r.client_ip = "192.0.2.7";
+    r.connection_id = connection;
+    r.headers.emplace_back("host", "acs.example:7547");
+    if (authorization) r.headers.emplace_back("authorization", *authorization);
+    if (!cookie_.empty()) r.headers.emplace_back("cookie", cookie_);
+    std::optional<http::HttpResponse> out;
+    std::exception_ptr error;
+    asio::co_spawn(io_, engine_.Handle(r), [&](std::exception_ptr e, http::HttpResponse resp) {
+      error = e;
+      out = std::move(resp);
+    });
+    io_.restart();
+    io_.run();
+    if (error) std::rethrow_exception(error);
+    for (const auto& [k, v] : out->headers)
+      if (k == "Set-Cookie") cookie_ = v.substr(0, v.find(';'));
+    return *out;
+  }
+
+  std::string Basic(const std::string& u, const std::string& p) { return "Basic " + Base64Encode(u + ":" + p); }
+
+  long long Count(const std::string& sql) {
+    long long n = 0;
+    auto lease = tdb_.db().Acquire();
+    lease.sql() << sql, soci::into(n);
+    return n;
+  }
+
+  // Answers the queued RPCs like a CPE would, until 204; returns the RPC names seen.
+  std::vector<std::string> RunQueuedTasks(std::map<std::string, std::string>* set_values = nullptr) {
+    std::vector<std::string> seen;
+    auto response = Post("");
+    while (response.status == 200) {
+      Rpc rpc = ParseRpc(response.body);
+      seen.push_back(rpc.name);
+      std::string answer;
+      if (rpc.name == "SetParameterValues") {
+        if (set_values)
+          for (auto& [k, v] : rpc.Values()) (*set_values)[k] = v;
+        answer = "<cwmp:SetParameterValuesResponse><Status>0</Status></cwmp:SetParameterValuesResponse>";
+      } else if (rpc.name == "GetParameterNames") {
+        answer = R"(<cwmp:GetParameterNamesResponse><ParameterList>
+<ParameterInfoStruct><Name>Device.DeviceInfo.ModelName</Name><Writable>0</Writable></ParameterInfoStruct>
+<ParameterInfoStruct><Name>Device.WiFi.SSID.1.SSID</Name><Writable>1</Writable></ParameterInfoStruct>
+</ParameterList></cwmp:GetParameterNamesResponse>)";
+      } else if (rpc.name == "GetParameterValues") {
+        answer = R"(<cwmp:GetParameterValuesResponse><ParameterList>
+<ParameterValueStruct><Name>Device.WiFi.SSID.1.SSID</Name><Value xsi:type="xsd:string">home</Value></ParameterValueStruct>
+</ParameterList></cwmp:GetParameterValuesResponse>)";
+      } else if (rpc.name == "Reboot") {
+        answer = "<cwmp:RebootResponse/>";
+      } else {
+        answer = R"(<soap:Fault><faultcode>Client</faultcode><faultstring>CWMP fault</faultstring><detail>
+<cwmp:Fault><FaultCode>9000</FaultCode><FaultString>Method not supported</FaultString></cwmp:Fault></detail></soap:Fault>)";
+      }
+      response = Post(Body(answer, rpc.id));
+    }
+    EXPECT_EQ(response.status, 204) << response.body;
+    return seen;
+  }
+
+  db::TestDatabase tdb_;
+  ManualClock clock_{*ParseUtc("2025-04-01T00:00:00Z")};
+  devices::DeviceSecrets secrets_ = devices::DeviceSecrets::FromKey(std::string(32, 'k'));
+  tenancy::CompanyRepository companies_{tdb_.db(), clock_};
+  devices::ProfileRepository profiles_{tdb_.db(), clock_, secrets_};
+  devices::RefusedDeviceRepository refused_{tdb_.db()};
+  devices::TaskRepository tasks_{tdb_.db(), clock_};
+  devices::DeviceSessions sessions_{
+      tdb_.db(),
+      clock_,
+      secrets_,
+      [this](const std::string& o, const std::string& c, const std::string& s) {
+        return profiles_.MatchingProfiles(o, c, s);
+      },
+      [this](const devices::RefusedDevice& r) {
+        refused_.Record(r.oui, r.product_class, r.serial_number, r.source_ip, r.reason, r.last_at);
+      },
+      {},
+      "node-test"};
+  db::WorkerPool pool_{"db", 2, 64};
+  std::vector<audit::OperationRecord> history_;
+  SessionEngine engine_{sessions_, pool_, clock_, [this](audit::OperationRecord r) { history_.push_back(r); },
+                        {}, std::nullopt};
+  asio::io_context io_;
+  std::string cookie_;
+  CompanyId acme_, beta_;
+};
+
+devices::NewProfile RotateProfile(std::string name = "acme routers") {
+  devices::NewProfile p;
+  p.name = std::move(name);
+  p.match.oui = "00D09E";
+  p.auth_mode = devices::AuthMode::kRotate;
+  p.auth_username = "boot";
+  p.auth_password = "bootstrap-secret";
+  return p;
+}
+
+TEST_F(SessionEngineTest, DEV_1_DeviceMatchingNoProfileIsRefusedAndListed) {
+  auto r = Post(InformXml("SN1", Event("0 BOOTSTRAP") + Event("1 BOOT")), Basic("boot", "bootstrap-secret"));
+  EXPECT_EQ(r.status, 401);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM devices"), 0);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM refused_devices WHERE serial_number = 'SN1' AND reason = 'unmatched'"), 1);
+}
+
+TEST_F(SessionEngineTest, DEV_1_ProfilesOfTwoCompaniesAreAmbiguousAndNeverAttachByGuess) {
+  AddProfile(acme_, RotateProfile());
+  AddProfile(beta_, RotateProfile("beta routers"));
+  auto r = Post(InformXml("SN1", Event("0 BOOTSTRAP")), Basic("boot", "bootstrap-secret"));
+  EXPECT_EQ(r.status, 401);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM devices"), 0);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM refused_devices WHERE reason = 'ambiguous'"), 1);
+}
+
+TEST_F(SessionEngineTest, DEV_1_MatchedDeviceIsAttachedThenItsCredentialIsRotatedAndTheBootstrapOneRefused) {
+  auto profile = RotateProfile();
+  profile.periodic_inform_interval = 600;
+  profile.parameters["Device.Time.NTPServer1"] = "ntp.example";
+  AddProfile(acme_, profile);
+
+  // No credential: a Basic challenge. Wrong one: refused. The bootstrap one: attached.
+  auto r = Post(InformXml("SN1", Event("0 BOOTSTRAP") + Event("1 BOOT")));
+  EXPECT_EQ(r.status, 401);
+  EXPECT_NE(r.headers.end(), std::find_if(r.headers.begin(), r.headers.end(), [](auto& h) {
+              return h.first == "WWW-Authenticate" && h.second.starts_with("Basic realm=");
+            }));
+  EXPECT_EQ(Post(InformXml("SN1", Event("0 BOOTSTRAP")), Basic("boot", "wrong")).status, 401);
+  r = Post(InformXml("SN1", Event("0 BOOTSTRAP") + Event("1 BOOT")), Basic("boot", "bootstrap-secret"));
+  ASSERT_EQ(r.status, 200) << r.body;
+  Rpc response = ParseRpc(r.body);
+  EXPECT_EQ(response.name, "InformResponse");
+  EXPECT_EQ(response.id, "inform-1");  // cwmp:ID echoed
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM devices WHERE company_id = '" + acme_.value() + "'"), 1);
+
+  // First contact: credentials, then the profile's parameters, then the whole tree.
+  std::map<std::string, std::string> set;
+  auto rpcs = RunQueuedTasks(&set);
+  EXPECT_EQ(rpcs, (std::vector<std::string>{"SetParameterValues", "SetParameterValues", "GetParameterNames",
+                                            "GetParameterValues"}));
+  const std::string new_password = set["Device.ManagementServer.Password"];
+  EXPECT_GE(new_password.size(), 20u);
+  EXPECT_FALSE(set["Device.ManagementServer.ConnectionRequestPassword"].empty());
+  EXPECT_EQ(set["Device.Time.NTPServer1"], "ntp.example");
+  EXPECT_EQ(set["Device.ManagementServer.PeriodicInformInterval"], "600");
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM devices WHERE credential_state = 'rotated'"), 1);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM tasks WHERE state = 'done' AND internal = 1"), 4);
+  // No secret in the clear in the database.
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM devices WHERE cwmp_password_enc LIKE '%" + new_password + "%'"), 0);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM device_parameters WHERE tree LIKE '%" + new_password + "%'"), 0);
+
+  // From now on only the rotated credential is accepted.
+  cookie_.clear();
+  EXPECT_EQ(Post(InformXml("SN1", Event("2 PERIODIC")), Basic("boot", "bootstrap-secret"), 2).status, 401);
+  r = Post(InformXml("SN1", Event("2 PERIODIC")), Basic("boot", new_password), 3);
+  EXPECT_EQ(r.status, 200);
+  EXPECT_EQ(Post("", std::nullopt, 3).status, 204);
+  bool rotated_recorded = false, onboarded_recorded = false;
+  for (const auto& h : history_) {
+    rotated_recorded |= h.action == "devices.credentials_rotated";
+    onboarded_recorded |= h.action == "devices.onboard" && h.company == acme_;
+  }
+  EXPECT_TRUE(rotated_recorded);
+  EXPECT_TRUE(onboarded_recorded);
+}
+
+TEST_F(SessionEngineTest, DEV_2_PeriodicInformThatChangesNothingOnlyTouchesTheContactTime) {
+  auto p = RotateProfile();
+  p.auth_mode = devices::AuthMode::kNone;
+  p.auth_username.clear();
+  p.auth_password.clear();
+  AddProfile(acme_, p);
+  ASSERT_EQ(Post(InformXml("SN1", Event("0 BOOTSTRAP"))).status, 200);
+  RunQueuedTasks();
+  clock_.Advance(std::chrono::minutes{5});
+  cookie_.clear();
+  ASSERT_EQ(Post(InformXml("SN1", Event("2 PERIODIC")), std::nullopt, 2).status, 200);
+  EXPECT_EQ(Post("", std::nullopt, 2).status, 204);
+  EXPECT_EQ(Count("SELECT last_contact_at FROM devices"), ToUnixMillis(clock_.Now()));
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM devices WHERE software_version = '1.0.0' AND model = 'Router X' AND "
+                  "connection_request_url = 'http://192.0.2.7:7547/cr' AND credential_state = 'none'"),
+            1);
+  // A new software version reported by an Inform reaches the summary.
+  cookie_.clear();
+  ASSERT_EQ(Post(InformXml("SN1", Event("1 BOOT"), "cwmp-1-2", "", "2.0.0"), std::nullopt, 3).status, 200);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM devices WHERE software_version = '2.0.0'"), 1);
+}
+
+TEST_F(SessionEngineTest, DEV_3_RebootIsDoneWhenTheDeviceComesBackWithItsCommandKey) {
+  auto p = RotateProfile();
+  p.auth_mode = devices::AuthMode::kNone;
+  p.auth_username.clear();
+  p.auth_password.clear();
+  AddProfile(acme_, p);
+  ASSERT_EQ(Post(InformXml("SN1", Event("0 BOOTSTRAP"))).status, 200);
+  RunQueuedTasks();
+  std::string device_id;
+  {
+    auto lease = tdb_.db().Acquire();
+    lease.sql() << "SELECT id FROM devices", soci::into(device_id);
+  }
+  auto task = tasks_.Create(acme_, DeviceId{device_id}, devices::TaskType::kReboot, "{}", {});
+  ASSERT_TRUE(task) << task.error().message;
+  cookie_.clear();
+  ASSERT_EQ(Post(InformXml("SN1", Event("2 PERIODIC")), std::nullopt, 2).status, 200);
+  EXPECT_EQ(RunQueuedTasks(), std::vector<std::string>{"Reboot"});
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM tasks WHERE type = 'reboot' AND state = 'running'"), 1);
+  cookie_.clear();
+  ASSERT_EQ(Post(InformXml("SN1", Event("1 BOOT") + Event("M Reboot", task->command_key)), std::nullopt, 3).status,
+            200);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM tasks WHERE type = 'reboot' AND state = 'done'"), 1);
+}
+
+TEST_F(SessionEngineTest, DEV_3_CpeFaultFailsTheTaskWithItsCodeAndTheNextTaskRuns) {
+  auto p = RotateProfile();
+  p.auth_mode = devices::AuthMode::kNone;
+  p.auth_username.clear();
+  p.auth_password.clear();
+  AddProfile(acme_, p);
+  ASSERT_EQ(Post(InformXml("SN1", Event("0 BOOTSTRAP"))).status, 200);
+  RunQueuedTasks();
+  std::string device_id;
+  {
+    auto lease = tdb_.db().Acquire();
+    lease.sql() << "SELECT id FROM devices", soci::into(device_id);
+  }
+  ASSERT_TRUE(tasks_.Create(acme_, DeviceId{device_id}, devices::TaskType::kAddObject,
+                            R"({"object":"Device.NAT.PortMapping."})", {}));
+  ASSERT_TRUE(tasks_.Create(acme_, DeviceId{device_id}, devices::TaskType::kGetParameterValues,
+                            R"({"names":["Device.WiFi.SSID.1.SSID"]})", {}));
+  cookie_.clear();
+  ASSERT_EQ(Post(InformXml("SN1", Event("2 PERIODIC")), std::nullopt, 2).status, 200);
+  EXPECT_EQ(RunQueuedTasks(), (std::vector<std::string>{"AddObject", "GetParameterValues"}));
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM tasks WHERE type = 'addObject' AND state = 'failed' AND fault_code = 9000"),
+            1);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM tasks WHERE internal = 0 AND type = 'getParameterValues' AND state = "
+                  "'done' AND result LIKE '%home%'"),
+            1);
+}
+
+TEST_F(SessionEngineTest, CWMP_VersionIsNegotiatedAndNoCommonVersionIsFault8006) {
+  auto p = RotateProfile();
+  p.auth_mode = devices::AuthMode::kNone;
+  p.auth_username.clear();
+  p.auth_password.clear();
+  AddProfile(acme_, p);
+  auto r = Post(InformXml("SN1", Event("0 BOOTSTRAP"), "cwmp-1-2",
+                          "<cwmp:SupportedCWMPVersions>1.0,1.2,1.4</cwmp:SupportedCWMPVersions>"));
+  ASSERT_EQ(r.status, 200);
+  EXPECT_EQ(ParseRpc(r.body).Text("UseCWMPVersion"), "1.4");
+  cookie_.clear();
+  r = Post(InformXml("SN1", Event("2 PERIODIC"), "cwmp-1-2",
+                     "<cwmp:SupportedCWMPVersions>2.0</cwmp:SupportedCWMPVersions>"),
+           std::nullopt, 2);
+  EXPECT_EQ(ParseRpc(r.body).Text("FaultCode"), "8006");
+}
+
+TEST_F(SessionEngineTest, CWMP_BadXmlIsAFaultAndChangesNothing) {
+  for (std::string bad : {std::string("<not xml"), std::string("<!DOCTYPE x [<!ENTITY a 'b'>]><x>&a;</x>"),
+                          std::string(40, '<')}) {
+    cookie_.clear();
+    auto r = Post(bad);
+    EXPECT_EQ(r.status, 400) << bad;
+    EXPECT_FALSE(ParseRpc(r.body).Text("FaultCode").empty()) << r.body;
+  }
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM devices"), 0);
+  // A session must begin with an Inform.
+  auto r = Post(Body("<cwmp:GetRPCMethods/>", "x"));
+  EXPECT_EQ(r.status, 400);
+}
+
+}  // namespace
+}  // namespace kanri::cwmp
