@@ -12,8 +12,10 @@
 #include "audit/history_writer.h"
 #include "base/crypto.h"
 #include "base/log.h"
+#include "cwmp/file_download.h"
 #include "cwmp/session_engine.h"
 #include "devices/device_sessions.h"
+#include "devices/firmware.h"
 #include "devices/profiles.h"
 #include "devices/refused.h"
 #include "devices/secrets.h"
@@ -81,6 +83,8 @@ int Serve(const Config& config) {
   devices::TaskRepository device_tasks{*rt.database, *rt.clock};
   devices::GroupRepository device_groups{*rt.database, *rt.clock};
   devices::RefusedDeviceRepository refused_devices{*rt.database};
+  devices::FirmwareRepository firmware{*rt.database, *rt.clock,
+                                       std::filesystem::path(config.data_dir) / "firmware"};
   api::ApiServices services{*rt.clock,          *rt.database, db_pool,       hash_pool,       rt.companies,
                             rt.accounts,        sessions,     login,         throttle,        rt.hasher,
                             rt.password_policy, roles,        policy,        history,         device_profiles,
@@ -147,7 +151,15 @@ int Serve(const Config& config) {
                                   {.insecure_http = config.cwmp_insecure_http},
                                   std::move(cwmp_digest)};
   http::HttpServer cwmp_server{io, tls, cwmp_http,
-                               [&](const http::HttpRequest& r) { return cwmp_engine.Handle(r); }, "cwmp"};
+                               [&](const http::HttpRequest& r) -> asio::awaitable<http::HttpResponse> {
+                                 // DEV-6: devices fetch firmware through per-task token URLs on this
+                                 // listener.
+                                 if (r.path.starts_with("/files/"))
+                                   co_return co_await cwmp::ServeFirmwareDownload(
+                                       r, std::string_view(r.path).substr(7), firmware, db_pool, *rt.clock);
+                                 co_return co_await cwmp_engine.Handle(r);
+                               },
+                               "cwmp"};
   cwmp_server.OnConnectionClosed([&](std::uint64_t id) { cwmp_engine.ConnectionClosed(id); });
 
   const auto [api_host, api_port] = http::ParseListenAddress(config.listen_api);
