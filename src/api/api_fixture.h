@@ -21,8 +21,15 @@ struct TestServices {
   access::RoleRepository roles{tdb.db(), clock};
   access::Policy access_policy{tdb.db()};
   audit::OperationHistory history{tdb.db(), clock, {}};
+  devices::DeviceSecrets device_secrets = devices::DeviceSecrets::FromKey(std::string(32, 'k'));
+  devices::ProfileRepository profiles{tdb.db(), clock, device_secrets};
+  devices::DeviceRepository devices{tdb.db(), clock};
+  devices::TaskRepository tasks{tdb.db(), clock};
+  devices::GroupRepository groups{tdb.db(), clock};
+  devices::RefusedDeviceRepository refused{tdb.db()};
   ApiServices services{clock,    tdb.db(), db_pool, hash_pool, companies,     accounts, sessions, login,
-                       throttle, hasher,   policy,  roles,     access_policy, history,  {}};
+                       throttle, hasher,   policy,  roles,     access_policy, history,  profiles, devices,
+                       tasks,    groups,   refused, {}};
 };
 
 }  // namespace kanri::api

@@ -35,15 +35,15 @@ const json::value* FieldReader::Take(std::string_view name) {
 
 std::string FieldReader::RequiredString(std::string_view name) {
   const json::value* v = Take(name);
-  if (!v || v->is_null()) ThrowInvalid(name, std::string(name) + " is required");
-  if (!v->is_string()) ThrowInvalid(name, std::string(name) + " must be a string");
+  if (!v || v->is_null()) ThrowInvalid(Field(name), Field(name) + " is required");
+  if (!v->is_string()) ThrowInvalid(Field(name), Field(name) + " must be a string");
   return std::string(v->as_string());
 }
 
 std::optional<std::string> FieldReader::OptionalString(std::string_view name) {
   const json::value* v = Take(name);
   if (!v) return std::nullopt;
-  if (!v->is_string()) ThrowInvalid(name, std::string(name) + " must be a string");
+  if (!v->is_string()) ThrowInvalid(Field(name), Field(name) + " must be a string");
   return std::string(v->as_string());
 }
 
@@ -51,17 +51,17 @@ std::optional<std::optional<std::string>> FieldReader::NullableString(std::strin
   const json::value* v = Take(name);
   if (!v) return std::nullopt;
   if (v->is_null()) return std::optional<std::string>{};
-  if (!v->is_string()) ThrowInvalid(name, std::string(name) + " must be a string or null");
+  if (!v->is_string()) ThrowInvalid(Field(name), Field(name) + " must be a string or null");
   return std::optional<std::string>{std::string(v->as_string())};
 }
 
 std::optional<std::vector<std::string>> FieldReader::OptionalStringArray(std::string_view name) {
   const json::value* v = Take(name);
   if (!v) return std::nullopt;
-  if (!v->is_array()) ThrowInvalid(name, std::string(name) + " must be an array of strings");
+  if (!v->is_array()) ThrowInvalid(Field(name), Field(name) + " must be an array of strings");
   std::vector<std::string> out;
   for (const auto& e : v->as_array()) {
-    if (!e.is_string()) ThrowInvalid(name, std::string(name) + " must be an array of strings");
+    if (!e.is_string()) ThrowInvalid(Field(name), Field(name) + " must be an array of strings");
     out.emplace_back(e.as_string());
   }
   return out;
@@ -70,7 +70,7 @@ std::optional<std::vector<std::string>> FieldReader::OptionalStringArray(std::st
 Date FieldReader::RequiredDate(std::string_view name) {
   std::string text = RequiredString(name);
   auto d = Date::Parse(text);
-  if (!d) ThrowInvalid(name, std::string(name) + " must be a date YYYY-MM-DD");
+  if (!d) ThrowInvalid(Field(name), Field(name) + " must be a date YYYY-MM-DD");
   return *d;
 }
 
@@ -79,15 +79,42 @@ std::optional<std::optional<Date>> FieldReader::NullableDate(std::string_view na
   if (!s) return std::nullopt;
   if (!*s) return std::optional<Date>{};
   auto d = Date::Parse(**s);
-  if (!d) ThrowInvalid(name, std::string(name) + " must be a date YYYY-MM-DD or null");
+  if (!d) ThrowInvalid(Field(name), Field(name) + " must be a date YYYY-MM-DD or null");
   return std::optional<Date>{*d};
+}
+
+std::optional<bool> FieldReader::OptionalBool(std::string_view name) {
+  const json::value* v = Take(name);
+  if (!v) return std::nullopt;
+  if (!v->is_bool()) ThrowInvalid(Field(name), Field(name) + " must be true or false");
+  return v->as_bool();
+}
+
+std::optional<std::int64_t> FieldReader::OptionalInteger(std::string_view name) {
+  const json::value* v = Take(name);
+  if (!v) return std::nullopt;
+  if (v->is_int64()) return v->as_int64();
+  if (v->is_uint64() && v->as_uint64() <= static_cast<std::uint64_t>(INT64_MAX))
+    return static_cast<std::int64_t>(v->as_uint64());
+  ThrowInvalid(Field(name), Field(name) + " must be a whole number");
+}
+
+std::optional<json::object> FieldReader::OptionalObject(std::string_view name) {
+  const json::value* v = Take(name);
+  if (!v) return std::nullopt;
+  if (!v->is_object()) ThrowInvalid(Field(name), Field(name) + " must be an object");
+  return v->as_object();
+}
+
+const json::value* FieldReader::OptionalValue(std::string_view name) {
+  return Take(name);
 }
 
 void FieldReader::Finish() {
   for (const auto& kv : object_) {
     if (!seen_.count(std::string_view(kv.key()))) {
-      throw http::ApiError(http::Problem{
-          400, "unknown_field", "", "Unknown field '" + std::string(kv.key()) + "'.", std::string(kv.key())});
+      const std::string field = Field(kv.key());
+      throw http::ApiError(http::Problem{400, "unknown_field", "", "Unknown field '" + field + "'.", field});
     }
   }
 }
@@ -118,6 +145,11 @@ std::string EncodeCursor(const std::string& key) {
 json::value TimeJson(const std::optional<Timestamp>& t) {
   if (!t) return nullptr;
   return json::value(FormatUtc(*t));
+}
+
+void PutTimes(json::object& o, std::string_view name, const std::optional<Timestamp>& t) {
+  o[name] = TimeJson(t);
+  o[std::string(name) + "_jst"] = t ? json::value(FormatJst(*t)) : json::value(nullptr);
 }
 
 json::object AccountJson(const identity::Account& a, Timestamp now) {

@@ -26,13 +26,23 @@ boost::json::object ParseJsonBody(const http::HttpRequest& request);
 
 class FieldReader {
  public:
-  explicit FieldReader(boost::json::object object) : object_(std::move(object)) {}
+  // `prefix` names a nested object in errors: FieldReader{match, "match."} reports "match.oui".
+  explicit FieldReader(boost::json::object object, std::string prefix = "")
+      : object_(std::move(object)), prefix_(std::move(prefix)) {}
 
   std::string RequiredString(std::string_view name);
   std::optional<std::string> OptionalString(std::string_view name);
   // Absent → nullopt; null → optional(nullopt); a string → optional(optional(value)).
   std::optional<std::optional<std::string>> NullableString(std::string_view name);
   std::optional<std::vector<std::string>> OptionalStringArray(std::string_view name);
+  std::optional<bool> OptionalBool(std::string_view name);
+  std::optional<std::int64_t> OptionalInteger(std::string_view name);
+  // A nested object, to read with its own FieldReader (absent → nullopt; not an object → 400).
+  std::optional<boost::json::object> OptionalObject(std::string_view name);
+  // Any JSON value, checked by the caller (absent → nullptr).
+  const boost::json::value* OptionalValue(std::string_view name);
+  // The field name as errors report it (with the prefix).
+  std::string Field(std::string_view name) const { return prefix_ + std::string(name); }
   Date RequiredDate(std::string_view name);
   std::optional<std::optional<Date>> NullableDate(std::string_view name);
   void Finish();  // throws on fields nobody asked for
@@ -40,6 +50,7 @@ class FieldReader {
  private:
   const boost::json::value* Take(std::string_view name);
   boost::json::object object_;
+  std::string prefix_;
   std::set<std::string, std::less<>> seen_;
 };
 
@@ -61,6 +72,8 @@ http::HttpResponse PageResponse(const Page<T>& page, ToJson to_json) {
 }
 
 boost::json::value TimeJson(const std::optional<Timestamp>& t);
+// Sets `name` (UTC) and `name`_jst (JST, DATA-1) on `o`; both null when `t` is absent.
+void PutTimes(boost::json::object& o, std::string_view name, const std::optional<Timestamp>& t);
 // `locked_until` is shown only while the SEC-1 lock lasts (a past lock is no lock).
 boost::json::object AccountJson(const identity::Account& a, Timestamp now);
 boost::json::object CompanyJson(const tenancy::Company& c);

@@ -17,6 +17,10 @@ void AddAccountRoutes(http::RouteTable& table, ApiServices& services);
 void AddRoleRoutes(http::RouteTable& table, ApiServices& services);
 void AddAuditRoutes(http::RouteTable& table, ApiServices& services);
 void AddProviderRoutes(http::RouteTable& table, ApiServices& services);
+void AddProfileRoutes(http::RouteTable& table, ApiServices& services);
+void AddDeviceRoutes(http::RouteTable& table, ApiServices& services);
+void AddTaskRoutes(http::RouteTable& table, ApiServices& services);
+void AddDeviceGroupRoutes(http::RouteTable& table, ApiServices& services);
 
 // The OpenAPI 3.1 document of `table` (GET /api/v1/openapi.json).
 std::string OpenApiDocument(const http::RouteTable& table);

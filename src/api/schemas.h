@@ -91,3 +91,106 @@ inline constexpr const char* kLockedAccount =
 "company_code":{"type":"string"}}})";
 
 }  // namespace kanri::api::schema
+
+namespace kanri::api::schema {
+
+inline constexpr const char* kProfile = R"({"type":"object","properties":{"id":{"type":"string"},
+"name":{"type":"string"},"match":{"type":"object","properties":{"oui":{"type":["string","null"]},
+"product_class":{"type":["string","null"]},"serial_prefix":{"type":["string","null"]},
+"serials":{"type":"array","items":{"type":"string"}}}},
+"device_auth":{"type":"object","properties":{"mode":{"enum":["rotate","shared","none"]},"username":{"type":"string"},
+"password_set":{"type":"boolean"}}},"periodic_inform_interval":{"type":["integer","null"]},
+"parameters":{"type":"object","additionalProperties":{"type":"string"}},
+"created_at":{"type":"string","format":"date-time"},"created_at_jst":{"type":"string"},
+"updated_at":{"type":"string","format":"date-time"},"updated_at_jst":{"type":"string"}}})";
+
+inline constexpr const char* kProfileCreate = R"({"type":"object","additionalProperties":false,
+"required":["name","match"],"properties":{"name":{"type":"string","minLength":1,"maxLength":64},
+"match":{"type":"object","additionalProperties":false,"description":"at least one criterion",
+"properties":{"oui":{"type":["string","null"],"pattern":"^[0-9A-Fa-f]{6}$"},"product_class":{"type":["string","null"]},
+"serial_prefix":{"type":["string","null"]},"serials":{"type":"array","items":{"type":"string"}}}},
+"device_auth":{"type":"object","additionalProperties":false,"properties":{"mode":{"enum":["rotate","shared","none"],
+"default":"rotate"},"username":{"type":"string"},"password":{"type":"string","writeOnly":true}}},
+"periodic_inform_interval":{"type":["integer","null"],"minimum":30,"maximum":86400},
+"parameters":{"type":"object","description":"path (Device.… or InternetGatewayDevice.…) -> value",
+"additionalProperties":{"type":"string"}}}})";
+
+inline constexpr const char* kProfilePatch = R"({"type":"object","additionalProperties":false,"properties":{
+"name":{"type":"string"},"match":{"type":"object"},"device_auth":{"type":"object",
+"description":"replaces mode and username; the stored password stays when none is given"},
+"periodic_inform_interval":{"type":["integer","null"]},"parameters":{"type":"object"}}})";
+
+inline constexpr const char* kDevice = R"({"type":"object","properties":{"id":{"type":"string"},
+"profile_id":{"type":["string","null"]},"oui":{"type":"string"},"product_class":{"type":"string"},
+"serial_number":{"type":"string"},"manufacturer":{"type":"string"},"model":{"type":"string"},
+"hardware_version":{"type":"string"},"software_version":{"type":"string"},"data_model":{"enum":["tr181","tr098"]},
+"online":{"type":"boolean"},"last_events":{"type":"array","items":{"type":"string"}},
+"periodic_inform_interval":{"type":"integer"},"wan_ip":{"type":"string"},"source_ip":{"type":"string"},
+"connection_request_url":{"type":"string"},"tags":{"type":"array","items":{"type":"string"}},
+"auth_mode":{"enum":["rotate","shared","none"]},"insecure":{"type":"boolean"},
+"credential_state":{"enum":["bootstrap","rotating","rotated","shared","none"]},
+"first_contact_at":{"type":"string","format":"date-time"},"first_contact_at_jst":{"type":"string"},
+"last_contact_at":{"type":"string","format":"date-time"},"last_contact_at_jst":{"type":"string"},
+"last_boot_at":{"type":["string","null"],"format":"date-time"},"online_until":{"type":"string","format":"date-time"},
+"created_at":{"type":"string","format":"date-time"},"updated_at":{"type":"string","format":"date-time"}}})";
+
+inline constexpr const char* kDeviceSummary = R"({"type":"object","properties":{"total":{"type":"integer"},
+"online":{"type":"integer"},"offline":{"type":"integer"},"insecure":{"type":"integer"}}})";
+
+inline constexpr const char* kDeviceParameter = R"({"type":"object","properties":{"path":{"type":"string"},
+"value":{"type":"string"},"type":{"type":"string"},"writable":{"type":["boolean","null"]}}})";
+
+inline constexpr const char* kTaskCreate = R"({"type":"object","additionalProperties":false,"required":["type"],"properties":{
+"type":{"enum":["getParameterValues","setParameterValues","getParameterNames","addObject","deleteObject","reboot",
+"factoryReset","download"]},"now":{"type":"boolean","description":"ask the device to connect now, DEV-4"},
+"names":{"type":"array","items":{"type":"string"},"description":"getParameterValues"},
+"values":{"type":"object","additionalProperties":{"type":["string","integer","boolean"]},"description":"setParameterValues"},
+"path":{"type":"string","description":"getParameterNames: an object path ending with '.'"},
+"next_level":{"type":"boolean","description":"getParameterNames"},
+"object":{"type":"string","description":"addObject: a table path; deleteObject: an instance path; both end with '.'"},
+"file_id":{"type":"string","description":"download: a firmware file of the company"}}})";
+
+inline constexpr const char* kTask = R"({"type":"object","properties":{"id":{"type":"string"},
+"device_id":{"type":"string"},"job_id":{"type":["string","null"]},"type":{"type":"string"},
+"state":{"enum":["queued","running","done","failed","cancelled"]},"request":{"type":"object"},
+"result":{"type":["object","null"]},"fault":{"type":["object","null"],"properties":{"code":{"type":"integer"},
+"string":{"type":"string"},"meaning":{"type":"string"}}},"error":{"type":["string","null"]},
+"command_key":{"type":"string"},"internal":{"type":"boolean"},
+"created_by":{"type":"object","properties":{"id":{"type":["string","null"]},"login":{"type":"string"}}},
+"created_at":{"type":"string","format":"date-time"},"started_at":{"type":["string","null"],"format":"date-time"},
+"finished_at":{"type":["string","null"],"format":"date-time"},"expires_at":{"type":"string","format":"date-time"}}})";
+
+inline constexpr const char* kJob = R"({"type":"object","properties":{"id":{"type":"string"},
+"group_id":{"type":["string","null"]},"type":{"type":"string"},"request":{"type":"object"},
+"progress":{"type":"object","properties":{"total":{"type":"integer"},"queued":{"type":"integer"},
+"running":{"type":"integer"},"done":{"type":"integer"},"failed":{"type":"integer"},"cancelled":{"type":"integer"}}},
+"tasks":{"type":"object","description":"GET only: a page of per-device tasks","properties":{"items":{"type":"array",
+"items":{"type":"object","properties":{"task_id":{"type":"string"},"device_id":{"type":"string"},
+"serial_number":{"type":"string"},"state":{"type":"string"},"fault":{"type":["object","null"]},
+"error":{"type":["string","null"]}}}},"next_cursor":{"type":["string","null"]}}},
+"created_at":{"type":"string","format":"date-time"}}})";
+
+inline constexpr const char* kDeviceGroup = R"({"type":"object","properties":{"id":{"type":"string"},
+"name":{"type":"string"},"kind":{"enum":["static","filter"]},"filter":{"type":["object","null"]},
+"device_count":{"type":"integer"},"created_at":{"type":"string","format":"date-time"},
+"updated_at":{"type":"string","format":"date-time"}}})";
+
+inline constexpr const char* kDeviceGroupCreate = R"({"type":"object","additionalProperties":false,
+"required":["name"],"properties":{"name":{"type":"string","minLength":1,"maxLength":64},
+"kind":{"enum":["static","filter"],"default":"static"},"device_ids":{"type":"array","items":{"type":"string"}},
+"filter":{"type":"object","additionalProperties":false,"properties":{"q":{"type":"string"},"online":{"type":"boolean"},
+"profile_id":{"type":"string"},"model":{"type":"string"},"software_version":{"type":"string"},"tag":{"type":"string"}}}}})";
+
+inline constexpr const char* kDeviceGroupPatch = R"({"type":"object","additionalProperties":false,"properties":{
+"name":{"type":"string"},"filter":{"type":"object"}}})";
+
+inline constexpr const char* kDeviceGroupDevices = R"({"type":"object","additionalProperties":false,
+"required":["device_ids"],"properties":{"device_ids":{"type":"array","items":{"type":"string"}}}})";
+
+inline constexpr const char* kRefusedDevice = R"({"type":"object","properties":{"id":{"type":"string"},
+"oui":{"type":"string"},"product_class":{"type":"string"},"serial_number":{"type":"string"},
+"source_ip":{"type":"string"},"reason":{"enum":["unmatched","ambiguous","bad_credentials"]},
+"attempts":{"type":"integer"},"first_at":{"type":"string","format":"date-time"},
+"last_at":{"type":"string","format":"date-time"},"last_at_jst":{"type":"string"}}})";
+
+}  // namespace kanri::api::schema

@@ -8,6 +8,11 @@
 #include "base/time.h"
 #include "db/database.h"
 #include "db/worker_pool.h"
+#include "devices/groups.h"
+#include "devices/inventory.h"
+#include "devices/profiles.h"
+#include "devices/refused.h"
+#include "devices/tasks.h"
 #include "identity/accounts.h"
 #include "identity/login.h"
 #include "identity/password_hasher.h"
@@ -37,6 +42,12 @@ struct ApiServices {
   access::RoleRepository& roles;
   access::Policy& policy;
   audit::OperationHistory& history;
+  // The device domain (DEV-1 to DEV-3).
+  devices::ProfileRepository& profiles;
+  devices::DeviceRepository& devices;
+  devices::TaskRepository& tasks;
+  devices::GroupRepository& groups;
+  devices::RefusedDeviceRepository& refused;
   ApiSettings settings;
 };
 

@@ -49,6 +49,10 @@ http::RouteTable BuildRouteTable(ApiServices& services) {
   AddRoleRoutes(table, services);
   AddAuditRoutes(table, services);
   AddProviderRoutes(table, services);
+  AddProfileRoutes(table, services);
+  AddDeviceRoutes(table, services);
+  AddTaskRoutes(table, services);
+  AddDeviceGroupRoutes(table, services);
   // The document describes the table it is part of, so it is added last and built once.
   auto document = std::make_shared<std::string>();
   table.Add({.method = "GET",

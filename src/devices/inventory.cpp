@@ -114,10 +114,11 @@ Status ValidateTag(std::string_view tag) {
   for (std::size_t i = 0; i < tag.size();) {
     const long cp = NextCodePoint(tag, i);
     if (cp < 0) return InvalidArgument("tag", "a tag must be UTF-8 text");
-    const bool ascii_ok = cp < 0x80 && IsAsciiWord(std::string(1, static_cast<char>(cp)), "-_.:/");
+    const bool ascii_ok = cp < 0x80 && IsAsciiWord(std::string(1, static_cast<char>(cp)), "-_.:");
     if (cp < 0x80 ? !ascii_ok : IsUnicodeSeparator(cp))
       return InvalidArgument(
-          "tag", "a tag may hold letters, digits and - _ . : / (Japanese is fine), no spaces or commas");
+          "tag",
+          "a tag may hold letters, digits and - _ . : (Japanese is fine), no spaces, commas or slashes");
   }
   return Ok{};
 }

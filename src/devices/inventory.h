@@ -28,8 +28,10 @@ namespace kanri::devices {
 inline constexpr std::size_t kMaxTagsPerDevice = 32;
 inline constexpr long kMaxTagLength = 64;  // Unicode code points
 
-// A tag is 1-64 characters: ASCII letters, digits, - _ . : / and any non-ASCII letter
-// (Japanese is fine); no spaces, commas, quotes or control characters.
+// A tag is 1-64 characters: ASCII letters, digits, - _ . : and any non-ASCII letter
+// (Japanese is fine); no spaces, commas, quotes or control characters, and no '/': a tag is
+// one path segment of PUT /api/v1/devices/{id}/tags/{tag}, and the server refuses encoded
+// slashes in paths.
 Status ValidateTag(std::string_view tag);
 
 // The device list's sort orders; the device id breaks ties, so pages are stable.

@@ -1,0 +1,298 @@
+// /api/v1/devices: a company's device inventory (DEV-2). Devices appear by themselves through
+// CWMP onboarding; here operators list, search, filter, sort and export them, read one with
+// its parameter tree, tag and delete them. Scoped to the caller's company: another company's
+// device IDs answer 404 (SEC-8). Times come in UTC and in JST; ?format=csv exports UTF-8
+// CSV with a BOM (so Excel opens it), times in JST.
+#include "api/csv.h"
+#include "api/json_io.h"
+#include "api/routes.h"
+#include "api/schemas.h"
+#include "api/scope.h"
+
+namespace kanri::api {
+namespace {
+
+namespace asio = boost::asio;
+namespace json = boost::json;
+using http::HttpResponse;
+using http::RequestContext;
+
+constexpr std::size_t kCsvMaxRows = 100'000;
+constexpr std::size_t kCsvPage = 500;
+
+json::object DeviceJson(const devices::Device& d, Timestamp now) {
+  json::object o{
+      {"id", d.id.value()},
+      {"profile_id", d.profile_id ? json::value(d.profile_id->value()) : json::value(nullptr)},
+      {"oui", d.oui},
+      {"product_class", d.product_class},
+      {"serial_number", d.serial_number},
+      {"manufacturer", d.manufacturer},
+      {"model", d.model},
+      {"hardware_version", d.hardware_version},
+      {"software_version", d.software_version},
+      {"data_model", devices::ToString(d.data_model)},
+      {"online", d.Online(now)},
+      {"last_events", json::value_from(d.last_events)},
+      {"periodic_inform_interval", d.periodic_inform_interval},
+      {"wan_ip", d.wan_ip},
+      {"source_ip", d.source_ip},
+      {"connection_request_url", d.connection_request_url},
+      {"tags", json::value_from(d.tags)},
+      {"auth_mode", devices::ToString(d.auth_mode)},
+      {"insecure", d.Insecure()},
+      {"credential_state", d.credential_state},
+  };
+  PutTimes(o, "first_contact_at", d.first_contact_at);
+  PutTimes(o, "last_contact_at", d.last_contact_at);
+  PutTimes(o, "last_boot_at", d.last_boot_at);
+  PutTimes(o, "online_until", d.online_until);
+  PutTimes(o, "created_at", d.created_at);
+  PutTimes(o, "updated_at", d.updated_at);
+  return o;
+}
+
+HttpResponse DeviceResponse(const devices::Device& d, Timestamp now) {
+  return http::JsonResponse(200, json::serialize(DeviceJson(d, now)));
+}
+
+std::optional<std::string> NonEmptyQuery(const http::HttpRequest& req, std::string_view name) {
+  auto v = req.Query(name);
+  if (!v || v->empty()) return std::nullopt;
+  return std::string(*v);
+}
+
+devices::DeviceFilter ReadFilter(const http::HttpRequest& req) {
+  devices::DeviceFilter f;
+  f.search = NonEmptyQuery(req, "q");
+  if (auto online = NonEmptyQuery(req, "online")) {
+    if (*online != "true" && *online != "false") ThrowInvalid("online", "online must be true or false");
+    f.online = *online == "true";
+  }
+  if (auto p = NonEmptyQuery(req, "profile_id")) f.profile_id = ProfileId{*p};
+  if (auto g = NonEmptyQuery(req, "group_id")) f.group_id = GroupId{*g};
+  f.model = NonEmptyQuery(req, "model");
+  f.software_version = NonEmptyQuery(req, "software_version");
+  f.tag = NonEmptyQuery(req, "tag");
+  return f;
+}
+
+devices::DeviceSort ReadSort(const http::HttpRequest& req) {
+  auto text = NonEmptyQuery(req, "sort").value_or("serial_number");
+  auto sort = devices::ParseDeviceSort(text);
+  if (!sort)
+    ThrowInvalid(
+        "sort",
+        "sort must be serial_number, last_contact_at, model or software_version, with '-' for descending");
+  return *sort;
+}
+
+std::string JoinTags(const std::vector<std::string>& tags) {
+  std::string out;
+  for (const auto& t : tags) out += (out.empty() ? "" : " ") + t;
+  return out;
+}
+
+asio::awaitable<HttpResponse> List(ApiServices& s, RequestContext& ctx) {
+  const auto filter = ReadFilter(ctx.request);
+  const auto sort = ReadSort(ctx.request);
+  const auto format = ctx.request.Query("format").value_or("json");
+  if (format != "json" && format != "csv") ThrowInvalid("format", "format must be json or csv");
+  const CompanyId& company = OwnCompany(ctx);
+  if (format == "json") {
+    const PageRequest page = ReadPageRequest(ctx.request);
+    auto result = Unwrap(co_await s.db.Run([&] { return s.devices.List(company, filter, sort, page); }));
+    const Timestamp now = s.clock.Now();
+    co_return PageResponse(result, [now](const devices::Device& d) { return DeviceJson(d, now); });
+  }
+
+  auto rows = Unwrap(co_await s.db.Run([&]() -> Result<std::vector<devices::Device>> {
+    std::vector<devices::Device> all;
+    PageRequest page{.limit = kCsvPage};
+    for (;;) {
+      auto p = s.devices.List(company, filter, sort, page);
+      if (!p) return p.error();
+      for (auto& d : p->items) all.push_back(std::move(d));
+      if (!p->next_after || all.size() >= kCsvMaxRows) break;
+      page.after = p->next_after;
+    }
+    return all;
+  }));
+  const Timestamp now = s.clock.Now();
+  CsvWriter csv;
+  csv.Row({"serial_number", "oui", "product_class", "manufacturer", "model", "hardware_version",
+           "software_version", "online", "last_contact_jst", "first_contact_jst", "wan_ip", "tags",
+           "auth_mode", "credential_state", "profile_id", "id"});
+  for (const auto& d : rows) {
+    csv.Row({d.serial_number, d.oui, d.product_class, d.manufacturer, d.model, d.hardware_version,
+             d.software_version, d.Online(now) ? "online" : "offline", FormatJst(d.last_contact_at),
+             FormatJst(d.first_contact_at), d.wan_ip, JoinTags(d.tags),
+             std::string(devices::ToString(d.auth_mode)), d.credential_state,
+             d.profile_id ? d.profile_id->value() : "", d.id.value()});
+  }
+  ctx.audit.details = json::serialize(json::object{{"format", "csv"}, {"rows", rows.size()}});
+  HttpResponse r;
+  r.status = 200;
+  r.content_type = "text/csv; charset=utf-8";
+  r.body = csv.Finish();
+  r.SetHeader("Content-Disposition", "attachment; filename=\"devices.csv\"");
+  co_return r;
+}
+
+asio::awaitable<HttpResponse> Summary(ApiServices& s, RequestContext& ctx) {
+  auto sum = co_await s.db.Run([&] { return s.devices.Summary(OwnCompany(ctx)); });
+  co_return http::JsonResponse(200, json::serialize(json::object{{"total", sum.total},
+                                                                 {"online", sum.online},
+                                                                 {"offline", sum.offline},
+                                                                 {"insecure", sum.insecure}}));
+}
+
+asio::awaitable<HttpResponse> Get(ApiServices& s, RequestContext& ctx) {
+  const DeviceId id{ctx.Param("id")};
+  auto d = Unwrap(co_await s.db.Run([&] { return s.devices.Get(OwnCompany(ctx), id); }));
+  co_return DeviceResponse(d, s.clock.Now());
+}
+
+asio::awaitable<HttpResponse> Parameters(ApiServices& s, RequestContext& ctx) {
+  const DeviceId id{ctx.Param("id")};
+  const std::string prefix(ctx.request.Query("prefix").value_or(""));
+  auto params = Unwrap(co_await s.db.Run([&] { return s.devices.Parameters(OwnCompany(ctx), id, prefix); }));
+  json::array items;
+  for (const auto& p : params) {
+    items.push_back(json::object{{"path", p.path},
+                                 {"value", p.value},
+                                 {"type", p.type},
+                                 {"writable", p.writable ? json::value(*p.writable) : json::value(nullptr)}});
+  }
+  co_return http::JsonResponse(
+      200, json::serialize(json::object{{"items", std::move(items)}, {"next_cursor", nullptr}}));
+}
+
+asio::awaitable<HttpResponse> PutTag(ApiServices& s, RequestContext& ctx) {
+  const DeviceId id{ctx.Param("id")};
+  const std::string tag = ctx.Param("tag");
+  ctx.audit.details = json::serialize(json::object{{"tag", tag}});
+  auto d = Unwrap(co_await s.db.Run([&] { return s.devices.SetTag(OwnCompany(ctx), id, tag); }));
+  co_return DeviceResponse(d, s.clock.Now());
+}
+
+asio::awaitable<HttpResponse> DeleteTag(ApiServices& s, RequestContext& ctx) {
+  const DeviceId id{ctx.Param("id")};
+  const std::string tag = ctx.Param("tag");
+  ctx.audit.details = json::serialize(json::object{{"tag", tag}});
+  auto d = Unwrap(co_await s.db.Run([&] { return s.devices.RemoveTag(OwnCompany(ctx), id, tag); }));
+  co_return DeviceResponse(d, s.clock.Now());
+}
+
+asio::awaitable<HttpResponse> Delete(ApiServices& s, RequestContext& ctx) {
+  const DeviceId id{ctx.Param("id")};
+  // The identity goes into the history, since the device's own record is gone afterwards.
+  auto d = Unwrap(co_await s.db.Run([&] { return s.devices.Get(OwnCompany(ctx), id); }));
+  Unwrap(co_await s.db.Run([&] { return s.devices.Delete(OwnCompany(ctx), id); }));
+  ctx.audit.details = json::serialize(
+      json::object{{"oui", d.oui}, {"product_class", d.product_class}, {"serial_number", d.serial_number}});
+  co_return http::NoContent();
+}
+
+json::object RefusedJson(const devices::RefusedDevice& d) {
+  json::object o{{"id", d.id},
+                 {"oui", d.oui},
+                 {"product_class", d.product_class},
+                 {"serial_number", d.serial_number},
+                 {"source_ip", d.source_ip},
+                 {"reason", d.reason},
+                 {"attempts", d.attempts}};
+  PutTimes(o, "first_at", d.first_at);
+  PutTimes(o, "last_at", d.last_at);
+  return o;
+}
+
+asio::awaitable<HttpResponse> ListRefused(ApiServices& s, RequestContext& ctx) {
+  const auto scope = Provider(ctx);
+  const PageRequest page = ReadPageRequest(ctx.request);
+  auto result = co_await s.db.Run([&] { return s.refused.List(scope, page); });
+  co_return PageResponse(result, RefusedJson);
+}
+
+}  // namespace
+
+void AddDeviceRoutes(http::RouteTable& t, ApiServices& s) {
+  t.Add({.method = "GET",
+         .path = "/api/v1/devices",
+         .access = http::Needs("devices.read"),
+         .action = "devices.list",
+         .handler = [&s](RequestContext& c) { return List(s, c); },
+         .doc = {.summary = "The company's devices: search, filter, sort (?format=csv for Excel)",
+                 .tag = "devices",
+                 .response_schema = schema::kDevice,
+                 .paginated = true,
+                 .query = {"q", "online", "profile_id", "group_id", "model", "software_version", "tag",
+                           "sort", "format"}}});
+  t.Add({.method = "GET",
+         .path = "/api/v1/devices/summary",
+         .access = http::Needs("devices.read"),
+         .action = "devices.summary",
+         .handler = [&s](RequestContext& c) { return Summary(s, c); },
+         .doc = {.summary = "How many devices are online and offline now",
+                 .tag = "devices",
+                 .response_schema = schema::kDeviceSummary}});
+  t.Add({.method = "GET",
+         .path = "/api/v1/devices/{id}",
+         .access = http::Needs("devices.read"),
+         .action = "devices.get",
+         .target_type = "device",
+         .handler = [&s](RequestContext& c) { return Get(s, c); },
+         .doc = {.summary = "Read a device's inventory record",
+                 .tag = "devices",
+                 .response_schema = schema::kDevice}});
+  t.Add({.method = "GET",
+         .path = "/api/v1/devices/{id}/parameters",
+         .access = http::Needs("devices.read"),
+         .action = "devices.parameters",
+         .target_type = "device",
+         .handler = [&s](RequestContext& c) { return Parameters(s, c); },
+         .doc = {.summary = "The device's parameter tree as last reported, by path (?prefix=Device.WiFi.)",
+                 .tag = "devices",
+                 .response_schema = schema::kDeviceParameter,
+                 .paginated = false,
+                 .query = {"prefix"}}});
+  t.Add({.method = "PUT",
+         .path = "/api/v1/devices/{id}/tags/{tag}",
+         .access = http::Needs("devices.configure"),
+         .action = "devices.tag",
+         .target_type = "device",
+         .handler = [&s](RequestContext& c) { return PutTag(s, c); },
+         .doc = {.summary = "Tag a device (idempotent; letters, digits, - _ . : and Japanese; at most 32)",
+                 .tag = "devices",
+                 .response_schema = schema::kDevice}});
+  t.Add({.method = "DELETE",
+         .path = "/api/v1/devices/{id}/tags/{tag}",
+         .access = http::Needs("devices.configure"),
+         .action = "devices.untag",
+         .target_type = "device",
+         .handler = [&s](RequestContext& c) { return DeleteTag(s, c); },
+         .doc = {
+             .summary = "Remove a tag from a device", .tag = "devices", .response_schema = schema::kDevice}});
+  t.Add({.method = "DELETE",
+         .path = "/api/v1/devices/{id}",
+         .access = http::Needs("devices.configure"),
+         .action = "devices.delete",
+         .target_type = "device",
+         .handler = [&s](RequestContext& c) { return Delete(s, c); },
+         .doc = {.summary = "Delete a device with its parameter tree, group memberships and tasks",
+                 .tag = "devices",
+                 .success_status = 204}});
+  // DEV-1: what onboarding refused, for the provider (devices of no company yet).
+  t.Add({.method = "GET",
+         .path = "/api/v1/refused-devices",
+         .access = http::Needs("provider.companies"),
+         .action = "provider.refused_devices",
+         .handler = [&s](RequestContext& c) { return ListRefused(s, c); },
+         .doc = {.summary = "Devices refused at onboarding (no profile, or profiles of several companies, or "
+                            "bad credentials), latest refusal first",
+                 .tag = "provider",
+                 .response_schema = schema::kRefusedDevice,
+                 .paginated = true}});
+}
+
+}  // namespace kanri::api
