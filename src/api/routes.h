@@ -17,6 +17,7 @@ void AddAccountRoutes(http::RouteTable& table, ApiServices& services);
 void AddRoleRoutes(http::RouteTable& table, ApiServices& services);
 void AddAuditRoutes(http::RouteTable& table, ApiServices& services);
 void AddProviderRoutes(http::RouteTable& table, ApiServices& services);
+void AddFirmwareRoutes(http::RouteTable& table, ApiServices& services);
 void AddProfileRoutes(http::RouteTable& table, ApiServices& services);
 void AddDeviceRoutes(http::RouteTable& table, ApiServices& services);
 void AddTaskRoutes(http::RouteTable& table, ApiServices& services);

@@ -8,6 +8,7 @@
 #include "base/time.h"
 #include "db/database.h"
 #include "db/worker_pool.h"
+#include "devices/firmware.h"
 #include "devices/groups.h"
 #include "devices/inventory.h"
 #include "devices/profiles.h"
@@ -25,6 +26,7 @@ namespace kanri::api {
 struct ApiSettings {
   std::string session_cookie = "__Host-kanri_session";
   std::size_t temporary_password_bytes = 12;  // 96 random bits, 16 characters
+  std::uint64_t firmware_max_bytes = 512ull * 1024 * 1024;  // DEV-6: largest firmware upload (streamed)
 };
 
 struct ApiServices {
@@ -49,6 +51,8 @@ struct ApiServices {
   devices::GroupRepository& groups;
   devices::RefusedDeviceRepository& refused;
   ApiSettings settings;
+  // DEV-6: set by the application; the firmware routes answer 503 without it.
+  devices::FirmwareRepository* firmware = nullptr;
 };
 
 }  // namespace kanri::api

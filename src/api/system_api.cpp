@@ -49,6 +49,7 @@ http::RouteTable BuildRouteTable(ApiServices& services) {
   AddRoleRoutes(table, services);
   AddAuditRoutes(table, services);
   AddProviderRoutes(table, services);
+  AddFirmwareRoutes(table, services);
   AddProfileRoutes(table, services);
   AddDeviceRoutes(table, services);
   AddTaskRoutes(table, services);

@@ -1,0 +1,168 @@
+// /api/v1/firmware (DEV-6): a company's firmware images. Upload is a streamed request body
+// (the server spools it to a file while hashing it, never holding it in memory) with the
+// metadata as query parameters, so curl can send a file as is:
+//
+//   curl -X POST -H 'Content-Type: application/octet-stream' --data-binary @fw.bin
+//        'https://kanri.example/api/v1/firmware?name=fw.bin&version=2.1&model=X1'   (one line)
+//
+// Reading needs devices.read; upload and delete need devices.firmware (SEC-5). Another
+// company's file answers exactly like a missing one (SEC-8).
+#include <fstream>
+
+#include "api/json_io.h"
+#include "api/routes.h"
+#include "api/scope.h"
+#include "base/crypto.h"
+#include "devices/firmware.h"
+
+namespace kanri::api {
+namespace {
+
+namespace asio = boost::asio;
+namespace json = boost::json;
+using http::ApiError;
+using http::HttpResponse;
+using http::RequestContext;
+
+constexpr const char* kFirmwareSchema =
+    R"({"type":"object","properties":{"id":{"type":"string"},"name":{"type":"string"},)"
+    R"("version":{"type":"string"},"model":{"type":"string"},"size":{"type":"integer"},)"
+    R"("sha256":{"type":"string"},"created_by":{"type":"object"},"created_at":{"type":"string"},)"
+    R"("created_at_jst":{"type":"string"}}})";
+
+json::object FirmwareJson(const devices::FirmwareFile& f) {
+  return json::object{
+      {"id", f.id.value()},
+      {"name", f.name},
+      {"version", f.version},
+      {"model", f.model},
+      {"size", f.size},
+      {"sha256", f.sha256},
+      {"created_by",
+       json::object{{"id", f.created_by ? json::value(f.created_by->value()) : json::value(nullptr)},
+                    {"login", f.created_by_login}}},
+      {"created_at", TimeJson(f.created_at)},
+      {"created_at_jst", FormatJst(f.created_at)},
+  };
+}
+
+devices::FirmwareRepository& Repository(ApiServices& s) {
+  if (!s.firmware)
+    throw ApiError(http::Problem{503, "firmware_unavailable", "", "Firmware storage is not configured.", ""});
+  return *s.firmware;
+}
+
+FirmwareId IdParam(const RequestContext& ctx) {
+  return FirmwareId{ctx.Param("id")};
+}
+
+asio::awaitable<HttpResponse> Upload(ApiServices& s, RequestContext& ctx) {
+  auto& repo = Repository(s);
+  const http::HttpRequest& req = ctx.request;
+  auto content_type = req.Header("content-type");
+  if (content_type && !content_type->starts_with("application/octet-stream"))
+    throw ApiError(http::Problem{415, "unsupported_media_type", "",
+                                 "Send the image as Content-Type: application/octet-stream.", ""});
+  for (const auto& [k, v] : req.query)
+    if (k != "name" && k != "version" && k != "model") ThrowInvalid(k, "unknown query parameter " + k);
+  devices::FirmwareMetadata meta{std::string(req.Query("name").value_or("")),
+                                 std::string(req.Query("version").value_or("")),
+                                 std::string(req.Query("model").value_or(""))};
+  if (auto ok = devices::ValidateFirmwareMetadata(meta); !ok) throw ApiError(ok.error());
+
+  // Normally the server spooled the body; a small one that arrived in memory is spooled here.
+  http::SpooledBody body;
+  struct RemoveOnExit {
+    std::filesystem::path path;
+    ~RemoveOnExit() {
+      std::error_code ignored;
+      if (!path.empty()) std::filesystem::remove(path, ignored);
+    }
+  } leftover;
+  if (req.spooled_body) {
+    body = *req.spooled_body;
+  } else {
+    body.path = repo.PathOf(FirmwareId{"upload-" + HexEncode(RandomBytes(12)) + ".part"});
+    leftover.path = body.path;
+    std::ofstream(body.path, std::ios::binary) << req.body;
+    body.size = req.body.size();
+    body.sha256_hex = Sha256Hex(req.body);
+  }
+  if (body.size == 0) ThrowInvalid("body", "the firmware image is empty");
+  const devices::FirmwareActor actor{ctx.actor->account.id, ctx.actor->account.login};
+  auto file = Unwrap(co_await s.db.Run(
+      [&] { return repo.Store(OwnCompany(ctx), meta, body.path, body.size, body.sha256_hex, actor); }));
+  leftover.path.clear();
+  ctx.audit.target_id = file.id.value();
+  ctx.audit.details = json::serialize(json::object{
+      {"name", file.name}, {"version", file.version}, {"size", file.size}, {"sha256", file.sha256}});
+  HttpResponse r = http::JsonResponse(201, json::serialize(FirmwareJson(file)));
+  r.SetHeader("Location", "/api/v1/firmware/" + file.id.value());
+  co_return r;
+}
+
+asio::awaitable<HttpResponse> List(ApiServices& s, RequestContext& ctx) {
+  auto& repo = Repository(s);
+  const PageRequest page = ReadPageRequest(ctx.request);
+  auto result = co_await s.db.Run([&] { return repo.List(OwnCompany(ctx), page); });
+  co_return PageResponse(result, FirmwareJson);
+}
+
+asio::awaitable<HttpResponse> Get(ApiServices& s, RequestContext& ctx) {
+  auto& repo = Repository(s);
+  auto file = Unwrap(co_await s.db.Run([&] { return repo.Get(OwnCompany(ctx), IdParam(ctx)); }));
+  co_return http::JsonResponse(200, json::serialize(FirmwareJson(file)));
+}
+
+asio::awaitable<HttpResponse> Delete(ApiServices& s, RequestContext& ctx) {
+  auto& repo = Repository(s);
+  Unwrap(co_await s.db.Run([&] { return repo.Delete(OwnCompany(ctx), IdParam(ctx)); }));
+  co_return http::NoContent();
+}
+
+}  // namespace
+
+void AddFirmwareRoutes(http::RouteTable& t, ApiServices& s) {
+  t.Add({.method = "POST",
+         .path = "/api/v1/firmware",
+         .access = http::Needs("devices.firmware"),
+         .action = "firmware.upload",
+         .target_type = "firmware",
+         .handler = [&s](RequestContext& c) { return Upload(s, c); },
+         .doc = {.summary = "Upload a firmware image: the raw bytes as application/octet-stream, with name, "
+                            "version and model as query parameters; its SHA-256 is recorded",
+                 .tag = "firmware",
+                 .response_schema = kFirmwareSchema,
+                 .success_status = 201,
+                 .query = {"name", "version", "model"}},
+         .streamed_body_max_bytes = s.settings.firmware_max_bytes});
+  t.Add({.method = "GET",
+         .path = "/api/v1/firmware",
+         .access = http::Needs("devices.read"),
+         .action = "firmware.list",
+         .handler = [&s](RequestContext& c) { return List(s, c); },
+         .doc = {.summary = "The company's firmware images, newest first",
+                 .tag = "firmware",
+                 .response_schema = kFirmwareSchema,
+                 .paginated = true}});
+  t.Add({.method = "GET",
+         .path = "/api/v1/firmware/{id}",
+         .access = http::Needs("devices.read"),
+         .action = "firmware.get",
+         .target_type = "firmware",
+         .handler = [&s](RequestContext& c) { return Get(s, c); },
+         .doc = {.summary = "Read a firmware image's record",
+                 .tag = "firmware",
+                 .response_schema = kFirmwareSchema}});
+  t.Add({.method = "DELETE",
+         .path = "/api/v1/firmware/{id}",
+         .access = http::Needs("devices.firmware"),
+         .action = "firmware.delete",
+         .target_type = "firmware",
+         .handler = [&s](RequestContext& c) { return Delete(s, c); },
+         .doc = {.summary = "Delete a firmware image (409 while a queued or running download uses it)",
+                 .tag = "firmware",
+                 .success_status = 204}});
+}
+
+}  // namespace kanri::api
