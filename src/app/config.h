@@ -22,7 +22,7 @@ struct Config {
   std::string listen_api = "0.0.0.0:8443";
   std::string listen_cwmp = "0.0.0.0:7547";
   bool cwmp_insecure_http = false;  // lab only: plain HTTP + Digest on the CWMP listener
-  std::string tls_cert;  // empty: self-signed in <data-dir>/tls/
+  std::string tls_cert;             // empty: self-signed in <data-dir>/tls/
   std::string tls_key;
   http::ServerSettings http;
 
@@ -40,7 +40,7 @@ struct Config {
   Millis audit_retention = std::chrono::hours{24 * 365};     // SEC-6: keep records 365 days
   Millis audit_checkpoint_interval = std::chrono::hours{1};  // SEC-6: sign chain heads this often
 
-  cwmp::ConnectionRequestSettings connection_request;         // DEV-4
+  cwmp::ConnectionRequestSettings connection_request;       // DEV-4
   std::uint64_t firmware_max_bytes = 512ull * 1024 * 1024;  // DEV-6: largest firmware upload
 
   std::string DatabaseUrl() const;

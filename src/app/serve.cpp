@@ -12,6 +12,7 @@
 #include "audit/history_writer.h"
 #include "base/crypto.h"
 #include "base/log.h"
+#include "cwmp/connection_request.h"
 #include "cwmp/file_download.h"
 #include "cwmp/session_engine.h"
 #include "devices/device_sessions.h"
@@ -89,6 +90,15 @@ int Serve(const Config& config) {
                             rt.accounts,        sessions,     login,         throttle,        rt.hasher,
                             rt.password_policy, roles,        policy,        history,         device_profiles,
                             device_inventory,   device_tasks, device_groups, refused_devices, {}};
+  // DEV-6: firmware uploads stream to <data-dir>/uploads (same file system as firmware/, so
+  // storing one is a rename), within their own limit instead of max_body_bytes.
+  services.firmware = &firmware;
+  services.settings.firmware_max_bytes = config.firmware_max_bytes;
+  http::ServerSettings api_http = config.http;
+  api_http.upload_dir = std::filesystem::path(config.data_dir) / "uploads";
+  http::PrepareUploadDir(api_http.upload_dir);
+  // DEV-4: one requester for the process, so its concurrency bound is process-wide.
+  cwmp::ConnectionRequester connection_requester{config.connection_request};
 
   bool record_history = true;
 #ifdef KANRI_TEST_HOOKS
@@ -115,8 +125,9 @@ int Serve(const Config& config) {
                       {.session_cookie = services.settings.session_cookie}};
 
   asio::io_context io{static_cast<int>(config.io_threads)};
-  http::HttpServer api_server{io, tls, config.http,
-                              [&](const http::HttpRequest& r) { return router.Handle(r); }, "api"};
+  http::HttpServer api_server{io, tls, api_http, [&](const http::HttpRequest& r) { return router.Handle(r); },
+                              "api"};
+  api_server.StreamBodies([&](const http::HttpRequest& head) { return router.StreamedBodyLimit(head); });
 
   // Devices (TR-069): the CWMP session engine on its own listener.
   devices::DeviceSessions device_sessions{
