@@ -4,6 +4,7 @@
 // Lists, filters and exports of A never show B's data.
 #include <map>
 
+#include "support/device_seed.h"
 #include "support/kanri_fixture.h"
 #include "support/sqlite_file.h"
 
@@ -28,6 +29,27 @@ class Isolation : public TenantTest {
     ids_["roles"] = Str(role.Json(), "id");
     ids_["companies"] = beta_id_;
     ids_["locked-accounts"] = Str(carol, "id");
+    // B's device information (DEV-1 to DEV-3): devices arrive through CWMP, so B's device is
+    // put into the database as onboarding would leave it; the rest goes through B's API.
+    beta_device_serial_ = "BETA-SECRET-SN";
+    ids_["devices"] = SeedDevice(Db(), beta_id_, {.serial = beta_device_serial_, .tags = {"beta-tag"}});
+    ids_["profiles"] = Created("/api/v1/profiles", R"({"name":"Beta profile","match":{"oui":"AABBCC"},
+        "device_auth":{"mode":"shared","username":"b","password":"Beta-pass-42"}})");
+    ids_["tasks"] = Created("/api/v1/devices/" + ids_["devices"] + "/tasks", R"({"type":"reboot"})");
+    ids_["device-groups"] = Created("/api/v1/device-groups",
+                                    R"({"name":"Beta group","device_ids":[")" + ids_["devices"] + R"("]})");
+    ids_["jobs"] = Created("/api/v1/device-groups/" + ids_["device-groups"] + "/tasks",
+                           R"({"type":"getParameterValues","names":["Device."]})");
+    ids_["firmware"] = SeedFirmware(Db(), beta_id_);
+  }
+
+  std::string Db() { return server().data_dir() + "/kanri.db"; }
+
+  // POST as B's administrator; the new resource's id.
+  std::string Created(const std::string& path, const std::string& body) {
+    auto r = beta_admin_->Post(path, body);
+    if (r.status != 201) throw std::runtime_error("POST " + path + ": " + r.Describe());
+    return Str(r.Json(), "id");
   }
 
   // The resource kind a templated path names: the segment after /api/v1/ ("accounts").
@@ -39,13 +61,17 @@ class Isolation : public TenantTest {
     return path.substr(prefix.size(), end - prefix.size());
   }
 
+  // The {id} of `path` filled with `id`, any other parameter ({tag}) with a plain value.
   static std::string Fill(std::string path, const std::string& id) {
     const auto at = path.find("{id}");
     if (at != std::string::npos) path.replace(at, 4, id);
+    for (auto open = path.find('{'); open != std::string::npos; open = path.find('{'))
+      path.replace(open, path.find('}', open) - open + 1, "x");
     return path;
   }
 
   std::string beta_id_;
+  std::string beta_device_serial_;
   std::unique_ptr<HttpsClient> beta_admin_;
   std::map<std::string, std::string> ids_;
 };
@@ -73,13 +99,69 @@ TEST_F(Isolation, SEC_8_EveryRouteWithAnIdAnswersForeignIdsLikeMissingOnes) {
       ++checked;
     }
   }
-  EXPECT_GE(checked, 9) << "the walk must reach every route that takes an ID";
+  EXPECT_GE(checked, 27) << "the walk must reach every route that takes an ID";
 
   // And nothing of B changed.
   auto carol = beta_admin_->Get("/api/v1/accounts/" + ids_["accounts"]);
   ASSERT_EQ(carol.status, 200);
   EXPECT_EQ(Str(carol.Json(), "status"), "active");
   EXPECT_EQ(beta_admin_->Get("/api/v1/roles/" + ids_["roles"]).status, 200);
+  for (const std::string kind : {"devices", "profiles", "tasks", "device-groups", "jobs"})
+    EXPECT_EQ(beta_admin_->Get("/api/v1/" + kind + "/" + ids_[kind]).status, 200) << kind;
+  auto device = beta_admin_->Get("/api/v1/devices/" + ids_["devices"]).Json();
+  EXPECT_EQ(Member(device, "tags").as_array().size(), 1u) << "A's tag calls did not reach B's device";
+  EXPECT_EQ(Str(beta_admin_->Get("/api/v1/tasks/" + ids_["tasks"]).Json(), "state"), "queued");
+  EXPECT_EQ(Member(beta_admin_->Get("/api/v1/device-groups/" + ids_["device-groups"]).Json(), "device_count")
+                .as_int64(),
+            1);
+  EXPECT_EQ(Member(Member(beta_admin_->Get("/api/v1/profiles/" + ids_["profiles"]).Json(), "match"), "oui")
+                .as_string(),
+            "AABBCC");
+  EXPECT_EQ(QueryColumn(Db(), "SELECT COUNT(*) FROM tasks WHERE company_id = " + SqlText(beta_id_)).at(0),
+            "2");
+}
+
+TEST_F(Isolation, SEC_8_DeviceListsFiltersAndExportsNeverShowAnotherCompany) {
+  // A has a device of its own, so the lists are not trivially empty.
+  SeedDevice(Db(), company_a_id(), {.serial = "ACME-1", .tags = {"beta-tag"}});
+  for (const std::string& path :
+       {std::string("/api/v1/devices"), std::string("/api/v1/devices?q=beta-secret"),
+        std::string("/api/v1/devices?tag=beta-tag"), std::string("/api/v1/devices?format=csv"),
+        std::string("/api/v1/devices/summary"), std::string("/api/v1/profiles"),
+        std::string("/api/v1/device-groups"), "/api/v1/devices?profile_id=" + ids_["profiles"],
+        std::string("/api/v1/audit?format=csv")}) {
+    auto r = admin_a().Get(path);
+    ASSERT_EQ(r.status, 200) << path << " " << r.Describe();
+    EXPECT_EQ(r.body.find(beta_device_serial_), std::string::npos) << path;
+    for (const auto& [kind, id] : ids_)
+      EXPECT_EQ(r.body.find(id), std::string::npos) << path << " shows " << kind;
+  }
+  auto summary = admin_a().Get("/api/v1/devices/summary").Json();
+  EXPECT_EQ(Member(summary, "total").as_int64(), 1);
+  // B's group as A's filter is refused like an unknown group.
+  auto foreign = admin_a().Get("/api/v1/devices?group_id=" + ids_["device-groups"]);
+  auto unknown = admin_a().Get(std::string("/api/v1/devices?group_id=") + kMissingId);
+  EXPECT_EQ(foreign.status, 400);
+  EXPECT_EQ(foreign.body, unknown.body);
+  // B's device cannot join A's group, and the refusal is the one for an unknown device.
+  auto into_group = [&](const std::string& device) {
+    return admin_a().Post("/api/v1/device-groups",
+                          R"({"name":"A group","device_ids":[")" + device + R"("]})");
+  };
+  auto foreign_member = into_group(ids_["devices"]);
+  auto unknown_member = into_group(kMissingId);
+  EXPECT_EQ(foreign_member.status, 400);
+  std::string masked = foreign_member.body;
+  if (auto at = masked.find(ids_["devices"]); at != std::string::npos)
+    masked.replace(at, ids_["devices"].size(), kMissingId);
+  EXPECT_EQ(masked, unknown_member.body);
+  // Nor can A queue a download of B's firmware.
+  const std::string a_device = ListAll(admin_a(), "/api/v1/devices").at(0).at("id").as_string().c_str();
+  const std::string b_firmware = SeedFirmware(Db(), beta_id_);
+  auto download = admin_a().Post("/api/v1/devices/" + a_device + "/tasks",
+                                 R"({"type":"download","file_id":")" + b_firmware + R"("})");
+  EXPECT_EQ(download.status, 400);
+  EXPECT_EQ(ProblemField(download), "file_id");
 }
 
 TEST_F(Isolation, SEC_8_ListsFiltersAndExportsNeverShowAnotherCompany) {
@@ -118,8 +200,10 @@ TEST_F(Isolation, SEC_8_ListsFiltersAndExportsNeverShowAnotherCompany) {
 }
 
 TEST_F(Isolation, SEC_8_SiteAdministratorsDoNotReadCompanyData) {
-  for (const std::string& path : {std::string("/api/v1/accounts"), std::string("/api/v1/roles"),
-                                  "/api/v1/accounts/" + ids_["accounts"]}) {
+  for (const std::string& path :
+       {std::string("/api/v1/accounts"), std::string("/api/v1/roles"), "/api/v1/accounts/" + ids_["accounts"],
+        std::string("/api/v1/devices"), "/api/v1/devices/" + ids_["devices"], std::string("/api/v1/profiles"),
+        "/api/v1/tasks/" + ids_["tasks"], "/api/v1/jobs/" + ids_["jobs"]}) {
     auto r = site_admin().Get(path);
     EXPECT_EQ(r.status, 403) << path;
     EXPECT_EQ(ProblemCode(r), "forbidden");
