@@ -168,6 +168,20 @@ asio::awaitable<HttpResponse> Parameters(ApiServices& s, RequestContext& ctx) {
       200, json::serialize(json::object{{"items", std::move(items)}, {"next_cursor", nullptr}}));
 }
 
+asio::awaitable<HttpResponse> ConnectionRequest(ApiServices& s, RequestContext& ctx) {
+  json::object outcome = co_await ConnectNow(s, OwnCompany(ctx), DeviceId{ctx.Param("id")});
+  ctx.audit.details = json::serialize(outcome);
+  if (outcome.at("delivered").as_bool()) co_return http::JsonResponse(202, json::serialize(outcome));
+  const std::string failure(outcome.at("failure").as_string());
+  if (failure == "busy")
+    throw http::ApiError(http::Problem{503, "connection_requests_busy", "",
+                                       "Too many connection requests are in flight; try again shortly.", ""});
+  throw http::ApiError(http::Problem{502, "connection_request_failed", "",
+                                     "The device did not accept the connection request (" + failure +
+                                         "): " + std::string(outcome.at("detail").as_string()),
+                                     ""});
+}
+
 asio::awaitable<HttpResponse> PutTag(ApiServices& s, RequestContext& ctx) {
   const DeviceId id{ctx.Param("id")};
   const std::string tag = ctx.Param("tag");
@@ -216,6 +230,28 @@ asio::awaitable<HttpResponse> ListRefused(ApiServices& s, RequestContext& ctx) {
 
 }  // namespace
 
+asio::awaitable<json::object> ConnectNow(ApiServices& s, const CompanyId& company, const DeviceId& device) {
+  auto target =
+      Unwrap(co_await s.db.Run([&] { return s.devices.ConnectionRequestTargetOf(company, device); }));
+  if (target.url.empty())
+    throw http::ApiError(http::Problem{409, "no_connection_request_url", "",
+                                       "The device has not reported a connection-request URL yet.", ""});
+  if (!s.connection_requests || !s.device_secrets)
+    throw http::ApiError(http::Problem{503, "connection_requests_unavailable", "",
+                                       "Connection requests are not enabled.", ""});
+  auto password = s.device_secrets->Open(target.password_sealed);
+  if (!password) throw http::ApiError(password.error());
+  const cwmp::ConnectionRequestOutcome out =
+      co_await s.connection_requests->Send(target.url, target.username, *password);
+  json::object o{{"delivered", out.delivered()},
+                 {"failure", out.failure ? json::value(cwmp::ToString(*out.failure)) : json::value(nullptr)},
+                 {"detail", out.detail},
+                 {"http_status", out.http_status},
+                 {"auth", out.auth},
+                 {"elapsed_ms", out.elapsed.count()}};
+  co_return o;
+}
+
 void AddDeviceRoutes(http::RouteTable& t, ApiServices& s) {
   t.Add({.method = "GET",
          .path = "/api/v1/devices",
@@ -256,6 +292,15 @@ void AddDeviceRoutes(http::RouteTable& t, ApiServices& s) {
                  .response_schema = schema::kDeviceParameter,
                  .paginated = false,
                  .query = {"prefix"}}});
+  t.Add({.method = "POST",
+         .path = "/api/v1/devices/{id}/connection-request",
+         .access = http::NeedsAnyOf({"devices.configure", "devices.reboot", "devices.firmware"}),
+         .action = "devices.connection_request",
+         .target_type = "device",
+         .handler = [&s](RequestContext& c) { return ConnectionRequest(s, c); },
+         .doc = {.summary = "Ask the device to connect now (DEV-4): its queued tasks run within seconds",
+                 .tag = "devices",
+                 .response_schema = schema::kConnectionRequestOutcome}});
   t.Add({.method = "PUT",
          .path = "/api/v1/devices/{id}/tags/{tag}",
          .access = http::Needs("devices.configure"),

@@ -3,6 +3,9 @@
 // system_api.cpp); this collects them.
 #pragma once
 
+#include <boost/asio/awaitable.hpp>
+#include <boost/json.hpp>
+
 #include "api/services.h"
 #include "http/router.h"
 
@@ -22,6 +25,12 @@ void AddProfileRoutes(http::RouteTable& table, ApiServices& services);
 void AddDeviceRoutes(http::RouteTable& table, ApiServices& services);
 void AddTaskRoutes(http::RouteTable& table, ApiServices& services);
 void AddDeviceGroupRoutes(http::RouteTable& table, ApiServices& services);
+
+// DEV-4: asks the device to open a session now (HTTP GET with Digest to the connection-request
+// URL it reported). The outcome as JSON: {"delivered": bool, "failure", "detail", ...}; a
+// problem when the device is not the company's (404) or has reported no URL yet (409).
+boost::asio::awaitable<boost::json::object> ConnectNow(ApiServices& services, const CompanyId& company,
+                                                       const DeviceId& device);
 
 // The OpenAPI 3.1 document of `table` (GET /api/v1/openapi.json).
 std::string OpenApiDocument(const http::RouteTable& table);

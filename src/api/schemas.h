@@ -134,13 +134,18 @@ inline constexpr const char* kDevice = R"({"type":"object","properties":{"id":{"
 "last_boot_at":{"type":["string","null"],"format":"date-time"},"online_until":{"type":"string","format":"date-time"},
 "created_at":{"type":"string","format":"date-time"},"updated_at":{"type":"string","format":"date-time"}}})";
 
+inline constexpr const char* kConnectionRequestOutcome =
+    R"({"type":"object","properties":{"delivered":{"type":"boolean"},"failure":{"type":["string","null"]},)"
+    R"("detail":{"type":"string"},"http_status":{"type":"integer"},"auth":{"type":"string"},)"
+    R"("elapsed_ms":{"type":"integer"}}})";
 inline constexpr const char* kDeviceSummary = R"({"type":"object","properties":{"total":{"type":"integer"},
 "online":{"type":"integer"},"offline":{"type":"integer"},"insecure":{"type":"integer"}}})";
 
 inline constexpr const char* kDeviceParameter = R"({"type":"object","properties":{"path":{"type":"string"},
 "value":{"type":"string"},"type":{"type":"string"},"writable":{"type":["boolean","null"]}}})";
 
-inline constexpr const char* kTaskCreate = R"({"type":"object","additionalProperties":false,"required":["type"],"properties":{
+inline constexpr const char* kTaskCreate =
+    R"({"type":"object","additionalProperties":false,"required":["type"],"properties":{
 "type":{"enum":["getParameterValues","setParameterValues","getParameterNames","addObject","deleteObject","reboot",
 "factoryReset","download"]},"now":{"type":"boolean","description":"ask the device to connect now, DEV-4"},
 "names":{"type":"array","items":{"type":"string"},"description":"getParameterValues"},
@@ -181,7 +186,8 @@ inline constexpr const char* kDeviceGroupCreate = R"({"type":"object","additiona
 "filter":{"type":"object","additionalProperties":false,"properties":{"q":{"type":"string"},"online":{"type":"boolean"},
 "profile_id":{"type":"string"},"model":{"type":"string"},"software_version":{"type":"string"},"tag":{"type":"string"}}}}})";
 
-inline constexpr const char* kDeviceGroupPatch = R"({"type":"object","additionalProperties":false,"properties":{
+inline constexpr const char* kDeviceGroupPatch =
+    R"({"type":"object","additionalProperties":false,"properties":{
 "name":{"type":"string"},"filter":{"type":"object"}}})";
 
 inline constexpr const char* kDeviceGroupDevices = R"({"type":"object","additionalProperties":false,

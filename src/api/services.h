@@ -6,6 +6,7 @@
 #include "access/roles.h"
 #include "audit/operation_history.h"
 #include "base/time.h"
+#include "cwmp/connection_request.h"
 #include "db/database.h"
 #include "db/worker_pool.h"
 #include "devices/firmware.h"
@@ -13,6 +14,7 @@
 #include "devices/inventory.h"
 #include "devices/profiles.h"
 #include "devices/refused.h"
+#include "devices/secrets.h"
 #include "devices/tasks.h"
 #include "identity/accounts.h"
 #include "identity/login.h"
@@ -25,7 +27,7 @@ namespace kanri::api {
 
 struct ApiSettings {
   std::string session_cookie = "__Host-kanri_session";
-  std::size_t temporary_password_bytes = 12;  // 96 random bits, 16 characters
+  std::size_t temporary_password_bytes = 12;                // 96 random bits, 16 characters
   std::uint64_t firmware_max_bytes = 512ull * 1024 * 1024;  // DEV-6: largest firmware upload (streamed)
 };
 
@@ -53,6 +55,9 @@ struct ApiServices {
   ApiSettings settings;
   // DEV-6: set by the application; the firmware routes answer 503 without it.
   devices::FirmwareRepository* firmware = nullptr;
+  // DEV-4: set by the application; without them no connection request is sent.
+  cwmp::ConnectionRequester* connection_requests = nullptr;
+  const devices::DeviceSecrets* device_secrets = nullptr;
 };
 
 }  // namespace kanri::api

@@ -5,6 +5,11 @@
 // like the router's own denial. Scoped to the caller's company; another company's IDs answer
 // 404 (SEC-8). The operation history records each creation with its device (or group and
 // job); the session engine records each result.
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/asio/this_coro.hpp>
+
 #include "api/json_io.h"
 #include "api/routes.h"
 #include "api/schemas.h"
@@ -150,10 +155,20 @@ asio::awaitable<HttpResponse> CreateForDevice(ApiServices& s, RequestContext& ct
                                                    {"type", devices::ToString(task.type)},
                                                    {"request", AuditRequest(task.request)},
                                                    {"now", input.now}});
-  // HOOK(DEV-4, lead): with "now": true, ask the device to connect now through the
-  // connection-request client (cwmp/connection_request.h, ConnectionRequester) once it is
-  // wired into ApiServices; the task is stored either way and runs at the next session.
-  co_return http::JsonResponse(201, json::serialize(TaskJson(task)));
+  json::object out = TaskJson(task);
+  if (input.now) {
+    // DEV-4: ask the device to connect now; the task is stored either way and runs at its
+    // next session if the device cannot be reached.
+    json::object outcome;
+    try {
+      outcome = co_await ConnectNow(s, OwnCompany(ctx), device);
+    } catch (const http::ApiError& e) {
+      outcome =
+          json::object{{"delivered", false}, {"failure", e.problem().code}, {"detail", e.problem().detail}};
+    }
+    out["connection_request"] = std::move(outcome);
+  }
+  co_return http::JsonResponse(201, json::serialize(out));
 }
 
 asio::awaitable<HttpResponse> ListForDevice(ApiServices& s, RequestContext& ctx) {
@@ -193,8 +208,31 @@ asio::awaitable<HttpResponse> CreateForGroup(ApiServices& s, RequestContext& ctx
                                                    {"request", AuditRequest(job.request)},
                                                    {"devices", job.progress.total},
                                                    {"now", input.now}});
-  // HOOK(DEV-4, lead): "now": true for a job would send connection requests to the group's
-  // devices, bounded by the requester's concurrency.
+  if (input.now) {
+    // DEV-4: connection requests to the job's devices, in the background (bounded by the
+    // requester's concurrency; a device not reached runs its task at its next session).
+    const CompanyId company = OwnCompany(ctx);
+    auto devices = co_await s.db.Run([&] { return s.tasks.JobDeviceIds(company, job.id); });
+    auto queue = std::make_shared<std::vector<DeviceId>>(std::move(devices));
+    auto next = std::make_shared<std::size_t>(0);  // touched on one strand: the workers' executor
+    auto strand = asio::make_strand(co_await asio::this_coro::executor);
+    constexpr std::size_t kWorkers = 16;
+    for (std::size_t w = 0; w < std::min(kWorkers, queue->size()); ++w) {
+      asio::co_spawn(
+          strand,
+          [&s, company, queue, next]() -> asio::awaitable<void> {
+            while (*next < queue->size()) {
+              const DeviceId device = (*queue)[(*next)++];
+              try {
+                co_await ConnectNow(s, company, device);
+              } catch (const std::exception&) {
+                // Not reachable now: the task runs at the device's next periodic session.
+              }
+            }
+          },
+          asio::detached);
+    }
+  }
   co_return http::JsonResponse(201, json::serialize(JobJson(job)));
 }
 

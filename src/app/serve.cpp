@@ -99,6 +99,8 @@ int Serve(const Config& config) {
   http::PrepareUploadDir(api_http.upload_dir);
   // DEV-4: one requester for the process, so its concurrency bound is process-wide.
   cwmp::ConnectionRequester connection_requester{config.connection_request};
+  services.connection_requests = &connection_requester;
+  services.device_secrets = &device_secrets;
 
   bool record_history = true;
 #ifdef KANRI_TEST_HOOKS

@@ -315,6 +315,19 @@ Result<Device> DeviceRepository::RemoveTag(const CompanyId& company, const Devic
   return Get(company, id);
 }
 
+Result<DeviceRepository::ConnectionRequestTarget> DeviceRepository::ConnectionRequestTargetOf(
+    const CompanyId& company, const DeviceId& id) {
+  auto lease = db_.Acquire();
+  ConnectionRequestTarget t;
+  lease.sql()
+      << "SELECT connection_request_url, cr_username, cr_password_enc FROM devices WHERE company_id = :c "
+         "AND id = :id",
+      soci::use(company.value()), soci::use(id.value()), soci::into(t.url), soci::into(t.username),
+      soci::into(t.password_sealed);
+  if (!lease.sql().got_data()) return NotFound("device");
+  return t;
+}
+
 Status DeviceRepository::Delete(const CompanyId& company, const DeviceId& id) {
   auto lease = db_.Acquire();
   db::WriteTransaction tx(lease);

@@ -81,6 +81,16 @@ class DeviceRepository {
   Result<Device> SetTag(const CompanyId& company, const DeviceId& id, std::string_view tag);
   Result<Device> RemoveTag(const CompanyId& company, const DeviceId& id, std::string_view tag);
 
+  // DEV-4: where and how to ask the device to connect: the URL it reported itself and the
+  // connection-request credentials Kanri set (sealed; open with DeviceSecrets). Empty URL
+  // when the device has not reported one yet.
+  struct ConnectionRequestTarget {
+    std::string url;
+    std::string username;
+    std::string password_sealed;
+  };
+  Result<ConnectionRequestTarget> ConnectionRequestTargetOf(const CompanyId& company, const DeviceId& id);
+
   // Deletes the device with everything that is its device information (DATA-5): its
   // parameter tree, its group memberships and all its tasks, whatever their state (a task of
   // a deleted device can never run; its creation and result stay in the operation history).

@@ -451,6 +451,17 @@ Result<Job> TaskRepository::GetJob(const CompanyId& company, const JobId& id) {
   return job;
 }
 
+std::vector<DeviceId> TaskRepository::JobDeviceIds(const CompanyId& company, const JobId& id) {
+  auto lease = db_.Acquire();
+  std::vector<DeviceId> out;
+  soci::rowset<std::string> rs =
+      (lease.sql().prepare << "SELECT device_id FROM tasks WHERE company_id = :c AND "
+                              "job_id = :j AND state = 'queued'",
+       soci::use(company.value()), soci::use(id.value()));
+  for (const auto& d : rs) out.emplace_back(d);
+  return out;
+}
+
 Result<Page<JobDeviceTask>> TaskRepository::JobTasks(const CompanyId& company, const JobId& id,
                                                      const PageRequest& page) {
   auto lease = db_.Acquire();

@@ -84,6 +84,8 @@ class TaskRepository {
   // The job with its progress: task counts by state (total is the number of tasks created).
   Result<Job> GetJob(const CompanyId& company, const JobId& id);
   // The job's tasks, one per device, in a stable order (by task id).
+  // The devices of a job's tasks (DEV-4: a group task with "now" asks each to connect).
+  std::vector<DeviceId> JobDeviceIds(const CompanyId& company, const JobId& id);
   Result<Page<JobDeviceTask>> JobTasks(const CompanyId& company, const JobId& id, const PageRequest& page);
 
  private:

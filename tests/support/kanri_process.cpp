@@ -7,6 +7,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <boost/json/parse.hpp>
 #include <cerrno>
 #include <cstdlib>
@@ -327,6 +328,84 @@ std::string KanriProcess::ServerStderr() const {
 std::string KanriProcess::Logs() const {
   return "--- server stdout ---\n" + ServerStdout() + "--- server stderr ---\n" + ServerStderr() +
          "--- cli output ---\n" + cli_output_;
+}
+
+SimProcess::SimProcess(const std::string& dir, const std::vector<std::string>& args) {
+  static std::atomic<int> counter{0};
+  const std::string stem = dir + "/sim-" + std::to_string(++counter);
+  stdout_path_ = stem + ".stdout";
+  stderr_path_ = stem + ".stderr";
+  SpawnSpec spec;
+  spec.argv = {KanriProcess::BinaryPath(), "sim"};
+  spec.argv.insert(spec.argv.end(), args.begin(), args.end());
+  spec.stdout_path = stdout_path_;
+  spec.stderr_path = stderr_path_;
+  pid_ = SpawnProcess(spec);
+}
+
+SimProcess::~SimProcess() {
+  try {
+    Stop();
+  } catch (...) {
+  }
+}
+
+int SimProcess::Stop() {
+  if (pid_ <= 0) return 0;
+  ::kill(pid_, SIGTERM);
+  int status = 0;
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds{15};
+  while (std::chrono::steady_clock::now() < deadline) {
+    if (::waitpid(pid_, &status, WNOHANG) == pid_) {
+      pid_ = -1;
+      return DecodeStatus(status);
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds{20});
+  }
+  ::kill(pid_, SIGKILL);
+  ::waitpid(pid_, &status, 0);
+  pid_ = -1;
+  return DecodeStatus(status);
+}
+
+std::string SimProcess::Stdout() const {
+  return ReadFile(stdout_path_) + ReadFile(stderr_path_);
+}
+
+std::size_t SimProcess::Count(std::string_view msg,
+                              const std::vector<std::pair<std::string, std::string>>& fields,
+                              std::string_view contains) const {
+  std::size_t n = 0;
+  std::istringstream lines(ReadFile(stdout_path_));
+  std::string line;
+  while (std::getline(lines, line)) {
+    if (line.find(msg) == std::string::npos) continue;
+    if (!contains.empty() && line.find(contains) == std::string::npos) continue;
+    boost::system::error_code ec;
+    boost::json::value v = boost::json::parse(line, ec);
+    if (ec || !v.is_object()) continue;
+    const auto& o = v.as_object();
+    const auto* m = o.if_contains("msg");
+    if (m == nullptr || !m->is_string() || m->as_string() != msg) continue;
+    bool all = true;
+    for (const auto& [k, want] : fields) {
+      const auto* f = o.if_contains(k);
+      all = all && f != nullptr && f->is_string() && f->as_string() == want;
+    }
+    if (all) ++n;
+  }
+  return n;
+}
+
+void SimProcess::WaitFor(std::string_view msg, const std::vector<std::pair<std::string, std::string>>& fields,
+                         std::string_view contains, std::size_t n, std::chrono::milliseconds timeout) const {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (std::chrono::steady_clock::now() < deadline) {
+    if (Count(msg, fields, contains) >= n) return;
+    std::this_thread::sleep_for(std::chrono::milliseconds{50});
+  }
+  throw std::runtime_error("the simulator did not log '" + std::string(msg) + "' " + std::to_string(n) +
+                           " time(s) in time; its output:\n" + Stdout());
 }
 
 }  // namespace kanri::testing

@@ -95,6 +95,35 @@ class KanriProcess {
   std::vector<std::string> extra_env_;
 };
 
+// A `kanri sim` fleet for an end-to-end test, its stdout (JSON lines) in `dir`. Stopped with
+// SIGTERM by Stop() or the destructor.
+//
+//   SimProcess sim{server.data_dir(), {"--devices", "2", "--acs", url, "--insecure"}};
+//   sim.WaitFor("session done", {{"serial", "SIM000001"}});
+class SimProcess {
+ public:
+  SimProcess(const std::string& dir, const std::vector<std::string>& args);
+  ~SimProcess();
+  SimProcess(const SimProcess&) = delete;
+  SimProcess& operator=(const SimProcess&) = delete;
+
+  // How many stdout lines have "msg" == msg and, for each (key, value), that string field;
+  // `contains` (optional) must occur somewhere in the line.
+  std::size_t Count(std::string_view msg, const std::vector<std::pair<std::string, std::string>>& fields = {},
+                    std::string_view contains = "") const;
+  // Waits until Count(...) reaches `n`; throws with the output when it does not in time.
+  void WaitFor(std::string_view msg, const std::vector<std::pair<std::string, std::string>>& fields = {},
+               std::string_view contains = "", std::size_t n = 1,
+               std::chrono::milliseconds timeout = std::chrono::seconds{30}) const;
+  std::string Stdout() const;
+  int Stop();
+
+ private:
+  std::string stdout_path_;
+  std::string stderr_path_;
+  pid_t pid_ = -1;
+};
+
 // Whole content of a file ("" when it does not exist).
 std::string ReadFile(const std::string& path);
 

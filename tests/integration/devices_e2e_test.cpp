@@ -1,0 +1,283 @@
+// Devices end to end (issue 4): the real `kanri serve` and a `kanri sim` fleet. Devices of a
+// real-world kind appear in a company's inventory by themselves, their operators change
+// settings, reboot and update them from the API with visible results, and no input from the
+// network breaks the server.
+#include <gtest/gtest.h>
+
+#include <thread>
+
+#include "support/kanri_fixture.h"
+
+namespace kanri::testing {
+namespace {
+
+using namespace std::chrono_literals;
+
+constexpr char kBootUser[] = "bootstrap";
+constexpr char kBootPassword[] = "Boot-strap-Secret-42";
+
+class Devices : public TenantTest {
+ protected:
+  explicit Devices(std::vector<std::string> extra = {}) : TenantTest(WithLoopback(std::move(extra))) {}
+  static std::vector<std::string> WithLoopback(std::vector<std::string> args) {
+    args.push_back("--connection-request-allow-loopback");
+    return args;
+  }
+
+  std::string AcsUrl() const { return "https://127.0.0.1:" + std::to_string(server_ref().cwmp_port()) + "/"; }
+  const KanriProcess& server_ref() const { return const_cast<Devices*>(this)->server(); }
+
+  std::unique_ptr<SimProcess> StartSim(const std::string& prefix, int devices, const std::string& oui,
+                                       const std::string& password = kBootPassword,
+                                       const std::string& model = "tr181") {
+    return std::make_unique<SimProcess>(server().data_dir(),
+                                        std::vector<std::string>{"--devices",  std::to_string(devices),
+                                                                 "--acs",      AcsUrl(),
+                                                                 "--insecure", "--serial-prefix",
+                                                                 prefix,       "--oui",
+                                                                 oui,          "--product-class",
+                                                                 "SimGateway", "--model",
+                                                                 model,        "--username",
+                                                                 kBootUser,    "--password",
+                                                                 password,     "--inform-interval",
+                                                                 "3600",       "--ramp-up",
+                                                                 "0",          "--reboot-seconds",
+                                                                 "1",          "--cr-listen",
+                                                                 "127.0.0.1:0"});
+  }
+
+  json::value CreateProfile(const std::string& body) {
+    auto r = admin_a().Post("/api/v1/profiles", body);
+    if (r.status != 201) throw std::runtime_error("profile: " + std::to_string(r.status) + " " + r.body);
+    return r.Json();
+  }
+
+  // Polls GET `path` until `done` holds for its JSON (bounded).
+  json::value PollUntil(const std::string& path, const std::function<bool(const json::value&)>& done,
+                        std::chrono::milliseconds timeout = 30s) {
+    const auto deadline = std::chrono::steady_clock::now() + timeout;
+    json::value last;
+    while (std::chrono::steady_clock::now() < deadline) {
+      auto r = admin_a().Get(path);
+      if (r.status == 200) {
+        last = r.Json();
+        if (done(last)) return last;
+      }
+      std::this_thread::sleep_for(100ms);
+    }
+    throw std::runtime_error("timed out polling " + path + "; last: " + json::serialize(last));
+  }
+
+  json::array DevicesList() { return Member(admin_a().Get("/api/v1/devices").Json(), "items").as_array(); }
+
+  // Waits until the device with `serial` exists and has finished its first-contact tasks.
+  json::value WaitForProvisionedDevice(const std::string& serial) {
+    auto list = PollUntil("/api/v1/devices?q=" + serial, [&](const json::value& v) {
+      for (const auto& d : Member(v, "items").as_array())
+        if (Str(d, "serial_number") == serial) return true;
+      return false;
+    });
+    const std::string id = Str(Member(list, "items").as_array().at(0), "id");
+    PollUntil("/api/v1/devices/" + id + "/tasks", [](const json::value& v) {
+      const auto& items = Member(v, "items").as_array();
+      if (items.empty()) return false;
+      for (const auto& t : items)
+        if (Str(t, "state") == "queued" || Str(t, "state") == "running") return false;
+      return true;
+    });
+    return admin_a().Get("/api/v1/devices/" + id).Json();
+  }
+
+  // Creates a task with "now": true and waits until it is done or failed.
+  json::value RunTask(const std::string& device_id, const std::string& body,
+                      std::chrono::milliseconds timeout = 30s) {
+    auto r = admin_a().Post("/api/v1/devices/" + device_id + "/tasks", body);
+    if (r.status != 201) throw std::runtime_error("task: " + std::to_string(r.status) + " " + r.body);
+    const std::string id = Str(r.Json(), "id");
+    return PollUntil(
+        "/api/v1/tasks/" + id,
+        [](const json::value& t) { return Str(t, "state") == "done" || Str(t, "state") == "failed"; },
+        timeout);
+  }
+
+  std::string ParameterValue(const std::string& device_id, const std::string& path) {
+    const json::value body = admin_a().Get("/api/v1/devices/" + device_id + "/parameters?prefix=" + path).Json();
+    for (const auto& p : Member(body, "items").as_array())
+      if (Str(p, "path") == path) return Str(p, "value");
+    return "<absent>";
+  }
+};
+
+TEST_F(Devices, DEV_1_DEV_2_SimulatedFleetIsOnboardedRotatedAndInventoried) {
+  CreateProfile(R"({"name":"Sim gateways","match":{"oui":"00D09E","product_class":"SimGateway"},
+      "device_auth":{"mode":"rotate","username":"bootstrap","password":"Boot-strap-Secret-42"},
+      "periodic_inform_interval":3600,"parameters":{"Device.Time.NTPServer1":"ntp.kanri.example"}})");
+  auto sim = StartSim("SIM", 2, "00D09E");
+  const json::value device = WaitForProvisionedDevice("SIM000001");
+  WaitForProvisionedDevice("SIM000002");
+
+  EXPECT_EQ(Str(device, "credential_state"), "rotated");
+  EXPECT_EQ(Str(device, "oui"), "00D09E");
+  EXPECT_EQ(Str(device, "data_model"), "tr181");
+  EXPECT_TRUE(Member(device, "online").as_bool());
+  EXPECT_FALSE(Str(device, "software_version").empty());
+  EXPECT_FALSE(Str(device, "model").empty());
+  EXPECT_FALSE(Str(device, "wan_ip").empty());
+  EXPECT_TRUE(Str(device, "connection_request_url").starts_with("http://127.0.0.1:"));
+  const std::string id = Str(device, "id");
+  // The profile's parameters reached the device and the whole tree is known, with writability.
+  EXPECT_EQ(ParameterValue(id, "Device.Time.NTPServer1"), "ntp.kanri.example");
+  EXPECT_EQ(ParameterValue(id, "Device.ManagementServer.PeriodicInformInterval"), "3600");
+  auto params = Member(admin_a().Get("/api/v1/devices/" + id + "/parameters?prefix=Device.").Json(), "items");
+  EXPECT_GT(params.as_array().size(), 60u);
+  bool writable_known = false;
+  for (const auto& p : params.as_array()) writable_known |= Member(p, "writable").is_bool();
+  EXPECT_TRUE(writable_known);
+
+  // DEV-4: a connection request with the rotated credentials; the device's next session is
+  // accepted with its own new password (the bootstrap one is no longer accepted).
+  auto cr = admin_a().Post("/api/v1/devices/" + id + "/connection-request", "");
+  EXPECT_TRUE(cr.status == 200 || cr.status == 202) << cr.status << " " << cr.body;
+  sim->WaitFor("session done", {{"serial", "SIM000001"}}, "6 CONNECTION REQUEST");
+  EXPECT_EQ(sim->Count("auth refused"), 0u) << sim->Stdout();
+
+  // The operation history has the onboarding and the rotation.
+  auto audit = admin_a().Get("/api/v1/audit?action=devices.onboard").Json();
+  EXPECT_EQ(Member(audit, "items").as_array().size(), 2u);
+  audit = admin_a().Get("/api/v1/audit?action=devices.credentials_rotated").Json();
+  EXPECT_EQ(Member(audit, "items").as_array().size(), 2u);
+}
+
+TEST_F(Devices, DEV_1_UnmatchedAndWrongCredentialDevicesAreRefusedAndListedForTheProvider) {
+  CreateProfile(R"({"name":"Sim gateways","match":{"oui":"00D09E"},
+      "device_auth":{"mode":"rotate","username":"bootstrap","password":"Boot-strap-Secret-42"}})");
+  auto stranger = StartSim("ODD", 1, "AABBCC");
+  auto impostor = StartSim("IMP", 1, "00D09E", "not-the-password");
+  stranger->WaitFor("auth refused", {{"serial", "ODD000001"}});
+  impostor->WaitFor("auth refused", {{"serial", "IMP000001"}});
+  EXPECT_TRUE(DevicesList().empty());
+  auto refused = Member(site_admin().Get("/api/v1/refused-devices").Json(), "items").as_array();
+  std::map<std::string, std::string> reasons;
+  for (const auto& r : refused) reasons[Str(r, "serial_number")] = Str(r, "reason");
+  EXPECT_EQ(reasons["ODD000001"], "unmatched");
+  EXPECT_EQ(reasons["IMP000001"], "bad_credentials");
+  // Company accounts do not see the provider's list.
+  EXPECT_EQ(admin_a().Get("/api/v1/refused-devices").status, 403);
+}
+
+TEST_F(Devices, DEV_3_EveryTaskTypeRunsOnASimulatedDeviceWithVisibleResults) {
+  CreateProfile(R"({"name":"Lab","match":{"oui":"00D09E"},"device_auth":{"mode":"none"}})");
+  auto sim = StartSim("LAB", 1, "00D09E");
+  const std::string id = Str(WaitForProvisionedDevice("LAB000001"), "id");
+
+  auto t = RunTask(id, R"({"type":"getParameterValues","names":["Device.DeviceInfo."],"now":true})");
+  EXPECT_EQ(Str(t, "state"), "done") << json::serialize(t);
+  EXPECT_TRUE(
+      Member(Member(t, "result"), "values").as_object().contains("Device.DeviceInfo.SoftwareVersion"));
+
+  t = RunTask(id,
+              R"({"type":"setParameterValues","values":{"Device.WiFi.SSID.1.SSID":"kanri-lab"},"now":true})");
+  EXPECT_EQ(Str(t, "state"), "done") << json::serialize(t);
+  EXPECT_EQ(ParameterValue(id, "Device.WiFi.SSID.1.SSID"), "kanri-lab");
+
+  // The device refuses: unknown parameter (9005) and read-only (9008), nothing applied.
+  t = RunTask(id, R"({"type":"setParameterValues","values":{"Device.No.Such":"x"},"now":true})");
+  EXPECT_EQ(Str(t, "state"), "failed");
+  EXPECT_NE(json::serialize(t).find("9005"), std::string::npos) << json::serialize(t);
+  t = RunTask(id,
+              R"({"type":"setParameterValues","values":{"Device.DeviceInfo.SerialNumber":"x"},"now":true})");
+  EXPECT_EQ(Str(t, "state"), "failed");
+  EXPECT_NE(json::serialize(t).find("9008"), std::string::npos) << json::serialize(t);
+  EXPECT_FALSE(Member(Member(t, "fault"), "meaning").as_string().empty());
+
+  t = RunTask(id, R"({"type":"getParameterNames","path":"Device.WiFi.","next_level":true,"now":true})");
+  EXPECT_EQ(Str(t, "state"), "done") << json::serialize(t);
+
+  t = RunTask(id, R"({"type":"addObject","object":"Device.NAT.PortMapping.","now":true})");
+  ASSERT_EQ(Str(t, "state"), "done") << json::serialize(t);
+  const auto instance = Member(Member(t, "result"), "instance_number").as_int64();
+  t = RunTask(id, R"({"type":"deleteObject","object":"Device.NAT.PortMapping.)" + std::to_string(instance) +
+                      R"(.","now":true})");
+  EXPECT_EQ(Str(t, "state"), "done") << json::serialize(t);
+
+  t = RunTask(id, R"({"type":"reboot","now":true})");
+  EXPECT_EQ(Str(t, "state"), "done") << json::serialize(t);
+  sim->WaitFor("session done", {{"serial", "LAB000001"}}, "M Reboot");
+
+  // DEV-6: a firmware image, fetched by the device over HTTPS through its task's URL.
+  auto upload = admin_a().Post("/api/v1/firmware?name=fw-2.0.0.bin&version=2.0.0&model=SimGateway",
+                               "KANRI-SIM-FIRMWARE version=2.0.0\n" + std::string(200'000, 'x'),
+                               {{"Content-Type", "application/octet-stream"}});
+  ASSERT_EQ(upload.status, 201) << upload.body;
+  t = RunTask(id, R"({"type":"download","file_id":")" + Str(upload.Json(), "id") + R"(","now":true})", 60s);
+  EXPECT_EQ(Str(t, "state"), "done") << json::serialize(t) << sim->Stdout();
+  PollUntil("/api/v1/devices/" + id,
+            [](const json::value& d) { return Str(d, "software_version") == "2.0.0"; });
+
+  // A queued task can be cancelled (no "now": the device is not asked to connect).
+  auto queued = admin_a().Post("/api/v1/devices/" + id + "/tasks", R"({"type":"reboot"})");
+  ASSERT_EQ(queued.status, 201);
+  auto cancelled = admin_a().Post("/api/v1/tasks/" + Str(queued.Json(), "id") + "/cancel", "");
+  EXPECT_EQ(cancelled.status, 200) << cancelled.body;
+  EXPECT_EQ(Str(admin_a().Get("/api/v1/tasks/" + Str(queued.Json(), "id")).Json(), "state"), "cancelled");
+
+  t = RunTask(id, R"({"type":"factoryReset","now":true})");
+  EXPECT_EQ(Str(t, "state"), "done") << json::serialize(t);
+
+  // Each task's result is in the operation history.
+  auto results =
+      Member(admin_a().Get("/api/v1/audit?action=tasks.result&limit=200").Json(), "items").as_array();
+  EXPECT_GE(results.size(), 10u);
+}
+
+TEST_F(Devices, DEV_2_Tr098DevicesFillTheSameSummary) {
+  CreateProfile(R"({"name":"Old gateways","match":{"oui":"001122"},"device_auth":{"mode":"none"}})");
+  auto sim = StartSim("OLD", 1, "001122", kBootPassword, "tr098");
+  const json::value d = WaitForProvisionedDevice("OLD000001");
+  EXPECT_EQ(Str(d, "data_model"), "tr098");
+  EXPECT_FALSE(Str(d, "software_version").empty());
+  EXPECT_FALSE(Str(d, "wan_ip").empty());
+  EXPECT_TRUE(Member(d, "insecure").as_bool());
+}
+
+TEST_F(Devices, CWMP_HostileInputGetsAnErrorAndTheServerCarriesOn) {
+  HttpsClient cpe{"127.0.0.1", server().cwmp_port()};
+  const std::vector<std::string> bodies = {
+      "<not xml", "<!DOCTYPE x [<!ENTITY a 'aaaaaaaaaa'><!ENTITY b '&a;&a;&a;&a;'>]><x>&b;</x>",
+      std::string(100'000, '<'), std::string(3000, 'x'),
+      "<soap:Envelope xmlns:soap='http://schemas.xmlsoap.org/soap/envelope/'><soap:Body><Nope/></soap:Body>"
+      "</soap:Envelope>"};
+  for (const auto& body : bodies) {
+    auto r = cpe.Post("/", body, {{"Content-Type", "text/xml"}});
+    EXPECT_TRUE(r.status == 400 || r.status == 401) << r.status << " " << body.substr(0, 40);
+  }
+  auto too_big = cpe.Post("/", std::string(9 * 1024 * 1024, ' '));
+  EXPECT_EQ(too_big.status, 413);
+  EXPECT_EQ(admin_a().Get("/healthz").status, 200);
+  EXPECT_TRUE(DevicesList().empty());
+}
+
+// A lab without TLS on the CWMP listener: devices authenticate with HTTP Digest.
+class InsecureLab : public Devices {
+ protected:
+  InsecureLab() : Devices({"--cwmp-insecure-http"}) {}
+};
+
+TEST_F(InsecureLab, DEV_1_PlainHttpListenerUsesDigestAndRotatesCredentials) {
+  EXPECT_NE(server().Logs().find("WITHOUT TLS"), std::string::npos);
+  CreateProfile(R"({"name":"Lab","match":{"oui":"00D09E"},
+      "device_auth":{"mode":"rotate","username":"bootstrap","password":"Boot-strap-Secret-42"}})");
+  SimProcess sim{server().data_dir(),
+                 {"--devices", "1", "--acs", "http://127.0.0.1:" + std::to_string(server().cwmp_port()) + "/",
+                  "--serial-prefix", "DIG", "--oui", "00D09E", "--product-class", "SimGateway", "--username",
+                  kBootUser, "--password", kBootPassword, "--inform-interval", "3600", "--ramp-up", "0"}};
+  const json::value device = WaitForProvisionedDevice("DIG000001");
+  EXPECT_EQ(Str(device, "credential_state"), "rotated");
+  auto cr = admin_a().Post("/api/v1/devices/" + Str(device, "id") + "/connection-request", "");
+  EXPECT_TRUE(cr.status == 200 || cr.status == 202) << cr.body;
+  sim.WaitFor("session done", {{"serial", "DIG000001"}}, "6 CONNECTION REQUEST");
+  EXPECT_EQ(sim.Count("auth refused"), 0u) << sim.Stdout();
+}
+
+}  // namespace
+}  // namespace kanri::testing
