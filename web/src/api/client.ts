@@ -134,6 +134,24 @@ export async function downloadCsv(path: string, query: RequestOptions["query"], 
   setTimeout(() => URL.revokeObjectURL(url), 1000);
 }
 
+// Uploads a file as the request body (application/octet-stream), metadata in the query.
+export async function uploadBinary<T>(path: string, query: RequestOptions["query"], file: Blob): Promise<T> {
+  const headers = requestHeaders("POST", false, false);
+  headers.set("Content-Type", "application/octet-stream");
+  let response: Response;
+  try {
+    response = await fetch(buildUrl(path, query), { method: "POST", headers, body: file, credentials: "same-origin" });
+  } catch (e) {
+    throw new ApiError({ status: 0, code: "network", detail: String(e) });
+  }
+  if (!response.ok) {
+    const problem = await problemFrom(response);
+    if (response.status === 401) sessionEndedListener?.(problem.code === "session_expired" ? "expired" : "unauthenticated");
+    throw new ApiError(problem);
+  }
+  return (await response.json()) as T;
+}
+
 export interface Page<T> {
   items: T[];
   next_cursor: string | null;

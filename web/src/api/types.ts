@@ -81,9 +81,11 @@ export interface LockedAccount {
 }
 
 // ---- Devices (issue 4) ----
+// Times come as UTC ("…_at") and as JST text ("…_at_jst").
 
 export interface Device {
   id: string;
+  profile_id: string | null;
   oui: string;
   product_class: string;
   serial_number: string;
@@ -91,20 +93,29 @@ export interface Device {
   model: string;
   hardware_version: string;
   software_version: string;
-  data_model?: "tr181" | "tr098";
+  data_model: "tr181" | "tr098" | string;
   online: boolean;
+  last_events: string[];
+  periodic_inform_interval: number;
+  wan_ip: string;
+  source_ip: string;
+  connection_request_url: string;
+  tags: string[];
+  auth_mode: "rotate" | "shared" | "none";
+  insecure: boolean;
+  credential_state: string;
   first_contact_at: string | null;
   last_contact_at: string | null;
-  last_boot_at?: string | null;
-  last_events?: string[];
-  periodic_inform_interval?: number;
-  wan_ip: string;
-  connection_request_url?: string;
-  tags: string[];
-  profile_id?: string | null;
-  auth_mode?: "rotate" | "shared" | "none";
-  insecure?: boolean;
-  credential_state?: string;
+  last_boot_at: string | null;
+  online_until: string | null;
+  created_at: string | null;
+}
+
+export interface DeviceSummary {
+  total: number;
+  online: number;
+  offline: number;
+  insecure: number;
 }
 
 export interface Parameter {
@@ -129,22 +140,23 @@ export type TaskState = "queued" | "running" | "done" | "failed" | "cancelled";
 export interface Task {
   id: string;
   device_id: string;
-  job_id?: string | null;
+  job_id: string | null;
   type: TaskType;
-  request: Record<string, unknown>;
   state: TaskState;
-  result?: Record<string, unknown> | null;
-  fault_code?: number | null;
-  fault_string?: string;
-  error?: string;
-  created_by_login?: string;
+  request: Record<string, unknown> | null;
+  result: Record<string, unknown> | null;
+  fault: { code: number; string: string; meaning: string } | null;
+  error: string | null;
+  internal: boolean;
+  created_by: { id: string | null; login: string };
   created_at: string;
-  started_at?: string | null;
-  finished_at?: string | null;
+  started_at: string | null;
+  finished_at: string | null;
 }
 
+// The device list's filter (also a saved-filter group's).
 export interface DeviceFilter {
-  search?: string;
+  q?: string;
   online?: boolean;
   profile_id?: string;
   group_id?: string;
@@ -157,8 +169,7 @@ export interface DeviceGroup {
   id: string;
   name: string;
   kind: "static" | "filter";
-  filter?: DeviceFilter;
-  device_ids?: string[];
+  filter: DeviceFilter | null;
   device_count: number;
   created_at: string;
   updated_at: string;
@@ -175,20 +186,24 @@ export interface JobProgress {
 
 export interface Job {
   id: string;
-  group_id?: string | null;
+  group_id: string | null;
   type: TaskType;
-  request: Record<string, unknown>;
-  created_by_login?: string;
+  request: Record<string, unknown> | null;
+  created_by: { id: string | null; login: string };
   created_at: string;
   progress: JobProgress;
+  tasks?: {
+    items: Array<{ task_id: string; device_id: string; serial_number: string; state: TaskState; fault: { code: number } | null; error: string | null }>;
+    next_cursor: string | null;
+  };
 }
 
 export interface Profile {
   id: string;
   name: string;
-  match: { oui?: string | null; product_class?: string | null; serials?: string[]; serial_prefix?: string | null };
-  device_auth: { mode: "rotate" | "shared" | "none"; username?: string; password?: string };
-  periodic_inform_interval?: number | null;
+  match: { oui: string | null; product_class: string | null; serial_prefix: string | null; serials: string[] };
+  device_auth: { mode: "rotate" | "shared" | "none"; username: string; password_set: boolean };
+  periodic_inform_interval: number | null;
   parameters: Record<string, string>;
   created_at: string;
   updated_at: string;
@@ -201,8 +216,9 @@ export interface FirmwareFile {
   model: string;
   size: number;
   sha256: string;
-  created_by_login?: string;
+  created_by: { id: string | null; login: string };
   created_at: string;
+  created_at_jst: string;
 }
 
 export interface RefusedDevice {

@@ -24,10 +24,12 @@ import { RolesPage } from "../pages/RolesPage";
 import { PATHS, routePattern } from "./paths";
 
 function RequireSession({ children }: { children: ReactNode }) {
-  const { session, loading } = useSession();
+  const { session, loading, endReason } = useSession();
   const location = useLocation();
   if (loading) return <Spinner />;
-  if (!session) return <Navigate to={PATHS.login} replace state={{ from: location.pathname + location.search }} />;
+  // After an expiry, the login page leads back here; after a log-out, to the start page.
+  if (!session)
+    return <Navigate to={PATHS.login} replace state={endReason === "logged_out" ? null : { from: location.pathname + location.search }} />;
   if (session.account.must_change_password && location.pathname !== PATHS.password)
     return <Navigate to={PATHS.password} replace />;
   return <>{children}</>;

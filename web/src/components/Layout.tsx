@@ -2,7 +2,7 @@
 // the top bar with the company, the account, the language switch and log-out.
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
-import { NavLink, Outlet, useLocation } from "react-router-dom";
+import { NavLink, Outlet, useLocation, useNavigate } from "react-router-dom";
 import { PATHS } from "../app/paths";
 import { useAuthed, useSession } from "../auth/session";
 import { visibleNav, type NavItem } from "../auth/permissions";
@@ -38,6 +38,7 @@ export function Layout() {
   const { logout } = useSession();
   const [navOpen, setNavOpen] = useState(false);
   const location = useLocation();
+  const navigate = useNavigate();
   const items = visibleNav(session.permissions);
   const account = session.account;
 
@@ -107,7 +108,7 @@ export function Layout() {
               </span>
             </span>
           </div>
-          <button type="button" className="btn btn-ghost" onClick={() => void logout()}>
+          <button type="button" className="btn btn-ghost" onClick={() => void logout().then(() => navigate(PATHS.login, { replace: true }))}>
             <Icon name="logout" size={16} />
             <span>{t("nav.logout")}</span>
           </button>

@@ -24,7 +24,8 @@ export function createI18n(lng: Language = storedLanguage()): I18n {
     lng,
     fallbackLng: "ja",
     supportedLngs: [...LANGUAGES],
-    resources: { ja: { translation: ja }, en: { translation: en } },
+    // Copies: i18next writes added resources into these objects.
+    resources: { ja: { translation: structuredClone(ja) }, en: { translation: structuredClone(en) } },
     interpolation: { escapeValue: false },
     returnNull: false,
     initImmediate: false,

@@ -1,7 +1,217 @@
+// The first screen after login: for a company, its devices online and offline, recent task
+// failures and recent operations; for the provider, companies, locks and refused devices.
+// Refreshes in the background (X-Kanri-Background), so an open dashboard keeps nobody
+// logged in (SEC-3).
+import { useQuery } from "@tanstack/react-query";
 import { useTranslation } from "react-i18next";
-import { PageHeader } from "../components/ui";
+import { Link } from "react-router-dom";
+import { api, ApiError, fetchAll, type Page } from "../api/client";
+import type { AuditRecord, Company, DeviceSummary, LockedAccount, RefusedDevice } from "../api/types";
+import { PATHS } from "../app/paths";
+import { useAuthed, useCan } from "../auth/session";
+import { Icon } from "../components/Icon";
+import { Badge, Card, EmptyState, PageHeader, Spinner } from "../components/ui";
+import { formatRelative } from "../lib/time";
+
+const REFRESH_MS = 30_000;
+
+interface Count {
+  count: number;
+  more: boolean;
+}
+
+
+function CountValue({ value, tone }: { value: Count | undefined; tone?: "success" | "danger" }) {
+  return (
+    <span className={`stat-value${tone ? " " + tone : ""}`}>
+      {value ? `${value.count}${value.more ? "+" : ""}` : "—"}
+    </span>
+  );
+}
+
+function Stat({ label, icon, children, to }: { label: string; icon: string; children: React.ReactNode; to?: string }) {
+  const body = (
+    <div className="stat">
+      <span className="stat-label">
+        <Icon name={icon} size={15} />
+        {label}
+      </span>
+      {children}
+    </div>
+  );
+  return <Card className="stat-card">{to ? <Link to={to} className="stat-link">{body}</Link> : body}</Card>;
+}
+
+function RecentOperations() {
+  const { t, i18n } = useTranslation();
+  const { account } = useAuthed();
+  const recent = useQuery({
+    queryKey: ["dashboard", "recent-operations"],
+    queryFn: () => api<Page<AuditRecord>>("/audit", { query: { limit: 8 }, background: true }),
+    refetchInterval: REFRESH_MS,
+  });
+  return (
+    <Card className="card-flush" title={t("dashboard.recentOperations")} actions={<Link to={account.kind === "site_admin" ? PATHS.providerAudit : PATHS.audit}>{t("dashboard.viewAll")}</Link>}>
+      {recent.isLoading ? (
+        <Spinner />
+      ) : (recent.data?.items ?? []).length === 0 ? (
+        <EmptyState title={t("dashboard.noOperations")} icon="history" />
+      ) : (
+        <ul className="list">
+          {recent.data!.items.map((r) => (
+            <li key={r.seq}>
+              <span>
+                <code>{r.action}</code> <span className="muted">{r.actor_login}</span>
+              </span>
+              <span className="row">
+                {r.outcome !== "success" ? <Badge tone={r.outcome === "denied" ? "warning" : "danger"}>{t(`audit.outcomes.${r.outcome}`)}</Badge> : null}
+                <span className="muted nowrap" title={r.time_jst}>
+                  {formatRelative(r.time, i18n.language)}
+                </span>
+              </span>
+            </li>
+          ))}
+        </ul>
+      )}
+    </Card>
+  );
+}
+
+function RecentFailures() {
+  const { t, i18n } = useTranslation();
+  const failures = useQuery({
+    queryKey: ["dashboard", "task-failures"],
+    queryFn: async () => {
+      const page = await api<Page<AuditRecord>>("/audit", { query: { outcome: "failed", limit: 100 }, background: true });
+      return page.items.filter((r) => r.action.startsWith("task")).slice(0, 8);
+    },
+    refetchInterval: REFRESH_MS,
+  });
+  return (
+    <Card className="card-flush" title={t("dashboard.recentFailures")}>
+      {failures.isLoading ? (
+        <Spinner />
+      ) : (failures.data ?? []).length === 0 ? (
+        <EmptyState title={t("dashboard.noFailures")} icon="check" />
+      ) : (
+        <ul className="list">
+          {failures.data!.map((r) => (
+            <li key={r.seq}>
+              <span>
+                {r.target_type === "device" && r.target_id ? (
+                  <Link to={PATHS.device.replace("{id}", encodeURIComponent(r.target_id))}>{r.target_id}</Link>
+                ) : (
+                  <code>{r.target_id || r.action}</code>
+                )}{" "}
+                <span className="muted">{r.error_code}</span>
+              </span>
+              <span className="muted nowrap">{formatRelative(r.time, i18n.language)}</span>
+            </li>
+          ))}
+        </ul>
+      )}
+    </Card>
+  );
+}
+
+function CompanyDashboard() {
+  const { t } = useTranslation();
+  const can = useCan();
+  const devicesAllowed = can("devices.read");
+  const summary = useQuery({
+    queryKey: ["dashboard", "device-summary"],
+    queryFn: () => api<DeviceSummary>("/devices/summary", { background: true }),
+    enabled: devicesAllowed,
+    refetchInterval: REFRESH_MS,
+  });
+  const count = (n: number | undefined): Count | undefined => (n === undefined ? undefined : { count: n, more: false });
+  const online = { data: count(summary.data?.online) };
+  const offline = { data: count(summary.data?.offline) };
+  const unavailable = summary.error instanceof ApiError && (summary.error.status === 404 || summary.error.status === 405);
+  return (
+    <>
+      {devicesAllowed ? (
+        unavailable ? (
+          <Card>
+            <p className="muted">{t("dashboard.devicesUnavailable")}</p>
+          </Card>
+        ) : (
+          <div className="grid-stats">
+            <Stat label={t("dashboard.devicesOnline")} icon="router" to={`${PATHS.devices}?online=true`}>
+              <CountValue value={online.data} tone="success" />
+            </Stat>
+            <Stat label={t("dashboard.devicesOffline")} icon="power" to={`${PATHS.devices}?online=false`}>
+              <CountValue value={offline.data} tone={offline.data && offline.data.count > 0 ? "danger" : undefined} />
+            </Stat>
+            <Stat label={t("dashboard.devicesTotal")} icon="group" to={PATHS.devices}>
+              <CountValue value={count(summary.data?.total)} />
+            </Stat>
+          </div>
+        )
+      ) : null}
+      {can("audit.read") ? (
+        <div className="grid-2">
+          {devicesAllowed ? <RecentFailures /> : null}
+          <RecentOperations />
+        </div>
+      ) : null}
+    </>
+  );
+}
+
+function ProviderDashboard() {
+  const { t } = useTranslation();
+  const can = useCan();
+  const companies = useQuery({
+    queryKey: ["dashboard", "companies"],
+    queryFn: () => fetchAll<Company>("/companies", {}, true),
+    enabled: can("provider.companies"),
+    refetchInterval: REFRESH_MS,
+  });
+  const locked = useQuery({
+    queryKey: ["dashboard", "locked"],
+    queryFn: () => fetchAll<LockedAccount>("/locked-accounts", {}, true),
+    enabled: can("provider.accounts"),
+    refetchInterval: REFRESH_MS,
+  });
+  const refused = useQuery({
+    queryKey: ["dashboard", "refused"],
+    queryFn: () => fetchAll<RefusedDevice>("/refused-devices", {}, true),
+    enabled: can("provider.companies"),
+    refetchInterval: REFRESH_MS,
+    retry: false,
+  });
+  const count = (n: number | undefined): Count | undefined => (n === undefined ? undefined : { count: n, more: false });
+  return (
+    <>
+      <div className="grid-stats">
+        <Stat label={t("dashboard.companies")} icon="building" to={PATHS.companies}>
+          <CountValue value={count(companies.data?.filter((c) => c.status === "active").length)} />
+        </Stat>
+        <Stat label={t("dashboard.lockedAccounts")} icon="lock" to={PATHS.lockedAccounts}>
+          <CountValue value={count(locked.data?.length)} tone={locked.data?.length ? "danger" : undefined} />
+        </Stat>
+        <Stat label={t("dashboard.refusedDevices")} icon="block" to={PATHS.refusedDevices}>
+          <CountValue value={count(refused.data?.length)} />
+        </Stat>
+      </div>
+      {can("provider.audit") ? (
+        <div className="grid-2">
+          <RecentOperations />
+        </div>
+      ) : null}
+    </>
+  );
+}
 
 export function DashboardPage() {
   const { t } = useTranslation();
-  return <PageHeader title={t("app.title")} />;
+  const { account } = useAuthed();
+  return (
+    <div className="stack">
+      <PageHeader title={t("dashboard.title")} description={t("dashboard.welcome", { name: account.name || account.login })} />
+      {account.kind === "site_admin" ? <ProviderDashboard /> : <CompanyDashboard />}
+      <p className="footnote">{t("common.timesInJst")}</p>
+    </div>
+  );
 }

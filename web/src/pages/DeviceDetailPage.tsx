@@ -1,7 +1,447 @@
+// One device (DEV-2, DEV-3): its summary, the parameter tree to browse, search and edit,
+// and its tasks with live status. Reboot, factory reset and firmware update ask first.
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { createColumnHelper } from "@tanstack/react-table";
+import { useMemo, useState, type FormEvent } from "react";
 import { useTranslation } from "react-i18next";
-import { PageHeader } from "../components/ui";
+import { Link, useNavigate, useParams } from "react-router-dom";
+import { api, type Page } from "../api/client";
+import { keys } from "../api/queries";
+import type { Device, Parameter, Task } from "../api/types";
+import { PATHS } from "../app/paths";
+import { useCan } from "../auth/session";
+import { DataTable } from "../components/DataTable";
+import { DeviceActionDialog, type DeviceAction } from "../components/DeviceActionDialog";
+import { Icon } from "../components/Icon";
+import { useToast } from "../components/Toast";
+import { Badge, Button, Card, ConfirmDialog, Dialog, EmptyState, ErrorBanner, Field, Input, KeyValue, PageHeader, Select, Spinner } from "../components/ui";
+import { buildTree, parametersOf, searchParameters, type TreeNode } from "../lib/paramTree";
+import { isActive, TASK_PERMISSION, TASK_STATE_TONE, taskOutcome, taskRequestSummary } from "../lib/tasks";
+import { formatJst, formatRelative } from "../lib/time";
+
+type Tab = "summary" | "parameters" | "tasks";
+
+function Tree({ nodes, selected, onSelect }: { nodes: TreeNode[]; selected: string; onSelect: (p: string) => void }) {
+  const [open, setOpen] = useState<Record<string, boolean>>({});
+  const render = (list: TreeNode[], depth: number) => (
+    <ul role={depth === 0 ? "tree" : "group"}>
+      {list.map((n) => {
+        const expanded = open[n.path] ?? (depth < 1 || selected.startsWith(n.path));
+        return (
+          <li key={n.path} role="treeitem" aria-expanded={n.children.length ? expanded : undefined} aria-selected={selected === n.path}>
+            <button
+              type="button"
+              className="tree-item"
+              aria-current={selected === n.path ? "true" : undefined}
+              onClick={() => {
+                onSelect(n.path);
+                if (n.children.length) setOpen({ ...open, [n.path]: !expanded || selected !== n.path ? true : false });
+              }}
+            >
+              {n.children.length ? (
+                <Icon name={expanded ? "chevronDown" : "chevronRight"} size={12} />
+              ) : (
+                <span className="tree-spacer" aria-hidden="true" />
+              )}
+              <span>{n.name}</span>
+              {n.parameterCount ? <span className="tree-count">{n.parameterCount}</span> : null}
+            </button>
+            {n.children.length && expanded ? render(n.children, depth + 1) : null}
+          </li>
+        );
+      })}
+    </ul>
+  );
+  return <div className="tree">{render(nodes, 0)}</div>;
+}
+
+function EditParameterDialog({ device, param, onClose, onQueued }: { device: Device; param: Parameter; onClose: () => void; onQueued: () => void }) {
+  const { t } = useTranslation();
+  const toast = useToast();
+  const [value, setValue] = useState(param.value);
+  const set = useMutation({
+    mutationFn: () => api<Task>(`/devices/${device.id}/tasks`, { method: "POST", body: { type: "setParameterValues", values: { [param.path]: value }, now: true } }),
+    onSuccess: () => {
+      toast(t("devices.queued", { count: 1 }));
+      onQueued();
+      onClose();
+    },
+  });
+  const isBool = param.type === "boolean";
+  const submit = (e?: FormEvent) => {
+    e?.preventDefault();
+    set.mutate();
+  };
+  return (
+    <Dialog
+      open
+      title={t("device.editValue")}
+      onClose={onClose}
+      footer={
+        <>
+          <Button onClick={onClose}>{t("common.cancel")}</Button>
+          <Button variant="primary" busy={set.isPending} disabled={value === param.value} onClick={() => submit()}>
+            {t("common.save")}
+          </Button>
+        </>
+      }
+    >
+      <p className="param-path">{param.path}</p>
+      <form onSubmit={submit}>
+        <Field label={t("device.newValue")} hint={`${t("device.type")}: ${param.type || "—"} · ${t("device.value")}: ${param.value}`}>
+          {(p) =>
+            isBool ? (
+              <Select {...p} value={value} onChange={(e) => setValue(e.target.value)}>
+                <option value="true">true</option>
+                <option value="false">false</option>
+                {value !== "true" && value !== "false" ? <option value={value}>{value}</option> : null}
+              </Select>
+            ) : (
+              <Input {...p} value={value} onChange={(e) => setValue(e.target.value)} autoFocus inputMode={/int/i.test(param.type) ? "numeric" : undefined} />
+            )
+          }
+        </Field>
+      </form>
+      <p className="muted">{t("device.setConfirm", { path: param.path.split(".").slice(-1)[0], value })}</p>
+      <ErrorBanner error={set.error} />
+    </Dialog>
+  );
+}
+
+function ParametersTab({ device, onQueued }: { device: Device; onQueued: () => void }) {
+  const { t } = useTranslation();
+  const can = useCan();
+  const params = useQuery({
+    queryKey: keys.deviceParameters(device.id),
+    queryFn: async () => (await api<Page<Parameter>>(`/devices/${device.id}/parameters`)).items,
+  });
+  const list = params.data ?? [];
+  const tree = useMemo(() => buildTree(list), [list]);
+  const [selected, setSelected] = useState("");
+  const [search, setSearch] = useState("");
+  const [editing, setEditing] = useState<Parameter | null>(null);
+  const current = selected || tree[0]?.path || "";
+  const shown = search.trim() ? searchParameters(list, search) : parametersOf(list, current);
+  const editable = can("devices.configure");
+
+  const col = createColumnHelper<Parameter>();
+  const columns = [
+    col.accessor("path", {
+      header: t("device.path"),
+      cell: (c) => <span className="param-path">{search.trim() ? c.getValue() : c.getValue().slice(current.length)}</span>,
+    }),
+    col.accessor("value", { header: t("device.value"), cell: (c) => <span className="param-value">{c.getValue()}</span> }),
+    col.accessor("type", { header: t("device.type"), cell: (c) => <span className="cell-sub mono">{c.getValue()}</span> }),
+    col.accessor("writable", {
+      header: t("device.writable"),
+      cell: (c) =>
+        c.getValue() && editable ? (
+          <Button className="btn-sm" variant="ghost" icon="edit" onClick={() => setEditing(c.row.original)} aria-label={`${t("device.editValue")}: ${c.row.original.path}`}>
+            {t("common.edit")}
+          </Button>
+        ) : c.getValue() ? (
+          <Icon name="check" size={14} />
+        ) : null,
+    }),
+  ];
+
+  if (params.isLoading) return <Spinner />;
+  if (list.length === 0) return <EmptyState title={t("device.noParameters")} icon="profile" />;
+  return (
+    <Card className="card-flush">
+      <div className="toolbar">
+        <div className="field grow">
+          <label htmlFor="param-search" className="sr-only">
+            {t("device.searchParams")}
+          </label>
+          <div className="search-input">
+            <Icon name="search" size={16} />
+            <Input id="param-search" type="search" value={search} placeholder={t("device.searchParams")} onChange={(e) => setSearch(e.target.value)} />
+          </div>
+        </div>
+        <span className="muted">{t("common.rows", { count: list.length })}</span>
+      </div>
+      <div className="param-layout">
+        <Tree nodes={tree} selected={current} onSelect={(p) => {
+          setSelected(p);
+          setSearch("");
+        }} />
+        <div className="param-table">
+          {!search.trim() ? <div className="param-current mono">{current}</div> : null}
+          <DataTable data={shown} columns={columns} getRowId={(p) => p.path} caption={t("device.parameters")} empty={t("device.treeHint")} />
+        </div>
+      </div>
+      {editing ? <EditParameterDialog device={device} param={editing} onClose={() => setEditing(null)} onQueued={onQueued} /> : null}
+    </Card>
+  );
+}
+
+function TasksTab({ device }: { device: Device }) {
+  const { t } = useTranslation();
+  const can = useCan();
+  const toast = useToast();
+  const qc = useQueryClient();
+  const tasks = useQuery({
+    queryKey: keys.deviceTasks(device.id),
+    queryFn: async () => (await api<Page<Task>>(`/devices/${device.id}/tasks`, { query: { limit: 50 }, background: true })).items,
+    refetchInterval: (q) => ((q.state.data ?? []).some((task) => isActive(task.state)) ? 2000 : 15_000),
+  });
+  const cancel = useMutation({
+    mutationFn: (task: Task) => api<Task>(`/tasks/${task.id}/cancel`, { method: "POST" }),
+    onSuccess: () => {
+      toast(t("device.cancelled"));
+      void qc.invalidateQueries({ queryKey: keys.deviceTasks(device.id) });
+    },
+  });
+  const list = tasks.data ?? [];
+  const live = list.some((task) => isActive(task.state));
+  const col = createColumnHelper<Task>();
+  const columns = [
+    col.accessor("type", {
+      header: t("device.taskType"),
+      cell: (c) => (
+        <div>
+          <div className="cell-main">{t(`taskType.${c.getValue()}`)}</div>
+          <div className="cell-sub mono">{taskRequestSummary(c.row.original)}</div>
+        </div>
+      ),
+    }),
+    col.accessor("state", {
+      header: t("device.taskState"),
+      cell: (c) => (
+        <Badge tone={TASK_STATE_TONE[c.getValue()]} dot>
+          {c.getValue() === "running" ? <span className="spinner spinner-xs" aria-hidden="true" /> : null}
+          {t(`taskState.${c.getValue()}`)}
+        </Badge>
+      ),
+    }),
+    col.accessor((task) => taskOutcome(task), { id: "result", header: t("device.result"), cell: (c) => <span className="cell-sub">{c.getValue()}</span> }),
+    col.accessor("created_at", { header: t("device.created"), cell: (c) => <span className="nowrap">{formatJst(c.getValue())}</span> }),
+    col.accessor("finished_at", { header: t("device.finished"), cell: (c) => <span className="nowrap">{formatJst(c.getValue())}</span> }),
+    col.accessor((task) => (task.internal ? "Kanri" : task.created_by.login), { id: "by", header: t("device.createdBy") }),
+    col.display({
+      id: "actions",
+      header: () => <span className="sr-only">{t("common.actions")}</span>,
+      meta: { className: "col-actions" },
+      cell: (c) =>
+        c.row.original.state === "queued" && can(TASK_PERMISSION[c.row.original.type]) ? (
+          <Button className="btn-sm" variant="ghost" onClick={() => cancel.mutate(c.row.original)}>
+            {t("device.cancel")}
+          </Button>
+        ) : null,
+    }),
+  ];
+  return (
+    <Card
+      className="card-flush"
+      title={t("device.tasks")}
+      actions={
+        live ? (
+          <span className="live" role="status">
+            <span className="live-dot" aria-hidden="true" />
+            {t("device.live")}
+          </span>
+        ) : null
+      }
+    >
+      <ErrorBanner error={tasks.error ?? cancel.error} />
+      {tasks.isLoading ? <Spinner /> : <DataTable data={list} columns={columns} getRowId={(task) => task.id} caption={t("device.tasks")} />}
+    </Card>
+  );
+}
 
 export function DeviceDetailPage() {
-  const { t } = useTranslation();
-  return <PageHeader title={t("app.title")} />;
+  const { id = "" } = useParams();
+  const { t, i18n } = useTranslation();
+  const can = useCan();
+  const navigate = useNavigate();
+  const toast = useToast();
+  const qc = useQueryClient();
+  const [tab, setTab] = useState<Tab>("summary");
+  const [action, setAction] = useState<DeviceAction | null>(null);
+  const [deleting, setDeleting] = useState(false);
+  const [newTag, setNewTag] = useState("");
+  const device = useQuery({
+    queryKey: keys.device(id),
+    queryFn: () => api<Device>(`/devices/${encodeURIComponent(id)}`, { background: true }),
+    refetchInterval: 15_000,
+  });
+  const refresh = useMutation({
+    mutationFn: (d: Device) =>
+      api<Task>(`/devices/${d.id}/tasks`, {
+        method: "POST",
+        body: { type: "getParameterValues", names: [d.data_model === "tr098" ? "InternetGatewayDevice." : "Device."], now: true },
+      }),
+    onSuccess: () => {
+      toast(t("devices.queued", { count: 1 }));
+      void qc.invalidateQueries({ queryKey: keys.deviceTasks(id) });
+      setTab("tasks");
+    },
+  });
+  const remove = useMutation({
+    mutationFn: () => api<void>(`/devices/${encodeURIComponent(id)}`, { method: "DELETE" }),
+    onSuccess: () => {
+      toast(t("devices.deleted"));
+      void qc.invalidateQueries({ queryKey: ["devices"] });
+      navigate(PATHS.devices);
+    },
+  });
+  const tagOp = useMutation({
+    mutationFn: ({ tag, add }: { tag: string; add: boolean }) =>
+      api<Device>(`/devices/${encodeURIComponent(id)}/tags/${encodeURIComponent(tag)}`, { method: add ? "PUT" : "DELETE" }),
+    onSuccess: (d) => {
+      qc.setQueryData(keys.device(id), d);
+      setNewTag("");
+    },
+  });
+
+  if (device.isLoading) return <Spinner />;
+  if (!device.data) return <ErrorBanner error={device.error} />;
+  const d = device.data;
+  const afterTask = () => {
+    void qc.invalidateQueries({ queryKey: keys.deviceTasks(id) });
+    setTab("tasks");
+  };
+
+  return (
+    <div className="stack">
+      <nav aria-label="breadcrumb" className="breadcrumb">
+        <Link to={PATHS.devices}>{t("device.back")}</Link>
+        <Icon name="chevronRight" size={12} />
+        <span className="mono">{d.serial_number}</span>
+      </nav>
+      <PageHeader
+        title={`${d.model || d.product_class} · ${d.serial_number}`}
+        description={`${d.manufacturer} · ${t("devices.firmware")} ${d.software_version} · ${t("devices.lastContact")} ${formatRelative(d.last_contact_at, i18n.language)}`}
+        actions={
+          <>
+            <Badge tone={d.online ? "success" : "neutral"} dot>
+              {d.online ? t("devices.online") : t("devices.offline")}
+            </Badge>
+            <Button icon="refresh" busy={refresh.isPending} onClick={() => refresh.mutate(d)}>
+              {t("devices.refreshParams")}
+            </Button>
+            {can("devices.reboot") ? (
+              <Button icon="power" onClick={() => setAction("reboot")}>
+                {t("devices.reboot")}
+              </Button>
+            ) : null}
+            {can("devices.firmware") ? (
+              <Button icon="firmware" onClick={() => setAction("download")}>
+                {t("devices.firmwareUpdate")}
+              </Button>
+            ) : null}
+            {can("devices.reboot") ? (
+              <Button variant="ghost" onClick={() => setAction("factoryReset")}>
+                {t("devices.factoryReset")}
+              </Button>
+            ) : null}
+          </>
+        }
+      />
+      <ErrorBanner error={refresh.error} />
+      <div className="tabs" role="tablist" aria-label={d.serial_number}>
+        {(["summary", "parameters", "tasks"] as const).map((name) => (
+          <button
+            key={name}
+            type="button"
+            role="tab"
+            id={`tab-${name}`}
+            aria-selected={tab === name}
+            aria-controls={`panel-${name}`}
+            className="tab"
+            onClick={() => setTab(name)}
+          >
+            {t(`device.${name}`)}
+          </button>
+        ))}
+      </div>
+      <div role="tabpanel" id={`panel-${tab}`} aria-labelledby={`tab-${tab}`}>
+        {tab === "summary" ? (
+          <div className="stack">
+            <Card title={t("device.summary")}>
+              <KeyValue
+                items={[
+                  [t("devices.serial"), <span className="mono">{d.serial_number}</span>],
+                  [t("devices.oui"), <span className="mono">{d.oui}</span>],
+                  [t("devices.productClass"), d.product_class],
+                  [t("devices.manufacturer"), d.manufacturer],
+                  [t("devices.model"), d.model],
+                  [t("devices.hardware"), d.hardware_version],
+                  [t("devices.firmware"), <span className="mono">{d.software_version}</span>],
+                  [t("devices.dataModel"), d.data_model === "tr098" ? "TR-098 (InternetGatewayDevice.)" : "TR-181 (Device.)"],
+                  [t("devices.wanIp"), <span className="mono">{d.wan_ip}</span>],
+                  [t("devices.connectionRequest"), <span className="mono cell-sub">{d.connection_request_url}</span>],
+                  [t("devices.lastContact"), formatJst(d.last_contact_at)],
+                  [t("devices.firstContact"), formatJst(d.first_contact_at)],
+                  [t("devices.lastBoot"), formatJst(d.last_boot_at)],
+                  [t("devices.informInterval"), d.periodic_inform_interval ? t("devices.seconds", { count: d.periodic_inform_interval }) : "—"],
+                  [t("devices.lastEvents"), d.last_events.join(", ")],
+                  [
+                    t("devices.credential"),
+                    <span className="row">
+                      {d.auth_mode}
+                      {d.insecure ? <Badge tone="warning">{t("devices.insecure")}</Badge> : null}
+                      <span className="cell-sub">{d.credential_state}</span>
+                    </span>,
+                  ],
+                ]}
+              />
+            </Card>
+            <Card title={t("devices.tags")}>
+              <div className="row">
+                {d.tags.map((tag) => (
+                  <span key={tag} className="tag">
+                    {tag}
+                    {can("devices.configure") ? (
+                      <button type="button" className="tag-remove" aria-label={`${t("common.delete")}: ${tag}`} onClick={() => tagOp.mutate({ tag, add: false })}>
+                        <Icon name="x" size={11} />
+                      </button>
+                    ) : null}
+                  </span>
+                ))}
+                {d.tags.length === 0 ? <span className="muted">—</span> : null}
+                {can("devices.configure") ? (
+                  <form
+                    className="row"
+                    onSubmit={(e) => {
+                      e.preventDefault();
+                      if (newTag.trim()) tagOp.mutate({ tag: newTag.trim(), add: true });
+                    }}
+                  >
+                    <Input className="input-sm" aria-label={t("devices.tagName")} value={newTag} placeholder={t("devices.tagName")} onChange={(e) => setNewTag(e.target.value)} />
+                    <Button type="submit" className="btn-sm" icon="plus">
+                      {t("devices.addTag")}
+                    </Button>
+                  </form>
+                ) : null}
+              </div>
+              <ErrorBanner error={tagOp.error} />
+            </Card>
+            {can("devices.configure") ? (
+              <div>
+                <Button variant="ghost" icon="trash" onClick={() => setDeleting(true)}>
+                  {t("common.delete")}
+                </Button>
+              </div>
+            ) : null}
+          </div>
+        ) : null}
+        {tab === "parameters" ? <ParametersTab device={d} onQueued={afterTask} /> : null}
+        {tab === "tasks" ? <TasksTab device={d} /> : null}
+      </div>
+      {action ? <DeviceActionDialog action={action} deviceIds={[d.id]} onClose={() => setAction(null)} onDone={afterTask} /> : null}
+      <ConfirmDialog
+        open={deleting}
+        title={t("common.delete")}
+        message={t("devices.deleteConfirm", { serial: d.serial_number })}
+        confirmLabel={t("common.delete")}
+        danger
+        busy={remove.isPending}
+        error={remove.error}
+        onConfirm={() => remove.mutate()}
+        onClose={() => setDeleting(false)}
+      />
+    </div>
+  );
 }

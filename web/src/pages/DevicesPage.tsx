@@ -1,7 +1,384 @@
+// The device inventory (DEV-2): search, filters, server-side sort and cursor pagination,
+// CSV export, and operations on a selection (DEV-3). The filter lives in the URL, so a
+// filtered list can be bookmarked or shared.
+import { keepPreviousData, useQuery, useQueryClient } from "@tanstack/react-query";
+import { createColumnHelper, type RowSelectionState, type SortingState } from "@tanstack/react-table";
+import { useMemo, useState, type FormEvent } from "react";
 import { useTranslation } from "react-i18next";
-import { PageHeader } from "../components/ui";
+import { Link, useSearchParams } from "react-router-dom";
+import { api, ApiError, downloadCsv, fetchAll, type Page } from "../api/client";
+import { keys } from "../api/queries";
+import type { Device, DeviceGroup, Profile } from "../api/types";
+import { pathTo } from "../app/paths";
+import { useCan } from "../auth/session";
+import { DataTable, Pager, selectionColumn } from "../components/DataTable";
+import { DeviceActionDialog, type DeviceAction } from "../components/DeviceActionDialog";
+import { Icon } from "../components/Icon";
+import { useToast } from "../components/Toast";
+import { Alert, Badge, Button, Card, Dialog, ErrorBanner, Field, Input, PageHeader, Select, Spinner } from "../components/ui";
+import { formatJst, formatRelative } from "../lib/time";
+
+const PAGE_SIZE = 50;
+const SORTABLE = ["serial_number", "model", "software_version", "last_contact_at"] as const;
+
+// The API's query for the URL's search parameters.
+export function deviceQuery(params: URLSearchParams): Record<string, string> {
+  const q: Record<string, string> = {};
+  for (const key of ["q", "online", "profile_id", "group_id", "model", "software_version", "tag", "sort"]) {
+    const v = params.get(key);
+    if (v) q[key] = v;
+  }
+  return q;
+}
+
+export function sortingFromParam(sort: string | null): SortingState {
+  if (!sort) return [];
+  const desc = sort.startsWith("-");
+  return [{ id: desc ? sort.slice(1) : sort, desc }];
+}
+
+export function sortParam(sorting: SortingState): string {
+  const s = sorting[0];
+  if (!s) return "";
+  return (s.desc ? "-" : "") + s.id;
+}
+
+function TagDialog({ deviceIds, onClose, onDone }: { deviceIds: string[]; onClose: () => void; onDone: () => void }) {
+  const { t } = useTranslation();
+  const toast = useToast();
+  const [tag, setTag] = useState("");
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>(null);
+  const submit = async (e?: FormEvent) => {
+    e?.preventDefault();
+    if (!tag.trim()) return;
+    setBusy(true);
+    try {
+      for (const id of deviceIds) await api(`/devices/${encodeURIComponent(id)}/tags/${encodeURIComponent(tag.trim())}`, { method: "PUT" });
+      toast(t("devices.addTag"));
+      onDone();
+      onClose();
+    } catch (err) {
+      setError(err);
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <Dialog
+      open
+      title={t("devices.addTag")}
+      onClose={onClose}
+      footer={
+        <>
+          <Button onClick={onClose}>{t("common.cancel")}</Button>
+          <Button variant="primary" busy={busy} onClick={() => void submit()}>
+            {t("common.apply")}
+          </Button>
+        </>
+      }
+    >
+      <form onSubmit={(e) => void submit(e)}>
+        <Field label={t("devices.tagName")} required>
+          {(p) => <Input {...p} value={tag} onChange={(e) => setTag(e.target.value)} autoFocus />}
+        </Field>
+      </form>
+      <p className="muted">{t("common.selected", { count: deviceIds.length })}</p>
+      <ErrorBanner error={error} />
+    </Dialog>
+  );
+}
 
 export function DevicesPage() {
-  const { t } = useTranslation();
-  return <PageHeader title={t("app.title")} />;
+  const { t, i18n } = useTranslation();
+  const can = useCan();
+  const qc = useQueryClient();
+  const [params, setParams] = useSearchParams();
+  const [cursors, setCursors] = useState<Array<string | null>>([null]);
+  const [selection, setSelection] = useState<RowSelectionState>({});
+  const [action, setAction] = useState<DeviceAction | "tag" | null>(null);
+  const [exporting, setExporting] = useState(false);
+  const [exportError, setExportError] = useState<unknown>(null);
+  const [search, setSearch] = useState(params.get("q") ?? "");
+
+  const query = deviceQuery(params);
+  const cursor = cursors[cursors.length - 1] ?? null;
+  const devices = useQuery({
+    queryKey: keys.devices({ ...query, cursor }),
+    queryFn: () => api<Page<Device>>("/devices", { query: { ...query, limit: PAGE_SIZE, cursor } }),
+    placeholderData: keepPreviousData,
+  });
+  const profiles = useQuery({ queryKey: keys.profiles, queryFn: () => fetchAll<Profile>("/profiles"), enabled: can("profiles.read") });
+  const groups = useQuery({ queryKey: keys.deviceGroups, queryFn: () => fetchAll<DeviceGroup>("/device-groups") });
+
+  const update = (changes: Record<string, string | null>) => {
+    const next = new URLSearchParams(params);
+    for (const [k, v] of Object.entries(changes)) {
+      if (v) next.set(k, v);
+      else next.delete(k);
+    }
+    setParams(next, { replace: true });
+    setCursors([null]);
+    setSelection({});
+  };
+
+  const rows = devices.data?.items ?? [];
+  const selectedIds = Object.keys(selection).filter((k) => selection[k]);
+  const sorting = sortingFromParam(params.get("sort"));
+  const canAct = can(["devices.reboot", "devices.firmware", "devices.configure"]);
+
+  const col = createColumnHelper<Device>();
+  const columns = useMemo(
+    () => [
+      ...(canAct ? [selectionColumn<Device>(t("common.all"), (d) => d.serial_number)] : []),
+      col.accessor("serial_number", {
+        header: t("devices.serial"),
+        cell: (c) => (
+          <div>
+            <Link className="cell-main mono" to={pathTo("device", { id: c.row.original.id })}>
+              {c.getValue()}
+            </Link>
+            <div className="cell-sub">
+              {c.row.original.oui}-{c.row.original.product_class}
+            </div>
+          </div>
+        ),
+      }),
+      col.accessor("online", {
+        header: t("devices.status"),
+        enableSorting: false,
+        cell: (c) => (
+          <div className="row">
+            <Badge tone={c.getValue() ? "success" : "neutral"} dot>
+              {c.getValue() ? t("devices.online") : t("devices.offline")}
+            </Badge>
+            {c.row.original.insecure ? (
+              <span title={t("devices.insecureHint")}>
+                <Badge tone="warning">{t("devices.insecure")}</Badge>
+              </span>
+            ) : null}
+          </div>
+        ),
+      }),
+      col.accessor("model", {
+        header: t("devices.model"),
+        cell: (c) => (
+          <div>
+            <div>{c.getValue()}</div>
+            <div className="cell-sub">{c.row.original.manufacturer}</div>
+          </div>
+        ),
+      }),
+      col.accessor("software_version", { header: t("devices.firmware"), cell: (c) => <span className="mono">{c.getValue()}</span> }),
+      col.accessor("wan_ip", { header: t("devices.wanIp"), enableSorting: false, cell: (c) => <span className="mono">{c.getValue() || "—"}</span> }),
+      col.accessor("last_contact_at", {
+        header: t("devices.lastContact"),
+        cell: (c) => (
+          <span className="nowrap" title={formatJst(c.getValue())}>
+            {formatRelative(c.getValue(), i18n.language)}
+          </span>
+        ),
+      }),
+      col.accessor("tags", {
+        header: t("devices.tags"),
+        enableSorting: false,
+        cell: (c) => (
+          <div className="tags">
+            {c.getValue().map((tag) => (
+              <button type="button" key={tag} className="tag tag-button" onClick={() => update({ tag })}>
+                {tag}
+              </button>
+            ))}
+          </div>
+        ),
+      }),
+    ],
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+    [t, i18n.language, canAct, params],
+  );
+
+  const exportCsv = async () => {
+    setExporting(true);
+    setExportError(null);
+    try {
+      await downloadCsv("/devices", query, "devices.csv");
+    } catch (e) {
+      setExportError(e);
+    } finally {
+      setExporting(false);
+    }
+  };
+
+  const unavailable = devices.error instanceof ApiError && devices.error.status === 404 && devices.error.code === "not_found";
+  const activeFilters = ["online", "profile_id", "group_id", "tag", "model", "software_version"].filter((k) => params.get(k));
+
+  return (
+    <div className="stack">
+      <PageHeader
+        title={t("devices.title")}
+        description={t("devices.description")}
+        actions={
+          <Button icon="download" busy={exporting} onClick={() => void exportCsv()}>
+            {exporting ? t("common.exporting") : t("common.exportCsv")}
+          </Button>
+        }
+      />
+      {unavailable ? <Alert>{t("devices.unavailable")}</Alert> : <ErrorBanner error={devices.error ?? exportError} />}
+      <Card className="card-flush">
+        <form
+          className="toolbar"
+          role="search"
+          onSubmit={(e) => {
+            e.preventDefault();
+            update({ q: search.trim() || null });
+          }}
+        >
+          <div className="field grow">
+            <label htmlFor="device-search" className="sr-only">
+              {t("common.search")}
+            </label>
+            <div className="search-input">
+              <Icon name="search" size={16} />
+              <Input id="device-search" type="search" value={search} placeholder={t("devices.searchPlaceholder")} onChange={(e) => setSearch(e.target.value)} />
+            </div>
+          </div>
+          <Field label={t("devices.status")}>
+            {(p) => (
+              <Select {...p} value={params.get("online") ?? ""} onChange={(e) => update({ online: e.target.value || null })}>
+                <option value="">{t("devices.anyStatus")}</option>
+                <option value="true">{t("devices.online")}</option>
+                <option value="false">{t("devices.offline")}</option>
+              </Select>
+            )}
+          </Field>
+          {can("profiles.read") ? (
+            <Field label={t("devices.profile")}>
+              {(p) => (
+                <Select {...p} value={params.get("profile_id") ?? ""} onChange={(e) => update({ profile_id: e.target.value || null })}>
+                  <option value="">{t("devices.anyProfile")}</option>
+                  {(profiles.data ?? []).map((pr) => (
+                    <option key={pr.id} value={pr.id}>
+                      {pr.name}
+                    </option>
+                  ))}
+                </Select>
+              )}
+            </Field>
+          ) : null}
+          <Field label={t("devices.group")}>
+            {(p) => (
+              <Select {...p} value={params.get("group_id") ?? ""} onChange={(e) => update({ group_id: e.target.value || null })}>
+                <option value="">{t("devices.anyGroup")}</option>
+                {(groups.data ?? []).map((g) => (
+                  <option key={g.id} value={g.id}>
+                    {g.name}
+                  </option>
+                ))}
+              </Select>
+            )}
+          </Field>
+          <Button type="submit" variant="primary" icon="search">
+            {t("common.search")}
+          </Button>
+          {activeFilters.length > 0 || params.get("q") ? (
+            <Button
+              variant="ghost"
+              onClick={() => {
+                setSearch("");
+                update({ q: null, online: null, profile_id: null, group_id: null, tag: null, model: null, software_version: null });
+              }}
+            >
+              {t("common.clear")}
+            </Button>
+          ) : null}
+        </form>
+        {params.get("tag") ? (
+          <div className="bulkbar">
+            <span>
+              {t("devices.tags")}: <span className="tag">{params.get("tag")}</span>
+            </span>
+            <button type="button" className="btn-link" onClick={() => update({ tag: null })}>
+              {t("common.clear")}
+            </button>
+          </div>
+        ) : null}
+        {selectedIds.length > 0 ? (
+          <div className="bulkbar" role="region" aria-label={t("devices.bulk")}>
+            <strong>{t("common.selected", { count: selectedIds.length })}</strong>
+            {can("devices.reboot") ? (
+              <Button className="btn-sm" icon="power" onClick={() => setAction("reboot")}>
+                {t("devices.reboot")}
+              </Button>
+            ) : null}
+            {can("devices.firmware") ? (
+              <Button className="btn-sm" icon="firmware" onClick={() => setAction("download")}>
+                {t("devices.firmwareUpdate")}
+              </Button>
+            ) : null}
+            {can("devices.configure") ? (
+              <Button className="btn-sm" icon="tag" onClick={() => setAction("tag")}>
+                {t("devices.addTag")}
+              </Button>
+            ) : null}
+            {can("devices.reboot") ? (
+              <Button className="btn-sm" variant="ghost" onClick={() => setAction("factoryReset")}>
+                {t("devices.factoryReset")}
+              </Button>
+            ) : null}
+          </div>
+        ) : null}
+        {devices.isLoading ? (
+          <Spinner />
+        ) : (
+          <DataTable
+            data={rows}
+            columns={columns}
+            getRowId={(d) => d.id}
+            caption={t("devices.title")}
+            manualSorting
+            sorting={sorting}
+            onSortingChange={(updater) => {
+              const next = typeof updater === "function" ? updater(sorting) : updater;
+              const first = next[0];
+              update({ sort: first && (SORTABLE as readonly string[]).includes(first.id) ? sortParam(next) : null });
+            }}
+            rowSelection={selection}
+            onRowSelectionChange={canAct ? setSelection : undefined}
+          />
+        )}
+        <Pager
+          hasPrevious={cursors.length > 1}
+          hasNext={Boolean(devices.data?.next_cursor)}
+          onPrevious={() => {
+            setCursors(cursors.slice(0, -1));
+            setSelection({});
+          }}
+          onNext={() => {
+            setCursors([...cursors, devices.data?.next_cursor ?? null]);
+            setSelection({});
+          }}
+          summary={t("common.showingRows", { count: rows.length })}
+        />
+      </Card>
+      <p className="footnote">{t("common.timesInJst")}</p>
+      {action && action !== "tag" ? (
+        <DeviceActionDialog
+          action={action}
+          deviceIds={selectedIds}
+          onClose={() => setAction(null)}
+          onDone={() => {
+            setSelection({});
+            void qc.invalidateQueries({ queryKey: ["devices"] });
+          }}
+        />
+      ) : null}
+      {action === "tag" ? (
+        <TagDialog
+          deviceIds={selectedIds}
+          onClose={() => setAction(null)}
+          onDone={() => void qc.invalidateQueries({ queryKey: ["devices"] })}
+        />
+      ) : null}
+    </div>
+  );
 }

@@ -47,11 +47,12 @@ export function LoginPage() {
     defaultValues: { company: localStorage.getItem("kanri.company") ?? "", login: "", password: "" },
   });
 
+  // Back to where an expired session left off; after an explicit log-out, the start page.
+  const from = endReason === "logged_out" ? undefined : (location.state as { from?: string } | null)?.from;
+  const target = from && from !== PATHS.login ? from : PATHS.home;
+
   if (loading) return <Spinner />;
-  if (session) {
-    const from = (location.state as { from?: string } | null)?.from;
-    return <Navigate to={from && from !== PATHS.login ? from : PATHS.home} replace />;
-  }
+  if (session) return <Navigate to={target} replace />;
 
   const onSubmit = handleSubmit(async (values) => {
     setFailure(null);
@@ -63,8 +64,7 @@ export function LoginPage() {
       } catch {
         // not remembered; fine
       }
-      const from = (location.state as { from?: string } | null)?.from;
-      navigate(from && from !== PATHS.login ? from : PATHS.home, { replace: true });
+      navigate(target, { replace: true });
     } catch (e) {
       setFailure(loginFailureKey(e));
       resetField("password");

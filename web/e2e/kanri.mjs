@@ -1,0 +1,127 @@
+// The real kanri binary for the browser tests: a fresh data directory, `kanri serve` on
+// loopback with ports chosen by the OS (read from its "listening" log lines), a site
+// administrator bootstrapped from the command line, and a small API client for set-up.
+import { spawn, spawnSync } from "node:child_process";
+import { mkdtempSync, renameSync, writeFileSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
+// The server's certificate is self-signed, generated in the fresh data directory.
+process.env.NODE_TLS_REJECT_UNAUTHORIZED = "0";
+
+export class Kanri {
+  constructor(binary) {
+    this.binary = binary;
+    this.dataDir = mkdtempSync(join(tmpdir(), "kanri-web-e2e-"));
+    this.clockFile = join(this.dataDir, "clock-offset-ms");
+    this.env = { ...process.env, KANRI_TEST_CLOCK_FILE: this.clockFile };
+    this.logs = [];
+  }
+
+  cli(args, input) {
+    const r = spawnSync(this.binary, [...args, "--data-dir", this.dataDir], { input, env: this.env, encoding: "utf8" });
+    if (r.status !== 0) throw new Error(`kanri ${args.join(" ")} failed (${r.status}): ${r.stdout}${r.stderr}`);
+    return r.stdout;
+  }
+
+  bootstrap(login, password) {
+    return this.cli(["admin", "bootstrap", "--login", login, "--password-stdin"], password + "\n");
+  }
+
+  async start(extraArgs = []) {
+    const args = ["serve", "--data-dir", this.dataDir, "--listen-api", "127.0.0.1:0", "--listen-cwmp", "127.0.0.1:0", ...extraArgs];
+    this.proc = spawn(this.binary, args, { env: this.env, stdio: ["ignore", "pipe", "pipe"] });
+    const ports = {};
+    await new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error("kanri serve did not start listening:\n" + this.logs.join(""))), 30_000);
+      const onData = (chunk) => {
+        const text = chunk.toString();
+        this.logs.push(text);
+        for (const line of text.split("\n")) {
+          if (!line.includes('"msg":"listening"')) continue;
+          try {
+            const j = JSON.parse(line);
+            ports[j.listener] = j.port;
+          } catch {
+            // not a JSON line
+          }
+        }
+        if (ports.api && ports.cwmp) {
+          clearTimeout(timer);
+          resolve();
+        }
+      };
+      this.proc.stdout.on("data", onData);
+      this.proc.stderr.on("data", onData);
+      this.proc.on("exit", (code) => reject(new Error(`kanri serve exited (${code}):\n` + this.logs.join(""))));
+    });
+    this.proc.removeAllListeners("exit");
+    this.apiPort = ports.api;
+    this.cwmpPort = ports.cwmp;
+    this.baseUrl = `https://127.0.0.1:${ports.api}`;
+    this.cwmpUrl = `https://127.0.0.1:${ports.cwmp}/`;
+    return this;
+  }
+
+  // Moves the server's clock (test builds only; see base/clock.h).
+  setClockOffsetMs(ms) {
+    writeFileSync(this.clockFile + ".tmp", String(ms));
+    renameSync(this.clockFile + ".tmp", this.clockFile);
+  }
+
+  async stop() {
+    if (this.proc && this.proc.exitCode === null) {
+      const exited = new Promise((r) => this.proc.once("exit", r));
+      this.proc.kill("SIGTERM");
+      await Promise.race([exited, new Promise((r) => setTimeout(r, 10_000))]);
+      if (this.proc.exitCode === null) this.proc.kill("SIGKILL");
+    }
+  }
+
+  cleanup() {
+    rmSync(this.dataDir, { recursive: true, force: true });
+  }
+
+  // A logged-in API client (cookie and CSRF token kept).
+  async session(company, login, password) {
+    const client = new ApiClient(this.baseUrl);
+    await client.login(company, login, password);
+    return client;
+  }
+
+  serverLog() {
+    return this.logs.join("");
+  }
+}
+
+export class ApiClient {
+  constructor(baseUrl) {
+    this.baseUrl = baseUrl;
+    this.cookie = "";
+    this.csrf = "";
+  }
+
+  async call(method, path, body) {
+    const headers = { Accept: "application/json" };
+    if (body !== undefined) headers["Content-Type"] = "application/json";
+    if (this.cookie) headers.Cookie = this.cookie;
+    if (method !== "GET") headers["X-CSRF-Token"] = this.csrf;
+    const r = await fetch(this.baseUrl + "/api/v1" + path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+    const setCookie = r.headers.get("set-cookie");
+    if (setCookie) this.cookie = setCookie.split(";")[0];
+    const text = await r.text();
+    const json = text ? JSON.parse(text) : null;
+    if (!r.ok) throw new Error(`${method} ${path} -> ${r.status} ${text}`);
+    return json;
+  }
+
+  async login(company, login, password) {
+    const s = await this.call("POST", "/session", { company, login, password });
+    this.csrf = s.csrf_token;
+    return s;
+  }
+}
+
+export function readText(path) {
+  return readFileSync(path, "utf8");
+}

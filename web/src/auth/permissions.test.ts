@@ -1,0 +1,44 @@
+import type { Account } from "../api/types";
+import { PATHS } from "../app/paths";
+import { permissionsOf, PermissionSet, screenPermissions, visibleNav } from "./permissions";
+
+const account = (kind: Account["kind"]): Account => ({
+  id: "a1",
+  company_id: kind === "site_admin" ? null : "c1",
+  login: "x",
+  name: "X",
+  email: "x@example.com",
+  kind,
+  status: "active",
+  must_change_password: false,
+  locked_until: null,
+  last_login_at: null,
+  created_at: "",
+  updated_at: "",
+});
+
+describe("permission gating (SEC-5)", () => {
+  it("shows only the screens the permissions allow", () => {
+    const viewer = new PermissionSet(["devices.read", "audit.read"]);
+    const paths = visibleNav(viewer).map((n) => n.path);
+    expect(paths).toEqual(["home", "devices", "deviceGroups", "audit"]);
+  });
+  it("gives the provider only provider screens", () => {
+    const perms = permissionsOf(account("site_admin"), ["provider.companies", "provider.accounts", "provider.audit"]);
+    const paths = visibleNav(perms).map((n) => n.path);
+    expect(paths).toContain("companies");
+    expect(paths).not.toContain("devices");
+    expect(paths).not.toContain("accounts");
+  });
+  it("trusts the server's list over the account kind", () => {
+    expect(permissionsOf(account("admin"), []).has("accounts.read")).toBe(false);
+    expect(permissionsOf(account("admin"), undefined).has("accounts.read")).toBe(true);
+    expect(permissionsOf(account("general"), undefined).list()).toEqual([]);
+  });
+  it("guards screens reached by URL", () => {
+    expect(screenPermissions(PATHS.accounts)).toEqual(["accounts.read"]);
+    expect(screenPermissions(PATHS.device)).toEqual(["devices.read"]);
+    expect(screenPermissions(PATHS.home)).toEqual([]);
+    expect(new PermissionSet(["devices.read"]).hasAny(screenPermissions(PATHS.roles))).toBe(false);
+  });
+});

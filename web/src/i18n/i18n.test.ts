@@ -1,0 +1,38 @@
+import { createI18n, LANGUAGE_STORAGE_KEY, storedLanguage, switchLanguage } from ".";
+import { en } from "./en";
+import { ja } from "./ja";
+
+function keysOf(o: object, prefix = ""): string[] {
+  return Object.entries(o).flatMap(([k, v]) => (v && typeof v === "object" ? keysOf(v, `${prefix}${k}.`) : [`${prefix}${k}`]));
+}
+
+describe("i18n", () => {
+  it("is Japanese unless English was chosen", () => {
+    expect(storedLanguage()).toBe("ja");
+    localStorage.setItem(LANGUAGE_STORAGE_KEY, "en");
+    expect(storedLanguage()).toBe("en");
+    localStorage.setItem(LANGUAGE_STORAGE_KEY, "fr");
+    expect(storedLanguage()).toBe("ja");
+  });
+  it("remembers the switch", () => {
+    const i18n = createI18n("ja");
+    expect(i18n.t("login.submit")).toBe("ログイン");
+    switchLanguage(i18n, "en");
+    expect(i18n.t("login.submit")).toBe("Log in");
+    expect(localStorage.getItem(LANGUAGE_STORAGE_KEY)).toBe("en");
+    expect(document.documentElement.lang).toBe("en");
+  });
+  it("falls back to Japanese for a key English lacks, never to the bare key", () => {
+    const i18n = createI18n("en");
+    i18n.addResource("ja", "translation", "only.ja", "日本語だけ");
+    expect(i18n.t("only.ja")).toBe("日本語だけ");
+  });
+  it("translates every Japanese key into English", () => {
+    const missing = keysOf(ja).filter((k) => !keysOf(en).includes(k));
+    expect(missing).toEqual([]);
+  });
+  it("interpolates counts", () => {
+    expect(createI18n("ja").t("devices.queued", { count: 3 })).toBe("3 件のタスクを登録しました");
+    expect(createI18n("en").t("common.selected", { count: 2 })).toBe("2 selected");
+  });
+});

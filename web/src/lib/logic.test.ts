@@ -1,0 +1,77 @@
+import type { Parameter, Role, Task } from "../api/types";
+import { PATHS, pathTo, routePattern, SPA_PATHS } from "../app/paths";
+import { loginFailureKey } from "../pages/LoginPage";
+import { auditQuery } from "../pages/AuditPage";
+import { changedRoles, groupPermissions } from "../pages/RolesPage";
+import { deviceQuery, sortingFromParam, sortParam } from "../pages/DevicesPage";
+import { parseParameterLines } from "../pages/ProfilesPage";
+import { ApiError } from "../api/client";
+import { buildTree, parametersOf, searchParameters } from "./paramTree";
+import { taskOutcome } from "./tasks";
+
+describe("console logic", () => {
+  it("lists every client path for the server, in its {param} syntax", () => {
+    expect(SPA_PATHS).toContain("/devices/{id}");
+    expect(routePattern(PATHS.device)).toBe("/devices/:id");
+    expect(pathTo("device", { id: "a/b" })).toBe("/devices/a%2Fb");
+    expect(SPA_PATHS.every((p) => p.startsWith("/") && !p.startsWith("/api/"))).toBe(true);
+  });
+
+  it("one login message for every failure but throttling (SEC-1)", () => {
+    expect(loginFailureKey(new ApiError({ status: 401, code: "login_failed" }))).toBe("login.failed");
+    expect(loginFailureKey(new ApiError({ status: 403, code: "anything" }))).toBe("login.failed");
+    expect(loginFailureKey(new ApiError({ status: 429, code: "too_many_attempts" }))).toBe("login.throttled");
+  });
+
+  it("audit filter: JST input, UTC query, empty fields left out", () => {
+    expect(auditQuery({ from: "2025-03-10T09:00", to: "", actor: " taro ", action: "", outcome: "failed" })).toEqual({
+      from: "2025-03-10T00:00:00Z",
+      actor: "taro",
+      outcome: "failed",
+    });
+  });
+
+  it("roles matrix: groups by prefix and finds changed roles", () => {
+    const perms = [
+      { name: "accounts.read", scope: "company" as const, label_ja: "", label_en: "" },
+      { name: "devices.read", scope: "company" as const, label_ja: "", label_en: "" },
+      { name: "devices.reboot", scope: "company" as const, label_ja: "", label_en: "" },
+    ];
+    expect(groupPermissions(perms).map(([g, ps]) => [g, ps.length])).toEqual([
+      ["accounts", 1],
+      ["devices", 2],
+    ]);
+    const role = (id: string, permissions: string[]): Role => ({ id, name: id, name_en: id, description: "", permissions, builtin: false, created_at: null, updated_at: null });
+    const roles = [role("a", ["x", "y"]), role("b", ["x"])];
+    expect(changedRoles(roles, { a: ["y", "x"], b: ["x", "z"] }).map((r) => r.id)).toEqual(["b"]);
+  });
+
+  it("device list: URL to API query and sort round trip", () => {
+    const q = deviceQuery(new URLSearchParams("q=abc&online=true&cursor=zzz&sort=-last_contact_at"));
+    expect(q).toEqual({ q: "abc", online: "true", sort: "-last_contact_at" });
+    expect(sortParam(sortingFromParam("-last_contact_at"))).toBe("-last_contact_at");
+    expect(sortParam(sortingFromParam("model"))).toBe("model");
+    expect(sortParam([])).toBe("");
+  });
+
+  it("profile parameters from lines", () => {
+    expect(parseParameterLines("Device.A=1\n\n Device.B = x=y \nbad")).toEqual({ "Device.A": "1", "Device.B": "x=y" });
+  });
+
+  it("parameter tree: objects, their own parameters, search", () => {
+    const p = (path: string, value = ""): Parameter => ({ path, value, type: "string", writable: false });
+    const params = [p("Device."), p("Device.DeviceInfo.SerialNumber", "SN1"), p("Device.WiFi.SSID.2.SSID", "guest"), p("Device.WiFi.SSID.10.SSID", "x"), p("Device.WiFi.SSID.1.SSID", "home")];
+    const tree = buildTree(params);
+    expect(tree.map((n) => n.path)).toEqual(["Device."]);
+    const wifi = tree[0]!.children.find((n) => n.name === "WiFi")!;
+    expect(wifi.children[0]!.children.map((n) => n.name)).toEqual(["1", "2", "10"]);
+    expect(parametersOf(params, "Device.DeviceInfo.").map((x) => x.value)).toEqual(["SN1"]);
+    expect(searchParameters(params, "GUEST").map((x) => x.path)).toEqual(["Device.WiFi.SSID.2.SSID"]);
+  });
+
+  it("task outcome: CPE fault with its meaning, or the values", () => {
+    const base = { id: "t", device_id: "d", job_id: null, type: "getParameterValues", request: null, internal: false, created_by: { id: null, login: "" }, created_at: "", started_at: null, finished_at: null, error: null } as const;
+    expect(taskOutcome({ ...base, state: "failed", result: null, fault: { code: 9005, string: "", meaning: "Invalid parameter name" } } as Task)).toBe("9005 Invalid parameter name");
+    expect(taskOutcome({ ...base, state: "done", fault: null, result: { values: { "Device.DeviceInfo.UpTime": { value: "42" } } } } as Task)).toBe("UpTime=42");
+  });
+});
