@@ -57,6 +57,34 @@ asio::awaitable<void> StoreRecord(audit::HistoryWriter& writer, audit::Operation
       asio::use_awaitable);
 }
 
+// Runs `work` every `interval` on `io` (the next run is scheduled when one ends) until Cancel().
+class Periodic {
+ public:
+  Periodic(asio::io_context& io, Millis interval, std::string what,
+           std::function<asio::awaitable<void>()> work)
+      : io_(io), timer_(io), interval_(interval), what_(std::move(what)), work_(std::move(work)) {
+    Schedule();
+  }
+  void Cancel() { timer_.cancel(); }
+
+ private:
+  void Schedule() {
+    timer_.expires_after(interval_);
+    timer_.async_wait([this](const boost::system::error_code& ec) {
+      if (ec) return;
+      asio::co_spawn(io_, work_(), [this](std::exception_ptr e) {
+        if (e) LogError(what_ + " failed");
+        Schedule();
+      });
+    });
+  }
+  asio::io_context& io_;
+  asio::steady_timer timer_;
+  Millis interval_;
+  std::string what_;
+  std::function<asio::awaitable<void>()> work_;
+};
+
 }  // namespace
 
 int Serve(const Config& config) {
@@ -201,63 +229,15 @@ int Serve(const Config& config) {
   std::cout << std::flush;
 
   // SEC-6: sign every chain's head periodically, so a truncated tail is detected.
-  asio::steady_timer checkpoint_timer{io};
-  std::function<void()> schedule_checkpoint = [&] {
-    checkpoint_timer.expires_after(config.audit_checkpoint_interval);
-    checkpoint_timer.async_wait([&](const boost::system::error_code& ec) {
-      if (ec) return;
-      asio::co_spawn(
-          io,
-          [&]() -> asio::awaitable<void> {
-            co_await db_pool.Run([&] { (void)history.WriteCheckpoints(signing_key); });
-          },
-          [&](std::exception_ptr e) {
-            if (e) LogError("writing history checkpoints failed");
-            schedule_checkpoint();
-
-            // DEV-3: sessions that stopped answering, and tasks past their expiry, fail (timeout).
-            asio::steady_timer device_timer{io};
-            std::function<void()> schedule_device_sweep = [&] {
-              device_timer.expires_after(std::chrono::seconds{5});
-              device_timer.async_wait([&](const boost::system::error_code& ec) {
-                if (ec) return;
-                asio::co_spawn(
-                    io,
-                    [&]() -> asio::awaitable<void> {
-                      co_await cwmp_engine.SweepIdleSessions();
-                      co_await cwmp_engine.ExpireTasks();
-                    },
-                    [&](std::exception_ptr e) {
-                      if (e) LogError("the device sweep failed");
-                      schedule_device_sweep();
-                    });
-              });
-            };
-            schedule_device_sweep();
-          });
-    });
-  };
-  schedule_checkpoint();
-
+  Periodic checkpoints{io, config.audit_checkpoint_interval, "writing history checkpoints",
+                       [&]() -> asio::awaitable<void> {
+                         co_await db_pool.Run([&] { (void)history.WriteCheckpoints(signing_key); });
+                       }};
   // DEV-3: sessions that stopped answering, and tasks past their expiry, fail (timeout).
-  asio::steady_timer device_timer{io};
-  std::function<void()> schedule_device_sweep = [&] {
-    device_timer.expires_after(std::chrono::seconds{5});
-    device_timer.async_wait([&](const boost::system::error_code& ec) {
-      if (ec) return;
-      asio::co_spawn(
-          io,
-          [&]() -> asio::awaitable<void> {
-            co_await cwmp_engine.SweepIdleSessions();
-            co_await cwmp_engine.ExpireTasks();
-          },
-          [&](std::exception_ptr e) {
-            if (e) LogError("the device sweep failed");
-            schedule_device_sweep();
-          });
-    });
-  };
-  schedule_device_sweep();
+  Periodic device_sweep{io, std::chrono::seconds{5}, "the device sweep", [&]() -> asio::awaitable<void> {
+                          co_await cwmp_engine.SweepIdleSessions();
+                          co_await cwmp_engine.ExpireTasks();
+                        }};
 
   asio::signal_set signals{io, SIGTERM, SIGINT};
   signals.async_wait([&](const boost::system::error_code& ec, int signal) {
@@ -270,8 +250,8 @@ int Serve(const Config& config) {
           co_await cwmp_server.Drain();
         },
         [&](std::exception_ptr) {
-          checkpoint_timer.cancel();
-          device_timer.cancel();
+          checkpoints.Cancel();
+          device_sweep.Cancel();
           io.stop();
         });
   });

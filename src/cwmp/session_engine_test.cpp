@@ -20,8 +20,9 @@ namespace {
 
 namespace asio = boost::asio;
 
-std::string InformXml(const std::string& serial, const std::string& events, const std::string& ns = "cwmp-1-2",
-                      const std::string& extra_header = "", const std::string& software = "1.0.0") {
+std::string InformXml(const std::string& serial, const std::string& events,
+                      const std::string& ns = "cwmp-1-2", const std::string& extra_header = "",
+                      const std::string& software = "1.0.0") {
   return R"(<?xml version="1.0"?>
 <soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/" xmlns:soapenc="http://schemas.xmlsoap.org/soap/encoding/"
  xmlns:xsd="http://www.w3.org/2001/XMLSchema" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xmlns:cwmp="urn:dslforum-org:)" +
@@ -85,11 +86,13 @@ class SessionEngineTest : public ::testing::Test {
  protected:
   void SetUp() override {
     InitCrypto();
-    acme_ = companies_.Create(ProviderScope::ForCommandLine(),
-                              {"acme", "Acme", *Date::Parse("2025-01-01"), std::nullopt})
+    acme_ = companies_
+                .Create(ProviderScope::ForCommandLine(),
+                        {"acme", "Acme", *Date::Parse("2025-01-01"), std::nullopt})
                 ->id;
-    beta_ = companies_.Create(ProviderScope::ForCommandLine(),
-                              {"beta", "Beta", *Date::Parse("2025-01-01"), std::nullopt})
+    beta_ = companies_
+                .Create(ProviderScope::ForCommandLine(),
+                        {"beta", "Beta", *Date::Parse("2025-01-01"), std::nullopt})
                 ->id;
   }
 
@@ -124,7 +127,9 @@ class SessionEngineTest : public ::testing::Test {
     return *out;
   }
 
-  std::string Basic(const std::string& u, const std::string& p) { return "Basic " + Base64Encode(u + ":" + p); }
+  std::string Basic(const std::string& u, const std::string& p) {
+    return "Basic " + Base64Encode(u + ":" + p);
+  }
 
   long long Count(const std::string& sql) {
     long long n = 0;
@@ -173,22 +178,23 @@ class SessionEngineTest : public ::testing::Test {
   devices::ProfileRepository profiles_{tdb_.db(), clock_, secrets_};
   devices::RefusedDeviceRepository refused_{tdb_.db()};
   devices::TaskRepository tasks_{tdb_.db(), clock_};
-  devices::DeviceSessions sessions_{
-      tdb_.db(),
-      clock_,
-      secrets_,
-      [this](const std::string& o, const std::string& c, const std::string& s) {
-        return profiles_.MatchingProfiles(o, c, s);
-      },
-      [this](const devices::RefusedDevice& r) {
-        refused_.Record(r.oui, r.product_class, r.serial_number, r.source_ip, r.reason, r.last_at);
-      },
-      {},
-      "node-test"};
+  devices::DeviceSessions sessions_{tdb_.db(),
+                                    clock_,
+                                    secrets_,
+                                    [this](const std::string& o, const std::string& c, const std::string& s) {
+                                      return profiles_.MatchingProfiles(o, c, s);
+                                    },
+                                    [this](const devices::RefusedDevice& r) {
+                                      refused_.Record(r.oui, r.product_class, r.serial_number, r.source_ip,
+                                                      r.reason, r.last_at);
+                                    },
+                                    {},
+                                    "node-test"};
   db::WorkerPool pool_{"db", 2, 64};
   std::vector<audit::OperationRecord> history_;
-  SessionEngine engine_{sessions_, pool_, clock_, [this](audit::OperationRecord r) { history_.push_back(r); },
-                        {}, std::nullopt};
+  SessionEngine engine_{sessions_, pool_,
+                        clock_,    [this](audit::OperationRecord r) { history_.push_back(r); },
+                        {},        std::nullopt};
   asio::io_context io_;
   std::string cookie_;
   CompanyId acme_, beta_;
@@ -204,11 +210,29 @@ devices::NewProfile RotateProfile(std::string name = "acme routers") {
   return p;
 }
 
+// A lab profile: devices authenticate with nothing.
+devices::NewProfile OpenProfile() {
+  auto p = RotateProfile("lab");
+  p.auth_mode = devices::AuthMode::kNone;
+  p.auth_username.clear();
+  p.auth_password.clear();
+  return p;
+}
+
+// The id of the only device.
+std::string OnlyDeviceId(db::Database& db) {
+  std::string id;
+  auto lease = db.Acquire();
+  lease.sql() << "SELECT id FROM devices", soci::into(id);
+  return id;
+}
+
 TEST_F(SessionEngineTest, DEV_1_DeviceMatchingNoProfileIsRefusedAndListed) {
   auto r = Post(InformXml("SN1", Event("0 BOOTSTRAP") + Event("1 BOOT")), Basic("boot", "bootstrap-secret"));
   EXPECT_EQ(r.status, 401);
   EXPECT_EQ(Count("SELECT COUNT(*) FROM devices"), 0);
-  EXPECT_EQ(Count("SELECT COUNT(*) FROM refused_devices WHERE serial_number = 'SN1' AND reason = 'unmatched'"), 1);
+  EXPECT_EQ(
+      Count("SELECT COUNT(*) FROM refused_devices WHERE serial_number = 'SN1' AND reason = 'unmatched'"), 1);
 }
 
 TEST_F(SessionEngineTest, DEV_1_ProfilesOfTwoCompaniesAreAmbiguousAndNeverAttachByGuess) {
@@ -272,11 +296,7 @@ TEST_F(SessionEngineTest, DEV_1_MatchedDeviceIsAttachedThenItsCredentialIsRotate
 }
 
 TEST_F(SessionEngineTest, DEV_2_PeriodicInformThatChangesNothingOnlyTouchesTheContactTime) {
-  auto p = RotateProfile();
-  p.auth_mode = devices::AuthMode::kNone;
-  p.auth_username.clear();
-  p.auth_password.clear();
-  AddProfile(acme_, p);
+  AddProfile(acme_, OpenProfile());
   ASSERT_EQ(Post(InformXml("SN1", Event("0 BOOTSTRAP"))).status, 200);
   RunQueuedTasks();
   clock_.Advance(std::chrono::minutes{5});
@@ -294,18 +314,10 @@ TEST_F(SessionEngineTest, DEV_2_PeriodicInformThatChangesNothingOnlyTouchesTheCo
 }
 
 TEST_F(SessionEngineTest, DEV_3_RebootIsDoneWhenTheDeviceComesBackWithItsCommandKey) {
-  auto p = RotateProfile();
-  p.auth_mode = devices::AuthMode::kNone;
-  p.auth_username.clear();
-  p.auth_password.clear();
-  AddProfile(acme_, p);
+  AddProfile(acme_, OpenProfile());
   ASSERT_EQ(Post(InformXml("SN1", Event("0 BOOTSTRAP"))).status, 200);
   RunQueuedTasks();
-  std::string device_id;
-  {
-    auto lease = tdb_.db().Acquire();
-    lease.sql() << "SELECT id FROM devices", soci::into(device_id);
-  }
+  const std::string device_id = OnlyDeviceId(tdb_.db());
   auto task = tasks_.Create(acme_, DeviceId{device_id}, devices::TaskType::kReboot, "{}", {});
   ASSERT_TRUE(task) << task.error().message;
   cookie_.clear();
@@ -313,24 +325,17 @@ TEST_F(SessionEngineTest, DEV_3_RebootIsDoneWhenTheDeviceComesBackWithItsCommand
   EXPECT_EQ(RunQueuedTasks(), std::vector<std::string>{"Reboot"});
   EXPECT_EQ(Count("SELECT COUNT(*) FROM tasks WHERE type = 'reboot' AND state = 'running'"), 1);
   cookie_.clear();
-  ASSERT_EQ(Post(InformXml("SN1", Event("1 BOOT") + Event("M Reboot", task->command_key)), std::nullopt, 3).status,
-            200);
+  ASSERT_EQ(
+      Post(InformXml("SN1", Event("1 BOOT") + Event("M Reboot", task->command_key)), std::nullopt, 3).status,
+      200);
   EXPECT_EQ(Count("SELECT COUNT(*) FROM tasks WHERE type = 'reboot' AND state = 'done'"), 1);
 }
 
 TEST_F(SessionEngineTest, DEV_3_CpeFaultFailsTheTaskWithItsCodeAndTheNextTaskRuns) {
-  auto p = RotateProfile();
-  p.auth_mode = devices::AuthMode::kNone;
-  p.auth_username.clear();
-  p.auth_password.clear();
-  AddProfile(acme_, p);
+  AddProfile(acme_, OpenProfile());
   ASSERT_EQ(Post(InformXml("SN1", Event("0 BOOTSTRAP"))).status, 200);
   RunQueuedTasks();
-  std::string device_id;
-  {
-    auto lease = tdb_.db().Acquire();
-    lease.sql() << "SELECT id FROM devices", soci::into(device_id);
-  }
+  const std::string device_id = OnlyDeviceId(tdb_.db());
   ASSERT_TRUE(tasks_.Create(acme_, DeviceId{device_id}, devices::TaskType::kAddObject,
                             R"({"object":"Device.NAT.PortMapping."})", {}));
   ASSERT_TRUE(tasks_.Create(acme_, DeviceId{device_id}, devices::TaskType::kGetParameterValues,
@@ -338,19 +343,16 @@ TEST_F(SessionEngineTest, DEV_3_CpeFaultFailsTheTaskWithItsCodeAndTheNextTaskRun
   cookie_.clear();
   ASSERT_EQ(Post(InformXml("SN1", Event("2 PERIODIC")), std::nullopt, 2).status, 200);
   EXPECT_EQ(RunQueuedTasks(), (std::vector<std::string>{"AddObject", "GetParameterValues"}));
-  EXPECT_EQ(Count("SELECT COUNT(*) FROM tasks WHERE type = 'addObject' AND state = 'failed' AND fault_code = 9000"),
-            1);
+  EXPECT_EQ(
+      Count("SELECT COUNT(*) FROM tasks WHERE type = 'addObject' AND state = 'failed' AND fault_code = 9000"),
+      1);
   EXPECT_EQ(Count("SELECT COUNT(*) FROM tasks WHERE internal = 0 AND type = 'getParameterValues' AND state = "
                   "'done' AND result LIKE '%home%'"),
             1);
 }
 
 TEST_F(SessionEngineTest, CWMP_VersionIsNegotiatedAndNoCommonVersionIsFault8006) {
-  auto p = RotateProfile();
-  p.auth_mode = devices::AuthMode::kNone;
-  p.auth_username.clear();
-  p.auth_password.clear();
-  AddProfile(acme_, p);
+  AddProfile(acme_, OpenProfile());
   auto r = Post(InformXml("SN1", Event("0 BOOTSTRAP"), "cwmp-1-2",
                           "<cwmp:SupportedCWMPVersions>1.0,1.2,1.4</cwmp:SupportedCWMPVersions>"));
   ASSERT_EQ(r.status, 200);

@@ -206,11 +206,15 @@ Admission DeviceSessions::AdmitLocked(db::Lease& lease, const InformFacts& infor
                                       const CredentialCheck& check) {
   Admission a;
   const Timestamp now = clock_.Now();
+  auto refusal = [&](std::string reason) {
+    return RefusedDevice{
+        "",  inform.oui, inform.product_class, inform.serial_number, inform.source_ip, std::move(reason), 1,
+        now, now};
+  };
   auto refuse = [&](std::string reason) {
     a.result = AdmitResult::kRefused;
     a.reason = reason;
-    a.refusal = RefusedDevice{
-        "", inform.oui, inform.product_class, inform.serial_number, inform.source_ip, reason, 1, now, now};
+    a.refusal = refusal(reason);
     return a;
   };
 
@@ -275,16 +279,7 @@ Admission DeviceSessions::AdmitLocked(db::Lease& lease, const InformFacts& infor
     if (!accepted) {
       a.result = AdmitResult::kUnauthenticated;
       a.reason = check ? "wrong credential" : "no credential";
-      if (check)
-        a.refusal = RefusedDevice{"",
-                                  inform.oui,
-                                  inform.product_class,
-                                  inform.serial_number,
-                                  inform.source_ip,
-                                  "bad_credentials",
-                                  1,
-                                  now,
-                                  now};
+      if (check) a.refusal = refusal("bad_credentials");
       return a;
     }
     if (reprovision) {
@@ -317,16 +312,7 @@ Admission DeviceSessions::AdmitLocked(db::Lease& lease, const InformFacts& infor
     if (!check || !check(profile.auth_username, profile.auth_password)) {
       a.result = AdmitResult::kUnauthenticated;
       a.reason = check ? "wrong bootstrap credential" : "no credential";
-      if (check)
-        a.refusal = RefusedDevice{"",
-                                  inform.oui,
-                                  inform.product_class,
-                                  inform.serial_number,
-                                  inform.source_ip,
-                                  "bad_credentials",
-                                  1,
-                                  now,
-                                  now};
+      if (check) a.refusal = refusal("bad_credentials");
       return a;
     }
   }
@@ -670,45 +656,38 @@ void DeviceSessions::ConfirmCredentialsOn(db::Lease& lease, const DeviceId& devi
       soci::use(device.value());
 }
 
-void DeviceSessions::MergeValues(const DeviceId& device, const std::vector<Parameter>& values) {
+void DeviceSessions::UpdateTree(const DeviceId& device, const std::function<bool(ParameterTree&)>& change) {
   auto lease = db_.Acquire();
   db::WriteTransaction tx(lease);
   std::string text;
   lease.sql() << "SELECT tree FROM device_parameters WHERE device_id = :id", soci::use(device.value()),
       soci::into(text);
-  if (!lease.sql().got_data()) return;
+  if (!lease.sql().got_data()) return;  // the device was deleted meanwhile
   ParameterTree tree = ParameterTree::Parse(text);
-  bool changed = false;
-  for (const auto& p : values) changed |= tree.SetValue(p.path, p.value, p.type);
-  if (changed) SaveTreeAndSummary(lease, device, tree);
+  if (!change(tree)) return;  // nothing changed: no write
+  SaveTreeAndSummary(lease, device, tree);
   tx.Commit();
+}
+
+void DeviceSessions::MergeValues(const DeviceId& device, const std::vector<Parameter>& values) {
+  UpdateTree(device, [&](ParameterTree& tree) {
+    bool changed = false;
+    for (const auto& p : values) changed |= tree.SetValue(p.path, p.value, p.type);
+    return changed;
+  });
 }
 
 void DeviceSessions::MergeNames(const DeviceId& device,
                                 const std::vector<std::pair<std::string, bool>>& names) {
-  auto lease = db_.Acquire();
-  db::WriteTransaction tx(lease);
-  std::string text;
-  lease.sql() << "SELECT tree FROM device_parameters WHERE device_id = :id", soci::use(device.value()),
-      soci::into(text);
-  if (!lease.sql().got_data()) return;
-  ParameterTree tree = ParameterTree::Parse(text);
-  bool changed = false;
-  for (const auto& [name, writable] : names) changed |= tree.SetWritable(name, writable);
-  if (changed) SaveTreeAndSummary(lease, device, tree);
-  tx.Commit();
+  UpdateTree(device, [&](ParameterTree& tree) {
+    bool changed = false;
+    for (const auto& [name, writable] : names) changed |= tree.SetWritable(name, writable);
+    return changed;
+  });
 }
 
 void DeviceSessions::RemoveSubtree(const DeviceId& device, const std::string& prefix) {
-  auto lease = db_.Acquire();
-  db::WriteTransaction tx(lease);
-  std::string text;
-  lease.sql() << "SELECT tree FROM device_parameters WHERE device_id = :id", soci::use(device.value()),
-      soci::into(text);
-  if (!lease.sql().got_data()) return;
-  ParameterTree tree = ParameterTree::Parse(text);
-  if (tree.RemoveSubtree(prefix)) SaveTreeAndSummary(lease, device, tree);
-  tx.Commit();
+  UpdateTree(device, [&](ParameterTree& tree) { return tree.RemoveSubtree(prefix); });
 }
 
 std::vector<std::string> DeviceSessions::TypesOf(const DeviceId& device,

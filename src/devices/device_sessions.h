@@ -162,6 +162,8 @@ class DeviceSessions {
   void RecordInform(db::Lease& lease, const DeviceId& device, const InformFacts& inform, bool force_write,
                     Admission& admission);
   void ConfirmCredentialsOn(db::Lease& lease, const DeviceId& device);
+  // Reads the tree, applies `change` and writes it back (with the summary) when it returns true.
+  void UpdateTree(const DeviceId& device, const std::function<bool(class ParameterTree&)>& change);
   void SaveTreeAndSummary(db::Lease& lease, const DeviceId& device, class ParameterTree& tree);
 
   db::Database& db_;
