@@ -1,4 +1,163 @@
-// Device steps of the browser tests: they need the device API (issue 4) and `kanri sim`.
-export async function deviceSteps({ skip }) {
-  skip("devices", "not written yet");
+// Device steps of the browser tests: a profile (仕向け) made in the console, a `kanri sim`
+// fleet that onboards through it, the inventory, a parameter change, a reboot watched to
+// the end, the device CSV export, and what a read-only role sees.
+import { spawn } from "node:child_process";
+import { readFileSync } from "node:fs";
+
+const BOOT_USER = "bootstrap";
+const BOOT_PASSWORD = "Boot-strap-Secret-42";
+
+function startSim(kanri, count) {
+  const args = ["sim", "--devices", String(count), "--acs", kanri.cwmpUrl, "--insecure", "--serial-prefix", "SIM", "--oui", "00D09E",
+    "--product-class", "SimGateway", "--model", "tr181", "--username", BOOT_USER, "--password", BOOT_PASSWORD,
+    "--inform-interval", "3600", "--ramp-up", "0", "--reboot-seconds", "1", "--cr-listen", "127.0.0.1:0"];
+  const proc = spawn(kanri.binary, args, { stdio: ["ignore", "pipe", "pipe"] });
+  const log = [];
+  proc.stdout.on("data", (d) => log.push(d.toString()));
+  proc.stderr.on("data", (d) => log.push(d.toString()));
+  return {
+    log: () => log.join(""),
+    stop: async () => {
+      if (proc.exitCode !== null) return;
+      const exited = new Promise((r) => proc.once("exit", r));
+      proc.kill("SIGTERM");
+      await Promise.race([exited, new Promise((r) => setTimeout(r, 10_000))]);
+      if (proc.exitCode === null) proc.kill("SIGKILL");
+    },
+  };
+}
+
+async function until(what, fn, timeoutMs = 60_000) {
+  const deadline = Date.now() + timeoutMs;
+  let last;
+  while (Date.now() < deadline) {
+    try {
+      last = await fn();
+      if (last) return last;
+    } catch (e) {
+      last = e;
+    }
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  throw new Error(`timed out waiting for ${what} (last: ${last})`);
+}
+
+export async function deviceSteps({ page, kanri, step, shot, expect, nav, login, logout, adminPassword }) {
+  let sim = null;
+  try {
+    await step("a profile (仕向け) is created in the console", async () => {
+      await login("ACME", "taro", adminPassword);
+      await page.getByRole("heading", { name: "ダッシュボード" }).waitFor();
+      await nav("仕向け").click();
+      await page.getByRole("button", { name: "仕向けを作成" }).click();
+      const d = page.getByRole("dialog");
+      await d.getByLabel("名前").fill("シミュレーター（本社）");
+      await d.getByLabel("OUI").fill("00D09E");
+      await d.getByLabel("製品クラス").fill("SimGateway");
+      await d.getByLabel("定期通知間隔（秒）").fill("3600");
+      await d.getByLabel("ユーザー名").fill(BOOT_USER);
+      await d.getByLabel("パスワード").fill(BOOT_PASSWORD);
+      await d.getByLabel(/初期設定パラメータ/).fill("Device.Time.NTPServer1=ntp.acme.example");
+      await d.getByRole("button", { name: "作成" }).click();
+      await page.getByText("シミュレーター（本社）", { exact: true }).waitFor();
+      await shot("20-profiles");
+    });
+
+    await step("simulated devices appear in the inventory by themselves", async () => {
+      sim = startSim(kanri, 3);
+      await nav("装置").click();
+      await until("three devices in the list", async () => {
+        await page.getByRole("button", { name: "検索" }).click();
+        await page.waitForLoadState("networkidle");
+        return (await page.getByRole("link", { name: /^SIM00000[1-3]$/ }).count()) === 3;
+      });
+      // Their first-contact tasks (credential rotation, profile parameters) settle quickly.
+      await until("online devices", async () => {
+        await page.reload();
+        await page.getByRole("link", { name: "SIM000001" }).waitFor();
+        return (await page.getByText("オンライン", { exact: true }).count()) >= 3;
+      });
+      await shot("21-devices");
+      await nav("ダッシュボード").click();
+      await until("the dashboard counts three online", async () => (await page.locator(".stat-value.success").innerText()) === "3");
+      await shot("22-dashboard-devices");
+    });
+
+    await step("device detail: summary, parameter tree, and a parameter change as a task", async () => {
+      await nav("装置").click();
+      await page.getByRole("link", { name: "SIM000001" }).click();
+      await page.getByRole("heading", { name: /SIM000001/ }).waitFor();
+      await shot("23-device-summary");
+      await page.getByRole("tab", { name: "パラメータ" }).click();
+      await page.getByLabel("パラメータ名・値で絞り込み").fill("NTPServer1");
+      const row = page.getByRole("row", { name: /Device\.Time\.NTPServer1/ });
+      await row.waitFor();
+      expect((await row.innerText()).includes("ntp.acme.example"), "the profile's parameter applied on first contact");
+      await page.getByLabel("パラメータ名・値で絞り込み").fill("");
+      await page.getByRole("treeitem", { name: /DeviceInfo/ }).first().getByRole("button").first().click();
+      await page.getByRole("cell", { name: "SerialNumber" }).waitFor();
+      await shot("24-device-parameters");
+      await page.getByLabel("パラメータ名・値で絞り込み").fill("NTPServer1");
+      await row.getByRole("button", { name: /値を変更/ }).click();
+      await page.getByRole("dialog").getByLabel("新しい値").fill("ntp2.acme.example");
+      await page.getByRole("dialog").getByRole("button", { name: "保存" }).click();
+      await page.getByRole("tab", { name: "タスク", selected: true }).waitFor();
+      const task = page.getByRole("row", { name: /パラメータ設定/ }).first();
+      await until("the set task done", async () => (await task.innerText()).includes("完了"), 30_000);
+    });
+
+    await step("reboot with confirmation, and watch the task finish", async () => {
+      await page.getByRole("button", { name: "再起動" }).first().click();
+      const dialog = page.getByRole("dialog");
+      await dialog.getByText("1 台の装置を再起動します").waitFor();
+      await dialog.getByRole("button", { name: "再起動" }).click();
+      await page.getByRole("tab", { name: "タスク", selected: true }).waitFor();
+      const reboot = page.getByRole("row", { name: /再起動/ }).first();
+      await reboot.waitFor();
+      const states = new Set();
+      await until("the reboot task done", async () => {
+        const text = await reboot.innerText();
+        for (const s of ["待機中", "実行中", "完了", "失敗"]) if (text.includes(s)) states.add(s);
+        return text.includes("完了") || text.includes("失敗");
+      }, 45_000);
+      expect(!states.has("失敗"), "reboot succeeded: " + [...states].join(","));
+      await shot("25-device-tasks");
+      await page.getByRole("tab", { name: "概要" }).click();
+      await until("the boot event", async () => {
+        await page.reload();
+        await page.getByRole("tab", { name: "概要" }).waitFor();
+        return (await page.locator(".kv").innerText()).includes("M Reboot");
+      }, 20_000);
+    });
+
+    await step("device CSV export and bulk selection", async () => {
+      await nav("装置").click();
+      await page.getByRole("link", { name: "SIM000002" }).waitFor();
+      const [download] = await Promise.all([page.waitForEvent("download"), page.getByRole("button", { name: "CSV エクスポート" }).click()]);
+      const csv = readFileSync(await download.path(), "utf8");
+      expect(csv.startsWith("\uFEFF") && csv.includes("SIM000001") && csv.includes("SIM000003"), "the devices in the CSV");
+      await page.getByLabel("SIM000002").check();
+      await page.getByLabel("SIM000003").check();
+      await page.getByText("2 件選択中").waitFor();
+      await shot("26-devices-selected");
+      await page.getByRole("region", { name: "選択した装置に" }).getByRole("button", { name: "再起動" }).click();
+      await page.getByRole("dialog").getByText("2 台の装置を再起動します").waitFor();
+      await page.getByRole("dialog").getByRole("button", { name: "キャンセル" }).click();
+      await logout();
+    });
+
+    await step("a read-only role sees devices but no operations", async () => {
+      await login("ACME", "sato", "Sato-viewer-Passw0rd!");
+      await nav("装置").click();
+      await page.getByRole("link", { name: "SIM000001" }).waitFor();
+      expect((await page.getByRole("checkbox").count()) === 0, "no selection without operation permissions");
+      await page.getByRole("link", { name: "SIM000001" }).click();
+      await page.getByRole("heading", { name: /SIM000001/ }).waitFor();
+      expect((await page.getByRole("button", { name: "再起動" }).count()) === 0, "no reboot button");
+      expect((await page.getByRole("button", { name: "工場出荷時に戻す" }).count()) === 0, "no factory reset button");
+      await logout();
+    });
+  } finally {
+    if (sim) await sim.stop();
+  }
 }
