@@ -6,7 +6,11 @@
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
+#include <filesystem>
+#include <fstream>
+#include <map>
 #include <pugixml.hpp>
+#include <sstream>
 
 #include "base/crypto.h"
 #include "db/test_database.h"
@@ -376,6 +380,173 @@ TEST_F(SessionEngineTest, CWMP_BadXmlIsAFaultAndChangesNothing) {
   // A session must begin with an Inform.
   auto r = Post(Body("<cwmp:GetRPCMethods/>", "x"));
   EXPECT_EQ(r.status, 400);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Golden session transcripts (testdata/sessions/*.session, see testdata/README.md): what a CPE
+// sends and what the ACS must answer, message by message, as data files.
+
+namespace fs = std::filesystem;
+
+fs::path SessionsDir() {
+  if (const char* source = std::getenv("KANRI_SOURCE_DIR"))
+    return fs::path(source) / "src/cwmp/testdata/sessions";
+  return fs::path(KANRI_CWMP_TESTDATA) / "sessions";
+}
+
+// Compares an expected element with an actual one: same names, attributes and children;
+// text equal, or "{{*}}" in the expected text for anything (generated IDs and secrets), or
+// "{{=NAME}}" for anything, remembered as NAME for later CPE messages ("{{NAME}}").
+std::string CompareXml(const pugi::xml_node& want, const pugi::xml_node& got, const std::string& where,
+                       std::map<std::string, std::string>& captured) {
+  const std::string here = where + "/" + want.name();
+  if (std::string(want.name()) != got.name()) return here + ": element " + got.name();
+  for (auto a : want.attributes())
+    if (std::string(got.attribute(a.name()).value()) != a.value() && std::string(a.value()) != "{{*}}")
+      return here + "@" + a.name() + ": " + got.attribute(a.name()).value();
+  const std::string want_text = want.text().get(), got_text = got.text().get();
+  if (want_text.starts_with("{{=") && want_text.ends_with("}}"))
+    captured[want_text.substr(3, want_text.size() - 5)] = got_text;
+  else if (want_text != "{{*}}" && want_text != got_text)
+    return here + ": text '" + got_text + "'";
+  auto w = want.first_child(), g = got.first_child();
+  auto skip_text = [](pugi::xml_node n) {
+    while (n && n.type() != pugi::node_element) n = n.next_sibling();
+    return n;
+  };
+  for (w = skip_text(w), g = skip_text(g); w || g;
+       w = skip_text(w.next_sibling()), g = skip_text(g.next_sibling())) {
+    if (!w) return here + ": unexpected " + g.name();
+    if (!g) return here + ": missing " + w.name();
+    if (auto d = CompareXml(w, g, here, captured); !d.empty()) return d;
+  }
+  return "";
+}
+
+struct Step {
+  enum class Kind { kCpe, kAcs, kTask, kSkipProvisioning } kind;
+  std::string arg;   // cpe: "basic USER:PASS" or ""; acs: the status; task: "TYPE JSON"
+  std::string body;  // the message
+  int line = 0;
+};
+
+struct Transcript {
+  std::string profile;  // "none" | "rotate USER PASS" | "shared USER PASS"
+  std::vector<Step> steps;
+};
+
+Transcript ParseTranscript(const fs::path& file) {
+  Transcript t;
+  std::ifstream in(file);
+  std::string line;
+  int n = 0;
+  while (std::getline(in, line)) {
+    ++n;
+    if (line.starts_with("#") && t.steps.empty()) continue;
+    if (line.starts_with("profile: ")) {
+      t.profile = line.substr(9);
+    } else if (line.starts_with(">>> cpe")) {
+      t.steps.push_back({Step::Kind::kCpe, line.size() > 8 ? line.substr(8) : "", "", n});
+    } else if (line.starts_with("<<< acs ")) {
+      t.steps.push_back({Step::Kind::kAcs, line.substr(8), "", n});
+    } else if (line == "=== skip provisioning") {
+      t.steps.push_back({Step::Kind::kSkipProvisioning, "", "", n});
+    } else if (line.starts_with("=== task ")) {
+      t.steps.push_back({Step::Kind::kTask, line.substr(9), "", n});
+    } else if (!t.steps.empty()) {
+      t.steps.back().body += line + "\n";
+    }
+  }
+  return t;
+}
+
+class SessionTranscripts : public SessionEngineTest {
+ public:
+  void Run(const fs::path& file) {
+    const Transcript t = ParseTranscript(file);
+    std::istringstream profile(t.profile);
+    std::string mode, user, pass;
+    profile >> mode >> user >> pass;
+    auto p = RotateProfile("transcript");
+    p.auth_mode = *devices::ParseAuthMode(mode);
+    p.auth_username = user;
+    p.auth_password = pass;
+    AddProfile(acme_, p);
+    std::uint64_t connection = 1;
+    http::HttpResponse last;
+    std::map<std::string, std::string> captured;
+    for (const Step& step : t.steps) {
+      const std::string at = file.filename().string() + ":" + std::to_string(step.line);
+      switch (step.kind) {
+        case Step::Kind::kTask: {
+          const auto space = step.arg.find(' ');
+          auto task = tasks_.Create(acme_, DeviceId{OnlyDeviceId(tdb_.db())},
+                                    *devices::ParseTaskType(step.arg.substr(0, space)),
+                                    step.arg.substr(space + 1), {});
+          ASSERT_TRUE(task) << at << ": " << task.error().message;
+          break;
+        }
+        case Step::Kind::kSkipProvisioning: {
+          // The first-contact tasks, as if they had run (01_first_contact_lab shows them).
+          auto lease = tdb_.db().Acquire();
+          lease.sql() << "UPDATE tasks SET state = 'done' WHERE internal = 1";
+          break;
+        }
+        case Step::Kind::kCpe: {
+          std::string body = step.body;
+          for (const auto& [name, value] : captured)
+            for (auto at = body.find("{{" + name + "}}"); at != std::string::npos;
+                 at = body.find("{{" + name + "}}"))
+              body.replace(at, name.size() + 4, value);
+          while (!body.empty() && (body.back() == '\n' || body.back() == ' ')) body.pop_back();
+          if (body.find("<cwmp:Inform>") != std::string::npos) {
+            cookie_.clear();  // a new session, on a new connection
+            ++connection;
+          }
+          std::optional<std::string> auth;
+          if (step.arg.starts_with("basic ")) {
+            const std::string creds = step.arg.substr(6);
+            auth = "Basic " + Base64Encode(creds);
+          }
+          last = Post(body, auth, connection);
+          break;
+        }
+        case Step::Kind::kAcs: {
+          EXPECT_EQ(std::to_string(last.status), step.arg) << at << "\n" << last.body;
+          std::string want = step.body;
+          while (!want.empty() && (want.back() == '\n' || want.back() == ' ')) want.pop_back();
+          if (want.empty() || last.status != 200) break;
+          pugi::xml_document want_doc, got_doc;
+          ASSERT_TRUE(want_doc.load_string(want.c_str())) << at << ": the expected XML does not parse";
+          ASSERT_TRUE(got_doc.load_string(last.body.c_str())) << at << ": the answer does not parse";
+          EXPECT_EQ(CompareXml(want_doc.document_element(), got_doc.document_element(), "", captured), "")
+              << at << ": the answer was\n"
+              << last.body;
+          break;
+        }
+      }
+    }
+  }
+};
+
+TEST_F(SessionTranscripts, CWMP_GoldenSessionTranscripts) {
+  std::vector<fs::path> files;
+  for (const auto& entry : fs::directory_iterator(SessionsDir()))
+    if (entry.path().extension() == ".session") files.push_back(entry.path());
+  std::sort(files.begin(), files.end());
+  ASSERT_GE(files.size(), 4u) << "transcripts missing under " << SessionsDir();
+  for (const auto& file : files) {
+    SCOPED_TRACE(file.filename().string());
+    {
+      // Each transcript starts from an empty database.
+      auto lease = tdb_.db().Acquire();
+      lease.sql() << "DELETE FROM tasks";
+      lease.sql() << "DELETE FROM device_parameters";
+      lease.sql() << "DELETE FROM devices";
+      lease.sql() << "DELETE FROM device_profiles";
+    }
+    Run(file);
+  }
 }
 
 }  // namespace
