@@ -165,12 +165,12 @@ export function Field({ label, error, hint, children, required }: FieldProps) {
   );
 }
 
-export const Input = forwardRef<HTMLInputElement, InputHTMLAttributes<HTMLInputElement>>(function Input(props, ref) {
-  return <input ref={ref} className={`input${props.className ? " " + props.className : ""}`} {...props} />;
+export const Input = forwardRef<HTMLInputElement, InputHTMLAttributes<HTMLInputElement>>(function Input({ className, ...props }, ref) {
+  return <input ref={ref} className={`input${className ? " " + className : ""}`} {...props} />;
 });
 
-export const Select = forwardRef<HTMLSelectElement, SelectHTMLAttributes<HTMLSelectElement>>(function Select(props, ref) {
-  return <select ref={ref} className={`input select${props.className ? " " + props.className : ""}`} {...props} />;
+export const Select = forwardRef<HTMLSelectElement, SelectHTMLAttributes<HTMLSelectElement>>(function Select({ className, ...props }, ref) {
+  return <select ref={ref} className={`input select${className ? " " + className : ""}`} {...props} />;
 });
 
 // A modal dialog on the native <dialog> element: focus moves in and is trapped, Esc closes.

@@ -311,11 +311,11 @@ export function AccountsPage() {
                     {t("accounts.resetPassword")}
                   </Button>
                   {a.status === "active" ? (
-                    <Button className="btn-sm" variant="ghost" onClick={() => setPending({ kind: "disable", account: a })} disabled={self}>
+                    <Button className="btn-sm" variant="ghost" icon="block" onClick={() => setPending({ kind: "disable", account: a })} disabled={self}>
                       {t("accounts.disable")}
                     </Button>
                   ) : (
-                    <Button className="btn-sm" variant="ghost" onClick={() => setPending({ kind: "enable", account: a })}>
+                    <Button className="btn-sm" variant="ghost" icon="check" onClick={() => setPending({ kind: "enable", account: a })}>
                       {a.status === "locked" ? t("accounts.unlock") : t("accounts.enable")}
                     </Button>
                   )}

@@ -225,7 +225,7 @@ function TasksTab({ device }: { device: Device }) {
       meta: { className: "col-actions" },
       cell: (c) =>
         c.row.original.state === "queued" && can(TASK_PERMISSION[c.row.original.type]) ? (
-          <Button className="btn-sm" variant="ghost" onClick={() => cancel.mutate(c.row.original)}>
+          <Button className="btn-sm" variant="ghost" icon="x" onClick={() => cancel.mutate(c.row.original)}>
             {t("device.cancel")}
           </Button>
         ) : null,
