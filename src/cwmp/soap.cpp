@@ -8,47 +8,35 @@
 #include <string>
 #include <utility>
 
+#include "cwmp/soap_xml.h"
+
 namespace kanri::cwmp {
 namespace {
 
+using soap_xml::AddArray;
+using soap_xml::AddNumber;
+using soap_xml::AddText;
+using soap_xml::CheckShape;
+using soap_xml::Child;
+using soap_xml::ContainsIgnoringCase;
+using soap_xml::ElementChildren;
+using soap_xml::kSoapEncNamespace;
+using soap_xml::kSoapEnvNamespace;
+using soap_xml::kXsdNamespace;
+using soap_xml::kXsiNamespace;
+using soap_xml::LocalName;
+using soap_xml::NamespaceOf;
+using soap_xml::Prefix;
+using soap_xml::StringWriter;
+using soap_xml::Trim;
+
 constexpr std::string_view kCwmpNamespacePrefix = "urn:dslforum-org:cwmp-";
-constexpr const char* kSoapEnvNamespace = "http://schemas.xmlsoap.org/soap/envelope/";
-constexpr const char* kSoapEncNamespace = "http://schemas.xmlsoap.org/soap/encoding/";
-constexpr const char* kXsdNamespace = "http://www.w3.org/2001/XMLSchema";
-constexpr const char* kXsiNamespace = "http://www.w3.org/2001/XMLSchema-instance";
 
 // ---------------------------------------------------------------------------------------------
 // Small text helpers
 
-constexpr std::string_view kWhitespace = " \t\r\n";
-
-std::string_view Trim(std::string_view s) {
-  const auto begin = s.find_first_not_of(kWhitespace);
-  if (begin == std::string_view::npos) return {};
-  return s.substr(begin, s.find_last_not_of(kWhitespace) - begin + 1);
-}
-
-char AsciiLowerChar(char c) {
-  return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
-}
-
-bool ContainsIgnoringCase(std::string_view haystack, std::string_view needle) {
-  return std::search(haystack.begin(), haystack.end(), needle.begin(), needle.end(),
-                     [](char a, char b) { return AsciiLowerChar(a) == AsciiLowerChar(b); }) != haystack.end();
-}
-
 bool EqualsIgnoringCase(std::string_view a, std::string_view b) {
   return a.size() == b.size() && ContainsIgnoringCase(a, b);
-}
-
-// "cwmp:Inform" -> "Inform". Elements are matched by local name whatever the prefix.
-std::string_view LocalName(std::string_view qualified) {
-  const auto colon = qualified.rfind(':');
-  return colon == std::string_view::npos ? qualified : qualified.substr(colon + 1);
-}
-std::string_view Prefix(std::string_view qualified) {
-  const auto colon = qualified.find(':');
-  return colon == std::string_view::npos ? std::string_view{} : qualified.substr(0, colon);
 }
 
 template <typename T>
@@ -75,31 +63,6 @@ Error TooLarge(std::string message) {
 // ---------------------------------------------------------------------------------------------
 // DOM helpers
 
-pugi::xml_node Child(pugi::xml_node parent, std::string_view local_name) {
-  for (pugi::xml_node child = parent.first_child(); child; child = child.next_sibling()) {
-    if (child.type() == pugi::node_element && LocalName(child.name()) == local_name) return child;
-  }
-  return {};
-}
-
-std::vector<pugi::xml_node> ElementChildren(pugi::xml_node parent) {
-  std::vector<pugi::xml_node> children;
-  for (pugi::xml_node child = parent.first_child(); child; child = child.next_sibling()) {
-    if (child.type() == pugi::node_element) children.push_back(child);
-  }
-  return children;
-}
-
-// The namespace URI an element's prefix is bound to, looked up through its ancestors.
-std::string_view NamespaceOf(pugi::xml_node node) {
-  const std::string_view prefix = Prefix(node.name());
-  const std::string attribute = prefix.empty() ? std::string("xmlns") : "xmlns:" + std::string(prefix);
-  for (pugi::xml_node n = node; n && n.type() == pugi::node_element; n = n.parent()) {
-    if (pugi::xml_attribute a = n.attribute(attribute.c_str())) return a.value();
-  }
-  return {};
-}
-
 // The first cwmp namespace declared on `node` (any prefix).
 std::optional<CwmpVersion> DeclaredCwmpVersion(pugi::xml_node node) {
   for (pugi::xml_attribute a = node.first_attribute(); a; a = a.next_attribute()) {
@@ -109,36 +72,6 @@ std::optional<CwmpVersion> DeclaredCwmpVersion(pugi::xml_node node) {
     }
   }
   return std::nullopt;
-}
-
-// Counts elements and measures depth without recursion, so a 100,000-deep document costs a
-// loop, not the stack.
-Status CheckShape(const pugi::xml_document& doc, const DecodeLimits& limits) {
-  std::size_t elements = 0;
-  int depth = 1;
-  pugi::xml_node node = doc.first_child();
-  while (node) {
-    if (node.type() == pugi::node_element) {
-      if (++elements > limits.max_elements) {
-        return TooLarge("document has more than " + std::to_string(limits.max_elements) + " elements");
-      }
-      if (depth > limits.max_depth) {
-        return TooLarge("elements are nested deeper than " + std::to_string(limits.max_depth) + " levels");
-      }
-    }
-    if (pugi::xml_node first = node.first_child()) {
-      node = first;
-      ++depth;
-      continue;
-    }
-    while (node && !node.next_sibling()) {
-      node = node.parent();
-      --depth;
-      if (node == doc) return Ok{};
-    }
-    if (node) node = node.next_sibling();
-  }
-  return Ok{};
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -348,30 +281,6 @@ std::optional<CwmpVersion> FindVersion(pugi::xml_node envelope, pugi::xml_node h
 
 // ---------------------------------------------------------------------------------------------
 // Encoding
-
-struct StringWriter : pugi::xml_writer {
-  std::string out;
-  void write(const void* data, std::size_t size) override {
-    out.append(static_cast<const char*>(data), size);
-  }
-};
-
-void AddText(pugi::xml_node parent, const char* name, std::string_view value) {
-  parent.append_child(name).text().set(std::string(value).c_str());
-}
-
-void AddNumber(pugi::xml_node parent, const char* name, std::uint32_t value) {
-  AddText(parent, name, std::to_string(value));
-}
-
-// An array with SOAP-ENC:arrayType="<item_type>[<count>]".
-pugi::xml_node AddArray(pugi::xml_node parent, const char* name, std::string_view item_type,
-                        std::size_t count) {
-  pugi::xml_node array = parent.append_child(name);
-  array.append_attribute("SOAP-ENC:arrayType") =
-      (std::string(item_type) + "[" + std::to_string(count) + "]").c_str();
-  return array;
-}
 
 class EnvelopeWriter {
  public:

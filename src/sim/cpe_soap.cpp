@@ -6,45 +6,29 @@
 #include <charconv>
 #include <pugixml.hpp>
 
+#include "cwmp/soap_xml.h"
+
 namespace kanri::sim {
 namespace {
 
-constexpr const char* kSoapEnvNamespace = "http://schemas.xmlsoap.org/soap/envelope/";
-constexpr const char* kSoapEncNamespace = "http://schemas.xmlsoap.org/soap/encoding/";
-constexpr const char* kXsdNamespace = "http://www.w3.org/2001/XMLSchema";
-constexpr const char* kXsiNamespace = "http://www.w3.org/2001/XMLSchema-instance";
-constexpr std::string_view kWhitespace = " \t\r\n";
+using cwmp::soap_xml::AddArray;
+using cwmp::soap_xml::AddNumber;
+using cwmp::soap_xml::AddText;
+using cwmp::soap_xml::CheckShape;
+using cwmp::soap_xml::Child;
+using cwmp::soap_xml::ContainsIgnoringCase;
+using cwmp::soap_xml::ElementChildren;
+using cwmp::soap_xml::kSoapEncNamespace;
+using cwmp::soap_xml::kSoapEnvNamespace;
+using cwmp::soap_xml::kXsdNamespace;
+using cwmp::soap_xml::kXsiNamespace;
+using cwmp::soap_xml::LocalName;
+using cwmp::soap_xml::StringWriter;
+using cwmp::soap_xml::Trim;
 
-std::string_view Trim(std::string_view s) {
-  const auto begin = s.find_first_not_of(kWhitespace);
-  if (begin == std::string_view::npos) return {};
-  return s.substr(begin, s.find_last_not_of(kWhitespace) - begin + 1);
-}
-
-std::string_view LocalName(std::string_view qualified) {
-  const auto colon = qualified.rfind(':');
-  return colon == std::string_view::npos ? qualified : qualified.substr(colon + 1);
-}
-
-bool ContainsIgnoringCase(std::string_view haystack, std::string_view needle) {
-  const auto lower = [](char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; };
-  return std::search(haystack.begin(), haystack.end(), needle.begin(), needle.end(),
-                     [&](char a, char b) { return lower(a) == lower(b); }) != haystack.end();
-}
-
-pugi::xml_node Child(pugi::xml_node parent, std::string_view local_name) {
-  for (pugi::xml_node child = parent.first_child(); child; child = child.next_sibling()) {
-    if (child.type() == pugi::node_element && LocalName(child.name()) == local_name) return child;
-  }
-  return {};
-}
-
-std::vector<pugi::xml_node> ElementChildren(pugi::xml_node parent) {
-  std::vector<pugi::xml_node> children;
-  for (pugi::xml_node child = parent.first_child(); child; child = child.next_sibling()) {
-    if (child.type() == pugi::node_element) children.push_back(child);
-  }
-  return children;
+// The CWMP version of the namespace an element's prefix is bound to.
+std::optional<cwmp::CwmpVersion> VersionOf(pugi::xml_node node) {
+  return cwmp::ParseCwmpNamespace(cwmp::soap_xml::NamespaceOf(node));
 }
 
 std::string Text(pugi::xml_node parent, std::string_view name) {
@@ -63,41 +47,6 @@ T Number(pugi::xml_node parent, std::string_view name, T fallback = T{}) {
 bool Boolean(pugi::xml_node parent, std::string_view name) {
   const std::string_view text = Trim(Child(parent, name).child_value());
   return text == "1" || text == "true" || text == "TRUE" || text == "True";
-}
-
-std::optional<cwmp::CwmpVersion> VersionOf(pugi::xml_node node) {
-  // The namespace bound to the element's prefix, looked up through its ancestors.
-  const std::string_view name = node.name();
-  const auto colon = name.find(':');
-  const std::string attribute =
-      colon == std::string_view::npos ? std::string("xmlns") : "xmlns:" + std::string(name.substr(0, colon));
-  for (pugi::xml_node n = node; n && n.type() == pugi::node_element; n = n.parent()) {
-    if (pugi::xml_attribute a = n.attribute(attribute.c_str())) return cwmp::ParseCwmpNamespace(a.value());
-  }
-  return std::nullopt;
-}
-
-Status CheckShape(const pugi::xml_document& doc, const cwmp::DecodeLimits& limits) {
-  std::size_t elements = 0;
-  int depth = 1;
-  pugi::xml_node node = doc.first_child();
-  while (node) {
-    if (node.type() == pugi::node_element && (++elements > limits.max_elements || depth > limits.max_depth)) {
-      return Error{ErrorCode::kTooManyRequests, "document too large or too deep", {}};
-    }
-    if (pugi::xml_node first = node.first_child()) {
-      node = first;
-      ++depth;
-      continue;
-    }
-    while (node && !node.next_sibling()) {
-      node = node.parent();
-      --depth;
-      if (node == doc) return Ok{};
-    }
-    if (node) node = node.next_sibling();
-  }
-  return Ok{};
 }
 
 AcsMessage ReadMessage(pugi::xml_node rpc) {
@@ -159,29 +108,6 @@ AcsMessage ReadMessage(pugi::xml_node rpc) {
 
 // ---------------------------------------------------------------------------------------------
 // Encoding
-
-struct StringWriter : pugi::xml_writer {
-  std::string out;
-  void write(const void* data, std::size_t size) override {
-    out.append(static_cast<const char*>(data), size);
-  }
-};
-
-void AddText(pugi::xml_node parent, const char* name, std::string_view value) {
-  parent.append_child(name).text().set(std::string(value).c_str());
-}
-
-void AddNumber(pugi::xml_node parent, const char* name, std::int64_t value) {
-  AddText(parent, name, std::to_string(value));
-}
-
-pugi::xml_node AddArray(pugi::xml_node parent, const char* name, std::string_view item_type,
-                        std::size_t count) {
-  pugi::xml_node array = parent.append_child(name);
-  array.append_attribute("SOAP-ENC:arrayType") =
-      (std::string(item_type) + "[" + std::to_string(count) + "]").c_str();
-  return array;
-}
 
 void AddParameterValues(pugi::xml_node parent, std::span<const cwmp::ParameterValue> values) {
   pugi::xml_node list = AddArray(parent, "ParameterList", "cwmp:ParameterValueStruct", values.size());

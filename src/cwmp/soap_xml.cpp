@@ -1,0 +1,108 @@
+#include "cwmp/soap_xml.h"
+
+#include <algorithm>
+
+namespace kanri::cwmp::soap_xml {
+namespace {
+
+char AsciiLowerChar(char c) {
+  return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+}
+
+Error TooLarge(std::string message) {
+  return Error{ErrorCode::kTooManyRequests, std::move(message), {}};
+}
+
+}  // namespace
+
+std::string_view Trim(std::string_view s) {
+  constexpr std::string_view kWhitespace = " \t\r\n";
+  const auto begin = s.find_first_not_of(kWhitespace);
+  if (begin == std::string_view::npos) return {};
+  return s.substr(begin, s.find_last_not_of(kWhitespace) - begin + 1);
+}
+
+bool ContainsIgnoringCase(std::string_view haystack, std::string_view needle) {
+  return std::search(haystack.begin(), haystack.end(), needle.begin(), needle.end(),
+                     [](char a, char b) { return AsciiLowerChar(a) == AsciiLowerChar(b); }) != haystack.end();
+}
+
+std::string_view LocalName(std::string_view qualified) {
+  const auto colon = qualified.rfind(':');
+  return colon == std::string_view::npos ? qualified : qualified.substr(colon + 1);
+}
+
+std::string_view Prefix(std::string_view qualified) {
+  const auto colon = qualified.find(':');
+  return colon == std::string_view::npos ? std::string_view{} : qualified.substr(0, colon);
+}
+
+pugi::xml_node Child(pugi::xml_node parent, std::string_view local_name) {
+  for (pugi::xml_node child = parent.first_child(); child; child = child.next_sibling()) {
+    if (child.type() == pugi::node_element && LocalName(child.name()) == local_name) return child;
+  }
+  return {};
+}
+
+std::vector<pugi::xml_node> ElementChildren(pugi::xml_node parent) {
+  std::vector<pugi::xml_node> children;
+  for (pugi::xml_node child = parent.first_child(); child; child = child.next_sibling()) {
+    if (child.type() == pugi::node_element) children.push_back(child);
+  }
+  return children;
+}
+
+std::string_view NamespaceOf(pugi::xml_node node) {
+  const std::string_view prefix = Prefix(node.name());
+  const std::string attribute = prefix.empty() ? std::string("xmlns") : "xmlns:" + std::string(prefix);
+  for (pugi::xml_node n = node; n && n.type() == pugi::node_element; n = n.parent()) {
+    if (pugi::xml_attribute a = n.attribute(attribute.c_str())) return a.value();
+  }
+  return {};
+}
+
+Status CheckShape(const pugi::xml_document& doc, const DecodeLimits& limits) {
+  std::size_t elements = 0;
+  int depth = 1;
+  pugi::xml_node node = doc.first_child();
+  while (node) {
+    if (node.type() == pugi::node_element) {
+      if (++elements > limits.max_elements) {
+        return TooLarge("document has more than " + std::to_string(limits.max_elements) + " elements");
+      }
+      if (depth > limits.max_depth) {
+        return TooLarge("elements are nested deeper than " + std::to_string(limits.max_depth) + " levels");
+      }
+    }
+    if (pugi::xml_node first = node.first_child()) {
+      node = first;
+      ++depth;
+      continue;
+    }
+    while (node && !node.next_sibling()) {
+      node = node.parent();
+      --depth;
+      if (node == doc) return Ok{};
+    }
+    if (node) node = node.next_sibling();
+  }
+  return Ok{};
+}
+
+void AddText(pugi::xml_node parent, const char* name, std::string_view value) {
+  parent.append_child(name).text().set(std::string(value).c_str());
+}
+
+void AddNumber(pugi::xml_node parent, const char* name, std::int64_t value) {
+  AddText(parent, name, std::to_string(value));
+}
+
+pugi::xml_node AddArray(pugi::xml_node parent, const char* name, std::string_view item_type,
+                        std::size_t count) {
+  pugi::xml_node array = parent.append_child(name);
+  array.append_attribute("SOAP-ENC:arrayType") =
+      (std::string(item_type) + "[" + std::to_string(count) + "]").c_str();
+  return array;
+}
+
+}  // namespace kanri::cwmp::soap_xml

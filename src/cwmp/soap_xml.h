@@ -1,0 +1,51 @@
+// The XML building blocks shared by both directions of the CWMP SOAP codec: the ACS's
+// (soap.cpp) and the simulated CPE's (sim/cpe_soap.cpp). Elements are matched by local name
+// whatever their prefix, documents are measured without recursion, and encoders build a
+// pugixml DOM so that every value is escaped.
+#pragma once
+
+#include <cstdint>
+#include <pugixml.hpp>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "base/result.h"
+#include "cwmp/soap.h"
+
+namespace kanri::cwmp::soap_xml {
+
+inline constexpr const char* kSoapEnvNamespace = "http://schemas.xmlsoap.org/soap/envelope/";
+inline constexpr const char* kSoapEncNamespace = "http://schemas.xmlsoap.org/soap/encoding/";
+inline constexpr const char* kXsdNamespace = "http://www.w3.org/2001/XMLSchema";
+inline constexpr const char* kXsiNamespace = "http://www.w3.org/2001/XMLSchema-instance";
+
+std::string_view Trim(std::string_view s);                                      // spaces, tabs, CR and LF
+bool ContainsIgnoringCase(std::string_view haystack, std::string_view needle);  // ASCII
+// "cwmp:Inform" -> "Inform"; "cwmp:Inform" -> "cwmp" (empty without a prefix).
+std::string_view LocalName(std::string_view qualified);
+std::string_view Prefix(std::string_view qualified);
+
+// The first child element of `parent` with this local name (null when none).
+pugi::xml_node Child(pugi::xml_node parent, std::string_view local_name);
+std::vector<pugi::xml_node> ElementChildren(pugi::xml_node parent);
+// The namespace URI an element's prefix is bound to, looked up through its ancestors.
+std::string_view NamespaceOf(pugi::xml_node node);
+// Counts elements and measures depth without recursion (a 100,000-deep document costs a
+// loop, not the stack): kTooManyRequests past the limits.
+Status CheckShape(const pugi::xml_document& doc, const DecodeLimits& limits);
+
+// Encoding.
+struct StringWriter : pugi::xml_writer {
+  std::string out;
+  void write(const void* data, std::size_t size) override {
+    out.append(static_cast<const char*>(data), size);
+  }
+};
+void AddText(pugi::xml_node parent, const char* name, std::string_view value);
+void AddNumber(pugi::xml_node parent, const char* name, std::int64_t value);
+// An array element with SOAP-ENC:arrayType="<item_type>[<count>]".
+pugi::xml_node AddArray(pugi::xml_node parent, const char* name, std::string_view item_type,
+                        std::size_t count);
+
+}  // namespace kanri::cwmp::soap_xml
