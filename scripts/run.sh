@@ -3,10 +3,17 @@
 # On the first run it creates the site administrator "admin" and prints its password once.
 #
 #   ./scripts/run.sh                          # data in ./data, https://localhost:8443/
+#   ./scripts/run.sh --demo                   # also a demo company with 20 simulated routers
 #   ./scripts/run.sh --listen-api 0.0.0.0:9443 # any `kanri serve` flag passes through
 #   KANRI_DATA_DIR=/var/lib/kanri ./scripts/run.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
+
+demo=0
+args=()
+for a in "$@"; do
+  if [[ "$a" == "--demo" ]]; then demo=1; else args+=("$a"); fi
+done
 
 scripts/install-deps.sh
 cmake -S . -B build/release -G Ninja -DCMAKE_BUILD_TYPE=Release -DKANRI_BUILD_TESTS=OFF -DKANRI_BUILD_BENCH=OFF \
@@ -17,4 +24,32 @@ cmake --build build/release --target kanri
 data_dir="${KANRI_DATA_DIR:-./data}"
 kanri=build/release/src/app/kanri
 "$kanri" admin bootstrap --data-dir "$data_dir" --login admin --if-none
-exec "$kanri" serve --data-dir "$data_dir" "$@"
+
+if ((demo)); then
+  # The demo: company DEMO (its administrator's password is printed once, when created) and
+  # 20 simulated routers that onboard through its profile, rotate their credentials and keep
+  # them in the data dir across restarts.
+  mkdir -p "$data_dir/demo"
+  chmod 700 "$data_dir/demo"
+  secret_file="$data_dir/demo/bootstrap-password"
+  if [[ ! -s "$secret_file" ]]; then
+    (umask 077 && head -c 18 /dev/urandom | base64 | tr '+/' '-_' > "$secret_file")
+  fi
+  bootstrap_password=$(cat "$secret_file")
+  "$kanri" admin demo --data-dir "$data_dir" --bootstrap-password "$bootstrap_password"
+  cwmp_port=7547
+  for ((i = 0; i < ${#args[@]}; i++)); do
+    if [[ "${args[i]}" == "--listen-cwmp" ]]; then cwmp_port="${args[i + 1]##*:}"; fi
+  done
+  "$kanri" sim --devices 20 --acs "https://127.0.0.1:$cwmp_port/" --insecure --oui 00D09E \
+    --serial-prefix DEMO --username demo-bootstrap --password "$bootstrap_password" --inform-interval 60 \
+    --ramp-up 20 --state-dir "$data_dir/demo/sim" --cr-listen 127.0.0.1:0 \
+    > "$data_dir/demo/sim.log" 2>&1 &
+  sim_pid=$!
+  trap 'kill $sim_pid 2>/dev/null || true' EXIT
+  echo "Demo: 20 simulated routers (log: $data_dir/demo/sim.log) appear within a minute under company DEMO."
+  echo "      Log in at https://localhost:8443/ with company ID DEMO and login ID demo."
+  "$kanri" serve --data-dir "$data_dir" --connection-request-allow-loopback "${args[@]}"
+else
+  exec "$kanri" serve --data-dir "$data_dir" "${args[@]}"
+fi

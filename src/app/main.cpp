@@ -40,6 +40,14 @@ int main(int argc, char** argv) {
   bootstrap->add_flag("--if-none", if_none,
                       "Do nothing (and succeed) when a site administrator already exists");
 
+  auto* demo =
+      admin->add_subcommand("demo", "Create the demo company DEMO for `kanri sim` devices (if missing)");
+  app::DemoRequest demo_request;
+  demo->add_option("--bootstrap-password", demo_request.bootstrap_password,
+                   "The credential the simulated devices start with (user demo-bootstrap)")
+      ->required();
+  demo->add_option("--oui", demo_request.oui, "OUI of the simulated devices")->capture_default_str();
+
   auto* audit_cmd = app.add_subcommand("audit", "The operation history");
   audit_cmd->require_subcommand(1);
   auto* verify = audit_cmd->add_subcommand(
@@ -113,6 +121,7 @@ int main(int argc, char** argv) {
     if (verify->parsed()) return app::AuditVerify(config);
     if (checkpoint->parsed()) return app::AuditCheckpoint(config);
     if (jobs_run->parsed()) return app::RunJob(config, job_name, job_now);
+    if (demo->parsed()) return app::SeedDemo(config, demo_request);
     if (bootstrap->parsed())
       return app::BootstrapSiteAdministrator(config, {login, name, email, password_stdin, if_none});
   } catch (const db::MigrationError& e) {

@@ -46,6 +46,16 @@ struct BootstrapRequest {
 };
 int BootstrapSiteAdministrator(const Config& config, const BootstrapRequest& request);
 
+// `kanri admin demo`: the company DEMO with its administrator and a profile for `kanri sim`
+// devices of `oui` authenticating with `demo-bootstrap` / `bootstrap_password` (rotated on
+// first contact). Creates only what is missing.
+struct DemoRequest {
+  std::string company_code = "DEMO";
+  std::string oui = "00D09E";
+  std::string bootstrap_password;
+};
+int SeedDemo(const Config& config, const DemoRequest& request);
+
 // `kanri audit verify`: 0 only when every chain and checkpoint is intact.
 int AuditVerify(const Config& config);
 // `kanri audit checkpoint`: signs the head of every chain now.
