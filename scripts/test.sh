@@ -31,4 +31,22 @@ echo "kanri_soap_fuzzer: $(grep -o 'Done [0-9]* runs in [0-9]* second(s)' "$fuzz
 
 export ASAN_OPTIONS="detect_leaks=1:abort_on_error=1:strict_string_checks=1:detect_stack_use_after_return=1"
 export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"
-ctest --test-dir "$build" --output-on-failure --timeout 300 -j "$(nproc)" "$@"
+
+# The console (issue 5): type check, Vitest and Playwright (Debian's chromium) against the
+# binary just built, with `kanri sim` devices; screenshots in $build/web-e2e. Skipped when
+# ctest is given a filter.
+web_status=0
+if (($# == 0)); then
+  scripts/test-web.sh "$build/src/app/kanri" "$build/web-e2e" >"$build/web-tests.log" 2>&1 || web_status=$?
+  if ((web_status != 0)); then
+    tail -60 "$build/web-tests.log"
+    echo "console tests FAILED (full log: $build/web-tests.log)"
+  fi
+fi
+
+ctest_status=0
+ctest --test-dir "$build" --output-on-failure --timeout 300 -j "$(nproc)" "$@" || ctest_status=$?
+if (($# == 0)); then
+  if ((web_status == 0)); then echo "console tests passed (log: $build/web-tests.log)"; else echo "console tests FAILED"; fi
+fi
+exit $((ctest_status != 0 || web_status != 0))
