@@ -3,14 +3,46 @@
 #include <soci/postgresql/soci-postgresql.h>
 #include <soci/sqlite3/soci-sqlite3.h>
 
+#include <boost/url/parse.hpp>
 #include <filesystem>
 #include <stdexcept>
 
 namespace kanri::db {
+namespace {
+
+// libpq's keyword='value' form of a postgresql:// URL. SOCI 4.0 mangles a URI whose path has
+// no query ("…/dbname" reaches the server as "dbname="), so the URL is taken apart here.
+std::string PostgresKeywords(const std::string& url) {
+  auto parsed = boost::urls::parse_uri(url);
+  if (!parsed) throw std::invalid_argument("database URL '" + url + "' is not a valid URL");
+  std::string out;
+  auto add = [&out](std::string_view key, std::string_view value) {
+    if (value.empty()) return;
+    if (!out.empty()) out += ' ';
+    out += key;
+    out += "='";
+    for (char c : value) {
+      if (c == '\\' || c == '\'') out += '\\';
+      out += c;
+    }
+    out += '\'';
+  };
+  add("host", parsed->host());
+  add("port", parsed->port());
+  add("user", parsed->user());
+  add("password", parsed->password());
+  std::string dbname = parsed->path();
+  if (!dbname.empty() && dbname.front() == '/') dbname.erase(0, 1);
+  add("dbname", dbname);
+  for (auto param : parsed->params()) add(param.key, param.value);
+  return out;
+}
+
+}  // namespace
 
 ParsedUrl ParseDatabaseUrl(const std::string& url) {
   auto starts = [&](std::string_view p) { return url.rfind(p, 0) == 0; };
-  if (starts("postgresql://") || starts("postgres://")) return {Backend::kPostgresql, url};
+  if (starts("postgresql://") || starts("postgres://")) return {Backend::kPostgresql, PostgresKeywords(url)};
   std::string path;
   if (starts("sqlite://")) {
     path = url.substr(9);

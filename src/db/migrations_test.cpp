@@ -83,6 +83,9 @@ TEST(DatabaseUrl, AcceptsSqliteAndPostgresql) {
   EXPECT_EQ(ParseDatabaseUrl("sqlite:///var/lib/k.db").connect, "/var/lib/k.db");
   EXPECT_EQ(ParseDatabaseUrl("sqlite://data/k.db").connect, "data/k.db");
   EXPECT_EQ(ParseDatabaseUrl("postgresql://u:p@h/db").backend, Backend::kPostgresql);
+  // libpq keywords, percent-decoded and quoted (SOCI 4.0 mangles a bare URI).
+  EXPECT_EQ(ParseDatabaseUrl("postgresql://kanri:p%27w@db.example:5433/kanri?sslmode=require").connect,
+            "host='db.example' port='5433' user='kanri' password='p\\'w' dbname='kanri' sslmode='require'");
   EXPECT_THROW(ParseDatabaseUrl("mysql://x"), std::invalid_argument);
 }
 

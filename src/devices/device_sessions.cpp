@@ -415,9 +415,9 @@ void DeviceSessions::RecordInform(db::Lease& lease, const DeviceId& device, cons
     ParameterTree tree = ParameterTree::Parse(tree_text);
     for (const auto& p : inform.parameters) tree.SetValue(p.path, p.value, p.type);
     SaveTreeAndSummary(lease, device, tree);
-    lease.sql()
-        << "UPDATE devices SET inform_digest = :d, manufacturer = CASE WHEN manufacturer = '' THEN :m ELSE "
-           "manufacturer END WHERE id = :id",
+    lease.sql() << "UPDATE devices SET inform_digest = :d, manufacturer = CASE WHEN manufacturer = '' THEN "
+                   "CAST(:m AS TEXT) ELSE "
+                   "manufacturer END WHERE id = :id",
         soci::use(digest), soci::use(inform.manufacturer), soci::use(id);
     lease.sql() << "SELECT periodic_inform_interval FROM devices WHERE id = :id", soci::use(id),
         soci::into(interval);
@@ -497,11 +497,12 @@ void DeviceSessions::SaveTreeAndSummary(db::Lease& lease, const DeviceId& device
   const long long t = Ms(clock_.Now());
   std::optional<int> interval;
   if (s.periodic_inform_interval) interval = static_cast<int>(*s.periodic_inform_interval);
-  lease.sql()
-      << "UPDATE devices SET manufacturer = CASE WHEN :m1 = '' THEN manufacturer ELSE :m2 END, model = :mo, "
-         "hardware_version = :hw, software_version = :sw, data_model = :dm, wan_ip = :wan, "
-         "connection_request_url = :cr, periodic_inform_interval = COALESCE(:iv, periodic_inform_interval), "
-         "search_text = :st, updated_at = :t WHERE id = :id",
+  lease.sql() << "UPDATE devices SET manufacturer = CASE WHEN CAST(:m1 AS TEXT) = '' THEN manufacturer ELSE "
+                 "CAST(:m2 AS TEXT) END, model = :mo, "
+                 "hardware_version = :hw, software_version = :sw, data_model = :dm, wan_ip = :wan, "
+                 "connection_request_url = :cr, periodic_inform_interval = COALESCE(CAST(:iv AS INTEGER), "
+                 "periodic_inform_interval), "
+                 "search_text = :st, updated_at = :t WHERE id = :id",
       soci::use(s.manufacturer), soci::use(s.manufacturer), soci::use(s.model), soci::use(s.hardware_version),
       soci::use(s.software_version), soci::use(model), soci::use(s.wan_ip),
       soci::use(s.connection_request_url), soci::use(interval), soci::use(search), soci::use(t),
