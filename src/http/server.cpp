@@ -211,6 +211,10 @@ asio::awaitable<void> HttpServer::Accept() {
       socket.close(ignored);
       continue;
     }
+    // Answers larger than one segment (a device list page over TLS) would otherwise wait for the
+    // client's delayed ACK of the previous segment (Nagle): ~40 ms on every such answer.
+    boost::system::error_code nodelay_ignored;
+    socket.set_option(tcp::no_delay(true), nodelay_ignored);
     auto conn = std::make_shared<Connection>(strand);
     {
       std::lock_guard lock(mu_);
