@@ -74,8 +74,11 @@ Result<std::string> DeviceCondition(db::Lease& lease, const CompanyId& company, 
   if (filter.search && !filter.search->empty())
     where += " AND d.search_text LIKE " + binds.Add("%" + EscapeLike(AsciiLower(*filter.search)) + "%") +
              " ESCAPE '\\'";
+  // "+" keeps SQLite from using the (company_id, online_until) index for this range: it would read
+  // every online (or offline) device of the company and sort them all for one page (~200 ms with
+  // 100,000 devices); walking the page's sort order stops after about a page.
   if (filter.online)
-    where += std::string(" AND d.online_until ") + (*filter.online ? ">" : "<=") + " " +
+    where += std::string(" AND +d.online_until ") + (*filter.online ? ">" : "<=") + " " +
              binds.Add(static_cast<long long>(ToUnixMillis(now)));
   if (filter.profile_id) where += " AND d.profile_id = " + binds.Add(filter.profile_id->value());
   if (filter.model) where += " AND d.model = " + binds.Add(*filter.model);
