@@ -83,7 +83,7 @@ AuthInput ReadAuth(json::object object) {
 std::optional<std::optional<std::uint32_t>> ReadInterval(FieldReader& in) {
   const json::value* v = in.OptionalValue("periodic_inform_interval");
   if (!v) return std::nullopt;
-  if (v->is_null()) return std::optional<std::uint32_t>{};
+  if (v->is_null()) return std::optional<std::optional<std::uint32_t>>{std::in_place, std::nullopt};
   // Out-of-range numbers are left to the domain's check, which names the allowed range.
   if (v->is_int64() && v->as_int64() >= 0 && v->as_int64() <= UINT32_MAX)
     return std::optional<std::uint32_t>{static_cast<std::uint32_t>(v->as_int64())};

@@ -4,6 +4,7 @@
 #include <boost/asio/detached.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <fstream>
 #include <iostream>
 #include <thread>
 
@@ -55,6 +56,19 @@ asio::awaitable<void> StoreRecord(audit::HistoryWriter& writer, audit::Operation
         });
       },
       asio::use_awaitable);
+}
+
+// This node's name for device session leases, kept in the data dir so that a restarted
+// server takes over the leases its previous run held instead of waiting for them to expire.
+std::string NodeId(const Config& config) {
+  const auto path = std::filesystem::path(config.data_dir) / "node-id";
+  std::string id;
+  if (std::ifstream in{path}; in) std::getline(in, id);
+  if (id.empty()) {
+    id = "node-" + RandomToken(9);
+    std::ofstream{path} << id << "\n";
+  }
+  return id;
 }
 
 // Runs `work` every `interval` on `io` (the next run is scheduled when one ends) until Cancel().
@@ -171,7 +185,7 @@ int Serve(const Config& config) {
         refused_devices.Record(r.oui, r.product_class, r.serial_number, r.source_ip, r.reason, r.last_at);
       },
       {},
-      "node-" + RandomToken(9)};
+      NodeId(config)};
   std::optional<http::DigestAuthenticator> cwmp_digest;
   http::ServerSettings cwmp_http = config.http;
   if (config.cwmp_insecure_http) {

@@ -29,6 +29,7 @@ struct SessionEngine::Session {
   bool pending_credentials = false;
   bool end_after_pending = false;  // reboot / factory reset: end the session after its response
   bool ran_tasks = false;
+  bool maybe_tasks = true;  // false: nothing was queued at the Inform
   bool busy = false;
   Timestamp last_seen;
 };
@@ -414,6 +415,7 @@ asio::awaitable<http::HttpResponse> SessionEngine::StartSession(const http::Http
   session->company = admission.company_id;
   session->serial = facts.serial_number;
   session->host = std::string(request.Header("host").value_or(""));
+  session->maybe_tasks = admission.has_queued_tasks;
   session->header = header;
   session->header.id.clear();
   session->last_seen = clock_.Now();
@@ -631,6 +633,7 @@ asio::awaitable<void> SessionEngine::HandleResponse(SessionPtr session, const En
 }
 
 asio::awaitable<http::HttpResponse> SessionEngine::NextRpc(SessionPtr session) {
+  if (!session->maybe_tasks) co_return co_await EndSession(session);
   HeaderOut header = session->header;
   for (int guard = 0; guard < 100; ++guard) {
     auto task = co_await db_.Run([&] { return devices_.StartNextTask(session->device); });

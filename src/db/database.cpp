@@ -65,7 +65,14 @@ Lease::~Lease() {
 }
 
 WriteTransaction::WriteTransaction(Lease& lease) : lease_(lease) {
-  lease_.sql() << (lease_.backend() == Backend::kSqlite ? "BEGIN IMMEDIATE" : "BEGIN");
+  if (lease_.backend() == Backend::kSqlite) {
+    Database& db = lease_.database();
+    writer_ = std::unique_lock<std::timed_mutex>(db.sqlite_writer_, std::defer_lock);
+    (void)writer_.try_lock_for(db.busy_timeout_);
+    lease_.sql() << "BEGIN IMMEDIATE";
+  } else {
+    lease_.sql() << "BEGIN";
+  }
 }
 
 WriteTransaction::~WriteTransaction() {
@@ -74,16 +81,19 @@ WriteTransaction::~WriteTransaction() {
     lease_.sql() << "ROLLBACK";
   } catch (...) {  // NOLINT(bugprone-empty-catch): the connection may already be gone
   }
+  // writer_ unlocks after the rollback.
 }
 
 void WriteTransaction::Commit() {
   lease_.sql() << "COMMIT";
   done_ = true;
+  if (writer_.owns_lock()) writer_.unlock();
 }
 
 std::unique_ptr<Database> Database::Open(const DatabaseSettings& settings) {
   ParsedUrl parsed = ParseDatabaseUrl(settings.url);
   std::unique_ptr<Database> db{new Database(settings.pool_size, parsed.backend)};
+  db->busy_timeout_ = settings.sqlite_busy_timeout;
   if (parsed.backend == Backend::kSqlite) {
     auto dir = std::filesystem::path(parsed.connect).parent_path();
     if (!dir.empty()) std::filesystem::create_directories(dir);

@@ -16,6 +16,7 @@
 #include <chrono>
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <unordered_map>
@@ -58,6 +59,7 @@ class Lease {
 
   soci::session& sql() { return *session_; }
   Backend backend() const { return backend_; }
+  Database& database() { return db_; }
 
   // For hot queries: the statement `key` of this connection, prepared by `make` on first use
   // and reused afterwards, so its SQL is parsed once per connection instead of once per call.
@@ -74,6 +76,11 @@ class Lease {
 
 // A write transaction. SQLite takes the write lock up front (BEGIN IMMEDIATE) so that two
 // transactions cannot deadlock upgrading their read locks. Rolls back unless committed.
+//
+// On SQLite, writers of this process also queue on a mutex before BEGIN IMMEDIATE: SQLite's
+// own busy handler sleeps and polls (up to 100 ms a turn), which under many concurrent
+// writers costs far more than the writes. The wait is bounded by the busy timeout, after
+// which SQLite's handler takes over as before (so a nested writer cannot hang).
 class WriteTransaction {
  public:
   explicit WriteTransaction(Lease& lease);
@@ -84,6 +91,7 @@ class WriteTransaction {
 
  private:
   Lease& lease_;
+  std::unique_lock<std::timed_mutex> writer_;
   bool done_ = false;
 };
 
@@ -99,6 +107,9 @@ class Database {
 
  private:
   friend class Lease;
+  friend class WriteTransaction;
+  std::timed_mutex sqlite_writer_;
+  std::chrono::milliseconds busy_timeout_{10'000};
   Database(std::size_t pool_size, Backend backend)
       : pool_(pool_size), backend_(backend), cached_(pool_size) {}
   soci::connection_pool pool_;

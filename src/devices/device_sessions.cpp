@@ -133,6 +133,25 @@ void InsertInternalTask(db::Lease& lease, const CompanyId& company, const Device
       soci::use(type_name), soci::use(request), soci::use(command_key), soci::use(t), soci::use(expires);
 }
 
+// Whether the device has a queued task: one indexed look-up, prepared once per connection.
+bool AnyQueued(db::Lease& lease, const DeviceId& device) {
+  struct Query : db::CachedStatement {
+    std::string device;
+    int found = 0;
+    soci::statement statement;
+    explicit Query(soci::session& sql)
+        : statement((sql.prepare << "SELECT COUNT(*) FROM tasks WHERE device_id = :d AND state = 'queued'",
+                     soci::use(device), soci::into(found))) {}
+  };
+  auto& q = lease.Cached<Query>("device_sessions.any_queued",
+                                [](soci::session& sql) { return std::make_unique<Query>(sql); });
+  q.device = device.value();
+  q.found = 0;
+  q.statement.execute(true);
+  db::FinishRead(lease.backend(), q.statement);
+  return q.found > 0;
+}
+
 }  // namespace
 
 DataModel DataModelOf(const std::vector<Parameter>& parameters) {
@@ -190,12 +209,21 @@ DeviceSessions::DeviceSessions(db::Database& db, const Clock& clock, const Devic
       node_id_(std::move(node_id)) {}
 
 Admission DeviceSessions::Admit(const InformFacts& inform, const CredentialCheck& check) {
+  // The profiles are read on their own connection and never inside the write transaction
+  // (with every pooled connection waiting for the write lock, the one holding it could not
+  // get another): when the transaction finds it needs them, it rolls back, they are read,
+  // and it runs again. Periodic informs of known devices never need them.
+  std::optional<std::vector<Profile>> matches;
   Admission a;
-  {
-    auto lease = db_.Acquire();
-    db::WriteTransaction tx(lease);
-    a = AdmitLocked(lease, inform, check);
-    if (a.result == AdmitResult::kAdmitted) tx.Commit();
+  for (int attempt = 0; attempt < 2; ++attempt) {
+    {
+      auto lease = db_.Acquire();
+      db::WriteTransaction tx(lease);
+      a = AdmitLocked(lease, inform, check, matches);
+      if (a.result == AdmitResult::kAdmitted) tx.Commit();
+    }
+    if (!a.needs_profiles) break;
+    matches = matcher_(inform.oui, inform.product_class, inform.serial_number);
   }
   // Outside the transaction: the list has its own connection and rate limit.
   if (a.refusal && refusals_) refusals_(*a.refusal);
@@ -203,8 +231,14 @@ Admission DeviceSessions::Admit(const InformFacts& inform, const CredentialCheck
 }
 
 Admission DeviceSessions::AdmitLocked(db::Lease& lease, const InformFacts& inform,
-                                      const CredentialCheck& check) {
+                                      const CredentialCheck& check,
+                                      const std::optional<std::vector<Profile>>& matches) {
   Admission a;
+  auto NeedProfiles = [](Admission& x) {
+    x.needs_profiles = true;
+    x.result = AdmitResult::kRefused;
+    return x;
+  };
   const Timestamp now = clock_.Now();
   auto refusal = [&](std::string reason) {
     return RefusedDevice{
@@ -267,7 +301,8 @@ Admission DeviceSessions::AdmitLocked(db::Lease& lease, const InformFacts& infor
                "'running'",
             soci::use(known->id), soci::into(awaited);
         if (awaited > 0 && known->profile_id) {
-          for (const auto& p : matcher_(inform.oui, inform.product_class, inform.serial_number)) {
+          if (!matches) return NeedProfiles(a);
+          for (const auto& p : *matches) {
             if (p.id.value() == *known->profile_id && check(p.auth_username, p.auth_password)) {
               accepted = reprovision = true;
               break;
@@ -284,8 +319,8 @@ Admission DeviceSessions::AdmitLocked(db::Lease& lease, const InformFacts& infor
     }
     if (reprovision) {
       std::optional<Profile> profile;
-      for (auto& p : matcher_(inform.oui, inform.product_class, inform.serial_number))
-        if (p.id.value() == *known->profile_id) profile = std::move(p);
+      for (const auto& p : *matches)
+        if (p.id.value() == *known->profile_id) profile = p;
       const std::string state = profile && profile->auth_mode == AuthMode::kRotate ? "bootstrap" : "shared";
       const std::string enc = secrets_.Seal(profile ? profile->auth_password : "");
       lease.sql()
@@ -299,15 +334,17 @@ Admission DeviceSessions::AdmitLocked(db::Lease& lease, const InformFacts& infor
   }
 
   // DEV-1: a new device. Attach it only to the one company whose profile matches best.
-  std::vector<Profile> matches = matcher_(inform.oui, inform.product_class, inform.serial_number);
-  if (matches.empty()) return refuse("unmatched");
+  if (!matches) return NeedProfiles(a);
+  std::vector<Profile> candidates = *matches;
+  if (candidates.empty()) return refuse("unmatched");
   std::set<std::string> companies;
-  for (const auto& p : matches) companies.insert(p.company_id.value());
+  for (const auto& p : candidates) companies.insert(p.company_id.value());
   if (companies.size() > 1) return refuse("ambiguous");
-  std::sort(matches.begin(), matches.end(),
+  std::sort(candidates.begin(), candidates.end(),
             [](const Profile& x, const Profile& y) { return Specificity(x) > Specificity(y); });
-  if (matches.size() > 1 && Specificity(matches[0]) == Specificity(matches[1])) return refuse("ambiguous");
-  const Profile& profile = matches.front();
+  if (candidates.size() > 1 && Specificity(candidates[0]) == Specificity(candidates[1]))
+    return refuse("ambiguous");
+  const Profile& profile = candidates.front();
   if (profile.auth_mode != AuthMode::kNone) {
     if (!check || !check(profile.auth_username, profile.auth_password)) {
       a.result = AdmitResult::kUnauthenticated;
@@ -484,6 +521,7 @@ void DeviceSessions::RecordInform(db::Lease& lease, const DeviceId& device, cons
   for (const auto& e : inform.events)
     if (e.code == "M Reboot") finish_awaited("reboot", e.command_key);
   if (HasEvent(inform.events, "0 BOOTSTRAP")) finish_awaited("factoryReset", std::nullopt);
+  admission.has_queued_tasks = AnyQueued(lease, device);
 }
 
 void DeviceSessions::SaveTreeAndSummary(db::Lease& lease, const DeviceId& device, ParameterTree& tree) {
@@ -530,23 +568,7 @@ std::optional<Task> DeviceSessions::StartNextTask(const DeviceId& device) {
   const Timestamp now = clock_.Now();
   const long long t = Ms(now);
   // Cheap check first: most periodic sessions find nothing queued.
-  {
-    struct AnyQueued : db::CachedStatement {
-      std::string device;
-      int found = 0;
-      soci::statement statement;
-      explicit AnyQueued(soci::session& sql)
-          : statement((sql.prepare << "SELECT COUNT(*) FROM tasks WHERE device_id = :d AND state = 'queued'",
-                       soci::use(device), soci::into(found))) {}
-    };
-    auto& q = lease.Cached<AnyQueued>("device_sessions.any_queued",
-                                      [](soci::session& sql) { return std::make_unique<AnyQueued>(sql); });
-    q.device = device.value();
-    q.found = 0;
-    q.statement.execute(true);
-    db::FinishRead(lease.backend(), q.statement);
-    if (q.found == 0) return std::nullopt;
-  }
+  if (!AnyQueued(lease, device)) return std::nullopt;
   db::WriteTransaction tx(lease);
   for (int guard = 0; guard < 1000; ++guard) {
     soci::row r;

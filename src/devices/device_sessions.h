@@ -89,6 +89,11 @@ struct Admission {
   std::string reason;                    // why not admitted (for logs)
   std::vector<Task> finished_tasks;      // reboot / factory reset tasks this Inform completed
   std::optional<RefusedDevice> refusal;  // listed for the site administrators
+  // Whether tasks were queued when the Inform was recorded: a session without any ends at
+  // the CPE's empty POST with no further database work (tasks queued meanwhile run at the
+  // next session, which "now" asks for at once).
+  bool has_queued_tasks = false;
+  bool needs_profiles = false;  // internal: Admit reads the profiles and tries again
 };
 
 // How a running task ended.
@@ -156,7 +161,8 @@ class DeviceSessions {
   const SessionSettings& settings() const { return settings_; }
 
  private:
-  Admission AdmitLocked(db::Lease& lease, const InformFacts& inform, const CredentialCheck& check);
+  Admission AdmitLocked(db::Lease& lease, const InformFacts& inform, const CredentialCheck& check,
+                        const std::optional<std::vector<Profile>>& matches);
   void QueueProvisioning(db::Lease& lease, const DeviceId& device, const CompanyId& company,
                          const std::optional<Profile>& profile, DataModel model);
   void RecordInform(db::Lease& lease, const DeviceId& device, const InformFacts& inform, bool force_write,

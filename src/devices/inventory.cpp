@@ -64,7 +64,9 @@ std::string SortValue(const Device& d, DeviceSort::Key key) {
 }
 
 std::string SortTag(const DeviceSort& sort) {
-  return (sort.descending ? "-" : "") + std::string(SortName(sort.key));
+  std::string tag(SortName(sort.key));
+  if (sort.descending) tag.insert(tag.begin(), '-');
+  return tag;
 }
 
 // The page key: "<sort>\n<value>\n<device id>"; values may hold anything but the id cannot
