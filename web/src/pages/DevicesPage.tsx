@@ -3,7 +3,7 @@
 // filtered list can be bookmarked or shared.
 import { keepPreviousData, useQuery, useQueryClient } from "@tanstack/react-query";
 import { createColumnHelper, type RowSelectionState, type SortingState } from "@tanstack/react-table";
-import { useMemo, useState, type FormEvent } from "react";
+import { useMemo, useRef, useState, type FormEvent } from "react";
 import { useTranslation } from "react-i18next";
 import { Link, useSearchParams } from "react-router-dom";
 import { api, ApiError, downloadCsv, fetchAll, type Page } from "../api/client";
@@ -103,10 +103,21 @@ export function DevicesPage() {
 
   const query = deviceQuery(params);
   const cursor = cursors[cursors.length - 1] ?? null;
+  // The list refreshes itself every 15 s as a background request (it keeps nobody logged in);
+  // a fetch the user asked for (opening the page, searching, paging) is an operation.
+  const userFetch = useRef(false);
+  const lastKey = useRef("");
   const devices = useQuery({
     queryKey: keys.devices({ ...query, cursor }),
-    queryFn: () => api<Page<Device>>("/devices", { query: { ...query, limit: PAGE_SIZE, cursor } }),
+    queryFn: ({ queryKey }) => {
+      const key = JSON.stringify(queryKey);
+      const background = key === lastKey.current && !userFetch.current;
+      lastKey.current = key;
+      userFetch.current = false;
+      return api<Page<Device>>("/devices", { query: { ...query, limit: PAGE_SIZE, cursor }, background });
+    },
     placeholderData: keepPreviousData,
+    refetchInterval: 15_000,
   });
   const profiles = useQuery({ queryKey: keys.profiles, queryFn: () => fetchAll<Profile>("/profiles"), enabled: can("profiles.read") });
   const groups = useQuery({ queryKey: keys.deviceGroups, queryFn: () => fetchAll<DeviceGroup>("/device-groups") });
@@ -230,7 +241,11 @@ export function DevicesPage() {
           role="search"
           onSubmit={(e) => {
             e.preventDefault();
-            update({ q: search.trim() || null });
+            userFetch.current = true;
+            const q = search.trim() || null;
+            // The same search again asks the server again (devices come and go).
+            if (q === (params.get("q") || null)) void devices.refetch();
+            else update({ q });
           }}
         >
           <div className="field grow">
