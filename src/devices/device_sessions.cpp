@@ -213,6 +213,7 @@ Admission DeviceSessions::Admit(const InformFacts& inform, const CredentialCheck
   // (with every pooled connection waiting for the write lock, the one holding it could not
   // get another): when the transaction finds it needs them, it rolls back, they are read,
   // and it runs again. Periodic informs of known devices never need them.
+  if (auto periodic = AdmitPeriodic(inform, check)) return *periodic;
   std::optional<std::vector<Profile>> matches;
   Admission a;
   for (int attempt = 0; attempt < 2; ++attempt) {
@@ -227,6 +228,132 @@ Admission DeviceSessions::Admit(const InformFacts& inform, const CredentialCheck
   }
   // Outside the transaction: the list has its own connection and rate limit.
   if (a.refusal && refusals_) refusals_(*a.refusal);
+  return a;
+}
+
+bool DeviceSessions::TouchDevice(db::Lease& lease, const Contact& c) {
+  struct Touch : db::CachedStatement {
+    long long t = 0, online_until = 0, lease_until = 0;
+    std::string events, ip, node, id;
+    soci::statement statement;
+    explicit Touch(soci::session& sql)
+        : statement((sql.prepare
+                         << "UPDATE devices SET last_contact_at = :t, online_until = :ou, last_events = :ev, "
+                            "source_ip = :ip, session_owner = :n, session_until = :su, updated_at = :t2 "
+                            "WHERE id = :id AND (session_until < :t3 OR session_owner = :n2)",
+                     soci::use(t), soci::use(online_until), soci::use(events), soci::use(ip), soci::use(node),
+                     soci::use(lease_until), soci::use(t), soci::use(id), soci::use(t), soci::use(node))) {}
+  };
+  auto& q = lease.Cached<Touch>("device_sessions.touch",
+                                [](soci::session& sql) { return std::make_unique<Touch>(sql); });
+  q.t = c.t;
+  q.online_until = c.online_until;
+  q.lease_until = c.lease_until;
+  q.events = c.events;
+  q.ip = c.source_ip;
+  q.node = node_id_;
+  q.id = c.device_id;
+  q.statement.execute(true);
+  return q.statement.get_affected_rows() > 0;
+}
+
+bool DeviceSessions::TouchBatched(Contact contact) {
+  // Group commit: the first caller with no writer in progress writes every contact queued so
+  // far in one transaction; the others wait for it. Many periodic informs then cost one
+  // commit, and their index pages are written once.
+  std::unique_lock lock(touch_mu_);
+  touch_queue_.push_back(&contact);
+  while (!contact.done) {
+    if (touch_writing_) {
+      touch_cv_.wait(lock);
+      continue;
+    }
+    touch_writing_ = true;
+    std::vector<Contact*> batch;
+    batch.swap(touch_queue_);
+    lock.unlock();
+    std::exception_ptr error;
+    try {
+      auto lease = db_.Acquire();
+      db::WriteTransaction tx(lease);
+      for (Contact* c : batch) c->touched = TouchDevice(lease, *c);
+      tx.Commit();
+    } catch (...) {
+      error = std::current_exception();
+    }
+    lock.lock();
+    for (Contact* c : batch) {
+      c->error = error;
+      c->done = true;
+    }
+    touch_writing_ = false;
+    touch_cv_.notify_all();
+  }
+  if (contact.error) std::rethrow_exception(contact.error);
+  return contact.touched;
+}
+
+std::optional<Admission> DeviceSessions::AdmitPeriodic(const InformFacts& inform,
+                                                       const CredentialCheck& check) {
+  // Only a known device's periodic or connection-request Inform that reports what it reported
+  // last time; everything else takes the full path in one transaction.
+  if (inform.events.empty()) return std::nullopt;
+  for (const auto& e : inform.events)
+    if (e.code != "2 PERIODIC" && e.code != "6 CONNECTION REQUEST") return std::nullopt;
+  Admission a;
+  Contact contact;
+  {
+    auto lease = db_.Acquire();
+    struct Known : db::CachedStatement {
+      std::string oui, product_class, serial;
+      soci::row row;
+      soci::statement statement;
+      explicit Known(soci::session& sql)
+          : statement(
+                (sql.prepare << "SELECT id, company_id, auth_mode, cwmp_username, cwmp_password_enc, "
+                                "pending_password_enc, data_model, inform_digest, periodic_inform_interval "
+                                "FROM devices WHERE oui = :o AND product_class = :p AND serial_number = :s",
+                 soci::use(oui), soci::use(product_class), soci::use(serial), soci::into(row))) {}
+    };
+    auto& q = lease.Cached<Known>("device_sessions.known",
+                                  [](soci::session& sql) { return std::make_unique<Known>(sql); });
+    q.oui = inform.oui;
+    q.product_class = inform.product_class;
+    q.serial = inform.serial_number;
+    const bool found = q.statement.execute(true);
+    struct Finish {
+      db::Lease& lease;
+      soci::statement& st;
+      ~Finish() { db::FinishRead(lease.backend(), st); }
+    } finish{lease, q.statement};
+    if (!found) return std::nullopt;
+    const soci::row& r = q.row;
+    if (r.get_indicator(5) != soci::i_null) return std::nullopt;  // a rotation to confirm
+    if (r.get<std::string>(7) != InformDigest(inform)) return std::nullopt;
+    if (r.get<std::string>(2) != "none") {
+      auto password = secrets_.Open(r.get<std::string>(4));
+      if (!check || !password || !check(r.get<std::string>(3), *password)) return std::nullopt;
+    }
+    a.device_id = DeviceId{r.get<std::string>(0)};
+    a.company_id = CompanyId{r.get<std::string>(1)};
+    a.data_model = r.get<std::string>(6) == "tr098" ? DataModel::kTr098 : DataModel::kTr181;
+    const int interval = r.get<int>(8);
+    const Timestamp now = clock_.Now();
+    contact = Contact{a.device_id.value(),
+                      Ms(now),
+                      Ms(now + std::chrono::seconds{2LL * std::max(interval, 1)} + settings_.online_margin),
+                      Ms(now + settings_.lease),
+                      EventsJson(inform.events),
+                      inform.source_ip};
+  }
+  if (!TouchBatched(contact)) {
+    a.result = AdmitResult::kBusy;
+    a.reason = "another session holds the device";
+    return a;
+  }
+  a.result = AdmitResult::kAdmitted;
+  auto lease = db_.Acquire();
+  a.has_queued_tasks = AnyQueued(lease, a.device_id);
   return a;
 }
 
@@ -463,29 +590,7 @@ void DeviceSessions::RecordInform(db::Lease& lease, const DeviceId& device, cons
   // session lease unless another node's session holds the device).
   const long long online_until =
       Ms(now + std::chrono::seconds{2LL * std::max(interval, 1)} + settings_.online_margin);
-  struct Touch : db::CachedStatement {
-    long long t = 0, online_until = 0, lease_until = 0;
-    std::string events, ip, node, id;
-    soci::statement statement;
-    explicit Touch(soci::session& sql)
-        : statement((sql.prepare
-                         << "UPDATE devices SET last_contact_at = :t, online_until = :ou, last_events = :ev, "
-                            "source_ip = :ip, session_owner = :n, session_until = :su, updated_at = :t2 "
-                            "WHERE id = :id AND (session_until < :t3 OR session_owner = :n2)",
-                     soci::use(t), soci::use(online_until), soci::use(events), soci::use(ip), soci::use(node),
-                     soci::use(lease_until), soci::use(t), soci::use(id), soci::use(t), soci::use(node))) {}
-  };
-  auto& q = lease.Cached<Touch>("device_sessions.touch",
-                                [](soci::session& sql) { return std::make_unique<Touch>(sql); });
-  q.t = t;
-  q.online_until = online_until;
-  q.lease_until = lease_until;
-  q.events = events;
-  q.ip = inform.source_ip;
-  q.node = node_id_;
-  q.id = id;
-  q.statement.execute(true);
-  if (q.statement.get_affected_rows() == 0) {
+  if (!TouchDevice(lease, {id, t, online_until, lease_until, events, inform.source_ip})) {
     admission.result = AdmitResult::kBusy;
     admission.reason = "another session holds the device";
     return;

@@ -20,7 +20,10 @@
 //     bootstrap credential; that is accepted once more and the device is provisioned again.
 #pragma once
 
+#include <condition_variable>
+#include <exception>
 #include <functional>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
@@ -168,6 +171,20 @@ class DeviceSessions {
   void RecordInform(db::Lease& lease, const DeviceId& device, const InformFacts& inform, bool force_write,
                     Admission& admission);
   void ConfirmCredentialsOn(db::Lease& lease, const DeviceId& device);
+
+  // The contact an Inform records: time, online window, events, source, and the lease.
+  struct Contact {
+    std::string device_id;
+    long long t = 0, online_until = 0, lease_until = 0;
+    std::string events, source_ip;
+    bool done = false, touched = false;
+    std::exception_ptr error;
+  };
+  // One UPDATE; false when another node's session holds the device (or it is gone).
+  bool TouchDevice(db::Lease& lease, const Contact& contact);
+  bool TouchBatched(Contact contact);
+  // The fast path of a periodic Inform that changed nothing (nullopt: take the full path).
+  std::optional<Admission> AdmitPeriodic(const InformFacts& inform, const CredentialCheck& check);
   // Reads the tree, applies `change` and writes it back (with the summary) when it returns true.
   void UpdateTree(const DeviceId& device, const std::function<bool(class ParameterTree&)>& change);
   void SaveTreeAndSummary(db::Lease& lease, const DeviceId& device, class ParameterTree& tree);
@@ -179,6 +196,10 @@ class DeviceSessions {
   RefusalRecorder refusals_;
   SessionSettings settings_;
   std::string node_id_;
+  std::mutex touch_mu_;
+  std::condition_variable touch_cv_;
+  std::vector<Contact*> touch_queue_;
+  bool touch_writing_ = false;
 };
 
 // Summary fields read from a parameter tree of either root (TR-181 Device. or TR-098
