@@ -67,8 +67,9 @@ void AddConfigOptions(CLI::App& app, Config& c) {
   auto* g = app.add_option_group(server);
   g->add_option("--listen-api", c.listen_api, "HTTPS address of the API and console")->capture_default_str();
   g->add_option("--listen-cwmp", c.listen_cwmp, "HTTPS address for devices (TR-069)")->capture_default_str();
-  g->add_flag("--cwmp-insecure-http", c.cwmp_insecure_http,
-              "Lab only: devices connect over plain HTTP with HTTP Digest instead of HTTPS (logged as a warning)");
+  g->add_flag(
+      "--cwmp-insecure-http", c.cwmp_insecure_http,
+      "Lab only: devices connect over plain HTTP with HTTP Digest instead of HTTPS (logged as a warning)");
   g->add_option("--tls-cert", c.tls_cert, "PEM certificate chain (default: self-signed in <data-dir>/tls)");
   g->add_option("--tls-key", c.tls_key, "PEM private key for --tls-cert");
   g->add_option("--max-header-bytes", c.http.max_header_bytes, "Largest request header")

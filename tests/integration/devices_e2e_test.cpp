@@ -101,7 +101,8 @@ class Devices : public TenantTest {
   }
 
   std::string ParameterValue(const std::string& device_id, const std::string& path) {
-    const json::value body = admin_a().Get("/api/v1/devices/" + device_id + "/parameters?prefix=" + path).Json();
+    const json::value body =
+        admin_a().Get("/api/v1/devices/" + device_id + "/parameters?prefix=" + path).Json();
     for (const auto& p : Member(body, "items").as_array())
       if (Str(p, "path") == path) return Str(p, "value");
     return "<absent>";
