@@ -73,9 +73,8 @@
 #include <thread>
 #include <vector>
 
+#include "bench_process.h"
 #include "cwmp/soap.h"
-
-extern char** environ;
 
 namespace kanri::bench {
 namespace {
@@ -129,233 +128,15 @@ struct Options {
 };
 
 // ---------------------------------------------------------------------------------------------
-// Processes (as in session_bench.cpp)
+// Processes (bench_process.h)
 
-std::string RandomHex(std::size_t bytes) {
-  std::vector<unsigned char> buf(bytes);
-  if (RAND_bytes(buf.data(), static_cast<int>(buf.size())) != 1)
-    throw std::runtime_error("RAND_bytes failed");
-  std::string out;
-  for (unsigned char c : buf) out += fmt::format("{:02x}", c);
-  return out;
+// SIGTERM; the server must drain and exit 0.
+void StopServer(Server& server) {
+  const int code = server.Stop(kServerStopTimeout);
+  if (code != 0)
+    throw std::runtime_error("kanri serve ended with exit code " + std::to_string(code) + ":\n" +
+                             Tail(server.log_err()));
 }
-
-std::string ReadFile(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream out;
-  out << in.rdbuf();
-  return out.str();
-}
-
-std::string Tail(const fs::path& path, std::size_t max_bytes = 2000) {
-  std::string text = ReadFile(path);
-  if (text.size() > max_bytes) text = "..." + text.substr(text.size() - max_bytes);
-  return text;
-}
-
-pid_t Spawn(const std::vector<std::string>& args, int stdin_fd, const fs::path& out, const fs::path& err) {
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  if (stdin_fd >= 0) {
-    posix_spawn_file_actions_adddup2(&actions, stdin_fd, 0);
-  } else {
-    posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
-  }
-  posix_spawn_file_actions_addopen(&actions, 1, out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-  posix_spawn_file_actions_addopen(&actions, 2, err.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-  std::vector<char*> argv;
-  for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
-  argv.push_back(nullptr);
-  pid_t pid = -1;
-  const int rc = posix_spawn(&pid, args[0].c_str(), &actions, nullptr, argv.data(), environ);
-  posix_spawn_file_actions_destroy(&actions);
-  if (rc != 0) throw std::runtime_error("cannot start " + args[0] + ": " + std::strerror(rc));
-  return pid;
-}
-
-std::optional<int> WaitExit(pid_t pid, Clock::duration timeout) {
-  const auto deadline = Clock::now() + timeout;
-  for (;;) {
-    int status = 0;
-    const pid_t r = waitpid(pid, &status, WNOHANG);
-    if (r == pid) return status;
-    if (r < 0) throw std::runtime_error(std::string("waitpid: ") + std::strerror(errno));
-    if (Clock::now() >= deadline) return std::nullopt;
-    std::this_thread::sleep_for(20ms);
-  }
-}
-
-std::string DescribeStatus(int status) {
-  if (WIFEXITED(status)) return "exit code " + std::to_string(WEXITSTATUS(status));
-  if (WIFSIGNALED(status)) return "killed by signal " + std::to_string(WTERMSIG(status));
-  return "status " + std::to_string(status);
-}
-
-double ProcessCpuSeconds(pid_t pid) {
-  const std::string stat = ReadFile(fs::path("/proc") / std::to_string(pid) / "stat");
-  const auto close = stat.rfind(')');
-  if (close == std::string::npos) return 0;
-  std::istringstream in(stat.substr(close + 2));
-  std::string field;
-  double ticks = 0;
-  for (int i = 3; i <= 15 && in >> field; ++i)
-    if (i == 14 || i == 15) ticks += std::stod(field);
-  return ticks / static_cast<double>(sysconf(_SC_CLK_TCK));
-}
-
-double OwnCpuSeconds() {
-  rusage u{};
-  getrusage(RUSAGE_SELF, &u);
-  auto s = [](const timeval& t) {
-    return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_usec) / 1e6;
-  };
-  return s(u.ru_utime) + s(u.ru_stime);
-}
-
-// A /proc/PID/status field in kB ("VmRSS", "VmHWM"); 0 when unreadable.
-long StatusKb(pid_t pid, std::string_view field) {
-  std::istringstream lines(ReadFile(fs::path("/proc") / std::to_string(pid) / "status"));
-  for (std::string line; std::getline(lines, line);)
-    if (line.starts_with(field) && line.size() > field.size() && line[field.size()] == ':')
-      return std::atol(line.c_str() + field.size() + 1);
-  return 0;
-}
-
-class TempDir {
- public:
-  explicit TempDir(bool keep) : keep_(keep) {
-    std::string pattern = (fs::temp_directory_path() / "kanri-cwmp-bench-XXXXXX").string();
-    if (!mkdtemp(pattern.data())) throw std::runtime_error(std::string("mkdtemp: ") + std::strerror(errno));
-    path_ = pattern;
-  }
-  ~TempDir() {
-    if (keep_) {
-      std::cout << "kept data and logs in " << path_.string() << "\n";
-      return;
-    }
-    std::error_code ignored;
-    fs::remove_all(path_, ignored);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  const fs::path& path() const { return path_; }
-
- private:
-  fs::path path_;
-  bool keep_;
-};
-
-void Bootstrap(const std::string& kanri, const fs::path& dir, const std::string& password) {
-  int fds[2];
-  if (pipe2(fds, O_CLOEXEC) != 0) throw std::runtime_error(std::string("pipe: ") + std::strerror(errno));
-  pid_t pid = -1;
-  try {
-    pid = Spawn({kanri, "admin", "bootstrap", "--data-dir", (dir / "data").string(), "--login",
-                 std::string(kSiteAdmin), "--password-stdin"},
-                fds[0], dir / "bootstrap.out", dir / "bootstrap.err");
-  } catch (...) {
-    close(fds[0]);
-    close(fds[1]);
-    throw;
-  }
-  close(fds[0]);
-  const std::string line = password + "\n";
-  const bool written = write(fds[1], line.data(), line.size()) == static_cast<ssize_t>(line.size());
-  close(fds[1]);
-  const auto status = WaitExit(pid, 60s);
-  if (!status) {
-    kill(pid, SIGKILL);
-    WaitExit(pid, 10s);
-    throw std::runtime_error("kanri admin bootstrap did not finish within 60 s");
-  }
-  if (!written || !WIFEXITED(*status) || WEXITSTATUS(*status) != 0)
-    throw std::runtime_error("kanri admin bootstrap failed (" + DescribeStatus(*status) + "):\n" +
-                             Tail(dir / "bootstrap.out") + Tail(dir / "bootstrap.err"));
-}
-
-// One `kanri serve` on 127.0.0.1 with ephemeral ports; stderr (the JSON log) goes to a file.
-class Server {
- public:
-  Server(std::string kanri, fs::path dir, std::string name, std::vector<std::string> extra_args)
-      : kanri_(std::move(kanri)),
-        dir_(std::move(dir)),
-        name_(std::move(name)),
-        extra_args_(std::move(extra_args)) {}
-  ~Server() {
-    if (pid_ > 0) {
-      kill(pid_, SIGKILL);
-      WaitExit(pid_, 10s);
-    }
-  }
-  Server(const Server&) = delete;
-  Server& operator=(const Server&) = delete;
-
-  void Start() {
-    std::vector<std::string> args{kanri_,         "serve",       "--data-dir",    (dir_ / "data").string(),
-                                  "--listen-api", "127.0.0.1:0", "--listen-cwmp", "127.0.0.1:0"};
-    args.insert(args.end(), extra_args_.begin(), extra_args_.end());
-    pid_ = Spawn(args, -1, log_out(), log_err());
-    const auto deadline = Clock::now() + kServerStartTimeout;
-    while (Clock::now() < deadline) {
-      int status = 0;
-      if (waitpid(pid_, &status, WNOHANG) == pid_) {
-        pid_ = -1;
-        throw std::runtime_error("kanri serve stopped at start-up (" + DescribeStatus(status) + "):\n" +
-                                 Tail(log_out()) + Tail(log_err()));
-      }
-      auto api = FindPort("api");
-      auto cwmp = FindPort("cwmp");
-      if (api && cwmp) {
-        api_port_ = *api;
-        cwmp_port_ = *cwmp;
-        return;
-      }
-      std::this_thread::sleep_for(50ms);
-    }
-    throw std::runtime_error("kanri serve did not log \"listening\" in time:\n" + Tail(log_err()));
-  }
-
-  void Stop() {
-    if (pid_ <= 0) throw std::runtime_error("the server is not running");
-    kill(pid_, SIGTERM);
-    const auto status = WaitExit(pid_, kServerStopTimeout);
-    if (!status) throw std::runtime_error("kanri serve did not exit within 60 s of SIGTERM");
-    pid_ = -1;
-    if (!WIFEXITED(*status) || WEXITSTATUS(*status) != 0)
-      throw std::runtime_error("kanri serve ended with " + DescribeStatus(*status) + ":\n" + Tail(log_err()));
-  }
-
-  pid_t pid() const { return pid_; }
-  std::uint16_t api_port() const { return api_port_; }
-  std::uint16_t cwmp_port() const { return cwmp_port_; }
-  double CpuSeconds() const { return pid_ > 0 ? ProcessCpuSeconds(pid_) : 0; }
-  fs::path log_err() const { return dir_ / (name_ + ".stderr"); }
-  fs::path log_out() const { return dir_ / (name_ + ".stdout"); }
-
- private:
-  std::optional<std::uint16_t> FindPort(std::string_view listener) const {
-    std::istringstream lines(ReadFile(log_err()));
-    for (std::string line; std::getline(lines, line);) {
-      if (line.find("\"listening\"") == std::string::npos) continue;
-      boost::system::error_code ec;
-      json::value v = json::parse(line, ec);
-      if (ec || !v.is_object()) continue;
-      const auto& o = v.as_object();
-      const auto* l = o.if_contains("listener");
-      const auto* port = o.if_contains("port");
-      if (l && port && l->is_string() && l->as_string() == listener && port->is_int64())
-        return static_cast<std::uint16_t>(port->as_int64());
-    }
-    return std::nullopt;
-  }
-
-  std::string kanri_;
-  fs::path dir_;
-  std::string name_;
-  std::vector<std::string> extra_args_;
-  pid_t pid_ = -1;
-  std::uint16_t api_port_ = 0, cwmp_port_ = 0;
-};
 
 // ---------------------------------------------------------------------------------------------
 // SQLite, straight on the server's file (as tests/support/sqlite_file does)
@@ -1111,9 +892,9 @@ Setup CreateTenants(const Options& o, const fs::path& dir, ssl::context& tls) {
   Setup s;
   s.site_password = "Bench-" + RandomHex(12);
   s.admin_password = "Bench-" + RandomHex(12);
-  Bootstrap(o.kanri, dir, s.site_password);
+  Bootstrap(o.kanri, dir, kSiteAdmin, s.site_password);
   Server server(o.kanri, dir, "setup", o.server_args);
-  server.Start();
+  server.Start(kServerStartTimeout);
   ApiClient api(server.api_port(), tls);
   api.LogIn("", kSiteAdmin, s.site_password);
   auto company = [&](std::string_view code, std::string_view name) {
@@ -1137,7 +918,7 @@ Setup CreateTenants(const Options& o, const fs::path& dir, ssl::context& tls) {
                    {"name", "bench-lab"},
                    {"match", json::object{{"oui", kBenchOui}, {"product_class", kBenchProductClass}}},
                    {"device_auth", json::object{{"mode", "none"}}}}));
-  server.Stop();
+  StopServer(server);
   return s;
 }
 
@@ -1194,7 +975,7 @@ void SessionBench(const Options& o, const fs::path& dir, SessionResults& out) {
   std::vector<std::string> args{"--cwmp-insecure-http"};
   args.insert(args.end(), o.server_args.begin(), o.server_args.end());
   Server server(o.kanri, dir, "serve-http", args);
-  server.Start();
+  server.Start(kServerStartTimeout);
   std::cout << fmt::format("kanri serve (CWMP on plain HTTP) pid {}: RSS at start {} MB\n", server.pid(),
                            StatusKb(server.pid(), "VmRSS") / 1024);
   const tcp::endpoint kanri_ep{asio::ip::make_address("127.0.0.1"), server.cwmp_port()};
@@ -1306,7 +1087,7 @@ void SessionBench(const Options& o, const fs::path& dir, SessionResults& out) {
       "kanri serve RSS: up to {} MB sampled while measuring, peak (VmHWM) {} MB (target < {:g} MB): {}\n",
       out.rss_max_kb / 1024, out.hwm_kb / 1024, o.target_rss_mb,
       out.hwm_kb / 1024.0 < o.target_rss_mb ? "PASS" : "FAIL");
-  server.Stop();
+  StopServer(server);
 
   // Every simulated device's row was updated by its measured sessions.
   {
@@ -1447,7 +1228,7 @@ int Run(const Options& o) {
                   ssl::context::no_tlsv1_1);
   tls.set_verify_mode(ssl::verify_none);  // the server's certificate is self-signed
 
-  TempDir temp(o.keep_data);
+  TempDir temp("kanri-cwmp-bench", o.keep_data);
   std::string load = ReadFile("/proc/loadavg");
   load = load.substr(0, load.find(' '));
   std::cout << fmt::format(
@@ -1466,7 +1247,7 @@ int Run(const Options& o) {
   if (sessions) SessionBench(o, dir, sr);
 
   Server server(o.kanri, dir, "serve-tls", o.server_args);
-  server.Start();
+  server.Start(kServerStartTimeout);
   std::cout << fmt::format("\nkanri serve (CWMP on TLS) pid {}: RSS at start {} MB\n", server.pid(),
                            StatusKb(server.pid(), "VmRSS") / 1024);
   if (sessions) TlsBench(o, server, sr);
@@ -1474,7 +1255,7 @@ int Run(const Options& o) {
   if (list) lists = ListBench(o, server, tls, setup);
   const long hwm_tls = StatusKb(server.pid(), "VmHWM");
   std::cout << fmt::format("kanri serve (TLS) peak RSS (VmHWM): {} MB\n", hwm_tls / 1024);
-  server.Stop();
+  StopServer(server);
 
   std::cout << fmt::format("\n== Summary ({} devices in the benchmark company's inventory)\n",
                            setup.seeded + (sessions ? o.devices : 0));

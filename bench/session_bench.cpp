@@ -62,7 +62,7 @@
 #include <thread>
 #include <vector>
 
-extern char** environ;
+#include "bench_process.h"
 
 namespace kanri::bench {
 namespace {
@@ -107,247 +107,6 @@ struct Options {
   std::vector<std::string> server_args;
   bool keep_data = false;
   bool breakdown = false;  // A: also GET /api/v1/session with X-Kanri-Background: 1 (no UPDATE)
-};
-
-// ---------------------------------------------------------------------------------------------
-// Processes
-
-std::string RandomHex(std::size_t bytes) {
-  std::vector<unsigned char> buf(bytes);
-  if (RAND_bytes(buf.data(), static_cast<int>(buf.size())) != 1)
-    throw std::runtime_error("RAND_bytes failed");
-  std::string out;
-  for (unsigned char c : buf) out += fmt::format("{:02x}", c);
-  return out;
-}
-
-std::string ReadFile(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream out;
-  out << in.rdbuf();
-  return out.str();
-}
-
-std::string Tail(const fs::path& path, std::size_t max_bytes = 2000) {
-  std::string text = ReadFile(path);
-  if (text.size() > max_bytes) text = "..." + text.substr(text.size() - max_bytes);
-  return text;
-}
-
-// Changes to the environment a child inherits: (name, value), or (name, nullopt) to unset it.
-using EnvChanges = std::vector<std::pair<std::string, std::optional<std::string>>>;
-
-// Starts `args` with stdin from `stdin_fd` (or /dev/null), stdout and stderr into files, and
-// this process's environment with `env` applied.
-pid_t Spawn(const std::vector<std::string>& args, int stdin_fd, const fs::path& out, const fs::path& err,
-            const EnvChanges& env = {}) {
-  std::vector<std::string> env_strings;
-  for (char** e = environ; *e; ++e) {
-    const std::string_view entry{*e};
-    const auto name = entry.substr(0, entry.find('='));
-    if (std::none_of(env.begin(), env.end(), [&](const auto& change) { return change.first == name; }))
-      env_strings.emplace_back(entry);
-  }
-  for (const auto& [name, value] : env)
-    if (value) env_strings.push_back(name + "=" + *value);
-  std::vector<char*> envp;
-  for (auto& e : env_strings) envp.push_back(e.data());
-  envp.push_back(nullptr);
-
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  if (stdin_fd >= 0) {
-    posix_spawn_file_actions_adddup2(&actions, stdin_fd, 0);
-  } else {
-    posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
-  }
-  posix_spawn_file_actions_addopen(&actions, 1, out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-  posix_spawn_file_actions_addopen(&actions, 2, err.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-  std::vector<char*> argv;
-  for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
-  argv.push_back(nullptr);
-  pid_t pid = -1;
-  const int rc = posix_spawn(&pid, args[0].c_str(), &actions, nullptr, argv.data(), envp.data());
-  posix_spawn_file_actions_destroy(&actions);
-  if (rc != 0) throw std::runtime_error("cannot start " + args[0] + ": " + std::strerror(rc));
-  return pid;
-}
-
-// The wait status once `pid` has exited, or nullopt after `timeout`.
-std::optional<int> WaitExit(pid_t pid, Clock::duration timeout) {
-  const auto deadline = Clock::now() + timeout;
-  for (;;) {
-    int status = 0;
-    const pid_t r = waitpid(pid, &status, WNOHANG);
-    if (r == pid) return status;
-    if (r < 0) throw std::runtime_error(std::string("waitpid: ") + std::strerror(errno));
-    if (Clock::now() >= deadline) return std::nullopt;
-    std::this_thread::sleep_for(20ms);
-  }
-}
-
-std::string DescribeStatus(int status) {
-  if (WIFEXITED(status)) return "exit code " + std::to_string(WEXITSTATUS(status));
-  if (WIFSIGNALED(status)) return "killed by signal " + std::to_string(WTERMSIG(status));
-  return "status " + std::to_string(status);
-}
-
-double ProcessCpuSeconds(pid_t pid) {
-  // /proc/PID/stat: fields 14 and 15 (utime, stime, in clock ticks) come after the ")" of the name.
-  const std::string stat = ReadFile(fs::path("/proc") / std::to_string(pid) / "stat");
-  const auto close = stat.rfind(')');
-  if (close == std::string::npos) return 0;
-  std::istringstream in(stat.substr(close + 2));
-  std::string field;
-  double ticks = 0;
-  for (int i = 3; i <= 15 && in >> field; ++i)
-    if (i == 14 || i == 15) ticks += std::stod(field);
-  return ticks / static_cast<double>(sysconf(_SC_CLK_TCK));
-}
-
-double OwnCpuSeconds() {
-  rusage u{};
-  getrusage(RUSAGE_SELF, &u);
-  auto s = [](const timeval& t) {
-    return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_usec) / 1e6;
-  };
-  return s(u.ru_utime) + s(u.ru_stime);
-}
-
-// A temporary directory, removed with its contents at the end unless asked to keep it.
-class TempDir {
- public:
-  explicit TempDir(bool keep) : keep_(keep) {
-    std::string pattern = (fs::temp_directory_path() / "kanri-bench-XXXXXX").string();
-    if (!mkdtemp(pattern.data())) throw std::runtime_error(std::string("mkdtemp: ") + std::strerror(errno));
-    path_ = pattern;
-  }
-  ~TempDir() {
-    if (keep_) {
-      std::cout << "kept data and logs in " << path_.string() << "\n";
-      return;
-    }
-    std::error_code ignored;
-    fs::remove_all(path_, ignored);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  const fs::path& path() const { return path_; }
-
- private:
-  fs::path path_;
-  bool keep_;
-};
-
-// `kanri admin bootstrap --login root --password-stdin` on a fresh data directory.
-void Bootstrap(const std::string& kanri, const fs::path& dir, const std::string& password) {
-  int fds[2];
-  if (pipe2(fds, O_CLOEXEC) != 0) throw std::runtime_error(std::string("pipe: ") + std::strerror(errno));
-  pid_t pid = -1;
-  try {
-    pid = Spawn({kanri, "admin", "bootstrap", "--data-dir", (dir / "data").string(), "--login",
-                 std::string(kAdminLogin), "--password-stdin"},
-                fds[0], dir / "bootstrap.out", dir / "bootstrap.err");
-  } catch (...) {
-    close(fds[0]);
-    close(fds[1]);
-    throw;
-  }
-  close(fds[0]);
-  const std::string line = password + "\n";
-  const bool written = write(fds[1], line.data(), line.size()) == static_cast<ssize_t>(line.size());
-  close(fds[1]);
-  const auto status = WaitExit(pid, 60s);
-  if (!status) {
-    kill(pid, SIGKILL);
-    WaitExit(pid, 10s);
-    throw std::runtime_error("kanri admin bootstrap did not finish within 60 s");
-  }
-  if (!written || !WIFEXITED(*status) || WEXITSTATUS(*status) != 0)
-    throw std::runtime_error("kanri admin bootstrap failed (" + DescribeStatus(*status) + "):\n" +
-                             Tail(dir / "bootstrap.out") + Tail(dir / "bootstrap.err"));
-}
-
-// One `kanri serve` on 127.0.0.1 with ephemeral ports; stderr (the JSON log) goes to a file.
-class Server {
- public:
-  Server(std::string kanri, fs::path dir, std::vector<std::string> extra_args, EnvChanges env = {})
-      : kanri_(std::move(kanri)),
-        dir_(std::move(dir)),
-        extra_args_(std::move(extra_args)),
-        env_(std::move(env)) {}
-  ~Server() {
-    if (pid_ > 0) {  // an error path: do not leave it running
-      kill(pid_, SIGKILL);
-      WaitExit(pid_, 10s);
-    }
-  }
-  Server(const Server&) = delete;
-  Server& operator=(const Server&) = delete;
-
-  void Start() {
-    std::vector<std::string> args{kanri_,         "serve",       "--data-dir",    (dir_ / "data").string(),
-                                  "--listen-api", "127.0.0.1:0", "--listen-cwmp", "127.0.0.1:0"};
-    args.insert(args.end(), extra_args_.begin(), extra_args_.end());
-    pid_ = Spawn(args, -1, log_out(), log_err(), env_);
-    const auto deadline = Clock::now() + kServerStartTimeout;
-    while (Clock::now() < deadline) {
-      int status = 0;
-      if (waitpid(pid_, &status, WNOHANG) == pid_) {
-        pid_ = -1;
-        throw std::runtime_error("kanri serve stopped at start-up (" + DescribeStatus(status) + "):\n" +
-                                 Tail(log_out()) + Tail(log_err()));
-      }
-      if (auto port = FindApiPort()) {
-        port_ = *port;
-        return;
-      }
-      std::this_thread::sleep_for(50ms);
-    }
-    throw std::runtime_error("kanri serve did not log \"listening\" within 60 s:\n" + Tail(log_err()));
-  }
-
-  // SIGTERM, then the exit code (the server drains first). Throws when it does not exit.
-  int Stop() {
-    if (pid_ <= 0) throw std::runtime_error("the server is not running");
-    kill(pid_, SIGTERM);
-    const auto status = WaitExit(pid_, kServerStopTimeout);
-    if (!status) throw std::runtime_error("kanri serve did not exit within 60 s of SIGTERM");
-    pid_ = -1;
-    if (!WIFEXITED(*status)) throw std::runtime_error("kanri serve ended with " + DescribeStatus(*status));
-    return WEXITSTATUS(*status);
-  }
-
-  std::uint16_t port() const { return port_; }
-  double CpuSeconds() const { return pid_ > 0 ? ProcessCpuSeconds(pid_) : 0; }
-  fs::path log_err() const { return dir_ / "server.stderr"; }
-  fs::path log_out() const { return dir_ / "server.stdout"; }
-
- private:
-  std::optional<std::uint16_t> FindApiPort() const {
-    std::istringstream lines(ReadFile(log_err()));
-    for (std::string line; std::getline(lines, line);) {
-      if (line.find("\"listening\"") == std::string::npos) continue;
-      boost::system::error_code ec;
-      json::value v = json::parse(line, ec);
-      if (ec || !v.is_object()) continue;
-      const auto& o = v.as_object();
-      const auto* msg = o.if_contains("msg");
-      const auto* listener = o.if_contains("listener");
-      const auto* port = o.if_contains("port");
-      if (msg && listener && port && msg->is_string() && msg->as_string() == "listening" &&
-          listener->is_string() && listener->as_string() == "api" && port->is_int64())
-        return static_cast<std::uint16_t>(port->as_int64());
-    }
-    return std::nullopt;
-  }
-
-  std::string kanri_;
-  fs::path dir_;
-  std::vector<std::string> extra_args_;
-  EnvChanges env_;
-  pid_t pid_ = -1;
-  std::uint16_t port_ = 0;
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -685,22 +444,22 @@ Running StartServer(const Options& o, const fs::path& dir, ssl::context& tls, st
                     EnvChanges env = {}) {
   fs::create_directories(dir / "data");
   const std::string password = "Bench-" + RandomHex(12);
-  Bootstrap(o.kanri, dir, password);
+  Bootstrap(o.kanri, dir, kAdminLogin, password);
   extra.insert(extra.end(), o.server_args.begin(), o.server_args.end());
   Running r;
-  r.server = std::make_unique<Server>(o.kanri, dir, std::move(extra), std::move(env));
-  r.server->Start();
-  r.endpoint = Endpoint{tcp::endpoint{asio::ip::make_address("127.0.0.1"), r.server->port()}, &tls};
+  r.server = std::make_unique<Server>(o.kanri, dir, "server", std::move(extra), std::move(env));
+  r.server->Start(kServerStartTimeout);
+  r.endpoint = Endpoint{tcp::endpoint{asio::ip::make_address("127.0.0.1"), r.server->api_port()}, &tls};
   r.cookie = LogIn(r.endpoint, password);
   Expect(r.endpoint, MakeRequest(bhttp::verb::get, "/healthz", r.endpoint), 200);
   Expect(r.endpoint, MakeRequest(bhttp::verb::get, "/api/v1/session", r.endpoint, r.cookie), 200);
   std::cout << fmt::format("server: data dir {}, API on 127.0.0.1:{}\n", (dir / "data").string(),
-                           r.server->port());
+                           r.server->api_port());
   return r;
 }
 
 void StopServer(Running& r) {
-  const int code = r.server->Stop();
+  const int code = r.server->Stop(kServerStopTimeout);
   if (code != 0)
     throw std::runtime_error("kanri serve exited with code " + std::to_string(code) + " after SIGTERM:\n" +
                              Tail(r.server->log_err()));
@@ -906,7 +665,7 @@ int Run(const Options& o) {
                   ssl::context::no_tlsv1_1);
   tls.set_verify_mode(ssl::verify_none);  // the server's certificate is self-signed
 
-  TempDir temp(o.keep_data);
+  TempDir temp("kanri-bench", o.keep_data);
   std::string load = ReadFile("/proc/loadavg");
   load = load.substr(0, load.find(' '));
   std::cout << fmt::format(
