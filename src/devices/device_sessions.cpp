@@ -1,7 +1,6 @@
 #include "devices/device_sessions.h"
 
 #include <algorithm>
-#include <atomic>
 #include <boost/json.hpp>
 #include <map>
 #include <set>
@@ -9,6 +8,7 @@
 #include "base/crypto.h"
 #include "base/log.h"
 #include "devices/parameter_tree.h"
+#include "devices/tasks.h"
 
 namespace kanri::devices {
 namespace {
@@ -17,18 +17,6 @@ namespace json = boost::json;
 
 long long Ms(Timestamp t) {
   return ToUnixMillis(t);
-}
-
-// Task order per device: creation time in microseconds, made strictly increasing within
-// this process (several tasks created in the same millisecond keep their order).
-long long NextSeq(Timestamp now) {
-  static std::atomic<long long> last{0};
-  long long want = Ms(now) * 1000;
-  long long prev = last.load();
-  while (true) {
-    long long next = std::max(want, prev + 1);
-    if (last.compare_exchange_weak(prev, next)) return next;
-  }
 }
 
 std::string EventsJson(const std::vector<InformEvent>& events) {
@@ -123,8 +111,8 @@ void InsertInternalTask(db::Lease& lease, const CompanyId& company, const Device
                         const std::string& request, Timestamp now, Millis expiry) {
   const std::string id = TaskId::Generate().value();
   const std::string type_name(ToString(type));
-  const std::string command_key = "kanri-" + RandomToken(6);
-  const long long seq = NextSeq(now), t = Ms(now), expires = Ms(now + expiry);
+  const std::string command_key = NewCommandKey();
+  const long long seq = NextTaskSeq(lease, device), t = Ms(now), expires = Ms(now + expiry);
   lease.sql()
       << "INSERT INTO tasks (id, company_id, device_id, job_id, seq, type, request, state, command_key, "
          "internal, created_by, created_by_login, created_at, expires_at) VALUES (:id, :c, :d, NULL, :seq, "

@@ -128,11 +128,18 @@ Result<std::string> FirmwareCheck(db::Lease& lease, const CompanyId& company, co
   return request;
 }
 
-std::string CommandKey() {
+}  // namespace
+
+std::string NewCommandKey() {
   return "kanri-" + RandomToken(kCommandKeyBytes);
 }
 
-}  // namespace
+long long NextTaskSeq(db::Lease& lease, const DeviceId& device) {
+  long long seq = 0;
+  lease.sql() << "SELECT COALESCE(MAX(seq), 0) FROM tasks WHERE device_id = :d", soci::use(device.value()),
+      soci::into(seq);
+  return seq + 1;
+}
 
 Result<std::string> NormalizeTaskRequest(TaskType type, std::string_view request_json,
                                          const TaskSettings& settings) {
@@ -238,21 +245,18 @@ Result<Task> TaskRepository::Create(const CompanyId& company, const DeviceId& de
   if (type == TaskType::kDownload)
     if (auto checked = FirmwareCheck(lease, company, *request); !checked) return checked.error();
 
-  long long seq = 0;
-  lease.sql() << "SELECT COALESCE(MAX(seq), 0) FROM tasks WHERE device_id = :d", soci::use(device.value()),
-      soci::into(seq);
+  const long long seq = NextTaskSeq(lease, device);
   Task t;
   t.id = TaskId::Generate();
   t.company_id = company;
   t.device_id = device;
   t.type = type;
   t.request = *request;
-  t.command_key = CommandKey();
+  t.command_key = NewCommandKey();
   t.created_by = actor.id;
   t.created_by_login = actor.login;
   t.created_at = clock_.Now();
   t.expires_at = t.created_at + settings_.expiry;
-  ++seq;
   const std::string type_name(ToString(type));
   const std::optional<std::string> created_by = actor.id ? std::optional(actor.id->value()) : std::nullopt;
   const long long created = ToUnixMillis(t.created_at), expires = ToUnixMillis(t.expires_at);
@@ -392,7 +396,7 @@ Result<Job> TaskRepository::CreateForGroup(const CompanyId& company, const Group
   for (const auto& [id, last_seq] : devices) {
     task_id = GenerateOpaqueId();
     device_id = id;
-    command_key = CommandKey();
+    command_key = NewCommandKey();
     seq = last_seq + 1;
     insert.execute(true);
   }

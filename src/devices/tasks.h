@@ -46,6 +46,12 @@ struct TaskActor {
 // normalised: setParameterValues numbers and booleans become strings, getParameterNames gets
 // its "next_level" (false by default). InvalidArgument names the offending field. A download's
 // file_id is checked against the company's firmware by TaskRepository::Create, not here.
+// A task's CommandKey (echoed by the device in "M Reboot", TransferComplete, ParameterKey).
+std::string NewCommandKey();
+// The device's next task position: after every task it has. Call inside the write
+// transaction that inserts the task.
+long long NextTaskSeq(db::Lease& lease, const DeviceId& device);
+
 Result<std::string> NormalizeTaskRequest(TaskType type, std::string_view request_json,
                                          const TaskSettings& settings);
 
