@@ -197,14 +197,17 @@ asio::awaitable<void> SessionEngine::SweepIdleSessions() {
       }
     }
   }
-  for (const auto& s : idle) {
-    if (!s->pending) continue;
-    auto task = co_await db_.Run([&] {
-      return devices_.FinishTask(s->pending->id, TaskOutcome{TaskState::kFailed, std::nullopt, std::nullopt,
-                                                             "The device did not answer.", "timeout"});
-    });
-    if (task) RecordTask(*task, s->serial);
-  }
+  for (const auto& s : idle)
+    if (s->pending) co_await FailTask(s->pending->id, s->serial, "The device did not answer.", "timeout");
+}
+
+asio::awaitable<void> SessionEngine::FailTask(TaskId task, std::string serial, std::string message,
+                                              std::string error) {
+  auto stored = co_await db_.Run([&] {
+    return devices_.FinishTask(task,
+                               TaskOutcome{TaskState::kFailed, std::nullopt, std::nullopt, message, error});
+  });
+  if (stored) RecordTask(*stored, serial);
 }
 
 asio::awaitable<void> SessionEngine::ExpireTasks() {
@@ -262,15 +265,9 @@ asio::awaitable<http::HttpResponse> SessionEngine::Handle(const http::HttpReques
     r.close_connection = true;
     if (session) {
       Forget(session);
-      if (session->pending) {
-        auto pending = session->pending;
-        auto task = co_await db_.Run([&] {
-          return devices_.FinishTask(
-              pending->id, TaskOutcome{TaskState::kFailed, std::nullopt, std::nullopt,
-                                       "The device's answer was not valid CWMP.", "invalid_response"});
-        });
-        if (task) RecordTask(*task, session->serial);
-      }
+      if (session->pending)
+        co_await FailTask(session->pending->id, session->serial, "The device's answer was not valid CWMP.",
+                          "invalid_response");
     }
     co_return r;
   }
@@ -279,16 +276,9 @@ asio::awaitable<http::HttpResponse> SessionEngine::Handle(const http::HttpReques
     if (session) {
       // A new Inform starts a new session (the CPE gave up on the old one).
       Forget(session);
-      if (session->pending) {
-        auto pending = session->pending;
-        auto task = co_await db_.Run([&] {
-          return devices_.FinishTask(pending->id, TaskOutcome{TaskState::kFailed, std::nullopt, std::nullopt,
-                                                              "The device started a new session instead of "
-                                                              "answering.",
-                                                              "timeout"});
-        });
-        if (task) RecordTask(*task, session->serial);
-      }
+      if (session->pending)
+        co_await FailTask(session->pending->id, session->serial,
+                          "The device started a new session instead of answering.", "timeout");
     }
     co_return co_await StartSession(request, envelope, *inform);
   }
@@ -739,11 +729,7 @@ asio::awaitable<http::HttpResponse> SessionEngine::NextRpc(SessionPtr session) {
       session->pending = *task;
       co_return Soap(*session, std::move(*body));
     }
-    auto stored = co_await db_.Run([&] {
-      return devices_.FinishTask(
-          task->id, TaskOutcome{TaskState::kFailed, std::nullopt, std::nullopt, failure, "not_runnable"});
-    });
-    if (stored) RecordTask(*stored, session->serial);
+    co_await FailTask(task->id, session->serial, failure, "not_runnable");
   }
   co_return co_await EndSession(session);
 }

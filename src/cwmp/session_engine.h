@@ -76,6 +76,9 @@ class SessionEngine {
   boost::asio::awaitable<http::HttpResponse> NextRpc(SessionPtr session);
   boost::asio::awaitable<void> HandleResponse(SessionPtr session, const Envelope& envelope);
   void RecordTask(const devices::Task& task, const std::string& serial);
+  // Ends a running task as failed (not a CPE fault) and records it.
+  boost::asio::awaitable<void> FailTask(TaskId task, std::string serial, std::string message,
+                                        std::string error);
   http::HttpResponse Soap(const Session& session, std::string body) const;
   boost::asio::awaitable<http::HttpResponse> EndSession(SessionPtr session);
   http::HttpResponse Challenge(bool stale) const;
