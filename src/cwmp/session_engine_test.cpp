@@ -305,8 +305,12 @@ TEST_F(SessionEngineTest, DEV_2_PeriodicInformThatChangesNothingOnlyTouchesTheCo
   RunQueuedTasks();
   clock_.Advance(std::chrono::minutes{5});
   cookie_.clear();
+  const long long lease_before = Count("SELECT session_until FROM devices");
   ASSERT_EQ(Post(InformXml("SN1", Event("2 PERIODIC")), std::nullopt, 2).status, 200);
   EXPECT_EQ(Post("", std::nullopt, 2).status, 204);
+  // Nothing to run, so no lease is taken, and the contact is written behind with others.
+  EXPECT_EQ(Count("SELECT session_until FROM devices"), lease_before);
+  sessions_.FlushContacts();
   EXPECT_EQ(Count("SELECT last_contact_at FROM devices"), ToUnixMillis(clock_.Now()));
   EXPECT_EQ(Count("SELECT COUNT(*) FROM devices WHERE software_version = '1.0.0' AND model = 'Router X' AND "
                   "connection_request_url = 'http://192.0.2.7:7547/cr' AND credential_state = 'none'"),

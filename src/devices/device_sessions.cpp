@@ -194,7 +194,8 @@ DeviceSessions::DeviceSessions(db::Database& db, const Clock& clock, const Devic
       matcher_(std::move(matcher)),
       refusals_(std::move(refusals)),
       settings_(settings),
-      node_id_(std::move(node_id)) {}
+      node_id_(std::move(node_id)),
+      contacts_(db, {.interval = settings.contact_write_interval}) {}
 
 Admission DeviceSessions::Admit(const InformFacts& inform, const CredentialCheck& check) {
   // The profiles are read on their own connection and never inside the write transaction
@@ -292,16 +293,24 @@ std::optional<Admission> DeviceSessions::AdmitPeriodic(const InformFacts& inform
   Contact contact;
   {
     auto lease = db_.Acquire();
+    // One read: the device, what it is accepted with, and whether a task waits for it.
     struct Known : db::CachedStatement {
       std::string oui, product_class, serial;
-      soci::row row;
+      std::string id, company, auth_mode, username, password_enc, pending_enc, data_model, digest;
+      soci::indicator pending_ind = soci::i_null;
+      int interval = 0, queued = 0;
       soci::statement statement;
       explicit Known(soci::session& sql)
-          : statement(
-                (sql.prepare << "SELECT id, company_id, auth_mode, cwmp_username, cwmp_password_enc, "
-                                "pending_password_enc, data_model, inform_digest, periodic_inform_interval "
-                                "FROM devices WHERE oui = :o AND product_class = :p AND serial_number = :s",
-                 soci::use(oui), soci::use(product_class), soci::use(serial), soci::into(row))) {}
+          : statement((sql.prepare << "SELECT id, company_id, auth_mode, cwmp_username, cwmp_password_enc, "
+                                      "pending_password_enc, data_model, inform_digest, "
+                                      "periodic_inform_interval, CASE WHEN EXISTS (SELECT 1 FROM tasks t "
+                                      "WHERE t.device_id = devices.id AND t.state = 'queued') THEN 1 ELSE 0 "
+                                      "END FROM devices WHERE oui = :o AND product_class = :p AND "
+                                      "serial_number = :s",
+                       soci::use(oui), soci::use(product_class), soci::use(serial), soci::into(id),
+                       soci::into(company), soci::into(auth_mode), soci::into(username),
+                       soci::into(password_enc), soci::into(pending_enc, pending_ind), soci::into(data_model),
+                       soci::into(digest), soci::into(interval), soci::into(queued))) {}
     };
     auto& q = lease.Cached<Known>("device_sessions.known",
                                   [](soci::session& sql) { return std::make_unique<Known>(sql); });
@@ -309,39 +318,38 @@ std::optional<Admission> DeviceSessions::AdmitPeriodic(const InformFacts& inform
     q.product_class = inform.product_class;
     q.serial = inform.serial_number;
     const bool found = q.statement.execute(true);
-    struct Finish {
-      db::Lease& lease;
-      soci::statement& st;
-      ~Finish() { db::FinishRead(lease.backend(), st); }
-    } finish{lease, q.statement};
+    db::FinishRead(lease.backend(), q.statement);
     if (!found) return std::nullopt;
-    const soci::row& r = q.row;
-    if (r.get_indicator(5) != soci::i_null) return std::nullopt;  // a rotation to confirm
-    if (r.get<std::string>(7) != InformDigest(inform)) return std::nullopt;
-    if (r.get<std::string>(2) != "none") {
-      auto password = secrets_.Open(r.get<std::string>(4));
-      if (!check || !password || !check(r.get<std::string>(3), *password)) return std::nullopt;
+    if (q.pending_ind != soci::i_null) return std::nullopt;  // a rotation to confirm
+    if (q.digest != InformDigest(inform)) return std::nullopt;
+    if (q.auth_mode != "none") {
+      auto password = secrets_.Open(q.password_enc);
+      if (!check || !password || !check(q.username, *password)) return std::nullopt;
     }
-    a.device_id = DeviceId{r.get<std::string>(0)};
-    a.company_id = CompanyId{r.get<std::string>(1)};
-    a.data_model = r.get<std::string>(6) == "tr098" ? DataModel::kTr098 : DataModel::kTr181;
-    const int interval = r.get<int>(8);
+    a.device_id = DeviceId{q.id};
+    a.company_id = CompanyId{q.company};
+    a.data_model = q.data_model == "tr098" ? DataModel::kTr098 : DataModel::kTr181;
+    a.has_queued_tasks = q.queued != 0;
     const Timestamp now = clock_.Now();
-    contact = Contact{a.device_id.value(),
-                      Ms(now),
-                      Ms(now + std::chrono::seconds{2LL * std::max(interval, 1)} + settings_.online_margin),
-                      Ms(now + settings_.lease),
-                      EventsJson(inform.events),
-                      inform.source_ip};
+    contact.device_id = a.device_id.value();
+    contact.t = Ms(now);
+    contact.online_until =
+        Ms(now + std::chrono::seconds{2LL * std::max(q.interval, 1)} + settings_.online_margin);
+    contact.lease_until = Ms(now + settings_.lease);
+    contact.events = EventsJson(inform.events);
+    contact.source_ip = inform.source_ip;
+  }
+  a.result = AdmitResult::kAdmitted;
+  if (!a.has_queued_tasks) {
+    // A session that runs nothing needs no lease (the lease keeps two sessions from running
+    // one device's tasks): its contact is written behind, with others.
+    contacts_.Record(std::move(contact));
+    return a;
   }
   if (!TouchBatched(contact)) {
     a.result = AdmitResult::kBusy;
     a.reason = "another session holds the device";
-    return a;
   }
-  a.result = AdmitResult::kAdmitted;
-  auto lease = db_.Acquire();
-  a.has_queued_tasks = AnyQueued(lease, a.device_id);
   return a;
 }
 
@@ -574,11 +582,11 @@ void DeviceSessions::RecordInform(db::Lease& lease, const DeviceId& device, cons
     lease.sql() << "SELECT periodic_inform_interval FROM devices WHERE id = :id", soci::use(id),
         soci::into(interval);
   }
-  // The periodic inform that changed nothing costs this one small update (and takes the
-  // session lease unless another node's session holds the device).
+  // One small update: the contact, and the session lease unless another node's session holds
+  // the device.
   const long long online_until =
       Ms(now + std::chrono::seconds{2LL * std::max(interval, 1)} + settings_.online_margin);
-  if (!TouchDevice(lease, {id, t, online_until, lease_until, events, inform.source_ip})) {
+  if (!TouchDevice(lease, {{id, t, online_until, events, inform.source_ip}, lease_until})) {
     admission.result = AdmitResult::kBusy;
     admission.reason = "another session holds the device";
     return;

@@ -30,6 +30,7 @@
 
 #include "base/time.h"
 #include "db/database.h"
+#include "devices/contact_writer.h"
 #include "devices/model.h"
 #include "devices/secrets.h"
 
@@ -69,6 +70,9 @@ struct SessionSettings {
   std::uint32_t default_inform_interval = 300;
   // How long a session holds the device without a message before another may take it.
   Millis lease = std::chrono::seconds{60};
+  // How long the contact of a periodic session that runs nothing may wait to be written, with
+  // others (ContactWriter).
+  Millis contact_write_interval = std::chrono::milliseconds{500};
   // How long a reboot / factory reset may take before its task fails (timeout).
   Millis reboot_timeout = std::chrono::minutes{10};
   // How long a download (fetch, install, reboot, TransferComplete) may take.
@@ -121,6 +125,8 @@ class DeviceSessions {
   void RenewLease(const DeviceId& device);
   // Ends the lease (a session that ends normally).
   void ReleaseLease(const DeviceId& device);
+  // Writes the contacts of lease-free periodic sessions still waiting (ContactWriter).
+  void FlushContacts() { contacts_.Flush(); }
 
   // The device's next queued task, now running; queued tasks past their expiry fail first.
   std::optional<Task> StartNextTask(const DeviceId& device);
@@ -173,10 +179,8 @@ class DeviceSessions {
   void ConfirmCredentialsOn(db::Lease& lease, const DeviceId& device);
 
   // The contact an Inform records: time, online window, events, source, and the lease.
-  struct Contact {
-    std::string device_id;
-    long long t = 0, online_until = 0, lease_until = 0;
-    std::string events, source_ip;
+  struct Contact : ContactWriter::Contact {
+    long long lease_until = 0;
     bool done = false, touched = false;
     std::exception_ptr error;
   };
@@ -200,6 +204,7 @@ class DeviceSessions {
   std::condition_variable touch_cv_;
   std::vector<Contact*> touch_queue_;
   bool touch_writing_ = false;
+  ContactWriter contacts_;
 };
 
 // Summary fields read from a parameter tree of either root (TR-181 Device. or TR-098
