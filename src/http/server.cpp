@@ -75,6 +75,8 @@ bool ValidHost(std::string_view host) {
 }
 
 constexpr std::size_t kFileChunkBytes = 64 * 1024;
+// The most a connection's read buffer grows to for a request body (it keeps that capacity).
+constexpr std::size_t kBodyReadBytes = 16 * 1024;
 
 // A request body being spooled to a temporary file (Route::streamed_body_max_bytes), with
 // its SHA-256; the file is removed unless Keep() was called.
@@ -363,6 +365,14 @@ struct HttpServer::RequestLoop {
             spool_cleanup.path = request->spooled_body->path;
           }
         } else if (!parser.is_done()) {
+          // Beast reads as much as the buffer has room for, and the parser moves each read into
+          // the body at once, so the buffer would never grow past its first 512 bytes: a 3 kB
+          // Inform would take seven reads. Room for the body (up to a bound) takes one or two.
+          if (const auto length = parser.content_length()) {
+            const std::size_t want =
+                buffer.size() + static_cast<std::size_t>(std::min<std::uint64_t>(*length, kBodyReadBytes));
+            if (buffer.capacity() < want) buffer.reserve(want);
+          }
           auto [body_ec, body_n] = co_await bhttp::async_read(stream, buffer, parser, kTuple);
           (void)body_n;
           if (body_ec == bhttp::error::body_limit) {
