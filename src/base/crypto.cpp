@@ -1,5 +1,7 @@
 #include "base/crypto.h"
 
+#include <openssl/evp.h>
+#include <openssl/rand.h>
 #include <sodium.h>
 
 #include <stdexcept>
@@ -11,8 +13,12 @@ void InitCrypto() {
 }
 
 std::string RandomBytes(std::size_t n) {
+  // OpenSSL's DRBG (per thread, seeded from the kernel, reseeded as NIST SP 800-90A asks): no
+  // system call per token, unlike libsodium's randombytes_buf (a getrandom() per call), and
+  // every request draws some (its request id; a CWMP session its cookie).
   std::string out(n, '\0');
-  randombytes_buf(out.data(), n);
+  if (n > 0 && RAND_bytes(reinterpret_cast<unsigned char*>(out.data()), static_cast<int>(n)) != 1)
+    throw std::runtime_error("the random number generator failed");
   return out;
 }
 
@@ -21,9 +27,16 @@ std::string RandomToken(std::size_t n_bytes) {
 }
 
 std::string Sha256(std::string_view data) {
+  // OpenSSL's SHA-256 uses the CPU's SHA extensions where there are some (libsodium's is
+  // portable C, several times slower): every Inform's digest and every token look-up hash.
+  static EVP_MD* const sha256 = EVP_MD_fetch(nullptr, "SHA256", nullptr);
   std::string out(crypto_hash_sha256_BYTES, '\0');
-  crypto_hash_sha256(reinterpret_cast<unsigned char*>(out.data()),
-                     reinterpret_cast<const unsigned char*>(data.data()), data.size());
+  unsigned int len = 0;
+  if (!sha256 ||
+      EVP_Digest(data.data(), data.size(), reinterpret_cast<unsigned char*>(out.data()), &len, sha256,
+                 nullptr) != 1 ||
+      len != out.size())
+    throw std::runtime_error("SHA-256 failed");
   return out;
 }
 
