@@ -18,6 +18,8 @@
 #include <string>
 #include <vector>
 
+#include "cwmp/soap_xml.h"
+
 namespace kanri::cwmp {
 namespace {
 
@@ -215,6 +217,22 @@ TEST(SoapDecodeLimits, RefusesAnOversizedBodyBeforeParsing) {
   const Result<Envelope> r = DecodeEnvelope(body, DecodeLimits{});
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(AcsFaultFor(r.error()), AcsFaultCode::kResourcesExceeded);
+}
+
+TEST(SoapDecodeLimits, RefusesDoctypeAndEntityDeclarationsInAnyCase) {
+  const std::string inform =
+      "<soap-env:Envelope xmlns:soap-env=\"http://schemas.xmlsoap.org/soap/envelope/\">"
+      "<soap-env:Body/></soap-env:Envelope>";
+  for (std::string bad : {"<!DOCTYPE x>" + inform, "<!doctype x [<!entity a 'b'>]>" + inform,
+                          inform + "<!EnTiTy a 'b'>", "<!-- c --><!DocType x>" + inform}) {
+    const Result<Envelope> r = DecodeEnvelope(bad, DecodeLimits{});
+    ASSERT_FALSE(r.ok()) << bad;
+    EXPECT_EQ(AcsFaultFor(r.error()), AcsFaultCode::kResourcesExceeded) << bad;
+  }
+  // Comments and CDATA sections also start with "<!": they are not declarations.
+  EXPECT_FALSE(soap_xml::HasDtdDeclaration("<!-- DOCTYPE --><x><![CDATA[ENTITY]]></x>"));
+  EXPECT_FALSE(soap_xml::HasDtdDeclaration("<!"));
+  EXPECT_TRUE(soap_xml::HasDtdDeclaration("<x/><!doctypE"));
 }
 
 TEST(SoapDecode, EmptyPostIsADistinctValidResult) {

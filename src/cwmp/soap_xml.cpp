@@ -27,6 +27,17 @@ bool ContainsIgnoringCase(std::string_view haystack, std::string_view needle) {
                      [](char a, char b) { return AsciiLowerChar(a) == AsciiLowerChar(b); }) != haystack.end();
 }
 
+bool HasDtdDeclaration(std::string_view body) {
+  auto starts_with = [](std::string_view text, std::string_view word) {
+    return text.size() >= word.size() && ContainsIgnoringCase(text.substr(0, word.size()), word);
+  };
+  for (auto i = body.find("<!"); i != std::string_view::npos; i = body.find("<!", i + 2)) {
+    const std::string_view rest = body.substr(i + 2);
+    if (starts_with(rest, "DOCTYPE") || starts_with(rest, "ENTITY")) return true;
+  }
+  return false;
+}
+
 std::string_view LocalName(std::string_view qualified) {
   const auto colon = qualified.rfind(':');
   return colon == std::string_view::npos ? qualified : qualified.substr(colon + 1);

@@ -22,6 +22,8 @@ inline constexpr const char* kXsiNamespace = "http://www.w3.org/2001/XMLSchema-i
 
 std::string_view Trim(std::string_view s);                                      // spaces, tabs, CR and LF
 bool ContainsIgnoringCase(std::string_view haystack, std::string_view needle);  // ASCII
+// Whether `body` has a "<!DOCTYPE" or "<!ENTITY" (any case) anywhere: one scan for "<!".
+bool HasDtdDeclaration(std::string_view body);
 // "cwmp:Inform" -> "Inform"; "cwmp:Inform" -> "cwmp" (empty without a prefix).
 std::string_view LocalName(std::string_view qualified);
 std::string_view Prefix(std::string_view qualified);

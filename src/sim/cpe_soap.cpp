@@ -16,8 +16,8 @@ using cwmp::soap_xml::AddNumber;
 using cwmp::soap_xml::AddText;
 using cwmp::soap_xml::CheckShape;
 using cwmp::soap_xml::Child;
-using cwmp::soap_xml::ContainsIgnoringCase;
 using cwmp::soap_xml::ElementChildren;
+using cwmp::soap_xml::HasDtdDeclaration;
 using cwmp::soap_xml::kSoapEncNamespace;
 using cwmp::soap_xml::kSoapEnvNamespace;
 using cwmp::soap_xml::kXsdNamespace;
@@ -206,7 +206,7 @@ std::string MessageName(const AcsMessage& message) {
 
 Result<AcsEnvelope> DecodeAcsEnvelope(std::string_view body, const cwmp::DecodeLimits& limits) {
   if (body.size() > limits.max_body_bytes) return Error{ErrorCode::kTooManyRequests, "body too large", {}};
-  if (ContainsIgnoringCase(body, "<!DOCTYPE") || ContainsIgnoringCase(body, "<!ENTITY")) {
+  if (HasDtdDeclaration(body)) {
     return Error{ErrorCode::kTooManyRequests, "DOCTYPE and ENTITY declarations are not accepted", {}};
   }
   pugi::xml_document doc;
