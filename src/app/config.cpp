@@ -1,13 +1,22 @@
 #include "app/config.h"
 
+#include <algorithm>
 #include <charconv>
 #include <filesystem>
+#include <thread>
 
 namespace kanri::app {
 
 std::string Config::DatabaseUrl() const {
   if (!database.empty()) return database;
   return "sqlite://" + (std::filesystem::path(data_dir) / "kanri.db").string();
+}
+
+std::size_t Config::DatabaseThreads() const {
+  if (db_threads > 0) return db_threads;
+  const std::size_t cores = std::max(1u, std::thread::hardware_concurrency());
+  const bool postgres = DatabaseUrl().starts_with("postgres");
+  return postgres ? std::max<std::size_t>(8, 2 * cores) : std::max<std::size_t>(2, cores);
 }
 
 Millis ParseDuration(const std::string& text) {
@@ -86,8 +95,8 @@ void AddConfigOptions(CLI::App& app, Config& c) {
   AddDuration(*g, "--shutdown-grace", c.http.shutdown_grace,
               "On SIGTERM, wait this long for requests in flight");
   g->add_option("--io-threads", c.io_threads, "Threads serving connections")->capture_default_str();
-  g->add_option("--db-threads", c.db_threads, "Database worker threads and connections")
-      ->capture_default_str();
+  g->add_option("--db-threads", c.db_threads,
+                "Database worker threads (default: the cores on SQLite, twice them on PostgreSQL)");
   g->add_option("--db-queue", c.db_queue, "Database jobs that may wait before 503")->capture_default_str();
   g->add_option("--hash-threads", c.hash_threads, "Password hashing threads")->capture_default_str();
   g->add_option("--hash-queue", c.hash_queue, "Password hashes that may wait before 503")

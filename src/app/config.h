@@ -27,7 +27,7 @@ struct Config {
   http::ServerSettings http;
 
   std::size_t io_threads = 2;
-  std::size_t db_threads = 8;
+  std::size_t db_threads = 0;  // 0: DatabaseThreads() chooses
   std::size_t db_queue = 4096;
   std::size_t hash_threads = 1;  // argon2id is CPU- and memory-heavy: keep it off the other cores
   std::size_t hash_queue = 64;
@@ -44,6 +44,11 @@ struct Config {
   std::uint64_t firmware_max_bytes = 512ull * 1024 * 1024;  // DEV-6: largest firmware upload
 
   std::string DatabaseUrl() const;
+  // The database worker threads: --db-threads, or by default as many as the cores (at least 2)
+  // on SQLite, whose work is CPU and local disk, so more threads than cores only add thread
+  // switches (bench/README.md); twice the cores (at least 8) on PostgreSQL, whose threads
+  // mostly wait for the network.
+  std::size_t DatabaseThreads() const;
 };
 
 // Registers the options on `app` (the root command, so they work with every subcommand), and

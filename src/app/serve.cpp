@@ -102,14 +102,19 @@ class Periodic {
 }  // namespace
 
 int Serve(const Config& config) {
-  Runtime rt(config, config.db_threads);
+  // A connection per worker, and one each for the writer threads of the operation history and
+  // of device contacts.
+  const std::size_t db_threads = config.DatabaseThreads();
+  Runtime rt(config, db_threads + 2);
+  LogInfo("database", {{"backend", rt.database->backend() == db::Backend::kSqlite ? "sqlite" : "postgresql"},
+                       {"worker_threads", static_cast<std::int64_t>(db_threads)}});
   const http::TlsFiles tls_files = http::EnsureCertificate(config.data_dir, config.tls_cert, config.tls_key);
   if (tls_files.generated)
     std::cout << "Generated a self-signed TLS certificate: " << tls_files.certificate.string() << "\n";
   std::cout << "TLS certificate SHA-256 fingerprint: " << tls_files.fingerprint_sha256 << std::endl;
   auto tls = http::MakeServerContext(tls_files);
 
-  db::WorkerPool db_pool{"db", config.db_threads, config.db_queue};
+  db::WorkerPool db_pool{"db", db_threads, config.db_queue};
   db::WorkerPool hash_pool{"hash", config.hash_threads, config.hash_queue};
   identity::SessionStore sessions{*rt.database, *rt.clock, config.session};
   identity::LoginService login{*rt.database, *rt.clock, rt.hasher, sessions, config.lockout};

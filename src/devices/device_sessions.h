@@ -3,6 +3,11 @@
 // company whose profile (仕向け) it matches, record what the Inform reported, take the
 // device's session lease, and run its queued tasks one by one.
 //
+// A periodic (or connection-request) Inform of a known device that reports what it reported
+// last time and finds no task queued is most of a fleet's traffic: it is one read, takes no
+// lease (there is nothing to run, and the lease only keeps two sessions from running one
+// device's tasks) and its contact is written behind with others' (ContactWriter).
+//
 // Every function is one short transaction and blocks: call it from the database pool.
 //
 // Onboarding and credentials (DEV-1):
