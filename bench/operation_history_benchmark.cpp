@@ -2,7 +2,7 @@
 // SQLite file (WAL, synchronous=NORMAL, as `kanri serve` opens it).
 //
 //   BM_Append/threads:1 and /threads:8: OperationHistory::Append, one write transaction per
-//     record, from one writer and from 8 concurrent writers (the server's default --db-threads),
+//     record, from one writer and from 8 concurrent writers (as `kanri serve --db-threads 8`),
 //     each on its own pooled connection. items_per_second is the total of all writers.
 //   BM_GroupCommit/threads:8 and /threads:64: what the server does: each writer hands its record to
 //     the one HistoryWriter thread and waits until it is committed; the writer appends everything
