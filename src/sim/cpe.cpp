@@ -349,9 +349,14 @@ asio::awaitable<Cpe::SessionOutcome> Cpe::RunSession() {
   }
   agent_.InformAccepted();
 
-  // 2. TransferComplete, when a transfer is still to be reported.
-  if (const auto& transfer = agent_.pending_transfer()) {
-    const cwmp::TransferComplete report = *transfer;
+  // 2. TransferComplete, when a transfer is still to be reported: the CPE's one request. The
+  // ACS may hold it back (HoldRequests true in its last message: TR-069 A.3.2.2); it is then
+  // sent once the ACS has nothing more to ask.
+  const bool held = inform_response->hold_requests;
+  bool transfer_reported = false;
+  const auto report_transfer = [&]() -> asio::awaitable<std::optional<SessionOutcome>> {
+    transfer_reported = true;
+    const cwmp::TransferComplete report = *agent_.pending_transfer();
     const std::string transfer_body = EncodeTransferComplete({.id = std::to_string(++session_id_)}, report);
     reply = co_await Post(client, auth, cookies, transfer_body, /*soap_request=*/true);
     if (!reply) co_return fail(reply.error().message);
@@ -365,6 +370,10 @@ asio::awaitable<Cpe::SessionOutcome> Cpe::RunSession() {
            {{"serial", serial_},
             {"command_key", report.command_key},
             {"fault_code", std::int64_t{report.fault.fault_code}}});
+    co_return std::nullopt;
+  };
+  if (agent_.pending_transfer() && !held) {
+    if (auto failed = co_await report_transfer()) co_return *failed;
   }
 
   // 3. Empty POST, then the ACS's requests until it answers 204 (or an empty 200).
@@ -376,6 +385,12 @@ asio::awaitable<Cpe::SessionOutcome> Cpe::RunSession() {
     if (!reply) co_return fail(reply.error().message);
     if (reply->result() == bhttp::status::no_content ||
         (reply->result() == bhttp::status::ok && Trimmed(reply->body()).empty())) {
+      // The ACS has nothing more; a request it held back goes now, then the session ends.
+      if (agent_.pending_transfer() && !transfer_reported) {
+        if (auto failed = co_await report_transfer()) co_return *failed;
+        body.clear();
+        continue;
+      }
       break;
     }
     if (reply->result() == bhttp::status::unauthorized) co_return SessionOutcome{.auth_refused = true};

@@ -53,8 +53,12 @@ class ScriptedAcs {
   std::string password = "strap";
   std::string password_after_spv;  // what the device's password becomes with a SetParameterValues
   std::deque<std::string> script;
+  // Requests queued when the Nth Inform (from 1) arrives, after `script`.
+  std::map<std::size_t, std::deque<std::string>> session_scripts;
+  bool hold_requests = false;  // cwmp:HoldRequests in every InformResponse
   std::vector<cwmp::Inform> informs;
   std::vector<cwmp::TransferComplete> transfers;
+  std::vector<std::size_t> answers_before_transfer;  // answers.size() when each transfer came
   std::vector<cwmp::Rpc> answers;
   std::vector<std::string> cookies;  // the Cookie header of every non-Inform POST
   std::map<std::string, std::string> files;
@@ -114,15 +118,20 @@ class ScriptedAcs {
         return challenge;
       }
       informs.push_back(*inform);
+      if (auto more = session_scripts.find(informs.size()); more != session_scripts.end())
+        script.insert(script.end(), more->second.begin(), more->second.end());
       HttpResponse response{bhttp::status::ok, 11};
       response.set(bhttp::field::set_cookie,
                    "acs_session=s" + std::to_string(informs.size()) + "; Path=/; HttpOnly");
-      response.body() = cwmp::EncodeInformResponse(header);
+      cwmp::HeaderOut inform_header = header;
+      inform_header.hold_requests = hold_requests;
+      response.body() = cwmp::EncodeInformResponse(inform_header);
       return response;
     }
     cookies.emplace_back(request[bhttp::field::cookie]);
     if (const auto* transfer = std::get_if<cwmp::TransferComplete>(&decoded->rpc)) {
       transfers.push_back(*transfer);
+      answers_before_transfer.push_back(answers.size());
       HttpResponse response{bhttp::status::ok, 11};
       response.body() = cwmp::EncodeTransferCompleteResponse(header);
       return response;
@@ -248,6 +257,28 @@ TEST_F(CpeSession, DownloadFetchesTheImageReportsTransferCompleteAndRunsTheNewVe
   EXPECT_EQ(InformValue(acs_.informs[1], "InternetGatewayDevice.DeviceInfo.SoftwareVersion"), "2.5.0");
   EXPECT_EQ(acs_.transfers[0].command_key, "fw-1");
   EXPECT_EQ(acs_.transfers[0].fault.fault_code, 0);
+}
+
+TEST_F(CpeSession, HeldRequestsWaitUntilTheAcsHasNothingMoreToAsk_DEV6) {
+  {
+    std::lock_guard lock(acs_.mutex);
+    acs_.files["/fw/good"] = FirmwareHeader("2.5.0") + "payload";
+    acs_.hold_requests = true;
+    acs_.script = {cwmp::EncodeDownload(kAcsHeader, {.command_key = "fw-1", .url = acs_.Url("/fw/good")})};
+    const std::vector<std::string> names{"Device.DeviceInfo.SoftwareVersion"};
+    acs_.session_scripts[2] = {cwmp::EncodeGetParameterValues(kAcsHeader, names)};
+  }
+  StartDevice();
+  ASSERT_TRUE(WaitFor([&] { return acs_.transfers.size() == 1; }));
+  std::lock_guard lock(acs_.mutex);
+  ASSERT_EQ(acs_.informs.size(), 2u);
+  EXPECT_THAT(Events(acs_.informs[1]), ElementsAre("1 BOOT", "7 TRANSFER COMPLETE", "M Download:fw-1"));
+  // The second session's InformResponse held the device's requests: it answered the ACS's
+  // GetParameterValues first, and reported the transfer only after the ACS's empty answer.
+  ASSERT_EQ(acs_.answers.size(), 2u);
+  EXPECT_TRUE(std::holds_alternative<cwmp::GetParameterValuesResponse>(acs_.answers[1]));
+  EXPECT_EQ(acs_.answers_before_transfer.at(0), 2u);
+  EXPECT_EQ(acs_.transfers[0].command_key, "fw-1");
 }
 
 TEST_F(CpeSession, ACorruptedOrMissingImageIsReportedWithItsFault_DEV6) {
