@@ -35,8 +35,9 @@ constexpr auto kTuple = asio::as_tuple(asio::use_awaitable);
 
 // A request id (logs, X-Request-Id, the operation history): unique, not secret. Each thread
 // numbers its requests from a random start and scrambles the number with splitmix64's
-// finaliser, a bijection, so a thread never repeats one and threads collide only by chance
-// (2^-64 a pair); no random-number call per request.
+// finaliser, a bijection, so a thread never repeats one; two threads repeat each other's only
+// if their random starts lie within as many numbers as they serve requests (for a billion
+// requests each, a chance of about 1 in 10^10). No random-number call per request.
 std::string NextRequestId() {
   thread_local std::uint64_t counter = [] {
     std::uint64_t seed = 0;

@@ -350,7 +350,7 @@ asio::awaitable<Cpe::SessionOutcome> Cpe::RunSession() {
   agent_.InformAccepted();
 
   // 2. TransferComplete, when a transfer is still to be reported: the CPE's one request. The
-  // ACS may hold it back (HoldRequests true in its last message: TR-069 A.3.2.2); it is then
+  // ACS may hold it back (the HoldRequests header true in its last message); it is then
   // sent once the ACS has nothing more to ask.
   const bool held = inform_response->hold_requests;
   bool transfer_reported = false;
