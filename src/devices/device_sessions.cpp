@@ -574,13 +574,11 @@ void DeviceSessions::RecordInform(db::Lease& lease, const DeviceId& device, cons
         soci::into(tree_text);
     ParameterTree tree = ParameterTree::Parse(tree_text);
     for (const auto& p : inform.parameters) tree.SetValue(p.path, p.value, p.type);
-    SaveTreeAndSummary(lease, device, tree);
+    interval = SaveTreeAndSummary(lease, device, tree);
     lease.sql() << "UPDATE devices SET inform_digest = :d, manufacturer = CASE WHEN manufacturer = '' THEN "
                    "CAST(:m AS TEXT) ELSE "
                    "manufacturer END WHERE id = :id",
         soci::use(digest), soci::use(inform.manufacturer), soci::use(id);
-    lease.sql() << "SELECT periodic_inform_interval FROM devices WHERE id = :id", soci::use(id),
-        soci::into(interval);
   }
   // One small update: the contact, and the session lease unless another node's session holds
   // the device.
@@ -625,30 +623,43 @@ void DeviceSessions::RecordInform(db::Lease& lease, const DeviceId& device, cons
   admission.has_queued_tasks = AnyQueued(lease, device);
 }
 
-void DeviceSessions::SaveTreeAndSummary(db::Lease& lease, const DeviceId& device, ParameterTree& tree) {
+int DeviceSessions::SaveTreeAndSummary(db::Lease& lease, const DeviceId& device, ParameterTree& tree) {
   const ReportedSummary s = SummaryOf(tree);
   const std::string id = device.value();
-  std::string serial, tags_json, old_model, old_sw;
-  lease.sql() << "SELECT serial_number, tags FROM devices WHERE id = :id", soci::use(id), soci::into(serial),
-      soci::into(tags_json);
-  const std::string search = SearchText(serial, s.model, s.software_version, ParseTags(tags_json));
-  const std::string model(ToString(s.data_model));
   const long long t = Ms(clock_.Now());
-  std::optional<int> interval;
-  if (s.periodic_inform_interval) interval = static_cast<int>(*s.periodic_inform_interval);
-  lease.sql() << "UPDATE devices SET manufacturer = CASE WHEN CAST(:m1 AS TEXT) = '' THEN manufacturer ELSE "
-                 "CAST(:m2 AS TEXT) END, model = :mo, "
-                 "hardware_version = :hw, software_version = :sw, data_model = :dm, wan_ip = :wan, "
-                 "connection_request_url = :cr, periodic_inform_interval = COALESCE(CAST(:iv AS INTEGER), "
-                 "periodic_inform_interval), "
-                 "search_text = :st, updated_at = :t WHERE id = :id",
-      soci::use(s.manufacturer), soci::use(s.manufacturer), soci::use(s.model), soci::use(s.hardware_version),
-      soci::use(s.software_version), soci::use(model), soci::use(s.wan_ip),
-      soci::use(s.connection_request_url), soci::use(interval), soci::use(search), soci::use(t),
-      soci::use(id);
+  // The summary columns as stored: they are written only when the tree changed one of them (an
+  // Inform's new UpTime changes none), so their indexes are not rewritten on every Inform.
+  std::string serial, tags_json, manufacturer, model, hardware, software, data_model, wan_ip, cr_url, search;
+  int stored_interval = 0;
+  lease.sql() << "SELECT serial_number, tags, manufacturer, model, hardware_version, software_version, "
+                 "data_model, wan_ip, connection_request_url, periodic_inform_interval, search_text FROM "
+                 "devices WHERE id = :id",
+      soci::use(id), soci::into(serial), soci::into(tags_json), soci::into(manufacturer), soci::into(model),
+      soci::into(hardware), soci::into(software), soci::into(data_model), soci::into(wan_ip),
+      soci::into(cr_url), soci::into(stored_interval), soci::into(search);
+  const std::string new_search = SearchText(serial, s.model, s.software_version, ParseTags(tags_json));
+  const std::string new_data_model(ToString(s.data_model));
+  const int interval =
+      s.periodic_inform_interval ? static_cast<int>(*s.periodic_inform_interval) : stored_interval;
+  const bool changed = (!s.manufacturer.empty() && s.manufacturer != manufacturer) || s.model != model ||
+                       s.hardware_version != hardware || s.software_version != software ||
+                       new_data_model != data_model || s.wan_ip != wan_ip ||
+                       s.connection_request_url != cr_url || interval != stored_interval ||
+                       new_search != search;
+  if (changed) {
+    const std::string new_manufacturer = s.manufacturer.empty() ? manufacturer : s.manufacturer;
+    lease.sql() << "UPDATE devices SET manufacturer = :m, model = :mo, hardware_version = :hw, "
+                   "software_version = :sw, data_model = :dm, wan_ip = :wan, connection_request_url = :cr, "
+                   "periodic_inform_interval = :iv, search_text = :st, updated_at = :t WHERE id = :id",
+        soci::use(new_manufacturer), soci::use(s.model), soci::use(s.hardware_version),
+        soci::use(s.software_version), soci::use(new_data_model), soci::use(s.wan_ip),
+        soci::use(s.connection_request_url), soci::use(interval), soci::use(new_search), soci::use(t),
+        soci::use(id);
+  }
   const std::string text = tree.Serialize();
   lease.sql() << "UPDATE device_parameters SET tree = :tree, updated_at = :t WHERE device_id = :id",
       soci::use(text), soci::use(t), soci::use(id);
+  return interval;
 }
 
 void DeviceSessions::RenewLease(const DeviceId& device) {

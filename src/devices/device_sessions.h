@@ -196,7 +196,8 @@ class DeviceSessions {
   std::optional<Admission> AdmitPeriodic(const InformFacts& inform, const CredentialCheck& check);
   // Reads the tree, applies `change` and writes it back (with the summary) when it returns true.
   void UpdateTree(const DeviceId& device, const std::function<bool(class ParameterTree&)>& change);
-  void SaveTreeAndSummary(db::Lease& lease, const DeviceId& device, class ParameterTree& tree);
+  // Returns the device's periodic inform interval as now stored.
+  int SaveTreeAndSummary(db::Lease& lease, const DeviceId& device, class ParameterTree& tree);
 
   db::Database& db_;
   const Clock& clock_;
