@@ -36,7 +36,8 @@ TEST_F(ContactWriterTest, DEV_2_ContactsAreWrittenBehindInOneBatchTheLatestPerDe
   EXPECT_EQ(writer.pending(), 0u);
   EXPECT_EQ(ContactOf(a), kSeeded + 3000);
   EXPECT_EQ(Count("SELECT online_until FROM devices WHERE id = '" + a.value() + "'"), kSeeded + 9999);
-  EXPECT_EQ(Text("SELECT last_events FROM devices WHERE id = '" + a.value() + "'"), R"(["6 CONNECTION REQUEST"])");
+  EXPECT_EQ(Text("SELECT last_events FROM devices WHERE id = '" + a.value() + "'"),
+            R"(["6 CONNECTION REQUEST"])");
   EXPECT_EQ(Text("SELECT source_ip FROM devices WHERE id = '" + a.value() + "'"), "192.0.2.2");
   EXPECT_EQ(ContactOf(b), kSeeded + 500);
   EXPECT_EQ(Text("SELECT source_ip FROM devices WHERE id = '" + b.value() + "'"), "198.51.100.9");
@@ -86,7 +87,8 @@ TEST_F(ContactWriterTest, DEV_2_PendingContactsStayBoundedWhileTheWriterIsBehind
   }
   EXPECT_LE(most, 8u);
   writer.Flush();
-  EXPECT_EQ(Count("SELECT COUNT(*) FROM devices WHERE last_contact_at = " + std::to_string(kSeeded + 10)), 40);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM devices WHERE last_contact_at = " + std::to_string(kSeeded + 10)),
+            40);
 }
 
 }  // namespace

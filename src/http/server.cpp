@@ -1,6 +1,7 @@
 #include "http/server.h"
 
 #include <fcntl.h>
+#include <fmt/format.h>
 #include <openssl/evp.h>
 #include <unistd.h>
 
@@ -16,7 +17,6 @@
 #include <boost/beast/ssl.hpp>
 #include <boost/url/parse.hpp>
 #include <cstring>
-#include <fmt/format.h>
 
 #include "base/crypto.h"
 #include "base/log.h"
