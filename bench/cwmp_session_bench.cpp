@@ -75,6 +75,7 @@
 #include <thread>
 #include <vector>
 
+#include "bench_client.h"
 #include "bench_process.h"
 #include "cwmp/soap.h"
 
@@ -91,8 +92,6 @@ using tcp = asio::ip::tcp;
 using Clock = std::chrono::steady_clock;
 using namespace std::chrono_literals;
 
-constexpr auto kTuple = asio::as_tuple(asio::use_awaitable);
-constexpr auto kIoTimeout = 30s;
 constexpr auto kServerStartTimeout = 120s;
 constexpr auto kServerStopTimeout = 60s;
 constexpr std::string_view kSessionCookie = "__Host-kanri_session";
@@ -381,44 +380,6 @@ void SeedDevices(Sqlite& db, const std::string& company, std::string_view prefix
 
 // ---------------------------------------------------------------------------------------------
 // HTTP clients
-
-using TlsStream = beast::ssl_stream<beast::tcp_stream>;
-using Request = bhttp::request<bhttp::string_body>;
-
-struct Reply {
-  unsigned status = 0;
-  bool keep_alive = false;
-  std::string set_cookie;
-  std::string body;
-};
-
-template <typename Stream>
-asio::awaitable<std::optional<Reply>> Exchange(Stream& stream, beast::flat_buffer& buffer,
-                                               const Request& request, std::string& error) {
-  beast::get_lowest_layer(stream).expires_after(kIoTimeout);
-  auto [write_ec, written] = co_await bhttp::async_write(stream, request, kTuple);
-  (void)written;
-  if (write_ec) {
-    error = "write: " + write_ec.message();
-    co_return std::nullopt;
-  }
-  bhttp::response_parser<bhttp::string_body> parser;
-  parser.body_limit(64 * 1024 * 1024);
-  auto [read_ec, read] = co_await bhttp::async_read(stream, buffer, parser, kTuple);
-  (void)read;
-  if (read_ec) {
-    error = "read: " + read_ec.message();
-    co_return std::nullopt;
-  }
-  auto& response = parser.get();
-  co_return Reply{response.result_int(), response.keep_alive(),
-                  std::string(response[bhttp::field::set_cookie]), std::move(response.body())};
-}
-
-asio::awaitable<void> Sleep(Clock::duration d) {
-  asio::steady_timer timer{co_await asio::this_coro::executor, d};
-  co_await timer.async_wait(kTuple);
-}
 
 // A blocking HTTPS client on one keep-alive connection for the API (set-up and the device list).
 class ApiClient {
@@ -790,12 +751,6 @@ PhaseResult RunPhase(int workers, Spawner spawn, Clock::duration warmup, Clock::
   return result;
 }
 
-double Percentile(const std::vector<std::uint32_t>& sorted, double q) {
-  if (sorted.empty()) return 0;
-  const auto rank = static_cast<std::size_t>(std::ceil(q * static_cast<double>(sorted.size())));
-  return sorted[std::clamp<std::size_t>(rank, 1, sorted.size()) - 1] / 1000.0;
-}
-
 struct Summary {
   double rate = 0, p50_ms = 0, p99_ms = 0, max_ms = 0;
   std::uint64_t ok = 0, failed = 0;
@@ -817,10 +772,6 @@ std::string Failures(const Tally& t) {
   std::string out;
   for (const auto& [what, n] : t.failures) out += fmt::format("{}{} x{}", out.empty() ? "" : "; ", what, n);
   return out.empty() ? "none" : out;
-}
-
-std::chrono::microseconds Seconds(double s) {
-  return std::chrono::microseconds{static_cast<std::int64_t>(s * 1e6)};
 }
 
 // Devices of worker w: w, w + workers, w + 2 * workers, ...
@@ -1151,10 +1102,7 @@ void TlsBench(const Options& o, Server& server, SessionResults& out) {
       "concurrent "
       "clients, {} devices, {:g} s warm-up + {:g} s)\n",
       o.tls_workers, o.devices, o.warmup_s + 1, o.duration_s);
-  ssl::context tls{ssl::context::tls_client};
-  tls.set_options(ssl::context::no_sslv2 | ssl::context::no_sslv3 | ssl::context::no_tlsv1 |
-                  ssl::context::no_tlsv1_1);
-  tls.set_verify_mode(ssl::verify_none);
+  ssl::context tls = ClientTls();
   SSL_CTX_set_session_cache_mode(tls.native_handle(), SSL_SESS_CACHE_CLIENT);
   const tcp::endpoint ep{asio::ip::make_address("127.0.0.1"), server.cwmp_port()};
   PhaseResult p = RunPhase(
@@ -1260,14 +1208,9 @@ std::vector<ListResult> ListBench(const Options& o, Server& server, ssl::context
 
 int Run(const Options& o) {
   if (!fs::exists(o.kanri)) throw std::runtime_error("no kanri binary at " + o.kanri + " (use --kanri)");
-  ssl::context tls{ssl::context::tls_client};
-  tls.set_options(ssl::context::no_sslv2 | ssl::context::no_sslv3 | ssl::context::no_tlsv1 |
-                  ssl::context::no_tlsv1_1);
-  tls.set_verify_mode(ssl::verify_none);  // the server's certificate is self-signed
-
+  ssl::context tls = ClientTls();
   TempDir temp("kanri-cwmp-bench", o.keep_data);
-  std::string load = ReadFile("/proc/loadavg");
-  load = load.substr(0, load.find(' '));
+  const std::string load = LoadAverage();
   std::cout << fmt::format(
       "kanri_cwmp_session_bench: {} ({} CPU cores, shared by client and servers; 1-minute load average "
       "before the "

@@ -62,6 +62,7 @@
 #include <thread>
 #include <vector>
 
+#include "bench_client.h"
 #include "bench_process.h"
 
 namespace kanri::bench {
@@ -77,8 +78,6 @@ using tcp = asio::ip::tcp;
 using Clock = std::chrono::steady_clock;
 using namespace std::chrono_literals;
 
-constexpr auto kTuple = asio::as_tuple(asio::use_awaitable);
-constexpr auto kIoTimeout = 30s;           // one request and its answer
 constexpr auto kServerStartTimeout = 60s;  // until the "listening" log line
 constexpr auto kServerStopTimeout = 60s;   // SIGTERM → exit
 constexpr std::uint64_t kMaxRequestsPerWorker =
@@ -112,19 +111,9 @@ struct Options {
 // ---------------------------------------------------------------------------------------------
 // HTTPS client
 
-using TlsStream = beast::ssl_stream<beast::tcp_stream>;
-using Request = bhttp::request<bhttp::string_body>;
-
 struct Endpoint {
   tcp::endpoint address;
   ssl::context* tls = nullptr;
-};
-
-struct Reply {
-  unsigned status = 0;
-  bool keep_alive = false;
-  std::string set_cookie;
-  std::string body;
 };
 
 Request MakeRequest(bhttp::verb verb, const std::string& target, const Endpoint& ep,
@@ -140,11 +129,6 @@ Request MakeRequest(bhttp::verb verb, const std::string& target, const Endpoint&
   r.keep_alive(true);
   r.prepare_payload();
   return r;
-}
-
-asio::awaitable<void> Sleep(Clock::duration d) {
-  asio::steady_timer timer{co_await asio::this_coro::executor, d};
-  co_await timer.async_wait(kTuple);
 }
 
 // TCP connect and TLS handshake; nullptr on failure, with the reason in `error`.
@@ -165,30 +149,6 @@ asio::awaitable<std::unique_ptr<TlsStream>> Connect(const Endpoint& ep, std::str
     co_return nullptr;
   }
   co_return stream;
-}
-
-// One request and its answer on an open connection; nullopt on a transport error, with the
-// reason in `error`.
-asio::awaitable<std::optional<Reply>> Exchange(TlsStream& stream, beast::flat_buffer& buffer,
-                                               const Request& request, std::string& error) {
-  beast::get_lowest_layer(stream).expires_after(kIoTimeout);
-  auto [write_ec, written] = co_await bhttp::async_write(stream, request, kTuple);
-  (void)written;
-  if (write_ec) {
-    error = "write: " + write_ec.message();
-    co_return std::nullopt;
-  }
-  bhttp::response_parser<bhttp::string_body> parser;
-  parser.body_limit(1024 * 1024);
-  auto [read_ec, read] = co_await bhttp::async_read(stream, buffer, parser, kTuple);
-  (void)read;
-  if (read_ec) {
-    error = "read: " + read_ec.message();
-    co_return std::nullopt;
-  }
-  auto& response = parser.get();
-  co_return Reply{response.result_int(), response.keep_alive(),
-                  std::string(response[bhttp::field::set_cookie]), std::move(response.body())};
 }
 
 // One request on a new connection, for the set-up steps. Throws on a transport error.
@@ -379,12 +339,6 @@ struct Summary {
   double server_cpu_us_per_request = 0;
 };
 
-double Percentile(const std::vector<std::uint32_t>& sorted, double q) {
-  if (sorted.empty()) return 0;
-  const auto rank = static_cast<std::size_t>(std::ceil(q * static_cast<double>(sorted.size())));
-  return sorted[std::clamp<std::size_t>(rank, 1, sorted.size()) - 1] / 1000.0;
-}
-
 Summary Summarize(Tally& tally, double seconds, double server_cpu_s) {
   std::sort(tally.latencies_us.begin(), tally.latencies_us.end());
   Summary s;
@@ -425,10 +379,6 @@ bool AllOk(const Tally& t) {
 void PrintLine(const std::string& name, const Summary& s, const Tally& t, const std::string& extra = "") {
   std::cout << fmt::format("{}: {:.0f} req/s p50 {:.2f} ms p99 {:.2f} ms max {:.2f} ms ({} requests; {}{})\n",
                            name, s.rps, s.p50_ms, s.p99_ms, s.max_ms, s.requests, StatusCounts(t), extra);
-}
-
-std::chrono::microseconds Seconds(double s) {
-  return std::chrono::microseconds{static_cast<std::int64_t>(s * 1e6)};
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -660,14 +610,9 @@ ResultC ScenarioC(const Options& o, const fs::path& dir, ssl::context& tls) {
 
 int Run(const Options& o) {
   if (!fs::exists(o.kanri)) throw std::runtime_error("no kanri binary at " + o.kanri + " (use --kanri)");
-  ssl::context tls{ssl::context::tls_client};
-  tls.set_options(ssl::context::no_sslv2 | ssl::context::no_sslv3 | ssl::context::no_tlsv1 |
-                  ssl::context::no_tlsv1_1);
-  tls.set_verify_mode(ssl::verify_none);  // the server's certificate is self-signed
-
+  ssl::context tls = ClientTls();
   TempDir temp("kanri-bench", o.keep_data);
-  std::string load = ReadFile("/proc/loadavg");
-  load = load.substr(0, load.find(' '));
+  const std::string load = LoadAverage();
   std::cout << fmt::format(
       "kanri_session_bench: {} ({} CPU cores on this machine, client and server share them; "
       "1-minute load average before the run: {})\n",
