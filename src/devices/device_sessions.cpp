@@ -246,42 +246,6 @@ bool DeviceSessions::TouchDevice(db::Lease& lease, const Contact& c) {
   return q.statement.get_affected_rows() > 0;
 }
 
-bool DeviceSessions::TouchBatched(Contact contact) {
-  // Group commit: the first caller with no writer in progress writes every contact queued so
-  // far in one transaction; the others wait for it. Many periodic informs then cost one
-  // commit, and their index pages are written once.
-  std::unique_lock lock(touch_mu_);
-  touch_queue_.push_back(&contact);
-  while (!contact.done) {
-    if (touch_writing_) {
-      touch_cv_.wait(lock);
-      continue;
-    }
-    touch_writing_ = true;
-    std::vector<Contact*> batch;
-    batch.swap(touch_queue_);
-    lock.unlock();
-    std::exception_ptr error;
-    try {
-      auto lease = db_.Acquire();
-      db::WriteTransaction tx(lease);
-      for (Contact* c : batch) c->touched = TouchDevice(lease, *c);
-      tx.Commit();
-    } catch (...) {
-      error = std::current_exception();
-    }
-    lock.lock();
-    for (Contact* c : batch) {
-      c->error = error;
-      c->done = true;
-    }
-    touch_writing_ = false;
-    touch_cv_.notify_all();
-  }
-  if (contact.error) std::rethrow_exception(contact.error);
-  return contact.touched;
-}
-
 std::optional<Admission> DeviceSessions::AdmitPeriodic(const InformFacts& inform,
                                                        const CredentialCheck& check) {
   // Only a known device's periodic or connection-request Inform that reports what it reported
@@ -346,10 +310,15 @@ std::optional<Admission> DeviceSessions::AdmitPeriodic(const InformFacts& inform
     contacts_.Record(std::move(contact));
     return a;
   }
-  if (!TouchBatched(contact)) {
+  // Tasks to run: the lease, taken with the contact in one small transaction.
+  auto lease = db_.Acquire();
+  db::WriteTransaction tx(lease);
+  if (!TouchDevice(lease, contact)) {
     a.result = AdmitResult::kBusy;
     a.reason = "another session holds the device";
+    return a;
   }
+  tx.Commit();
   return a;
 }
 

@@ -25,10 +25,7 @@
 //     bootstrap credential; that is accepted once more and the device is provisioned again.
 #pragma once
 
-#include <condition_variable>
-#include <exception>
 #include <functional>
-#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
@@ -186,12 +183,9 @@ class DeviceSessions {
   // The contact an Inform records: time, online window, events, source, and the lease.
   struct Contact : ContactWriter::Contact {
     long long lease_until = 0;
-    bool done = false, touched = false;
-    std::exception_ptr error;
   };
   // One UPDATE; false when another node's session holds the device (or it is gone).
   bool TouchDevice(db::Lease& lease, const Contact& contact);
-  bool TouchBatched(Contact contact);
   // The fast path of a periodic Inform that changed nothing (nullopt: take the full path).
   std::optional<Admission> AdmitPeriodic(const InformFacts& inform, const CredentialCheck& check);
   // Reads the tree, applies `change` and writes it back (with the summary) when it returns true.
@@ -206,10 +200,6 @@ class DeviceSessions {
   RefusalRecorder refusals_;
   SessionSettings settings_;
   std::string node_id_;
-  std::mutex touch_mu_;
-  std::condition_variable touch_cv_;
-  std::vector<Contact*> touch_queue_;
-  bool touch_writing_ = false;
   ContactWriter contacts_;
 };
 
