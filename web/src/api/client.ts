@@ -11,6 +11,8 @@ export interface Problem {
   detail?: string;
   code: string;
   field?: string;
+  // Extension members of a particular problem (e.g. an import's "errors" and "error_count").
+  [extension: string]: unknown;
 }
 
 export class ApiError extends Error {
@@ -18,6 +20,7 @@ export class ApiError extends Error {
   readonly code: string;
   readonly field: string | undefined;
   readonly detail: string;
+  readonly problem: Problem;
 
   constructor(problem: Problem) {
     super(problem.detail || problem.title || problem.code);
@@ -26,6 +29,7 @@ export class ApiError extends Error {
     this.code = problem.code;
     this.field = problem.field;
     this.detail = problem.detail ?? "";
+    this.problem = problem;
   }
 }
 
@@ -78,7 +82,7 @@ export async function problemFrom(response: Response): Promise<Problem> {
   try {
     const parsed = JSON.parse(text) as Partial<Problem>;
     if (parsed && typeof parsed === "object" && typeof parsed.code === "string") {
-      return { ...parsed, status: parsed.status ?? response.status, code: parsed.code };
+      return { ...parsed, status: typeof parsed.status === "number" ? parsed.status : response.status, code: parsed.code };
     }
   } catch {
     // fall through
@@ -134,10 +138,15 @@ export async function downloadCsv(path: string, query: RequestOptions["query"], 
   setTimeout(() => URL.revokeObjectURL(url), 1000);
 }
 
-// Uploads a file as the request body (application/octet-stream), metadata in the query.
-export async function uploadBinary<T>(path: string, query: RequestOptions["query"], file: Blob): Promise<T> {
+// Uploads a file as the request body (application/octet-stream unless told), metadata in the query.
+export async function uploadBinary<T>(
+  path: string,
+  query: RequestOptions["query"],
+  file: Blob | string,
+  contentType = "application/octet-stream",
+): Promise<T> {
   const headers = requestHeaders("POST", false, false);
-  headers.set("Content-Type", "application/octet-stream");
+  headers.set("Content-Type", contentType);
   let response: Response;
   try {
     response = await fetch(buildUrl(path, query), { method: "POST", headers, body: file, credentials: "same-origin" });

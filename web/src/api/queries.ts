@@ -20,6 +20,9 @@ export const keys = {
   profiles: ["profiles"] as const,
   firmware: ["firmware"] as const,
   refusedDevices: ["refused-devices"] as const,
+  allocations: ["allocations"] as const,
+  allocationList: (filter: unknown) => ["allocations", "list", filter] as const,
+  allocation: (id: string) => ["allocations", "one", id] as const,
 };
 
 export function usePermissionCatalog() {

@@ -34,6 +34,8 @@ export interface Company {
   contract_start: string;
   contract_end: string | null;
   status: "active" | "suspended" | "ended";
+  // A lab setting (issue 10): the company's profiles may use device_auth.mode "none".
+  allow_unauthenticated_devices?: boolean;
   created_at: string;
   updated_at: string;
 }
@@ -123,6 +125,8 @@ export interface Parameter {
   value: string;
   type: string;
   writable: boolean | null;
+  // A secret (e.g. a Wi-Fi passphrase): its value is never stored, so `value` is empty.
+  redacted?: boolean;
 }
 
 export type TaskType =
@@ -221,14 +225,62 @@ export interface FirmwareFile {
   created_at_jst: string;
 }
 
+// Why onboarding refused a device ("unmatched": rows recorded before allocations existed).
+export type RefusedReason =
+  | "unallocated"
+  | "overlap"
+  | "no_profile"
+  | "ambiguous"
+  | "unauthenticated_not_allowed"
+  | "bad_credentials"
+  | "unmatched";
+
 export interface RefusedDevice {
   id: string;
   oui: string;
   product_class: string;
   serial_number: string;
   source_ip: string;
-  reason: string;
+  reason: RefusedReason | string;
   attempts: number;
   first_at: string;
   last_at: string;
+}
+
+// ---- Device allocations (仕向け情報, issue 10) ----
+// The provider's record of which devices belong to which company: an OUI, optionally a
+// product class, and a serial list, a prefix, a range, or every serial of the OUI.
+
+export type AllocationKind = "serials" | "prefix" | "range" | "oui";
+
+export interface Allocation {
+  id: string;
+  company_id: string;
+  company_code: string;
+  oui: string;
+  product_class: string | null;
+  kind: AllocationKind;
+  serial_count: number;
+  serial_prefix: string | null;
+  serial_range: { from: string; to: string } | null;
+  note: string;
+  created_by: string;
+  created_at: string;
+  created_at_jst?: string | null;
+  // GET /allocations/{id} only, for kind "serials".
+  serials?: string[];
+}
+
+// One line of a refused CSV import (POST /allocations/import).
+export interface AllocationImportError {
+  line: number; // 1-based line of the file; 0 for the file as a whole
+  field: "company_code" | "oui" | "product_class" | "serial" | "file" | string;
+  code: "unknown_company" | "invalid" | "duplicate" | "allocation_overlap" | "too_many" | string;
+  message: string;
+  conflicting_allocation_id?: string;
+}
+
+export interface AllocationImportResult {
+  items: Allocation[];
+  serials: number;
 }

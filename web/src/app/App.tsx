@@ -17,6 +17,7 @@ import { FirmwarePage } from "../pages/FirmwarePage";
 import { LoginPage } from "../pages/LoginPage";
 import { PasswordChangePage } from "../pages/PasswordChangePage";
 import { ProfilesPage } from "../pages/ProfilesPage";
+import { AllocationsPage } from "../pages/provider/AllocationsPage";
 import { CompaniesPage } from "../pages/provider/CompaniesPage";
 import { LockedAccountsPage } from "../pages/provider/LockedAccountsPage";
 import { RefusedDevicesPage } from "../pages/provider/RefusedDevicesPage";
@@ -69,6 +70,7 @@ const SCREENS: Array<[string, ReactNode]> = [
   [PATHS.audit, <AuditPage scope="company" />],
   [PATHS.companies, <CompaniesPage />],
   [PATHS.lockedAccounts, <LockedAccountsPage />],
+  [PATHS.allocations, <AllocationsPage />],
   [PATHS.refusedDevices, <RefusedDevicesPage />],
   [PATHS.providerAudit, <AuditPage scope="provider" />],
 ];

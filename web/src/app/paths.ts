@@ -15,6 +15,7 @@ export const PATHS = {
   audit: "/audit",
   companies: "/provider/companies",
   lockedAccounts: "/provider/locked-accounts",
+  allocations: "/provider/allocations",
   refusedDevices: "/provider/refused-devices",
   providerAudit: "/provider/audit",
 } as const;

@@ -30,6 +30,14 @@ describe("permission gating (SEC-5)", () => {
     expect(paths).not.toContain("devices");
     expect(paths).not.toContain("accounts");
   });
+  it("shows device allocations and refused devices only with provider.devices", () => {
+    const devices = visibleNav(new PermissionSet(["provider.devices"])).map((n) => n.path);
+    expect(devices).toEqual(["home", "allocations", "refusedDevices"]);
+    const companiesOnly = visibleNav(new PermissionSet(["provider.companies"])).map((n) => n.path);
+    expect(companiesOnly).not.toContain("refusedDevices");
+    expect(screenPermissions(PATHS.allocations)).toEqual(["provider.devices"]);
+    expect(permissionsOf(account("site_admin"), undefined).has("provider.devices")).toBe(true);
+  });
   it("trusts the server's list over the account kind", () => {
     expect(permissionsOf(account("admin"), []).has("accounts.read")).toBe(false);
     expect(permissionsOf(account("admin"), undefined).has("accounts.read")).toBe(true);

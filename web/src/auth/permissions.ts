@@ -19,7 +19,7 @@ export const COMPANY_PERMISSIONS = [
   "company.settings",
 ] as const;
 
-export const PROVIDER_PERMISSIONS = ["provider.companies", "provider.accounts", "provider.audit"] as const;
+export const PROVIDER_PERMISSIONS = ["provider.companies", "provider.accounts", "provider.audit", "provider.devices"] as const;
 
 export class PermissionSet {
   private readonly names: ReadonlySet<string>;
@@ -70,7 +70,8 @@ export const NAV: NavItem[] = [
   { path: "audit", labelKey: "nav.audit", section: "manage", anyOf: ["audit.read"], icon: "history" },
   { path: "companies", labelKey: "nav.companies", section: "provider", anyOf: ["provider.companies"], icon: "building" },
   { path: "lockedAccounts", labelKey: "nav.lockedAccounts", section: "provider", anyOf: ["provider.accounts"], icon: "lock" },
-  { path: "refusedDevices", labelKey: "nav.refusedDevices", section: "provider", anyOf: ["provider.companies"], icon: "block" },
+  { path: "allocations", labelKey: "nav.allocations", section: "provider", anyOf: ["provider.devices"], icon: "allocate" },
+  { path: "refusedDevices", labelKey: "nav.refusedDevices", section: "provider", anyOf: ["provider.devices"], icon: "block" },
   { path: "providerAudit", labelKey: "nav.providerAudit", section: "provider", anyOf: ["provider.audit"], icon: "history" },
 ];
 

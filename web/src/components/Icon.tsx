@@ -29,6 +29,8 @@ const PATHS: Record<string, string> = {
   edit: "M4 20h4L19 9l-4-4L4 16zM13 7l4 4",
   trash: "M4 7h16M9 7V4h6v3M6 7l1 13h10l1-13",
   tag: "M3 12V4h8l10 10-8 8zM7.5 8h.01",
+  list: "M8 6h13M8 12h13M8 18h13M3 6h.01M3 12h.01M3 18h.01",
+  allocate: "M3 4h8v6H3zM13 7h8M18 4l3 3-3 3M5 14h14v6H5zM8 17h.01M11 17h.01",
 };
 
 export function Icon({ name, size = 18, className }: { name: string; size?: number; className?: string }) {

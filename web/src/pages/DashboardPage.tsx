@@ -177,7 +177,7 @@ function ProviderDashboard() {
   const refused = useQuery({
     queryKey: ["dashboard", "refused"],
     queryFn: () => fetchAll<RefusedDevice>("/refused-devices", {}, true),
-    enabled: can("provider.companies"),
+    enabled: can("provider.devices"),
     refetchInterval: REFRESH_MS,
     retry: false,
   });

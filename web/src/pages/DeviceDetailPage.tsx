@@ -88,7 +88,10 @@ function EditParameterDialog({ device, param, onClose, onQueued }: { device: Dev
     >
       <p className="param-path">{param.path}</p>
       <form onSubmit={submit}>
-        <Field label={t("device.newValue")} hint={`${t("device.type")}: ${param.type || "—"} · ${t("device.value")}: ${param.value}`}>
+        <Field
+          label={t("device.newValue")}
+          hint={`${t("device.type")}: ${param.type || "—"} · ${t("device.value")}: ${param.redacted ? t("device.redacted") : param.value}`}
+        >
           {(p) =>
             isBool ? (
               <Select {...p} value={value} onChange={(e) => setValue(e.target.value)}>
@@ -97,12 +100,21 @@ function EditParameterDialog({ device, param, onClose, onQueued }: { device: Dev
                 {value !== "true" && value !== "false" ? <option value={value}>{value}</option> : null}
               </Select>
             ) : (
-              <Input {...p} value={value} onChange={(e) => setValue(e.target.value)} autoFocus inputMode={/int/i.test(param.type) ? "numeric" : undefined} />
+              <Input
+                {...p}
+                type={param.redacted ? "password" : "text"}
+                autoComplete={param.redacted ? "new-password" : undefined}
+                value={value}
+                onChange={(e) => setValue(e.target.value)}
+                autoFocus
+                inputMode={/int/i.test(param.type) ? "numeric" : undefined}
+              />
             )
           }
         </Field>
       </form>
-      <p className="muted">{t("device.setConfirm", { path: param.path.split(".").slice(-1)[0], value })}</p>
+      {/* A secret's new value is not repeated on the screen. */}
+      <p className="muted">{t("device.setConfirm", { path: param.path.split(".").slice(-1)[0], value: param.redacted ? "••••••••" : value })}</p>
       <ErrorBanner error={set.error} />
     </Dialog>
   );
@@ -130,7 +142,20 @@ function ParametersTab({ device, onQueued }: { device: Device; onQueued: () => v
       header: t("device.path"),
       cell: (c) => <span className="param-path">{search.trim() ? c.getValue() : c.getValue().slice(current.length)}</span>,
     }),
-    col.accessor("value", { header: t("device.value"), cell: (c) => <span className="param-value">{c.getValue()}</span> }),
+    col.accessor("value", {
+      header: t("device.value"),
+      cell: (c) =>
+        c.row.original.redacted ? (
+          <span title={t("device.redactedHint")}>
+            <Badge tone="neutral">
+              <Icon name="lock" size={12} />
+              {t("device.redacted")}
+            </Badge>
+          </span>
+        ) : (
+          <span className="param-value">{c.getValue()}</span>
+        ),
+    }),
     col.accessor("type", { header: t("device.type"), cell: (c) => <span className="cell-sub mono">{c.getValue()}</span> }),
     col.accessor("writable", {
       header: t("device.writable"),

@@ -1,16 +1,19 @@
-// Profiles (仕向け, DEV-1): which devices the company accepts (OUI / product class / serials)
-// and what they get on first contact (authentication, inform interval, parameters).
+// Profiles (仕向け, DEV-1): what the company's devices get on first contact (authentication,
+// inform interval, parameters), chosen by OUI / product class / serials. Which devices are
+// the company's is the provider's record (device allocations, issue 10), listed below
+// read-only.
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { createColumnHelper } from "@tanstack/react-table";
 import { useState, type FormEvent } from "react";
 import { useTranslation } from "react-i18next";
-import { api, fetchAll } from "../api/client";
+import { api, ApiError, fetchAll } from "../api/client";
 import { keys } from "../api/queries";
-import type { Profile } from "../api/types";
+import type { Allocation, Profile } from "../api/types";
 import { useCan } from "../auth/session";
+import { AllocationDetailDialog, allocationTime, useCoverageText } from "../components/Allocations";
 import { DataTable } from "../components/DataTable";
 import { useToast } from "../components/Toast";
-import { Badge, Button, Card, ConfirmDialog, Dialog, ErrorBanner, Field, Input, PageHeader, Select, Spinner } from "../components/ui";
+import { Alert, Badge, Button, Card, ConfirmDialog, Dialog, EmptyState, ErrorBanner, Field, Input, PageHeader, Select, Spinner } from "../components/ui";
 
 // "Device.X=1\nDevice.Y=a=b" -> {"Device.X": "1", "Device.Y": "a=b"}; blank lines ignored.
 export function parseParameterLines(text: string): Record<string, string> {
@@ -89,6 +92,8 @@ function ProfileDialog({ profile, onClose }: { profile: Profile | null; onClose:
     },
   });
   const set = (k: keyof Draft) => (e: { target: { value: string } }) => setD({ ...d, [k]: e.target.value });
+  // The provider has not allowed unauthenticated devices for this company: said on the field.
+  const modeRefused = save.error instanceof ApiError && save.error.code === "unauthenticated_devices_not_allowed" && d.mode === "none";
   const submit = (e?: FormEvent) => {
     e?.preventDefault();
     save.mutate();
@@ -108,7 +113,7 @@ function ProfileDialog({ profile, onClose }: { profile: Profile | null; onClose:
         </>
       }
     >
-      <ErrorBanner error={save.error} />
+      <ErrorBanner error={modeRefused ? null : save.error} />
       <form className="form-grid" onSubmit={submit}>
         <div className="span-2">
           <Field label={t("profiles.name")} required>
@@ -122,7 +127,7 @@ function ProfileDialog({ profile, onClose }: { profile: Profile | null; onClose:
         <div className="span-2">
           <Field label={t("profiles.serials")}>{(p) => <textarea {...p} className="input" rows={3} value={d.serials} onChange={set("serials")} />}</Field>
         </div>
-        <Field label={t("profiles.authMode")}>
+        <Field label={t("profiles.authMode")} error={modeRefused ? t("errors.unauthenticated_devices_not_allowed") : undefined}>
           {(p) => (
             <Select {...p} value={d.mode} onChange={set("mode")}>
               {(["rotate", "shared", "none"] as const).map((m) => (
@@ -134,6 +139,11 @@ function ProfileDialog({ profile, onClose }: { profile: Profile | null; onClose:
           )}
         </Field>
         <div />
+        {d.mode === "none" ? (
+          <div className="span-2">
+            <Alert tone="warning">{t("profiles.noneWarning")}</Alert>
+          </div>
+        ) : null}
         {d.mode !== "none" ? (
           <>
             <Field label={t("profiles.username")}>{(p) => <Input {...p} value={d.username} onChange={set("username")} autoComplete="off" />}</Field>
@@ -221,6 +231,7 @@ export function ProfilesPage() {
       <Card className="card-flush">
         {profiles.isLoading ? <Spinner /> : <DataTable data={profiles.data ?? []} columns={columns} getRowId={(p) => p.id} caption={t("profiles.title")} />}
       </Card>
+      <CompanyAllocations />
       {editing ? <ProfileDialog profile={editing === "new" ? null : editing} onClose={() => setEditing(null)} /> : null}
       <ConfirmDialog
         open={deleting !== null}
@@ -234,5 +245,64 @@ export function ProfilesPage() {
         onClose={() => setDeleting(null)}
       />
     </div>
+  );
+}
+
+// The company's allocations, read-only: the provider decides which devices are the company's.
+function CompanyAllocations() {
+  const { t } = useTranslation();
+  const covers = useCoverageText();
+  const allocations = useQuery({ queryKey: keys.allocationList("own"), queryFn: () => fetchAll<Allocation>("/allocations") });
+  const [showing, setShowing] = useState<Allocation | null>(null);
+  const col = createColumnHelper<Allocation>();
+  const columns = [
+    col.accessor("oui", { header: t("allocations.oui"), cell: (c) => <span className="cell-main mono">{c.getValue()}</span> }),
+    col.accessor("product_class", {
+      header: t("allocations.productClass"),
+      cell: (c) => c.getValue() ?? <span className="muted">{t("allocations.anyProductClass")}</span>,
+    }),
+    col.accessor((a) => covers(a), {
+      id: "covers",
+      header: t("allocations.kind"),
+      cell: (c) => <span className={c.row.original.kind === "oui" ? "" : "mono"}>{c.getValue()}</span>,
+    }),
+    col.accessor("note", { header: t("allocations.note"), cell: (c) => <span className="cell-sub">{c.getValue()}</span> }),
+    col.accessor((a) => allocationTime(a), { id: "created", header: t("allocations.createdAt"), cell: (c) => <span className="nowrap mono">{c.getValue()}</span> }),
+    col.display({
+      id: "actions",
+      header: () => <span className="sr-only">{t("common.actions")}</span>,
+      meta: { className: "col-actions" },
+      cell: (c) =>
+        c.row.original.kind === "serials" ? (
+          <Button className="btn-sm" variant="ghost" icon="list" onClick={() => setShowing(c.row.original)}>
+            {t("common.details")}
+          </Button>
+        ) : null,
+    }),
+  ];
+  return (
+    <section className="stack-tight" aria-labelledby="company-allocations-title">
+      <div>
+        <h2 className="section-title" id="company-allocations-title">
+          {t("profiles.allocationsTitle")}
+        </h2>
+        <p className="page-description">{t("profiles.allocationsDescription")}</p>
+      </div>
+      <ErrorBanner error={allocations.error} />
+      <Card className="card-flush">
+        {allocations.isLoading ? (
+          <Spinner />
+        ) : (
+          <DataTable
+            data={allocations.data ?? []}
+            columns={columns}
+            getRowId={(a) => a.id}
+            caption={t("profiles.allocationsTitle")}
+            empty={<EmptyState icon="allocate" title={t("profiles.noAllocations")} />}
+          />
+        )}
+      </Card>
+      {showing ? <AllocationDetailDialog allocation={showing} onClose={() => setShowing(null)} /> : null}
+    </section>
   );
 }

@@ -1,5 +1,6 @@
-// Provider console: companies (会社ID) and their contracts, and each company's first
-// administrator account.
+// Provider console: companies (会社ID) and their contracts, each company's first
+// administrator account, and the lab setting that lets a company's profiles accept
+// unauthenticated devices.
 import { zodResolver } from "@hookform/resolvers/zod";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { createColumnHelper } from "@tanstack/react-table";
@@ -12,7 +13,7 @@ import { keys } from "../../api/queries";
 import type { Account, Company } from "../../api/types";
 import { DataTable } from "../../components/DataTable";
 import { useToast } from "../../components/Toast";
-import { Badge, Button, Card, Dialog, ErrorBanner, Field, Input, PageHeader, Select, Spinner, type Tone } from "../../components/ui";
+import { Alert, Badge, Button, Card, Dialog, ErrorBanner, Field, Input, PageHeader, Select, Spinner, type Tone } from "../../components/ui";
 
 const STATUS_TONE: Record<Company["status"], Tone> = { active: "success", suspended: "warning", ended: "neutral" };
 
@@ -22,6 +23,7 @@ const companySchema = z.object({
   contract_start: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "validation.date"),
   contract_end: z.string(),
   status: z.enum(["active", "suspended", "ended"]),
+  allow_unauthenticated_devices: z.boolean(),
 });
 type CompanyValues = z.infer<typeof companySchema>;
 
@@ -45,19 +47,37 @@ function CompanyDialog({ company, onClose }: { company: Company | null; onClose:
     register,
     handleSubmit,
     setError,
+    watch,
     formState: { errors },
   } = useForm<CompanyValues>({
     resolver: zodResolver(companySchema),
     defaultValues: company
-      ? { code: company.code, name: company.name, contract_start: company.contract_start, contract_end: company.contract_end ?? "", status: company.status }
-      : { code: "", name: "", contract_start: todayJst(), contract_end: "", status: "active" },
+      ? {
+          code: company.code,
+          name: company.name,
+          contract_start: company.contract_start,
+          contract_end: company.contract_end ?? "",
+          status: company.status,
+          allow_unauthenticated_devices: company.allow_unauthenticated_devices ?? false,
+        }
+      : { code: "", name: "", contract_start: todayJst(), contract_end: "", status: "active", allow_unauthenticated_devices: false },
   });
+  const allowUnauthenticated = watch("allow_unauthenticated_devices");
   const save = useMutation({
     mutationFn: (v: CompanyValues) =>
       company
         ? api<Company>(`/companies/${company.id}`, {
             method: "PATCH",
-            body: { name: v.name, contract_start: v.contract_start, contract_end: v.contract_end || null, status: v.status },
+            body: {
+              name: v.name,
+              contract_start: v.contract_start,
+              contract_end: v.contract_end || null,
+              status: v.status,
+              // Sent only when changed: each change is recorded in the company's own history.
+              ...(v.allow_unauthenticated_devices !== (company.allow_unauthenticated_devices ?? false)
+                ? { allow_unauthenticated_devices: v.allow_unauthenticated_devices }
+                : {}),
+            },
           })
         : api<Company>("/companies", {
             method: "POST",
@@ -117,6 +137,16 @@ function CompanyDialog({ company, onClose }: { company: Company | null; onClose:
               </Select>
             )}
           </Field>
+        ) : null}
+        {company ? (
+          <div className="span-2 stack-tight">
+            <label className="checkbox">
+              <input type="checkbox" {...register("allow_unauthenticated_devices")} />
+              <span>{t("companies.allowUnauthenticated")}</span>
+            </label>
+            <p className="field-hint">{t("companies.allowUnauthenticatedHint")}</p>
+            {allowUnauthenticated ? <Alert tone="warning">{t("companies.allowUnauthenticatedWarning")}</Alert> : null}
+          </div>
         ) : null}
         <button type="submit" hidden />
       </form>
@@ -196,9 +226,12 @@ export function CompaniesPage() {
     col.accessor("status", {
       header: t("companies.status"),
       cell: (c) => (
-        <Badge tone={STATUS_TONE[c.getValue()]} dot>
-          {t(`companyStatus.${c.getValue()}`)}
-        </Badge>
+        <div className="row">
+          <Badge tone={STATUS_TONE[c.getValue()]} dot>
+            {t(`companyStatus.${c.getValue()}`)}
+          </Badge>
+          {c.row.original.allow_unauthenticated_devices ? <Badge tone="warning">{t("companies.unauthenticatedAllowed")}</Badge> : null}
+        </div>
       ),
     }),
     col.display({
