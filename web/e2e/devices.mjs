@@ -1,14 +1,16 @@
 // Device steps of the browser tests: a profile (仕向け) made in the console, a `kanri sim`
-// fleet that onboards through it, the inventory, a parameter change, a reboot watched to
-// the end, the device CSV export, and what a read-only role sees.
+// fleet (allocated to the company beforehand, see allocations.mjs) that onboards through it,
+// the inventory, a parameter change, a redacted secret, a reboot watched to the end, the
+// device CSV export, what a read-only role sees, and a device no company has: refused as
+// unallocated, allocated from the refused list, and attached at its next contact.
 import { spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 
 const BOOT_USER = "bootstrap";
 const BOOT_PASSWORD = "Boot-strap-Secret-42";
 
-function startSim(kanri, count) {
-  const args = ["sim", "--devices", String(count), "--acs", kanri.cwmpUrl, "--insecure", "--serial-prefix", "SIM", "--oui", "00D09E",
+function startSim(kanri, count, serialPrefix = "SIM") {
+  const args = ["sim", "--devices", String(count), "--acs", kanri.cwmpUrl, "--insecure", "--serial-prefix", serialPrefix, "--oui", "00D09E",
     "--product-class", "SimGateway", "--model", "tr181", "--username", BOOT_USER, "--password", BOOT_PASSWORD,
     "--inform-interval", "3600", "--ramp-up", "0", "--reboot-seconds", "1", "--cr-listen", "127.0.0.1:0"];
   const proc = spawn(kanri.binary, args, { stdio: ["ignore", "pipe", "pipe"] });
@@ -42,19 +44,31 @@ async function until(what, fn, timeoutMs = 60_000) {
   throw new Error(`timed out waiting for ${what} (last: ${last})`);
 }
 
-export async function deviceSteps({ page, kanri, step, shot, expect, nav, login, logout, adminPassword }) {
+export async function deviceSteps({ page, kanri, step, shot, expect, nav, login, logout, adminPassword, rootPassword }) {
   let sim = null;
+  let stray = null;
   try {
-    await step("a profile (仕向け) is created in the console", async () => {
+    await step("a profile (仕向け) is created in the console, beside the company's allocations", async () => {
       await login("ACME", "taro", adminPassword);
       await page.getByRole("heading", { name: "ダッシュボード" }).waitFor();
       await nav("仕向け").click();
+      // The provider's allocation (allocations.mjs), read-only for the company.
+      const allocations = page.getByRole("region", { name: "この会社に割り当てられた装置" });
+      await allocations.getByRole("row", { name: /SIM000001–SIM000003/ }).waitFor();
+      expect((await allocations.getByRole("button", { name: /削除/ }).count()) === 0, "no deletion for the company");
       await page.getByRole("button", { name: "仕向けを作成" }).click();
       const d = page.getByRole("dialog");
       await d.getByLabel("名前").fill("シミュレーター（本社）");
       await d.getByLabel("OUI").fill("00D09E");
       await d.getByLabel("製品クラス").fill("SimGateway");
       await d.getByLabel("定期通知間隔（秒）").fill("3600");
+      // "None" is a lab setting the provider has not allowed ACME: warned, then refused on the field.
+      await d.getByLabel("装置認証", { exact: true }).selectOption("none");
+      await d.getByText("「認証なし」は検証用です").waitFor();
+      await d.getByRole("button", { name: "作成" }).click();
+      await d.getByText("この会社では「認証なし」の仕向けは使えません").waitFor();
+      await shot("20a-profile-none-refused");
+      await d.getByLabel("装置認証", { exact: true }).selectOption("rotate");
       await d.getByLabel("ユーザー名").fill(BOOT_USER);
       await d.getByLabel("パスワード").fill(BOOT_PASSWORD);
       await d.getByLabel(/初期設定パラメータ/).fill("Device.Time.NTPServer1=ntp.acme.example");
@@ -93,6 +107,13 @@ export async function deviceSteps({ page, kanri, step, shot, expect, nav, login,
       const row = page.getByRole("row", { name: /Device\.Time\.NTPServer1/ });
       await row.waitFor();
       expect((await row.innerText()).includes("ntp.acme.example"), "the profile's parameter applied on first contact");
+      // A secret (the Wi-Fi passphrase) is never stored: shown as such, without a value.
+      await page.getByLabel("パラメータ名・値で絞り込み").fill("AccessPoint.1.Security.KeyPassphrase");
+      const secret = page.getByRole("row", { name: /KeyPassphrase/ });
+      await secret.waitFor();
+      const secretText = await secret.innerText();
+      expect(secretText.includes("秘匿") && !secretText.includes("kanri-sim-"), "the passphrase redacted: " + secretText);
+      await shot("24a-device-parameter-redacted", false);
       await page.getByLabel("パラメータ名・値で絞り込み").fill("");
       await page.getByRole("treeitem", { name: /DeviceInfo/ }).first().getByRole("button").first().click();
       await page.getByRole("cell", { name: "SerialNumber" }).waitFor();
@@ -157,7 +178,43 @@ export async function deviceSteps({ page, kanri, step, shot, expect, nav, login,
       expect((await page.getByRole("button", { name: "工場出荷時に戻す" }).count()) === 0, "no factory reset button");
       await logout();
     });
+
+    await step("a device no company has is refused as unallocated; allocated from the refused list, it joins at its next contact", async () => {
+      stray = startSim(kanri, 1, "NEW");
+      await login("", "root", rootPassword);
+      await nav("拒否された装置").click();
+      const row = page.getByRole("row", { name: /NEW000001/ });
+      await until("the refused device listed", async () => {
+        await page.reload();
+        await page.getByRole("heading", { name: "拒否された装置" }).waitFor();
+        await page.waitForLoadState("networkidle");
+        return (await row.count()) === 1;
+      }, 30_000);
+      expect((await row.innerText()).includes("未割り当て"), "reason unallocated: " + (await row.innerText()));
+      await shot("27-refused-unallocated");
+      await row.getByRole("button", { name: /割り当てる/ }).click();
+      const d = page.getByRole("dialog");
+      await d.getByText("装置 NEW000001 を会社に割り当てる").waitFor();
+      await d.getByLabel("会社", { exact: true }).selectOption({ label: "ACME — アクメ通信株式会社" });
+      await d.getByRole("button", { name: "割り当てる" }).click();
+      await page.getByText("装置 NEW000001 を ACME に割り当てました。次に装置が接続（Inform）したときに").waitFor();
+      await row.getByText("割り当て済み・次回接続待ち").waitFor();
+      await shot("28-refused-allocated");
+      await logout();
+
+      await login("ACME", "taro", adminPassword);
+      await nav("装置").click();
+      // The device retries (TR-069 back-off); its next Inform attaches it through ACME's profile.
+      await until("the allocated device in ACME's list", async () => {
+        await page.getByRole("button", { name: "検索" }).click();
+        await page.waitForLoadState("networkidle");
+        return (await page.getByRole("link", { name: "NEW000001" }).count()) === 1;
+      }, 150_000);
+      await shot("29-devices-after-allocation");
+      await logout();
+    });
   } finally {
     if (sim) await sim.stop();
+    if (stray) await stray.stop();
   }
 }

@@ -11,6 +11,7 @@ import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { chromium } from "playwright-core";
 import { Kanri } from "./kanri.mjs";
+import { allocationSteps } from "./allocations.mjs";
 import { deviceSteps } from "./devices.mjs";
 
 const { values: opts } = parseArgs({
@@ -304,7 +305,9 @@ try {
     await logout();
   });
 
-  await deviceSteps({ page, kanri, step, shot, expect, nav, login, logout, adminPassword: ADMIN_PASSWORD });
+  // Devices join a company only through the provider's allocation (issue 10): first that.
+  await allocationSteps({ page, step, shot, expect, nav, login, logout, rootPassword: ROOT_PASSWORD });
+  await deviceSteps({ page, kanri, step, shot, expect, nav, login, logout, adminPassword: ADMIN_PASSWORD, rootPassword: ROOT_PASSWORD });
 
   expect(problems.length === 0, "no errors in the browser console: " + problems.join("\n"));
 } catch (e) {

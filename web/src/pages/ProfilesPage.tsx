@@ -129,7 +129,14 @@ function ProfileDialog({ profile, onClose }: { profile: Profile | null; onClose:
         </div>
         <Field label={t("profiles.authMode")} error={modeRefused ? t("errors.unauthenticated_devices_not_allowed") : undefined}>
           {(p) => (
-            <Select {...p} value={d.mode} onChange={set("mode")}>
+            <Select
+              {...p}
+              value={d.mode}
+              onChange={(e) => {
+                save.reset(); // an error about the previous mode no longer applies
+                set("mode")(e);
+              }}
+            >
               {(["rotate", "shared", "none"] as const).map((m) => (
                 <option key={m} value={m}>
                   {t(`profiles.authModes.${m}`)}
