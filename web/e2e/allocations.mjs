@@ -16,8 +16,8 @@ export async function allocationSteps({ page, step, shot, expect, nav, login, lo
     // The form names what is missing before anything is sent.
     await d.getByRole("button", { name: "作成" }).click();
     await d.getByText("会社を選んでください").waitFor();
-    await d.getByLabel("会社", { exact: true }).selectOption({ label: "ACME — アクメ通信株式会社" });
-    await d.getByLabel("OUI", { exact: true }).fill("00d09e");
+    await d.getByLabel(/^会社\*?$/).selectOption({ label: "ACME — アクメ通信株式会社" });
+    await d.getByLabel(/^OUI\*?$/).fill("00d09e");
     await d.getByLabel("製品クラス", { exact: true }).fill("SimGateway");
     await d.getByLabel("シリアル番号の範囲").check();
     await d.getByLabel("範囲の開始").fill("SIM000001");

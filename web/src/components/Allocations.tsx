@@ -55,7 +55,7 @@ export function AllocationDetailDialog({ allocation, onClose }: { allocation: Al
         ]}
       />
       {allocation.kind === "serials" ? (
-        <div className="stack-tight">
+        <div className="stack-sm">
           <h3 className="field-label">{t("allocations.serialList")}</h3>
           <ErrorBanner error={full.error} />
           {full.isLoading ? (

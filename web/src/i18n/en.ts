@@ -240,7 +240,8 @@ export const en: DeepPartial<Resources> = {
   },
   refused: {
     title: "Refused devices",
-    description: "Devices that matched no company's profile, or more than one. They are never attached by guess.",
+    description:
+      "Devices that contacted the service but were not registered (not allocated, allocated to several companies, no or several equally good profiles of their company, or failed authentication). They are never attached by guess. A device no company has can be allocated from here.",
     oui: "OUI",
     productClass: "Product class",
     serial: "Serial number",
@@ -274,7 +275,8 @@ export const en: DeepPartial<Resources> = {
     allocated: "{{serial}} allocated to {{company}}",
     allocatedNext:
       "Device {{serial}} is allocated to {{company}}. It joins the company at its next contact (Inform), when the company has a profile that matches it.",
-    allocatedBadge: "Allocated · waiting for its next contact",
+    allocatedBadge: "Allocated",
+    allocatedBadgeHint: "The device joins the company at its next contact",
   },
   devices: {
     title: "Devices",
@@ -384,7 +386,7 @@ export const en: DeepPartial<Resources> = {
   },
   profiles: {
     title: "Profiles",
-    description: "Which devices your company accepts, and what they get on first contact.",
+    description: "What the devices allocated to your company get on first contact (authentication, inform interval, parameters), chosen by OUI, product class and serial number.",
     create: "New profile",
     name: "Name",
     match: "Matches",

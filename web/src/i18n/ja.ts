@@ -235,7 +235,8 @@ export const ja = {
   },
   refused: {
     title: "拒否された装置",
-    description: "どの会社の仕向けにも一致しなかった、または複数に一致した装置です。推測で会社に割り当てることはありません。",
+    description:
+      "接続してきたものの会社に登録されなかった装置です（未割り当て、複数の会社への割り当て、会社の仕向けに一致しない・複数に同じように一致する、認証の失敗）。推測で会社に割り当てることはありません。未割り当ての装置は、ここから会社に割り当てられます。",
     oui: "OUI",
     productClass: "製品クラス",
     serial: "シリアル番号",
@@ -268,7 +269,8 @@ export const ja = {
     allocateSubmit: "割り当てる",
     allocated: "{{serial}} を {{company}} に割り当てました",
     allocatedNext: "装置 {{serial}} を {{company}} に割り当てました。次に装置が接続（Inform）したときに、会社に一致する仕向けがあれば会社の装置として登録されます。",
-    allocatedBadge: "割り当て済み・次回接続待ち",
+    allocatedBadge: "割り当て済み",
+    allocatedBadgeHint: "次に装置が接続したときに会社の装置になります",
   },
   devices: {
     title: "装置",
@@ -378,7 +380,7 @@ export const ja = {
   },
   profiles: {
     title: "仕向け",
-    description: "どの装置をこの会社に受け入れ、初回接続時に何を設定するかを定義します。",
+    description: "この会社に割り当てられた装置が初回接続時に何を受け取るか（装置認証・定期通知間隔・初期設定）を、OUI・製品クラス・シリアル番号で選んで定義します。",
     create: "仕向けを作成",
     name: "名前",
     match: "対象装置",

@@ -288,7 +288,7 @@ function CompanyAllocations() {
     }),
   ];
   return (
-    <section className="stack-tight" aria-labelledby="company-allocations-title">
+    <section className="stack-sm" aria-labelledby="company-allocations-title">
       <div>
         <h2 className="section-title" id="company-allocations-title">
           {t("profiles.allocationsTitle")}

@@ -213,7 +213,7 @@ export function ImportReportTable({ report }: { report: ImportReport }) {
   const text = useMessageText();
   const label = (m: Message) => text(m);
   return (
-    <div className="stack-tight">
+    <div className="stack-sm">
       <Alert tone="danger">
         <strong>
           {t(report.code === "allocation_overlap" ? "allocations.importDialog.refusedOverlap" : "allocations.importDialog.refused", {
@@ -302,7 +302,7 @@ function ImportDialog({ onClose }: { onClose: () => void }) {
       }
     >
       <div className="stack">
-        <div className="stack-tight">
+        <div className="stack-sm">
           <p>{t("allocations.importDialog.format")}</p>
           <pre className="code-sample">{"company_code,oui,product_class,serial\nACME,00D09E,IGD,ACM000001\nACME,00D09E,,ACM000002"}</pre>
           <p className="muted">{t("allocations.importDialog.allOrNothing")}</p>

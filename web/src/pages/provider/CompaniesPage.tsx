@@ -139,7 +139,7 @@ function CompanyDialog({ company, onClose }: { company: Company | null; onClose:
           </Field>
         ) : null}
         {company ? (
-          <div className="span-2 stack-tight">
+          <div className="span-2 stack-sm">
             <label className="checkbox">
               <input type="checkbox" {...register("allow_unauthenticated_devices")} />
               <span>{t("companies.allowUnauthenticated")}</span>

@@ -129,8 +129,8 @@ export function RefusedDevicesPage() {
       ),
     }),
     col.accessor("attempts", { header: t("refused.attempts"), meta: { className: "col-num" } }),
-    col.accessor("first_at", { header: t("refused.firstAt"), cell: (c) => <span className="nowrap">{formatJst(c.getValue())}</span> }),
-    col.accessor("last_at", { header: t("refused.lastAt"), cell: (c) => <span className="nowrap">{formatJst(c.getValue())}</span> }),
+    col.accessor("first_at", { header: t("refused.firstAt"), cell: (c) => <span className="nowrap">{formatJst(c.getValue(), false)}</span> }),
+    col.accessor("last_at", { header: t("refused.lastAt"), cell: (c) => <span className="nowrap">{formatJst(c.getValue(), false)}</span> }),
     ...(mayAllocate
       ? [
           col.display({
@@ -139,7 +139,14 @@ export function RefusedDevicesPage() {
             meta: { className: "col-actions" },
             cell: (c) => {
               const d = c.row.original;
-              if (allocated[d.id]) return <Badge tone="success">{t("refused.allocatedBadge")}</Badge>;
+              if (allocated[d.id])
+                return (
+                  <span title={t("refused.allocatedBadgeHint")}>
+                    <Badge tone="success" dot>
+                      {t("refused.allocatedBadge")}
+                    </Badge>
+                  </span>
+                );
               if (!canAllocateRefused(d)) return null;
               return (
                 <Button
