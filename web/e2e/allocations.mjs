@@ -51,7 +51,7 @@ export async function allocationSteps({ page, step, shot, expect, nav, login, lo
     await shot("17-allocation-import-report");
     // All or nothing: the good line 2 was not stored either.
     await d.getByRole("button", { name: "キャンセル" }).click();
-    expect((await page.getByRole("row", { name: /IMP000001/ }).count()) === 0, "nothing stored");
+    expect((await page.getByRole("row", { name: /台（シリアル指定）/ }).count()) === 0, "nothing stored, not even the good line 2");
 
     await page.getByRole("button", { name: "CSV インポート" }).click();
     await d.getByLabel("CSV ファイル").setInputFiles({

@@ -109,15 +109,7 @@ function CreateDialog({ companies, onClose }: { companies: Company[]; onClose: (
         </>
       }
     >
-      {bannerError ? (
-        <div className="alert alert-danger" role="alert">
-          <Icon name="alert" />
-          <div>
-            <ErrorText error={bannerError} />
-            <OverlapNotice error={bannerError} />
-          </div>
-        </div>
-      ) : null}
+      <AllocationErrorBanner error={bannerError} />
       <form className="form-grid" onSubmit={submit} noValidate>
         <Field label={t("allocations.company")} required error={errorOf("company_id")}>
           {(p) => (
@@ -194,6 +186,21 @@ function CreateDialog({ companies, onClose }: { companies: Company[]; onClose: (
         <button type="submit" hidden />
       </form>
     </Dialog>
+  );
+}
+
+// An allocation's refusal in the reader's language; an overlap also names the other
+// company's allocation.
+export function AllocationErrorBanner({ error }: { error: unknown }) {
+  if (!error) return null;
+  return (
+    <div className="alert alert-danger" role="alert">
+      <Icon name="alert" />
+      <div>
+        <ErrorText error={error} />
+        <OverlapNotice error={error} />
+      </div>
+    </div>
   );
 }
 

@@ -15,7 +15,7 @@ import { useToast } from "../../components/Toast";
 import { Alert, Badge, Button, Card, Dialog, EmptyState, ErrorBanner, Field, PageHeader, Select, Spinner } from "../../components/ui";
 import { refusedAllocationBody, canAllocateRefused } from "../../lib/allocations";
 import { formatJst } from "../../lib/time";
-import { useCompanies } from "./AllocationsPage";
+import { AllocationErrorBanner, useCompanies } from "./AllocationsPage";
 
 function AllocateDialog({
   device,
@@ -69,7 +69,7 @@ function AllocateDialog({
             productClass: device.product_class || "—",
           })}
         </p>
-        <ErrorBanner error={allocate.error} />
+        <AllocationErrorBanner error={allocate.error} />
         <Field label={t("allocations.company")} required error={missing ? t("allocations.errors.company") : undefined}>
           {(p) => (
             <Select
