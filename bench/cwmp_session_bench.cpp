@@ -883,6 +883,13 @@ Setup CreateTenants(const Options& o, const fs::path& dir, ssl::context& tls) {
   };
   s.company_id = company(kCompanyCode, "Bench ISP");
   s.other_company_id = company(kOtherCompanyCode, "Other ISP");
+  // The provider's allocation of the simulated CPEs to the bench company (DEV-1), and its lab
+  // setting for profiles without a credential.
+  api.Expect(bhttp::verb::post, "/api/v1/allocations", 201,
+             json::serialize(json::object{
+                 {"company_id", s.company_id}, {"oui", kBenchOui}, {"product_class", kBenchProductClass}}));
+  api.Expect(bhttp::verb::patch, "/api/v1/companies/" + s.company_id, 200,
+             json::serialize(json::object{{"allow_unauthenticated_devices", true}}));
   ApiClient admin(server.api_port(), tls);
   admin.LogIn(kCompanyCode, kCompanyAdmin, s.admin_password);
   admin.Expect(bhttp::verb::post, "/api/v1/profiles", 201,

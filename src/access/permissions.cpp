@@ -23,6 +23,7 @@ const std::vector<Permission>& Catalog() {
       {"provider.companies", kProvider, "会社・契約の管理", "Manage companies and contracts"},
       {"provider.accounts", kProvider, "アカウントロックの解除", "Unlock accounts"},
       {"provider.audit", kProvider, "サービス操作履歴の閲覧", "View the provider's operation history"},
+      {"provider.devices", kProvider, "装置の割り当て", "Allocate devices"},
   };
   assert(catalog.size() <= kMaxPermissions);
   return catalog;

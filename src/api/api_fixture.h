@@ -26,10 +26,11 @@ struct TestServices {
   devices::DeviceRepository devices{tdb.db(), clock};
   devices::TaskRepository tasks{tdb.db(), clock};
   devices::GroupRepository groups{tdb.db(), clock};
-  devices::RefusedDeviceRepository refused{tdb.db()};
+  devices::RefusedDeviceRepository refused{tdb.db(), clock};
+  devices::AllocationRepository allocations{tdb.db(), clock};
   ApiServices services{clock,    tdb.db(), db_pool, hash_pool, companies,     accounts, sessions, login,
                        throttle, hasher,   policy,  roles,     access_policy, history,  profiles, devices,
-                       tasks,    groups,   refused, {}};
+                       tasks,    groups,   refused, allocations, {}};
 };
 
 }  // namespace kanri::api

@@ -56,10 +56,18 @@ asio::awaitable<HttpResponse> Patch(ApiServices& s, RequestContext& ctx) {
     patch.status = tenancy::ParseCompanyStatus(*status);
     if (!patch.status) ThrowInvalid("status", "status must be active, suspended or ended");
   }
+  patch.allow_unauthenticated_devices = in.OptionalBool("allow_unauthenticated_devices");
   in.Finish();
   const CompanyId id{ctx.Param("id")};
-  auto c = co_await s.db.Run([&] { return s.companies.Update(Provider(ctx), id, patch); });
-  co_return CompanyResponse(200, Unwrap(std::move(c)));
+  auto c = Unwrap(co_await s.db.Run([&] { return s.companies.Update(Provider(ctx), id, patch); }));
+  if (patch.allow_unauthenticated_devices) {
+    // The company sees in its own history that the provider changed its lab setting.
+    const auto details =
+        json::serialize(json::object{{"allow_unauthenticated_devices", c.allow_unauthenticated_devices}});
+    ctx.audit.details = details;
+    ctx.audit.events.push_back({"company.device_auth_setting", "company", c.id.value(), details, c.id});
+  }
+  co_return CompanyResponse(200, c);
 }
 
 asio::awaitable<HttpResponse> CreateAdministrator(ApiServices& s, RequestContext& ctx) {

@@ -22,4 +22,62 @@ void CsvWriter::Row(const std::vector<std::string>& cells) {
   out_ += "\r\n";
 }
 
+CsvParse ReadCsv(std::string_view text, std::size_t max_records) {
+  CsvParse out;
+  if (text.starts_with("\xEF\xBB\xBF")) text.remove_prefix(3);
+  std::size_t line = 1, i = 0;
+  while (i < text.size()) {
+    CsvRecord record{line, {}};
+    std::string cell;
+    bool in_quotes = false, quoted = false, end_of_record = false;
+    while (i < text.size() && !end_of_record) {
+      const char c = text[i++];
+      if (in_quotes) {
+        if (c == '"') {
+          if (i < text.size() && text[i] == '"') {
+            cell.push_back('"');
+            ++i;
+          } else {
+            in_quotes = false;
+          }
+        } else {
+          if (c == '\n') ++line;
+          cell.push_back(c);
+        }
+      } else if (c == '"' && cell.empty() && !quoted) {
+        in_quotes = quoted = true;
+      } else if (c == ',') {
+        record.cells.push_back(std::move(cell));
+        cell.clear();
+        quoted = false;
+      } else if (c == '\r' || c == '\n') {
+        if (c == '\r' && i < text.size() && text[i] == '\n') ++i;
+        ++line;
+        end_of_record = true;
+      } else if (quoted) {
+        out.error = "text after a closing quote";
+        out.error_line = line;
+        return out;
+      } else {
+        cell.push_back(c);
+      }
+    }
+    if (in_quotes) {
+      out.error = "a quoted cell is not closed";
+      out.error_line = record.line;
+      return out;
+    }
+    record.cells.push_back(std::move(cell));
+    const bool blank = record.cells.size() == 1 && record.cells[0].empty() && !quoted;
+    if (blank) continue;
+    if (out.records.size() >= max_records) {
+      out.error = "more than " + std::to_string(max_records) + " lines";
+      out.error_line = record.line;
+      return out;
+    }
+    out.records.push_back(std::move(record));
+  }
+  return out;
+}
+
 }  // namespace kanri::api

@@ -21,4 +21,18 @@ class CsvWriter {
   std::string out_;
 };
 
+// Reads CSV as spreadsheets and shipping lists write it (RFC 4180): UTF-8 with or without a
+// byte-order mark, CRLF or LF line ends, quoted cells with "" for a quote (and line breaks
+// inside quotes). Blank lines are skipped.
+struct CsvRecord {
+  std::size_t line = 0;  // 1-based line where the record starts
+  std::vector<std::string> cells;
+};
+struct CsvParse {
+  std::vector<CsvRecord> records;
+  std::string error;  // empty when the text was read whole
+  std::size_t error_line = 0;
+};
+CsvParse ReadCsv(std::string_view text, std::size_t max_records);
+
 }  // namespace kanri::api

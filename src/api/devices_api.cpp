@@ -159,10 +159,12 @@ asio::awaitable<HttpResponse> Parameters(ApiServices& s, RequestContext& ctx) {
   auto params = Unwrap(co_await s.db.Run([&] { return s.devices.Parameters(OwnCompany(ctx), id, prefix); }));
   json::array items;
   for (const auto& p : params) {
-    items.push_back(json::object{{"path", p.path},
-                                 {"value", p.value},
-                                 {"type", p.type},
-                                 {"writable", p.writable ? json::value(*p.writable) : json::value(nullptr)}});
+    json::object item{{"path", p.path},
+                      {"value", p.value},
+                      {"type", p.type},
+                      {"writable", p.writable ? json::value(*p.writable) : json::value(nullptr)}};
+    if (p.redacted) item["redacted"] = true;  // a secret: the value is never stored
+    items.push_back(std::move(item));
   }
   co_return http::JsonResponse(
       200, json::serialize(json::object{{"items", std::move(items)}, {"next_cursor", nullptr}}));
@@ -330,11 +332,12 @@ void AddDeviceRoutes(http::RouteTable& t, ApiServices& s) {
   // DEV-1: what onboarding refused, for the provider (devices of no company yet).
   t.Add({.method = "GET",
          .path = "/api/v1/refused-devices",
-         .access = http::Needs("provider.companies"),
+         .access = http::Needs("provider.devices"),
          .action = "provider.refused_devices",
          .handler = [&s](RequestContext& c) { return ListRefused(s, c); },
-         .doc = {.summary = "Devices refused at onboarding (no profile, or profiles of several companies, or "
-                            "bad credentials), latest refusal first",
+         .doc = {.summary = "Devices refused at onboarding (not allocated, no or several equally good profiles "
+                            "of their company, or bad credentials), latest refusal first; allocate them with "
+                            "POST /api/v1/allocations",
                  .tag = "provider",
                  .response_schema = schema::kRefusedDevice,
                  .paginated = true}});

@@ -177,6 +177,7 @@ json::object CompanyJson(const tenancy::Company& c) {
       {"contract_start", c.contract_start.ToString()},
       {"contract_end", c.contract_end ? json::value(c.contract_end->ToString()) : json::value(nullptr)},
       {"status", tenancy::ToString(c.status)},
+      {"allow_unauthenticated_devices", c.allow_unauthenticated_devices},
       {"created_at", FormatUtc(c.created_at)},
       {"updated_at", FormatUtc(c.updated_at)},
   };

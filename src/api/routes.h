@@ -25,6 +25,7 @@ void AddProfileRoutes(http::RouteTable& table, ApiServices& services);
 void AddDeviceRoutes(http::RouteTable& table, ApiServices& services);
 void AddTaskRoutes(http::RouteTable& table, ApiServices& services);
 void AddDeviceGroupRoutes(http::RouteTable& table, ApiServices& services);
+void AddAllocationRoutes(http::RouteTable& table, ApiServices& services);
 
 // DEV-4: asks the device to open a session now (HTTP GET with Digest to the connection-request
 // URL it reported). The outcome as JSON: {"delivered": bool, "failure", "detail", ...}; a

@@ -15,8 +15,9 @@ inline constexpr const char* kCompany =
     R"({"type":"object","required":["id","code","name","contract_start","status"],
 "properties":{"id":{"type":"string"},"code":{"type":"string"},"name":{"type":"string"},
 "contract_start":{"type":"string","format":"date"},"contract_end":{"type":["string","null"],"format":"date"},
-"status":{"enum":["active","suspended","ended"]},"created_at":{"type":"string","format":"date-time"},
-"updated_at":{"type":"string","format":"date-time"}}})";
+"status":{"enum":["active","suspended","ended"]},"allow_unauthenticated_devices":{"type":"boolean",
+"description":"lab setting: the company's profiles may admit devices without a credential"},
+"created_at":{"type":"string","format":"date-time"},"updated_at":{"type":"string","format":"date-time"}}})";
 
 inline constexpr const char* kLogin =
     R"({"type":"object","additionalProperties":false,"required":["login","password"],
@@ -39,7 +40,8 @@ inline constexpr const char* kCompanyCreate = R"({"type":"object","additionalPro
 
 inline constexpr const char* kCompanyPatch = R"({"type":"object","additionalProperties":false,"properties":{
 "name":{"type":"string"},"contract_start":{"type":"string","format":"date"},
-"contract_end":{"type":["string","null"],"format":"date"},"status":{"enum":["active","suspended","ended"]}}})";
+"contract_end":{"type":["string","null"],"format":"date"},"status":{"enum":["active","suspended","ended"]},
+"allow_unauthenticated_devices":{"type":"boolean"}}})";
 
 inline constexpr const char* kAdministratorCreate = R"({"type":"object","additionalProperties":false,
 "required":["login","name","email","password"],"properties":{"login":{"type":"string"},"name":{"type":"string"},
@@ -195,8 +197,27 @@ inline constexpr const char* kDeviceGroupDevices = R"({"type":"object","addition
 
 inline constexpr const char* kRefusedDevice = R"({"type":"object","properties":{"id":{"type":"string"},
 "oui":{"type":"string"},"product_class":{"type":"string"},"serial_number":{"type":"string"},
-"source_ip":{"type":"string"},"reason":{"enum":["unmatched","ambiguous","bad_credentials"]},
+"source_ip":{"type":"string"},"reason":{"enum":["unallocated","overlap","no_profile","ambiguous",
+"unauthenticated_not_allowed","bad_credentials"]},
 "attempts":{"type":"integer"},"first_at":{"type":"string","format":"date-time"},
 "last_at":{"type":"string","format":"date-time"},"last_at_jst":{"type":"string"}}})";
+
+inline constexpr const char* kAllocation = R"({"type":"object","properties":{"id":{"type":"string"},
+"company_id":{"type":"string"},"company_code":{"type":"string"},"oui":{"type":"string"},
+"product_class":{"type":["string","null"]},"kind":{"enum":["serials","prefix","range","oui"]},
+"serial_count":{"type":"integer"},"serials":{"type":"array","items":{"type":"string"}},
+"serial_prefix":{"type":["string","null"]},
+"serial_range":{"type":["object","null"],"properties":{"from":{"type":"string"},"to":{"type":"string"}}},
+"note":{"type":"string"},"created_by":{"type":"string"},"created_at":{"type":"string","format":"date-time"}}})";
+
+inline constexpr const char* kAllocationCreate = R"({"type":"object","additionalProperties":false,
+"required":["company_id","oui"],"properties":{"company_id":{"type":"string"},
+"oui":{"type":"string","pattern":"^[0-9A-Fa-f]{6}$"},"product_class":{"type":["string","null"]},
+"serials":{"type":"array","maxItems":10000,"items":{"type":"string","maxLength":64}},
+"serial_prefix":{"type":["string","null"],"maxLength":64},
+"serial_range":{"type":"object","required":["from","to"],"properties":{"from":{"type":"string"},
+"to":{"type":"string"}},"description":"serials of the same length as from/to that sort between them"},
+"note":{"type":"string","maxLength":200}},
+"description":"at most one of serials, serial_prefix and serial_range; none allocates the whole OUI"})";
 
 }  // namespace kanri::api::schema

@@ -9,6 +9,7 @@
 #include "cwmp/connection_request.h"
 #include "db/database.h"
 #include "db/worker_pool.h"
+#include "devices/allocations.h"
 #include "devices/firmware.h"
 #include "devices/groups.h"
 #include "devices/inventory.h"
@@ -52,6 +53,7 @@ struct ApiServices {
   devices::TaskRepository& tasks;
   devices::GroupRepository& groups;
   devices::RefusedDeviceRepository& refused;
+  devices::AllocationRepository& allocations;  // the provider's record of who owns which device
   ApiSettings settings;
   // DEV-6: set by the application; the firmware routes answer 503 without it.
   devices::FirmwareRepository* firmware = nullptr;

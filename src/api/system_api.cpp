@@ -54,6 +54,7 @@ http::RouteTable BuildRouteTable(ApiServices& services) {
   AddDeviceRoutes(table, services);
   AddTaskRoutes(table, services);
   AddDeviceGroupRoutes(table, services);
+  AddAllocationRoutes(table, services);
   // The document describes the table it is part of, so it is added last and built once.
   auto document = std::make_shared<std::string>();
   table.Add({.method = "GET",

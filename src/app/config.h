@@ -42,6 +42,7 @@ struct Config {
 
   cwmp::ConnectionRequestSettings connection_request;       // DEV-4
   std::uint64_t firmware_max_bytes = 512ull * 1024 * 1024;  // DEV-6: largest firmware upload
+  std::size_t max_profiles_per_company = 200;               // DEV-1
 
   std::string DatabaseUrl() const;
   // The database worker threads: --db-threads, or by default as many as the cores (at least 2)

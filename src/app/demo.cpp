@@ -1,11 +1,13 @@
 // `kanri admin demo`: a demo company for a first look (issue 5: the run command can start the
 // service with a simulated fleet). Creates, when missing, the company DEMO, its administrator
-// "demo" (password generated and printed once), and a profile (仕向け) that attaches the
-// simulator's routers with a bootstrap credential that is rotated on first contact.
+// "demo" (password generated and printed once), the provider's allocation of the simulator's
+// routers (OUI and serial prefix) to it, and a profile that attaches them with a bootstrap
+// credential that is rotated on first contact.
 #include <iostream>
 
 #include "app/runtime.h"
 #include "base/crypto.h"
+#include "devices/allocations.h"
 #include "devices/profiles.h"
 #include "devices/secrets.h"
 
@@ -33,6 +35,20 @@ int SeedDemo(const Config& config, const DemoRequest& request) {
     }
     std::cout << "Created the demo company " << request.company_code << ". Log in with company ID "
               << request.company_code << ", login ID demo, password " << password << "\n";
+  }
+  devices::AllocationRepository allocations{*rt.database, *rt.clock};
+  bool allocated = false;
+  for (const auto& a : allocations.List(company->id, {}, {.limit = 200}).items)
+    allocated |= a.oui == request.oui && a.serial_prefix == request.serial_prefix;
+  if (!allocated) {
+    devices::NewAllocation a{.company_id = company->id,
+                             .oui = request.oui,
+                             .serial_prefix = request.serial_prefix,
+                             .note = "demo routers (kanri sim)"};
+    if (auto created = allocations.Create(provider, a, "kanri"); !created) {
+      std::cerr << "The demo routers could not be allocated: " << created.error().message << "\n";
+      return 1;
+    }
   }
   const auto secrets = devices::DeviceSecrets::LoadOrCreate(KeysDir(config));
   devices::ProfileRepository profiles{*rt.database, *rt.clock, secrets};

@@ -52,6 +52,7 @@ int BootstrapSiteAdministrator(const Config& config, const BootstrapRequest& req
 struct DemoRequest {
   std::string company_code = "DEMO";
   std::string oui = "00D09E";
+  std::string serial_prefix = "DEMO";  // the simulator's serials, allocated to the company
   std::string bootstrap_password;
 };
 int SeedDemo(const Config& config, const DemoRequest& request);

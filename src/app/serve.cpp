@@ -126,17 +126,19 @@ int Serve(const Config& config) {
   audit::HistoryWriter history_writer{history};
   // The device domain (DEV-1 to DEV-3), shared by the API and the CWMP session engine.
   const auto device_secrets = devices::DeviceSecrets::LoadOrCreate(KeysDir(config));
-  devices::ProfileRepository device_profiles{*rt.database, *rt.clock, device_secrets};
+  devices::ProfileRepository device_profiles{
+      *rt.database, *rt.clock, device_secrets, {.max_profiles = config.max_profiles_per_company}};
+  devices::AllocationRepository device_allocations{*rt.database, *rt.clock};
   devices::DeviceRepository device_inventory{*rt.database, *rt.clock};
   devices::TaskRepository device_tasks{*rt.database, *rt.clock};
   devices::GroupRepository device_groups{*rt.database, *rt.clock};
-  devices::RefusedDeviceRepository refused_devices{*rt.database};
+  devices::RefusedDeviceRepository refused_devices{*rt.database, *rt.clock};
   devices::FirmwareRepository firmware{*rt.database, *rt.clock,
                                        std::filesystem::path(config.data_dir) / "firmware"};
   api::ApiServices services{*rt.clock,          *rt.database, db_pool,       hash_pool,       rt.companies,
                             rt.accounts,        sessions,     login,         throttle,        rt.hasher,
                             rt.password_policy, roles,        policy,        history,         device_profiles,
-                            device_inventory,   device_tasks, device_groups, refused_devices, {}};
+                            device_inventory,   device_tasks, device_groups, refused_devices, device_allocations, {}};
   // DEV-6: firmware uploads stream to <data-dir>/uploads (same file system as firmware/, so
   // storing one is a rename), within their own limit instead of max_body_bytes.
   services.firmware = &firmware;
@@ -183,9 +185,8 @@ int Serve(const Config& config) {
       *rt.database,
       *rt.clock,
       device_secrets,
-      [&](const std::string& oui, const std::string& product_class, const std::string& serial) {
-        return device_profiles.MatchingProfiles(oui, product_class, serial);
-      },
+      device_allocations,
+      device_profiles,
       [&](const devices::RefusedDevice& r) {
         refused_devices.Record(r.oui, r.product_class, r.serial_number, r.source_ip, r.reason, r.last_at);
       },
@@ -256,6 +257,7 @@ int Serve(const Config& config) {
   Periodic device_sweep{io, std::chrono::seconds{5}, "the device sweep", [&]() -> asio::awaitable<void> {
                           co_await cwmp_engine.SweepIdleSessions();
                           co_await cwmp_engine.ExpireTasks();
+                          co_await db_pool.Run([&] { (void)refused_devices.Flush(); });
                         }};
 
   asio::signal_set signals{io, SIGTERM, SIGINT};

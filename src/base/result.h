@@ -19,6 +19,7 @@ enum class ErrorCode {
   kPermissionDenied,        // 403
   kNotFound,                // 404, also for another company's IDs (SEC-8)
   kConflict,                // 409: unique key taken, state does not allow it
+  kLimitExceeded,           // 422: a per-company or per-item limit would be exceeded
   kPasswordChangeRequired,  // 403: a temporary password must be changed first
   kTooManyRequests,         // 429: throttled
   kUnavailable,             // 503: overloaded or a dependency is down
@@ -29,6 +30,8 @@ struct Error {
   ErrorCode code = ErrorCode::kInternal;
   std::string message;
   std::string field;  // for kInvalidArgument: the offending input field, if any
+  // A stable problem code more precise than the code's default ("allocation_overlap").
+  std::string problem = {};
 };
 
 inline Error InvalidArgument(std::string field, std::string message) {
@@ -37,8 +40,11 @@ inline Error InvalidArgument(std::string field, std::string message) {
 inline Error NotFound(std::string message = "not found") {
   return Error{ErrorCode::kNotFound, std::move(message), {}};
 }
-inline Error Conflict(std::string message) {
-  return Error{ErrorCode::kConflict, std::move(message), {}};
+inline Error Conflict(std::string message, std::string problem = {}) {
+  return Error{ErrorCode::kConflict, std::move(message), {}, std::move(problem)};
+}
+inline Error LimitExceeded(std::string problem, std::string message) {
+  return Error{ErrorCode::kLimitExceeded, std::move(message), {}, std::move(problem)};
 }
 
 template <typename T>

@@ -11,5 +11,8 @@ std::string AsciiLower(std::string_view s);
 long Utf8Length(std::string_view s);
 // True when every byte is in [A-Za-z0-9] or in `extra`.
 bool IsAsciiWord(std::string_view s, std::string_view extra);
+// At most `max` bytes of `s`, cut at a UTF-8 character boundary: for text a client sent that
+// ends up in a log line, an error message or a record.
+std::string ClipUtf8(std::string_view s, std::size_t max);
 
 }  // namespace kanri

@@ -341,7 +341,10 @@ asio::awaitable<http::HttpResponse> SessionEngine::StartSession(const http::Http
                              {},
                              request.client_ip};
   for (const auto& e : inform.events) facts.events.push_back({e.event_code, e.command_key});
-  for (const auto& p : inform.parameters) facts.parameters.push_back({p.name, p.value, p.type, std::nullopt});
+  for (const auto& p : inform.parameters) {
+    const bool secret = devices::IsSecretParameter(p.name);
+    facts.parameters.push_back({p.name, secret ? "" : p.value, p.type, std::nullopt, secret});
+  }
   if (facts.oui.empty() || facts.serial_number.empty()) {
     http::HttpResponse r;
     r.status = 400;
@@ -379,6 +382,22 @@ asio::awaitable<http::HttpResponse> SessionEngine::StartSession(const http::Http
   }
 
   const devices::Admission admission = co_await db_.Run([&] { return devices_.Admit(facts, check); });
+  if (admission.detached && history_) {
+    // DEV-1: the provider moved or removed the device's allocation; its former company sees
+    // that it left (never where it went).
+    audit::OperationRecord r;
+    r.time = clock_.Now();
+    r.company = admission.detached->company;
+    r.actor_login = "kanri";
+    r.action = "devices.detach";
+    r.target_type = "device";
+    r.target_id = admission.detached->device.value();
+    r.details = json::serialize(json::object{{"oui", facts.oui},
+                                             {"product_class", facts.product_class},
+                                             {"serial_number", facts.serial_number},
+                                             {"reason", admission.detached->reason}});
+    history_(std::move(r));
+  }
   switch (admission.result) {
     case devices::AdmitResult::kAdmitted:
       break;
@@ -518,7 +537,11 @@ asio::awaitable<void> SessionEngine::HandleResponse(SessionPtr session, const En
           json::object values;
           std::vector<devices::Parameter> merge;
           for (const auto& p : r->parameters) {
-            values[p.name] = json::object{{"value", p.value}, {"type", p.type}};
+            // A secret the device reported is never stored, in the result or the tree.
+            if (devices::IsSecretParameter(p.name))
+              values[p.name] = json::object{{"redacted", true}, {"type", p.type}};
+            else
+              values[p.name] = json::object{{"value", p.value}, {"type", p.type}};
             merge.push_back({p.name, p.value, p.type, std::nullopt});
           }
           outcome.result = json::serialize(json::object{{"values", std::move(values)}});

@@ -14,6 +14,7 @@
 
 #include "base/crypto.h"
 #include "db/test_database.h"
+#include "devices/allocations.h"
 #include "devices/profiles.h"
 #include "devices/refused.h"
 #include "devices/tasks.h"
@@ -98,6 +99,18 @@ class SessionEngineTest : public ::testing::Test {
                 .Create(ProviderScope::ForCommandLine(),
                         {"beta", "Beta", *Date::Parse("2025-01-01"), std::nullopt})
                 ->id;
+    // The provider's allocation: OUI 00D09E serials SN… are Acme's. Both companies may run
+    // lab profiles without a credential.
+    acme_allocation_ = Allocate(acme_, "SN");
+    for (const auto& c : {acme_, beta_})
+      ASSERT_TRUE(companies_.Update(ProviderScope::ForCommandLine(), c, {.allow_unauthenticated_devices = true}));
+  }
+
+  AllocationId Allocate(const CompanyId& company, const std::string& prefix) {
+    auto a = allocations_.Create(ProviderScope::ForCommandLine(),
+                                 {.company_id = company, .oui = "00d09e", .serial_prefix = prefix}, "provider");
+    EXPECT_TRUE(a) << a.error().message;
+    return a->id;
   }
 
   devices::Profile AddProfile(const CompanyId& company, devices::NewProfile p) {
@@ -180,14 +193,14 @@ class SessionEngineTest : public ::testing::Test {
   devices::DeviceSecrets secrets_ = devices::DeviceSecrets::FromKey(std::string(32, 'k'));
   tenancy::CompanyRepository companies_{tdb_.db(), clock_};
   devices::ProfileRepository profiles_{tdb_.db(), clock_, secrets_};
-  devices::RefusedDeviceRepository refused_{tdb_.db()};
+  devices::RefusedDeviceRepository refused_{tdb_.db(), clock_};
+  devices::AllocationRepository allocations_{tdb_.db(), clock_};
   devices::TaskRepository tasks_{tdb_.db(), clock_};
   devices::DeviceSessions sessions_{tdb_.db(),
                                     clock_,
                                     secrets_,
-                                    [this](const std::string& o, const std::string& c, const std::string& s) {
-                                      return profiles_.MatchingProfiles(o, c, s);
-                                    },
+                                    allocations_,
+                                    profiles_,
                                     [this](const devices::RefusedDevice& r) {
                                       refused_.Record(r.oui, r.product_class, r.serial_number, r.source_ip,
                                                       r.reason, r.last_at);
@@ -202,6 +215,7 @@ class SessionEngineTest : public ::testing::Test {
   asio::io_context io_;
   std::string cookie_;
   CompanyId acme_, beta_;
+  AllocationId acme_allocation_;
 };
 
 devices::NewProfile RotateProfile(std::string name = "acme routers") {
@@ -231,21 +245,146 @@ std::string OnlyDeviceId(db::Database& db) {
   return id;
 }
 
-TEST_F(SessionEngineTest, DEV_1_DeviceMatchingNoProfileIsRefusedAndListed) {
-  auto r = Post(InformXml("SN1", Event("0 BOOTSTRAP") + Event("1 BOOT")), Basic("boot", "bootstrap-secret"));
+TEST_F(SessionEngineTest, DEV_1_SEC_8_DeviceNoAllocationCoversIsRefusedListedAndCostsNoWrite) {
+  AddProfile(acme_, OpenProfile());  // matches every 00D09E serial, but Acme owns only SN…
+  const auto writes = tdb_.db().write_transactions();
+  auto r = Post(InformXml("XX1", Event("0 BOOTSTRAP") + Event("1 BOOT")), Basic("boot", "bootstrap-secret"));
   EXPECT_EQ(r.status, 401);
+  EXPECT_EQ(tdb_.db().write_transactions(), writes) << "a refused Inform is answered from reads alone";
   EXPECT_EQ(Count("SELECT COUNT(*) FROM devices"), 0);
+  refused_.Flush();
   EXPECT_EQ(
-      Count("SELECT COUNT(*) FROM refused_devices WHERE serial_number = 'SN1' AND reason = 'unmatched'"), 1);
+      Count("SELECT COUNT(*) FROM refused_devices WHERE serial_number = 'XX1' AND reason = 'unallocated'"), 1);
 }
 
-TEST_F(SessionEngineTest, DEV_1_ProfilesOfTwoCompaniesAreAmbiguousAndNeverAttachByGuess) {
+TEST_F(SessionEngineTest, DEV_1_SEC_8_AnotherCompanysProfileNeverAttachesAnAllocatedDevice) {
+  // Beta claims every 00D09E router with a lab profile: Acme's allocated SN1 is not Beta's.
+  AddProfile(beta_, OpenProfile());
+  auto r = Post(InformXml("SN1", Event("0 BOOTSTRAP")));
+  EXPECT_EQ(r.status, 401);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM devices"), 0);
+  refused_.Flush();
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM refused_devices WHERE reason = 'no_profile'"), 1);
+  // Once Acme has a profile, its router joins Acme, and the refusal leaves the list.
   AddProfile(acme_, RotateProfile());
-  AddProfile(beta_, RotateProfile("beta routers"));
+  cookie_.clear();
+  r = Post(InformXml("SN1", Event("0 BOOTSTRAP")), Basic("boot", "bootstrap-secret"), 2);
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM devices WHERE company_id = '" + acme_.value() + "'"), 1);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM refused_devices"), 0);
+}
+
+TEST_F(SessionEngineTest, DEV_1_TwoEquallyGoodProfilesOfTheCompanyAreAmbiguous) {
+  AddProfile(acme_, RotateProfile());
+  AddProfile(acme_, RotateProfile("also every 00D09E router"));
   auto r = Post(InformXml("SN1", Event("0 BOOTSTRAP")), Basic("boot", "bootstrap-secret"));
   EXPECT_EQ(r.status, 401);
   EXPECT_EQ(Count("SELECT COUNT(*) FROM devices"), 0);
+  refused_.Flush();
   EXPECT_EQ(Count("SELECT COUNT(*) FROM refused_devices WHERE reason = 'ambiguous'"), 1);
+}
+
+TEST_F(SessionEngineTest, DEV_1_SEC_8_ReallocatedDeviceLeavesItsCompanyAndJoinsTheNewOne) {
+  AddProfile(acme_, OpenProfile());
+  AddProfile(beta_, OpenProfile());
+  ASSERT_EQ(Post(InformXml("SN1", Event("0 BOOTSTRAP"))).status, 200);
+  RunQueuedTasks();
+  const std::string acme_device = OnlyDeviceId(tdb_.db());
+  // The provider moves SN1 to Beta. Even a periodic Inform that changed nothing takes the full
+  // path, where ownership is checked.
+  ASSERT_TRUE(allocations_.Delete(ProviderScope::ForCommandLine(), acme_allocation_));
+  Allocate(beta_, "SN1");
+  cookie_.clear();
+  history_.clear();
+  ASSERT_EQ(Post(InformXml("SN1", Event("2 PERIODIC")), std::nullopt, 2).status, 200);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM devices WHERE id = '" + acme_device + "'"), 0);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM tasks WHERE device_id = '" + acme_device + "'"), 0);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM devices WHERE company_id = '" + beta_.value() + "'"), 1);
+  bool detached_for_acme = false, onboarded_for_beta = false;
+  for (const auto& h : history_) {
+    detached_for_acme |= h.action == "devices.detach" && h.company == acme_ && h.target_id == acme_device;
+    onboarded_for_beta |= h.action == "devices.onboard" && h.company == beta_;
+  }
+  EXPECT_TRUE(detached_for_acme);
+  EXPECT_TRUE(onboarded_for_beta);
+  // Withdrawn without a new owner: it leaves Beta too and is refused.
+  RunQueuedTasks();
+  for (const auto& a : allocations_.List(beta_, {}, {.limit = 10}).items)
+    ASSERT_TRUE(allocations_.Delete(ProviderScope::ForCommandLine(), a.id));
+  cookie_.clear();
+  EXPECT_EQ(Post(InformXml("SN1", Event("2 PERIODIC")), std::nullopt, 3).status, 401);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM devices"), 0);
+}
+
+TEST_F(SessionEngineTest, SEC_8_EveryRefusalGetsTheSameAnswer) {
+  AddProfile(acme_, RotateProfile());
+  ASSERT_EQ(Post(InformXml("SN1", Event("0 BOOTSTRAP")), Basic("boot", "bootstrap-secret")).status, 200);
+  RunQueuedTasks();
+  auto beta_profile = RotateProfile("beta routers");
+  beta_profile.auth_username = "beta-boot";
+  beta_profile.auth_password = "beta-secret";
+  AddProfile(beta_, beta_profile);
+  Allocate(beta_, "BETA");
+  cookie_.clear();
+  ASSERT_EQ(Post(InformXml("BETA7", Event("0 BOOTSTRAP")), Basic("beta-boot", "beta-secret"), 9).status, 200);
+  // Unknown identity; identity held by Acme (wrong credential); covered by Acme's allocation but
+  // new; held by Beta, tried with a credential; covered by nobody.
+  std::vector<http::HttpResponse> answers;
+  int connection = 20;
+  for (const auto& serial : {"NOBODY1", "SN1", "SN2", "BETA7"}) {
+    cookie_.clear();
+    answers.push_back(Post(InformXml(serial, Event("2 PERIODIC")), Basic("boot", "guess"), ++connection));
+  }
+  for (const auto& a : answers) {
+    EXPECT_EQ(a.status, answers[0].status);
+    EXPECT_EQ(a.body, answers[0].body);
+    EXPECT_EQ(a.headers, answers[0].headers);
+  }
+  EXPECT_EQ(answers[0].status, 401);
+}
+
+TEST_F(SessionEngineTest, DEV_1_UnauthenticatedModeNeedsTheProvidersLabSetting) {
+  AddProfile(acme_, OpenProfile());
+  ASSERT_EQ(Post(InformXml("SN1", Event("0 BOOTSTRAP"))).status, 200);
+  RunQueuedTasks();
+  // The provider turns the lab setting off: new profiles in mode none are refused, and the
+  // device that joined without a credential is refused from its next Inform on.
+  ASSERT_TRUE(companies_.Update(ProviderScope::ForCommandLine(), acme_, {.allow_unauthenticated_devices = false}));
+  auto refused = profiles_.Create(acme_, OpenProfile());
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().problem, "unauthenticated_devices_not_allowed");
+  cookie_.clear();
+  EXPECT_EQ(Post(InformXml("SN1", Event("2 PERIODIC")), std::nullopt, 2).status, 401);
+}
+
+TEST_F(SessionEngineTest, SEC_8_DeviceIdentityIsNormalisedAtDecoding) {
+  AddProfile(acme_, OpenProfile());
+  ASSERT_EQ(Post(InformXml("SN1", Event("0 BOOTSTRAP"))).status, 200);
+  RunQueuedTasks();
+  // The same router written in lower case with spaces is the same device, not a second one.
+  std::string lower = InformXml("  SN1 ", Event("2 PERIODIC"));
+  lower.replace(lower.find("<OUI>00D09E</OUI>"), 17, "<OUI> 00d09e </OUI>");
+  cookie_.clear();
+  ASSERT_EQ(Post(lower, std::nullopt, 2).status, 200);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM devices"), 1);
+}
+
+TEST_F(SessionEngineTest, SEC_8_SecretsReportedByDevicesAreNeverStored) {
+  AddProfile(acme_, OpenProfile());
+  std::string inform = InformXml("SN1", Event("0 BOOTSTRAP"));
+  inform.replace(inform.find("</ParameterList>"), 0,
+                 "<ParameterValueStruct><Name>Device.WiFi.AccessPoint.1.Security.KeyPassphrase</Name>"
+                 "<Value xsi:type=\"xsd:string\">hunter2-wifi</Value></ParameterValueStruct>"
+                 "<ParameterValueStruct><Name>Device.ManagementServer.STUNPassword</Name>"
+                 "<Value xsi:type=\"xsd:string\">stun-secret-9</Value></ParameterValueStruct>");
+  ASSERT_EQ(Post(inform).status, 200);
+  RunQueuedTasks();
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM device_parameters WHERE tree LIKE '%hunter2-wifi%' OR tree LIKE "
+                  "'%stun-secret-9%'"),
+            0);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM device_parameters WHERE tree LIKE "
+                  "'%\"Device.WiFi.AccessPoint.1.Security.KeyPassphrase\":[\"\",\"string\",null,1]%'"),
+            1);
 }
 
 TEST_F(SessionEngineTest, DEV_1_MatchedDeviceIsAttachedThenItsCredentialIsRotatedAndTheBootstrapOneRefused) {
@@ -476,6 +615,7 @@ class SessionTranscripts : public SessionEngineTest {
     p.auth_username = user;
     p.auth_password = pass;
     AddProfile(acme_, p);
+    Allocate(acme_, "GOLD");
     std::uint64_t connection = 1;
     http::HttpResponse last;
     std::map<std::string, std::string> captured;

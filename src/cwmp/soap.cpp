@@ -2,6 +2,8 @@
 // one with pugixml so that every value is escaped by the library.
 #include "cwmp/soap.h"
 
+#include "base/text.h"
+
 #include <algorithm>
 #include <charconv>
 #include <pugixml.hpp>
@@ -57,6 +59,13 @@ std::optional<bool> ParseBoolean(std::string_view text) {
   return std::nullopt;
 }
 
+// A value or name the client sent, as quoted in an error message (which is logged and echoed
+// in the fault): never more than a short excerpt.
+std::string Excerpt(std::string_view text) {
+  constexpr std::size_t kMaxExcerpt = 64;
+  return text.size() <= kMaxExcerpt ? std::string(text) : ClipUtf8(text, kMaxExcerpt) + "…";
+}
+
 Error TooLarge(std::string message) {
   return Error{ErrorCode::kTooManyRequests, std::move(message), {}};
 }
@@ -93,7 +102,7 @@ class FieldReader {
       return fallback;
     }
     if (auto value = ParseNumber<T>(child.child_value())) return *value;
-    Fail(name, std::string(name) + " is not a number: '" + std::string(Trim(child.child_value())) + "'");
+    Fail(name, std::string(name) + " is not a number: '" + Excerpt(Trim(child.child_value())) + "'");
     return fallback;
   }
 
@@ -104,7 +113,7 @@ class FieldReader {
       return false;
     }
     if (auto value = ParseBoolean(child.child_value())) return *value;
-    Fail(name, std::string(name) + " is not a boolean: '" + std::string(Trim(child.child_value())) + "'");
+    Fail(name, std::string(name) + " is not a boolean: '" + Excerpt(Trim(child.child_value())) + "'");
     return false;
   }
 
@@ -157,12 +166,22 @@ FaultStruct ReadFaultStruct(FieldReader& reader, pugi::xml_node parent) {
 Inform ReadInform(FieldReader& reader, pugi::xml_node rpc) {
   Inform inform;
   if (pugi::xml_node device_id = reader.Require(rpc, "DeviceId")) {
+    // The identity is normalised once, here, for every use (SEC-8: "00d09e" and "00D09E" are
+    // one device): trimmed (Text), OUI upper-case, each field within the schema's length.
     inform.device_id.manufacturer = reader.Text(device_id, "Manufacturer");
     inform.device_id.oui = reader.Text(device_id, "OUI");
+    for (auto& c : inform.device_id.oui) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
     inform.device_id.product_class = reader.Text(device_id, "ProductClass");
     inform.device_id.serial_number = reader.Text(device_id, "SerialNumber");
     if (inform.device_id.oui.empty()) reader.Fail("OUI", "DeviceId has no OUI");
     if (inform.device_id.serial_number.empty()) reader.Fail("SerialNumber", "DeviceId has no SerialNumber");
+    constexpr std::size_t kMaxOui = 6, kMaxIdentityField = 64;  // cwmp-1-x.xsd DeviceIdStruct
+    if (inform.device_id.oui.size() > kMaxOui) reader.Fail("OUI", "OUI is longer than 6 characters");
+    for (const auto& [field, value] : {std::pair<std::string_view, const std::string&>{"Manufacturer", inform.device_id.manufacturer},
+                                       {"ProductClass", inform.device_id.product_class},
+                                       {"SerialNumber", inform.device_id.serial_number}})
+      if (value.size() > kMaxIdentityField)
+        reader.Fail(field, std::string(field) + " is longer than 64 characters");
   }
   for (pugi::xml_node event : ElementChildren(Child(rpc, "Event"))) {
     EventStruct e{reader.Text(event, "EventCode"), reader.Text(event, "CommandKey")};
@@ -253,7 +272,7 @@ Result<Rpc> ReadRpc(pugi::xml_node rpc) {
   } else if (name == "Fault") {
     result = ReadSoapFault(reader, rpc);
   } else {
-    return Error{ErrorCode::kNotFound, "unknown RPC '" + std::string(name) + "'", std::string(name)};
+    return Error{ErrorCode::kNotFound, "unknown RPC '" + Excerpt(name) + "'", Excerpt(name)};
   }
   if (reader.error()) {
     Error error = *reader.error();

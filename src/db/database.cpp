@@ -65,6 +65,7 @@ Lease::~Lease() {
 }
 
 WriteTransaction::WriteTransaction(Lease& lease) : lease_(lease) {
+  lease_.database().write_transactions_.fetch_add(1, std::memory_order_relaxed);
   if (lease_.backend() == Backend::kSqlite) {
     Database& db = lease_.database();
     writer_ = std::unique_lock<std::timed_mutex>(db.sqlite_writer_, std::defer_lock);

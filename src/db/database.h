@@ -13,6 +13,7 @@
 
 #include <soci/soci.h>
 
+#include <atomic>
 #include <chrono>
 #include <functional>
 #include <memory>
@@ -104,10 +105,13 @@ class Database {
   soci::connection_pool& pool() { return pool_; }
   // True when a trivial query succeeds (GET /readyz).
   bool Ping();
+  // Write transactions begun so far: tests check that a path takes none.
+  std::uint64_t write_transactions() const { return write_transactions_.load(std::memory_order_relaxed); }
 
  private:
   friend class Lease;
   friend class WriteTransaction;
+  std::atomic<std::uint64_t> write_transactions_{0};
   std::timed_mutex sqlite_writer_;
   std::chrono::milliseconds busy_timeout_{10'000};
   Database(std::size_t pool_size, Backend backend)

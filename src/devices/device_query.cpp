@@ -147,4 +147,13 @@ Device ReadDevice(const soci::row& r) {
   return d;
 }
 
+void DeleteDeviceRows(db::Lease& lease, const CompanyId& company, const DeviceId& device) {
+  for (const char* sql : {"DELETE FROM device_group_members WHERE company_id = :c AND device_id = :id",
+                          "DELETE FROM tasks WHERE company_id = :c AND device_id = :id",
+                          "DELETE FROM device_parameters WHERE company_id = :c AND device_id = :id",
+                          "DELETE FROM devices WHERE company_id = :c AND id = :id"}) {
+    lease.sql() << sql, soci::use(company.value()), soci::use(device.value());
+  }
+}
+
 }  // namespace kanri::devices::detail

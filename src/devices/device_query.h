@@ -36,6 +36,10 @@ class SqlBinds {
 Result<std::string> DeviceCondition(db::Lease& lease, const CompanyId& company, const DeviceFilter& filter,
                                     Timestamp now, SqlBinds& binds);
 
+// Deletes a device and everything of it (group memberships, tasks, parameter tree), inside the
+// caller's transaction: the API's delete and a detach at re-allocation (DEV-1).
+void DeleteDeviceRows(db::Lease& lease, const CompanyId& company, const DeviceId& device);
+
 // `text` for LIKE ... ESCAPE '\': the wildcards % and _ and the escape itself made literal.
 std::string EscapeLike(std::string_view text);
 

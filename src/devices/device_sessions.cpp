@@ -7,6 +7,7 @@
 
 #include "base/crypto.h"
 #include "base/log.h"
+#include "devices/device_query.h"
 #include "devices/parameter_tree.h"
 #include "devices/tasks.h"
 
@@ -47,17 +48,6 @@ std::string InformDigest(const InformFacts& inform) {
 
 std::string Root(DataModel model) {
   return model == DataModel::kTr098 ? "InternetGatewayDevice." : "Device.";
-}
-
-// How specific a profile's match is: an exact serial list beats a prefix beats a product
-// class beats an OUI alone.
-int Specificity(const Profile& p) {
-  int s = 0;
-  if (!p.match.serials.empty()) s += 8;
-  if (p.match.serial_prefix) s += 4;
-  if (p.match.product_class) s += 2;
-  if (p.match.oui) s += 1;
-  return s;
 }
 
 std::vector<std::string> ParseTags(const std::string& text) {
@@ -186,38 +176,256 @@ ReportedSummary SummaryOf(const ParameterTree& tree) {
 }
 
 DeviceSessions::DeviceSessions(db::Database& db, const Clock& clock, const DeviceSecrets& secrets,
-                               ProfileMatcher matcher, RefusalRecorder refusals, SessionSettings settings,
-                               std::string node_id)
+                               const AllocationRepository& allocations, const ProfileRepository& profiles,
+                               RefusalRecorder refusals, SessionSettings settings, std::string node_id)
     : db_(db),
       clock_(clock),
       secrets_(secrets),
-      matcher_(std::move(matcher)),
+      allocations_(allocations),
+      profiles_(profiles),
       refusals_(std::move(refusals)),
       settings_(settings),
       node_id_(std::move(node_id)),
       contacts_(db, {.interval = settings.contact_write_interval}) {}
 
 Admission DeviceSessions::Admit(const InformFacts& inform, const CredentialCheck& check) {
-  // The profiles are read on their own connection and never inside the write transaction
-  // (with every pooled connection waiting for the write lock, the one holding it could not
-  // get another): when the transaction finds it needs them, it rolls back, they are read,
-  // and it runs again. Periodic informs of known devices never need them.
   if (auto periodic = AdmitPeriodic(inform, check)) return *periodic;
-  std::optional<std::vector<Profile>> matches;
+  // Everything is read first, without a transaction: an Inform that is refused (an unknown or
+  // foreign identity, a wrong credential) costs reads only. The write transaction comes after
+  // the decision, and checks that the device row it decided on is still as read.
+  const Ownership facts = ReadOwnership(inform);
   Admission a;
-  for (int attempt = 0; attempt < 2; ++attempt) {
-    {
-      auto lease = db_.Acquire();
-      db::WriteTransaction tx(lease);
-      a = AdmitLocked(lease, inform, check, matches);
-      if (a.result == AdmitResult::kAdmitted) tx.Commit();
+  const bool same_owner = facts.known && facts.coverage.kind == Coverage::Kind::kOne &&
+                          facts.coverage.company.value() == facts.known->company_id;
+  if (same_owner) {
+    a = AdmitKnown(facts, inform, check);
+  } else {
+    std::optional<Admission::Detached> detached;
+    if (facts.known) {
+      // The provider's allocation no longer gives the device to its company: it leaves it (a
+      // record in that company's history) and is judged as a new device below.
+      detached = Detach(*facts.known, facts.coverage.kind == Coverage::Kind::kNone ? "unallocated" : "reallocated");
+      if (!detached) {
+        a.result = AdmitResult::kBusy;
+        a.reason = "the device changed meanwhile";
+        return a;
+      }
     }
-    if (!a.needs_profiles) break;
-    matches = matcher_(inform.oui, inform.product_class, inform.serial_number);
+    a = AdmitNew(facts, inform, check);
+    a.detached = std::move(detached);
   }
-  // Outside the transaction: the list has its own connection and rate limit.
+  // Kept in memory and written with others (RefusedDeviceRepository).
   if (a.refusal && refusals_) refusals_(*a.refusal);
   return a;
+}
+
+DeviceSessions::Ownership DeviceSessions::ReadOwnership(const InformFacts& inform) {
+  auto lease = db_.Acquire();
+  Ownership f;
+  soci::row r;
+  lease.sql() << "SELECT id, company_id, auth_mode, credential_state, cwmp_username, cwmp_password_enc, "
+                 "pending_password_enc, profile_id, data_model FROM devices WHERE oui = :o AND product_class = :p "
+                 "AND serial_number = :s",
+      soci::use(inform.oui), soci::use(inform.product_class), soci::use(inform.serial_number), soci::into(r);
+  if (lease.sql().got_data()) {
+    Known k{r.get<std::string>(0), r.get<std::string>(1), r.get<std::string>(2), r.get<std::string>(3),
+            r.get<std::string>(4), r.get<std::string>(5), r.get<std::string>(8), std::nullopt,
+            std::nullopt};
+    if (r.get_indicator(6) != soci::i_null) k.pending_enc = r.get<std::string>(6);
+    if (r.get_indicator(7) != soci::i_null) k.profile_id = r.get<std::string>(7);
+    f.known = std::move(k);
+  }
+  f.coverage = allocations_.Cover(lease, inform.oui, inform.product_class, inform.serial_number);
+  // The same reads whatever was found (an empty id finds nothing), so that the time an answer
+  // takes tells no more than the answer (SEC-8).
+  const CompanyId owner = f.coverage.kind == Coverage::Kind::kOne ? f.coverage.company : CompanyId{};
+  int allow = 0;
+  lease.sql() << "SELECT allow_unauthenticated_devices FROM companies WHERE id = :c", soci::use(owner.value()),
+      soci::into(allow);
+  f.allow_unauthenticated = allow != 0;
+  f.profiles =
+      profiles_.MatchingProfiles(lease, owner, inform.oui, inform.product_class, inform.serial_number);
+  const std::string known_id = f.known && HasEvent(inform.events, "0 BOOTSTRAP") ? f.known->id : "";
+  lease.sql() << "SELECT COUNT(*) FROM tasks WHERE device_id = :d AND type = 'factoryReset' AND state = 'running'",
+      soci::use(known_id), soci::into(f.awaited_factory_resets);
+  return f;
+}
+
+RefusedDevice DeviceSessions::Refusal(const InformFacts& inform, std::string reason) const {
+  const Timestamp now = clock_.Now();
+  return RefusedDevice{"", inform.oui, inform.product_class, inform.serial_number, inform.source_ip,
+                       std::move(reason), 1, now, now};
+}
+
+Admission DeviceSessions::AdmitKnown(const Ownership& f, const InformFacts& inform, const CredentialCheck& check) {
+  const Known& known = *f.known;
+  Admission a;
+  a.device_id = DeviceId{known.id};
+  a.company_id = CompanyId{known.company_id};
+  a.data_model = known.data_model == "tr098" ? DataModel::kTr098 : DataModel::kTr181;
+  auto deny = [&](std::string reason, std::string listed_as) {
+    a.result = AdmitResult::kUnauthenticated;
+    a.reason = std::move(reason);
+    if (!listed_as.empty()) a.refusal = Refusal(inform, std::move(listed_as));
+    return a;
+  };
+  if (known.auth_mode == "none" && !f.allow_unauthenticated)
+    return deny("the company no longer allows unauthenticated devices", "unauthenticated_not_allowed");
+  bool accepted = known.auth_mode == "none";
+  bool promote = false;
+  std::optional<Profile> reprovision_with;
+  if (!accepted && check) {
+    auto current = secrets_.Open(known.password_enc);
+    accepted = current && check(known.username, *current);
+    if (!accepted && known.pending_enc) {
+      // The device took its new credential but the confirmation was lost.
+      auto pending = secrets_.Open(*known.pending_enc);
+      accepted = promote = pending && check(known.username, *pending);
+    }
+    if (!accepted && f.awaited_factory_resets > 0 && known.profile_id) {
+      // After a factory reset Kanri asked for, the device is back with its bootstrap
+      // credential: accept it once and provision the device again.
+      for (const auto& p : f.profiles)
+        if (p.id.value() == *known.profile_id && check(p.auth_username, p.auth_password)) {
+          accepted = true;
+          reprovision_with = p;
+          break;
+        }
+    }
+  }
+  if (!accepted) return deny(check ? "wrong credential" : "no credential", check ? "bad_credentials" : "");
+
+  auto lease = db_.Acquire();
+  db::WriteTransaction tx(lease);
+  if (!StillOwnedBy(lease, a.device_id, a.company_id)) {
+    a.result = AdmitResult::kBusy;
+    a.reason = "the device changed meanwhile";
+    return a;
+  }
+  if (promote) {
+    ConfirmCredentialsOn(lease, a.device_id);
+    a.credentials_promoted = true;
+  }
+  if (reprovision_with) {
+    const Profile& profile = *reprovision_with;
+    const std::string state = profile.auth_mode == AuthMode::kRotate ? "bootstrap" : "shared";
+    const std::string enc = secrets_.Seal(profile.auth_password);
+    lease.sql() << "UPDATE devices SET cwmp_password_enc = :p, pending_password_enc = NULL, credential_state = "
+                   ":s, provisioned = 0 WHERE id = :id",
+        soci::use(enc), soci::use(state), soci::use(known.id);
+    QueueProvisioning(lease, a.device_id, a.company_id, profile, DataModelOf(inform.parameters));
+  }
+  RecordInform(lease, a.device_id, inform, reprovision_with.has_value(), a);
+  if (a.result == AdmitResult::kAdmitted) tx.Commit();
+  return a;
+}
+
+Admission DeviceSessions::AdmitNew(const Ownership& f, const InformFacts& inform, const CredentialCheck& check) {
+  Admission a;
+  auto refuse = [&](std::string reason) {
+    a.result = AdmitResult::kRefused;
+    a.reason = reason;
+    a.refusal = Refusal(inform, std::move(reason));
+    return a;
+  };
+  // DEV-1: the provider's allocation decides the company; exactly one best profile of that
+  // company decides the configuration and the credential.
+  if (f.coverage.kind == Coverage::Kind::kNone) return refuse("unallocated");
+  if (f.coverage.kind == Coverage::Kind::kConflict) return refuse("overlap");
+  if (f.profiles.empty()) return refuse("no_profile");
+  if (f.profiles.size() > 1 && ProfileRepository::Specificity(f.profiles[0].match) ==
+                                   ProfileRepository::Specificity(f.profiles[1].match))
+    return refuse("ambiguous");
+  const Profile& profile = f.profiles.front();
+  if (profile.auth_mode == AuthMode::kNone && !f.allow_unauthenticated)
+    return refuse("unauthenticated_not_allowed");
+  // A device the provider moved from another company keeps the unique credential Kanri gave it
+  // (never known to that company) until its new company's profile rotates it again.
+  std::optional<std::pair<std::string, std::string>> carried;
+  if (f.known && f.known->credential_state == "rotated" && profile.auth_mode == AuthMode::kRotate && check) {
+    auto current = secrets_.Open(f.known->password_enc);
+    if (current && check(f.known->username, *current)) carried = std::make_pair(f.known->username, *current);
+  }
+  if (profile.auth_mode != AuthMode::kNone && !carried &&
+      (!check || !check(profile.auth_username, profile.auth_password))) {
+    a.result = AdmitResult::kUnauthenticated;
+    a.reason = check ? "wrong bootstrap credential" : "no credential";
+    if (check) a.refusal = Refusal(inform, "bad_credentials");
+    return a;
+  }
+
+  a.device_id = DeviceId::Generate();
+  a.company_id = profile.company_id;
+  a.data_model = DataModelOf(inform.parameters);
+  a.onboarded = true;
+  const std::string id = a.device_id.value(), company = a.company_id.value(), profile_id = profile.id.value();
+  const std::string mode(ToString(profile.auth_mode));
+  const std::string state = profile.auth_mode == AuthMode::kRotate   ? "bootstrap"
+                            : profile.auth_mode == AuthMode::kShared ? "shared"
+                                                                     : "none";
+  const std::string username = carried ? carried->first : profile.auth_username;
+  const std::string password_enc = secrets_.Seal(carried ? carried->second : profile.auth_password);
+  const std::string model(ToString(a.data_model));
+  const std::string empty, empty_tags = "[]", no_events = "[]";
+  const std::string cr_username = "kanri-" + RandomToken(9);
+  const std::string cr_password_enc = secrets_.Seal("");
+  const long long t = Ms(clock_.Now()), zero = 0;
+  const int interval = static_cast<int>(settings_.default_inform_interval);
+  auto lease = db_.Acquire();
+  db::WriteTransaction tx(lease);
+  int taken = 0;
+  lease.sql() << "SELECT COUNT(*) FROM devices WHERE oui = :o AND product_class = :p AND serial_number = :s",
+      soci::use(inform.oui), soci::use(inform.product_class), soci::use(inform.serial_number), soci::into(taken);
+  if (taken > 0) {  // another session attached it meanwhile
+    a.result = AdmitResult::kBusy;
+    a.reason = "the device was attached meanwhile";
+    a.onboarded = false;
+    return a;
+  }
+  lease.sql()
+      << "INSERT INTO devices (id, company_id, profile_id, oui, product_class, serial_number, manufacturer, "
+         "model, hardware_version, software_version, data_model, first_contact_at, last_contact_at, "
+         "last_events, periodic_inform_interval, online_until, wan_ip, source_ip, connection_request_url, "
+         "tags, search_text, inform_digest, auth_mode, credential_state, cwmp_username, cwmp_password_enc, "
+         "cr_username, cr_password_enc, provisioned, session_owner, session_until, created_at, updated_at) "
+         "VALUES (:id, :c, :p, :o, :pc, :s, :m, '', '', '', :dm, :t1, :t2, :ev, :iv, :ou, '', :ip, '', "
+         ":tags, "
+         ":st, '', :am, :cs, :u, :pw, :cru, :crp, 1, '', :z, :t3, :t4)",
+      soci::use(id), soci::use(company), soci::use(profile_id), soci::use(inform.oui),
+      soci::use(inform.product_class), soci::use(inform.serial_number), soci::use(inform.manufacturer),
+      soci::use(model), soci::use(t), soci::use(t), soci::use(no_events), soci::use(interval), soci::use(t),
+      soci::use(inform.source_ip), soci::use(empty_tags), soci::use(empty), soci::use(mode), soci::use(state),
+      soci::use(username), soci::use(password_enc), soci::use(cr_username),
+      soci::use(cr_password_enc), soci::use(zero), soci::use(t), soci::use(t);
+  lease.sql()
+      << "INSERT INTO device_parameters (device_id, company_id, tree, updated_at) VALUES (:d, :c, '{}', :t)",
+      soci::use(id), soci::use(company), soci::use(t);
+  // No longer refused: it leaves the site administrators' list.
+  lease.sql() << "DELETE FROM refused_devices WHERE oui = :o AND product_class = :p AND serial_number = :s",
+      soci::use(inform.oui), soci::use(inform.product_class), soci::use(inform.serial_number);
+  QueueProvisioning(lease, a.device_id, a.company_id, profile, a.data_model);
+  RecordInform(lease, a.device_id, inform, true, a);
+  if (a.result == AdmitResult::kAdmitted) tx.Commit();
+  return a;
+}
+
+bool DeviceSessions::StillOwnedBy(db::Lease& lease, const DeviceId& device, const CompanyId& company) {
+  int n = 0;
+  lease.sql() << "SELECT COUNT(*) FROM devices WHERE id = :id AND company_id = :c", soci::use(device.value()),
+      soci::use(company.value()), soci::into(n);
+  return n > 0;
+}
+
+std::optional<Admission::Detached> DeviceSessions::Detach(const Known& known, std::string reason) {
+  const DeviceId device{known.id};
+  const CompanyId company{known.company_id};
+  auto lease = db_.Acquire();
+  db::WriteTransaction tx(lease);
+  if (!StillOwnedBy(lease, device, company)) return std::nullopt;
+  detail::DeleteDeviceRows(lease, company, device);
+  tx.Commit();
+  LogInfo("cwmp: device detached from its company", {{"device", known.id}, {"reason", reason}});
+  return Admission::Detached{device, company, std::move(reason)};
 }
 
 bool DeviceSessions::TouchDevice(db::Lease& lease, const Contact& c) {
@@ -262,19 +470,21 @@ std::optional<Admission> DeviceSessions::AdmitPeriodic(const InformFacts& inform
       std::string oui, product_class, serial;
       std::string id, company, auth_mode, username, password_enc, pending_enc, data_model, digest;
       soci::indicator pending_ind = soci::i_null;
-      int interval = 0, queued = 0;
+      int interval = 0, queued = 0, allow_unauthenticated = 0;
       soci::statement statement;
       explicit Known(soci::session& sql)
-          : statement((sql.prepare << "SELECT id, company_id, auth_mode, cwmp_username, cwmp_password_enc, "
-                                      "pending_password_enc, data_model, inform_digest, "
-                                      "periodic_inform_interval, CASE WHEN EXISTS (SELECT 1 FROM tasks t "
-                                      "WHERE t.device_id = devices.id AND t.state = 'queued') THEN 1 ELSE 0 "
-                                      "END FROM devices WHERE oui = :o AND product_class = :p AND "
-                                      "serial_number = :s",
+          : statement((sql.prepare << "SELECT d.id, d.company_id, d.auth_mode, d.cwmp_username, "
+                                      "d.cwmp_password_enc, d.pending_password_enc, d.data_model, d.inform_digest, "
+                                      "d.periodic_inform_interval, CASE WHEN EXISTS (SELECT 1 FROM tasks t "
+                                      "WHERE t.device_id = d.id AND t.state = 'queued') THEN 1 ELSE 0 END, "
+                                      "c.allow_unauthenticated_devices FROM devices d JOIN companies c ON c.id = "
+                                      "d.company_id WHERE d.oui = :o AND d.product_class = :p AND "
+                                      "d.serial_number = :s",
                        soci::use(oui), soci::use(product_class), soci::use(serial), soci::into(id),
                        soci::into(company), soci::into(auth_mode), soci::into(username),
                        soci::into(password_enc), soci::into(pending_enc, pending_ind), soci::into(data_model),
-                       soci::into(digest), soci::into(interval), soci::into(queued))) {}
+                       soci::into(digest), soci::into(interval), soci::into(queued),
+                       soci::into(allow_unauthenticated))) {}
     };
     auto& q = lease.Cached<Known>("device_sessions.known",
                                   [](soci::session& sql) { return std::make_unique<Known>(sql); });
@@ -286,6 +496,8 @@ std::optional<Admission> DeviceSessions::AdmitPeriodic(const InformFacts& inform
     if (!found) return std::nullopt;
     if (q.pending_ind != soci::i_null) return std::nullopt;  // a rotation to confirm
     if (q.digest != InformDigest(inform)) return std::nullopt;
+    // A device without a credential only while the provider's lab setting allows it.
+    if (q.auth_mode == "none" && !q.allow_unauthenticated) return std::nullopt;
     if (q.auth_mode != "none") {
       auto password = secrets_.Open(q.password_enc);
       if (!check || !password || !check(q.username, *password)) return std::nullopt;
@@ -319,169 +531,6 @@ std::optional<Admission> DeviceSessions::AdmitPeriodic(const InformFacts& inform
     return a;
   }
   tx.Commit();
-  return a;
-}
-
-Admission DeviceSessions::AdmitLocked(db::Lease& lease, const InformFacts& inform,
-                                      const CredentialCheck& check,
-                                      const std::optional<std::vector<Profile>>& matches) {
-  Admission a;
-  auto NeedProfiles = [](Admission& x) {
-    x.needs_profiles = true;
-    x.result = AdmitResult::kRefused;
-    return x;
-  };
-  const Timestamp now = clock_.Now();
-  auto refusal = [&](std::string reason) {
-    return RefusedDevice{
-        "",  inform.oui, inform.product_class, inform.serial_number, inform.source_ip, std::move(reason), 1,
-        now, now};
-  };
-  auto refuse = [&](std::string reason) {
-    a.result = AdmitResult::kRefused;
-    a.reason = reason;
-    a.refusal = refusal(reason);
-    return a;
-  };
-
-  struct Known {
-    std::string id, company_id, auth_mode, credential_state, username, password_enc, data_model;
-    std::optional<std::string> pending_enc, profile_id;
-  };
-  std::optional<Known> known;
-  {
-    soci::row r;
-    lease.sql()
-        << "SELECT id, company_id, auth_mode, credential_state, cwmp_username, cwmp_password_enc, "
-           "pending_password_enc, profile_id, data_model FROM devices WHERE oui = :o AND product_class = :p "
-           "AND serial_number = :s",
-        soci::use(inform.oui), soci::use(inform.product_class), soci::use(inform.serial_number),
-        soci::into(r);
-    if (lease.sql().got_data()) {
-      Known k{r.get<std::string>(0), r.get<std::string>(1), r.get<std::string>(2),
-              r.get<std::string>(3), r.get<std::string>(4), r.get<std::string>(5),
-              r.get<std::string>(8), std::nullopt,          std::nullopt};
-      if (r.get_indicator(6) != soci::i_null) k.pending_enc = r.get<std::string>(6);
-      if (r.get_indicator(7) != soci::i_null) k.profile_id = r.get<std::string>(7);
-      known = std::move(k);
-    }
-  }
-
-  if (known) {
-    a.device_id = DeviceId{known->id};
-    a.company_id = CompanyId{known->company_id};
-    a.data_model = known->data_model == "tr098" ? DataModel::kTr098 : DataModel::kTr181;
-    bool accepted = known->auth_mode == "none";
-    bool reprovision = false;
-    if (!accepted && check) {
-      auto current = secrets_.Open(known->password_enc);
-      accepted = current && check(known->username, *current);
-      if (!accepted && known->pending_enc) {
-        auto pending = secrets_.Open(*known->pending_enc);
-        if (pending && check(known->username, *pending)) {
-          // The device took its new credential but the confirmation was lost.
-          ConfirmCredentialsOn(lease, a.device_id);
-          accepted = a.credentials_promoted = true;
-        }
-      }
-      if (!accepted && HasEvent(inform.events, "0 BOOTSTRAP")) {
-        // After a factory reset Kanri asked for, the device is back with its bootstrap
-        // credential: accept it once and provision the device again.
-        int awaited = 0;
-        lease.sql()
-            << "SELECT COUNT(*) FROM tasks WHERE device_id = :d AND type = 'factoryReset' AND state = "
-               "'running'",
-            soci::use(known->id), soci::into(awaited);
-        if (awaited > 0 && known->profile_id) {
-          if (!matches) return NeedProfiles(a);
-          for (const auto& p : *matches) {
-            if (p.id.value() == *known->profile_id && check(p.auth_username, p.auth_password)) {
-              accepted = reprovision = true;
-              break;
-            }
-          }
-        }
-      }
-    }
-    if (!accepted) {
-      a.result = AdmitResult::kUnauthenticated;
-      a.reason = check ? "wrong credential" : "no credential";
-      if (check) a.refusal = refusal("bad_credentials");
-      return a;
-    }
-    if (reprovision) {
-      std::optional<Profile> profile;
-      for (const auto& p : *matches)
-        if (p.id.value() == *known->profile_id) profile = p;
-      const std::string state = profile && profile->auth_mode == AuthMode::kRotate ? "bootstrap" : "shared";
-      const std::string enc = secrets_.Seal(profile ? profile->auth_password : "");
-      lease.sql()
-          << "UPDATE devices SET cwmp_password_enc = :p, pending_password_enc = NULL, credential_state = "
-             ":s, provisioned = 0 WHERE id = :id",
-          soci::use(enc), soci::use(state), soci::use(known->id);
-      QueueProvisioning(lease, a.device_id, a.company_id, profile, DataModelOf(inform.parameters));
-    }
-    RecordInform(lease, a.device_id, inform, reprovision, a);
-    return a;
-  }
-
-  // DEV-1: a new device. Attach it only to the one company whose profile matches best.
-  if (!matches) return NeedProfiles(a);
-  std::vector<Profile> candidates = *matches;
-  if (candidates.empty()) return refuse("unmatched");
-  std::set<std::string> companies;
-  for (const auto& p : candidates) companies.insert(p.company_id.value());
-  if (companies.size() > 1) return refuse("ambiguous");
-  std::sort(candidates.begin(), candidates.end(),
-            [](const Profile& x, const Profile& y) { return Specificity(x) > Specificity(y); });
-  if (candidates.size() > 1 && Specificity(candidates[0]) == Specificity(candidates[1]))
-    return refuse("ambiguous");
-  const Profile& profile = candidates.front();
-  if (profile.auth_mode != AuthMode::kNone) {
-    if (!check || !check(profile.auth_username, profile.auth_password)) {
-      a.result = AdmitResult::kUnauthenticated;
-      a.reason = check ? "wrong bootstrap credential" : "no credential";
-      if (check) a.refusal = refusal("bad_credentials");
-      return a;
-    }
-  }
-
-  a.device_id = DeviceId::Generate();
-  a.company_id = profile.company_id;
-  a.data_model = DataModelOf(inform.parameters);
-  a.onboarded = true;
-  const std::string id = a.device_id.value(), company = a.company_id.value(), profile_id = profile.id.value();
-  const std::string mode(ToString(profile.auth_mode));
-  const std::string state = profile.auth_mode == AuthMode::kRotate   ? "bootstrap"
-                            : profile.auth_mode == AuthMode::kShared ? "shared"
-                                                                     : "none";
-  const std::string password_enc = secrets_.Seal(profile.auth_password);
-  const std::string model(ToString(a.data_model));
-  const std::string empty, empty_tags = "[]", no_events = "[]";
-  const std::string cr_username = "kanri-" + RandomToken(9);
-  const std::string cr_password_enc = secrets_.Seal("");
-  const long long t = Ms(now), zero = 0;
-  const int interval = static_cast<int>(settings_.default_inform_interval);
-  lease.sql()
-      << "INSERT INTO devices (id, company_id, profile_id, oui, product_class, serial_number, manufacturer, "
-         "model, hardware_version, software_version, data_model, first_contact_at, last_contact_at, "
-         "last_events, periodic_inform_interval, online_until, wan_ip, source_ip, connection_request_url, "
-         "tags, search_text, inform_digest, auth_mode, credential_state, cwmp_username, cwmp_password_enc, "
-         "cr_username, cr_password_enc, provisioned, session_owner, session_until, created_at, updated_at) "
-         "VALUES (:id, :c, :p, :o, :pc, :s, :m, '', '', '', :dm, :t1, :t2, :ev, :iv, :ou, '', :ip, '', "
-         ":tags, "
-         ":st, '', :am, :cs, :u, :pw, :cru, :crp, 1, '', :z, :t3, :t4)",
-      soci::use(id), soci::use(company), soci::use(profile_id), soci::use(inform.oui),
-      soci::use(inform.product_class), soci::use(inform.serial_number), soci::use(inform.manufacturer),
-      soci::use(model), soci::use(t), soci::use(t), soci::use(no_events), soci::use(interval), soci::use(t),
-      soci::use(inform.source_ip), soci::use(empty_tags), soci::use(empty), soci::use(mode), soci::use(state),
-      soci::use(profile.auth_username), soci::use(password_enc), soci::use(cr_username),
-      soci::use(cr_password_enc), soci::use(zero), soci::use(t), soci::use(t);
-  lease.sql()
-      << "INSERT INTO device_parameters (device_id, company_id, tree, updated_at) VALUES (:d, :c, '{}', :t)",
-      soci::use(id), soci::use(company), soci::use(t);
-  QueueProvisioning(lease, a.device_id, a.company_id, profile, a.data_model);
-  RecordInform(lease, a.device_id, inform, true, a);
   return a;
 }
 

@@ -1,7 +1,8 @@
 // What a CWMP session does to the device data (DEV-1 to DEV-3), for the session engine in
-// cwmp/: identify and authenticate the device of an Inform, attach a new device to the one
-// company whose profile (仕向け) it matches, record what the Inform reported, take the
-// device's session lease, and run its queued tasks one by one.
+// cwmp/: identify and authenticate the device of an Inform, attach a new device to the company
+// the provider's allocation (仕向け情報) gives it to, through that company's profile, record
+// what the Inform reported, take the device's session lease, and run its queued tasks one by
+// one.
 //
 // A periodic (or connection-request) Inform of a known device that reports what it reported
 // last time and finds no task queued is most of a fleet's traffic: it is one read, takes no
@@ -14,9 +15,17 @@
 //   - A known device authenticates with what Kanri accepts for it now: the profile's
 //     bootstrap credential until rotation is confirmed, then only its own random password
 //     (rotate); the profile's credential (shared); nothing (none, shown as insecure).
-//   - An unknown device is attached only when the profiles matching its OUI, product class
-//     and serial belong to exactly one company and one of them is the most specific match;
-//     anything else is refused and listed for site administrators, never attached by guess.
+//   - An unknown device is attached only when an allocation covers it (that decides the
+//     company: a company never decides by itself which devices are its own) and one profile of
+//     that company is its most specific match (that decides the configuration and the
+//     credential); anything else is refused and listed for site administrators, never
+//     attached by guess. Mode none needs the provider's allow_unauthenticated_devices.
+//   - A known device is checked against the allocations on every full Inform: when its
+//     allocation was moved to another company or removed, it is detached from its company
+//     (Admission::detached) and judged as a new device. Allocation changes make the devices
+//     they concern take the full path at their next Inform.
+//   - A refused Inform costs reads only (no write transaction), and every refusal gets the
+//     same answer from the engine, whatever the reason (SEC-8: no existence oracle).
 //   - On first contact Kanri queues, as internal tasks: the credential change (a unique
 //     random ManagementServer.Password for rotate, and unique connection-request credentials
 //     for every mode), the profile's parameters and inform interval, then a full refresh of
@@ -32,8 +41,10 @@
 
 #include "base/time.h"
 #include "db/database.h"
+#include "devices/allocations.h"
 #include "devices/contact_writer.h"
 #include "devices/model.h"
+#include "devices/profiles.h"
 #include "devices/secrets.h"
 
 namespace kanri::devices {
@@ -59,9 +70,6 @@ struct InformFacts {
 // device presented no credential at all.
 using CredentialCheck = std::function<bool(const std::string& username, const std::string& password)>;
 
-// Profiles of any company that match a device (profiles.h provides it).
-using ProfileMatcher = std::function<std::vector<Profile>(
-    const std::string& oui, const std::string& product_class, const std::string& serial)>;
 // Records a refused Inform for the site administrators (refused.h provides it; rate-limited there).
 using RefusalRecorder = std::function<void(const RefusedDevice&)>;
 
@@ -84,7 +92,7 @@ struct SessionSettings {
 enum class AdmitResult {
   kAdmitted,
   kUnauthenticated,  // no or wrong credential: answer 401 with a challenge
-  kRefused,          // matches no profile, or profiles of several companies: 401, listed
+  kRefused,          // not allocated, no or several equally good profiles, …: 401, listed
   kBusy,             // another node's session holds the device: retry later
 };
 
@@ -102,7 +110,14 @@ struct Admission {
   // the CPE's empty POST with no further database work (tasks queued meanwhile run at the
   // next session, which "now" asks for at once).
   bool has_queued_tasks = false;
-  bool needs_profiles = false;  // internal: Admit reads the profiles and tries again
+  // The device left the company it was attached to (its allocation was moved or removed):
+  // recorded in that company's history.
+  struct Detached {
+    DeviceId device;
+    CompanyId company;
+    std::string reason;  // reallocated | unallocated
+  };
+  std::optional<Detached> detached;
 };
 
 // How a running task ended.
@@ -116,7 +131,8 @@ struct TaskOutcome {
 
 class DeviceSessions {
  public:
-  DeviceSessions(db::Database& db, const Clock& clock, const DeviceSecrets& secrets, ProfileMatcher matcher,
+  DeviceSessions(db::Database& db, const Clock& clock, const DeviceSecrets& secrets,
+                 const AllocationRepository& allocations, const ProfileRepository& profiles,
                  RefusalRecorder refusals, SessionSettings settings, std::string node_id);
 
   // Identifies and authenticates the device of an Inform, onboards it if new, records what it
@@ -172,8 +188,26 @@ class DeviceSessions {
   const SessionSettings& settings() const { return settings_; }
 
  private:
-  Admission AdmitLocked(db::Lease& lease, const InformFacts& inform, const CredentialCheck& check,
-                        const std::optional<std::vector<Profile>>& matches);
+  // A device row as found by its identity.
+  struct Known {
+    std::string id, company_id, auth_mode, credential_state, username, password_enc, data_model;
+    std::optional<std::string> pending_enc, profile_id;
+  };
+  // What admission decides on, read without a transaction.
+  struct Ownership {
+    std::optional<Known> known;
+    Coverage coverage;                   // who the provider's allocation gives the identity to
+    bool allow_unauthenticated = false;  // of that company
+    std::vector<Profile> profiles;       // that company's matching ones, most specific first
+    int awaited_factory_resets = 0;      // of the known device, when the Inform says 0 BOOTSTRAP
+  };
+  Ownership ReadOwnership(const InformFacts& inform);
+  Admission AdmitKnown(const Ownership& facts, const InformFacts& inform, const CredentialCheck& check);
+  Admission AdmitNew(const Ownership& facts, const InformFacts& inform, const CredentialCheck& check);
+  // Removes the device from its company; nullopt when its row changed meanwhile.
+  std::optional<Admission::Detached> Detach(const Known& known, std::string reason);
+  static bool StillOwnedBy(db::Lease& lease, const DeviceId& device, const CompanyId& company);
+  RefusedDevice Refusal(const InformFacts& inform, std::string reason) const;
   void QueueProvisioning(db::Lease& lease, const DeviceId& device, const CompanyId& company,
                          const std::optional<Profile>& profile, DataModel model);
   void RecordInform(db::Lease& lease, const DeviceId& device, const InformFacts& inform, bool force_write,
@@ -196,7 +230,8 @@ class DeviceSessions {
   db::Database& db_;
   const Clock& clock_;
   const DeviceSecrets& secrets_;
-  ProfileMatcher matcher_;
+  const AllocationRepository& allocations_;
+  const ProfileRepository& profiles_;
   RefusalRecorder refusals_;
   SessionSettings settings_;
   std::string node_id_;

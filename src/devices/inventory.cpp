@@ -337,12 +337,7 @@ Status DeviceRepository::Delete(const CompanyId& company, const DeviceId& id) {
   lease.sql() << "SELECT COUNT(*) FROM devices WHERE company_id = :c AND id = :id",
       soci::use(company.value()), soci::use(id.value()), soci::into(exists);
   if (!exists) return NotFound("device not found");
-  for (const char* sql : {"DELETE FROM device_group_members WHERE company_id = :c AND device_id = :id",
-                          "DELETE FROM tasks WHERE company_id = :c AND device_id = :id",
-                          "DELETE FROM device_parameters WHERE company_id = :c AND device_id = :id",
-                          "DELETE FROM devices WHERE company_id = :c AND id = :id"}) {
-    lease.sql() << sql, soci::use(company.value()), soci::use(id.value());
-  }
+  detail::DeleteDeviceRows(lease, company, id);
   tx.Commit();
   return Ok{};
 }

@@ -39,7 +39,45 @@ constexpr std::array<std::pair<TaskState, std::string_view>, 5> kTaskStates{{
     {TaskState::kCancelled, "cancelled"},
 }};
 
+constexpr std::array<std::pair<AllocationKind, std::string_view>, 4> kAllocationKinds{{
+    {AllocationKind::kSerials, "serials"},
+    {AllocationKind::kPrefix, "prefix"},
+    {AllocationKind::kRange, "range"},
+    {AllocationKind::kOui, "oui"},
+}};
+
 }  // namespace
+
+bool IsSecretParameter(std::string_view path) {
+  const auto dot = path.rfind('.');
+  const std::string_view name = dot == std::string_view::npos ? path : path.substr(dot + 1);
+  for (std::string_view suffix : {"Password", "Passphrase", "PreSharedKey", "WEPKey", "Secret"})
+    if (name.ends_with(suffix)) return true;
+  return false;
+}
+
+std::string_view ToString(AllocationKind kind) {
+  return Name(kAllocationKinds, kind);
+}
+std::optional<AllocationKind> ParseAllocationKind(std::string_view text) {
+  return Find(kAllocationKinds, text);
+}
+
+bool Allocation::CoversRule(std::string_view product_class_of_device, std::string_view serial) const {
+  if (product_class && *product_class != product_class_of_device) return false;
+  switch (kind) {
+    case AllocationKind::kSerials:
+      return false;
+    case AllocationKind::kPrefix:
+      return serial.starts_with(*serial_prefix);
+    case AllocationKind::kRange:
+      return serial.size() == serial_range->first.size() && serial_range->first <= serial &&
+             serial <= serial_range->second;
+    case AllocationKind::kOui:
+      return true;
+  }
+  return false;
+}
 
 std::string_view ToString(AuthMode mode) {
   return Name(kAuthModes, mode);

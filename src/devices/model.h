@@ -20,6 +20,7 @@ using TaskId = StrongId<struct TaskIdTag>;
 using JobId = StrongId<struct JobIdTag>;
 using GroupId = StrongId<struct GroupIdTag>;
 using FirmwareId = StrongId<struct FirmwareIdTag>;
+using AllocationId = StrongId<struct AllocationIdTag>;
 }  // namespace kanri
 
 namespace kanri::devices {
@@ -101,7 +102,14 @@ struct Parameter {
   std::string value;
   std::string type;              // xsd type local name ("string", "unsignedInt"); "" unknown
   std::optional<bool> writable;  // from GetParameterNames; nullopt when not known yet
+  bool redacted = false;         // a secret: its value is never stored (IsSecretParameter)
 };
+
+// Whether a parameter holds a secret (its name ends in Password, Passphrase, KeyPassphrase,
+// PreSharedKey, WEPKey or Secret: the management, connection-request and STUN passwords, Wi-Fi
+// keys, RADIUS secrets). What devices report for these is never stored or shown; the tree
+// keeps the name, marked redacted.
+bool IsSecretParameter(std::string_view path);
 
 // ---------------------------------------------------------------------------------------------
 // Tasks (DEV-3)
@@ -223,13 +231,40 @@ struct FirmwareFile {
   Timestamp created_at;
 };
 
+// ---------------------------------------------------------------------------------------------
+// Allocations (仕向け情報 recorded by the provider, DEV-1): which devices are a company's.
+
+enum class AllocationKind { kSerials, kPrefix, kRange, kOui };
+std::string_view ToString(AllocationKind kind);  // serials | prefix | range | oui
+std::optional<AllocationKind> ParseAllocationKind(std::string_view text);
+
+struct Allocation {
+  AllocationId id;
+  CompanyId company_id;
+  std::string company_code;  // for the provider's list
+  std::string oui;           // upper-case hex, 6 characters
+  std::optional<std::string> product_class;  // nullopt: any
+  AllocationKind kind = AllocationKind::kSerials;
+  std::vector<std::string> serials;  // kSerials, sorted (Get only; List leaves it empty)
+  std::size_t serial_count = 0;      // kSerials
+  std::optional<std::string> serial_prefix;                         // kPrefix
+  std::optional<std::pair<std::string, std::string>> serial_range;  // kRange: from, to
+  std::string note;
+  std::string created_by_login;
+  Timestamp created_at;
+
+  // Whether the allocation covers the identity (the serial list is checked by the caller).
+  bool CoversRule(std::string_view product_class_of_device, std::string_view serial) const;
+};
+
 struct RefusedDevice {
   std::string id;
   std::string oui;
   std::string product_class;
   std::string serial_number;
   std::string source_ip;
-  std::string reason;  // unmatched | ambiguous | bad_credentials
+  // unallocated | overlap | no_profile | ambiguous | unauthenticated_not_allowed | bad_credentials
+  std::string reason;
   std::int64_t attempts = 0;
   Timestamp first_at;
   Timestamp last_at;

@@ -19,6 +19,7 @@ ParameterTree ParameterTree::Parse(std::string_view text) {
     if (a.size() > 0 && a[0].is_string()) e.value = a[0].as_string();
     if (a.size() > 1 && a[1].is_string()) e.type = a[1].as_string();
     if (a.size() > 2 && a[2].is_int64()) e.writable = a[2].as_int64() != 0;
+    e.redacted = a.size() > 3 && a[3].is_int64() && a[3].as_int64() != 0;
     tree.entries_.emplace(std::string(key), std::move(e));
   }
   return tree;
@@ -33,6 +34,7 @@ std::string ParameterTree::Serialize() const {
       a.emplace_back(*e.writable ? 1 : 0);
     else
       a.emplace_back(nullptr);
+    if (e.redacted) a.emplace_back(1);
     o.emplace(path, std::move(a));
   }
   return json::serialize(o);
@@ -40,8 +42,11 @@ std::string ParameterTree::Serialize() const {
 
 bool ParameterTree::SetValue(const std::string& path, std::string value, std::string type) {
   auto [it, inserted] = entries_.try_emplace(path);
-  bool changed = inserted || it->second.value != value;
+  const bool secret = IsSecretParameter(path);
+  if (secret) value.clear();
+  bool changed = inserted || it->second.value != value || it->second.redacted != secret;
   it->second.value = std::move(value);
+  it->second.redacted = secret;
   if (!type.empty() && it->second.type != type) {
     it->second.type = std::move(type);
     changed = true;
@@ -68,14 +73,14 @@ bool ParameterTree::RemoveSubtree(std::string_view prefix) {
 std::optional<Parameter> ParameterTree::Find(const std::string& path) const {
   auto it = entries_.find(path);
   if (it == entries_.end()) return std::nullopt;
-  return Parameter{it->first, it->second.value, it->second.type, it->second.writable};
+  return Parameter{it->first, it->second.value, it->second.type, it->second.writable, it->second.redacted};
 }
 
 std::vector<Parameter> ParameterTree::List(std::string_view prefix) const {
   std::vector<Parameter> out;
   for (auto it = entries_.lower_bound(prefix);
        it != entries_.end() && std::string_view(it->first).starts_with(prefix); ++it)
-    out.push_back(Parameter{it->first, it->second.value, it->second.type, it->second.writable});
+    out.push_back(Parameter{it->first, it->second.value, it->second.type, it->second.writable, it->second.redacted});
   return out;
 }
 

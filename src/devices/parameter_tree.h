@@ -1,7 +1,8 @@
 // The parameter tree of a device as last reported (DEV-2), kept as one compact value per
 // device (ARCHITECTURE.md, "Device data at scale"): a JSON object
 //   {"Device.DeviceInfo.SoftwareVersion": ["1.2.3", "string", 0], ...}
-// with [value, type, writable] per path; writable is 1, 0 or null when not known yet.
+// with [value, type, writable] per path; writable is 1, 0 or null when not known yet. A secret
+// (IsSecretParameter) is kept as ["", type, writable, 1]: its value is never stored.
 #pragma once
 
 #include <map>
@@ -20,6 +21,7 @@ class ParameterTree {
   std::string Serialize() const;
 
   // Sets value and type (type kept when `type` is empty); returns whether anything changed.
+  // A secret's value is dropped and the entry marked redacted.
   bool SetValue(const std::string& path, std::string value, std::string type);
   bool SetWritable(const std::string& path, bool writable);
   // Removes `prefix` and everything under it ("Device.NAT.PortMapping.3.").
@@ -35,6 +37,7 @@ class ParameterTree {
     std::string value;
     std::string type;
     std::optional<bool> writable;
+    bool redacted = false;
   };
   std::map<std::string, Entry, std::less<>> entries_;
 };

@@ -108,12 +108,6 @@ bool NameTaken(db::Lease& lease, const CompanyId& company, const std::string& na
   return n > 0;
 }
 
-// How specific a match is: a registered serial beats rules; more rules beat fewer.
-int Specificity(const ProfileMatch& m) {
-  return (m.serials.empty() ? 0 : 8) + (m.oui ? 2 : 0) + (m.product_class ? 2 : 0) +
-         (m.serial_prefix ? 1 : 0);
-}
-
 // Normalises a match in place (OUI upper-case, serial list sorted and unique).
 Status NormalizeMatch(ProfileMatch& m, const ProfileLimits& limits) {
   if (m.oui) {
@@ -148,6 +142,23 @@ Status ValidateParameterPath(std::string_view path, const std::string& field) {
   if (path.find("..") != std::string_view::npos)
     return InvalidArgument(field, "'" + std::string(path) + "' has an empty path segment");
   return Ok{};
+}
+
+int ProfileRepository::Specificity(const ProfileMatch& m) {
+  // A registered serial beats a prefix beats a product class beats an OUI alone.
+  return (m.serials.empty() ? 0 : 8) + (m.serial_prefix ? 4 : 0) + (m.product_class ? 2 : 0) + (m.oui ? 1 : 0);
+}
+
+Status ProfileRepository::CheckAuthModeAllowed(db::Lease& lease, const CompanyId& company, AuthMode mode) {
+  if (mode != AuthMode::kNone) return Ok{};
+  int allowed = 0;
+  lease.sql() << "SELECT allow_unauthenticated_devices FROM companies WHERE id = :c", soci::use(company.value()),
+      soci::into(allowed);
+  if (allowed) return Ok{};
+  return Error{ErrorCode::kInvalidArgument,
+               "device_auth.mode none (devices without a credential) is a lab setting the provider has not "
+               "allowed for this company",
+               "device_auth.mode", "unauthenticated_devices_not_allowed"};
 }
 
 Status ProfileRepository::Validate(const NewProfile& p) const {
@@ -219,6 +230,13 @@ Result<Profile> ProfileRepository::Create(const CompanyId& company, const NewPro
   const std::string sealed = in.auth_mode == AuthMode::kNone ? "" : secrets_.Seal(in.auth_password);
   auto lease = db_.Acquire();
   db::WriteTransaction tx(lease);
+  if (auto st = CheckAuthModeAllowed(lease, company, p.auth_mode); !st) return st.error();
+  long long count = 0;
+  lease.sql() << "SELECT COUNT(*) FROM device_profiles WHERE company_id = :c", soci::use(company.value()),
+      soci::into(count);
+  if (static_cast<std::size_t>(count) >= limits_.max_profiles)
+    return LimitExceeded("too_many_profiles",
+                         "a company has at most " + std::to_string(limits_.max_profiles) + " profiles");
   if (NameTaken(lease, company, p.name, p.id.value()))
     return Conflict("a profile with this name already exists");
   const std::string key = AsciiLower(p.name), serials = SerialsJson(p.match.serials),
@@ -277,6 +295,8 @@ Result<Profile> ProfileRepository::Update(const CompanyId& company, const Profil
   if (patch.match)
     if (auto st = NormalizeMatch(in.match, limits_); !st) return st.error();
   if (auto st = Validate(in); !st) return st.error();
+  if (in.auth_mode != current->auth_mode)
+    if (auto st = CheckAuthModeAllowed(lease, company, in.auth_mode); !st) return st.error();
   if (patch.name && NameTaken(lease, company, in.name, id.value()))
     return Conflict("a profile with this name already exists");
   if (!keep_password) sealed = in.auth_mode == AuthMode::kNone ? "" : secrets_.Seal(in.auth_password);
@@ -320,15 +340,15 @@ Status ProfileRepository::Delete(const CompanyId& company, const ProfileId& id) 
   return Ok{};
 }
 
-std::vector<Profile> ProfileRepository::MatchingProfiles(std::string_view oui, std::string_view product_class,
-                                                         std::string_view serial) {
+std::vector<Profile> ProfileRepository::MatchingProfiles(db::Lease& lease, const CompanyId& company,
+                                                         std::string_view oui, std::string_view product_class,
+                                                         std::string_view serial) const {
   const std::string oui_key = Upper(oui), pc(product_class), serial_text(serial);
-  auto lease = db_.Acquire();
   soci::rowset<soci::row> rows =
       (lease.sql().prepare << std::string("SELECT ") + kProfileColumns +
-                                  " FROM device_profiles WHERE (match_oui IS NULL OR match_oui = :o) "
-                                  "AND (match_product_class IS NULL OR match_product_class = :pc)",
-       soci::use(oui_key), soci::use(pc));
+                                  " FROM device_profiles WHERE company_id = :c AND (match_oui IS NULL OR "
+                                  "match_oui = :o) AND (match_product_class IS NULL OR match_product_class = :pc)",
+       soci::use(company.value()), soci::use(oui_key), soci::use(pc));
   std::vector<Profile> out;
   for (const auto& r : rows) {
     Profile p = ReadProfile(r, &secrets_);

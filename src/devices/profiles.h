@@ -29,6 +29,10 @@
 namespace kanri::devices {
 
 // Limits of a profile (named so the API and its tests share them).
+//
+// A profile says how a company's devices authenticate and what they receive; which devices are
+// the company's is the provider's allocation (allocations.h), never a profile's match. Mode
+// `none` is refused unless the provider set allow_unauthenticated_devices on the company.
 struct ProfileLimits {
   long max_name = 64;                      // code points
   std::size_t max_serials = 10'000;        // registered serial list
@@ -39,6 +43,7 @@ struct ProfileLimits {
   std::size_t max_parameters = 1'000;
   std::size_t max_parameter_path = 256;
   std::size_t max_parameter_value = 4'096;
+  std::size_t max_profiles = 200;  // per company
 };
 
 struct NewProfile {
@@ -85,19 +90,21 @@ class ProfileRepository {
   // Whether a password is stored for the profile (the API shows "password_set").
   static bool PasswordSet(const Profile& p) { return p.auth_mode != AuthMode::kNone; }
 
-  // For the CWMP session engine (DEV-1), across all companies: every profile that matches
-  // the device's identity, with auth_password opened. A profile matches when each of its
-  // criteria that is set holds: OUI (case-insensitive), product class (exact), serial prefix,
-  // and the registered serial list (when not empty) contains the serial. Ordered most
-  // specific first (a registered serial, then more criteria), then oldest first. The engine
-  // attaches the device only when every match belongs to one company; matches of several
-  // companies are ambiguous and refused. Queries the database on every call (an Inform is
-  // rare per device; the query uses only the profile table, which is small).
-  std::vector<Profile> MatchingProfiles(std::string_view oui, std::string_view product_class,
-                                        std::string_view serial);
+  // For the CWMP session engine (DEV-1): the profiles of `company` (the one the provider's
+  // allocation gives the device to) that match the device's identity, with auth_password
+  // opened. A profile matches when each of its criteria that is set holds: OUI
+  // (case-insensitive), product class (exact), serial prefix, and the registered serial list
+  // (when not empty) contains the serial. Ordered most specific first (a registered serial,
+  // then more criteria), then oldest first. Reads on the caller's connection.
+  std::vector<Profile> MatchingProfiles(db::Lease& lease, const CompanyId& company, std::string_view oui,
+                                        std::string_view product_class, std::string_view serial) const;
+  // How specific a match is: the engine refuses a device whose two best matches are equal.
+  static int Specificity(const ProfileMatch& match);
 
  private:
   Status Validate(const NewProfile& p) const;
+  // Mode none only where the provider allows unauthenticated devices for the company.
+  static Status CheckAuthModeAllowed(db::Lease& lease, const CompanyId& company, AuthMode mode);
   db::Database& db_;
   const Clock& clock_;
   const DeviceSecrets& secrets_;

@@ -71,7 +71,8 @@ TEST_F(ProfilesTest, DEV_1_BadInputIsRefusedWithItsField) {
   EXPECT_EQ(Count("SELECT COUNT(*) FROM device_profiles"), 0) << "bad input changes nothing";
 }
 
-TEST_F(ProfilesTest, DEV_1_MatchingAcrossCompaniesMostSpecificFirst) {
+TEST_F(ProfilesTest, DEV_1_MatchingWithinTheCompanyMostSpecificFirst) {
+  ASSERT_TRUE(companies_.Update(ProviderScope::ForCommandLine(), acme_, {.allow_unauthenticated_devices = true}));
   auto rule = Valid("rule");
   rule.match = {.oui = "00D09E", .product_class = "IGD"};
   auto listed = Valid("listed");
@@ -90,18 +91,50 @@ TEST_F(ProfilesTest, DEV_1_MatchingAcrossCompaniesMostSpecificFirst) {
   ASSERT_TRUE(profiles_.Create(acme_, other));
   ASSERT_TRUE(profiles_.Create(acme_, none));
 
-  auto m = profiles_.MatchingProfiles("00d09e", "IGD", "SN1");
-  ASSERT_EQ(m.size(), 3u);
-  EXPECT_EQ(m[0].name, "listed");
-  EXPECT_EQ(m[0].company_id, beta_);
+  auto lease = tdb_.db().Acquire();
+  auto m = profiles_.MatchingProfiles(lease, acme_, "00d09e", "IGD", "SN1");
+  ASSERT_EQ(m.size(), 2u) << "only the company's own profiles";
+  EXPECT_EQ(m[0].name, "prefix") << "a prefix beats a product class";
   EXPECT_EQ(m[0].auth_password, "s3cret-boot") << "the engine gets the opened password";
   EXPECT_EQ(m[1].name, "rule");
-  EXPECT_EQ(m[2].name, "prefix");
-  EXPECT_EQ(profiles_.MatchingProfiles("00D09E", "IGD", "XX1").size(), 1u);
-  EXPECT_EQ(profiles_.MatchingProfiles("112233", "Other", "XX1").size(), 0u);
-  auto lab = profiles_.MatchingProfiles("112233", "Lab", "any");
+  auto b = profiles_.MatchingProfiles(lease, beta_, "00D09E", "IGD", "SN1");
+  ASSERT_EQ(b.size(), 1u);
+  EXPECT_EQ(b[0].name, "listed");
+  EXPECT_EQ(profiles_.MatchingProfiles(lease, acme_, "00D09E", "IGD", "XX1").size(), 1u);
+  EXPECT_EQ(profiles_.MatchingProfiles(lease, acme_, "112233", "Other", "XX1").size(), 0u);
+  auto lab = profiles_.MatchingProfiles(lease, acme_, "112233", "Lab", "any");
   ASSERT_EQ(lab.size(), 1u);
   EXPECT_EQ(lab[0].auth_mode, AuthMode::kNone);
+}
+
+TEST_F(ProfilesTest, DEV_1_ModeNoneOnlyWhereTheProviderAllowsUnauthenticatedDevices) {
+  auto none = Valid("lab");
+  none.auth_mode = AuthMode::kNone;
+  none.auth_username = none.auth_password = "";
+  auto refused = profiles_.Create(acme_, none);
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().problem, "unauthenticated_devices_not_allowed");
+  EXPECT_EQ(refused.error().field, "device_auth.mode");
+  auto p = *profiles_.Create(acme_, Valid());
+  ProfilePatch to_none;
+  to_none.auth_mode = AuthMode::kNone;
+  to_none.auth_username = "";
+  to_none.auth_password = "";
+  EXPECT_EQ(profiles_.Update(acme_, p.id, to_none).error().problem, "unauthenticated_devices_not_allowed");
+  ASSERT_TRUE(companies_.Update(ProviderScope::ForCommandLine(), acme_, {.allow_unauthenticated_devices = true}));
+  EXPECT_TRUE(profiles_.Create(acme_, none));
+  EXPECT_TRUE(profiles_.Update(acme_, p.id, to_none));
+}
+
+TEST_F(ProfilesTest, DEV_1_AProfileOverTheCompanysLimitIsRefused) {
+  ProfileRepository limited{tdb_.db(), clock_, secrets_, {.max_profiles = 2}};
+  ASSERT_TRUE(limited.Create(acme_, Valid("a")));
+  ASSERT_TRUE(limited.Create(acme_, Valid("b")));
+  auto third = limited.Create(acme_, Valid("c"));
+  ASSERT_FALSE(third);
+  EXPECT_EQ(third.error().code, ErrorCode::kLimitExceeded);
+  EXPECT_EQ(third.error().problem, "too_many_profiles");
+  EXPECT_TRUE(limited.Create(beta_, Valid("c"))) << "the limit is per company";
 }
 
 TEST_F(ProfilesTest, DEV_1_UpdateKeepsThePasswordUnlessGiven) {
@@ -111,7 +144,8 @@ TEST_F(ProfilesTest, DEV_1_UpdateKeepsThePasswordUnlessGiven) {
   patch.auth_username = "shared-user";
   auto u = profiles_.Update(acme_, p.id, patch);
   ASSERT_TRUE(u) << u.error().message;
-  auto m = profiles_.MatchingProfiles("00D09E", "IGD", "X");
+  auto lease = tdb_.db().Acquire();
+  auto m = profiles_.MatchingProfiles(lease, acme_, "00D09E", "IGD", "X");
   ASSERT_EQ(m.size(), 1u);
   EXPECT_EQ(m[0].auth_password, "s3cret-boot");
   EXPECT_EQ(m[0].auth_mode, AuthMode::kShared);

@@ -1,22 +1,35 @@
 #include "devices/refused.h"
 
 #include "base/ids.h"
+#include "base/log.h"
+#include "base/text.h"
 #include "devices/device_query.h"
 
 namespace kanri::devices {
 namespace {
 
-// At most `max` bytes, cut at a UTF-8 character boundary.
-std::string Clip(std::string_view s, std::size_t max) {
-  if (s.size() <= max) return std::string(s);
-  std::size_t n = max;
-  while (n > 0 && (static_cast<unsigned char>(s[n]) & 0xC0) == 0x80) --n;
-  return std::string(s.substr(0, n));
+RefusedDevice ReadRefused(const soci::row& r) {
+  RefusedDevice d;
+  d.id = r.get<std::string>(0);
+  d.oui = r.get<std::string>(1);
+  d.product_class = r.get<std::string>(2);
+  d.serial_number = r.get<std::string>(3);
+  d.source_ip = r.get<std::string>(4);
+  d.reason = r.get<std::string>(5);
+  d.attempts = detail::GetInteger(r, 6);
+  d.first_at = FromUnixMillis(detail::GetInteger(r, 7));
+  d.last_at = FromUnixMillis(detail::GetInteger(r, 8));
+  return d;
 }
+
+constexpr const char* kColumns =
+    "SELECT id, oui, product_class, serial_number, source_ip, reason, attempts, first_at, last_at FROM "
+    "refused_devices ";
 
 }  // namespace
 
 Page<RefusedDevice> RefusedDeviceRepository::List(const ProviderScope&, const PageRequest& page) {
+  Flush();
   auto lease = db_.Acquire();
   // The page key is "<last_at>\n<id>"; newest first, the id breaks ties.
   long long before = std::numeric_limits<long long>::max();
@@ -32,25 +45,12 @@ Page<RefusedDevice> RefusedDeviceRepository::List(const ProviderScope&, const Pa
   }
   const int limit = static_cast<int>(page.limit) + 1;
   soci::rowset<soci::row> rows =
-      (lease.sql().prepare
-           << "SELECT id, oui, product_class, serial_number, source_ip, reason, attempts, first_at, "
-              "last_at FROM refused_devices WHERE last_at < :b OR (last_at = :b2 AND id < :bid) "
-              "ORDER BY last_at DESC, id DESC LIMIT :lim",
+      (lease.sql().prepare << std::string(kColumns) +
+                                  "WHERE last_at < :b OR (last_at = :b2 AND id < :bid) ORDER BY last_at DESC, id "
+                                  "DESC LIMIT :lim",
        soci::use(before), soci::use(before), soci::use(before_id), soci::use(limit));
   std::vector<RefusedDevice> out;
-  for (const auto& r : rows) {
-    RefusedDevice d;
-    d.id = r.get<std::string>(0);
-    d.oui = r.get<std::string>(1);
-    d.product_class = r.get<std::string>(2);
-    d.serial_number = r.get<std::string>(3);
-    d.source_ip = r.get<std::string>(4);
-    d.reason = r.get<std::string>(5);
-    d.attempts = detail::GetInteger(r, 6);
-    d.first_at = FromUnixMillis(detail::GetInteger(r, 7));
-    d.last_at = FromUnixMillis(detail::GetInteger(r, 8));
-    out.push_back(std::move(d));
-  }
+  for (const auto& r : rows) out.push_back(ReadRefused(r));
   return MakePage(std::move(out), page.limit, [](const RefusedDevice& d) {
     return std::to_string(ToUnixMillis(d.last_at)) + "\n" + d.id;
   });
@@ -59,56 +59,77 @@ Page<RefusedDevice> RefusedDeviceRepository::List(const ProviderScope&, const Pa
 void RefusedDeviceRepository::Record(std::string_view oui, std::string_view product_class,
                                      std::string_view serial, std::string_view source_ip,
                                      std::string_view reason, Timestamp now) {
-  Identity identity{Clip(oui, settings_.max_field), Clip(product_class, settings_.max_field),
-                    Clip(serial, settings_.max_field)};
-  long long attempts = 1;
+  Identity identity{ClipUtf8(oui, settings_.max_field), ClipUtf8(product_class, settings_.max_field),
+                    ClipUtf8(serial, settings_.max_field)};
+  std::lock_guard lock(mutex_);
+  auto it = pending_.find(identity);
+  if (it == pending_.end()) {
+    if (pending_.size() >= settings_.max_pending) {
+      if (dropped_++ % 1000 == 0)
+        LogWarn("refused devices: too many identities waiting to be listed; refusals dropped",
+                {{"dropped", static_cast<std::int64_t>(dropped_)}});
+      return;
+    }
+    it = pending_.emplace(std::move(identity), Pending{{}, {}, 0, now, now}).first;
+  }
+  Pending& p = it->second;
+  p.source_ip = ClipUtf8(source_ip, settings_.max_field);
+  p.reason = ClipUtf8(reason, settings_.max_field);
+  ++p.attempts;
+  p.last_at = std::max(p.last_at, now);
+}
+
+std::uint64_t RefusedDeviceRepository::dropped() const {
+  std::lock_guard lock(mutex_);
+  return dropped_;
+}
+
+std::size_t RefusedDeviceRepository::Flush() {
+  std::lock_guard flushing(flush_mutex_);
+  std::map<Identity, Pending> batch;
   {
     std::lock_guard lock(mutex_);
-    auto it = tracked_.find(identity);
-    if (it != tracked_.end() && now - it->second.last_write < settings_.min_interval) {
-      ++it->second.pending;
-      return;
-    }
-    if (it == tracked_.end() && tracked_.size() >= settings_.max_tracked) {
-      // Forget identities whose minute is over (their uncounted refusals are lost).
-      std::erase_if(tracked_,
-                    [&](const auto& kv) { return now - kv.second.last_write >= settings_.min_interval; });
-      if (tracked_.size() >= settings_.max_tracked) tracked_.clear();
-    }
-    auto& t = tracked_[identity];
-    attempts += t.pending;
-    t = Tracked{now, 0};
+    batch.swap(pending_);
   }
-  const auto& [o, pc, sn] = identity;
-  const std::string ip = Clip(source_ip, settings_.max_field), why(reason);
-  const long long at = ToUnixMillis(now);
+  const long long expired_before = ToUnixMillis(clock_.Now() - settings_.retention);
   auto lease = db_.Acquire();
-  for (int attempt = 0; attempt < 2; ++attempt) {
-    db::WriteTransaction tx(lease);
+  db::WriteTransaction tx(lease);
+  lease.sql() << "DELETE FROM refused_devices WHERE last_at < :t", soci::use(expired_before);
+  long long rows = 0;
+  lease.sql() << "SELECT COUNT(*) FROM refused_devices", soci::into(rows);
+  std::size_t written = 0;
+  for (const auto& [identity, p] : batch) {
+    const auto& [o, pc, sn] = identity;
+    int attached = 0;
+    lease.sql() << "SELECT COUNT(*) FROM devices WHERE oui = :o AND product_class = :pc AND serial_number = :sn",
+        soci::use(o), soci::use(pc), soci::use(sn), soci::into(attached);
+    if (attached) continue;  // allocated and attached since it was refused
+    const long long first = ToUnixMillis(p.first_at), last = ToUnixMillis(p.last_at);
     soci::statement update =
-        (lease.sql().prepare
-             << "UPDATE refused_devices SET attempts = attempts + :n, last_at = :t, source_ip = :ip, "
-                "reason = :r WHERE oui = :o AND product_class = :pc AND serial_number = :sn",
-         soci::use(attempts), soci::use(at), soci::use(ip), soci::use(why), soci::use(o), soci::use(pc),
-         soci::use(sn));
+        (lease.sql().prepare << "UPDATE refused_devices SET attempts = attempts + :n, last_at = :t, source_ip = "
+                                ":ip, reason = :r WHERE oui = :o AND product_class = :pc AND serial_number = :sn",
+         soci::use(p.attempts), soci::use(last), soci::use(p.source_ip), soci::use(p.reason), soci::use(o),
+         soci::use(pc), soci::use(sn));
     update.execute(true);
     if (db::AffectedRows(update) > 0) {
-      tx.Commit();
-      return;
+      ++written;
+      continue;
     }
-    try {
-      const std::string id = GenerateOpaqueId();
-      lease.sql() << "INSERT INTO refused_devices (id, oui, product_class, serial_number, source_ip, reason, "
-                     "attempts, first_at, last_at) VALUES (:id, :o, :pc, :sn, :ip, :r, :n, :t1, :t2)",
-          soci::use(id), soci::use(o), soci::use(pc), soci::use(sn), soci::use(ip), soci::use(why),
-          soci::use(attempts), soci::use(at), soci::use(at);
-      tx.Commit();
-      return;
-    } catch (const soci::soci_error&) {
-      // Another node inserted the identity first: update it instead.
-      if (attempt == 1) throw;
-    }
+    if (static_cast<std::size_t>(rows) >= settings_.max_rows) continue;  // full: not listed
+    // The identity is unique; another node may insert it first, which then holds the count.
+    const std::string id = GenerateOpaqueId();
+    lease.sql() << "INSERT INTO refused_devices (id, oui, product_class, serial_number, source_ip, reason, "
+                   "attempts, first_at, last_at) SELECT :id, :o, :pc, :sn, :ip, :r, CAST(:n AS BIGINT), CAST(:t1 AS "
+                   "BIGINT), CAST(:t2 AS BIGINT) WHERE NOT EXISTS "
+                   "(SELECT 1 FROM refused_devices WHERE oui = :o2 AND product_class = :pc2 AND serial_number = "
+                   ":sn2)",
+        soci::use(id), soci::use(o), soci::use(pc), soci::use(sn), soci::use(p.source_ip), soci::use(p.reason),
+        soci::use(p.attempts), soci::use(first), soci::use(last), soci::use(o), soci::use(pc), soci::use(sn);
+    ++rows;
+    ++written;
   }
+  tx.Commit();
+  return written;
 }
 
 }  // namespace kanri::devices

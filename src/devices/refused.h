@@ -1,15 +1,18 @@
-// Devices refused at onboarding (DEV-1): an Inform that matched no profile, profiles of
-// several companies, or failed authentication is never attached by guess; its identity is
-// recorded here for site administrators (provider scope only).
+// Devices refused at onboarding (DEV-1): an Inform that no allocation covers, that matches no
+// (or several equally good) profiles of the company its allocation names, or that failed
+// authentication is never attached by guess; its identity is listed here for site
+// administrators (provider scope only), who can allocate it from the list.
 //
-//   RefusedDeviceRepository refused{db};
-//   refused.Record("00D09E", "IGD", "AB1234", "203.0.113.9", "unmatched", clock.Now());  // per refusal
+//   RefusedDeviceRepository refused{db, clock};
+//   refused.Record("00D09E", "IGD", "AB1234", "203.0.113.9", "unallocated", clock.Now());  // per refusal
+//   refused.Flush();                                               // periodically (serve.cpp)
 //   auto page = refused.List(ProviderScope::ForSiteAdministrator(actor), {.limit = 50});
 //
-// Record is rate-limited: at most one database write per identity per minute (the others
-// are counted in memory and added to `attempts` with the next write), so a device retrying
-// every second, or a flood of made-up identities, costs little. The limit is per process:
-// several nodes each write at most once a minute per identity.
+// A refusal costs no database write on the CWMP path: Record keeps it in memory, coalesced per
+// identity (attempts counted), and Flush writes what is waiting in one transaction. Memory is
+// bounded (max_pending identities; more are counted and dropped), the table is capped (max_rows:
+// a new identity is not listed while it is full) and rows expire after `retention`, so a flood of
+// made-up identities costs little and leaves nothing permanent.
 #pragma once
 
 #include <chrono>
@@ -28,32 +31,45 @@
 namespace kanri::devices {
 
 struct RefusedSettings {
-  std::chrono::milliseconds min_interval{std::chrono::minutes{1}};  // per identity
-  std::size_t max_tracked = 100'000;  // identities remembered for the rate limit
-  std::size_t max_field = 64;         // OUI, class, serial and IP are cut to this many bytes
+  std::size_t max_pending = 10'000;  // identities waiting in memory for the next Flush
+  std::size_t max_rows = 10'000;     // identities listed
+  Millis retention = std::chrono::hours{24 * 30};
+  std::size_t max_field = 64;  // OUI, class, serial and IP are cut to this many bytes
 };
 
 class RefusedDeviceRepository {
  public:
-  explicit RefusedDeviceRepository(db::Database& db, RefusedSettings settings = {})
-      : db_(db), settings_(settings) {}
+  RefusedDeviceRepository(db::Database& db, const Clock& clock, RefusedSettings settings = {})
+      : db_(db), clock_(clock), settings_(settings) {}
 
-  // Newest refusal first.
+  // Newest refusal first (what is waiting in memory is written first).
   Page<RefusedDevice> List(const ProviderScope& scope, const PageRequest& page);
-  // reason: "unmatched" | "ambiguous" | "bad_credentials". Thread-safe.
+  // reason: unallocated | overlap | no_profile | ambiguous | unauthenticated_not_allowed |
+  // bad_credentials. Thread-safe; no database work.
   void Record(std::string_view oui, std::string_view product_class, std::string_view serial,
               std::string_view source_ip, std::string_view reason, Timestamp now);
+  // Writes the refusals waiting, in one transaction, and removes rows past the retention.
+  // Identities attached meanwhile are not listed again. Returns how many were written.
+  std::size_t Flush();
+  // Refusals dropped because max_pending identities were waiting (for logs and tests).
+  std::uint64_t dropped() const;
 
  private:
   using Identity = std::tuple<std::string, std::string, std::string>;
-  struct Tracked {
-    Timestamp last_write;
-    std::int64_t pending = 0;  // refusals since, not yet written
+  struct Pending {
+    std::string source_ip;
+    std::string reason;
+    std::int64_t attempts = 0;
+    Timestamp first_at;
+    Timestamp last_at;
   };
   db::Database& db_;
+  const Clock& clock_;
   RefusedSettings settings_;
-  std::mutex mutex_;
-  std::map<Identity, Tracked> tracked_;
+  mutable std::mutex mutex_;
+  std::map<Identity, Pending> pending_;
+  std::uint64_t dropped_ = 0;
+  std::mutex flush_mutex_;  // one Flush at a time
 };
 
 }  // namespace kanri::devices

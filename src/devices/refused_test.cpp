@@ -7,23 +7,27 @@ namespace {
 
 class RefusedTest : public DevicesTest {
  protected:
-  RefusedDeviceRepository refused_{tdb_.db()};
+  RefusedDeviceRepository refused_{tdb_.db(), clock_};
 };
 
-TEST_F(RefusedTest, DEV_1_RefusalsAreRecordedOncePerMinutePerIdentity) {
+TEST_F(RefusedTest, DEV_1_RefusalsAreCoalescedInMemoryAndWrittenInOneTransaction) {
   const auto t0 = clock_.Now();
+  const auto writes = tdb_.db().write_transactions();
   for (int i = 0; i < 5; ++i)
-    refused_.Record("00D09E", "IGD", "SN1", "203.0.113.9", "unmatched", t0 + Millis{i});
+    refused_.Record("00D09E", "IGD", "SN1", "203.0.113.9", "unallocated", t0 + Millis{i});
   refused_.Record("00D09E", "IGD", "SN2", "203.0.113.10", "ambiguous", t0 + Millis{10});
+  EXPECT_EQ(tdb_.db().write_transactions(), writes) << "recording a refusal writes nothing";
+  EXPECT_EQ(refused_.Flush(), 2u);
+  EXPECT_EQ(tdb_.db().write_transactions(), writes + 1);
   auto page = refused_.List(ProviderScope::ForCommandLine(), {.limit = 10});
   ASSERT_EQ(page.items.size(), 2u);
   EXPECT_EQ(page.items[0].serial_number, "SN2") << "newest first";
-  EXPECT_EQ(page.items[1].attempts, 1) << "one write in the first minute";
+  EXPECT_EQ(page.items[1].attempts, 5);
   refused_.Record("00D09E", "IGD", "SN1", "203.0.113.11", "bad_credentials", t0 + std::chrono::minutes{1});
-  page = refused_.List(ProviderScope::ForCommandLine(), {.limit = 1});
+  page = refused_.List(ProviderScope::ForCommandLine(), {.limit = 1});  // List writes what waits
   ASSERT_EQ(page.items.size(), 1u);
   EXPECT_EQ(page.items[0].serial_number, "SN1");
-  EXPECT_EQ(page.items[0].attempts, 6) << "the refusals counted in memory are added";
+  EXPECT_EQ(page.items[0].attempts, 6);
   EXPECT_EQ(page.items[0].reason, "bad_credentials");
   EXPECT_EQ(page.items[0].source_ip, "203.0.113.11");
   ASSERT_TRUE(page.next_after);
@@ -31,8 +35,26 @@ TEST_F(RefusedTest, DEV_1_RefusalsAreRecordedOncePerMinutePerIdentity) {
   ASSERT_EQ(next.items.size(), 1u);
   EXPECT_EQ(next.items[0].serial_number, "SN2");
   // Long identities from the network are cut.
-  refused_.Record("00D09E", "IGD", std::string(500, 'x'), "ip", "unmatched", t0);
+  refused_.Record("00D09E", "IGD", std::string(500, 'x'), "ip", "unallocated", t0);
+  refused_.Flush();
   EXPECT_EQ(Count("SELECT MAX(LENGTH(serial_number)) FROM refused_devices"), 64);
+}
+
+TEST_F(RefusedTest, DEV_1_AFloodOfMadeUpIdentitiesIsBoundedAndExpires) {
+  RefusedDeviceRepository small{tdb_.db(), clock_, {.max_pending = 50, .max_rows = 30}};
+  for (int i = 0; i < 200; ++i)
+    small.Record("00D09E", "IGD", "FAKE" + std::to_string(i), "198.51.100.1", "unallocated", clock_.Now());
+  EXPECT_EQ(small.dropped(), 150u) << "memory is bounded";
+  small.Flush();
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM refused_devices"), 30) << "the table is capped";
+  // A listed identity keeps counting while the table is full.
+  small.Record("00D09E", "IGD", "FAKE0", "198.51.100.1", "unallocated", clock_.Now());
+  small.Flush();
+  EXPECT_EQ(Count("SELECT attempts FROM refused_devices WHERE serial_number = 'FAKE0'"), 2);
+  // Rows expire after 30 days.
+  clock_.Advance(std::chrono::hours{24 * 30} + std::chrono::minutes{1});
+  small.Flush();
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM refused_devices"), 0);
 }
 
 }  // namespace

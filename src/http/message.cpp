@@ -65,6 +65,8 @@ const char* DefaultTitle(int status) {
       return "Content Too Large";
     case 415:
       return "Unsupported Media Type";
+    case 422:
+      return "Unprocessable Content";
     case 429:
       return "Too Many Requests";
     case 431:
@@ -101,7 +103,8 @@ HttpResponse ProblemResponse(const Problem& p) {
   return r;
 }
 
-Problem ProblemFor(const Error& e) {
+namespace {
+Problem DefaultProblemFor(const Error& e) {
   switch (e.code) {
     case ErrorCode::kInvalidArgument:
       return {400, "invalid_request", "", e.message, e.field};
@@ -113,6 +116,8 @@ Problem ProblemFor(const Error& e) {
       return {404, "not_found", "", e.message, ""};
     case ErrorCode::kConflict:
       return {409, "conflict", "", e.message, ""};
+    case ErrorCode::kLimitExceeded:
+      return {422, "limit_exceeded", "", e.message, ""};
     case ErrorCode::kPasswordChangeRequired:
       return {403, "password_change_required", "", e.message, ""};
     case ErrorCode::kTooManyRequests:
@@ -123,6 +128,13 @@ Problem ProblemFor(const Error& e) {
       break;
   }
   return {500, "internal", "", "internal error", ""};
+}
+}  // namespace
+
+Problem ProblemFor(const Error& e) {
+  Problem p = DefaultProblemFor(e);
+  if (!e.problem.empty()) p.code = e.problem;
+  return p;
 }
 
 HttpResponse JsonResponse(int status, std::string json_body) {

@@ -9,7 +9,8 @@ constexpr std::size_t kMaxCodeLength = 32;
 constexpr long kMaxNameLength = 200;
 
 constexpr const char* kSelectColumns =
-    "SELECT id, code, name, contract_start, contract_end, status, created_at, updated_at FROM companies ";
+    "SELECT id, code, name, contract_start, contract_end, status, created_at, updated_at, "
+    "allow_unauthenticated_devices FROM companies ";
 
 Company ReadCompany(const soci::row& r) {
   Company c;
@@ -21,6 +22,7 @@ Company ReadCompany(const soci::row& r) {
   c.status = ParseCompanyStatus(r.get<std::string>(5)).value_or(CompanyStatus::kSuspended);
   c.created_at = FromUnixMillis(r.get<long long>(6));
   c.updated_at = FromUnixMillis(r.get<long long>(7));
+  c.allow_unauthenticated_devices = r.get<int>(8) != 0;
   return c;
 }
 
@@ -144,15 +146,17 @@ Result<Company> CompanyRepository::Update(const ProviderScope&, const CompanyId&
   if (patch.contract_start) c.contract_start = *patch.contract_start;
   if (patch.contract_end) c.contract_end = *patch.contract_end;
   if (patch.status) c.status = *patch.status;
+  if (patch.allow_unauthenticated_devices) c.allow_unauthenticated_devices = *patch.allow_unauthenticated_devices;
   if (auto s = ValidateContract(c.contract_start, c.contract_end); !s) return s.error();
   c.updated_at = clock_.Now();
   std::optional<std::string> end = c.contract_end ? std::optional(c.contract_end->ToString()) : std::nullopt;
   std::string start = c.contract_start.ToString(), status{ToString(c.status)};
   long long now = ToUnixMillis(c.updated_at);
+  const int allow = c.allow_unauthenticated_devices ? 1 : 0;
   lease.sql()
       << "UPDATE companies SET name = :name, contract_start = :start, contract_end = :end, status = :status, "
-         "updated_at = :now WHERE id = :id",
-      soci::use(c.name), soci::use(start), soci::use(end), soci::use(status), soci::use(now),
+         "allow_unauthenticated_devices = :allow, updated_at = :now WHERE id = :id",
+      soci::use(c.name), soci::use(start), soci::use(end), soci::use(status), soci::use(allow), soci::use(now),
       soci::use(id.value());
   tx.Commit();
   return c;

@@ -27,6 +27,9 @@ struct Company {
   CompanyStatus status = CompanyStatus::kActive;
   Timestamp created_at;
   Timestamp updated_at;
+  // A lab setting of the provider's (DEV-1): the company's profiles may admit devices without
+  // a credential (device_auth.mode none). Off by default.
+  bool allow_unauthenticated_devices = false;
 
   // Whether the company's accounts may log in on `today` (JST calendar date).
   bool InService(Date today) const;
@@ -44,6 +47,7 @@ struct CompanyPatch {
   std::optional<Date> contract_start;
   std::optional<std::optional<Date>> contract_end;  // set to nullopt-in-optional to clear
   std::optional<CompanyStatus> status;
+  std::optional<bool> allow_unauthenticated_devices;
 };
 
 // Validation shared by create and patch; returns the field at fault.

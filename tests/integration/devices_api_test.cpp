@@ -353,14 +353,15 @@ TEST_F(DevicesApi, DEV_3_GroupsCreateJobsWithPerDeviceProgress) {
 TEST_F(DevicesApi, DEV_1_RefusedDevicesAreForTheProviderOnly) {
   ExecSql(Db(),
           "INSERT INTO refused_devices (id, oui, product_class, serial_number, source_ip, reason, attempts, "
-          "first_at, last_at) VALUES ('r1', '00D09E', 'IGD', 'LOST-1', '203.0.113.9', 'unmatched', 3, 0, 1)");
+          "first_at, last_at) VALUES ('r1', '00D09E', 'IGD', 'LOST-1', '203.0.113.9', 'unallocated', 3, 0, "
+          "CAST(strftime('%s', 'now') AS INTEGER) * 1000)");
   auto r = site_admin().Get("/api/v1/refused-devices");
   ASSERT_EQ(r.status, 200) << r.Describe();
   const json::value body = r.Json();
   const auto& items = Member(body, "items").as_array();
   ASSERT_EQ(items.size(), 1u);
   EXPECT_EQ(Str(items[0], "serial_number"), "LOST-1");
-  EXPECT_EQ(Str(items[0], "reason"), "unmatched");
+  EXPECT_EQ(Str(items[0], "reason"), "unallocated");
   EXPECT_EQ(admin_a().Get("/api/v1/refused-devices").status, 403);
   EXPECT_EQ(site_admin().Get("/api/v1/devices").status, 403)
       << "the provider does not read a company's devices";

@@ -24,6 +24,24 @@ class Devices : public TenantTest {
     return args;
   }
 
+  // The provider allocates the simulators' routers to ACME (DEV-1), and allows it lab profiles
+  // without a credential. ODD… routers (OUI AABBCC) stay unallocated.
+  void SetUp() override {
+    TenantTest::SetUp();
+    for (const char* prefix : {"SIM", "IMP", "LAB", "DIG"})
+      Allocate(company_a_id(), R"("oui":"00D09E","serial_prefix":")" + std::string(prefix) + "\"");
+    Allocate(company_a_id(), R"("oui":"001122")");
+    auto r = site_admin().Patch("/api/v1/companies/" + company_a_id(), R"({"allow_unauthenticated_devices":true})");
+    if (r.status != 200) throw std::runtime_error("allow: " + r.Describe());
+  }
+
+  // Site administrator: allocates devices to a company (`what`: the body's other members).
+  json::value Allocate(const std::string& company_id, const std::string& what) {
+    auto r = site_admin().Post("/api/v1/allocations", R"({"company_id":")" + company_id + "\"," + what + "}");
+    if (r.status != 201) throw std::runtime_error("allocate: " + r.Describe());
+    return r.Json();
+  }
+
   std::string AcsUrl() const { return "https://127.0.0.1:" + std::to_string(server_ref().cwmp_port()) + "/"; }
   const KanriProcess& server_ref() const { return const_cast<Devices*>(this)->server(); }
 
@@ -149,7 +167,7 @@ TEST_F(Devices, DEV_1_DEV_2_SimulatedFleetIsOnboardedRotatedAndInventoried) {
   EXPECT_EQ(Member(audit, "items").as_array().size(), 2u);
 }
 
-TEST_F(Devices, DEV_1_UnmatchedAndWrongCredentialDevicesAreRefusedAndListedForTheProvider) {
+TEST_F(Devices, DEV_1_UnallocatedAndWrongCredentialDevicesAreRefusedAndListedForTheProvider) {
   CreateProfile(R"({"name":"Sim gateways","match":{"oui":"00D09E"},
       "device_auth":{"mode":"rotate","username":"bootstrap","password":"Boot-strap-Secret-42"}})");
   auto stranger = StartSim("ODD", 1, "AABBCC");
@@ -160,7 +178,7 @@ TEST_F(Devices, DEV_1_UnmatchedAndWrongCredentialDevicesAreRefusedAndListedForTh
   auto refused = Member(site_admin().Get("/api/v1/refused-devices").Json(), "items").as_array();
   std::map<std::string, std::string> reasons;
   for (const auto& r : refused) reasons[Str(r, "serial_number")] = Str(r, "reason");
-  EXPECT_EQ(reasons["ODD000001"], "unmatched");
+  EXPECT_EQ(reasons["ODD000001"], "unallocated");
   EXPECT_EQ(reasons["IMP000001"], "bad_credentials");
   // Company accounts do not see the provider's list.
   EXPECT_EQ(admin_a().Get("/api/v1/refused-devices").status, 403);

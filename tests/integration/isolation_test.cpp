@@ -41,6 +41,11 @@ class Isolation : public TenantTest {
     ids_["jobs"] = Created("/api/v1/device-groups/" + ids_["device-groups"] + "/tasks",
                            R"({"type":"getParameterValues","names":["Device."]})");
     ids_["firmware"] = SeedFirmware(Db(), beta_id_);
+    // The provider's allocation of devices to B (DEV-1): B reads it, A must not.
+    auto allocation = site_admin().Post("/api/v1/allocations", R"({"company_id":")" + beta_id_ +
+                                                                     R"(","oui":"AABBCC","serial_prefix":"BETA"})");
+    if (allocation.status != 201) throw std::runtime_error("allocate: " + allocation.Describe());
+    ids_["allocations"] = Str(allocation.Json(), "id");
   }
 
   std::string Db() { return server().data_dir() + "/kanri.db"; }
@@ -106,7 +111,7 @@ TEST_F(Isolation, SEC_8_EveryRouteWithAnIdAnswersForeignIdsLikeMissingOnes) {
   ASSERT_EQ(carol.status, 200);
   EXPECT_EQ(Str(carol.Json(), "status"), "active");
   EXPECT_EQ(beta_admin_->Get("/api/v1/roles/" + ids_["roles"]).status, 200);
-  for (const std::string kind : {"devices", "profiles", "tasks", "device-groups", "jobs"})
+  for (const std::string kind : {"devices", "profiles", "tasks", "device-groups", "jobs", "allocations"})
     EXPECT_EQ(beta_admin_->Get("/api/v1/" + kind + "/" + ids_[kind]).status, 200) << kind;
   auto device = beta_admin_->Get("/api/v1/devices/" + ids_["devices"]).Json();
   EXPECT_EQ(Member(device, "tags").as_array().size(), 1u) << "A's tag calls did not reach B's device";
@@ -129,6 +134,8 @@ TEST_F(Isolation, SEC_8_DeviceListsFiltersAndExportsNeverShowAnotherCompany) {
         std::string("/api/v1/devices?tag=beta-tag"), std::string("/api/v1/devices?format=csv"),
         std::string("/api/v1/devices/summary"), std::string("/api/v1/profiles"),
         std::string("/api/v1/device-groups"), "/api/v1/devices?profile_id=" + ids_["profiles"],
+        std::string("/api/v1/allocations"), "/api/v1/allocations?company_id=" + beta_id_,
+        std::string("/api/v1/allocations?q=BETA-SECRET-SN"),
         std::string("/api/v1/audit?format=csv")}) {
     auto r = admin_a().Get(path);
     ASSERT_EQ(r.status, 200) << path << " " << r.Describe();
