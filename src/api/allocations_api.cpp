@@ -34,11 +34,12 @@ json::object AllocationJson(const devices::Allocation& a) {
                  {"serial_count", a.serial_count},
                  {"serial_prefix", a.serial_prefix ? json::value(*a.serial_prefix) : json::value(nullptr)},
                  {"serial_range", a.serial_range ? json::value(json::object{{"from", a.serial_range->first},
-                                                                             {"to", a.serial_range->second}})
+                                                                            {"to", a.serial_range->second}})
                                                  : json::value(nullptr)},
                  {"note", a.note},
                  {"created_by", a.created_by_login}};
-  if (a.kind == devices::AllocationKind::kSerials && !a.serials.empty()) o["serials"] = json::value_from(a.serials);
+  if (a.kind == devices::AllocationKind::kSerials && !a.serials.empty())
+    o["serials"] = json::value_from(a.serials);
   PutTimes(o, "created_at", a.created_at);
   return o;
 }
@@ -147,7 +148,9 @@ asio::awaitable<HttpResponse> Import(ApiServices& s, RequestContext& ctx) {
       auto cell = [&](std::size_t i) { return i < record.cells.size() ? record.cells[i] : std::string(); };
       if (lines.empty() && AsciiLower(TrimAscii(cell(0))) == "company_code") continue;  // header
       if (record.cells.size() != 4) {
-        report.errors.push_back({record.line, "file", "invalid",
+        report.errors.push_back({record.line,
+                                 "file",
+                                 "invalid",
                                  "expected 4 cells (company_code,oui,product_class,serial), found " +
                                      std::to_string(record.cells.size()),
                                  {}});
@@ -171,14 +174,14 @@ asio::awaitable<HttpResponse> Import(ApiServices& s, RequestContext& ctx) {
       errors.push_back(std::move(o));
     }
     const std::string code = overlap ? "allocation_overlap" : "import_invalid";
-    json::object problem{
-        {"type", "urn:kanri:problem:" + code},
-        {"title", overlap ? "Conflict" : "Unprocessable Content"},
-        {"status", overlap ? 409 : 422},
-        {"detail", std::to_string(report.error_count) + " line(s) of the file are at fault; nothing was stored"},
-        {"code", code},
-        {"error_count", report.error_count},
-        {"errors", std::move(errors)}};
+    json::object problem{{"type", "urn:kanri:problem:" + code},
+                         {"title", overlap ? "Conflict" : "Unprocessable Content"},
+                         {"status", overlap ? 409 : 422},
+                         {"detail", std::to_string(report.error_count) +
+                                        " line(s) of the file are at fault; nothing was stored"},
+                         {"code", code},
+                         {"error_count", report.error_count},
+                         {"errors", std::move(errors)}};
     HttpResponse r = http::JsonResponse(overlap ? 409 : 422, json::serialize(problem));
     r.content_type = "application/problem+json";
     r.problem_code = code;
@@ -187,7 +190,8 @@ asio::awaitable<HttpResponse> Import(ApiServices& s, RequestContext& ctx) {
   }
   json::array created;
   for (const auto& a : report.created) {
-    ctx.audit.events.push_back({"allocations.granted", "allocation", a.id.value(), AuditDetails(a), a.company_id});
+    ctx.audit.events.push_back(
+        {"allocations.granted", "allocation", a.id.value(), AuditDetails(a), a.company_id});
     created.push_back(AllocationJson(a));
   }
   ctx.audit.details =

@@ -28,9 +28,9 @@ struct TestServices {
   devices::GroupRepository groups{tdb.db(), clock};
   devices::RefusedDeviceRepository refused{tdb.db(), clock};
   devices::AllocationRepository allocations{tdb.db(), clock};
-  ApiServices services{clock,    tdb.db(), db_pool, hash_pool, companies,     accounts, sessions, login,
-                       throttle, hasher,   policy,  roles,     access_policy, history,  profiles, devices,
-                       tasks,    groups,   refused, allocations, {}};
+  ApiServices services{clock,    tdb.db(), db_pool, hash_pool, companies, accounts,      sessions,
+                       login,    throttle, hasher,  policy,    roles,     access_policy, history,
+                       profiles, devices,  tasks,   groups,    refused,   allocations,   {}};
 };
 
 }  // namespace kanri::api

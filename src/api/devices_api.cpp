@@ -330,17 +330,18 @@ void AddDeviceRoutes(http::RouteTable& t, ApiServices& s) {
                  .tag = "devices",
                  .success_status = 204}});
   // DEV-1: what onboarding refused, for the provider (devices of no company yet).
-  t.Add({.method = "GET",
-         .path = "/api/v1/refused-devices",
-         .access = http::Needs("provider.devices"),
-         .action = "provider.refused_devices",
-         .handler = [&s](RequestContext& c) { return ListRefused(s, c); },
-         .doc = {.summary = "Devices refused at onboarding (not allocated, no or several equally good profiles "
-                            "of their company, or bad credentials), latest refusal first; allocate them with "
-                            "POST /api/v1/allocations",
-                 .tag = "provider",
-                 .response_schema = schema::kRefusedDevice,
-                 .paginated = true}});
+  t.Add(
+      {.method = "GET",
+       .path = "/api/v1/refused-devices",
+       .access = http::Needs("provider.devices"),
+       .action = "provider.refused_devices",
+       .handler = [&s](RequestContext& c) { return ListRefused(s, c); },
+       .doc = {.summary = "Devices refused at onboarding (not allocated, no or several equally good profiles "
+                          "of their company, or bad credentials), latest refusal first; allocate them with "
+                          "POST /api/v1/allocations",
+               .tag = "provider",
+               .response_schema = schema::kRefusedDevice,
+               .paginated = true}});
 }
 
 }  // namespace kanri::api

@@ -144,7 +144,8 @@ void AddConfigOptions(CLI::App& app, Config& c) {
   d->add_option("--firmware-max-bytes", c.firmware_max_bytes, "DEV-6: largest firmware upload")
       ->check(CLI::Range(std::uint64_t{1}, std::uint64_t{1} << 40))
       ->capture_default_str();
-  d->add_option("--max-profiles-per-company", c.max_profiles_per_company, "DEV-1: profiles a company may have")
+  d->add_option("--max-profiles-per-company", c.max_profiles_per_company,
+                "DEV-1: profiles a company may have")
       ->check(CLI::Range(std::size_t{1}, std::size_t{100'000}))
       ->capture_default_str();
   s->add_option("--argon2-ops", c.password_hash.ops_limit, "argon2id iterations (t)")

@@ -135,10 +135,27 @@ int Serve(const Config& config) {
   devices::RefusedDeviceRepository refused_devices{*rt.database, *rt.clock};
   devices::FirmwareRepository firmware{*rt.database, *rt.clock,
                                        std::filesystem::path(config.data_dir) / "firmware"};
-  api::ApiServices services{*rt.clock,          *rt.database, db_pool,       hash_pool,       rt.companies,
-                            rt.accounts,        sessions,     login,         throttle,        rt.hasher,
-                            rt.password_policy, roles,        policy,        history,         device_profiles,
-                            device_inventory,   device_tasks, device_groups, refused_devices, device_allocations, {}};
+  api::ApiServices services{*rt.clock,
+                            *rt.database,
+                            db_pool,
+                            hash_pool,
+                            rt.companies,
+                            rt.accounts,
+                            sessions,
+                            login,
+                            throttle,
+                            rt.hasher,
+                            rt.password_policy,
+                            roles,
+                            policy,
+                            history,
+                            device_profiles,
+                            device_inventory,
+                            device_tasks,
+                            device_groups,
+                            refused_devices,
+                            device_allocations,
+                            {}};
   // DEV-6: firmware uploads stream to <data-dir>/uploads (same file system as firmware/, so
   // storing one is a rename), within their own limit instead of max_body_bytes.
   services.firmware = &firmware;
@@ -181,17 +198,17 @@ int Serve(const Config& config) {
   api_server.StreamBodies([&](const http::HttpRequest& head) { return router.StreamedBodyLimit(head); });
 
   // Devices (TR-069): the CWMP session engine on its own listener.
-  devices::DeviceSessions device_sessions{
-      *rt.database,
-      *rt.clock,
-      device_secrets,
-      device_allocations,
-      device_profiles,
-      [&](const devices::RefusedDevice& r) {
-        refused_devices.Record(r.oui, r.product_class, r.serial_number, r.source_ip, r.reason, r.last_at);
-      },
-      {},
-      NodeId(config)};
+  devices::DeviceSessions device_sessions{*rt.database,
+                                          *rt.clock,
+                                          device_secrets,
+                                          device_allocations,
+                                          device_profiles,
+                                          [&](const devices::RefusedDevice& r) {
+                                            refused_devices.Record(r.oui, r.product_class, r.serial_number,
+                                                                   r.source_ip, r.reason, r.last_at);
+                                          },
+                                          {},
+                                          NodeId(config)};
   std::optional<http::DigestAuthenticator> cwmp_digest;
   http::ServerSettings cwmp_http = config.http;
   if (config.cwmp_insecure_http) {

@@ -103,12 +103,14 @@ class SessionEngineTest : public ::testing::Test {
     // lab profiles without a credential.
     acme_allocation_ = Allocate(acme_, "SN");
     for (const auto& c : {acme_, beta_})
-      ASSERT_TRUE(companies_.Update(ProviderScope::ForCommandLine(), c, {.allow_unauthenticated_devices = true}));
+      ASSERT_TRUE(
+          companies_.Update(ProviderScope::ForCommandLine(), c, {.allow_unauthenticated_devices = true}));
   }
 
   AllocationId Allocate(const CompanyId& company, const std::string& prefix) {
-    auto a = allocations_.Create(ProviderScope::ForCommandLine(),
-                                 {.company_id = company, .oui = "00d09e", .serial_prefix = prefix}, "provider");
+    auto a =
+        allocations_.Create(ProviderScope::ForCommandLine(),
+                            {.company_id = company, .oui = "00d09e", .serial_prefix = prefix}, "provider");
     EXPECT_TRUE(a) << a.error().message;
     return a->id;
   }
@@ -254,7 +256,8 @@ TEST_F(SessionEngineTest, DEV_1_SEC_8_DeviceNoAllocationCoversIsRefusedListedAnd
   EXPECT_EQ(Count("SELECT COUNT(*) FROM devices"), 0);
   refused_.Flush();
   EXPECT_EQ(
-      Count("SELECT COUNT(*) FROM refused_devices WHERE serial_number = 'XX1' AND reason = 'unallocated'"), 1);
+      Count("SELECT COUNT(*) FROM refused_devices WHERE serial_number = 'XX1' AND reason = 'unallocated'"),
+      1);
 }
 
 TEST_F(SessionEngineTest, DEV_1_SEC_8_AnotherCompanysProfileNeverAttachesAnAllocatedDevice) {
@@ -349,7 +352,8 @@ TEST_F(SessionEngineTest, DEV_1_UnauthenticatedModeNeedsTheProvidersLabSetting) 
   RunQueuedTasks();
   // The provider turns the lab setting off: new profiles in mode none are refused, and the
   // device that joined without a credential is refused from its next Inform on.
-  ASSERT_TRUE(companies_.Update(ProviderScope::ForCommandLine(), acme_, {.allow_unauthenticated_devices = false}));
+  ASSERT_TRUE(
+      companies_.Update(ProviderScope::ForCommandLine(), acme_, {.allow_unauthenticated_devices = false}));
   auto refused = profiles_.Create(acme_, OpenProfile());
   ASSERT_FALSE(refused);
   EXPECT_EQ(refused.error().problem, "unauthenticated_devices_not_allowed");

@@ -2,14 +2,13 @@
 // one with pugixml so that every value is escaped by the library.
 #include "cwmp/soap.h"
 
-#include "base/text.h"
-
 #include <algorithm>
 #include <charconv>
 #include <pugixml.hpp>
 #include <string>
 #include <utility>
 
+#include "base/text.h"
 #include "cwmp/soap_xml.h"
 
 namespace kanri::cwmp {
@@ -177,9 +176,10 @@ Inform ReadInform(FieldReader& reader, pugi::xml_node rpc) {
     if (inform.device_id.serial_number.empty()) reader.Fail("SerialNumber", "DeviceId has no SerialNumber");
     constexpr std::size_t kMaxOui = 6, kMaxIdentityField = 64;  // cwmp-1-x.xsd DeviceIdStruct
     if (inform.device_id.oui.size() > kMaxOui) reader.Fail("OUI", "OUI is longer than 6 characters");
-    for (const auto& [field, value] : {std::pair<std::string_view, const std::string&>{"Manufacturer", inform.device_id.manufacturer},
-                                       {"ProductClass", inform.device_id.product_class},
-                                       {"SerialNumber", inform.device_id.serial_number}})
+    for (const auto& [field, value] :
+         {std::pair<std::string_view, const std::string&>{"Manufacturer", inform.device_id.manufacturer},
+          {"ProductClass", inform.device_id.product_class},
+          {"SerialNumber", inform.device_id.serial_number}})
       if (value.size() > kMaxIdentityField)
         reader.Fail(field, std::string(field) + " is longer than 64 characters");
   }

@@ -102,21 +102,25 @@ struct ListedSerial {
 // The serial-list allocations holding (oui, serial): one index look-up.
 std::vector<ListedSerial> ListedWith(db::Lease& lease, const std::string& oui, const std::string& serial) {
   soci::rowset<soci::row> rows =
-      (lease.sql().prepare << "SELECT a.id, a.company_id, a.product_class FROM device_allocation_serials s JOIN "
-                              "device_allocations a ON a.id = s.allocation_id WHERE s.oui = :o AND "
-                              "s.serial_number = :s",
+      (lease.sql().prepare
+           << "SELECT a.id, a.company_id, a.product_class FROM device_allocation_serials s JOIN "
+              "device_allocations a ON a.id = s.allocation_id WHERE s.oui = :o AND "
+              "s.serial_number = :s",
        soci::use(oui), soci::use(serial));
   std::vector<ListedSerial> out;
   for (const auto& r : rows)
-    out.push_back({AllocationId{r.get<std::string>(0)}, CompanyId{r.get<std::string>(1)}, OptionalText(r, 2)});
+    out.push_back(
+        {AllocationId{r.get<std::string>(0)}, CompanyId{r.get<std::string>(1)}, OptionalText(r, 2)});
   return out;
 }
 
 // Another company's allocation that shares a device identity with `a` (of `company`), if any.
 // `rules` are the OUI's rule allocations.
-std::optional<Allocation> OverlapWith(db::Lease& lease, const Allocation& a, const std::vector<Allocation>& rules) {
+std::optional<Allocation> OverlapWith(db::Lease& lease, const Allocation& a,
+                                      const std::vector<Allocation>& rules) {
   for (const auto& other : rules) {
-    if (other.company_id == a.company_id || !ProductClassesMeet(a.product_class, other.product_class)) continue;
+    if (other.company_id == a.company_id || !ProductClassesMeet(a.product_class, other.product_class))
+      continue;
     if (a.kind == AllocationKind::kSerials) {
       for (const auto& s : a.serials)
         if (RuleCoversSerial(other, s)) return other;
@@ -137,9 +141,10 @@ std::optional<Allocation> OverlapWith(db::Lease& lease, const Allocation& a, con
   }
   // A rule against the other companies' serial lists of the OUI (a provider's rare write).
   soci::rowset<soci::row> rows =
-      (lease.sql().prepare << "SELECT s.serial_number, a.id, a.company_id, a.product_class FROM "
-                              "device_allocation_serials s JOIN device_allocations a ON a.id = s.allocation_id "
-                              "WHERE s.oui = :o AND s.company_id <> :c",
+      (lease.sql().prepare
+           << "SELECT s.serial_number, a.id, a.company_id, a.product_class FROM "
+              "device_allocation_serials s JOIN device_allocations a ON a.id = s.allocation_id "
+              "WHERE s.oui = :o AND s.company_id <> :c",
        soci::use(a.oui), soci::use(a.company_id.value()));
   for (const auto& r : rows) {
     if (!ProductClassesMeet(a.product_class, OptionalText(r, 3))) continue;
@@ -165,18 +170,19 @@ void Insert(db::Lease& lease, const Allocation& a) {
     to = a.serial_range->second;
   }
   const long long count = static_cast<long long>(a.serials.size()), at = ToUnixMillis(a.created_at);
-  lease.sql() << "INSERT INTO device_allocations (id, company_id, oui, product_class, kind, serial_prefix, "
-                 "range_from, range_to, serial_count, note, created_by_login, created_at) VALUES (:id, :c, :o, "
-                 ":pc, :k, :sp, :rf, :rt, :n, :note, :by, :t)",
+  lease.sql()
+      << "INSERT INTO device_allocations (id, company_id, oui, product_class, kind, serial_prefix, "
+         "range_from, range_to, serial_count, note, created_by_login, created_at) VALUES (:id, :c, :o, "
+         ":pc, :k, :sp, :rf, :rt, :n, :note, :by, :t)",
       soci::use(a.id.value()), soci::use(a.company_id.value()), soci::use(a.oui), soci::use(a.product_class),
       soci::use(kind), soci::use(a.serial_prefix), soci::use(from), soci::use(to), soci::use(count),
       soci::use(a.note), soci::use(a.created_by_login), soci::use(at);
   if (a.serials.empty()) return;
   std::string serial;
-  soci::statement st = (lease.sql().prepare << "INSERT INTO device_allocation_serials (allocation_id, company_id, "
-                                               "oui, serial_number) VALUES (:a, :c, :o, :s)",
-                        soci::use(a.id.value()), soci::use(a.company_id.value()), soci::use(a.oui),
-                        soci::use(serial));
+  soci::statement st =
+      (lease.sql().prepare << "INSERT INTO device_allocation_serials (allocation_id, company_id, "
+                              "oui, serial_number) VALUES (:a, :c, :o, :s)",
+       soci::use(a.id.value()), soci::use(a.company_id.value()), soci::use(a.oui), soci::use(serial));
   for (const auto& s : a.serials) {
     serial = s;
     st.execute(true);
@@ -190,8 +196,9 @@ void MarkForOwnershipCheck(db::Lease& lease, const Allocation& a, bool created) 
   std::vector<std::string> ids;
   {
     soci::rowset<soci::row> rows =
-        (lease.sql().prepare << std::string("SELECT id, product_class, serial_number FROM devices WHERE oui = :o "
-                                            "AND company_id ") +
+        (lease.sql().prepare << std::string(
+                                    "SELECT id, product_class, serial_number FROM devices WHERE oui = :o "
+                                    "AND company_id ") +
                                     (created ? "<>" : "=") + " :c",
          soci::use(a.oui), soci::use(a.company_id.value()));
     for (const auto& r : rows) {
@@ -208,48 +215,37 @@ void MarkForOwnershipCheck(db::Lease& lease, const Allocation& a, bool created) 
 
 std::vector<std::string> SerialsOf(db::Lease& lease, const AllocationId& id) {
   std::vector<std::string> out;
-  soci::rowset<std::string> rows = (lease.sql().prepare << "SELECT serial_number FROM device_allocation_serials "
-                                                           "WHERE allocation_id = :a ORDER BY serial_number",
-                                    soci::use(id.value()));
+  soci::rowset<std::string> rows =
+      (lease.sql().prepare << "SELECT serial_number FROM device_allocation_serials "
+                              "WHERE allocation_id = :a ORDER BY serial_number",
+       soci::use(id.value()));
   for (const auto& s : rows) out.push_back(s);
   return out;
 }
 
-// "<created_at>\n<id>", newest first.
-std::pair<long long, std::string> Cursor(const PageRequest& page) {
-  long long before = std::numeric_limits<long long>::max();
-  std::string before_id;
-  if (page.after) {
-    const auto nl = page.after->find('\n');
-    try {
-      before = std::stoll(page.after->substr(0, nl));
-    } catch (const std::exception&) {
-      before = std::numeric_limits<long long>::max();
-    }
-    if (nl != std::string::npos) before_id = page.after->substr(nl + 1);
-  }
-  return {before, before_id};
-}
-
 Page<Allocation> ListWhere(db::Lease& lease, const std::optional<CompanyId>& company,
                            const std::string& serial, const PageRequest& page) {
-  const auto [before, before_id] = Cursor(page);
+  const auto [before, before_id] = detail::NewestFirstCursor(page.after);
   const std::string company_id = company ? company->value() : "";
   const int any_company = company ? 0 : 1;
   std::vector<Allocation> out;
-  auto key = [](const Allocation& a) { return std::to_string(ToUnixMillis(a.created_at)) + "\n" + a.id.value(); };
+  auto key = [](const Allocation& a) {
+    return std::to_string(ToUnixMillis(a.created_at)) + "\n" + a.id.value();
+  };
   if (!serial.empty()) {
     // Allocations covering the serial (of any OUI): few, so one page.
     std::set<std::string> ids;
     {
       soci::rowset<std::string> rows =
-          (lease.sql().prepare << "SELECT allocation_id FROM device_allocation_serials WHERE serial_number = :s",
+          (lease.sql().prepare
+               << "SELECT allocation_id FROM device_allocation_serials WHERE serial_number = :s",
            soci::use(serial));
       for (const auto& id : rows) ids.insert(id);
     }
     soci::rowset<soci::row> rows =
-        (lease.sql().prepare << std::string("SELECT ") + kColumns + kFrom +
-                                    " WHERE (:any = 1 OR a.company_id = :c) ORDER BY a.created_at DESC, a.id DESC",
+        (lease.sql().prepare
+             << std::string("SELECT ") + kColumns + kFrom +
+                    " WHERE (:any = 1 OR a.company_id = :c) ORDER BY a.created_at DESC, a.id DESC",
          soci::use(any_company), soci::use(company_id));
     for (const auto& r : rows) {
       Allocation a = ReadAllocation(r);
@@ -261,9 +257,10 @@ Page<Allocation> ListWhere(db::Lease& lease, const std::optional<CompanyId>& com
   }
   const int limit = static_cast<int>(page.limit) + 1;
   soci::rowset<soci::row> rows =
-      (lease.sql().prepare << std::string("SELECT ") + kColumns + kFrom +
-                                  " WHERE (:any = 1 OR a.company_id = :c) AND (a.created_at < :b OR (a.created_at = "
-                                  ":b2 AND a.id < :bid)) ORDER BY a.created_at DESC, a.id DESC LIMIT :lim",
+      (lease.sql().prepare
+           << std::string("SELECT ") + kColumns + kFrom +
+                  " WHERE (:any = 1 OR a.company_id = :c) AND (a.created_at < :b OR (a.created_at = "
+                  ":b2 AND a.id < :bid)) ORDER BY a.created_at DESC, a.id DESC LIMIT :lim",
        soci::use(any_company), soci::use(company_id), soci::use(before), soci::use(before),
        soci::use(before_id), soci::use(limit));
   for (const auto& r : rows) out.push_back(ReadAllocation(r));
@@ -345,8 +342,9 @@ Result<Allocation> AllocationRepository::Validate(const NewAllocation& in) const
     a.kind = AllocationKind::kOui;
   }
   const long note = Utf8Length(in.note);
-  if (note < 0 || note > limits_.max_note ||
-      std::any_of(in.note.begin(), in.note.end(), [](char c) { return static_cast<unsigned char>(c) < 0x20; }))
+  if (note < 0 || note > limits_.max_note || std::any_of(in.note.begin(), in.note.end(), [](char c) {
+        return static_cast<unsigned char>(c) < 0x20;
+      }))
     return InvalidArgument("note", "note must be at most 200 characters of text on one line");
   a.note = in.note;
   a.serial_count = a.serials.size();
@@ -364,7 +362,8 @@ Result<Allocation> AllocationRepository::Create(const ProviderScope&, const NewA
   auto lease = db_.Acquire();
   db::WriteTransaction tx(lease);
   std::string code;
-  lease.sql() << "SELECT code FROM companies WHERE id = :c", soci::use(a.company_id.value()), soci::into(code);
+  lease.sql() << "SELECT code FROM companies WHERE id = :c", soci::use(a.company_id.value()),
+      soci::into(code);
   if (!lease.sql().got_data()) return InvalidArgument("company_id", "no such company");
   a.company_code = code;
   // Checked inside the write transaction, so two creates cannot both pass.
@@ -383,7 +382,8 @@ AllocationImportReport AllocationRepository::Import(const ProviderScope&,
                   std::optional<AllocationId> other = std::nullopt) {
     ++report.error_count;
     if (report.errors.size() < limits_.max_report_errors)
-      report.errors.push_back({line, std::move(field), std::move(code), std::move(message), std::move(other)});
+      report.errors.push_back(
+          {line, std::move(field), std::move(code), std::move(message), std::move(other)});
   };
   if (lines.empty()) {
     fail(0, "file", "invalid", "the file has no allocation lines");
@@ -396,9 +396,10 @@ AllocationImportReport AllocationRepository::Import(const ProviderScope&,
   auto lease = db_.Acquire();
   db::WriteTransaction tx(lease);
   std::map<std::string, std::optional<std::pair<CompanyId, std::string>>> companies;  // code key -> id, code
-  std::map<std::string, std::vector<Allocation>> rules;                                // by OUI
+  std::map<std::string, std::vector<Allocation>> rules;                               // by OUI
   // (oui, serial) -> (company, product class, line): a serial given to two companies in one file.
-  std::map<std::pair<std::string, std::string>, std::tuple<CompanyId, std::optional<std::string>, std::size_t>>
+  std::map<std::pair<std::string, std::string>,
+           std::tuple<CompanyId, std::optional<std::string>, std::size_t>>
       seen;
   // The allocations to create: company, OUI, product class -> serials.
   std::map<std::tuple<std::string, std::string, std::optional<std::string>>, std::set<std::string>> groups;
@@ -411,9 +412,8 @@ AllocationImportReport AllocationRepository::Import(const ProviderScope&,
       lease.sql() << "SELECT id, code FROM companies WHERE code_key = :k", soci::use(key), soci::into(id),
           soci::into(code);
       found = companies
-                  .emplace(key, lease.sql().got_data()
-                                    ? std::optional(std::make_pair(CompanyId{id}, code))
-                                    : std::nullopt)
+                  .emplace(key, lease.sql().got_data() ? std::optional(std::make_pair(CompanyId{id}, code))
+                                                       : std::nullopt)
                   .first;
     }
     if (!found->second) {
@@ -438,7 +438,8 @@ AllocationImportReport AllocationRepository::Import(const ProviderScope&,
              "serial " + serial + " is given to another company on line " + std::to_string(first_line));
       else if (company == a.company_id && pc != a.product_class)
         fail(line.line, "product_class", "duplicate",
-             "serial " + serial + " is listed with another product class on line " + std::to_string(first_line));
+             "serial " + serial + " is listed with another product class on line " +
+                 std::to_string(first_line));
       continue;  // the same line twice: once is enough
     }
     auto r = rules.find(a.oui);
@@ -469,8 +470,9 @@ AllocationImportReport AllocationRepository::Import(const ProviderScope&,
       a.oui = oui;
       a.product_class = pc;
       a.kind = AllocationKind::kSerials;
-      a.serials.assign(all.begin() + static_cast<std::ptrdiff_t>(at),
-                       all.begin() + static_cast<std::ptrdiff_t>(std::min(all.size(), at + limits_.max_serials)));
+      a.serials.assign(
+          all.begin() + static_cast<std::ptrdiff_t>(at),
+          all.begin() + static_cast<std::ptrdiff_t>(std::min(all.size(), at + limits_.max_serials)));
       a.serial_count = a.serials.size();
       a.note = "imported";
       a.created_by_login = actor;
@@ -536,7 +538,8 @@ Coverage AllocationRepository::Cover(db::Lease& lease, std::string_view oui, std
     }
   };
   for (const auto& listed : ListedWith(lease, o, s))
-    if (!listed.product_class || *listed.product_class == product_class) add(listed.company, listed.allocation);
+    if (!listed.product_class || *listed.product_class == product_class)
+      add(listed.company, listed.allocation);
   for (const auto& rule : RulesOf(lease, o))
     if (rule.CoversRule(product_class, serial)) add(rule.company_id, rule.id);
   return c;

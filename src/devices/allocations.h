@@ -33,9 +33,9 @@
 namespace kanri::devices {
 
 struct AllocationLimits {
-  std::size_t max_serials = 10'000;     // per allocation
-  std::size_t max_match_text = 64;      // product class, serial, prefix, range ends (bytes)
-  long max_note = 200;                  // code points
+  std::size_t max_serials = 10'000;  // per allocation
+  std::size_t max_match_text = 64;   // product class, serial, prefix, range ends (bytes)
+  long max_note = 200;               // code points
   std::size_t max_import_lines = 100'000;
   std::size_t max_report_errors = 200;  // per-line errors returned by an import
 };

@@ -84,7 +84,8 @@ TEST_F(AllocationsTest, DEV_1_BadInputIsRefusedWithItsField) {
   };
   EXPECT_EQ(field({.company_id = acme_, .oui = "00D09"}), "oui/");
   EXPECT_EQ(field({.company_id = acme_, .oui = "00D09G"}), "oui/");
-  EXPECT_EQ(field({.company_id = acme_, .oui = "00D09E", .serials = {"A"}, .serial_prefix = "B"}), "serials/");
+  EXPECT_EQ(field({.company_id = acme_, .oui = "00D09E", .serials = {"A"}, .serial_prefix = "B"}),
+            "serials/");
   EXPECT_EQ(field({.company_id = acme_, .oui = "00D09E", .serials = {std::string(65, 'x')}}), "serials/");
   EXPECT_EQ(field({.company_id = acme_, .oui = "00D09E", .serial_range = {{"A10", "A9"}}}), "serial_range/");
   EXPECT_EQ(field({.company_id = acme_, .oui = "00D09E", .serial_range = {{"A2", "A1"}}}), "serial_range/");
@@ -97,9 +98,9 @@ TEST_F(AllocationsTest, DEV_1_BadInputIsRefusedWithItsField) {
 TEST_F(AllocationsTest, DEV_1_ImportIsAllOrNothingWithAReportPerLine) {
   ASSERT_TRUE(Create({.company_id = beta_, .oui = "00D09E", .serial_prefix = "BETA"}));
   std::vector<AllocationImportLine> lines{
-      {2, "ACME", "00d09e", "IGD", "SN1"},  {3, "acme", "00D09E", "IGD", "SN2"},
-      {4, "NOPE", "00D09E", "IGD", "SN3"},  {5, "ACME", "00D09E", "IGD", "BETA9"},
-      {6, "ACME", "0D09E", "IGD", "SN4"},   {7, "BETA", "00D09E", "IGD", "SN1"},
+      {2, "ACME", "00d09e", "IGD", "SN1"}, {3, "acme", "00D09E", "IGD", "SN2"},
+      {4, "NOPE", "00D09E", "IGD", "SN3"}, {5, "ACME", "00D09E", "IGD", "BETA9"},
+      {6, "ACME", "0D09E", "IGD", "SN4"},  {7, "BETA", "00D09E", "IGD", "SN1"},
   };
   auto report = allocations_.Import(provider_, lines, "operator");
   ASSERT_EQ(report.error_count, 4u);
@@ -112,7 +113,8 @@ TEST_F(AllocationsTest, DEV_1_ImportIsAllOrNothingWithAReportPerLine) {
   EXPECT_EQ(Count("SELECT COUNT(*) FROM device_allocations WHERE company_id = '" + acme_.value() + "'"), 0);
   // Fixed, it is stored: 7 serials in lists of at most 5.
   std::vector<AllocationImportLine> good;
-  for (int i = 1; i <= 7; ++i) good.push_back({std::size_t(i), "ACME", "00D09E", "IGD", "SN" + std::to_string(i)});
+  for (int i = 1; i <= 7; ++i)
+    good.push_back({std::size_t(i), "ACME", "00D09E", "IGD", "SN" + std::to_string(i)});
   good.push_back({8, "ACME", "00D09E", "IGD", "SN1"});  // the same line twice: once
   report = allocations_.Import(provider_, good, "operator");
   ASSERT_EQ(report.error_count, 0u);
@@ -128,7 +130,8 @@ TEST_F(AllocationsTest, DEV_1_ChangesMakeTheDevicesConcernedCheckOwnershipAtThei
   auto digest = [&](const DeviceId& d) {
     auto lease = tdb_.db().Acquire();
     std::string value;
-    lease.sql() << "SELECT inform_digest FROM devices WHERE id = :id", soci::use(d.value()), soci::into(value);
+    lease.sql() << "SELECT inform_digest FROM devices WHERE id = :id", soci::use(d.value()),
+        soci::into(value);
     return value;
   };
   {

@@ -1,6 +1,7 @@
 #include "devices/device_query.h"
 
 #include <boost/json.hpp>
+#include <limits>
 
 #include "base/text.h"
 #include "devices/inventory.h"
@@ -145,6 +146,21 @@ Device ReadDevice(const soci::row& r) {
   d.created_at = FromUnixMillis(GetInteger(r, 23));
   d.updated_at = FromUnixMillis(GetInteger(r, 24));
   return d;
+}
+
+std::pair<long long, std::string> NewestFirstCursor(const std::optional<std::string>& after) {
+  long long before = std::numeric_limits<long long>::max();
+  std::string before_id;
+  if (after) {
+    const auto nl = after->find('\n');
+    try {
+      before = std::stoll(after->substr(0, nl));
+    } catch (const std::exception&) {
+      before = std::numeric_limits<long long>::max();
+    }
+    if (nl != std::string::npos) before_id = after->substr(nl + 1);
+  }
+  return {before, before_id};
 }
 
 void DeleteDeviceRows(db::Lease& lease, const CompanyId& company, const DeviceId& device) {

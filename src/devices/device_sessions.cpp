@@ -204,7 +204,8 @@ Admission DeviceSessions::Admit(const InformFacts& inform, const CredentialCheck
     if (facts.known) {
       // The provider's allocation no longer gives the device to its company: it leaves it (a
       // record in that company's history) and is judged as a new device below.
-      detached = Detach(*facts.known, facts.coverage.kind == Coverage::Kind::kNone ? "unallocated" : "reallocated");
+      detached =
+          Detach(*facts.known, facts.coverage.kind == Coverage::Kind::kNone ? "unallocated" : "reallocated");
       if (!detached) {
         a.result = AdmitResult::kBusy;
         a.reason = "the device changed meanwhile";
@@ -223,14 +224,15 @@ DeviceSessions::Ownership DeviceSessions::ReadOwnership(const InformFacts& infor
   auto lease = db_.Acquire();
   Ownership f;
   soci::row r;
-  lease.sql() << "SELECT id, company_id, auth_mode, credential_state, cwmp_username, cwmp_password_enc, "
-                 "pending_password_enc, profile_id, data_model FROM devices WHERE oui = :o AND product_class = :p "
-                 "AND serial_number = :s",
+  lease.sql()
+      << "SELECT id, company_id, auth_mode, credential_state, cwmp_username, cwmp_password_enc, "
+         "pending_password_enc, profile_id, data_model FROM devices WHERE oui = :o AND product_class = :p "
+         "AND serial_number = :s",
       soci::use(inform.oui), soci::use(inform.product_class), soci::use(inform.serial_number), soci::into(r);
   if (lease.sql().got_data()) {
-    Known k{r.get<std::string>(0), r.get<std::string>(1), r.get<std::string>(2), r.get<std::string>(3),
-            r.get<std::string>(4), r.get<std::string>(5), r.get<std::string>(8), std::nullopt,
-            std::nullopt};
+    Known k{r.get<std::string>(0), r.get<std::string>(1), r.get<std::string>(2),
+            r.get<std::string>(3), r.get<std::string>(4), r.get<std::string>(5),
+            r.get<std::string>(8), std::nullopt,          std::nullopt};
     if (r.get_indicator(6) != soci::i_null) k.pending_enc = r.get<std::string>(6);
     if (r.get_indicator(7) != soci::i_null) k.profile_id = r.get<std::string>(7);
     f.known = std::move(k);
@@ -240,24 +242,27 @@ DeviceSessions::Ownership DeviceSessions::ReadOwnership(const InformFacts& infor
   // takes tells no more than the answer (SEC-8).
   const CompanyId owner = f.coverage.kind == Coverage::Kind::kOne ? f.coverage.company : CompanyId{};
   int allow = 0;
-  lease.sql() << "SELECT allow_unauthenticated_devices FROM companies WHERE id = :c", soci::use(owner.value()),
-      soci::into(allow);
+  lease.sql() << "SELECT allow_unauthenticated_devices FROM companies WHERE id = :c",
+      soci::use(owner.value()), soci::into(allow);
   f.allow_unauthenticated = allow != 0;
   f.profiles =
       profiles_.MatchingProfiles(lease, owner, inform.oui, inform.product_class, inform.serial_number);
   const std::string known_id = f.known && HasEvent(inform.events, "0 BOOTSTRAP") ? f.known->id : "";
-  lease.sql() << "SELECT COUNT(*) FROM tasks WHERE device_id = :d AND type = 'factoryReset' AND state = 'running'",
+  lease.sql()
+      << "SELECT COUNT(*) FROM tasks WHERE device_id = :d AND type = 'factoryReset' AND state = 'running'",
       soci::use(known_id), soci::into(f.awaited_factory_resets);
   return f;
 }
 
 RefusedDevice DeviceSessions::Refusal(const InformFacts& inform, std::string reason) const {
   const Timestamp now = clock_.Now();
-  return RefusedDevice{"", inform.oui, inform.product_class, inform.serial_number, inform.source_ip,
-                       std::move(reason), 1, now, now};
+  return RefusedDevice{
+      "",  inform.oui, inform.product_class, inform.serial_number, inform.source_ip, std::move(reason), 1,
+      now, now};
 }
 
-Admission DeviceSessions::AdmitKnown(const Ownership& f, const InformFacts& inform, const CredentialCheck& check) {
+Admission DeviceSessions::AdmitKnown(const Ownership& f, const InformFacts& inform,
+                                     const CredentialCheck& check) {
   const Known& known = *f.known;
   Admission a;
   a.device_id = DeviceId{known.id};
@@ -310,8 +315,9 @@ Admission DeviceSessions::AdmitKnown(const Ownership& f, const InformFacts& info
     const Profile& profile = *reprovision_with;
     const std::string state = profile.auth_mode == AuthMode::kRotate ? "bootstrap" : "shared";
     const std::string enc = secrets_.Seal(profile.auth_password);
-    lease.sql() << "UPDATE devices SET cwmp_password_enc = :p, pending_password_enc = NULL, credential_state = "
-                   ":s, provisioned = 0 WHERE id = :id",
+    lease.sql()
+        << "UPDATE devices SET cwmp_password_enc = :p, pending_password_enc = NULL, credential_state = "
+           ":s, provisioned = 0 WHERE id = :id",
         soci::use(enc), soci::use(state), soci::use(known.id);
     QueueProvisioning(lease, a.device_id, a.company_id, profile, DataModelOf(inform.parameters));
   }
@@ -320,7 +326,8 @@ Admission DeviceSessions::AdmitKnown(const Ownership& f, const InformFacts& info
   return a;
 }
 
-Admission DeviceSessions::AdmitNew(const Ownership& f, const InformFacts& inform, const CredentialCheck& check) {
+Admission DeviceSessions::AdmitNew(const Ownership& f, const InformFacts& inform,
+                                   const CredentialCheck& check) {
   Admission a;
   auto refuse = [&](std::string reason) {
     a.result = AdmitResult::kRefused;
@@ -375,7 +382,8 @@ Admission DeviceSessions::AdmitNew(const Ownership& f, const InformFacts& inform
   db::WriteTransaction tx(lease);
   int taken = 0;
   lease.sql() << "SELECT COUNT(*) FROM devices WHERE oui = :o AND product_class = :p AND serial_number = :s",
-      soci::use(inform.oui), soci::use(inform.product_class), soci::use(inform.serial_number), soci::into(taken);
+      soci::use(inform.oui), soci::use(inform.product_class), soci::use(inform.serial_number),
+      soci::into(taken);
   if (taken > 0) {  // another session attached it meanwhile
     a.result = AdmitResult::kBusy;
     a.reason = "the device was attached meanwhile";
@@ -395,8 +403,8 @@ Admission DeviceSessions::AdmitNew(const Ownership& f, const InformFacts& inform
       soci::use(inform.product_class), soci::use(inform.serial_number), soci::use(inform.manufacturer),
       soci::use(model), soci::use(t), soci::use(t), soci::use(no_events), soci::use(interval), soci::use(t),
       soci::use(inform.source_ip), soci::use(empty_tags), soci::use(empty), soci::use(mode), soci::use(state),
-      soci::use(username), soci::use(password_enc), soci::use(cr_username),
-      soci::use(cr_password_enc), soci::use(zero), soci::use(t), soci::use(t);
+      soci::use(username), soci::use(password_enc), soci::use(cr_username), soci::use(cr_password_enc),
+      soci::use(zero), soci::use(t), soci::use(t);
   lease.sql()
       << "INSERT INTO device_parameters (device_id, company_id, tree, updated_at) VALUES (:d, :c, '{}', :t)",
       soci::use(id), soci::use(company), soci::use(t);
@@ -473,18 +481,18 @@ std::optional<Admission> DeviceSessions::AdmitPeriodic(const InformFacts& inform
       int interval = 0, queued = 0, allow_unauthenticated = 0;
       soci::statement statement;
       explicit Known(soci::session& sql)
-          : statement((sql.prepare << "SELECT d.id, d.company_id, d.auth_mode, d.cwmp_username, "
-                                      "d.cwmp_password_enc, d.pending_password_enc, d.data_model, d.inform_digest, "
-                                      "d.periodic_inform_interval, CASE WHEN EXISTS (SELECT 1 FROM tasks t "
-                                      "WHERE t.device_id = d.id AND t.state = 'queued') THEN 1 ELSE 0 END, "
-                                      "c.allow_unauthenticated_devices FROM devices d JOIN companies c ON c.id = "
-                                      "d.company_id WHERE d.oui = :o AND d.product_class = :p AND "
-                                      "d.serial_number = :s",
-                       soci::use(oui), soci::use(product_class), soci::use(serial), soci::into(id),
-                       soci::into(company), soci::into(auth_mode), soci::into(username),
-                       soci::into(password_enc), soci::into(pending_enc, pending_ind), soci::into(data_model),
-                       soci::into(digest), soci::into(interval), soci::into(queued),
-                       soci::into(allow_unauthenticated))) {}
+          : statement(
+                (sql.prepare << "SELECT d.id, d.company_id, d.auth_mode, d.cwmp_username, "
+                                "d.cwmp_password_enc, d.pending_password_enc, d.data_model, d.inform_digest, "
+                                "d.periodic_inform_interval, CASE WHEN EXISTS (SELECT 1 FROM tasks t "
+                                "WHERE t.device_id = d.id AND t.state = 'queued') THEN 1 ELSE 0 END, "
+                                "c.allow_unauthenticated_devices FROM devices d JOIN companies c ON c.id = "
+                                "d.company_id WHERE d.oui = :o AND d.product_class = :p AND "
+                                "d.serial_number = :s",
+                 soci::use(oui), soci::use(product_class), soci::use(serial), soci::into(id),
+                 soci::into(company), soci::into(auth_mode), soci::into(username), soci::into(password_enc),
+                 soci::into(pending_enc, pending_ind), soci::into(data_model), soci::into(digest),
+                 soci::into(interval), soci::into(queued), soci::into(allow_unauthenticated))) {}
     };
     auto& q = lease.Cached<Known>("device_sessions.known",
                                   [](soci::session& sql) { return std::make_unique<Known>(sql); });

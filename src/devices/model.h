@@ -241,13 +241,13 @@ std::optional<AllocationKind> ParseAllocationKind(std::string_view text);
 struct Allocation {
   AllocationId id;
   CompanyId company_id;
-  std::string company_code;  // for the provider's list
-  std::string oui;           // upper-case hex, 6 characters
+  std::string company_code;                  // for the provider's list
+  std::string oui;                           // upper-case hex, 6 characters
   std::optional<std::string> product_class;  // nullopt: any
   AllocationKind kind = AllocationKind::kSerials;
-  std::vector<std::string> serials;  // kSerials, sorted (Get only; List leaves it empty)
-  std::size_t serial_count = 0;      // kSerials
-  std::optional<std::string> serial_prefix;                         // kPrefix
+  std::vector<std::string> serials;          // kSerials, sorted (Get only; List leaves it empty)
+  std::size_t serial_count = 0;              // kSerials
+  std::optional<std::string> serial_prefix;  // kPrefix
   std::optional<std::pair<std::string, std::string>> serial_range;  // kRange: from, to
   std::string note;
   std::string created_by_login;

@@ -80,7 +80,8 @@ std::vector<Parameter> ParameterTree::List(std::string_view prefix) const {
   std::vector<Parameter> out;
   for (auto it = entries_.lower_bound(prefix);
        it != entries_.end() && std::string_view(it->first).starts_with(prefix); ++it)
-    out.push_back(Parameter{it->first, it->second.value, it->second.type, it->second.writable, it->second.redacted});
+    out.push_back(
+        Parameter{it->first, it->second.value, it->second.type, it->second.writable, it->second.redacted});
   return out;
 }
 

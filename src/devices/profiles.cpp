@@ -146,14 +146,15 @@ Status ValidateParameterPath(std::string_view path, const std::string& field) {
 
 int ProfileRepository::Specificity(const ProfileMatch& m) {
   // A registered serial beats a prefix beats a product class beats an OUI alone.
-  return (m.serials.empty() ? 0 : 8) + (m.serial_prefix ? 4 : 0) + (m.product_class ? 2 : 0) + (m.oui ? 1 : 0);
+  return (m.serials.empty() ? 0 : 8) + (m.serial_prefix ? 4 : 0) + (m.product_class ? 2 : 0) +
+         (m.oui ? 1 : 0);
 }
 
 Status ProfileRepository::CheckAuthModeAllowed(db::Lease& lease, const CompanyId& company, AuthMode mode) {
   if (mode != AuthMode::kNone) return Ok{};
   int allowed = 0;
-  lease.sql() << "SELECT allow_unauthenticated_devices FROM companies WHERE id = :c", soci::use(company.value()),
-      soci::into(allowed);
+  lease.sql() << "SELECT allow_unauthenticated_devices FROM companies WHERE id = :c",
+      soci::use(company.value()), soci::into(allowed);
   if (allowed) return Ok{};
   return Error{ErrorCode::kInvalidArgument,
                "device_auth.mode none (devices without a credential) is a lab setting the provider has not "
@@ -345,9 +346,10 @@ std::vector<Profile> ProfileRepository::MatchingProfiles(db::Lease& lease, const
                                                          std::string_view serial) const {
   const std::string oui_key = Upper(oui), pc(product_class), serial_text(serial);
   soci::rowset<soci::row> rows =
-      (lease.sql().prepare << std::string("SELECT ") + kProfileColumns +
-                                  " FROM device_profiles WHERE company_id = :c AND (match_oui IS NULL OR "
-                                  "match_oui = :o) AND (match_product_class IS NULL OR match_product_class = :pc)",
+      (lease.sql().prepare
+           << std::string("SELECT ") + kProfileColumns +
+                  " FROM device_profiles WHERE company_id = :c AND (match_oui IS NULL OR "
+                  "match_oui = :o) AND (match_product_class IS NULL OR match_product_class = :pc)",
        soci::use(company.value()), soci::use(oui_key), soci::use(pc));
   std::vector<Profile> out;
   for (const auto& r : rows) {

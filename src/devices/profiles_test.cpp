@@ -72,7 +72,8 @@ TEST_F(ProfilesTest, DEV_1_BadInputIsRefusedWithItsField) {
 }
 
 TEST_F(ProfilesTest, DEV_1_MatchingWithinTheCompanyMostSpecificFirst) {
-  ASSERT_TRUE(companies_.Update(ProviderScope::ForCommandLine(), acme_, {.allow_unauthenticated_devices = true}));
+  ASSERT_TRUE(
+      companies_.Update(ProviderScope::ForCommandLine(), acme_, {.allow_unauthenticated_devices = true}));
   auto rule = Valid("rule");
   rule.match = {.oui = "00D09E", .product_class = "IGD"};
   auto listed = Valid("listed");
@@ -121,7 +122,8 @@ TEST_F(ProfilesTest, DEV_1_ModeNoneOnlyWhereTheProviderAllowsUnauthenticatedDevi
   to_none.auth_username = "";
   to_none.auth_password = "";
   EXPECT_EQ(profiles_.Update(acme_, p.id, to_none).error().problem, "unauthenticated_devices_not_allowed");
-  ASSERT_TRUE(companies_.Update(ProviderScope::ForCommandLine(), acme_, {.allow_unauthenticated_devices = true}));
+  ASSERT_TRUE(
+      companies_.Update(ProviderScope::ForCommandLine(), acme_, {.allow_unauthenticated_devices = true}));
   EXPECT_TRUE(profiles_.Create(acme_, none));
   EXPECT_TRUE(profiles_.Update(acme_, p.id, to_none));
 }

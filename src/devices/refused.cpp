@@ -32,22 +32,13 @@ Page<RefusedDevice> RefusedDeviceRepository::List(const ProviderScope&, const Pa
   Flush();
   auto lease = db_.Acquire();
   // The page key is "<last_at>\n<id>"; newest first, the id breaks ties.
-  long long before = std::numeric_limits<long long>::max();
-  std::string before_id;
-  if (page.after) {
-    const auto nl = page.after->find('\n');
-    try {
-      before = std::stoll(page.after->substr(0, nl));
-    } catch (const std::exception&) {
-      before = std::numeric_limits<long long>::max();
-    }
-    if (nl != std::string::npos) before_id = page.after->substr(nl + 1);
-  }
+  const auto [before, before_id] = detail::NewestFirstCursor(page.after);
   const int limit = static_cast<int>(page.limit) + 1;
   soci::rowset<soci::row> rows =
-      (lease.sql().prepare << std::string(kColumns) +
-                                  "WHERE last_at < :b OR (last_at = :b2 AND id < :bid) ORDER BY last_at DESC, id "
-                                  "DESC LIMIT :lim",
+      (lease.sql().prepare
+           << std::string(kColumns) +
+                  "WHERE last_at < :b OR (last_at = :b2 AND id < :bid) ORDER BY last_at DESC, id "
+                  "DESC LIMIT :lim",
        soci::use(before), soci::use(before), soci::use(before_id), soci::use(limit));
   std::vector<RefusedDevice> out;
   for (const auto& r : rows) out.push_back(ReadRefused(r));
@@ -101,13 +92,15 @@ std::size_t RefusedDeviceRepository::Flush() {
   for (const auto& [identity, p] : batch) {
     const auto& [o, pc, sn] = identity;
     int attached = 0;
-    lease.sql() << "SELECT COUNT(*) FROM devices WHERE oui = :o AND product_class = :pc AND serial_number = :sn",
+    lease.sql()
+        << "SELECT COUNT(*) FROM devices WHERE oui = :o AND product_class = :pc AND serial_number = :sn",
         soci::use(o), soci::use(pc), soci::use(sn), soci::into(attached);
     if (attached) continue;  // allocated and attached since it was refused
     const long long first = ToUnixMillis(p.first_at), last = ToUnixMillis(p.last_at);
     soci::statement update =
-        (lease.sql().prepare << "UPDATE refused_devices SET attempts = attempts + :n, last_at = :t, source_ip = "
-                                ":ip, reason = :r WHERE oui = :o AND product_class = :pc AND serial_number = :sn",
+        (lease.sql().prepare
+             << "UPDATE refused_devices SET attempts = attempts + :n, last_at = :t, source_ip = "
+                ":ip, reason = :r WHERE oui = :o AND product_class = :pc AND serial_number = :sn",
          soci::use(p.attempts), soci::use(last), soci::use(p.source_ip), soci::use(p.reason), soci::use(o),
          soci::use(pc), soci::use(sn));
     update.execute(true);
@@ -118,13 +111,15 @@ std::size_t RefusedDeviceRepository::Flush() {
     if (static_cast<std::size_t>(rows) >= settings_.max_rows) continue;  // full: not listed
     // The identity is unique; another node may insert it first, which then holds the count.
     const std::string id = GenerateOpaqueId();
-    lease.sql() << "INSERT INTO refused_devices (id, oui, product_class, serial_number, source_ip, reason, "
-                   "attempts, first_at, last_at) SELECT :id, :o, :pc, :sn, :ip, :r, CAST(:n AS BIGINT), CAST(:t1 AS "
-                   "BIGINT), CAST(:t2 AS BIGINT) WHERE NOT EXISTS "
-                   "(SELECT 1 FROM refused_devices WHERE oui = :o2 AND product_class = :pc2 AND serial_number = "
-                   ":sn2)",
-        soci::use(id), soci::use(o), soci::use(pc), soci::use(sn), soci::use(p.source_ip), soci::use(p.reason),
-        soci::use(p.attempts), soci::use(first), soci::use(last), soci::use(o), soci::use(pc), soci::use(sn);
+    lease.sql()
+        << "INSERT INTO refused_devices (id, oui, product_class, serial_number, source_ip, reason, "
+           "attempts, first_at, last_at) SELECT :id, :o, :pc, :sn, :ip, :r, CAST(:n AS BIGINT), CAST(:t1 AS "
+           "BIGINT), CAST(:t2 AS BIGINT) WHERE NOT EXISTS "
+           "(SELECT 1 FROM refused_devices WHERE oui = :o2 AND product_class = :pc2 AND serial_number = "
+           ":sn2)",
+        soci::use(id), soci::use(o), soci::use(pc), soci::use(sn), soci::use(p.source_ip),
+        soci::use(p.reason), soci::use(p.attempts), soci::use(first), soci::use(last), soci::use(o),
+        soci::use(pc), soci::use(sn);
     ++rows;
     ++written;
   }

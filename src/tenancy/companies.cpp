@@ -83,8 +83,9 @@ Result<Company> CompanyRepository::Create(const ProviderScope&, const NewCompany
   if (auto s = ValidateCompanyName(input.name); !s) return s.error();
   if (auto s = ValidateContract(input.contract_start, input.contract_end); !s) return s.error();
 
-  Company c{CompanyId::Generate(),  input.code,   input.name,  input.contract_start, input.contract_end,
-            CompanyStatus::kActive, clock_.Now(), clock_.Now()};
+  const Timestamp created = clock_.Now();  // read once: created_at and updated_at are equal
+  Company c{CompanyId::Generate(),  input.code, input.name, input.contract_start, input.contract_end,
+            CompanyStatus::kActive, created,    created};
   auto lease = db_.Acquire();
   db::WriteTransaction tx(lease);
   const std::string key = AsciiLower(c.code);
@@ -146,7 +147,8 @@ Result<Company> CompanyRepository::Update(const ProviderScope&, const CompanyId&
   if (patch.contract_start) c.contract_start = *patch.contract_start;
   if (patch.contract_end) c.contract_end = *patch.contract_end;
   if (patch.status) c.status = *patch.status;
-  if (patch.allow_unauthenticated_devices) c.allow_unauthenticated_devices = *patch.allow_unauthenticated_devices;
+  if (patch.allow_unauthenticated_devices)
+    c.allow_unauthenticated_devices = *patch.allow_unauthenticated_devices;
   if (auto s = ValidateContract(c.contract_start, c.contract_end); !s) return s.error();
   c.updated_at = clock_.Now();
   std::optional<std::string> end = c.contract_end ? std::optional(c.contract_end->ToString()) : std::nullopt;
@@ -156,8 +158,8 @@ Result<Company> CompanyRepository::Update(const ProviderScope&, const CompanyId&
   lease.sql()
       << "UPDATE companies SET name = :name, contract_start = :start, contract_end = :end, status = :status, "
          "allow_unauthenticated_devices = :allow, updated_at = :now WHERE id = :id",
-      soci::use(c.name), soci::use(start), soci::use(end), soci::use(status), soci::use(allow), soci::use(now),
-      soci::use(id.value());
+      soci::use(c.name), soci::use(start), soci::use(end), soci::use(status), soci::use(allow),
+      soci::use(now), soci::use(id.value());
   tx.Commit();
   return c;
 }

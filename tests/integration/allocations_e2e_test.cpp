@@ -17,7 +17,8 @@ constexpr char kBootUser[] = "bootstrap";
 constexpr char kBootPassword[] = "Boot-strap-Secret-42";
 
 // A hand-made Inform, as an attacker with the source would write it.
-std::string Inform(const std::string& oui, const std::string& serial, const std::string& event = "0 BOOTSTRAP") {
+std::string Inform(const std::string& oui, const std::string& serial,
+                   const std::string& event = "0 BOOTSTRAP") {
   return R"(<soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/" xmlns:cwmp="urn:dslforum-org:cwmp-1-2"
  xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"><soap:Header><cwmp:ID soap:mustUnderstand="1">1</cwmp:ID></soap:Header>
 <soap:Body><cwmp:Inform><DeviceId><Manufacturer>Kanri Labs</Manufacturer><OUI>)" +
@@ -67,25 +68,44 @@ class Ownership : public TenantTest {
     if (r.status != 201) throw std::runtime_error("profile: " + r.Describe());
   }
 
-  std::unique_ptr<SimProcess> StartSim(const std::string& prefix, const std::string& inform_interval = "3600") {
+  std::unique_ptr<SimProcess> StartSim(const std::string& prefix,
+                                       const std::string& inform_interval = "3600") {
     return std::make_unique<SimProcess>(
         server().data_dir(),
-        std::vector<std::string>{"--devices", "1", "--acs",
-                                 "https://127.0.0.1:" + std::to_string(server().cwmp_port()) + "/", "--insecure",
-                                 "--serial-prefix", prefix, "--oui", "00D09E", "--product-class", "SimGateway",
-                                 "--username", kBootUser, "--password", kBootPassword, "--inform-interval",
-                                 inform_interval, "--ramp-up", "0", "--cr-listen", "127.0.0.1:0"});
+        std::vector<std::string>{"--devices",
+                                 "1",
+                                 "--acs",
+                                 "https://127.0.0.1:" + std::to_string(server().cwmp_port()) + "/",
+                                 "--insecure",
+                                 "--serial-prefix",
+                                 prefix,
+                                 "--oui",
+                                 "00D09E",
+                                 "--product-class",
+                                 "SimGateway",
+                                 "--username",
+                                 kBootUser,
+                                 "--password",
+                                 kBootPassword,
+                                 "--inform-interval",
+                                 inform_interval,
+                                 "--ramp-up",
+                                 "0",
+                                 "--cr-listen",
+                                 "127.0.0.1:0"});
   }
 
   // Polls `client`'s device list until a device with `serial` is there and its first-contact
   // tasks are done; returns it.
-  json::value WaitForDevice(HttpsClient& client, const std::string& serial, std::chrono::seconds timeout = 30s) {
+  json::value WaitForDevice(HttpsClient& client, const std::string& serial,
+                            std::chrono::seconds timeout = 30s) {
     const auto deadline = std::chrono::steady_clock::now() + timeout;
     while (std::chrono::steady_clock::now() < deadline) {
       auto list = client.Get("/api/v1/devices?q=" + serial);
-      if (list.status == 200)
-        for (const auto& d : Member(list.Json(), "items").as_array())
-          if (Str(d, "serial_number") == serial && Str(d, "credential_state") == "rotated") return d;
+      const json::value body =
+          list.status == 200 ? list.Json() : json::value(json::object{{"items", json::array{}}});
+      for (const auto& d : Member(body, "items").as_array())
+        if (Str(d, "serial_number") == serial && Str(d, "credential_state") == "rotated") return d;
       std::this_thread::sleep_for(100ms);
     }
     throw std::runtime_error("device " + serial + " did not join in time");
@@ -104,8 +124,9 @@ TEST_F(Ownership, SEC_8_DEV_1_AnotherCompanyCannotCaptureRoutersWithHandMadeInfo
   // the attacker's window.
   Allocate(company_a_id(), R"("oui":"00D09E","serial_prefix":"SIM")");
   // BETA, even with the provider's lab setting, claims every 00D09E router without a credential.
-  ASSERT_EQ(site_admin().Patch("/api/v1/companies/" + beta_id_, R"({"allow_unauthenticated_devices":true})").status,
-            200);
+  ASSERT_EQ(
+      site_admin().Patch("/api/v1/companies/" + beta_id_, R"({"allow_unauthenticated_devices":true})").status,
+      200);
   Profile(*beta_, R"({"name":"everything","match":{"oui":"00D09E"},"device_auth":{"mode":"none"}})");
   HttpsClient attacker{"127.0.0.1", server().cwmp_port()};
   for (const std::string serial : {"SIM000001", "SIM000002", "SIM000003"}) {
@@ -124,8 +145,9 @@ TEST_F(Ownership, SEC_8_DEV_1_AnotherCompanyCannotCaptureRoutersWithHandMadeInfo
   EXPECT_EQ(beta_->Get("/api/v1/devices/" + Str(device, "id")).status, 404);
   // The attacker's Informs for it, even with its serial, are still refused.
   attacker.ClearCookies();
-  EXPECT_EQ(attacker.Post("/", Inform("00D09E", "SIM000001", "2 PERIODIC"), {{"Content-Type", "text/xml"}}).status,
-            401);
+  EXPECT_EQ(
+      attacker.Post("/", Inform("00D09E", "SIM000001", "2 PERIODIC"), {{"Content-Type", "text/xml"}}).status,
+      401);
   EXPECT_EQ(sim->Count("auth refused"), 0u) << sim->Stdout();
 }
 
@@ -162,7 +184,8 @@ TEST_F(Ownership, SEC_8_EveryRefusalOnTheCwmpListenerIsTheSameAnswer) {
   for (std::size_t i = 0; i < answers.size(); ++i) {
     EXPECT_EQ(answers[i].status, 401) << tries[i].serial;
     EXPECT_EQ(answers[i].body, answers[0].body) << tries[i].serial;
-    EXPECT_EQ(without_request_id(answers[i].headers), without_request_id(answers[0].headers)) << tries[i].serial;
+    EXPECT_EQ(without_request_id(answers[i].headers), without_request_id(answers[0].headers))
+        << tries[i].serial;
   }
 }
 
@@ -187,30 +210,34 @@ TEST_F(Ownership, DEV_1_SEC_8_TheProviderMovesADeviceBetweenCompaniesWithBothHis
   auto acme_history = Member(admin_a().Get("/api/v1/audit?action=devices.detach").Json(), "items").as_array();
   ASSERT_EQ(acme_history.size(), 1u);
   EXPECT_EQ(json::serialize(acme_history[0]).find(beta_id_), std::string::npos) << "never where it went";
-  auto withdrawn = Member(admin_a().Get("/api/v1/audit?action=allocations.withdrawn").Json(), "items").as_array();
+  auto withdrawn =
+      Member(admin_a().Get("/api/v1/audit?action=allocations.withdrawn").Json(), "items").as_array();
   EXPECT_EQ(withdrawn.size(), 1u);
   auto beta_history = Member(beta_->Get("/api/v1/audit?action=devices.onboard").Json(), "items").as_array();
   EXPECT_EQ(beta_history.size(), 1u);
-  EXPECT_EQ(Member(beta_->Get("/api/v1/audit?action=allocations.granted").Json(), "items").as_array().size(), 1u);
+  EXPECT_EQ(Member(beta_->Get("/api/v1/audit?action=allocations.granted").Json(), "items").as_array().size(),
+            1u);
 }
 
 TEST_F(Ownership, DEV_1_AllocationsAreTheProvidersAndACompanyReadsOnlyItsOwn) {
   // Only the provider allocates.
-  auto denied = admin_a().Post("/api/v1/allocations",
-                               R"({"company_id":")" + company_a_id() + R"(","oui":"00D09E"})");
+  auto denied =
+      admin_a().Post("/api/v1/allocations", R"({"company_id":")" + company_a_id() + R"(","oui":"00D09E"})");
   EXPECT_EQ(denied.status, 403);
-  const auto mine = Allocate(company_a_id(), R"("oui":"00d09e","serial_range":{"from":"ACM000001","to":"ACM000500"})");
+  const auto mine =
+      Allocate(company_a_id(), R"("oui":"00d09e","serial_range":{"from":"ACM000001","to":"ACM000500"})");
   EXPECT_EQ(Str(mine, "oui"), "00D09E");
   const auto theirs = Allocate(beta_id_, R"("oui":"00D09E","serial_prefix":"BET","note":"Beta's shipment")");
   // Overlap with another company: 409 naming the allocation.
-  auto overlap = site_admin().Post("/api/v1/allocations",
-                                   R"({"company_id":")" + beta_id_ + R"(","oui":"00D09E","serials":["ACM000042"]})");
+  auto overlap = site_admin().Post("/api/v1/allocations", R"({"company_id":")" + beta_id_ +
+                                                              R"(","oui":"00D09E","serials":["ACM000042"]})");
   EXPECT_EQ(overlap.status, 409);
   EXPECT_EQ(ProblemCode(overlap), "allocation_overlap");
   EXPECT_NE(overlap.body.find(Str(mine, "id")), std::string::npos) << overlap.body;
   // Bad input: a clear error, nothing stored.
-  auto bad = site_admin().Post("/api/v1/allocations", R"({"company_id":")" + company_a_id() +
-                                                          R"(","oui":"00D09E","serial_range":{"from":"A10","to":"A9"}})");
+  auto bad = site_admin().Post(
+      "/api/v1/allocations",
+      R"({"company_id":")" + company_a_id() + R"(","oui":"00D09E","serial_range":{"from":"A10","to":"A9"}})");
   EXPECT_EQ(bad.status, 400);
   EXPECT_EQ(ProblemField(bad), "serial_range");
 

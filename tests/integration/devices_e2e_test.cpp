@@ -31,7 +31,8 @@ class Devices : public TenantTest {
     for (const char* prefix : {"SIM", "IMP", "LAB", "DIG"})
       Allocate(company_a_id(), R"("oui":"00D09E","serial_prefix":")" + std::string(prefix) + "\"");
     Allocate(company_a_id(), R"("oui":"001122")");
-    auto r = site_admin().Patch("/api/v1/companies/" + company_a_id(), R"({"allow_unauthenticated_devices":true})");
+    auto r = site_admin().Patch("/api/v1/companies/" + company_a_id(),
+                                R"({"allow_unauthenticated_devices":true})");
     if (r.status != 200) throw std::runtime_error("allow: " + r.Describe());
   }
 

@@ -42,8 +42,9 @@ class Isolation : public TenantTest {
                            R"({"type":"getParameterValues","names":["Device."]})");
     ids_["firmware"] = SeedFirmware(Db(), beta_id_);
     // The provider's allocation of devices to B (DEV-1): B reads it, A must not.
-    auto allocation = site_admin().Post("/api/v1/allocations", R"({"company_id":")" + beta_id_ +
-                                                                     R"(","oui":"AABBCC","serial_prefix":"BETA"})");
+    auto allocation =
+        site_admin().Post("/api/v1/allocations",
+                          R"({"company_id":")" + beta_id_ + R"(","oui":"AABBCC","serial_prefix":"BETA"})");
     if (allocation.status != 201) throw std::runtime_error("allocate: " + allocation.Describe());
     ids_["allocations"] = Str(allocation.Json(), "id");
   }
@@ -135,8 +136,7 @@ TEST_F(Isolation, SEC_8_DeviceListsFiltersAndExportsNeverShowAnotherCompany) {
         std::string("/api/v1/devices/summary"), std::string("/api/v1/profiles"),
         std::string("/api/v1/device-groups"), "/api/v1/devices?profile_id=" + ids_["profiles"],
         std::string("/api/v1/allocations"), "/api/v1/allocations?company_id=" + beta_id_,
-        std::string("/api/v1/allocations?q=BETA-SECRET-SN"),
-        std::string("/api/v1/audit?format=csv")}) {
+        std::string("/api/v1/allocations?q=BETA-SECRET-SN"), std::string("/api/v1/audit?format=csv")}) {
     auto r = admin_a().Get(path);
     ASSERT_EQ(r.status, 200) << path << " " << r.Describe();
     EXPECT_EQ(r.body.find(beta_device_serial_), std::string::npos) << path;
