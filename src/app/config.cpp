@@ -86,6 +86,25 @@ void AddConfigOptions(CLI::App& app, Config& c) {
   g->add_option("--max-body-bytes", c.http.max_body_bytes, "Largest request body")->capture_default_str();
   g->add_option("--max-connections", c.http.max_connections, "Connections per listener")
       ->capture_default_str();
+  g->add_option("--max-connections-per-address", c.http.max_connections_per_address,
+                "OPS-4: connections one source address may hold on a listener")
+      ->check(CLI::Range(std::size_t{1}, std::size_t{1'000'000}))
+      ->capture_default_str();
+  g->add_option("--connection-reserve", c.http.connection_reserve,
+                "OPS-4: the last this many of --max-connections go only to addresses holding none")
+      ->capture_default_str();
+  AddDuration(*g, "--first-byte-timeout", c.http.first_byte_timeout,
+              "Close a new connection that sends nothing for");
+  AddDuration(*g, "--refused-connection-log-interval", c.http.refusal_log_interval,
+              "Log refused connections once per this interval, with the count left out");
+  g->add_option(
+       "--public-host", c.http.public_host,
+       "DATA-2: host name plain HTTP is redirected to (default: the address the client connected to)")
+      ->check([](const std::string& v) {
+        return http::ValidPublicHost(v)
+                   ? std::string()
+                   : "--public-host must be a host name, an IPv4 address or [IPv6], no port";
+      });
   AddDuration(*g, "--idle-connection-timeout", c.http.idle_connection_timeout,
               "Close a keep-alive connection idle this long");
   AddDuration(*g, "--request-deadline", c.http.request_deadline,
@@ -141,6 +160,10 @@ void AddConfigOptions(CLI::App& app, Config& c) {
       ->capture_default_str();
   d->add_flag("--connection-request-allow-loopback", c.connection_request.allow_loopback,
               "DEV-4: also allow loopback addresses (labs and tests only)");
+  d->add_option("--cwmp-max-unauthenticated-body-bytes", c.cwmp.max_unauthenticated_body_bytes,
+                "OPS-4: largest CWMP message from a device without a session (its first Inform)")
+      ->check(CLI::Range(std::uint64_t{1024}, std::uint64_t{1} << 30))
+      ->capture_default_str();
   d->add_option("--firmware-max-bytes", c.firmware_max_bytes, "DEV-6: largest firmware upload")
       ->check(CLI::Range(std::uint64_t{1}, std::uint64_t{1} << 40))
       ->capture_default_str();

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "cwmp/connection_request.h"
+#include "cwmp/session_engine.h"
 #include "http/server.h"
 #include "identity/login.h"
 #include "identity/password_hasher.h"
@@ -40,7 +41,8 @@ struct Config {
   Millis audit_retention = std::chrono::hours{24 * 365};     // SEC-6: keep records 365 days
   Millis audit_checkpoint_interval = std::chrono::hours{1};  // SEC-6: sign chain heads this often
 
-  cwmp::ConnectionRequestSettings connection_request;       // DEV-4
+  cwmp::ConnectionRequestSettings connection_request;  // DEV-4
+  cwmp::EngineSettings cwmp;  // the CWMP session engine (insecure_http comes from cwmp_insecure_http)
   std::uint64_t firmware_max_bytes = 512ull * 1024 * 1024;  // DEV-6: largest firmware upload
   std::size_t max_profiles_per_company = 200;               // DEV-1
 

@@ -61,6 +61,52 @@ TEST(Config, UnknownKeysInTheFileAreRefused) {
   std::filesystem::remove(path);
 }
 
+TEST(Config, OPS_4_LimitsBeforeLoginAreSettings) {
+  CLI::App app;
+  Config c;
+  AddConfigOptions(app, c);
+  EXPECT_EQ(c.http.max_connections_per_address, 64u);
+  EXPECT_EQ(c.http.connection_reserve, 64u);
+  EXPECT_EQ(c.http.first_byte_timeout, std::chrono::seconds{5});
+  EXPECT_EQ(c.http.tls_handshake_timeout, std::chrono::seconds{5});
+  EXPECT_EQ(c.cwmp.max_unauthenticated_body_bytes, 64u * 1024);
+  EXPECT_EQ(c.http.public_host, "");
+  std::vector<std::string> args{"--max-connections-per-address",
+                                "8",
+                                "--connection-reserve",
+                                "16",
+                                "--first-byte-timeout",
+                                "2s",
+                                "--cwmp-max-unauthenticated-body-bytes",
+                                "32768",
+                                "--public-host",
+                                "acs.example.net"};
+  std::reverse(args.begin(), args.end());
+  app.parse(args);
+  EXPECT_EQ(c.http.max_connections_per_address, 8u);
+  EXPECT_EQ(c.http.connection_reserve, 16u);
+  EXPECT_EQ(c.http.first_byte_timeout, std::chrono::seconds{2});
+  EXPECT_EQ(c.cwmp.max_unauthenticated_body_bytes, 32768u);
+  EXPECT_EQ(c.http.public_host, "acs.example.net");
+}
+
+TEST(Config, DATA_2_PublicHostIsAHostWithoutPortOrPath) {
+  for (const std::string bad : {"acs.example.net:443", "evil.example/x", "user@evil.example", "", "[::1"}) {
+    CLI::App app;
+    Config c;
+    AddConfigOptions(app, c);
+    std::vector<std::string> args{bad, "--public-host"};
+    EXPECT_THROW(app.parse(args), CLI::ParseError) << bad;
+  }
+  for (const std::string good : {"acs.example.net", "192.0.2.7", "[2001:db8::7]"}) {
+    CLI::App app;
+    Config c;
+    AddConfigOptions(app, c);
+    std::vector<std::string> args{good, "--public-host"};
+    EXPECT_NO_THROW(app.parse(args)) << good;
+  }
+}
+
 TEST(Config, DEV_4_ConnectionRequestSettings) {
   const auto path = std::filesystem::temp_directory_path() / "kanri-config-cr.toml";
   {

@@ -220,13 +220,15 @@ int Serve(const Config& config) {
   }
   // A full-tree GetParameterValuesResponse is the largest message a device sends.
   cwmp_http.max_body_bytes = std::max<std::size_t>(cwmp_http.max_body_bytes, 8 * 1024 * 1024);
+  cwmp::EngineSettings engine_settings = config.cwmp;
+  engine_settings.insecure_http = config.cwmp_insecure_http;
   cwmp::SessionEngine cwmp_engine{device_sessions,
                                   db_pool,
                                   *rt.clock,
                                   [&](audit::OperationRecord record) {
                                     if (record_history) history_writer.Submit(std::move(record), [](auto) {});
                                   },
-                                  {.insecure_http = config.cwmp_insecure_http},
+                                  engine_settings,
                                   std::move(cwmp_digest)};
   http::HttpServer cwmp_server{io, tls, cwmp_http,
                                [&](const http::HttpRequest& r) -> asio::awaitable<http::HttpResponse> {
@@ -239,6 +241,8 @@ int Serve(const Config& config) {
                                },
                                "cwmp"};
   cwmp_server.OnConnectionClosed([&](std::uint64_t id) { cwmp_engine.ConnectionClosed(id); });
+  // OPS-4: a device's message is small until it has a session.
+  cwmp_server.LimitBodies([&](const http::HttpRequest& head) { return cwmp_engine.BodyLimitFor(head); });
 
   const auto [api_host, api_port] = http::ParseListenAddress(config.listen_api);
   const auto [cwmp_host, cwmp_port] = http::ParseListenAddress(config.listen_cwmp);

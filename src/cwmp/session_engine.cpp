@@ -145,6 +145,14 @@ http::HttpResponse SessionEngine::Challenge(bool stale) const {
   return r;
 }
 
+std::optional<std::uint64_t> SessionEngine::BodyLimitFor(const http::HttpRequest& head) const {
+  const auto cookie = head.Cookie(settings_.cookie);
+  std::lock_guard lock(mu_);
+  if (cookie && by_cookie_.contains(*cookie)) return std::nullopt;
+  if (by_connection_.contains(head.connection_id)) return std::nullopt;
+  return settings_.max_unauthenticated_body_bytes;
+}
+
 SessionEngine::SessionPtr SessionEngine::Find(const http::HttpRequest& request) {
   std::lock_guard lock(mu_);
   if (auto cookie = request.Cookie(settings_.cookie)) {

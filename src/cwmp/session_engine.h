@@ -44,6 +44,9 @@ struct EngineSettings {
   // A session with no message for this long is over; an RPC it was waiting for fails (timeout).
   Millis session_idle = std::chrono::seconds{60};
   DecodeLimits limits;
+  // OPS-4: the largest message from a connection (or cookie) without a session, i.e. an Inform
+  // before authentication; sessions get the listener's limit (BodyLimitFor).
+  std::uint64_t max_unauthenticated_body_bytes = 64 * 1024;
 };
 
 // Where the engine's history records go (the group-commit writer in serve.cpp).
@@ -64,6 +67,11 @@ class SessionEngine {
   boost::asio::awaitable<void> ExpireTasks();
 
   std::size_t active_sessions() const;
+
+  // The listener's body limit hook (http::BodyLimitPolicy), asked with a request's head:
+  // max_unauthenticated_body_bytes unless its connection or cookie has a session; nullopt (the
+  // listener's limit) then. Looks only; binds nothing.
+  std::optional<std::uint64_t> BodyLimitFor(const http::HttpRequest& head) const;
 
  private:
   struct Session;

@@ -5,6 +5,7 @@
 #include <openssl/evp.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
@@ -17,6 +18,7 @@
 #include <boost/beast/ssl.hpp>
 #include <boost/url/parse.hpp>
 #include <cstring>
+#include <vector>
 
 #include "base/crypto.h"
 #include "base/log.h"
@@ -91,13 +93,58 @@ HttpResponse TransportProblem(int status, std::string code, std::string detail) 
   return r;
 }
 
-bool ValidHost(std::string_view host) {
-  return !host.empty() && host.size() < 256 && IsAsciiWord(host, ".-:[]");
-}
-
 constexpr std::size_t kFileChunkBytes = 64 * 1024;
 // The most a connection's read buffer grows to for a request body (it keeps that capacity).
 constexpr std::size_t kBodyReadBytes = 16 * 1024;
+
+// OPS-4: the most a connection's read buffer ever holds. The parser moves a body out of it as
+// it arrives (into the body, within its limit), so only a head, or a chunk-size line, waits
+// there whole: one that does not fit ends the request (buffer_overflow) instead of growing the
+// buffer, whatever the client sends.
+std::size_t ReadBufferLimit(const ServerSettings& settings) {
+  return settings.max_header_bytes + kBodyReadBytes;
+}
+
+// RFC 9112 section 6: a request's body length must be unambiguous, or a proxy in front and
+// this server could split the stream into different requests (smuggling). Beast takes a
+// Transfer-Encoding whose last coding is not chunked for "no body", and accepts a
+// Content-Length after one; both, and Transfer-Encoding in HTTP/1.0 (section 6.1), are
+// refused here. The only coding this server reads is chunked.
+bool AmbiguousFraming(const bhttp::request_header<>& head) {
+  std::vector<std::string> codings;
+  for (const auto& field : head) {
+    if (field.name() != bhttp::field::transfer_encoding) continue;
+    std::string_view list(field.value().data(), field.value().size());
+    while (!list.empty()) {
+      const auto comma = list.find(',');
+      std::string_view coding = list.substr(0, comma);
+      list = comma == std::string_view::npos ? std::string_view{} : list.substr(comma + 1);
+      while (!coding.empty() && (coding.front() == ' ' || coding.front() == '\t')) coding.remove_prefix(1);
+      while (!coding.empty() && (coding.back() == ' ' || coding.back() == '\t')) coding.remove_suffix(1);
+      if (!coding.empty()) codings.push_back(AsciiLower(coding));
+    }
+    if (codings.empty()) return true;  // a Transfer-Encoding without a coding
+  }
+  if (codings.empty()) return false;
+  return head.version() < 11 || head.count(bhttp::field::content_length) > 0 || codings.size() != 1 ||
+         codings.front() != "chunked";
+}
+
+// DATA-2: where plain HTTP is sent: this server's own host (the public_host setting, else the
+// address the connection came to) and port, with the request's path. A target that is no
+// plain path ("@evil.example/", "//evil.example", an absolute URL) has no redirect.
+std::optional<std::string> RedirectLocation(std::string_view target, const ServerSettings& settings,
+                                            const tcp::endpoint& local) {
+  if (!target.starts_with('/') || target.starts_with("//") || !boost::urls::parse_origin_form(target))
+    return std::nullopt;
+  std::string host = settings.public_host;
+  if (host.empty()) {
+    const auto address = CanonicalAddress(local.address());
+    host = address.is_v6() ? "[" + address.to_string() + "]" : address.to_string();
+  }
+  const std::string port = local.port() == 443 ? "" : ":" + std::to_string(local.port());
+  return "https://" + host + port + std::string(target);
+}
 
 // A request body being spooled to a temporary file (Route::streamed_body_max_bytes), with
 // its SHA-256; the file is removed unless Keep() was called.
@@ -179,6 +226,16 @@ void PrepareUploadDir(const std::filesystem::path& dir) {
   }
 }
 
+bool ValidPublicHost(std::string_view host) {
+  if (host.size() > 2 && host.front() == '[' && host.back() == ']') {
+    boost::system::error_code ec;
+    (void)asio::ip::make_address_v6(std::string(host.substr(1, host.size() - 2)), ec);
+    return !ec;
+  }
+  return !host.empty() && host.size() < 254 && IsAsciiWord(host, ".-") && host.front() != '.' &&
+         host.front() != '-';
+}
+
 std::pair<std::string, std::uint16_t> ParseListenAddress(const std::string& text) {
   auto colon = text.rfind(':');
   if (colon == std::string::npos)
@@ -201,7 +258,15 @@ std::pair<std::string, std::uint16_t> ParseListenAddress(const std::string& text
 
 HttpServer::HttpServer(asio::io_context& io, asio::ssl::context& tls, ServerSettings settings,
                        RequestHandler handler, std::string name)
-    : io_(io), tls_(tls), settings_(settings), handler_(std::move(handler)), name_(std::move(name)) {}
+    : io_(io),
+      tls_(tls),
+      settings_(settings),
+      handler_(std::move(handler)),
+      name_(std::move(name)),
+      admission_({.max_connections = settings.max_connections,
+                  .max_per_address = settings.max_connections_per_address,
+                  .reserve = settings.connection_reserve,
+                  .refusal_log_interval = settings.refusal_log_interval}) {}
 
 HttpServer::~HttpServer() = default;
 
@@ -228,8 +293,19 @@ asio::awaitable<void> HttpServer::Accept() {
       LogWarn("accept failed", {{"listener", name_}, {"error", ec.message()}});
       continue;
     }
-    if (active_.load() >= settings_.max_connections) {
-      LogWarn("connection refused: max_connections reached", {{"listener", name_}});
+    boost::system::error_code remote_ec;
+    const auto address = CanonicalAddress(socket.remote_endpoint(remote_ec).address());
+    if (remote_ec) continue;  // the client is gone already
+    const Admission admission = admission_.Admit(address);
+    if (admission != Admission::kAdmitted) {
+      // OPS-4: refused at once; the log gets a line per reason and interval, not per refusal.
+      if (const auto left_out = admission_.LogTurn(admission, std::chrono::steady_clock::now())) {
+        LogWarn(admission == Admission::kAddressFull ? "connection refused: too many from one address"
+                                                     : "connection refused: max_connections reached",
+                {{"listener", name_},
+                 {"address", address.to_string()},
+                 {"refusals_not_logged", static_cast<std::int64_t>(*left_out)}});
+      }
       boost::system::error_code ignored;
       socket.close(ignored);
       continue;
@@ -243,8 +319,7 @@ asio::awaitable<void> HttpServer::Accept() {
       std::lock_guard lock(mu_);
       connections_.insert(conn);
     }
-    ++active_;
-    asio::co_spawn(strand, Serve(std::move(socket), conn), [this, conn](std::exception_ptr e) {
+    asio::co_spawn(strand, Serve(std::move(socket), conn), [this, conn, address](std::exception_ptr e) {
       if (e) {
         try {
           std::rethrow_exception(e);
@@ -254,13 +329,24 @@ asio::awaitable<void> HttpServer::Accept() {
       }
       std::lock_guard lock(mu_);
       connections_.erase(conn);
-      --active_;
+      admission_.Release(address);
     });
   }
 }
 
 // The keep-alive loop of one connection, over TLS or (for a lab CWMP listener) plain TCP.
 struct HttpServer::RequestLoop {
+  // What a client is told when its request body could not be read: 413 over the limit, 400
+  // when it is not valid HTTP (a chunk-size line longer than the read buffer among them);
+  // nullopt for transport failures, which end the connection without an answer.
+  static std::optional<HttpResponse> BodyReadProblem(const boost::system::error_code& ec) {
+    if (ec == bhttp::error::body_limit)
+      return TransportProblem(413, "body_too_large", "The request body is too large.");
+    if (ec.category() == boost::system::error_code(bhttp::error::bad_method).category())
+      return TransportProblem(400, "bad_request", "The request body is not valid HTTP.");
+    return std::nullopt;
+  }
+
   // Sends a FileBody response: the head, then the byte range in chunks (DEV-6 downloads).
   // A file that cannot be read any more ends the connection: the head has promised its length.
   template <typename Stream>
@@ -304,6 +390,14 @@ struct HttpServer::RequestLoop {
                                    beast::flat_buffer& buffer, Connection* conn, const std::string& client_ip,
                                    std::uint64_t connection_id) {
     const ServerSettings& settings = self.settings_;
+    if (buffer.size() == 0) {
+      // OPS-4: a connection that has sent nothing yet gets first_byte_timeout, not the
+      // keep-alive wait.
+      tcp.expires_after(settings.first_byte_timeout);
+      auto [first_ec, first_n] = co_await stream.async_read_some(buffer.prepare(kBodyReadBytes), kTuple);
+      if (first_ec) co_return;
+      buffer.commit(first_n);
+    }
     for (;;) {
       conn->busy = false;
       if (self.draining_) break;
@@ -329,6 +423,9 @@ struct HttpServer::RequestLoop {
         early = TransportProblem(400, "bad_request", "The request is not valid HTTP.");
       }
 
+      if (!early && AmbiguousFraming(parser.get()))
+        early = TransportProblem(400, "bad_request", "The length of the request body is ambiguous.");
+
       std::optional<HttpRequest> request;
       std::optional<std::uint64_t> streamed_limit;
       unsigned version = 11;
@@ -343,7 +440,10 @@ struct HttpServer::RequestLoop {
       if (!early && !parser.is_done() && self.body_streaming_ && !settings.upload_dir.empty())
         streamed_limit = co_await self.body_streaming_(*request);
       if (!early) {
-        const std::uint64_t limit = streamed_limit.value_or(settings.max_body_bytes);
+        std::uint64_t limit = streamed_limit.value_or(settings.max_body_bytes);
+        if (!streamed_limit && !parser.is_done() && self.body_limit_) {
+          if (const auto tighter = self.body_limit_(*request)) limit = std::min(limit, *tighter);
+        }
         if (parser.content_length() && *parser.content_length() > limit) {
           early = TransportProblem(413, "body_too_large", "The request body is too large.");
         } else {
@@ -377,11 +477,9 @@ struct HttpServer::RequestLoop {
               break;
             }
           }
-          if (body_ec == bhttp::error::body_limit) {
-            early = TransportProblem(413, "body_too_large", "The request body is too large.");
-          } else if (body_ec) {
+          if (body_ec && !(early = BodyReadProblem(body_ec))) {
             break;
-          } else {
+          } else if (!body_ec) {
             request->spooled_body = spool.Keep();
             spool_cleanup.path = request->spooled_body->path;
           }
@@ -390,17 +488,14 @@ struct HttpServer::RequestLoop {
           // the body at once, so the buffer would never grow past its first 512 bytes: a 3 kB
           // Inform would take seven reads. Room for the body (up to a bound) takes one or two.
           if (const auto length = parser.content_length()) {
-            const std::size_t want =
-                buffer.size() + static_cast<std::size_t>(std::min<std::uint64_t>(*length, kBodyReadBytes));
+            const std::size_t want = std::min(
+                buffer.max_size(),
+                buffer.size() + static_cast<std::size_t>(std::min<std::uint64_t>(*length, kBodyReadBytes)));
             if (buffer.capacity() < want) buffer.reserve(want);
           }
           auto [body_ec, body_n] = co_await bhttp::async_read(stream, buffer, parser, kTuple);
           (void)body_n;
-          if (body_ec == bhttp::error::body_limit) {
-            early = TransportProblem(413, "body_too_large", "The request body is too large.");
-          } else if (body_ec) {
-            break;
-          }
+          if (body_ec && !(early = BodyReadProblem(body_ec))) break;
         }
       }
 
@@ -462,7 +557,7 @@ asio::awaitable<void> HttpServer::Serve(tcp::socket socket, std::shared_ptr<Conn
       Connection& c;
       ~Unregister() { c.stream = nullptr; }
     } unregister{*conn};
-    beast::flat_buffer buffer;
+    beast::flat_buffer buffer{ReadBufferLimit(settings_)};
     co_await RequestLoop::Run(*this, plain, plain, buffer, conn.get(), client_ip, connection_id);
     conn->busy = false;
     plain.socket().shutdown(tcp::socket::shutdown_both, ec);
@@ -476,10 +571,11 @@ asio::awaitable<void> HttpServer::Serve(tcp::socket socket, std::shared_ptr<Conn
     ~Unregister() { c.stream = nullptr; }
   } unregister{*conn};
 
-  beast::flat_buffer buffer;
-  stream.next_layer().expires_after(settings_.tls_handshake_timeout);
+  beast::flat_buffer buffer{ReadBufferLimit(settings_)};
+  stream.next_layer().expires_after(settings_.first_byte_timeout);
   auto [detect_ec, is_tls] = co_await beast::async_detect_ssl(stream.next_layer(), buffer, kTuple);
   if (detect_ec) co_return;
+  stream.next_layer().expires_after(settings_.tls_handshake_timeout);
 
   if (!is_tls) {
     // DATA-2: plain HTTP only redirects to https.
@@ -488,12 +584,15 @@ asio::awaitable<void> HttpServer::Serve(tcp::socket socket, std::shared_ptr<Conn
     auto [read_ec, n] = co_await bhttp::async_read_header(stream.next_layer(), buffer, parser, kTuple);
     (void)n;
     HttpResponse r;
-    std::string_view host = read_ec ? std::string_view{} : std::string_view(parser.get()[bhttp::field::host]);
-    if (!ValidHost(host)) {
+    const auto local = stream.next_layer().socket().local_endpoint(ec);
+    const auto location = read_ec || ec
+                              ? std::nullopt
+                              : RedirectLocation(std::string_view(parser.get().target()), settings_, local);
+    if (!location) {
       r = TransportProblem(400, "https_required", "Use https.");
     } else {
       r.status = 308;
-      r.SetHeader("Location", "https://" + std::string(host) + std::string(parser.get().target()));
+      r.SetHeader("Location", *location);
       r.close_connection = true;
     }
     r.SetHeader("Strict-Transport-Security", "max-age=31536000; includeSubDomains");
@@ -532,14 +631,14 @@ asio::awaitable<void> HttpServer::Drain() {
   close_idle(false);
   asio::steady_timer timer{co_await asio::this_coro::executor};
   const auto deadline = std::chrono::steady_clock::now() + settings_.shutdown_grace;
-  while (active_.load() > 0 && std::chrono::steady_clock::now() < deadline) {
+  while (admission_.active() > 0 && std::chrono::steady_clock::now() < deadline) {
     timer.expires_after(std::chrono::milliseconds{20});
     co_await timer.async_wait(kTuple);
     close_idle(false);  // connections that finished their request since
   }
-  if (active_.load() > 0) {
+  if (admission_.active() > 0) {
     LogWarn("shutdown grace over; closing connections still busy",
-            {{"listener", name_}, {"connections", static_cast<std::int64_t>(active_.load())}});
+            {{"listener", name_}, {"connections", static_cast<std::int64_t>(admission_.active())}});
     close_idle(true);
   }
 }

@@ -1,6 +1,7 @@
 // The HTTPS server: Boost.Beast over TLS, one coroutine per connection. It enforces the
-// transport limits (header and body size, idle and request time, connection count),
-// answers plain HTTP on the same port with a redirect to https (DATA-2), and drains on
+// transport limits (header and body size, idle and request time, connection count, in all
+// and per source address: OPS-4), refuses requests whose body length is ambiguous (RFC 9112
+// section 6.3), answers plain HTTP on the same port with a redirect to https (DATA-2), and drains on
 // shutdown: it stops accepting, closes idle keep-alive connections and lets requests in
 // flight finish before it reports done.
 //
@@ -24,6 +25,7 @@
 #include <string>
 
 #include "base/time.h"
+#include "http/connection_admission.h"
 #include "http/message.h"
 
 namespace kanri::http {
@@ -33,8 +35,23 @@ struct ServerSettings {
   std::size_t max_body_bytes = 1024 * 1024;
   Millis idle_connection_timeout = std::chrono::seconds{30};  // keep-alive wait for the next request
   Millis request_deadline = std::chrono::seconds{30};         // to receive a request and send its answer
-  Millis tls_handshake_timeout = std::chrono::seconds{10};
+  // OPS-4: a new connection waits this long at most for the TLS handshake, and for its first
+  // byte (before the ClientHello, and after the handshake before its first request), so that
+  // silent connections do not hold slots.
+  Millis tls_handshake_timeout = std::chrono::seconds{5};
+  Millis first_byte_timeout = std::chrono::seconds{5};
   std::size_t max_connections = 1024;
+  // OPS-4: one source address holds at most this many connections, and the last
+  // connection_reserve of max_connections go only to addresses holding none yet, so no address
+  // (nor a few) can lock the others out (ConnectionAdmission).
+  std::size_t max_connections_per_address = 64;
+  std::size_t connection_reserve = 64;
+  // Refused connections are logged at most once per this interval and reason, with the number
+  // left out.
+  Millis refusal_log_interval = std::chrono::seconds{10};
+  // DATA-2: plain HTTP is redirected to https://<public_host>:<the port it came to>; empty: to
+  // the address the connection came to. Never to the request's Host.
+  std::string public_host;
   Millis shutdown_grace = std::chrono::seconds{20};  // how long draining waits for requests in flight
   // After refusing a request whose body is still arriving (413, 431, 400), keep reading and
   // discarding this long before closing, so the client sees the answer instead of a reset
@@ -47,6 +64,10 @@ struct ServerSettings {
   std::filesystem::path upload_dir;
 };
 
+// Asked with the request head (no body yet, connection_id and headers set) for a tighter body
+// limit than max_body_bytes; nullopt keeps max_body_bytes. An answer of 413 is given before the
+// body is read. SessionEngine::BodyLimitFor is the CWMP listener's.
+using BodyLimitPolicy = std::function<std::optional<std::uint64_t>(const HttpRequest&)>;
 using RequestHandler = std::function<boost::asio::awaitable<HttpResponse>(const HttpRequest&)>;
 // Asked with the request head (no body yet): nullopt reads the body into memory within
 // max_body_bytes as usual; a number spools it to a file in upload_dir within that many bytes
@@ -65,13 +86,15 @@ class HttpServer {
   void Start();
   boost::asio::awaitable<void> Drain();
 
-  std::size_t active_connections() const { return active_.load(); }
+  std::size_t active_connections() const { return admission_.active(); }
 
   // Called (on the connection's strand) when a connection ends, with the id its requests
   // carried in HttpRequest::connection_id. Set before Start().
   void OnConnectionClosed(std::function<void(std::uint64_t)> fn) { on_connection_closed_ = std::move(fn); }
   // Lets some requests stream their body to a file (needs settings.upload_dir). Set before Start().
   void StreamBodies(BodyStreamingPolicy policy) { body_streaming_ = std::move(policy); }
+  // Tightens the body limit of some requests (see BodyLimitPolicy). Set before Start().
+  void LimitBodies(BodyLimitPolicy policy) { body_limit_ = std::move(policy); }
 
  private:
   struct Connection;
@@ -86,16 +109,21 @@ class HttpServer {
   std::string name_;
   std::unique_ptr<boost::asio::ip::tcp::acceptor> acceptor_;
   std::atomic<bool> draining_{false};
-  std::atomic<std::size_t> active_{0};
+  ConnectionAdmission admission_;
   std::atomic<std::uint64_t> next_connection_id_{0};
   std::function<void(std::uint64_t)> on_connection_closed_;
   BodyStreamingPolicy body_streaming_;
+  BodyLimitPolicy body_limit_;
   std::mutex mu_;
   std::set<std::shared_ptr<Connection>> connections_;
 };
 
 // Creates the upload_dir (owner-only) and removes uploads a previous run left behind.
 void PrepareUploadDir(const std::filesystem::path& dir);
+
+// DATA-2: whether `host` may be ServerSettings::public_host: a DNS name, an IPv4 address, or an
+// IPv6 address in brackets; no port.
+bool ValidPublicHost(std::string_view host);
 
 // "host:port" → parts; IPv6 as "[::1]:8443". Throws std::invalid_argument.
 std::pair<std::string, std::uint16_t> ParseListenAddress(const std::string& text);
