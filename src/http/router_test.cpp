@@ -5,6 +5,7 @@
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/use_future.hpp>
+#include <map>
 
 namespace kanri::http {
 namespace {
@@ -213,6 +214,65 @@ TEST_F(RouterTest, SEC_6_SessionExpiryIsRecordedForItsAccount) {
   EXPECT_EQ(records_[1].action, "session.expired");
   EXPECT_EQ(records_[1].actor_id, "gone");
   EXPECT_EQ(records_[1].company, CompanyId{"acme"});
+}
+
+TEST_F(RouterTest, SEC_6_AnonymousDenialsAreCountedPerAddressAndMinute) {
+  auto from = [](std::string ip) {
+    HttpRequest req;
+    req.method = "GET";
+    req.path = "/api/v1/things/" + std::string(5000, 'x');
+    req.target = req.path;
+    req.request_id = "r";
+    req.client_ip = std::move(ip);
+    return req;
+  };
+  auto run = [&](const HttpRequest& req) {
+    asio::io_context io;
+    auto f = asio::co_spawn(io, router_->Handle(req), asio::use_future);
+    io.run();
+    return f.get();
+  };
+  clock_.Set(*ParseUtc("2025-04-01T00:00:10Z"));
+  for (int i = 0; i < 2000; ++i) ASSERT_EQ(run(from("192.0.2.7")).status, 401);
+  for (int i = 0; i < 3; ++i) (void)run(from("192.0.2.8"));
+  EXPECT_TRUE(records_.empty()) << "nothing is written while the minute is open";
+
+  clock_.Set(*ParseUtc("2025-04-01T00:01:00Z"));
+  (void)run(from("192.0.2.7"));  // the first denial after the minute writes its counts
+  ASSERT_EQ(records_.size(), 2u);
+  std::map<std::string, std::string> details;
+  for (const auto& r : records_) {
+    EXPECT_EQ(r.action, "anonymous.denied");
+    EXPECT_EQ(r.outcome, audit::Outcome::kDenied);
+    EXPECT_EQ(r.error_code, "unauthenticated");
+    EXPECT_FALSE(r.company) << "the provider's chain";
+    EXPECT_LT(r.details.size(), 200u);
+    details[r.source_ip] = r.details;
+  }
+  EXPECT_NE(details["192.0.2.7"].find("\"count\":2000"), std::string::npos) << details["192.0.2.7"];
+  EXPECT_NE(details["192.0.2.8"].find("\"count\":3"), std::string::npos) << details["192.0.2.8"];
+  EXPECT_NE(details["192.0.2.7"].find("\"window_start\":\"2025-04-01T00:00:00.000Z\""), std::string::npos);
+
+  records_.clear();
+  asio::io_context io;
+  auto f = asio::co_spawn(io, router_->FlushAnonymousDenials(true), asio::use_future);
+  io.run();
+  f.get();
+  ASSERT_EQ(records_.size(), 1u) << "shutdown writes the open minute";
+  EXPECT_NE(records_[0].details.find("\"count\":1"), std::string::npos);
+}
+
+TEST_F(RouterTest, SEC_6_ClientChosenIdsAreClippedInRecords) {
+  (void)Run("GET", "/api/v1/things/" + std::string(100'000, 'y'), Session("good"));
+  ASSERT_EQ(records_.size(), 1u);
+  EXPECT_EQ(records_[0].target_id, std::string(audit::kMaxRecordedIdBytes, 'y'));
+}
+
+TEST(ClipClientText, SEC_6_CutsAtACharacterBoundary) {
+  EXPECT_EQ(audit::ClipClientText("abc", 5), "abc");
+  EXPECT_EQ(audit::ClipClientText("abcdef", 3), "abc");
+  EXPECT_EQ(audit::ClipClientText("a\xE6\x97\xA5", 3), "a") << "a three-byte character is not cut in half";
+  EXPECT_EQ(audit::ClipClientText("a\xE6\x97\xA5", 4), "a\xE6\x97\xA5");
 }
 
 }  // namespace
