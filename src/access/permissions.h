@@ -42,6 +42,13 @@ class PermissionSet {
   bool Has(std::string_view name) const;
   void Add(std::string_view name);
   void Merge(const PermissionSet& other) { bits_ |= other.bits_; }
+  // The permissions of this set that `held` lacks (SEC-5: an account grants only what it holds).
+  PermissionSet Without(const PermissionSet& held) const {
+    PermissionSet out;
+    out.bits_ = bits_ & ~held.bits_;
+    return out;
+  }
+  bool empty() const { return bits_.none(); }
   std::vector<std::string> Names() const;
   bool operator==(const PermissionSet&) const = default;
 

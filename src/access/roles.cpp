@@ -230,6 +230,17 @@ std::vector<std::string> RoleRepository::AccountRoles(const CompanyId& company, 
   return out;
 }
 
+Result<PermissionSet> RoleRepository::PermissionsOfRoles(const CompanyId& company,
+                                                         const std::vector<std::string>& role_ids) {
+  PermissionSet out;
+  for (const auto& id : role_ids) {
+    auto role = Get(company, id);
+    if (!role) return InvalidArgument("roles", "unknown role '" + id + "'");
+    out.Merge(PermissionSet::FromNames(role->permissions));
+  }
+  return out;
+}
+
 PermissionSet Policy::PermissionsOf(const identity::Account& account) {
   using identity::AccountKind;
   if (account.kind == AccountKind::kSiteAdmin) return PermissionSet::AllOf(PermissionScope::kProvider);

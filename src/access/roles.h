@@ -61,6 +61,10 @@ class RoleRepository {
   Status SetAccountRoles(const CompanyId& company, const AccountId& account,
                          const std::vector<std::string>& role_ids);
   std::vector<std::string> AccountRoles(const CompanyId& company, const AccountId& account);
+  // The union of the permissions of `role_ids` (roles of this company or built-ins); an unknown
+  // ID is an InvalidArgument error on field "roles".
+  Result<PermissionSet> PermissionsOfRoles(const CompanyId& company,
+                                           const std::vector<std::string>& role_ids);
 
  private:
   db::Database& db_;

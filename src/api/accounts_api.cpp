@@ -1,5 +1,8 @@
 // /api/v1/accounts: a company administrator manages its own company's accounts. Every call
 // is scoped to the caller's company; another company's IDs answer 404 (SEC-8).
+#include <algorithm>
+#include <iterator>
+
 #include "api/json_io.h"
 #include "api/routes.h"
 #include "api/schemas.h"
@@ -44,12 +47,15 @@ asio::awaitable<HttpResponse> Create(ApiServices& s, RequestContext& ctx) {
   in.Finish();
   if (auto st = identity::ValidateNewAccount(input); !st) throw ApiError(st.error());
   if (auto st = s.password_policy.Check(password, input.login, "password"); !st) throw ApiError(st.error());
+  // SEC-5: roles are checked, and what they grant, before the account exists, so a bad or
+  // excessive role creates nothing.
+  const auto granted = Unwrap(co_await s.db.Run([&]() -> Result<access::PermissionSet> {
+    if (!roles) return access::PermissionSet{};
+    return s.roles.PermissionsOfRoles(OwnCompany(ctx), *roles);
+  }));
+  ThrowIfRefused(access::CheckAccountCreation(GrantorOf(ctx), input.kind, granted));
   std::string hash = co_await s.hashing.Run([&] { return s.hasher.Hash(password); });
   auto a = Unwrap(co_await s.db.Run([&]() -> Result<identity::Account> {
-    // Roles are checked before the account exists, so a bad role creates nothing.
-    if (roles)
-      for (const auto& id : *roles)
-        if (!s.roles.Get(OwnCompany(ctx), id)) return InvalidArgument("roles", "unknown role '" + id + "'");
     auto created = s.accounts.Create(OwnCompany(ctx), input, hash);
     if (created && roles) {
       if (auto st = s.roles.SetAccountRoles(OwnCompany(ctx), created->id, *roles); !st) return st.error();
@@ -87,16 +93,35 @@ asio::awaitable<HttpResponse> Patch(ApiServices& s, RequestContext& ctx) {
     patch.status = identity::ParseAccountStatus(*status);
     if (!patch.status) ThrowInvalid("status", "status must be active, locked or disabled");
   }
+  if (auto kind = in.OptionalString("kind")) {
+    patch.kind = identity::ParseCompanyAccountKind(*kind);
+    if (!patch.kind) ThrowInvalid("kind", "kind must be admin or general");
+  }
   const auto roles = in.OptionalStringArray("roles");
   in.Finish();
   const AccountId id{ctx.Param("id")};
   auto before = Unwrap(co_await s.db.Run([&] { return s.accounts.Get(OwnCompany(ctx), id); }));
+  // SEC-5: every role is checked, and what the roles the account gains would grant, before
+  // anything is written, so bad or excessive input changes nothing.
+  struct RoleChange {
+    bool changed = false;
+    access::PermissionSet granted;  // by the roles the account gains
+  };
+  const auto role_change = Unwrap(co_await s.db.Run([&]() -> Result<RoleChange> {
+    if (!roles) return RoleChange{};
+    if (auto all = s.roles.PermissionsOfRoles(OwnCompany(ctx), *roles); !all) return all.error();
+    const auto held = s.roles.AccountRoles(OwnCompany(ctx), id);  // sorted
+    std::vector<std::string> wanted = *roles, added;
+    std::sort(wanted.begin(), wanted.end());
+    wanted.erase(std::unique(wanted.begin(), wanted.end()), wanted.end());
+    std::set_difference(wanted.begin(), wanted.end(), held.begin(), held.end(), std::back_inserter(added));
+    auto granted = s.roles.PermissionsOfRoles(OwnCompany(ctx), added);
+    if (!granted) return granted.error();
+    return RoleChange{wanted != held, *granted};
+  }));
+  ThrowIfRefused(access::CheckAccountChange(GrantorOf(ctx), before, patch.kind, role_change.changed,
+                                            role_change.granted));
   auto a = Unwrap(co_await s.db.Run([&]() -> Result<identity::Account> {
-    // Every role is checked before anything is written, so bad input changes nothing.
-    if (roles)
-      for (const auto& role : *roles)
-        if (!s.roles.Get(OwnCompany(ctx), role))
-          return InvalidArgument("roles", "unknown role '" + role + "'");
     auto updated = s.accounts.Update(OwnCompany(ctx), id, patch, ctx.actor->account.id);
     if (updated && roles)
       if (auto st = s.roles.SetAccountRoles(OwnCompany(ctx), id, *roles); !st) return st.error();
@@ -107,9 +132,11 @@ asio::awaitable<HttpResponse> Patch(ApiServices& s, RequestContext& ctx) {
   if (patch.name) changed.push_back("name");
   if (patch.email) changed.push_back("email");
   if (patch.status) changed.push_back("status");
+  if (patch.kind) changed.push_back("kind");
   if (roles) changed.push_back("roles");
   details["changed"] = std::move(changed);
   if (patch.status) details["status"] = identity::ToString(*patch.status);
+  if (patch.kind) details["kind"] = identity::ToString(*patch.kind);
   if (roles) details["roles"] = json::value_from(*roles);
   ctx.audit.details = json::serialize(details);
   if (before.status != identity::AccountStatus::kActive && a.status == identity::AccountStatus::kActive)
@@ -122,7 +149,8 @@ asio::awaitable<HttpResponse> Patch(ApiServices& s, RequestContext& ctx) {
 asio::awaitable<HttpResponse> ResetPassword(ApiServices& s, RequestContext& ctx) {
   const AccountId id{ctx.Param("id")};
   // Look first, so that a foreign or unknown ID costs no hashing and answers like any 404.
-  Unwrap(co_await s.db.Run([&] { return s.accounts.Get(OwnCompany(ctx), id); }));
+  auto target = Unwrap(co_await s.db.Run([&] { return s.accounts.Get(OwnCompany(ctx), id); }));
+  ThrowIfRefused(access::CheckPasswordReset(GrantorOf(ctx), target));  // SEC-5
   const std::string temporary = RandomToken(s.settings.temporary_password_bytes);
   std::string hash = co_await s.hashing.Run([&] { return s.hasher.Hash(temporary); });
   auto a = Unwrap(co_await s.db.Run([&] { return s.accounts.ResetPassword(OwnCompany(ctx), id, hash); }));
@@ -166,10 +194,11 @@ void AddAccountRoutes(http::RouteTable& t, ApiServices& s) {
          .action = "accounts.update",
          .target_type = "account",
          .handler = [&s](RequestContext& c) { return Patch(s, c); },
-         .doc = {.summary = "Change an account's name, email or status (locking ends its sessions)",
-                 .tag = "accounts",
-                 .request_schema = schema::kAccountPatch,
-                 .response_schema = schema::kAccount}});
+         .doc = {
+             .summary = "Change an account's name, email, status, kind or roles (locking ends its sessions)",
+             .tag = "accounts",
+             .request_schema = schema::kAccountPatch,
+             .response_schema = schema::kAccount}});
   t.Add({.method = "POST",
          .path = "/api/v1/accounts/{id}/password-reset",
          .access = http::Needs("accounts.write"),

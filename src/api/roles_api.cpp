@@ -69,6 +69,7 @@ asio::awaitable<HttpResponse> Create(ApiServices& s, RequestContext& ctx) {
   input.description = in.OptionalString("description").value_or("");
   input.permissions = RequiredStringArray(in, "permissions");
   in.Finish();
+  ThrowIfRefused(access::CheckRoleEdit(GrantorOf(ctx), access::PermissionSet::FromNames(input.permissions)));
   auto role = Unwrap(co_await s.db.Run([&] { return s.roles.Create(OwnCompany(ctx), input); }));
   ctx.audit.target_id = role.id;
   ctx.audit.details =
@@ -84,6 +85,10 @@ asio::awaitable<HttpResponse> Patch(ApiServices& s, RequestContext& ctx) {
   patch.permissions = in.OptionalStringArray("permissions");
   in.Finish();
   const std::string id = ctx.Param("id");
+  // SEC-5: whoever edits a role, even only its name, holds every permission it will have.
+  auto current = Unwrap(co_await s.db.Run([&] { return s.roles.Get(OwnCompany(ctx), id); }));
+  ThrowIfRefused(access::CheckRoleEdit(
+      GrantorOf(ctx), access::PermissionSet::FromNames(patch.permissions.value_or(current.permissions))));
   auto role = Unwrap(co_await s.db.Run([&] { return s.roles.Update(OwnCompany(ctx), id, patch); }));
   ctx.audit.details =
       json::serialize(json::object{{"name", role.name}, {"permissions", json::value_from(role.permissions)}});

@@ -54,7 +54,7 @@ inline constexpr const char* kAccountCreate = R"({"type":"object","additionalPro
 
 inline constexpr const char* kAccountPatch = R"({"type":"object","additionalProperties":false,"properties":{
 "name":{"type":"string"},"email":{"type":"string","format":"email"},"status":{"enum":["active","locked","disabled"]},
-"roles":{"type":"array","items":{"type":"string"}}}})";
+"kind":{"enum":["admin","general"]},"roles":{"type":"array","items":{"type":"string"}}}})";
 
 inline constexpr const char* kPasswordReset =
     R"({"type":"object","properties":{"temporary_password":{"type":"string"},

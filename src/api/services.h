@@ -18,6 +18,7 @@
 #include "devices/secrets.h"
 #include "devices/tasks.h"
 #include "identity/accounts.h"
+#include "identity/hashing_admission.h"
 #include "identity/login.h"
 #include "identity/password_hasher.h"
 #include "identity/password_policy.h"
@@ -60,6 +61,8 @@ struct ApiServices {
   // DEV-4: set by the application; without them no connection request is sent.
   cwmp::ConnectionRequester* connection_requests = nullptr;
   const devices::DeviceSecrets* device_secrets = nullptr;
+  // SEC-1: one account or address cannot fill the hashing queue; set by the application.
+  identity::HashingAdmission* hashing_admission = nullptr;
 };
 
 }  // namespace kanri::api

@@ -21,6 +21,15 @@ Problem LoginFailed() {
           "The company ID, login ID or password is incorrect, or the account cannot log in now.", ""};
 }
 
+// SEC-1: a concurrent second password check of one account, or more than a source address's
+// share of the hashing queue, waits for nothing and is not counted as a failure.
+Problem HashingBusy() {
+  return {
+      429, "password_check_busy", "",
+      "Another password check of this account, or too many from this address, is in progress; retry shortly.",
+      ""};
+}
+
 // `permissions` (what the account holds now) lets the console hide what it may not use.
 HttpResponse SessionResponse(const ApiServices& s, const identity::Account& account, const std::string& csrf,
                              Timestamp expires_at, const access::PermissionSet* permissions = nullptr) {
@@ -51,19 +60,27 @@ asio::awaitable<HttpResponse> Login(ApiServices& s, RequestContext& ctx) {
   // A full hashing queue refuses at once, before any database work (a flood stays cheap).
   if (s.hashing.saturated()) throw db::PoolOverloaded("hash");
 
-  auto attempt = co_await s.db.Run([&] { return s.login.Begin(request); });
+  auto attempt = co_await s.db.Run([&] { return s.login.Begin(request, s.hashing_admission); });
+  if (attempt.refusal == identity::LoginFailure::kBusy) {
+    HttpResponse busy = http::ProblemResponse(HashingBusy());
+    busy.SetHeader("Retry-After", "1");
+    co_return busy;
+  }
   const bool password_ok =
       co_await s.hashing.Run([&] { return s.hasher.Verify(attempt.hash_to_check, password); });
   auto outcome = co_await s.db.Run([&] { return s.login.Complete(attempt, password_ok); });
+  attempt.hashing = {};  // its place in the hashing queue is free again
 
   // SEC-6: who tried, and why it failed (never the password).
   ctx.audit.actor = outcome.account;
   ctx.audit.company = outcome.company;
   if (outcome.account) ctx.audit.target_id = outcome.account->id.value();
   if (!outcome.session) {
-    ctx.audit.details = json::serialize(json::object{{"company", request.company_code.value_or("")},
-                                                     {"login", request.login},
-                                                     {"reason", identity::ToString(outcome.failure)}});
+    // SEC-6: what the client typed is clipped, so a megabyte login ID stores 64 bytes.
+    ctx.audit.details = json::serialize(json::object{
+        {"company", audit::ClipClientText(request.company_code.value_or(""), audit::kMaxRecordedIdBytes)},
+        {"login", audit::ClipClientText(request.login, identity::kMaxLoginLength)},
+        {"reason", identity::ToString(outcome.failure)}});
     if (outcome.locked_now)
       ctx.audit.events.push_back({"account.locked", "account", outcome.account->id.value()});
     s.throttle.RecordFailure(request.client_ip);
@@ -73,6 +90,10 @@ asio::awaitable<HttpResponse> Login(ApiServices& s, RequestContext& ctx) {
              {"reason", identity::ToString(outcome.failure)},
              {"account_id", outcome.account ? std::string_view(outcome.account->id.value()) : ""},
              {"locked_now", outcome.locked_now}});
+    // Told only after the password was verified correct, so it reveals nothing to a guesser.
+    if (outcome.failure == identity::LoginFailure::kTemporaryPasswordExpired)
+      throw ApiError(Problem{401, "temporary_password_expired", "",
+                             "This temporary password has expired; ask an administrator for a new one.", ""});
     throw ApiError(LoginFailed());
   }
   const auto& account = outcome.session->actor.account;
@@ -112,14 +133,34 @@ asio::awaitable<HttpResponse> ChangePassword(ApiServices& s, RequestContext& ctx
   if (auto st = s.password_policy.Check(fresh, account.login, "new"); !st) throw ApiError(st.error());
   if (current == fresh) ThrowInvalid("new", "the new password must differ from the current one");
 
-  auto stored = co_await s.db.Run([&] { return s.accounts.GetPasswordHash(account.id); });
-  if (!stored) throw ApiError(Problem{401, "unauthenticated", "", "Log in first.", ""});
-  const bool ok = co_await s.hashing.Run([&] { return s.hasher.Verify(*stored, current); });
-  if (!ok) {
-    s.throttle.RecordFailure(ctx.request.client_ip);
+  // SEC-1: a wrong current password counts like a failed login, for the account's lock and the
+  // address's throttle; a locked account cannot change its password.
+  const std::string& ip = ctx.request.client_ip;
+  if (!s.throttle.Allows(ip))
+    throw ApiError(
+        Problem{429, "too_many_attempts", "", "Too many failed logins from this address; wait a while.", ""});
+  if (s.hashing.saturated()) throw db::PoolOverloaded("hash");
+  auto attempt =
+      co_await s.db.Run([&] { return s.login.BeginPasswordCheck(account.id, ip, s.hashing_admission); });
+  if (attempt.refusal == identity::LoginFailure::kBusy) {
+    HttpResponse busy = http::ProblemResponse(HashingBusy());
+    busy.SetHeader("Retry-After", "1");
+    co_return busy;
+  }
+  const bool ok = co_await s.hashing.Run([&] { return s.hasher.Verify(attempt.hash_to_check, current); });
+  auto outcome = co_await s.db.Run([&] { return s.login.Complete(attempt, ok); });
+  if (outcome.failure != identity::LoginFailure::kNone) {
+    ctx.audit.details = json::serialize(json::object{{"reason", identity::ToString(outcome.failure)}});
+    if (outcome.locked_now) ctx.audit.events.push_back({"account.locked", "account", account.id.value()});
+    s.throttle.RecordFailure(ip);
+    if (outcome.failure == identity::LoginFailure::kLocked)
+      throw ApiError(
+          Problem{403, "account_locked", "", "The account is locked; its password cannot change now.", ""});
     throw ApiError(Problem{403, "wrong_password", "", "The current password is not correct.", "current"});
   }
+  // The account's place in the hashing queue (attempt.hashing) is kept for the new hash too.
   std::string hash = co_await s.hashing.Run([&] { return s.hasher.Hash(fresh); });
+  attempt.hashing = {};
   Unwrap(co_await s.db.Run(
       [&] { return s.accounts.ChangeOwnPassword(account.id, hash, ctx.actor->session_id); }));
   co_return http::NoContent();

@@ -120,6 +120,10 @@ void AddConfigOptions(CLI::App& app, Config& c) {
   g->add_option("--hash-threads", c.hash_threads, "Password hashing threads")->capture_default_str();
   g->add_option("--hash-queue", c.hash_queue, "Password hashes that may wait before 503")
       ->capture_default_str();
+  g->add_option("--hash-queue-per-address", c.hashing_admission.max_per_address,
+                "SEC-1: password checks one source address may have queued at once (more: 429)")
+      ->check(CLI::Range(std::size_t{1}, std::size_t{1'000'000}))
+      ->capture_default_str();
 
   auto* s = app.add_option_group("Sessions and login");
   AddDuration(*s, "--session-idle-timeout", c.session.idle_timeout,
@@ -138,10 +142,21 @@ void AddConfigOptions(CLI::App& app, Config& c) {
       ->check(CLI::Range(1, 1'000'000))
       ->capture_default_str();
   AddDuration(*s, "--login-ip-window", c.login_throttle.window, "Window of --login-ip-max-failures");
+  AddDuration(*s, "--temporary-password-lifetime", c.temporary_password.lifetime,
+              "A temporary password from an administrator's reset works this long");
   auto* a = app.add_option_group("Operation history");
   AddDuration(*a, "--audit-retention", c.audit_retention, "SEC-6: keep records this long (kanri jobs run)");
   AddDuration(*a, "--audit-checkpoint-interval", c.audit_checkpoint_interval,
               "SEC-6: sign the head of every history chain this often");
+  AddDuration(*a, "--anonymous-denial-window", c.anonymous_denials.window,
+              "SEC-6: requests refused without a session are recorded as one count per address per");
+  a->get_option("--anonymous-denial-window")->check([](const std::string& v) -> std::string {
+    try {
+      return ParseDuration(v) >= std::chrono::seconds{1} ? "" : "must be at least 1s";
+    } catch (const std::invalid_argument&) {
+      return "";  // the option's own parser names the accepted forms
+    }
+  });
   auto* d = app.add_option_group("Devices");
   AddDuration(*d, "--connection-request-timeout", c.connection_request.timeout,
               "DEV-4: give up a connection request (both exchanges) after");

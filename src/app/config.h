@@ -8,7 +8,9 @@
 
 #include "cwmp/connection_request.h"
 #include "cwmp/session_engine.h"
+#include "http/router.h"
 #include "http/server.h"
+#include "identity/hashing_admission.h"
 #include "identity/login.h"
 #include "identity/password_hasher.h"
 #include "identity/sessions.h"
@@ -32,14 +34,17 @@ struct Config {
   std::size_t db_queue = 4096;
   std::size_t hash_threads = 1;  // argon2id is CPU- and memory-heavy: keep it off the other cores
   std::size_t hash_queue = 64;
+  identity::HashingAdmissionSettings hashing_admission;  // SEC-1: fair share of hash_queue
 
   identity::SessionSettings session;
   identity::LockoutSettings lockout;
   identity::LoginThrottleSettings login_throttle;
   identity::PasswordHashSettings password_hash;
+  identity::TemporaryPasswordSettings temporary_password;
 
   Millis audit_retention = std::chrono::hours{24 * 365};     // SEC-6: keep records 365 days
   Millis audit_checkpoint_interval = std::chrono::hours{1};  // SEC-6: sign chain heads this often
+  http::DenialCountSettings anonymous_denials;               // SEC-6: counted, not recorded one by one
 
   cwmp::ConnectionRequestSettings connection_request;  // DEV-4
   cwmp::EngineSettings cwmp;  // the CWMP session engine (insecure_http comes from cwmp_insecure_http)

@@ -117,7 +117,9 @@ int Serve(const Config& config) {
   db::WorkerPool db_pool{"db", db_threads, config.db_queue};
   db::WorkerPool hash_pool{"hash", config.hash_threads, config.hash_queue};
   identity::SessionStore sessions{*rt.database, *rt.clock, config.session};
-  identity::LoginService login{*rt.database, *rt.clock, rt.hasher, sessions, config.lockout};
+  identity::LoginService login{*rt.database, *rt.clock,      rt.hasher,
+                               sessions,     config.lockout, config.temporary_password};
+  identity::HashingAdmission hashing_admission{config.hashing_admission};
   identity::LoginThrottle throttle{*rt.clock, config.login_throttle};
   access::RoleRepository roles{*rt.database, *rt.clock};
   access::Policy policy{*rt.database};
@@ -167,6 +169,7 @@ int Serve(const Config& config) {
   cwmp::ConnectionRequester connection_requester{config.connection_request};
   services.connection_requests = &connection_requester;
   services.device_secrets = &device_secrets;
+  services.hashing_admission = &hashing_admission;
 
   bool record_history = true;
 #ifdef KANRI_TEST_HOOKS
@@ -176,21 +179,22 @@ int Serve(const Config& config) {
     LogWarn("operation history disabled for a benchmark");
   }
 #endif
-  http::Router router{api::BuildRouteTable(services),
-                      [&](std::string token, bool is_operation) {
-                        return db_pool.Run([&sessions, &policy, token = std::move(token), is_operation] {
-                          http::Authentication a;
-                          a.session = sessions.Resolve(token, is_operation);
-                          if (a.session.actor) a.permissions = policy.PermissionsOf(a.session.actor->account);
-                          return a;
-                        });
-                      },
-                      [&](audit::OperationRecord record) -> asio::awaitable<void> {
-                        if (!record_history) co_return;
-                        co_await StoreRecord(history_writer, std::move(record));
-                      },
-                      *rt.clock,
-                      {.session_cookie = services.settings.session_cookie}};
+  http::Router router{
+      api::BuildRouteTable(services),
+      [&](std::string token, bool is_operation) {
+        return db_pool.Run([&sessions, &policy, token = std::move(token), is_operation] {
+          http::Authentication a;
+          a.session = sessions.Resolve(token, is_operation);
+          if (a.session.actor) a.permissions = policy.PermissionsOf(a.session.actor->account);
+          return a;
+        });
+      },
+      [&](audit::OperationRecord record) -> asio::awaitable<void> {
+        if (!record_history) co_return;
+        co_await StoreRecord(history_writer, std::move(record));
+      },
+      *rt.clock,
+      {.session_cookie = services.settings.session_cookie, .anonymous_denials = config.anonymous_denials}};
 
   asio::io_context io{static_cast<int>(config.io_threads)};
   http::HttpServer api_server{io, tls, api_http, [&](const http::HttpRequest& r) { return router.Handle(r); },
@@ -274,6 +278,9 @@ int Serve(const Config& config) {
                        [&]() -> asio::awaitable<void> {
                          co_await db_pool.Run([&] { (void)history.WriteCheckpoints(signing_key); });
                        }};
+  // SEC-6: the counts of anonymous denials whose window closed.
+  Periodic denial_counts{io, config.anonymous_denials.window, "writing anonymous denial counts",
+                         [&]() -> asio::awaitable<void> { co_await router.FlushAnonymousDenials(); }};
   // DEV-3: sessions that stopped answering, and tasks past their expiry, fail (timeout).
   Periodic device_sweep{io, std::chrono::seconds{5}, "the device sweep", [&]() -> asio::awaitable<void> {
                           co_await cwmp_engine.SweepIdleSessions();
@@ -290,9 +297,11 @@ int Serve(const Config& config) {
         [&]() -> asio::awaitable<void> {
           co_await api_server.Drain();
           co_await cwmp_server.Drain();
+          co_await router.FlushAnonymousDenials(true);
         },
         [&](std::exception_ptr) {
           checkpoints.Cancel();
+          denial_counts.Cancel();
           device_sweep.Cancel();
           io.stop();
         });

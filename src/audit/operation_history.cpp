@@ -70,6 +70,14 @@ constexpr const char* kRecordColumns =
 
 }  // namespace
 
+std::string ClipClientText(std::string_view text, std::size_t max_bytes) {
+  if (text.size() <= max_bytes) return std::string(text);
+  std::size_t end = max_bytes;
+  // Back off continuation bytes (10xxxxxx) so that no character is cut in half.
+  while (end > 0 && (static_cast<unsigned char>(text[end]) & 0xC0) == 0x80) --end;
+  return std::string(text.substr(0, end));
+}
+
 std::string_view ToString(Outcome o) {
   switch (o) {
     case Outcome::kSuccess:

@@ -25,6 +25,14 @@
 
 namespace kanri::audit {
 
+// SEC-6: text a client chose (IDs in paths, login IDs and codes as typed, paths in logs) is
+// clipped before it goes into a record or a log line, so that nobody can grow the history or
+// the logs with long input. Login IDs are clipped to their own maximum (identity::kMaxLoginLength).
+inline constexpr std::size_t kMaxRecordedIdBytes = 256;
+inline constexpr std::size_t kMaxRecordedPathBytes = 512;
+// At most `max_bytes` of `text`, cut at a UTF-8 character boundary.
+std::string ClipClientText(std::string_view text, std::size_t max_bytes);
+
 enum class Outcome { kSuccess, kDenied, kFailed };
 std::string_view ToString(Outcome o);
 std::optional<Outcome> ParseOutcome(std::string_view s);

@@ -58,6 +58,66 @@ std::string Describe(const AccessRule& rule) {
   return out;
 }
 
+// The source of denials counted once the per-window address table is full.
+constexpr char kOverflowAddress[] = "*";
+
+Timestamp AnonymousDenials::WindowStart(Timestamp t) const {
+  return Timestamp{(t.time_since_epoch() / settings_.window) * settings_.window};
+}
+
+std::vector<audit::OperationRecord> AnonymousDenials::Count(const std::string& address,
+                                                            std::string_view action,
+                                                            std::string_view error_code, Timestamp now) {
+  std::lock_guard lock(mu_);
+  const Timestamp start = WindowStart(now);
+  // Sweeping once per window keeps a denial O(1) however many addresses are counted.
+  std::vector<audit::OperationRecord> closed;
+  if (start > swept_) {
+    closed = TakeLocked(now, false);
+    swept_ = start;
+  }
+  const std::string& key =
+      windows_.size() < settings_.max_addresses || windows_.contains(address) ? address : kOverflowAddress;
+  Window& w = windows_[key];
+  if (w.count == 0) {
+    w.start = start;
+    w.first_action = audit::ClipClientText(action, audit::kMaxRecordedIdBytes);
+    w.first_error = audit::ClipClientText(error_code, audit::kMaxRecordedIdBytes);
+  }
+  ++w.count;
+  return closed;
+}
+
+std::vector<audit::OperationRecord> AnonymousDenials::TakeClosed(Timestamp now, bool everything) {
+  std::lock_guard lock(mu_);
+  return TakeLocked(now, everything);
+}
+
+std::vector<audit::OperationRecord> AnonymousDenials::TakeLocked(Timestamp now, bool everything) {
+  const Timestamp current = WindowStart(now);
+  std::vector<audit::OperationRecord> out;
+  for (auto it = windows_.begin(); it != windows_.end();) {
+    const Window& w = it->second;
+    if (!everything && w.start >= current) {
+      ++it;
+      continue;
+    }
+    audit::OperationRecord r;
+    r.time = now;
+    r.source_ip = audit::ClipClientText(it->first, audit::kMaxRecordedIdBytes);
+    r.action = "anonymous.denied";
+    r.outcome = audit::Outcome::kDenied;
+    r.error_code = w.first_error;
+    // Only server-made text below (route action names, times), so it needs no JSON escaping.
+    r.details = "{\"count\":" + std::to_string(w.count) + ",\"window_start\":\"" + FormatUtc(w.start) +
+                "\",\"window_end\":\"" + FormatUtc(w.start + settings_.window) + "\",\"first_action\":\"" +
+                w.first_action + "\"}";
+    out.push_back(std::move(r));
+    it = windows_.erase(it);
+  }
+  return out;
+}
+
 void RouteTable::Add(Route route) {
   routes_.push_back(std::move(route));
 }
@@ -157,7 +217,7 @@ boost::asio::awaitable<HttpResponse> Router::Handle(const HttpRequest& request) 
       std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
   LogInfo("request", {{"request_id", request.request_id},
                       {"method", request.method},
-                      {"path", request.path},
+                      {"path", audit::ClipClientText(request.path, audit::kMaxRecordedPathBytes)},
                       {"status", static_cast<std::int64_t>(response.status)},
                       {"ms", elapsed},
                       {"client_ip", request.client_ip},
@@ -236,6 +296,16 @@ boost::asio::awaitable<void> Router::Record(const RequestContext& ctx, const Rou
   const identity::Account* account = ctx.actor         ? &ctx.actor->account
                                      : ctx.audit.actor ? &*ctx.audit.actor
                                                        : nullptr;
+  // Denied: refused by access control (no session, no permission, CSRF). A public route's
+  // refusal, such as a wrong password at login, is a failure of the operation itself.
+  const bool denied =
+      response.status == 403 || (response.status == 401 && route.access.kind != AccessRule::Kind::kPublic);
+  if (denied && !account) {
+    // SEC-6: counted, not recorded one by one (AnonymousDenials).
+    for (auto& r : denials_.Count(ctx.request.client_ip, route.action, response.problem_code, clock_.Now()))
+      co_await history_(std::move(r));
+    co_return;
+  }
   audit::OperationRecord base;
   base.time = clock_.Now();
   base.company = account ? account->company_id : ctx.audit.company;
@@ -250,13 +320,11 @@ boost::asio::awaitable<void> Router::Record(const RequestContext& ctx, const Rou
   call.action = route.action;
   call.target_type = route.target_type;
   auto id = ctx.params.find("id");
-  call.target_id = !ctx.audit.target_id.empty() ? ctx.audit.target_id
-                   : id != ctx.params.end()     ? id->second
-                                                : "";
-  // Denied: refused by access control (no session, no permission, CSRF). A public route's
-  // refusal, such as a wrong password at login, is a failure of the operation itself.
-  const bool denied =
-      response.status == 403 || (response.status == 401 && route.access.kind != AccessRule::Kind::kPublic);
+  // SEC-6: an {id} comes from the path, as the client wrote it.
+  call.target_id = audit::ClipClientText(!ctx.audit.target_id.empty() ? ctx.audit.target_id
+                                         : id != ctx.params.end()     ? id->second
+                                                                      : "",
+                                         audit::kMaxRecordedIdBytes);
   call.outcome = response.status < 400 ? audit::Outcome::kSuccess
                  : denied              ? audit::Outcome::kDenied
                                        : audit::Outcome::kFailed;
@@ -267,7 +335,7 @@ boost::asio::awaitable<void> Router::Record(const RequestContext& ctx, const Rou
     audit::OperationRecord event = base;
     event.action = e.action;
     event.target_type = e.target_type;
-    event.target_id = e.target_id;
+    event.target_id = audit::ClipClientText(e.target_id, audit::kMaxRecordedIdBytes);
     event.details = e.details;
     if (e.also_for_company && e.also_for_company != event.company) {
       audit::OperationRecord copy = event;
@@ -276,6 +344,10 @@ boost::asio::awaitable<void> Router::Record(const RequestContext& ctx, const Rou
     }
     co_await history_(std::move(event));
   }
+}
+
+boost::asio::awaitable<void> Router::FlushAnonymousDenials(bool everything) {
+  for (auto& r : denials_.TakeClosed(clock_.Now(), everything)) co_await history_(std::move(r));
 }
 
 }  // namespace kanri::http

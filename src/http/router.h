@@ -16,8 +16,10 @@
 #include <boost/asio/awaitable.hpp>
 #include <functional>
 #include <map>
+#include <mutex>
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "access/permissions.h"
@@ -129,8 +131,44 @@ using Authenticator =
 // Stores one operation-history record (runs it on the database pool).
 using HistoryWriter = std::function<boost::asio::awaitable<void>(audit::OperationRecord record)>;
 
+// SEC-6 without flooding: a request refused for want of a session, from nobody known (no
+// account, not even an ended session's), is not recorded one by one. Such denials are counted
+// per source address and window; one record per address and window carries the count
+// (action "anonymous.denied", the provider's chain), written on the first denial after the
+// window closed, by the periodic flush, or at shutdown. Memory is bounded: past
+// `max_addresses` addresses in one window, further ones are counted under source "*".
+struct DenialCountSettings {
+  Millis window = std::chrono::minutes{1};
+  std::size_t max_addresses = 10'000;
+};
+
+class AnonymousDenials {
+ public:
+  explicit AnonymousDenials(DenialCountSettings settings = {}) : settings_(settings) {}
+  // Counts one denial; returns the records of windows that closed before `now`.
+  std::vector<audit::OperationRecord> Count(const std::string& address, std::string_view action,
+                                            std::string_view error_code, Timestamp now);
+  // The records of windows closed before `now`, or of every window when `everything`.
+  std::vector<audit::OperationRecord> TakeClosed(Timestamp now, bool everything = false);
+
+ private:
+  struct Window {
+    Timestamp start;
+    std::int64_t count = 0;
+    std::string first_action;
+    std::string first_error;
+  };
+  Timestamp WindowStart(Timestamp t) const;
+  std::vector<audit::OperationRecord> TakeLocked(Timestamp now, bool everything);
+  DenialCountSettings settings_;
+  std::mutex mu_;
+  std::unordered_map<std::string, Window> windows_;
+  Timestamp swept_{};  // start of the window of the last sweep
+};
+
 struct RouterSettings {
   std::string session_cookie = "__Host-kanri_session";
+  DenialCountSettings anonymous_denials;
 };
 
 class Router {
@@ -141,7 +179,8 @@ class Router {
         authenticator_(std::move(authenticator)),
         history_(std::move(history)),
         clock_(clock),
-        settings_(std::move(settings)) {}
+        settings_(std::move(settings)),
+        denials_(settings_.anonymous_denials) {}
 
   boost::asio::awaitable<HttpResponse> Handle(const HttpRequest& request);
   // The server's BodyStreamingPolicy: the route's streamed_body_max_bytes when the request
@@ -149,6 +188,9 @@ class Router {
   // permission), so that nobody else can make the server spool a large body; nullopt otherwise.
   boost::asio::awaitable<std::optional<std::uint64_t>> StreamedBodyLimit(const HttpRequest& head);
   const RouteTable& table() const { return table_; }
+  // Writes the counts of anonymous denials whose window closed (all of them when `everything`,
+  // at shutdown).
+  boost::asio::awaitable<void> FlushAnonymousDenials(bool everything = false);
 
  private:
   boost::asio::awaitable<HttpResponse> Dispatch(RequestContext& ctx, const Route& route);
@@ -159,6 +201,7 @@ class Router {
   HistoryWriter history_;
   const Clock& clock_;
   RouterSettings settings_;
+  AnonymousDenials denials_;
 };
 
 // The headers every response carries (HSTS, CSP, nosniff, no referrer, no framing).

@@ -5,6 +5,10 @@
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/use_future.hpp>
+#include <iostream>
+#include <map>
+
+#include "db/test_database.h"
 
 namespace kanri::http {
 namespace {
@@ -213,6 +217,151 @@ TEST_F(RouterTest, SEC_6_SessionExpiryIsRecordedForItsAccount) {
   EXPECT_EQ(records_[1].action, "session.expired");
   EXPECT_EQ(records_[1].actor_id, "gone");
   EXPECT_EQ(records_[1].company, CompanyId{"acme"});
+}
+
+TEST_F(RouterTest, SEC_6_AnonymousDenialsAreCountedPerAddressAndMinute) {
+  auto from = [](std::string ip) {
+    HttpRequest req;
+    req.method = "GET";
+    req.path = "/api/v1/things/" + std::string(5000, 'x');
+    req.target = req.path;
+    req.request_id = "r";
+    req.client_ip = std::move(ip);
+    return req;
+  };
+  auto run = [&](const HttpRequest& req) {
+    asio::io_context io;
+    auto f = asio::co_spawn(io, router_->Handle(req), asio::use_future);
+    io.run();
+    return f.get();
+  };
+  clock_.Set(*ParseUtc("2025-04-01T00:00:10Z"));
+  for (int i = 0; i < 2000; ++i) ASSERT_EQ(run(from("192.0.2.7")).status, 401);
+  for (int i = 0; i < 3; ++i) (void)run(from("192.0.2.8"));
+  EXPECT_TRUE(records_.empty()) << "nothing is written while the minute is open";
+
+  clock_.Set(*ParseUtc("2025-04-01T00:01:00Z"));
+  (void)run(from("192.0.2.7"));  // the first denial after the minute writes its counts
+  ASSERT_EQ(records_.size(), 2u);
+  std::map<std::string, std::string> details;
+  for (const auto& r : records_) {
+    EXPECT_EQ(r.action, "anonymous.denied");
+    EXPECT_EQ(r.outcome, audit::Outcome::kDenied);
+    EXPECT_EQ(r.error_code, "unauthenticated");
+    EXPECT_FALSE(r.company) << "the provider's chain";
+    EXPECT_LT(r.details.size(), 200u);
+    details[r.source_ip] = r.details;
+  }
+  EXPECT_NE(details["192.0.2.7"].find("\"count\":2000"), std::string::npos) << details["192.0.2.7"];
+  EXPECT_NE(details["192.0.2.8"].find("\"count\":3"), std::string::npos) << details["192.0.2.8"];
+  EXPECT_NE(details["192.0.2.7"].find("\"window_start\":\"2025-04-01T00:00:00.000Z\""), std::string::npos);
+
+  records_.clear();
+  asio::io_context io;
+  auto f = asio::co_spawn(io, router_->FlushAnonymousDenials(true), asio::use_future);
+  io.run();
+  f.get();
+  ASSERT_EQ(records_.size(), 1u) << "shutdown writes the open minute";
+  EXPECT_NE(records_[0].details.find("\"count\":1"), std::string::npos);
+}
+
+TEST_F(RouterTest, SEC_6_ClientChosenIdsAreClippedInRecords) {
+  (void)Run("GET", "/api/v1/things/" + std::string(100'000, 'y'), Session("good"));
+  ASSERT_EQ(records_.size(), 1u);
+  EXPECT_EQ(records_[0].target_id, std::string(audit::kMaxRecordedIdBytes, 'y'));
+}
+
+// SEC-6 against a real history: what 2,000 requests without a session add to the stored
+// records, next to what 2,000 refusals of a known account add (those are recorded one by one).
+class StoredHistory : public ::testing::Test {
+ protected:
+  StoredHistory() {
+    RouteTable t;
+    t.Add({.method = "GET",
+           .path = "/api/v1/accounts/{id}",
+           .access = Needs("accounts.read"),
+           .action = "accounts.get",
+           .target_type = "account",
+           .handler = Ok});
+    router_ = std::make_unique<Router>(
+        std::move(t),
+        [](std::string token, bool) -> asio::awaitable<Authentication> {
+          Authentication r;
+          if (token == "clerk") {
+            identity::SessionActor a;
+            a.account.id = AccountId{"clerk"};
+            a.account.login = "clerk";
+            a.account.company_id = CompanyId{"acme"};
+            r.session.actor = a;  // holds no permission
+          }
+          co_return r;
+        },
+        [this](audit::OperationRecord r) -> asio::awaitable<void> {
+          history_.Append(r);
+          co_return;
+        },
+        clock_);
+  }
+  struct Size {
+    long long records = 0;
+    long long bytes = 0;
+  };
+  Size Measure() {
+    auto lease = tdb_.db().Acquire();
+    Size s;
+    lease.sql() << "SELECT COUNT(*), COALESCE(SUM(LENGTH(chain) + LENGTH(actor_id) + LENGTH(actor_login) + "
+                   "LENGTH(source_ip) + LENGTH(action) + LENGTH(target_type) + LENGTH(target_id) + "
+                   "LENGTH(outcome) + LENGTH(error_code) + LENGTH(request_id) + LENGTH(details) + "
+                   "LENGTH(prev_hash) + LENGTH(hash)), 0) FROM audit_records",
+        soci::into(s.records), soci::into(s.bytes);
+    return s;
+  }
+  int Get(const std::string& path, const std::string& cookie = "") {
+    HttpRequest req;
+    req.method = "GET";
+    req.path = path;
+    req.target = path;
+    req.request_id = "req-" + std::to_string(++requests_);
+    req.client_ip = "192.0.2.7";
+    if (!cookie.empty()) req.headers = {{"cookie", "__Host-kanri_session=" + cookie}};
+    asio::io_context io;
+    auto f = asio::co_spawn(io, router_->Handle(req), asio::use_future);
+    io.run();
+    return f.get().status;
+  }
+
+  db::TestDatabase tdb_;
+  ManualClock clock_{*ParseUtc("2025-04-01T00:00:10Z")};
+  audit::OperationHistory history_{tdb_.db(), clock_, ""};
+  std::unique_ptr<Router> router_;
+  int requests_ = 0;
+};
+
+TEST_F(StoredHistory, SEC_6_TwoThousandAnonymousRequestsAddOneRecord) {
+  const std::string path = "/api/v1/accounts/" + std::string(300, 'x');
+  const Size start = Measure();
+  for (int i = 0; i < 2000; ++i) ASSERT_EQ(Get(path), 401);
+  clock_.Advance(std::chrono::minutes{1});
+  ASSERT_EQ(Get(path), 401);  // the first denial after the minute writes its count
+  const Size anonymous = Measure();
+  for (int i = 0; i < 2000; ++i) ASSERT_EQ(Get(path, "clerk"), 403);
+  const Size known = Measure();
+  std::cout << "[ measured ] 2000 anonymous requests (300-byte IDs): " << start.records << " -> "
+            << anonymous.records << " records, " << start.bytes << " -> " << anonymous.bytes << " bytes\n"
+            << "[ measured ] 2000 refusals of a known account, recorded one by one: " << anonymous.records
+            << " -> " << known.records << " records, " << anonymous.bytes << " -> " << known.bytes
+            << " bytes\n";
+  EXPECT_EQ(anonymous.records - start.records, 1);
+  EXPECT_LT(anonymous.bytes - start.bytes, 600);
+  EXPECT_EQ(known.records - anonymous.records, 2000) << "a known account's refusals stay individual";
+  EXPECT_LT((known.bytes - anonymous.bytes) / 2000, 256 + 400) << "each with its ID clipped";
+}
+
+TEST(ClipClientText, SEC_6_CutsAtACharacterBoundary) {
+  EXPECT_EQ(audit::ClipClientText("abc", 5), "abc");
+  EXPECT_EQ(audit::ClipClientText("abcdef", 3), "abc");
+  EXPECT_EQ(audit::ClipClientText("a\xE6\x97\xA5", 3), "a") << "a three-byte character is not cut in half";
+  EXPECT_EQ(audit::ClipClientText("a\xE6\x97\xA5", 4), "a\xE6\x97\xA5");
 }
 
 }  // namespace

@@ -11,7 +11,6 @@ const char* const kAccountColumns =
 
 namespace {
 
-constexpr std::size_t kMaxLoginLength = 64;
 constexpr long kMaxNameLength = 100;
 constexpr std::size_t kMaxEmailLength = 254;
 
@@ -204,6 +203,11 @@ Result<Account> AccountRepository::Update(const CompanyId& company, const Accoun
   Account a = *current;
   if (patch.status && *patch.status != a.status && id == actor)
     return Conflict("an account cannot change its own status");
+  if (patch.kind && *patch.kind != a.kind && id == actor)
+    return Conflict("an account cannot change its own kind");
+  if (patch.kind == AccountKind::kSiteAdmin)
+    return InvalidArgument("kind", "kind must be 'admin' or 'general'");
+  if (patch.kind) a.kind = *patch.kind;
   if (patch.name) a.name = *patch.name;
   if (patch.email) a.email = *patch.email;
   const bool status_changed = patch.status && *patch.status != a.status;
@@ -214,13 +218,14 @@ Result<Account> AccountRepository::Update(const CompanyId& company, const Accoun
     a.locked_until.reset();
   }
   a.updated_at = clock_.Now();
-  std::string status{ToString(a.status)};
+  std::string status{ToString(a.status)}, kind{ToString(a.kind)};
   long long now = ToUnixMillis(a.updated_at);
   std::optional<long long> locked_until =
       a.locked_until ? std::optional(ToUnixMillis(*a.locked_until)) : std::nullopt;
-  lease.sql() << "UPDATE accounts SET name = :name, email = :email, status = :status, failed_logins = :f, "
-                 "locked_until = :lu, updated_at = :now WHERE company_id = :c AND id = :id",
-      soci::use(a.name), soci::use(a.email), soci::use(status), soci::use(a.failed_logins),
+  lease.sql()
+      << "UPDATE accounts SET name = :name, email = :email, status = :status, kind = :kind, "
+         "failed_logins = :f, locked_until = :lu, updated_at = :now WHERE company_id = :c AND id = :id",
+      soci::use(a.name), soci::use(a.email), soci::use(status), soci::use(kind), soci::use(a.failed_logins),
       soci::use(locked_until), soci::use(now), soci::use(company.value()), soci::use(id.value());
   if (status_changed && a.status != AccountStatus::kActive) EndSessions(lease, id);
   tx.Commit();

@@ -55,7 +55,12 @@ struct AccountPatch {
   std::optional<std::string> name;
   std::optional<std::string> email;
   std::optional<AccountStatus> status;
+  std::optional<AccountKind> kind;  // admin | general (who may change it: api/accounts_api.cpp, SEC-5)
 };
+
+// The longest login ID; a longer one cannot exist, so it is looked up as an unknown account
+// and recorded clipped to this length (SEC-6).
+inline constexpr std::size_t kMaxLoginLength = 64;
 
 Status ValidateLogin(std::string_view login);
 Status ValidateNewAccount(const NewAccount& a);
@@ -69,7 +74,7 @@ class AccountRepository {
   Result<Account> Get(const CompanyId& company, const AccountId& id);
   Page<Account> List(const CompanyId& company, const PageRequest& page);
   // Changing the status away from active ends the account's sessions at once. `actor` may
-  // not change its own status (it would lock itself out).
+  // not change its own status (it would lock itself out) nor its own kind (SEC-5).
   Result<Account> Update(const CompanyId& company, const AccountId& id, const AccountPatch& patch,
                          const AccountId& actor);
   // A temporary password set by a company administrator: must be changed at next login;

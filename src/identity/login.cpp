@@ -18,76 +18,139 @@ std::string_view ToString(LoginFailure f) {
       return "disabled";
     case LoginFailure::kCompanyNotInService:
       return "company_not_in_service";
+    case LoginFailure::kTemporaryPasswordExpired:
+      return "temporary_password_expired";
+    case LoginFailure::kBusy:
+      return "busy";
   }
   return "none";
 }
 
-LoginAttempt LoginService::Begin(const LoginRequest& request) {
+namespace {
+
+// No row has this id or company id: an attempt that may not claim runs the claim's statements
+// against it, so that it costs the database what a wrong password costs (SEC-1).
+const std::string kNoRow;
+// Longer than any company code or login ID. Input is clipped to it before lookups: still too
+// long to match anything, and a megabyte of it costs no more than a short one.
+constexpr std::size_t kMaxLookupBytes = 256;
+
+std::string LookupKey(std::string_view typed) {
+  return AsciiLower(typed.substr(0, kMaxLookupBytes));
+}
+
+// Reads the account, its hash and, for a temporary password, when it was set.
+const std::string kAccountWithHash = std::string("SELECT ") + kAccountColumns +
+                                     ", a.password_hash, a.password_changed_at FROM accounts a WHERE ";
+
+void ReadAccountWithHash(soci::rowset<soci::row> rows, LoginAttempt& attempt, std::string& hash) {
+  for (const auto& r : rows) {
+    attempt.account = ReadAccount(r);
+    hash = r.get<std::string>(kAccountColumnCount);
+    if (attempt.account->must_change_password)
+      attempt.temporary_since = FromUnixMillis(r.get<long long>(kAccountColumnCount + 1));
+    break;
+  }
+}
+
+}  // namespace
+
+LoginAttempt LoginService::Begin(const LoginRequest& request, HashingAdmission* admission) {
   LoginAttempt attempt;
   attempt.request = request;
   attempt.hash_to_check = hasher_.dummy_hash();
   const Timestamp now = clock_.Now();
   auto lease = db_.Acquire();
 
-  std::optional<std::string> company_status, start, end;
-  std::string company_id;
+  // An unknown company still looks up the account (in no company), like a known one.
+  std::string company_id = kNoRow, company_key;
   if (request.company_code) {
-    const std::string key = AsciiLower(*request.company_code);
+    company_key = LookupKey(*request.company_code);
     soci::indicator end_ind = soci::i_ok;
-    std::string s, st, en;
+    std::string id, s, st, en;
     lease.sql() << "SELECT id, status, contract_start, contract_end FROM companies WHERE code_key = :k",
-        soci::use(key), soci::into(company_id), soci::into(s), soci::into(st), soci::into(en, end_ind);
-    if (!lease.sql().got_data()) {
-      attempt.refusal = LoginFailure::kUnknownAccount;
-      return attempt;
+        soci::use(company_key), soci::into(id), soci::into(s), soci::into(st), soci::into(en, end_ind);
+    if (lease.sql().got_data()) {
+      company_id = id;
+      attempt.company = CompanyId{id};
+      tenancy::Company company;
+      company.status = tenancy::ParseCompanyStatus(s).value_or(tenancy::CompanyStatus::kSuspended);
+      company.contract_start = Date::Parse(st).value_or(Date{9999, 12, 31});
+      if (end_ind != soci::i_null) company.contract_end = Date::Parse(en);
+      if (!company.InService(Date::FromTimestampJst(now)))
+        attempt.refusal = LoginFailure::kCompanyNotInService;
     }
-    attempt.company = CompanyId{company_id};
-    tenancy::Company company;
-    company.status = tenancy::ParseCompanyStatus(s).value_or(tenancy::CompanyStatus::kSuspended);
-    company.contract_start = Date::Parse(st).value_or(Date{9999, 12, 31});
-    if (end_ind != soci::i_null) company.contract_end = Date::Parse(en);
-    if (!company.InService(Date::FromTimestampJst(now))) attempt.refusal = LoginFailure::kCompanyNotInService;
   }
 
-  const std::string login_key = AsciiLower(request.login);
+  const std::string login_key = LookupKey(request.login);
   std::string hash;
-  {
-    std::string q = std::string("SELECT ") + kAccountColumns + ", a.password_hash FROM accounts a WHERE " +
-                    (request.company_code ? "a.company_id = :c AND " : "a.company_id IS NULL AND ") +
-                    "a.login_key = :k";
-    std::optional<soci::rowset<soci::row>> rows;
-    if (request.company_code) {
-      rows.emplace((lease.sql().prepare << q, soci::use(company_id), soci::use(login_key)));
-    } else {
-      rows.emplace((lease.sql().prepare << q, soci::use(login_key)));
-    }
-    for (const auto& r : *rows) {
-      attempt.account = ReadAccount(r);
-      hash = r.get<std::string>(kAccountColumnCount);
-      break;
-    }
+  if (request.company_code) {
+    ReadAccountWithHash((lease.sql().prepare << kAccountWithHash + "a.company_id = :c AND a.login_key = :k",
+                         soci::use(company_id), soci::use(login_key)),
+                        attempt, hash);
+  } else {
+    ReadAccountWithHash(
+        (lease.sql().prepare << kAccountWithHash + "a.company_id IS NULL AND a.login_key = :k",
+         soci::use(login_key)),
+        attempt, hash);
   }
   if (!attempt.account) {
     attempt.refusal = LoginFailure::kUnknownAccount;
-    return attempt;
-  }
-  if (attempt.refusal != LoginFailure::kNone) return attempt;
-  if (attempt.account->status == AccountStatus::kDisabled) {
+  } else if (attempt.refusal == LoginFailure::kNone && attempt.account->status == AccountStatus::kDisabled) {
     attempt.refusal = LoginFailure::kDisabled;
-    return attempt;
-  }
-  if (attempt.account->status == AccountStatus::kLocked) {
+  } else if (attempt.refusal == LoginFailure::kNone && attempt.account->status == AccountStatus::kLocked) {
     attempt.refusal = LoginFailure::kLocked;
+  }
+  // An unknown account queues as the login ID typed, so that existence changes nothing here either.
+  const std::string admission_key =
+      attempt.account ? "account:" + attempt.account->id.value() : "login:" + company_key + "/" + login_key;
+  Claim(lease, attempt, hash, admission_key, admission, now);
+  return attempt;
+}
+
+LoginAttempt LoginService::BeginPasswordCheck(const AccountId& self, const std::string& client_ip,
+                                              HashingAdmission* admission) {
+  LoginAttempt attempt;
+  attempt.password_change = true;
+  attempt.request.client_ip = client_ip;
+  attempt.hash_to_check = hasher_.dummy_hash();
+  const Timestamp now = clock_.Now();
+  auto lease = db_.Acquire();
+  std::string hash;
+  ReadAccountWithHash((lease.sql().prepare << kAccountWithHash + "a.id = :id", soci::use(self.value())),
+                      attempt, hash);
+  if (!attempt.account) {
+    attempt.refusal = LoginFailure::kUnknownAccount;  // deleted since its session was resolved
     return attempt;
   }
+  attempt.request.login = attempt.account->login;
+  attempt.company = attempt.account->company_id;
+  if (attempt.account->status == AccountStatus::kDisabled) attempt.refusal = LoginFailure::kDisabled;
+  if (attempt.account->status == AccountStatus::kLocked) attempt.refusal = LoginFailure::kLocked;
+  Claim(lease, attempt, hash, "account:" + self.value(), admission, now);
+  return attempt;
+}
 
+void LoginService::Claim(db::Lease& lease, LoginAttempt& attempt, const std::string& hash,
+                         const std::string& admission_key, HashingAdmission* admission, Timestamp now) {
+  if (admission) {
+    auto [verdict, ticket] = admission->Admit(admission_key, attempt.request.client_ip);
+    attempt.admission = verdict;
+    if (verdict != HashingAdmission::Verdict::kAdmitted) {
+      attempt.refusal = LoginFailure::kBusy;
+      return;
+    }
+    attempt.hashing = std::move(ticket);
+  }
   // Claim an attempt: count it as a failure up front, while the account is not locked. The
   // claim that reaches the limit also sets the lock, so from then on no password of this
   // account is checked; if that last password turns out right, Complete lifts the lock again.
-  // An expired lock starts a fresh count.
+  // An expired lock starts a fresh count. An attempt that may not claim (unknown, disabled,
+  // out of service) runs the same statements against no row (SEC-1).
+  const bool may_claim = attempt.account && attempt.refusal == LoginFailure::kNone;
+  const std::string& id = may_claim ? attempt.account->id.value() : kNoRow;
   const long long t = ToUnixMillis(now);
   const long long until = ToUnixMillis(now + settings_.lock_duration);
-  const std::string& id = attempt.account->id.value();
   db::WriteTransaction tx(lease);
   soci::statement st =
       (lease.sql().prepare
@@ -98,16 +161,17 @@ LoginAttempt LoginService::Begin(const LoginRequest& request) {
               "WHERE id = :id AND status = 'active' AND (locked_until IS NULL OR locked_until <= :t)",
        soci::use(settings_.max_failures), soci::use(until), soci::use(id), soci::use(t));
   st.execute(true);
-  if (db::AffectedRows(st) != 1) {
-    attempt.refusal = LoginFailure::kLocked;
-    return attempt;
-  }
+  const bool claimed = db::AffectedRows(st) == 1;
   lease.sql() << "SELECT failed_logins FROM accounts WHERE id = :id", soci::use(id),
       soci::into(attempt.claim_number);
   tx.Commit();
+  if (!may_claim) return;
+  if (!claimed) {
+    attempt.refusal = LoginFailure::kLocked;
+    return;
+  }
   attempt.claimed = true;
   attempt.hash_to_check = hash;
-  return attempt;
 }
 
 LoginOutcome LoginService::Complete(const LoginAttempt& attempt, bool password_ok) {
@@ -134,12 +198,23 @@ LoginOutcome LoginService::Complete(const LoginAttempt& attempt, bool password_o
   auto lease = db_.Acquire();
   db::WriteTransaction tx(lease);
   const long long t = ToUnixMillis(now);
-  lease.sql()
-      << "UPDATE accounts SET failed_logins = 0, locked_until = NULL, last_login_at = :t WHERE id = :id",
-      soci::use(t), soci::use(id);
   Account account = *attempt.account;
   account.failed_logins = 0;
   account.locked_until.reset();
+  out.account = account;
+  // The right password resets the count. An expired temporary password, or a password check,
+  // opens no session.
+  const bool expired = !attempt.password_change && attempt.temporary_since &&
+                       now >= *attempt.temporary_since + temporary_.lifetime;
+  if (expired || attempt.password_change) {
+    lease.sql() << "UPDATE accounts SET failed_logins = 0, locked_until = NULL WHERE id = :id", soci::use(id);
+    tx.Commit();
+    if (expired) out.failure = LoginFailure::kTemporaryPasswordExpired;
+    return out;
+  }
+  lease.sql()
+      << "UPDATE accounts SET failed_logins = 0, locked_until = NULL, last_login_at = :t WHERE id = :id",
+      soci::use(t), soci::use(id);
   account.last_login_at = now;
   out.session = sessions_.Create(lease, account, attempt.request.client_ip);
   out.account = account;

@@ -11,7 +11,17 @@
 // lock), so 50 parallel wrong passwords lock the account exactly once, and once the limit is
 // reached no password of that account is checked at all. An unknown account, a
 // locked or disabled one and a wrong password all take the same path through the hasher
-// (a dummy hash stands in) and get the same answer.
+// (a dummy hash stands in) and get the same answer; they also do the same database work
+// (SEC-1: the same statements, the claim's write transaction included, run against no row),
+// so that neither the answer nor its timing tells whether the account exists.
+//
+// Changing one's own password checks the current one the same way (BeginPasswordCheck): a
+// wrong one counts toward the lock like a failed login, and a locked account cannot change
+// its password.
+//
+// A temporary password (set by an administrator's reset) expires after
+// TemporaryPasswordSettings::lifetime; a login with it afterwards fails with
+// kTemporaryPasswordExpired, which is told only once the password was verified correct.
 #pragma once
 
 #include <mutex>
@@ -23,6 +33,7 @@
 #include "base/time.h"
 #include "db/database.h"
 #include "identity/accounts.h"
+#include "identity/hashing_admission.h"
 #include "identity/password_hasher.h"
 #include "identity/sessions.h"
 #include "tenancy/companies.h"
@@ -34,6 +45,10 @@ struct LockoutSettings {
   Millis lock_duration = std::chrono::minutes{30};  // SEC-1
 };
 
+struct TemporaryPasswordSettings {
+  Millis lifetime = std::chrono::hours{72};  // a reset's temporary password works this long
+};
+
 struct LoginRequest {
   std::optional<std::string> company_code;  // empty: a site administrator
   std::string login;
@@ -41,7 +56,16 @@ struct LoginRequest {
 };
 
 // Why a login failed: for the operation history only, never for the client.
-enum class LoginFailure { kNone, kUnknownAccount, kWrongPassword, kLocked, kDisabled, kCompanyNotInService };
+enum class LoginFailure {
+  kNone,
+  kUnknownAccount,
+  kWrongPassword,
+  kLocked,
+  kDisabled,
+  kCompanyNotInService,
+  kTemporaryPasswordExpired,  // the right password, but a temporary one past its lifetime
+  kBusy,                      // refused by the HashingAdmission before any check (429)
+};
 std::string_view ToString(LoginFailure f);
 
 struct LoginAttempt {
@@ -52,6 +76,10 @@ struct LoginAttempt {
   int claim_number = 0;                        // which consecutive attempt this is (1 = first since success)
   LoginFailure refusal = LoginFailure::kNone;  // known before the password check
   std::string hash_to_check;                   // the account's hash, or the dummy hash
+  bool password_change = false;                // BeginPasswordCheck: no session on success
+  std::optional<Timestamp> temporary_since;    // set when the password is a temporary one
+  HashingAdmission::Ticket hashing;            // this attempt's place in the hashing queue
+  HashingAdmission::Verdict admission = HashingAdmission::Verdict::kAdmitted;
 };
 
 struct LoginOutcome {
@@ -65,20 +93,37 @@ struct LoginOutcome {
 class LoginService {
  public:
   LoginService(db::Database& db, const Clock& clock, const PasswordHasher& hasher, SessionStore& sessions,
-               LockoutSettings settings)
-      : db_(db), clock_(clock), hasher_(hasher), sessions_(sessions), settings_(settings) {}
+               LockoutSettings settings, TemporaryPasswordSettings temporary = {})
+      : db_(db),
+        clock_(clock),
+        hasher_(hasher),
+        sessions_(sessions),
+        settings_(settings),
+        temporary_(temporary) {}
 
-  LoginAttempt Begin(const LoginRequest& request);
+  // With `admission`, the attempt also takes its place in the hashing queue, keyed by the
+  // account (refused: failure kBusy, nothing claimed or counted).
+  LoginAttempt Begin(const LoginRequest& request, HashingAdmission* admission = nullptr);
+  // The logged-in account `self` proving its current password (PUT /api/v1/session/password).
+  LoginAttempt BeginPasswordCheck(const AccountId& self, const std::string& client_ip,
+                                  HashingAdmission* admission = nullptr);
+  // For a password check, success creates no session and only resets the failure count.
   LoginOutcome Complete(const LoginAttempt& attempt, bool password_ok);
 
   const LockoutSettings& settings() const { return settings_; }
 
  private:
+  // Takes the attempt's place in the hashing queue (when `admission` is given), then claims one
+  // of the account's attempts; an attempt that may not claim runs the same statements against
+  // no row.
+  void Claim(db::Lease& lease, LoginAttempt& attempt, const std::string& hash,
+             const std::string& admission_key, HashingAdmission* admission, Timestamp now);
   db::Database& db_;
   const Clock& clock_;
   const PasswordHasher& hasher_;
   SessionStore& sessions_;
   LockoutSettings settings_;
+  TemporaryPasswordSettings temporary_;
 };
 
 // A per-source-address brake on failed logins, so that one address cannot lock out every

@@ -1,5 +1,8 @@
 // SEC-6 over the real binary: every call anyone makes shows up in the history with its result,
 // and `kanri audit verify` catches any edit of the stored history in the SQLite file.
+#include <filesystem>
+#include <iostream>
+
 #include "support/kanri_fixture.h"
 #include "support/sqlite_file.h"
 
@@ -165,6 +168,80 @@ TEST_F(History, SEC_6_RetentionKeepsTheHistoryVerifiable) {
   auto keep = server().RunCli({"jobs", "run", "audit-retention"});
   ASSERT_EQ(keep.exit_code, 0);
   EXPECT_NE(keep.out.find("Removed 0 record"), std::string::npos) << keep.out;
+}
+
+// What the history holds: its records and the bytes of their text columns.
+struct HistorySize {
+  long long records = 0;
+  long long bytes = 0;
+};
+
+HistorySize MeasureHistory(const std::string& db) {
+  HistorySize s;
+  s.records = std::stoll(QueryColumn(db, "SELECT COUNT(*) FROM audit_records").at(0));
+  s.bytes =
+      std::stoll(QueryColumn(db,
+                             "SELECT COALESCE(SUM(LENGTH(chain) + LENGTH(actor_id) + LENGTH(actor_login) + "
+                             "LENGTH(source_ip) + LENGTH(action) + LENGTH(target_type) + LENGTH(target_id) + "
+                             "LENGTH(outcome) + LENGTH(error_code) + LENGTH(request_id) + LENGTH(details) + "
+                             "LENGTH(prev_hash) + LENGTH(hash)), 0) FROM audit_records")
+                     .at(0));
+  return s;
+}
+
+long long FileBytes(const std::string& path) {
+  std::error_code ec;
+  auto n = std::filesystem::file_size(path, ec);
+  return ec ? 0 : static_cast<long long>(n);
+}
+
+TEST_F(History, SEC_6_AnonymousRequestsCannotFloodTheHistory) {
+  const HistorySize before = MeasureHistory(Db());
+  const long long file_before = FileBytes(Db()) + FileBytes(Db() + "-wal");
+  // 2,000 requests without a session, each naming a 300-byte ID in its path.
+  auto anonymous = NewClient();
+  const std::string path = "/api/v1/accounts/" + std::string(300, 'x');
+  for (int i = 0; i < 2000; ++i) ASSERT_EQ(anonymous->Get(path).status, 401);
+  // The next denial after the minute writes the minute's count.
+  server().AdvanceClock(std::chrono::seconds{61});
+  ASSERT_EQ(anonymous->Get(path).status, 401);
+  const HistorySize after = MeasureHistory(Db());
+  const long long file_after = FileBytes(Db()) + FileBytes(Db() + "-wal");
+  std::cout << "[ measured ] 2000 anonymous requests: history " << before.records << " -> " << after.records
+            << " records, " << before.bytes << " -> " << after.bytes
+            << " bytes of record text; database files " << file_before << " -> " << file_after << " bytes\n";
+  EXPECT_LE(after.records - before.records, 3) << "one record per address and minute";
+  EXPECT_LE(after.bytes - before.bytes, 3 * 600);
+
+  // The counts add up to every request, and the site administrators see them.
+  long long counted = 0;
+  for (const auto& d :
+       QueryColumn(Db(), "SELECT details FROM audit_records WHERE action = 'anonymous.denied'"))
+    counted += json::parse(d).at("count").as_int64();
+  EXPECT_EQ(counted, 2000);
+  auto seen = site_admin().Get("/api/v1/audit?action=anonymous.denied");
+  ASSERT_EQ(seen.status, 200);
+  EXPECT_FALSE(Member(seen.Json(), "items").as_array().empty());
+}
+
+TEST_F(History, SEC_6_AMegabyteLoginIdIsStoredClipped) {
+  const HistorySize before = MeasureHistory(Db());
+  auto c = NewClient();
+  Response r = TryLogin(*c, kCompanyACode, std::string(1'000'000, 'a'), "whatever-password");
+  EXPECT_EQ(r.status, 401) << r.Describe().substr(0, 300);
+  const HistorySize after = MeasureHistory(Db());
+  std::cout << "[ measured ] failed login with a 1,000,000-byte login ID: history grew by "
+            << after.records - before.records << " record(s), " << after.bytes - before.bytes << " bytes\n";
+  EXPECT_LT(after.bytes - before.bytes, 2000);
+  bool found = false;
+  for (const auto& i : Records("&action=session.login")) {
+    if (Str(i, "outcome") != "failed") continue;
+    const json::value details =
+        Member(i, "details").is_string() ? json::parse(Str(i, "details")) : Member(i, "details");
+    EXPECT_EQ(Str(details, "login"), std::string(64, 'a'));
+    found = true;
+  }
+  EXPECT_TRUE(found);
 }
 
 }  // namespace

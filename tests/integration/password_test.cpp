@@ -4,8 +4,12 @@
 #include <cctype>
 #include <cstdio>
 #include <filesystem>
+#include <iostream>
+#include <map>
+#include <mutex>
 #include <optional>
 #include <set>
+#include <thread>
 
 #include "support/kanri_fixture.h"
 #include "support/sqlite_file.h"
@@ -224,6 +228,99 @@ TEST_F(Passwords, DATA_3_ResetGivesATemporaryPasswordThatMustBeChanged) {
   EXPECT_EQ(Member(Member(again.Json(), "account"), "must_change_password"), json::value(false));
   std::vector<std::string> logins = AccountLogins(admin_a());
   EXPECT_EQ(std::count(logins.begin(), logins.end(), "sneaky"), 0);
+}
+
+TEST_F(Passwords, SEC_1_TemporaryPasswordExpiresAfter72Hours) {
+  json::object hana = CreateAccount(admin_a(), "hana", "general", "Hq5-garden-Pearl-30");
+  Response reset = admin_a().Post("/api/v1/accounts/" + Str(hana, "id") + "/password-reset", "");
+  ASSERT_EQ(reset.status, 200) << reset.Describe();
+  const std::string temporary = Str(reset.Json(), "temporary_password");
+
+  server().AdvanceClock(71h);
+  EXPECT_EQ(TryLogin(*NewClient(), kCompanyACode, "hana", temporary).status, 200) << "valid for 72 hours";
+  server().AdvanceClock(1h);
+  Response wrong = TryLogin(*NewClient(), kCompanyACode, "hana", "Not-the-temporary-1");
+  EXPECT_EQ(ProblemCode(wrong), "login_failed") << "only the right password learns it expired";
+  Response expired = TryLogin(*NewClient(), kCompanyACode, "hana", temporary);
+  EXPECT_EQ(expired.status, 401) << expired.Describe();
+  EXPECT_EQ(ProblemCode(expired), "temporary_password_expired") << expired.Describe();
+
+  // A new reset gives a fresh 72 hours (alice's session has long ended: she logs in again).
+  auto alice = LoginAs(kCompanyACode, kAdminALogin, kAdminPassword);
+  Response again = alice->Post("/api/v1/accounts/" + Str(hana, "id") + "/password-reset", "");
+  ASSERT_EQ(again.status, 200);
+  EXPECT_EQ(TryLogin(*NewClient(), kCompanyACode, "hana", Str(again.Json(), "temporary_password")).status,
+            200);
+}
+
+// A small hashing queue, so that one source could fill it without a fair share.
+class PasswordFlood : public TenantTest {
+ protected:
+  PasswordFlood()
+      : TenantTest(
+            {"--hash-queue", "6", "--hash-queue-per-address", "3", "--login-ip-max-failures", "1000"}) {}
+};
+
+TEST_F(PasswordFlood, SEC_1_WrongPasswordChangesLockTheAccountAndSpareOtherLogins) {
+  CreateAccount(admin_a(), "hana", "general", "Hq5-garden-Pearl-30");
+  CreateAccount(admin_a(), "bob", "general", "Bw2-island-Cedar-84");
+  auto hana = LoginAs(kCompanyACode, "hana", "Hq5-garden-Pearl-30");
+  const std::string cookie = hana->Cookie("__Host-kanri_session").value();
+  const std::string csrf = Str(hana->Get("/api/v1/session").Json(), "csrf_token");
+
+  // Eight clients on hana's session, each trying wrong current passwords as fast as it can,
+  // and failed logins of unknown accounts in between; meanwhile bob logs in from another
+  // address (127.0.0.2).
+  constexpr int kClients = 8, kTriesEach = 10;
+  std::mutex mu;
+  std::map<std::string, int> answers, login_answers;  // "403 wrong_password" -> count
+  std::vector<std::thread> flood;
+  for (int c = 0; c < kClients; ++c) {
+    flood.emplace_back([&, c] {
+      auto client = NewClient();
+      client->SetCookie("__Host-kanri_session", cookie);
+      client->SetDefaultHeader("X-CSRF-Token", csrf);
+      for (int i = 0; i < kTriesEach; ++i) {
+        const std::string change = json::serialize(json::object{
+            {"current", "Wrong-current-" + std::to_string(c * 100 + i)}, {"new", "Hn9-new-Pass-4410"}});
+        Response r = client->Put("/api/v1/session/password", change);
+        Response l =
+            TryLogin(*client, kCompanyACode, "ghost-" + std::to_string(c), "Wrong-pw-" + std::to_string(i));
+        std::lock_guard lock(mu);
+        ++answers[std::to_string(r.status) + " " + ProblemCode(r)];
+        ++login_answers[std::to_string(l.status) + " " + ProblemCode(l)];
+      }
+    });
+  }
+  std::vector<int> bob_logins;
+  for (int i = 0; i < 3; ++i) {
+    HttpsClient bob{"127.0.0.1", server().api_port()};
+    bob.SetLocalAddress("127.0.0.2");
+    bob_logins.push_back(TryLogin(bob, kCompanyACode, "bob", "Bw2-island-Cedar-84").status);
+  }
+  for (auto& t : flood) t.join();
+
+  std::string summary;
+  for (const auto& [answer, n] : answers) summary += answer + " x" + std::to_string(n) + "; ";
+  std::string login_summary;
+  for (const auto& [answer, n] : login_answers) login_summary += answer + " x" + std::to_string(n) + "; ";
+  std::cout << "[ flood    ] password-change answers: " << summary << "\n"
+            << "[ flood    ] flood login answers: " << login_summary << "\n";
+  EXPECT_EQ(login_answers["503 overloaded"], 0) << login_summary;
+  EXPECT_EQ(answers["403 wrong_password"], 5) << "exactly five wrong passwords are checked: " << summary;
+  EXPECT_EQ(answers["503 overloaded"], 0) << summary;
+  for (const auto& [answer, n] : answers)
+    EXPECT_TRUE(answer == "403 wrong_password" || answer == "403 account_locked" ||
+                answer == "401 unauthenticated" || answer == "429 password_check_busy")
+        << summary;
+  for (int status : bob_logins) EXPECT_EQ(status, 200) << "bob's logins from another address still work";
+
+  // hana is locked: even her right password is refused, and her session ended.
+  EXPECT_EQ(TryLogin(*NewClient(), kCompanyACode, "hana", "Hq5-garden-Pearl-30").status, 401);
+  EXPECT_EQ(hana->Get("/api/v1/session").status, 401);
+  HttpsClient bob{"127.0.0.1", server().api_port()};
+  bob.SetLocalAddress("127.0.0.2");
+  EXPECT_EQ(TryLogin(bob, kCompanyACode, "bob", "Bw2-island-Cedar-84").status, 200);
 }
 
 class Bootstrap : public ServerTest {};

@@ -148,6 +148,10 @@ void HttpsClient::Connect() {
   c->ctx.set_verify_mode(ssl::verify_none);
   auto& tcp_layer = beast::get_lowest_layer(c->stream);
   tcp::endpoint endpoint{asio::ip::make_address(host_), port_};
+  if (!local_address_.empty()) {
+    tcp_layer.socket().open(endpoint.protocol());
+    tcp_layer.socket().bind(tcp::endpoint{asio::ip::make_address(local_address_), 0});
+  }
   tcp_layer.expires_after(timeout_);
   beast::error_code ec =
       RunToCompletion(c->ioc, [&](auto handler) { tcp_layer.async_connect(endpoint, std::move(handler)); });

@@ -85,6 +85,10 @@ class HttpsClient {
   void SetCookie(std::string name, std::string value);
   void ClearCookies();
 
+  // Connections of this client leave from `address` (another loopback address such as
+  // "127.0.0.2", to act as a second source address); takes effect from the next connection.
+  void SetLocalAddress(std::string address) { local_address_ = std::move(address); }
+
   // Closes the connection; the next request opens a new one.
   void Close();
   // SHA-256 of the DER certificate the server presented on the current (or last) connection,
@@ -104,6 +108,7 @@ class HttpsClient {
 
   std::string host_;
   std::uint16_t port_;
+  std::string local_address_;
   std::chrono::milliseconds timeout_;
   std::unique_ptr<Connection> connection_;
   Headers default_headers_;
