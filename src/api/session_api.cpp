@@ -22,7 +22,8 @@ Problem LoginFailed() {
 }
 
 // SEC-1: a concurrent second password check of one account, or more than a source address's
-// share of the hashing queue, waits for nothing and is not counted as a failure.
+// share of the hashing queue, waits for nothing and is not counted toward the account's lock
+// (only toward the address's throttle).
 Problem HashingBusy() {
   return {
       429, "password_check_busy", "",
@@ -62,6 +63,9 @@ asio::awaitable<HttpResponse> Login(ApiServices& s, RequestContext& ctx) {
 
   auto attempt = co_await s.db.Run([&] { return s.login.Begin(request, s.hashing_admission); });
   if (attempt.refusal == identity::LoginFailure::kBusy) {
+    // Counted for the address's throttle (not the account's lock), so that a source hammering
+    // in parallel is slowed like one guessing, and its records stay bounded (SEC-6).
+    s.throttle.RecordFailure(request.client_ip);
     HttpResponse busy = http::ProblemResponse(HashingBusy());
     busy.SetHeader("Retry-After", "1");
     co_return busy;
@@ -143,6 +147,7 @@ asio::awaitable<HttpResponse> ChangePassword(ApiServices& s, RequestContext& ctx
   auto attempt =
       co_await s.db.Run([&] { return s.login.BeginPasswordCheck(account.id, ip, s.hashing_admission); });
   if (attempt.refusal == identity::LoginFailure::kBusy) {
+    s.throttle.RecordFailure(ip);
     HttpResponse busy = http::ProblemResponse(HashingBusy());
     busy.SetHeader("Retry-After", "1");
     co_return busy;

@@ -179,22 +179,22 @@ int Serve(const Config& config) {
     LogWarn("operation history disabled for a benchmark");
   }
 #endif
-  http::Router router{
-      api::BuildRouteTable(services),
-      [&](std::string token, bool is_operation) {
-        return db_pool.Run([&sessions, &policy, token = std::move(token), is_operation] {
-          http::Authentication a;
-          a.session = sessions.Resolve(token, is_operation);
-          if (a.session.actor) a.permissions = policy.PermissionsOf(a.session.actor->account);
-          return a;
-        });
-      },
-      [&](audit::OperationRecord record) -> asio::awaitable<void> {
-        if (!record_history) co_return;
-        co_await StoreRecord(history_writer, std::move(record));
-      },
-      *rt.clock,
-      {.session_cookie = services.settings.session_cookie, .anonymous_denials = config.anonymous_denials}};
+  const http::RouterSettings router_settings{.session_cookie = services.settings.session_cookie,
+                                             .anonymous_denials = config.anonymous_denials};
+  http::Router router{api::BuildRouteTable(services),
+                      [&](std::string token, bool is_operation) {
+                        return db_pool.Run([&sessions, &policy, token = std::move(token), is_operation] {
+                          http::Authentication a;
+                          a.session = sessions.Resolve(token, is_operation);
+                          if (a.session.actor) a.permissions = policy.PermissionsOf(a.session.actor->account);
+                          return a;
+                        });
+                      },
+                      [&](audit::OperationRecord record) -> asio::awaitable<void> {
+                        if (!record_history) co_return;
+                        co_await StoreRecord(history_writer, std::move(record));
+                      },
+                      *rt.clock, router_settings};
 
   asio::io_context io{static_cast<int>(config.io_threads)};
   http::HttpServer api_server{io, tls, api_http, [&](const http::HttpRequest& r) { return router.Handle(r); },

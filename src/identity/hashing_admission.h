@@ -5,7 +5,8 @@
 //   - At most one hashing job per account is queued or running at a time. A second concurrent
 //     login or password change of the same account is answered 429 at once (it does not wait:
 //     a waiting request would still hold a connection and a coroutine, and nobody needs two
-//     password checks of one account in parallel). It is not counted as a failed login.
+//     password checks of one account in parallel). It does not count toward the account's
+//     lock, only toward the source address's login throttle.
 //   - One source address holds at most `max_per_address` jobs at a time; more are answered 429.
 //
 //   auto [verdict, ticket] = admission.Admit("account:" + id, client_ip);
