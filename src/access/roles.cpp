@@ -24,18 +24,6 @@ std::vector<std::string> SplitNames(const std::string& text) {
   return out;
 }
 
-// Validates and puts permission names in catalog order without duplicates.
-Result<std::vector<std::string>> NormalizePermissions(const std::vector<std::string>& names) {
-  for (const auto& n : names) {
-    auto i = PermissionIndex(n);
-    if (!i) return InvalidArgument("permissions", "unknown permission '" + n + "'");
-    if (Catalog()[*i].scope != PermissionScope::kCompany)
-      return InvalidArgument("permissions",
-                             "'" + n + "' is a provider permission and cannot be in a company role");
-  }
-  return PermissionSet::FromNames(names).Names();
-}
-
 Status ValidateName(std::string_view name) {
   long n = Utf8Length(name);
   if (n < 1 || n > kMaxRoleName) return InvalidArgument("name", "name must be 1-64 characters of UTF-8 text");
@@ -85,6 +73,17 @@ std::optional<Role> SelectCustom(db::Lease& lease, const CompanyId& company, con
 }
 
 }  // namespace
+
+Result<std::vector<std::string>> NormalizePermissions(const std::vector<std::string>& names) {
+  for (const auto& n : names) {
+    auto i = PermissionIndex(n);
+    if (!i) return InvalidArgument("permissions", "unknown permission '" + n + "'");
+    if (Catalog()[*i].scope != PermissionScope::kCompany)
+      return InvalidArgument("permissions",
+                             "'" + n + "' is a provider permission and cannot be in a company role");
+  }
+  return PermissionSet::FromNames(names).Names();
+}
 
 const std::vector<Role>& BuiltinRoles() {
   static const std::vector<Role> roles = [] {

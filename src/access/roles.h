@@ -45,6 +45,10 @@ struct RolePatch {
 
 const std::vector<Role>& BuiltinRoles();
 
+// Validates permission names for a company role (known, company scope) and puts them in catalog
+// order without duplicates; InvalidArgument("permissions") otherwise.
+Result<std::vector<std::string>> NormalizePermissions(const std::vector<std::string>& names);
+
 class RoleRepository {
  public:
   RoleRepository(db::Database& db, const Clock& clock) : db_(db), clock_(clock) {}

@@ -69,6 +69,9 @@ asio::awaitable<HttpResponse> Create(ApiServices& s, RequestContext& ctx) {
   input.description = in.OptionalString("description").value_or("");
   input.permissions = RequiredStringArray(in, "permissions");
   in.Finish();
+  // Bad input is a 400 before it is a 403.
+  if (auto names = access::NormalizePermissions(input.permissions); !names)
+    throw http::ApiError(names.error());
   ThrowIfRefused(access::CheckRoleEdit(GrantorOf(ctx), access::PermissionSet::FromNames(input.permissions)));
   auto role = Unwrap(co_await s.db.Run([&] { return s.roles.Create(OwnCompany(ctx), input); }));
   ctx.audit.target_id = role.id;
@@ -84,6 +87,9 @@ asio::awaitable<HttpResponse> Patch(ApiServices& s, RequestContext& ctx) {
   patch.description = in.OptionalString("description");
   patch.permissions = in.OptionalStringArray("permissions");
   in.Finish();
+  if (patch.permissions)
+    if (auto names = access::NormalizePermissions(*patch.permissions); !names)
+      throw http::ApiError(names.error());
   const std::string id = ctx.Param("id");
   // SEC-5: whoever edits a role, even only its name, holds every permission it will have.
   auto current = Unwrap(co_await s.db.Run([&] { return s.roles.Get(OwnCompany(ctx), id); }));

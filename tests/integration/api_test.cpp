@@ -90,8 +90,9 @@ TEST_F(Api, OPS_4_MalformedInputIsRefusedAndChangesNothing) {
   // PATCH: the same rules, and the account stays as it was.
   const std::string alice_before = alice.Get("/api/v1/accounts/" + admin_a_id()).body;
   const std::string target = "/api/v1/accounts/" + admin_a_id();
-  ExpectProblem(alice.Patch(target, R"({"name":"ok","kind":"general"})"), 400, "unknown_field", "kind",
-                "PATCH kind");
+  // kind can be patched (promotion, SEC-5), but never one's own.
+  ExpectProblem(alice.Patch(target, R"({"name":"ok","kind":"general"})"), 403, "own_roles_or_kind", "",
+                "PATCH own kind");
   ExpectProblem(alice.Patch(target, R"({"name":"ok","login":"renamed"})"), 400, "unknown_field", "login",
                 "PATCH login");
   ExpectProblem(alice.Patch(target, R"({"name":17})"), 400, "invalid_request", "name", "PATCH name type");

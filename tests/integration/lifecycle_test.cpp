@@ -15,6 +15,13 @@ class Lifecycle : public TenantTest {};
 
 TEST_F(Lifecycle, OPS_3_SigtermDrainsInFlightRequestsAndExitsZero) {
   constexpr int kClients = 4;
+  // One account each: a second concurrent password check of one account is refused (429), so
+  // that one account cannot fill the hashing queue (SEC-1).
+  std::vector<std::string> logins{kAdminALogin};
+  for (int i = 1; i < kClients; ++i) {
+    logins.push_back("drain-" + std::to_string(i));
+    CreateAccount(admin_a(), logins.back(), "general", kAdminPassword);
+  }
   std::vector<std::unique_ptr<HttpsClient>> clients;
   for (int i = 0; i < kClients; ++i) {
     clients.push_back(NewClient());
@@ -29,7 +36,7 @@ TEST_F(Lifecycle, OPS_3_SigtermDrainsInFlightRequestsAndExitsZero) {
     threads.emplace_back([&, i] {
       sent.count_down();
       try {
-        statuses[i] = TryLogin(*clients[i], kCompanyACode, kAdminALogin, kAdminPassword).status;
+        statuses[i] = TryLogin(*clients[i], kCompanyACode, logins[i], kAdminPassword).status;
       } catch (const std::exception& e) {
         errors[i] = e.what();
       }

@@ -364,7 +364,10 @@ TEST_F(CwmpPreAuthLimit, OPS_4_DEV_1_MessageWithoutASessionIsLimitedBeforeItIsPa
   // The API listener keeps its own limit.
   EXPECT_NE(NewClient()->Post("/api/v1/session", std::string(100 * 1024, ' ')).status, 413);
 
-  // A device's normal session still works.
+  // A device's normal session still works (the provider allocated the sim's routers to ACME).
+  auto allocation = site_admin().Post("/api/v1/allocations",
+                                      R"({"company_id":")" + company_a_id() + R"(","oui":"00D09E"})");
+  ASSERT_EQ(allocation.status, 201) << allocation.Describe();
   auto profile = admin_a().Post("/api/v1/profiles", R"({"name":"Sim gateways",
       "match":{"oui":"00D09E","product_class":"SimGateway"},
       "device_auth":{"mode":"rotate","username":"bootstrap","password":"Boot-strap-Secret-42"},
