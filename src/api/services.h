@@ -4,6 +4,7 @@
 #pragma once
 
 #include "access/roles.h"
+#include "audit/history_writer.h"
 #include "audit/operation_history.h"
 #include "base/time.h"
 #include "cwmp/connection_request.h"
@@ -58,6 +59,8 @@ struct ApiServices {
   // DEV-4: set by the application; without them no connection request is sent.
   cwmp::ConnectionRequester* connection_requests = nullptr;
   const devices::DeviceSecrets* device_secrets = nullptr;
+  // SEC-6: set by the application; /readyz fails while it cannot store records.
+  audit::HistoryWriter* history_writer = nullptr;
 };
 
 }  // namespace kanri::api

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "cwmp/connection_request.h"
+#include "devices/firmware.h"
 #include "http/server.h"
 #include "identity/login.h"
 #include "identity/password_hasher.h"
@@ -39,9 +40,11 @@ struct Config {
 
   Millis audit_retention = std::chrono::hours{24 * 365};     // SEC-6: keep records 365 days
   Millis audit_checkpoint_interval = std::chrono::hours{1};  // SEC-6: sign chain heads this often
+  Millis audit_probe_interval = std::chrono::seconds{5};     // SEC-6: retry an unavailable history
 
   cwmp::ConnectionRequestSettings connection_request;       // DEV-4
   std::uint64_t firmware_max_bytes = 512ull * 1024 * 1024;  // DEV-6: largest firmware upload
+  devices::FirmwareStorageSettings firmware_storage;        // DEV-6: per-company storage limit
 
   std::string DatabaseUrl() const;
   // The database worker threads: --db-threads, or by default as many as the cores (at least 2)
