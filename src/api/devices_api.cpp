@@ -8,6 +8,7 @@
 #include "api/routes.h"
 #include "api/schemas.h"
 #include "api/scope.h"
+#include "base/log.h"
 
 namespace kanri::api {
 namespace {
@@ -173,15 +174,19 @@ asio::awaitable<HttpResponse> Parameters(ApiServices& s, RequestContext& ctx) {
 asio::awaitable<HttpResponse> ConnectionRequest(ApiServices& s, RequestContext& ctx) {
   json::object outcome = co_await ConnectNow(s, OwnCompany(ctx), DeviceId{ctx.Param("id")});
   ctx.audit.details = json::serialize(outcome);
-  if (outcome.at("delivered").as_bool()) co_return http::JsonResponse(202, json::serialize(outcome));
-  const std::string failure(outcome.at("failure").as_string());
-  if (failure == "busy")
-    throw http::ApiError(http::Problem{503, "connection_requests_busy", "",
-                                       "Too many connection requests are in flight; try again shortly.", ""});
-  throw http::ApiError(http::Problem{502, "connection_request_failed", "",
-                                     "The device did not accept the connection request (" + failure +
-                                         "): " + std::string(outcome.at("detail").as_string()),
-                                     ""});
+  const std::string word(outcome.at("outcome").as_string());
+  if (word == cwmp::ToString(cwmp::CoarseOutcome::kDelivered))
+    co_return http::JsonResponse(202, json::serialize(outcome));
+  if (word == cwmp::ToString(cwmp::CoarseOutcome::kBusy)) {
+    http::HttpResponse busy =
+        http::ProblemResponse({503, "connection_requests_busy", "",
+                               "Too many connection requests are in flight; try again shortly.", ""});
+    busy.SetHeader("Retry-After", "5");
+    co_return busy;
+  }
+  // DEV-4: the coarse outcome only; what happened on the network is in the server log.
+  throw http::ApiError(http::Problem{502, "connection_request_" + word, "",
+                                     "The device did not accept the connection request (" + word + ").", ""});
 }
 
 asio::awaitable<HttpResponse> PutTag(ApiServices& s, RequestContext& ctx) {
@@ -244,14 +249,21 @@ asio::awaitable<json::object> ConnectNow(ApiServices& s, const CompanyId& compan
   auto password = s.device_secrets->Open(target.password_sealed);
   if (!password) throw http::ApiError(password.error());
   const cwmp::ConnectionRequestOutcome out =
-      co_await s.connection_requests->Send(target.url, target.username, *password);
-  json::object o{{"delivered", out.delivered()},
-                 {"failure", out.failure ? json::value(cwmp::ToString(*out.failure)) : json::value(nullptr)},
-                 {"detail", out.detail},
-                 {"http_status", out.http_status},
-                 {"auth", out.auth},
-                 {"elapsed_ms", out.elapsed.count()}};
-  co_return o;
+      co_await s.connection_requests->Send(company, target.url, target.username, *password);
+  const std::string_view coarse = cwmp::ToString(cwmp::Coarse(out));
+  // DEV-4: addresses, statuses, timings and error texts describe the network behind the URL the
+  // device reported; only the server's log has them, never an answer, a task or the history.
+  LogInfo("connection request",
+          {{"company", company.value()},
+           {"device", device.value()},
+           {"outcome", coarse},
+           {"failure", out.failure ? cwmp::ToString(*out.failure) : std::string_view("")},
+           {"detail", out.detail},
+           {"address", out.address},
+           {"http_status", static_cast<std::int64_t>(out.http_status)},
+           {"auth", out.auth},
+           {"elapsed_ms", static_cast<std::int64_t>(out.elapsed.count())}});
+  co_return json::object{{"outcome", coarse}};
 }
 
 void AddDeviceRoutes(http::RouteTable& t, ApiServices& s) {

@@ -90,8 +90,13 @@ asio::awaitable<HttpResponse> Upload(ApiServices& s, RequestContext& ctx) {
   }
   if (body.size == 0) ThrowInvalid("body", "the firmware image is empty");
   const devices::FirmwareActor actor{ctx.actor->account.id, ctx.actor->account.login};
-  auto file = Unwrap(co_await s.db.Run(
-      [&] { return repo.Store(OwnCompany(ctx), meta, body.path, body.size, body.sha256_hex, actor); }));
+  auto stored = co_await s.db.Run(
+      [&] { return repo.Store(OwnCompany(ctx), meta, body.path, body.size, body.sha256_hex, actor); });
+  // DEV-6: over the company's storage limit. The body is removed on the way out (the server's
+  // spool, or `leftover`), so nothing of it stays.
+  if (!stored && stored.error().field == devices::kStorageLimitField)
+    throw ApiError(http::Problem{422, "firmware_storage_limit_exceeded", "", stored.error().message, ""});
+  auto file = Unwrap(std::move(stored));
   leftover.path.clear();
   ctx.audit.target_id = file.id.value();
   ctx.audit.details = json::serialize(json::object{

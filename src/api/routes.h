@@ -28,8 +28,10 @@ void AddDeviceGroupRoutes(http::RouteTable& table, ApiServices& services);
 void AddAllocationRoutes(http::RouteTable& table, ApiServices& services);
 
 // DEV-4: asks the device to open a session now (HTTP GET with Digest to the connection-request
-// URL it reported). The outcome as JSON: {"delivered": bool, "failure", "detail", ...}; a
-// problem when the device is not the company's (404) or has reported no URL yet (409).
+// URL it reported). The outcome as JSON: {"outcome": "delivered" | "unreachable" |
+// "refused_by_policy" | "auth_failed" | "timeout" | "busy"}, nothing more (the details go to
+// the server log); a problem when the device is not the company's (404) or has reported no URL
+// yet (409).
 boost::asio::awaitable<boost::json::object> ConnectNow(ApiServices& services, const CompanyId& company,
                                                        const DeviceId& device);
 

@@ -137,9 +137,8 @@ inline constexpr const char* kDevice = R"({"type":"object","properties":{"id":{"
 "created_at":{"type":"string","format":"date-time"},"updated_at":{"type":"string","format":"date-time"}}})";
 
 inline constexpr const char* kConnectionRequestOutcome =
-    R"({"type":"object","properties":{"delivered":{"type":"boolean"},"failure":{"type":["string","null"]},)"
-    R"("detail":{"type":"string"},"http_status":{"type":"integer"},"auth":{"type":"string"},)"
-    R"("elapsed_ms":{"type":"integer"}}})";
+    R"({"type":"object","properties":{"outcome":{"enum":["delivered","unreachable","refused_by_policy",)"
+    R"("auth_failed","timeout","busy"]}}})";
 inline constexpr const char* kDeviceSummary = R"({"type":"object","properties":{"total":{"type":"integer"},
 "online":{"type":"integer"},"offline":{"type":"integer"},"insecure":{"type":"integer"}}})";
 

@@ -4,6 +4,7 @@
 #pragma once
 
 #include "access/roles.h"
+#include "audit/history_writer.h"
 #include "audit/operation_history.h"
 #include "base/time.h"
 #include "cwmp/connection_request.h"
@@ -63,6 +64,8 @@ struct ApiServices {
   const devices::DeviceSecrets* device_secrets = nullptr;
   // SEC-1: one account or address cannot fill the hashing queue; set by the application.
   identity::HashingAdmission* hashing_admission = nullptr;
+  // SEC-6: set by the application; /readyz fails while it cannot store records.
+  audit::HistoryWriter* history_writer = nullptr;
 };
 
 }  // namespace kanri::api

@@ -14,10 +14,14 @@ asio::awaitable<HttpResponse> Healthz(RequestContext&) {
   co_return http::JsonResponse(200, R"({"status":"ok"})");
 }
 
-// Ready when the database answers (a node that cannot reach it should get no traffic).
+// Ready when the database answers (a node that cannot reach it should get no traffic) and the
+// operation history stores records (SEC-6: a node that refuses every write is not ready). While
+// the history is unavailable each call tries it again (HistoryWriter::Probe).
 asio::awaitable<HttpResponse> Readyz(ApiServices& s, RequestContext&) {
   const bool ok = co_await s.db.Run([&] { return s.database.Ping(); });
   if (!ok) co_return http::JsonResponse(503, R"({"status":"database unreachable"})");
+  if (s.history_writer && !co_await s.history_writer->Probe())
+    co_return http::JsonResponse(503, R"({"status":"operation history unavailable"})");
   co_return http::JsonResponse(200, R"({"status":"ready"})");
 }
 
@@ -36,7 +40,9 @@ void AddSystemRoutes(http::RouteTable& t, ApiServices& s) {
          .access = http::Public(),
          .action = "system.ready",
          .handler = [&s](RequestContext& c) { return Readyz(s, c); },
-         .doc = {.summary = "The database is reachable", .tag = "system", .response_schema = schema::kHealth},
+         .doc = {.summary = "The database is reachable and the operation history stores records",
+                 .tag = "system",
+                 .response_schema = schema::kHealth},
          .audited = false});
 }
 

@@ -5,6 +5,7 @@
 // like the router's own denial. Scoped to the caller's company; another company's IDs answer
 // 404 (SEC-8). The operation history records each creation with its device (or group and
 // job); the session engine records each result.
+#include <algorithm>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/strand.hpp>
@@ -163,8 +164,8 @@ asio::awaitable<HttpResponse> CreateForDevice(ApiServices& s, RequestContext& ct
     try {
       outcome = co_await ConnectNow(s, OwnCompany(ctx), device);
     } catch (const http::ApiError& e) {
-      outcome =
-          json::object{{"delivered", false}, {"failure", e.problem().code}, {"detail", e.problem().detail}};
+      // No URL yet, or requests not enabled: the device was not asked (its code, never a detail).
+      outcome = json::object{{"outcome", "not_sent"}, {"reason", e.problem().code}};
     }
     out["connection_request"] = std::move(outcome);
   }
@@ -216,8 +217,13 @@ asio::awaitable<HttpResponse> CreateForGroup(ApiServices& s, RequestContext& ctx
     auto queue = std::make_shared<std::vector<DeviceId>>(std::move(devices));
     auto next = std::make_shared<std::size_t>(0);  // touched on one strand: the workers' executor
     auto strand = asio::make_strand(co_await asio::this_coro::executor);
+    // No more workers than the company's share of in-flight requests (DEV-4 fair sharing):
+    // more would only meet `busy` and skip devices that a free slot would have reached.
     constexpr std::size_t kWorkers = 16;
-    for (std::size_t w = 0; w < std::min(kWorkers, queue->size()); ++w) {
+    const std::size_t workers = std::min(
+        {kWorkers, queue->size(),
+         s.connection_requests ? s.connection_requests->settings().max_concurrent_per_company : kWorkers});
+    for (std::size_t w = 0; w < workers; ++w) {
       asio::co_spawn(
           strand,
           [&s, company, queue, next]() -> asio::awaitable<void> {

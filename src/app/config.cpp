@@ -157,6 +157,8 @@ void AddConfigOptions(CLI::App& app, Config& c) {
       return "";  // the option's own parser names the accepted forms
     }
   });
+  AddDuration(*a, "--audit-probe-interval", c.audit_probe_interval,
+              "SEC-6: while the history cannot store records (writes refused), try it again this often");
   auto* d = app.add_option_group("Devices");
   AddDuration(*d, "--connection-request-timeout", c.connection_request.timeout,
               "DEV-4: give up a connection request (both exchanges) after");
@@ -173,6 +175,18 @@ void AddConfigOptions(CLI::App& app, Config& c) {
         return p ? std::string() : p.error().message;
       })
       ->capture_default_str();
+  d->add_option("--connection-request-allow", c.connection_request.allowed_private,
+                "DEV-4: a private CIDR (10/8, 172.16/12, 192.168/16, 100.64/10, fc00::/7, ...) connection "
+                "requests may reach; repeatable. Private ranges are refused unless listed here")
+      ->check([](const std::string& v) {
+        auto n = cwmp::ParseNetwork(v);
+        return n ? std::string() : n.error().message;
+      });
+  d->add_option("--connection-request-max-concurrent-per-company",
+                c.connection_request.max_concurrent_per_company,
+                "DEV-4: connection requests one company may have in flight (its fair share)")
+      ->check(CLI::Range(1, 100'000))
+      ->capture_default_str();
   d->add_flag("--connection-request-allow-loopback", c.connection_request.allow_loopback,
               "DEV-4: also allow loopback addresses (labs and tests only)");
   d->add_option("--cwmp-max-unauthenticated-body-bytes", c.cwmp.max_unauthenticated_body_bytes,
@@ -185,6 +199,10 @@ void AddConfigOptions(CLI::App& app, Config& c) {
   d->add_option("--max-profiles-per-company", c.max_profiles_per_company,
                 "DEV-1: profiles a company may have")
       ->check(CLI::Range(std::size_t{1}, std::size_t{100'000}))
+      ->capture_default_str();
+  d->add_option("--firmware-storage-per-company-bytes", c.firmware_storage.max_bytes_per_company,
+                "DEV-6: firmware one company may keep in total; an upload past it is refused (422)")
+      ->check(CLI::Range(std::uint64_t{1}, std::uint64_t{1} << 50))
       ->capture_default_str();
   s->add_option("--argon2-ops", c.password_hash.ops_limit, "argon2id iterations (t)")
       ->check(CLI::Range(2, 100))

@@ -9,6 +9,7 @@
 #include "cwmp/connection_request.h"
 #include "cwmp/session_engine.h"
 #include "http/router.h"
+#include "devices/firmware.h"
 #include "http/server.h"
 #include "identity/hashing_admission.h"
 #include "identity/login.h"
@@ -45,11 +46,13 @@ struct Config {
   Millis audit_retention = std::chrono::hours{24 * 365};     // SEC-6: keep records 365 days
   Millis audit_checkpoint_interval = std::chrono::hours{1};  // SEC-6: sign chain heads this often
   http::DenialCountSettings anonymous_denials;               // SEC-6: counted, not recorded one by one
+  Millis audit_probe_interval = std::chrono::seconds{5};     // SEC-6: retry an unavailable history
 
   cwmp::ConnectionRequestSettings connection_request;  // DEV-4
   cwmp::EngineSettings cwmp;  // the CWMP session engine (insecure_http comes from cwmp_insecure_http)
   std::uint64_t firmware_max_bytes = 512ull * 1024 * 1024;  // DEV-6: largest firmware upload
   std::size_t max_profiles_per_company = 200;               // DEV-1
+  devices::FirmwareStorageSettings firmware_storage;        // DEV-6: per-company storage limit
 
   std::string DatabaseUrl() const;
   // The database worker threads: --db-threads, or by default as many as the cores (at least 2)

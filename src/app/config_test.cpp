@@ -143,5 +143,30 @@ TEST(Config, DEV_4_ConnectionRequestSettings) {
   std::filesystem::remove(path);
 }
 
+TEST(Config, DEV_4_PrivateRangesNeedAnExplicitAllow) {
+  CLI::App app;
+  Config c;
+  AddConfigOptions(app, c);
+  EXPECT_EQ(c.connection_request.allowed_networks, std::vector<std::string>{"public"});
+  EXPECT_TRUE(c.connection_request.allowed_private.empty());
+  EXPECT_EQ(c.connection_request.max_concurrent_per_company, 8u);
+  std::vector<std::string> args{"3",
+                                "--connection-request-max-concurrent-per-company",
+                                "fd00::/8",
+                                "--connection-request-allow",
+                                "10.20.0.0/16",
+                                "--connection-request-allow"};
+  app.parse(args);
+  EXPECT_EQ(c.connection_request.allowed_private, (std::vector<std::string>{"10.20.0.0/16", "fd00::/8"}));
+  EXPECT_EQ(c.connection_request.max_concurrent_per_company, 3u);
+  for (const char* wrong : {"public", "10.0.0.0/33", "intranet"}) {
+    CLI::App bad;
+    Config e;
+    AddConfigOptions(bad, e);
+    std::vector<std::string> w{wrong, "--connection-request-allow"};
+    EXPECT_THROW(bad.parse(w), CLI::ParseError) << wrong;
+  }
+}
+
 }  // namespace
 }  // namespace kanri::app

@@ -35,27 +35,14 @@ std::string DisplayHost(const std::string& host) {
   return host;
 }
 
-// Hands a record to the group-commit writer and resumes once it is stored (SEC-6: the
-// answer leaves only after its record is in the database).
-asio::awaitable<void> StoreRecord(audit::HistoryWriter& writer, audit::OperationRecord record) {
-  co_await asio::async_initiate<const asio::use_awaitable_t<>, void(std::exception_ptr)>(
-      [&writer, &record](auto handler) {
-        using Handler = decltype(handler);
-        struct Pending {
-          Handler handler;
-          asio::executor_work_guard<asio::associated_executor_t<Handler>> work;
-        };
-        auto executor = asio::get_associated_executor(handler);
-        auto pending =
-            std::make_shared<Pending>(Pending{std::move(handler), asio::make_work_guard(executor)});
-        writer.Submit(std::move(record), [pending](std::exception_ptr error) {
-          asio::post(pending->work.get_executor(), [pending, error]() mutable {
-            std::move(pending->handler)(error);
-            pending->work.reset();
-          });
-        });
-      },
-      asio::use_awaitable);
+// SEC-6: what a device gets while the operation history cannot store records: no session may
+// change anything unrecorded, and it comes back after Retry-After.
+http::HttpResponse CwmpHistoryUnavailable(Millis retry_after) {
+  http::HttpResponse r;
+  r.status = 503;
+  r.SetHeader("Retry-After", std::to_string(std::max<std::int64_t>(
+                                 1, std::chrono::duration_cast<std::chrono::seconds>(retry_after).count())));
+  return r;
 }
 
 // This node's name for device session leases, kept in the data dir so that a restarted
@@ -135,8 +122,8 @@ int Serve(const Config& config) {
   devices::TaskRepository device_tasks{*rt.database, *rt.clock};
   devices::GroupRepository device_groups{*rt.database, *rt.clock};
   devices::RefusedDeviceRepository refused_devices{*rt.database, *rt.clock};
-  devices::FirmwareRepository firmware{*rt.database, *rt.clock,
-                                       std::filesystem::path(config.data_dir) / "firmware"};
+  devices::FirmwareRepository firmware{
+      *rt.database, *rt.clock, std::filesystem::path(config.data_dir) / "firmware", config.firmware_storage};
   api::ApiServices services{*rt.clock,
                             *rt.database,
                             db_pool,
@@ -170,6 +157,7 @@ int Serve(const Config& config) {
   services.connection_requests = &connection_requester;
   services.device_secrets = &device_secrets;
   services.hashing_admission = &hashing_admission;
+  services.history_writer = &history_writer;  // SEC-6: /readyz
 
   bool record_history = true;
 #ifdef KANRI_TEST_HOOKS
@@ -192,9 +180,16 @@ int Serve(const Config& config) {
                       },
                       [&](audit::OperationRecord record) -> asio::awaitable<void> {
                         if (!record_history) co_return;
-                        co_await StoreRecord(history_writer, std::move(record));
+                        co_await history_writer.Store(std::move(record));
                       },
                       *rt.clock, router_settings};
+  // SEC-6 fail closed: no write while the history cannot record it.
+  router.RefuseWritesWhile([&] { return record_history && !history_writer.available(); });
+  // SEC-6: every record is awaited (API, CWMP sessions, firmware downloads alike).
+  auto store_record = [&](audit::OperationRecord record) -> asio::awaitable<void> {
+    if (!record_history) co_return;
+    co_await history_writer.Store(std::move(record));
+  };
 
   asio::io_context io{static_cast<int>(config.io_threads)};
   http::HttpServer api_server{io, tls, api_http, [&](const http::HttpRequest& r) { return router.Handle(r); },
@@ -234,14 +229,26 @@ int Serve(const Config& config) {
                                   },
                                   engine_settings,
                                   std::move(cwmp_digest)};
+  cwmp::SessionEngine cwmp_engine{
+      device_sessions,       db_pool, *rt.clock, store_record, {.insecure_http = config.cwmp_insecure_http},
+      std::move(cwmp_digest)};
   http::HttpServer cwmp_server{io, tls, cwmp_http,
                                [&](const http::HttpRequest& r) -> asio::awaitable<http::HttpResponse> {
+                                 // SEC-6: nothing a device does goes unrecorded; it retries later.
+                                 if (record_history && !history_writer.available())
+                                   co_return CwmpHistoryUnavailable(config.audit_probe_interval);
                                  // DEV-6: devices fetch firmware through per-task token URLs on this
                                  // listener.
                                  if (r.path.starts_with("/files/"))
                                    co_return co_await cwmp::ServeFirmwareDownload(
-                                       r, std::string_view(r.path).substr(7), firmware, db_pool, *rt.clock);
-                                 co_return co_await cwmp_engine.Handle(r);
+                                       r, std::string_view(r.path).substr(7), firmware, db_pool, *rt.clock,
+                                       store_record);
+                                 try {
+                                   co_return co_await cwmp_engine.Handle(r);
+                                 } catch (const audit::HistoryUnavailable& e) {
+                                   LogError("cwmp: a session record was not stored", {{"error", e.what()}});
+                                 }
+                                 co_return CwmpHistoryUnavailable(config.audit_probe_interval);
                                },
                                "cwmp"};
   cwmp_server.OnConnectionClosed([&](std::uint64_t id) { cwmp_engine.ConnectionClosed(id); });
@@ -281,6 +288,10 @@ int Serve(const Config& config) {
   // SEC-6: the counts of anonymous denials whose window closed.
   Periodic denial_counts{io, config.anonymous_denials.window, "writing anonymous denial counts",
                          [&]() -> asio::awaitable<void> { co_await router.FlushAnonymousDenials(); }};
+  // SEC-6: while the history cannot store records, try it again, so that writes resume without
+  // waiting for a /readyz call.
+  Periodic history_probe{io, config.audit_probe_interval, "probing the operation history",
+                         [&]() -> asio::awaitable<void> { (void)co_await history_writer.Probe(); }};
   // DEV-3: sessions that stopped answering, and tasks past their expiry, fail (timeout).
   Periodic device_sweep{io, std::chrono::seconds{5}, "the device sweep", [&]() -> asio::awaitable<void> {
                           co_await cwmp_engine.SweepIdleSessions();
@@ -302,6 +313,7 @@ int Serve(const Config& config) {
         [&](std::exception_ptr) {
           checkpoints.Cancel();
           denial_counts.Cancel();
+          history_probe.Cancel();
           device_sweep.Cancel();
           io.stop();
         });

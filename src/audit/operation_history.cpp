@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <cstdlib>
 #include <fstream>
 #include <limits>
 #include <map>
@@ -126,6 +127,13 @@ std::string ChainHash(const std::string& prev_hash, const std::string& encoding)
 
 void OperationHistory::AppendBatch(const std::vector<OperationRecord>& records) {
   if (records.empty()) return;
+#ifdef KANRI_TEST_HOOKS
+  if (const char* fail = std::getenv("KANRI_TEST_HISTORY_FAIL_FILE"); fail && *fail) {
+    std::error_code ignored;
+    if (std::filesystem::exists(fail, ignored))
+      throw std::runtime_error("the operation history store fails (test hook KANRI_TEST_HISTORY_FAIL_FILE)");
+  }
+#endif
   std::map<std::string, std::vector<const OperationRecord*>> by_chain;
   for (const auto& r : records) by_chain[ChainOf(r.company)].push_back(&r);
 

@@ -94,8 +94,12 @@ class OperationHistory {
   OperationHistory(db::Database& db, const Clock& clock, std::filesystem::path checkpoint_log)
       : db_(db), clock_(clock), checkpoint_log_(std::move(checkpoint_log)) {}
 
+  const Clock& clock() const { return clock_; }
+
   void Append(const OperationRecord& record) { AppendBatch({record}); }
-  // Appends in one transaction, in order (group commit: see history_writer.h).
+  // Appends in one transaction, in order (group commit: see history_writer.h). Throws when the
+  // store fails. Test builds (KANRI_TEST_HOOKS): also while the file named by
+  // $KANRI_TEST_HISTORY_FAIL_FILE exists, so end-to-end tests can make the store fail.
   void AppendBatch(const std::vector<OperationRecord>& records);
 
   // Newest first. A company sees its own chain only; the provider its own.

@@ -2,8 +2,15 @@
 
 #include <gtest/gtest.h>
 
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/use_future.hpp>
+#include <cstdlib>
+#include <fstream>
+#include <future>
 #include <thread>
 
+#include "audit/history_writer.h"
 #include "db/test_database.h"
 
 namespace kanri::audit {
@@ -238,6 +245,54 @@ TEST_F(HistoryTest, SEC_6_GroupCommitWriterStoresEveryRecordBeforeConfirming) {
   auto v = history_.Verify(key_);
   EXPECT_TRUE(v.ok) << v.problems.at(0);
   EXPECT_EQ(v.records, 400u);
+}
+
+// SEC-6 fail closed, with the test hook that makes the store fail while a file exists.
+TEST_F(HistoryTest, SEC_6_WriterFailsClosedUntilAProbeStoresTheRestoredRecord) {
+  namespace asio = boost::asio;
+  const auto fail = tdb_.dir() / "history-fails";
+  setenv("KANRI_TEST_HISTORY_FAIL_FILE", fail.c_str(), 1);
+  HistoryWriter writer{history_};
+  asio::io_context io;
+  auto store = [&](std::string action) {
+    auto f = asio::co_spawn(io, writer.Store(Record(CompanyId{"acme"}, std::move(action))), asio::use_future);
+    io.restart();
+    io.run();
+    f.get();
+  };
+  auto probe = [&] {
+    auto f = asio::co_spawn(io, writer.Probe(), asio::use_future);
+    io.restart();
+    io.run();
+    return f.get();
+  };
+
+  store("a0");
+  EXPECT_TRUE(writer.available());
+  EXPECT_TRUE(probe()) << "costs nothing while available";
+  std::ofstream{fail} << "fail\n";
+  EXPECT_THROW(store("a1"), HistoryUnavailable);
+  EXPECT_FALSE(writer.available());
+  EXPECT_THROW(store("a2"), HistoryUnavailable);
+  EXPECT_FALSE(probe());
+  std::filesystem::remove(fail);
+  EXPECT_TRUE(probe());
+  EXPECT_TRUE(writer.available());
+  store("a3");
+  unsetenv("KANRI_TEST_HISTORY_FAIL_FILE");
+
+  // The company's chain holds what was stored; the provider's says that two were not.
+  auto acme = history_.Query(CompanyId{"acme"}, {}, {});
+  ASSERT_EQ(acme.items.size(), 2u);
+  EXPECT_EQ(acme.items[0].record.action, "a3");
+  EXPECT_EQ(acme.items[1].record.action, "a0");
+  auto provider = history_.QueryProvider(ProviderScope::ForCommandLine(), {}, {});
+  ASSERT_EQ(provider.items.size(), 1u);
+  EXPECT_EQ(provider.items[0].record.action, "history.restored");
+  EXPECT_NE(provider.items[0].record.details.find("\"unrecorded_records\":2"), std::string::npos)
+      << provider.items[0].record.details;
+  auto v = history_.Verify(key_);
+  EXPECT_TRUE(v.ok) << v.problems.at(0);
 }
 
 }  // namespace

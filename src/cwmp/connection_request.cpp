@@ -17,6 +17,7 @@
 #include <map>
 #include <memory>
 #include <stdexcept>
+#include <utility>
 
 #include "base/text.h"
 #include "http/digest.h"
@@ -174,13 +175,41 @@ class Channel {
   beast::flat_buffer buffer_;
 };
 
-// Releases a slot of the in-flight counter.
-struct Slot {
-  std::atomic<std::size_t>& counter;
-  ~Slot() { --counter; }
-};
-
 }  // namespace
+
+// A slot of the in-flight counts (fair sharing, header), released when the request ends.
+class ConnectionRequester::Slot {
+ public:
+  // Takes a slot, or returns nullopt when the process or the company is at its bound.
+  static std::optional<Slot> Take(ConnectionRequester& r, const CompanyId& company) {
+    std::lock_guard lock(r.mu_);
+    if (r.in_flight_ >= r.settings_.max_concurrent) return std::nullopt;
+    auto& mine = r.per_company_[company];
+    if (mine >= r.settings_.max_concurrent_per_company) {
+      if (mine == 0) r.per_company_.erase(company);
+      return std::nullopt;
+    }
+    ++mine;
+    ++r.in_flight_;
+    return Slot(r, company);
+  }
+  Slot(Slot&& other) noexcept : owner_(std::exchange(other.owner_, nullptr)), company_(other.company_) {}
+  Slot(const Slot&) = delete;
+  Slot& operator=(const Slot&) = delete;
+  Slot& operator=(Slot&&) = delete;
+  ~Slot() {
+    if (!owner_) return;
+    std::lock_guard lock(owner_->mu_);
+    --owner_->in_flight_;
+    auto it = owner_->per_company_.find(company_);
+    if (--it->second == 0) owner_->per_company_.erase(it);
+  }
+
+ private:
+  Slot(ConnectionRequester& owner, CompanyId company) : owner_(&owner), company_(std::move(company)) {}
+  ConnectionRequester* owner_;
+  CompanyId company_;
+};
 
 bool IpNetwork::Contains(const asio::ip::address& raw) const {
   const asio::ip::address a = Unmapped(raw);
@@ -237,6 +266,18 @@ Result<AddressPolicy> AddressPolicy::Make(const std::vector<std::string>& allowe
   return policy;
 }
 
+Result<AddressPolicy> AddressPolicy::Make(const ConnectionRequestSettings& settings) {
+  auto policy = Make(settings.allowed_networks, settings.allow_loopback);
+  if (!policy) return policy.error();
+  // Only networks here: `public` belongs in allowed_networks.
+  for (const auto& entry : settings.allowed_private) {
+    auto net = ParseNetwork(entry);
+    if (!net) return net.error();
+    policy->allowed_.push_back(*net);
+  }
+  return policy;
+}
+
 Status AddressPolicy::Check(const asio::ip::address& raw) const {
   const asio::ip::address a = Unmapped(raw);
   const std::string text = a.to_string();
@@ -275,21 +316,72 @@ std::string_view ToString(ConnectionRequestFailure failure) {
   return "unknown";
 }
 
+std::string_view ToString(CoarseOutcome outcome) {
+  switch (outcome) {
+    case CoarseOutcome::kDelivered:
+      return "delivered";
+    case CoarseOutcome::kUnreachable:
+      return "unreachable";
+    case CoarseOutcome::kRefusedByPolicy:
+      return "refused_by_policy";
+    case CoarseOutcome::kAuthFailed:
+      return "auth_failed";
+    case CoarseOutcome::kTimeout:
+      return "timeout";
+    case CoarseOutcome::kBusy:
+      return "busy";
+  }
+  return "unreachable";
+}
+
+CoarseOutcome Coarse(const ConnectionRequestOutcome& outcome) {
+  if (!outcome.failure) return CoarseOutcome::kDelivered;
+  switch (*outcome.failure) {
+    case ConnectionRequestFailure::kBusy:
+      return CoarseOutcome::kBusy;
+    case ConnectionRequestFailure::kAddressRefused:
+      return CoarseOutcome::kRefusedByPolicy;
+    case ConnectionRequestFailure::kTimeout:
+      return CoarseOutcome::kTimeout;
+    case ConnectionRequestFailure::kAuthRejected:
+      return CoarseOutcome::kAuthFailed;
+    // Everything else says only that the device was not reached: which of resolution,
+    // connection or its answer failed tells about the network, not about the device.
+    case ConnectionRequestFailure::kBadUrl:
+    case ConnectionRequestFailure::kResolveFailed:
+    case ConnectionRequestFailure::kConnectFailed:
+    case ConnectionRequestFailure::kUnexpectedStatus:
+    case ConnectionRequestFailure::kBadResponse:
+      return CoarseOutcome::kUnreachable;
+  }
+  return CoarseOutcome::kUnreachable;
+}
+
 ConnectionRequester::ConnectionRequester(ConnectionRequestSettings settings)
     : settings_(std::move(settings)), policy_([&] {
-        auto p = AddressPolicy::Make(settings_.allowed_networks, settings_.allow_loopback);
+        auto p = AddressPolicy::Make(settings_);
         if (!p) throw std::invalid_argument("connection-request-allowed-networks: " + p.error().message);
         return *p;
       }()) {}
 
-asio::awaitable<ConnectionRequestOutcome> ConnectionRequester::Send(std::string url, std::string username,
+std::size_t ConnectionRequester::in_flight() const {
+  std::lock_guard lock(mu_);
+  return in_flight_;
+}
+
+std::size_t ConnectionRequester::in_flight(const CompanyId& company) const {
+  std::lock_guard lock(mu_);
+  auto it = per_company_.find(company);
+  return it == per_company_.end() ? 0 : it->second;
+}
+
+asio::awaitable<ConnectionRequestOutcome> ConnectionRequester::Send(CompanyId company, std::string url,
+                                                                    std::string username,
                                                                     std::string password) {
-  if (in_flight_.fetch_add(1) >= settings_.max_concurrent) {
-    --in_flight_;
+  auto slot = Slot::Take(*this, company);
+  if (!slot)
     co_return Fail(ConnectionRequestFailure::kBusy,
-                   "too many connection requests in flight; try again later");
-  }
-  Slot slot{in_flight_};
+                   "too many connection requests in flight (process or company); try again later");
   auto strand = asio::make_strand(co_await asio::this_coro::executor);
   co_return co_await asio::co_spawn(
       strand, SendOnStrand(std::move(url), std::move(username), std::move(password)), asio::use_awaitable);

@@ -2,8 +2,10 @@
 // reported, so that it opens a session now instead of at its next periodic inform.
 //
 //   ConnectionRequester requester{settings};
-//   ConnectionRequestOutcome out = co_await requester.Send(device.connection_request_url, cr_user, cr_pass);
-//   if (!out.delivered()) LogInfo("connection request failed", {{"reason", out.detail}});
+//   ConnectionRequestOutcome out =
+//       co_await requester.Send(company, device.connection_request_url, cr_user, cr_pass);
+//   answer["outcome"] = ToString(CoarseOutcome(out));   // operators see only this
+//   LogInfo("connection request", {{"detail", out.detail}, {"address", out.address}});  // server log
 //
 // The first GET carries no credentials; a 401 is answered once, with Digest when the device
 // offers it (RFC 7616 / 2617 / 2069) and Basic otherwise, on the same connection when the
@@ -11,17 +13,27 @@
 // counts: redirects are not followed, bodies are read only up to a small limit.
 //
 // Bounded in every direction, because the URL is data from the network: one total timeout
-// covers resolution, connecting, TLS and both exchanges; a process-wide counter bounds the
-// requests in flight (over it → kBusy at once, no queueing); and the address policy below
-// decides which resolved addresses may be contacted at all. The connection goes to the
+// covers resolution, connecting, TLS and both exchanges; counters bound the requests in
+// flight (over a bound → kBusy at once, no queueing); and the address policy below decides
+// which resolved addresses may be contacted at all.
+//
+// Fair sharing (DEV-4): the process holds at most `max_concurrent` requests in flight, and one
+// company at most `max_concurrent_per_company` of them. A request starts only when both counts
+// are below their bound. So a company whose devices never answer ties up at most its own share
+// for at most `timeout`; the other companies keep max_concurrent - max_concurrent_per_company
+// slots (56 of 64 with the defaults), and it takes max_concurrent / max_concurrent_per_company
+// companies (8) all at their cap before anybody else gets kBusy. The connection goes to the
 // checked address itself: the name is never resolved a second time (DNS rebinding).
 //
 // Address policy. `allowed_networks` lists CIDRs and the word `public` (every globally
-// routable unicast address, i.e. none of the IANA special-purpose ranges). The default
-// allows the private ranges (10/8, 172.16/12, 192.168/16), CGNAT (100.64/10), IPv6 ULA
-// (fc00::/7) and `public`: ISPs reach CPEs on all of these. An operator whose CPEs live
-// only in a management network lists just that network. Whatever the list says, these are
-// always refused: unspecified, loopback, link-local (which holds 169.254.169.254), the
+// routable unicast address, i.e. none of the IANA special-purpose ranges); `allowed_private`
+// holds the CIDRs the provider allows on top of it (--connection-request-allow, repeatable).
+// The default is `public` alone: the private ranges (10/8, 172.16/12, 192.168/16), CGNAT
+// (100.64/10), IPv6 ULA (fc00::/7) and the other special-purpose ranges are refused, because
+// a cloud ACS reaching into its own private networks for a device that merely *claims* such
+// a URL is a server-side request forgery (SEC review, DEV-4). A provider whose CPEs do live in
+// a management network allows exactly that network (`--connection-request-allow 100.64.0.0/10`). Whatever the
+// list says, these are always refused: unspecified, loopback, link-local (which holds 169.254.169.254), the
 // AWS IPv6 metadata address fd00:ec2::254, multicast, broadcast and the reserved 240/4,
 // 0/8, and deprecated IPv4-compatible IPv6. `allow_loopback` (labs, tests) lets loopback
 // through, and nothing else. IPv4-mapped IPv6 addresses (::ffff:a.b.c.d) are judged as the
@@ -33,26 +45,29 @@
 // trigger a session, which the device then opens to the ACS it already trusts.
 #pragma once
 
-#include <atomic>
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/ip/address.hpp>
 #include <chrono>
 #include <cstdint>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
+#include "base/ids.h"
 #include "base/result.h"
 #include "base/time.h"
 
 namespace kanri::cwmp {
 
 struct ConnectionRequestSettings {
-  Millis timeout = std::chrono::seconds{10};  // the whole attempt, both requests included
-  std::size_t max_concurrent = 64;            // in flight across the process
-  std::vector<std::string> allowed_networks = {"10.0.0.0/8",    "172.16.0.0/12", "192.168.0.0/16",
-                                               "100.64.0.0/10", "fc00::/7",      "public"};
+  Millis timeout = std::chrono::seconds{10};   // the whole attempt, both requests included
+  std::size_t max_concurrent = 64;             // in flight across the process
+  std::size_t max_concurrent_per_company = 8;  // in flight for one company (fair sharing, header)
+  std::vector<std::string> allowed_networks = {"public"};
+  std::vector<std::string> allowed_private;    // CIDRs the provider allows besides (private ranges)
   bool allow_loopback = false;                 // labs and tests only
   std::size_t max_response_bytes = 16 * 1024;  // header and body of the device's answer, each
 };
@@ -70,6 +85,8 @@ class AddressPolicy {
  public:
   // Fails on an entry that is neither a CIDR nor `public`.
   static Result<AddressPolicy> Make(const std::vector<std::string>& allowed_networks, bool allow_loopback);
+  // The settings' policy: allowed_networks and allowed_private together.
+  static Result<AddressPolicy> Make(const ConnectionRequestSettings& settings);
   // Ok, or a kPermissionDenied error saying why ("169.254.169.254 is link-local").
   Status Check(const boost::asio::ip::address& address) const;
 
@@ -92,16 +109,23 @@ enum class ConnectionRequestFailure {
 };
 std::string_view ToString(ConnectionRequestFailure failure);  // "busy", "bad_url", …
 
+// What operators see of a connection request (API answers, task results, history details).
+// Addresses, ports, timings and error texts describe the network behind the device's URL,
+// which a company must not be able to probe through the ACS: they go to the server log only.
+enum class CoarseOutcome { kDelivered, kUnreachable, kRefusedByPolicy, kAuthFailed, kTimeout, kBusy };
+std::string_view ToString(CoarseOutcome outcome);  // "delivered", "unreachable", "refused_by_policy", …
+
 struct ConnectionRequestOutcome {
   std::optional<ConnectionRequestFailure> failure;  // nullopt: delivered
-  std::string detail;                               // human-readable; never a credential
+  std::string detail;                               // human-readable; never a credential; log only
   int http_status = 0;                              // the device's last status, 0 when none
   std::string auth = "none";                        // none | digest | basic
-  std::string address;                              // where it connected, when it did
+  std::string address;                              // where it connected, when it did; log only
   Millis elapsed{0};
 
   bool delivered() const { return !failure; }
 };
+CoarseOutcome Coarse(const ConnectionRequestOutcome& outcome);
 
 class ConnectionRequester {
  public:
@@ -109,19 +133,24 @@ class ConnectionRequester {
   explicit ConnectionRequester(ConnectionRequestSettings settings);
 
   // Never throws for network or input trouble: the outcome says what happened. Runs on a
-  // strand of the calling coroutine's executor.
-  boost::asio::awaitable<ConnectionRequestOutcome> Send(std::string url, std::string username,
-                                                        std::string password);
+  // strand of the calling coroutine's executor. `company` owns the device: its share of the
+  // slots is what the request counts against (fair sharing, header).
+  boost::asio::awaitable<ConnectionRequestOutcome> Send(CompanyId company, std::string url,
+                                                        std::string username, std::string password);
 
-  std::size_t in_flight() const { return in_flight_.load(); }
+  std::size_t in_flight() const;
+  std::size_t in_flight(const CompanyId& company) const;
   const ConnectionRequestSettings& settings() const { return settings_; }
 
  private:
+  class Slot;
   boost::asio::awaitable<ConnectionRequestOutcome> SendOnStrand(std::string url, std::string username,
                                                                 std::string password);
   ConnectionRequestSettings settings_;
   AddressPolicy policy_;
-  std::atomic<std::size_t> in_flight_{0};
+  mutable std::mutex mu_;
+  std::size_t in_flight_ = 0;                               // guarded by mu_
+  std::unordered_map<CompanyId, std::size_t> per_company_;  // guarded by mu_; no zero entries
 };
 
 }  // namespace kanri::cwmp

@@ -13,6 +13,7 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <functional>
+#include <future>
 #include <thread>
 
 #include "base/crypto.h"
@@ -33,12 +34,66 @@ Status CheckWith(const std::vector<std::string>& nets, bool loopback, const std:
   return policy->Check(asio::ip::make_address(addr));
 }
 
-TEST(AddressPolicy, DEV_4_DefaultAllowsPrivateCgnatUlaAndPublic) {
+// Judged without connecting: the policy alone (the tests send traffic to loopback only).
+TEST(AddressPolicy, DEV_4_DefaultRefusesPrivateRangesAndAllowsPublic) {
   ConnectionRequestSettings d;
-  for (const char* ok :
+  auto policy = AddressPolicy::Make(d);
+  ASSERT_TRUE(policy);
+  for (const char* ok : {"203.0.114.7", "8.8.8.8", "2400:cb00::1", "::ffff:8.8.4.4"})
+    EXPECT_TRUE(policy->Check(asio::ip::make_address(ok))) << ok;
+  for (const char* refused :
        {"10.1.2.3", "172.16.0.1", "172.31.255.255", "192.168.1.1", "100.64.0.1", "100.127.255.254",
-        "fd12:3456::1", "203.0.114.7", "8.8.8.8", "2400:cb00::1", "::ffff:10.0.0.1", "::ffff:8.8.4.4"})
-    EXPECT_TRUE(CheckWith(d.allowed_networks, false, ok)) << ok;
+        "fd12:3456::1", "fc00::1", "::ffff:10.0.0.1", "::ffff:192.168.0.1", "169.254.169.254", "fe80::1",
+        "198.18.0.1", "192.0.0.8"}) {
+    auto r = policy->Check(asio::ip::make_address(refused));
+    EXPECT_FALSE(r) << refused;
+    if (!r) {
+      EXPECT_EQ(r.error().code, ErrorCode::kPermissionDenied) << refused;
+    }
+  }
+}
+
+TEST(AddressPolicy, DEV_4_ProviderAllowsPrivateNetworksOneByOne) {
+  ConnectionRequestSettings s;
+  s.allowed_private = {"100.64.0.0/10", "fd12:3456::/32"};
+  auto policy = AddressPolicy::Make(s);
+  ASSERT_TRUE(policy);
+  for (const char* ok : {"100.70.1.1", "::ffff:100.70.1.1", "fd12:3456:1::9", "8.8.8.8"})
+    EXPECT_TRUE(policy->Check(asio::ip::make_address(ok))) << ok;
+  // Only what is listed: the other private ranges stay refused, and link-local, loopback and
+  // the metadata addresses cannot be allowed at all.
+  for (const char* refused : {"10.0.0.1", "192.168.1.1", "fd00:1::1", "127.0.0.1", "169.254.169.254"})
+    EXPECT_FALSE(policy->Check(asio::ip::make_address(refused))) << refused;
+  ConnectionRequestSettings link_local;
+  link_local.allowed_private = {"169.254.0.0/16", "fe80::/10"};
+  auto still = AddressPolicy::Make(link_local);
+  ASSERT_TRUE(still);
+  EXPECT_FALSE(still->Check(asio::ip::make_address("169.254.169.254")));
+  EXPECT_FALSE(still->Check(asio::ip::make_address("fe80::1")));
+  // A CIDR only: `public` or a name is no private network.
+  ConnectionRequestSettings bad;
+  bad.allowed_private = {"public"};
+  EXPECT_FALSE(AddressPolicy::Make(bad));
+  bad.allowed_private = {"intranet.example"};
+  EXPECT_THROW(ConnectionRequester{bad}, std::invalid_argument);
+}
+
+TEST(AddressPolicy, DEV_4_OperatorsSeeOnlyTheCoarseOutcome) {
+  ConnectionRequestOutcome delivered;
+  EXPECT_EQ(ToString(Coarse(delivered)), "delivered");
+  auto with = [](ConnectionRequestFailure f) {
+    ConnectionRequestOutcome o;
+    o.failure = f;
+    return std::string(ToString(Coarse(o)));
+  };
+  EXPECT_EQ(with(ConnectionRequestFailure::kAddressRefused), "refused_by_policy");
+  EXPECT_EQ(with(ConnectionRequestFailure::kTimeout), "timeout");
+  EXPECT_EQ(with(ConnectionRequestFailure::kAuthRejected), "auth_failed");
+  EXPECT_EQ(with(ConnectionRequestFailure::kBusy), "busy");
+  for (auto f : {ConnectionRequestFailure::kBadUrl, ConnectionRequestFailure::kResolveFailed,
+                 ConnectionRequestFailure::kConnectFailed, ConnectionRequestFailure::kUnexpectedStatus,
+                 ConnectionRequestFailure::kBadResponse})
+    EXPECT_EQ(with(f), "unreachable") << ToString(f);
 }
 
 TEST(AddressPolicy, DEV_4_AlwaysRefusesLoopbackLinkLocalMetadataAndSpecial) {
@@ -152,7 +207,7 @@ class ConnectionRequesterTest : public ::testing::Test {
   ConnectionRequestOutcome Send(ConnectionRequester& r, const std::string& url,
                                 const std::string& user = "cr", const std::string& pass = "secret") {
     asio::io_context io;
-    auto f = asio::co_spawn(io, r.Send(url, user, pass), asio::use_future);
+    auto f = asio::co_spawn(io, r.Send(CompanyId{"company-a"}, url, user, pass), asio::use_future);
     io.run();
     return f.get();
   }
@@ -275,14 +330,15 @@ TEST_F(ConnectionRequesterTest, DEV_4_TimeoutAndConcurrencyAreBounded) {
   ConnectionRequester requester(settings);
 
   asio::io_context io;
-  auto first = asio::co_spawn(io, requester.Send(silent.Url(), "cr", "secret"), asio::use_future);
+  auto first =
+      asio::co_spawn(io, requester.Send(CompanyId{"a"}, silent.Url(), "cr", "secret"), asio::use_future);
   std::optional<ConnectionRequestOutcome> second;
   asio::co_spawn(
       io,
       [&]() -> asio::awaitable<void> {
         asio::steady_timer t(io, std::chrono::milliseconds{50});
         co_await t.async_wait(kTuple);
-        second = co_await requester.Send(silent.Url(), "cr", "secret");
+        second = co_await requester.Send(CompanyId{"b"}, silent.Url(), "cr", "secret");
       },
       asio::detached);
   const auto start = std::chrono::steady_clock::now();
@@ -304,6 +360,68 @@ TEST_F(ConnectionRequesterTest, DEV_4_OversizedAnswerIsABadResponse) {
   });
   ConnectionRequester requester(Lab());
   EXPECT_EQ(Send(requester, device.Url()).failure, ConnectionRequestFailure::kBadResponse);
+}
+
+// A port that takes connections (the kernel completes the handshake into the backlog) but
+// whose server never accepts nor reads: a device that never answers.
+class BlackHole {
+ public:
+  BlackHole() : acceptor_(io_, tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0)) {}
+  std::string Url() const {
+    return "http://127.0.0.1:" + std::to_string(acceptor_.local_endpoint().port()) + "/cr";
+  }
+
+ private:
+  asio::io_context io_;
+  tcp::acceptor acceptor_;
+};
+
+TEST_F(ConnectionRequesterTest, DEV_4_OneCompanysUnreachableDevicesDoNotStarveAnother) {
+  BlackHole hole;
+  FakeDevice answering([](const bhttp::request<bhttp::string_body>&) {
+    return bhttp::response<bhttp::string_body>{bhttp::status::no_content, 11};
+  });
+  auto settings = Lab();
+  settings.timeout = std::chrono::milliseconds{2000};
+  settings.max_concurrent = 4;
+  settings.max_concurrent_per_company = 2;
+  ConnectionRequester requester(settings);
+  const CompanyId a{"company-a"}, b{"company-b"};
+
+  asio::io_context io;
+  std::vector<std::future<ConnectionRequestOutcome>> from_a;
+  for (std::size_t i = 0; i < settings.max_concurrent; ++i)
+    from_a.push_back(asio::co_spawn(io, requester.Send(a, hole.Url(), "cr", "secret"), asio::use_future));
+  std::optional<ConnectionRequestOutcome> from_b;
+  std::size_t a_in_flight_meanwhile = 0;
+  std::chrono::steady_clock::duration b_took{};
+  asio::co_spawn(
+      io,
+      [&]() -> asio::awaitable<void> {
+        asio::steady_timer t(io, std::chrono::milliseconds{200});  // A's requests hang by now
+        co_await t.async_wait(kTuple);
+        a_in_flight_meanwhile = requester.in_flight(a);
+        const auto start = std::chrono::steady_clock::now();
+        from_b = co_await requester.Send(b, answering.Url(), "cr", "secret");
+        b_took = std::chrono::steady_clock::now() - start;
+      },
+      asio::detached);
+  io.run();
+
+  ASSERT_TRUE(from_b);
+  EXPECT_TRUE(from_b->delivered()) << from_b->detail;
+  EXPECT_LT(b_took, std::chrono::milliseconds{1000});
+  EXPECT_EQ(a_in_flight_meanwhile, settings.max_concurrent_per_company);
+  std::size_t timed_out = 0, busy = 0;
+  for (auto& f : from_a) {
+    auto out = f.get();
+    timed_out += out.failure == ConnectionRequestFailure::kTimeout;
+    busy += out.failure == ConnectionRequestFailure::kBusy;
+  }
+  EXPECT_EQ(timed_out, settings.max_concurrent_per_company);  // A got its share, no more
+  EXPECT_EQ(busy, settings.max_concurrent - settings.max_concurrent_per_company);
+  EXPECT_EQ(requester.in_flight(), 0u);
+  EXPECT_EQ(requester.in_flight(a), 0u);
 }
 
 }  // namespace

@@ -1,6 +1,9 @@
 #include "cwmp/file_download.h"
 
+#include <boost/json.hpp>
 #include <charconv>
+
+#include "base/log.h"
 
 namespace kanri::cwmp {
 
@@ -18,6 +21,46 @@ http::HttpResponse NotFoundResponse() {
   http::HttpResponse r;
   r.status = 404;
   return r;
+}
+
+// SEC-6: the device could not be answered with its record stored; it retries later.
+http::HttpResponse HistoryUnavailableResponse() {
+  http::HttpResponse r;
+  r.status = 503;
+  r.SetHeader("Retry-After", "30");
+  return r;
+}
+
+// The download in the file's company's history; false when it could not be stored.
+boost::asio::awaitable<bool> Record(const http::HttpRequest& request, const devices::FirmwareDownload& file,
+                                    int status, std::uint64_t bytes, const Clock& clock,
+                                    const DownloadHistory& history) {
+  audit::OperationRecord r;
+  r.time = clock.Now();
+  r.company = file.company_id;
+  r.actor_login = "device:" + file.serial_number;
+  r.source_ip = request.client_ip;
+  r.request_id = request.request_id;
+  r.action = "firmware.download";
+  r.target_type = "firmware";
+  r.target_id = file.file_id.value();
+  r.outcome = status < 400 ? audit::Outcome::kSuccess : audit::Outcome::kFailed;
+  if (status >= 400) r.error_code = "range_not_satisfiable";
+  r.details = boost::json::serialize(boost::json::object{{"device_id", file.device_id.value()},
+                                                         {"serial_number", file.serial_number},
+                                                         {"task_id", file.task_id.value()},
+                                                         {"name", file.name},
+                                                         {"sha256", file.sha256},
+                                                         {"method", request.method},
+                                                         {"status", status},
+                                                         {"bytes", request.method == "HEAD" ? 0 : bytes}});
+  try {
+    co_await history(std::move(r));
+  } catch (const std::exception& e) {
+    LogError("firmware download refused: its history record was not stored", {{"error", e.what()}});
+    co_return false;
+  }
+  co_return true;
 }
 
 }  // namespace
@@ -56,7 +99,8 @@ ByteRange ParseByteRange(std::optional<std::string_view> header, std::uint64_t s
 boost::asio::awaitable<http::HttpResponse> ServeFirmwareDownload(const http::HttpRequest& request,
                                                                  std::string_view token,
                                                                  devices::FirmwareRepository& firmware,
-                                                                 db::WorkerPool& db, const Clock& clock) {
+                                                                 db::WorkerPool& db, const Clock& clock,
+                                                                 const DownloadHistory& history) {
   if (request.method != "GET" && request.method != "HEAD") co_return NotFoundResponse();
   const std::string token_text(token);
   auto file = co_await db.Run([&] { return firmware.OpenForDownloadToken(token_text, clock.Now()); });
@@ -71,6 +115,8 @@ boost::asio::awaitable<http::HttpResponse> ServeFirmwareDownload(const http::Htt
   if (range.kind == ByteRange::Kind::kUnsatisfiable) {
     r.status = 416;
     r.SetHeader("Content-Range", "bytes */" + std::to_string(file->size));
+    if (history && !co_await Record(request, *file, r.status, 0, clock, history))
+      co_return HistoryUnavailableResponse();
     co_return r;
   }
   if (range.kind == ByteRange::Kind::kPartial) {
@@ -80,6 +126,10 @@ boost::asio::awaitable<http::HttpResponse> ServeFirmwareDownload(const http::Htt
                                      std::to_string(file->size));
   }
   r.file_body = http::FileBody{file->path, range.offset, range.length};
+  if (history) {
+    const bool ok = co_await Record(request, *file, r.status, range.length, clock, history);
+    if (!ok) co_return HistoryUnavailableResponse();
+  }
   co_return r;
 }
 

@@ -215,16 +215,16 @@ asio::awaitable<void> SessionEngine::FailTask(TaskId task, std::string serial, s
     return devices_.FinishTask(task,
                                TaskOutcome{TaskState::kFailed, std::nullopt, std::nullopt, message, error});
   });
-  if (stored) RecordTask(*stored, serial);
+  if (stored) co_await RecordTask(*stored, serial);
 }
 
 asio::awaitable<void> SessionEngine::ExpireTasks() {
   auto expired = co_await db_.Run([&] { return devices_.ExpireTasks(); });
-  for (const auto& task : expired) RecordTask(task, "");
+  for (const auto& task : expired) co_await RecordTask(task, "");
 }
 
-void SessionEngine::RecordTask(const Task& task, const std::string& serial) {
-  if (!history_) return;
+asio::awaitable<void> SessionEngine::RecordTask(const Task& task, const std::string& serial) {
+  if (!history_) co_return;
   audit::OperationRecord r;
   r.time = clock_.Now();
   r.company = task.company_id;
@@ -247,7 +247,7 @@ void SessionEngine::RecordTask(const Task& task, const std::string& serial) {
     details["fault_meaning"] = CwmpFaultMeaning(*task.fault_code);
   }
   r.details = json::serialize(details);
-  history_(std::move(r));
+  co_await history_(std::move(r));
 }
 
 asio::awaitable<http::HttpResponse> SessionEngine::Handle(const http::HttpRequest& request) {
@@ -455,11 +455,11 @@ asio::awaitable<http::HttpResponse> SessionEngine::StartSession(const http::Http
     r.target_id = admission.device_id.value();
     r.details = json::serialize(json::object{
         {"oui", facts.oui}, {"product_class", facts.product_class}, {"serial_number", facts.serial_number}});
-    history_(std::move(r));
+    co_await history_(std::move(r));
     LogInfo("cwmp: device onboarded",
             {{"device", admission.device_id.value()}, {"serial", facts.serial_number}});
   }
-  for (const auto& task : admission.finished_tasks) RecordTask(task, facts.serial_number);
+  for (const auto& task : admission.finished_tasks) co_await RecordTask(task, facts.serial_number);
 
   HeaderOut out = session->header;
   out.id = envelope.id.value_or("");
@@ -485,7 +485,7 @@ asio::awaitable<http::HttpResponse> SessionEngine::Continue(const http::HttpRequ
     }
     auto task =
         co_await db_.Run([&] { return devices_.FinishDownload(session->device, tc->command_key, outcome); });
-    if (task) RecordTask(*task, session->serial);
+    if (task) co_await RecordTask(*task, session->serial);
     co_return Soap(*session, EncodeTransferCompleteResponse(out));
   }
   if (const auto* atc = std::get_if<AutonomousTransferComplete>(&envelope.rpc)) {
@@ -575,7 +575,7 @@ asio::awaitable<void> SessionEngine::HandleResponse(SessionPtr session, const En
             rec.action = "devices.credentials_rotated";
             rec.target_type = "device";
             rec.target_id = session->device.value();
-            history_(std::move(rec));
+            co_await history_(std::move(rec));
           }
         } else {
           mismatch();
@@ -650,7 +650,7 @@ asio::awaitable<void> SessionEngine::HandleResponse(SessionPtr session, const En
   }
   if (outcome.state != TaskState::kDone) session->end_after_pending = false;
   auto stored = co_await db_.Run([&] { return devices_.FinishTask(task.id, outcome); });
-  if (stored) RecordTask(*stored, session->serial);
+  if (stored) co_await RecordTask(*stored, session->serial);
 }
 
 asio::awaitable<http::HttpResponse> SessionEngine::NextRpc(SessionPtr session) {

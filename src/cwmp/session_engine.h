@@ -49,8 +49,9 @@ struct EngineSettings {
   std::uint64_t max_unauthenticated_body_bytes = 64 * 1024;
 };
 
-// Where the engine's history records go (the group-commit writer in serve.cpp).
-using HistorySink = std::function<void(audit::OperationRecord)>;
+// Where the engine's history records go (the group-commit writer in serve.cpp). Resumes once
+// the record is stored and throws when it could not be (SEC-6: fail closed, like the API's).
+using HistorySink = std::function<boost::asio::awaitable<void>(audit::OperationRecord)>;
 
 class SessionEngine {
  public:
@@ -83,7 +84,7 @@ class SessionEngine {
                                                       const Envelope& envelope);
   boost::asio::awaitable<http::HttpResponse> NextRpc(SessionPtr session);
   boost::asio::awaitable<void> HandleResponse(SessionPtr session, const Envelope& envelope);
-  void RecordTask(const devices::Task& task, const std::string& serial);
+  boost::asio::awaitable<void> RecordTask(const devices::Task& task, const std::string& serial);
   // Ends a running task as failed (not a CPE fault) and records it.
   boost::asio::awaitable<void> FailTask(TaskId task, std::string serial, std::string message,
                                         std::string error);

@@ -211,9 +211,15 @@ class SessionEngineTest : public ::testing::Test {
                                     "node-test"};
   db::WorkerPool pool_{"db", 2, 64};
   std::vector<audit::OperationRecord> history_;
-  SessionEngine engine_{sessions_, pool_,
-                        clock_,    [this](audit::OperationRecord r) { history_.push_back(r); },
-                        {},        std::nullopt};
+  SessionEngine engine_{sessions_,
+                        pool_,
+                        clock_,
+                        [this](audit::OperationRecord r) -> asio::awaitable<void> {
+                          history_.push_back(r);
+                          co_return;
+                        },
+                        {},
+                        std::nullopt};
   asio::io_context io_;
   std::string cookie_;
   CompanyId acme_, beta_;

@@ -44,6 +44,11 @@ Status ValidateField(std::string_view field, std::string_view value, bool requir
   return Ok{};
 }
 
+std::string StorageLimitMessage(std::uint64_t limit) {
+  return "the company's firmware would exceed its storage limit of " + std::to_string(limit) +
+         " bytes; delete unused images first";
+}
+
 // Moves `from` to `to`; across file systems by copying.
 void MoveFile(const fs::path& from, const fs::path& to) {
   std::error_code ec;
@@ -69,8 +74,9 @@ std::string DownloadTokenHash(std::string_view token) {
   return Sha256Hex(token);
 }
 
-FirmwareRepository::FirmwareRepository(db::Database& db, const Clock& clock, fs::path dir)
-    : db_(db), clock_(clock), dir_(std::move(dir)) {
+FirmwareRepository::FirmwareRepository(db::Database& db, const Clock& clock, fs::path dir,
+                                       FirmwareStorageSettings settings)
+    : db_(db), clock_(clock), dir_(std::move(dir)), settings_(settings) {
   fs::create_directories(dir_);
   fs::permissions(dir_, fs::perms::owner_all, fs::perm_options::replace);
 }
@@ -92,11 +98,26 @@ Result<FirmwareFile> FirmwareRepository::Store(const CompanyId& company, const F
   f.created_by_login = actor.login;
   f.created_at = clock_.Now();
 
+  if (size > settings_.max_bytes_per_company)
+    return Error{ErrorCode::kConflict, StorageLimitMessage(settings_.max_bytes_per_company),
+                 kStorageLimitField};
+
   const fs::path target = PathOf(f.id);
+  auto lease = db_.Acquire();
+  // One writer at a time per company, so that two uploads cannot both fit in the same space:
+  // BEGIN IMMEDIATE on SQLite; on PostgreSQL the company's row is locked as well.
+  db::WriteTransaction tx(lease);
+  if (db_.backend() == db::Backend::kPostgresql)
+    lease.sql() << "SELECT id FROM companies WHERE id = :c FOR UPDATE", soci::use(company.value());
+  long long used = 0;
+  lease.sql() << "SELECT COALESCE(SUM(size), 0) FROM firmware_files WHERE company_id = :c",
+      soci::use(company.value()), soci::into(used);
+  if (static_cast<std::uint64_t>(used) + size > settings_.max_bytes_per_company)
+    return Error{ErrorCode::kConflict, StorageLimitMessage(settings_.max_bytes_per_company),
+                 kStorageLimitField};
   MoveFile(file, target);
-  fs::permissions(target, fs::perms::owner_read | fs::perms::owner_write, fs::perm_options::replace);
   try {
-    auto lease = db_.Acquire();
+    fs::permissions(target, fs::perms::owner_read | fs::perms::owner_write, fs::perm_options::replace);
     std::optional<std::string> created_by =
         f.created_by ? std::optional<std::string>(f.created_by->value()) : std::nullopt;
     const long long bytes = static_cast<long long>(f.size);
@@ -106,6 +127,7 @@ Result<FirmwareFile> FirmwareRepository::Store(const CompanyId& company, const F
         soci::use(f.id.value()), soci::use(company.value()), soci::use(f.name), soci::use(f.version),
         soci::use(f.model), soci::use(bytes), soci::use(f.sha256), soci::use(created_by),
         soci::use(f.created_by_login), soci::use(at);
+    tx.Commit();
   } catch (...) {
     std::error_code ignored;
     fs::remove(target, ignored);
@@ -183,12 +205,14 @@ Result<FirmwareDownload> FirmwareRepository::OpenForDownloadToken(std::string_vi
   const std::string hash = DownloadTokenHash(token);
   const long long now_ms = ToUnixMillis(now);
   auto lease = db_.Acquire();
-  std::string company, request;
+  std::string company, request, task_id, device_id, serial;
   soci::indicator ind = soci::i_null;
   lease.sql()
-      << "SELECT company_id, request FROM tasks WHERE download_token_hash = :h AND type = 'download' AND "
-         "state IN ('queued', 'running') AND expires_at > :now",
-      soci::use(hash), soci::use(now_ms), soci::into(company, ind), soci::into(request);
+      << "SELECT t.company_id, t.request, t.id, t.device_id, d.serial_number FROM tasks t JOIN devices d "
+         "ON d.id = t.device_id WHERE t.download_token_hash = :h AND t.type = 'download' AND "
+         "t.state IN ('queued', 'running') AND t.expires_at > :now",
+      soci::use(hash), soci::use(now_ms), soci::into(company, ind), soci::into(request), soci::into(task_id),
+      soci::into(device_id), soci::into(serial);
   if (ind != soci::i_ok || !lease.sql().got_data()) return NotFound();
   std::string file_id;
   try {
@@ -209,6 +233,11 @@ Result<FirmwareDownload> FirmwareRepository::OpenForDownloadToken(std::string_vi
     d.name = r.get<std::string>(0);
     d.size = static_cast<std::uint64_t>(r.get<long long>(1));
     d.sha256 = r.get<std::string>(2);
+    d.company_id = CompanyId{company};
+    d.file_id = FirmwareId{file_id};
+    d.task_id = TaskId{task_id};
+    d.device_id = DeviceId{device_id};
+    d.serial_number = serial;
     std::error_code ec;
     if (!fs::is_regular_file(d.path, ec) || fs::file_size(d.path, ec) != d.size) return NotFound();
     return d;

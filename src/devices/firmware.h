@@ -43,13 +43,25 @@ struct FirmwareActor {
   std::string login;
 };
 
-// What the /files/ handler needs to serve a file.
+// What the /files/ handler needs to serve a file, and to record who fetched it (SEC-6).
 struct FirmwareDownload {
   std::filesystem::path path;
   std::uint64_t size = 0;
   std::string name;
   std::string sha256;
+  CompanyId company_id;
+  FirmwareId file_id;
+  TaskId task_id;
+  DeviceId device_id;
+  std::string serial_number;
 };
+
+// DEV-6: how much firmware one company may keep. An upload that would pass the limit is
+// refused (ErrorCode::kConflict with field kStorageLimitField) and nothing is stored.
+struct FirmwareStorageSettings {
+  std::uint64_t max_bytes_per_company = 2ull * 1024 * 1024 * 1024;  // 2 GiB
+};
+inline constexpr char kStorageLimitField[] = "firmware_storage_limit";
 
 // A random download token for a task's file URL (256 bits, URL-safe), and the hash stored in
 // tasks.download_token_hash (SHA-256 hex of the token).
@@ -59,10 +71,12 @@ std::string DownloadTokenHash(std::string_view token);
 class FirmwareRepository {
  public:
   // Creates `dir` (owner-only) when missing.
-  FirmwareRepository(db::Database& db, const Clock& clock, std::filesystem::path dir);
+  FirmwareRepository(db::Database& db, const Clock& clock, std::filesystem::path dir,
+                     FirmwareStorageSettings settings = {});
 
   // Takes over `file` (renamed into <dir>/<new id>, owner-only) and records it. On a
-  // validation error nothing is stored and `file` is left for its owner to remove.
+  // validation error, or when the company's files would pass max_bytes_per_company, nothing
+  // is stored and `file` is left for its owner to remove.
   Result<FirmwareFile> Store(const CompanyId& company, const FirmwareMetadata& metadata,
                              const std::filesystem::path& file, std::uint64_t size, std::string sha256_hex,
                              const FirmwareActor& actor);
@@ -83,6 +97,7 @@ class FirmwareRepository {
   db::Database& db_;
   const Clock& clock_;
   std::filesystem::path dir_;
+  FirmwareStorageSettings settings_;
 };
 
 }  // namespace kanri::devices

@@ -130,6 +130,12 @@ TEST_F(FirmwareTest, DEV_6_DownloadTokenOpensTheFileOnlyWhileItsTaskIsPending) {
   EXPECT_EQ(d->size, 10u);
   EXPECT_EQ(d->path, repo_->PathOf(f.id));
   EXPECT_EQ(d->sha256, Sha256Hex("0123456789"));
+  // Who fetches it, for the operation history (SEC-6).
+  EXPECT_EQ(d->company_id, acme_);
+  EXPECT_EQ(d->file_id, f.id);
+  EXPECT_FALSE(d->task_id.empty());
+  EXPECT_FALSE(d->device_id.empty());
+  EXPECT_FALSE(d->serial_number.empty());
   EXPECT_FALSE(repo_->OpenForDownloadToken(token + "x", clock_.Now()));
   EXPECT_FALSE(repo_->OpenForDownloadToken("", clock_.Now()));
   // Expired with its task.
@@ -142,6 +148,25 @@ TEST_F(FirmwareTest, DEV_6_DownloadTokenOpensTheFileOnlyWhileItsTaskIsPending) {
   EXPECT_FALSE(repo_->OpenForDownloadToken(token, clock_.Now()));
   EXPECT_EQ(DownloadTokenHash(token), Sha256Hex(token));
   EXPECT_NE(NewDownloadToken(), NewDownloadToken());
+}
+
+TEST_F(FirmwareTest, DEV_6_PerCompanyStorageLimitRefusesAndStoresNothing) {
+  repo_.emplace(tdb_.db(), clock_, dir_ / "firmware", FirmwareStorageSettings{.max_bytes_per_company = 16});
+  (void)Store(acme_, "0123456789");  // 10 of 16 bytes
+  auto upload = Upload("0123456");   // 7 more: 17
+  auto r = repo_->Store(acme_, {"fw.bin", "2.2", ""}, upload, 7, Sha256Hex("0123456"), {});
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().code, ErrorCode::kConflict);
+  EXPECT_EQ(r.error().field, kStorageLimitField);
+  EXPECT_TRUE(fs::exists(upload)) << "left for its owner to remove";
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM firmware_files"), 1);
+  EXPECT_EQ(std::distance(fs::directory_iterator(dir_ / "firmware"), fs::directory_iterator()), 1);
+  // Exactly up to the limit fits; the limit is the company's, not the process's.
+  EXPECT_TRUE(repo_->Store(acme_, {"fw.bin", "2.3", ""}, Upload("012345"), 6, Sha256Hex("012345"), {}));
+  EXPECT_TRUE(
+      repo_->Store(beta_, {"fw.bin", "1", ""}, Upload("0123456789"), 10, Sha256Hex("0123456789"), {}));
+  // A single image larger than the whole limit is refused before anything is read.
+  EXPECT_FALSE(repo_->Store(beta_, {"big", "1", ""}, Upload("x"), 17, Sha256Hex("x"), {}));
 }
 
 }  // namespace

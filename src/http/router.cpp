@@ -29,6 +29,17 @@ Problem Unauthenticated() {
   return {401, "unauthenticated", "", "Log in first.", ""};
 }
 
+// SEC-6: what a write gets when its operation-history record cannot be stored.
+HttpResponse HistoryUnavailableResponse() {
+  HttpResponse r =
+      ProblemResponse({503, "history_unavailable", "",
+                       "The operation history cannot record operations right now, so no change is "
+                       "accepted. Try again shortly.",
+                       ""});
+  r.SetHeader("Retry-After", "5");
+  return r;
+}
+
 }  // namespace
 
 AccessRule Public() {
@@ -185,7 +196,11 @@ boost::asio::awaitable<HttpResponse> Router::Handle(const HttpRequest& request) 
         throw ApiError(Problem{405, "method_not_allowed", "", "This method is not allowed here.", ""});
       throw ApiError(Problem{404, "not_found", "", "No such resource.", ""});
     }
-    response = co_await Dispatch(ctx, *route);
+    if (route->audited && !IsSafeMethod(request.method) && history_unavailable_ && history_unavailable_()) {
+      response = HistoryUnavailableResponse();
+    } else {
+      response = co_await Dispatch(ctx, *route);
+    }
   } catch (const ApiError& e) {
     response = ProblemResponse(e.problem());
   } catch (const db::PoolOverloaded& e) {
@@ -201,16 +216,23 @@ boost::asio::awaitable<HttpResponse> Router::Handle(const HttpRequest& request) 
   response.SetHeader("X-Request-Id", request.request_id);
 
   if (route && route->audited) {
-    // SEC-6: one record per call, whatever happened above. A failure to write it is loud
-    // in the logs but cannot undo what the handler already did.
+    // SEC-6: one record per call, whatever happened above. A write whose record cannot be
+    // stored is answered 503: the caller must not take it as done (the record itself is in
+    // the server log, see audit/history_writer.h). A read keeps its answer.
     std::string failure;
     try {
       co_await Record(ctx, *route, response);
     } catch (const std::exception& e) {
       failure = e.what();
     }
-    if (!failure.empty())
+    if (!failure.empty()) {
       LogError("operation history write failed", {{"request_id", request.request_id}, {"error", failure}});
+      if (!IsSafeMethod(request.method)) {
+        response = HistoryUnavailableResponse();
+        AddSecurityHeaders(response);
+        response.SetHeader("X-Request-Id", request.request_id);
+      }
+    }
   }
 
   const auto elapsed =

@@ -183,6 +183,13 @@ class Router {
         denials_(settings_.anonymous_denials) {}
 
   boost::asio::awaitable<HttpResponse> Handle(const HttpRequest& request);
+  // SEC-6 fail closed: while `history_unavailable` returns true, audited calls that change
+  // something (any method but GET, HEAD, OPTIONS) are refused with 503 history_unavailable
+  // before their handler runs; reads keep working. Independently, a call whose record cannot
+  // be stored is answered 503 history_unavailable instead of its own answer, unless it is a read.
+  void RefuseWritesWhile(std::function<bool()> history_unavailable) {
+    history_unavailable_ = std::move(history_unavailable);
+  }
   // The server's BodyStreamingPolicy: the route's streamed_body_max_bytes when the request
   // head matches such a route and its caller passes the access check (session, CSRF,
   // permission), so that nobody else can make the server spool a large body; nullopt otherwise.
@@ -199,6 +206,7 @@ class Router {
   RouteTable table_;
   Authenticator authenticator_;
   HistoryWriter history_;
+  std::function<bool()> history_unavailable_;
   const Clock& clock_;
   RouterSettings settings_;
   AnonymousDenials denials_;

@@ -42,6 +42,14 @@ class RouterTest : public ::testing::Test {
            .access = Needs("accounts.write"),
            .action = "things.create",
            .handler = Ok});
+    t.Add({.method = "PUT",
+           .path = "/api/v1/counted/{id}",
+           .access = LoggedIn(),
+           .action = "counted.put",
+           .handler = [this](RequestContext& c) {
+             ++handled_;
+             return Ok(c);
+           }});
     t.Add({.method = "GET",
            .path = "/api/v1/provider",
            .access = Needs("provider.companies"),
@@ -76,10 +84,12 @@ class RouterTest : public ::testing::Test {
           co_return r;
         },
         [this](audit::OperationRecord r) -> asio::awaitable<void> {
+          if (history_fails_) throw std::runtime_error("disk I/O error");
           records_.push_back(std::move(r));
           co_return;
         },
         clock_);
+    router_->RefuseWritesWhile([this] { return history_down_; });
   }
 
   HttpResponse Run(std::string method, std::string path,
@@ -108,6 +118,9 @@ class RouterTest : public ::testing::Test {
   identity::AccountKind kind_ = identity::AccountKind::kAdmin;
   bool must_change_ = false;
   bool last_was_operation_ = false;
+  bool history_fails_ = false;
+  bool history_down_ = false;
+  int handled_ = 0;
 };
 
 TEST_F(RouterTest, MatchesPathParametersAnd404sAnd405s) {
@@ -362,6 +375,33 @@ TEST(ClipClientText, SEC_6_CutsAtACharacterBoundary) {
   EXPECT_EQ(audit::ClipClientText("abcdef", 3), "abc");
   EXPECT_EQ(audit::ClipClientText("a\xE6\x97\xA5", 3), "a") << "a three-byte character is not cut in half";
   EXPECT_EQ(audit::ClipClientText("a\xE6\x97\xA5", 4), "a\xE6\x97\xA5");
+
+TEST_F(RouterTest, SEC_6_AWriteWhoseRecordIsNotStoredIsAnswered503) {
+  history_fails_ = true;
+  auto write = Run("PUT", "/api/v1/counted/1", Session("good", true));
+  EXPECT_EQ(write.status, 503);
+  EXPECT_EQ(write.problem_code, "history_unavailable");
+  auto has = [&](std::string_view name) {
+    for (const auto& [k, v] : write.headers)
+      if (k == name) return true;
+    return false;
+  };
+  EXPECT_TRUE(has("Retry-After"));
+  EXPECT_TRUE(has("Content-Security-Policy")) << "still a complete response";
+  // A read keeps its answer: it changed nothing.
+  EXPECT_EQ(Run("GET", "/api/v1/things/abc", Session("good")).status, 200);
+}
+
+TEST_F(RouterTest, SEC_6_WritesAreRefusedBeforeTheHandlerWhileTheHistoryIsDown) {
+  history_down_ = true;
+  auto write = Run("PUT", "/api/v1/counted/1", Session("good", true));
+  EXPECT_EQ(write.status, 503);
+  EXPECT_EQ(write.problem_code, "history_unavailable");
+  EXPECT_EQ(handled_, 0) << "the handler must not run";
+  EXPECT_EQ(Run("GET", "/api/v1/things/abc", Session("good")).status, 200);
+  history_down_ = false;
+  EXPECT_EQ(Run("PUT", "/api/v1/counted/1", Session("good", true)).status, 200);
+  EXPECT_EQ(handled_, 1);
 }
 
 }  // namespace

@@ -18,9 +18,10 @@ constexpr char kBootPassword[] = "Boot-strap-Secret-42";
 
 class Devices : public TenantTest {
  protected:
-  explicit Devices(std::vector<std::string> extra = {}) : TenantTest(WithLoopback(std::move(extra))) {}
-  static std::vector<std::string> WithLoopback(std::vector<std::string> args) {
-    args.push_back("--connection-request-allow-loopback");
+  explicit Devices(std::vector<std::string> extra = {}, bool cr_loopback = true)
+      : TenantTest(WithLoopback(std::move(extra), cr_loopback)) {}
+  static std::vector<std::string> WithLoopback(std::vector<std::string> args, bool cr_loopback = true) {
+    if (cr_loopback) args.push_back("--connection-request-allow-loopback");
     return args;
   }
 
@@ -233,6 +234,15 @@ TEST_F(Devices, DEV_3_EveryTaskTypeRunsOnASimulatedDeviceWithVisibleResults) {
   EXPECT_EQ(Str(t, "state"), "done") << json::serialize(t) << sim->Stdout();
   PollUntil("/api/v1/devices/" + id,
             [](const json::value& d) { return Str(d, "software_version") == "2.0.0"; });
+  // SEC-6: the fetch itself is in the company's history: the device, the file, what was sent.
+  auto fetched = Member(admin_a().Get("/api/v1/audit?action=firmware.download").Json(), "items").as_array();
+  ASSERT_FALSE(fetched.empty());
+  const auto& fetch = fetched.back();  // the first fetch (newest first)
+  EXPECT_EQ(Str(fetch, "actor_login"), "device:LAB000001");
+  EXPECT_EQ(Str(fetch, "target_id"), Str(upload.Json(), "id"));
+  EXPECT_EQ(Str(fetch, "outcome"), "success");
+  EXPECT_EQ(Str(Member(fetch, "details"), "device_id"), id);
+  EXPECT_EQ(Member(Member(fetch, "details"), "bytes").as_int64(), Member(upload.Json(), "size").as_int64());
 
   // A queued task can be cancelled (no "now": the device is not asked to connect).
   auto queued = admin_a().Post("/api/v1/devices/" + id + "/tasks", R"({"type":"reboot"})");
@@ -301,6 +311,72 @@ TEST_F(InsecureLab, DEV_1_PlainHttpListenerUsesDigestAndRotatesCredentials) {
   EXPECT_EQ(cr.status, 202) << cr.body;
   sim.WaitFor("session done", {{"serial", "DIG000001"}}, "6 CONNECTION REQUEST");
   EXPECT_EQ(sim.Count("auth refused"), 0u) << sim.Stdout();
+}
+
+constexpr char kSimProfile[] =
+    R"({"name":"Sim gateways","match":{"oui":"00D09E","product_class":"SimGateway"},
+    "device_auth":{"mode":"rotate","username":"bootstrap","password":"Boot-strap-Secret-42"},
+    "periodic_inform_interval":3600})";
+
+// DEV-4: the operator sees delivered / unreachable / refused_by_policy / auth_failed / timeout,
+// in the answer, the task and the history; where the device is and how it answered stays in the
+// server's log.
+TEST_F(Devices, DEV_4_OperatorsSeeOnlyTheCoarseConnectionRequestOutcome) {
+  CreateProfile(kSimProfile);
+  auto sim = StartSim("CRO", 1, "00D09E");
+  const std::string id = Str(WaitForProvisionedDevice("CRO000001"), "id");
+
+  auto cr = admin_a().Post("/api/v1/devices/" + id + "/connection-request", "");
+  ASSERT_EQ(cr.status, 202) << cr.body;
+  EXPECT_EQ(cr.Json(), json::parse(R"({"outcome":"delivered"})"));
+  sim->WaitFor("session done", {{"serial", "CRO000001"}}, "6 CONNECTION REQUEST");
+
+  auto task = admin_a().Post("/api/v1/devices/" + id + "/tasks",
+                             R"({"type":"getParameterValues","names":["Device.DeviceInfo."],"now":true})");
+  ASSERT_EQ(task.status, 201) << task.body;
+  EXPECT_EQ(Member(task.Json(), "connection_request"), json::parse(R"({"outcome":"delivered"})"));
+
+  auto audit = admin_a().Get("/api/v1/audit?action=devices.connection_request");
+  ASSERT_EQ(audit.status, 200);
+  const auto& items = Member(audit.Json(), "items").as_array();
+  ASSERT_EQ(items.size(), 1u);
+  EXPECT_EQ(Member(items.at(0), "details"), json::parse(R"({"outcome":"delivered"})"));
+  // Nothing of the network behind the URL: no address, port, status or timing (the history's
+  // source_ip is the operator's own address, so its details are what is checked there).
+  for (const auto& body : {cr.body, task.body, json::serialize(Member(items.at(0), "details"))}) {
+    EXPECT_EQ(body.find("127.0.0.1"), std::string::npos) << body;
+    EXPECT_EQ(body.find("elapsed"), std::string::npos) << body;
+    EXPECT_EQ(body.find("http_status"), std::string::npos) << body;
+  }
+  // The server's log has them.
+  EXPECT_NE(server().ServerStderr().find("\"elapsed_ms\""), std::string::npos);
+}
+
+// Without --connection-request-allow-loopback, the device's loopback URL is refused by the
+// policy (nothing is sent: loopback needs its own flag), and the answer says only that.
+class NoLoopbackConnectionRequests : public Devices {
+ protected:
+  NoLoopbackConnectionRequests() : Devices({}, /*cr_loopback=*/false) {}
+};
+
+TEST_F(NoLoopbackConnectionRequests, DEV_4_RefusedByPolicyShowsNoAddressOrReason) {
+  CreateProfile(kSimProfile);
+  auto sim = StartSim("CRR", 1, "00D09E");
+  const std::string id = Str(WaitForProvisionedDevice("CRR000001"), "id");
+
+  auto cr = admin_a().Post("/api/v1/devices/" + id + "/connection-request", "");
+  EXPECT_EQ(cr.status, 502) << cr.body;
+  EXPECT_EQ(ProblemCode(cr), "connection_request_refused_by_policy");
+  EXPECT_EQ(cr.body.find("127.0.0.1"), std::string::npos) << cr.body;
+  EXPECT_EQ(cr.body.find("loopback"), std::string::npos) << cr.body;
+  auto audit = admin_a().Get("/api/v1/audit?action=devices.connection_request");
+  ASSERT_EQ(audit.status, 200);
+  const auto& items = Member(audit.Json(), "items").as_array();
+  ASSERT_EQ(items.size(), 1u);
+  EXPECT_EQ(Member(items.at(0), "details"), json::parse(R"({"outcome":"refused_by_policy"})"));
+  EXPECT_EQ(Str(items.at(0), "error_code"), "connection_request_refused_by_policy");
+  EXPECT_NE(server().ServerStderr().find("loopback: never contacted"), std::string::npos);
+  EXPECT_EQ(sim->Count("session done", {{"serial", "CRR000001"}}, "6 CONNECTION REQUEST"), 0u);
 }
 
 }  // namespace

@@ -168,5 +168,32 @@ TEST_F(SmallFirmwareLimit, DEV_6_UploadOverTheLimitIs413AndStoresNothing) {
   EXPECT_EQ(FilesIn(data / "firmware"), 1u);
 }
 
+class FirmwareStorageLimit : public TenantTest {
+ protected:
+  FirmwareStorageLimit() : TenantTest({"--firmware-storage-per-company-bytes", "100000"}) {}
+};
+
+TEST_F(FirmwareStorageLimit, DEV_6_UploadPastTheCompanyStorageLimitIs422AndStoresNothing) {
+  auto first = admin_a().Post(kUploadPath, Image(60000), kOctets);
+  ASSERT_EQ(first.status, 201) << first.Describe();
+  auto over = admin_a().Post(kUploadPath, Image(60000), kOctets);
+  EXPECT_EQ(over.status, 422) << over.Describe();
+  EXPECT_EQ(ProblemCode(over), "firmware_storage_limit_exceeded");
+  EXPECT_NE(over.body.find("100000"), std::string::npos) << "the answer names the limit: " << over.body;
+  EXPECT_EQ(ListAll(admin_a(), "/api/v1/firmware").size(), 1u);
+  const fs::path data(server().data_dir());
+  EXPECT_EQ(FilesIn(data / "uploads"), 0u) << "the partial file is removed";
+  EXPECT_EQ(FilesIn(data / "firmware"), 1u);
+
+  // The limit is each company's own.
+  auto globex = CreateCompany("GLOBEX", "Globex");
+  (void)CreateCompanyAdmin(Str(globex, "id"), "gina", kAdminPassword);
+  auto gina = LoginAs("GLOBEX", "gina", kAdminPassword);
+  EXPECT_EQ(gina->Post(kUploadPath, Image(60000), kOctets).status, 201);
+  // Space freed is space again.
+  ASSERT_EQ(admin_a().Delete("/api/v1/firmware/" + Str(first.Json(), "id")).status, 204);
+  EXPECT_EQ(admin_a().Post(kUploadPath, Image(60000), kOctets).status, 201);
+}
+
 }  // namespace
 }  // namespace kanri::testing
