@@ -221,17 +221,8 @@ int Serve(const Config& config) {
   cwmp_http.max_body_bytes = std::max<std::size_t>(cwmp_http.max_body_bytes, 8 * 1024 * 1024);
   cwmp::EngineSettings engine_settings = config.cwmp;
   engine_settings.insecure_http = config.cwmp_insecure_http;
-  cwmp::SessionEngine cwmp_engine{device_sessions,
-                                  db_pool,
-                                  *rt.clock,
-                                  [&](audit::OperationRecord record) {
-                                    if (record_history) history_writer.Submit(std::move(record), [](auto) {});
-                                  },
-                                  engine_settings,
-                                  std::move(cwmp_digest)};
-  cwmp::SessionEngine cwmp_engine{
-      device_sessions,       db_pool, *rt.clock, store_record, {.insecure_http = config.cwmp_insecure_http},
-      std::move(cwmp_digest)};
+  cwmp::SessionEngine cwmp_engine{device_sessions, db_pool,         *rt.clock,
+                                  store_record,    engine_settings, std::move(cwmp_digest)};
   http::HttpServer cwmp_server{io, tls, cwmp_http,
                                [&](const http::HttpRequest& r) -> asio::awaitable<http::HttpResponse> {
                                  // SEC-6: nothing a device does goes unrecorded; it retries later.

@@ -404,7 +404,7 @@ asio::awaitable<http::HttpResponse> SessionEngine::StartSession(const http::Http
                                              {"product_class", facts.product_class},
                                              {"serial_number", facts.serial_number},
                                              {"reason", admission.detached->reason}});
-    history_(std::move(r));
+    co_await history_(std::move(r));
   }
   switch (admission.result) {
     case devices::AdmitResult::kAdmitted:

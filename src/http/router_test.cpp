@@ -375,6 +375,7 @@ TEST(ClipClientText, SEC_6_CutsAtACharacterBoundary) {
   EXPECT_EQ(audit::ClipClientText("abcdef", 3), "abc");
   EXPECT_EQ(audit::ClipClientText("a\xE6\x97\xA5", 3), "a") << "a three-byte character is not cut in half";
   EXPECT_EQ(audit::ClipClientText("a\xE6\x97\xA5", 4), "a\xE6\x97\xA5");
+}
 
 TEST_F(RouterTest, SEC_6_AWriteWhoseRecordIsNotStoredIsAnswered503) {
   history_fails_ = true;

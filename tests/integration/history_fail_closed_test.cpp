@@ -95,7 +95,8 @@ TEST_F(HistoryFailClosed, SEC_6_WritesFailClosedUntilTheHistoryStoresAgain) {
   // The provider's chain says when the history was unavailable and how much went unrecorded.
   auto restored = site_admin().Get("/api/v1/audit?action=history.restored");
   ASSERT_EQ(restored.status, 200) << restored.Describe();
-  const auto& items = Member(restored.Json(), "items").as_array();
+  const json::value restored_body = restored.Json();
+  const auto& items = Member(restored_body, "items").as_array();
   ASSERT_EQ(items.size(), 1u) << restored.body;
   EXPECT_GE(Member(Member(items.at(0), "details"), "unrecorded_records").as_int64(), 2);
   // The lost records are in the server log in full, for reconciliation.
