@@ -8,8 +8,8 @@
 
 #include "cwmp/connection_request.h"
 #include "cwmp/session_engine.h"
-#include "http/router.h"
 #include "devices/firmware.h"
+#include "http/router.h"
 #include "http/server.h"
 #include "identity/hashing_admission.h"
 #include "identity/login.h"
