@@ -191,8 +191,11 @@ Server::~Server() {
 }
 
 void Server::Start(Clock::duration timeout) {
-  std::vector<std::string> args{kanri_,         "serve",       "--data-dir",    (dir_ / "data").string(),
-                                "--listen-api", "127.0.0.1:0", "--listen-cwmp", "127.0.0.1:0"};
+  // The load generator is one address standing for thousands of clients (as a carrier-grade NAT
+  // would be): the per-address connection cap (OPS-4) is lifted to the listener's whole capacity.
+  std::vector<std::string> args{
+      kanri_,        "serve",         "--data-dir",  (dir_ / "data").string(),        "--listen-api",
+      "127.0.0.1:0", "--listen-cwmp", "127.0.0.1:0", "--max-connections-per-address", "1000000"};
   args.insert(args.end(), extra_args_.begin(), extra_args_.end());
   pid_ = Spawn(args, -1, log_out(), log_err(), env_);
   const auto deadline = Clock::now() + timeout;
