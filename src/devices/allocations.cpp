@@ -56,13 +56,6 @@ bool ProductClassesMeet(const std::optional<std::string>& a, const std::optional
   return !a || !b || *a == *b;
 }
 
-// Whether a rule allocation (prefix, range, whole OUI) covers `serial`, whatever the class.
-bool RuleCoversSerial(const Allocation& a, std::string_view serial) {
-  Allocation any = a;
-  any.product_class.reset();
-  return any.CoversRule("", serial);
-}
-
 // Whether two rule allocations of one OUI can cover a common serial (classes aside).
 bool RulesOverlap(const Allocation& a, const Allocation& b) {
   if (a.kind == AllocationKind::kOui || b.kind == AllocationKind::kOui) return true;
@@ -123,7 +116,7 @@ std::optional<Allocation> OverlapWith(db::Lease& lease, const Allocation& a,
       continue;
     if (a.kind == AllocationKind::kSerials) {
       for (const auto& s : a.serials)
-        if (RuleCoversSerial(other, s)) return other;
+        if (other.RuleCoversSerial(s)) return other;
     } else if (RulesOverlap(a, other)) {
       return other;
     }
@@ -148,7 +141,7 @@ std::optional<Allocation> OverlapWith(db::Lease& lease, const Allocation& a,
        soci::use(a.oui), soci::use(a.company_id.value()));
   for (const auto& r : rows) {
     if (!ProductClassesMeet(a.product_class, OptionalText(r, 3))) continue;
-    if (!RuleCoversSerial(a, r.get<std::string>(0))) continue;
+    if (!a.RuleCoversSerial(r.get<std::string>(0))) continue;
     Allocation other;
     other.id = AllocationId{r.get<std::string>(1)};
     other.company_id = CompanyId{r.get<std::string>(2)};
@@ -249,7 +242,7 @@ Page<Allocation> ListWhere(db::Lease& lease, const std::optional<CompanyId>& com
          soci::use(any_company), soci::use(company_id));
     for (const auto& r : rows) {
       Allocation a = ReadAllocation(r);
-      if (a.kind == AllocationKind::kSerials ? ids.contains(a.id.value()) : RuleCoversSerial(a, serial))
+      if (a.kind == AllocationKind::kSerials ? ids.contains(a.id.value()) : a.RuleCoversSerial(serial))
         out.push_back(std::move(a));
       if (out.size() >= page.limit) break;
     }

@@ -65,6 +65,10 @@ std::optional<AllocationKind> ParseAllocationKind(std::string_view text) {
 
 bool Allocation::CoversRule(std::string_view product_class_of_device, std::string_view serial) const {
   if (product_class && *product_class != product_class_of_device) return false;
+  return RuleCoversSerial(serial);
+}
+
+bool Allocation::RuleCoversSerial(std::string_view serial) const {
   switch (kind) {
     case AllocationKind::kSerials:
       return false;

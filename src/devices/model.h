@@ -255,6 +255,8 @@ struct Allocation {
 
   // Whether the allocation covers the identity (the serial list is checked by the caller).
   bool CoversRule(std::string_view product_class_of_device, std::string_view serial) const;
+  // The same for the serial alone, whatever the product class.
+  bool RuleCoversSerial(std::string_view serial) const;
 };
 
 struct RefusedDevice {
