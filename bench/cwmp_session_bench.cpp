@@ -78,6 +78,8 @@
 #include "bench_client.h"
 #include "bench_process.h"
 #include "cwmp/soap.h"
+#include "db/database.h"
+#include "devices/device_rows.h"
 
 namespace kanri::bench {
 namespace {
@@ -194,10 +196,6 @@ class Sqlite {
   sqlite3* db_ = nullptr;
 };
 
-void BindText(sqlite3_stmt* st, int i, const std::string& v) {
-  sqlite3_bind_text(st, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
-}
-
 long long NowMs() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(
              std::chrono::system_clock::now().time_since_epoch())
@@ -310,72 +308,53 @@ std::string SeedTree(int i, const std::string& serial, const std::string& model,
 }
 
 // Seeds `count` devices of `company` with serials "<prefix>00000000" on: models among 10,
-// software versions among 20, tags on a fifth, about half online, a ~100-entry tree each.
-void SeedDevices(Sqlite& db, const std::string& company, std::string_view prefix, int count,
+// software versions among 20, tags on a fifth, about half online, a ~100-entry tree each. The
+// rows are written by the service's own writer (devices/device_rows.h).
+void SeedDevices(kanri::db::Lease& lease, const std::string& company, std::string_view prefix, int count,
                  std::uint64_t seed) {
+  namespace devices = kanri::devices;
   std::mt19937_64 rng(seed);
-  sqlite3_stmt* dev = db.Prepare(
-      "INSERT INTO devices (id, company_id, profile_id, oui, product_class, serial_number, manufacturer, "
-      "model, "
-      "hardware_version, software_version, data_model, first_contact_at, last_contact_at, last_boot_at, "
-      "last_events, periodic_inform_interval, online_until, wan_ip, source_ip, connection_request_url, tags, "
-      "search_text, inform_digest, auth_mode, credential_state, cwmp_username, cwmp_password_enc, "
-      "cr_username, "
-      "cr_password_enc, provisioned, session_owner, session_until, created_at, updated_at) VALUES "
-      "(?1, ?2, NULL, ?3, ?4, ?5, 'Kanri Devices', ?6, ?7, ?8, 'tr181', ?9, ?10, ?9, '[\"2 PERIODIC\"]', "
-      "300, "
-      "?11, ?12, ?12, ?13, ?14, ?15, '', 'rotate', 'rotated', 'cpe', '', ?16, '', 1, '', 0, ?9, ?10)");
-  sqlite3_stmt* params = db.Prepare(
-      "INSERT INTO device_parameters (device_id, company_id, tree, updated_at) VALUES (?1, ?2, ?3, ?4)");
   static const std::vector<std::string> kTags{"shop-tokyo", "shop-osaka", "vip", "pilot",
                                               "fiber",      "east",       "west"};
   const long long now = NowMs();
   for (int i = 0; i < count; ++i) {
-    const std::string id = OpaqueId(rng);
     const std::string serial = SeedSerial(prefix, i);
     const std::string& model = SeedModels()[rng() % SeedModels().size()];
     const std::string sw = SeedSoftware(rng() % 20);
     const std::string ip = fmt::format("100.{}.{}.{}", 64 + (i >> 16) % 64, (i >> 8) & 255, i & 255);
     std::vector<std::string> tags;
     if (rng() % 5 == 0) tags.push_back(kTags[rng() % kTags.size()]);
-    std::sort(tags.begin(), tags.end());
-    std::string tags_json = "[";
-    std::string search = serial + " " + model + " " + sw;
-    for (std::size_t k = 0; k < tags.size(); ++k) {
-      tags_json += (k ? ",\"" : "\"") + tags[k] + "\"";
-      search += " " + tags[k];
-    }
-    tags_json += "]";
-    for (auto& c : search) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
     const long long last = now - static_cast<long long>(rng() % (24 * 3600 * 1000LL));
     // About half online: online until some time in the next hour, or gone since yesterday.
     const long long online_until =
         rng() % 2 ? now + 60'000 + static_cast<long long>(rng() % 3'600'000) : last - 3'600'000;
-    BindText(dev, 1, id);
-    BindText(dev, 2, company);
-    BindText(dev, 3, std::string(kSeedOui));
-    BindText(dev, 4, std::string(kSeedProductClass));
-    BindText(dev, 5, serial);
-    BindText(dev, 6, model);
-    BindText(dev, 7, fmt::format("HW{}", i % 3));
-    BindText(dev, 8, sw);
-    sqlite3_bind_int64(dev, 9, last - 90LL * 24 * 3600 * 1000);
-    sqlite3_bind_int64(dev, 10, last);
-    sqlite3_bind_int64(dev, 11, online_until);
-    BindText(dev, 12, ip);
-    BindText(dev, 13, fmt::format("http://{}:7547/cr{}", ip, i));
-    BindText(dev, 14, tags_json);
-    BindText(dev, 15, search);
-    BindText(dev, 16, fmt::format("kanri-cr{}", i));
-    db.Step(dev);
-    BindText(params, 1, id);
-    BindText(params, 2, company);
-    BindText(params, 3, SeedTree(i, serial, model, sw, ip));
-    sqlite3_bind_int64(params, 4, last);
-    db.Step(params);
+    devices::DeviceRow row;
+    devices::Device& d = row.device;
+    d.id = kanri::DeviceId{OpaqueId(rng)};
+    d.company_id = kanri::CompanyId{company};
+    d.oui = std::string(kSeedOui);
+    d.product_class = std::string(kSeedProductClass);
+    d.serial_number = serial;
+    d.manufacturer = "Kanri Devices";
+    d.model = model;
+    d.hardware_version = fmt::format("HW{}", i % 3);
+    d.software_version = sw;
+    d.first_contact_at = kanri::FromUnixMillis(last - 90LL * 24 * 3600 * 1000);
+    d.last_contact_at = d.updated_at = kanri::FromUnixMillis(last);
+    d.last_boot_at = d.created_at = d.first_contact_at;
+    d.last_events = {"2 PERIODIC"};
+    d.periodic_inform_interval = 300;
+    d.online_until = kanri::FromUnixMillis(online_until);
+    d.wan_ip = d.source_ip = ip;
+    d.connection_request_url = fmt::format("http://{}:7547/cr{}", ip, i);
+    d.tags = tags;
+    d.auth_mode = devices::AuthMode::kRotate;
+    d.credential_state = devices::CredentialState::kRotated;
+    row.cwmp_username = "cpe";
+    row.cr_username = fmt::format("kanri-cr{}", i);
+    row.tree = SeedTree(i, serial, model, sw, ip);
+    devices::InsertDevice(lease, row);
   }
-  sqlite3_finalize(dev);
-  sqlite3_finalize(params);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -904,15 +883,20 @@ Setup CreateTenants(const Options& o, const fs::path& dir, ssl::context& tls) {
 void Seed(const Options& o, const fs::path& dir, Setup& s) {
   if (o.seed_devices <= 0 && o.other_devices <= 0) return;
   const auto t0 = Clock::now();
+  {
+    auto database = kanri::db::Database::Open(
+        {.url = "sqlite://" + (dir / "data" / "kanri.db").string(), .pool_size = 1});
+    auto lease = database->Acquire();
+    // No server runs now: a rollback journal instead of WAL for the bulk insert, WAL again after.
+    lease.sql() << "PRAGMA journal_mode=DELETE";
+    lease.sql() << "PRAGMA synchronous=OFF";
+    kanri::db::WriteTransaction tx(lease);
+    SeedDevices(lease, s.company_id, "JP", o.seed_devices, 42);
+    SeedDevices(lease, s.other_company_id, "XP", o.other_devices, 43);
+    tx.Commit();
+    lease.sql() << "PRAGMA journal_mode=WAL";
+  }
   Sqlite db(dir / "data" / "kanri.db");
-  // No server runs now: a rollback journal instead of WAL for the bulk insert, WAL again after.
-  db.Exec("PRAGMA journal_mode=DELETE");
-  db.Exec("PRAGMA synchronous=OFF");
-  db.Exec("BEGIN IMMEDIATE");
-  SeedDevices(db, s.company_id, "JP", o.seed_devices, 42);
-  SeedDevices(db, s.other_company_id, "XP", o.other_devices, 43);
-  db.Exec("COMMIT");
-  db.Exec("PRAGMA journal_mode=WAL");
   s.seeded = db.Integer("SELECT COUNT(*) FROM devices WHERE company_id = '" + s.company_id + "'");
   s.other_seeded = db.Integer("SELECT COUNT(*) FROM devices WHERE company_id = '" + s.other_company_id + "'");
   s.seed_s = std::chrono::duration<double>(Clock::now() - t0).count();

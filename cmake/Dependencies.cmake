@@ -13,7 +13,7 @@ pkg_check_modules(LIBPQ REQUIRED IMPORTED_TARGET libpq)
 # the many small allocations of each request (HTTP fields, XML nodes, strings) cheaper than
 # glibc's malloc: about 10 % of the server's CPU per CWMP session (bench/README.md). Not with
 # the sanitizers, which bring their own.
-if(NOT KANRI_SANITIZE)
+if(NOT KANRI_SANITIZE AND NOT KANRI_TSAN)
   pkg_check_modules(TCMALLOC REQUIRED IMPORTED_TARGET libtcmalloc_minimal)
 endif()
 
@@ -53,4 +53,12 @@ if(KANRI_SANITIZE)
   set(_san -fsanitize=address,undefined -fno-sanitize=vptr -fno-omit-frame-pointer -fno-sanitize-recover=undefined)
   target_compile_options(kanri_options INTERFACE ${_san})
   target_link_options(kanri_options INTERFACE ${_san})
+endif()
+if(KANRI_TSAN)
+  if(KANRI_SANITIZE)
+    message(FATAL_ERROR "KANRI_TSAN and KANRI_SANITIZE exclude each other: configure two build directories")
+  endif()
+  set(_tsan -fsanitize=thread -fno-omit-frame-pointer)
+  target_compile_options(kanri_options INTERFACE ${_tsan})
+  target_link_options(kanri_options INTERFACE ${_tsan})
 endif()

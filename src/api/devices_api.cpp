@@ -42,7 +42,7 @@ json::object DeviceJson(const devices::Device& d, Timestamp now) {
       {"tags", json::value_from(d.tags)},
       {"auth_mode", devices::ToString(d.auth_mode)},
       {"insecure", d.Insecure()},
-      {"credential_state", d.credential_state},
+      {"credential_state", devices::ToString(d.credential_state)},
   };
   PutTimes(o, "first_contact_at", d.first_contact_at);
   PutTimes(o, "last_contact_at", d.last_contact_at);
@@ -128,7 +128,7 @@ asio::awaitable<HttpResponse> List(ApiServices& s, RequestContext& ctx) {
     csv.Row({d.serial_number, d.oui, d.product_class, d.manufacturer, d.model, d.hardware_version,
              d.software_version, d.Online(now) ? "online" : "offline", FormatJst(d.last_contact_at),
              FormatJst(d.first_contact_at), d.wan_ip, JoinTags(d.tags),
-             std::string(devices::ToString(d.auth_mode)), d.credential_state,
+             std::string(devices::ToString(d.auth_mode)), std::string(devices::ToString(d.credential_state)),
              d.profile_id ? d.profile_id->value() : "", d.id.value()});
   }
   ctx.audit.details = json::serialize(json::object{{"format", "csv"}, {"rows", rows.size()}});

@@ -12,6 +12,7 @@
 #include "api/json_io.h"
 #include "api/routes.h"
 #include "api/scope.h"
+#include "base/cleanup.h"
 #include "base/crypto.h"
 #include "devices/firmware.h"
 
@@ -72,18 +73,16 @@ asio::awaitable<HttpResponse> Upload(ApiServices& s, RequestContext& ctx) {
 
   // Normally the server spooled the body; a small one that arrived in memory is spooled here.
   http::SpooledBody body;
-  struct RemoveOnExit {
-    std::filesystem::path path;
-    ~RemoveOnExit() {
-      std::error_code ignored;
-      if (!path.empty()) std::filesystem::remove(path, ignored);
-    }
-  } leftover;
+  std::filesystem::path leftover;
+  Cleanup remove_leftover{[&leftover] {
+    std::error_code ignored;
+    if (!leftover.empty()) std::filesystem::remove(leftover, ignored);
+  }};
   if (req.spooled_body) {
     body = *req.spooled_body;
   } else {
     body.path = repo.PathOf(FirmwareId{"upload-" + HexEncode(RandomBytes(12)) + ".part"});
-    leftover.path = body.path;
+    leftover = body.path;
     std::ofstream(body.path, std::ios::binary) << req.body;
     body.size = req.body.size();
     body.sha256_hex = Sha256Hex(req.body);
@@ -97,7 +96,7 @@ asio::awaitable<HttpResponse> Upload(ApiServices& s, RequestContext& ctx) {
   if (!stored && stored.error().field == devices::kStorageLimitField)
     throw ApiError(http::Problem{422, "firmware_storage_limit_exceeded", "", stored.error().message, ""});
   auto file = Unwrap(std::move(stored));
-  leftover.path.clear();
+  leftover.clear();
   ctx.audit.target_id = file.id.value();
   ctx.audit.details = json::serialize(json::object{
       {"name", file.name}, {"version", file.version}, {"size", file.size}, {"sha256", file.sha256}});

@@ -16,6 +16,7 @@
 #include "api/schemas.h"
 #include "api/scope.h"
 #include "cwmp/soap.h"
+#include "devices/task_request.h"
 
 namespace kanri::api {
 namespace {
@@ -48,9 +49,9 @@ json::object TaskJson(const devices::Task& t) {
       {"id", t.id.value()},
       {"device_id", t.device_id.value()},
       {"job_id", t.job_id ? json::value(t.job_id->value()) : json::value(nullptr)},
-      {"type", devices::ToString(t.type)},
+      {"type", devices::ToString(t.type())},
       {"state", devices::ToString(t.state)},
-      {"request", ParsedOrNull(t.request)},
+      {"request", json::parse(devices::TaskRequestJson(t.request))},
       {"result", ParsedOrNull(t.result)},
       {"fault", FaultJson(t.fault_code, t.fault_string)},
       {"error", t.error.empty() ? json::value(nullptr) : json::value(t.error)},
@@ -72,8 +73,8 @@ json::object JobJson(const devices::Job& j) {
   json::object o{
       {"id", j.id.value()},
       {"group_id", j.group_id ? json::value(j.group_id->value()) : json::value(nullptr)},
-      {"type", devices::ToString(j.type)},
-      {"request", ParsedOrNull(j.request)},
+      {"type", devices::ToString(j.type())},
+      {"request", json::parse(devices::TaskRequestJson(j.request))},
       {"created_by",
        json::object{{"id", j.created_by ? json::value(j.created_by->value()) : json::value(nullptr)},
                     {"login", j.created_by_login}}},
@@ -141,9 +142,14 @@ devices::TaskActor ActorOf(const RequestContext& ctx) {
 
 // What the history records of a request: the type's fields, which hold no secret (values
 // set on a device are configuration, written by the operator on purpose).
-json::object AuditRequest(const std::string& request) {
-  json::value v = ParsedOrNull(request);
-  return v.is_object() ? v.as_object() : json::object{};
+// The request as the history keeps it: the values of secret parameters (passwords, keys) are
+// never recorded.
+json::object AuditRequest(const devices::TaskRequest& request) {
+  json::value v = json::parse(devices::TaskRequestJson(request));
+  if (auto* values = v.as_object().if_contains("values"); values && values->is_object())
+    for (auto& [path, value] : values->as_object())
+      if (devices::IsSecretParameter(path)) value = "(redacted)";
+  return v.as_object();
 }
 
 asio::awaitable<HttpResponse> CreateForDevice(ApiServices& s, RequestContext& ctx) {
@@ -153,7 +159,7 @@ asio::awaitable<HttpResponse> CreateForDevice(ApiServices& s, RequestContext& ct
   auto task = Unwrap(co_await s.db.Run(
       [&] { return s.tasks.Create(OwnCompany(ctx), device, input.type, input.request, ActorOf(ctx)); }));
   ctx.audit.details = json::serialize(json::object{{"task_id", task.id.value()},
-                                                   {"type", devices::ToString(task.type)},
+                                                   {"type", devices::ToString(task.type())},
                                                    {"request", AuditRequest(task.request)},
                                                    {"now", input.now}});
   json::object out = TaskJson(task);
@@ -190,10 +196,10 @@ asio::awaitable<HttpResponse> Cancel(ApiServices& s, RequestContext& ctx) {
   const TaskId id{ctx.Param("id")};
   // Cancelling needs the permission the task's type needs: who may not reboot may not stop a reboot either.
   auto current = Unwrap(co_await s.db.Run([&] { return s.tasks.Get(OwnCompany(ctx), id); }));
-  RequireTaskPermission(ctx, current.type);
+  RequireTaskPermission(ctx, current.type());
   auto task = Unwrap(co_await s.db.Run([&] { return s.tasks.Cancel(OwnCompany(ctx), id); }));
   ctx.audit.details = json::serialize(
-      json::object{{"device_id", task.device_id.value()}, {"type", devices::ToString(task.type)}});
+      json::object{{"device_id", task.device_id.value()}, {"type", devices::ToString(task.type())}});
   co_return http::JsonResponse(200, json::serialize(TaskJson(task)));
 }
 
@@ -205,7 +211,7 @@ asio::awaitable<HttpResponse> CreateForGroup(ApiServices& s, RequestContext& ctx
     return s.tasks.CreateForGroup(OwnCompany(ctx), group, input.type, input.request, ActorOf(ctx));
   }));
   ctx.audit.details = json::serialize(json::object{{"job_id", job.id.value()},
-                                                   {"type", devices::ToString(job.type)},
+                                                   {"type", devices::ToString(job.type())},
                                                    {"request", AuditRequest(job.request)},
                                                    {"devices", job.progress.total},
                                                    {"now", input.now}});

@@ -193,6 +193,10 @@ void AddConfigOptions(CLI::App& app, Config& c) {
                 "OPS-4: largest CWMP message from a device without a session (its first Inform)")
       ->check(CLI::Range(std::uint64_t{1024}, std::uint64_t{1} << 30))
       ->capture_default_str();
+  d->add_option("--cwmp-read-batch", c.task_flow.read_batch,
+                "DEV-2: parameter names per GetParameterValues of the full read after onboarding")
+      ->check(CLI::Range(std::size_t{1}, std::size_t{10'000}))
+      ->capture_default_str();
   d->add_option("--firmware-max-bytes", c.firmware_max_bytes, "DEV-6: largest firmware upload")
       ->check(CLI::Range(std::uint64_t{1}, std::uint64_t{1} << 40))
       ->capture_default_str();

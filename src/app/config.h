@@ -9,6 +9,7 @@
 #include "cwmp/connection_request.h"
 #include "cwmp/session_engine.h"
 #include "devices/firmware.h"
+#include "devices/task_flow.h"
 #include "http/router.h"
 #include "http/server.h"
 #include "identity/hashing_admission.h"
@@ -50,6 +51,7 @@ struct Config {
 
   cwmp::ConnectionRequestSettings connection_request;  // DEV-4
   cwmp::EngineSettings cwmp;  // the CWMP session engine (insecure_http comes from cwmp_insecure_http)
+  devices::TaskFlowSettings task_flow;  // DEV-3: how tasks run (the full read's batch size, ...)
   std::uint64_t firmware_max_bytes = 512ull * 1024 * 1024;  // DEV-6: largest firmware upload
   std::size_t max_profiles_per_company = 200;               // DEV-1
   devices::FirmwareStorageSettings firmware_storage;        // DEV-6: per-company storage limit

@@ -2,6 +2,7 @@
 // SIGINT, then drains requests in flight and exits 0.
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
+#include <boost/asio/experimental/awaitable_operators.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <fstream>
@@ -15,12 +16,16 @@
 #include "base/log.h"
 #include "cwmp/connection_request.h"
 #include "cwmp/file_download.h"
+#include "cwmp/listener.h"
 #include "cwmp/session_engine.h"
-#include "devices/device_sessions.h"
+#include "devices/admission.h"
 #include "devices/firmware.h"
+#include "devices/groups.h"
+#include "devices/inventory.h"
 #include "devices/profiles.h"
 #include "devices/refused.h"
 #include "devices/secrets.h"
+#include "devices/tasks.h"
 #include "http/server.h"
 #include "http/tls.h"
 
@@ -28,21 +33,12 @@ namespace kanri::app {
 namespace {
 
 namespace asio = boost::asio;
+using namespace boost::asio::experimental::awaitable_operators;
 
 std::string DisplayHost(const std::string& host) {
   if (host == "0.0.0.0" || host == "::") return "localhost";
   if (host.find(':') != std::string::npos) return "[" + host + "]";
   return host;
-}
-
-// SEC-6: what a device gets while the operation history cannot store records: no session may
-// change anything unrecorded, and it comes back after Retry-After.
-http::HttpResponse CwmpHistoryUnavailable(Millis retry_after) {
-  http::HttpResponse r;
-  r.status = 503;
-  r.SetHeader("Retry-After", std::to_string(std::max<std::int64_t>(
-                                 1, std::chrono::duration_cast<std::chrono::seconds>(retry_after).count())));
-  return r;
 }
 
 // This node's name for device session leases, kept in the data dir so that a restarted
@@ -86,6 +82,76 @@ class Periodic {
   std::function<asio::awaitable<void>()> work_;
 };
 
+// The device domain (DEV-1 to DEV-6), shared by the API and the CWMP listener.
+struct DeviceDomain {
+  DeviceDomain(const Config& config, Runtime& rt)
+      : secrets(devices::DeviceSecrets::LoadOrCreate(KeysDir(config))),
+        profiles(*rt.database, *rt.clock, secrets, {.max_profiles = config.max_profiles_per_company}),
+        allocations(*rt.database, *rt.clock),
+        inventory(*rt.database, *rt.clock),
+        tasks(*rt.database, *rt.clock),
+        groups(*rt.database, *rt.clock),
+        refused(*rt.database, *rt.clock),
+        firmware(*rt.database, *rt.clock, std::filesystem::path(config.data_dir) / "firmware",
+                 config.firmware_storage),
+        task_flow(*rt.database, *rt.clock, secrets, config.task_flow),
+        parameters(*rt.database, *rt.clock),
+        admission(
+            *rt.database, *rt.clock, secrets, allocations, profiles, task_flow, parameters,
+            [this](const devices::RefusedDevice& r) {
+              refused.Record(r.oui, r.product_class, r.serial_number, r.source_ip, r.reason, r.last_at);
+            },
+            {}, NodeId(config)) {}
+
+  const devices::DeviceSecrets secrets;
+  devices::ProfileRepository profiles;
+  devices::AllocationRepository allocations;
+  devices::DeviceRepository inventory;
+  devices::TaskRepository tasks;
+  devices::GroupRepository groups;
+  devices::RefusedDeviceRepository refused;
+  devices::FirmwareRepository firmware;
+  devices::TaskFlow task_flow;
+  devices::ParameterStore parameters;
+  devices::DeviceAdmission admission;
+};
+
+// The CWMP listener's transport settings: the API's, with its own body limit and TLS choice.
+http::ServerSettings CwmpHttpSettings(const Config& config) {
+  http::ServerSettings settings = config.http;
+  if (config.cwmp_insecure_http) {
+    LogWarn(
+        "the CWMP listener runs WITHOUT TLS (--cwmp-insecure-http): for a lab only; devices authenticate "
+        "with HTTP Digest");
+    settings.tls = false;
+  }
+  // A full-tree GetParameterValuesResponse is the largest message a device sends.
+  settings.max_body_bytes = std::max<std::size_t>(settings.max_body_bytes, 8 * 1024 * 1024);
+  return settings;
+}
+
+void PrintWelcome(const Config& config, Runtime& rt, const std::string& api_host,
+                  const asio::ip::tcp::endpoint& api, const std::string& cwmp_host,
+                  const asio::ip::tcp::endpoint& cwmp) {
+  LogInfo("listening", {{"listener", "api"},
+                        {"address", api.address().to_string()},
+                        {"port", static_cast<std::int64_t>(api.port())}});
+  LogInfo("listening", {{"listener", "cwmp"},
+                        {"address", cwmp.address().to_string()},
+                        {"port", static_cast<std::int64_t>(cwmp.port())}});
+  std::cout << "Kanri is running.\n"
+            << "  Console and API: https://" << DisplayHost(api_host) << ":" << api.port() << "/\n"
+            << "  Devices (CWMP):  " << (config.cwmp_insecure_http ? "http" : "https") << "://"
+            << DisplayHost(cwmp_host) << ":" << cwmp.port() << "/\n";
+  if (!rt.accounts.AnySiteAdministrator(ProviderScope::ForCommandLine())) {
+    std::cout << "  No site administrator exists yet. Create one with:\n"
+              << "    kanri admin bootstrap --data-dir " << config.data_dir << " --login admin\n";
+  } else {
+    std::cout << "  Log in as a site administrator with an empty company ID.\n";
+  }
+  std::cout << std::flush;
+}
+
 }  // namespace
 
 int Serve(const Config& config) {
@@ -113,17 +179,26 @@ int Serve(const Config& config) {
   const auto signing_key = audit::SigningKey::LoadOrCreate(KeysDir(config));
   auto history = MakeOperationHistory(config, *rt.database, *rt.clock);
   audit::HistoryWriter history_writer{history};
-  // The device domain (DEV-1 to DEV-3), shared by the API and the CWMP session engine.
-  const auto device_secrets = devices::DeviceSecrets::LoadOrCreate(KeysDir(config));
-  devices::ProfileRepository device_profiles{
-      *rt.database, *rt.clock, device_secrets, {.max_profiles = config.max_profiles_per_company}};
-  devices::AllocationRepository device_allocations{*rt.database, *rt.clock};
-  devices::DeviceRepository device_inventory{*rt.database, *rt.clock};
-  devices::TaskRepository device_tasks{*rt.database, *rt.clock};
-  devices::GroupRepository device_groups{*rt.database, *rt.clock};
-  devices::RefusedDeviceRepository refused_devices{*rt.database, *rt.clock};
-  devices::FirmwareRepository firmware{
-      *rt.database, *rt.clock, std::filesystem::path(config.data_dir) / "firmware", config.firmware_storage};
+  DeviceDomain devices{config, rt};
+  // DEV-4: one requester for the process, so its concurrency bound is process-wide.
+  cwmp::ConnectionRequester connection_requester{config.connection_request};
+
+  bool record_history = true;
+#ifdef KANRI_TEST_HOOKS
+  // Benchmarks only (test builds): measures what the history costs per request.
+  if (const char* off = std::getenv("KANRI_BENCH_DISABLE_HISTORY"); off && std::string(off) == "1") {
+    record_history = false;
+    LogWarn("operation history disabled for a benchmark");
+  }
+#endif
+  // SEC-6: every record is awaited (API, CWMP sessions, firmware downloads alike).
+  auto store_record = [&](audit::OperationRecord record) -> asio::awaitable<void> {
+    if (!record_history) co_return;
+    co_await history_writer.Store(std::move(record));
+  };
+  auto history_available = [&] { return !record_history || history_writer.available(); };
+
+  // The API and the console.
   api::ApiServices services{*rt.clock,
                             *rt.database,
                             db_pool,
@@ -138,35 +213,24 @@ int Serve(const Config& config) {
                             roles,
                             policy,
                             history,
-                            device_profiles,
-                            device_inventory,
-                            device_tasks,
-                            device_groups,
-                            refused_devices,
-                            device_allocations,
+                            devices.profiles,
+                            devices.inventory,
+                            devices.tasks,
+                            devices.groups,
+                            devices.refused,
+                            devices.allocations,
                             {}};
   // DEV-6: firmware uploads stream to <data-dir>/uploads (same file system as firmware/, so
   // storing one is a rename), within their own limit instead of max_body_bytes.
-  services.firmware = &firmware;
+  services.firmware = &devices.firmware;
   services.settings.firmware_max_bytes = config.firmware_max_bytes;
+  services.connection_requests = &connection_requester;
+  services.device_secrets = &devices.secrets;
+  services.hashing_admission = &hashing_admission;
+  services.history_writer = &history_writer;  // SEC-6: /readyz
   http::ServerSettings api_http = config.http;
   api_http.upload_dir = std::filesystem::path(config.data_dir) / "uploads";
   http::PrepareUploadDir(api_http.upload_dir);
-  // DEV-4: one requester for the process, so its concurrency bound is process-wide.
-  cwmp::ConnectionRequester connection_requester{config.connection_request};
-  services.connection_requests = &connection_requester;
-  services.device_secrets = &device_secrets;
-  services.hashing_admission = &hashing_admission;
-  services.history_writer = &history_writer;  // SEC-6: /readyz
-
-  bool record_history = true;
-#ifdef KANRI_TEST_HOOKS
-  // Benchmarks only (test builds): measures what the history costs per request.
-  if (const char* off = std::getenv("KANRI_BENCH_DISABLE_HISTORY"); off && std::string(off) == "1") {
-    record_history = false;
-    LogWarn("operation history disabled for a benchmark");
-  }
-#endif
   const http::RouterSettings router_settings{.session_cookie = services.settings.session_cookie,
                                              .anonymous_denials = config.anonymous_denials};
   http::Router router{api::BuildRouteTable(services),
@@ -178,18 +242,9 @@ int Serve(const Config& config) {
                           return a;
                         });
                       },
-                      [&](audit::OperationRecord record) -> asio::awaitable<void> {
-                        if (!record_history) co_return;
-                        co_await history_writer.Store(std::move(record));
-                      },
-                      *rt.clock, router_settings};
+                      store_record, *rt.clock, router_settings};
   // SEC-6 fail closed: no write while the history cannot record it.
-  router.RefuseWritesWhile([&] { return record_history && !history_writer.available(); });
-  // SEC-6: every record is awaited (API, CWMP sessions, firmware downloads alike).
-  auto store_record = [&](audit::OperationRecord record) -> asio::awaitable<void> {
-    if (!record_history) co_return;
-    co_await history_writer.Store(std::move(record));
-  };
+  router.RefuseWritesWhile([&] { return !history_available(); });
 
   asio::io_context io{static_cast<int>(config.io_threads)};
   http::HttpServer api_server{io, tls, api_http, [&](const http::HttpRequest& r) { return router.Handle(r); },
@@ -197,51 +252,22 @@ int Serve(const Config& config) {
   api_server.StreamBodies([&](const http::HttpRequest& head) { return router.StreamedBodyLimit(head); });
 
   // Devices (TR-069): the CWMP session engine on its own listener.
-  devices::DeviceSessions device_sessions{*rt.database,
-                                          *rt.clock,
-                                          device_secrets,
-                                          device_allocations,
-                                          device_profiles,
-                                          [&](const devices::RefusedDevice& r) {
-                                            refused_devices.Record(r.oui, r.product_class, r.serial_number,
-                                                                   r.source_ip, r.reason, r.last_at);
-                                          },
-                                          {},
-                                          NodeId(config)};
   std::optional<http::DigestAuthenticator> cwmp_digest;
-  http::ServerSettings cwmp_http = config.http;
-  if (config.cwmp_insecure_http) {
-    LogWarn(
-        "the CWMP listener runs WITHOUT TLS (--cwmp-insecure-http): for a lab only; devices authenticate "
-        "with HTTP Digest");
-    cwmp_http.tls = false;
-    cwmp_digest.emplace(RandomBytes(32));
-  }
-  // A full-tree GetParameterValuesResponse is the largest message a device sends.
-  cwmp_http.max_body_bytes = std::max<std::size_t>(cwmp_http.max_body_bytes, 8 * 1024 * 1024);
+  if (config.cwmp_insecure_http) cwmp_digest.emplace(RandomBytes(32));
   cwmp::EngineSettings engine_settings = config.cwmp;
   engine_settings.insecure_http = config.cwmp_insecure_http;
-  cwmp::SessionEngine cwmp_engine{device_sessions, db_pool,         *rt.clock,
-                                  store_record,    engine_settings, std::move(cwmp_digest)};
-  http::HttpServer cwmp_server{io, tls, cwmp_http,
-                               [&](const http::HttpRequest& r) -> asio::awaitable<http::HttpResponse> {
-                                 // SEC-6: nothing a device does goes unrecorded; it retries later.
-                                 if (record_history && !history_writer.available())
-                                   co_return CwmpHistoryUnavailable(config.audit_probe_interval);
-                                 // DEV-6: devices fetch firmware through per-task token URLs on this
-                                 // listener.
-                                 if (r.path.starts_with("/files/"))
-                                   co_return co_await cwmp::ServeFirmwareDownload(
-                                       r, std::string_view(r.path).substr(7), firmware, db_pool, *rt.clock,
-                                       store_record);
-                                 try {
-                                   co_return co_await cwmp_engine.Handle(r);
-                                 } catch (const audit::HistoryUnavailable& e) {
-                                   LogError("cwmp: a session record was not stored", {{"error", e.what()}});
-                                 }
-                                 co_return CwmpHistoryUnavailable(config.audit_probe_interval);
-                               },
-                               "cwmp"};
+  engine_settings.retry_after = config.audit_probe_interval;
+  cwmp::SessionEngine cwmp_engine{{devices.admission, devices.task_flow, devices.parameters},
+                                  db_pool,
+                                  *rt.clock,
+                                  store_record,
+                                  engine_settings,
+                                  std::move(cwmp_digest)};
+  cwmp::CwmpListener cwmp_listener{
+      cwmp_engine,       devices.firmware,           db_pool, *rt.clock, store_record,
+      history_available, config.audit_probe_interval};
+  http::HttpServer cwmp_server{io, tls, CwmpHttpSettings(config),
+                               [&](const http::HttpRequest& r) { return cwmp_listener.Handle(r); }, "cwmp"};
   cwmp_server.OnConnectionClosed([&](std::uint64_t id) { cwmp_engine.ConnectionClosed(id); });
   // OPS-4: a device's message is small until it has a session.
   cwmp_server.LimitBodies([&](const http::HttpRequest& head) { return cwmp_engine.BodyLimitFor(head); });
@@ -252,24 +278,7 @@ int Serve(const Config& config) {
   const auto cwmp_endpoint = cwmp_server.Listen(cwmp_host, cwmp_port);
   api_server.Start();
   cwmp_server.Start();
-  LogInfo("listening", {{"listener", "api"},
-                        {"address", api_endpoint.address().to_string()},
-                        {"port", static_cast<std::int64_t>(api_endpoint.port())}});
-  LogInfo("listening", {{"listener", "cwmp"},
-                        {"address", cwmp_endpoint.address().to_string()},
-                        {"port", static_cast<std::int64_t>(cwmp_endpoint.port())}});
-
-  std::cout << "Kanri is running.\n"
-            << "  Console and API: https://" << DisplayHost(api_host) << ":" << api_endpoint.port() << "/\n"
-            << "  Devices (CWMP):  " << (config.cwmp_insecure_http ? "http" : "https") << "://"
-            << DisplayHost(cwmp_host) << ":" << cwmp_endpoint.port() << "/\n";
-  if (!rt.accounts.AnySiteAdministrator(ProviderScope::ForCommandLine())) {
-    std::cout << "  No site administrator exists yet. Create one with:\n"
-              << "    kanri admin bootstrap --data-dir " << config.data_dir << " --login admin\n";
-  } else {
-    std::cout << "  Log in as a site administrator with an empty company ID.\n";
-  }
-  std::cout << std::flush;
+  PrintWelcome(config, rt, api_host, api_endpoint, cwmp_host, cwmp_endpoint);
 
   // SEC-6: sign every chain's head periodically, so a truncated tail is detected.
   Periodic checkpoints{io, config.audit_checkpoint_interval, "writing history checkpoints",
@@ -287,7 +296,7 @@ int Serve(const Config& config) {
   Periodic device_sweep{io, std::chrono::seconds{5}, "the device sweep", [&]() -> asio::awaitable<void> {
                           co_await cwmp_engine.SweepIdleSessions();
                           co_await cwmp_engine.ExpireTasks();
-                          co_await db_pool.Run([&] { (void)refused_devices.Flush(); });
+                          co_await db_pool.Run([&] { (void)devices.refused.Flush(); });
                         }};
 
   asio::signal_set signals{io, SIGTERM, SIGINT};
@@ -297,8 +306,8 @@ int Serve(const Config& config) {
     asio::co_spawn(
         io,
         [&]() -> asio::awaitable<void> {
-          co_await api_server.Drain();
-          co_await cwmp_server.Drain();
+          // Both listeners at once: each resolves when its last connection has left.
+          co_await (api_server.Drain() && cwmp_server.Drain());
           co_await router.FlushAnonymousDenials(true);
         },
         [&](std::exception_ptr) {
@@ -314,10 +323,14 @@ int Serve(const Config& config) {
   for (std::size_t i = 1; i < config.io_threads; ++i) threads.emplace_back([&] { io.run(); });
   io.run();
   for (auto& t : threads) t.join();
+
+  // The stop list, in order: what writes behind writes its last batch before the pools and
+  // the history close; the last checkpoint covers everything this process wrote.
   db_pool.Stop();
   hash_pool.Stop();
+  devices.admission.StopContacts();
+  (void)devices.refused.Flush();
   history_writer.Stop();
-  // The last checkpoint covers everything this process wrote.
   try {
     LogInfo("history checkpoints signed at shutdown",
             {{"checkpoints", static_cast<std::int64_t>(history.WriteCheckpoints(signing_key))}});

@@ -60,13 +60,20 @@ asio::awaitable<void> AwaitDone(Submit submit) {
 
 }  // namespace
 
-HistoryWriter::HistoryWriter(OperationHistory& history, std::size_t max_batch)
-    : history_(history), max_batch_(max_batch), thread_([this] { Loop(); }) {}
+HistoryWriter::HistoryWriter(OperationHistory& history, std::size_t max_batch, std::size_t max_queue)
+    : history_(history), max_batch_(max_batch), max_queue_(max_queue), thread_([this] { Loop(); }) {}
 
 void HistoryWriter::Submit(OperationRecord record, Done done) {
+  bool full = false;
   {
     std::lock_guard lock(mu_);
-    queue_.emplace_back(std::move(record), std::move(done));
+    full = queue_.size() >= max_queue_;
+    if (!full) queue_.emplace_back(std::move(record), std::move(done));
+  }
+  if (full) {
+    LogLostRecord(record);
+    done(std::make_exception_ptr(HistoryUnavailable("the operation history's queue is full")));
+    return;
   }
   cv_.notify_one();
 }

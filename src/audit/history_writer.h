@@ -42,7 +42,10 @@ class HistoryWriter {
  public:
   using Done = std::function<void(std::exception_ptr)>;
 
-  explicit HistoryWriter(OperationHistory& history, std::size_t max_batch = 512);
+  // At most `max_queue` records wait for the writer: past that (the database far behind), a
+  // record is refused at once with HistoryUnavailable rather than held in memory without bound.
+  explicit HistoryWriter(OperationHistory& history, std::size_t max_batch = 512,
+                         std::size_t max_queue = 65'536);
   ~HistoryWriter() { Stop(); }
   HistoryWriter(const HistoryWriter&) = delete;
   HistoryWriter& operator=(const HistoryWriter&) = delete;
@@ -67,6 +70,7 @@ class HistoryWriter {
 
   OperationHistory& history_;
   std::size_t max_batch_;
+  std::size_t max_queue_;
   std::mutex mu_;
   std::condition_variable cv_;
   // nullopt: a probe (a batch with nothing of its own).

@@ -247,6 +247,23 @@ TEST_F(HistoryTest, SEC_6_GroupCommitWriterStoresEveryRecordBeforeConfirming) {
   EXPECT_EQ(v.records, 400u);
 }
 
+TEST_F(HistoryTest, SEC_6_WriterRefusesRecordsPastItsQueueBoundAtOnce) {
+  std::atomic<int> refused{0};
+  {
+    HistoryWriter writer{history_, 16, 0};  // no room at all: every record is refused
+    for (int i = 0; i < 3; ++i)
+      writer.Submit(Record(CompanyId{"acme"}, "devices.read"), [&](std::exception_ptr e) {
+        try {
+          if (e) std::rethrow_exception(e);
+        } catch (const HistoryUnavailable&) {
+          ++refused;
+        }
+      });
+  }
+  EXPECT_EQ(refused.load(), 3);
+  EXPECT_EQ(history_.Verify(key_).records, 0u);
+}
+
 // SEC-6 fail closed, with the test hook that makes the store fail while a file exists.
 TEST_F(HistoryTest, SEC_6_WriterFailsClosedUntilAProbeStoresTheRestoredRecord) {
   namespace asio = boost::asio;

@@ -9,6 +9,13 @@ std::string AsciiLower(std::string_view s) {
   return out;
 }
 
+std::string_view Trim(std::string_view s) {
+  constexpr std::string_view kWhitespace = " \t\r\n";
+  const auto begin = s.find_first_not_of(kWhitespace);
+  if (begin == std::string_view::npos) return {};
+  return s.substr(begin, s.find_last_not_of(kWhitespace) - begin + 1);
+}
+
 long Utf8Length(std::string_view s) {
   long n = 0;
   for (size_t i = 0; i < s.size();) {

@@ -7,6 +7,8 @@
 namespace kanri {
 
 std::string AsciiLower(std::string_view s);
+// `s` without leading and trailing spaces, tabs, CRs and LFs.
+std::string_view Trim(std::string_view s);
 // Number of Unicode code points, or -1 when `s` is not valid UTF-8.
 long Utf8Length(std::string_view s);
 // True when every byte is in [A-Za-z0-9] or in `extra`.

@@ -19,6 +19,7 @@
 #include <stdexcept>
 #include <utility>
 
+#include "base/cleanup.h"
 #include "base/text.h"
 #include "http/digest.h"
 
@@ -107,7 +108,7 @@ struct Resolution {
   tcp::resolver::results_type results;
 };
 
-asio::awaitable<void> Resolve(std::shared_ptr<Resolution> r, std::string host, std::string port) {
+asio::awaitable<void> ResolveInto(std::shared_ptr<Resolution> r, std::string host, std::string port) {
   auto [ec, results] = co_await r->resolver.async_resolve(host, port, kTuple);
   r->ec = ec;
   r->results = std::move(results);
@@ -387,6 +388,82 @@ asio::awaitable<ConnectionRequestOutcome> ConnectionRequester::Send(CompanyId co
       strand, SendOnStrand(std::move(url), std::move(username), std::move(password)), asio::use_awaitable);
 }
 
+Result<ConnectionRequestTarget> ParseConnectionRequestTarget(std::string_view url) {
+  // Only an absolute http(s) URL with a host; no user info (the credential comes from us).
+  auto parsed = boost::urls::parse_absolute_uri(url);
+  if (!parsed || parsed->has_userinfo() || parsed->encoded_host().empty())
+    return InvalidArgument("url", "not an absolute http(s) URL with a host");
+  ConnectionRequestTarget t;
+  const std::string scheme = AsciiLower(parsed->scheme());
+  if (scheme != "http" && scheme != "https")
+    return InvalidArgument("url", "the scheme is neither http nor https");
+  t.tls = scheme == "https";
+  const std::string port = parsed->has_port() ? std::string(parsed->port()) : (t.tls ? "443" : "80");
+  if (port.empty() || port.size() > 5 || port.find_first_not_of("0123456789") != std::string::npos ||
+      std::stoul(port) == 0 || std::stoul(port) > 65535)
+    return InvalidArgument("url", "the port is not valid");
+  t.port = static_cast<std::uint16_t>(std::stoul(port));
+  t.target = std::string(parsed->encoded_path());
+  // Boost.URL 1.81 reads "http://h:12a/" as port 12 and path "a/": a path not rooted at "/".
+  if (!t.target.empty() && t.target.front() != '/')
+    return InvalidArgument("url", "the port or the path is not valid");
+  if (t.target.empty()) t.target = "/";
+  if (parsed->has_query()) t.target += "?" + std::string(parsed->encoded_query());
+  t.host_header = std::string(parsed->encoded_host_and_port());
+  switch (parsed->host_type()) {
+    case boost::urls::host_type::ipv4:
+    case boost::urls::host_type::ipv6: {
+      boost::system::error_code ec;
+      t.address = asio::ip::make_address(std::string(parsed->host_address()), ec);
+      if (ec) return InvalidArgument("url", "the host is not a valid IP address");
+      break;
+    }
+    case boost::urls::host_type::name:
+      t.host_name = parsed->host();
+      break;
+    default:
+      return InvalidArgument("url", "the host is not a name or an IP address");
+  }
+  return t;
+}
+
+asio::awaitable<ConnectionRequester::Endpoints> ConnectionRequester::Resolve(
+    const ConnectionRequestTarget& target, std::chrono::steady_clock::time_point deadline) {
+  // Resolve (literal addresses need no DNS), then check every address.
+  Endpoints out;
+  std::vector<asio::ip::address> addresses;
+  if (target.address) {
+    addresses.push_back(*target.address);
+  } else {
+    auto ex = co_await asio::this_coro::executor;
+    auto r = std::make_shared<Resolution>(ex);
+    r->signal.expires_at(deadline);
+    asio::co_spawn(ex, ResolveInto(r, target.host_name, std::to_string(target.port)), asio::detached);
+    co_await r->signal.async_wait(kTuple);
+    if (!r->done) {
+      r->resolver.cancel();
+      out.failure = Fail(ConnectionRequestFailure::kTimeout, "the host name did not resolve in time");
+      co_return out;
+    }
+    if (r->ec || r->results.empty()) {
+      out.failure = Fail(ConnectionRequestFailure::kResolveFailed, "the host name does not resolve");
+      co_return out;
+    }
+    for (const auto& entry : r->results) addresses.push_back(entry.endpoint().address());
+  }
+  std::string refusal;
+  for (const auto& a : addresses) {
+    auto ok = policy_.Check(a);
+    if (ok) {
+      out.endpoints.emplace_back(a, target.port);
+    } else if (refusal.empty()) {
+      refusal = ok.error().message;
+    }
+  }
+  if (out.endpoints.empty()) out.failure = Fail(ConnectionRequestFailure::kAddressRefused, refusal);
+  co_return out;
+}
+
 asio::awaitable<ConnectionRequestOutcome> ConnectionRequester::SendOnStrand(std::string url,
                                                                             std::string username,
                                                                             std::string password) {
@@ -396,74 +473,33 @@ asio::awaitable<ConnectionRequestOutcome> ConnectionRequester::SendOnStrand(std:
     out.elapsed = std::chrono::duration_cast<Millis>(std::chrono::steady_clock::now() - start);
     return out;
   };
+  auto target = ParseConnectionRequestTarget(url);
+  if (!target) co_return finish(Fail(ConnectionRequestFailure::kBadUrl, target.error().message));
+  auto resolved = co_await Resolve(*target, deadline);
+  if (resolved.failure) co_return finish(std::move(*resolved.failure));
+  co_return finish(co_await Exchange(*target, resolved.endpoints, username, password, deadline));
+}
+
+asio::awaitable<ConnectionRequestOutcome> ConnectionRequester::Exchange(
+    const ConnectionRequestTarget& target, const std::vector<tcp::endpoint>& endpoints,
+    const std::string& username, const std::string& password,
+    std::chrono::steady_clock::time_point deadline) {
   auto ex = co_await asio::this_coro::executor;
-
-  // Only an absolute http(s) URL with a host; no user info (the credential comes from us).
-  auto parsed = boost::urls::parse_absolute_uri(url);
-  if (!parsed || parsed->has_userinfo() || parsed->encoded_host().empty())
-    co_return finish(Fail(ConnectionRequestFailure::kBadUrl, "not an absolute http(s) URL with a host"));
-  const std::string scheme = AsciiLower(parsed->scheme());
-  if (scheme != "http" && scheme != "https")
-    co_return finish(Fail(ConnectionRequestFailure::kBadUrl, "the scheme is neither http nor https"));
-  const bool tls = scheme == "https";
-  std::string port = parsed->has_port() ? std::string(parsed->port()) : (tls ? "443" : "80");
-  if (port.empty() || port.size() > 5 || port.find_first_not_of("0123456789") != std::string::npos ||
-      std::stoul(port) == 0 || std::stoul(port) > 65535)
-    co_return finish(Fail(ConnectionRequestFailure::kBadUrl, "the port is not valid"));
-  std::string target = std::string(parsed->encoded_path());
-  if (target.empty()) target = "/";
-  if (parsed->has_query()) target += "?" + std::string(parsed->encoded_query());
-  const std::string host_header = std::string(parsed->encoded_host_and_port());
-
-  // Resolve (literal addresses need no DNS), then check every address.
-  std::vector<asio::ip::address> addresses;
-  std::string sni;
-  switch (parsed->host_type()) {
-    case boost::urls::host_type::ipv4:
-    case boost::urls::host_type::ipv6: {
-      boost::system::error_code ec;
-      addresses.push_back(asio::ip::make_address(std::string(parsed->host_address()), ec));
-      if (ec) co_return finish(Fail(ConnectionRequestFailure::kBadUrl, "the host is not a valid IP address"));
-      break;
-    }
-    case boost::urls::host_type::name: {
-      auto r = std::make_shared<Resolution>(ex);
-      r->signal.expires_at(deadline);
-      sni = parsed->host();
-      asio::co_spawn(ex, Resolve(r, sni, port), asio::detached);
-      co_await r->signal.async_wait(kTuple);
-      if (!r->done) {
-        r->resolver.cancel();
-        co_return finish(Fail(ConnectionRequestFailure::kTimeout, "the host name did not resolve in time"));
-      }
-      if (r->ec || r->results.empty())
-        co_return finish(Fail(ConnectionRequestFailure::kResolveFailed, "the host name does not resolve"));
-      for (const auto& entry : r->results) addresses.push_back(entry.endpoint().address());
-      break;
-    }
-    default:
-      co_return finish(Fail(ConnectionRequestFailure::kBadUrl, "the host is not a name or an IP address"));
-  }
-  std::vector<tcp::endpoint> endpoints;
-  std::string refusal;
-  for (const auto& a : addresses) {
-    auto ok = policy_.Check(a);
-    if (ok) {
-      endpoints.emplace_back(a, static_cast<std::uint16_t>(std::stoul(port)));
-    } else if (refusal.empty()) {
-      refusal = ok.error().message;
-    }
-  }
-  if (endpoints.empty()) co_return finish(Fail(ConnectionRequestFailure::kAddressRefused, refusal));
-
   asio::ssl::context tls_context{asio::ssl::context::tls_client};
   tls_context.set_verify_mode(asio::ssl::verify_none);  // CPEs carry self-signed certificates (header)
-  Channel channel(ex, tls ? &tls_context : nullptr, sni);
+  Channel channel(ex, target.tls ? &tls_context : nullptr, target.host_name);
+  Cleanup close{[&channel] { channel.Close(); }};
   ConnectionRequestOutcome out;
   bool connected = false;
   std::optional<std::string> authorization;
   std::optional<http::DigestClient> digest;
-
+  auto failed = [&](ConnectionRequestFailure failure, std::string detail) {
+    auto f = Fail(failure, std::move(detail));
+    f.http_status = out.http_status;
+    f.address = out.address;
+    f.auth = out.auth;
+    return f;
+  };
   auto network_failure = [&](const boost::system::error_code& ec, ConnectionRequestFailure otherwise,
                              std::string what) {
     if (ec == beast::error::timeout || std::chrono::steady_clock::now() >= deadline)
@@ -476,15 +512,14 @@ asio::awaitable<ConnectionRequestOutcome> ConnectionRequester::SendOnStrand(std:
     if (!connected) {
       tcp::endpoint ep;
       auto ec = co_await channel.Connect(endpoints, deadline, ep);
-      if (ec)
-        co_return finish(network_failure(ec, ConnectionRequestFailure::kConnectFailed, "connection failed"));
+      if (ec) co_return network_failure(ec, ConnectionRequestFailure::kConnectFailed, "connection failed");
       connected = true;
       out.address = ep.address().to_string();
     }
-    bhttp::request<bhttp::empty_body> req{bhttp::verb::get, target, 11};
-    req.set(bhttp::field::host, host_header);
+    bhttp::request<bhttp::empty_body> req{bhttp::verb::get, target.target, 11};
+    req.set(bhttp::field::host, target.host_header);
     req.set(bhttp::field::user_agent, "kanri");
-    if (digest) authorization = digest->Authorization("GET", target);
+    if (digest) authorization = digest->Authorization("GET", target.target);
     if (authorization) req.set(bhttp::field::authorization, *authorization);
     req.keep_alive(true);
     bhttp::response_parser<bhttp::string_body> parser;
@@ -493,44 +528,27 @@ asio::awaitable<ConnectionRequestOutcome> ConnectionRequester::SendOnStrand(std:
     auto ec = co_await channel.Exchange(req, parser, deadline);
     if (ec) {
       const auto& http_category = boost::system::error_code(bhttp::error::bad_method).category();
-      if (ec.category() == http_category && ec != bhttp::error::end_of_stream) {
-        channel.Close();
-        co_return finish(Fail(ConnectionRequestFailure::kBadResponse,
-                              "the device's answer is not valid HTTP or too large"));
-      }
-      channel.Close();
-      co_return finish(network_failure(ec, ConnectionRequestFailure::kConnectFailed, "the exchange failed"));
+      if (ec.category() == http_category && ec != bhttp::error::end_of_stream)
+        co_return Fail(ConnectionRequestFailure::kBadResponse,
+                       "the device's answer is not valid HTTP or too large");
+      co_return network_failure(ec, ConnectionRequestFailure::kConnectFailed, "the exchange failed");
     }
     auto& res = parser.get();
     out.http_status = static_cast<int>(res.result_int());
-    if (out.http_status == 200 || out.http_status == 204) {
-      channel.Close();
-      co_return finish(std::move(out));
-    }
-    if (out.http_status != 401) {
-      channel.Close();
-      auto failed =
-          Fail(ConnectionRequestFailure::kUnexpectedStatus,
-               "the device answered " + std::to_string(out.http_status) +
-                   (out.http_status >= 300 && out.http_status < 400 ? " (redirects are not followed)" : ""));
-      failed.http_status = out.http_status;
-      failed.address = out.address;
-      failed.auth = out.auth;
-      co_return finish(std::move(failed));
-    }
+    if (out.http_status == 200 || out.http_status == 204) co_return out;
+    if (out.http_status != 401)
+      co_return failed(
+          ConnectionRequestFailure::kUnexpectedStatus,
+          "the device answered " + std::to_string(out.http_status) +
+              (out.http_status >= 300 && out.http_status < 400 ? " (redirects are not followed)" : ""));
     if (attempt == 1) break;
     std::vector<std::string> challenges;
     for (const auto& field : res)
       if (field.name() == bhttp::field::www_authenticate) challenges.emplace_back(field.value());
     auto answer = http::AnswerChallenges(http::ParseAuthChallenges(challenges), username, password);
-    if (!answer) {
-      channel.Close();
-      auto failed = Fail(ConnectionRequestFailure::kAuthRejected,
-                         "the device's challenge offers neither Digest nor Basic");
-      failed.http_status = 401;
-      failed.address = out.address;
-      co_return finish(std::move(failed));
-    }
+    if (!answer)
+      co_return failed(ConnectionRequestFailure::kAuthRejected,
+                       "the device's challenge offers neither Digest nor Basic");
     if (answer->digest) {
       digest = std::move(answer->digest);
       out.auth = "digest";
@@ -543,12 +561,7 @@ asio::awaitable<ConnectionRequestOutcome> ConnectionRequester::SendOnStrand(std:
       connected = false;  // reconnect to the same checked addresses, no new resolution
     }
   }
-  channel.Close();
-  auto failed = Fail(ConnectionRequestFailure::kAuthRejected, "the device refused the credentials");
-  failed.http_status = 401;
-  failed.address = out.address;
-  failed.auth = out.auth;
-  co_return finish(std::move(failed));
+  co_return failed(ConnectionRequestFailure::kAuthRejected, "the device refused the credentials");
 }
 
 }  // namespace kanri::cwmp

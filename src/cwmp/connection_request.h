@@ -47,6 +47,7 @@
 
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/ip/address.hpp>
+#include <boost/asio/ip/tcp.hpp>
 #include <chrono>
 #include <cstdint>
 #include <mutex>
@@ -127,6 +128,19 @@ struct ConnectionRequestOutcome {
 };
 CoarseOutcome Coarse(const ConnectionRequestOutcome& outcome);
 
+// Where a connection request goes (DEV-4), from the device's ConnectionRequestURL: an absolute
+// http or https URL with a host (a name or a literal address) and no user info.
+struct ConnectionRequestTarget {
+  bool tls = false;
+  std::string host_name;                            // a DNS name (also the TLS SNI); empty for an address
+  std::optional<boost::asio::ip::address> address;  // a literal IPv4 or IPv6 host
+  std::uint16_t port = 0;
+  std::string target;       // path and query, "/" at least
+  std::string host_header;  // as the URL spells host and port
+};
+// InvalidArgument (field "url") with the reason when the URL is not one to send to.
+Result<ConnectionRequestTarget> ParseConnectionRequestTarget(std::string_view url);
+
 class ConnectionRequester {
  public:
   // Throws std::invalid_argument on a bad allowed_networks entry (checked at start-up).
@@ -144,6 +158,18 @@ class ConnectionRequester {
 
  private:
   class Slot;
+  // The checked endpoints of a target, or why there are none.
+  struct Endpoints {
+    std::vector<boost::asio::ip::tcp::endpoint> endpoints;
+    std::optional<ConnectionRequestOutcome> failure;
+  };
+  boost::asio::awaitable<Endpoints> Resolve(const ConnectionRequestTarget& target,
+                                            std::chrono::steady_clock::time_point deadline);
+  // The GET, answering one challenge (Digest or Basic) on the same connection when it stays open.
+  boost::asio::awaitable<ConnectionRequestOutcome> Exchange(
+      const ConnectionRequestTarget& target, const std::vector<boost::asio::ip::tcp::endpoint>& endpoints,
+      const std::string& username, const std::string& password,
+      std::chrono::steady_clock::time_point deadline);
   boost::asio::awaitable<ConnectionRequestOutcome> SendOnStrand(std::string url, std::string username,
                                                                 std::string password);
   ConnectionRequestSettings settings_;

@@ -134,6 +134,40 @@ TEST(AddressPolicy, DEV_4_OperatorListRestrictsToItsNetworks) {
   EXPECT_FALSE(CheckWith({"public"}, false, "10.0.0.1"));
 }
 
+TEST(ConnectionRequestTarget, DEV_4_UrlsAreParsedIntoWhatIsSent) {
+  auto t = ParseConnectionRequestTarget("http://192.0.2.7:7547/cr?x=1");
+  ASSERT_TRUE(t) << t.error().message;
+  EXPECT_FALSE(t->tls);
+  EXPECT_EQ(t->address, boost::asio::ip::make_address("192.0.2.7"));
+  EXPECT_TRUE(t->host_name.empty());
+  EXPECT_EQ(t->port, 7547);
+  EXPECT_EQ(t->target, "/cr?x=1");
+  EXPECT_EQ(t->host_header, "192.0.2.7:7547");
+
+  t = ParseConnectionRequestTarget("https://cpe.example");
+  ASSERT_TRUE(t);
+  EXPECT_TRUE(t->tls);
+  EXPECT_EQ(t->host_name, "cpe.example");
+  EXPECT_FALSE(t->address);
+  EXPECT_EQ(t->port, 443);
+  EXPECT_EQ(t->target, "/");
+
+  t = ParseConnectionRequestTarget("http://[2001:db8::7]/");
+  ASSERT_TRUE(t);
+  EXPECT_EQ(t->address, boost::asio::ip::make_address("2001:db8::7"));
+  EXPECT_EQ(t->port, 80);
+
+  for (const char* bad :
+       {"", "cr", "/cr", "ftp://192.0.2.7/", "http://user:pw@192.0.2.7/", "http://192.0.2.7:0/",
+        "http://192.0.2.7:65536/", "http://192.0.2.7:12a/", "http:///x", "http://[v1.x]/"}) {
+    auto r = ParseConnectionRequestTarget(bad);
+    EXPECT_FALSE(r) << bad;
+    if (!r) {
+      EXPECT_EQ(r.error().field, "url") << bad;
+    }
+  }
+}
+
 TEST(AddressPolicy, BadNetworksAreRejected) {
   for (const char* bad :
        {"10.0.0.0/33", "fc00::/129", "10.0.0.0/", "10.0.0.0/x", "host.example", "10.0.0/8", ""})

@@ -8,14 +8,19 @@
 //
 // A session is bound to its TCP connection (some CPEs send no cookie) and to a cookie (some
 // reconnect between messages). Tasks live in the database, one RPC per response, in order;
-// a device is served by one session at a time (the lease in devices/device_sessions.h).
+// a device is served by one session at a time (the lease in devices/admission.h).
+//
+// What each task type sends and how its answer completes it is cwmp/task_rpc.h; admission,
+// the task flow and the parameter tree are the devices folder's (DeviceServices).
 //
 // Authentication: HTTP Basic (pre-emptive or after a 401) over TLS; HTTP Digest (RFC 7616,
 // MD5, qop=auth) when the listener is plain HTTP for a lab. Devices that match no profile,
 // or several companies' profiles, get 401 and are listed for the site administrators.
 //
 // Every outcome that matters is in the operation history: a device attached, a task's
-// result (success or the CPE's fault), a credential rotation confirmed.
+// result (success or the CPE's fault), a credential rotation confirmed. Each record is awaited:
+// when the history cannot store it, or the database pool is full or fails, the CPE gets 503
+// with Retry-After (it retries its session later), never a dropped connection.
 #pragma once
 
 #include <boost/asio/awaitable.hpp>
@@ -29,8 +34,11 @@
 #include "audit/operation_history.h"
 #include "base/time.h"
 #include "cwmp/soap.h"
+#include "cwmp/task_rpc.h"
 #include "db/worker_pool.h"
-#include "devices/device_sessions.h"
+#include "devices/admission.h"
+#include "devices/parameter_store.h"
+#include "devices/task_flow.h"
 #include "http/digest.h"
 #include "http/message.h"
 
@@ -47,6 +55,15 @@ struct EngineSettings {
   // OPS-4: the largest message from a connection (or cookie) without a session, i.e. an Inform
   // before authentication; sessions get the listener's limit (BodyLimitFor).
   std::uint64_t max_unauthenticated_body_bytes = 64 * 1024;
+  // Retry-After of a 503 when the history, the database or its pool fails.
+  Millis retry_after = std::chrono::seconds{30};
+};
+
+// The device domain a session works on.
+struct DeviceServices {
+  devices::DeviceAdmission& admission;
+  devices::TaskFlow& tasks;
+  devices::ParameterStore& parameters;
 };
 
 // Where the engine's history records go (the group-commit writer in serve.cpp). Resumes once
@@ -55,7 +72,7 @@ using HistorySink = std::function<boost::asio::awaitable<void>(audit::OperationR
 
 class SessionEngine {
  public:
-  SessionEngine(devices::DeviceSessions& devices, db::WorkerPool& db, const Clock& clock, HistorySink history,
+  SessionEngine(DeviceServices devices, db::WorkerPool& db, const Clock& clock, HistorySink history,
                 EngineSettings settings, std::optional<http::DigestAuthenticator> digest);
   ~SessionEngine();
 
@@ -78,23 +95,36 @@ class SessionEngine {
   struct Session;
   using SessionPtr = std::shared_ptr<Session>;
 
+  // The steps of a message: Handle maps every failure of Dispatch to a 503.
+  boost::asio::awaitable<http::HttpResponse> Dispatch(const http::HttpRequest& request);
+  boost::asio::awaitable<http::HttpResponse> Undecodable(const http::HttpRequest& request, SessionPtr session,
+                                                         const Error& error);
   boost::asio::awaitable<http::HttpResponse> StartSession(const http::HttpRequest& request,
                                                           const Envelope& envelope, const Inform& inform);
-  boost::asio::awaitable<http::HttpResponse> Continue(const http::HttpRequest& request, SessionPtr session,
-                                                      const Envelope& envelope);
+  devices::CredentialCheck CredentialCheckFor(const http::HttpRequest& request,
+                                              std::shared_ptr<bool> stale) const;
+  boost::asio::awaitable<void> RecordAdmission(const http::HttpRequest& request,
+                                               const devices::InformFacts& facts,
+                                               const devices::Admission& admission);
+  boost::asio::awaitable<http::HttpResponse> Continue(SessionPtr session, const Envelope& envelope);
+  boost::asio::awaitable<void> TransferCompleted(Session& session, const TransferComplete& tc);
+  // The CPE answered the pending RPC: its task completes. True when the session ends with it.
+  boost::asio::awaitable<bool> Answered(Session& session, const Rpc& answer);
   boost::asio::awaitable<http::HttpResponse> NextRpc(SessionPtr session);
-  boost::asio::awaitable<void> HandleResponse(SessionPtr session, const Envelope& envelope);
-  boost::asio::awaitable<void> RecordTask(const devices::Task& task, const std::string& serial);
-  // Ends a running task as failed (not a CPE fault) and records it.
-  boost::asio::awaitable<void> FailTask(TaskId task, std::string serial, std::string message,
-                                        std::string error);
-  http::HttpResponse Soap(const Session& session, std::string body) const;
   boost::asio::awaitable<http::HttpResponse> EndSession(SessionPtr session);
+  RpcContext ContextOf(const Session& session) const;
+
+  // The pending RPC will get no answer (timeout, interrupted, invalid_response): its task fails
+  // (TaskFlow::Interrupt) and is recorded.
+  boost::asio::awaitable<void> Interrupt(Session& session, std::string message, std::string error);
+  boost::asio::awaitable<void> RecordTask(const devices::Task& task, const std::string& serial);
+  boost::asio::awaitable<void> Record(audit::OperationRecord record);
+  http::HttpResponse Soap(const Session& session, std::string body) const;
   http::HttpResponse Challenge(bool stale) const;
   SessionPtr Find(const http::HttpRequest& request);
   void Forget(const SessionPtr& session);
 
-  devices::DeviceSessions& devices_;
+  DeviceServices devices_;
   db::WorkerPool& db_;
   const Clock& clock_;
   HistorySink history_;

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
 #include <filesystem>
 #include <fstream>
@@ -12,6 +13,7 @@
 #include <pugixml.hpp>
 #include <sstream>
 
+#include "audit/history_writer.h"
 #include "base/crypto.h"
 #include "db/test_database.h"
 #include "devices/allocations.h"
@@ -198,23 +200,30 @@ class SessionEngineTest : public ::testing::Test {
   devices::RefusedDeviceRepository refused_{tdb_.db(), clock_};
   devices::AllocationRepository allocations_{tdb_.db(), clock_};
   devices::TaskRepository tasks_{tdb_.db(), clock_};
-  devices::DeviceSessions sessions_{tdb_.db(),
-                                    clock_,
-                                    secrets_,
-                                    allocations_,
-                                    profiles_,
-                                    [this](const devices::RefusedDevice& r) {
-                                      refused_.Record(r.oui, r.product_class, r.serial_number, r.source_ip,
-                                                      r.reason, r.last_at);
-                                    },
-                                    {},
-                                    "node-test"};
+  // Batches of two names, so that a transcript of a few parameters shows the full read's batches.
+  devices::TaskFlow task_flow_{tdb_.db(), clock_, secrets_, {.read_batch = 2}};
+  devices::ParameterStore parameters_{tdb_.db(), clock_};
+  devices::DeviceAdmission admission_{tdb_.db(),
+                                      clock_,
+                                      secrets_,
+                                      allocations_,
+                                      profiles_,
+                                      task_flow_,
+                                      parameters_,
+                                      [this](const devices::RefusedDevice& r) {
+                                        refused_.Record(r.oui, r.product_class, r.serial_number, r.source_ip,
+                                                        r.reason, r.last_at);
+                                      },
+                                      {},
+                                      "node-test"};
   db::WorkerPool pool_{"db", 2, 64};
   std::vector<audit::OperationRecord> history_;
-  SessionEngine engine_{sessions_,
+  bool fail_history_ = false;
+  SessionEngine engine_{{admission_, task_flow_, parameters_},
                         pool_,
                         clock_,
                         [this](audit::OperationRecord r) -> asio::awaitable<void> {
+                          if (fail_history_) throw audit::HistoryUnavailable("the history is down");
                           history_.push_back(r);
                           co_return;
                         },
@@ -459,7 +468,7 @@ TEST_F(SessionEngineTest, DEV_2_PeriodicInformThatChangesNothingOnlyTouchesTheCo
   EXPECT_EQ(Post("", std::nullopt, 2).status, 204);
   // Nothing to run, so no lease is taken, and the contact is written behind with others.
   EXPECT_EQ(Count("SELECT session_until FROM devices"), lease_before);
-  sessions_.FlushContacts();
+  admission_.FlushContacts();
   EXPECT_EQ(Count("SELECT last_contact_at FROM devices"), ToUnixMillis(clock_.Now()));
   EXPECT_EQ(Count("SELECT COUNT(*) FROM devices WHERE software_version = '1.0.0' AND model = 'Router X' AND "
                   "connection_request_url = 'http://192.0.2.7:7547/cr' AND credential_state = 'none'"),
@@ -506,6 +515,88 @@ TEST_F(SessionEngineTest, DEV_3_CpeFaultFailsTheTaskWithItsCodeAndTheNextTaskRun
   EXPECT_EQ(Count("SELECT COUNT(*) FROM tasks WHERE internal = 0 AND type = 'getParameterValues' AND state = "
                   "'done' AND result LIKE '%home%'"),
             1);
+}
+
+TEST_F(SessionEngineTest, DEV_3_RebootIsDoneWhateverCommandKeyOrBootAloneTheDeviceComesBackWith) {
+  AddProfile(acme_, OpenProfile());
+  ASSERT_EQ(Post(InformXml("SN1", Event("0 BOOTSTRAP"))).status, 200);
+  RunQueuedTasks();
+  const DeviceId device{OnlyDeviceId(tdb_.db())};
+  std::uint64_t connection = 2;
+  for (const std::string& back :
+       {Event("1 BOOT") + Event("M Reboot", ""), Event("1 BOOT"), Event("M Reboot")}) {
+    SCOPED_TRACE(back);
+    ASSERT_TRUE(tasks_.Create(acme_, device, devices::TaskType::kReboot, "{}", {}));
+    cookie_.clear();
+    ASSERT_EQ(Post(InformXml("SN1", Event("2 PERIODIC")), std::nullopt, connection++).status, 200);
+    EXPECT_EQ(RunQueuedTasks(), std::vector<std::string>{"Reboot"});
+    cookie_.clear();
+    ASSERT_EQ(Post(InformXml("SN1", back), std::nullopt, connection++).status, 200);
+    EXPECT_EQ(Count("SELECT COUNT(*) FROM tasks WHERE type = 'reboot' AND state <> 'done'"), 0);
+  }
+}
+
+TEST_F(SessionEngineTest, DEV_3_TaskLeftRunningByADroppedSessionFailsAtTheNextInformAndKanrisReadsRunAgain) {
+  AddProfile(acme_, OpenProfile());
+  ASSERT_EQ(Post(InformXml("SN1", Event("0 BOOTSTRAP"))).status, 200);
+  // The credential change, then the full read's GetParameterNames, which the CPE never answers.
+  auto r = Post("");
+  ASSERT_EQ(ParseRpc(r.body).name, "SetParameterValues");
+  r = Post(
+      Body("<cwmp:SetParameterValuesResponse><Status>0</Status></cwmp:SetParameterValuesResponse>", "1"));
+  ASSERT_EQ(ParseRpc(r.body).name, "GetParameterNames");
+  engine_.ConnectionClosed(1);
+  cookie_.clear();
+  // A periodic Inform of a device with a task in flight takes the full path and settles it.
+  ASSERT_EQ(Post(InformXml("SN1", Event("2 PERIODIC")), std::nullopt, 2).status, 200);
+  EXPECT_EQ(
+      Count("SELECT COUNT(*) FROM tasks WHERE type = 'getParameterNames' AND state = 'failed' AND error = "
+            "'interrupted' AND attempt = 1"),
+      1);
+  EXPECT_EQ(
+      Count(
+          "SELECT COUNT(*) FROM tasks WHERE type = 'getParameterNames' AND state = 'queued' AND attempt = 2"),
+      1);
+  bool recorded = false;
+  for (const auto& h : history_) recorded |= h.action == "tasks.result" && h.error_code == "interrupted";
+  EXPECT_TRUE(recorded);
+  // Interrupted twice more, the read is not asked a fourth time.
+  for (std::uint64_t c = 3; c <= 4; ++c) {
+    ASSERT_EQ(ParseRpc(Post("", std::nullopt, c - 1).body).name, "GetParameterNames");
+    engine_.ConnectionClosed(c - 1);
+    cookie_.clear();
+    ASSERT_EQ(Post(InformXml("SN1", Event("2 PERIODIC")), std::nullopt, c).status, 200);
+  }
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM tasks WHERE type = 'getParameterNames' AND state = 'failed'"), 3);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM tasks WHERE state IN ('queued', 'running')"), 0);
+  EXPECT_EQ(Post("", std::nullopt, 4).status, 204);
+}
+
+TEST_F(SessionEngineTest, OPS_4_HistoryOrDatabaseFailureAnswers503WithRetryAfterNeverADroppedConnection) {
+  AddProfile(acme_, OpenProfile());
+  fail_history_ = true;
+  auto r = Post(InformXml("SN1", Event("0 BOOTSTRAP")));
+  EXPECT_EQ(r.status, 503);
+  EXPECT_NE(
+      std::find_if(r.headers.begin(), r.headers.end(), [](auto& h) { return h.first == "Retry-After"; }),
+      r.headers.end());
+  fail_history_ = false;
+  // The pool refuses work (full): the same answer.
+  db::WorkerPool full{"db", 1, 0};
+  SessionEngine engine{{admission_, task_flow_, parameters_}, full, clock_, nullptr, {}, std::nullopt};
+  http::HttpRequest request;
+  request.method = "POST";
+  request.body = InformXml("SN2", Event("0 BOOTSTRAP"));
+  request.connection_id = 9;
+  std::optional<http::HttpResponse> out;
+  asio::co_spawn(io_, engine.Handle(request), [&](std::exception_ptr e, http::HttpResponse resp) {
+    EXPECT_FALSE(e);
+    out = std::move(resp);
+  });
+  io_.restart();
+  io_.run();
+  ASSERT_TRUE(out);
+  EXPECT_EQ(out->status, 503);
 }
 
 TEST_F(SessionEngineTest, CWMP_VersionIsNegotiatedAndNoCommonVersionIsFault8006) {
@@ -577,8 +668,10 @@ std::string CompareXml(const pugi::xml_node& want, const pugi::xml_node& got, co
 }
 
 struct Step {
-  enum class Kind { kCpe, kAcs, kTask, kSkipProvisioning } kind;
-  std::string arg;   // cpe: "basic USER:PASS" or ""; acs: the status; task: "TYPE JSON"
+  enum class Kind { kCpe, kAcs, kTask, kSkipProvisioning, kExpectTask, kFirmware, kDisconnect, kIdle } kind;
+  // cpe: "basic USER:PASS" or ""; acs: the status; task: "TYPE JSON"; expect task: "TYPE STATE
+  // [ERROR]"; firmware: "ID NAME"; idle: seconds
+  std::string arg;
   std::string body;  // the message
   int line = 0;
 };
@@ -606,6 +699,14 @@ Transcript ParseTranscript(const fs::path& file) {
       t.steps.push_back({Step::Kind::kSkipProvisioning, "", "", n});
     } else if (line.starts_with("=== task ")) {
       t.steps.push_back({Step::Kind::kTask, line.substr(9), "", n});
+    } else if (line.starts_with("=== expect task ")) {
+      t.steps.push_back({Step::Kind::kExpectTask, line.substr(16), "", n});
+    } else if (line.starts_with("=== firmware ")) {
+      t.steps.push_back({Step::Kind::kFirmware, line.substr(13), "", n});
+    } else if (line == "=== disconnect") {
+      t.steps.push_back({Step::Kind::kDisconnect, "", "", n});
+    } else if (line.starts_with("=== idle ")) {
+      t.steps.push_back({Step::Kind::kIdle, line.substr(9), "", n});
     } else if (!t.steps.empty()) {
       t.steps.back().body += line + "\n";
     }
@@ -638,6 +739,46 @@ class SessionTranscripts : public SessionEngineTest {
                                     *devices::ParseTaskType(step.arg.substr(0, space)),
                                     step.arg.substr(space + 1), {});
           ASSERT_TRUE(task) << at << ": " << task.error().message;
+          break;
+        }
+        case Step::Kind::kExpectTask: {
+          // The newest task of the type (by its position in the device's queue).
+          std::istringstream want(step.arg);
+          std::string type, state, error;
+          want >> type >> state >> error;
+          std::string got_state, got_error;
+          soci::indicator error_ind = soci::i_null;
+          auto lease = tdb_.db().Acquire();
+          lease.sql() << "SELECT state, error FROM tasks WHERE type = :t ORDER BY seq DESC LIMIT 1",
+              soci::use(type), soci::into(got_state), soci::into(got_error, error_ind);
+          ASSERT_TRUE(lease.sql().got_data()) << at << ": no " << type << " task";
+          EXPECT_EQ(got_state + " " + (error_ind == soci::i_null ? "" : got_error), state + " " + error)
+              << at;
+          break;
+        }
+        case Step::Kind::kFirmware: {
+          std::istringstream firmware(step.arg);
+          std::string id, name;
+          firmware >> id >> name;
+          const std::string sha256(64, '0');
+          auto lease = tdb_.db().Acquire();
+          lease.sql()
+              << "INSERT INTO firmware_files (id, company_id, name, version, model, size, sha256, "
+                 "created_by, created_by_login, created_at) VALUES (:id, :c, :n, '2.0.0', 'Router X', "
+                 "1048576, :h, NULL, 'alice', 0)",
+              soci::use(id), soci::use(acme_.value()), soci::use(name), soci::use(sha256);
+          break;
+        }
+        case Step::Kind::kDisconnect:
+          // The CPE dropped the connection (it crashed or rebooted) without a word.
+          engine_.ConnectionClosed(connection);
+          cookie_.clear();
+          break;
+        case Step::Kind::kIdle: {
+          clock_.Advance(std::chrono::seconds{std::stoi(step.arg)});
+          asio::co_spawn(io_, engine_.SweepIdleSessions(), asio::detached);
+          io_.restart();
+          io_.run();
           break;
         }
         case Step::Kind::kSkipProvisioning: {
@@ -698,6 +839,7 @@ TEST_F(SessionTranscripts, CWMP_GoldenSessionTranscripts) {
       lease.sql() << "DELETE FROM device_parameters";
       lease.sql() << "DELETE FROM devices";
       lease.sql() << "DELETE FROM device_profiles";
+      lease.sql() << "DELETE FROM firmware_files";
     }
     Run(file);
   }

@@ -30,7 +30,6 @@ using soap_xml::LocalName;
 using soap_xml::NamespaceOf;
 using soap_xml::Prefix;
 using soap_xml::StringWriter;
-using soap_xml::Trim;
 
 constexpr std::string_view kCwmpNamespacePrefix = "urn:dslforum-org:cwmp-";
 

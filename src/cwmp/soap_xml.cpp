@@ -15,13 +15,6 @@ Error TooLarge(std::string message) {
 
 }  // namespace
 
-std::string_view Trim(std::string_view s) {
-  constexpr std::string_view kWhitespace = " \t\r\n";
-  const auto begin = s.find_first_not_of(kWhitespace);
-  if (begin == std::string_view::npos) return {};
-  return s.substr(begin, s.find_last_not_of(kWhitespace) - begin + 1);
-}
-
 bool ContainsIgnoringCase(std::string_view haystack, std::string_view needle) {
   return std::search(haystack.begin(), haystack.end(), needle.begin(), needle.end(),
                      [](char a, char b) { return AsciiLowerChar(a) == AsciiLowerChar(b); }) != haystack.end();

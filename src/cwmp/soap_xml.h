@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "base/result.h"
+#include "base/text.h"
 #include "cwmp/soap.h"
 
 namespace kanri::cwmp::soap_xml {
@@ -20,7 +21,6 @@ inline constexpr const char* kSoapEncNamespace = "http://schemas.xmlsoap.org/soa
 inline constexpr const char* kXsdNamespace = "http://www.w3.org/2001/XMLSchema";
 inline constexpr const char* kXsiNamespace = "http://www.w3.org/2001/XMLSchema-instance";
 
-std::string_view Trim(std::string_view s);                                      // spaces, tabs, CR and LF
 bool ContainsIgnoringCase(std::string_view haystack, std::string_view needle);  // ASCII
 // Whether `body` has a "<!DOCTYPE" or "<!ENTITY" (any case) anywhere: one scan for "<!".
 bool HasDtdDeclaration(std::string_view body);

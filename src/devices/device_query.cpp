@@ -145,7 +145,7 @@ Device ReadDevice(const soci::row& r) {
   d.connection_request_url = r.get<std::string>(19);
   d.tags = StringArray(r.get<std::string>(20));
   d.auth_mode = ParseAuthMode(r.get<std::string>(21)).value_or(AuthMode::kRotate);
-  d.credential_state = r.get<std::string>(22);
+  d.credential_state = ParseCredentialState(r.get<std::string>(22)).value_or(CredentialState::kBootstrap);
   d.created_at = FromUnixMillis(GetInteger(r, 23));
   d.updated_at = FromUnixMillis(GetInteger(r, 24));
   return d;

@@ -1,10 +1,10 @@
 #include "devices/firmware.h"
 
-#include <boost/json.hpp>
 #include <system_error>
 
 #include "base/crypto.h"
 #include "base/text.h"
+#include "devices/task_request.h"
 
 namespace kanri::devices {
 
@@ -214,15 +214,9 @@ Result<FirmwareDownload> FirmwareRepository::OpenForDownloadToken(std::string_vi
       soci::use(hash), soci::use(now_ms), soci::into(company, ind), soci::into(request), soci::into(task_id),
       soci::into(device_id), soci::into(serial);
   if (ind != soci::i_ok || !lease.sql().got_data()) return NotFound();
-  std::string file_id;
-  try {
-    const boost::json::value v = boost::json::parse(request);
-    const auto* id = v.as_object().if_contains("file_id");
-    if (!id || !id->is_string()) return NotFound();
-    file_id = std::string(id->as_string());
-  } catch (const std::exception&) {
-    return NotFound();
-  }
+  const auto download = LoadTaskRequest("download", request);
+  if (!download) return NotFound();
+  const std::string file_id = std::get<task::Download>(*download).file_id.value();
   soci::rowset<soci::row> rows =
       (lease.sql().prepare
            << "SELECT name, size, sha256 FROM firmware_files WHERE company_id = :c AND id = :id",

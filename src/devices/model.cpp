@@ -21,15 +21,12 @@ std::string_view Name(const std::array<std::pair<E, std::string_view>, N>& table
 
 constexpr std::array<std::pair<AuthMode, std::string_view>, 3> kAuthModes{
     {{AuthMode::kRotate, "rotate"}, {AuthMode::kShared, "shared"}, {AuthMode::kNone, "none"}}};
-constexpr std::array<std::pair<TaskType, std::string_view>, 8> kTaskTypes{{
-    {TaskType::kGetParameterValues, "getParameterValues"},
-    {TaskType::kSetParameterValues, "setParameterValues"},
-    {TaskType::kGetParameterNames, "getParameterNames"},
-    {TaskType::kAddObject, "addObject"},
-    {TaskType::kDeleteObject, "deleteObject"},
-    {TaskType::kReboot, "reboot"},
-    {TaskType::kFactoryReset, "factoryReset"},
-    {TaskType::kDownload, "download"},
+constexpr std::array<std::pair<CredentialState, std::string_view>, 5> kCredentialStates{{
+    {CredentialState::kBootstrap, "bootstrap"},
+    {CredentialState::kRotating, "rotating"},
+    {CredentialState::kRotated, "rotated"},
+    {CredentialState::kShared, "shared"},
+    {CredentialState::kNone, "none"},
 }};
 constexpr std::array<std::pair<TaskState, std::string_view>, 5> kTaskStates{{
     {TaskState::kQueued, "queued"},
@@ -89,14 +86,25 @@ std::string_view ToString(AuthMode mode) {
 std::optional<AuthMode> ParseAuthMode(std::string_view text) {
   return Find(kAuthModes, text);
 }
+std::string_view ToString(CredentialState state) {
+  return Name(kCredentialStates, state);
+}
+std::optional<CredentialState> ParseCredentialState(std::string_view text) {
+  return Find(kCredentialStates, text);
+}
+CredentialState InitialCredentialState(AuthMode mode) {
+  switch (mode) {
+    case AuthMode::kRotate:
+      return CredentialState::kBootstrap;
+    case AuthMode::kShared:
+      return CredentialState::kShared;
+    case AuthMode::kNone:
+      return CredentialState::kNone;
+  }
+  return CredentialState::kBootstrap;
+}
 std::string_view ToString(DataModel model) {
   return model == DataModel::kTr098 ? "tr098" : "tr181";
-}
-std::string_view ToString(TaskType type) {
-  return Name(kTaskTypes, type);
-}
-std::optional<TaskType> ParseTaskType(std::string_view text) {
-  return Find(kTaskTypes, text);
 }
 std::string_view ToString(TaskState state) {
   return Name(kTaskStates, state);
@@ -117,24 +125,6 @@ std::string SearchText(std::string_view serial, std::string_view model, std::str
   add(software_version);
   for (const auto& t : tags) add(t);
   return out;
-}
-
-std::string_view RequiredPermission(TaskType type) {
-  switch (type) {
-    case TaskType::kGetParameterValues:
-    case TaskType::kGetParameterNames:
-      return "devices.read";
-    case TaskType::kSetParameterValues:
-    case TaskType::kAddObject:
-    case TaskType::kDeleteObject:
-      return "devices.configure";
-    case TaskType::kReboot:
-    case TaskType::kFactoryReset:
-      return "devices.reboot";
-    case TaskType::kDownload:
-      return "devices.firmware";
-  }
-  return "devices.configure";
 }
 
 }  // namespace kanri::devices

@@ -1,6 +1,6 @@
 // The device domain's plain types (DEV-1 to DEV-4, DEV-6), shared by the repositories in
 // this folder, the REST API (api/) and the CWMP session engine (cwmp/). No Beast, no
-// Asio, no JSON library here; JSON-shaped fields are kept as their JSON text.
+// Asio, no JSON library here; JSON-shaped results are kept as their JSON text.
 #pragma once
 
 #include <cstdint>
@@ -8,6 +8,8 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <variant>
 #include <vector>
 
 #include "base/ids.h"
@@ -31,6 +33,18 @@ namespace kanri::devices {
 enum class AuthMode { kRotate, kShared, kNone };
 std::string_view ToString(AuthMode mode);
 std::optional<AuthMode> ParseAuthMode(std::string_view text);
+
+// Where a device's credential stands (devices.credential_state):
+//   bootstrap  rotate mode, still on the profile's bootstrap credential
+//   rotating   rotate mode, its own random password sent, not yet confirmed
+//   rotated    rotate mode, on its own password (the bootstrap one is refused)
+//   shared     shared mode: the profile's credential
+//   none       none mode: no credential (shown as insecure)
+enum class CredentialState { kBootstrap, kRotating, kRotated, kShared, kNone };
+std::string_view ToString(CredentialState state);
+std::optional<CredentialState> ParseCredentialState(std::string_view text);
+// A device's state on its first credential of `mode`.
+CredentialState InitialCredentialState(AuthMode mode);
 
 struct ProfileMatch {
   std::optional<std::string> oui;            // upper-case hex, 6 characters
@@ -82,7 +96,7 @@ struct Device {
   std::string connection_request_url;
   std::vector<std::string> tags;  // sorted, unique
   AuthMode auth_mode = AuthMode::kRotate;
-  std::string credential_state;  // bootstrap | rotating | rotated | shared | none
+  CredentialState credential_state = CredentialState::kBootstrap;
   Timestamp created_at;
   Timestamp updated_at;
 
@@ -124,6 +138,48 @@ enum class TaskType {
   kFactoryReset,
   kDownload,
 };
+
+// What a task asks of the device: one struct per task type, in TaskType order. Each type has
+// one entry in devices/task_request.cpp (its API name, permission, validation and JSON) and
+// one in cwmp/task_rpc.cpp (its RPC and how the CPE's answer completes it); the compiler
+// refuses a type that lacks either.
+namespace task {
+struct GetParameterValues {
+  std::vector<std::string> names;  // parameter paths, or partial paths ending with '.'
+};
+// Why Kanri itself set values (internal tasks); operators' tasks are kOperator.
+enum class SetPurpose { kOperator, kCredentials, kProfile };
+struct SetParameterValues {
+  std::vector<std::pair<std::string, std::string>> values;  // path -> value, typed from the tree
+  SetPurpose purpose = SetPurpose::kOperator;  // kCredentials: the values come from DeviceSecrets
+};
+struct GetParameterNames {
+  std::string path;  // an object path ending with '.'
+  bool next_level = false;
+  // Internal (the full read after onboarding): once the names are in, read every parameter's
+  // value by explicit name, in batches (SessionSettings::read_batch).
+  bool then_read_values = false;
+};
+struct AddObject {
+  std::string object;  // a table path: Device.NAT.PortMapping.
+};
+struct DeleteObject {
+  std::string object;  // an instance path: Device.NAT.PortMapping.3.
+};
+struct Reboot {};
+struct FactoryReset {};
+struct Download {
+  FirmwareId file_id;
+};
+}  // namespace task
+
+using TaskRequest =
+    std::variant<task::GetParameterValues, task::SetParameterValues, task::GetParameterNames, task::AddObject,
+                 task::DeleteObject, task::Reboot, task::FactoryReset, task::Download>;
+inline TaskType TypeOf(const TaskRequest& request) {
+  return static_cast<TaskType>(request.index());
+}
+
 std::string_view ToString(TaskType type);  // the API's names: "getParameterValues", ...
 std::optional<TaskType> ParseTaskType(std::string_view text);
 // The permission a task type needs: devices.read (get*), devices.configure (set, add,
@@ -134,42 +190,36 @@ enum class TaskState { kQueued, kRunning, kDone, kFailed, kCancelled };
 std::string_view ToString(TaskState state);
 std::optional<TaskState> ParseTaskState(std::string_view text);
 
-// `request` JSON by type (what the API accepted, stored as is):
-//   getParameterValues {"names": ["Device.DeviceInfo.", ...]}
-//   setParameterValues {"values": {"Device.X": "v", ...}}   typed from the device's tree
-//   getParameterNames  {"path": "Device.WiFi.", "next_level": false}
-//   addObject          {"object": "Device.NAT.PortMapping."}
-//   deleteObject       {"object": "Device.NAT.PortMapping.3."}
-//   reboot / factoryReset {}
-//   download           {"file_id": "..."}
 // `result` JSON by type (what the device returned):
 //   getParameterValues {"values": {"Device.X": {"value": "v", "type": "string"}, ...}}
 //   setParameterValues {"status": 0}
 //   getParameterNames  {"parameters": [{"name": "...", "writable": true}, ...]}
 //   addObject          {"instance_number": 3, "status": 0}
 //   deleteObject       {"status": 0}
-//   reboot / factoryReset {}   (done once the device is back: "M Reboot" / "0 BOOTSTRAP")
+//   reboot / factoryReset {}   (done once the device is back: "M Reboot" / "1 BOOT" / "0 BOOTSTRAP")
 //   download           {"start_time": "...", "complete_time": "..."}  (on TransferComplete)
 struct Task {
   TaskId id;
   CompanyId company_id;
   DeviceId device_id;
   std::optional<JobId> job_id;
-  TaskType type = TaskType::kGetParameterValues;
-  std::string request;  // JSON
+  TaskRequest request;
   TaskState state = TaskState::kQueued;
   std::optional<std::string> result;  // JSON
   std::optional<int> fault_code;      // CPE fault 9000-9032
   std::string fault_string;           // the device's text, or our meaning of the code
-  std::string error;                  // "timeout", "device_deleted", ... when not a CPE fault
+  std::string error;                  // "timeout", "interrupted", "device_deleted", ... when not a CPE fault
   std::string command_key;
   bool internal = false;  // created by Kanri (provisioning, credential rotation)
+  int attempt = 1;        // an internal read interrupted by the device is queued again (attempt + 1)
   std::optional<AccountId> created_by;
   std::string created_by_login;
   Timestamp created_at;
   std::optional<Timestamp> started_at;
   std::optional<Timestamp> finished_at;
   Timestamp expires_at;
+
+  TaskType type() const { return TypeOf(request); }
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -207,12 +257,13 @@ struct Job {
   JobId id;
   CompanyId company_id;
   std::optional<GroupId> group_id;
-  TaskType type = TaskType::kGetParameterValues;
-  std::string request;  // JSON
+  TaskRequest request;
   std::optional<AccountId> created_by;
   std::string created_by_login;
   Timestamp created_at;
   JobProgress progress;
+
+  TaskType type() const { return TypeOf(request); }
 };
 
 // ---------------------------------------------------------------------------------------------

@@ -7,21 +7,18 @@
 #include "base/crypto.h"
 #include "base/text.h"
 #include "devices/device_query.h"
-#include "devices/profiles.h"
+#include "devices/task_request.h"
+#include "devices/task_rows.h"
 
 namespace kanri::devices {
 namespace {
 
 namespace json = boost::json;
 
-constexpr std::size_t kMaxPath = 256;
-constexpr std::size_t kMaxValue = 4'096;
 constexpr std::size_t kCommandKeyBytes = 6;  // "kanri-" + 8 characters; CommandKey allows 32
 
-constexpr const char* kTaskColumns =
-    "t.id, t.company_id, t.device_id, t.job_id, t.seq, t.type, t.request, t.state, t.result, t.fault_code, "
-    "t.fault_string, t.error, t.command_key, t.internal, t.created_by, t.created_by_login, t.created_at, "
-    "t.started_at, t.finished_at, t.expires_at";
+using detail::kTaskColumns;
+using detail::ReadTask;
 
 std::string TextOr(const soci::row& r, std::size_t i, std::string fallback = "") {
   return r.get_indicator(i) == soci::i_null ? fallback : r.get<std::string>(i);
@@ -30,30 +27,6 @@ std::string TextOr(const soci::row& r, std::size_t i, std::string fallback = "")
 std::optional<Timestamp> OptionalTime(const soci::row& r, std::size_t i) {
   if (r.get_indicator(i) == soci::i_null) return std::nullopt;
   return FromUnixMillis(detail::GetInteger(r, i));
-}
-
-Task ReadTask(const soci::row& r) {
-  Task t;
-  t.id = TaskId{r.get<std::string>(0)};
-  t.company_id = CompanyId{r.get<std::string>(1)};
-  t.device_id = DeviceId{r.get<std::string>(2)};
-  if (r.get_indicator(3) != soci::i_null) t.job_id = JobId{r.get<std::string>(3)};
-  t.type = ParseTaskType(r.get<std::string>(5)).value_or(TaskType::kGetParameterValues);
-  t.request = r.get<std::string>(6);
-  t.state = ParseTaskState(r.get<std::string>(7)).value_or(TaskState::kFailed);
-  if (r.get_indicator(8) != soci::i_null) t.result = r.get<std::string>(8);
-  if (r.get_indicator(9) != soci::i_null) t.fault_code = static_cast<int>(detail::GetInteger(r, 9));
-  t.fault_string = TextOr(r, 10);
-  t.error = TextOr(r, 11);
-  t.command_key = r.get<std::string>(12);
-  t.internal = detail::GetInteger(r, 13) != 0;
-  if (r.get_indicator(14) != soci::i_null) t.created_by = AccountId{r.get<std::string>(14)};
-  t.created_by_login = r.get<std::string>(15);
-  t.created_at = FromUnixMillis(detail::GetInteger(r, 16));
-  t.started_at = OptionalTime(r, 17);
-  t.finished_at = OptionalTime(r, 18);
-  t.expires_at = FromUnixMillis(detail::GetInteger(r, 19));
-  return t;
 }
 
 std::optional<Task> SelectTask(db::Lease& lease, const CompanyId& company, const TaskId& id) {
@@ -65,168 +38,21 @@ std::optional<Task> SelectTask(db::Lease& lease, const CompanyId& company, const
   return std::nullopt;
 }
 
-// A path of the data model: rooted at Device. or InternetGatewayDevice., ASCII names and
-// instance numbers separated by single dots.
-bool IsModelPath(std::string_view p) {
-  const bool rooted = p.rfind("Device.", 0) == 0 || p.rfind("InternetGatewayDevice.", 0) == 0;
-  return rooted && p.size() <= kMaxPath && IsAsciiWord(p, "._-") && p.find("..") == std::string_view::npos;
-}
-
-// The last segment of an object path "A.B.3." ("3").
-std::string_view LastSegment(std::string_view object_path) {
-  object_path.remove_suffix(1);
-  const auto dot = object_path.rfind('.');
-  return object_path.substr(dot + 1);
-}
-
-bool IsNumber(std::string_view s) {
-  return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
-}
-
-// Reads a request's fields one by one and refuses any field left over, like the API's FieldReader.
-class RequestFields {
- public:
-  explicit RequestFields(const json::object& o) : o_(o) {}
-  const json::value* Take(const char* name) {
-    taken_.emplace_back(name);
-    return o_.if_contains(name);
-  }
-  Status Finish() const {
-    for (const auto& kv : o_)
-      if (std::find(taken_.begin(), taken_.end(), std::string_view(kv.key())) == taken_.end())
-        return InvalidArgument(std::string(kv.key()),
-                               "unknown field '" + std::string(kv.key()) + "' for this task type");
-    return Ok{};
-  }
-
- private:
-  const json::object& o_;
-  std::vector<std::string_view> taken_;
-};
-
-Result<std::string> ObjectPath(RequestFields& in, bool instance) {
-  const json::value* v = in.Take("object");
-  if (!v || !v->is_string())
-    return InvalidArgument("object", "object is required: an object path ending with '.'");
-  const std::string p(v->as_string());
-  if (!IsModelPath(p) || p.back() != '.')
-    return InvalidArgument("object", "object must be an object path ending with '.' (Device.…)");
-  if (instance && !IsNumber(LastSegment(p)))
-    return InvalidArgument("object", "deleteObject needs an instance path such as Device.NAT.PortMapping.3.");
-  if (!instance && IsNumber(LastSegment(p)))
-    return InvalidArgument("object", "addObject needs a table path such as Device.NAT.PortMapping.");
-  return p;
-}
-
-Result<std::string> FirmwareCheck(db::Lease& lease, const CompanyId& company, const std::string& request) {
-  const json::value v = json::parse(request);
-  const std::string file_id(v.at("file_id").as_string());
+// A download's file must be a firmware file of the same company.
+Status FirmwareCheck(db::Lease& lease, const CompanyId& company, const TaskRequest& request) {
+  const auto* download = std::get_if<task::Download>(&request);
+  if (!download) return Ok{};
   int n = 0;
   lease.sql() << "SELECT COUNT(*) FROM firmware_files WHERE company_id = :c AND id = :id",
-      soci::use(company.value()), soci::use(file_id), soci::into(n);
+      soci::use(company.value()), soci::use(download->file_id.value()), soci::into(n);
   if (!n) return InvalidArgument("file_id", "no such firmware file");
-  return request;
+  return Ok{};
 }
 
 }  // namespace
 
 std::string NewCommandKey() {
   return "kanri-" + RandomToken(kCommandKeyBytes);
-}
-
-long long NextTaskSeq(db::Lease& lease, const DeviceId& device) {
-  long long seq = 0;
-  lease.sql() << "SELECT COALESCE(MAX(seq), 0) FROM tasks WHERE device_id = :d", soci::use(device.value()),
-      soci::into(seq);
-  return seq + 1;
-}
-
-Result<std::string> NormalizeTaskRequest(TaskType type, std::string_view request_json,
-                                         const TaskSettings& settings) {
-  boost::system::error_code ec;
-  json::value parsed = json::parse(request_json, ec);
-  if (ec || !parsed.is_object()) return InvalidArgument("request", "a task request is a JSON object");
-  RequestFields in{parsed.as_object()};
-  json::object out;
-  switch (type) {
-    case TaskType::kGetParameterValues: {
-      const json::value* names = in.Take("names");
-      if (!names || !names->is_array() || names->as_array().empty())
-        return InvalidArgument("names", "names must be a non-empty array of parameter paths");
-      if (names->as_array().size() > settings.max_request_entries)
-        return InvalidArgument("names", "at most " + std::to_string(settings.max_request_entries) + " names");
-      json::array list;
-      for (const auto& n : names->as_array()) {
-        if (!n.is_string() || !IsModelPath(n.as_string()))
-          return InvalidArgument("names",
-                                 "every name must be a parameter path or a partial path ending with '.'");
-        list.push_back(n);
-      }
-      out["names"] = std::move(list);
-      break;
-    }
-    case TaskType::kSetParameterValues: {
-      const json::value* values = in.Take("values");
-      if (!values || !values->is_object() || values->as_object().empty())
-        return InvalidArgument("values", "values must be a non-empty object of parameter path → value");
-      if (values->as_object().size() > settings.max_request_entries)
-        return InvalidArgument("values",
-                               "at most " + std::to_string(settings.max_request_entries) + " values");
-      json::object set;
-      for (const auto& kv : values->as_object()) {
-        if (auto st = ValidateParameterPath(kv.key(), "values"); !st) return st.error();
-        const json::value& v = kv.value();
-        std::string text;
-        if (v.is_string()) {
-          text = std::string(v.as_string());
-        } else if (v.is_bool()) {
-          text = v.as_bool() ? "true" : "false";
-        } else if (v.is_int64()) {
-          text = std::to_string(v.as_int64());
-        } else if (v.is_uint64()) {
-          text = std::to_string(v.as_uint64());
-        } else {
-          return InvalidArgument("values", "the value of " + std::string(kv.key()) +
-                                               " must be a string, a whole number or a boolean");
-        }
-        if (text.size() > kMaxValue || Utf8Length(text) < 0)
-          return InvalidArgument("values",
-                                 "the value of " + std::string(kv.key()) + " is too long or not text");
-        set[kv.key()] = text;
-      }
-      out["values"] = std::move(set);
-      break;
-    }
-    case TaskType::kGetParameterNames: {
-      const json::value* path = in.Take("path");
-      if (!path || !path->is_string() || !IsModelPath(path->as_string()) || path->as_string().back() != '.')
-        return InvalidArgument("path", "path must be an object path ending with '.' (Device.WiFi.)");
-      const json::value* next = in.Take("next_level");
-      if (next && !next->is_bool()) return InvalidArgument("next_level", "next_level must be true or false");
-      out["path"] = *path;
-      out["next_level"] = next ? next->as_bool() : false;
-      break;
-    }
-    case TaskType::kAddObject:
-    case TaskType::kDeleteObject: {
-      auto object = ObjectPath(in, type == TaskType::kDeleteObject);
-      if (!object) return object.error();
-      out["object"] = *object;
-      break;
-    }
-    case TaskType::kReboot:
-    case TaskType::kFactoryReset:
-      break;
-    case TaskType::kDownload: {
-      const json::value* file = in.Take("file_id");
-      if (!file || !file->is_string() || file->as_string().empty())
-        return InvalidArgument("file_id", "file_id is required: the id of a firmware file");
-      out["file_id"] = *file;
-      break;
-    }
-  }
-  if (auto st = in.Finish(); !st) return st.error();
-  return json::serialize(out);
 }
 
 Result<Task> TaskRepository::Create(const CompanyId& company, const DeviceId& device, TaskType type,
@@ -240,33 +66,21 @@ Result<Task> TaskRepository::Create(const CompanyId& company, const DeviceId& de
                            soci::use(company.value()), soci::use(device.value()));
   touch.execute(true);
   if (db::AffectedRows(touch) == 0) return NotFound("device not found");
-  auto request = NormalizeTaskRequest(type, request_json, settings_);
+  auto request = ParseTaskRequest(type, request_json, settings_.max_request_entries);
   if (!request) return request.error();
-  if (type == TaskType::kDownload)
-    if (auto checked = FirmwareCheck(lease, company, *request); !checked) return checked.error();
+  if (auto checked = FirmwareCheck(lease, company, *request); !checked) return checked.error();
 
-  const long long seq = NextTaskSeq(lease, device);
   Task t;
   t.id = TaskId::Generate();
   t.company_id = company;
   t.device_id = device;
-  t.type = type;
-  t.request = *request;
+  t.request = std::move(*request);
   t.command_key = NewCommandKey();
   t.created_by = actor.id;
   t.created_by_login = actor.login;
   t.created_at = clock_.Now();
   t.expires_at = t.created_at + settings_.expiry;
-  const std::string type_name(ToString(type));
-  const std::optional<std::string> created_by = actor.id ? std::optional(actor.id->value()) : std::nullopt;
-  const long long created = ToUnixMillis(t.created_at), expires = ToUnixMillis(t.expires_at);
-  lease.sql()
-      << "INSERT INTO tasks (id, company_id, device_id, job_id, seq, type, request, state, command_key, "
-         "internal, created_by, created_by_login, created_at, expires_at) VALUES (:id, :c, :d, NULL, :s, "
-         ":ty, :rq, 'queued', :ck, 0, :cb, :cl, :ca, :ex)",
-      soci::use(t.id.value()), soci::use(company.value()), soci::use(device.value()), soci::use(seq),
-      soci::use(type_name), soci::use(t.request), soci::use(t.command_key), soci::use(created_by),
-      soci::use(t.created_by_login), soci::use(created), soci::use(expires);
+  detail::InsertTask(lease, t, detail::NextTaskSeq(lease, device));
   tx.Commit();
   return t;
 }
@@ -337,10 +151,9 @@ Result<Job> TaskRepository::CreateForGroup(const CompanyId& company, const Group
   lease.sql() << "SELECT COUNT(*) FROM device_groups WHERE company_id = :c AND id = :id",
       soci::use(company.value()), soci::use(group.value()), soci::into(exists);
   if (!exists) return NotFound("device group not found");
-  auto request = NormalizeTaskRequest(type, request_json, settings_);
+  auto request = ParseTaskRequest(type, request_json, settings_.max_request_entries);
   if (!request) return request.error();
-  if (type == TaskType::kDownload)
-    if (auto checked = FirmwareCheck(lease, company, *request); !checked) return checked.error();
+  if (auto checked = FirmwareCheck(lease, company, *request); !checked) return checked.error();
 
   // The group's devices now, with the last seq of each.
   detail::SqlBinds binds;
@@ -365,8 +178,8 @@ Result<Job> TaskRepository::CreateForGroup(const CompanyId& company, const Group
   job.id = JobId::Generate();
   job.company_id = company;
   job.group_id = group;
-  job.type = type;
-  job.request = *request;
+  job.request = std::move(*request);
+  const std::string stored_request = StoreTaskRequest(job.request);
   job.created_by = actor.id;
   job.created_by_login = actor.login;
   job.created_at = clock_.Now();
@@ -380,7 +193,7 @@ Result<Job> TaskRepository::CreateForGroup(const CompanyId& company, const Group
       << "INSERT INTO jobs (id, company_id, group_id, type, request, total, created_by, created_by_login, "
          "created_at) VALUES (:id, :c, :g, :ty, :rq, :n, :cb, :cl, :ca)",
       soci::use(job.id.value()), soci::use(company.value()), soci::use(group.value()), soci::use(type_name),
-      soci::use(job.request), soci::use(total), soci::use(created_by), soci::use(job.created_by_login),
+      soci::use(stored_request), soci::use(total), soci::use(created_by), soci::use(job.created_by_login),
       soci::use(created);
 
   std::string task_id, device_id, command_key;
@@ -391,7 +204,7 @@ Result<Job> TaskRepository::CreateForGroup(const CompanyId& company, const Group
               "command_key, internal, created_by, created_by_login, created_at, expires_at) VALUES "
               "(:id, :c, :d, :j, :s, :ty, :rq, 'queued', :ck, 0, :cb, :cl, :ca, :ex)",
        soci::use(task_id), soci::use(company.value()), soci::use(device_id), soci::use(job.id.value()),
-       soci::use(seq), soci::use(type_name), soci::use(job.request), soci::use(command_key),
+       soci::use(seq), soci::use(type_name), soci::use(stored_request), soci::use(command_key),
        soci::use(created_by), soci::use(job.created_by_login), soci::use(created), soci::use(expires));
   for (const auto& [id, last_seq] : devices) {
     task_id = GenerateOpaqueId();
@@ -419,8 +232,9 @@ Result<Job> TaskRepository::GetJob(const CompanyId& company, const JobId& id) {
       job.id = JobId{r.get<std::string>(0)};
       job.company_id = company;
       if (r.get_indicator(1) != soci::i_null) job.group_id = GroupId{r.get<std::string>(1)};
-      job.type = ParseTaskType(r.get<std::string>(2)).value_or(TaskType::kGetParameterValues);
-      job.request = r.get<std::string>(3);
+      // A job's request was validated when it was created; one this Kanri cannot read shows empty.
+      if (auto request = LoadTaskRequest(r.get<std::string>(2), r.get<std::string>(3)))
+        job.request = std::move(*request);
       job.progress.total = static_cast<std::size_t>(detail::GetInteger(r, 4));
       if (r.get_indicator(5) != soci::i_null) job.created_by = AccountId{r.get<std::string>(5)};
       job.created_by_login = r.get<std::string>(6);

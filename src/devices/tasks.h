@@ -42,18 +42,8 @@ struct TaskActor {
   std::string login;
 };
 
-// Checks a task request (the JSON object of the type's fields, see model.h) and returns it
-// normalised: setParameterValues numbers and booleans become strings, getParameterNames gets
-// its "next_level" (false by default). InvalidArgument names the offending field. A download's
-// file_id is checked against the company's firmware by TaskRepository::Create, not here.
 // A task's CommandKey (echoed by the device in "M Reboot", TransferComplete, ParameterKey).
 std::string NewCommandKey();
-// The device's next task position: after every task it has. Call inside the write
-// transaction that inserts the task.
-long long NextTaskSeq(db::Lease& lease, const DeviceId& device);
-
-Result<std::string> NormalizeTaskRequest(TaskType type, std::string_view request_json,
-                                         const TaskSettings& settings);
 
 // One device's part of a job, for its progress page.
 struct JobDeviceTask {
@@ -71,9 +61,9 @@ class TaskRepository {
   TaskRepository(db::Database& db, const Clock& clock, TaskSettings settings = {})
       : db_(db), clock_(clock), settings_(settings) {}
 
-  // Queues a task for the device: validates the request (a download's file_id must be a
-  // firmware file of the same company), gives it the next `seq` of the device, a fresh
-  // command key and expires_at = now + expiry.
+  // Queues a task for the device: validates the request (ParseTaskRequest in
+  // devices/task_request.h; a download's file_id must be a firmware file of the same company), gives it the
+  // next `seq` of the device, a fresh command key and expires_at = now + expiry.
   Result<Task> Create(const CompanyId& company, const DeviceId& device, TaskType type,
                       std::string_view request_json, const TaskActor& actor);
   // The device's tasks, newest first. NotFound when the company has no such device.

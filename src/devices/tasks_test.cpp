@@ -2,6 +2,7 @@
 
 #include "devices/devices_test_fixture.h"
 #include "devices/groups.h"
+#include "devices/task_request.h"
 
 namespace kanri::devices {
 namespace {
@@ -14,14 +15,14 @@ class TasksTest : public DevicesTest {
 };
 
 TEST_F(TasksTest, DEV_3_RequestsAreValidatedByType) {
-  TaskSettings s;
+  const std::size_t max = TaskSettings{}.max_request_entries;
   auto ok = [&](TaskType t, const char* json) {
-    auto r = NormalizeTaskRequest(t, json, s);
+    auto r = ParseTaskRequest(t, json, max);
     EXPECT_TRUE(r) << json << ": " << (r ? "" : r.error().message);
-    return r ? *r : "";
+    return r ? TaskRequestJson(*r) : "";
   };
   auto field = [&](TaskType t, const char* json) {
-    auto r = NormalizeTaskRequest(t, json, s);
+    auto r = ParseTaskRequest(t, json, max);
     EXPECT_FALSE(r) << json;
     return r ? "" : r.error().field;
   };
@@ -45,6 +46,51 @@ TEST_F(TasksTest, DEV_3_RequestsAreValidatedByType) {
   EXPECT_EQ(ok(kReboot, "{}"), "{}");
   EXPECT_EQ(field(kFactoryReset, R"({"names":[]})"), "names");
   EXPECT_EQ(field(kDownload, "{}"), "file_id");
+}
+
+TEST_F(TasksTest, DEV_3_RequestsAreStoredVersionedAndReadBackTheSame) {
+  const std::size_t max = TaskSettings{}.max_request_entries;
+  for (auto [type, json] : std::vector<std::pair<TaskType, const char*>>{
+           {TaskType::kGetParameterValues, R"({"names":["Device.DeviceInfo.","Device.WiFi.SSID.1.SSID"]})"},
+           {TaskType::kSetParameterValues, R"({"values":{"Device.B":"2","Device.A":"1"}})"},
+           {TaskType::kGetParameterNames, R"({"path":"Device.","next_level":true})"},
+           {TaskType::kAddObject, R"({"object":"Device.NAT.PortMapping."})"},
+           {TaskType::kDeleteObject, R"({"object":"Device.NAT.PortMapping.3."})"},
+           {TaskType::kReboot, "{}"},
+           {TaskType::kFactoryReset, "{}"},
+           {TaskType::kDownload, R"({"file_id":"fw1"})"}}) {
+    auto parsed = ParseTaskRequest(type, json, max);
+    ASSERT_TRUE(parsed) << json;
+    EXPECT_EQ(TypeOf(*parsed), type);
+    const std::string stored = StoreTaskRequest(*parsed);
+    EXPECT_NE(stored.find(R"("v":1)"), std::string::npos) << stored;
+    auto loaded = LoadTaskRequest(ToString(type), stored);
+    ASSERT_TRUE(loaded) << stored;
+    EXPECT_EQ(TaskRequestJson(*loaded), TaskRequestJson(*parsed));
+  }
+  // Rows written before the version field are version 1.
+  EXPECT_TRUE(LoadTaskRequest("reboot", "{}"));
+  // A newer format, an unknown type or a damaged row is never run.
+  EXPECT_FALSE(LoadTaskRequest("reboot", R"({"v":2})"));
+  EXPECT_FALSE(LoadTaskRequest("teleport", "{}"));
+  EXPECT_FALSE(LoadTaskRequest("getParameterValues", "[1]"));
+  // Kanri's own fields are stored, and never accepted from the API.
+  const TaskRequest names = task::GetParameterNames{"Device.", false, true};
+  auto loaded = LoadTaskRequest("getParameterNames", StoreTaskRequest(names));
+  ASSERT_TRUE(loaded);
+  EXPECT_TRUE(std::get<task::GetParameterNames>(*loaded).then_read_values);
+  EXPECT_FALSE(
+      ParseTaskRequest(TaskType::kGetParameterNames, R"({"path":"Device.","then_read_values":true})", max));
+  EXPECT_FALSE(ParseTaskRequest(TaskType::kSetParameterValues,
+                                R"({"values":{"Device.A":"1"},"purpose":"credentials"})", max));
+  const TaskRequest credentials = task::SetParameterValues{{}, task::SetPurpose::kCredentials};
+  loaded = LoadTaskRequest("setParameterValues", StoreTaskRequest(credentials));
+  ASSERT_TRUE(loaded);
+  EXPECT_EQ(std::get<task::SetParameterValues>(*loaded).purpose, task::SetPurpose::kCredentials);
+  // The type names and permissions come from the same table.
+  EXPECT_EQ(ParseTaskType("factoryReset"), TaskType::kFactoryReset);
+  EXPECT_EQ(RequiredPermission(TaskType::kDownload), "devices.firmware");
+  EXPECT_EQ(RequiredPermission(TaskType::kSetParameterValues), "devices.configure");
 }
 
 TEST_F(TasksTest, DEV_3_CreateQueuesInOrderAndCancelOnlyWhileQueued) {

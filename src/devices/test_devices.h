@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "db/database.h"
+#include "devices/device_rows.h"
 #include "devices/model.h"
 
 namespace kanri::devices::testing {
@@ -25,34 +26,36 @@ struct SeedDevice {
 };
 
 inline DeviceId InsertDevice(db::Database& db, const CompanyId& company, const SeedDevice& s) {
-  const DeviceId id = DeviceId::Generate();
-  std::string tags = "[";
-  for (std::size_t i = 0; i < s.tags.size(); ++i) tags += (i ? ",\"" : "\"") + s.tags[i] + "\"";
-  tags += "]";
-  const std::string search = SearchText(s.serial, s.model, s.software_version, s.tags);
-  const std::optional<std::string> profile =
-      s.profile_id ? std::optional(s.profile_id->value()) : std::nullopt;
+  DeviceRow row;
+  Device& d = row.device;
+  d.id = DeviceId::Generate();
+  d.company_id = company;
+  d.profile_id = s.profile_id;
+  d.oui = s.oui;
+  d.product_class = s.product_class;
+  d.serial_number = s.serial;
+  d.manufacturer = "Acme";
+  d.model = s.model;
+  d.hardware_version = "hw1";
+  d.software_version = s.software_version;
+  d.first_contact_at = d.last_contact_at = d.created_at = d.updated_at = FromUnixMillis(s.last_contact_ms);
+  d.last_events = {"2 PERIODIC"};
+  d.periodic_inform_interval = 300;
+  d.online_until = FromUnixMillis(s.online_until_ms);
+  d.wan_ip = d.source_ip = "198.51.100.7";
+  d.connection_request_url = "http://198.51.100.7:7547/cr";
+  d.tags = s.tags;
+  d.auth_mode = ParseAuthMode(s.auth_mode).value_or(AuthMode::kRotate);
+  d.credential_state = CredentialState::kRotated;
+  row.cwmp_username = "cpe";
+  row.cr_username = "cr";
+  row.tree = s.tree;
   auto lease = db.Acquire();
-  lease.sql()
-      << "INSERT INTO devices (id, company_id, profile_id, oui, product_class, serial_number, manufacturer, "
-         "model, hardware_version, software_version, data_model, first_contact_at, last_contact_at, "
-         "last_boot_at, last_events, periodic_inform_interval, online_until, wan_ip, source_ip, "
-         "connection_request_url, tags, search_text, inform_digest, auth_mode, credential_state, "
-         "cwmp_username, cwmp_password_enc, cr_username, cr_password_enc, provisioned, session_owner, "
-         "session_until, created_at, updated_at) VALUES (:id, :c, :p, :oui, :pc, :sn, 'Acme', :m, 'hw1', "
-         ":sw, 'tr181', :t1, :t2, NULL, '[\"2 PERIODIC\"]', 300, :ou, '198.51.100.7', '198.51.100.7', "
-         "'http://198.51.100.7:7547/cr', :tags, :st, '', :am, 'rotated', 'cpe', '', 'cr', '', 1, '', 0, "
-         ":t3, :t4)",
-      soci::use(id.value()), soci::use(company.value()), soci::use(profile), soci::use(s.oui),
-      soci::use(s.product_class), soci::use(s.serial), soci::use(s.model), soci::use(s.software_version),
-      soci::use(s.last_contact_ms), soci::use(s.last_contact_ms), soci::use(s.online_until_ms),
-      soci::use(tags), soci::use(search), soci::use(s.auth_mode), soci::use(s.last_contact_ms),
-      soci::use(s.last_contact_ms);
-  if (!s.tree.empty())
-    lease.sql()
-        << "INSERT INTO device_parameters (device_id, company_id, tree, updated_at) VALUES (:d, :c, :t, 0)",
-        soci::use(id.value()), soci::use(company.value()), soci::use(s.tree);
-  return id;
+  InsertDevice(lease, row);
+  // No tree row at all, as a device written before device_parameters existed.
+  if (s.tree.empty())
+    lease.sql() << "DELETE FROM device_parameters WHERE device_id = :d", soci::use(d.id.value());
+  return d.id;
 }
 
 }  // namespace kanri::devices::testing

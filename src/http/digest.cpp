@@ -134,12 +134,6 @@ std::string HmacSha256(std::string_view key, std::string_view data) {
   return std::string(reinterpret_cast<const char*>(out), len);
 }
 
-std::string_view Trim(std::string_view s) {
-  while (!s.empty() && IsOws(s.front())) s.remove_prefix(1);
-  while (!s.empty() && IsOws(s.back())) s.remove_suffix(1);
-  return s;
-}
-
 // The path-and-query of an absolute URI ("http://host/x?y" → "/x?y"); the text otherwise.
 std::string_view PathOf(std::string_view uri) {
   auto scheme = uri.find("://");

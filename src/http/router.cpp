@@ -247,69 +247,72 @@ boost::asio::awaitable<HttpResponse> Router::Handle(const HttpRequest& request) 
   co_return response;
 }
 
+boost::asio::awaitable<Router::Authorization> Router::Authorize(const HttpRequest& request,
+                                                                const Route& route, bool is_operation) {
+  Authorization out;
+  if (route.access.kind == AccessRule::Kind::kPublic) co_return out;
+  auto token = request.Cookie(settings_.session_cookie);
+  if (!token || token->empty()) {
+    out.refusal = Unauthenticated();
+    co_return out;
+  }
+  // CSRF first: it needs no database, and a forged request must not even touch the session.
+  if (!IsSafeMethod(request.method)) {
+    auto sent = request.Header("x-csrf-token");
+    if (!sent || !ConstantTimeEquals(*sent, identity::SessionStore::CsrfTokenFor(*token))) {
+      out.refusal = Problem{403, "csrf_failed", "", "Missing or wrong X-CSRF-Token header.", ""};
+      co_return out;
+    }
+  }
+  out.auth = co_await authenticator_(*token, is_operation);
+  out.token = std::move(*token);
+  const auto& session = out.auth.session;
+  if (!session.actor) {
+    if (session.end == identity::SessionEnd::kIdle || session.end == identity::SessionEnd::kLifetime)
+      out.refusal = Problem{401, "session_expired", "",
+                            "Your session ended after a period without operations. Log in again.", ""};
+    else
+      out.refusal = Unauthenticated();
+    co_return out;
+  }
+  if (route.access.kind == AccessRule::Kind::kPermission) {
+    bool allowed = false;
+    for (const auto& p : route.access.any_of) allowed = allowed || out.auth.permissions.Has(p);
+    if (!allowed) {
+      out.refusal = Problem{403, "forbidden", "", "This account may not use this function.", ""};
+      co_return out;
+    }
+  }
+  if (session.actor->account.must_change_password && !route.allowed_before_password_change)
+    out.refusal = Problem{403, "password_change_required", "",
+                          "Change the temporary password first (PUT /api/v1/session/password).", ""};
+  co_return out;
+}
+
 boost::asio::awaitable<std::optional<std::uint64_t>> Router::StreamedBodyLimit(const HttpRequest& head) {
   auto match = table_.Find(head.method, head.path);
   if (!match.route || !match.route->streamed_body_max_bytes) co_return std::nullopt;
-  const Route& route = *match.route;
-  if (route.access.kind != AccessRule::Kind::kPublic) {
-    auto token = head.Cookie(settings_.session_cookie);
-    if (!token || token->empty()) co_return std::nullopt;
-    if (!IsSafeMethod(head.method)) {
-      auto sent = head.Header("x-csrf-token");
-      if (!sent || !ConstantTimeEquals(*sent, identity::SessionStore::CsrfTokenFor(*token)))
-        co_return std::nullopt;
-    }
-    // Not an operation yet: Handle counts it once the body has arrived.
-    Authentication auth = co_await authenticator_(*token, false);
-    if (!auth.session.actor) co_return std::nullopt;
-    if (route.access.kind == AccessRule::Kind::kPermission) {
-      bool allowed = false;
-      for (const auto& p : route.access.any_of) allowed = allowed || auth.permissions.Has(p);
-      if (!allowed) co_return std::nullopt;
-    }
-  }
-  co_return route.streamed_body_max_bytes;
+  // Not an operation yet: Handle counts it once the body has arrived. A request that would be
+  // refused reads its body into memory within max_body_bytes and is refused there.
+  const Authorization a = co_await Authorize(head, *match.route, false);
+  if (a.refusal) co_return std::nullopt;
+  co_return match.route->streamed_body_max_bytes;
 }
 
 boost::asio::awaitable<HttpResponse> Router::Dispatch(RequestContext& ctx, const Route& route) {
-  const HttpRequest& request = ctx.request;
-  if (route.access.kind != AccessRule::Kind::kPublic) {
-    auto token = request.Cookie(settings_.session_cookie);
-    if (!token || token->empty()) throw ApiError(Unauthenticated());
-    // CSRF first: it needs no database, and a forged request must not even touch the session.
-    if (!IsSafeMethod(request.method)) {
-      auto sent = request.Header("x-csrf-token");
-      if (!sent || !ConstantTimeEquals(*sent, identity::SessionStore::CsrfTokenFor(*token)))
-        throw ApiError(Problem{403, "csrf_failed", "", "Missing or wrong X-CSRF-Token header.", ""});
-    }
-    // SEC-3: background polls of the console do not count as an operation.
-    const bool background = request.Header("x-kanri-background") == std::optional<std::string_view>("1");
-    Authentication auth = co_await authenticator_(*token, !background);
-    if (!auth.session.actor) {
-      if (auth.session.ended_account) {
-        ctx.audit.actor = auth.session.ended_account;
-        ctx.audit.events.push_back({"session.expired", "session", "", "{}"});
-      }
-      if (auth.session.end == identity::SessionEnd::kIdle ||
-          auth.session.end == identity::SessionEnd::kLifetime)
-        throw ApiError(Problem{401, "session_expired", "",
-                               "Your session ended after a period without operations. Log in again.", ""});
-      throw ApiError(Unauthenticated());
-    }
-    ctx.actor = std::move(auth.session.actor);
-    ctx.permissions = auth.permissions;
-    ctx.session_token = std::move(*token);
-
-    if (route.access.kind == AccessRule::Kind::kPermission) {
-      bool allowed = false;
-      for (const auto& p : route.access.any_of) allowed = allowed || ctx.permissions.Has(p);
-      if (!allowed)
-        throw ApiError(Problem{403, "forbidden", "", "This account may not use this function.", ""});
-    }
-    if (ctx.actor->account.must_change_password && !route.allowed_before_password_change)
-      throw ApiError(Problem{403, "password_change_required", "",
-                             "Change the temporary password first (PUT /api/v1/session/password).", ""});
+  // SEC-3: background polls of the console do not count as an operation.
+  const bool background = ctx.request.Header("x-kanri-background") == std::optional<std::string_view>("1");
+  Authorization a = co_await Authorize(ctx.request, route, !background);
+  // A refusal of a known account (no permission, the password to change) is recorded with it.
+  if (a.auth.session.actor) {
+    ctx.actor = std::move(a.auth.session.actor);
+    ctx.permissions = a.auth.permissions;
+    ctx.session_token = std::move(a.token);
+  } else if (a.auth.session.ended_account) {
+    ctx.audit.actor = a.auth.session.ended_account;
+    ctx.audit.events.push_back({"session.expired", "session", "", "{}"});
   }
+  if (a.refusal) throw ApiError(std::move(*a.refusal));
   co_return co_await route.handler(ctx);
 }
 

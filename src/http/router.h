@@ -200,6 +200,16 @@ class Router {
   boost::asio::awaitable<void> FlushAnonymousDenials(bool everything = false);
 
  private:
+  // The access check of a route, one for Dispatch and StreamedBodyLimit alike: the session
+  // (cookie, and the CSRF token on unsafe methods), the route's permission, the forced password
+  // change. `refusal` is what the client is told; `auth` and `token` are the session's.
+  struct Authorization {
+    std::optional<Problem> refusal;
+    Authentication auth;
+    std::string token;
+  };
+  boost::asio::awaitable<Authorization> Authorize(const HttpRequest& request, const Route& route,
+                                                  bool is_operation);
   boost::asio::awaitable<HttpResponse> Dispatch(RequestContext& ctx, const Route& route);
   boost::asio::awaitable<void> Record(const RequestContext& ctx, const Route& route,
                                       const HttpResponse& response);

@@ -9,8 +9,10 @@
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
+#include <boost/asio/experimental/awaitable_operators.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
+#include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/core/detect_ssl.hpp>
@@ -20,6 +22,7 @@
 #include <cstring>
 #include <vector>
 
+#include "base/cleanup.h"
 #include "base/crypto.h"
 #include "base/log.h"
 #include "base/text.h"
@@ -30,6 +33,7 @@ namespace asio = boost::asio;
 namespace beast = boost::beast;
 namespace bhttp = boost::beast::http;
 using tcp = asio::ip::tcp;
+using namespace boost::asio::experimental::awaitable_operators;
 
 namespace {
 
@@ -266,7 +270,9 @@ HttpServer::HttpServer(asio::io_context& io, asio::ssl::context& tls, ServerSett
       admission_({.max_connections = settings.max_connections,
                   .max_per_address = settings.max_connections_per_address,
                   .reserve = settings.connection_reserve,
-                  .refusal_log_interval = settings.refusal_log_interval}) {}
+                  .refusal_log_interval = settings.refusal_log_interval}),
+      drained_(
+          std::make_unique<asio::experimental::concurrent_channel<void(boost::system::error_code)>>(io, 1)) {}
 
 HttpServer::~HttpServer() = default;
 
@@ -330,6 +336,7 @@ asio::awaitable<void> HttpServer::Accept() {
       std::lock_guard lock(mu_);
       connections_.erase(conn);
       admission_.Release(address);
+      if (draining_ && connections_.empty()) drained_->try_send(boost::system::error_code{});
     });
   }
 }
@@ -542,21 +549,15 @@ asio::awaitable<void> HttpServer::Serve(tcp::socket socket, std::shared_ptr<Conn
   const auto remote = socket.remote_endpoint(ec);
   const std::string client_ip = ec ? std::string("unknown") : remote.address().to_string();
   const std::uint64_t connection_id = next_connection_id_.fetch_add(1) + 1;
-  struct Closed {
-    HttpServer& server;
-    std::uint64_t id;
-    ~Closed() {
-      if (server.on_connection_closed_) server.on_connection_closed_(id);
-    }
-  } closed{*this, connection_id};
+  Cleanup closed{[this, connection_id] {
+    if (on_connection_closed_) on_connection_closed_(connection_id);
+  }};
 
   if (!settings_.tls) {
     beast::tcp_stream plain{std::move(socket)};
     conn->stream = &plain;
-    struct Unregister {
-      Connection& c;
-      ~Unregister() { c.stream = nullptr; }
-    } unregister{*conn};
+    Cleanup unregister{[&conn] { conn->stream = nullptr; }};
+    if (draining_) co_return;  // came in as the listener closed
     beast::flat_buffer buffer{ReadBufferLimit(settings_)};
     co_await RequestLoop::Run(*this, plain, plain, buffer, conn.get(), client_ip, connection_id);
     conn->busy = false;
@@ -566,10 +567,8 @@ asio::awaitable<void> HttpServer::Serve(tcp::socket socket, std::shared_ptr<Conn
 
   beast::ssl_stream<beast::tcp_stream> stream{beast::tcp_stream(std::move(socket)), tls_};
   conn->stream = &stream.next_layer();
-  struct Unregister {
-    Connection& c;
-    ~Unregister() { c.stream = nullptr; }
-  } unregister{*conn};
+  Cleanup unregister{[&conn] { conn->stream = nullptr; }};
+  if (draining_) co_return;  // came in as the listener closed
 
   beast::flat_buffer buffer{ReadBufferLimit(settings_)};
   stream.next_layer().expires_after(settings_.first_byte_timeout);
@@ -620,26 +619,24 @@ asio::awaitable<void> HttpServer::Drain() {
       acceptor_->close(ignored);
     });
   }
-  auto close_idle = [this](bool all) {
+  // Idle connections are closed now; busy ones end after their request (keep-alive is off
+  // while draining), and the last to leave opens the gate.
+  auto close = [this](bool busy_too) {
     std::lock_guard lock(mu_);
     for (const auto& conn : connections_) {
-      asio::post(conn->strand, [conn, all] {
-        if (conn->stream && (all || !conn->busy)) conn->stream->cancel();
+      asio::post(conn->strand, [conn, busy_too] {
+        if (conn->stream && (busy_too || !conn->busy)) conn->stream->cancel();
       });
     }
+    return connections_.empty();
   };
-  close_idle(false);
-  asio::steady_timer timer{co_await asio::this_coro::executor};
-  const auto deadline = std::chrono::steady_clock::now() + settings_.shutdown_grace;
-  while (admission_.active() > 0 && std::chrono::steady_clock::now() < deadline) {
-    timer.expires_after(std::chrono::milliseconds{20});
-    co_await timer.async_wait(kTuple);
-    close_idle(false);  // connections that finished their request since
-  }
-  if (admission_.active() > 0) {
+  if (close(false)) co_return;
+  asio::steady_timer grace{co_await asio::this_coro::executor, settings_.shutdown_grace};
+  const auto done = co_await (drained_->async_receive(asio::use_awaitable) || grace.async_wait(kTuple));
+  if (done.index() == 1) {
     LogWarn("shutdown grace over; closing connections still busy",
             {{"listener", name_}, {"connections", static_cast<std::int64_t>(admission_.active())}});
-    close_idle(true);
+    close(true);
   }
 }
 

@@ -14,6 +14,7 @@
 
 #include <atomic>
 #include <boost/asio/awaitable.hpp>
+#include <boost/asio/experimental/concurrent_channel.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/ssl/context.hpp>
@@ -84,6 +85,9 @@ class HttpServer {
   // Binds; port 0 picks a free one. Returns the bound endpoint. Throws on failure.
   boost::asio::ip::tcp::endpoint Listen(const std::string& host, std::uint16_t port);
   void Start();
+  // Stops accepting, closes idle connections and lets busy ones finish their request; resolves
+  // when the last connection has left (the listener's gate), or after shutdown_grace, when
+  // those still busy are closed.
   boost::asio::awaitable<void> Drain();
 
   std::size_t active_connections() const { return admission_.active(); }
@@ -116,6 +120,8 @@ class HttpServer {
   BodyLimitPolicy body_limit_;
   std::mutex mu_;
   std::set<std::shared_ptr<Connection>> connections_;
+  // The gate: told once, when the last connection leaves a draining listener.
+  std::unique_ptr<boost::asio::experimental::concurrent_channel<void(boost::system::error_code)>> drained_;
 };
 
 // Creates the upload_dir (owner-only) and removes uploads a previous run left behind.

@@ -2,6 +2,7 @@
 
 #include <sodium.h>
 
+#include "base/cleanup.h"
 #include "base/crypto.h"
 
 namespace kanri::identity {
@@ -74,11 +75,7 @@ SessionStore::Resolved SessionStore::Resolve(std::string_view token, bool is_ope
         "sessions.resolve", [](soci::session& sql) { return std::make_unique<ResolveQuery>(sql); });
     q.token_hash = hash;
     const bool found = q.statement.execute(true);
-    struct Finish {
-      db::Lease& lease;
-      soci::statement& st;
-      ~Finish() { db::FinishRead(lease.backend(), st); }
-    } finish{lease, q.statement};
+    Cleanup finish{[&] { db::FinishRead(lease.backend(), q.statement); }};
     if (found) {
       const soci::row& r = q.row;
       Row x{SessionActor{SessionId{r.get<std::string>(0)}, ReadAccount(r, 7),

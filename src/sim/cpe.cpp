@@ -14,6 +14,7 @@
 #include <random>
 #include <sstream>
 
+#include "base/cleanup.h"
 #include "http/digest.h"
 #include "sim/firmware.h"
 #include "sim/sim_log.h"
@@ -309,10 +310,7 @@ asio::awaitable<Cpe::SessionOutcome> Cpe::RunSession() {
   const SteadyClock::time_point started = SteadyClock::now();
   HttpClient client(strand_, origin->tls ? fleet_.tls : nullptr, *origin, fleet_.http, &tls_session_);
   active_client_ = &client;
-  struct ClearActive {
-    HttpClient*& client;
-    ~ClearActive() { client = nullptr; }
-  } clear_active{active_client_};
+  Cleanup clear_active{[this] { active_client_ = nullptr; }};
 
   SessionAuth auth{agent_.Value(Param::kAcsUsername), agent_.Value(Param::kAcsPassword), {}, {}};
   // Pre-emptive Basic only where the password cannot be read on the way (TLS).

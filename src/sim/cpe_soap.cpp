@@ -24,7 +24,6 @@ using cwmp::soap_xml::kXsdNamespace;
 using cwmp::soap_xml::kXsiNamespace;
 using cwmp::soap_xml::LocalName;
 using cwmp::soap_xml::StringWriter;
-using cwmp::soap_xml::Trim;
 
 // The CWMP version of the namespace an element's prefix is bound to.
 std::optional<cwmp::CwmpVersion> VersionOf(pugi::xml_node node) {

@@ -6,7 +6,6 @@
 // SQLite in WAL mode lets this run while the server is up (the file waits for its lock).
 #pragma once
 
-#include <chrono>
 #include <random>
 #include <string>
 #include <vector>
@@ -44,49 +43,9 @@ inline std::string SqlText(const std::string& s) {
   return out + "'";
 }
 
-// Inserts a device (and its parameter tree) for `company_id`; returns its id.
-inline std::string SeedDevice(const std::string& db, const std::string& company_id, const DeviceSeed& s) {
-  const long long now = std::chrono::duration_cast<std::chrono::milliseconds>(
-                            std::chrono::system_clock::now().time_since_epoch())
-                            .count();
-  const long long contact = s.last_contact_ms ? s.last_contact_ms : now;
-  // Online for a day, or offline since a second ago.
-  const long long online_until = s.online ? now + 86'400'000 : now - 1000;
-  std::string tags = "[", search;
-  auto lower = [](std::string v) {
-    for (auto& c : v) c = (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
-    return v;
-  };
-  search = lower(s.serial) + " " + lower(s.model) + " " + lower(s.software_version);
-  for (std::size_t i = 0; i < s.tags.size(); ++i) {
-    tags += (i ? ",\"" : "\"") + s.tags[i] + "\"";
-    search += " " + lower(s.tags[i]);
-  }
-  tags += "]";
-  const std::string id = SeedId();
-  const std::string c = std::to_string(contact);
-  ExecSql(
-      db,
-      "INSERT INTO devices (id, company_id, profile_id, oui, product_class, serial_number, manufacturer, "
-      "model, "
-      "hardware_version, software_version, data_model, first_contact_at, last_contact_at, last_boot_at, "
-      "last_events, periodic_inform_interval, online_until, wan_ip, source_ip, connection_request_url, tags, "
-      "search_text, inform_digest, auth_mode, credential_state, cwmp_username, cwmp_password_enc, "
-      "cr_username, "
-      "cr_password_enc, provisioned, session_owner, session_until, created_at, updated_at) VALUES (" +
-          SqlText(id) + ", " + SqlText(company_id) + ", NULL, " + SqlText(s.oui) + ", " +
-          SqlText(s.product_class) + ", " + SqlText(s.serial) + ", 'Acme', " + SqlText(s.model) +
-          ", 'hw1', " + SqlText(s.software_version) + ", 'tr181', " + c + ", " + c +
-          ", NULL, '[\"2 PERIODIC\"]', 300, " + std::to_string(online_until) +
-          ", '198.51.100.7', '198.51.100.7', 'http://198.51.100.7:7547/cr', " + SqlText(tags) + ", " +
-          SqlText(search) + ", '', " + SqlText(s.auth_mode) + ", " +
-          SqlText(s.auth_mode == "none" ? "none" : "rotated") + ", 'cpe', '', 'cr', '', 1, '', 0, " + c +
-          ", " + c + ")");
-  if (!s.tree.empty())
-    ExecSql(db, "INSERT INTO device_parameters (device_id, company_id, tree, updated_at) VALUES (" +
-                    SqlText(id) + ", " + SqlText(company_id) + ", " + SqlText(s.tree) + ", " + c + ")");
-  return id;
-}
+// Inserts a device (and its parameter tree) for `company_id` with the service's own row writer
+// (devices/device_rows.h); returns its id.
+std::string SeedDevice(const std::string& db, const std::string& company_id, const DeviceSeed& s);
 
 // A firmware file row for `company_id` (the file itself is not needed to queue a download).
 inline std::string SeedFirmware(const std::string& db, const std::string& company_id) {
