@@ -257,7 +257,6 @@ export const en: DeepPartial<Resources> = {
       ambiguous: "Several profiles match",
       unauthenticated_not_allowed: "Unauthenticated not allowed",
       bad_credentials: "Bad credentials",
-      unmatched: "No matching profile",
     },
     reasonHints: {
       unallocated: "No company has this device. Use “Allocate to…” to give it to one.",
@@ -266,7 +265,6 @@ export const en: DeepPartial<Resources> = {
       ambiguous: "Several profiles of the company match this device equally well.",
       unauthenticated_not_allowed: "The device connected without authentication, which its company does not allow.",
       bad_credentials: "The device failed authentication.",
-      unmatched: "No profile matched this device.",
     },
     allocate: "Allocate to…",
     allocateTitle: "Allocate device {{serial}} to a company",

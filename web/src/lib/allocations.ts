@@ -3,7 +3,7 @@
 // the API's body (checked first, so the usual mistakes are named on their field), and a
 // refused CSV import's per-line report.
 import { ApiError } from "../api/client";
-import type { Allocation, AllocationImportError, AllocationKind, RefusedDevice } from "../api/types";
+import type { Allocation, AllocationKind, RefusedDevice, RequestBody } from "../api/types";
 
 // An i18n key and its values, so the wording stays in ja.ts / en.ts.
 export interface Message {
@@ -70,15 +70,8 @@ export const EMPTY_DRAFT: AllocationDraft = {
   note: "",
 };
 
-export interface AllocationBody {
-  company_id: string;
-  oui: string;
-  product_class?: string;
-  serials?: string[];
-  serial_prefix?: string;
-  serial_range?: { from: string; to: string };
-  note?: string;
-}
+// The POST /allocations body.
+export type AllocationBody = RequestBody<"allocations.create">;
 
 export type DraftField = "company_id" | "oui" | "product_class" | "serials" | "serial_prefix" | "serial_range" | "note";
 
@@ -151,6 +144,16 @@ export function overlappingAllocationId(e: unknown): string | null {
 
 export const IMPORT_COLUMNS = ["company_code", "oui", "product_class", "serial"] as const;
 
+// One line of a refused import: an item of the problem's "errors" member (problems are
+// described only in general by the API's document).
+export interface AllocationImportError {
+  line: number; // 1-based line of the file; 0 for the file as a whole
+  field: string; // company_code, oui, product_class, serial, file
+  code: string; // unknown_company, invalid, duplicate, allocation_overlap, too_many
+  message: string;
+  conflicting_allocation_id?: string;
+}
+
 export interface ImportReportRow {
   key: string;
   line: number | null; // null: the file as a whole
@@ -202,11 +205,11 @@ export function importReport(e: unknown): ImportReport | null {
 
 // ---- Refused devices ----
 
-// A refused device can be allocated from the list when no company has it: "unallocated" (or,
-// in rows recorded before allocations existed, "unmatched"). For the other reasons the device
-// already has a company, and the fix is there (a profile, credentials, the overlap).
+// A refused device can be allocated from the list when no company has it ("unallocated"). For
+// the other reasons the device already has a company, and the fix is there (a profile,
+// credentials, the overlap).
 export function canAllocateRefused(d: Pick<RefusedDevice, "reason">): boolean {
-  return d.reason === "unallocated" || d.reason === "unmatched";
+  return d.reason === "unallocated";
 }
 
 // The allocation of exactly that device: its OUI, product class and serial number.

@@ -70,8 +70,26 @@ describe("console logic", () => {
   });
 
   it("task outcome: CPE fault with its meaning, or the values", () => {
-    const base = { id: "t", device_id: "d", job_id: null, type: "getParameterValues", request: null, internal: false, created_by: { id: null, login: "" }, created_at: "", started_at: null, finished_at: null, error: null } as const;
-    expect(taskOutcome({ ...base, state: "failed", result: null, fault: { code: 9005, string: "", meaning: "Invalid parameter name" } } as Task)).toBe("9005 Invalid parameter name");
-    expect(taskOutcome({ ...base, state: "done", fault: null, result: { values: { "Device.DeviceInfo.UpTime": { value: "42" } } } } as Task)).toBe("UpTime=42");
+    const base: Omit<Task, "state" | "result" | "fault"> = {
+      id: "t",
+      device_id: "d",
+      job_id: null,
+      type: "getParameterValues",
+      request: null,
+      command_key: "",
+      internal: false,
+      created_by: { id: null, login: "" },
+      created_at: "",
+      created_at_jst: "",
+      started_at: null,
+      started_at_jst: null,
+      finished_at: null,
+      finished_at_jst: null,
+      expires_at: "",
+      expires_at_jst: "",
+      error: null,
+    };
+    expect(taskOutcome({ ...base, state: "failed", result: null, fault: { code: 9005, string: "", meaning: "Invalid parameter name" } })).toBe("9005 Invalid parameter name");
+    expect(taskOutcome({ ...base, state: "done", fault: null, result: { values: { "Device.DeviceInfo.UpTime": { value: "42" } } } })).toBe("UpTime=42");
   });
 });
