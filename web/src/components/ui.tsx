@@ -12,6 +12,7 @@ import {
 } from "react";
 import { useTranslation } from "react-i18next";
 import { ApiError } from "../api/client";
+import { isTranslationKey } from "../i18n";
 import { Icon } from "./Icon";
 
 type Variant = "primary" | "secondary" | "ghost" | "danger";
@@ -101,7 +102,7 @@ export function useErrorText(): (e: unknown) => string {
   return (e) => {
     if (e instanceof ApiError) {
       const key = `errors.${e.code}`;
-      if (i18n.exists(key)) return t(key);
+      if (isTranslationKey(i18n, key)) return t(key);
       if (e.detail) return e.detail;
       return t("errors.generic", { code: e.code });
     }

@@ -1,9 +1,7 @@
-// English. Any key missing here falls back to Japanese (fallbackLng: "ja").
+// English: every key of ja.ts, and no other (tsc checks both).
 import type { Resources } from "./ja";
 
-type DeepPartial<T> = { [K in keyof T]?: T[K] extends object ? DeepPartial<T[K]> : T[K] };
-
-export const en: DeepPartial<Resources> = {
+export const en: Resources = {
   app: { title: "Kanri Device Management" },
   common: {
     loading: "Loading…",

@@ -1,4 +1,5 @@
-// Japanese: the console's default language, and the fallback for any key English lacks.
+// Japanese: the console's default language. Its keys are the console's translation keys
+// (i18next.d.ts); English has the same ones.
 export const ja = {
   app: { title: "Kanri デバイス管理" },
   common: {

@@ -13,6 +13,7 @@ import type { Account, Role } from "../api/types";
 import { useAuthed, useCan } from "../auth/session";
 import { DataTable } from "../components/DataTable";
 import { useToast } from "../components/Toast";
+import { useErrorMessage } from "../components/form";
 import {
   Alert,
   Badge,
@@ -69,6 +70,7 @@ function RoleCheckboxes({ roles, register }: { roles: Role[]; register: ReturnTy
 
 function CreateAccountDialog({ open, onClose, roles }: { open: boolean; onClose: () => void; roles: Role[] }) {
   const { t } = useTranslation();
+  const errorText = useErrorMessage();
   const toast = useToast();
   const qc = useQueryClient();
   const {
@@ -97,7 +99,6 @@ function CreateAccountDialog({ open, onClose, roles }: { open: boolean; onClose:
     },
   });
   const kind = watch("kind");
-  const msg = (m?: string) => (m ? t(m, { defaultValue: m }) : undefined);
   const fieldError = create.error instanceof ApiError && create.error.field ? null : create.error;
   return (
     <Dialog
@@ -116,13 +117,13 @@ function CreateAccountDialog({ open, onClose, roles }: { open: boolean; onClose:
     >
       <ErrorBanner error={fieldError} />
       <form className="form-grid" onSubmit={handleSubmit((v) => create.mutate(v))} noValidate>
-        <Field label={t("accounts.login")} required error={msg(errors.login?.message)}>
+        <Field label={t("accounts.login")} required error={errorText(errors.login)}>
           {(p) => <Input {...p} {...register("login")} autoComplete="off" spellCheck={false} />}
         </Field>
-        <Field label={t("accounts.name")} required error={msg(errors.name?.message)}>
+        <Field label={t("accounts.name")} required error={errorText(errors.name)}>
           {(p) => <Input {...p} {...register("name")} autoComplete="off" />}
         </Field>
-        <Field label={t("accounts.email")} required error={msg(errors.email?.message)}>
+        <Field label={t("accounts.email")} required error={errorText(errors.email)}>
           {(p) => <Input {...p} {...register("email")} type="email" autoComplete="off" />}
         </Field>
         <Field label={t("accounts.kind")} required>
@@ -134,7 +135,7 @@ function CreateAccountDialog({ open, onClose, roles }: { open: boolean; onClose:
           )}
         </Field>
         <div className="span-2">
-          <Field label={t("accounts.initialPassword")} required hint={t("accounts.initialPasswordHint")} error={msg(errors.password?.message)}>
+          <Field label={t("accounts.initialPassword")} required hint={t("accounts.initialPasswordHint")} error={errorText(errors.password)}>
             {(p) => <Input {...p} {...register("password")} type="password" autoComplete="new-password" />}
           </Field>
         </div>
@@ -149,6 +150,7 @@ function CreateAccountDialog({ open, onClose, roles }: { open: boolean; onClose:
 
 function EditAccountDialog({ account, onClose, roles }: { account: Account; onClose: () => void; roles: Role[] }) {
   const { t } = useTranslation();
+  const errorText = useErrorMessage();
   const toast = useToast();
   const qc = useQueryClient();
   const {
@@ -171,7 +173,6 @@ function EditAccountDialog({ account, onClose, roles }: { account: Account; onCl
       onClose();
     },
   });
-  const msg = (m?: string) => (m ? t(m) : undefined);
   return (
     <Dialog
       open
@@ -189,10 +190,10 @@ function EditAccountDialog({ account, onClose, roles }: { account: Account; onCl
     >
       <ErrorBanner error={save.error} />
       <form className="form-grid" onSubmit={handleSubmit((v) => save.mutate(v))} noValidate>
-        <Field label={t("accounts.name")} required error={msg(errors.name?.message)}>
+        <Field label={t("accounts.name")} required error={errorText(errors.name)}>
           {(p) => <Input {...p} {...register("name")} />}
         </Field>
-        <Field label={t("accounts.email")} required error={msg(errors.email?.message)}>
+        <Field label={t("accounts.email")} required error={errorText(errors.email)}>
           {(p) => <Input {...p} {...register("email")} type="email" />}
         </Field>
         <div className="span-2">

@@ -1,6 +1,7 @@
 // Device groups (DEV-3): a static list of devices or a saved search, and operations on a
 // whole group as a job with per-device progress.
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import type { TFunction } from "i18next";
 import { createColumnHelper } from "@tanstack/react-table";
 import { useState, type FormEvent } from "react";
 import { useTranslation } from "react-i18next";
@@ -16,7 +17,7 @@ import { Badge, Button, Card, ConfirmDialog, Dialog, ErrorBanner, Field, Input, 
 import { TASK_STATE_TONE } from "../lib/tasks";
 import { formatJst } from "../lib/time";
 
-export function describeFilter(f: DeviceFilter | null, t: (k: string) => string): string {
+export function describeFilter(f: DeviceFilter | null, t: TFunction): string {
   if (!f) return "";
   const parts: string[] = [];
   if (f.q) parts.push(`"${f.q}"`);

@@ -20,7 +20,9 @@ const schema = z.object({
 });
 type FormValues = z.infer<typeof schema>;
 
-export function loginFailureKey(e: unknown): string {
+type FailureKey = "login.throttled" | "login.busy" | "errors.network" | "login.failed";
+
+export function loginFailureKey(e: unknown): FailureKey {
   if (e instanceof ApiError) {
     if (e.status === 429 || e.code === "too_many_attempts") return "login.throttled";
     if (e.status === 503 || e.code === "overloaded") return "login.busy";
@@ -35,7 +37,7 @@ export function LoginPage() {
   const { session, loading, login, endReason, clearEndReason } = useSession();
   const navigate = useNavigate();
   const location = useLocation();
-  const [failure, setFailure] = useState<string | null>(null);
+  const [failure, setFailure] = useState<FailureKey | null>(null);
   const {
     register,
     handleSubmit,

@@ -11,6 +11,7 @@ import { useAuthed, useSession } from "../auth/session";
 import { LanguageSwitch } from "../components/Layout";
 import { Alert, Button, ErrorBanner, Field, Input } from "../components/ui";
 import { useToast } from "../components/Toast";
+import { useErrorMessage } from "../components/form";
 import { useState } from "react";
 
 const schema = z
@@ -25,6 +26,7 @@ type FormValues = z.infer<typeof schema>;
 
 export function PasswordChangePage() {
   const { t } = useTranslation();
+  const errorText = useErrorMessage();
   const session = useAuthed();
   const { refresh, logout } = useSession();
   const navigate = useNavigate();
@@ -52,7 +54,6 @@ export function PasswordChangePage() {
     }
   });
 
-  const msg = (m?: string) => (m ? t(m, { defaultValue: m }) : undefined);
   return (
     <div className="login-page">
       <div className="login-top">
@@ -63,13 +64,13 @@ export function PasswordChangePage() {
         {session.account.must_change_password ? <Alert tone="warning">{t("password.required")}</Alert> : null}
         <ErrorBanner error={error} />
         <form onSubmit={onSubmit} noValidate className="form-stack">
-          <Field label={t("password.current")} required error={msg(errors.current?.message)}>
+          <Field label={t("password.current")} required error={errorText(errors.current)}>
             {(p) => <Input {...p} {...register("current")} type="password" autoComplete="current-password" />}
           </Field>
-          <Field label={t("password.new")} required hint={t("password.rules")} error={msg(errors.next?.message)}>
+          <Field label={t("password.new")} required hint={t("password.rules")} error={errorText(errors.next)}>
             {(p) => <Input {...p} {...register("next")} type="password" autoComplete="new-password" />}
           </Field>
-          <Field label={t("password.confirm")} required error={msg(errors.confirm?.message)}>
+          <Field label={t("password.confirm")} required error={errorText(errors.confirm)}>
             {(p) => <Input {...p} {...register("confirm")} type="password" autoComplete="new-password" />}
           </Field>
           <Button type="submit" variant="primary" busy={isSubmitting} className="btn-block">

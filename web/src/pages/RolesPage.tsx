@@ -10,9 +10,11 @@ import { api, ApiError } from "../api/client";
 import { keys, useLabels, usePermissionCatalog, useRoles } from "../api/queries";
 import type { Permission, Role } from "../api/types";
 import { useCan } from "../auth/session";
+import { useErrorMessage } from "../components/form";
 import { useToast } from "../components/Toast";
 import { Alert, Badge, Button, Card, ConfirmDialog, Dialog, ErrorBanner, Field, Input, PageHeader, Spinner } from "../components/ui";
 import { Icon } from "../components/Icon";
+import { isTranslationKey } from "../i18n";
 
 // Permissions grouped by their prefix ("devices.reboot" -> "devices"), in catalog order.
 export function groupPermissions(perms: Permission[]): Array<[string, Permission[]]> {
@@ -35,6 +37,15 @@ export function changedRoles(roles: Role[], draft: Record<string, string[]>): Ro
   });
 }
 
+// A permission group's name ("devices" -> 装置); an unknown group shows as it is.
+function useGroupLabel(): (group: string) => string {
+  const { t, i18n } = useTranslation();
+  return (group) => {
+    const key = `roles.group.${group}`;
+    return isTranslationKey(i18n, key) ? t(key) : group;
+  };
+}
+
 const createSchema = z.object({
   name: z.string().min(1, "validation.required").max(64, "validation.tooLong"),
   description: z.string().max(200, "validation.tooLong"),
@@ -45,6 +56,8 @@ type CreateValues = z.infer<typeof createSchema>;
 function CreateRoleDialog({ onClose, catalog }: { onClose: () => void; catalog: Permission[] }) {
   const { t } = useTranslation();
   const labels = useLabels();
+  const groupLabel = useGroupLabel();
+  const errorText = useErrorMessage();
   const toast = useToast();
   const qc = useQueryClient();
   const {
@@ -82,13 +95,13 @@ function CreateRoleDialog({ onClose, catalog }: { onClose: () => void; catalog: 
     >
       <ErrorBanner error={create.error instanceof ApiError && create.error.field === "name" ? null : create.error} />
       <form className="form-stack" onSubmit={submit} noValidate>
-        <Field label={t("roles.name")} required error={errors.name?.message && t(errors.name.message, { defaultValue: errors.name.message })}>
+        <Field label={t("roles.name")} required error={errorText(errors.name)}>
           {(p) => <Input {...p} {...register("name")} />}
         </Field>
         <Field label={t("roles.roleDescription")}>{(p) => <Input {...p} {...register("description")} />}</Field>
         {groupPermissions(catalog).map(([group, perms]) => (
           <fieldset key={group}>
-            <legend>{t(`roles.group.${group}`, { defaultValue: group })}</legend>
+            <legend>{groupLabel(group)}</legend>
             <div className="checkbox-list">
               {perms.map((p) => (
                 <label key={p.name} className="checkbox">
@@ -109,6 +122,7 @@ export function RolesPage() {
   const { t } = useTranslation();
   const can = useCan();
   const labels = useLabels();
+  const groupLabel = useGroupLabel();
   const toast = useToast();
   const qc = useQueryClient();
   const writable = can("roles.write");
@@ -215,7 +229,7 @@ export function RolesPage() {
             <tbody>
               {groupPermissions(companyPerms).map(([group, perms]) => [
                 <tr key={group} className="group-row">
-                  <td colSpan={list.length + 1}>{t(`roles.group.${group}`, { defaultValue: group })}</td>
+                  <td colSpan={list.length + 1}>{groupLabel(group)}</td>
                 </tr>,
                 ...perms.map((p) => (
                   <tr key={p.name}>

@@ -13,7 +13,7 @@ import { AllocationDetailDialog, allocationTime, useCoverageText, useMessageText
 import { DataTable } from "../../components/DataTable";
 import { Icon } from "../../components/Icon";
 import { useToast } from "../../components/Toast";
-import { Alert, Badge, Button, Card, ConfirmDialog, Dialog, EmptyState, ErrorBanner, Field, Input, PageHeader, Select, Spinner } from "../../components/ui";
+import { Alert, Badge, Button, Card, ConfirmDialog, Dialog, EmptyState, ErrorBanner, Field, Input, PageHeader, Select, Spinner, useErrorText } from "../../components/ui";
 import {
   allocationBody,
   draftFieldOf,
@@ -192,27 +192,19 @@ function CreateDialog({ companies, onClose }: { companies: Company[]; onClose: (
 // An allocation's refusal in the reader's language; an overlap also names the other
 // company's allocation.
 export function AllocationErrorBanner({ error }: { error: unknown }) {
+  const errorText = useErrorText();
   if (!error) return null;
   return (
     <div className="alert alert-danger" role="alert">
       <Icon name="alert" />
       <div>
-        <ErrorText error={error} />
+        <p>{errorText(error)}</p>
         <OverlapNotice error={error} />
       </div>
     </div>
   );
 }
 
-function ErrorText({ error }: { error: unknown }) {
-  // The same wording as ErrorBanner, without its box (the overlap notice goes beside it).
-  const { t, i18n } = useTranslation();
-  if (error instanceof ApiError) {
-    const key = `errors.${error.code}`;
-    return <p>{i18n.exists(key) ? t(key) : error.detail || t("errors.generic", { code: error.code })}</p>;
-  }
-  return <p>{t("errors.unexpected")}</p>;
-}
 
 // The per-line report of a refused import.
 export function ImportReportTable({ report }: { report: ImportReport }) {

@@ -13,6 +13,7 @@ import { keys } from "../../api/queries";
 import type { Account, Company } from "../../api/types";
 import { DataTable } from "../../components/DataTable";
 import { useToast } from "../../components/Toast";
+import { useErrorMessage } from "../../components/form";
 import { Alert, Badge, Button, Card, Dialog, ErrorBanner, Field, Input, PageHeader, Select, Spinner, type Tone } from "../../components/ui";
 
 const STATUS_TONE: Record<Company["status"], Tone> = { active: "success", suspended: "warning", ended: "neutral" };
@@ -41,6 +42,7 @@ function todayJst(): string {
 
 function CompanyDialog({ company, onClose }: { company: Company | null; onClose: () => void }) {
   const { t } = useTranslation();
+  const errorText = useErrorMessage();
   const toast = useToast();
   const qc = useQueryClient();
   const {
@@ -95,7 +97,6 @@ function CompanyDialog({ company, onClose }: { company: Company | null; onClose:
     },
   });
   const submit = handleSubmit((v) => save.mutate(v));
-  const msg = (m?: string) => (m ? t(m, { defaultValue: m }) : undefined);
   return (
     <Dialog
       open
@@ -113,16 +114,16 @@ function CompanyDialog({ company, onClose }: { company: Company | null; onClose:
     >
       <ErrorBanner error={save.error instanceof ApiError && (save.error.field || save.error.status === 409) ? null : save.error} />
       <form className="form-grid" onSubmit={submit} noValidate>
-        <Field label={t("companies.code")} required error={msg(errors.code?.message)} hint={t("validation.code")}>
+        <Field label={t("companies.code")} required error={errorText(errors.code)} hint={t("validation.code")}>
           {(p) => <Input {...p} {...register("code")} disabled={company !== null} spellCheck={false} />}
         </Field>
-        <Field label={t("companies.name")} required error={msg(errors.name?.message)}>
+        <Field label={t("companies.name")} required error={errorText(errors.name)}>
           {(p) => <Input {...p} {...register("name")} />}
         </Field>
-        <Field label={t("companies.contractStart")} required error={msg(errors.contract_start?.message)}>
+        <Field label={t("companies.contractStart")} required error={errorText(errors.contract_start)}>
           {(p) => <Input {...p} {...register("contract_start")} type="date" />}
         </Field>
-        <Field label={t("companies.contractEnd")} error={msg(errors.contract_end?.message)}>
+        <Field label={t("companies.contractEnd")} error={errorText(errors.contract_end)}>
           {(p) => <Input {...p} {...register("contract_end")} type="date" />}
         </Field>
         {company ? (
@@ -156,6 +157,7 @@ function CompanyDialog({ company, onClose }: { company: Company | null; onClose:
 
 function AdminDialog({ company, onClose }: { company: Company; onClose: () => void }) {
   const { t } = useTranslation();
+  const errorText = useErrorMessage();
   const toast = useToast();
   const {
     register,
@@ -175,7 +177,6 @@ function AdminDialog({ company, onClose }: { company: Company; onClose: () => vo
     },
   });
   const submit = handleSubmit((v) => create.mutate(v));
-  const msg = (m?: string) => (m ? t(m, { defaultValue: m }) : undefined);
   return (
     <Dialog
       open
@@ -193,16 +194,16 @@ function AdminDialog({ company, onClose }: { company: Company; onClose: () => vo
     >
       <ErrorBanner error={create.error instanceof ApiError && create.error.field ? null : create.error} />
       <form className="form-grid" onSubmit={submit} noValidate>
-        <Field label={t("accounts.login")} required error={msg(errors.login?.message)}>
+        <Field label={t("accounts.login")} required error={errorText(errors.login)}>
           {(p) => <Input {...p} {...register("login")} autoComplete="off" />}
         </Field>
-        <Field label={t("accounts.name")} required error={msg(errors.name?.message)}>
+        <Field label={t("accounts.name")} required error={errorText(errors.name)}>
           {(p) => <Input {...p} {...register("name")} autoComplete="off" />}
         </Field>
-        <Field label={t("accounts.email")} required error={msg(errors.email?.message)}>
+        <Field label={t("accounts.email")} required error={errorText(errors.email)}>
           {(p) => <Input {...p} {...register("email")} type="email" autoComplete="off" />}
         </Field>
-        <Field label={t("accounts.initialPassword")} required error={msg(errors.password?.message)} hint={t("accounts.initialPasswordHint")}>
+        <Field label={t("accounts.initialPassword")} required error={errorText(errors.password)} hint={t("accounts.initialPasswordHint")}>
           {(p) => <Input {...p} {...register("password")} type="password" autoComplete="new-password" />}
         </Field>
         <button type="submit" hidden />

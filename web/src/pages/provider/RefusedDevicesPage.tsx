@@ -121,9 +121,9 @@ export function RefusedDevicesPage() {
     col.accessor("reason", {
       header: t("refused.reason"),
       cell: (c) => (
-        <span title={t(`refused.reasonHints.${c.getValue()}`, { defaultValue: "" })}>
+        <span title={t(`refused.reasonHints.${c.getValue()}`)}>
           <Badge tone={c.getValue() === "bad_credentials" || c.getValue() === "overlap" ? "danger" : "warning"}>
-            {t(`refused.reasons.${c.getValue()}`, { defaultValue: c.getValue() })}
+            {t(`refused.reasons.${c.getValue()}`)}
           </Badge>
         </span>
       ),
