@@ -174,6 +174,23 @@ export const Select = forwardRef<HTMLSelectElement, SelectHTMLAttributes<HTMLSel
   return <select ref={ref} className={`input select${className ? " " + className : ""}`} {...props} />;
 });
 
+// The search box above a list: a magnifier, and a label for screen readers only unless shown.
+export const SearchField = forwardRef<HTMLInputElement, InputHTMLAttributes<HTMLInputElement> & { id: string; label: string; showLabel?: boolean }>(
+  function SearchField({ id, label, showLabel, ...props }, ref) {
+    return (
+      <div className="field grow">
+        <label htmlFor={id} className={showLabel ? "field-label" : "sr-only"}>
+          {label}
+        </label>
+        <div className="search-input">
+          <Icon name="search" size={16} />
+          <Input ref={ref} id={id} type="search" {...props} />
+        </div>
+      </div>
+    );
+  },
+);
+
 // A modal dialog on the native <dialog> element: focus moves in and is trapped, Esc closes.
 export function Dialog({
   open,

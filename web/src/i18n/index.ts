@@ -13,6 +13,11 @@ export const LANGUAGE_STORAGE_KEY = "kanri.language";
 // A key of the console's translations, for code that passes one on to be translated later.
 export type TranslationKey = ParseKeys;
 
+// A translation key kept as text, translated when shown (a form schema's message, checked by tsc).
+export function message(key: TranslationKey): string {
+  return key;
+}
+
 // Whether a key built from the server's data ("errors." + a problem's code) is one of ours.
 export function isTranslationKey(instance: Pick<I18n, "exists">, key: string): key is TranslationKey {
   return instance.exists(key);

@@ -1,55 +1,52 @@
 // Changing one's own password; required before anything else after an administrator reset
 // it (the account then has must_change_password).
-import { zodResolver } from "@hookform/resolvers/zod";
-import { useForm } from "react-hook-form";
+import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { useNavigate } from "react-router-dom";
 import { z } from "zod";
-import { api, ApiError } from "../api/client";
+import { ApiError } from "../api/client";
 import { PATHS } from "../app/paths";
 import { useAuthed, useSession } from "../auth/session";
+import { submitWith, useErrorMessage, useZodForm } from "../components/form";
+import { message } from "../i18n";
 import { LanguageSwitch } from "../components/Layout";
-import { Alert, Button, ErrorBanner, Field, Input } from "../components/ui";
 import { useToast } from "../components/Toast";
-import { useErrorMessage } from "../components/form";
-import { useState } from "react";
+import { Alert, Button, ErrorBanner, Field, Input } from "../components/ui";
+import { newPassword } from "../lib/validation";
 
 const schema = z
   .object({
-    current: z.string().min(1, "validation.required"),
-    next: z.string().min(8, "validation.passwordLength").max(128, "validation.passwordLength"),
+    current: z.string().min(1, message("validation.required")),
+    next: newPassword,
     confirm: z.string(),
   })
-  .refine((v) => v.next === v.confirm, { path: ["confirm"], message: "validation.passwordMismatch" })
-  .refine((v) => v.next !== v.current, { path: ["next"], message: "validation.passwordSame" });
-type FormValues = z.infer<typeof schema>;
+  .refine((v) => v.next === v.confirm, { path: ["confirm"], message: message("validation.passwordMismatch") })
+  .refine((v) => v.next !== v.current, { path: ["next"], message: message("validation.passwordSame") });
 
 export function PasswordChangePage() {
   const { t } = useTranslation();
-  const errorText = useErrorMessage();
   const session = useAuthed();
-  const { refresh, logout } = useSession();
+  const { changePassword, logout } = useSession();
   const navigate = useNavigate();
   const toast = useToast();
+  const errorText = useErrorMessage();
   const [error, setError] = useState<unknown>(null);
+  const form = useZodForm(schema, { defaultValues: { current: "", next: "", confirm: "" } });
   const {
     register,
-    handleSubmit,
-    setError: setFieldError,
     formState: { errors, isSubmitting },
-  } = useForm<FormValues>({ resolver: zodResolver(schema), defaultValues: { current: "", next: "", confirm: "" } });
+  } = form;
 
-  const onSubmit = handleSubmit(async (values) => {
+  const onSubmit = submitWith(form, async (values) => {
     setError(null);
     try {
-      await api<void>("/session/password", { method: "PUT", body: { current: values.current, new: values.next } });
-      await refresh();
+      await changePassword(values.current, values.next);
       toast(t("password.changed"));
       navigate(PATHS.home, { replace: true });
     } catch (e) {
-      if (e instanceof ApiError && e.field === "current") setFieldError("current", { message: "password.wrongCurrent" });
+      if (e instanceof ApiError && e.field === "current") form.setError("current", { message: message("password.wrongCurrent") });
       else if (e instanceof ApiError && (e.field === "new" || e.field === "password"))
-        setFieldError("next", { message: e.detail || "validation.passwordWeak" });
+        form.setError("next", { message: e.detail || message("validation.passwordWeak") });
       else setError(e);
     }
   });
