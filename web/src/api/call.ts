@@ -74,7 +74,7 @@ export function listAll<P extends ListPath>(
 
 // A listing route's CSV export, handed to the browser as a file.
 export function downloadList<P extends ListPath>(path: P, query: Query<Operation<"get", P>>, fileName: string): Promise<void> {
-  return downloadCsv(path, query as RequestOptions["query"], fileName);
+  return downloadCsv(path, query, fileName);
 }
 
 // A file sent as the request body (firmware, a CSV import), metadata in the query.
@@ -83,5 +83,5 @@ export function upload<P extends PathOf<"post">>(
   file: Blob | string,
   options: { query?: Query<Operation<"post", P>>; contentType?: string } = {},
 ): Promise<AnswerAt<"post", P>> {
-  return uploadBinary<AnswerAt<"post", P>>(path, options.query as RequestOptions["query"], file, options.contentType);
+  return uploadBinary<AnswerAt<"post", P>>(path, options.query, file, options.contentType);
 }

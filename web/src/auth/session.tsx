@@ -38,22 +38,28 @@ function toSession(info: SessionInfo): Session {
   };
 }
 
+// The session the cookie holds, or null when there is none (401).
+async function readSession(): Promise<Session | null> {
+  try {
+    return toSession(await call("get", "/session"));
+  } catch (e) {
+    if (!(e instanceof ApiError) || e.status !== 401) throw e;
+    return null;
+  }
+}
+
 export function SessionProvider({ children }: { children: ReactNode }) {
   const queryClient = useQueryClient();
   const [session, setSession] = useState<Session | null>(null);
   const [loading, setLoading] = useState(true);
   const [endReason, setEndReason] = useState<SessionContextValue["endReason"]>(null);
+  // Read by the session-ended listener, which outlives renders.
   const sessionRef = useRef<Session | null>(null);
-  sessionRef.current = session;
+  useEffect(() => {
+    sessionRef.current = session;
+  }, [session]);
 
-  const refresh = useCallback(async () => {
-    try {
-      setSession(toSession(await call("get", "/session")));
-    } catch (e) {
-      if (!(e instanceof ApiError) || e.status !== 401) throw e;
-      setSession(null);
-    }
-  }, []);
+  const refresh = useCallback(async () => setSession(await readSession()), []);
 
   useEffect(() => {
     onSessionEnded((reason) => {
@@ -63,11 +69,11 @@ export function SessionProvider({ children }: { children: ReactNode }) {
       setSession(null);
       queryClient.clear();
     });
-    refresh()
-      .catch(() => setSession(null))
+    readSession()
+      .then(setSession, () => setSession(null))
       .finally(() => setLoading(false));
     return () => onSessionEnded(null);
-  }, [queryClient, refresh]);
+  }, [queryClient]);
 
   const login = useCallback(
     async (company: string, loginId: string, password: string) => {

@@ -3,7 +3,9 @@ import { en } from "./en";
 import { ja } from "./ja";
 
 function keysOf(o: object, prefix = ""): string[] {
-  return Object.entries(o).flatMap(([k, v]) => (v && typeof v === "object" ? keysOf(v, `${prefix}${k}.`) : [`${prefix}${k}`]));
+  return Object.entries(o as Record<string, unknown>).flatMap(([k, v]) =>
+    v && typeof v === "object" ? keysOf(v, `${prefix}${k}.`) : [`${prefix}${k}`],
+  );
 }
 
 describe("i18n", () => {

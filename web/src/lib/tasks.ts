@@ -53,8 +53,8 @@ export function taskRequestSummary(task: Task): string {
       .map(([k, v]) => `${k} = ${v}`)
       .join(", ");
   if (Array.isArray(r["names"])) return (r["names"] as string[]).join(", ");
-  if (typeof r["path"] === "string") return r["path"] as string;
-  if (typeof r["object"] === "string") return r["object"] as string;
-  if (typeof r["file_id"] === "string") return r["file_id"] as string;
+  if (typeof r["path"] === "string") return r["path"];
+  if (typeof r["object"] === "string") return r["object"];
+  if (typeof r["file_id"] === "string") return r["file_id"];
   return "";
 }
