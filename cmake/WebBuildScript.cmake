@@ -1,13 +1,17 @@
 # Script mode (see Web.cmake): installs web/'s npm packages when package-lock.json is newer
-# than node_modules, builds the console into DIST, and embeds DIST's files into OUT.
-set(marker ${WEB_DIR}/node_modules/.package-lock.json)
-if(NOT EXISTS ${marker} OR ${WEB_DIR}/package-lock.json IS_NEWER_THAN ${marker})
-  message(STATUS "web: npm ci")
-  execute_process(COMMAND ${NPM} ci --no-audit --no-fund --loglevel=error WORKING_DIRECTORY ${WEB_DIR}
-                  RESULT_VARIABLE rc)
-  if(NOT rc EQUAL 0)
-    message(FATAL_ERROR "web: npm ci failed in ${WEB_DIR} (is the npm registry reachable?)")
-  endif()
+# than node_modules, checks that the committed API types are those of the route table,
+# builds the console into DIST, and embeds DIST's files into OUT.
+include(${CMAKE_CURRENT_LIST_DIR}/WebNpmInstall.cmake)
+
+set(committed ${WEB_DIR}/src/api/schema.d.ts)
+execute_process(COMMAND ${CMAKE_COMMAND} -E compare_files --ignore-eol ${API_TYPES} ${committed}
+                RESULT_VARIABLE differ)
+if(NOT differ EQUAL 0)
+  message(FATAL_ERROR
+    "web: ${committed} is not what the API's OpenAPI document gives (${API_TYPES}).\n"
+    "If the route table changed on purpose, update the console's types with\n"
+    "  cmake --build ${BUILD_DIR} --target kanri_update_api_types\n"
+    "and commit them with the change (the console then type-checks against them).")
 endif()
 
 execute_process(COMMAND ${NPM} run --silent build -- --outDir ${DIST} --emptyOutDir --logLevel warn

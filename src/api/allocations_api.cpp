@@ -234,6 +234,7 @@ void AddAllocationRoutes(http::RouteTable& t, ApiServices& s) {
          .doc = {.summary = "Import allocations from CSV (company_code,oui,product_class,serial; UTF-8, BOM "
                             "optional): all or nothing, with a per-line error report",
                  .tag = "allocations",
+                 .response_schema = schema::kAllocationImport,
                  .success_status = 201}});
   t.Add({.method = "GET",
          .path = "/api/v1/allocations/{id}",

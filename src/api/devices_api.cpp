@@ -303,7 +303,7 @@ void AddDeviceRoutes(http::RouteTable& t, ApiServices& s) {
          .handler = [&s](RequestContext& c) { return Parameters(s, c); },
          .doc = {.summary = "The device's parameter tree as last reported, by path (?prefix=Device.WiFi.)",
                  .tag = "devices",
-                 .response_schema = schema::kDeviceParameter,
+                 .response_schema = schema::kDeviceParameters,
                  .paginated = false,
                  .query = {"prefix"}}});
   t.Add({.method = "POST",

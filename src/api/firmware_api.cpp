@@ -26,10 +26,12 @@ using http::HttpResponse;
 using http::RequestContext;
 
 constexpr const char* kFirmwareSchema =
-    R"({"type":"object","properties":{"id":{"type":"string"},"name":{"type":"string"},)"
+    R"({"type":"object","required":["id","name","version","model","size","sha256","created_by","created_at",)"
+    R"("created_at_jst"],"properties":{"id":{"type":"string"},"name":{"type":"string"},)"
     R"("version":{"type":"string"},"model":{"type":"string"},"size":{"type":"integer"},)"
-    R"("sha256":{"type":"string"},"created_by":{"type":"object"},"created_at":{"type":"string"},)"
-    R"("created_at_jst":{"type":"string"}}})";
+    R"("sha256":{"type":"string"},"created_by":{"type":"object","required":["id","login"],)"
+    R"("properties":{"id":{"type":["string","null"]},"login":{"type":"string"}}},)"
+    R"("created_at":{"type":"string","format":"date-time"},"created_at_jst":{"type":"string"}}})";
 
 json::object FirmwareJson(const devices::FirmwareFile& f) {
   return json::object{

@@ -74,6 +74,7 @@ std::string OpenApiDocument(const http::RouteTable& table) {
       json::value body = Schema(route.doc.response_schema);
       if (route.doc.paginated)
         body = json::object{{"type", "object"},
+                            {"required", json::array{"items", "next_cursor"}},
                             {"properties",
                              {{"items", {{"type", "array"}, {"items", body}}},
                               {"next_cursor", {{"type", json::array{"string", "null"}}}}}}};
@@ -113,7 +114,8 @@ std::string OpenApiDocument(const http::RouteTable& table) {
         {"schemas",
          {{"Problem", ProblemSchema()},
           {"Account", Schema(schema::kAccount)},
-          {"Company", Schema(schema::kCompany)}}}}},
+          {"Company", Schema(schema::kCompany)},
+          {"Allocation", Schema(schema::kAllocation)}}}}},
   };
   return json::serialize(doc);
 }

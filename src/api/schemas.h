@@ -4,15 +4,18 @@
 namespace kanri::api::schema {
 
 inline constexpr const char* kAccount =
-    R"({"type":"object","required":["id","login","name","email","kind","status"],
+    R"({"type":"object","required":["id","company_id","login","name","email","kind","status",
+"must_change_password","locked_until","last_login_at","created_at","updated_at"],
 "properties":{"id":{"type":"string"},"company_id":{"type":["string","null"]},"login":{"type":"string"},
 "name":{"type":"string"},"email":{"type":"string"},"kind":{"enum":["site_admin","admin","general"]},
 "status":{"enum":["active","locked","disabled"]},"must_change_password":{"type":"boolean"},
 "locked_until":{"type":["string","null"],"format":"date-time"},"last_login_at":{"type":["string","null"],"format":"date-time"},
-"created_at":{"type":"string","format":"date-time"},"updated_at":{"type":"string","format":"date-time"}}})";
+"created_at":{"type":"string","format":"date-time"},"updated_at":{"type":"string","format":"date-time"},
+"roles":{"type":"array","items":{"type":"string"},"description":"IDs of the roles held; from the accounts routes only"}}})";
 
 inline constexpr const char* kCompany =
-    R"({"type":"object","required":["id","code","name","contract_start","status"],
+    R"({"type":"object","required":["id","code","name","contract_start","contract_end","status",
+"allow_unauthenticated_devices","created_at","updated_at"],
 "properties":{"id":{"type":"string"},"code":{"type":"string"},"name":{"type":"string"},
 "contract_start":{"type":"string","format":"date"},"contract_end":{"type":["string","null"],"format":"date"},
 "status":{"enum":["active","suspended","ended"]},"allow_unauthenticated_devices":{"type":"boolean",
@@ -25,7 +28,8 @@ inline constexpr const char* kLogin =
 "login":{"type":"string"},"password":{"type":"string"}}})";
 
 inline constexpr const char* kSession =
-    R"({"type":"object","properties":{"account":{"$ref":"#/components/schemas/Account"},
+    R"({"type":"object","required":["account","csrf_token","expires_at","idle_timeout_seconds"],
+"properties":{"account":{"$ref":"#/components/schemas/Account"},
 "csrf_token":{"type":"string"},"expires_at":{"type":"string","format":"date-time"},"idle_timeout_seconds":{"type":"integer"},
 "permissions":{"type":"array","items":{"type":"string"},"description":"what the account holds now; GET only"}}})";
 
@@ -57,19 +61,22 @@ inline constexpr const char* kAccountPatch = R"({"type":"object","additionalProp
 "kind":{"enum":["admin","general"]},"roles":{"type":"array","items":{"type":"string"}}}})";
 
 inline constexpr const char* kPasswordReset =
-    R"({"type":"object","properties":{"temporary_password":{"type":"string"},
-"account":{"$ref":"#/components/schemas/Account"}}})";
+    R"({"type":"object","required":["temporary_password","account"],
+"properties":{"temporary_password":{"type":"string"},"account":{"$ref":"#/components/schemas/Account"}}})";
 
-inline constexpr const char* kHealth = R"({"type":"object","properties":{"status":{"type":"string"}}})";
+inline constexpr const char* kHealth =
+    R"({"type":"object","required":["status"],"properties":{"status":{"type":"string"}}})";
 
 }  // namespace kanri::api::schema
 
 namespace kanri::api::schema {
 
 inline constexpr const char* kRole =
-    R"({"type":"object","properties":{"id":{"type":"string"},"name":{"type":"string"},
+    R"({"type":"object","required":["id","name","name_en","description","permissions","builtin",
+"created_at","updated_at"],"properties":{"id":{"type":"string"},"name":{"type":"string"},
 "name_en":{"type":"string"},"description":{"type":"string"},"permissions":{"type":"array","items":{"type":"string"}},
-"builtin":{"type":"boolean"}}})";
+"builtin":{"type":"boolean"},"created_at":{"type":["string","null"],"format":"date-time","description":"null for a built-in role"},
+"updated_at":{"type":["string","null"],"format":"date-time"}}})";
 
 inline constexpr const char* kRoleCreate =
     R"({"type":"object","additionalProperties":false,"required":["name","permissions"],
@@ -79,29 +86,37 @@ inline constexpr const char* kRoleCreate =
 inline constexpr const char* kRolePatch = R"({"type":"object","additionalProperties":false,"properties":{
 "name":{"type":"string"},"description":{"type":"string"},"permissions":{"type":"array","items":{"type":"string"}}}})";
 
-inline constexpr const char* kPermission = R"({"type":"object","properties":{"name":{"type":"string"},
-"scope":{"enum":["company","provider"]},"label_ja":{"type":"string"},"label_en":{"type":"string"}}})";
+inline constexpr const char* kPermission =
+    R"({"type":"object","required":["name","scope","label_ja","label_en"],
+"properties":{"name":{"type":"string"},"scope":{"enum":["company","provider"]},"label_ja":{"type":"string"},
+"label_en":{"type":"string"}}})";
 
-inline constexpr const char* kAuditRecord = R"({"type":"object","properties":{"seq":{"type":"integer"},
+inline constexpr const char* kAuditRecord =
+    R"({"type":"object","required":["seq","time","time_jst","company_id","actor_id",
+"actor_login","source_ip","action","target_type","target_id","outcome","error_code","request_id","details"],
+"properties":{"seq":{"type":"integer"},
 "time":{"type":"string","format":"date-time"},"time_jst":{"type":"string"},"company_id":{"type":["string","null"]},
 "actor_id":{"type":"string"},"actor_login":{"type":"string"},"source_ip":{"type":"string"},"action":{"type":"string"},
 "target_type":{"type":"string"},"target_id":{"type":"string"},"outcome":{"enum":["success","denied","failed"]},
-"error_code":{"type":"string"},"request_id":{"type":"string"},"details":{"type":"object"}}})";
+"error_code":{"type":"string"},"request_id":{"type":"string"},"details":{"type":"object","additionalProperties":true}}})";
 
 inline constexpr const char* kLockedAccount =
-    R"({"type":"object","properties":{"account":{"$ref":"#/components/schemas/Account"},
-"company_code":{"type":"string"}}})";
+    R"({"type":"object","required":["account","company_code"],
+"properties":{"account":{"$ref":"#/components/schemas/Account"},"company_code":{"type":"string"}}})";
 
 }  // namespace kanri::api::schema
 
 namespace kanri::api::schema {
 
-inline constexpr const char* kProfile = R"({"type":"object","properties":{"id":{"type":"string"},
-"name":{"type":"string"},"match":{"type":"object","properties":{"oui":{"type":["string","null"]},
-"product_class":{"type":["string","null"]},"serial_prefix":{"type":["string","null"]},
-"serials":{"type":"array","items":{"type":"string"}}}},
-"device_auth":{"type":"object","properties":{"mode":{"enum":["rotate","shared","none"]},"username":{"type":"string"},
-"password_set":{"type":"boolean"}}},"periodic_inform_interval":{"type":["integer","null"]},
+inline constexpr const char* kProfile =
+    R"({"type":"object","required":["id","name","match","device_auth","periodic_inform_interval",
+"parameters","created_at","created_at_jst","updated_at","updated_at_jst"],"properties":{"id":{"type":"string"},
+"name":{"type":"string"},"match":{"type":"object","required":["oui","product_class","serial_prefix","serials"],
+"properties":{"oui":{"type":["string","null"]},"product_class":{"type":["string","null"]},
+"serial_prefix":{"type":["string","null"]},"serials":{"type":"array","items":{"type":"string"}}}},
+"device_auth":{"type":"object","required":["mode","username","password_set"],
+"properties":{"mode":{"enum":["rotate","shared","none"]},"username":{"type":"string"},"password_set":{"type":"boolean"}}},
+"periodic_inform_interval":{"type":["integer","null"]},
 "parameters":{"type":"object","additionalProperties":{"type":"string"}},
 "created_at":{"type":"string","format":"date-time"},"created_at_jst":{"type":"string"},
 "updated_at":{"type":"string","format":"date-time"},"updated_at_jst":{"type":"string"}}})";
@@ -117,12 +132,27 @@ inline constexpr const char* kProfileCreate = R"({"type":"object","additionalPro
 "parameters":{"type":"object","description":"path (Device.… or InternetGatewayDevice.…) -> value",
 "additionalProperties":{"type":"string"}}}})";
 
-inline constexpr const char* kProfilePatch = R"({"type":"object","additionalProperties":false,"properties":{
-"name":{"type":"string"},"match":{"type":"object"},"device_auth":{"type":"object",
-"description":"replaces mode and username; the stored password stays when none is given"},
-"periodic_inform_interval":{"type":["integer","null"]},"parameters":{"type":"object"}}})";
+inline constexpr const char* kProfilePatch =
+    R"({"type":"object","additionalProperties":false,"properties":{
+"name":{"type":"string"},
+"match":{"type":"object","additionalProperties":false,"description":"replaces the whole match; at least one criterion",
+"properties":{"oui":{"type":["string","null"],"pattern":"^[0-9A-Fa-f]{6}$"},"product_class":{"type":["string","null"]},
+"serial_prefix":{"type":["string","null"]},"serials":{"type":"array","items":{"type":"string"}}}},
+"device_auth":{"type":"object","additionalProperties":false,
+"description":"replaces mode and username; the stored password stays when none is given",
+"properties":{"mode":{"enum":["rotate","shared","none"]},"username":{"type":"string"},
+"password":{"type":"string","writeOnly":true}}},
+"periodic_inform_interval":{"type":["integer","null"],"minimum":30,"maximum":86400},
+"parameters":{"type":"object","description":"replaces the whole set: path -> value",
+"additionalProperties":{"type":"string"}}}})";
 
-inline constexpr const char* kDevice = R"({"type":"object","properties":{"id":{"type":"string"},
+inline constexpr const char* kDevice =
+    R"({"type":"object","required":["id","profile_id","oui","product_class","serial_number",
+"manufacturer","model","hardware_version","software_version","data_model","online","last_events",
+"periodic_inform_interval","wan_ip","source_ip","connection_request_url","tags","auth_mode","insecure",
+"credential_state","first_contact_at","first_contact_at_jst","last_contact_at","last_contact_at_jst","last_boot_at",
+"last_boot_at_jst","online_until","online_until_jst","created_at","created_at_jst","updated_at","updated_at_jst"],
+"properties":{"id":{"type":"string"},
 "profile_id":{"type":["string","null"]},"oui":{"type":"string"},"product_class":{"type":"string"},
 "serial_number":{"type":"string"},"manufacturer":{"type":"string"},"model":{"type":"string"},
 "hardware_version":{"type":"string"},"software_version":{"type":"string"},"data_model":{"enum":["tr181","tr098"]},
@@ -133,17 +163,27 @@ inline constexpr const char* kDevice = R"({"type":"object","properties":{"id":{"
 "credential_state":{"enum":["bootstrap","rotating","rotated","shared","none"]},
 "first_contact_at":{"type":"string","format":"date-time"},"first_contact_at_jst":{"type":"string"},
 "last_contact_at":{"type":"string","format":"date-time"},"last_contact_at_jst":{"type":"string"},
-"last_boot_at":{"type":["string","null"],"format":"date-time"},"online_until":{"type":"string","format":"date-time"},
-"created_at":{"type":"string","format":"date-time"},"updated_at":{"type":"string","format":"date-time"}}})";
+"last_boot_at":{"type":["string","null"],"format":"date-time"},"last_boot_at_jst":{"type":["string","null"]},
+"online_until":{"type":"string","format":"date-time"},"online_until_jst":{"type":"string"},
+"created_at":{"type":"string","format":"date-time"},"created_at_jst":{"type":"string"},
+"updated_at":{"type":"string","format":"date-time"},"updated_at_jst":{"type":"string"}}})";
 
 inline constexpr const char* kConnectionRequestOutcome =
-    R"({"type":"object","properties":{"outcome":{"enum":["delivered","unreachable","refused_by_policy",)"
+    R"({"type":"object","required":["outcome"],"properties":{"outcome":{"enum":["delivered","unreachable","refused_by_policy",)"
     R"("auth_failed","timeout","busy"]}}})";
-inline constexpr const char* kDeviceSummary = R"({"type":"object","properties":{"total":{"type":"integer"},
-"online":{"type":"integer"},"offline":{"type":"integer"},"insecure":{"type":"integer"}}})";
+inline constexpr const char* kDeviceSummary =
+    R"({"type":"object","required":["total","online","offline","insecure"],
+"properties":{"total":{"type":"integer"},"online":{"type":"integer"},"offline":{"type":"integer"},
+"insecure":{"type":"integer"}}})";
 
-inline constexpr const char* kDeviceParameter = R"({"type":"object","properties":{"path":{"type":"string"},
-"value":{"type":"string"},"type":{"type":"string"},"writable":{"type":["boolean","null"]}}})";
+// GET /devices/{id}/parameters: the whole tree in one answer (not paged; next_cursor is always null).
+inline constexpr const char* kDeviceParameters =
+    R"({"type":"object","required":["items","next_cursor"],"properties":{"items":{"type":"array","items":{
+"type":"object","required":["path","value","type","writable"],
+"properties":{"path":{"type":"string"},"value":{"type":"string"},"type":{"type":"string"},
+"writable":{"type":["boolean","null"],"description":"null until GetParameterNames has said"},
+"redacted":{"type":"boolean","description":"a secret: its value is never stored, so value is empty"}}}},
+"next_cursor":{"type":"null"}}})";
 
 inline constexpr const char* kTaskCreate =
     R"({"type":"object","additionalProperties":false,"required":["type"],"properties":{
@@ -156,30 +196,58 @@ inline constexpr const char* kTaskCreate =
 "object":{"type":"string","description":"addObject: a table path; deleteObject: an instance path; both end with '.'"},
 "file_id":{"type":"string","description":"download: a firmware file of the company"}}})";
 
-inline constexpr const char* kTask = R"({"type":"object","properties":{"id":{"type":"string"},
-"device_id":{"type":"string"},"job_id":{"type":["string","null"]},"type":{"type":"string"},
-"state":{"enum":["queued","running","done","failed","cancelled"]},"request":{"type":"object"},
-"result":{"type":["object","null"]},"fault":{"type":["object","null"],"properties":{"code":{"type":"integer"},
+inline constexpr const char* kTask =
+    R"({"type":"object","required":["id","device_id","job_id","type","state","request","result",
+"fault","error","command_key","internal","created_by","created_at","created_at_jst","started_at","started_at_jst",
+"finished_at","finished_at_jst","expires_at","expires_at_jst"],"properties":{"id":{"type":"string"},
+"device_id":{"type":"string"},"job_id":{"type":["string","null"]},
+"type":{"enum":["getParameterValues","setParameterValues","getParameterNames","addObject","deleteObject","reboot",
+"factoryReset","download"]},
+"state":{"enum":["queued","running","done","failed","cancelled"]},
+"request":{"type":["object","null"],"additionalProperties":true},
+"result":{"type":["object","null"],"additionalProperties":true},
+"fault":{"type":["object","null"],"required":["code","string","meaning"],"properties":{"code":{"type":"integer"},
 "string":{"type":"string"},"meaning":{"type":"string"}}},"error":{"type":["string","null"]},
 "command_key":{"type":"string"},"internal":{"type":"boolean"},
-"created_by":{"type":"object","properties":{"id":{"type":["string","null"]},"login":{"type":"string"}}},
-"created_at":{"type":"string","format":"date-time"},"started_at":{"type":["string","null"],"format":"date-time"},
-"finished_at":{"type":["string","null"],"format":"date-time"},"expires_at":{"type":"string","format":"date-time"}}})";
+"created_by":{"type":"object","required":["id","login"],"properties":{"id":{"type":["string","null"]},
+"login":{"type":"string"}}},
+"created_at":{"type":"string","format":"date-time"},"created_at_jst":{"type":"string"},
+"started_at":{"type":["string","null"],"format":"date-time"},"started_at_jst":{"type":["string","null"]},
+"finished_at":{"type":["string","null"],"format":"date-time"},"finished_at_jst":{"type":["string","null"]},
+"expires_at":{"type":"string","format":"date-time"},"expires_at_jst":{"type":"string"}}})";
 
-inline constexpr const char* kJob = R"({"type":"object","properties":{"id":{"type":"string"},
-"group_id":{"type":["string","null"]},"type":{"type":"string"},"request":{"type":"object"},
-"progress":{"type":"object","properties":{"total":{"type":"integer"},"queued":{"type":"integer"},
+inline constexpr const char* kJob =
+    R"({"type":"object","required":["id","group_id","type","request","created_by","progress",
+"created_at","created_at_jst"],"properties":{"id":{"type":"string"},
+"group_id":{"type":["string","null"]},
+"type":{"enum":["getParameterValues","setParameterValues","getParameterNames","addObject","deleteObject","reboot",
+"factoryReset","download"]},
+"request":{"type":["object","null"],"additionalProperties":true},
+"created_by":{"type":"object","required":["id","login"],"properties":{"id":{"type":["string","null"]},
+"login":{"type":"string"}}},
+"progress":{"type":"object","required":["total","queued","running","done","failed","cancelled"],
+"properties":{"total":{"type":"integer"},"queued":{"type":"integer"},
 "running":{"type":"integer"},"done":{"type":"integer"},"failed":{"type":"integer"},"cancelled":{"type":"integer"}}},
-"tasks":{"type":"object","description":"GET only: a page of per-device tasks","properties":{"items":{"type":"array",
-"items":{"type":"object","properties":{"task_id":{"type":"string"},"device_id":{"type":"string"},
-"serial_number":{"type":"string"},"state":{"type":"string"},"fault":{"type":["object","null"]},
-"error":{"type":["string","null"]}}}},"next_cursor":{"type":["string","null"]}}},
-"created_at":{"type":"string","format":"date-time"}}})";
+"tasks":{"type":"object","description":"GET only: a page of per-device tasks","required":["items","next_cursor"],
+"properties":{"items":{"type":"array",
+"items":{"type":"object","required":["task_id","device_id","serial_number","state","fault","error","finished_at",
+"finished_at_jst"],"properties":{"task_id":{"type":"string"},"device_id":{"type":"string"},
+"serial_number":{"type":"string"},"state":{"enum":["queued","running","done","failed","cancelled"]},
+"fault":{"type":["object","null"],"required":["code","string","meaning"],"properties":{"code":{"type":"integer"},
+"string":{"type":"string"},"meaning":{"type":"string"}}},
+"error":{"type":["string","null"]},"finished_at":{"type":["string","null"],"format":"date-time"},
+"finished_at_jst":{"type":["string","null"]}}}},"next_cursor":{"type":["string","null"]}}},
+"created_at":{"type":"string","format":"date-time"},"created_at_jst":{"type":"string"}}})";
 
-inline constexpr const char* kDeviceGroup = R"({"type":"object","properties":{"id":{"type":"string"},
-"name":{"type":"string"},"kind":{"enum":["static","filter"]},"filter":{"type":["object","null"]},
-"device_count":{"type":"integer"},"created_at":{"type":"string","format":"date-time"},
-"updated_at":{"type":"string","format":"date-time"}}})";
+inline constexpr const char* kDeviceGroup =
+    R"({"type":"object","required":["id","name","kind","filter","device_count","created_at",
+"created_at_jst","updated_at","updated_at_jst"],"properties":{"id":{"type":"string"},
+"name":{"type":"string"},"kind":{"enum":["static","filter"]},
+"filter":{"type":["object","null"],"description":"kind filter: the saved search; null for a static group",
+"properties":{"q":{"type":"string"},"online":{"type":"boolean"},"profile_id":{"type":"string"},
+"group_id":{"type":"string"},"model":{"type":"string"},"software_version":{"type":"string"},"tag":{"type":"string"}}},
+"device_count":{"type":"integer"},"created_at":{"type":"string","format":"date-time"},"created_at_jst":{"type":"string"},
+"updated_at":{"type":"string","format":"date-time"},"updated_at_jst":{"type":"string"}}})";
 
 inline constexpr const char* kDeviceGroupCreate = R"({"type":"object","additionalProperties":false,
 "required":["name"],"properties":{"name":{"type":"string","minLength":1,"maxLength":64},
@@ -189,25 +257,34 @@ inline constexpr const char* kDeviceGroupCreate = R"({"type":"object","additiona
 
 inline constexpr const char* kDeviceGroupPatch =
     R"({"type":"object","additionalProperties":false,"properties":{
-"name":{"type":"string"},"filter":{"type":"object"}}})";
+"name":{"type":"string"},"filter":{"type":"object","additionalProperties":false,
+"properties":{"q":{"type":"string"},"online":{"type":"boolean"},"profile_id":{"type":"string"},"model":{"type":"string"},
+"software_version":{"type":"string"},"tag":{"type":"string"}}}}})";
 
 inline constexpr const char* kDeviceGroupDevices = R"({"type":"object","additionalProperties":false,
 "required":["device_ids"],"properties":{"device_ids":{"type":"array","items":{"type":"string"}}}})";
 
-inline constexpr const char* kRefusedDevice = R"({"type":"object","properties":{"id":{"type":"string"},
+inline constexpr const char* kRefusedDevice =
+    R"({"type":"object","required":["id","oui","product_class","serial_number","source_ip",
+"reason","attempts","first_at","first_at_jst","last_at","last_at_jst"],"properties":{"id":{"type":"string"},
 "oui":{"type":"string"},"product_class":{"type":"string"},"serial_number":{"type":"string"},
 "source_ip":{"type":"string"},"reason":{"enum":["unallocated","overlap","no_profile","ambiguous",
 "unauthenticated_not_allowed","bad_credentials"]},
-"attempts":{"type":"integer"},"first_at":{"type":"string","format":"date-time"},
+"attempts":{"type":"integer"},"first_at":{"type":"string","format":"date-time"},"first_at_jst":{"type":"string"},
 "last_at":{"type":"string","format":"date-time"},"last_at_jst":{"type":"string"}}})";
 
-inline constexpr const char* kAllocation = R"({"type":"object","properties":{"id":{"type":"string"},
+inline constexpr const char* kAllocation =
+    R"({"type":"object","required":["id","company_id","company_code","oui","product_class","kind",
+"serial_count","serial_prefix","serial_range","note","created_by","created_at","created_at_jst"],
+"properties":{"id":{"type":"string"},
 "company_id":{"type":"string"},"company_code":{"type":"string"},"oui":{"type":"string"},
 "product_class":{"type":["string","null"]},"kind":{"enum":["serials","prefix","range","oui"]},
-"serial_count":{"type":"integer"},"serials":{"type":"array","items":{"type":"string"}},
+"serial_count":{"type":"integer"},"serials":{"type":"array","items":{"type":"string"},
+"description":"kind serials, read one by one: the serial list"},
 "serial_prefix":{"type":["string","null"]},
-"serial_range":{"type":["object","null"],"properties":{"from":{"type":"string"},"to":{"type":"string"}}},
-"note":{"type":"string"},"created_by":{"type":"string"},"created_at":{"type":"string","format":"date-time"}}})";
+"serial_range":{"type":["object","null"],"required":["from","to"],"properties":{"from":{"type":"string"},
+"to":{"type":"string"}}},"note":{"type":"string"},"created_by":{"type":"string","description":"the login of its author"},
+"created_at":{"type":"string","format":"date-time"},"created_at_jst":{"type":"string"}}})";
 
 inline constexpr const char* kAllocationCreate = R"({"type":"object","additionalProperties":false,
 "required":["company_id","oui"],"properties":{"company_id":{"type":"string"},
@@ -218,5 +295,11 @@ inline constexpr const char* kAllocationCreate = R"({"type":"object","additional
 "to":{"type":"string"}},"description":"serials of the same length as from/to that sort between them"},
 "note":{"type":"string","maxLength":200}},
 "description":"at most one of serials, serial_prefix and serial_range; none allocates the whole OUI"})";
+
+// POST /allocations/import: what a successful import created.
+inline constexpr const char* kAllocationImport =
+    R"({"type":"object","required":["items","serials"],"properties":{
+"items":{"type":"array","items":{"$ref":"#/components/schemas/Allocation"}},
+"serials":{"type":"integer","description":"how many serials the new allocations list"}}})";
 
 }  // namespace kanri::api::schema

@@ -78,10 +78,6 @@ async function step(name, fn) {
     throw e;
   }
 }
-function skip(name, why) {
-  results.push({ name, ok: true, skipped: why });
-  console.log(`  skip ${name}: ${why}`);
-}
 async function shot(name, fullPage = true) {
   await page.waitForLoadState("networkidle").catch(() => {});
   await page.waitForTimeout(150);
@@ -312,7 +308,7 @@ try {
   await deviceSteps({ page, kanri, step, shot, expect, nav, login, logout, adminPassword: ADMIN_PASSWORD, rootPassword: ROOT_PASSWORD });
 
   expect(problems.length === 0, "no errors in the browser console: " + problems.join("\n"));
-} catch (e) {
+} catch {
   exitCode = 1;
   console.log(`\nFailed at: ${current}\n--- browser problems ---\n${problems.join("\n")}\n--- server log (tail) ---\n${kanri.serverLog().slice(-6000)}`);
 } finally {

@@ -2,6 +2,7 @@
 // still checks every call; this only keeps people from meeting buttons they cannot use.
 import type { Account } from "../api/types";
 import { PATHS, type PathName } from "../app/paths";
+import type { TranslationKey } from "../i18n";
 
 export const COMPANY_PERMISSIONS = [
   "accounts.read",
@@ -52,7 +53,7 @@ export function permissionsOf(account: Account, listed: string[] | undefined): P
 
 export interface NavItem {
   path: PathName;
-  labelKey: string;
+  labelKey: TranslationKey;
   section: "operate" | "manage" | "provider";
   anyOf: string[];
   icon: string;

@@ -3,7 +3,8 @@
 // the login page then explains why (SEC-3).
 import { useQueryClient } from "@tanstack/react-query";
 import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState, type ReactNode } from "react";
-import { api, ApiError, onSessionEnded, setCsrfToken, type SessionEndReason } from "../api/client";
+import { call } from "../api/call";
+import { ApiError, onSessionEnded, setCsrfToken, type SessionEndReason } from "../api/client";
 import type { Account, SessionInfo } from "../api/types";
 import { permissionsOf, type PermissionSet } from "./permissions";
 
@@ -21,6 +22,8 @@ interface SessionContextValue {
   login: (company: string, login: string, password: string) => Promise<void>;
   logout: () => Promise<void>;
   refresh: () => Promise<void>;
+  // Changes the account's own password, then reads the session again (no longer must_change_password).
+  changePassword: (current: string, next: string) => Promise<void>;
   clearEndReason: () => void;
 }
 
@@ -35,22 +38,28 @@ function toSession(info: SessionInfo): Session {
   };
 }
 
+// The session the cookie holds, or null when there is none (401).
+async function readSession(): Promise<Session | null> {
+  try {
+    return toSession(await call("get", "/session"));
+  } catch (e) {
+    if (!(e instanceof ApiError) || e.status !== 401) throw e;
+    return null;
+  }
+}
+
 export function SessionProvider({ children }: { children: ReactNode }) {
   const queryClient = useQueryClient();
   const [session, setSession] = useState<Session | null>(null);
   const [loading, setLoading] = useState(true);
   const [endReason, setEndReason] = useState<SessionContextValue["endReason"]>(null);
+  // Read by the session-ended listener, which outlives renders.
   const sessionRef = useRef<Session | null>(null);
-  sessionRef.current = session;
+  useEffect(() => {
+    sessionRef.current = session;
+  }, [session]);
 
-  const refresh = useCallback(async () => {
-    try {
-      setSession(toSession(await api<SessionInfo>("/session")));
-    } catch (e) {
-      if (!(e instanceof ApiError) || e.status !== 401) throw e;
-      setSession(null);
-    }
-  }, []);
+  const refresh = useCallback(async () => setSession(await readSession()), []);
 
   useEffect(() => {
     onSessionEnded((reason) => {
@@ -60,16 +69,16 @@ export function SessionProvider({ children }: { children: ReactNode }) {
       setSession(null);
       queryClient.clear();
     });
-    refresh()
-      .catch(() => setSession(null))
+    readSession()
+      .then(setSession, () => setSession(null))
       .finally(() => setLoading(false));
     return () => onSessionEnded(null);
-  }, [queryClient, refresh]);
+  }, [queryClient]);
 
   const login = useCallback(
     async (company: string, loginId: string, password: string) => {
       const body = { company: company.trim() === "" ? null : company.trim(), login: loginId.trim(), password };
-      const info = await api<SessionInfo>("/session", { method: "POST", body });
+      const info = await call("post", "/session", { body });
       setCsrfToken(info.csrf_token);
       queryClient.clear();
       setEndReason(null);
@@ -80,7 +89,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
 
   const logout = useCallback(async () => {
     try {
-      await api<void>("/session", { method: "DELETE" });
+      await call("delete", "/session");
     } catch {
       // Already ended: logging out has nothing left to do.
     }
@@ -90,9 +99,17 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     setEndReason("logged_out");
   }, [queryClient]);
 
+  const changePassword = useCallback(
+    async (current: string, next: string) => {
+      await call("put", "/session/password", { body: { current, new: next } });
+      await refresh();
+    },
+    [refresh],
+  );
+
   const value = useMemo<SessionContextValue>(
-    () => ({ session, loading, endReason, login, logout, refresh, clearEndReason: () => setEndReason(null) }),
-    [session, loading, endReason, login, logout, refresh],
+    () => ({ session, loading, endReason, login, logout, refresh, changePassword, clearEndReason: () => setEndReason(null) }),
+    [session, loading, endReason, login, logout, refresh, changePassword],
   );
   return <SessionContext.Provider value={value}>{children}</SessionContext.Provider>;
 }

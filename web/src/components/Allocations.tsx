@@ -1,19 +1,18 @@
-// Pieces of the device-allocation screens shared by the provider's page and the company's
-// read-only list on the profiles page: the "what it covers" wording and the detail dialog
-// (with the serial list of a list allocation).
-import { useQuery } from "@tanstack/react-query";
+// Pieces of the device-allocation screens shared by the provider's pages and the company's
+// read-only list on the profiles page: the "what it covers" wording, the detail dialog (with
+// the serial list of a list allocation), and the choice of a company.
+import { forwardRef, type SelectHTMLAttributes } from "react";
 import { useTranslation } from "react-i18next";
-import { api } from "../api/client";
-import { keys } from "../api/queries";
-import type { Allocation } from "../api/types";
+import type { Allocation, Company } from "../api/types";
 import { coverage, type Message } from "../lib/allocations";
 import { formatJst } from "../lib/time";
-import { Button, Dialog, ErrorBanner, KeyValue, Spinner } from "./ui";
+import { useAllocation } from "../resources/allocations";
+import { Button, Dialog, ErrorBanner, KeyValue, Select, Spinner } from "./ui";
 
 // A lib/allocations Message in the UI language.
 export function useMessageText(): (m: Message) => string {
   const { t } = useTranslation();
-  return (m) => t(m.key, m.values ?? {});
+  return (m) => t(m.key, m.values);
 }
 
 // "3 serials", "prefix AB…", "ACM000001–ACM000500", "whole OUI".
@@ -23,17 +22,13 @@ export function useCoverageText(): (a: Allocation) => string {
 }
 
 export function allocationTime(a: Allocation): string {
-  return a.created_at_jst ?? formatJst(a.created_at);
+  return a.created_at_jst || formatJst(a.created_at);
 }
 
 export function AllocationDetailDialog({ allocation, onClose }: { allocation: Allocation; onClose: () => void }) {
   const { t } = useTranslation();
   const covers = useCoverageText();
-  const full = useQuery({
-    queryKey: keys.allocation(allocation.id),
-    queryFn: () => api<Allocation>(`/allocations/${encodeURIComponent(allocation.id)}`),
-    enabled: allocation.kind === "serials",
-  });
+  const full = useAllocation(allocation.id, allocation.kind === "serials");
   const a = full.data ?? allocation;
   return (
     <Dialog
@@ -72,3 +67,20 @@ export function AllocationDetailDialog({ allocation, onClose }: { allocation: Al
     </Dialog>
   );
 }
+
+// The company an allocation is for: "ACME — アクメ通信株式会社".
+export const CompanySelect = forwardRef<HTMLSelectElement, SelectHTMLAttributes<HTMLSelectElement> & { companies: Company[] }>(
+  function CompanySelect({ companies, ...props }, ref) {
+    const { t } = useTranslation();
+    return (
+      <Select ref={ref} {...props}>
+        <option value="">{t("allocations.chooseCompany")}</option>
+        {companies.map((c) => (
+          <option key={c.id} value={c.id}>
+            {c.code} — {c.name}
+          </option>
+        ))}
+      </Select>
+    );
+  },
+);

@@ -9,6 +9,7 @@ import {
   useReactTable,
   type ColumnDef,
   type OnChangeFn,
+  type RowData,
   type RowSelectionState,
   type SortingState,
 } from "@tanstack/react-table";
@@ -16,8 +17,18 @@ import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { Icon } from "./Icon";
 
+declare module "@tanstack/react-table" {
+  // A column's cells and header may carry a class (e.g. "col-num", "col-actions").
+  // eslint-disable-next-line @typescript-eslint/no-unused-vars -- the declaration merges with TanStack's, parameters and all
+  interface ColumnMeta<TData extends RowData, TValue> {
+    className?: string;
+  }
+}
+
 export interface DataTableProps<T> {
   data: T[];
+  // Each column has its own value type; TanStack Table's own examples type the list with any.
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
   columns: ColumnDef<T, any>[];
   getRowId: (row: T) => string;
   caption: string;
@@ -76,7 +87,7 @@ export function DataTable<T>({
                     key={header.id}
                     scope="col"
                     aria-sort={sorted === "asc" ? "ascending" : sorted === "desc" ? "descending" : undefined}
-                    className={(header.column.columnDef.meta as { className?: string } | undefined)?.className}
+                    className={header.column.columnDef.meta?.className}
                   >
                     {canSort ? (
                       <button type="button" className="sort-button" onClick={header.column.getToggleSortingHandler()}>
@@ -98,7 +109,7 @@ export function DataTable<T>({
           {table.getRowModel().rows.map((row) => (
             <tr key={row.id} className={[row.getIsSelected() ? "selected" : "", rowClassName?.(row.original) ?? ""].join(" ").trim() || undefined}>
               {row.getVisibleCells().map((cell) => (
-                <td key={cell.id} className={(cell.column.columnDef.meta as { className?: string } | undefined)?.className}>
+                <td key={cell.id} className={cell.column.columnDef.meta?.className}>
                   {flexRender(cell.column.columnDef.cell, cell.getContext())}
                 </td>
               ))}

@@ -1,18 +1,44 @@
 // Confirmation for operations on one or many devices: reboot, factory reset, firmware
 // update. Each creates one task per device; "now" asks the devices to connect at once
 // (a connection request, DEV-4) instead of waiting for their next periodic inform.
-import { useMutation, useQuery } from "@tanstack/react-query";
-import { useState } from "react";
+import { forwardRef, type SelectHTMLAttributes } from "react";
+import { useWatch } from "react-hook-form";
 import { useTranslation } from "react-i18next";
-import { fetchAll } from "../api/client";
-import { keys } from "../api/queries";
-import type { FirmwareFile } from "../api/types";
-import { createTasks } from "../lib/tasks";
+import { z } from "zod";
+import type { FirmwareFile, TaskRequest } from "../api/types";
 import { formatBytes } from "../lib/time";
+import { useFirmware } from "../resources/firmware";
+import { useCreateTasks } from "../resources/tasks";
+import { message } from "../i18n";
+import { FormDialog, useErrorMessage, useZodForm } from "./form";
 import { useToast } from "./Toast";
-import { Alert, Button, Dialog, ErrorBanner, Field, Select } from "./ui";
+import { Alert, ErrorBanner, Field, Select } from "./ui";
 
 export type DeviceAction = "reboot" | "factoryReset" | "download";
+
+// The request of an operation on devices: a firmware update names its file.
+export function actionRequest(action: DeviceAction, fileId: string, now: boolean): TaskRequest {
+  return action === "download" ? { type: "download", file_id: fileId, now } : { type: action, now };
+}
+
+// The company's firmware files to choose from.
+export const FirmwareSelect = forwardRef<HTMLSelectElement, SelectHTMLAttributes<HTMLSelectElement> & { files: FirmwareFile[] }>(
+  function FirmwareSelect({ files, ...props }, ref) {
+    return (
+      <Select ref={ref} {...props}>
+        <option value="">—</option>
+        {files.map((f) => (
+          <option key={f.id} value={f.id}>
+            {f.name} · {f.version} · {f.model || "*"} · {formatBytes(f.size)}
+          </option>
+        ))}
+      </Select>
+    );
+  },
+);
+
+const schema = z.object({ file_id: z.string(), now: z.boolean() });
+const downloadSchema = schema.extend({ file_id: z.string().min(1, message("validation.required")) });
 
 export function DeviceActionDialog({
   action,
@@ -27,74 +53,58 @@ export function DeviceActionDialog({
 }) {
   const { t } = useTranslation();
   const toast = useToast();
-  const [now, setNow] = useState(true);
-  const [fileId, setFileId] = useState("");
-  const firmware = useQuery({
-    queryKey: keys.firmware,
-    queryFn: () => fetchAll<FirmwareFile>("/firmware"),
-    enabled: action === "download",
-  });
+  const errorText = useErrorMessage();
+  const form = useZodForm(action === "download" ? downloadSchema : schema, { defaultValues: { file_id: "", now: true } });
+  const fileId = useWatch({ control: form.control, name: "file_id" });
+  const firmware = useFirmware(action === "download");
   const files = firmware.data ?? [];
   const chosen = files.find((f) => f.id === fileId);
-  const run = useMutation({
-    mutationFn: () =>
-      createTasks(deviceIds, action === "download" ? { type: "download", file_id: fileId, now } : { type: action, now }),
-    onSuccess: (r) => {
-      if (r.queued > 0) toast(t("devices.queued", { count: r.queued }));
-      if (r.errors.length === 0) {
-        onDone?.();
-        onClose();
-      }
-    },
-  });
+  const run = useCreateTasks();
   const count = deviceIds.length;
   const title = action === "reboot" ? t("devices.reboot") : action === "factoryReset" ? t("devices.factoryReset") : t("devices.firmwareUpdate");
-  const message =
+  const confirmation =
     action === "reboot"
       ? t("devices.rebootConfirm", { count })
       : action === "factoryReset"
         ? t("devices.factoryResetConfirm", { count })
         : t("devices.firmwareConfirm", { count, file: chosen ? `${chosen.name} (${chosen.version})` : "—" });
-  const partialErrors = run.data && run.data.errors.length > 0 ? run.data.errors[0] : null;
+  const partialError = run.data && run.data.errors.length > 0 ? run.data.errors[0] : null;
   return (
-    <Dialog
-      open
+    <FormDialog
+      form={form}
+      layout="stack"
       title={title}
-      onClose={onClose}
-      footer={
-        <>
-          <Button onClick={onClose}>{t("common.cancel")}</Button>
-          <Button
-            variant={action === "reboot" ? "primary" : "danger"}
-            busy={run.isPending}
-            disabled={action === "download" && !fileId}
-            onClick={() => run.mutate()}
-          >
-            {title}
-          </Button>
-        </>
+      submitLabel={title}
+      submitVariant={action === "reboot" ? "primary" : "danger"}
+      submitDisabled={action === "download" && !fileId}
+      onSubmit={(v) =>
+        run.mutate(
+          { deviceIds, body: actionRequest(action, v.file_id, v.now) },
+          {
+            onSuccess: (r) => {
+              if (r.queued > 0) toast(t("devices.queued", { count: r.queued }));
+              if (r.errors.length === 0) {
+                onDone?.();
+                onClose();
+              }
+            },
+          },
+        )
       }
+      onClose={onClose}
+      busy={run.isPending}
     >
       {action === "download" ? (
-        <Field label={t("devices.chooseFirmware")} required>
-          {(p) => (
-            <Select {...p} value={fileId} onChange={(e) => setFileId(e.target.value)}>
-              <option value="">—</option>
-              {files.map((f) => (
-                <option key={f.id} value={f.id}>
-                  {f.name} · {f.version} · {f.model || "*"} · {formatBytes(f.size)}
-                </option>
-              ))}
-            </Select>
-          )}
+        <Field label={t("devices.chooseFirmware")} required error={errorText(form.formState.errors.file_id)}>
+          {(p) => <FirmwareSelect {...p} {...form.register("file_id")} files={files} />}
         </Field>
       ) : null}
-      {action === "factoryReset" ? <Alert tone="danger">{message}</Alert> : <p className="confirm-message">{message}</p>}
+      {action === "factoryReset" ? <Alert tone="danger">{confirmation}</Alert> : <p className="confirm-message">{confirmation}</p>}
       <label className="checkbox">
-        <input type="checkbox" checked={now} onChange={(e) => setNow(e.target.checked)} />
+        <input type="checkbox" {...form.register("now")} />
         <span>{t("devices.now")}</span>
       </label>
-      <ErrorBanner error={run.error ?? partialErrors} />
-    </Dialog>
+      <ErrorBanner error={run.error ?? partialError} />
+    </FormDialog>
   );
 }

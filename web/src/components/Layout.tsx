@@ -11,7 +11,7 @@ import { Icon } from "./Icon";
 
 export function LanguageSwitch() {
   const { t, i18n } = useTranslation();
-  const current = (i18n.language === "en" ? "en" : "ja") as Language;
+  const current: Language = i18n.language === "en" ? "en" : "ja";
   return (
     <div className="lang-switch" role="group" aria-label={t("common.language")}>
       {(["ja", "en"] as const).map((lng) => (

@@ -12,6 +12,7 @@ import {
 } from "react";
 import { useTranslation } from "react-i18next";
 import { ApiError } from "../api/client";
+import { isTranslationKey } from "../i18n";
 import { Icon } from "./Icon";
 
 type Variant = "primary" | "secondary" | "ghost" | "danger";
@@ -101,7 +102,7 @@ export function useErrorText(): (e: unknown) => string {
   return (e) => {
     if (e instanceof ApiError) {
       const key = `errors.${e.code}`;
-      if (i18n.exists(key)) return t(key);
+      if (isTranslationKey(i18n, key)) return t(key);
       if (e.detail) return e.detail;
       return t("errors.generic", { code: e.code });
     }
@@ -172,6 +173,23 @@ export const Input = forwardRef<HTMLInputElement, InputHTMLAttributes<HTMLInputE
 export const Select = forwardRef<HTMLSelectElement, SelectHTMLAttributes<HTMLSelectElement>>(function Select({ className, ...props }, ref) {
   return <select ref={ref} className={`input select${className ? " " + className : ""}`} {...props} />;
 });
+
+// The search box above a list: a magnifier, and a label for screen readers only unless shown.
+export const SearchField = forwardRef<HTMLInputElement, InputHTMLAttributes<HTMLInputElement> & { id: string; label: string; showLabel?: boolean }>(
+  function SearchField({ id, label, showLabel, ...props }, ref) {
+    return (
+      <div className="field grow">
+        <label htmlFor={id} className={showLabel ? "field-label" : "sr-only"}>
+          {label}
+        </label>
+        <div className="search-input">
+          <Icon name="search" size={16} />
+          <Input ref={ref} id={id} type="search" {...props} />
+        </div>
+      </div>
+    );
+  },
+);
 
 // A modal dialog on the native <dialog> element: focus moves in and is trapped, Esc closes.
 export function Dialog({

@@ -1,9 +1,7 @@
-// English. Any key missing here falls back to Japanese (fallbackLng: "ja").
+// English: every key of ja.ts, and no other (tsc checks both).
 import type { Resources } from "./ja";
 
-type DeepPartial<T> = { [K in keyof T]?: T[K] extends object ? DeepPartial<T[K]> : T[K] };
-
-export const en: DeepPartial<Resources> = {
+export const en: Resources = {
   app: { title: "Kanri Device Management" },
   common: {
     loading: "Loading…",
@@ -257,7 +255,6 @@ export const en: DeepPartial<Resources> = {
       ambiguous: "Several profiles match",
       unauthenticated_not_allowed: "Unauthenticated not allowed",
       bad_credentials: "Bad credentials",
-      unmatched: "No matching profile",
     },
     reasonHints: {
       unallocated: "No company has this device. Use “Allocate to…” to give it to one.",
@@ -266,7 +263,6 @@ export const en: DeepPartial<Resources> = {
       ambiguous: "Several profiles of the company match this device equally well.",
       unauthenticated_not_allowed: "The device connected without authentication, which its company does not allow.",
       bad_credentials: "The device failed authentication.",
-      unmatched: "No profile matched this device.",
     },
     allocate: "Allocate to…",
     allocateTitle: "Allocate device {{serial}} to a company",

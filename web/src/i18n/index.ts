@@ -1,6 +1,7 @@
 // Japanese by default; English on a switch the browser remembers (localStorage).
-// A key missing in English falls back to Japanese, never to a bare key.
-import i18next, { type i18n as I18n } from "i18next";
+// Keys are typed (i18next.d.ts): English has every Japanese key; a key added at run time and
+// missing in English still falls back to Japanese, never to a bare key.
+import i18next, { type i18n as I18n, type ParseKeys } from "i18next";
 import { initReactI18next } from "react-i18next";
 import { en } from "./en";
 import { ja } from "./ja";
@@ -8,6 +9,19 @@ import { ja } from "./ja";
 export const LANGUAGES = ["ja", "en"] as const;
 export type Language = (typeof LANGUAGES)[number];
 export const LANGUAGE_STORAGE_KEY = "kanri.language";
+
+// A key of the console's translations, for code that passes one on to be translated later.
+export type TranslationKey = ParseKeys;
+
+// A translation key kept as text, translated when shown (a form schema's message, checked by tsc).
+export function message(key: TranslationKey): string {
+  return key;
+}
+
+// Whether a key built from the server's data ("errors." + a problem's code) is one of ours.
+export function isTranslationKey(instance: Pick<I18n, "exists">, key: string): key is TranslationKey {
+  return instance.exists(key);
+}
 
 export function storedLanguage(storage: Pick<Storage, "getItem"> | undefined = globalThis.localStorage): Language {
   try {

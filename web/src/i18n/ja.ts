@@ -1,4 +1,5 @@
-// Japanese: the console's default language, and the fallback for any key English lacks.
+// Japanese: the console's default language. Its keys are the console's translation keys
+// (i18next.d.ts); English has the same ones.
 export const ja = {
   app: { title: "Kanri デバイス管理" },
   common: {
@@ -252,7 +253,6 @@ export const ja = {
       ambiguous: "複数の仕向けに一致",
       unauthenticated_not_allowed: "認証なしは不許可",
       bad_credentials: "認証失敗",
-      unmatched: "一致する仕向けなし",
     },
     reasonHints: {
       unallocated: "どの会社にも割り当てられていない装置です。「割り当てる」で会社に割り当てられます。",
@@ -261,7 +261,6 @@ export const ja = {
       ambiguous: "割り当て先の会社の複数の仕向けが同じように一致しています。",
       unauthenticated_not_allowed: "認証なしで接続しましたが、会社で認証なしが許可されていません。",
       bad_credentials: "装置の認証に失敗しました。",
-      unmatched: "一致する仕向けがありませんでした。",
     },
     allocate: "割り当てる",
     allocateTitle: "装置 {{serial}} を会社に割り当てる",

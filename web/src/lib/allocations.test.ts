@@ -176,8 +176,7 @@ describe("a refused CSV import's report", () => {
 describe("allocating a refused device", () => {
   it("only a device no company has", () => {
     expect(canAllocateRefused({ reason: "unallocated" })).toBe(true);
-    expect(canAllocateRefused({ reason: "unmatched" })).toBe(true);
-    for (const reason of ["overlap", "no_profile", "ambiguous", "unauthenticated_not_allowed", "bad_credentials"])
+    for (const reason of ["overlap", "no_profile", "ambiguous", "unauthenticated_not_allowed", "bad_credentials"] as const)
       expect(canAllocateRefused({ reason })).toBe(false);
   });
   it("allocates exactly that device", () => {

@@ -3,11 +3,12 @@
 // the API's body (checked first, so the usual mistakes are named on their field), and a
 // refused CSV import's per-line report.
 import { ApiError } from "../api/client";
-import type { Allocation, AllocationImportError, AllocationKind, RefusedDevice } from "../api/types";
+import type { Allocation, AllocationKind, RefusedDevice, RequestBody } from "../api/types";
+import type { TranslationKey } from "../i18n";
 
-// An i18n key and its values, so the wording stays in ja.ts / en.ts.
+// A translation key and its values, so the wording stays in ja.ts / en.ts.
 export interface Message {
-  key: string;
+  key: TranslationKey;
   values?: Record<string, string | number>;
 }
 
@@ -70,15 +71,8 @@ export const EMPTY_DRAFT: AllocationDraft = {
   note: "",
 };
 
-export interface AllocationBody {
-  company_id: string;
-  oui: string;
-  product_class?: string;
-  serials?: string[];
-  serial_prefix?: string;
-  serial_range?: { from: string; to: string };
-  note?: string;
-}
+// The POST /allocations body.
+export type AllocationBody = RequestBody<"allocations.create">;
 
 export type DraftField = "company_id" | "oui" | "product_class" | "serials" | "serial_prefix" | "serial_range" | "note";
 
@@ -86,7 +80,7 @@ export type DraftResult = { ok: true; body: AllocationBody } | { ok: false; fiel
 
 // The POST /allocations body for a draft, or the first field at fault.
 export function allocationBody(d: AllocationDraft): DraftResult {
-  const fail = (field: DraftField, key: string, values?: Message["values"]): DraftResult => ({
+  const fail = (field: DraftField, key: TranslationKey, values?: Message["values"]): DraftResult => ({
     ok: false,
     field,
     error: { key, values },
@@ -151,6 +145,16 @@ export function overlappingAllocationId(e: unknown): string | null {
 
 export const IMPORT_COLUMNS = ["company_code", "oui", "product_class", "serial"] as const;
 
+// One line of a refused import: an item of the problem's "errors" member (problems are
+// described only in general by the API's document).
+export interface AllocationImportError {
+  line: number; // 1-based line of the file; 0 for the file as a whole
+  field: string; // company_code, oui, product_class, serial, file
+  code: string; // unknown_company, invalid, duplicate, allocation_overlap, too_many
+  message: string;
+  conflicting_allocation_id?: string;
+}
+
 export interface ImportReportRow {
   key: string;
   line: number | null; // null: the file as a whole
@@ -170,8 +174,20 @@ export interface ImportReport {
   truncated: boolean;
 }
 
-const FIELD_KEYS = new Set(["company_code", "oui", "product_class", "serial", "file"]);
-const CODE_KEYS = new Set(["unknown_company", "invalid", "duplicate", "allocation_overlap", "too_many"]);
+const FIELD_LABELS: Partial<Record<string, TranslationKey>> = {
+  company_code: "allocations.import.fields.company_code",
+  oui: "allocations.import.fields.oui",
+  product_class: "allocations.import.fields.product_class",
+  serial: "allocations.import.fields.serial",
+  file: "allocations.import.fields.file",
+};
+const CODE_LABELS: Partial<Record<string, TranslationKey>> = {
+  unknown_company: "allocations.import.codes.unknown_company",
+  invalid: "allocations.import.codes.invalid",
+  duplicate: "allocations.import.codes.duplicate",
+  allocation_overlap: "allocations.import.codes.allocation_overlap",
+  too_many: "allocations.import.codes.too_many",
+};
 
 // A refused import's report (422 import_invalid / 409 allocation_overlap with "errors"), sorted
 // by line; null for any other error (shown as an ordinary error).
@@ -184,13 +200,15 @@ export function importReport(e: unknown): ImportReport | null {
     const field = typeof r.field === "string" ? r.field : "";
     const code = typeof r.code === "string" ? r.code : "";
     const line = typeof r.line === "number" && r.line > 0 ? r.line : null;
+    const fieldKey = FIELD_LABELS[field];
+    const codeKey = CODE_LABELS[code];
     return {
       key: `${i}`,
       line,
       field,
-      fieldLabel: FIELD_KEYS.has(field) ? { key: `allocations.import.fields.${field}` } : { key: "allocations.import.fields.other", values: { field } },
+      fieldLabel: fieldKey ? { key: fieldKey } : { key: "allocations.import.fields.other", values: { field } },
       code,
-      codeLabel: CODE_KEYS.has(code) ? { key: `allocations.import.codes.${code}` } : { key: "allocations.import.codes.other", values: { code } },
+      codeLabel: codeKey ? { key: codeKey } : { key: "allocations.import.codes.other", values: { code } },
       message: typeof r.message === "string" ? r.message : "",
       conflictingId: typeof r.conflicting_allocation_id === "string" ? r.conflicting_allocation_id : null,
     };
@@ -202,11 +220,11 @@ export function importReport(e: unknown): ImportReport | null {
 
 // ---- Refused devices ----
 
-// A refused device can be allocated from the list when no company has it: "unallocated" (or,
-// in rows recorded before allocations existed, "unmatched"). For the other reasons the device
-// already has a company, and the fix is there (a profile, credentials, the overlap).
+// A refused device can be allocated from the list when no company has it ("unallocated"). For
+// the other reasons the device already has a company, and the fix is there (a profile,
+// credentials, the overlap).
 export function canAllocateRefused(d: Pick<RefusedDevice, "reason">): boolean {
-  return d.reason === "unallocated" || d.reason === "unmatched";
+  return d.reason === "unallocated";
 }
 
 // The allocation of exactly that device: its OUI, product class and serial number.

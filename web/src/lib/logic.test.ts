@@ -4,7 +4,10 @@ import { loginFailureKey } from "../pages/LoginPage";
 import { auditQuery } from "../pages/AuditPage";
 import { changedRoles, groupPermissions } from "../pages/RolesPage";
 import { deviceQuery, sortingFromParam, sortParam } from "../pages/DevicesPage";
-import { parseParameterLines } from "../pages/ProfilesPage";
+import { parseParameterLines, profileBody, profileValues } from "../pages/ProfilesPage";
+import { groupBody } from "../pages/DeviceGroupsPage";
+import { actionRequest } from "../components/DeviceActionDialog";
+import { fillPath } from "../api/call";
 import { ApiError } from "../api/client";
 import { buildTree, parametersOf, searchParameters } from "./paramTree";
 import { taskOutcome } from "./tasks";
@@ -70,8 +73,54 @@ describe("console logic", () => {
   });
 
   it("task outcome: CPE fault with its meaning, or the values", () => {
-    const base = { id: "t", device_id: "d", job_id: null, type: "getParameterValues", request: null, internal: false, created_by: { id: null, login: "" }, created_at: "", started_at: null, finished_at: null, error: null } as const;
-    expect(taskOutcome({ ...base, state: "failed", result: null, fault: { code: 9005, string: "", meaning: "Invalid parameter name" } } as Task)).toBe("9005 Invalid parameter name");
-    expect(taskOutcome({ ...base, state: "done", fault: null, result: { values: { "Device.DeviceInfo.UpTime": { value: "42" } } } } as Task)).toBe("UpTime=42");
+    const base: Omit<Task, "state" | "result" | "fault"> = {
+      id: "t",
+      device_id: "d",
+      job_id: null,
+      type: "getParameterValues",
+      request: null,
+      command_key: "",
+      internal: false,
+      created_by: { id: null, login: "" },
+      created_at: "",
+      created_at_jst: "",
+      started_at: null,
+      started_at_jst: null,
+      finished_at: null,
+      finished_at_jst: null,
+      expires_at: "",
+      expires_at_jst: "",
+      error: null,
+    };
+    expect(taskOutcome({ ...base, state: "failed", result: null, fault: { code: 9005, string: "", meaning: "Invalid parameter name" } })).toBe("9005 Invalid parameter name");
+    expect(taskOutcome({ ...base, state: "done", fault: null, result: { values: { "Device.DeviceInfo.UpTime": { value: "42" } } } })).toBe("UpTime=42");
+  });
+
+  it("API paths: {parameters} filled in and encoded", () => {
+    expect(fillPath("/devices/{id}/tags/{tag}", { id: "d1", tag: "a b/c" })).toBe("/devices/d1/tags/a%20b%2Fc");
+    expect(fillPath("/roles")).toBe("/roles");
+  });
+
+  it("profile form: the whole profile as the API takes it, the stored password kept unless typed", () => {
+    const values = { ...profileValues(null), name: "本社", oui: " 00D09E ", serials: "A1\n\nA2 ", interval: "300", parameters: "Device.X=1" };
+    expect(profileBody({ ...values, username: "cpe", password: "" })).toEqual({
+      name: "本社",
+      match: { oui: "00D09E", product_class: null, serial_prefix: null, serials: ["A1", "A2"] },
+      device_auth: { mode: "rotate", username: "cpe" },
+      periodic_inform_interval: 300,
+      parameters: { "Device.X": "1" },
+    });
+    expect(profileBody({ ...values, mode: "none", username: "ignored", password: "ignored" }).device_auth).toEqual({ mode: "none" });
+  });
+
+  it("device group form: a saved search of what was filled in, or a list of devices", () => {
+    const base = { name: "g", q: " abc ", online: "false", model: "", tag: "", serials: "d1\nd2" } as const;
+    expect(groupBody({ ...base, kind: "filter" })).toEqual({ name: "g", kind: "filter", filter: { q: "abc", online: false } });
+    expect(groupBody({ ...base, kind: "static" })).toEqual({ name: "g", kind: "static", device_ids: ["d1", "d2"] });
+  });
+
+  it("device operations: a firmware update names its file", () => {
+    expect(actionRequest("reboot", "f1", true)).toEqual({ type: "reboot", now: true });
+    expect(actionRequest("download", "f1", false)).toEqual({ type: "download", file_id: "f1", now: false });
   });
 });

@@ -1,6 +1,6 @@
-// Device tasks as the console creates them (DEV-3): the body each type needs, and the
-// permission each type needs (mirrors devices::RequiredPermission on the server).
-import { api } from "../api/client";
+// Device tasks in the console's words (DEV-3): the permission each type needs (mirrors
+// devices::RequiredPermission on the server), the tone of each state, and one-line accounts
+// of what a task asked for and what came of it.
 import type { Task, TaskState, TaskType } from "../api/types";
 import type { Tone } from "../components/ui";
 
@@ -23,19 +23,8 @@ export const TASK_STATE_TONE: Record<TaskState, Tone> = {
   cancelled: "neutral",
 };
 
-export type TaskBody = { type: TaskType; now?: boolean } & Record<string, unknown>;
-
 export function isActive(state: TaskState): boolean {
   return state === "queued" || state === "running";
-}
-
-// Queues the same task on each device; resolves with how many were queued and the failures.
-export async function createTasks(deviceIds: string[], body: TaskBody): Promise<{ queued: number; errors: unknown[] }> {
-  const results = await Promise.allSettled(deviceIds.map((id) => api<Task>(`/devices/${encodeURIComponent(id)}/tasks`, { method: "POST", body })));
-  return {
-    queued: results.filter((r) => r.status === "fulfilled").length,
-    errors: results.filter((r): r is PromiseRejectedResult => r.status === "rejected").map((r) => r.reason),
-  };
 }
 
 // A one-line account of a task's outcome: the CPE fault with its meaning, our error, or the values.
@@ -64,8 +53,8 @@ export function taskRequestSummary(task: Task): string {
       .map(([k, v]) => `${k} = ${v}`)
       .join(", ");
   if (Array.isArray(r["names"])) return (r["names"] as string[]).join(", ");
-  if (typeof r["path"] === "string") return r["path"] as string;
-  if (typeof r["object"] === "string") return r["object"] as string;
-  if (typeof r["file_id"] === "string") return r["file_id"] as string;
+  if (typeof r["path"] === "string") return r["path"];
+  if (typeof r["object"] === "string") return r["object"];
+  if (typeof r["file_id"] === "string") return r["file_id"];
   return "";
 }

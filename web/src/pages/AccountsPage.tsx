@@ -1,55 +1,32 @@
 // Accounts of the company: create, edit roles, disable/enable, reset a password (the
 // temporary one is shown once). Buttons show only with accounts.write.
-import { zodResolver } from "@hookform/resolvers/zod";
-import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { createColumnHelper } from "@tanstack/react-table";
 import { useMemo, useState } from "react";
-import { useForm } from "react-hook-form";
+import { useWatch, type UseFormRegisterReturn } from "react-hook-form";
 import { useTranslation } from "react-i18next";
 import { z } from "zod";
-import { api, ApiError, fetchAll } from "../api/client";
-import { keys, useLabels, useRoles } from "../api/queries";
 import type { Account, Role } from "../api/types";
 import { useAuthed, useCan } from "../auth/session";
-import { DataTable } from "../components/DataTable";
+import { useConfirmedMutation } from "../components/Confirmation";
+import { FormDialog, showFieldError, useErrorMessage, useZodForm } from "../components/form";
+import { ListPage } from "../components/ListPage";
 import { useToast } from "../components/Toast";
-import {
-  Alert,
-  Badge,
-  Button,
-  Card,
-  ConfirmDialog,
-  Dialog,
-  ErrorBanner,
-  Field,
-  Input,
-  PageHeader,
-  Select,
-  Spinner,
-  type Tone,
-} from "../components/ui";
+import { Alert, Badge, Button, Dialog, Field, Input, Select, type Tone } from "../components/ui";
 import { formatJst } from "../lib/time";
+import { email, newAccount, personName } from "../lib/validation";
+import { useAccounts, useCreateAccount, useResetPassword, useUpdateAccount } from "../resources/accounts";
+import { useLabels, useRoles } from "../resources/roles";
 
 export const STATUS_TONE: Record<Account["status"], Tone> = { active: "success", locked: "warning", disabled: "neutral" };
 
-const createSchema = z.object({
-  login: z.string().min(1, "validation.required").max(64, "validation.tooLong"),
-  name: z.string().min(1, "validation.required").max(100, "validation.tooLong"),
-  email: z.string().email("validation.email"),
-  kind: z.enum(["admin", "general"]),
-  password: z.string().min(8, "validation.passwordLength").max(128, "validation.passwordLength"),
-  roles: z.array(z.string()),
-});
+const createSchema = newAccount.extend({ kind: z.enum(["admin", "general"]), roles: z.array(z.string()) });
 type CreateValues = z.infer<typeof createSchema>;
+const CREATE_FIELDS = ["login", "name", "email", "password"] as const;
 
-const editSchema = z.object({
-  name: z.string().min(1, "validation.required").max(100, "validation.tooLong"),
-  email: z.string().email("validation.email"),
-  roles: z.array(z.string()),
-});
-type EditValues = z.infer<typeof editSchema>;
+const editSchema = z.object({ name: personName, email, roles: z.array(z.string()) });
 
-function RoleCheckboxes({ roles, register }: { roles: Role[]; register: ReturnType<typeof useForm<any>>["register"] }) {
+// One checkbox per role, all registered as the form's "roles" (the IDs of those checked).
+function RoleCheckboxes({ roles, field }: { roles: Role[]; field: UseFormRegisterReturn<"roles"> }) {
   const { t } = useTranslation();
   const labels = useLabels();
   return (
@@ -58,7 +35,7 @@ function RoleCheckboxes({ roles, register }: { roles: Role[]; register: ReturnTy
       <div className="checkbox-list">
         {roles.map((r) => (
           <label key={r.id} className="checkbox">
-            <input type="checkbox" value={r.id} {...register("roles")} />
+            <input type="checkbox" value={r.id} {...field} />
             <span>{labels.role(r)}</span>
           </label>
         ))}
@@ -67,181 +44,174 @@ function RoleCheckboxes({ roles, register }: { roles: Role[]; register: ReturnTy
   );
 }
 
-function CreateAccountDialog({ open, onClose, roles }: { open: boolean; onClose: () => void; roles: Role[] }) {
+function CreateAccountDialog({ onClose, roles }: { onClose: () => void; roles: Role[] }) {
   const { t } = useTranslation();
   const toast = useToast();
-  const qc = useQueryClient();
-  const {
-    register,
-    handleSubmit,
-    watch,
-    reset,
-    setError,
-    formState: { errors },
-  } = useForm<CreateValues>({
-    resolver: zodResolver(createSchema),
+  const errorText = useErrorMessage();
+  const create = useCreateAccount();
+  const form = useZodForm(createSchema, {
     defaultValues: { login: "", name: "", email: "", kind: "general", password: "", roles: [] },
   });
-  const create = useMutation({
-    mutationFn: (v: CreateValues) =>
-      api<Account>("/accounts", { method: "POST", body: { ...v, roles: v.kind === "general" ? v.roles : [] } }),
-    onSuccess: () => {
-      void qc.invalidateQueries({ queryKey: keys.accounts });
-      toast(t("accounts.created"));
-      reset();
-      onClose();
-    },
-    onError: (e) => {
-      if (e instanceof ApiError && e.field && ["login", "name", "email", "password"].includes(e.field))
-        setError(e.field as keyof CreateValues, { message: e.detail });
-    },
-  });
-  const kind = watch("kind");
-  const msg = (m?: string) => (m ? t(m, { defaultValue: m }) : undefined);
-  const fieldError = create.error instanceof ApiError && create.error.field ? null : create.error;
+  const errors = form.formState.errors;
+  const kind = useWatch({ control: form.control, name: "kind" });
+  const submit = (v: CreateValues) =>
+    create.mutate(
+      { ...v, roles: v.kind === "general" ? v.roles : [] },
+      {
+        onSuccess: () => {
+          toast(t("accounts.created"));
+          onClose();
+        },
+        onError: (e) => showFieldError(form, e, CREATE_FIELDS),
+      },
+    );
   return (
-    <Dialog
-      open={open}
-      title={t("accounts.create")}
-      onClose={onClose}
+    <FormDialog
+      form={form}
       wide
-      footer={
-        <>
-          <Button onClick={onClose}>{t("common.cancel")}</Button>
-          <Button variant="primary" busy={create.isPending} onClick={handleSubmit((v) => create.mutate(v))}>
-            {t("common.create")}
-          </Button>
-        </>
-      }
+      title={t("accounts.create")}
+      submitLabel={t("common.create")}
+      onSubmit={submit}
+      onClose={onClose}
+      busy={create.isPending}
+      error={create.error}
+      errorFields={CREATE_FIELDS}
     >
-      <ErrorBanner error={fieldError} />
-      <form className="form-grid" onSubmit={handleSubmit((v) => create.mutate(v))} noValidate>
-        <Field label={t("accounts.login")} required error={msg(errors.login?.message)}>
-          {(p) => <Input {...p} {...register("login")} autoComplete="off" spellCheck={false} />}
+      <Field label={t("accounts.login")} required error={errorText(errors.login)}>
+        {(p) => <Input {...p} {...form.register("login")} autoComplete="off" spellCheck={false} />}
+      </Field>
+      <Field label={t("accounts.name")} required error={errorText(errors.name)}>
+        {(p) => <Input {...p} {...form.register("name")} autoComplete="off" />}
+      </Field>
+      <Field label={t("accounts.email")} required error={errorText(errors.email)}>
+        {(p) => <Input {...p} {...form.register("email")} type="email" autoComplete="off" />}
+      </Field>
+      <Field label={t("accounts.kind")} required>
+        {(p) => (
+          <Select {...p} {...form.register("kind")}>
+            <option value="general">{t("accountKind.general")}</option>
+            <option value="admin">{t("accountKind.admin")}</option>
+          </Select>
+        )}
+      </Field>
+      <div className="span-2">
+        <Field label={t("accounts.initialPassword")} required hint={t("accounts.initialPasswordHint")} error={errorText(errors.password)}>
+          {(p) => <Input {...p} {...form.register("password")} type="password" autoComplete="new-password" />}
         </Field>
-        <Field label={t("accounts.name")} required error={msg(errors.name?.message)}>
-          {(p) => <Input {...p} {...register("name")} autoComplete="off" />}
-        </Field>
-        <Field label={t("accounts.email")} required error={msg(errors.email?.message)}>
-          {(p) => <Input {...p} {...register("email")} type="email" autoComplete="off" />}
-        </Field>
-        <Field label={t("accounts.kind")} required>
-          {(p) => (
-            <Select {...p} {...register("kind")}>
-              <option value="general">{t("accountKind.general")}</option>
-              <option value="admin">{t("accountKind.admin")}</option>
-            </Select>
-          )}
-        </Field>
-        <div className="span-2">
-          <Field label={t("accounts.initialPassword")} required hint={t("accounts.initialPasswordHint")} error={msg(errors.password?.message)}>
-            {(p) => <Input {...p} {...register("password")} type="password" autoComplete="new-password" />}
-          </Field>
-        </div>
-        <div className="span-2">
-          {kind === "general" ? <RoleCheckboxes roles={roles} register={register} /> : <Alert>{t("accounts.adminHasAll")}</Alert>}
-        </div>
-        <button type="submit" hidden />
-      </form>
-    </Dialog>
+      </div>
+      <div className="span-2">
+        {kind === "general" ? (
+          <RoleCheckboxes roles={roles} field={form.register("roles")} />
+        ) : (
+          <Alert>{t("accounts.adminHasAll")}</Alert>
+        )}
+      </div>
+    </FormDialog>
   );
 }
 
 function EditAccountDialog({ account, onClose, roles }: { account: Account; onClose: () => void; roles: Role[] }) {
   const { t } = useTranslation();
   const toast = useToast();
-  const qc = useQueryClient();
-  const {
-    register,
-    handleSubmit,
-    formState: { errors },
-  } = useForm<EditValues>({
-    resolver: zodResolver(editSchema),
+  const errorText = useErrorMessage();
+  const save = useUpdateAccount();
+  const form = useZodForm(editSchema, {
     defaultValues: { name: account.name, email: account.email, roles: account.roles ?? [] },
   });
-  const save = useMutation({
-    mutationFn: (v: EditValues) =>
-      api<Account>(`/accounts/${account.id}`, {
-        method: "PATCH",
-        body: account.kind === "general" ? v : { name: v.name, email: v.email },
-      }),
-    onSuccess: () => {
-      void qc.invalidateQueries({ queryKey: keys.accounts });
-      toast(t("accounts.updated"));
-      onClose();
-    },
-  });
-  const msg = (m?: string) => (m ? t(m) : undefined);
+  const errors = form.formState.errors;
   return (
-    <Dialog
-      open
-      title={`${t("accounts.edit")}: ${account.login}`}
-      onClose={onClose}
+    <FormDialog
+      form={form}
       wide
-      footer={
-        <>
-          <Button onClick={onClose}>{t("common.cancel")}</Button>
-          <Button variant="primary" busy={save.isPending} onClick={handleSubmit((v) => save.mutate(v))}>
-            {t("common.save")}
-          </Button>
-        </>
+      title={`${t("accounts.edit")}: ${account.login}`}
+      submitLabel={t("common.save")}
+      onSubmit={(v) =>
+        save.mutate(
+          { account, body: account.kind === "general" ? v : { name: v.name, email: v.email } },
+          {
+            onSuccess: () => {
+              toast(t("accounts.updated"));
+              onClose();
+            },
+          },
+        )
       }
+      onClose={onClose}
+      busy={save.isPending}
+      error={save.error}
     >
-      <ErrorBanner error={save.error} />
-      <form className="form-grid" onSubmit={handleSubmit((v) => save.mutate(v))} noValidate>
-        <Field label={t("accounts.name")} required error={msg(errors.name?.message)}>
-          {(p) => <Input {...p} {...register("name")} />}
-        </Field>
-        <Field label={t("accounts.email")} required error={msg(errors.email?.message)}>
-          {(p) => <Input {...p} {...register("email")} type="email" />}
-        </Field>
-        <div className="span-2">
-          {account.kind === "general" ? <RoleCheckboxes roles={roles} register={register} /> : <Alert>{t("accounts.adminHasAll")}</Alert>}
-        </div>
-        <button type="submit" hidden />
-      </form>
-    </Dialog>
+      <Field label={t("accounts.name")} required error={errorText(errors.name)}>
+        {(p) => <Input {...p} {...form.register("name")} />}
+      </Field>
+      <Field label={t("accounts.email")} required error={errorText(errors.email)}>
+        {(p) => <Input {...p} {...form.register("email")} type="email" />}
+      </Field>
+      <div className="span-2">
+        {account.kind === "general" ? <RoleCheckboxes roles={roles} field={form.register("roles")} /> : <Alert>{t("accounts.adminHasAll")}</Alert>}
+      </div>
+    </FormDialog>
   );
 }
 
-type Pending = { kind: "reset" | "disable" | "enable"; account: Account } | null;
+function TemporaryPasswordDialog({ login, password, onClose }: { login: string; password: string; onClose: () => void }) {
+  const { t } = useTranslation();
+  return (
+    <Dialog
+      open
+      title={t("accounts.temporaryPassword")}
+      onClose={onClose}
+      footer={
+        <Button variant="primary" onClick={onClose}>
+          {t("common.close")}
+        </Button>
+      }
+    >
+      <p>{login}</p>
+      <div className="secret" data-testid="temporary-password">
+        {password}
+      </div>
+      <Alert tone="warning">{t("accounts.temporaryPasswordNote")}</Alert>
+    </Dialog>
+  );
+}
 
 export function AccountsPage() {
   const { t } = useTranslation();
   const can = useCan();
   const me = useAuthed().account;
-  const toast = useToast();
-  const qc = useQueryClient();
   const labels = useLabels();
   const writable = can("accounts.write");
-  const accounts = useQuery({ queryKey: keys.accounts, queryFn: () => fetchAll<Account>("/accounts") });
+  const accounts = useAccounts();
   const roles = useRoles(can("roles.read") || writable);
   const [creating, setCreating] = useState(false);
   const [editing, setEditing] = useState<Account | null>(null);
-  const [pending, setPending] = useState<Pending>(null);
   const [temporary, setTemporary] = useState<{ login: string; password: string } | null>(null);
+
+  const update = useUpdateAccount();
+  const reset = useConfirmedMutation(useResetPassword(), {
+    title: t("accounts.resetPassword"),
+    message: (a) => t("accounts.resetConfirm", { login: a.login }),
+    confirmLabel: t("accounts.resetPassword"),
+    onDone: (a, result) => setTemporary({ login: a.login, password: result.temporary_password }),
+  });
+  const disable = useConfirmedMutation(update, {
+    title: t("accounts.disable"),
+    message: ({ account }) => t("accounts.disableConfirm", { login: account.login }),
+    confirmLabel: t("accounts.disable"),
+    done: t("accounts.updated"),
+  });
+  const enable = useConfirmedMutation(update, {
+    title: t("accounts.enable"),
+    message: ({ account }) => account.login,
+    confirmLabel: t("accounts.enable"),
+    danger: false,
+    done: t("accounts.updated"),
+  });
 
   const roleName = useMemo(() => {
     const map = new Map((roles.data ?? []).map((r) => [r.id, labels.role(r)]));
     return (id: string) => map.get(id) ?? id;
   }, [roles.data, labels]);
-
-  const act = useMutation({
-    mutationFn: async (p: NonNullable<Pending>) => {
-      if (p.kind === "reset")
-        return api<{ temporary_password: string }>(`/accounts/${p.account.id}/password-reset`, { method: "POST" });
-      return api<Account>(`/accounts/${p.account.id}`, {
-        method: "PATCH",
-        body: { status: p.kind === "disable" ? "disabled" : "active" },
-      });
-    },
-    onSuccess: (result, p) => {
-      void qc.invalidateQueries({ queryKey: keys.accounts });
-      setPending(null);
-      if (p.kind === "reset") setTemporary({ login: p.account.login, password: (result as { temporary_password: string }).temporary_password });
-      else toast(t("accounts.updated"));
-    },
-  });
 
   const col = createColumnHelper<Account>();
   const columns = [
@@ -307,15 +277,21 @@ export function AccountsPage() {
                   <Button className="btn-sm" variant="ghost" icon="edit" onClick={() => setEditing(a)} aria-label={`${t("common.edit")} ${a.login}`}>
                     {t("common.edit")}
                   </Button>
-                  <Button className="btn-sm" variant="ghost" icon="key" onClick={() => setPending({ kind: "reset", account: a })} disabled={self}>
+                  <Button className="btn-sm" variant="ghost" icon="key" onClick={() => reset.ask(a)} disabled={self}>
                     {t("accounts.resetPassword")}
                   </Button>
                   {a.status === "active" ? (
-                    <Button className="btn-sm" variant="ghost" icon="block" onClick={() => setPending({ kind: "disable", account: a })} disabled={self}>
+                    <Button
+                      className="btn-sm"
+                      variant="ghost"
+                      icon="block"
+                      onClick={() => disable.ask({ account: a, body: { status: "disabled" } })}
+                      disabled={self}
+                    >
                       {t("accounts.disable")}
                     </Button>
                   ) : (
-                    <Button className="btn-sm" variant="ghost" icon="check" onClick={() => setPending({ kind: "enable", account: a })}>
+                    <Button className="btn-sm" variant="ghost" icon="check" onClick={() => enable.ask({ account: a, body: { status: "active" } })}>
                       {a.status === "locked" ? t("accounts.unlock") : t("accounts.enable")}
                     </Button>
                   )}
@@ -328,67 +304,29 @@ export function AccountsPage() {
   ];
 
   return (
-    <div className="stack">
-      <PageHeader
-        title={t("accounts.title")}
-        description={t("accounts.description")}
-        actions={
-          writable ? (
-            <Button variant="primary" icon="plus" onClick={() => setCreating(true)}>
-              {t("accounts.create")}
-            </Button>
-          ) : null
-        }
-      />
-      <ErrorBanner error={accounts.error} />
-      <Card className="card-flush">
-        {accounts.isLoading ? (
-          <Spinner />
-        ) : (
-          <DataTable data={accounts.data ?? []} columns={columns} getRowId={(a) => a.id} caption={t("accounts.title")} />
-        )}
-      </Card>
-      <p className="footnote">{t("common.timesInJst")}</p>
-      {creating ? <CreateAccountDialog open onClose={() => setCreating(false)} roles={roles.data ?? []} /> : null}
-      {editing ? <EditAccountDialog account={editing} onClose={() => setEditing(null)} roles={roles.data ?? []} /> : null}
-      <ConfirmDialog
-        open={pending !== null}
-        title={
-          pending?.kind === "reset" ? t("accounts.resetPassword") : pending?.kind === "disable" ? t("accounts.disable") : t("accounts.enable")
-        }
-        message={
-          pending?.kind === "reset"
-            ? t("accounts.resetConfirm", { login: pending.account.login })
-            : pending?.kind === "disable"
-              ? t("accounts.disableConfirm", { login: pending.account.login })
-              : pending?.account.login
-        }
-        confirmLabel={pending?.kind === "reset" ? t("accounts.resetPassword") : pending?.kind === "disable" ? t("accounts.disable") : t("accounts.enable")}
-        danger={pending?.kind !== "enable"}
-        busy={act.isPending}
-        error={act.error}
-        onConfirm={() => pending && act.mutate(pending)}
-        onClose={() => {
-          setPending(null);
-          act.reset();
-        }}
-      />
-      <Dialog
-        open={temporary !== null}
-        title={t("accounts.temporaryPassword")}
-        onClose={() => setTemporary(null)}
-        footer={
-          <Button variant="primary" onClick={() => setTemporary(null)}>
-            {t("common.close")}
+    <ListPage
+      title={t("accounts.title")}
+      description={t("accounts.description")}
+      actions={
+        writable ? (
+          <Button variant="primary" icon="plus" onClick={() => setCreating(true)}>
+            {t("accounts.create")}
           </Button>
-        }
-      >
-        <p>{temporary?.login}</p>
-        <div className="secret" data-testid="temporary-password">
-          {temporary?.password}
-        </div>
-        <Alert tone="warning">{t("accounts.temporaryPasswordNote")}</Alert>
-      </Dialog>
-    </div>
+        ) : null
+      }
+      error={accounts.error}
+      rows={accounts.data}
+      loading={accounts.isLoading}
+      columns={columns}
+      getRowId={(a) => a.id}
+      jstFootnote
+    >
+      {creating ? <CreateAccountDialog onClose={() => setCreating(false)} roles={roles.data ?? []} /> : null}
+      {editing ? <EditAccountDialog account={editing} onClose={() => setEditing(null)} roles={roles.data ?? []} /> : null}
+      {reset.dialog}
+      {disable.dialog}
+      {enable.dialog}
+      {temporary ? <TemporaryPasswordDialog {...temporary} onClose={() => setTemporary(null)} /> : null}
+    </ListPage>
   );
 }

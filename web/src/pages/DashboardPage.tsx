@@ -2,16 +2,18 @@
 // failures and recent operations; for the provider, companies, locks and refused devices.
 // Refreshes in the background (X-Kanri-Background), so an open dashboard keeps nobody
 // logged in (SEC-3).
-import { useQuery } from "@tanstack/react-query";
 import { useTranslation } from "react-i18next";
 import { Link } from "react-router-dom";
-import { api, ApiError, fetchAll, type Page } from "../api/client";
-import type { AuditRecord, Company, DeviceSummary, LockedAccount, RefusedDevice } from "../api/types";
-import { PATHS } from "../app/paths";
+import { ApiError } from "../api/client";
+import { pathTo, PATHS } from "../app/paths";
 import { useAuthed, useCan } from "../auth/session";
 import { Icon } from "../components/Icon";
 import { Badge, Card, EmptyState, PageHeader, Spinner } from "../components/ui";
 import { formatRelative } from "../lib/time";
+import { useLockedAccounts } from "../resources/accounts";
+import { useAuditRecords } from "../resources/audit";
+import { useCompanies } from "../resources/companies";
+import { useDeviceSummary, useRefusedDevices } from "../resources/devices";
 
 const REFRESH_MS = 30_000;
 
@@ -19,7 +21,6 @@ interface Count {
   count: number;
   more: boolean;
 }
-
 
 function CountValue({ value, tone }: { value: Count | undefined; tone?: "success" | "danger" }) {
   return (
@@ -45,20 +46,17 @@ function Stat({ label, icon, children, to }: { label: string; icon: string; chil
 function RecentOperations() {
   const { t, i18n } = useTranslation();
   const { account } = useAuthed();
-  const recent = useQuery({
-    queryKey: ["dashboard", "recent-operations"],
-    queryFn: () => api<Page<AuditRecord>>("/audit", { query: { limit: 8 }, background: true }),
-    refetchInterval: REFRESH_MS,
-  });
+  const recent = useAuditRecords({}, { limit: 8, background: true, refetchInterval: REFRESH_MS });
+  const items = recent.data?.pages[0]?.items ?? [];
   return (
     <Card className="card-flush" title={t("dashboard.recentOperations")} actions={<Link to={account.kind === "site_admin" ? PATHS.providerAudit : PATHS.audit}>{t("dashboard.viewAll")}</Link>}>
       {recent.isLoading ? (
         <Spinner />
-      ) : (recent.data?.items ?? []).length === 0 ? (
+      ) : items.length === 0 ? (
         <EmptyState title={t("dashboard.noOperations")} icon="history" />
       ) : (
         <ul className="list">
-          {recent.data!.items.map((r) => (
+          {items.map((r) => (
             <li key={r.seq}>
               <span>
                 <code>{r.action}</code> <span className="muted">{r.actor_login}</span>
@@ -79,27 +77,21 @@ function RecentOperations() {
 
 function RecentFailures() {
   const { t, i18n } = useTranslation();
-  const failures = useQuery({
-    queryKey: ["dashboard", "task-failures"],
-    queryFn: async () => {
-      const page = await api<Page<AuditRecord>>("/audit", { query: { outcome: "failed", limit: 100 }, background: true });
-      return page.items.filter((r) => r.action.startsWith("task")).slice(0, 8);
-    },
-    refetchInterval: REFRESH_MS,
-  });
+  const recent = useAuditRecords({ outcome: "failed" }, { limit: 100, background: true, refetchInterval: REFRESH_MS });
+  const failures = (recent.data?.pages[0]?.items ?? []).filter((r) => r.action.startsWith("task")).slice(0, 8);
   return (
     <Card className="card-flush" title={t("dashboard.recentFailures")}>
-      {failures.isLoading ? (
+      {recent.isLoading ? (
         <Spinner />
-      ) : (failures.data ?? []).length === 0 ? (
+      ) : failures.length === 0 ? (
         <EmptyState title={t("dashboard.noFailures")} icon="check" />
       ) : (
         <ul className="list">
-          {failures.data!.map((r) => (
+          {failures.map((r) => (
             <li key={r.seq}>
               <span>
                 {r.target_type === "device" && r.target_id ? (
-                  <Link to={PATHS.device.replace("{id}", encodeURIComponent(r.target_id))}>{r.target_id}</Link>
+                  <Link to={pathTo("device", { id: r.target_id })}>{r.target_id}</Link>
                 ) : (
                   <code>{r.target_id || r.action}</code>
                 )}{" "}
@@ -118,12 +110,7 @@ function CompanyDashboard() {
   const { t } = useTranslation();
   const can = useCan();
   const devicesAllowed = can("devices.read");
-  const summary = useQuery({
-    queryKey: ["dashboard", "device-summary"],
-    queryFn: () => api<DeviceSummary>("/devices/summary", { background: true }),
-    enabled: devicesAllowed,
-    refetchInterval: REFRESH_MS,
-  });
+  const summary = useDeviceSummary({ enabled: devicesAllowed, refetchInterval: REFRESH_MS });
   const count = (n: number | undefined): Count | undefined => (n === undefined ? undefined : { count: n, more: false });
   const online = { data: count(summary.data?.online) };
   const offline = { data: count(summary.data?.offline) };
@@ -162,25 +149,9 @@ function CompanyDashboard() {
 function ProviderDashboard() {
   const { t } = useTranslation();
   const can = useCan();
-  const companies = useQuery({
-    queryKey: ["dashboard", "companies"],
-    queryFn: () => fetchAll<Company>("/companies", {}, true),
-    enabled: can("provider.companies"),
-    refetchInterval: REFRESH_MS,
-  });
-  const locked = useQuery({
-    queryKey: ["dashboard", "locked"],
-    queryFn: () => fetchAll<LockedAccount>("/locked-accounts", {}, true),
-    enabled: can("provider.accounts"),
-    refetchInterval: REFRESH_MS,
-  });
-  const refused = useQuery({
-    queryKey: ["dashboard", "refused"],
-    queryFn: () => fetchAll<RefusedDevice>("/refused-devices", {}, true),
-    enabled: can("provider.devices"),
-    refetchInterval: REFRESH_MS,
-    retry: false,
-  });
+  const companies = useCompanies({ background: true, enabled: can("provider.companies"), refetchInterval: REFRESH_MS });
+  const locked = useLockedAccounts({ background: true, enabled: can("provider.accounts"), refetchInterval: REFRESH_MS });
+  const refused = useRefusedDevices({ background: true, enabled: can("provider.devices"), refetchInterval: REFRESH_MS });
   const count = (n: number | undefined): Count | undefined => (n === undefined ? undefined : { count: n, more: false });
   return (
     <>

@@ -1,23 +1,26 @@
 // One device (DEV-2, DEV-3): its summary, the parameter tree to browse, search and edit,
 // and its tasks with live status. Reboot, factory reset and firmware update ask first.
-import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { createColumnHelper } from "@tanstack/react-table";
-import { useMemo, useState, type FormEvent } from "react";
+import { useMemo, useState } from "react";
+import { useWatch } from "react-hook-form";
 import { useTranslation } from "react-i18next";
 import { Link, useNavigate, useParams } from "react-router-dom";
-import { api, type Page } from "../api/client";
-import { keys } from "../api/queries";
+import { z } from "zod";
 import type { Device, Parameter, Task } from "../api/types";
 import { PATHS } from "../app/paths";
 import { useCan } from "../auth/session";
+import { useConfirmedDelete } from "../components/Confirmation";
 import { DataTable } from "../components/DataTable";
 import { DeviceActionDialog, type DeviceAction } from "../components/DeviceActionDialog";
+import { FormDialog, submitWith, useZodForm } from "../components/form";
 import { Icon } from "../components/Icon";
 import { useToast } from "../components/Toast";
-import { Badge, Button, Card, ConfirmDialog, Dialog, EmptyState, ErrorBanner, Field, Input, KeyValue, PageHeader, Select, Spinner } from "../components/ui";
+import { Badge, Button, Card, EmptyState, ErrorBanner, Field, Input, KeyValue, PageHeader, SearchField, Select, Spinner } from "../components/ui";
 import { buildTree, parametersOf, searchParameters, type TreeNode } from "../lib/paramTree";
 import { isActive, TASK_PERMISSION, TASK_STATE_TONE, taskOutcome, taskRequestSummary } from "../lib/tasks";
 import { formatJst, formatRelative } from "../lib/time";
+import { useDeleteDevice, useDevice, useDeviceParameters, useDeviceTag } from "../resources/devices";
+import { useCancelTask, useCreateTask, useDeviceTasks } from "../resources/tasks";
 
 type Tab = "summary" | "parameters" | "tasks";
 
@@ -55,79 +58,73 @@ function Tree({ nodes, selected, onSelect }: { nodes: TreeNode[]; selected: stri
   return <div className="tree">{render(nodes, 0)}</div>;
 }
 
+const valueSchema = z.object({ value: z.string() });
+
 function EditParameterDialog({ device, param, onClose, onQueued }: { device: Device; param: Parameter; onClose: () => void; onQueued: () => void }) {
   const { t } = useTranslation();
   const toast = useToast();
-  const [value, setValue] = useState(param.value);
-  const set = useMutation({
-    mutationFn: () => api<Task>(`/devices/${device.id}/tasks`, { method: "POST", body: { type: "setParameterValues", values: { [param.path]: value }, now: true } }),
-    onSuccess: () => {
-      toast(t("devices.queued", { count: 1 }));
-      onQueued();
-      onClose();
-    },
-  });
+  const set = useCreateTask(device.id);
+  const form = useZodForm(valueSchema, { defaultValues: { value: param.value } });
+  const value = useWatch({ control: form.control, name: "value" });
   const isBool = param.type === "boolean";
-  const submit = (e?: FormEvent) => {
-    e?.preventDefault();
-    set.mutate();
-  };
   return (
-    <Dialog
-      open
+    <FormDialog
+      form={form}
+      layout="stack"
       title={t("device.editValue")}
-      onClose={onClose}
-      footer={
-        <>
-          <Button onClick={onClose}>{t("common.cancel")}</Button>
-          <Button variant="primary" busy={set.isPending} disabled={value === param.value} onClick={() => submit()}>
-            {t("common.save")}
-          </Button>
-        </>
+      submitLabel={t("common.save")}
+      submitDisabled={value === param.value}
+      onSubmit={(v) =>
+        set.mutate(
+          { type: "setParameterValues", values: { [param.path]: v.value }, now: true },
+          {
+            onSuccess: () => {
+              toast(t("devices.queued", { count: 1 }));
+              onQueued();
+              onClose();
+            },
+          },
+        )
       }
+      onClose={onClose}
+      busy={set.isPending}
     >
       <p className="param-path">{param.path}</p>
-      <form onSubmit={submit}>
-        <Field
-          label={t("device.newValue")}
-          hint={`${t("device.type")}: ${param.type || "—"} · ${t("device.value")}: ${param.redacted ? t("device.redacted") : param.value}`}
-        >
-          {(p) =>
-            isBool ? (
-              <Select {...p} value={value} onChange={(e) => setValue(e.target.value)}>
-                <option value="true">true</option>
-                <option value="false">false</option>
-                {value !== "true" && value !== "false" ? <option value={value}>{value}</option> : null}
-              </Select>
-            ) : (
-              <Input
-                {...p}
-                type={param.redacted ? "password" : "text"}
-                autoComplete={param.redacted ? "new-password" : undefined}
-                value={value}
-                onChange={(e) => setValue(e.target.value)}
-                autoFocus
-                inputMode={/int/i.test(param.type) ? "numeric" : undefined}
-              />
-            )
-          }
-        </Field>
-      </form>
+      <Field
+        label={t("device.newValue")}
+        hint={`${t("device.type")}: ${param.type || "—"} · ${t("device.value")}: ${param.redacted ? t("device.redacted") : param.value}`}
+      >
+        {(p) =>
+          isBool ? (
+            <Select {...p} {...form.register("value")}>
+              <option value="true">true</option>
+              <option value="false">false</option>
+              {param.value !== "true" && param.value !== "false" ? <option value={param.value}>{param.value}</option> : null}
+            </Select>
+          ) : (
+            <Input
+              {...p}
+              {...form.register("value")}
+              type={param.redacted ? "password" : "text"}
+              autoComplete={param.redacted ? "new-password" : undefined}
+              autoFocus
+              inputMode={/int/i.test(param.type) ? "numeric" : undefined}
+            />
+          )
+        }
+      </Field>
       {/* A secret's new value is not repeated on the screen. */}
       <p className="muted">{t("device.setConfirm", { path: param.path.split(".").slice(-1)[0], value: param.redacted ? "••••••••" : value })}</p>
       <ErrorBanner error={set.error} />
-    </Dialog>
+    </FormDialog>
   );
 }
 
 function ParametersTab({ device, onQueued }: { device: Device; onQueued: () => void }) {
   const { t } = useTranslation();
   const can = useCan();
-  const params = useQuery({
-    queryKey: keys.deviceParameters(device.id),
-    queryFn: async () => (await api<Page<Parameter>>(`/devices/${device.id}/parameters`)).items,
-  });
-  const list = params.data ?? [];
+  const params = useDeviceParameters(device.id);
+  const list = useMemo(() => params.data ?? [], [params.data]);
   const tree = useMemo(() => buildTree(list), [list]);
   const [selected, setSelected] = useState("");
   const [search, setSearch] = useState("");
@@ -175,15 +172,13 @@ function ParametersTab({ device, onQueued }: { device: Device; onQueued: () => v
   return (
     <Card className="card-flush">
       <div className="toolbar">
-        <div className="field grow">
-          <label htmlFor="param-search" className="sr-only">
-            {t("device.searchParams")}
-          </label>
-          <div className="search-input">
-            <Icon name="search" size={16} />
-            <Input id="param-search" type="search" value={search} placeholder={t("device.searchParams")} onChange={(e) => setSearch(e.target.value)} />
-          </div>
-        </div>
+        <SearchField
+          id="param-search"
+          label={t("device.searchParams")}
+          value={search}
+          placeholder={t("device.searchParams")}
+          onChange={(e) => setSearch(e.target.value)}
+        />
         <span className="muted">{t("common.rows", { count: list.length })}</span>
       </div>
       <div className="param-layout">
@@ -205,19 +200,8 @@ function TasksTab({ device }: { device: Device }) {
   const { t } = useTranslation();
   const can = useCan();
   const toast = useToast();
-  const qc = useQueryClient();
-  const tasks = useQuery({
-    queryKey: keys.deviceTasks(device.id),
-    queryFn: async () => (await api<Page<Task>>(`/devices/${device.id}/tasks`, { query: { limit: 50 }, background: true })).items,
-    refetchInterval: (q) => ((q.state.data ?? []).some((task) => isActive(task.state)) ? 2000 : 15_000),
-  });
-  const cancel = useMutation({
-    mutationFn: (task: Task) => api<Task>(`/tasks/${task.id}/cancel`, { method: "POST" }),
-    onSuccess: () => {
-      toast(t("device.cancelled"));
-      void qc.invalidateQueries({ queryKey: keys.deviceTasks(device.id) });
-    },
-  });
+  const tasks = useDeviceTasks(device.id);
+  const cancel = useCancelTask(device.id);
   const list = tasks.data ?? [];
   const live = list.some((task) => isActive(task.state));
   const col = createColumnHelper<Task>();
@@ -250,7 +234,7 @@ function TasksTab({ device }: { device: Device }) {
       meta: { className: "col-actions" },
       cell: (c) =>
         c.row.original.state === "queued" && can(TASK_PERMISSION[c.row.original.type]) ? (
-          <Button className="btn-sm" variant="ghost" icon="x" onClick={() => cancel.mutate(c.row.original)}>
+          <Button className="btn-sm" variant="ghost" icon="x" onClick={() => cancel.mutate(c.row.original, { onSuccess: () => toast(t("device.cancelled")) })}>
             {t("device.cancel")}
           </Button>
         ) : null,
@@ -275,58 +259,40 @@ function TasksTab({ device }: { device: Device }) {
   );
 }
 
+const tagSchema = z.object({ tag: z.string().trim() });
+
 export function DeviceDetailPage() {
   const { id = "" } = useParams();
   const { t, i18n } = useTranslation();
   const can = useCan();
   const navigate = useNavigate();
   const toast = useToast();
-  const qc = useQueryClient();
   const [tab, setTab] = useState<Tab>("summary");
   const [action, setAction] = useState<DeviceAction | null>(null);
-  const [deleting, setDeleting] = useState(false);
-  const [newTag, setNewTag] = useState("");
-  const device = useQuery({
-    queryKey: keys.device(id),
-    queryFn: () => api<Device>(`/devices/${encodeURIComponent(id)}`, { background: true }),
-    refetchInterval: 15_000,
-  });
-  const refresh = useMutation({
-    mutationFn: (d: Device) =>
-      api<Task>(`/devices/${d.id}/tasks`, {
-        method: "POST",
-        body: { type: "getParameterValues", names: [d.data_model === "tr098" ? "InternetGatewayDevice." : "Device."], now: true },
-      }),
-    onSuccess: () => {
-      toast(t("devices.queued", { count: 1 }));
-      void qc.invalidateQueries({ queryKey: keys.deviceTasks(id) });
-      setTab("tasks");
-    },
-  });
-  const remove = useMutation({
-    mutationFn: () => api<void>(`/devices/${encodeURIComponent(id)}`, { method: "DELETE" }),
-    onSuccess: () => {
-      toast(t("devices.deleted"));
-      void qc.invalidateQueries({ queryKey: ["devices"] });
-      navigate(PATHS.devices);
-    },
-  });
-  const tagOp = useMutation({
-    mutationFn: ({ tag, add }: { tag: string; add: boolean }) =>
-      api<Device>(`/devices/${encodeURIComponent(id)}/tags/${encodeURIComponent(tag)}`, { method: add ? "PUT" : "DELETE" }),
-    onSuccess: (d) => {
-      qc.setQueryData(keys.device(id), d);
-      setNewTag("");
-    },
+  const device = useDevice(id);
+  const refresh = useCreateTask(id);
+  const tagOp = useDeviceTag(id);
+  const tagForm = useZodForm(tagSchema, { defaultValues: { tag: "" } });
+  const remove = useConfirmedDelete(useDeleteDevice(), {
+    message: (d) => t("devices.deleteConfirm", { serial: d.serial_number }),
+    done: t("devices.deleted"),
+    onDone: () => navigate(PATHS.devices),
   });
 
   if (device.isLoading) return <Spinner />;
   if (!device.data) return <ErrorBanner error={device.error} />;
   const d = device.data;
-  const afterTask = () => {
-    void qc.invalidateQueries({ queryKey: keys.deviceTasks(id) });
-    setTab("tasks");
-  };
+  const afterTask = () => setTab("tasks");
+  const readAll = () =>
+    refresh.mutate(
+      { type: "getParameterValues", names: [d.data_model === "tr098" ? "InternetGatewayDevice." : "Device."], now: true },
+      {
+        onSuccess: () => {
+          toast(t("devices.queued", { count: 1 }));
+          setTab("tasks");
+        },
+      },
+    );
 
   return (
     <div className="stack">
@@ -343,7 +309,7 @@ export function DeviceDetailPage() {
             <Badge tone={d.online ? "success" : "neutral"} dot>
               {d.online ? t("devices.online") : t("devices.offline")}
             </Badge>
-            <Button icon="refresh" busy={refresh.isPending} onClick={() => refresh.mutate(d)}>
+            <Button icon="refresh" busy={refresh.isPending} onClick={readAll}>
               {t("devices.refreshParams")}
             </Button>
             {can("devices.reboot") ? (
@@ -429,12 +395,11 @@ export function DeviceDetailPage() {
                 {can("devices.configure") ? (
                   <form
                     className="row"
-                    onSubmit={(e) => {
-                      e.preventDefault();
-                      if (newTag.trim()) tagOp.mutate({ tag: newTag.trim(), add: true });
-                    }}
+                    onSubmit={submitWith(tagForm, ({ tag }) => {
+                      if (tag) tagOp.mutate({ tag, add: true }, { onSuccess: () => tagForm.reset() });
+                    })}
                   >
-                    <Input className="input-sm" aria-label={t("devices.tagName")} value={newTag} placeholder={t("devices.tagName")} onChange={(e) => setNewTag(e.target.value)} />
+                    <Input className="input-sm" aria-label={t("devices.tagName")} placeholder={t("devices.tagName")} {...tagForm.register("tag")} />
                     <Button type="submit" className="btn-sm" icon="plus">
                       {t("devices.addTag")}
                     </Button>
@@ -445,7 +410,7 @@ export function DeviceDetailPage() {
             </Card>
             {can("devices.configure") ? (
               <div>
-                <Button variant="ghost" icon="trash" onClick={() => setDeleting(true)}>
+                <Button variant="ghost" icon="trash" onClick={() => remove.ask(d)}>
                   {t("common.delete")}
                 </Button>
               </div>
@@ -456,17 +421,7 @@ export function DeviceDetailPage() {
         {tab === "tasks" ? <TasksTab device={d} /> : null}
       </div>
       {action ? <DeviceActionDialog action={action} deviceIds={[d.id]} onClose={() => setAction(null)} onDone={afterTask} /> : null}
-      <ConfirmDialog
-        open={deleting}
-        title={t("common.delete")}
-        message={t("devices.deleteConfirm", { serial: d.serial_number })}
-        confirmLabel={t("common.delete")}
-        danger
-        busy={remove.isPending}
-        error={remove.error}
-        onConfirm={() => remove.mutate()}
-        onClose={() => setDeleting(false)}
-      />
+      {remove.dialog}
     </div>
   );
 }

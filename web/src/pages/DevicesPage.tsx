@@ -1,30 +1,37 @@
 // The device inventory (DEV-2): search, filters, server-side sort and cursor pagination,
 // CSV export, and operations on a selection (DEV-3). The filter lives in the URL, so a
 // filtered list can be bookmarked or shared.
-import { keepPreviousData, useQuery, useQueryClient } from "@tanstack/react-query";
 import { createColumnHelper, type RowSelectionState, type SortingState } from "@tanstack/react-table";
-import { useMemo, useRef, useState, type FormEvent } from "react";
+import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { Link, useSearchParams } from "react-router-dom";
-import { api, ApiError, downloadCsv, fetchAll, type Page } from "../api/client";
-import { keys } from "../api/queries";
-import type { Device, DeviceGroup, Profile } from "../api/types";
+import { z } from "zod";
+import { downloadList } from "../api/call";
+import { ApiError } from "../api/client";
+import type { Device } from "../api/types";
 import { pathTo } from "../app/paths";
 import { useCan } from "../auth/session";
-import { DataTable, Pager, selectionColumn } from "../components/DataTable";
+import { Pager, selectionColumn } from "../components/DataTable";
 import { DeviceActionDialog, type DeviceAction } from "../components/DeviceActionDialog";
-import { Icon } from "../components/Icon";
+import { FormDialog, submitWith, useErrorMessage, useZodForm } from "../components/form";
+import { message } from "../i18n";
+import { ListPage } from "../components/ListPage";
 import { useToast } from "../components/Toast";
-import { Alert, Badge, Button, Card, Dialog, ErrorBanner, Field, Input, PageHeader, Select, Spinner } from "../components/ui";
+import { Alert, Badge, Button, ErrorBanner, Field, Input, SearchField, Select } from "../components/ui";
 import { formatJst, formatRelative } from "../lib/time";
+import { useDeviceGroups } from "../resources/deviceGroups";
+import { useDevicePage, useTagDevices, type DeviceQuery } from "../resources/devices";
+import { useProfiles } from "../resources/profiles";
 
 const PAGE_SIZE = 50;
 const SORTABLE = ["serial_number", "model", "software_version", "last_contact_at"] as const;
 
+const QUERY_KEYS = ["q", "online", "profile_id", "group_id", "model", "software_version", "tag", "sort"] as const;
+
 // The API's query for the URL's search parameters.
-export function deviceQuery(params: URLSearchParams): Record<string, string> {
-  const q: Record<string, string> = {};
-  for (const key of ["q", "online", "profile_id", "group_id", "model", "software_version", "tag", "sort"]) {
+export function deviceQuery(params: URLSearchParams): DeviceQuery {
+  const q: DeviceQuery = {};
+  for (const key of QUERY_KEYS) {
     const v = params.get(key);
     if (v) q[key] = v;
   }
@@ -43,86 +50,63 @@ export function sortParam(sorting: SortingState): string {
   return (s.desc ? "-" : "") + s.id;
 }
 
-function TagDialog({ deviceIds, onClose, onDone }: { deviceIds: string[]; onClose: () => void; onDone: () => void }) {
+const tagSchema = z.object({ tag: z.string().trim().min(1, message("validation.required")) });
+
+function TagDialog({ deviceIds, onClose }: { deviceIds: string[]; onClose: () => void }) {
   const { t } = useTranslation();
   const toast = useToast();
-  const [tag, setTag] = useState("");
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
-  const submit = async (e?: FormEvent) => {
-    e?.preventDefault();
-    if (!tag.trim()) return;
-    setBusy(true);
-    try {
-      for (const id of deviceIds) await api(`/devices/${encodeURIComponent(id)}/tags/${encodeURIComponent(tag.trim())}`, { method: "PUT" });
-      toast(t("devices.addTag"));
-      onDone();
-      onClose();
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
-  };
+  const errorText = useErrorMessage();
+  const tagDevices = useTagDevices();
+  const form = useZodForm(tagSchema, { defaultValues: { tag: "" } });
   return (
-    <Dialog
-      open
+    <FormDialog
+      form={form}
+      layout="stack"
       title={t("devices.addTag")}
-      onClose={onClose}
-      footer={
-        <>
-          <Button onClick={onClose}>{t("common.cancel")}</Button>
-          <Button variant="primary" busy={busy} onClick={() => void submit()}>
-            {t("common.apply")}
-          </Button>
-        </>
+      submitLabel={t("common.apply")}
+      onSubmit={({ tag }) =>
+        tagDevices.mutate(
+          { deviceIds, tag },
+          {
+            onSuccess: () => {
+              toast(t("devices.addTag"));
+              onClose();
+            },
+          },
+        )
       }
+      onClose={onClose}
+      busy={tagDevices.isPending}
     >
-      <form onSubmit={(e) => void submit(e)}>
-        <Field label={t("devices.tagName")} required>
-          {(p) => <Input {...p} value={tag} onChange={(e) => setTag(e.target.value)} autoFocus />}
-        </Field>
-      </form>
+      <Field label={t("devices.tagName")} required error={errorText(form.formState.errors.tag)}>
+        {(p) => <Input {...p} {...form.register("tag")} autoFocus />}
+      </Field>
       <p className="muted">{t("common.selected", { count: deviceIds.length })}</p>
-      <ErrorBanner error={error} />
-    </Dialog>
+      <ErrorBanner error={tagDevices.error} />
+    </FormDialog>
   );
 }
+
+const searchSchema = z.object({ q: z.string() });
 
 export function DevicesPage() {
   const { t, i18n } = useTranslation();
   const can = useCan();
-  const qc = useQueryClient();
   const [params, setParams] = useSearchParams();
   const [cursors, setCursors] = useState<Array<string | null>>([null]);
   const [selection, setSelection] = useState<RowSelectionState>({});
   const [action, setAction] = useState<DeviceAction | "tag" | null>(null);
   const [exporting, setExporting] = useState(false);
   const [exportError, setExportError] = useState<unknown>(null);
-  const [search, setSearch] = useState(params.get("q") ?? "");
+  const search = useZodForm(searchSchema, { defaultValues: { q: params.get("q") ?? "" } });
 
   const query = deviceQuery(params);
   const cursor = cursors[cursors.length - 1] ?? null;
-  // The list refreshes itself every 15 s as a background request (it keeps nobody logged in);
-  // a fetch the user asked for (opening the page, searching, paging) is an operation.
-  const userFetch = useRef(false);
-  const lastKey = useRef("");
-  const devices = useQuery({
-    queryKey: keys.devices({ ...query, cursor }),
-    queryFn: ({ queryKey }) => {
-      const key = JSON.stringify(queryKey);
-      const background = key === lastKey.current && !userFetch.current;
-      lastKey.current = key;
-      userFetch.current = false;
-      return api<Page<Device>>("/devices", { query: { ...query, limit: PAGE_SIZE, cursor }, background });
-    },
-    placeholderData: keepPreviousData,
-    refetchInterval: 15_000,
-  });
-  const profiles = useQuery({ queryKey: keys.profiles, queryFn: () => fetchAll<Profile>("/profiles"), enabled: can("profiles.read") });
-  const groups = useQuery({ queryKey: keys.deviceGroups, queryFn: () => fetchAll<DeviceGroup>("/device-groups") });
+  const { page: devices, searchAgain } = useDevicePage(query, cursor, PAGE_SIZE);
+  const profiles = useProfiles(can("profiles.read"));
+  const groups = useDeviceGroups();
 
-  const update = (changes: Record<string, string | null>) => {
+  const update = (changes: Partial<Record<(typeof QUERY_KEYS)[number], string | null>>) => {
     const next = new URLSearchParams(params);
     for (const [k, v] of Object.entries(changes)) {
       if (v) next.set(k, v);
@@ -139,80 +123,76 @@ export function DevicesPage() {
   const canAct = can(["devices.reboot", "devices.firmware", "devices.configure"]);
 
   const col = createColumnHelper<Device>();
-  const columns = useMemo(
-    () => [
-      ...(canAct ? [selectionColumn<Device>(t("common.all"), (d) => d.serial_number)] : []),
-      col.accessor("serial_number", {
-        header: t("devices.serial"),
-        cell: (c) => (
-          <div>
-            <Link className="cell-main mono" to={pathTo("device", { id: c.row.original.id })}>
-              {c.getValue()}
-            </Link>
-            <div className="cell-sub">
-              {c.row.original.oui}-{c.row.original.product_class}
-            </div>
+  const columns = [
+    ...(canAct ? [selectionColumn<Device>(t("common.all"), (d) => d.serial_number)] : []),
+    col.accessor("serial_number", {
+      header: t("devices.serial"),
+      cell: (c) => (
+        <div>
+          <Link className="cell-main mono" to={pathTo("device", { id: c.row.original.id })}>
+            {c.getValue()}
+          </Link>
+          <div className="cell-sub">
+            {c.row.original.oui}-{c.row.original.product_class}
           </div>
-        ),
-      }),
-      col.accessor("online", {
-        header: t("devices.status"),
-        enableSorting: false,
-        cell: (c) => (
-          <div className="row">
-            <Badge tone={c.getValue() ? "success" : "neutral"} dot>
-              {c.getValue() ? t("devices.online") : t("devices.offline")}
-            </Badge>
-            {c.row.original.insecure ? (
-              <span title={t("devices.insecureHint")}>
-                <Badge tone="warning">{t("devices.insecure")}</Badge>
-              </span>
-            ) : null}
-          </div>
-        ),
-      }),
-      col.accessor("model", {
-        header: t("devices.model"),
-        cell: (c) => (
-          <div>
-            <div>{c.getValue()}</div>
-            <div className="cell-sub">{c.row.original.manufacturer}</div>
-          </div>
-        ),
-      }),
-      col.accessor("software_version", { header: t("devices.firmware"), cell: (c) => <span className="mono">{c.getValue()}</span> }),
-      col.accessor("wan_ip", { header: t("devices.wanIp"), enableSorting: false, cell: (c) => <span className="mono">{c.getValue() || "—"}</span> }),
-      col.accessor("last_contact_at", {
-        header: t("devices.lastContact"),
-        cell: (c) => (
-          <span className="nowrap" title={formatJst(c.getValue())}>
-            {formatRelative(c.getValue(), i18n.language)}
-          </span>
-        ),
-      }),
-      col.accessor("tags", {
-        header: t("devices.tags"),
-        enableSorting: false,
-        cell: (c) => (
-          <div className="tags">
-            {c.getValue().map((tag) => (
-              <button type="button" key={tag} className="tag tag-button" onClick={() => update({ tag })}>
-                {tag}
-              </button>
-            ))}
-          </div>
-        ),
-      }),
-    ],
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-    [t, i18n.language, canAct, params],
-  );
+        </div>
+      ),
+    }),
+    col.accessor("online", {
+      header: t("devices.status"),
+      enableSorting: false,
+      cell: (c) => (
+        <div className="row">
+          <Badge tone={c.getValue() ? "success" : "neutral"} dot>
+            {c.getValue() ? t("devices.online") : t("devices.offline")}
+          </Badge>
+          {c.row.original.insecure ? (
+            <span title={t("devices.insecureHint")}>
+              <Badge tone="warning">{t("devices.insecure")}</Badge>
+            </span>
+          ) : null}
+        </div>
+      ),
+    }),
+    col.accessor("model", {
+      header: t("devices.model"),
+      cell: (c) => (
+        <div>
+          <div>{c.getValue()}</div>
+          <div className="cell-sub">{c.row.original.manufacturer}</div>
+        </div>
+      ),
+    }),
+    col.accessor("software_version", { header: t("devices.firmware"), cell: (c) => <span className="mono">{c.getValue()}</span> }),
+    col.accessor("wan_ip", { header: t("devices.wanIp"), enableSorting: false, cell: (c) => <span className="mono">{c.getValue() || "—"}</span> }),
+    col.accessor("last_contact_at", {
+      header: t("devices.lastContact"),
+      cell: (c) => (
+        <span className="nowrap" title={formatJst(c.getValue())}>
+          {formatRelative(c.getValue(), i18n.language)}
+        </span>
+      ),
+    }),
+    col.accessor("tags", {
+      header: t("devices.tags"),
+      enableSorting: false,
+      cell: (c) => (
+        <div className="tags">
+          {c.getValue().map((tag) => (
+            <button type="button" key={tag} className="tag tag-button" onClick={() => update({ tag })}>
+              {tag}
+            </button>
+          ))}
+        </div>
+      ),
+    }),
+  ];
 
   const exportCsv = async () => {
     setExporting(true);
     setExportError(null);
     try {
-      await downloadCsv("/devices", query, "devices.csv");
+      await downloadList("/devices", query, "devices.csv");
     } catch (e) {
       setExportError(e);
     } finally {
@@ -221,146 +201,134 @@ export function DevicesPage() {
   };
 
   const unavailable = devices.error instanceof ApiError && devices.error.status === 404 && devices.error.code === "not_found";
-  const activeFilters = ["online", "profile_id", "group_id", "tag", "model", "software_version"].filter((k) => params.get(k));
+  const activeFilters = (["online", "profile_id", "group_id", "tag", "model", "software_version"] as const).filter((k) => params.get(k));
+  const clearAll = () => {
+    search.reset({ q: "" });
+    update({ q: null, online: null, profile_id: null, group_id: null, tag: null, model: null, software_version: null });
+  };
 
-  return (
-    <div className="stack">
-      <PageHeader
-        title={t("devices.title")}
-        description={t("devices.description")}
-        actions={
-          <Button icon="download" busy={exporting} onClick={() => void exportCsv()}>
-            {exporting ? t("common.exporting") : t("common.exportCsv")}
-          </Button>
-        }
-      />
-      {unavailable ? <Alert>{t("devices.unavailable")}</Alert> : <ErrorBanner error={devices.error ?? exportError} />}
-      <Card className="card-flush">
-        <form
-          className="toolbar"
-          role="search"
-          onSubmit={(e) => {
-            e.preventDefault();
-            userFetch.current = true;
-            const q = search.trim() || null;
-            // The same search again asks the server again (devices come and go).
-            if (q === (params.get("q") || null)) void devices.refetch();
-            else update({ q });
-          }}
-        >
-          <div className="field grow">
-            <label htmlFor="device-search" className="sr-only">
-              {t("common.search")}
-            </label>
-            <div className="search-input">
-              <Icon name="search" size={16} />
-              <Input id="device-search" type="search" value={search} placeholder={t("devices.searchPlaceholder")} onChange={(e) => setSearch(e.target.value)} />
-            </div>
-          </div>
-          <Field label={t("devices.status")}>
+  const toolbar = (
+    <>
+      <form
+        className="toolbar"
+        role="search"
+        onSubmit={submitWith(search, ({ q }) => {
+          const text = q.trim() || null;
+          // The same search again asks the server again (devices come and go).
+          if (text === (params.get("q") || null)) searchAgain();
+          else update({ q: text });
+        })}
+      >
+        <SearchField id="device-search" label={t("common.search")} placeholder={t("devices.searchPlaceholder")} {...search.register("q")} />
+        {/* The filters apply at once: the URL is their state. */}
+        <Field label={t("devices.status")}>
+          {(p) => (
+            <Select {...p} value={params.get("online") ?? ""} onChange={(e) => update({ online: e.target.value || null })}>
+              <option value="">{t("devices.anyStatus")}</option>
+              <option value="true">{t("devices.online")}</option>
+              <option value="false">{t("devices.offline")}</option>
+            </Select>
+          )}
+        </Field>
+        {can("profiles.read") ? (
+          <Field label={t("devices.profile")}>
             {(p) => (
-              <Select {...p} value={params.get("online") ?? ""} onChange={(e) => update({ online: e.target.value || null })}>
-                <option value="">{t("devices.anyStatus")}</option>
-                <option value="true">{t("devices.online")}</option>
-                <option value="false">{t("devices.offline")}</option>
-              </Select>
-            )}
-          </Field>
-          {can("profiles.read") ? (
-            <Field label={t("devices.profile")}>
-              {(p) => (
-                <Select {...p} value={params.get("profile_id") ?? ""} onChange={(e) => update({ profile_id: e.target.value || null })}>
-                  <option value="">{t("devices.anyProfile")}</option>
-                  {(profiles.data ?? []).map((pr) => (
-                    <option key={pr.id} value={pr.id}>
-                      {pr.name}
-                    </option>
-                  ))}
-                </Select>
-              )}
-            </Field>
-          ) : null}
-          <Field label={t("devices.group")}>
-            {(p) => (
-              <Select {...p} value={params.get("group_id") ?? ""} onChange={(e) => update({ group_id: e.target.value || null })}>
-                <option value="">{t("devices.anyGroup")}</option>
-                {(groups.data ?? []).map((g) => (
-                  <option key={g.id} value={g.id}>
-                    {g.name}
+              <Select {...p} value={params.get("profile_id") ?? ""} onChange={(e) => update({ profile_id: e.target.value || null })}>
+                <option value="">{t("devices.anyProfile")}</option>
+                {(profiles.data ?? []).map((pr) => (
+                  <option key={pr.id} value={pr.id}>
+                    {pr.name}
                   </option>
                 ))}
               </Select>
             )}
           </Field>
-          <Button type="submit" variant="primary" icon="search">
-            {t("common.search")}
+        ) : null}
+        <Field label={t("devices.group")}>
+          {(p) => (
+            <Select {...p} value={params.get("group_id") ?? ""} onChange={(e) => update({ group_id: e.target.value || null })}>
+              <option value="">{t("devices.anyGroup")}</option>
+              {(groups.data ?? []).map((g) => (
+                <option key={g.id} value={g.id}>
+                  {g.name}
+                </option>
+              ))}
+            </Select>
+          )}
+        </Field>
+        <Button type="submit" variant="primary" icon="search">
+          {t("common.search")}
+        </Button>
+        {activeFilters.length > 0 || params.get("q") ? (
+          <Button variant="ghost" onClick={clearAll}>
+            {t("common.clear")}
           </Button>
-          {activeFilters.length > 0 || params.get("q") ? (
-            <Button
-              variant="ghost"
-              onClick={() => {
-                setSearch("");
-                update({ q: null, online: null, profile_id: null, group_id: null, tag: null, model: null, software_version: null });
-              }}
-            >
-              {t("common.clear")}
+        ) : null}
+      </form>
+      {params.get("tag") ? (
+        <div className="bulkbar">
+          <span>
+            {t("devices.tags")}: <span className="tag">{params.get("tag")}</span>
+          </span>
+          <button type="button" className="btn-link" onClick={() => update({ tag: null })}>
+            {t("common.clear")}
+          </button>
+        </div>
+      ) : null}
+      {selectedIds.length > 0 ? (
+        <div className="bulkbar" role="region" aria-label={t("devices.bulk")}>
+          <strong>{t("common.selected", { count: selectedIds.length })}</strong>
+          {can("devices.reboot") ? (
+            <Button className="btn-sm" icon="power" onClick={() => setAction("reboot")}>
+              {t("devices.reboot")}
             </Button>
           ) : null}
-        </form>
-        {params.get("tag") ? (
-          <div className="bulkbar">
-            <span>
-              {t("devices.tags")}: <span className="tag">{params.get("tag")}</span>
-            </span>
-            <button type="button" className="btn-link" onClick={() => update({ tag: null })}>
-              {t("common.clear")}
-            </button>
-          </div>
-        ) : null}
-        {selectedIds.length > 0 ? (
-          <div className="bulkbar" role="region" aria-label={t("devices.bulk")}>
-            <strong>{t("common.selected", { count: selectedIds.length })}</strong>
-            {can("devices.reboot") ? (
-              <Button className="btn-sm" icon="power" onClick={() => setAction("reboot")}>
-                {t("devices.reboot")}
-              </Button>
-            ) : null}
-            {can("devices.firmware") ? (
-              <Button className="btn-sm" icon="firmware" onClick={() => setAction("download")}>
-                {t("devices.firmwareUpdate")}
-              </Button>
-            ) : null}
-            {can("devices.configure") ? (
-              <Button className="btn-sm" icon="tag" onClick={() => setAction("tag")}>
-                {t("devices.addTag")}
-              </Button>
-            ) : null}
-            {can("devices.reboot") ? (
-              <Button className="btn-sm" variant="ghost" onClick={() => setAction("factoryReset")}>
-                {t("devices.factoryReset")}
-              </Button>
-            ) : null}
-          </div>
-        ) : null}
-        {devices.isLoading ? (
-          <Spinner />
-        ) : (
-          <DataTable
-            data={rows}
-            columns={columns}
-            getRowId={(d) => d.id}
-            caption={t("devices.title")}
-            manualSorting
-            sorting={sorting}
-            onSortingChange={(updater) => {
-              const next = typeof updater === "function" ? updater(sorting) : updater;
-              const first = next[0];
-              update({ sort: first && (SORTABLE as readonly string[]).includes(first.id) ? sortParam(next) : null });
-            }}
-            rowSelection={selection}
-            onRowSelectionChange={canAct ? setSelection : undefined}
-          />
-        )}
+          {can("devices.firmware") ? (
+            <Button className="btn-sm" icon="firmware" onClick={() => setAction("download")}>
+              {t("devices.firmwareUpdate")}
+            </Button>
+          ) : null}
+          {can("devices.configure") ? (
+            <Button className="btn-sm" icon="tag" onClick={() => setAction("tag")}>
+              {t("devices.addTag")}
+            </Button>
+          ) : null}
+          {can("devices.reboot") ? (
+            <Button className="btn-sm" variant="ghost" onClick={() => setAction("factoryReset")}>
+              {t("devices.factoryReset")}
+            </Button>
+          ) : null}
+        </div>
+      ) : null}
+    </>
+  );
+
+  return (
+    <ListPage
+      title={t("devices.title")}
+      description={t("devices.description")}
+      actions={
+        <Button icon="download" busy={exporting} onClick={() => void exportCsv()}>
+          {exporting ? t("common.exporting") : t("common.exportCsv")}
+        </Button>
+      }
+      alert={unavailable ? <Alert>{t("devices.unavailable")}</Alert> : undefined}
+      error={devices.error ?? exportError}
+      toolbar={toolbar}
+      rows={rows}
+      loading={devices.isLoading}
+      columns={columns}
+      getRowId={(d) => d.id}
+      manualSorting
+      sorting={sorting}
+      onSortingChange={(updater) => {
+        const next = typeof updater === "function" ? updater(sorting) : updater;
+        const first = next[0];
+        update({ sort: first && (SORTABLE as readonly string[]).includes(first.id) ? sortParam(next) : null });
+      }}
+      rowSelection={selection}
+      onRowSelectionChange={canAct ? setSelection : undefined}
+      footer={
         <Pager
           hasPrevious={cursors.length > 1}
           hasNext={Boolean(devices.data?.next_cursor)}
@@ -374,26 +342,13 @@ export function DevicesPage() {
           }}
           summary={t("common.showingRows", { count: rows.length })}
         />
-      </Card>
-      <p className="footnote">{t("common.timesInJst")}</p>
+      }
+      jstFootnote
+    >
       {action && action !== "tag" ? (
-        <DeviceActionDialog
-          action={action}
-          deviceIds={selectedIds}
-          onClose={() => setAction(null)}
-          onDone={() => {
-            setSelection({});
-            void qc.invalidateQueries({ queryKey: ["devices"] });
-          }}
-        />
+        <DeviceActionDialog action={action} deviceIds={selectedIds} onClose={() => setAction(null)} onDone={() => setSelection({})} />
       ) : null}
-      {action === "tag" ? (
-        <TagDialog
-          deviceIds={selectedIds}
-          onClose={() => setAction(null)}
-          onDone={() => void qc.invalidateQueries({ queryKey: ["devices"] })}
-        />
-      ) : null}
-    </div>
+      {action === "tag" ? <TagDialog deviceIds={selectedIds} onClose={() => setAction(null)} /> : null}
+    </ListPage>
   );
 }

@@ -1,80 +1,74 @@
 // Firmware files (DEV-6): upload (the file is the request body; the server hashes it),
 // list with SHA-256, delete.
-import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { createColumnHelper } from "@tanstack/react-table";
-import { useState, type FormEvent } from "react";
+import { useState } from "react";
 import { useTranslation } from "react-i18next";
-import { api, fetchAll, uploadBinary } from "../api/client";
-import { keys } from "../api/queries";
+import { z } from "zod";
 import type { FirmwareFile } from "../api/types";
 import { useCan } from "../auth/session";
-import { DataTable } from "../components/DataTable";
+import { useConfirmedDelete } from "../components/Confirmation";
+import { FormDialog, useErrorMessage, useZodForm } from "../components/form";
+import { message } from "../i18n";
+import { ListPage } from "../components/ListPage";
 import { useToast } from "../components/Toast";
-import { Button, Card, ConfirmDialog, Dialog, ErrorBanner, Field, Input, PageHeader, Spinner } from "../components/ui";
+import { Button, Field, Input } from "../components/ui";
 import { formatBytes } from "../lib/time";
+import { useDeleteFirmware, useFirmware, useUploadFirmware } from "../resources/firmware";
+
+const uploadSchema = z.object({
+  files: z.custom<FileList>((v) => v instanceof FileList && v.length === 1, message("validation.required")),
+  version: z.string().trim().min(1, message("validation.required")),
+  model: z.string().trim(),
+});
 
 function UploadDialog({ onClose }: { onClose: () => void }) {
   const { t } = useTranslation();
   const toast = useToast();
-  const qc = useQueryClient();
-  const [file, setFile] = useState<File | null>(null);
-  const [version, setVersion] = useState("");
-  const [model, setModel] = useState("");
-  const upload = useMutation({
-    mutationFn: () => uploadBinary<FirmwareFile>("/firmware", { name: file!.name, version, model }, file!),
-    onSuccess: () => {
-      void qc.invalidateQueries({ queryKey: keys.firmware });
-      toast(t("firmware.uploaded"));
-      onClose();
-    },
-  });
-  const submit = (e?: FormEvent) => {
-    e?.preventDefault();
-    if (file) upload.mutate();
-  };
+  const errorText = useErrorMessage();
+  const upload = useUploadFirmware();
+  const form = useZodForm(uploadSchema, { defaultValues: { version: "", model: "" } });
+  const errors = form.formState.errors;
   return (
-    <Dialog
-      open
+    <FormDialog
+      form={form}
+      layout="stack"
       title={t("firmware.upload")}
-      onClose={onClose}
-      footer={
-        <>
-          <Button onClick={onClose}>{t("common.cancel")}</Button>
-          <Button variant="primary" icon="upload" busy={upload.isPending} disabled={!file || !version.trim()} onClick={() => submit()}>
-            {t("firmware.upload")}
-          </Button>
-        </>
+      submitLabel={t("firmware.upload")}
+      submitIcon="upload"
+      onSubmit={({ files, version, model }) =>
+        upload.mutate(
+          { file: files[0]!, version, model },
+          {
+            onSuccess: () => {
+              toast(t("firmware.uploaded"));
+              onClose();
+            },
+          },
+        )
       }
+      onClose={onClose}
+      busy={upload.isPending}
+      error={upload.error}
     >
-      <ErrorBanner error={upload.error} />
-      <form className="form-stack" onSubmit={submit}>
-        <Field label={t("firmware.file")} required>
-          {(p) => <input {...p} type="file" className="input input-file" onChange={(e) => setFile(e.target.files?.[0] ?? null)} />}
-        </Field>
-        <Field label={t("firmware.version")} required>
-          {(p) => <Input {...p} value={version} onChange={(e) => setVersion(e.target.value)} />}
-        </Field>
-        <Field label={t("firmware.model")}>{(p) => <Input {...p} value={model} onChange={(e) => setModel(e.target.value)} />}</Field>
-      </form>
-    </Dialog>
+      <Field label={t("firmware.file")} required error={errorText(errors.files)}>
+        {(p) => <input {...p} type="file" className="input input-file" {...form.register("files")} />}
+      </Field>
+      <Field label={t("firmware.version")} required error={errorText(errors.version)}>
+        {(p) => <Input {...p} {...form.register("version")} />}
+      </Field>
+      <Field label={t("firmware.model")}>{(p) => <Input {...p} {...form.register("model")} />}</Field>
+    </FormDialog>
   );
 }
 
 export function FirmwarePage() {
   const { t } = useTranslation();
   const can = useCan();
-  const toast = useToast();
-  const qc = useQueryClient();
-  const files = useQuery({ queryKey: keys.firmware, queryFn: () => fetchAll<FirmwareFile>("/firmware") });
+  const files = useFirmware();
   const [uploading, setUploading] = useState(false);
-  const [deleting, setDeleting] = useState<FirmwareFile | null>(null);
-  const remove = useMutation({
-    mutationFn: (f: FirmwareFile) => api<void>(`/firmware/${f.id}`, { method: "DELETE" }),
-    onSuccess: () => {
-      void qc.invalidateQueries({ queryKey: keys.firmware });
-      setDeleting(null);
-      toast(t("firmware.deleted"));
-    },
+  const remove = useConfirmedDelete(useDeleteFirmware(), {
+    message: (f) => t("firmware.deleteConfirm", { name: f.name }),
+    done: t("firmware.deleted"),
   });
   const col = createColumnHelper<FirmwareFile>();
   const columns = [
@@ -91,40 +85,32 @@ export function FirmwarePage() {
             id: "actions",
             header: () => <span className="sr-only">{t("common.actions")}</span>,
             meta: { className: "col-actions" },
-            cell: (c) => <Button className="btn-sm" variant="ghost" icon="trash" onClick={() => setDeleting(c.row.original)} aria-label={`${t("common.delete")}: ${c.row.original.name}`} />,
+            cell: (c) => (
+              <Button className="btn-sm" variant="ghost" icon="trash" onClick={() => remove.ask(c.row.original)} aria-label={`${t("common.delete")}: ${c.row.original.name}`} />
+            ),
           }),
         ]
       : []),
   ];
   return (
-    <div className="stack">
-      <PageHeader
-        title={t("firmware.title")}
-        description={t("firmware.description")}
-        actions={
-          can("devices.firmware") ? (
-            <Button variant="primary" icon="upload" onClick={() => setUploading(true)}>
-              {t("firmware.upload")}
-            </Button>
-          ) : null
-        }
-      />
-      <ErrorBanner error={files.error} />
-      <Card className="card-flush">
-        {files.isLoading ? <Spinner /> : <DataTable data={files.data ?? []} columns={columns} getRowId={(f) => f.id} caption={t("firmware.title")} />}
-      </Card>
+    <ListPage
+      title={t("firmware.title")}
+      description={t("firmware.description")}
+      actions={
+        can("devices.firmware") ? (
+          <Button variant="primary" icon="upload" onClick={() => setUploading(true)}>
+            {t("firmware.upload")}
+          </Button>
+        ) : null
+      }
+      error={files.error}
+      rows={files.data}
+      loading={files.isLoading}
+      columns={columns}
+      getRowId={(f) => f.id}
+    >
       {uploading ? <UploadDialog onClose={() => setUploading(false)} /> : null}
-      <ConfirmDialog
-        open={deleting !== null}
-        title={t("common.delete")}
-        message={deleting ? t("firmware.deleteConfirm", { name: deleting.name }) : ""}
-        confirmLabel={t("common.delete")}
-        danger
-        busy={remove.isPending}
-        error={remove.error}
-        onConfirm={() => deleting && remove.mutate(deleting)}
-        onClose={() => setDeleting(null)}
-      />
-    </div>
+      {remove.dialog}
+    </ListPage>
   );
 }

@@ -1,15 +1,14 @@
 // Login with company ID, login ID and password. Every failure (wrong password, unknown
 // account, locked account) gets the same message, so the page reveals nothing (SEC-1).
 // Site administrators leave the company ID empty.
-import { zodResolver } from "@hookform/resolvers/zod";
 import { useState } from "react";
-import { useForm } from "react-hook-form";
 import { useTranslation } from "react-i18next";
 import { Navigate, useLocation, useNavigate } from "react-router-dom";
 import { z } from "zod";
 import { ApiError } from "../api/client";
 import { PATHS } from "../app/paths";
 import { useSession } from "../auth/session";
+import { submitWith, useZodForm } from "../components/form";
 import { LanguageSwitch } from "../components/Layout";
 import { Alert, Button, Field, Input, Spinner } from "../components/ui";
 
@@ -18,9 +17,9 @@ const schema = z.object({
   login: z.string().min(1),
   password: z.string().min(1),
 });
-type FormValues = z.infer<typeof schema>;
+type FailureKey = "login.throttled" | "login.busy" | "errors.network" | "login.failed";
 
-export function loginFailureKey(e: unknown): string {
+export function loginFailureKey(e: unknown): FailureKey {
   if (e instanceof ApiError) {
     if (e.status === 429 || e.code === "too_many_attempts") return "login.throttled";
     if (e.status === 503 || e.code === "overloaded") return "login.busy";
@@ -35,17 +34,14 @@ export function LoginPage() {
   const { session, loading, login, endReason, clearEndReason } = useSession();
   const navigate = useNavigate();
   const location = useLocation();
-  const [failure, setFailure] = useState<string | null>(null);
-  const {
-    register,
-    handleSubmit,
-    formState: { errors, isSubmitting },
-    setFocus,
-    resetField,
-  } = useForm<FormValues>({
-    resolver: zodResolver(schema),
+  const [failure, setFailure] = useState<FailureKey | null>(null);
+  const form = useZodForm(schema, {
     defaultValues: { company: localStorage.getItem("kanri.company") ?? "", login: "", password: "" },
   });
+  const {
+    register,
+    formState: { errors, isSubmitting },
+  } = form;
 
   // Back to where an expired session left off; after an explicit log-out, the start page.
   const from = endReason === "logged_out" ? undefined : (location.state as { from?: string } | null)?.from;
@@ -54,7 +50,7 @@ export function LoginPage() {
   if (loading) return <Spinner />;
   if (session) return <Navigate to={target} replace />;
 
-  const onSubmit = handleSubmit(async (values) => {
+  const onSubmit = submitWith(form, async (values) => {
     setFailure(null);
     clearEndReason();
     try {
@@ -67,8 +63,8 @@ export function LoginPage() {
       navigate(target, { replace: true });
     } catch (e) {
       setFailure(loginFailureKey(e));
-      resetField("password");
-      setFocus("password");
+      form.resetField("password");
+      form.setFocus("password");
     }
   });
 

@@ -1,58 +1,56 @@
 // Changing one's own password; required before anything else after an administrator reset
 // it (the account then has must_change_password).
-import { zodResolver } from "@hookform/resolvers/zod";
-import { useForm } from "react-hook-form";
+import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { useNavigate } from "react-router-dom";
 import { z } from "zod";
-import { api, ApiError } from "../api/client";
+import { ApiError } from "../api/client";
 import { PATHS } from "../app/paths";
 import { useAuthed, useSession } from "../auth/session";
+import { submitWith, useErrorMessage, useZodForm } from "../components/form";
+import { message } from "../i18n";
 import { LanguageSwitch } from "../components/Layout";
-import { Alert, Button, ErrorBanner, Field, Input } from "../components/ui";
 import { useToast } from "../components/Toast";
-import { useState } from "react";
+import { Alert, Button, ErrorBanner, Field, Input } from "../components/ui";
+import { newPassword } from "../lib/validation";
 
 const schema = z
   .object({
-    current: z.string().min(1, "validation.required"),
-    next: z.string().min(8, "validation.passwordLength").max(128, "validation.passwordLength"),
+    current: z.string().min(1, message("validation.required")),
+    next: newPassword,
     confirm: z.string(),
   })
-  .refine((v) => v.next === v.confirm, { path: ["confirm"], message: "validation.passwordMismatch" })
-  .refine((v) => v.next !== v.current, { path: ["next"], message: "validation.passwordSame" });
-type FormValues = z.infer<typeof schema>;
+  .refine((v) => v.next === v.confirm, { path: ["confirm"], message: message("validation.passwordMismatch") })
+  .refine((v) => v.next !== v.current, { path: ["next"], message: message("validation.passwordSame") });
 
 export function PasswordChangePage() {
   const { t } = useTranslation();
   const session = useAuthed();
-  const { refresh, logout } = useSession();
+  const { changePassword, logout } = useSession();
   const navigate = useNavigate();
   const toast = useToast();
+  const errorText = useErrorMessage();
   const [error, setError] = useState<unknown>(null);
+  const form = useZodForm(schema, { defaultValues: { current: "", next: "", confirm: "" } });
   const {
     register,
-    handleSubmit,
-    setError: setFieldError,
     formState: { errors, isSubmitting },
-  } = useForm<FormValues>({ resolver: zodResolver(schema), defaultValues: { current: "", next: "", confirm: "" } });
+  } = form;
 
-  const onSubmit = handleSubmit(async (values) => {
+  const onSubmit = submitWith(form, async (values) => {
     setError(null);
     try {
-      await api<void>("/session/password", { method: "PUT", body: { current: values.current, new: values.next } });
-      await refresh();
+      await changePassword(values.current, values.next);
       toast(t("password.changed"));
       navigate(PATHS.home, { replace: true });
     } catch (e) {
-      if (e instanceof ApiError && e.field === "current") setFieldError("current", { message: "password.wrongCurrent" });
+      if (e instanceof ApiError && e.field === "current") form.setError("current", { message: message("password.wrongCurrent") });
       else if (e instanceof ApiError && (e.field === "new" || e.field === "password"))
-        setFieldError("next", { message: e.detail || "validation.passwordWeak" });
+        form.setError("next", { message: e.detail || message("validation.passwordWeak") });
       else setError(e);
     }
   });
 
-  const msg = (m?: string) => (m ? t(m, { defaultValue: m }) : undefined);
   return (
     <div className="login-page">
       <div className="login-top">
@@ -63,13 +61,13 @@ export function PasswordChangePage() {
         {session.account.must_change_password ? <Alert tone="warning">{t("password.required")}</Alert> : null}
         <ErrorBanner error={error} />
         <form onSubmit={onSubmit} noValidate className="form-stack">
-          <Field label={t("password.current")} required error={msg(errors.current?.message)}>
+          <Field label={t("password.current")} required error={errorText(errors.current)}>
             {(p) => <Input {...p} {...register("current")} type="password" autoComplete="current-password" />}
           </Field>
-          <Field label={t("password.new")} required hint={t("password.rules")} error={msg(errors.next?.message)}>
+          <Field label={t("password.new")} required hint={t("password.rules")} error={errorText(errors.next)}>
             {(p) => <Input {...p} {...register("next")} type="password" autoComplete="new-password" />}
           </Field>
-          <Field label={t("password.confirm")} required error={msg(errors.confirm?.message)}>
+          <Field label={t("password.confirm")} required error={errorText(errors.confirm)}>
             {(p) => <Input {...p} {...register("confirm")} type="password" autoComplete="new-password" />}
           </Field>
           <Button type="submit" variant="primary" busy={isSubmitting} className="btn-block">

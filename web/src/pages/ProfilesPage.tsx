@@ -2,18 +2,23 @@
 // inform interval, parameters), chosen by OUI / product class / serials. Which devices are
 // the company's is the provider's record (device allocations, issue 10), listed below
 // read-only.
-import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { createColumnHelper } from "@tanstack/react-table";
-import { useState, type FormEvent } from "react";
+import { useState } from "react";
+import { useWatch } from "react-hook-form";
 import { useTranslation } from "react-i18next";
-import { api, ApiError, fetchAll } from "../api/client";
-import { keys } from "../api/queries";
-import type { Allocation, Profile } from "../api/types";
+import { z } from "zod";
+import { ApiError } from "../api/client";
+import type { Allocation, Profile, RequestBody } from "../api/types";
 import { useCan } from "../auth/session";
 import { AllocationDetailDialog, allocationTime, useCoverageText } from "../components/Allocations";
-import { DataTable } from "../components/DataTable";
+import { useConfirmedDelete } from "../components/Confirmation";
+import { FormDialog, useErrorMessage, useZodForm } from "../components/form";
+import { message } from "../i18n";
+import { ListCard, ListPage } from "../components/ListPage";
 import { useToast } from "../components/Toast";
-import { Alert, Badge, Button, Card, ConfirmDialog, Dialog, EmptyState, ErrorBanner, Field, Input, PageHeader, Select, Spinner } from "../components/ui";
+import { Alert, Badge, Button, EmptyState, ErrorBanner, Field, Input, Select } from "../components/ui";
+import { useOwnAllocations } from "../resources/allocations";
+import { useDeleteProfile, useProfiles, useSaveProfile } from "../resources/profiles";
 
 // "Device.X=1\nDevice.Y=a=b" -> {"Device.X": "1", "Device.Y": "a=b"}; blank lines ignored.
 export function parseParameterLines(text: string): Record<string, string> {
@@ -28,20 +33,21 @@ export function parseParameterLines(text: string): Record<string, string> {
   return out;
 }
 
-interface Draft {
-  name: string;
-  oui: string;
-  product_class: string;
-  serial_prefix: string;
-  serials: string;
-  mode: Profile["device_auth"]["mode"];
-  username: string;
-  password: string;
-  interval: string;
-  parameters: string;
-}
+const profileSchema = z.object({
+  name: z.string().trim().min(1, message("validation.required")).max(64, message("validation.tooLong")),
+  oui: z.string(),
+  product_class: z.string(),
+  serial_prefix: z.string(),
+  serials: z.string(),
+  mode: z.enum(["rotate", "shared", "none"]),
+  username: z.string(),
+  password: z.string(),
+  interval: z.string(),
+  parameters: z.string(),
+});
+type ProfileValues = z.infer<typeof profileSchema>;
 
-function toDraft(p: Profile | null): Draft {
+export function profileValues(p: Profile | null): ProfileValues {
   if (!p) return { name: "", oui: "", product_class: "", serial_prefix: "", serials: "", mode: "rotate", username: "", password: "", interval: "", parameters: "" };
   return {
     name: p.name,
@@ -59,132 +65,111 @@ function toDraft(p: Profile | null): Draft {
   };
 }
 
+// The body of POST /profiles and PATCH /profiles/{id}: the whole profile (an empty password
+// keeps the stored one).
+export function profileBody(v: ProfileValues): RequestBody<"profiles.create"> {
+  const auth: NonNullable<RequestBody<"profiles.create">["device_auth"]> = { mode: v.mode };
+  if (v.mode !== "none") {
+    auth.username = v.username;
+    if (v.password) auth.password = v.password;
+  }
+  return {
+    name: v.name,
+    match: {
+      oui: v.oui.trim() || null,
+      product_class: v.product_class.trim() || null,
+      serial_prefix: v.serial_prefix.trim() || null,
+      serials: v.serials.split(/\s+/).map((s) => s.trim()).filter(Boolean),
+    },
+    device_auth: auth,
+    periodic_inform_interval: v.interval.trim() ? Number(v.interval) : null,
+    parameters: parseParameterLines(v.parameters),
+  };
+}
+
 function ProfileDialog({ profile, onClose }: { profile: Profile | null; onClose: () => void }) {
   const { t } = useTranslation();
   const toast = useToast();
-  const qc = useQueryClient();
-  const [d, setD] = useState<Draft>(toDraft(profile));
-  const save = useMutation({
-    mutationFn: () => {
-      const auth: Record<string, string> = { mode: d.mode };
-      if (d.mode !== "none") {
-        auth.username = d.username;
-        if (d.password) auth.password = d.password;
-      }
-      const body = {
-        name: d.name,
-        match: {
-          oui: d.oui.trim() || null,
-          product_class: d.product_class.trim() || null,
-          serial_prefix: d.serial_prefix.trim() || null,
-          serials: d.serials.split(/\s+/).map((s) => s.trim()).filter(Boolean),
-        },
-        device_auth: auth,
-        periodic_inform_interval: d.interval.trim() ? Number(d.interval) : null,
-        parameters: parseParameterLines(d.parameters),
-      };
-      return profile ? api<Profile>(`/profiles/${profile.id}`, { method: "PATCH", body }) : api<Profile>("/profiles", { method: "POST", body });
-    },
-    onSuccess: () => {
-      void qc.invalidateQueries({ queryKey: keys.profiles });
-      toast(profile ? t("profiles.updated") : t("profiles.created"));
-      onClose();
-    },
-  });
-  const set = (k: keyof Draft) => (e: { target: { value: string } }) => setD({ ...d, [k]: e.target.value });
+  const errorText = useErrorMessage();
+  const save = useSaveProfile(profile);
+  const form = useZodForm(profileSchema, { defaultValues: profileValues(profile) });
+  const mode = useWatch({ control: form.control, name: "mode" });
   // The provider has not allowed unauthenticated devices for this company: said on the field.
-  const modeRefused = save.error instanceof ApiError && save.error.code === "unauthenticated_devices_not_allowed" && d.mode === "none";
-  const submit = (e?: FormEvent) => {
-    e?.preventDefault();
-    save.mutate();
-  };
+  const modeRefused = save.error instanceof ApiError && save.error.code === "unauthenticated_devices_not_allowed" && mode === "none";
+  const { register } = form;
   return (
-    <Dialog
-      open
+    <FormDialog
+      form={form}
       wide
       title={profile ? `${t("profiles.edit")}: ${profile.name}` : t("profiles.create")}
-      onClose={onClose}
-      footer={
-        <>
-          <Button onClick={onClose}>{t("common.cancel")}</Button>
-          <Button variant="primary" busy={save.isPending} disabled={!d.name.trim()} onClick={() => submit()}>
-            {profile ? t("common.save") : t("common.create")}
-          </Button>
-        </>
+      submitLabel={profile ? t("common.save") : t("common.create")}
+      onSubmit={(v) =>
+        save.mutate(profileBody(v), {
+          onSuccess: () => {
+            toast(profile ? t("profiles.updated") : t("profiles.created"));
+            onClose();
+          },
+        })
       }
+      onClose={onClose}
+      busy={save.isPending}
+      error={modeRefused ? null : save.error}
     >
-      <ErrorBanner error={modeRefused ? null : save.error} />
-      <form className="form-grid" onSubmit={submit}>
-        <div className="span-2">
-          <Field label={t("profiles.name")} required>
-            {(p) => <Input {...p} value={d.name} onChange={set("name")} />}
-          </Field>
-        </div>
-        <Field label={t("profiles.oui")}>{(p) => <Input {...p} value={d.oui} onChange={set("oui")} placeholder={t("profiles.any")} className="mono" />}</Field>
-        <Field label={t("profiles.productClass")}>{(p) => <Input {...p} value={d.product_class} onChange={set("product_class")} placeholder={t("profiles.any")} />}</Field>
-        <Field label={t("profiles.serialPrefix")}>{(p) => <Input {...p} value={d.serial_prefix} onChange={set("serial_prefix")} placeholder={t("profiles.any")} />}</Field>
-        <Field label={t("profiles.informInterval")}>{(p) => <Input {...p} value={d.interval} onChange={set("interval")} inputMode="numeric" />}</Field>
-        <div className="span-2">
-          <Field label={t("profiles.serials")}>{(p) => <textarea {...p} className="input" rows={3} value={d.serials} onChange={set("serials")} />}</Field>
-        </div>
-        <Field label={t("profiles.authMode")} error={modeRefused ? t("errors.unauthenticated_devices_not_allowed") : undefined}>
-          {(p) => (
-            <Select
-              {...p}
-              value={d.mode}
-              onChange={(e) => {
-                save.reset(); // an error about the previous mode no longer applies
-                set("mode")(e);
-              }}
-            >
-              {(["rotate", "shared", "none"] as const).map((m) => (
-                <option key={m} value={m}>
-                  {t(`profiles.authModes.${m}`)}
-                </option>
-              ))}
-            </Select>
-          )}
+      <div className="span-2">
+        <Field label={t("profiles.name")} required error={errorText(form.formState.errors.name)}>
+          {(p) => <Input {...p} {...register("name")} />}
         </Field>
-        <div />
-        {d.mode === "none" ? (
-          <div className="span-2">
-            <Alert tone="warning">{t("profiles.noneWarning")}</Alert>
-          </div>
-        ) : null}
-        {d.mode !== "none" ? (
-          <>
-            <Field label={t("profiles.username")}>{(p) => <Input {...p} value={d.username} onChange={set("username")} autoComplete="off" />}</Field>
-            <Field label={t("profiles.password")} hint={profile?.device_auth.password_set ? "••••••••" : undefined}>
-              {(p) => <Input {...p} type="password" value={d.password} onChange={set("password")} autoComplete="new-password" />}
-            </Field>
-          </>
-        ) : null}
+      </div>
+      <Field label={t("profiles.oui")}>{(p) => <Input {...p} {...register("oui")} placeholder={t("profiles.any")} className="mono" />}</Field>
+      <Field label={t("profiles.productClass")}>{(p) => <Input {...p} {...register("product_class")} placeholder={t("profiles.any")} />}</Field>
+      <Field label={t("profiles.serialPrefix")}>{(p) => <Input {...p} {...register("serial_prefix")} placeholder={t("profiles.any")} />}</Field>
+      <Field label={t("profiles.informInterval")}>{(p) => <Input {...p} {...register("interval")} inputMode="numeric" />}</Field>
+      <div className="span-2">
+        <Field label={t("profiles.serials")}>{(p) => <textarea {...p} className="input" rows={3} {...register("serials")} />}</Field>
+      </div>
+      <Field label={t("profiles.authMode")} error={modeRefused ? t("errors.unauthenticated_devices_not_allowed") : undefined}>
+        {(p) => (
+          // An error about the previous mode no longer applies.
+          <Select {...p} {...register("mode", { onChange: () => save.reset() })}>
+            {(["rotate", "shared", "none"] as const).map((m) => (
+              <option key={m} value={m}>
+                {t(`profiles.authModes.${m}`)}
+              </option>
+            ))}
+          </Select>
+        )}
+      </Field>
+      <div />
+      {mode === "none" ? (
         <div className="span-2">
-          <Field label={t("profiles.parameters")}>
-            {(p) => <textarea {...p} className="input" rows={4} value={d.parameters} onChange={set("parameters")} placeholder="Device.ManagementServer.PeriodicInformInterval=300" />}
-          </Field>
+          <Alert tone="warning">{t("profiles.noneWarning")}</Alert>
         </div>
-      </form>
-    </Dialog>
+      ) : (
+        <>
+          <Field label={t("profiles.username")}>{(p) => <Input {...p} {...register("username")} autoComplete="off" />}</Field>
+          <Field label={t("profiles.password")} hint={profile?.device_auth.password_set ? "••••••••" : undefined}>
+            {(p) => <Input {...p} {...register("password")} type="password" autoComplete="new-password" />}
+          </Field>
+        </>
+      )}
+      <div className="span-2">
+        <Field label={t("profiles.parameters")}>
+          {(p) => <textarea {...p} className="input" rows={4} {...register("parameters")} placeholder="Device.ManagementServer.PeriodicInformInterval=300" />}
+        </Field>
+      </div>
+    </FormDialog>
   );
 }
 
 export function ProfilesPage() {
   const { t } = useTranslation();
   const can = useCan();
-  const toast = useToast();
-  const qc = useQueryClient();
   const writable = can("profiles.write");
-  const profiles = useQuery({ queryKey: keys.profiles, queryFn: () => fetchAll<Profile>("/profiles") });
+  const profiles = useProfiles();
   const [editing, setEditing] = useState<Profile | null | "new">(null);
-  const [deleting, setDeleting] = useState<Profile | null>(null);
-  const remove = useMutation({
-    mutationFn: (p: Profile) => api<void>(`/profiles/${p.id}`, { method: "DELETE" }),
-    onSuccess: () => {
-      void qc.invalidateQueries({ queryKey: keys.profiles });
-      setDeleting(null);
-      toast(t("profiles.deleted"));
-    },
+  const remove = useConfirmedDelete(useDeleteProfile(), {
+    message: (p) => t("profiles.deleteConfirm", { name: p.name }),
+    done: t("profiles.deleted"),
   });
   const col = createColumnHelper<Profile>();
   const columns = [
@@ -201,7 +186,13 @@ export function ProfilesPage() {
       header: t("profiles.authMode"),
       cell: (c) => <Badge tone={c.getValue() === "none" ? "warning" : c.getValue() === "rotate" ? "success" : "neutral"}>{t(`profiles.authModes.${c.getValue()}`)}</Badge>,
     }),
-    col.accessor("periodic_inform_interval", { header: t("devices.informInterval"), cell: (c) => (c.getValue() ? t("devices.seconds", { count: c.getValue()! }) : "—") }),
+    col.accessor("periodic_inform_interval", {
+      header: t("devices.informInterval"),
+      cell: (c) => {
+        const seconds = c.getValue();
+        return seconds ? t("devices.seconds", { count: seconds }) : "—";
+      },
+    }),
     col.accessor((p) => Object.keys(p.parameters).length, { id: "params", header: t("device.parameters"), meta: { className: "col-num" } }),
     ...(writable
       ? [
@@ -214,7 +205,7 @@ export function ProfilesPage() {
                 <Button className="btn-sm" variant="ghost" icon="edit" onClick={() => setEditing(c.row.original)}>
                   {t("common.edit")}
                 </Button>
-                <Button className="btn-sm" variant="ghost" icon="trash" onClick={() => setDeleting(c.row.original)} aria-label={`${t("common.delete")}: ${c.row.original.name}`} />
+                <Button className="btn-sm" variant="ghost" icon="trash" onClick={() => remove.ask(c.row.original)} aria-label={`${t("common.delete")}: ${c.row.original.name}`} />
               </div>
             ),
           }),
@@ -222,36 +213,26 @@ export function ProfilesPage() {
       : []),
   ];
   return (
-    <div className="stack">
-      <PageHeader
-        title={t("profiles.title")}
-        description={t("profiles.description")}
-        actions={
-          writable ? (
-            <Button variant="primary" icon="plus" onClick={() => setEditing("new")}>
-              {t("profiles.create")}
-            </Button>
-          ) : null
-        }
-      />
-      <ErrorBanner error={profiles.error} />
-      <Card className="card-flush">
-        {profiles.isLoading ? <Spinner /> : <DataTable data={profiles.data ?? []} columns={columns} getRowId={(p) => p.id} caption={t("profiles.title")} />}
-      </Card>
+    <ListPage
+      title={t("profiles.title")}
+      description={t("profiles.description")}
+      actions={
+        writable ? (
+          <Button variant="primary" icon="plus" onClick={() => setEditing("new")}>
+            {t("profiles.create")}
+          </Button>
+        ) : null
+      }
+      error={profiles.error}
+      rows={profiles.data}
+      loading={profiles.isLoading}
+      columns={columns}
+      getRowId={(p) => p.id}
+    >
       <CompanyAllocations />
       {editing ? <ProfileDialog profile={editing === "new" ? null : editing} onClose={() => setEditing(null)} /> : null}
-      <ConfirmDialog
-        open={deleting !== null}
-        title={t("common.delete")}
-        message={deleting ? t("profiles.deleteConfirm", { name: deleting.name }) : ""}
-        confirmLabel={t("common.delete")}
-        danger
-        busy={remove.isPending}
-        error={remove.error}
-        onConfirm={() => deleting && remove.mutate(deleting)}
-        onClose={() => setDeleting(null)}
-      />
-    </div>
+      {remove.dialog}
+    </ListPage>
   );
 }
 
@@ -259,7 +240,7 @@ export function ProfilesPage() {
 function CompanyAllocations() {
   const { t } = useTranslation();
   const covers = useCoverageText();
-  const allocations = useQuery({ queryKey: keys.allocationList("own"), queryFn: () => fetchAll<Allocation>("/allocations") });
+  const allocations = useOwnAllocations();
   const [showing, setShowing] = useState<Allocation | null>(null);
   const col = createColumnHelper<Allocation>();
   const columns = [
@@ -296,19 +277,14 @@ function CompanyAllocations() {
         <p className="page-description">{t("profiles.allocationsDescription")}</p>
       </div>
       <ErrorBanner error={allocations.error} />
-      <Card className="card-flush">
-        {allocations.isLoading ? (
-          <Spinner />
-        ) : (
-          <DataTable
-            data={allocations.data ?? []}
-            columns={columns}
-            getRowId={(a) => a.id}
-            caption={t("profiles.allocationsTitle")}
-            empty={<EmptyState icon="allocate" title={t("profiles.noAllocations")} />}
-          />
-        )}
-      </Card>
+      <ListCard
+        rows={allocations.data}
+        loading={allocations.isLoading}
+        columns={columns}
+        getRowId={(a) => a.id}
+        caption={t("profiles.allocationsTitle")}
+        empty={<EmptyState icon="allocate" title={t("profiles.noAllocations")} />}
+      />
       {showing ? <AllocationDetailDialog allocation={showing} onClose={() => setShowing(null)} /> : null}
     </section>
   );

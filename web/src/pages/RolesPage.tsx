@@ -1,18 +1,18 @@
 // Roles as a permission matrix: one row per permission, one column per role. Built-in
 // roles are shown for reference; custom roles are edited in place and saved together.
-import { zodResolver } from "@hookform/resolvers/zod";
-import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useMemo, useState } from "react";
-import { useForm } from "react-hook-form";
 import { useTranslation } from "react-i18next";
 import { z } from "zod";
-import { api, ApiError } from "../api/client";
-import { keys, useLabels, usePermissionCatalog, useRoles } from "../api/queries";
+import { ApiError } from "../api/client";
 import type { Permission, Role } from "../api/types";
 import { useCan } from "../auth/session";
-import { useToast } from "../components/Toast";
-import { Alert, Badge, Button, Card, ConfirmDialog, Dialog, ErrorBanner, Field, Input, PageHeader, Spinner } from "../components/ui";
+import { useConfirmedDelete } from "../components/Confirmation";
+import { FormDialog, useErrorMessage, useZodForm } from "../components/form";
 import { Icon } from "../components/Icon";
+import { useToast } from "../components/Toast";
+import { Alert, Badge, Button, Card, ErrorBanner, Field, Input, PageHeader, Spinner } from "../components/ui";
+import { isTranslationKey, message } from "../i18n";
+import { useCreateRole, useDeleteRole, useLabels, usePermissionCatalog, useRoles, useSaveRolePermissions } from "../resources/roles";
 
 // Permissions grouped by their prefix ("devices.reboot" -> "devices"), in catalog order.
 export function groupPermissions(perms: Permission[]): Array<[string, Permission[]]> {
@@ -35,73 +35,72 @@ export function changedRoles(roles: Role[], draft: Record<string, string[]>): Ro
   });
 }
 
+// A permission group's name ("devices" -> 装置); an unknown group shows as it is.
+function useGroupLabel(): (group: string) => string {
+  const { t, i18n } = useTranslation();
+  return (group) => {
+    const key = `roles.group.${group}`;
+    return isTranslationKey(i18n, key) ? t(key) : group;
+  };
+}
+
 const createSchema = z.object({
-  name: z.string().min(1, "validation.required").max(64, "validation.tooLong"),
-  description: z.string().max(200, "validation.tooLong"),
+  name: z.string().min(1, message("validation.required")).max(64, message("validation.tooLong")),
+  description: z.string().max(200, message("validation.tooLong")),
   permissions: z.array(z.string()),
 });
-type CreateValues = z.infer<typeof createSchema>;
 
 function CreateRoleDialog({ onClose, catalog }: { onClose: () => void; catalog: Permission[] }) {
   const { t } = useTranslation();
   const labels = useLabels();
+  const groupLabel = useGroupLabel();
   const toast = useToast();
-  const qc = useQueryClient();
-  const {
-    register,
-    handleSubmit,
-    setError,
-    formState: { errors },
-  } = useForm<CreateValues>({ resolver: zodResolver(createSchema), defaultValues: { name: "", description: "", permissions: [] } });
-  const create = useMutation({
-    mutationFn: (v: CreateValues) => api<Role>("/roles", { method: "POST", body: v }),
-    onSuccess: () => {
-      void qc.invalidateQueries({ queryKey: keys.roles });
-      toast(t("roles.created"));
-      onClose();
-    },
-    onError: (e) => {
-      if (e instanceof ApiError && e.field === "name") setError("name", { message: e.detail || t("errors.conflict") });
-    },
-  });
-  const submit = handleSubmit((v) => create.mutate(v));
+  const errorText = useErrorMessage();
+  const create = useCreateRole();
+  const form = useZodForm(createSchema, { defaultValues: { name: "", description: "", permissions: [] } });
   return (
-    <Dialog
-      open
+    <FormDialog
+      form={form}
       wide
+      layout="stack"
       title={t("roles.create")}
-      onClose={onClose}
-      footer={
-        <>
-          <Button onClick={onClose}>{t("common.cancel")}</Button>
-          <Button variant="primary" busy={create.isPending} onClick={submit}>
-            {t("common.create")}
-          </Button>
-        </>
+      submitLabel={t("common.create")}
+      onSubmit={(v) =>
+        create.mutate(v, {
+          onSuccess: () => {
+            toast(t("roles.created"));
+            onClose();
+          },
+          onError: (e) => {
+            if (e instanceof ApiError && e.field === "name") form.setError("name", { message: e.detail || t("errors.conflict") });
+          },
+        })
       }
+      onClose={onClose}
+      busy={create.isPending}
+      error={create.error}
+      errorFields={["name"]}
     >
-      <ErrorBanner error={create.error instanceof ApiError && create.error.field === "name" ? null : create.error} />
-      <form className="form-stack" onSubmit={submit} noValidate>
-        <Field label={t("roles.name")} required error={errors.name?.message && t(errors.name.message, { defaultValue: errors.name.message })}>
-          {(p) => <Input {...p} {...register("name")} />}
-        </Field>
-        <Field label={t("roles.roleDescription")}>{(p) => <Input {...p} {...register("description")} />}</Field>
-        {groupPermissions(catalog).map(([group, perms]) => (
-          <fieldset key={group}>
-            <legend>{t(`roles.group.${group}`, { defaultValue: group })}</legend>
-            <div className="checkbox-list">
-              {perms.map((p) => (
-                <label key={p.name} className="checkbox">
-                  <input type="checkbox" value={p.name} {...register("permissions")} />
-                  <span>{labels.permission(p)}</span>
-                </label>
-              ))}
-            </div>
-          </fieldset>
-        ))}
-        <button type="submit" hidden />
-      </form>
-    </Dialog>
+      <Field label={t("roles.name")} required error={errorText(form.formState.errors.name)}>
+        {(p) => <Input {...p} {...form.register("name")} />}
+      </Field>
+      <Field label={t("roles.roleDescription")} error={errorText(form.formState.errors.description)}>
+        {(p) => <Input {...p} {...form.register("description")} />}
+      </Field>
+      {groupPermissions(catalog).map(([group, perms]) => (
+        <fieldset key={group}>
+          <legend>{groupLabel(group)}</legend>
+          <div className="checkbox-list">
+            {perms.map((p) => (
+              <label key={p.name} className="checkbox">
+                <input type="checkbox" value={p.name} {...form.register("permissions")} />
+                <span>{labels.permission(p)}</span>
+              </label>
+            ))}
+          </div>
+        </fieldset>
+      ))}
+    </FormDialog>
   );
 }
 
@@ -109,38 +108,33 @@ export function RolesPage() {
   const { t } = useTranslation();
   const can = useCan();
   const labels = useLabels();
+  const groupLabel = useGroupLabel();
   const toast = useToast();
-  const qc = useQueryClient();
   const writable = can("roles.write");
   const catalog = usePermissionCatalog();
   const roles = useRoles();
   const [draft, setDraft] = useState<Record<string, string[]>>({});
   const [creating, setCreating] = useState(false);
-  const [deleting, setDeleting] = useState<Role | null>(null);
 
   const companyPerms = useMemo(() => (catalog.data ?? []).filter((p) => p.scope === "company"), [catalog.data]);
   const list = roles.data ?? [];
   const changed = changedRoles(list, draft);
 
-  const save = useMutation({
-    mutationFn: async () => {
-      for (const r of changed) await api<Role>(`/roles/${r.id}`, { method: "PATCH", body: { permissions: draft[r.id] } });
-    },
-    onSuccess: async () => {
-      await qc.invalidateQueries({ queryKey: keys.roles });
-      setDraft({});
-      toast(t("roles.saved"));
-    },
+  const save = useSaveRolePermissions();
+  const remove = useConfirmedDelete(useDeleteRole(), {
+    message: (r) => t("roles.deleteConfirm", { name: labels.role(r) }),
+    done: t("roles.deleted"),
   });
-  const remove = useMutation({
-    mutationFn: (r: Role) => api<void>(`/roles/${r.id}`, { method: "DELETE" }),
-    onSuccess: () => {
-      void qc.invalidateQueries({ queryKey: keys.roles });
-      void qc.invalidateQueries({ queryKey: keys.accounts });
-      setDeleting(null);
-      toast(t("roles.deleted"));
-    },
-  });
+  const saveChanges = () =>
+    save.mutate(
+      changed.map((r) => ({ id: r.id, permissions: draft[r.id] ?? r.permissions })),
+      {
+        onSuccess: () => {
+          setDraft({});
+          toast(t("roles.saved"));
+        },
+      },
+    );
 
   const toggle = (role: Role, perm: string) => {
     const current = draft[role.id] ?? role.permissions;
@@ -172,7 +166,7 @@ export function RolesPage() {
             <div className="row">
               <span className="muted">{t("roles.unsaved")}</span>
               <Button onClick={() => setDraft({})}>{t("roles.discard")}</Button>
-              <Button variant="primary" busy={save.isPending} onClick={() => save.mutate()}>
+              <Button variant="primary" busy={save.isPending} onClick={saveChanges}>
                 {t("roles.saveChanges")}
               </Button>
             </div>
@@ -201,7 +195,7 @@ export function RolesPage() {
                             type="button"
                             className="icon-button icon-button-sm"
                             aria-label={`${t("common.delete")}: ${labels.role(r)}`}
-                            onClick={() => setDeleting(r)}
+                            onClick={() => remove.ask(r)}
                           >
                             <Icon name="trash" size={14} />
                           </button>
@@ -215,7 +209,7 @@ export function RolesPage() {
             <tbody>
               {groupPermissions(companyPerms).map(([group, perms]) => [
                 <tr key={group} className="group-row">
-                  <td colSpan={list.length + 1}>{t(`roles.group.${group}`, { defaultValue: group })}</td>
+                  <td colSpan={list.length + 1}>{groupLabel(group)}</td>
                 </tr>,
                 ...perms.map((p) => (
                   <tr key={p.name}>
@@ -245,20 +239,7 @@ export function RolesPage() {
         </div>
       </Card>
       {creating ? <CreateRoleDialog catalog={companyPerms} onClose={() => setCreating(false)} /> : null}
-      <ConfirmDialog
-        open={deleting !== null}
-        title={t("common.delete")}
-        message={deleting ? t("roles.deleteConfirm", { name: labels.role(deleting) }) : ""}
-        confirmLabel={t("common.delete")}
-        danger
-        busy={remove.isPending}
-        error={remove.error}
-        onConfirm={() => deleting && remove.mutate(deleting)}
-        onClose={() => {
-          setDeleting(null);
-          remove.reset();
-        }}
-      />
+      {remove.dialog}
     </div>
   );
 }

@@ -2,18 +2,21 @@
 // company: an OUI, optionally a product class, and a serial list, a prefix, a range or the
 // whole OUI. A device joins a company only through an allocation of that company; two
 // companies' allocations never overlap (the server refuses it with allocation_overlap).
-import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { createColumnHelper } from "@tanstack/react-table";
-import { useMemo, useState, type FormEvent } from "react";
+import { useMemo, useState } from "react";
+import { useWatch, type Path } from "react-hook-form";
 import { useTranslation } from "react-i18next";
-import { api, ApiError, fetchAll, uploadBinary, type Page } from "../../api/client";
-import { keys } from "../../api/queries";
-import type { Allocation, AllocationImportResult, AllocationKind, Company } from "../../api/types";
-import { AllocationDetailDialog, allocationTime, useCoverageText, useMessageText } from "../../components/Allocations";
-import { DataTable } from "../../components/DataTable";
+import { z } from "zod";
+import { ApiError } from "../../api/client";
+import type { Allocation, AllocationKind, Company } from "../../api/types";
+import { AllocationDetailDialog, allocationTime, CompanySelect, useCoverageText, useMessageText } from "../../components/Allocations";
+import { useConfirmedDelete } from "../../components/Confirmation";
+import { FormDialog, useErrorMessage, useZodForm } from "../../components/form";
+import { message } from "../../i18n";
 import { Icon } from "../../components/Icon";
+import { FilterToolbar, ListPage, MorePager, useAppliedFilter } from "../../components/ListPage";
 import { useToast } from "../../components/Toast";
-import { Alert, Badge, Button, Card, ConfirmDialog, Dialog, EmptyState, ErrorBanner, Field, Input, PageHeader, Select, Spinner } from "../../components/ui";
+import { Alert, Badge, Button, EmptyState, ErrorBanner, Field, Input, SearchField, Select, useErrorText } from "../../components/ui";
 import {
   allocationBody,
   draftFieldOf,
@@ -26,199 +29,177 @@ import {
   type ImportReport,
   type Message,
 } from "../../lib/allocations";
+import { useAllocation, useAllocations, useCreateAllocation, useDeleteAllocation, useImportAllocations } from "../../resources/allocations";
+import { useCompanies } from "../../resources/companies";
 
-interface ListFilter {
-  q: string;
-  company_id: string;
-}
+const filterSchema = z.object({ q: z.string(), company_id: z.string() });
+type ListFilter = z.infer<typeof filterSchema>;
 
 const NO_FILTER: ListFilter = { q: "", company_id: "" };
 const KINDS: AllocationKind[] = ["serials", "prefix", "range", "oui"];
-
-export function useCompanies() {
-  return useQuery({
-    queryKey: keys.companies,
-    queryFn: async () => (await fetchAll<Company>("/companies")).sort((a, b) => a.code.localeCompare(b.code)),
-  });
-}
 
 // The other company's allocation an overlap names, in words ("ACME (OUI 00D09E, 3 serials)").
 function OverlapNotice({ error }: { error: unknown }) {
   const { t } = useTranslation();
   const covers = useCoverageText();
   const id = overlappingAllocationId(error);
-  const other = useQuery({
-    queryKey: keys.allocation(id ?? ""),
-    queryFn: () => api<Allocation>(`/allocations/${encodeURIComponent(id ?? "")}`),
-    enabled: id !== null,
-    retry: false,
-  });
+  const other = useAllocation(id);
   if (!id || !other.data) return null;
   const a = other.data;
   return <p>{t("allocations.overlapWith", { company: a.company_code, oui: a.oui, covers: covers(a) })}</p>;
 }
 
+// The create form checks the draft as lib/allocations does (the usual mistakes named on their
+// field) before anything is sent; the schema only gives the fields their shape.
+const draftSchema = z.object({
+  company_id: z.string(),
+  oui: z.string(),
+  product_class: z.string(),
+  kind: z.enum(["serials", "prefix", "range", "oui"]),
+  serials: z.string(),
+  serial_prefix: z.string(),
+  range_from: z.string(),
+  range_to: z.string(),
+  note: z.string(),
+}) satisfies z.ZodType<AllocationDraft>;
+
+// The form field that shows a draft field's error (a range's, on its start).
+function formField(field: DraftField): Path<AllocationDraft> {
+  return field === "serial_range" ? "range_from" : field;
+}
+
+const SERVER_ERRORS: Record<DraftField, Message["key"]> = {
+  company_id: "allocations.serverErrors.company_id",
+  oui: "allocations.serverErrors.oui",
+  product_class: "allocations.serverErrors.product_class",
+  serials: "allocations.serverErrors.serials",
+  serial_prefix: "allocations.serverErrors.serial_prefix",
+  serial_range: "allocations.serverErrors.serial_range",
+  note: "allocations.serverErrors.note",
+};
+
+// The draft field an invalid_request names, if the form has it.
+function invalidField(error: unknown): DraftField | null {
+  return error instanceof ApiError && error.code === "invalid_request" ? draftFieldOf(error.field) : null;
+}
+
 function CreateDialog({ companies, onClose }: { companies: Company[]; onClose: () => void }) {
   const { t } = useTranslation();
   const toast = useToast();
-  const qc = useQueryClient();
   const text = useMessageText();
-  const [d, setD] = useState<AllocationDraft>(EMPTY_DRAFT);
-  const [invalid, setInvalid] = useState<{ field: DraftField; message: string } | null>(null);
-  const create = useMutation({
-    mutationFn: (body: object) => api<Allocation>("/allocations", { method: "POST", body }),
-    onSuccess: () => {
-      void qc.invalidateQueries({ queryKey: keys.allocations });
-      toast(t("allocations.created"));
-      onClose();
-    },
-    onError: (e) => {
-      const field = e instanceof ApiError && e.code === "invalid_request" ? draftFieldOf(e.field) : null;
-      if (field) setInvalid({ field, message: t(`allocations.serverErrors.${field}`) });
-    },
-  });
-  const submit = (e?: FormEvent) => {
-    e?.preventDefault();
+  const errorText = useErrorMessage();
+  const create = useCreateAllocation();
+  const form = useZodForm(draftSchema, { defaultValues: EMPTY_DRAFT });
+  const errors = form.formState.errors;
+  const [kind, serials] = useWatch({ control: form.control, name: ["kind", "serials"] });
+  const submit = (d: AllocationDraft) => {
     const result = allocationBody(d);
     if (!result.ok) {
-      setInvalid({ field: result.field, message: text(result.error) });
+      form.setError(formField(result.field), { message: text(result.error) });
       return;
     }
-    setInvalid(null);
-    create.mutate(result.body);
+    create.mutate(result.body, {
+      onSuccess: () => {
+        toast(t("allocations.created"));
+        onClose();
+      },
+      onError: (e) => {
+        const field = invalidField(e);
+        if (field) form.setError(formField(field), { message: message(SERVER_ERRORS[field]) });
+      },
+    });
   };
-  const set = (k: keyof AllocationDraft) => (e: { target: { value: string } }) => {
-    setD({ ...d, [k]: e.target.value });
-    if (invalid && (invalid.field === k || (invalid.field === "serial_range" && k.startsWith("range_")))) setInvalid(null);
-  };
-  const errorOf = (f: DraftField) => (invalid?.field === f ? invalid.message : undefined);
-  const serialCount = d.kind === "serials" ? parseSerials(d.serials).length : 0;
-  const bannerError = create.error instanceof ApiError && create.error.code === "invalid_request" && draftFieldOf(create.error.field) ? null : create.error;
+  const serialCount = kind === "serials" ? parseSerials(serials).length : 0;
+  const plain = { spellCheck: false, autoComplete: "off" } as const;
   return (
-    <Dialog
-      open
+    <FormDialog
+      form={form}
       wide
       title={t("allocations.create")}
+      submitLabel={t("common.create")}
+      onSubmit={submit}
       onClose={onClose}
-      footer={
-        <>
-          <Button onClick={onClose}>{t("common.cancel")}</Button>
-          <Button variant="primary" busy={create.isPending} onClick={() => submit()}>
-            {t("common.create")}
-          </Button>
-        </>
-      }
+      busy={create.isPending}
+      banner={<AllocationErrorBanner error={invalidField(create.error) ? null : create.error} />}
     >
-      <AllocationErrorBanner error={bannerError} />
-      <form className="form-grid" onSubmit={submit} noValidate>
-        <Field label={t("allocations.company")} required error={errorOf("company_id")}>
-          {(p) => (
-            <Select {...p} value={d.company_id} onChange={set("company_id")}>
-              <option value="">{t("allocations.chooseCompany")}</option>
-              {companies.map((c) => (
-                <option key={c.id} value={c.id}>
-                  {c.code} — {c.name}
-                </option>
-              ))}
-            </Select>
-          )}
-        </Field>
-        <div />
-        <Field label={t("allocations.oui")} required error={errorOf("oui")} hint={t("allocations.ouiHint")}>
-          {(p) => <Input {...p} className="mono" value={d.oui} onChange={set("oui")} maxLength={6} spellCheck={false} autoComplete="off" />}
-        </Field>
-        <Field label={t("allocations.productClass")} error={errorOf("product_class")} hint={t("allocations.productClassHint")}>
-          {(p) => <Input {...p} value={d.product_class} onChange={set("product_class")} spellCheck={false} autoComplete="off" />}
-        </Field>
-        <fieldset className="span-2">
-          <legend>{t("allocations.kind")}</legend>
-          <div className="choice-list">
-            {KINDS.map((k) => (
-              <label key={k} className="checkbox">
-                <input
-                  type="radio"
-                  name="allocation-kind"
-                  value={k}
-                  checked={d.kind === k}
-                  onChange={() => {
-                    setD({ ...d, kind: k });
-                    setInvalid(null);
-                  }}
-                />
-                <span>{t(`allocations.kinds.${k}`)}</span>
-              </label>
-            ))}
-          </div>
-          <p className="field-hint">{t(`allocations.kindHints.${d.kind}`)}</p>
-        </fieldset>
-        {d.kind === "serials" ? (
-          <div className="span-2">
-            <Field
-              label={t("allocations.serials")}
-              required
-              error={errorOf("serials")}
-              hint={serialCount ? t("allocations.serialCount", { count: serialCount }) : undefined}
-            >
-              {(p) => <textarea {...p} className="input mono" rows={6} value={d.serials} onChange={set("serials")} spellCheck={false} />}
-            </Field>
-          </div>
-        ) : null}
-        {d.kind === "prefix" ? (
-          <Field label={t("allocations.serialPrefix")} required error={errorOf("serial_prefix")}>
-            {(p) => <Input {...p} className="mono" value={d.serial_prefix} onChange={set("serial_prefix")} spellCheck={false} autoComplete="off" />}
-          </Field>
-        ) : null}
-        {d.kind === "range" ? (
-          <>
-            <Field label={t("allocations.rangeFrom")} required error={errorOf("serial_range")}>
-              {(p) => <Input {...p} className="mono" value={d.range_from} onChange={set("range_from")} spellCheck={false} autoComplete="off" />}
-            </Field>
-            <Field label={t("allocations.rangeTo")} required>
-              {(p) => <Input {...p} className="mono" value={d.range_to} onChange={set("range_to")} spellCheck={false} autoComplete="off" />}
-            </Field>
-          </>
-        ) : null}
+      <Field label={t("allocations.company")} required error={errorText(errors.company_id)}>
+        {(p) => <CompanySelect {...p} {...form.register("company_id")} companies={companies} />}
+      </Field>
+      <div />
+      <Field label={t("allocations.oui")} required error={errorText(errors.oui)} hint={t("allocations.ouiHint")}>
+        {(p) => <Input {...p} className="mono" maxLength={6} {...plain} {...form.register("oui")} />}
+      </Field>
+      <Field label={t("allocations.productClass")} error={errorText(errors.product_class)} hint={t("allocations.productClassHint")}>
+        {(p) => <Input {...p} {...plain} {...form.register("product_class")} />}
+      </Field>
+      <fieldset className="span-2">
+        <legend>{t("allocations.kind")}</legend>
+        <div className="choice-list">
+          {KINDS.map((k) => (
+            <label key={k} className="checkbox">
+              <input type="radio" value={k} {...form.register("kind", { onChange: () => form.clearErrors() })} />
+              <span>{t(`allocations.kinds.${k}`)}</span>
+            </label>
+          ))}
+        </div>
+        <p className="field-hint">{t(`allocations.kindHints.${kind}`)}</p>
+      </fieldset>
+      {kind === "serials" ? (
         <div className="span-2">
-          <Field label={t("allocations.note")} error={errorOf("note")} hint={t("allocations.noteHint")}>
-            {(p) => <Input {...p} value={d.note} onChange={set("note")} maxLength={200} />}
+          <Field
+            label={t("allocations.serials")}
+            required
+            error={errorText(errors.serials)}
+            hint={serialCount ? t("allocations.serialCount", { count: serialCount }) : undefined}
+          >
+            {(p) => <textarea {...p} className="input mono" rows={6} spellCheck={false} {...form.register("serials")} />}
           </Field>
         </div>
-        <button type="submit" hidden />
-      </form>
-    </Dialog>
+      ) : null}
+      {kind === "prefix" ? (
+        <Field label={t("allocations.serialPrefix")} required error={errorText(errors.serial_prefix)}>
+          {(p) => <Input {...p} className="mono" {...plain} {...form.register("serial_prefix")} />}
+        </Field>
+      ) : null}
+      {kind === "range" ? (
+        <>
+          <Field label={t("allocations.rangeFrom")} required error={errorText(errors.range_from)}>
+            {(p) => <Input {...p} className="mono" {...plain} {...form.register("range_from")} />}
+          </Field>
+          <Field label={t("allocations.rangeTo")} required>
+            {(p) => <Input {...p} className="mono" {...plain} {...form.register("range_to", { onChange: () => form.clearErrors("range_from") })} />}
+          </Field>
+        </>
+      ) : null}
+      <div className="span-2">
+        <Field label={t("allocations.note")} error={errorText(errors.note)} hint={t("allocations.noteHint")}>
+          {(p) => <Input {...p} maxLength={200} {...form.register("note")} />}
+        </Field>
+      </div>
+    </FormDialog>
   );
 }
 
 // An allocation's refusal in the reader's language; an overlap also names the other
 // company's allocation.
 export function AllocationErrorBanner({ error }: { error: unknown }) {
+  const errorText = useErrorText();
   if (!error) return null;
   return (
     <div className="alert alert-danger" role="alert">
       <Icon name="alert" />
       <div>
-        <ErrorText error={error} />
+        <p>{errorText(error)}</p>
         <OverlapNotice error={error} />
       </div>
     </div>
   );
 }
 
-function ErrorText({ error }: { error: unknown }) {
-  // The same wording as ErrorBanner, without its box (the overlap notice goes beside it).
-  const { t, i18n } = useTranslation();
-  if (error instanceof ApiError) {
-    const key = `errors.${error.code}`;
-    return <p>{i18n.exists(key) ? t(key) : error.detail || t("errors.generic", { code: error.code })}</p>;
-  }
-  return <p>{t("errors.unexpected")}</p>;
-}
-
 // The per-line report of a refused import.
 export function ImportReportTable({ report }: { report: ImportReport }) {
   const { t } = useTranslation();
-  const text = useMessageText();
-  const label = (m: Message) => text(m);
+  const label = useMessageText();
   return (
     <div className="stack-sm">
       <Alert tone="danger">
@@ -268,118 +249,84 @@ export function ImportReportTable({ report }: { report: ImportReport }) {
   );
 }
 
+// A file, or else pasted text; one of them is needed.
+const importSchema = z
+  .object({ files: z.custom<FileList>().optional(), pasted: z.string().optional() })
+  .refine((v) => (v.files?.length ?? 0) > 0 || (v.pasted ?? "").trim() !== "", {
+    path: ["pasted"],
+    message: message("allocations.importDialog.empty"),
+  });
+
 function ImportDialog({ onClose }: { onClose: () => void }) {
   const { t } = useTranslation();
   const toast = useToast();
-  const qc = useQueryClient();
-  const [file, setFile] = useState<File | null>(null);
-  const [pasted, setPasted] = useState("");
-  const [missing, setMissing] = useState(false);
-  const run = useMutation({
-    mutationFn: (body: Blob | string) => uploadBinary<AllocationImportResult>("/allocations/import", {}, body, "text/csv; charset=utf-8"),
-    onSuccess: (r) => {
-      void qc.invalidateQueries({ queryKey: keys.allocations });
-      toast(t("allocations.importDialog.imported", { allocations: r.items.length, serials: r.serials }));
-      onClose();
-    },
-  });
+  const errorText = useErrorMessage();
+  const run = useImportAllocations();
+  const form = useZodForm(importSchema, { defaultValues: { pasted: "" } });
+  const files = useWatch({ control: form.control, name: "files" });
+  const hasFile = (files?.length ?? 0) > 0;
   const report = importReport(run.error);
-  const submit = () => {
-    const body = file ?? (pasted.trim() ? pasted : null);
-    if (!body) {
-      setMissing(true);
-      return;
-    }
-    setMissing(false);
-    run.mutate(body);
-  };
   return (
-    <Dialog
-      open
+    <FormDialog
+      form={form}
       wide
+      layout="stack"
       title={t("allocations.importDialog.title")}
-      onClose={onClose}
-      footer={
-        <>
-          <Button onClick={onClose}>{t("common.cancel")}</Button>
-          <Button variant="primary" icon="upload" busy={run.isPending} onClick={submit}>
-            {t("allocations.importDialog.submit")}
-          </Button>
-        </>
+      submitLabel={t("allocations.importDialog.submit")}
+      submitIcon="upload"
+      onSubmit={(v) =>
+        run.mutate(v.files?.[0] ?? v.pasted ?? "", {
+          onSuccess: (r) => {
+            toast(t("allocations.importDialog.imported", { allocations: r.items.length, serials: r.serials }));
+            onClose();
+          },
+        })
       }
+      onClose={onClose}
+      busy={run.isPending}
     >
-      <div className="stack">
-        <div className="stack-sm">
-          <p>{t("allocations.importDialog.format")}</p>
-          <pre className="code-sample">{"company_code,oui,product_class,serial\nACME,00D09E,IGD,ACM000001\nACME,00D09E,,ACM000002"}</pre>
-          <p className="muted">{t("allocations.importDialog.allOrNothing")}</p>
-        </div>
-        {report ? <ImportReportTable report={report} /> : <ErrorBanner error={run.error} />}
-        {missing ? <Alert tone="warning">{t("allocations.importDialog.empty")}</Alert> : null}
-        <Field label={t("allocations.importDialog.file")}>
-          {(p) => (
-            <input
-              {...p}
-              type="file"
-              className="input-file"
-              accept=".csv,text/csv,text/plain"
-              onChange={(e) => {
-                setFile(e.target.files?.[0] ?? null);
-                run.reset();
-              }}
-            />
-          )}
-        </Field>
-        <Field label={t("allocations.importDialog.paste")}>
-          {(p) => (
-            <textarea
-              {...p}
-              className="input mono"
-              rows={6}
-              value={pasted}
-              disabled={file !== null}
-              spellCheck={false}
-              placeholder="ACME,00D09E,IGD,ACM000001"
-              onChange={(e) => {
-                setPasted(e.target.value);
-                run.reset();
-              }}
-            />
-          )}
-        </Field>
+      <div className="stack-sm">
+        <p>{t("allocations.importDialog.format")}</p>
+        <pre className="code-sample">{"company_code,oui,product_class,serial\nACME,00D09E,IGD,ACM000001\nACME,00D09E,,ACM000002"}</pre>
+        <p className="muted">{t("allocations.importDialog.allOrNothing")}</p>
       </div>
-    </Dialog>
+      {report ? <ImportReportTable report={report} /> : <ErrorBanner error={run.error} />}
+      {form.formState.errors.pasted ? <Alert tone="warning">{errorText(form.formState.errors.pasted)}</Alert> : null}
+      <Field label={t("allocations.importDialog.file")}>
+        {(p) => <input {...p} type="file" className="input-file" accept=".csv,text/csv,text/plain" {...form.register("files", { onChange: () => run.reset() })} />}
+      </Field>
+      <Field label={t("allocations.importDialog.paste")}>
+        {(p) => (
+          <textarea
+            {...p}
+            className="input mono"
+            rows={6}
+            spellCheck={false}
+            placeholder="ACME,00D09E,IGD,ACM000001"
+            {...form.register("pasted", { disabled: hasFile, onChange: () => run.reset() })}
+          />
+        )}
+      </Field>
+    </FormDialog>
   );
 }
 
 export function AllocationsPage() {
   const { t } = useTranslation();
-  const toast = useToast();
-  const qc = useQueryClient();
   const covers = useCoverageText();
   const companies = useCompanies();
-  const [draft, setDraft] = useState<ListFilter>(NO_FILTER);
-  const [filter, setFilter] = useState<ListFilter>(NO_FILTER);
+  const filters = useAppliedFilter(filterSchema, NO_FILTER);
+  const filter = filters.filter;
   const [creating, setCreating] = useState(false);
   const [importing, setImporting] = useState(false);
   const [showing, setShowing] = useState<Allocation | null>(null);
-  const [deleting, setDeleting] = useState<Allocation | null>(null);
 
-  const list = useInfiniteQuery({
-    queryKey: keys.allocationList(filter),
-    queryFn: ({ pageParam }) =>
-      api<Page<Allocation>>("/allocations", { query: { q: filter.q.trim(), company_id: filter.company_id, limit: 100, cursor: pageParam } }),
-    initialPageParam: null as string | null,
-    getNextPageParam: (last) => last.next_cursor,
-  });
+  const list = useAllocations({ q: filter.q.trim() || undefined, company_id: filter.company_id || undefined });
   const rows = useMemo(() => list.data?.pages.flatMap((p) => p.items) ?? [], [list.data]);
-  const remove = useMutation({
-    mutationFn: (a: Allocation) => api<void>(`/allocations/${encodeURIComponent(a.id)}`, { method: "DELETE" }),
-    onSuccess: () => {
-      void qc.invalidateQueries({ queryKey: keys.allocations });
-      setDeleting(null);
-      toast(t("allocations.deleted"));
-    },
+  const remove = useConfirmedDelete(useDeleteAllocation(), {
+    title: t("allocations.deleteTitle"),
+    message: (a) => t("allocations.deleteConfirm", { company: a.company_code, oui: a.oui, covers: covers(a) }),
+    done: t("allocations.deleted"),
   });
 
   const col = createColumnHelper<Allocation>();
@@ -411,7 +358,7 @@ export function AllocationsPage() {
             className="btn-sm"
             variant="ghost"
             icon="trash"
-            onClick={() => setDeleting(c.row.original)}
+            onClick={() => remove.ask(c.row.original)}
             aria-label={`${t("common.delete")}: ${c.row.original.company_code} ${covers(c.row.original)}`}
           />
         </div>
@@ -420,113 +367,66 @@ export function AllocationsPage() {
   ];
   const filtered = filter.q.trim() !== "" || filter.company_id !== "";
 
-  return (
-    <div className="stack">
-      <PageHeader
-        title={t("allocations.title")}
-        description={t("allocations.description")}
-        actions={
-          <>
-            <Button icon="upload" onClick={() => setImporting(true)}>
-              {t("allocations.importCsv")}
-            </Button>
-            <Button variant="primary" icon="plus" onClick={() => setCreating(true)} disabled={!companies.data}>
-              {t("allocations.create")}
-            </Button>
-          </>
-        }
+  const toolbar = (
+    <FilterToolbar filter={filters} label={t("audit.filters")}>
+      <SearchField
+        id="allocation-search"
+        label={t("allocations.search")}
+        showLabel
+        className="mono"
+        placeholder={t("allocations.searchPlaceholder")}
+        {...filters.form.register("q")}
       />
-      <ErrorBanner error={list.error ?? companies.error} />
-      <Card className="card-flush">
-        <form
-          className="toolbar"
-          aria-label={t("audit.filters")}
-          onSubmit={(e) => {
-            e.preventDefault();
-            setFilter(draft);
-          }}
-        >
-          <div className="field grow">
-            <label htmlFor="allocation-search" className="field-label">
-              {t("allocations.search")}
-            </label>
-            <div className="search-input">
-              <Icon name="search" size={16} />
-              <Input
-                id="allocation-search"
-                type="search"
-                className="mono"
-                value={draft.q}
-                placeholder={t("allocations.searchPlaceholder")}
-                onChange={(e) => setDraft({ ...draft, q: e.target.value })}
-              />
-            </div>
-          </div>
-          <Field label={t("allocations.company")}>
-            {(p) => (
-              <Select {...p} value={draft.company_id} onChange={(e) => setDraft({ ...draft, company_id: e.target.value })}>
-                <option value="">{t("allocations.anyCompany")}</option>
-                {(companies.data ?? []).map((c) => (
-                  <option key={c.id} value={c.id}>
-                    {c.code}
-                  </option>
-                ))}
-              </Select>
-            )}
-          </Field>
-          <div className="row">
-            <Button type="submit" variant="primary" icon="search">
-              {t("common.search")}
-            </Button>
-            <Button
-              onClick={() => {
-                setDraft(NO_FILTER);
-                setFilter(NO_FILTER);
-              }}
-            >
-              {t("common.clear")}
-            </Button>
-          </div>
-        </form>
-        {list.isLoading ? (
-          <Spinner />
-        ) : (
-          <DataTable
-            data={rows}
-            columns={columns}
-            getRowId={(a) => a.id}
-            caption={t("allocations.title")}
-            empty={<EmptyState icon="allocate" title={filtered ? t("allocations.emptySearch") : t("allocations.empty")} />}
-          />
+      <Field label={t("allocations.company")}>
+        {(p) => (
+          <Select {...p} {...filters.form.register("company_id")}>
+            <option value="">{t("allocations.anyCompany")}</option>
+            {(companies.data ?? []).map((c) => (
+              <option key={c.id} value={c.id}>
+                {c.code}
+              </option>
+            ))}
+          </Select>
         )}
-        <div className="pager">
-          <span className="pager-summary">{t("common.showingRows", { count: rows.length })}</span>
-          {list.hasNextPage ? (
-            <Button className="btn-sm" busy={list.isFetchingNextPage} onClick={() => void list.fetchNextPage()}>
-              {t("allocations.more")}
-            </Button>
-          ) : null}
-        </div>
-      </Card>
+      </Field>
+    </FilterToolbar>
+  );
+
+  return (
+    <ListPage
+      title={t("allocations.title")}
+      description={t("allocations.description")}
+      actions={
+        <>
+          <Button icon="upload" onClick={() => setImporting(true)}>
+            {t("allocations.importCsv")}
+          </Button>
+          <Button variant="primary" icon="plus" onClick={() => setCreating(true)} disabled={!companies.data}>
+            {t("allocations.create")}
+          </Button>
+        </>
+      }
+      error={list.error ?? companies.error}
+      toolbar={toolbar}
+      rows={rows}
+      loading={list.isLoading}
+      columns={columns}
+      getRowId={(a) => a.id}
+      empty={<EmptyState icon="allocate" title={filtered ? t("allocations.emptySearch") : t("allocations.empty")} />}
+      footer={
+        <MorePager
+          shown={rows.length}
+          hasMore={list.hasNextPage}
+          loadingMore={list.isFetchingNextPage}
+          onMore={() => void list.fetchNextPage()}
+          moreLabel={t("allocations.more")}
+        />
+      }
+    >
       {creating && companies.data ? <CreateDialog companies={companies.data} onClose={() => setCreating(false)} /> : null}
       {importing ? <ImportDialog onClose={() => setImporting(false)} /> : null}
       {showing ? <AllocationDetailDialog allocation={showing} onClose={() => setShowing(null)} /> : null}
-      <ConfirmDialog
-        open={deleting !== null}
-        title={t("allocations.deleteTitle")}
-        message={
-          deleting ? t("allocations.deleteConfirm", { company: deleting.company_code, oui: deleting.oui, covers: covers(deleting) }) : ""
-        }
-        confirmLabel={t("common.delete")}
-        danger
-        busy={remove.isPending}
-        error={remove.error}
-        onConfirm={() => deleting && remove.mutate(deleting)}
-        onClose={() => {
-          setDeleting(null);
-          remove.reset();
-        }}
-      />
-    </div>
+      {remove.dialog}
+    </ListPage>
   );
 }

@@ -1,29 +1,22 @@
 // Provider console: accounts locked by failed logins or inactivity, and unlocking them.
-import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { createColumnHelper } from "@tanstack/react-table";
-import { useState } from "react";
 import { useTranslation } from "react-i18next";
-import { api, fetchAll } from "../../api/client";
-import { keys } from "../../api/queries";
 import type { LockedAccount } from "../../api/types";
-import { DataTable } from "../../components/DataTable";
-import { useToast } from "../../components/Toast";
-import { Badge, Button, Card, ConfirmDialog, EmptyState, ErrorBanner, PageHeader, Spinner } from "../../components/ui";
+import { useConfirmedMutation } from "../../components/Confirmation";
+import { ListPage } from "../../components/ListPage";
+import { Badge, Button, EmptyState } from "../../components/ui";
 import { formatJst } from "../../lib/time";
+import { useLockedAccounts, useUnlockAccount } from "../../resources/accounts";
 
 export function LockedAccountsPage() {
   const { t } = useTranslation();
-  const toast = useToast();
-  const qc = useQueryClient();
-  const locked = useQuery({ queryKey: keys.lockedAccounts, queryFn: () => fetchAll<LockedAccount>("/locked-accounts") });
-  const [target, setTarget] = useState<LockedAccount | null>(null);
-  const unlock = useMutation({
-    mutationFn: (l: LockedAccount) => api<unknown>(`/locked-accounts/${l.account.id}/unlock`, { method: "POST" }),
-    onSuccess: () => {
-      void qc.invalidateQueries({ queryKey: keys.lockedAccounts });
-      setTarget(null);
-      toast(t("locked.unlocked"));
-    },
+  const locked = useLockedAccounts();
+  const unlock = useConfirmedMutation(useUnlockAccount(), {
+    title: t("locked.unlock"),
+    message: (l) => t("locked.unlockConfirm", { login: l.account.login, company: l.company_code || "—" }),
+    confirmLabel: t("locked.unlock"),
+    danger: false,
+    done: t("locked.unlocked"),
   });
 
   const col = createColumnHelper<LockedAccount>();
@@ -55,7 +48,7 @@ export function LockedAccountsPage() {
       header: () => <span className="sr-only">{t("common.actions")}</span>,
       meta: { className: "col-actions" },
       cell: (c) => (
-        <Button className="btn-sm" icon="lock" onClick={() => setTarget(c.row.original)}>
+        <Button className="btn-sm" icon="lock" onClick={() => unlock.ask(c.row.original)}>
           {t("locked.unlock")}
         </Button>
       ),
@@ -63,36 +56,18 @@ export function LockedAccountsPage() {
   ];
 
   return (
-    <div className="stack">
-      <PageHeader title={t("locked.title")} description={t("locked.description")} />
-      <ErrorBanner error={locked.error} />
-      <Card className="card-flush">
-        {locked.isLoading ? (
-          <Spinner />
-        ) : (
-          <DataTable
-            data={locked.data ?? []}
-            columns={columns}
-            getRowId={(l) => l.account.id}
-            caption={t("locked.title")}
-            empty={<EmptyState icon="check" title={t("common.noData")} />}
-          />
-        )}
-      </Card>
-      <p className="footnote">{t("common.timesInJst")}</p>
-      <ConfirmDialog
-        open={target !== null}
-        title={t("locked.unlock")}
-        message={target ? t("locked.unlockConfirm", { login: target.account.login, company: target.company_code || "—" }) : ""}
-        confirmLabel={t("locked.unlock")}
-        busy={unlock.isPending}
-        error={unlock.error}
-        onConfirm={() => target && unlock.mutate(target)}
-        onClose={() => {
-          setTarget(null);
-          unlock.reset();
-        }}
-      />
-    </div>
+    <ListPage
+      title={t("locked.title")}
+      description={t("locked.description")}
+      error={locked.error}
+      rows={locked.data}
+      loading={locked.isLoading}
+      columns={columns}
+      getRowId={(l) => l.account.id}
+      empty={<EmptyState icon="check" title={t("common.noData")} />}
+      jstFootnote
+    >
+      {unlock.dialog}
+    </ListPage>
   );
 }

@@ -2,20 +2,29 @@
 // allocated to any company, covered by several companies' allocations, no (or several equally
 // good) profiles of their company, or failed authentication. They are never attached by guess;
 // a device no company has can be allocated from here, and joins at its next contact.
-import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { createColumnHelper } from "@tanstack/react-table";
-import { useState, type FormEvent } from "react";
+import { useState } from "react";
 import { useTranslation } from "react-i18next";
-import { api, ApiError, fetchAll } from "../../api/client";
-import { keys } from "../../api/queries";
+import { z } from "zod";
+import { ApiError } from "../../api/client";
 import type { Allocation, Company, RefusedDevice } from "../../api/types";
 import { useCan } from "../../auth/session";
-import { DataTable } from "../../components/DataTable";
+import { FormDialog, useErrorMessage, useZodForm } from "../../components/form";
+import { message } from "../../i18n";
+import { ListPage } from "../../components/ListPage";
 import { useToast } from "../../components/Toast";
-import { Alert, Badge, Button, Card, Dialog, EmptyState, ErrorBanner, Field, PageHeader, Select, Spinner } from "../../components/ui";
-import { refusedAllocationBody, canAllocateRefused } from "../../lib/allocations";
+import { CompanySelect } from "../../components/Allocations";
+import { Alert, Badge, Button, EmptyState, Field } from "../../components/ui";
+import { canAllocateRefused, refusedAllocationBody } from "../../lib/allocations";
 import { formatJst } from "../../lib/time";
-import { AllocationErrorBanner, useCompanies } from "./AllocationsPage";
+import { useCreateAllocation } from "../../resources/allocations";
+import { useCompanies } from "../../resources/companies";
+import { useRefusedDevices } from "../../resources/devices";
+import { AllocationErrorBanner } from "./AllocationsPage";
+
+const REFRESH_MS = 30_000;
+
+const allocateSchema = z.object({ company_id: z.string().min(1, message("allocations.errors.company")) });
 
 function AllocateDialog({
   device,
@@ -29,70 +38,31 @@ function AllocateDialog({
   onAllocated: (a: Allocation) => void;
 }) {
   const { t } = useTranslation();
-  const qc = useQueryClient();
-  const [companyId, setCompanyId] = useState("");
-  const [missing, setMissing] = useState(false);
-  const allocate = useMutation({
-    mutationFn: () => api<Allocation>("/allocations", { method: "POST", body: refusedAllocationBody(device, companyId) }),
-    onSuccess: (a) => {
-      void qc.invalidateQueries({ queryKey: keys.allocations });
-      onAllocated(a);
-    },
-  });
-  const submit = (e?: FormEvent) => {
-    e?.preventDefault();
-    if (!companyId) {
-      setMissing(true);
-      return;
-    }
-    allocate.mutate();
-  };
+  const errorText = useErrorMessage();
+  const allocate = useCreateAllocation();
+  const form = useZodForm(allocateSchema, { defaultValues: { company_id: "" } });
   return (
-    <Dialog
-      open
+    <FormDialog
+      form={form}
+      layout="stack"
       title={t("refused.allocateTitle", { serial: device.serial_number })}
+      submitLabel={t("refused.allocateSubmit")}
+      onSubmit={({ company_id }) => allocate.mutate(refusedAllocationBody(device, company_id), { onSuccess: onAllocated })}
       onClose={onClose}
-      footer={
-        <>
-          <Button onClick={onClose}>{t("common.cancel")}</Button>
-          <Button variant="primary" busy={allocate.isPending} onClick={() => submit()}>
-            {t("refused.allocateSubmit")}
-          </Button>
-        </>
-      }
+      busy={allocate.isPending}
     >
-      <form className="stack" onSubmit={submit} noValidate>
-        <p>
-          {t("refused.allocateBody", {
-            serial: device.serial_number,
-            oui: device.oui,
-            productClass: device.product_class || "—",
-          })}
-        </p>
-        <AllocationErrorBanner error={allocate.error} />
-        <Field label={t("allocations.company")} required error={missing ? t("allocations.errors.company") : undefined}>
-          {(p) => (
-            <Select
-              {...p}
-              value={companyId}
-              autoFocus
-              onChange={(e) => {
-                setCompanyId(e.target.value);
-                setMissing(false);
-              }}
-            >
-              <option value="">{t("allocations.chooseCompany")}</option>
-              {companies.map((c) => (
-                <option key={c.id} value={c.id}>
-                  {c.code} — {c.name}
-                </option>
-              ))}
-            </Select>
-          )}
-        </Field>
-        <button type="submit" hidden />
-      </form>
-    </Dialog>
+      <p>
+        {t("refused.allocateBody", {
+          serial: device.serial_number,
+          oui: device.oui,
+          productClass: device.product_class || "—",
+        })}
+      </p>
+      <AllocationErrorBanner error={allocate.error} />
+      <Field label={t("allocations.company")} required error={errorText(form.formState.errors.company_id)}>
+        {(p) => <CompanySelect {...p} autoFocus {...form.register("company_id")} companies={companies} />}
+      </Field>
+    </FormDialog>
   );
 }
 
@@ -101,11 +71,7 @@ export function RefusedDevicesPage() {
   const toast = useToast();
   const can = useCan();
   const mayAllocate = can("provider.devices");
-  const refused = useQuery({
-    queryKey: keys.refusedDevices,
-    queryFn: () => fetchAll<RefusedDevice>("/refused-devices", {}, true),
-    refetchInterval: 30_000,
-  });
+  const refused = useRefusedDevices({ background: true, refetchInterval: REFRESH_MS });
   const companies = useCompanies();
   const [allocating, setAllocating] = useState<RefusedDevice | null>(null);
   // Devices allocated from this page: they stay listed until their next contact attaches them.
@@ -121,9 +87,9 @@ export function RefusedDevicesPage() {
     col.accessor("reason", {
       header: t("refused.reason"),
       cell: (c) => (
-        <span title={t(`refused.reasonHints.${c.getValue()}`, { defaultValue: "" })}>
+        <span title={t(`refused.reasonHints.${c.getValue()}`)}>
           <Badge tone={c.getValue() === "bad_credentials" || c.getValue() === "overlap" ? "danger" : "warning"}>
-            {t(`refused.reasons.${c.getValue()}`, { defaultValue: c.getValue() })}
+            {t(`refused.reasons.${c.getValue()}`)}
           </Badge>
         </span>
       ),
@@ -167,23 +133,18 @@ export function RefusedDevicesPage() {
   ];
   const unavailable = refused.error instanceof ApiError && (refused.error.status === 404 || refused.error.status === 405);
   return (
-    <div className="stack">
-      <PageHeader title={t("refused.title")} description={t("refused.description")} />
-      {unavailable ? <Alert tone="info">{t("devices.unavailable")}</Alert> : <ErrorBanner error={refused.error ?? companies.error} />}
-      {lastAllocated ? <Alert tone="success">{t("refused.allocatedNext", lastAllocated)}</Alert> : null}
-      <Card className="card-flush">
-        {refused.isLoading ? (
-          <Spinner />
-        ) : (
-          <DataTable
-            data={refused.data ?? []}
-            columns={columns}
-            getRowId={(r) => r.id}
-            caption={t("refused.title")}
-            empty={<EmptyState icon="check" title={t("common.noData")} />}
-          />
-        )}
-      </Card>
+    <ListPage
+      title={t("refused.title")}
+      description={t("refused.description")}
+      alert={unavailable ? <Alert tone="info">{t("devices.unavailable")}</Alert> : undefined}
+      error={refused.error ?? companies.error}
+      notice={lastAllocated ? <Alert tone="success">{t("refused.allocatedNext", lastAllocated)}</Alert> : null}
+      rows={refused.data}
+      loading={refused.isLoading}
+      columns={columns}
+      getRowId={(r) => r.id}
+      empty={<EmptyState icon="check" title={t("common.noData")} />}
+    >
       {allocating && companies.data ? (
         <AllocateDialog
           device={allocating}
@@ -197,6 +158,6 @@ export function RefusedDevicesPage() {
           }}
         />
       ) : null}
-    </div>
+    </ListPage>
   );
 }

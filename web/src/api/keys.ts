@@ -1,0 +1,36 @@
+// The query keys of the console's cache (TanStack Query), one place for all, so that what a
+// change invalidates can be read here: a key is a prefix of the keys below it, and
+// invalidating it refreshes them all (["devices"] covers every page of the device list).
+export const keys = {
+  permissions: ["permissions"] as const,
+  roles: ["roles"] as const,
+  accounts: ["accounts"] as const,
+  companies: ["companies"] as const,
+  lockedAccounts: ["locked-accounts"] as const,
+  audit: ["audit"] as const,
+  devices: ["devices"] as const,
+  deviceSummary: ["devices", "summary"] as const,
+  device: (id: string) => ["device", id] as const,
+  deviceParameters: (id: string) => ["device", id, "parameters"] as const,
+  deviceTasks: (id: string) => ["device", id, "tasks"] as const,
+  deviceGroups: ["device-groups"] as const,
+  job: (id: string) => ["job", id] as const,
+  profiles: ["profiles"] as const,
+  firmware: ["firmware"] as const,
+  refusedDevices: ["refused-devices"] as const,
+  allocations: ["allocations"] as const,
+  allocation: (id: string) => ["allocations", "one", id] as const,
+};
+
+// A list the dashboard polls in the background (X-Kanri-Background: its refreshes keep nobody
+// logged in, SEC-3) is cached apart from the list a screen shows, under the same prefix.
+export function polled<K extends readonly unknown[]>(key: K, background: boolean) {
+  return background ? ([...key, "background"] as const) : key;
+}
+
+// How a hook reads its list: `background` for one the dashboard polls.
+export interface Polling {
+  background?: boolean;
+  enabled?: boolean;
+  refetchInterval?: number;
+}
