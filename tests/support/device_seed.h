@@ -63,7 +63,7 @@ inline std::string SeedDevice(const std::string& db, const std::string& company_
     search += " " + lower(s.tags[i]);
   }
   tags += "]";
-  const std::string id = SeedId();
+  std::string id = SeedId();
   const std::string c = std::to_string(contact);
   ExecSql(
       db,
@@ -90,7 +90,7 @@ inline std::string SeedDevice(const std::string& db, const std::string& company_
 
 // A firmware file row for `company_id` (the file itself is not needed to queue a download).
 inline std::string SeedFirmware(const std::string& db, const std::string& company_id) {
-  const std::string id = SeedId();
+  std::string id = SeedId();
   ExecSql(db,
           "INSERT INTO firmware_files (id, company_id, name, version, model, size, sha256, created_by_login, "
           "created_at) VALUES (" +

@@ -263,7 +263,7 @@ bool MatchText(std::string_view pattern, std::string_view actual, Variables& cap
 
 std::string MatchJson(const json::value& expected, const json::value& actual, Variables& captures,
                       const std::string& where) {
-  const std::string differs = where + ": expected " + Show(expected) + ", got " + Show(actual);
+  std::string differs = where + ": expected " + Show(expected) + ", got " + Show(actual);
   switch (expected.kind()) {
     case json::kind::string: {
       const std::string_view e = expected.get_string();
