@@ -790,7 +790,9 @@ class BaselineServer {
     for (;;) {
       auto [ec, socket] = co_await acceptor_.async_accept(asio::make_strand(io_), kTuple);
       if (ec) co_return;
-      asio::co_spawn(socket.get_executor(), Serve(beast::tcp_stream(std::move(socket))), asio::detached);
+      // The executor first: the arguments' order of evaluation is unspecified.
+      auto executor = socket.get_executor();
+      asio::co_spawn(executor, Serve(beast::tcp_stream(std::move(socket))), asio::detached);
     }
   }
   asio::awaitable<void> Serve(beast::tcp_stream stream) {
@@ -852,7 +854,7 @@ Setup CreateTenants(const Options& o, const fs::path& dir, ssl::context& tls) {
     const json::value c = api.Expect(
         bhttp::verb::post, "/api/v1/companies", 201,
         json::serialize(json::object{{"code", code}, {"name", name}, {"contract_start", "2025-01-01"}}));
-    const std::string id(c.at("id").as_string());
+    std::string id(c.at("id").as_string());
     api.Expect(bhttp::verb::post, "/api/v1/companies/" + id + "/administrators", 201,
                json::serialize(json::object{{"login", kCompanyAdmin},
                                             {"name", "Bench Admin"},

@@ -3,7 +3,8 @@
 # present are not touched, and apt is only consulted when something is missing.
 #
 #   scripts/install-deps.sh          build + run dependencies
-#   scripts/install-deps.sh --test   also what the test suite needs (clang for the fuzzer, sqlite3 CLI)
+#   scripts/install-deps.sh --test   also what the test suite needs (clang for the fuzzer, sqlite3 CLI,
+#                                    python3 for the layer test, clang-format and clang-tidy 14 for lint.sh)
 set -euo pipefail
 
 build_packages=(
@@ -16,7 +17,7 @@ build_packages=(
   libgtest-dev libgmock-dev libbenchmark-dev
   nodejs npm
 )
-test_packages=(sqlite3 curl clang libclang-rt-14-dev libxml2-utils)
+test_packages=(sqlite3 curl clang libclang-rt-14-dev libxml2-utils python3 clang-format-14 clang-tidy-14)
 
 wanted=("${build_packages[@]}")
 if [[ "${1:-}" == "--test" ]]; then wanted+=("${test_packages[@]}"); fi

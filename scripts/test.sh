@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Installs what is missing, builds Kanri with AddressSanitizer + UBSan and its test hooks,
-# and runs every test (unit tests beside the code, end-to-end tests against the real binary).
+# Installs what is missing, lints (scripts/lint.sh), builds Kanri with AddressSanitizer + UBSan
+# and its test hooks, and runs every test (unit tests beside the code, end-to-end tests against
+# the real binary).
 #
 #   ./scripts/test.sh              # everything
 #   ./scripts/test.sh -R SEC_1     # only tests whose name matches (ctest -R)
@@ -8,6 +9,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 scripts/install-deps.sh --test
+# Formatting, clang-tidy and ESLint first: they fail in minutes, before the long build. A
+# filtered run (-R …) checks formatting and ESLint only; clang-tidy takes a few minutes.
+if (($# == 0)); then scripts/lint.sh; else scripts/lint.sh format web; fi
 build=build/asan
 cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DKANRI_SANITIZE=ON -DKANRI_TEST_HOOKS=ON \
   -DKANRI_BUILD_TESTS=ON -DKANRI_BUILD_INTEGRATION_TESTS=ON -DKANRI_BUILD_BENCH=ON >/dev/null

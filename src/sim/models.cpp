@@ -418,7 +418,7 @@ std::optional<ModelKind> ParseModelKind(std::string_view name) {
 }
 
 std::string ParameterPath(ModelKind kind, Param param) {
-  const std::string root = kind == ModelKind::kTr181 ? "Device." : "InternetGatewayDevice.";
+  std::string root = kind == ModelKind::kTr181 ? "Device." : "InternetGatewayDevice.";
   switch (param) {
     case Param::kManufacturer:
       return root + "DeviceInfo.Manufacturer";

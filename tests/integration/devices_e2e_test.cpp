@@ -271,11 +271,12 @@ TEST_F(Devices, DEV_2_Tr098DevicesFillTheSameSummary) {
 
 TEST_F(Devices, CWMP_HostileInputGetsAnErrorAndTheServerCarriesOn) {
   HttpsClient cpe{"127.0.0.1", server().cwmp_port()};
+  constexpr char kUnknownRpc[] =
+      "<soap:Envelope xmlns:soap='http://schemas.xmlsoap.org/soap/envelope/'><soap:Body><Nope/></soap:Body>"
+      "</soap:Envelope>";
   const std::vector<std::string> bodies = {
       "<not xml", "<!DOCTYPE x [<!ENTITY a 'aaaaaaaaaa'><!ENTITY b '&a;&a;&a;&a;'>]><x>&b;</x>",
-      std::string(60'000, '<'), std::string(3000, 'x'),
-      "<soap:Envelope xmlns:soap='http://schemas.xmlsoap.org/soap/envelope/'><soap:Body><Nope/></soap:Body>"
-      "</soap:Envelope>"};
+      std::string(60'000, '<'), std::string(3000, 'x'), kUnknownRpc};
   for (const auto& body : bodies) {
     auto r = cpe.Post("/", body, {{"Content-Type", "text/xml"}});
     EXPECT_EQ(r.status, 400) << body.substr(0, 40);

@@ -49,7 +49,7 @@ std::string SeedDevice(const std::string& db, const std::string& company_id, con
 
 // A firmware file row for `company_id` (the file itself is not needed to queue a download).
 inline std::string SeedFirmware(const std::string& db, const std::string& company_id) {
-  const std::string id = SeedId();
+  std::string id = SeedId();
   ExecSql(db,
           "INSERT INTO firmware_files (id, company_id, name, version, model, size, sha256, created_by_login, "
           "created_at) VALUES (" +
