@@ -53,4 +53,26 @@ ctest --test-dir "$build" --output-on-failure --timeout 300 -j "$(nproc)" "$@" |
 if (($# == 0)); then
   if ((web_status == 0)); then echo "console tests passed (log: $build/web-tests.log)"; else echo "console tests FAILED"; fi
 fi
-exit $((ctest_status != 0 || web_status != 0))
+
+# ThreadSanitizer (issue 11): the libraries that own threads or share state between them (the
+# database pool, the history and contact writers, the CWMP session maps and connection requests,
+# the HTTP server and router) with their unit tests. The whole suite and the end-to-end tests
+# under TSan were left out to keep CI within its time on two cores next to the ASan build: the API, the
+# simulator and the end-to-end tests (which run the ASan binary above). Skipped with a filter.
+tsan_status=0
+if (($# == 0)); then
+  tsan=build/tsan
+  cmake -S . -B "$tsan" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DKANRI_TSAN=ON -DKANRI_TEST_HOOKS=ON \
+    -DKANRI_BUILD_TESTS=ON -DKANRI_BUILD_INTEGRATION_TESTS=OFF -DKANRI_BUILD_BENCH=OFF -DKANRI_BUILD_WEB=OFF >/dev/null
+  tsan_tests=(kanri_db_test kanri_audit_test kanri_devices_test kanri_cwmp_test kanri_http_test)
+  cmake --build "$tsan" --target "${tsan_tests[@]}"
+  export TSAN_OPTIONS="halt_on_error=1:second_deadlock_stack=1:suppressions=$PWD/scripts/tsan.supp"
+  : >"$tsan/tsan-tests.log"
+  for t in "${tsan_tests[@]}"; do
+    exe=$(find "$tsan/src" -name "$t" -type f -executable)
+    KANRI_SOURCE_DIR="$PWD" "$exe" --gtest_brief=1 >>"$tsan/tsan-tests.log" 2>&1 || tsan_status=1
+  done
+  echo "ThreadSanitizer: ${tsan_tests[*]} ($(grep -c '^\[  PASSED  \]' "$tsan/tsan-tests.log") of ${#tsan_tests[@]} passed)"
+  if ((tsan_status != 0)); then tail -80 "$tsan/tsan-tests.log"; echo "ThreadSanitizer tests FAILED"; fi
+fi
+exit $((ctest_status != 0 || web_status != 0 || tsan_status != 0))

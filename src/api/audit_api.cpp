@@ -15,9 +15,6 @@ namespace json = boost::json;
 using http::HttpResponse;
 using http::RequestContext;
 
-constexpr std::size_t kCsvMaxRows = 100'000;
-constexpr std::size_t kCsvPage = 500;
-
 json::object RecordJson(const audit::StoredRecord& s) {
   const auto& r = s.record;
   boost::system::error_code ec;
@@ -76,17 +73,10 @@ asio::awaitable<HttpResponse> Query(ApiServices& s, RequestContext& ctx) {
     co_return PageResponse(result, RecordJson);
   }
 
-  auto rows = co_await s.db.Run([&] {
-    std::vector<audit::StoredRecord> all;
-    PageRequest page{.limit = kCsvPage};
-    for (;;) {
-      auto p = query(page);
-      for (auto& r : p.items) all.push_back(std::move(r));
-      if (!p.next_after || all.size() >= kCsvMaxRows) break;
-      page.after = p.next_after;
-    }
-    return all;
-  });
+  auto rows = Unwrap(co_await s.db.Run([&] {
+    return CollectPages<audit::StoredRecord>(
+        [&](const PageRequest& page) -> Result<Page<audit::StoredRecord>> { return query(page); });
+  }));
   CsvWriter csv;
   csv.Row({"seq", "time_jst", "actor_login", "actor_id", "source_ip", "action", "target_type", "target_id",
            "outcome", "error_code", "request_id", "details"});
@@ -97,12 +87,7 @@ asio::awaitable<HttpResponse> Query(ApiServices& s, RequestContext& ctx) {
              r.details});
   }
   ctx.audit.details = json::serialize(json::object{{"format", "csv"}, {"rows", rows.size()}});
-  HttpResponse r;
-  r.status = 200;
-  r.content_type = "text/csv; charset=utf-8";
-  r.body = csv.Finish();
-  r.SetHeader("Content-Disposition", "attachment; filename=\"operation-history.csv\"");
-  co_return r;
+  co_return CsvResponse(csv, "operation-history.csv");
 }
 
 }  // namespace

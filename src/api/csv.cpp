@@ -14,6 +14,15 @@ std::string CsvWriter::Cell(std::string_view value) {
   return out;
 }
 
+http::HttpResponse CsvResponse(CsvWriter& csv, std::string_view filename) {
+  http::HttpResponse r;
+  r.status = 200;
+  r.content_type = "text/csv; charset=utf-8";
+  r.body = csv.Finish();
+  r.SetHeader("Content-Disposition", "attachment; filename=\"" + std::string(filename) + "\"");
+  return r;
+}
+
 void CsvWriter::Row(const std::vector<std::string>& cells) {
   for (std::size_t i = 0; i < cells.size(); ++i) {
     if (i) out_ += ',';

@@ -7,6 +7,10 @@
 #include <string_view>
 #include <vector>
 
+#include "base/page.h"
+#include "base/result.h"
+#include "http/message.h"
+
 namespace kanri::api {
 
 class CsvWriter {
@@ -20,6 +24,26 @@ class CsvWriter {
  private:
   std::string out_;
 };
+
+// A CSV export's rows: every page of a listing, `fetch(PageRequest)` → Result<Page<T>>, 500 at
+// a time, up to 100,000 rows (the export says nothing of more; the list's filters narrow it).
+inline constexpr std::size_t kCsvMaxRows = 100'000;
+template <typename T, typename Fetch>
+Result<std::vector<T>> CollectPages(Fetch fetch) {
+  std::vector<T> all;
+  PageRequest page{.limit = 500};
+  for (;;) {
+    Result<Page<T>> p = fetch(page);
+    if (!p) return p.error();
+    for (auto& item : p->items) all.push_back(std::move(item));
+    if (!p->next_after || all.size() >= kCsvMaxRows) break;
+    page.after = p->next_after;
+  }
+  return all;
+}
+
+// The CSV as a download named `filename`.
+http::HttpResponse CsvResponse(CsvWriter& csv, std::string_view filename);
 
 // Reads CSV as spreadsheets and shipping lists write it (RFC 4180): UTF-8 with or without a
 // byte-order mark, CRLF or LF line ends, quoted cells with "" for a quote (and line breaks

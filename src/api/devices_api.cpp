@@ -18,9 +18,6 @@ namespace json = boost::json;
 using http::HttpResponse;
 using http::RequestContext;
 
-constexpr std::size_t kCsvMaxRows = 100'000;
-constexpr std::size_t kCsvPage = 500;
-
 json::object DeviceJson(const devices::Device& d, Timestamp now) {
   json::object o{
       {"id", d.id.value()},
@@ -107,17 +104,9 @@ asio::awaitable<HttpResponse> List(ApiServices& s, RequestContext& ctx) {
     co_return PageResponse(result, [now](const devices::Device& d) { return DeviceJson(d, now); });
   }
 
-  auto rows = Unwrap(co_await s.db.Run([&]() -> Result<std::vector<devices::Device>> {
-    std::vector<devices::Device> all;
-    PageRequest page{.limit = kCsvPage};
-    for (;;) {
-      auto p = s.devices.List(company, filter, sort, page);
-      if (!p) return p.error();
-      for (auto& d : p->items) all.push_back(std::move(d));
-      if (!p->next_after || all.size() >= kCsvMaxRows) break;
-      page.after = p->next_after;
-    }
-    return all;
+  auto rows = Unwrap(co_await s.db.Run([&] {
+    return CollectPages<devices::Device>(
+        [&](const PageRequest& page) { return s.devices.List(company, filter, sort, page); });
   }));
   const Timestamp now = s.clock.Now();
   CsvWriter csv;
@@ -132,12 +121,7 @@ asio::awaitable<HttpResponse> List(ApiServices& s, RequestContext& ctx) {
              d.profile_id ? d.profile_id->value() : "", d.id.value()});
   }
   ctx.audit.details = json::serialize(json::object{{"format", "csv"}, {"rows", rows.size()}});
-  HttpResponse r;
-  r.status = 200;
-  r.content_type = "text/csv; charset=utf-8";
-  r.body = csv.Finish();
-  r.SetHeader("Content-Disposition", "attachment; filename=\"devices.csv\"");
-  co_return r;
+  co_return CsvResponse(csv, "devices.csv");
 }
 
 asio::awaitable<HttpResponse> Summary(ApiServices& s, RequestContext& ctx) {
@@ -172,7 +156,7 @@ asio::awaitable<HttpResponse> Parameters(ApiServices& s, RequestContext& ctx) {
 }
 
 asio::awaitable<HttpResponse> ConnectionRequest(ApiServices& s, RequestContext& ctx) {
-  json::object outcome = co_await ConnectNow(s, OwnCompany(ctx), DeviceId{ctx.Param("id")});
+  json::object outcome = co_await CallDevice(s, OwnCompany(ctx), DeviceId{ctx.Param("id")});
   ctx.audit.details = json::serialize(outcome);
   const std::string word(outcome.at("outcome").as_string());
   if (word == cwmp::ToString(cwmp::CoarseOutcome::kDelivered))
@@ -237,33 +221,12 @@ asio::awaitable<HttpResponse> ListRefused(ApiServices& s, RequestContext& ctx) {
 
 }  // namespace
 
-asio::awaitable<json::object> ConnectNow(ApiServices& s, const CompanyId& company, const DeviceId& device) {
-  auto target =
-      Unwrap(co_await s.db.Run([&] { return s.devices.ConnectionRequestTargetOf(company, device); }));
-  if (target.url.empty())
-    throw http::ApiError(http::Problem{409, "no_connection_request_url", "",
-                                       "The device has not reported a connection-request URL yet.", ""});
-  if (!s.connection_requests || !s.device_secrets)
+asio::awaitable<json::object> CallDevice(ApiServices& s, const CompanyId& company, const DeviceId& device) {
+  if (!s.device_caller)
     throw http::ApiError(http::Problem{503, "connection_requests_unavailable", "",
                                        "Connection requests are not enabled.", ""});
-  auto password = s.device_secrets->Open(target.password_sealed);
-  if (!password) throw http::ApiError(password.error());
-  const cwmp::ConnectionRequestOutcome out =
-      co_await s.connection_requests->Send(company, target.url, target.username, *password);
-  const std::string_view coarse = cwmp::ToString(cwmp::Coarse(out));
-  // DEV-4: addresses, statuses, timings and error texts describe the network behind the URL the
-  // device reported; only the server's log has them, never an answer, a task or the history.
-  LogInfo("connection request",
-          {{"company", company.value()},
-           {"device", device.value()},
-           {"outcome", coarse},
-           {"failure", out.failure ? cwmp::ToString(*out.failure) : std::string_view("")},
-           {"detail", out.detail},
-           {"address", out.address},
-           {"http_status", static_cast<std::int64_t>(out.http_status)},
-           {"auth", out.auth},
-           {"elapsed_ms", static_cast<std::int64_t>(out.elapsed.count())}});
-  co_return json::object{{"outcome", coarse}};
+  const cwmp::CoarseOutcome outcome = Unwrap(co_await s.device_caller->Call(company, device));
+  co_return json::object{{"outcome", cwmp::ToString(outcome)}};
 }
 
 void AddDeviceRoutes(http::RouteTable& t, ApiServices& s) {

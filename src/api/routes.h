@@ -1,6 +1,6 @@
 // The API's route table: every function of the service, one line each. Each resource's
-// routes live in its own file (session_api.cpp, companies_api.cpp, accounts_api.cpp,
-// system_api.cpp); this collects them.
+// routes live in its own file (<resource>_api.cpp, one Add…Routes below each); this collects
+// them.
 #pragma once
 
 #include <boost/asio/awaitable.hpp>
@@ -27,12 +27,10 @@ void AddTaskRoutes(http::RouteTable& table, ApiServices& services);
 void AddDeviceGroupRoutes(http::RouteTable& table, ApiServices& services);
 void AddAllocationRoutes(http::RouteTable& table, ApiServices& services);
 
-// DEV-4: asks the device to open a session now (HTTP GET with Digest to the connection-request
-// URL it reported). The outcome as JSON: {"outcome": "delivered" | "unreachable" |
-// "refused_by_policy" | "auth_failed" | "timeout" | "busy"}, nothing more (the details go to
-// the server log); a problem when the device is not the company's (404) or has reported no URL
-// yet (409).
-boost::asio::awaitable<boost::json::object> ConnectNow(ApiServices& services, const CompanyId& company,
+// DEV-4: asks the device to open a session now (cwmp::DeviceCaller): {"outcome": coarse}. A
+// problem when the device is not the company's (404), has reported no URL yet (409), or
+// connection requests are not enabled (503).
+boost::asio::awaitable<boost::json::object> CallDevice(ApiServices& services, const CompanyId& company,
                                                        const DeviceId& device);
 
 // The OpenAPI 3.1 document of `table` (GET /api/v1/openapi.json).

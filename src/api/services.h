@@ -7,7 +7,7 @@
 #include "audit/history_writer.h"
 #include "audit/operation_history.h"
 #include "base/time.h"
-#include "cwmp/connection_request.h"
+#include "cwmp/device_caller.h"
 #include "db/database.h"
 #include "db/worker_pool.h"
 #include "devices/allocations.h"
@@ -59,9 +59,8 @@ struct ApiServices {
   ApiSettings settings;
   // DEV-6: set by the application; the firmware routes answer 503 without it.
   devices::FirmwareRepository* firmware = nullptr;
-  // DEV-4: set by the application; without them no connection request is sent.
-  cwmp::ConnectionRequester* connection_requests = nullptr;
-  const devices::DeviceSecrets* device_secrets = nullptr;
+  // DEV-4: set by the application; without it no connection request is sent (503).
+  cwmp::DeviceCaller* device_caller = nullptr;
   // SEC-1: one account or address cannot fill the hashing queue; set by the application.
   identity::HashingAdmission* hashing_admission = nullptr;
   // SEC-6: set by the application; /readyz fails while it cannot store records.

@@ -168,7 +168,7 @@ asio::awaitable<HttpResponse> CreateForDevice(ApiServices& s, RequestContext& ct
     // next session if the device cannot be reached.
     json::object outcome;
     try {
-      outcome = co_await ConnectNow(s, OwnCompany(ctx), device);
+      outcome = co_await CallDevice(s, OwnCompany(ctx), device);
     } catch (const http::ApiError& e) {
       // No URL yet, or requests not enabled: the device was not asked (its code, never a detail).
       outcome = json::object{{"outcome", "not_sent"}, {"reason", e.problem().code}};
@@ -226,9 +226,9 @@ asio::awaitable<HttpResponse> CreateForGroup(ApiServices& s, RequestContext& ctx
     // No more workers than the company's share of in-flight requests (DEV-4 fair sharing):
     // more would only meet `busy` and skip devices that a free slot would have reached.
     constexpr std::size_t kWorkers = 16;
-    const std::size_t workers = std::min(
-        {kWorkers, queue->size(),
-         s.connection_requests ? s.connection_requests->settings().max_concurrent_per_company : kWorkers});
+    const std::size_t workers =
+        std::min({kWorkers, queue->size(),
+                  s.device_caller ? s.device_caller->settings().max_concurrent_per_company : kWorkers});
     for (std::size_t w = 0; w < workers; ++w) {
       asio::co_spawn(
           strand,
@@ -236,7 +236,7 @@ asio::awaitable<HttpResponse> CreateForGroup(ApiServices& s, RequestContext& ctx
             while (*next < queue->size()) {
               const DeviceId device = (*queue)[(*next)++];
               try {
-                co_await ConnectNow(s, company, device);
+                co_await CallDevice(s, company, device);
               } catch (const std::exception&) {
                 // Not reachable now: the task runs at the device's next periodic session.
               }

@@ -1,8 +1,12 @@
-// kanri: one executable, several faces (ARCHITECTURE.md).
+// kanri: one executable, several faces (docs/architecture.md).
 //
 //   kanri serve                     run the service
 //   kanri migrate                   apply database migrations and exit
 //   kanri admin bootstrap --login   create the first site administrator
+//   kanri admin demo                the demo company DEMO for `kanri sim` devices
+//   kanri audit verify | checkpoint check the operation history's chains, or sign their heads now
+//   kanri jobs run JOB              run one periodic job now
+//   kanri sim                       simulate a fleet of TR-069 devices against an ACS
 //
 // --data-dir, --database and --config work the same for every subcommand.
 #include <CLI/CLI.hpp>

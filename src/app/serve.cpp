@@ -1,8 +1,8 @@
 // `kanri serve`: wires the services, opens the two TLS listeners and runs until SIGTERM or
 // SIGINT, then drains requests in flight and exits 0.
+#include <atomic>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
-#include <boost/asio/experimental/awaitable_operators.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <fstream>
@@ -15,6 +15,7 @@
 #include "base/crypto.h"
 #include "base/log.h"
 #include "cwmp/connection_request.h"
+#include "cwmp/device_caller.h"
 #include "cwmp/file_download.h"
 #include "cwmp/listener.h"
 #include "cwmp/session_engine.h"
@@ -33,7 +34,6 @@ namespace kanri::app {
 namespace {
 
 namespace asio = boost::asio;
-using namespace boost::asio::experimental::awaitable_operators;
 
 std::string DisplayHost(const std::string& host) {
   if (host == "0.0.0.0" || host == "::") return "localhost";
@@ -182,6 +182,7 @@ int Serve(const Config& config) {
   DeviceDomain devices{config, rt};
   // DEV-4: one requester for the process, so its concurrency bound is process-wide.
   cwmp::ConnectionRequester connection_requester{config.connection_request};
+  cwmp::DeviceCaller device_caller{devices.inventory, devices.secrets, connection_requester, db_pool};
 
   bool record_history = true;
 #ifdef KANRI_TEST_HOOKS
@@ -224,8 +225,7 @@ int Serve(const Config& config) {
   // storing one is a rename), within their own limit instead of max_body_bytes.
   services.firmware = &devices.firmware;
   services.settings.firmware_max_bytes = config.firmware_max_bytes;
-  services.connection_requests = &connection_requester;
-  services.device_secrets = &devices.secrets;
+  services.device_caller = &device_caller;
   services.hashing_admission = &hashing_admission;
   services.history_writer = &history_writer;  // SEC-6: /readyz
   http::ServerSettings api_http = config.http;
@@ -300,23 +300,23 @@ int Serve(const Config& config) {
                         }};
 
   asio::signal_set signals{io, SIGTERM, SIGINT};
+  // Both listeners drain at once; when the last of them is empty, the rest stops.
+  std::atomic<int> draining{2};
+  auto drained = [&](std::exception_ptr) {
+    if (--draining > 0) return;
+    asio::co_spawn(io, router.FlushAnonymousDenials(true), [&](std::exception_ptr) {
+      checkpoints.Cancel();
+      denial_counts.Cancel();
+      history_probe.Cancel();
+      device_sweep.Cancel();
+      io.stop();
+    });
+  };
   signals.async_wait([&](const boost::system::error_code& ec, int signal) {
     if (ec) return;
     LogInfo("shutting down: draining requests in flight", {{"signal", static_cast<std::int64_t>(signal)}});
-    asio::co_spawn(
-        io,
-        [&]() -> asio::awaitable<void> {
-          // Both listeners at once: each resolves when its last connection has left.
-          co_await (api_server.Drain() && cwmp_server.Drain());
-          co_await router.FlushAnonymousDenials(true);
-        },
-        [&](std::exception_ptr) {
-          checkpoints.Cancel();
-          denial_counts.Cancel();
-          history_probe.Cancel();
-          device_sweep.Cancel();
-          io.stop();
-        });
+    asio::co_spawn(io, api_server.Drain(), drained);
+    asio::co_spawn(io, cwmp_server.Drain(), drained);
   });
 
   std::vector<std::thread> threads;

@@ -269,8 +269,10 @@ TEST_F(HistoryTest, SEC_6_WriterFailsClosedUntilAProbeStoresTheRestoredRecord) {
   namespace asio = boost::asio;
   const auto fail = tdb_.dir() / "history-fails";
   setenv("KANRI_TEST_HISTORY_FAIL_FILE", fail.c_str(), 1);
-  HistoryWriter writer{history_};
+  // The io_context outlives the writer: its thread may still be inside post() to it when a
+  // handler has already run (ThreadSanitizer found the test destroying it first).
   asio::io_context io;
+  HistoryWriter writer{history_};
   auto store = [&](std::string action) {
     auto f = asio::co_spawn(io, writer.Store(Record(CompanyId{"acme"}, std::move(action))), asio::use_future);
     io.restart();

@@ -301,46 +301,20 @@ std::optional<CwmpVersion> FindVersion(pugi::xml_node envelope, pugi::xml_node h
 // ---------------------------------------------------------------------------------------------
 // Encoding
 
-class EnvelopeWriter {
+// The ACS's envelope: its header fields all carry mustUnderstand="1".
+class EnvelopeWriter : public soap_xml::EnvelopeWriter {
  public:
-  explicit EnvelopeWriter(const HeaderOut& header) {
-    pugi::xml_node declaration = doc_.append_child(pugi::node_declaration);
-    declaration.append_attribute("version") = "1.0";
-    declaration.append_attribute("encoding") = "UTF-8";
-    pugi::xml_node envelope = doc_.append_child("SOAP-ENV:Envelope");
-    envelope.append_attribute("xmlns:SOAP-ENV") = kSoapEnvNamespace;
-    envelope.append_attribute("xmlns:SOAP-ENC") = kSoapEncNamespace;
-    envelope.append_attribute("xmlns:xsd") = kXsdNamespace;
-    envelope.append_attribute("xmlns:xsi") = kXsiNamespace;
-    envelope.append_attribute("xmlns:cwmp") = CwmpNamespace(header.version).c_str();
-    pugi::xml_node soap_header = envelope.append_child("SOAP-ENV:Header");
-    if (!header.id.empty()) AddHeaderField(soap_header, "cwmp:ID", header.id);
-    if (header.hold_requests) AddHeaderField(soap_header, "cwmp:HoldRequests", "1");
-    if (header.use_cwmp_version) AddHeaderField(soap_header, "cwmp:UseCWMPVersion", *header.use_cwmp_version);
-    if (!soap_header.first_child()) envelope.remove_child(soap_header);
-    body_ = envelope.append_child("SOAP-ENV:Body");
-  }
-
-  pugi::xml_node Rpc(std::string_view name) {
-    return body_.append_child(("cwmp:" + std::string(name)).c_str());
-  }
-  pugi::xml_node body() { return body_; }
-
-  std::string Finish() {
-    StringWriter writer;
-    doc_.save(writer, "", pugi::format_raw, pugi::encoding_utf8);
-    return std::move(writer.out);
-  }
+  explicit EnvelopeWriter(const HeaderOut& header)
+      : soap_xml::EnvelopeWriter(header.version, FieldsOf(header)) {}
 
  private:
-  static void AddHeaderField(pugi::xml_node soap_header, const char* name, std::string_view value) {
-    pugi::xml_node field = soap_header.append_child(name);
-    field.append_attribute("SOAP-ENV:mustUnderstand") = "1";
-    field.text().set(std::string(value).c_str());
+  static std::vector<HeaderField> FieldsOf(const HeaderOut& header) {
+    std::vector<HeaderField> fields;
+    if (!header.id.empty()) fields.push_back({"cwmp:ID", header.id, "1"});
+    if (header.hold_requests) fields.push_back({"cwmp:HoldRequests", "1", "1"});
+    if (header.use_cwmp_version) fields.push_back({"cwmp:UseCWMPVersion", *header.use_cwmp_version, "1"});
+    return fields;
   }
-
-  pugi::xml_document doc_;
-  pugi::xml_node body_;
 };
 
 std::string EncodeEmptyRpc(const HeaderOut& header, std::string_view name) {

@@ -109,4 +109,35 @@ pugi::xml_node AddArray(pugi::xml_node parent, const char* name, std::string_vie
   return array;
 }
 
+EnvelopeWriter::EnvelopeWriter(CwmpVersion version, const std::vector<HeaderField>& fields) {
+  pugi::xml_node declaration = doc_.append_child(pugi::node_declaration);
+  declaration.append_attribute("version") = "1.0";
+  declaration.append_attribute("encoding") = "UTF-8";
+  pugi::xml_node envelope = doc_.append_child("SOAP-ENV:Envelope");
+  envelope.append_attribute("xmlns:SOAP-ENV") = kSoapEnvNamespace;
+  envelope.append_attribute("xmlns:SOAP-ENC") = kSoapEncNamespace;
+  envelope.append_attribute("xmlns:xsd") = kXsdNamespace;
+  envelope.append_attribute("xmlns:xsi") = kXsiNamespace;
+  envelope.append_attribute("xmlns:cwmp") = CwmpNamespace(version).c_str();
+  if (!fields.empty()) {
+    pugi::xml_node soap_header = envelope.append_child("SOAP-ENV:Header");
+    for (const auto& f : fields) {
+      pugi::xml_node field = soap_header.append_child(f.name);
+      field.append_attribute("SOAP-ENV:mustUnderstand") = f.must_understand;
+      field.text().set(f.value.c_str());
+    }
+  }
+  body_ = envelope.append_child("SOAP-ENV:Body");
+}
+
+pugi::xml_node EnvelopeWriter::Rpc(std::string_view name) {
+  return body_.append_child(("cwmp:" + std::string(name)).c_str());
+}
+
+std::string EnvelopeWriter::Finish() {
+  StringWriter writer;
+  doc_.save(writer, "", pugi::format_raw, pugi::encoding_utf8);
+  return std::move(writer.out);
+}
+
 }  // namespace kanri::cwmp::soap_xml

@@ -50,4 +50,26 @@ void AddNumber(pugi::xml_node parent, const char* name, std::int64_t value);
 pugi::xml_node AddArray(pugi::xml_node parent, const char* name, std::string_view item_type,
                         std::size_t count);
 
+// An envelope under construction, for the ACS's messages (soap.cpp) and the simulated CPE's
+// (sim/cpe_soap.cpp): the SOAP-ENV prefixes, the cwmp namespace of `version`, the header fields
+// given (no Header element without any), then the Body.
+class EnvelopeWriter {
+ public:
+  struct HeaderField {
+    const char* name;  // "cwmp:ID"
+    std::string value;
+    const char* must_understand;  // "1" or "0"
+  };
+  EnvelopeWriter(CwmpVersion version, const std::vector<HeaderField>& fields);
+
+  // The RPC element, "cwmp:<name>", in the Body.
+  pugi::xml_node Rpc(std::string_view name);
+  pugi::xml_node body() { return body_; }
+  std::string Finish();
+
+ private:
+  pugi::xml_document doc_;
+  pugi::xml_node body_;
+};
+
 }  // namespace kanri::cwmp::soap_xml

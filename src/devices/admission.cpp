@@ -24,10 +24,6 @@ std::string EventsJson(const std::vector<InformEvent>& events) {
   return json::serialize(a);
 }
 
-bool HasEvent(const std::vector<InformEvent>& events, std::string_view code) {
-  return std::any_of(events.begin(), events.end(), [&](const InformEvent& e) { return e.code == code; });
-}
-
 std::string InformDigest(const InformFacts& inform) {
   std::string text = inform.manufacturer + '\n';
   std::vector<const Parameter*> sorted;

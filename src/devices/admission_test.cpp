@@ -165,35 +165,20 @@ TEST_F(AdmissionTest, DEV_1_KnownDevicesCaseByCase) {
   }()});
   ASSERT_TRUE(pending);
   const std::string own = *pending->management_password;
-  struct Case {
-    const char* name;
-    std::pair<std::string, std::string> credential;
-    AdmitResult want;
+  // In order: (case, password presented, whether it is admitted). Before the rotation is
+  // confirmed the bootstrap one is accepted, and the pending one too (the confirmation was lost:
+  // it is promoted); after it only the device's own.
+  const std::vector<std::tuple<const char*, std::string, bool>> cases{
+      {"bootstrap before rotation", "bootstrap-secret", true},
+      {"wrong", "guess", false},
+      {"pending one: promoted", own, true},
+      {"own after rotation", own, true},
+      {"bootstrap after rotation", "bootstrap-secret", false},
   };
-  // Before the rotation is confirmed: the bootstrap one, and the pending one (confirmation lost).
-  for (const Case& c :
-       std::vector<Case>{{"bootstrap before rotation", {"boot", "bootstrap-secret"}, AdmitResult::kAdmitted},
-                         {"wrong", {"boot", "guess"}, AdmitResult::kUnauthenticated}}) {
-    EXPECT_EQ(
-        static_cast<int>(
-            admission_.Admit(Inform("SN1", {"1 BOOT"}), Presenting(c.credential.first, c.credential.second))
-                .result),
-        static_cast<int>(c.want))
-        << c.name;
-  }
-  const Admission promoted = admission_.Admit(Inform("SN1", {"1 BOOT"}), Presenting("boot", own));
-  EXPECT_EQ(promoted.result, AdmitResult::kAdmitted);
-  EXPECT_TRUE(promoted.credentials_promoted);
-  // After it: only the device's own.
-  for (const Case& c : std::vector<Case>{
-           {"own after rotation", {"boot", own}, AdmitResult::kAdmitted},
-           {"bootstrap after rotation", {"boot", "bootstrap-secret"}, AdmitResult::kUnauthenticated}}) {
-    EXPECT_EQ(
-        static_cast<int>(
-            admission_.Admit(Inform("SN1", {"1 BOOT"}), Presenting(c.credential.first, c.credential.second))
-                .result),
-        static_cast<int>(c.want))
-        << c.name;
+  for (const auto& [name, password, admitted] : cases) {
+    const Admission a = admission_.Admit(Inform("SN1", {"1 BOOT"}), Presenting("boot", password));
+    EXPECT_EQ(a.result == AdmitResult::kAdmitted, admitted) << name;
+    EXPECT_EQ(a.credentials_promoted, std::string_view(name) == "pending one: promoted") << name;
   }
   EXPECT_EQ(Count("SELECT COUNT(*) FROM devices WHERE credential_state = 'rotated'"), 1);
 }

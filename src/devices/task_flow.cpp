@@ -26,10 +26,6 @@ long long Ms(Timestamp t) {
   return ToUnixMillis(t);
 }
 
-bool HasEvent(const std::vector<InformEvent>& events, std::string_view code) {
-  return std::any_of(events.begin(), events.end(), [&](const InformEvent& e) { return e.code == code; });
-}
-
 // Kanri's own reads: what an interrupted session may have cut short is asked again.
 bool IsRetriedRead(const Task& task) {
   return task.internal &&
@@ -43,6 +39,10 @@ std::vector<std::string> Ids(soci::rowset<std::string>&& rows) {
 }
 
 }  // namespace
+
+bool HasEvent(const std::vector<InformEvent>& events, std::string_view code) {
+  return std::any_of(events.begin(), events.end(), [&](const InformEvent& e) { return e.code == code; });
+}
 
 Task TaskFlow::InternalTask(const CompanyId& company, const DeviceId& device, TaskRequest request) const {
   Task t;

@@ -60,6 +60,7 @@ struct InformEvent {
   std::string code;  // "1 BOOT", "M Reboot"
   std::string command_key;
 };
+bool HasEvent(const std::vector<InformEvent>& events, std::string_view code);
 
 class TaskFlow {
  public:

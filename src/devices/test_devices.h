@@ -1,5 +1,6 @@
-// For tests of this folder: devices put straight into the database, as the CWMP session
-// engine would after an Inform, so the repositories can be tested without a CPE.
+// For tests: devices put straight into the database with the service's own row writer
+// (device_rows.h), as admission would after an Inform, so the repositories and the API can be
+// tested without a CPE (the end-to-end seeder in tests/support uses it too).
 #pragma once
 
 #include <string>
@@ -46,7 +47,7 @@ inline DeviceId InsertDevice(db::Database& db, const CompanyId& company, const S
   d.connection_request_url = "http://198.51.100.7:7547/cr";
   d.tags = s.tags;
   d.auth_mode = ParseAuthMode(s.auth_mode).value_or(AuthMode::kRotate);
-  d.credential_state = CredentialState::kRotated;
+  d.credential_state = d.auth_mode == AuthMode::kNone ? CredentialState::kNone : CredentialState::kRotated;
   row.cwmp_username = "cpe";
   row.cr_username = "cr";
   row.tree = s.tree;

@@ -9,7 +9,6 @@
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
-#include <boost/asio/experimental/awaitable_operators.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/asio/this_coro.hpp>
@@ -33,7 +32,6 @@ namespace asio = boost::asio;
 namespace beast = boost::beast;
 namespace bhttp = boost::beast::http;
 using tcp = asio::ip::tcp;
-using namespace boost::asio::experimental::awaitable_operators;
 
 namespace {
 
@@ -271,8 +269,8 @@ HttpServer::HttpServer(asio::io_context& io, asio::ssl::context& tls, ServerSett
                   .max_per_address = settings.max_connections_per_address,
                   .reserve = settings.connection_reserve,
                   .refusal_log_interval = settings.refusal_log_interval}),
-      drained_(
-          std::make_unique<asio::experimental::concurrent_channel<void(boost::system::error_code)>>(io, 1)) {}
+      gate_strand_(asio::make_strand(io)),
+      gate_(gate_strand_) {}
 
 HttpServer::~HttpServer() = default;
 
@@ -336,7 +334,7 @@ asio::awaitable<void> HttpServer::Accept() {
       std::lock_guard lock(mu_);
       connections_.erase(conn);
       admission_.Release(address);
-      if (draining_ && connections_.empty()) drained_->try_send(boost::system::error_code{});
+      if (draining_ && connections_.empty()) asio::post(gate_strand_, [this] { gate_.cancel(); });
     });
   }
 }
@@ -513,7 +511,9 @@ struct HttpServer::RequestLoop {
         response.SetHeader("Strict-Transport-Security", "max-age=31536000; includeSubDomains");
         response.SetHeader("X-Content-Type-Options", "nosniff");
       } else {
-        if (!streamed_limit) request->body = std::move(parser.get().body());
+        // `parser` was moved from only when streamed_limit is set (its body went to a spool).
+        if (!streamed_limit)
+          request->body = std::move(parser.get().body());  // NOLINT(bugprone-use-after-move)
         response = co_await self.handler_(*request);
       }
       keep_alive = keep_alive && !response.close_connection && !self.draining_;
@@ -619,24 +619,30 @@ asio::awaitable<void> HttpServer::Drain() {
       acceptor_->close(ignored);
     });
   }
-  // Idle connections are closed now; busy ones end after their request (keep-alive is off
-  // while draining), and the last to leave opens the gate.
-  auto close = [this](bool busy_too) {
-    std::lock_guard lock(mu_);
-    for (const auto& conn : connections_) {
-      asio::post(conn->strand, [conn, busy_too] {
-        if (conn->stream && (busy_too || !conn->busy)) conn->stream->cancel();
-      });
-    }
-    return connections_.empty();
-  };
-  if (close(false)) co_return;
-  asio::steady_timer grace{co_await asio::this_coro::executor, settings_.shutdown_grace};
-  const auto done = co_await (drained_->async_receive(asio::use_awaitable) || grace.async_wait(kTuple));
-  if (done.index() == 1) {
+  co_await asio::co_spawn(gate_strand_, AwaitGate(), asio::use_awaitable);
+}
+
+bool HttpServer::CloseConnections(bool busy_too) {
+  std::lock_guard lock(mu_);
+  for (const auto& conn : connections_) {
+    asio::post(conn->strand, [conn, busy_too] {
+      if (conn->stream && (busy_too || !conn->busy)) conn->stream->cancel();
+    });
+  }
+  return connections_.empty();
+}
+
+asio::awaitable<void> HttpServer::AwaitGate() {
+  // Runs on the gate's strand: closing the idle connections, finding some left and starting the
+  // wait are one step there, so the last connection's cancel (posted there) comes after it.
+  // Busy connections end after their request (keep-alive is off while draining).
+  if (CloseConnections(false)) co_return;
+  gate_.expires_after(settings_.shutdown_grace);
+  auto [ec] = co_await gate_.async_wait(kTuple);
+  if (ec != asio::error::operation_aborted) {
     LogWarn("shutdown grace over; closing connections still busy",
             {{"listener", name_}, {"connections", static_cast<std::int64_t>(admission_.active())}});
-    close(true);
+    CloseConnections(true);
   }
 }
 

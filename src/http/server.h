@@ -14,10 +14,11 @@
 
 #include <atomic>
 #include <boost/asio/awaitable.hpp>
-#include <boost/asio/experimental/concurrent_channel.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/ssl/context.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
 #include <filesystem>
 #include <functional>
 #include <memory>
@@ -104,6 +105,9 @@ class HttpServer {
   struct Connection;
   struct RequestLoop;
   boost::asio::awaitable<void> Accept();
+  // Cancels the idle connections' reads (all with busy_too); true when none is left.
+  bool CloseConnections(bool busy_too);
+  boost::asio::awaitable<void> AwaitGate();
   boost::asio::awaitable<void> Serve(boost::asio::ip::tcp::socket socket, std::shared_ptr<Connection> conn);
 
   boost::asio::io_context& io_;
@@ -120,8 +124,11 @@ class HttpServer {
   BodyLimitPolicy body_limit_;
   std::mutex mu_;
   std::set<std::shared_ptr<Connection>> connections_;
-  // The gate: told once, when the last connection leaves a draining listener.
-  std::unique_ptr<boost::asio::experimental::concurrent_channel<void(boost::system::error_code)>> drained_;
+  // The gate: Drain waits on it until shutdown_grace; the last connection to leave a draining
+  // listener cancels the wait (posted to gate_strand_, where Drain checks and starts waiting in
+  // one step, so that the cancel cannot come between them).
+  boost::asio::strand<boost::asio::io_context::executor_type> gate_strand_;
+  boost::asio::steady_timer gate_;
 };
 
 // Creates the upload_dir (owner-only) and removes uploads a previous run left behind.

@@ -3,42 +3,28 @@
 #include <chrono>
 
 #include "db/database.h"
-#include "devices/device_rows.h"
+#include "devices/test_devices.h"
 
 namespace kanri::testing {
 
 std::string SeedDevice(const std::string& db_path, const std::string& company_id, const DeviceSeed& s) {
-  const Timestamp now = std::chrono::time_point_cast<Millis>(std::chrono::system_clock::now());
-  devices::DeviceRow row;
-  devices::Device& d = row.device;
-  d.id = DeviceId{SeedId()};
-  d.company_id = CompanyId{company_id};
-  d.oui = s.oui;
-  d.product_class = s.product_class;
-  d.serial_number = s.serial;
-  d.manufacturer = "Acme";
-  d.model = s.model;
-  d.hardware_version = "hw1";
-  d.software_version = s.software_version;
-  d.first_contact_at = d.last_contact_at = d.created_at = d.updated_at =
-      s.last_contact_ms ? FromUnixMillis(s.last_contact_ms) : now;
-  d.last_events = {"2 PERIODIC"};
-  d.periodic_inform_interval = 300;
+  const long long now = std::chrono::duration_cast<std::chrono::milliseconds>(
+                            std::chrono::system_clock::now().time_since_epoch())
+                            .count();
+  devices::testing::SeedDevice row;
+  row.serial = s.serial;
+  row.model = s.model;
+  row.software_version = s.software_version;
+  row.oui = s.oui;
+  row.product_class = s.product_class;
+  row.tags = s.tags;
+  row.last_contact_ms = s.last_contact_ms ? s.last_contact_ms : now;
   // Online for a day, or offline since a second ago.
-  d.online_until = s.online ? now + std::chrono::hours{24} : now - std::chrono::seconds{1};
-  d.wan_ip = d.source_ip = "198.51.100.7";
-  d.connection_request_url = "http://198.51.100.7:7547/cr";
-  d.tags = s.tags;
-  d.auth_mode = devices::ParseAuthMode(s.auth_mode).value_or(devices::AuthMode::kRotate);
-  d.credential_state = d.auth_mode == devices::AuthMode::kNone ? devices::CredentialState::kNone
-                                                               : devices::CredentialState::kRotated;
-  row.cwmp_username = "cpe";
-  row.cr_username = "cr";
-  row.tree = s.tree.empty() ? "{}" : s.tree;
+  row.online_until_ms = s.online ? now + 86'400'000 : now - 1000;
+  row.auth_mode = s.auth_mode;
+  row.tree = s.tree;
   auto db = db::Database::Open({.url = "sqlite://" + db_path, .pool_size = 1});
-  auto lease = db->Acquire();
-  devices::InsertDevice(lease, row);
-  return d.id.value();
+  return devices::testing::InsertDevice(*db, CompanyId{company_id}, row).value();
 }
 
 }  // namespace kanri::testing
