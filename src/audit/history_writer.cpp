@@ -64,17 +64,15 @@ HistoryWriter::HistoryWriter(OperationHistory& history, std::size_t max_batch, s
     : history_(history), max_batch_(max_batch), max_queue_(max_queue), thread_([this] { Loop(); }) {}
 
 void HistoryWriter::Submit(OperationRecord record, Done done) {
-  bool full = false;
-  {
-    std::lock_guard lock(mu_);
-    full = queue_.size() >= max_queue_;
-    if (!full) queue_.emplace_back(std::move(record), std::move(done));
-  }
-  if (full) {
+  std::unique_lock lock(mu_);
+  if (queue_.size() >= max_queue_) {
+    lock.unlock();
     LogLostRecord(record);
     done(std::make_exception_ptr(HistoryUnavailable("the operation history's queue is full")));
     return;
   }
+  queue_.emplace_back(std::move(record), std::move(done));
+  lock.unlock();
   cv_.notify_one();
 }
 
