@@ -9,9 +9,9 @@
 //   tasks.Cancel(company, t->id);                            // only while queued
 //   auto job = tasks.CreateForGroup(company, group, TaskType::kReboot, "{}", actor);
 //
-// This repository creates, lists and cancels; the session engine (devices/device_sessions)
-// moves tasks through running → done / failed. Every function takes the CompanyId it acts in
-// (SEC-8).
+// This repository creates, lists and cancels; the task flow (devices/task_flow.h) moves tasks
+// through running → done / failed in the device's CWMP sessions. Every function takes the
+// CompanyId it acts in (SEC-8).
 #pragma once
 
 #include <chrono>
