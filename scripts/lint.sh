@@ -55,6 +55,7 @@ run_web() {
 
 run_tidy() {
   local build=build/lint
+  mkdir -p "$build"
   # Configure only: the compilation database is all clang-tidy needs (no generated header is
   # included by the checked files). Tests and benchmarks are configured so that their files are
   # in the database; the console is not built.
