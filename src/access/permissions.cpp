@@ -24,6 +24,8 @@ const std::vector<Permission>& Catalog() {
       {"provider.accounts", kProvider, "アカウントロックの解除", "Unlock accounts"},
       {"provider.audit", kProvider, "サービス操作履歴の閲覧", "View the provider's operation history"},
       {"provider.devices", kProvider, "装置の割り当て", "Allocate devices"},
+      {"provider.operations", kProvider, "サービス運用（ジョブ・メール・警報）",
+       "Run the service: jobs, mail, alarms"},
   };
   assert(catalog.size() <= kMaxPermissions);
   return catalog;

@@ -97,6 +97,7 @@ asio::awaitable<HttpResponse> Patch(ApiServices& s, RequestContext& ctx) {
     patch.kind = identity::ParseCompanyAccountKind(*kind);
     if (!patch.kind) ThrowInvalid("kind", "kind must be admin or general");
   }
+  patch.language = in.OptionalString("language");
   const auto roles = in.OptionalStringArray("roles");
   in.Finish();
   const AccountId id{ctx.Param("id")};
@@ -133,6 +134,7 @@ asio::awaitable<HttpResponse> Patch(ApiServices& s, RequestContext& ctx) {
   if (patch.email) changed.push_back("email");
   if (patch.status) changed.push_back("status");
   if (patch.kind) changed.push_back("kind");
+  if (patch.language) changed.push_back("language");
   if (roles) changed.push_back("roles");
   details["changed"] = std::move(changed);
   if (patch.status) details["status"] = identity::ToString(*patch.status);
@@ -156,6 +158,18 @@ asio::awaitable<HttpResponse> ResetPassword(ApiServices& s, RequestContext& ctx)
   auto a = Unwrap(co_await s.db.Run([&] { return s.accounts.ResetPassword(OwnCompany(ctx), id, hash); }));
   json::object out{{"temporary_password", temporary}, {"account", AccountJson(a, s.clock.Now())}};
   co_return http::JsonResponse(200, json::serialize(out));
+}
+
+// SEC-7: an account deleted by hand; its history records stay with the login ID they name.
+asio::awaitable<HttpResponse> Delete(ApiServices& s, RequestContext& ctx) {
+  const AccountId id{ctx.Param("id")};
+  if (ctx.actor->account.kind != identity::AccountKind::kAdmin)
+    throw ApiError(http::Problem{403, "administrator_required", "",
+                                 "Only a company administrator can delete accounts.", ""});
+  auto a = Unwrap(
+      co_await s.db.Run([&] { return s.accounts.Delete(OwnCompany(ctx), id, ctx.actor->account.id); }));
+  ctx.audit.details = json::serialize(json::object{{"login", a.login}, {"kind", identity::ToString(a.kind)}});
+  co_return http::NoContent();
 }
 
 }  // namespace
@@ -199,6 +213,16 @@ void AddAccountRoutes(http::RouteTable& t, ApiServices& s) {
              .tag = "accounts",
              .request_schema = schema::kAccountPatch,
              .response_schema = schema::kAccount}});
+  t.Add({.method = "DELETE",
+         .path = "/api/v1/accounts/{id}",
+         .access = http::Needs("accounts.write"),
+         .action = "accounts.delete",
+         .target_type = "account",
+         .handler = [&s](RequestContext& c) { return Delete(s, c); },
+         .doc = {
+             .summary = "Delete an account (company administrators; not oneself, not the last administrator)",
+             .tag = "accounts",
+             .success_status = 204}});
   t.Add({.method = "POST",
          .path = "/api/v1/accounts/{id}/password-reset",
          .access = http::Needs("accounts.write"),

@@ -166,6 +166,11 @@ json::object AccountJson(const identity::Account& a, Timestamp now) {
       {"last_login_at", TimeJson(a.last_login_at)},
       {"created_at", FormatUtc(a.created_at)},
       {"updated_at", FormatUtc(a.updated_at)},
+      {"language", a.language},
+      {"lock_reason",
+       a.lock_reason ? boost::json::value(identity::ToString(*a.lock_reason)) : boost::json::value(nullptr)},
+      {"locked_at", TimeJson(a.locked_at)},
+      {"inactivity_reminded_at", TimeJson(a.inactivity_reminded_at)},
   };
 }
 

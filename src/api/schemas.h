@@ -11,7 +11,22 @@ inline constexpr const char* kAccount =
 "status":{"enum":["active","locked","disabled"]},"must_change_password":{"type":"boolean"},
 "locked_until":{"type":["string","null"],"format":"date-time"},"last_login_at":{"type":["string","null"],"format":"date-time"},
 "created_at":{"type":"string","format":"date-time"},"updated_at":{"type":"string","format":"date-time"},
-"roles":{"type":"array","items":{"type":"string"},"description":"IDs of the roles held; from the accounts routes only"}}})";
+"language":{"enum":["ja","en"]},"lock_reason":{"enum":["administrator","inactivity",null],
+"description":"why a locked account is locked; only a site administrator lifts an inactivity lock (SEC-7)"
+}
+, "locked_at" : {"type" : [ "string", "null" ], "format" : "date-time"},
+                "inactivity_reminded_at" : {
+                  "type" : [ "string", "null" ],
+                  "format" : "date-time",
+                  "description" : "SEC-7: reminder sent, no login since"
+                },
+                                           "roles" : {
+  "type" : "array",
+           "items" : {"type" : "string"},
+                     "description" : "IDs of the roles held; from the accounts routes only"
+}
+}
+})";
 
 inline constexpr const char* kCompany =
     R"({"type":"object","required":["id","code","name","contract_start","contract_end","status",
@@ -58,7 +73,8 @@ inline constexpr const char* kAccountCreate = R"({"type":"object","additionalPro
 
 inline constexpr const char* kAccountPatch = R"({"type":"object","additionalProperties":false,"properties":{
 "name":{"type":"string"},"email":{"type":"string","format":"email"},"status":{"enum":["active","locked","disabled"]},
-"kind":{"enum":["admin","general"]},"roles":{"type":"array","items":{"type":"string"}}}})";
+"kind":{"enum":["admin","general"]},"language":{"enum":["ja","en"],"description":"of the mail the account receives"},
+"roles":{"type":"array","items":{"type":"string"}}}})";
 
 inline constexpr const char* kPasswordReset =
     R"({"type":"object","required":["temporary_password","account"],
@@ -99,6 +115,40 @@ inline constexpr const char* kAuditRecord =
 "actor_id":{"type":"string"},"actor_login":{"type":"string"},"source_ip":{"type":"string"},"action":{"type":"string"},
 "target_type":{"type":"string"},"target_id":{"type":"string"},"outcome":{"enum":["success","denied","failed"]},
 "error_code":{"type":"string"},"request_id":{"type":"string"},"details":{"type":"object","additionalProperties":true}}})";
+
+inline constexpr const char* kJob =
+    R"({"type":"object","required":["name","description","schedule","last_outcome","last_counts","last_error","running",
+"last_started_at","last_finished_at","next_due_at"],"properties":{"name":{"type":"string"},"description":{"type":"string"},
+"schedule":{"type":"string"},"last_outcome":{"enum":["succeeded","failed",null]},
+"last_counts":{"type":"object","additionalProperties":{"type":"integer"}},"last_error":{"type":"string"},
+"running":{"type":"boolean"},"last_started_at":{"type":["string","null"],"format":"date-time"},
+"last_started_at_jst":{"type":["string","null"]},"last_finished_at":{"type":["string","null"],"format":"date-time"},
+"last_finished_at_jst":{"type":["string","null"]},"next_due_at":{"type":"string","format":"date-time"},
+"next_due_at_jst":{"type":"string"}}})";
+
+inline constexpr const char* kJobRun =
+    R"({"type":"object","required":["name","ok","counts","error","started_at","finished_at"],"properties":{
+"name":{"type":"string"},"ok":{"type":"boolean"},"counts":{"type":"object","additionalProperties":{"type":"integer"}},
+"error":{"type":"string"},"started_at":{"type":"string","format":"date-time"},"started_at_jst":{"type":"string"},
+"finished_at":{"type":"string","format":"date-time"},"finished_at_jst":{"type":"string"}}})";
+
+inline constexpr const char* kMail =
+    R"({"type":"object","required":["id","message_id","company_id","recipient","kind","subject","state","attempts",
+"last_error","created_at","next_attempt_at","sent_at"],"properties":{"id":{"type":"string"},"message_id":{"type":"string"},
+"company_id":{"type":["string","null"]},"recipient":{"type":"string"},"kind":{"type":"string"},"subject":{"type":"string"},
+"state":{"enum":["queued","sending","sent","failed"]},"attempts":{"type":"integer"},"last_error":{"type":"string"},
+"created_at":{"type":"string","format":"date-time"},"created_at_jst":{"type":"string"},
+"next_attempt_at":{"type":["string","null"],"format":"date-time"},"next_attempt_at_jst":{"type":["string","null"]},
+"sent_at":{"type":["string","null"],"format":"date-time"},"sent_at_jst":{"type":["string","null"]},
+"body":{"type":"string","description":"GET /api/v1/operations/mail/{id} only"}}})";
+
+inline constexpr const char* kLoginAlarm =
+    R"({"type":"object","required":["id","cause","subject","label","failures","threshold","window_start","first_failure_at",
+"raised_at"],"properties":{"id":{"type":"string"},"cause":{"enum":["account","address","service"]},
+"subject":{"type":"string"},"label":{"type":"string"},"failures":{"type":"integer"},"threshold":{"type":"integer"},
+"window_start":{"type":"string","format":"date-time"},"window_start_jst":{"type":"string"},
+"first_failure_at":{"type":"string","format":"date-time"},"first_failure_at_jst":{"type":"string"},
+"raised_at":{"type":"string","format":"date-time"},"raised_at_jst":{"type":"string"}}})";
 
 inline constexpr const char* kLockedAccount =
     R"({"type":"object","required":["account","company_code"],

@@ -24,6 +24,9 @@
 #include "identity/password_hasher.h"
 #include "identity/password_policy.h"
 #include "identity/sessions.h"
+#include "jobs/login_alarms.h"
+#include "jobs/scheduler.h"
+#include "mail/outbox.h"
 #include "tenancy/companies.h"
 
 namespace kanri::api {
@@ -65,6 +68,12 @@ struct ApiServices {
   identity::HashingAdmission* hashing_admission = nullptr;
   // SEC-6: set by the application; /readyz fails while it cannot store records.
   audit::HistoryWriter* history_writer = nullptr;
+  // Running the service (issue 12), set by the application; the routes answer 503 without
+  // them: the job scheduler with the one thread its jobs run on, the mail outbox, SEC-2 alarms.
+  jobs::Scheduler* scheduler = nullptr;
+  db::WorkerPool* jobs_pool = nullptr;
+  mail::Outbox* outbox = nullptr;
+  jobs::LoginAlarms* login_alarms = nullptr;
 };
 
 }  // namespace kanri::api

@@ -61,6 +61,7 @@ http::RouteTable BuildRouteTable(ApiServices& services) {
   AddTaskRoutes(table, services);
   AddDeviceGroupRoutes(table, services);
   AddAllocationRoutes(table, services);
+  AddOperationsRoutes(table, services);
   // The document describes the table it is part of, so it is added last and built once.
   auto document = std::make_shared<std::string>();
   table.Add({.method = "GET",

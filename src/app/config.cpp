@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <charconv>
 #include <filesystem>
+#include <fstream>
 #include <thread>
 
 namespace kanri::app {
@@ -10,6 +11,23 @@ namespace kanri::app {
 std::string Config::DatabaseUrl() const {
   if (!database.empty()) return database;
   return "sqlite://" + (std::filesystem::path(data_dir) / "kanri.db").string();
+}
+
+mail::SmtpSettings Config::Smtp() const {
+  mail::SmtpSettings s = smtp;
+  if (!smtp_password_file.empty()) {
+    std::ifstream in(smtp_password_file);
+    if (!in) throw std::runtime_error("--smtp-password-file: cannot read " + smtp_password_file);
+    std::getline(in, s.password);
+  }
+  if (auto st = mail::ValidateSmtpSettings(s); !st) throw std::runtime_error(st.error().message);
+  return s;
+}
+
+std::string Config::MailDomain() const {
+  if (!mail_domain.empty()) return mail_domain;
+  const auto at = smtp.from.find('@');
+  return at == std::string::npos ? "kanri.invalid" : smtp.from.substr(at + 1);
 }
 
 std::size_t Config::DatabaseThreads() const {
@@ -207,6 +225,41 @@ void AddConfigOptions(CLI::App& app, Config& c) {
   d->add_option("--firmware-storage-per-company-bytes", c.firmware_storage.max_bytes_per_company,
                 "DEV-6: firmware one company may keep in total; an upload past it is refused (422)")
       ->check(CLI::Range(std::uint64_t{1}, std::uint64_t{1} << 50))
+      ->capture_default_str();
+  auto* m = app.add_option_group("Mail and jobs");
+  m->add_option(
+      "--smtp-url", c.smtp.url,
+      "SMTP server for mail: smtp://HOST:PORT (STARTTLS required) or smtps://HOST:PORT; without it mail "
+      "waits in the outbox");
+  m->add_option("--smtp-user", c.smtp.user, "SMTP AUTH user");
+  m->add_option("--smtp-password-file", c.smtp_password_file, "File holding the SMTP AUTH password");
+  m->add_flag("--smtp-insecure", c.smtp.insecure,
+              "Allow smtp:// without STARTTLS (a relay on this host only)");
+  m->add_option("--smtp-ca-file", c.smtp.ca_file, "Trust these CA certificates (PEM) for the SMTP server");
+  m->add_option("--mail-from", c.smtp.from, "Sender address of Kanri's mail")->capture_default_str();
+  m->add_option("--mail-domain", c.mail_domain, "Domain of Message-IDs (default: that of --mail-from)");
+  AddDuration(*m, "--smtp-timeout", c.smtp.timeout, "Give up one SMTP conversation after");
+  AddDuration(*m, "--mail-interval", c.mail_interval, "Deliver the outbox this often");
+  AddDuration(*m, "--job-tick", c.job_tick, "Look for due jobs this often");
+  AddDuration(*m, "--inactivity-reminder", c.inactivity.reminder_after,
+              "SEC-7: remind an account by mail after no login for");
+  AddDuration(*m, "--inactivity-lock", c.inactivity.lock_after,
+              "SEC-7: lock it for inactivity this long after the reminder");
+  AddDuration(*m, "--inactivity-delete", c.inactivity.delete_after,
+              "SEC-7: delete a general account this long after its inactivity lock");
+  AddDuration(*m, "--login-alarm-window", c.login_alarms.window,
+              "SEC-2: window of the login alarm thresholds");
+  m->add_option("--login-alarm-account", c.login_alarms.per_account,
+                "SEC-2: failed logins of one account per window that raise an alarm")
+      ->check(CLI::Range(1, 1'000'000))
+      ->capture_default_str();
+  m->add_option("--login-alarm-address", c.login_alarms.per_address,
+                "SEC-2: failed logins from one address per window that raise an alarm")
+      ->check(CLI::Range(1, 1'000'000))
+      ->capture_default_str();
+  m->add_option("--login-alarm-service", c.login_alarms.service_wide,
+                "SEC-2: failed logins service-wide per window that raise an alarm")
+      ->check(CLI::Range(1, 100'000'000))
       ->capture_default_str();
   s->add_option("--argon2-ops", c.password_hash.ops_limit, "argon2id iterations (t)")
       ->check(CLI::Range(2, 100))

@@ -13,9 +13,12 @@
 #include "http/router.h"
 #include "http/server.h"
 #include "identity/hashing_admission.h"
+#include "identity/inactivity.h"
 #include "identity/login.h"
 #include "identity/password_hasher.h"
 #include "identity/sessions.h"
+#include "jobs/login_alarms.h"
+#include "mail/smtp.h"
 
 namespace kanri::app {
 
@@ -56,7 +59,20 @@ struct Config {
   std::size_t max_profiles_per_company = 200;               // DEV-1
   devices::FirmwareStorageSettings firmware_storage;        // DEV-6: per-company storage limit
 
+  // Jobs and mail (issue 12).
+  Millis job_tick = std::chrono::seconds{10};          // how often the scheduler looks for due jobs
+  Millis mail_interval = std::chrono::seconds{10};     // how often the outbox is delivered
+  mail::SmtpSettings smtp{.from = "kanri@localhost"};  // password read from smtp_password_file
+  std::string smtp_password_file;
+  std::string mail_domain;                // right side of Message-IDs; default: the --mail-from domain
+  identity::InactivityPolicy inactivity;  // SEC-7
+  jobs::LoginAlarmSettings login_alarms;  // SEC-2
+
   std::string DatabaseUrl() const;
+  // The SMTP settings with the password read from --smtp-password-file; throws when it cannot
+  // be read or the settings are wrong.
+  mail::SmtpSettings Smtp() const;
+  std::string MailDomain() const;
   // The database worker threads: --db-threads, or by default as many as the cores (at least 2)
   // on SQLite, whose work is CPU and local disk, so more threads than cores only add thread
   // switches (bench/README.md); twice the cores (at least 8) on PostgreSQL, whose threads

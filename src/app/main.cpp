@@ -5,7 +5,8 @@
 //   kanri admin bootstrap --login   create the first site administrator
 //   kanri admin demo                the demo company DEMO for `kanri sim` devices
 //   kanri audit verify | checkpoint check the operation history's chains, or sign their heads now
-//   kanri jobs run JOB              run one periodic job now
+//   kanri jobs list | run JOB       the periodic jobs, or run one now
+//   kanri mail test --to ADDRESS    send a test mail and show the SMTP conversation
 //   kanri sim                       simulate a fleet of TR-069 devices against an ACS
 //
 // --data-dir, --database and --config work the same for every subcommand.
@@ -13,6 +14,7 @@
 #include <iostream>
 
 #include "app/config.h"
+#include "app/operations.h"
 #include "app/runtime.h"
 #include "base/crypto.h"
 #include "base/log.h"
@@ -59,10 +61,21 @@ int main(int argc, char** argv) {
   auto* checkpoint = audit_cmd->add_subcommand("checkpoint", "Sign the head of every history chain now");
   auto* jobs = app.add_subcommand("jobs", "Periodic jobs");
   jobs->require_subcommand(1);
+  auto* jobs_list =
+      jobs->add_subcommand("list", "Each job with its schedule, last run and outcome, next run");
   auto* jobs_run = jobs->add_subcommand("run", "Run one job now");
   std::string job_name, job_now;
-  jobs_run->add_option("job", job_name, "Job name: audit-retention")->required();
-  jobs_run->add_option("--now", job_now, "Act as if it were this UTC time (e.g. 2026-01-31T00:00:00Z)");
+  jobs_run->add_option("job", job_name, "Job name (kanri jobs list)")->required();
+  jobs_run->add_option("--now", job_now,
+                       "Test builds: act as if it were this UTC time (e.g. 2026-01-31T00:00:00Z)");
+  auto* mail_cmd = app.add_subcommand("mail", "Mail");
+  mail_cmd->require_subcommand(1);
+  auto* mail_test = mail_cmd->add_subcommand("test", "Send a test mail now and show the SMTP conversation");
+  std::string mail_to, mail_language = "ja";
+  mail_test->add_option("--to", mail_to, "Recipient address")->required();
+  mail_test->add_option("--language", mail_language, "ja or en")
+      ->check(CLI::IsMember({"ja", "en"}))
+      ->capture_default_str();
 
   auto* sim_cmd = app.add_subcommand("sim", "Simulate a fleet of TR-069 devices (CPEs) against an ACS");
   sim::SimOptions sim_options;
@@ -125,6 +138,8 @@ int main(int argc, char** argv) {
     if (verify->parsed()) return app::AuditVerify(config);
     if (checkpoint->parsed()) return app::AuditCheckpoint(config);
     if (jobs_run->parsed()) return app::RunJob(config, job_name, job_now);
+    if (jobs_list->parsed()) return app::ListJobs(config);
+    if (mail_test->parsed()) return app::MailTest(config, mail_to, mail_language);
     if (demo->parsed()) return app::SeedDemo(config, demo_request);
     if (bootstrap->parsed())
       return app::BootstrapSiteAdministrator(config, {login, name, email, password_stdin, if_none});

@@ -4,6 +4,7 @@
 #include <filesystem>
 #include <iostream>
 
+#include "app/operations.h"
 #include "base/crypto.h"
 #include "db/migrations.h"
 
@@ -25,8 +26,8 @@ void PrepareDataDir(const Config& config) {
   }
 }
 
-Runtime::Runtime(const Config& config, std::size_t pool_size)
-    : clock(MakeClock()),
+Runtime::Runtime(const Config& config, std::size_t pool_size, std::unique_ptr<Clock> fixed_clock)
+    : clock(fixed_clock ? std::move(fixed_clock) : MakeClock()),
       database((PrepareDataDir(config),
                 db::Database::Open({.url = config.DatabaseUrl(), .pool_size = pool_size}))),
       companies(*database, *clock),
@@ -68,27 +69,41 @@ int AuditCheckpoint(const Config& config) {
 }
 
 int RunJob(const Config& config, const std::string& name, const std::string& now_text) {
-  Runtime rt(config, 1);
-  Timestamp now = rt.clock->Now();
+  std::unique_ptr<Clock> fixed;
   if (!now_text.empty()) {
+#ifdef KANRI_TEST_HOOKS
     auto parsed = ParseUtc(now_text);
     if (!parsed) {
       std::cerr << "--now must be a UTC time like 2026-01-31T00:00:00Z\n";
       return 2;
     }
-    now = *parsed;
+    fixed = std::make_unique<ManualClock>(*parsed);
+#else
+    std::cerr << "--now is accepted by test builds only\n";
+    return 2;
+#endif
   }
-  if (name == "audit-retention") {
-    auto key = audit::SigningKey::LoadOrCreate(KeysDir(config));
-    auto history = MakeOperationHistory(config, *rt.database, *rt.clock);
-    const auto report = history.Prune(now - config.audit_retention, key);
-    std::cout << "Removed " << report.records_removed << " record(s) older than "
-              << FormatUtc(now - config.audit_retention) << " from " << report.chains
-              << " chain(s), in whole checkpointed periods.\n";
-    return 0;
+  Runtime rt(config, 1, std::move(fixed));
+  auto key = audit::SigningKey::LoadOrCreate(KeysDir(config));
+  auto history = MakeOperationHistory(config, *rt.database, *rt.clock);
+  Operations ops(config, rt, history, key);
+  auto run = ops.scheduler.RunNow(name, "command line");
+  if (!run) {
+    std::cerr << "unknown job '" << name << "'; jobs:";
+    for (const auto& j : ops.scheduler.jobs()) std::cerr << " " << j.name;
+    std::cerr << "\n";
+    return 2;
   }
-  std::cerr << "unknown job '" << name << "'; jobs: audit-retention\n";
-  return 2;
+  if (!run->ran) {
+    std::cerr << name << " is running now in another process; try again when it finished.\n";
+    return 1;
+  }
+  if (!run->ok) {
+    std::cerr << name << " failed: " << run->error << "\n";
+    return 1;
+  }
+  std::cout << name << " done " << jobs::CountsJson(run->counts) << "\n";
+  return 0;
 }
 
 int Migrate(const Config& config) {

@@ -19,7 +19,8 @@ namespace kanri::app {
 std::unique_ptr<Clock> MakeClock();
 
 struct Runtime {
-  explicit Runtime(const Config& config, std::size_t pool_size);
+  // `fixed_clock`: act at this time instead of the system's (`kanri jobs run --now`, test builds).
+  Runtime(const Config& config, std::size_t pool_size, std::unique_ptr<Clock> fixed_clock = nullptr);
   std::unique_ptr<Clock> clock;
   std::unique_ptr<db::Database> database;
   tenancy::CompanyRepository companies;

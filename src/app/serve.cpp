@@ -10,6 +10,7 @@
 #include <thread>
 
 #include "api/routes.h"
+#include "app/operations.h"
 #include "app/runtime.h"
 #include "audit/history_writer.h"
 #include "base/crypto.h"
@@ -156,9 +157,9 @@ void PrintWelcome(const Config& config, Runtime& rt, const std::string& api_host
 
 int Serve(const Config& config) {
   // A connection per worker, and one each for the writer threads of the operation history and
-  // of device contacts.
+  // of device contacts, and for the jobs' thread.
   const std::size_t db_threads = config.DatabaseThreads();
-  Runtime rt(config, db_threads + 2);
+  Runtime rt(config, db_threads + 3);
   LogInfo("database", {{"backend", rt.database->backend() == db::Backend::kSqlite ? "sqlite" : "postgresql"},
                        {"worker_threads", static_cast<std::int64_t>(db_threads)}});
   const http::TlsFiles tls_files = http::EnsureCertificate(config.data_dir, config.tls_cert, config.tls_key);
@@ -228,6 +229,14 @@ int Serve(const Config& config) {
   services.device_caller = &device_caller;
   services.hashing_admission = &hashing_admission;
   services.history_writer = &history_writer;  // SEC-6: /readyz
+  // Jobs and mail (issue 12): due jobs run one after another on a thread of their own, so that
+  // a long one (a backup) holds no database worker of the requests.
+  Operations operations{config, rt, history, signing_key};
+  db::WorkerPool jobs_pool{"jobs", 1, 16};
+  services.scheduler = &operations.scheduler;
+  services.jobs_pool = &jobs_pool;
+  services.outbox = &operations.outbox;
+  services.login_alarms = &operations.login_alarms;
   http::ServerSettings api_http = config.http;
   api_http.upload_dir = std::filesystem::path(config.data_dir) / "uploads";
   http::PrepareUploadDir(api_http.upload_dir);
@@ -280,11 +289,12 @@ int Serve(const Config& config) {
   cwmp_server.Start();
   PrintWelcome(config, rt, api_host, api_endpoint, cwmp_host, cwmp_endpoint);
 
-  // SEC-6: sign every chain's head periodically, so a truncated tail is detected.
-  Periodic checkpoints{io, config.audit_checkpoint_interval, "writing history checkpoints",
-                       [&]() -> asio::awaitable<void> {
-                         co_await db_pool.Run([&] { (void)history.WriteCheckpoints(signing_key); });
-                       }};
+  // Every periodic job (app/operations.cpp: history checkpoints and retention, session purge,
+  // SEC-7 lifecycle, SEC-2 alarms, mail delivery) when it is due; the next look waits for this
+  // one to end.
+  Periodic job_timer{io, config.job_tick, "the job scheduler", [&]() -> asio::awaitable<void> {
+                       co_await jobs_pool.Run([&] { (void)operations.scheduler.RunDue(); });
+                     }};
   // SEC-6: the counts of anonymous denials whose window closed.
   Periodic denial_counts{io, config.anonymous_denials.window, "writing anonymous denial counts",
                          [&]() -> asio::awaitable<void> { co_await router.FlushAnonymousDenials(); }};
@@ -305,7 +315,7 @@ int Serve(const Config& config) {
   auto drained = [&](std::exception_ptr) {
     if (--draining > 0) return;
     asio::co_spawn(io, router.FlushAnonymousDenials(true), [&](std::exception_ptr) {
-      checkpoints.Cancel();
+      job_timer.Cancel();
       denial_counts.Cancel();
       history_probe.Cancel();
       device_sweep.Cancel();
@@ -326,6 +336,7 @@ int Serve(const Config& config) {
 
   // The stop list, in order: what writes behind writes its last batch before the pools and
   // the history close; the last checkpoint covers everything this process wrote.
+  jobs_pool.Stop();  // a job running now finishes
   db_pool.Stop();
   hash_pool.Stop();
   devices.admission.StopContacts();

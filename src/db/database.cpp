@@ -127,6 +127,21 @@ bool Database::Ping() {
   }
 }
 
+long long RowInteger(const soci::row& r, std::size_t i) {
+  switch (r.get_properties(i).get_data_type()) {
+    case soci::dt_integer:
+      return r.get<int>(i);
+    case soci::dt_long_long:
+      return r.get<long long>(i);
+    case soci::dt_unsigned_long_long:
+      return static_cast<long long>(r.get<unsigned long long>(i));
+    case soci::dt_double:
+      return static_cast<long long>(r.get<double>(i));
+    default:
+      return std::stoll(r.get<std::string>(i));
+  }
+}
+
 long long AffectedRows(soci::statement& st) {
   return st.get_affected_rows();
 }

@@ -133,6 +133,10 @@ T& Lease::Cached(const std::string& key, const std::function<std::unique_ptr<T>(
 // holds no snapshot between requests (SQLite keeps one until the statement is reset).
 void FinishRead(Backend backend, soci::statement& st);
 
+// An integer column of a row, whatever type the engine reports for it (SQLite gives no type to
+// an expression such as COUNT(*); PostgreSQL's BIGINT and INTEGER differ).
+long long RowInteger(const soci::row& r, std::size_t i);
+
 // Number of rows the last execution of `st` touched.
 long long AffectedRows(soci::statement& st);
 

@@ -32,10 +32,10 @@ Allocation ReadAllocation(const soci::row& r) {
   a.serial_prefix = OptionalText(r, 6);
   auto from = OptionalText(r, 7), to = OptionalText(r, 8);
   if (from && to) a.serial_range = std::make_pair(*from, *to);
-  a.serial_count = static_cast<std::size_t>(detail::GetInteger(r, 9));
+  a.serial_count = static_cast<std::size_t>(db::RowInteger(r, 9));
   a.note = r.get<std::string>(10);
   a.created_by_login = r.get<std::string>(11);
-  a.created_at = FromUnixMillis(detail::GetInteger(r, 12));
+  a.created_at = FromUnixMillis(db::RowInteger(r, 12));
   return a;
 }
 

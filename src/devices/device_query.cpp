@@ -9,21 +9,6 @@
 namespace kanri::devices::detail {
 namespace json = boost::json;
 
-long long GetInteger(const soci::row& r, std::size_t i) {
-  switch (r.get_properties(i).get_data_type()) {
-    case soci::dt_integer:
-      return r.get<int>(i);
-    case soci::dt_long_long:
-      return r.get<long long>(i);
-    case soci::dt_unsigned_long_long:
-      return static_cast<long long>(r.get<unsigned long long>(i));
-    case soci::dt_double:
-      return static_cast<long long>(r.get<double>(i));
-    default:
-      return std::stoll(r.get<std::string>(i));
-  }
-}
-
 std::vector<std::string> StringArray(const std::string& text) {
   std::vector<std::string> out;
   boost::system::error_code ec;
@@ -134,20 +119,20 @@ Device ReadDevice(const soci::row& r) {
   d.hardware_version = r.get<std::string>(8);
   d.software_version = r.get<std::string>(9);
   d.data_model = r.get<std::string>(10) == "tr098" ? DataModel::kTr098 : DataModel::kTr181;
-  d.first_contact_at = FromUnixMillis(GetInteger(r, 11));
-  d.last_contact_at = FromUnixMillis(GetInteger(r, 12));
-  if (r.get_indicator(13) != soci::i_null) d.last_boot_at = FromUnixMillis(GetInteger(r, 13));
+  d.first_contact_at = FromUnixMillis(db::RowInteger(r, 11));
+  d.last_contact_at = FromUnixMillis(db::RowInteger(r, 12));
+  if (r.get_indicator(13) != soci::i_null) d.last_boot_at = FromUnixMillis(db::RowInteger(r, 13));
   d.last_events = StringArray(r.get<std::string>(14));
-  d.periodic_inform_interval = static_cast<std::uint32_t>(GetInteger(r, 15));
-  d.online_until = FromUnixMillis(GetInteger(r, 16));
+  d.periodic_inform_interval = static_cast<std::uint32_t>(db::RowInteger(r, 15));
+  d.online_until = FromUnixMillis(db::RowInteger(r, 16));
   d.wan_ip = r.get<std::string>(17);
   d.source_ip = r.get<std::string>(18);
   d.connection_request_url = r.get<std::string>(19);
   d.tags = StringArray(r.get<std::string>(20));
   d.auth_mode = ParseAuthMode(r.get<std::string>(21)).value_or(AuthMode::kRotate);
   d.credential_state = ParseCredentialState(r.get<std::string>(22)).value_or(CredentialState::kBootstrap);
-  d.created_at = FromUnixMillis(GetInteger(r, 23));
-  d.updated_at = FromUnixMillis(GetInteger(r, 24));
+  d.created_at = FromUnixMillis(db::RowInteger(r, 23));
+  d.updated_at = FromUnixMillis(db::RowInteger(r, 24));
   return d;
 }
 

@@ -47,8 +47,6 @@ void DeleteDeviceRows(db::Lease& lease, const CompanyId& company, const DeviceId
 // `text` for LIKE ... ESCAPE '\': the wildcards % and _ and the escape itself made literal.
 std::string EscapeLike(std::string_view text);
 
-// An integer column, whatever integer type the backend reports for it.
-long long GetInteger(const soci::row& r, std::size_t i);
 // A JSON array of strings stored as text; other elements are skipped, bad JSON gives {}.
 std::vector<std::string> StringArray(const std::string& json_text);
 

@@ -31,8 +31,8 @@ std::vector<GroupRow> SelectGroups(db::Lease& lease, const std::string& where, c
     g.group.kind = ParseGroupKind(r.get<std::string>(3)).value_or(GroupKind::kStatic);
     g.filter_json = r.get<std::string>(4);
     if (auto f = DeviceFilterFromJson(g.filter_json)) g.group.filter = *f;
-    g.group.created_at = FromUnixMillis(detail::GetInteger(r, 5));
-    g.group.updated_at = FromUnixMillis(detail::GetInteger(r, 6));
+    g.group.created_at = FromUnixMillis(db::RowInteger(r, 5));
+    g.group.updated_at = FromUnixMillis(db::RowInteger(r, 6));
     out.push_back(std::move(g));
   }
   return out;

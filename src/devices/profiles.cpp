@@ -79,10 +79,10 @@ Profile ReadProfile(const soci::row& r, const DeviceSecrets* secrets) {
     p.auth_password = *plain;
   }
   if (r.get_indicator(10) != soci::i_null)
-    p.periodic_inform_interval = static_cast<std::uint32_t>(detail::GetInteger(r, 10));
+    p.periodic_inform_interval = static_cast<std::uint32_t>(db::RowInteger(r, 10));
   p.parameters = ParseParameters(r.get<std::string>(11));
-  p.created_at = FromUnixMillis(detail::GetInteger(r, 12));
-  p.updated_at = FromUnixMillis(detail::GetInteger(r, 13));
+  p.created_at = FromUnixMillis(db::RowInteger(r, 12));
+  p.updated_at = FromUnixMillis(db::RowInteger(r, 13));
   return p;
 }
 

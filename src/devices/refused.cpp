@@ -16,9 +16,9 @@ RefusedDevice ReadRefused(const soci::row& r) {
   d.serial_number = r.get<std::string>(3);
   d.source_ip = r.get<std::string>(4);
   d.reason = r.get<std::string>(5);
-  d.attempts = detail::GetInteger(r, 6);
-  d.first_at = FromUnixMillis(detail::GetInteger(r, 7));
-  d.last_at = FromUnixMillis(detail::GetInteger(r, 8));
+  d.attempts = db::RowInteger(r, 6);
+  d.first_at = FromUnixMillis(db::RowInteger(r, 7));
+  d.last_at = FromUnixMillis(db::RowInteger(r, 8));
   return d;
 }
 

@@ -209,9 +209,9 @@ std::optional<FirmwareFile> TaskFlow::FirmwareOf(const CompanyId& company, const
   f.name = r.get<std::string>(1);
   f.version = r.get<std::string>(2);
   f.model = r.get<std::string>(3);
-  f.size = static_cast<std::uint64_t>(detail::GetInteger(r, 4));
+  f.size = static_cast<std::uint64_t>(db::RowInteger(r, 4));
   f.sha256 = r.get<std::string>(5);
-  f.created_at = FromUnixMillis(detail::GetInteger(r, 6));
+  f.created_at = FromUnixMillis(db::RowInteger(r, 6));
   return f;
 }
 

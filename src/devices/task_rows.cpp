@@ -19,7 +19,7 @@ std::optional<std::string> OptionalText(const soci::row& r, std::size_t i) {
 
 std::optional<Timestamp> OptionalTime(const soci::row& r, std::size_t i) {
   if (r.get_indicator(i) == soci::i_null) return std::nullopt;
-  return FromUnixMillis(GetInteger(r, i));
+  return FromUnixMillis(db::RowInteger(r, i));
 }
 
 }  // namespace
@@ -38,18 +38,18 @@ Task ReadTask(const soci::row& r) {
     t.error = "unreadable";
   }
   t.result = OptionalText(r, 8);
-  if (r.get_indicator(9) != soci::i_null) t.fault_code = static_cast<int>(GetInteger(r, 9));
+  if (r.get_indicator(9) != soci::i_null) t.fault_code = static_cast<int>(db::RowInteger(r, 9));
   t.fault_string = OptionalText(r, 10).value_or("");
   if (t.error.empty()) t.error = OptionalText(r, 11).value_or("");
   t.command_key = r.get<std::string>(12);
-  t.internal = GetInteger(r, 13) != 0;
-  t.attempt = static_cast<int>(GetInteger(r, 14));
+  t.internal = db::RowInteger(r, 13) != 0;
+  t.attempt = static_cast<int>(db::RowInteger(r, 14));
   if (auto by = OptionalText(r, 15)) t.created_by = AccountId{*by};
   t.created_by_login = r.get<std::string>(16);
-  t.created_at = FromUnixMillis(GetInteger(r, 17));
+  t.created_at = FromUnixMillis(db::RowInteger(r, 17));
   t.started_at = OptionalTime(r, 18);
   t.finished_at = OptionalTime(r, 19);
-  t.expires_at = FromUnixMillis(GetInteger(r, 20));
+  t.expires_at = FromUnixMillis(db::RowInteger(r, 20));
   return t;
 }
 

@@ -26,7 +26,7 @@ std::string TextOr(const soci::row& r, std::size_t i, std::string fallback = "")
 
 std::optional<Timestamp> OptionalTime(const soci::row& r, std::size_t i) {
   if (r.get_indicator(i) == soci::i_null) return std::nullopt;
-  return FromUnixMillis(detail::GetInteger(r, i));
+  return FromUnixMillis(db::RowInteger(r, i));
 }
 
 std::optional<Task> SelectTask(db::Lease& lease, const CompanyId& company, const TaskId& id) {
@@ -107,7 +107,7 @@ Result<Page<Task>> TaskRepository::ListForDevice(const CompanyId& company, const
                                   "ORDER BY t.seq DESC LIMIT :lim",
        soci::use(company.value()), soci::use(device.value()), soci::use(before), soci::use(limit));
   std::vector<std::pair<long long, Task>> out;
-  for (const auto& r : rows) out.emplace_back(detail::GetInteger(r, 4), ReadTask(r));
+  for (const auto& r : rows) out.emplace_back(db::RowInteger(r, 4), ReadTask(r));
   Page<Task> result;
   if (out.size() > page.limit) {
     out.resize(page.limit);
@@ -168,7 +168,7 @@ Result<Job> TaskRepository::CreateForGroup(const CompanyId& company, const Group
   soci::rowset<soci::row> rows(select);
   std::vector<std::pair<std::string, long long>> devices;
   for (const auto& r : rows) {
-    devices.emplace_back(r.get<std::string>(0), detail::GetInteger(r, 1));
+    devices.emplace_back(r.get<std::string>(0), db::RowInteger(r, 1));
     if (devices.size() > settings_.max_job_devices)
       return Conflict("the group has more than " + std::to_string(settings_.max_job_devices) + " devices");
   }
@@ -235,10 +235,10 @@ Result<Job> TaskRepository::GetJob(const CompanyId& company, const JobId& id) {
       // A job's request was validated when it was created; one this Kanri cannot read shows empty.
       if (auto request = LoadTaskRequest(r.get<std::string>(2), r.get<std::string>(3)))
         job.request = std::move(*request);
-      job.progress.total = static_cast<std::size_t>(detail::GetInteger(r, 4));
+      job.progress.total = static_cast<std::size_t>(db::RowInteger(r, 4));
       if (r.get_indicator(5) != soci::i_null) job.created_by = AccountId{r.get<std::string>(5)};
       job.created_by_login = r.get<std::string>(6);
-      job.created_at = FromUnixMillis(detail::GetInteger(r, 7));
+      job.created_at = FromUnixMillis(db::RowInteger(r, 7));
     }
     if (!found) return NotFound("job not found");
   }
@@ -247,7 +247,7 @@ Result<Job> TaskRepository::GetJob(const CompanyId& company, const JobId& id) {
            << "SELECT state, COUNT(*) FROM tasks WHERE company_id = :c AND job_id = :j GROUP BY state",
        soci::use(company.value()), soci::use(id.value()));
   for (const auto& r : counts) {
-    const auto n = static_cast<std::size_t>(detail::GetInteger(r, 1));
+    const auto n = static_cast<std::size_t>(db::RowInteger(r, 1));
     switch (ParseTaskState(r.get<std::string>(0)).value_or(TaskState::kFailed)) {
       case TaskState::kQueued:
         job.progress.queued = n;
@@ -303,7 +303,7 @@ Result<Page<JobDeviceTask>> TaskRepository::JobTasks(const CompanyId& company, c
     t.device_id = DeviceId{r.get<std::string>(1)};
     t.serial_number = TextOr(r, 2);
     t.state = ParseTaskState(r.get<std::string>(3)).value_or(TaskState::kFailed);
-    if (r.get_indicator(4) != soci::i_null) t.fault_code = static_cast<int>(detail::GetInteger(r, 4));
+    if (r.get_indicator(4) != soci::i_null) t.fault_code = static_cast<int>(db::RowInteger(r, 4));
     t.error = TextOr(r, 5);
     t.finished_at = OptionalTime(r, 6);
     out.push_back(std::move(t));

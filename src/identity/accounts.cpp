@@ -7,7 +7,8 @@ namespace kanri::identity {
 const char* const kAccountColumns =
     "a.id, a.company_id, a.login, a.name, a.email, a.kind, a.status, a.must_change_password, "
     "a.failed_logins, "
-    "a.locked_until, a.last_login_at, a.created_at, a.updated_at";
+    "a.locked_until, a.last_login_at, a.created_at, a.updated_at, a.language, a.lock_reason, a.locked_at, "
+    "a.inactivity_reminded_at";
 
 namespace {
 
@@ -71,6 +72,12 @@ Account ReadAccount(const soci::row& r, std::size_t f) {
   a.last_login_at = OptionalTime(r, f + 10);
   a.created_at = FromUnixMillis(r.get<long long>(f + 11));
   a.updated_at = FromUnixMillis(r.get<long long>(f + 12));
+  a.language = r.get<std::string>(f + 13);
+  if (r.get_indicator(f + 14) != soci::i_null)
+    a.lock_reason =
+        r.get<std::string>(f + 14) == "inactivity" ? LockReason::kInactivity : LockReason::kAdministrator;
+  a.locked_at = OptionalTime(r, f + 15);
+  a.inactivity_reminded_at = OptionalTime(r, f + 16);
   return a;
 }
 
@@ -96,6 +103,14 @@ std::string_view ToString(AccountStatus s) {
       return "disabled";
   }
   return "disabled";
+}
+
+std::string_view ToString(LockReason r) {
+  return r == LockReason::kInactivity ? "inactivity" : "administrator";
+}
+
+bool IsSupportedLanguage(std::string_view language) {
+  return language == "ja" || language == "en";
 }
 
 std::optional<AccountKind> ParseCompanyAccountKind(std::string_view s) {
@@ -207,29 +222,92 @@ Result<Account> AccountRepository::Update(const CompanyId& company, const Accoun
     return Conflict("an account cannot change its own kind");
   if (patch.kind == AccountKind::kSiteAdmin)
     return InvalidArgument("kind", "kind must be 'admin' or 'general'");
+  if (patch.language && !IsSupportedLanguage(*patch.language))
+    return InvalidArgument("language", "language must be 'ja' or 'en'");
+  // SEC-7: only a site administrator lifts an inactivity lock (POST /api/v1/locked-accounts/{id}/unlock).
+  if (patch.status && *patch.status != a.status && a.lock_reason == LockReason::kInactivity)
+    return Conflict("this account is locked for inactivity; only a site administrator can unlock it",
+                    "inactivity_lock");
   if (patch.kind) a.kind = *patch.kind;
+  if (patch.language) a.language = *patch.language;
   if (patch.name) a.name = *patch.name;
   if (patch.email) a.email = *patch.email;
   const bool status_changed = patch.status && *patch.status != a.status;
   if (patch.status) a.status = *patch.status;
+  a.updated_at = clock_.Now();
   if (status_changed && a.status == AccountStatus::kActive) {
     // Unlocking also clears a SEC-1 lockout and its failure count.
     a.failed_logins = 0;
     a.locked_until.reset();
   }
-  a.updated_at = clock_.Now();
+  if (status_changed) {
+    a.lock_reason =
+        a.status == AccountStatus::kLocked ? std::optional(LockReason::kAdministrator) : std::nullopt;
+    a.locked_at = a.status == AccountStatus::kLocked ? std::optional(a.updated_at) : std::nullopt;
+  }
   std::string status{ToString(a.status)}, kind{ToString(a.kind)};
   long long now = ToUnixMillis(a.updated_at);
   std::optional<long long> locked_until =
       a.locked_until ? std::optional(ToUnixMillis(*a.locked_until)) : std::nullopt;
+  std::optional<std::string> lock_reason =
+      a.lock_reason ? std::optional(std::string(ToString(*a.lock_reason))) : std::nullopt;
+  std::optional<long long> locked_at = a.locked_at ? std::optional(ToUnixMillis(*a.locked_at)) : std::nullopt;
   lease.sql()
       << "UPDATE accounts SET name = :name, email = :email, status = :status, kind = :kind, "
-         "failed_logins = :f, locked_until = :lu, updated_at = :now WHERE company_id = :c AND id = :id",
+         "failed_logins = :f, locked_until = :lu, language = :lang, lock_reason = :lr, locked_at = :la, "
+         "updated_at = :now WHERE company_id = :c AND id = :id",
       soci::use(a.name), soci::use(a.email), soci::use(status), soci::use(kind), soci::use(a.failed_logins),
-      soci::use(locked_until), soci::use(now), soci::use(company.value()), soci::use(id.value());
+      soci::use(locked_until), soci::use(a.language), soci::use(lock_reason), soci::use(locked_at),
+      soci::use(now), soci::use(company.value()), soci::use(id.value());
   if (status_changed && a.status != AccountStatus::kActive) EndSessions(lease, id);
   tx.Commit();
   return a;
+}
+
+Result<Account> AccountRepository::Delete(const CompanyId& company, const AccountId& id,
+                                          const AccountId& actor) {
+  auto lease = db_.Acquire();
+  db::WriteTransaction tx(lease);
+  auto current = SelectOne(lease, "WHERE a.company_id = :c AND a.id = :id", company.value(), id.value());
+  if (!current) return NotFound("account not found");
+  if (id == actor) return Conflict("an account cannot delete itself");
+  if (current->kind == AccountKind::kAdmin) {
+    int admins = 0;
+    lease.sql() << "SELECT COUNT(*) FROM accounts WHERE company_id = :c AND kind = 'admin'",
+        soci::use(company.value()), soci::into(admins);
+    if (admins <= 1)
+      return Conflict("the company's last administrator cannot be deleted", "last_administrator");
+  }
+  DeleteAccountRows(lease, id);
+  tx.Commit();
+  return *current;
+}
+
+void DeleteAccountRows(db::Lease& lease, const AccountId& id) {
+  lease.sql() << "DELETE FROM sessions WHERE account_id = :id", soci::use(id.value());
+  lease.sql() << "DELETE FROM account_roles WHERE account_id = :id", soci::use(id.value());
+  lease.sql() << "DELETE FROM accounts WHERE id = :id", soci::use(id.value());
+}
+
+namespace {
+std::vector<Account> SelectAccounts(db::Lease& lease, const std::string& where, const std::string& param) {
+  std::vector<Account> out;
+  const std::string q = std::string("SELECT ") + kAccountColumns + " FROM accounts a " + where;
+  soci::rowset<soci::row> rows =
+      param.empty() ? (lease.sql().prepare << q) : (lease.sql().prepare << q, soci::use(param));
+  for (const auto& r : rows) out.push_back(ReadAccount(r));
+  return out;
+}
+}  // namespace
+
+std::vector<Account> ActiveAdministrators(db::Lease& lease, const CompanyId& company) {
+  return SelectAccounts(
+      lease, "WHERE a.company_id = :c AND a.kind = 'admin' AND a.status = 'active' ORDER BY a.login_key",
+      company.value());
+}
+
+std::vector<Account> ActiveSiteAdministrators(db::Lease& lease) {
+  return SelectAccounts(lease, "WHERE a.company_id IS NULL AND a.status = 'active' ORDER BY a.login_key", "");
 }
 
 Result<Account> AccountRepository::ResetPassword(const CompanyId& company, const AccountId& id,
@@ -313,8 +391,8 @@ Result<Account> AccountRepository::Unlock(const ProviderScope&, const AccountId&
   if (current->status == AccountStatus::kDisabled) return Conflict("a disabled account is not locked");
   const long long now = ToUnixMillis(clock_.Now());
   lease.sql()
-      << "UPDATE accounts SET status = 'active', failed_logins = 0, locked_until = NULL, updated_at = :t "
-         "WHERE id = :id",
+      << "UPDATE accounts SET status = 'active', failed_logins = 0, locked_until = NULL, lock_reason = NULL, "
+         "locked_at = NULL, inactivity_reminded_at = NULL, updated_at = :t WHERE id = :id",
       soci::use(now), soci::use(id.value());
   auto updated = SelectOne(lease, "WHERE a.id = :id", id.value());
   tx.Commit();

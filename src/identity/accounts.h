@@ -6,6 +6,7 @@
 
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "base/ids.h"
 #include "base/page.h"
@@ -18,10 +19,16 @@ namespace kanri::identity {
 
 enum class AccountKind { kSiteAdmin, kAdmin, kGeneral };
 enum class AccountStatus { kActive, kLocked, kDisabled };
+// Why a locked account is locked: by an administrator, or for inactivity (SEC-7), which only a
+// site administrator lifts.
+enum class LockReason { kAdministrator, kInactivity };
 std::string_view ToString(AccountKind k);
 std::string_view ToString(AccountStatus s);
 std::optional<AccountKind> ParseCompanyAccountKind(std::string_view s);  // "admin" | "general"
 std::optional<AccountStatus> ParseAccountStatus(std::string_view s);
+std::string_view ToString(LockReason r);
+// The languages mail and the console speak; accounts read "ja" unless they chose "en".
+bool IsSupportedLanguage(std::string_view language);
 
 struct Account {
   AccountId id;
@@ -37,6 +44,10 @@ struct Account {
   std::optional<Timestamp> last_login_at;
   Timestamp created_at;
   Timestamp updated_at;
+  std::string language = "ja";                      // of the mail it receives
+  std::optional<LockReason> lock_reason;            // set while status is locked
+  std::optional<Timestamp> locked_at;               // when status became locked
+  std::optional<Timestamp> inactivity_reminded_at;  // SEC-7: reminder sent, no login since
 
   // Locked by an administrator, or inside a SEC-1 lockout at `now`.
   bool IsLocked(Timestamp now) const {
@@ -55,7 +66,8 @@ struct AccountPatch {
   std::optional<std::string> name;
   std::optional<std::string> email;
   std::optional<AccountStatus> status;
-  std::optional<AccountKind> kind;  // admin | general (who may change it: api/accounts_api.cpp, SEC-5)
+  std::optional<AccountKind> kind;      // admin | general (who may change it: api/accounts_api.cpp, SEC-5)
+  std::optional<std::string> language;  // "ja" | "en"
 };
 
 // The longest login ID; a longer one cannot exist, so it is looked up as an unknown account
@@ -77,6 +89,10 @@ class AccountRepository {
   // not change its own status (it would lock itself out) nor its own kind (SEC-5).
   Result<Account> Update(const CompanyId& company, const AccountId& id, const AccountPatch& patch,
                          const AccountId& actor);
+  // Deletes the account, its sessions and its role grants; its history records stay (they
+  // keep the login ID as it was). Refused for the caller itself and for the company's last
+  // administrator (409).
+  Result<Account> Delete(const CompanyId& company, const AccountId& id, const AccountId& actor);
   // A temporary password set by a company administrator: must be changed at next login;
   // clears a SEC-1 lockout and ends the account's sessions.
   Result<Account> ResetPassword(const CompanyId& company, const AccountId& id,
@@ -114,6 +130,12 @@ class AccountRepository {
 // Row mapping shared with the login and session code.
 extern const char* const kAccountColumns;  // "a.id, a.company_id, …" (alias a)
 Account ReadAccount(const soci::row& r, std::size_t first = 0);
-constexpr std::size_t kAccountColumnCount = 13;
+constexpr std::size_t kAccountColumnCount = 17;
+// The active administrators of a company (who are told about its accounts), in login order.
+std::vector<Account> ActiveAdministrators(db::Lease& lease, const CompanyId& company);
+// The active site administrators (who are told about the service, SEC-2).
+std::vector<Account> ActiveSiteAdministrators(db::Lease& lease);
+// Removes an account's row with its sessions and role grants, inside the caller's transaction.
+void DeleteAccountRows(db::Lease& lease, const AccountId& id);
 
 }  // namespace kanri::identity

@@ -212,8 +212,8 @@ LoginOutcome LoginService::Complete(const LoginAttempt& attempt, bool password_o
     if (expired) out.failure = LoginFailure::kTemporaryPasswordExpired;
     return out;
   }
-  lease.sql()
-      << "UPDATE accounts SET failed_logins = 0, locked_until = NULL, last_login_at = :t WHERE id = :id",
+  lease.sql() << "UPDATE accounts SET failed_logins = 0, locked_until = NULL, last_login_at = :t, "
+                 "inactivity_reminded_at = NULL WHERE id = :id",
       soci::use(t), soci::use(id);
   account.last_login_at = now;
   out.session = sessions_.Create(lease, account, attempt.request.client_ip);

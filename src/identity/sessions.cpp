@@ -122,4 +122,15 @@ void SessionStore::Revoke(const SessionId& id) {
   lease.sql() << "DELETE FROM sessions WHERE id = :id", soci::use(id.value());
 }
 
+std::size_t SessionStore::PurgeEnded(Timestamp now) {
+  auto lease = db_.Acquire();
+  const long long t = ToUnixMillis(now);
+  const long long idle_cutoff = t - settings_.idle_timeout.count();
+  soci::statement st =
+      (lease.sql().prepare << "DELETE FROM sessions WHERE expires_at <= :t OR last_activity_at <= :i",
+       soci::use(t), soci::use(idle_cutoff));
+  st.execute(true);
+  return static_cast<std::size_t>(db::AffectedRows(st));
+}
+
 }  // namespace kanri::identity

@@ -62,6 +62,9 @@ class SessionStore {
   Resolved Resolve(std::string_view token, bool is_operation);
 
   void Revoke(const SessionId& id);
+  // Deletes the sessions that ended at `now` (idle past the timeout, or past their absolute
+  // expiry) and nobody came back to (the `session-purge` job); returns how many.
+  std::size_t PurgeEnded(Timestamp now);
 
   // The CSRF token belonging to a session token: a keyed hash, so the server can hand it
   // out again (GET /api/v1/session) without storing it.

@@ -1,0 +1,112 @@
+#include "app/operations.h"
+
+#include <unistd.h>
+
+#include <iostream>
+
+#include "jobs/account_lifecycle.h"
+#include "mail/delivery.h"
+
+namespace kanri::app {
+
+namespace {
+
+std::string ProcessName() {
+  char host[256] = {};
+  if (gethostname(host, sizeof host - 1) != 0) host[0] = '\0';
+  return std::string(host) + ":" + std::to_string(getpid());
+}
+
+std::vector<jobs::Job> BuildJobs(const Config& config, Operations& ops, audit::OperationHistory& history,
+                                 const audit::SigningKey& key) {
+  using jobs::Counts;
+  using jobs::Schedule;
+  using namespace std::chrono;
+  return {
+      {"audit-checkpoint", "SEC-6: sign the head of every history chain",
+       Schedule::Every(config.audit_checkpoint_interval),
+       [&history, &key](Timestamp) {
+         return Counts{{"signed", static_cast<std::int64_t>(history.WriteCheckpoints(key))}};
+       }},
+      {"audit-retention",
+       "SEC-6: remove history records past the retention period, in whole checkpointed periods",
+       Schedule::DailyJst(3, 0),
+       [&history, &key, retention = config.audit_retention](Timestamp now) {
+         const auto r = history.Prune(now - retention, key);
+         return Counts{{"removed", static_cast<std::int64_t>(r.records_removed)},
+                       {"chains", static_cast<std::int64_t>(r.chains)}};
+       }},
+      {"session-purge", "SEC-3: delete login sessions that ended", Schedule::Every(hours{1}),
+       [&ops](Timestamp now) {
+         return Counts{{"removed", static_cast<std::int64_t>(ops.sessions.PurgeEnded(now))}};
+       }},
+      {"account-lifecycle", "SEC-7: remind, lock and delete inactive accounts", Schedule::DailyJst(4, 0),
+       [&ops, &history](Timestamp now) {
+         return jobs::RunAccountLifecycle(ops.inactivity, ops.outbox, history, now);
+       }},
+      {"alarm-scan", "SEC-2: alarm the site administrators on bursts of failed logins",
+       Schedule::Every(minutes{1}),
+       [&ops](Timestamp now) {
+         return Counts{{"raised", static_cast<std::int64_t>(ops.login_alarms.Scan(now).size())}};
+       }},
+      {"mail-delivery", "Send the mail outbox; retry for 24 hours", Schedule::Every(config.mail_interval),
+       [&ops](Timestamp now) {
+         const auto r = mail::Deliver(ops.outbox, ops.smtp, now);
+         return Counts{{"sent", r.sent}, {"retrying", r.retrying}, {"failed", r.failed}};
+       },
+       minutes{15}},
+  };
+}
+
+}  // namespace
+
+Operations::Operations(const Config& config, Runtime& rt, audit::OperationHistory& history,
+                       const audit::SigningKey& key)
+    : outbox(*rt.database, *rt.clock, config.MailDomain()),
+      smtp(config.Smtp()),
+      sessions(*rt.database, *rt.clock, config.session),
+      inactivity(*rt.database, config.inactivity),
+      login_alarms(*rt.database, outbox, config.login_alarms),
+      // The jobs' functions refer to the members above, all constructed by now.
+      scheduler(*rt.database, *rt.clock, history, BuildJobs(config, *this, history, key), ProcessName()) {}
+
+int ListJobs(const Config& config) {
+  Runtime rt(config, 1);
+  auto key = audit::SigningKey::LoadOrCreate(KeysDir(config));
+  auto history = MakeOperationHistory(config, *rt.database, *rt.clock);
+  Operations ops(config, rt, history, key);
+  for (const auto& j : ops.scheduler.List()) {
+    std::cout << j.name << "\n  " << j.description << "\n  schedule: " << j.schedule
+              << "\n  last run: " << (j.last_started_at ? FormatJst(*j.last_started_at) : "never");
+    if (!j.last_outcome.empty()) {
+      std::cout << " (" << j.last_outcome;
+      if (!j.last_error.empty()) std::cout << ": " << j.last_error;
+      std::cout << ") " << jobs::CountsJson(j.last_counts);
+    }
+    std::cout << "\n  next run: " << FormatJst(j.next_due_at) << (j.running ? " (running now)" : "") << "\n";
+  }
+  return 0;
+}
+
+int MailTest(const Config& config, const std::string& to, const std::string& language) {
+  auto clock = MakeClock();
+  const mail::SmtpSender smtp(config.Smtp());
+  if (!smtp.configured()) {
+    std::cerr << "No SMTP server is configured: give --smtp-url (and --mail-from).\n";
+    return 2;
+  }
+  const auto now = clock->Now();
+  const std::string message_id = "<" + GenerateOpaqueId() + "@" + config.MailDomain() + ">";
+  const auto result = smtp.Send(to, message_id, mail::TestMail(language, now, config.MailDomain()), now);
+  std::cout << result.transcript;
+  if (result.ok) {
+    std::cout << "The SMTP server accepted the test mail to " << to << " (Message-ID " << message_id
+              << ").\n";
+    return 0;
+  }
+  std::cout << "The test mail was not accepted: " << result.error
+            << (result.permanent ? " (refused for good)" : " (temporary: the outbox would retry)") << "\n";
+  return 1;
+}
+
+}  // namespace kanri::app

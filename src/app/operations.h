@@ -1,0 +1,38 @@
+// The service's periodic jobs and its mail, wired the same way for `kanri serve` (a timer runs
+// the due jobs on a thread of their own), `kanri jobs list|run` and `kanri mail test`.
+#pragma once
+
+#include <string>
+
+#include "app/config.h"
+#include "app/runtime.h"
+#include "audit/operation_history.h"
+#include "audit/signing_key.h"
+#include "identity/inactivity.h"
+#include "identity/sessions.h"
+#include "jobs/login_alarms.h"
+#include "jobs/scheduler.h"
+#include "mail/outbox.h"
+#include "mail/smtp.h"
+
+namespace kanri::app {
+
+struct Operations {
+  Operations(const Config& config, Runtime& rt, audit::OperationHistory& history,
+             const audit::SigningKey& key);
+
+  mail::Outbox outbox;
+  mail::SmtpSender smtp;
+  identity::SessionStore sessions;
+  identity::InactivityRules inactivity;
+  jobs::LoginAlarms login_alarms;
+  jobs::Scheduler scheduler;
+};
+
+// `kanri jobs list`.
+int ListJobs(const Config& config);
+// `kanri mail test --to ADDRESS`: sends one mail now (not through the outbox) and prints the
+// SMTP conversation; exit 0 when the server accepted it.
+int MailTest(const Config& config, const std::string& to, const std::string& language);
+
+}  // namespace kanri::app

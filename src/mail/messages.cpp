@@ -1,0 +1,137 @@
+#include "mail/messages.h"
+
+#include <fmt/format.h>
+
+namespace kanri::mail {
+
+bool IsEnglish(std::string_view language) {
+  return language == "en";
+}
+
+namespace {
+
+constexpr std::string_view kFooterJa =
+    "\n--\nこのメールは Kanri から自動で送信されています。返信はできません。\n"
+    "お心当たりのない場合は、サービスの管理者にお問い合わせください。\n";
+constexpr std::string_view kFooterEn =
+    "\n--\nThis mail was sent automatically by Kanri; replies are not read.\n"
+    "If you did not expect it, contact the service's administrators.\n";
+
+std::string_view Footer(std::string_view language) {
+  return IsEnglish(language) ? kFooterEn : kFooterJa;
+}
+
+std::string Minutes(Millis d) {
+  return std::to_string(std::chrono::duration_cast<std::chrono::minutes>(d).count());
+}
+
+}  // namespace
+
+Message TestMail(std::string_view language, Timestamp now, std::string_view service_name) {
+  if (IsEnglish(language))
+    return {fmt::format("[Kanri] Test mail from {}", service_name),
+            fmt::format("This is a test mail sent by `kanri mail test` at {}.\n"
+                        "Mail from {} reaches this address.\n{}",
+                        FormatJst(now), service_name, kFooterEn)};
+  return {fmt::format("[Kanri] テストメール ({})", service_name),
+          fmt::format("`kanri mail test` により {} に送信したテストメールです。\n"
+                      "{} からのメールはこのアドレスに届きます。\n{}",
+                      FormatJst(now), service_name, kFooterJa)};
+}
+
+Message InactivityReminder(std::string_view language, const InactivityFacts& f) {
+  const std::string lock = f.next_step ? FormatJst(*f.next_step) : "";
+  if (IsEnglish(language))
+    return {"[Kanri] Please log in: your account will be locked for inactivity",
+            fmt::format("Dear {},\n\n"
+                        "Your Kanri account {} (company {}) has not logged in since {}.\n"
+                        "Unless it logs in before {}, it will be locked for inactivity, and only\n"
+                        "the service provider will be able to unlock it.\n\n"
+                        "Log in to Kanri as usual to keep the account.\n{}",
+                        f.name, f.login, f.company_code, FormatJst(f.last_activity), lock, Footer(language))};
+  return {"【Kanri】ログインのお願い: アカウントが休眠によりロックされます",
+          fmt::format("{} 様\n\n"
+                      "Kanri のアカウント {}（会社 {}）は {} 以降ログインされていません。\n"
+                      "{} までにログインがない場合、このアカウントは休眠によりロックされ、\n"
+                      "ロックはサービス提供者のみが解除できます。\n\n"
+                      "アカウントを引き続き使う場合は、いつも通り Kanri にログインしてください。\n{}",
+                      f.name, f.login, f.company_code, FormatJst(f.last_activity), lock, Footer(language))};
+}
+
+Message InactivityReminderForAdministrator(std::string_view language, const InactivityFacts& f) {
+  const std::string lock = f.next_step ? FormatJst(*f.next_step) : "";
+  if (IsEnglish(language))
+    return {fmt::format("[Kanri] Account {} will be locked for inactivity", f.login),
+            fmt::format("The account {} ({}) of company {} has not logged in since {}.\n"
+                        "It was reminded today. Unless it logs in before {}, it will be locked for\n"
+                        "inactivity; only the service provider can unlock it.\n\n"
+                        "If the account is no longer needed, you can delete it in the console.\n{}",
+                        f.login, f.name, f.company_code, FormatJst(f.last_activity), lock, Footer(language))};
+  return {fmt::format("【Kanri】アカウント {} が休眠によりロックされます", f.login),
+          fmt::format("会社 {} のアカウント {}（{}）は {} 以降ログインされていません。\n"
+                      "本日、本人にログインをお願いするメールを送信しました。{} までにログインがない場合、\n"
+                      "このアカウントは休眠によりロックされ、ロックはサービス提供者のみが解除できます。\n\n"
+                      "不要になったアカウントは、管理画面から削除できます。\n{}",
+                      f.company_code, f.login, f.name, FormatJst(f.last_activity), lock, Footer(language))};
+}
+
+Message InactivityLocked(std::string_view language, const InactivityFacts& f) {
+  if (IsEnglish(language)) {
+    std::string deletion = f.next_step ? fmt::format(
+                                             "As a general account, it will be deleted on {} unless it is "
+                                             "unlocked before.\n",
+                                             FormatJst(*f.next_step))
+                                       : std::string(
+                                             "As an administrator account, it stays locked until it is "
+                                             "unlocked or the company's contract ends.\n");
+    return {
+        fmt::format("[Kanri] Account {} was locked for inactivity", f.login),
+        fmt::format("The account {} ({}) of company {} was locked: it has not logged in since {}\n"
+                    "and did not answer the reminder.\n{}"
+                    "Only the service provider can unlock it; ask them if it is still needed.\n{}",
+                    f.login, f.name, f.company_code, FormatJst(f.last_activity), deletion, Footer(language))};
+  }
+  std::string deletion =
+      f.next_step
+          ? fmt::format("一般アカウントのため、それまでにロックが解除されない場合 {} に削除されます。\n",
+                        FormatJst(*f.next_step))
+          : std::string("管理者アカウントのため、ロック解除または契約終了までロックされたままとなります。\n");
+  return {fmt::format("【Kanri】アカウント {} を休眠によりロックしました", f.login),
+          fmt::format(
+              "会社 {} のアカウント {}（{}）は {} 以降ログインがなく、\n"
+              "ログインのお願いにも応答がなかったため、ロックしました。\n{}"
+              "ロックはサービス提供者のみが解除できます。必要な場合はサービス提供者にご依頼ください。\n{}",
+              f.company_code, f.login, f.name, FormatJst(f.last_activity), deletion, Footer(language))};
+}
+
+Message LoginAlarm(std::string_view language, const LoginAlarmFacts& f) {
+  const bool en = IsEnglish(language);
+  std::string where;
+  if (f.cause == "account")
+    where = en ? "the account " + f.subject : "アカウント " + f.subject;
+  else if (f.cause == "address")
+    where = en ? "the source address " + f.subject : "送信元アドレス " + f.subject;
+  else
+    where = en ? "the whole service" : "サービス全体";
+  if (en)
+    return {fmt::format("[Kanri] Alarm: {} failed logins on {}", f.failures, where),
+            fmt::format("Failed logins burst on {}:\n\n"
+                        "  failures:      {} in the last {} minutes (alarm at {})\n"
+                        "  first failure: {}\n"
+                        "  detected:      {}\n\n"
+                        "Check the provider's console (alarms, operation history) for the details.\n"
+                        "This alarm is raised once per {} minutes for the same cause.\n{}",
+                        where, f.failures, Minutes(f.window), f.threshold, FormatJst(f.first_failure),
+                        FormatJst(f.raised_at), Minutes(f.window), kFooterEn)};
+  return {fmt::format("【Kanri】警報: {} でログイン失敗が {} 回", where, f.failures),
+          fmt::format("{} でログイン失敗が集中しています。\n\n"
+                      "  失敗回数:     直近 {} 分間に {} 回（警報のしきい値 {} 回）\n"
+                      "  最初の失敗:   {}\n"
+                      "  検知:         {}\n\n"
+                      "詳細はサービス提供者の管理画面（警報、操作履歴）で確認してください。\n"
+                      "同じ原因の警報は {} 分に 1 回送信されます。\n{}",
+                      where, Minutes(f.window), f.failures, f.threshold, FormatJst(f.first_failure),
+                      FormatJst(f.raised_at), Minutes(f.window), kFooterJa)};
+}
+
+}  // namespace kanri::mail
