@@ -4,7 +4,8 @@
 #
 #   scripts/install-deps.sh          build + run dependencies
 #   scripts/install-deps.sh --test   also what the test suite needs (clang for the fuzzer, sqlite3 CLI,
-#                                    python3 for the layer test, clang-format and clang-tidy 14 for lint.sh)
+#                                    python3 for the layer test, python3-aiosmtpd for the SMTP server of
+#                                    the mail tests, clang-format and clang-tidy 14 for lint.sh)
 set -euo pipefail
 
 build_packages=(
@@ -13,11 +14,11 @@ build_packages=(
   libssl-dev libsodium-dev libgoogle-perftools-dev
   libsoci-dev libsqlite3-dev libpq-dev
   libspdlog-dev libfmt-dev libcli11-dev libtomlplusplus-dev libpugixml-dev
-  libcurl4-openssl-dev liboath-dev
+  libcurl4-openssl-dev liboath-dev libarchive-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   nodejs npm
 )
-test_packages=(sqlite3 curl clang libclang-rt-14-dev libxml2-utils python3 clang-format-14 clang-tidy-14)
+test_packages=(sqlite3 curl clang libclang-rt-14-dev libxml2-utils python3 python3-aiosmtpd clang-format-14 clang-tidy-14)
 
 wanted=("${build_packages[@]}")
 if [[ "${1:-}" == "--test" ]]; then wanted+=("${test_packages[@]}"); fi

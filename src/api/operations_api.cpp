@@ -146,7 +146,7 @@ void AddOperationsRoutes(http::RouteTable& t, ApiServices& s) {
          .handler = [&s](RequestContext& c) { return ListJobs(s, c); },
          .doc = {.summary = "The periodic jobs: schedule, last run and outcome, next run",
                  .tag = "operations",
-                 .response_schema = schema::kJob,
+                 .response_schema = schema::kScheduledJob,
                  .paginated = true}});
   t.Add({.method = "POST",
          .path = "/api/v1/operations/jobs/{name}/run",
@@ -156,7 +156,7 @@ void AddOperationsRoutes(http::RouteTable& t, ApiServices& s) {
          .handler = [&s](RequestContext& c) { return RunJob(s, c); },
          .doc = {.summary = "Run one job now and answer its outcome (409 while it runs elsewhere)",
                  .tag = "operations",
-                 .response_schema = schema::kJobRun}});
+                 .response_schema = schema::kScheduledJobRun}});
   t.Add({.method = "GET",
          .path = "/api/v1/operations/mail",
          .access = http::Needs("provider.operations"),

@@ -12,7 +12,7 @@ inline constexpr const char* kAccount =
 "locked_until":{"type":["string","null"],"format":"date-time"},"last_login_at":{"type":["string","null"],"format":"date-time"},
 "created_at":{"type":"string","format":"date-time"},"updated_at":{"type":"string","format":"date-time"},
 "language":{"enum":["ja","en"]},"lock_reason":{"enum":["administrator","inactivity",null],
-"description":"why a locked account is locked; only a site administrator lifts an inactivity lock (SEC-7)"
+"description":"why a locked account is locked; only a site administrator lifts an inactivity lock, SEC-7"
 }
 , "locked_at" : {"type" : [ "string", "null" ], "format" : "date-time"},
                 "inactivity_reminded_at" : {
@@ -116,7 +116,7 @@ inline constexpr const char* kAuditRecord =
 "target_type":{"type":"string"},"target_id":{"type":"string"},"outcome":{"enum":["success","denied","failed"]},
 "error_code":{"type":"string"},"request_id":{"type":"string"},"details":{"type":"object","additionalProperties":true}}})";
 
-inline constexpr const char* kJob =
+inline constexpr const char* kScheduledJob =
     R"({"type":"object","required":["name","description","schedule","last_outcome","last_counts","last_error","running",
 "last_started_at","last_finished_at","next_due_at"],"properties":{"name":{"type":"string"},"description":{"type":"string"},
 "schedule":{"type":"string"},"last_outcome":{"enum":["succeeded","failed",null]},
@@ -126,7 +126,7 @@ inline constexpr const char* kJob =
 "last_finished_at_jst":{"type":["string","null"]},"next_due_at":{"type":"string","format":"date-time"},
 "next_due_at_jst":{"type":"string"}}})";
 
-inline constexpr const char* kJobRun =
+inline constexpr const char* kScheduledJobRun =
     R"({"type":"object","required":["name","ok","counts","error","started_at","finished_at"],"properties":{
 "name":{"type":"string"},"ok":{"type":"boolean"},"counts":{"type":"object","additionalProperties":{"type":"integer"}},
 "error":{"type":"string"},"started_at":{"type":"string","format":"date-time"},"started_at_jst":{"type":"string"},

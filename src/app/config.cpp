@@ -13,6 +13,16 @@ std::string Config::DatabaseUrl() const {
   return "sqlite://" + (std::filesystem::path(data_dir) / "kanri.db").string();
 }
 
+std::optional<std::pair<int, int>> ParseTimeOfDay(const std::string& text) {
+  int h = 0, m = 0;
+  if (text.size() != 5 || text[2] != ':') return std::nullopt;
+  auto digits = [&](std::size_t i, int& out) {
+    return std::from_chars(text.data() + i, text.data() + i + 2, out).ptr == text.data() + i + 2;
+  };
+  if (!digits(0, h) || !digits(3, m) || h > 23 || m > 59 || h < 0 || m < 0) return std::nullopt;
+  return std::pair{h, m};
+}
+
 mail::SmtpSettings Config::Smtp() const {
   mail::SmtpSettings s = smtp;
   if (!smtp_password_file.empty()) {
@@ -247,6 +257,15 @@ void AddConfigOptions(CLI::App& app, Config& c) {
               "SEC-7: lock it for inactivity this long after the reminder");
   AddDuration(*m, "--inactivity-delete", c.inactivity.delete_after,
               "SEC-7: delete a general account this long after its inactivity lock");
+  AddDuration(*m, "--device-retention", c.device_retention,
+              "DATA-5: delete a device (and its data) that has not contacted the service for");
+  m->add_option("--backup-time", c.backup_time, "DATA-4: the daily backup's time, HH:MM JST")
+      ->check([](const std::string& v) {
+        return ParseTimeOfDay(v) ? std::string() : "--backup-time must be HH:MM (00:00 to 23:59)";
+      })
+      ->capture_default_str();
+  AddDuration(*m, "--backup-retention", c.backup_retention, "DATA-4: delete backups older than");
+  m->add_option("--backup-dir", c.backup_dir, "DATA-4: where backups go (default <data-dir>/backups)");
   AddDuration(*m, "--login-alarm-window", c.login_alarms.window,
               "SEC-2: window of the login alarm thresholds");
   m->add_option("--login-alarm-account", c.login_alarms.per_account,

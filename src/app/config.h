@@ -4,7 +4,9 @@
 #pragma once
 
 #include <CLI/CLI.hpp>
+#include <optional>
 #include <string>
+#include <utility>
 
 #include "cwmp/connection_request.h"
 #include "cwmp/session_engine.h"
@@ -83,6 +85,9 @@ struct Config {
 // Registers the options on `app` (the root command, so they work with every subcommand), and
 // --config FILE, whose keys are the same names; a key that is no option is an error.
 void AddConfigOptions(CLI::App& app, Config& config);
+
+// "02:00" → {2, 0}; nullopt unless HH:MM of a day.
+std::optional<std::pair<int, int>> ParseTimeOfDay(const std::string& text);
 
 // "500ms", "30s", "60m", "12h", "7d" → milliseconds. Throws std::invalid_argument.
 Millis ParseDuration(const std::string& text);

@@ -7,12 +7,15 @@
 //   kanri audit verify | checkpoint check the operation history's chains, or sign their heads now
 //   kanri jobs list | run JOB       the periodic jobs, or run one now
 //   kanri mail test --to ADDRESS    send a test mail and show the SMTP conversation
+//   kanri backup [--to DIR]         DATA-4: a consistent backup while the server runs
+//   kanri restore FILE [--force]    DATA-4: restore one (server stopped), then migrate and verify
 //   kanri sim                       simulate a fleet of TR-069 devices against an ACS
 //
 // --data-dir, --database and --config work the same for every subcommand.
 #include <CLI/CLI.hpp>
 #include <iostream>
 
+#include "app/backup.h"
 #include "app/config.h"
 #include "app/operations.h"
 #include "app/runtime.h"
@@ -77,6 +80,15 @@ int main(int argc, char** argv) {
       ->check(CLI::IsMember({"ja", "en"}))
       ->capture_default_str();
 
+  auto* backup = app.add_subcommand("backup", "Back up the database and keys now (the server may run)");
+  std::string backup_to;
+  backup->add_option("--to", backup_to, "Directory of the backup file (default <data-dir>/backups)");
+  auto* restore = app.add_subcommand("restore", "Restore a backup into the data dir (server stopped)");
+  std::string restore_file;
+  bool restore_force = false;
+  restore->add_option("file", restore_file, "The kanri-backup-….tar.gz file")->required();
+  restore->add_flag("--force", restore_force, "Replace an existing database (moved aside, not deleted)");
+
   auto* sim_cmd = app.add_subcommand("sim", "Simulate a fleet of TR-069 devices (CPEs) against an ACS");
   sim::SimOptions sim_options;
   {
@@ -140,6 +152,8 @@ int main(int argc, char** argv) {
     if (jobs_run->parsed()) return app::RunJob(config, job_name, job_now);
     if (jobs_list->parsed()) return app::ListJobs(config);
     if (mail_test->parsed()) return app::MailTest(config, mail_to, mail_language);
+    if (backup->parsed()) return app::Backup(config, backup_to);
+    if (restore->parsed()) return app::Restore(config, restore_file, restore_force);
     if (demo->parsed()) return app::SeedDemo(config, demo_request);
     if (bootstrap->parsed())
       return app::BootstrapSiteAdministrator(config, {login, name, email, password_stdin, if_none});

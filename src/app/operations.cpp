@@ -4,7 +4,9 @@
 
 #include <iostream>
 
+#include "app/backup.h"
 #include "jobs/account_lifecycle.h"
+#include "jobs/device_retention.h"
 #include "mail/delivery.h"
 
 namespace kanri::app {
@@ -15,6 +17,10 @@ std::string ProcessName() {
   char host[256] = {};
   if (gethostname(host, sizeof host - 1) != 0) host[0] = '\0';
   return std::string(host) + ":" + std::to_string(getpid());
+}
+
+std::pair<int, int> BackupTime(const Config& config) {
+  return ParseTimeOfDay(config.backup_time).value_or(std::pair{2, 0});
 }
 
 std::vector<jobs::Job> BuildJobs(const Config& config, Operations& ops, audit::OperationHistory& history,
@@ -44,11 +50,28 @@ std::vector<jobs::Job> BuildJobs(const Config& config, Operations& ops, audit::O
        [&ops, &history](Timestamp now) {
          return jobs::RunAccountLifecycle(ops.inactivity, ops.outbox, history, now);
        }},
+      {"device-retention", "DATA-5: delete devices silent past --device-retention with their data",
+       Schedule::DailyJst(4, 30),
+       [&ops, &history, retention = config.device_retention](Timestamp now) {
+         return jobs::RunDeviceRetention(ops.devices, history, retention, now);
+       }},
       {"alarm-scan", "SEC-2: alarm the site administrators on bursts of failed logins",
        Schedule::Every(minutes{1}),
        [&ops](Timestamp now) {
          return Counts{{"raised", static_cast<std::int64_t>(ops.login_alarms.Scan(now).size())}};
        }},
+      {"backup", "DATA-4: back up the database and keys; delete backups past --backup-retention",
+       Schedule::DailyJst(BackupTime(config).first, BackupTime(config).second),
+       [&config](Timestamp now) {
+         const auto dir =
+             config.backup_dir.empty() ? DefaultBackupDir(config) : std::filesystem::path(config.backup_dir);
+         const auto made = MakeBackup(config, dir, now);
+         const auto removed = PruneBackups(dir, now - config.backup_retention);
+         return Counts{{"files", static_cast<std::int64_t>(made.files)},
+                       {"bytes", static_cast<std::int64_t>(made.bytes)},
+                       {"removed", static_cast<std::int64_t>(removed)}};
+       },
+       hours{6}},
       {"mail-delivery", "Send the mail outbox; retry for 24 hours", Schedule::Every(config.mail_interval),
        [&ops](Timestamp now) {
          const auto r = mail::Deliver(ops.outbox, ops.smtp, now);
@@ -67,6 +90,7 @@ Operations::Operations(const Config& config, Runtime& rt, audit::OperationHistor
       sessions(*rt.database, *rt.clock, config.session),
       inactivity(*rt.database, config.inactivity),
       login_alarms(*rt.database, outbox, config.login_alarms),
+      devices(*rt.database, *rt.clock),
       // The jobs' functions refer to the members above, all constructed by now.
       scheduler(*rt.database, *rt.clock, history, BuildJobs(config, *this, history, key), ProcessName()) {}
 

@@ -8,6 +8,7 @@
 #include "app/runtime.h"
 #include "audit/operation_history.h"
 #include "audit/signing_key.h"
+#include "devices/inventory.h"
 #include "identity/inactivity.h"
 #include "identity/sessions.h"
 #include "jobs/login_alarms.h"
@@ -26,6 +27,7 @@ struct Operations {
   identity::SessionStore sessions;
   identity::InactivityRules inactivity;
   jobs::LoginAlarms login_alarms;
+  devices::DeviceRepository devices;
   jobs::Scheduler scheduler;
 };
 

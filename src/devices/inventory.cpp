@@ -342,4 +342,36 @@ Status DeviceRepository::Delete(const CompanyId& company, const DeviceId& id) {
   return Ok{};
 }
 
+std::vector<DeviceRepository::SilentDevice> DeviceRepository::DeleteSilent(const ProviderScope&,
+                                                                           Timestamp cutoff,
+                                                                           std::size_t limit) {
+  const long long t = ToUnixMillis(cutoff);
+  const int n = static_cast<int>(limit);
+  std::vector<SilentDevice> found;
+  {
+    auto lease = db_.Acquire();
+    soci::rowset<soci::row> rows =
+        (lease.sql().prepare << "SELECT company_id, id, oui, serial_number, last_contact_at FROM devices "
+                                "WHERE last_contact_at < :t ORDER BY last_contact_at LIMIT :n",
+         soci::use(t), soci::use(n));
+    for (const auto& r : rows)
+      found.push_back({CompanyId{r.get<std::string>(0)}, DeviceId{r.get<std::string>(1)},
+                       r.get<std::string>(2), r.get<std::string>(3), FromUnixMillis(db::RowInteger(r, 4))});
+  }
+  std::vector<SilentDevice> deleted;
+  for (auto& d : found) {
+    auto lease = db_.Acquire();
+    db::WriteTransaction tx(lease);
+    // Still silent (it may have contacted the service since the look-up).
+    int still = 0;
+    lease.sql() << "SELECT COUNT(*) FROM devices WHERE company_id = :c AND id = :id AND last_contact_at < :t",
+        soci::use(d.company.value()), soci::use(d.id.value()), soci::use(t), soci::into(still);
+    if (!still) continue;
+    detail::DeleteDeviceRows(lease, d.company, d.id);
+    tx.Commit();
+    deleted.push_back(std::move(d));
+  }
+  return deleted;
+}
+
 }  // namespace kanri::devices

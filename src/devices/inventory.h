@@ -18,6 +18,7 @@
 
 #include "base/page.h"
 #include "base/result.h"
+#include "base/scope.h"
 #include "base/time.h"
 #include "db/database.h"
 #include "devices/model.h"
@@ -98,6 +99,18 @@ class DeviceRepository {
   // If the device contacts the service again and still matches a profile, it is onboarded
   // afresh.
   Status Delete(const CompanyId& company, const DeviceId& id);
+
+  // DATA-5 (the `device-retention` job): deletes, as Delete does, the devices of every company
+  // that have not contacted the service since before `cutoff`, at most `limit` per call (the
+  // next run takes the rest); returns what it deleted.
+  struct SilentDevice {
+    CompanyId company;
+    DeviceId id;
+    std::string oui;
+    std::string serial_number;
+    Timestamp last_contact_at;
+  };
+  std::vector<SilentDevice> DeleteSilent(const ProviderScope& scope, Timestamp cutoff, std::size_t limit);
 
  private:
   db::Database& db_;

@@ -3,8 +3,10 @@
 
 #include "audit/operation_history.h"
 #include "db/test_database.h"
+#include "devices/test_devices.h"
 #include "identity/accounts.h"
 #include "jobs/account_lifecycle.h"
+#include "jobs/device_retention.h"
 #include "jobs/login_alarms.h"
 #include "jobs/scheduler.h"
 #include "tenancy/companies.h"
@@ -249,6 +251,25 @@ TEST_F(LoginAlarmTest, SEC_7_TheLifecycleJobQueuesItsMailAndRecordsEachStepInThe
   ASSERT_EQ(records.size(), 1u);
   EXPECT_EQ(records[0].record.target_id, taro_.id.value());
   EXPECT_EQ(records[0].record.actor_login, "system");
+}
+
+TEST_F(LoginAlarmTest, DATA_5_DevicesSilentPastTheRetentionAreDeletedAndRecordedInTheirCompanysHistory) {
+  const long long day = 86'400'000;
+  const long long now = ToUnixMillis(clock_.Now());
+  const auto silent = devices::testing::InsertDevice(tdb_.db(), company_,
+                                                     {.serial = "OLD1", .last_contact_ms = now - 91 * day});
+  const auto recent = devices::testing::InsertDevice(tdb_.db(), company_,
+                                                     {.serial = "NEW1", .last_contact_ms = now - 89 * day});
+  devices::DeviceRepository inventory{tdb_.db(), clock_};
+  auto counts = RunDeviceRetention(inventory, history_, days{90}, clock_.Now());
+  EXPECT_EQ(counts, (Counts{{"deleted", 1}}));
+  EXPECT_FALSE(inventory.Get(company_, silent));
+  EXPECT_TRUE(inventory.Get(company_, recent));
+  auto records = history_.Query(company_, {.action = "device.retention_deleted"}, {}).items;
+  ASSERT_EQ(records.size(), 1u);
+  EXPECT_EQ(records[0].record.target_id, silent.value());
+  EXPECT_NE(records[0].record.details.find("OLD1"), std::string::npos);
+  EXPECT_EQ(RunDeviceRetention(inventory, history_, days{90}, clock_.Now()), (Counts{{"deleted", 0}}));
 }
 
 }  // namespace

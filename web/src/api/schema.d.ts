@@ -156,7 +156,8 @@ export interface paths {
         get: operations["accounts.get"];
         put?: never;
         post?: never;
-        delete?: never;
+        /** Delete an account (company administrators; not oneself, not the last administrator) */
+        delete: operations["accounts.delete"];
         options?: never;
         head?: never;
         /** Change an account's name, email, status, kind or roles (locking ends its sessions) */
@@ -672,6 +673,108 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/operations/jobs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The periodic jobs: schedule, last run and outcome, next run */
+        get: operations["jobs.list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/operations/jobs/{name}/run": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Run one job now and answer its outcome (409 while it runs elsewhere) */
+        post: operations["jobs.run"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/operations/mail": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The mail outbox, newest first (?state=queued|sending|sent|failed) */
+        get: operations["mail.list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/operations/mail/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One mail with its text */
+        get: operations["mail.get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/operations/mail/{id}/resend": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Queue a failed or sent mail again, with 24 hours of retries (409 while pending) */
+        post: operations["mail.resend"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/operations/login-alarms": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** SEC-2: alarms raised on bursts of failed logins, newest first */
+        get: operations["login_alarms.list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/openapi.json": {
         parameters: {
             query?: never;
@@ -720,6 +823,20 @@ export interface components {
             created_at: string;
             /** Format: date-time */
             updated_at: string;
+            /** @enum {unknown} */
+            language?: "ja" | "en";
+            /**
+             * @description why a locked account is locked; only a site administrator lifts an inactivity lock, SEC-7
+             * @enum {unknown}
+             */
+            lock_reason?: "administrator" | "inactivity" | null;
+            /** Format: date-time */
+            locked_at?: string | null;
+            /**
+             * Format: date-time
+             * @description SEC-7: reminder sent, no login since
+             */
+            inactivity_reminded_at?: string | null;
             /** @description IDs of the roles held; from the accounts routes only */
             roles?: string[];
         };
@@ -1364,6 +1481,20 @@ export interface operations {
                         created_at: string;
                         /** Format: date-time */
                         updated_at: string;
+                        /** @enum {unknown} */
+                        language?: "ja" | "en";
+                        /**
+                         * @description why a locked account is locked; only a site administrator lifts an inactivity lock, SEC-7
+                         * @enum {unknown}
+                         */
+                        lock_reason?: "administrator" | "inactivity" | null;
+                        /** Format: date-time */
+                        locked_at?: string | null;
+                        /**
+                         * Format: date-time
+                         * @description SEC-7: reminder sent, no login since
+                         */
+                        inactivity_reminded_at?: string | null;
                         /** @description IDs of the roles held; from the accounts routes only */
                         roles?: string[];
                     };
@@ -1436,6 +1567,20 @@ export interface operations {
                             created_at: string;
                             /** Format: date-time */
                             updated_at: string;
+                            /** @enum {unknown} */
+                            language?: "ja" | "en";
+                            /**
+                             * @description why a locked account is locked; only a site administrator lifts an inactivity lock, SEC-7
+                             * @enum {unknown}
+                             */
+                            lock_reason?: "administrator" | "inactivity" | null;
+                            /** Format: date-time */
+                            locked_at?: string | null;
+                            /**
+                             * Format: date-time
+                             * @description SEC-7: reminder sent, no login since
+                             */
+                            inactivity_reminded_at?: string | null;
                             /** @description IDs of the roles held; from the accounts routes only */
                             roles?: string[];
                         }[];
@@ -1519,6 +1664,20 @@ export interface operations {
                         created_at: string;
                         /** Format: date-time */
                         updated_at: string;
+                        /** @enum {unknown} */
+                        language?: "ja" | "en";
+                        /**
+                         * @description why a locked account is locked; only a site administrator lifts an inactivity lock, SEC-7
+                         * @enum {unknown}
+                         */
+                        lock_reason?: "administrator" | "inactivity" | null;
+                        /** Format: date-time */
+                        locked_at?: string | null;
+                        /**
+                         * Format: date-time
+                         * @description SEC-7: reminder sent, no login since
+                         */
+                        inactivity_reminded_at?: string | null;
                         /** @description IDs of the roles held; from the accounts routes only */
                         roles?: string[];
                     };
@@ -1589,10 +1748,71 @@ export interface operations {
                         created_at: string;
                         /** Format: date-time */
                         updated_at: string;
+                        /** @enum {unknown} */
+                        language?: "ja" | "en";
+                        /**
+                         * @description why a locked account is locked; only a site administrator lifts an inactivity lock, SEC-7
+                         * @enum {unknown}
+                         */
+                        lock_reason?: "administrator" | "inactivity" | null;
+                        /** Format: date-time */
+                        locked_at?: string | null;
+                        /**
+                         * Format: date-time
+                         * @description SEC-7: reminder sent, no login since
+                         */
+                        inactivity_reminded_at?: string | null;
                         /** @description IDs of the roles held; from the accounts routes only */
                         roles?: string[];
                     };
                 };
+            };
+            /** @description Not logged in, or the session ended */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed, CSRF header missing, or password change pending */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Error (RFC 9457 problem details) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "accounts.delete": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description Not logged in, or the session ended */
             401: {
@@ -1642,6 +1862,11 @@ export interface operations {
                     status?: "active" | "locked" | "disabled";
                     /** @enum {unknown} */
                     kind?: "admin" | "general";
+                    /**
+                     * @description of the mail the account receives
+                     * @enum {unknown}
+                     */
+                    language?: "ja" | "en";
                     roles?: string[];
                 };
             };
@@ -1672,6 +1897,20 @@ export interface operations {
                         created_at: string;
                         /** Format: date-time */
                         updated_at: string;
+                        /** @enum {unknown} */
+                        language?: "ja" | "en";
+                        /**
+                         * @description why a locked account is locked; only a site administrator lifts an inactivity lock, SEC-7
+                         * @enum {unknown}
+                         */
+                        lock_reason?: "administrator" | "inactivity" | null;
+                        /** Format: date-time */
+                        locked_at?: string | null;
+                        /**
+                         * Format: date-time
+                         * @description SEC-7: reminder sent, no login since
+                         */
+                        inactivity_reminded_at?: string | null;
                         /** @description IDs of the roles held; from the accounts routes only */
                         roles?: string[];
                     };
@@ -2306,6 +2545,20 @@ export interface operations {
                         created_at: string;
                         /** Format: date-time */
                         updated_at: string;
+                        /** @enum {unknown} */
+                        language?: "ja" | "en";
+                        /**
+                         * @description why a locked account is locked; only a site administrator lifts an inactivity lock, SEC-7
+                         * @enum {unknown}
+                         */
+                        lock_reason?: "administrator" | "inactivity" | null;
+                        /** Format: date-time */
+                        locked_at?: string | null;
+                        /**
+                         * Format: date-time
+                         * @description SEC-7: reminder sent, no login since
+                         */
+                        inactivity_reminded_at?: string | null;
                         /** @description IDs of the roles held; from the accounts routes only */
                         roles?: string[];
                     };
@@ -4971,6 +5224,428 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            /** @description Not logged in, or the session ended */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed, CSRF header missing, or password change pending */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Error (RFC 9457 problem details) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "jobs.list": {
+        parameters: {
+            query?: {
+                limit?: number;
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            name: string;
+                            description: string;
+                            schedule: string;
+                            /** @enum {unknown} */
+                            last_outcome: "succeeded" | "failed" | null;
+                            last_counts: {
+                                [key: string]: number;
+                            };
+                            last_error: string;
+                            running: boolean;
+                            /** Format: date-time */
+                            last_started_at: string | null;
+                            last_started_at_jst?: string | null;
+                            /** Format: date-time */
+                            last_finished_at: string | null;
+                            last_finished_at_jst?: string | null;
+                            /** Format: date-time */
+                            next_due_at: string;
+                            next_due_at_jst?: string;
+                        }[];
+                        next_cursor: string | null;
+                    };
+                };
+            };
+            /** @description Not logged in, or the session ended */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed, CSRF header missing, or password change pending */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Error (RFC 9457 problem details) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "jobs.run": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        name: string;
+                        ok: boolean;
+                        counts: {
+                            [key: string]: number;
+                        };
+                        error: string;
+                        /** Format: date-time */
+                        started_at: string;
+                        started_at_jst?: string;
+                        /** Format: date-time */
+                        finished_at: string;
+                        finished_at_jst?: string;
+                    };
+                };
+            };
+            /** @description Not logged in, or the session ended */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed, CSRF header missing, or password change pending */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Error (RFC 9457 problem details) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "mail.list": {
+        parameters: {
+            query?: {
+                limit?: number;
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            id: string;
+                            message_id: string;
+                            company_id: string | null;
+                            recipient: string;
+                            kind: string;
+                            subject: string;
+                            /** @enum {unknown} */
+                            state: "queued" | "sending" | "sent" | "failed";
+                            attempts: number;
+                            last_error: string;
+                            /** Format: date-time */
+                            created_at: string;
+                            created_at_jst?: string;
+                            /** Format: date-time */
+                            next_attempt_at: string | null;
+                            next_attempt_at_jst?: string | null;
+                            /** Format: date-time */
+                            sent_at: string | null;
+                            sent_at_jst?: string | null;
+                            /** @description GET /api/v1/operations/mail/{id} only */
+                            body?: string;
+                        }[];
+                        next_cursor: string | null;
+                    };
+                };
+            };
+            /** @description Not logged in, or the session ended */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed, CSRF header missing, or password change pending */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Error (RFC 9457 problem details) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "mail.get": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        message_id: string;
+                        company_id: string | null;
+                        recipient: string;
+                        kind: string;
+                        subject: string;
+                        /** @enum {unknown} */
+                        state: "queued" | "sending" | "sent" | "failed";
+                        attempts: number;
+                        last_error: string;
+                        /** Format: date-time */
+                        created_at: string;
+                        created_at_jst?: string;
+                        /** Format: date-time */
+                        next_attempt_at: string | null;
+                        next_attempt_at_jst?: string | null;
+                        /** Format: date-time */
+                        sent_at: string | null;
+                        sent_at_jst?: string | null;
+                        /** @description GET /api/v1/operations/mail/{id} only */
+                        body?: string;
+                    };
+                };
+            };
+            /** @description Not logged in, or the session ended */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed, CSRF header missing, or password change pending */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Error (RFC 9457 problem details) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "mail.resend": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        message_id: string;
+                        company_id: string | null;
+                        recipient: string;
+                        kind: string;
+                        subject: string;
+                        /** @enum {unknown} */
+                        state: "queued" | "sending" | "sent" | "failed";
+                        attempts: number;
+                        last_error: string;
+                        /** Format: date-time */
+                        created_at: string;
+                        created_at_jst?: string;
+                        /** Format: date-time */
+                        next_attempt_at: string | null;
+                        next_attempt_at_jst?: string | null;
+                        /** Format: date-time */
+                        sent_at: string | null;
+                        sent_at_jst?: string | null;
+                        /** @description GET /api/v1/operations/mail/{id} only */
+                        body?: string;
+                    };
+                };
+            };
+            /** @description Not logged in, or the session ended */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed, CSRF header missing, or password change pending */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Error (RFC 9457 problem details) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "login_alarms.list": {
+        parameters: {
+            query?: {
+                limit?: number;
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            id: string;
+                            /** @enum {unknown} */
+                            cause: "account" | "address" | "service";
+                            subject: string;
+                            label: string;
+                            failures: number;
+                            threshold: number;
+                            /** Format: date-time */
+                            window_start: string;
+                            window_start_jst?: string;
+                            /** Format: date-time */
+                            first_failure_at: string;
+                            first_failure_at_jst?: string;
+                            /** Format: date-time */
+                            raised_at: string;
+                            raised_at_jst?: string;
+                        }[];
+                        next_cursor: string | null;
+                    };
+                };
             };
             /** @description Not logged in, or the session ended */
             401: {

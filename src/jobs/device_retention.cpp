@@ -1,0 +1,32 @@
+#include "jobs/device_retention.h"
+
+#include <boost/json.hpp>
+
+namespace kanri::jobs {
+
+namespace json = boost::json;
+
+Counts RunDeviceRetention(devices::DeviceRepository& devices, audit::OperationHistory& history,
+                          Millis retention, Timestamp now) {
+  constexpr std::size_t kPerRun = 10'000;
+  const auto deleted = devices.DeleteSilent(ProviderScope::ForCommandLine(), now - retention, kPerRun);
+  std::vector<audit::OperationRecord> records;
+  for (const auto& d : deleted) {
+    audit::OperationRecord r;
+    r.time = now;
+    r.company = d.company;
+    r.actor_login = "system";
+    r.action = "device.retention_deleted";
+    r.target_type = "device";
+    r.target_id = d.id.value();
+    r.details = json::serialize(json::object{{"job", "device-retention"},
+                                             {"oui", d.oui},
+                                             {"serial_number", d.serial_number},
+                                             {"last_contact_at", FormatUtc(d.last_contact_at)}});
+    records.push_back(std::move(r));
+  }
+  if (!records.empty()) history.AppendBatch(records);
+  return {{"deleted", static_cast<std::int64_t>(deleted.size())}};
+}
+
+}  // namespace kanri::jobs

@@ -1,0 +1,15 @@
+// The `device-retention` job (DATA-5): a device that has not contacted the service for the
+// retention period (default 90 days) is deleted with its parameter tree and tasks; each
+// deletion is recorded in its company's history.
+#pragma once
+
+#include "audit/operation_history.h"
+#include "devices/inventory.h"
+#include "jobs/scheduler.h"
+
+namespace kanri::jobs {
+
+Counts RunDeviceRetention(devices::DeviceRepository& devices, audit::OperationHistory& history,
+                          Millis retention, Timestamp now);
+
+}  // namespace kanri::jobs
