@@ -13,6 +13,7 @@ import { chromium } from "playwright-core";
 import { Kanri } from "./kanri.mjs";
 import { allocationSteps } from "./allocations.mjs";
 import { deviceSteps } from "./devices.mjs";
+import { operationSteps } from "./operations.mjs";
 
 const { values: opts } = parseArgs({
   options: {
@@ -306,6 +307,8 @@ try {
   // Devices join a company only through the provider's allocation (issue 10): first that.
   await allocationSteps({ page, step, shot, expect, nav, login, logout, rootPassword: ROOT_PASSWORD });
   await deviceSteps({ page, kanri, step, shot, expect, nav, login, logout, adminPassword: ADMIN_PASSWORD, rootPassword: ROOT_PASSWORD });
+  // Running the service (issue 12): jobs, login alarms, the mail outbox.
+  await operationSteps({ page, step, shot, expect, nav, login, logout, rootPassword: ROOT_PASSWORD });
 
   expect(problems.length === 0, "no errors in the browser console: " + problems.join("\n"));
 } catch {

@@ -20,6 +20,10 @@ export const keys = {
   refusedDevices: ["refused-devices"] as const,
   allocations: ["allocations"] as const,
   allocation: (id: string) => ["allocations", "one", id] as const,
+  scheduledJobs: ["operations", "jobs"] as const,
+  mail: ["operations", "mail"] as const,
+  mailItem: (id: string) => ["operations", "mail", "one", id] as const,
+  loginAlarms: ["operations", "login-alarms"] as const,
 };
 
 // A list the dashboard polls in the background (X-Kanri-Background: its refreshes keep nobody

@@ -5394,6 +5394,7 @@ export interface operations {
             query?: {
                 limit?: number;
                 cursor?: string;
+                state?: string;
             };
             header?: never;
             path?: never;

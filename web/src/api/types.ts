@@ -52,3 +52,11 @@ export type RefusedReason = RefusedDevice["reason"];
 export type Allocation = Answer<"allocations.get">;
 export type AllocationKind = Allocation["kind"];
 export type AllocationImportResult = Answer<"allocations.import">;
+// The service's periodic jobs, the mail outbox and the SEC-2 login alarms (issue 12; provider.operations).
+export type ScheduledJob = ItemOf<"jobs.list">;
+export type JobRun = Answer<"jobs.run">;
+export type Mail = ItemOf<"mail.list">;
+export type MailDetail = Answer<"mail.get">;
+export type MailState = Mail["state"];
+export type LoginAlarm = ItemOf<"login_alarms.list">;
+export type AlarmCause = LoginAlarm["cause"];

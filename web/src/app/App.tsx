@@ -19,7 +19,10 @@ import { PasswordChangePage } from "../pages/PasswordChangePage";
 import { ProfilesPage } from "../pages/ProfilesPage";
 import { AllocationsPage } from "../pages/provider/AllocationsPage";
 import { CompaniesPage } from "../pages/provider/CompaniesPage";
+import { JobsPage } from "../pages/provider/JobsPage";
 import { LockedAccountsPage } from "../pages/provider/LockedAccountsPage";
+import { LoginAlarmsPage } from "../pages/provider/LoginAlarmsPage";
+import { MailPage } from "../pages/provider/MailPage";
 import { RefusedDevicesPage } from "../pages/provider/RefusedDevicesPage";
 import { RolesPage } from "../pages/RolesPage";
 import { PATHS, routePattern } from "./paths";
@@ -73,6 +76,9 @@ const SCREENS: Array<[string, ReactNode]> = [
   [PATHS.allocations, <AllocationsPage />],
   [PATHS.refusedDevices, <RefusedDevicesPage />],
   [PATHS.providerAudit, <AuditPage scope="provider" />],
+  [PATHS.jobs, <JobsPage />],
+  [PATHS.mail, <MailPage />],
+  [PATHS.loginAlarms, <LoginAlarmsPage />],
 ];
 
 export function App() {

@@ -18,6 +18,9 @@ export const PATHS = {
   allocations: "/provider/allocations",
   refusedDevices: "/provider/refused-devices",
   providerAudit: "/provider/audit",
+  jobs: "/provider/jobs",
+  mail: "/provider/mail",
+  loginAlarms: "/provider/login-alarms",
 } as const;
 
 export type PathName = keyof typeof PATHS;

@@ -38,6 +38,14 @@ describe("permission gating (SEC-5)", () => {
     expect(screenPermissions(PATHS.allocations)).toEqual(["provider.devices"]);
     expect(permissionsOf(account("site_admin"), undefined).has("provider.devices")).toBe(true);
   });
+  it("shows jobs, the mail outbox and login alarms only with provider.operations", () => {
+    const ops = visibleNav(new PermissionSet(["provider.operations"])).map((n) => n.path);
+    expect(ops).toEqual(["home", "jobs", "mail", "loginAlarms"]);
+    expect(visibleNav(new PermissionSet(["provider.accounts"])).map((n) => n.path)).not.toContain("jobs");
+    expect(screenPermissions(PATHS.jobs)).toEqual(["provider.operations"]);
+    expect(screenPermissions(PATHS.loginAlarms)).toEqual(["provider.operations"]);
+    expect(permissionsOf(account("site_admin"), undefined).has("provider.operations")).toBe(true);
+  });
   it("trusts the server's list over the account kind", () => {
     expect(permissionsOf(account("admin"), []).has("accounts.read")).toBe(false);
     expect(permissionsOf(account("admin"), undefined).has("accounts.read")).toBe(true);

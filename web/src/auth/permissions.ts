@@ -20,7 +20,13 @@ export const COMPANY_PERMISSIONS = [
   "company.settings",
 ] as const;
 
-export const PROVIDER_PERMISSIONS = ["provider.companies", "provider.accounts", "provider.audit", "provider.devices"] as const;
+export const PROVIDER_PERMISSIONS = [
+  "provider.companies",
+  "provider.accounts",
+  "provider.audit",
+  "provider.devices",
+  "provider.operations",
+] as const;
 
 export class PermissionSet {
   private readonly names: ReadonlySet<string>;
@@ -74,6 +80,9 @@ export const NAV: NavItem[] = [
   { path: "allocations", labelKey: "nav.allocations", section: "provider", anyOf: ["provider.devices"], icon: "allocate" },
   { path: "refusedDevices", labelKey: "nav.refusedDevices", section: "provider", anyOf: ["provider.devices"], icon: "block" },
   { path: "providerAudit", labelKey: "nav.providerAudit", section: "provider", anyOf: ["provider.audit"], icon: "history" },
+  { path: "jobs", labelKey: "nav.jobs", section: "provider", anyOf: ["provider.operations"], icon: "clock" },
+  { path: "mail", labelKey: "nav.mail", section: "provider", anyOf: ["provider.operations"], icon: "mail" },
+  { path: "loginAlarms", labelKey: "nav.loginAlarms", section: "provider", anyOf: ["provider.operations"], icon: "bell" },
 ];
 
 export function visibleNav(perms: PermissionSet): NavItem[] {

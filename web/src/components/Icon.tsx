@@ -31,6 +31,10 @@ const PATHS: Record<string, string> = {
   tag: "M3 12V4h8l10 10-8 8zM7.5 8h.01",
   list: "M8 6h13M8 12h13M8 18h13M3 6h.01M3 12h.01M3 18h.01",
   allocate: "M3 4h8v6H3zM13 7h8M18 4l3 3-3 3M5 14h14v6H5zM8 17h.01M11 17h.01",
+  clock: "M12 21a9 9 0 1 0 0-18 9 9 0 0 0 0 18zM12 7v5l3 2",
+  play: "M7 5v14l11-7z",
+  mail: "M3 6h18v12H3zM3 7l9 6 9-6",
+  bell: "M6 16V11a6 6 0 0 1 12 0v5l2 2H4zM10 20a2 2 0 0 0 4 0",
 };
 
 export function Icon({ name, size = 18, className }: { name: string; size?: number; className?: string }) {

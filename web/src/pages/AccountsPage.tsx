@@ -1,5 +1,7 @@
-// Accounts of the company: create, edit roles, disable/enable, reset a password (the
-// temporary one is shown once). Buttons show only with accounts.write.
+// Accounts of the company: create, edit roles and mail language, disable/enable, reset a
+// password (the temporary one is shown once), delete (administrators). Buttons show only with
+// accounts.write. Inactive accounts are flagged (SEC-7): reminded to log in, or locked for
+// inactivity — a lock only the service provider lifts, so no unlock is offered for it.
 import { createColumnHelper } from "@tanstack/react-table";
 import { useMemo, useState } from "react";
 import { useWatch, type UseFormRegisterReturn } from "react-hook-form";
@@ -11,10 +13,12 @@ import { useConfirmedMutation } from "../components/Confirmation";
 import { FormDialog, showFieldError, useErrorMessage, useZodForm } from "../components/form";
 import { ListPage } from "../components/ListPage";
 import { useToast } from "../components/Toast";
-import { Alert, Badge, Button, Dialog, Field, Input, Select, type Tone } from "../components/ui";
+import { Alert, Badge, Button, ConfirmDialog, Dialog, Field, Input, Select, type Tone } from "../components/ui";
+import { isTranslationKey } from "../i18n";
+import { deleteRefusal, lockedForInactivity, mayReactivate, remindedForInactivity } from "../lib/accounts";
 import { formatJst } from "../lib/time";
 import { email, newAccount, personName } from "../lib/validation";
-import { useAccounts, useCreateAccount, useResetPassword, useUpdateAccount } from "../resources/accounts";
+import { useAccounts, useCreateAccount, useDeleteAccount, useResetPassword, useUpdateAccount } from "../resources/accounts";
 import { useLabels, useRoles } from "../resources/roles";
 
 export const STATUS_TONE: Record<Account["status"], Tone> = { active: "success", locked: "warning", disabled: "neutral" };
@@ -23,7 +27,7 @@ const createSchema = newAccount.extend({ kind: z.enum(["admin", "general"]), rol
 type CreateValues = z.infer<typeof createSchema>;
 const CREATE_FIELDS = ["login", "name", "email", "password"] as const;
 
-const editSchema = z.object({ name: personName, email, roles: z.array(z.string()) });
+const editSchema = z.object({ name: personName, email, language: z.enum(["ja", "en"]), roles: z.array(z.string()) });
 
 // One checkbox per role, all registered as the form's "roles" (the IDs of those checked).
 function RoleCheckboxes({ roles, field }: { roles: Role[]; field: UseFormRegisterReturn<"roles"> }) {
@@ -116,7 +120,7 @@ function EditAccountDialog({ account, onClose, roles }: { account: Account; onCl
   const errorText = useErrorMessage();
   const save = useUpdateAccount();
   const form = useZodForm(editSchema, {
-    defaultValues: { name: account.name, email: account.email, roles: account.roles ?? [] },
+    defaultValues: { name: account.name, email: account.email, language: account.language ?? "ja", roles: account.roles ?? [] },
   });
   const errors = form.formState.errors;
   return (
@@ -127,7 +131,7 @@ function EditAccountDialog({ account, onClose, roles }: { account: Account; onCl
       submitLabel={t("common.save")}
       onSubmit={(v) =>
         save.mutate(
-          { account, body: account.kind === "general" ? v : { name: v.name, email: v.email } },
+          { account, body: account.kind === "general" ? v : { name: v.name, email: v.email, language: v.language } },
           {
             onSuccess: () => {
               toast(t("accounts.updated"));
@@ -146,6 +150,15 @@ function EditAccountDialog({ account, onClose, roles }: { account: Account; onCl
       <Field label={t("accounts.email")} required error={errorText(errors.email)}>
         {(p) => <Input {...p} {...form.register("email")} type="email" />}
       </Field>
+      <Field label={t("accounts.language")} hint={t("accounts.languageHint")}>
+        {(p) => (
+          <Select {...p} {...form.register("language")}>
+            <option value="ja">{t("accounts.languages.ja")}</option>
+            <option value="en">{t("accounts.languages.en")}</option>
+          </Select>
+        )}
+      </Field>
+      <div />
       <div className="span-2">
         {account.kind === "general" ? <RoleCheckboxes roles={roles} field={form.register("roles")} /> : <Alert>{t("accounts.adminHasAll")}</Alert>}
       </div>
@@ -175,6 +188,68 @@ function TemporaryPasswordDialog({ login, password, onClose }: { login: string; 
   );
 }
 
+// Deleting an account, asked first. A refusal (409: oneself, the company's last administrator)
+// shows the server's own message with it.
+function DeleteAccountDialog({ account, onClose }: { account: Account; onClose: () => void }) {
+  const { t, i18n } = useTranslation();
+  const toast = useToast();
+  const remove = useDeleteAccount();
+  const refusal = deleteRefusal(remove.error);
+  const known = refusal ? `errors.${refusal.code}` : "";
+  return (
+    <ConfirmDialog
+      open
+      title={t("accounts.delete")}
+      message={
+        <>
+          <p>{t("accounts.deleteConfirm", { login: account.login, name: account.name })}</p>
+          {refusal ? (
+            <Alert tone="danger">
+              <strong>{refusal.code !== "conflict" && isTranslationKey(i18n, known) ? t(known) : t("accounts.deleteRefused")}</strong>
+              {refusal.detail ? <p data-testid="delete-refusal">{refusal.detail}</p> : null}
+            </Alert>
+          ) : null}
+        </>
+      }
+      confirmLabel={t("common.delete")}
+      danger
+      busy={remove.isPending}
+      error={refusal ? null : remove.error}
+      onConfirm={() =>
+        remove.mutate(account, {
+          onSuccess: () => {
+            toast(t("accounts.deleted"));
+            onClose();
+          },
+        })
+      }
+      onClose={onClose}
+    />
+  );
+}
+
+// Why an account is locked, or that it was reminded to log in (SEC-7).
+function InactivityMarks({ account }: { account: Account }) {
+  const { t } = useTranslation();
+  if (lockedForInactivity(account))
+    return (
+      <span title={t("accounts.lockedInactivityHint")}>
+        <Badge tone="danger">{t("accounts.lockedInactivity")}</Badge>
+        <span className="cell-sub"> {t("accounts.lockedInactivityHint")}</span>
+      </span>
+    );
+  return (
+    <>
+      {account.status === "locked" && account.lock_reason === "administrator" ? <Badge tone="neutral">{t("accounts.lockedAdministrator")}</Badge> : null}
+      {remindedForInactivity(account) ? (
+        <span title={t("accounts.remindedHint", { time: formatJst(account.inactivity_reminded_at, false) })}>
+          <Badge tone="warning">{t("accounts.reminded")}</Badge>
+        </span>
+      ) : null}
+    </>
+  );
+}
+
 export function AccountsPage() {
   const { t } = useTranslation();
   const can = useCan();
@@ -185,6 +260,9 @@ export function AccountsPage() {
   const roles = useRoles(can("roles.read") || writable);
   const [creating, setCreating] = useState(false);
   const [editing, setEditing] = useState<Account | null>(null);
+  const [deleting, setDeleting] = useState<Account | null>(null);
+  // Only a company administrator deletes accounts (the server answers 403 administrator_required).
+  const mayDelete = writable && me.kind === "admin";
   const [temporary, setTemporary] = useState<{ login: string; password: string } | null>(null);
 
   const update = useUpdateAccount();
@@ -255,12 +333,14 @@ export function AccountsPage() {
             {t(`accountStatus.${c.getValue()}`)}
           </Badge>
           {c.row.original.must_change_password ? <Badge tone="warning">{t("accounts.mustChange")}</Badge> : null}
+          <InactivityMarks account={c.row.original} />
         </div>
       ),
     }),
     col.accessor("last_login_at", {
       header: t("accounts.lastLogin"),
-      cell: (c) => <span className="nowrap">{formatJst(c.getValue(), false)}</span>,
+      cell: (c) =>
+        c.getValue() ? <span className="nowrap">{formatJst(c.getValue(), false)}</span> : <span className="muted">{t("accounts.neverLoggedIn")}</span>,
       sortingFn: "alphanumeric",
     }),
     ...(writable
@@ -290,11 +370,23 @@ export function AccountsPage() {
                     >
                       {t("accounts.disable")}
                     </Button>
-                  ) : (
+                  ) : mayReactivate(a) ? (
                     <Button className="btn-sm" variant="ghost" icon="check" onClick={() => enable.ask({ account: a, body: { status: "active" } })}>
                       {a.status === "locked" ? t("accounts.unlock") : t("accounts.enable")}
                     </Button>
-                  )}
+                  ) : null}
+                  {mayDelete ? (
+                    <Button
+                      className="btn-sm"
+                      variant="ghost"
+                      icon="trash"
+                      onClick={() => setDeleting(a)}
+                      disabled={self}
+                      aria-label={`${t("common.delete")} ${a.login}`}
+                    >
+                      {t("common.delete")}
+                    </Button>
+                  ) : null}
                 </div>
               );
             },
@@ -326,6 +418,7 @@ export function AccountsPage() {
       {reset.dialog}
       {disable.dialog}
       {enable.dialog}
+      {deleting ? <DeleteAccountDialog account={deleting} onClose={() => setDeleting(null)} /> : null}
       {temporary ? <TemporaryPasswordDialog {...temporary} onClose={() => setTemporary(null)} /> : null}
     </ListPage>
   );

@@ -1,4 +1,4 @@
-// The company's accounts (its administrators create, edit, disable and reset them) and, for
+// The company's accounts (its administrators create, edit, disable, reset and delete them) and, for
 // the provider, accounts locked by failed logins or inactivity.
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { call, listAll } from "../api/call";
@@ -22,6 +22,15 @@ export function useUpdateAccount() {
   return useMutation({
     mutationFn: ({ account, body }: { account: Account; body: RequestBody<"accounts.update"> }) =>
       call("patch", "/accounts/{id}", { path: { id: account.id }, body }),
+    onSuccess: () => void qc.invalidateQueries({ queryKey: keys.accounts }),
+  });
+}
+
+// Deletes an account (company administrators only; not oneself, not the last administrator).
+export function useDeleteAccount() {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (account: Account) => call("delete", "/accounts/{id}", { path: { id: account.id } }),
     onSuccess: () => void qc.invalidateQueries({ queryKey: keys.accounts }),
   });
 }
