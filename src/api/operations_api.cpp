@@ -165,7 +165,8 @@ void AddOperationsRoutes(http::RouteTable& t, ApiServices& s) {
          .doc = {.summary = "The mail outbox, newest first (?state=queued|sending|sent|failed)",
                  .tag = "operations",
                  .response_schema = schema::kMail,
-                 .paginated = true}});
+                 .paginated = true,
+                 .query = {"state"}}});
   t.Add(
       {.method = "GET",
        .path = "/api/v1/operations/mail/{id}",

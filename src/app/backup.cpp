@@ -387,7 +387,7 @@ int Restore(const Config& config, const std::string& file, bool force) {
   if (force) {
     const fs::path aside = data / ("pre-restore-" + CompactUtc(MakeClock()->Now()));
     fs::create_directories(aside);
-    for (const fs::path p :
+    for (const fs::path& p :
          {db_path, fs::path(db_path.string() + "-wal"), fs::path(db_path.string() + "-shm")})
       if (fs::exists(p)) fs::rename(p, aside / p.filename());
     for (const char* folder : kFolders)
