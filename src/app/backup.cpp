@@ -86,6 +86,9 @@ void CopySqlite(const std::string& source, const fs::path& dest) {
   sqlite3_backup* b = sqlite3_backup_init(dst, "main", src, "main");
   int rc = b ? sqlite3_backup_step(b, -1) : SQLITE_ERROR;
   if (b) sqlite3_backup_finish(b);
+  // The copy is one self-contained file (the source's WAL mode would give it -wal and -shm
+  // companions); the server turns WAL on again when it opens a restored copy.
+  if (rc == SQLITE_DONE) sqlite3_exec(dst, "PRAGMA journal_mode=DELETE", nullptr, nullptr, nullptr);
   const std::string why = sqlite3_errmsg(dst);
   close();
   if (rc != SQLITE_DONE) throw std::runtime_error("the database backup failed: " + why);

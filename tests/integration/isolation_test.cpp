@@ -47,6 +47,14 @@ class Isolation : public TenantTest {
                           R"({"company_id":")" + beta_id_ + R"(","oui":"AABBCC","serial_prefix":"BETA"})");
     if (allocation.status != 201) throw std::runtime_error("allocate: " + allocation.Describe());
     ids_["allocations"] = Str(allocation.Json(), "id");
+    // A mail of the provider's outbox about B (issue 12): a company never reads the outbox.
+    ids_["operations/mail"] = SeedId();
+    ExecSql(Db(),
+            "INSERT INTO mail_outbox (id, message_id, created_at, company_id, recipient, kind, subject, "
+            "body, state, "
+            "attempts, next_attempt_at, retry_until) VALUES (" +
+                SqlText(ids_["operations/mail"]) + ", '<m@kanri.test>', 0, " + SqlText(beta_id_) +
+                ", 'carol@example.com', 'test', 'Beta secret subject', 'Beta secret body', 'sent', 1, 0, 0)");
   }
 
   std::string Db() { return server().data_dir() + "/kanri.db"; }
@@ -58,12 +66,13 @@ class Isolation : public TenantTest {
     return Str(r.Json(), "id");
   }
 
-  // The resource kind a templated path names: the segment after /api/v1/ ("accounts").
+  // The resource kind a templated path names: what comes between /api/v1/ and /{id}
+  // ("accounts", "operations/mail").
   static std::string KindOf(const std::string& path) {
     const std::string prefix = "/api/v1/";
     if (path.rfind(prefix, 0) != 0) return "";
-    const auto end = path.find('/', prefix.size());
-    if (end == std::string::npos || path.compare(end, 5, "/{id}") != 0) return "";
+    const auto end = path.find("/{id}", prefix.size());
+    if (end == std::string::npos) return "";
     return path.substr(prefix.size(), end - prefix.size());
   }
 

@@ -1,11 +1,11 @@
-#!/ usr / bin / python3
+#!/usr/bin/python3
 """A real SMTP server for Kanri's tests (Debian's python3-aiosmtpd), on a loopback port.
 
 Each accepted mail is written to DIR as <n>.eml (the message as received, headers first,
-plus X-Envelope-From / X-Envelope-To lines). Runs until SIGTERM.
+plus X-Envelope-From / X-Envelope-To / X-TLS lines). Runs until SIGTERM.
 
-  smtp_server.py --dir DIR --port-file FILE [--tls-cert C --tls-key K] [--auth USER:PASSWORD]
-                 [--reject-suffix @reject.invalid]
+  smtp_server.py --dir DIR --port-file FILE [--port N] [--tls-cert C --tls-key K]
+                 [--auth USER:PASSWORD] [--reject-suffix @reject.invalid]
 
 --tls-cert/--tls-key: offer STARTTLS and refuse mail before it (530).
 --auth: require AUTH PLAIN/LOGIN with these credentials (after STARTTLS when offered).
@@ -69,32 +69,37 @@ def main():
     a = p.parse_args()
     os.makedirs(a.dir, exist_ok=True)
 
-    kwargs = {
-} if a.tls_cert
-    : ctx = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
-                ctx.load_cert_chain(a.tls_cert, a.tls_key)
-                    kwargs.update(tls_context = ctx, require_starttls = True) if a.auth : user,
-      password = a.auth.split(":", 1)
+    kwargs = {}
+    if a.tls_cert:
+        ctx = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+        ctx.load_cert_chain(a.tls_cert, a.tls_key)
+        kwargs.update(tls_context=ctx, require_starttls=True)
+    if a.auth:
+        user, password = a.auth.split(":", 1)
 
-                     def
-                     authenticator(server, session, envelope, mechanism, auth_data)
-    : ok = auth_data.login == user.encode() and
-           auth_data.password == password
-                                     .encode() return AuthResult(success = ok)
+        def authenticator(server, session, envelope, mechanism, auth_data):
+            ok = auth_data.login == user.encode() and auth_data.password == password.encode()
+            return AuthResult(success=ok)
 
-                                         kwargs.update(authenticator = authenticator, auth_required = True,
-                                                       auth_require_tls = bool(a.tls_cert))
+        kwargs.update(authenticator=authenticator, auth_required=True,
+                      auth_require_tls=bool(a.tls_cert))
 
-                                             port =
-               a.port or free_port() controller =
-                   Controller(Handler(a.dir, a.reject_suffix), hostname = "127.0.0.1", port = port,
-                              server_hostname = "localhost", **kwargs) controller.start() tmp =
-                       a.port_file + ".tmp" with open(tmp, "w") as f
-    : f.write(str(port)) os.rename(tmp, a.port_file)
+    port = a.port or free_port()
+    controller = Controller(Handler(a.dir, a.reject_suffix), hostname="127.0.0.1", port=port,
+                            server_hostname="localhost", **kwargs)
+    controller.start()
+    tmp = a.port_file + ".tmp"
+    with open(tmp, "w") as f:
+        f.write(str(port))
+    os.rename(tmp, a.port_file)
 
-          stop = threading.Event() signal.signal(signal.SIGTERM, lambda * _
-                                                 : stop.set())
-                     signal.signal(signal.SIGINT, lambda * _
-                                   : stop.set()) stop.wait() controller.stop() return 0
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    signal.signal(signal.SIGINT, lambda *_: stop.set())
+    stop.wait()
+    controller.stop()
+    return 0
 
-                 if __name__ == "__main__" : sys.exit(main())
+
+if __name__ == "__main__":
+    sys.exit(main())
