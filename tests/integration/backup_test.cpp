@@ -22,8 +22,7 @@ class Backups : public TenantTest {
     for (const std::string q :
          {"SELECT id || code || name || contract_start FROM companies ORDER BY id",
           "SELECT id || login || email || kind || status || password_hash FROM accounts ORDER BY id",
-          "SELECT id || name || match_oui || auth_mode || auth_password_enc || parameters FROM "
-          "device_profiles ORDER BY id",
+          "SELECT id || name || auth_password_enc || parameters FROM device_profiles ORDER BY id",
           "SELECT id || company_id FROM device_allocations ORDER BY id",
           "SELECT id || serial_number || software_version FROM devices ORDER BY id",
           "SELECT chain || seq || hash FROM audit_records ORDER BY chain, seq"})
