@@ -256,6 +256,9 @@ int Serve(const Config& config) {
   router.RefuseWritesWhile([&] { return !history_available(); });
 
   asio::io_context io{static_cast<int>(config.io_threads)};
+  // Taken over before the listeners say they are ready, so that a SIGTERM right after the
+  // ready lines drains instead of killing the process (asio keeps it until the wait below).
+  asio::signal_set signals{io, SIGTERM, SIGINT};
   http::HttpServer api_server{io, tls, api_http, [&](const http::HttpRequest& r) { return router.Handle(r); },
                               "api"};
   api_server.StreamBodies([&](const http::HttpRequest& head) { return router.StreamedBodyLimit(head); });
@@ -309,7 +312,6 @@ int Serve(const Config& config) {
                           co_await db_pool.Run([&] { (void)devices.refused.Flush(); });
                         }};
 
-  asio::signal_set signals{io, SIGTERM, SIGINT};
   // Both listeners drain at once; when the last of them is empty, the rest stops.
   std::atomic<int> draining{2};
   auto drained = [&](std::exception_ptr) {

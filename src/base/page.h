@@ -2,8 +2,11 @@
 // continues after the last one (absent on the last page).
 #pragma once
 
+#include <exception>
+#include <limits>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace kanri {
@@ -29,6 +32,27 @@ Page<T> MakePage(std::vector<T> rows, std::size_t limit, KeyFn key) {
   }
   page.items = std::move(rows);
   return page;
+}
+
+// The page key of a newest-first list sorted by (time, id): "<time ms>\n<id>".
+inline std::string NewestFirstKey(long long time_ms, const std::string& id) {
+  return std::to_string(time_ms) + "\n" + id;
+}
+// The (time, id) to continue after, or (max, "") for the first page; an unreadable key starts
+// over.
+inline std::pair<long long, std::string> NewestFirstCursor(const std::optional<std::string>& after) {
+  long long before = std::numeric_limits<long long>::max();
+  std::string before_id;
+  if (after) {
+    const auto nl = after->find('\n');
+    try {
+      before = std::stoll(after->substr(0, nl));
+    } catch (const std::exception&) {
+      before = std::numeric_limits<long long>::max();
+    }
+    if (nl != std::string::npos) before_id = after->substr(nl + 1);
+  }
+  return {before, before_id};
 }
 
 }  // namespace kanri

@@ -142,6 +142,11 @@ long long RowInteger(const soci::row& r, std::size_t i) {
   }
 }
 
+std::optional<Timestamp> RowTime(const soci::row& r, std::size_t i) {
+  if (r.get_indicator(i) == soci::i_null) return std::nullopt;
+  return FromUnixMillis(RowInteger(r, i));
+}
+
 long long AffectedRows(soci::statement& st) {
   return st.get_affected_rows();
 }

@@ -23,6 +23,8 @@
 #include <unordered_map>
 #include <vector>
 
+#include "base/time.h"
+
 namespace kanri::db {
 
 enum class Backend { kSqlite, kPostgresql };
@@ -136,6 +138,8 @@ void FinishRead(Backend backend, soci::statement& st);
 // An integer column of a row, whatever type the engine reports for it (SQLite gives no type to
 // an expression such as COUNT(*); PostgreSQL's BIGINT and INTEGER differ).
 long long RowInteger(const soci::row& r, std::size_t i);
+// A time column (UTC milliseconds) that may be NULL.
+std::optional<Timestamp> RowTime(const soci::row& r, std::size_t i);
 
 // Number of rows the last execution of `st` touched.
 long long AffectedRows(soci::statement& st);

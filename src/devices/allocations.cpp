@@ -218,13 +218,11 @@ std::vector<std::string> SerialsOf(db::Lease& lease, const AllocationId& id) {
 
 Page<Allocation> ListWhere(db::Lease& lease, const std::optional<CompanyId>& company,
                            const std::string& serial, const PageRequest& page) {
-  const auto [before, before_id] = detail::NewestFirstCursor(page.after);
+  const auto [before, before_id] = NewestFirstCursor(page.after);
   const std::string company_id = company ? company->value() : "";
   const int any_company = company ? 0 : 1;
   std::vector<Allocation> out;
-  auto key = [](const Allocation& a) {
-    return std::to_string(ToUnixMillis(a.created_at)) + "\n" + a.id.value();
-  };
+  auto key = [](const Allocation& a) { return NewestFirstKey(ToUnixMillis(a.created_at), a.id.value()); };
   if (!serial.empty()) {
     // Allocations covering the serial (of any OUI): few, so one page.
     std::set<std::string> ids;

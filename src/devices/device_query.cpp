@@ -136,21 +136,6 @@ Device ReadDevice(const soci::row& r) {
   return d;
 }
 
-std::pair<long long, std::string> NewestFirstCursor(const std::optional<std::string>& after) {
-  long long before = std::numeric_limits<long long>::max();
-  std::string before_id;
-  if (after) {
-    const auto nl = after->find('\n');
-    try {
-      before = std::stoll(after->substr(0, nl));
-    } catch (const std::exception&) {
-      before = std::numeric_limits<long long>::max();
-    }
-    if (nl != std::string::npos) before_id = after->substr(nl + 1);
-  }
-  return {before, before_id};
-}
-
 void DeleteDeviceRows(db::Lease& lease, const CompanyId& company, const DeviceId& device) {
   for (const char* sql : {"DELETE FROM device_group_members WHERE company_id = :c AND device_id = :id",
                           "DELETE FROM tasks WHERE company_id = :c AND device_id = :id",

@@ -36,10 +36,6 @@ class SqlBinds {
 Result<std::string> DeviceCondition(db::Lease& lease, const CompanyId& company, const DeviceFilter& filter,
                                     Timestamp now, SqlBinds& binds);
 
-// The page key of a newest-first list, "<time ms>\n<id>": (time, id) to continue after, or
-// (max, "") for the first page (an unreadable key starts over).
-std::pair<long long, std::string> NewestFirstCursor(const std::optional<std::string>& after);
-
 // Deletes a device and everything of it (group memberships, tasks, parameter tree), inside the
 // caller's transaction: the API's delete and a detach at re-allocation (DEV-1).
 void DeleteDeviceRows(db::Lease& lease, const CompanyId& company, const DeviceId& device);

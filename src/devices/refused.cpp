@@ -32,7 +32,7 @@ Page<RefusedDevice> RefusedDeviceRepository::List(const ProviderScope&, const Pa
   Flush();
   auto lease = db_.Acquire();
   // The page key is "<last_at>\n<id>"; newest first, the id breaks ties.
-  const auto [before, before_id] = detail::NewestFirstCursor(page.after);
+  const auto [before, before_id] = NewestFirstCursor(page.after);
   const int limit = static_cast<int>(page.limit) + 1;
   soci::rowset<soci::row> rows =
       (lease.sql().prepare
@@ -42,9 +42,8 @@ Page<RefusedDevice> RefusedDeviceRepository::List(const ProviderScope&, const Pa
        soci::use(before), soci::use(before), soci::use(before_id), soci::use(limit));
   std::vector<RefusedDevice> out;
   for (const auto& r : rows) out.push_back(ReadRefused(r));
-  return MakePage(std::move(out), page.limit, [](const RefusedDevice& d) {
-    return std::to_string(ToUnixMillis(d.last_at)) + "\n" + d.id;
-  });
+  return MakePage(std::move(out), page.limit,
+                  [](const RefusedDevice& d) { return NewestFirstKey(ToUnixMillis(d.last_at), d.id); });
 }
 
 void RefusedDeviceRepository::Record(std::string_view oui, std::string_view product_class,

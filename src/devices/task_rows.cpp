@@ -17,11 +17,6 @@ std::optional<std::string> OptionalText(const soci::row& r, std::size_t i) {
   return r.get<std::string>(i);
 }
 
-std::optional<Timestamp> OptionalTime(const soci::row& r, std::size_t i) {
-  if (r.get_indicator(i) == soci::i_null) return std::nullopt;
-  return FromUnixMillis(db::RowInteger(r, i));
-}
-
 }  // namespace
 
 Task ReadTask(const soci::row& r) {
@@ -47,8 +42,8 @@ Task ReadTask(const soci::row& r) {
   if (auto by = OptionalText(r, 15)) t.created_by = AccountId{*by};
   t.created_by_login = r.get<std::string>(16);
   t.created_at = FromUnixMillis(db::RowInteger(r, 17));
-  t.started_at = OptionalTime(r, 18);
-  t.finished_at = OptionalTime(r, 19);
+  t.started_at = db::RowTime(r, 18);
+  t.finished_at = db::RowTime(r, 19);
   t.expires_at = FromUnixMillis(db::RowInteger(r, 20));
   return t;
 }

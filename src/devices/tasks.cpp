@@ -24,11 +24,6 @@ std::string TextOr(const soci::row& r, std::size_t i, std::string fallback = "")
   return r.get_indicator(i) == soci::i_null ? fallback : r.get<std::string>(i);
 }
 
-std::optional<Timestamp> OptionalTime(const soci::row& r, std::size_t i) {
-  if (r.get_indicator(i) == soci::i_null) return std::nullopt;
-  return FromUnixMillis(db::RowInteger(r, i));
-}
-
 std::optional<Task> SelectTask(db::Lease& lease, const CompanyId& company, const TaskId& id) {
   soci::rowset<soci::row> rows =
       (lease.sql().prepare << std::string("SELECT ") + kTaskColumns +
@@ -305,7 +300,7 @@ Result<Page<JobDeviceTask>> TaskRepository::JobTasks(const CompanyId& company, c
     t.state = ParseTaskState(r.get<std::string>(3)).value_or(TaskState::kFailed);
     if (r.get_indicator(4) != soci::i_null) t.fault_code = static_cast<int>(db::RowInteger(r, 4));
     t.error = TextOr(r, 5);
-    t.finished_at = OptionalTime(r, 6);
+    t.finished_at = db::RowTime(r, 6);
     out.push_back(std::move(t));
   }
   return MakePage(std::move(out), page.limit, [](const JobDeviceTask& t) { return t.task_id.value(); });

@@ -15,11 +15,6 @@ namespace {
 constexpr long kMaxNameLength = 100;
 constexpr std::size_t kMaxEmailLength = 254;
 
-std::optional<Timestamp> OptionalTime(const soci::row& r, std::size_t i) {
-  if (r.get_indicator(i) == soci::i_null) return std::nullopt;
-  return FromUnixMillis(r.get<long long>(i));
-}
-
 std::optional<Account> SelectOne(db::Lease& lease, const std::string& where, const std::string& a,
                                  const std::string& b = {}) {
   std::string q = std::string("SELECT ") + kAccountColumns + " FROM accounts a " + where;
@@ -68,16 +63,16 @@ Account ReadAccount(const soci::row& r, std::size_t f) {
   a.status = ParseAccountStatus(r.get<std::string>(f + 6)).value_or(AccountStatus::kDisabled);
   a.must_change_password = r.get<int>(f + 7) != 0;
   a.failed_logins = r.get<int>(f + 8);
-  a.locked_until = OptionalTime(r, f + 9);
-  a.last_login_at = OptionalTime(r, f + 10);
+  a.locked_until = db::RowTime(r, f + 9);
+  a.last_login_at = db::RowTime(r, f + 10);
   a.created_at = FromUnixMillis(r.get<long long>(f + 11));
   a.updated_at = FromUnixMillis(r.get<long long>(f + 12));
   a.language = r.get<std::string>(f + 13);
   if (r.get_indicator(f + 14) != soci::i_null)
     a.lock_reason =
         r.get<std::string>(f + 14) == "inactivity" ? LockReason::kInactivity : LockReason::kAdministrator;
-  a.locked_at = OptionalTime(r, f + 15);
-  a.inactivity_reminded_at = OptionalTime(r, f + 16);
+  a.locked_at = db::RowTime(r, f + 15);
+  a.inactivity_reminded_at = db::RowTime(r, f + 16);
   return a;
 }
 

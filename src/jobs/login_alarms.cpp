@@ -1,7 +1,5 @@
 #include "jobs/login_alarms.h"
 
-#include <charconv>
-
 #include "identity/accounts.h"
 #include "mail/messages.h"
 
@@ -96,15 +94,7 @@ std::vector<LoginAlarm> LoginAlarms::Scan(Timestamp now) {
 }
 
 Page<LoginAlarm> LoginAlarms::List(const ProviderScope&, const PageRequest& page) {
-  long long before_t = std::numeric_limits<long long>::max();
-  std::string before_id;
-  if (page.after) {
-    const auto dot = page.after->find('.');
-    if (dot != std::string::npos) {
-      std::from_chars(page.after->data(), page.after->data() + dot, before_t);
-      before_id = page.after->substr(dot + 1);
-    }
-  }
+  const auto [before_t, before_id] = NewestFirstCursor(page.after);
   const int limit = static_cast<int>(page.limit) + 1;
   auto lease = db_.Acquire();
   std::vector<LoginAlarm> rows;
@@ -120,7 +110,7 @@ Page<LoginAlarm> LoginAlarms::List(const ProviderScope&, const PageRequest& page
                     FromUnixMillis(db::RowInteger(r, 5)), db::RowInteger(r, 6), db::RowInteger(r, 7),
                     FromUnixMillis(db::RowInteger(r, 8))});
   return MakePage(std::move(rows), page.limit,
-                  [](const LoginAlarm& a) { return std::to_string(ToUnixMillis(a.raised_at)) + "." + a.id; });
+                  [](const LoginAlarm& a) { return NewestFirstKey(ToUnixMillis(a.raised_at), a.id); });
 }
 
 }  // namespace kanri::jobs

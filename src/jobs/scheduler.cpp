@@ -92,11 +92,6 @@ struct StateRow {
   std::string last_error;
 };
 
-std::optional<Timestamp> OptionalTime(const soci::row& r, std::size_t i) {
-  if (r.get_indicator(i) == soci::i_null) return std::nullopt;
-  return FromUnixMillis(r.get<long long>(i));
-}
-
 std::string OptionalText(const soci::row& r, std::size_t i) {
   return r.get_indicator(i) == soci::i_null ? std::string() : r.get<std::string>(i);
 }
@@ -110,9 +105,9 @@ StateRow ReadState(db::Database& db, const std::string& name) {
               "last_error FROM job_state WHERE name = :n",
        soci::use(name));
   for (const auto& r : rows) {
-    s.lease_until = OptionalTime(r, 0);
-    s.last_started_at = OptionalTime(r, 1);
-    s.last_finished_at = OptionalTime(r, 2);
+    s.lease_until = db::RowTime(r, 0);
+    s.last_started_at = db::RowTime(r, 1);
+    s.last_finished_at = db::RowTime(r, 2);
     s.last_outcome = OptionalText(r, 3);
     s.last_report = OptionalText(r, 4);
     s.last_error = OptionalText(r, 5);

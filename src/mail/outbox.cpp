@@ -1,7 +1,6 @@
 #include "mail/outbox.h"
 
 #include <algorithm>
-#include <charconv>
 
 namespace kanri::mail {
 
@@ -31,11 +30,6 @@ constexpr const char* kColumns =
     "id, message_id, created_at, company_id, account_id, recipient, kind, subject, body, state, attempts, "
     "next_attempt_at, retry_until, last_error, sent_at";
 
-std::optional<Timestamp> OptionalTime(const soci::row& r, std::size_t i) {
-  if (r.get_indicator(i) == soci::i_null) return std::nullopt;
-  return FromUnixMillis(r.get<long long>(i));
-}
-
 OutboxEntry ReadEntry(const soci::row& r) {
   OutboxEntry e;
   e.id = r.get<std::string>(0);
@@ -52,7 +46,7 @@ OutboxEntry ReadEntry(const soci::row& r) {
   e.next_attempt_at = FromUnixMillis(r.get<long long>(11));
   e.retry_until = FromUnixMillis(r.get<long long>(12));
   e.last_error = r.get<std::string>(13);
-  e.sent_at = OptionalTime(r, 14);
+  e.sent_at = db::RowTime(r, 14);
   return e;
 }
 
@@ -112,16 +106,7 @@ Result<std::string> Outbox::Enqueue(const Recipient& to, std::string_view kind, 
 
 Page<OutboxEntry> Outbox::List(const ProviderScope&, std::optional<MailState> state,
                                const PageRequest& page) {
-  // The cursor is "<created_at>.<id>" of the last row seen (newest first).
-  long long before_t = std::numeric_limits<long long>::max();
-  std::string before_id;
-  if (page.after) {
-    const auto dot = page.after->find('.');
-    if (dot != std::string::npos) {
-      std::from_chars(page.after->data(), page.after->data() + dot, before_t);
-      before_id = page.after->substr(dot + 1);
-    }
-  }
+  const auto [before_t, before_id] = NewestFirstCursor(page.after);
   const std::string state_text = state ? std::string(ToString(*state)) : "";
   const int limit = static_cast<int>(page.limit) + 1;
   auto lease = db_.Acquire();
@@ -134,9 +119,8 @@ Page<OutboxEntry> Outbox::List(const ProviderScope&, std::optional<MailState> st
        soci::use(state_text), soci::use(state_text), soci::use(before_t), soci::use(before_t),
        soci::use(before_id), soci::use(limit));
   for (const auto& r : rs) rows.push_back(ReadEntry(r));
-  return MakePage(std::move(rows), page.limit, [](const OutboxEntry& e) {
-    return std::to_string(ToUnixMillis(e.created_at)) + "." + e.id;
-  });
+  return MakePage(std::move(rows), page.limit,
+                  [](const OutboxEntry& e) { return NewestFirstKey(ToUnixMillis(e.created_at), e.id); });
 }
 
 Result<OutboxEntry> Outbox::Get(const ProviderScope&, const std::string& id) {
