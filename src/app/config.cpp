@@ -250,6 +250,7 @@ void AddConfigOptions(CLI::App& app, Config& c) {
   m->add_option("--mail-domain", c.mail_domain, "Domain of Message-IDs (default: that of --mail-from)");
   AddDuration(*m, "--smtp-timeout", c.smtp.timeout, "Give up one SMTP conversation after");
   AddDuration(*m, "--mail-interval", c.mail_interval, "Deliver the outbox this often");
+  AddDuration(*m, "--mail-retention", c.mail_retention, "Delete sent and failed mail older than");
   AddDuration(*m, "--job-tick", c.job_tick, "Look for due jobs this often");
   AddDuration(*m, "--inactivity-reminder", c.inactivity.reminder_after,
               "SEC-7: remind an account by mail after no login for");

@@ -64,6 +64,7 @@ struct Config {
   // Jobs and mail (issue 12).
   Millis job_tick = std::chrono::seconds{10};          // how often the scheduler looks for due jobs
   Millis mail_interval = std::chrono::seconds{10};     // how often the outbox is delivered
+  Millis mail_retention = std::chrono::days{90};       // sent and failed mail is deleted after
   mail::SmtpSettings smtp{.from = "kanri@localhost"};  // password read from smtp_password_file
   std::string smtp_password_file;
   std::string mail_domain;                // right side of Message-IDs; default: the --mail-from domain

@@ -72,6 +72,10 @@ std::vector<jobs::Job> BuildJobs(const Config& config, Operations& ops, audit::O
                        {"removed", static_cast<std::int64_t>(removed)}};
        },
        hours{6}},
+      {"mail-retention", "Delete sent and failed mail older than --mail-retention", Schedule::DailyJst(3, 30),
+       [&ops, retention = config.mail_retention](Timestamp now) {
+         return Counts{{"removed", static_cast<std::int64_t>(ops.outbox.PurgeBefore(now - retention))}};
+       }},
       {"mail-delivery", "Send the mail outbox; retry for 24 hours", Schedule::Every(config.mail_interval),
        [&ops](Timestamp now) {
          const auto r = mail::Deliver(ops.outbox, ops.smtp, now);

@@ -92,6 +92,20 @@ TEST_F(OutboxTest, ResendQueuesAFailedMailAgainButNotAPendingOne) {
   EXPECT_EQ(outbox_.Resend(provider_, "no-such-id").error().code, ErrorCode::kNotFound);
 }
 
+TEST_F(OutboxTest, RetentionDeletesOldSentAndFailedMailButNeverPendingMail) {
+  const auto sent = Queue(), failed = Queue(), pending = Queue();
+  outbox_.MarkSent(sent, clock_.Now());
+  outbox_.MarkFailed(failed, "550");
+  clock_.Advance(hours{24 * 91});
+  const auto recent = Queue();
+  outbox_.MarkSent(recent, clock_.Now());
+  EXPECT_EQ(outbox_.PurgeBefore(clock_.Now() - hours{24 * 90}), 2u);
+  EXPECT_FALSE(outbox_.Get(provider_, sent));
+  EXPECT_FALSE(outbox_.Get(provider_, failed));
+  EXPECT_TRUE(outbox_.Get(provider_, pending)) << "a mail still waiting is never dropped";
+  EXPECT_TRUE(outbox_.Get(provider_, recent));
+}
+
 TEST_F(OutboxTest, AnAddressThatCouldEndTheEnvelopeIsRefused) {
   for (std::string bad : {"a@b.jp\r\nRCPT TO:<x@y.jp>", "<a@b.jp>", "a b@c.jp", "nobody", ""}) {
     auto r = outbox_.Enqueue({.address = bad}, "test", Message{"s", "b"});

@@ -226,4 +226,15 @@ void Outbox::MarkFailed(const std::string& id, const std::string& error) {
       soci::use(clipped), soci::use(id);
 }
 
+std::size_t Outbox::PurgeBefore(Timestamp cutoff) {
+  auto lease = db_.Acquire();
+  const long long t = ToUnixMillis(cutoff);
+  soci::statement st =
+      (lease.sql().prepare << "DELETE FROM mail_outbox WHERE state IN ('sent', 'failed') AND "
+                              "created_at < :t",
+       soci::use(t));
+  st.execute(true);
+  return static_cast<std::size_t>(db::AffectedRows(st));
+}
+
 }  // namespace kanri::mail

@@ -92,6 +92,9 @@ class Outbox {
   // retry_until, then failed. Returns the state the row is left in.
   MailState MarkTemporaryFailure(const OutboxEntry& entry, Timestamp now, const std::string& error);
   void MarkFailed(const std::string& id, const std::string& error);
+  // Deletes sent and failed mail queued before `cutoff` (the `mail-retention` job: what people
+  // were told is not kept for ever); returns how many.
+  std::size_t PurgeBefore(Timestamp cutoff);
 
  private:
   db::Database& db_;

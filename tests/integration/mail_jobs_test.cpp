@@ -224,8 +224,9 @@ TEST_F(JobsList, TheProviderSeesEveryJobWithItsScheduleAndLastRun) {
   auto jobs = ListAll(Admin(), "/api/v1/operations/jobs");
   std::vector<std::string> names;
   for (const auto& j : jobs) names.push_back(Str(j, "name"));
-  for (const std::string expected : {"audit-checkpoint", "audit-retention", "session-purge",
-                                     "account-lifecycle", "alarm-scan", "mail-delivery"})
+  for (const std::string expected :
+       {"audit-checkpoint", "audit-retention", "session-purge", "account-lifecycle", "alarm-scan",
+        "mail-delivery", "mail-retention", "backup", "device-retention"})
     EXPECT_NE(std::find(names.begin(), names.end(), expected), names.end()) << expected;
   auto run = RunJob("session-purge");
   EXPECT_TRUE(Member(run, "ok").as_bool());

@@ -302,6 +302,7 @@ export const en: Resources = {
       "device-retention": "Deletes devices silent past the retention period, with their data (DATA-5)",
       "alarm-scan": "Alarms the site administrators on bursts of failed logins (SEC-2)",
       backup: "Backs up the database and keys; deletes backups past their retention (DATA-4)",
+      "mail-retention": "Deletes sent and failed mail past its retention (90 days)",
       "mail-delivery": "Sends the mail outbox; retries what could not be sent for 24 hours",
     },
   },
