@@ -21,10 +21,9 @@ T& Configured(T* p) {
   return *p;
 }
 
+// The scheduler's own encoding of counts (the one stored in job_state), as an object.
 json::object CountsJson(const jobs::Counts& counts) {
-  json::object o;
-  for (const auto& [k, v] : counts) o[k] = v;
-  return o;
+  return json::parse(jobs::CountsJson(counts)).as_object();
 }
 
 json::object JobJson(const jobs::JobStatus& j) {
