@@ -76,6 +76,7 @@
 #include <vector>
 
 #include "bench_client.h"
+#include "bench_phase.h"
 #include "bench_process.h"
 #include "cwmp/soap.h"
 #include "db/database.h"
@@ -546,11 +547,6 @@ struct Tally {
   }
 };
 
-struct Window {
-  Clock::time_point measure_from;
-  Clock::time_point end;
-};
-
 // One session on an open stream: Inform → InformResponse (200, cookie) → empty POST → 204.
 // Returns "" on success, else what went wrong. A transport error also resets `stream`.
 template <typename Stream>
@@ -679,53 +675,21 @@ asio::awaitable<void> TlsWorker(tcp::endpoint ep, ssl::context* tls, const std::
     if (s) SSL_SESSION_free(s);
 }
 
-struct PhaseResult {
+struct PhaseResult : PhaseClock {
   Tally tally;
-  double measured_s = 0;
-  double server_cpu_s = 0, client_cpu_s = 0;
-  long rss_max_kb = 0;  // sampled during the measured window (Kanri only)
 };
 
-// Runs `workers` coroutines (made by `spawn(io, worker_index, window, tally)`) for warm-up + measure.
+// Runs `workers` coroutines (made by `spawn(io, worker_index, window, tally, on_done)`) for
+// warm-up + measure; `server_pid` 0 for the in-process baseline.
 template <typename Spawner>
 PhaseResult RunPhase(int workers, Spawner spawn, Clock::duration warmup, Clock::duration measure, int threads,
                      pid_t server_pid) {
-  asio::io_context io{threads};
   std::vector<Tally> tallies(static_cast<std::size_t>(workers));
-  std::mutex error_mu;
-  std::exception_ptr error;
-  auto on_done = [&](std::exception_ptr e) {
-    std::lock_guard lock(error_mu);
-    if (e && !error) error = e;
-  };
-  const auto now = Clock::now();
-  const Window window{now + warmup, now + warmup + measure};
-  for (int w = 0; w < workers; ++w) spawn(io, w, window, tallies[static_cast<std::size_t>(w)], on_done);
   PhaseResult result;
-  asio::co_spawn(
-      io,
-      [&]() -> asio::awaitable<void> {
-        asio::steady_timer timer{co_await asio::this_coro::executor};
-        timer.expires_at(window.measure_from);
-        co_await timer.async_wait(kTuple);
-        const auto t0 = Clock::now();
-        const double server0 = server_pid > 0 ? ProcessCpuSeconds(server_pid) : 0;
-        const double client0 = OwnCpuSeconds();
-        while (Clock::now() < window.end) {
-          if (server_pid > 0) result.rss_max_kb = std::max(result.rss_max_kb, StatusKb(server_pid, "VmRSS"));
-          timer.expires_at(std::min(window.end, Clock::now() + 250ms));
-          co_await timer.async_wait(kTuple);
-        }
-        result.measured_s = std::chrono::duration<double>(Clock::now() - t0).count();
-        result.server_cpu_s = server_pid > 0 ? ProcessCpuSeconds(server_pid) - server0 : 0;
-        result.client_cpu_s = OwnCpuSeconds() - client0;
-      },
-      on_done);
-  std::vector<std::thread> pool;
-  for (int i = 1; i < threads; ++i) pool.emplace_back([&] { io.run(); });
-  io.run();
-  for (auto& t : pool) t.join();
-  if (error) std::rethrow_exception(error);
+  static_cast<PhaseClock&>(result) = RunPhaseClock(
+      threads, warmup, measure, server_pid, [&](asio::io_context& io, Window window, auto on_done) {
+        for (int w = 0; w < workers; ++w) spawn(io, w, window, tallies[static_cast<std::size_t>(w)], on_done);
+      });
   for (auto& t : tallies) result.tally.Merge(std::move(t));
   return result;
 }
@@ -1326,6 +1290,11 @@ int main(int argc, char** argv) {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
     return app.exit(e);
+  }
+  if (o.connections > o.devices) {
+    std::cerr << "kanri_cwmp_session_bench: --connections (" << o.connections << ") must not exceed --devices ("
+              << o.devices << "): every connection carries its own devices' sessions\n";
+    return 2;
   }
   signal(SIGPIPE, SIG_IGN);
   try {

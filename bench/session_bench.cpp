@@ -63,6 +63,7 @@
 #include <vector>
 
 #include "bench_client.h"
+#include "bench_phase.h"
 #include "bench_process.h"
 
 namespace kanri::bench {
@@ -203,10 +204,6 @@ void Expect(const Endpoint& ep, const Request& request, unsigned status) {
 // Load
 
 // Requests that start at or after measure_from count; no request starts at or after end.
-struct Window {
-  Clock::time_point measure_from;
-  Clock::time_point end;
-};
 
 struct Tally {
   std::vector<std::uint32_t> latencies_us;
@@ -275,55 +272,23 @@ struct Group {
   int connections = 0;
 };
 
-struct PhaseResult {
+struct PhaseResult : PhaseClock {
   std::vector<Tally> groups;  // in the order of the groups given
-  double measured_s = 0;
-  double server_cpu_s = 0;  // during the measured window
-  double client_cpu_s = 0;
 };
 
 // Runs every group's connections at once: `warmup` unmeasured, then `measure` measured.
 PhaseResult RunPhase(const Endpoint& ep, const std::vector<Group>& groups, Clock::duration warmup,
                      Clock::duration measure, int threads, const Server& server) {
-  asio::io_context io{threads};
   std::vector<std::vector<Tally>> tallies(groups.size());
-  std::mutex error_mu;
-  std::exception_ptr error;
-  auto on_done = [&](std::exception_ptr e) {
-    std::lock_guard lock(error_mu);
-    if (e && !error) error = e;
-  };
-  const auto now = Clock::now();
-  const Window window{now + warmup, now + warmup + measure};
-  for (std::size_t g = 0; g < groups.size(); ++g) {
-    tallies[g].resize(static_cast<std::size_t>(groups[g].connections));
-    for (auto& tally : tallies[g])
-      asio::co_spawn(asio::make_strand(io), LoadWorker(ep, groups[g].request, window, tally), on_done);
-  }
-
   PhaseResult result;
-  asio::co_spawn(
-      io,
-      [&]() -> asio::awaitable<void> {
-        asio::steady_timer timer{co_await asio::this_coro::executor};
-        timer.expires_at(window.measure_from);
-        co_await timer.async_wait(kTuple);
-        const auto t0 = Clock::now();
-        const double server0 = server.CpuSeconds(), client0 = OwnCpuSeconds();
-        timer.expires_at(window.end);
-        co_await timer.async_wait(kTuple);
-        result.measured_s = std::chrono::duration<double>(Clock::now() - t0).count();
-        result.server_cpu_s = server.CpuSeconds() - server0;
-        result.client_cpu_s = OwnCpuSeconds() - client0;
-      },
-      on_done);
-
-  std::vector<std::thread> pool;
-  for (int i = 1; i < threads; ++i) pool.emplace_back([&] { io.run(); });
-  io.run();
-  for (auto& t : pool) t.join();
-  if (error) std::rethrow_exception(error);
-
+  static_cast<PhaseClock&>(result) = RunPhaseClock(
+      threads, warmup, measure, server.pid(), [&](asio::io_context& io, Window window, auto on_done) {
+        for (std::size_t g = 0; g < groups.size(); ++g) {
+          tallies[g].resize(static_cast<std::size_t>(groups[g].connections));
+          for (auto& tally : tallies[g])
+            asio::co_spawn(asio::make_strand(io), LoadWorker(ep, groups[g].request, window, tally), on_done);
+        }
+      });
   for (auto& group : tallies) {
     Tally merged;
     for (auto& t : group) merged.Merge(std::move(t));
