@@ -1,7 +1,9 @@
 // Service operation steps of the browser tests (issue 12): the site administrator runs a job
-// now on the jobs page and sees its outcome, and opens the login alarms and the mail outbox.
+// now on the jobs page and sees its outcome, and opens the login alarms and the mail outbox;
+// then a company whose contract ended shows its deletion schedule (DATA-6), and the unassigned
+// devices page its (here empty) list.
 
-export async function operationSteps({ page, step, shot, expect, nav, login, logout, rootPassword }) {
+export async function operationSteps({ page, kanri, step, shot, expect, nav, login, logout, rootPassword }) {
   await step("the site administrator runs session-purge on the jobs page and sees its outcome", async () => {
     await login("", "root", rootPassword);
     await page.getByRole("heading", { name: "ダッシュボード" }).waitFor();
@@ -41,6 +43,36 @@ export async function operationSteps({ page, step, shot, expect, nav, login, log
     await page.getByRole("button", { name: "検索" }).click();
     await page.getByRole("table", { name: "メール送信" }).waitFor();
     await shot("32-provider-mail");
+  });
+
+  await step("DATA-6: a company whose contract ended shows its deletion schedule; the unassigned devices page explains its list", async () => {
+    // A contract whose last day was yesterday (JST): ended, nothing deleted yet (the accounts go
+    // a third of the grace later), so the company can still be changed.
+    const yesterdayJst = new Date(Date.now() + 9 * 3600_000 - 86_400_000).toISOString().slice(0, 10);
+    const root = await kanri.session("", "root", rootPassword);
+    const ended = await root.call("POST", "/companies", { code: "ENDCO", name: "終了テスト株式会社", contract_start: "2025-04-01", contract_end: yesterdayJst });
+    expect(ended.deletion_stage === 0 && ended.deletion_schedule?.accounts_at_jst?.endsWith(" JST"), "a schedule in JST: " + JSON.stringify(ended));
+    await nav("会社・契約").click();
+    const row = page.getByRole("row", { name: /ENDCO/ });
+    await row.waitFor();
+    const text = await row.innerText();
+    expect(text.includes("契約終了") && text.includes("削除前"), "the contract-ended state: " + text);
+    expect(text.includes(`次の削除: アカウント（${ended.deletion_schedule.accounts_at_jst}）`), "the next step with its JST time: " + text);
+    expect(await row.getByRole("button", { name: "編集" }).isEnabled(), "still editable before the first step");
+    const acme = await page.getByRole("row", { name: /ACME/ }).innerText();
+    expect(acme.includes("契約中") && !acme.includes("契約終了"), "ACME's contract runs: " + acme);
+    await shot("33-provider-companies-contract-end");
+
+    await nav("未割り当ての装置").click();
+    await page.getByRole("heading", { name: "未割り当ての装置" }).waitFor();
+    await page.getByText("契約終了後に削除された会社の装置です。").waitFor();
+    const table = page.getByRole("table", { name: "未割り当ての装置" });
+    await table.waitFor();
+    for (const header of ["シリアル番号", "OUI / 製品クラス", "元の会社ID", "最終通信（JST）", "切り離し（JST）"])
+      await table.getByRole("columnheader", { name: header }).waitFor();
+    // No company was deleted in this run.
+    await page.getByText("未割り当ての装置はありません").waitFor();
+    await shot("34-provider-unassigned-devices");
     await logout();
   });
 }

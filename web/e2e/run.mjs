@@ -308,7 +308,7 @@ try {
   await allocationSteps({ page, step, shot, expect, nav, login, logout, rootPassword: ROOT_PASSWORD });
   await deviceSteps({ page, kanri, step, shot, expect, nav, login, logout, adminPassword: ADMIN_PASSWORD, rootPassword: ROOT_PASSWORD });
   // Running the service (issue 12): jobs, login alarms, the mail outbox.
-  await operationSteps({ page, step, shot, expect, nav, login, logout, rootPassword: ROOT_PASSWORD });
+  await operationSteps({ page, kanri, step, shot, expect, nav, login, logout, rootPassword: ROOT_PASSWORD });
 
   expect(problems.length === 0, "no errors in the browser console: " + problems.join("\n"));
 } catch {

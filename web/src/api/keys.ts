@@ -18,6 +18,7 @@ export const keys = {
   profiles: ["profiles"] as const,
   firmware: ["firmware"] as const,
   refusedDevices: ["refused-devices"] as const,
+  unassignedDevices: ["unassigned-devices"] as const,
   allocations: ["allocations"] as const,
   allocation: (id: string) => ["allocations", "one", id] as const,
   scheduledJobs: ["operations", "jobs"] as const,

@@ -480,6 +480,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/unassigned-devices": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Devices detached from companies deleted after their contract ended, most recent contact first; each is deleted once silent for --device-retention */
+        get: operations["provider.unassigned_devices"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/devices/{id}/tasks": {
         parameters: {
             query?: never;
@@ -852,6 +869,26 @@ export interface components {
             status: "active" | "suspended" | "ended";
             /** @description lab setting: the company's profiles may admit devices without a credential */
             allow_unauthenticated_devices: boolean;
+            /**
+             * @description DATA-6: 0 nothing deleted, 1 accounts deleted, 2 configuration deleted and devices detached
+             * @enum {unknown}
+             */
+            deletion_stage: 0 | 1 | 2;
+            /** @description DATA-6: when the steps of the deletion after the contract's end fall (null without a contract end) */
+            deletion_schedule: null | {
+                /** Format: date-time */
+                ended_at: string;
+                ended_at_jst: string;
+                /** Format: date-time */
+                accounts_at: string;
+                accounts_at_jst: string;
+                /** Format: date-time */
+                configuration_at: string;
+                configuration_at_jst: string;
+                /** Format: date-time */
+                company_at: string;
+                company_at_jst: string;
+            };
             /** Format: date-time */
             created_at: string;
             /** Format: date-time */
@@ -1180,6 +1217,26 @@ export interface operations {
                             status: "active" | "suspended" | "ended";
                             /** @description lab setting: the company's profiles may admit devices without a credential */
                             allow_unauthenticated_devices: boolean;
+                            /**
+                             * @description DATA-6: 0 nothing deleted, 1 accounts deleted, 2 configuration deleted and devices detached
+                             * @enum {unknown}
+                             */
+                            deletion_stage: 0 | 1 | 2;
+                            /** @description DATA-6: when the steps of the deletion after the contract's end fall (null without a contract end) */
+                            deletion_schedule: null | {
+                                /** Format: date-time */
+                                ended_at: string;
+                                ended_at_jst: string;
+                                /** Format: date-time */
+                                accounts_at: string;
+                                accounts_at_jst: string;
+                                /** Format: date-time */
+                                configuration_at: string;
+                                configuration_at_jst: string;
+                                /** Format: date-time */
+                                company_at: string;
+                                company_at_jst: string;
+                            };
                             /** Format: date-time */
                             created_at: string;
                             /** Format: date-time */
@@ -1256,6 +1313,26 @@ export interface operations {
                         status: "active" | "suspended" | "ended";
                         /** @description lab setting: the company's profiles may admit devices without a credential */
                         allow_unauthenticated_devices: boolean;
+                        /**
+                         * @description DATA-6: 0 nothing deleted, 1 accounts deleted, 2 configuration deleted and devices detached
+                         * @enum {unknown}
+                         */
+                        deletion_stage: 0 | 1 | 2;
+                        /** @description DATA-6: when the steps of the deletion after the contract's end fall (null without a contract end) */
+                        deletion_schedule: null | {
+                            /** Format: date-time */
+                            ended_at: string;
+                            ended_at_jst: string;
+                            /** Format: date-time */
+                            accounts_at: string;
+                            accounts_at_jst: string;
+                            /** Format: date-time */
+                            configuration_at: string;
+                            configuration_at_jst: string;
+                            /** Format: date-time */
+                            company_at: string;
+                            company_at_jst: string;
+                        };
                         /** Format: date-time */
                         created_at: string;
                         /** Format: date-time */
@@ -1321,6 +1398,26 @@ export interface operations {
                         status: "active" | "suspended" | "ended";
                         /** @description lab setting: the company's profiles may admit devices without a credential */
                         allow_unauthenticated_devices: boolean;
+                        /**
+                         * @description DATA-6: 0 nothing deleted, 1 accounts deleted, 2 configuration deleted and devices detached
+                         * @enum {unknown}
+                         */
+                        deletion_stage: 0 | 1 | 2;
+                        /** @description DATA-6: when the steps of the deletion after the contract's end fall (null without a contract end) */
+                        deletion_schedule: null | {
+                            /** Format: date-time */
+                            ended_at: string;
+                            ended_at_jst: string;
+                            /** Format: date-time */
+                            accounts_at: string;
+                            accounts_at_jst: string;
+                            /** Format: date-time */
+                            configuration_at: string;
+                            configuration_at_jst: string;
+                            /** Format: date-time */
+                            company_at: string;
+                            company_at_jst: string;
+                        };
                         /** Format: date-time */
                         created_at: string;
                         /** Format: date-time */
@@ -1399,6 +1496,26 @@ export interface operations {
                         status: "active" | "suspended" | "ended";
                         /** @description lab setting: the company's profiles may admit devices without a credential */
                         allow_unauthenticated_devices: boolean;
+                        /**
+                         * @description DATA-6: 0 nothing deleted, 1 accounts deleted, 2 configuration deleted and devices detached
+                         * @enum {unknown}
+                         */
+                        deletion_stage: 0 | 1 | 2;
+                        /** @description DATA-6: when the steps of the deletion after the contract's end fall (null without a contract end) */
+                        deletion_schedule: null | {
+                            /** Format: date-time */
+                            ended_at: string;
+                            ended_at_jst: string;
+                            /** Format: date-time */
+                            accounts_at: string;
+                            accounts_at_jst: string;
+                            /** Format: date-time */
+                            configuration_at: string;
+                            configuration_at_jst: string;
+                            /** Format: date-time */
+                            company_at: string;
+                            company_at_jst: string;
+                        };
                         /** Format: date-time */
                         created_at: string;
                         /** Format: date-time */
@@ -3850,7 +3967,7 @@ export interface operations {
                             serial_number: string;
                             source_ip: string;
                             /** @enum {unknown} */
-                            reason: "unallocated" | "overlap" | "no_profile" | "ambiguous" | "unauthenticated_not_allowed" | "bad_credentials";
+                            reason: "unallocated" | "overlap" | "contract_ended" | "no_profile" | "ambiguous" | "unauthenticated_not_allowed" | "bad_credentials";
                             attempts: number;
                             /** Format: date-time */
                             first_at: string;
@@ -3858,6 +3975,81 @@ export interface operations {
                             /** Format: date-time */
                             last_at: string;
                             last_at_jst: string;
+                        }[];
+                        next_cursor: string | null;
+                    };
+                };
+            };
+            /** @description Not logged in, or the session ended */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed, CSRF header missing, or password change pending */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Error (RFC 9457 problem details) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "provider.unassigned_devices": {
+        parameters: {
+            query?: {
+                limit?: number;
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            id: string;
+                            oui: string;
+                            product_class: string;
+                            serial_number: string;
+                            former_company_id: string;
+                            former_company_code: string;
+                            manufacturer: string;
+                            model: string;
+                            hardware_version: string;
+                            software_version: string;
+                            data_model: string;
+                            source_ip: string;
+                            /** Format: date-time */
+                            first_contact_at: string;
+                            first_contact_at_jst: string;
+                            /** Format: date-time */
+                            last_contact_at: string;
+                            last_contact_at_jst: string;
+                            /** Format: date-time */
+                            detached_at: string;
+                            detached_at_jst: string;
                         }[];
                         next_cursor: string | null;
                     };

@@ -27,6 +27,9 @@ export type Account = Answer<"accounts.get">;
 export type AccountKind = Account["kind"];
 export type AccountStatus = Account["status"];
 export type Company = Answer<"companies.get">;
+// DATA-6: how far the deletion after the contract's end has gone, and when its steps fall.
+export type DeletionStage = Company["deletion_stage"];
+export type DeletionSchedule = NonNullable<Company["deletion_schedule"]>;
 export type Role = Answer<"roles.get">;
 export type Permission = ItemOf<"permissions.list">;
 export type AuditRecord = ItemOf<"audit.query">;
@@ -49,6 +52,8 @@ export type AuthMode = Profile["device_auth"]["mode"];
 export type FirmwareFile = Answer<"firmware.get">;
 export type RefusedDevice = ItemOf<"provider.refused_devices">;
 export type RefusedReason = RefusedDevice["reason"];
+// DATA-6: a device of a company deleted after its contract ended.
+export type UnassignedDevice = ItemOf<"provider.unassigned_devices">;
 export type Allocation = Answer<"allocations.get">;
 export type AllocationKind = Allocation["kind"];
 export type AllocationImportResult = Answer<"allocations.import">;

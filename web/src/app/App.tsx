@@ -24,6 +24,7 @@ import { LockedAccountsPage } from "../pages/provider/LockedAccountsPage";
 import { LoginAlarmsPage } from "../pages/provider/LoginAlarmsPage";
 import { MailPage } from "../pages/provider/MailPage";
 import { RefusedDevicesPage } from "../pages/provider/RefusedDevicesPage";
+import { UnassignedDevicesPage } from "../pages/provider/UnassignedDevicesPage";
 import { RolesPage } from "../pages/RolesPage";
 import { PATHS, routePattern } from "./paths";
 
@@ -75,6 +76,7 @@ const SCREENS: Array<[string, ReactNode]> = [
   [PATHS.lockedAccounts, <LockedAccountsPage />],
   [PATHS.allocations, <AllocationsPage />],
   [PATHS.refusedDevices, <RefusedDevicesPage />],
+  [PATHS.unassignedDevices, <UnassignedDevicesPage />],
   [PATHS.providerAudit, <AuditPage scope="provider" />],
   [PATHS.jobs, <JobsPage />],
   [PATHS.mail, <MailPage />],

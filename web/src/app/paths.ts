@@ -17,6 +17,7 @@ export const PATHS = {
   lockedAccounts: "/provider/locked-accounts",
   allocations: "/provider/allocations",
   refusedDevices: "/provider/refused-devices",
+  unassignedDevices: "/provider/unassigned-devices",
   providerAudit: "/provider/audit",
   jobs: "/provider/jobs",
   mail: "/provider/mail",

@@ -30,12 +30,14 @@ describe("permission gating (SEC-5)", () => {
     expect(paths).not.toContain("devices");
     expect(paths).not.toContain("accounts");
   });
-  it("shows device allocations and refused devices only with provider.devices", () => {
+  it("shows device allocations, refused and unassigned devices only with provider.devices", () => {
     const devices = visibleNav(new PermissionSet(["provider.devices"])).map((n) => n.path);
-    expect(devices).toEqual(["home", "allocations", "refusedDevices"]);
+    expect(devices).toEqual(["home", "allocations", "refusedDevices", "unassignedDevices"]);
     const companiesOnly = visibleNav(new PermissionSet(["provider.companies"])).map((n) => n.path);
     expect(companiesOnly).not.toContain("refusedDevices");
+    expect(companiesOnly).not.toContain("unassignedDevices");
     expect(screenPermissions(PATHS.allocations)).toEqual(["provider.devices"]);
+    expect(screenPermissions(PATHS.unassignedDevices)).toEqual(["provider.devices"]);
     expect(permissionsOf(account("site_admin"), undefined).has("provider.devices")).toBe(true);
   });
   it("shows jobs, the mail outbox and login alarms only with provider.operations", () => {

@@ -79,6 +79,7 @@ export const NAV: NavItem[] = [
   { path: "lockedAccounts", labelKey: "nav.lockedAccounts", section: "provider", anyOf: ["provider.accounts"], icon: "lock" },
   { path: "allocations", labelKey: "nav.allocations", section: "provider", anyOf: ["provider.devices"], icon: "allocate" },
   { path: "refusedDevices", labelKey: "nav.refusedDevices", section: "provider", anyOf: ["provider.devices"], icon: "block" },
+  { path: "unassignedDevices", labelKey: "nav.unassignedDevices", section: "provider", anyOf: ["provider.devices"], icon: "unlink" },
   { path: "providerAudit", labelKey: "nav.providerAudit", section: "provider", anyOf: ["provider.audit"], icon: "history" },
   { path: "jobs", labelKey: "nav.jobs", section: "provider", anyOf: ["provider.operations"], icon: "clock" },
   { path: "mail", labelKey: "nav.mail", section: "provider", anyOf: ["provider.operations"], icon: "mail" },

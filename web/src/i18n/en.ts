@@ -57,6 +57,7 @@ export const en: Resources = {
     companies: "Companies",
     lockedAccounts: "Locked accounts",
     refusedDevices: "Refused devices",
+    unassignedDevices: "Unassigned devices",
     allocations: "Device allocations",
     providerAudit: "Service history",
     jobs: "Jobs",
@@ -129,6 +130,8 @@ export const en: Resources = {
     administrator_required: "Only a company administrator can delete accounts",
     inactivity_lock: "This account is locked for inactivity. Only the service provider can unlock it.",
     operations_unavailable: "This server runs no jobs",
+    deletion_in_progress:
+      "This company is being deleted after its contract ended and can no longer be changed. Deleted data cannot come back; a renewed contract is a new company.",
   },
   dashboard: {
     title: "Dashboard",
@@ -247,6 +250,22 @@ export const en: Resources = {
     allowUnauthenticatedWarning:
       "This is for test labs. An unauthenticated device joins the company just by claiming a serial number. Never use it for devices in production.",
     unauthenticatedAllowed: "Unauthenticated allowed (lab)",
+    contractEnded: "Contract ended",
+    contractEndedHint: "The contract's end date has passed: the company's accounts can no longer log in and no new device joins it.",
+    deletion: {
+      endsAt: "Contract ends {{time}}",
+      stages: { nothing: "Nothing deleted yet", accounts: "Accounts deleted", configuration: "Configuration deleted" },
+      steps: {
+        accounts: "the accounts",
+        configuration: "the configuration (profiles, allocations, groups, jobs), detaching the devices",
+        company: "the firmware and the company",
+      },
+      next: "Next to delete: {{step}} ({{time}})",
+      devicesDetached: "Its devices were detached and are now unassigned devices.",
+      due: "Past due: the contract-end job deletes it at its next run.",
+      renewHint:
+        "This company's contract has ended. Its accounts are deleted from {{time}}, after which the company can no longer be changed. To continue the contract, change the contract end date before then.",
+    },
   },
   locked: {
     title: "Locked accounts",
@@ -293,13 +312,19 @@ export const en: Resources = {
       deleted: "deleted",
       files: "files",
       bytes: "bytes",
+      unassigned_deleted: "unassigned deleted",
+      accounts_deleted: "accounts deleted",
+      configurations_deleted: "configurations deleted",
+      devices_detached: "devices detached",
+      companies_deleted: "companies deleted",
     },
     descriptions: {
       "audit-checkpoint": "Signs the head of every operation history chain (SEC-6)",
       "audit-retention": "Removes operation history past the retention period, in whole signed periods (SEC-6)",
       "session-purge": "Deletes login sessions that ended (SEC-3)",
       "account-lifecycle": "Reminds, locks and deletes inactive accounts (SEC-7)",
-      "device-retention": "Deletes devices silent past the retention period, with their data (DATA-5)",
+      "device-retention": "Deletes devices (unassigned ones too) silent past the retention period, with their data (DATA-5, DATA-6)",
+      "contract-end": "Deletes companies whose contract ended in steps: accounts, configuration, then the company (DATA-6)",
       "alarm-scan": "Alarms the site administrators on bursts of failed logins (SEC-2)",
       backup: "Backs up the database and keys; deletes backups past their retention (DATA-4)",
       "mail-retention": "Deletes sent and failed mail past its retention (90 days)",
@@ -353,7 +378,7 @@ export const en: Resources = {
   refused: {
     title: "Refused devices",
     description:
-      "Devices that contacted the service but were not registered (not allocated, allocated to several companies, no or several equally good profiles of their company, or failed authentication). They are never attached by guess. A device no company has can be allocated from here.",
+      "Devices that contacted the service but were not registered (not allocated, allocated to several companies or to a company whose contract ended, no or several equally good profiles of their company, or failed authentication). They are never attached by guess. A device no company has can be allocated from here.",
     oui: "OUI",
     productClass: "Product class",
     serial: "Serial number",
@@ -365,6 +390,7 @@ export const en: Resources = {
     reasons: {
       unallocated: "Not allocated",
       overlap: "Allocated to several companies",
+      contract_ended: "Company's contract ended",
       no_profile: "No matching profile",
       ambiguous: "Several profiles match",
       unauthenticated_not_allowed: "Unauthenticated not allowed",
@@ -373,6 +399,7 @@ export const en: Resources = {
     reasonHints: {
       unallocated: "No company has this device. Use “Allocate to…” to give it to one.",
       overlap: "Allocations of several companies cover this device. Check the device allocations.",
+      contract_ended: "The company the device is allocated to has ended its contract, so no new device joins it.",
       no_profile: "The company the device is allocated to has no profile that matches it.",
       ambiguous: "Several profiles of the company match this device equally well.",
       unauthenticated_not_allowed: "The device connected without authentication, which its company does not allow.",
@@ -387,6 +414,20 @@ export const en: Resources = {
       "Device {{serial}} is allocated to {{company}}. It joins the company at its next contact (Inform), when the company has a profile that matches it.",
     allocatedBadge: "Allocated",
     allocatedBadgeHint: "The device joins the company at its next contact",
+  },
+  unassigned: {
+    title: "Unassigned devices",
+    description:
+      "Devices of companies deleted after their contract ended. They belong to no company and are out of every company's reach. Each is deleted after the device retention period (90 days by default) without contact. Allocated to a company (Device allocations), a device joins it afresh at its next contact, when the company has a matching profile, without its former data.",
+    serial: "Serial number",
+    ouiProductClass: "OUI / product class",
+    model: "Model",
+    softwareVersion: "Firmware",
+    formerCompany: "Former company ID",
+    lastContact: "Last contact (JST)",
+    detachedAt: "Detached (JST)",
+    sourceIp: "Source IP",
+    empty: "No unassigned devices",
   },
   devices: {
     title: "Devices",

@@ -56,6 +56,7 @@ export const ja = {
     companies: "会社・契約",
     lockedAccounts: "ロック中のアカウント",
     refusedDevices: "拒否された装置",
+    unassignedDevices: "未割り当ての装置",
     allocations: "装置の割り当て",
     providerAudit: "サービス操作履歴",
     jobs: "ジョブ",
@@ -127,6 +128,7 @@ export const ja = {
     administrator_required: "アカウントを削除できるのは会社の管理者だけです",
     inactivity_lock: "長期未使用でロックされたアカウントです。解除できるのはサービス提供者だけです。",
     operations_unavailable: "このサーバーではジョブを実行していません",
+    deletion_in_progress: "契約終了後の削除が始まった会社は変更できません。削除したデータは戻りません。契約を続ける場合は、新しい会社として登録してください。",
   },
   dashboard: {
     title: "ダッシュボード",
@@ -245,6 +247,22 @@ export const ja = {
     allowUnauthenticatedWarning:
       "検証環境のための設定です。認証なしの装置は、シリアル番号を名乗るだけで会社の装置として接続できます。本番の装置には使わないでください。",
     unauthenticatedAllowed: "認証なし許可（検証用）",
+    contractEnded: "契約終了",
+    contractEndedHint: "契約終了日を過ぎています。この会社のアカウントはログインできず、新しい装置も登録されません。",
+    deletion: {
+      endsAt: "{{time}} に契約終了",
+      stages: { nothing: "削除前", accounts: "アカウント削除済み", configuration: "設定削除済み" },
+      steps: {
+        accounts: "アカウント",
+        configuration: "設定（仕向け・割り当て・グループ・ジョブ）と装置の切り離し",
+        company: "ファームウェアと会社",
+      },
+      next: "次の削除: {{step}}（{{time}}）",
+      devicesDetached: "装置は切り離され、未割り当ての装置に移りました。",
+      due: "予定時刻を過ぎています。契約終了ジョブ（contract-end）の次の実行で削除されます。",
+      renewHint:
+        "この会社の契約は終了しています。{{time}} からアカウントの削除が始まり、その後は会社を変更できません。契約を続ける場合は、それまでに契約終了日を変更してください。",
+    },
   },
   locked: {
     title: "ロック中のアカウント",
@@ -291,13 +309,19 @@ export const ja = {
       deleted: "削除",
       files: "ファイル",
       bytes: "バイト",
+      unassigned_deleted: "未割り当ての装置の削除",
+      accounts_deleted: "アカウント削除",
+      configurations_deleted: "設定削除",
+      devices_detached: "装置切り離し",
+      companies_deleted: "会社削除",
     },
     descriptions: {
       "audit-checkpoint": "操作履歴の各チェーンの先頭に署名します（SEC-6）",
       "audit-retention": "保存期間を過ぎた操作履歴を、署名済みの期間単位で削除します（SEC-6）",
       "session-purge": "終了したログインセッションを削除します（SEC-3）",
       "account-lifecycle": "長期未使用のアカウントにログインを催促し、ロック・削除します（SEC-7）",
-      "device-retention": "保存期間を過ぎても通信のない装置を、そのデータとともに削除します（DATA-5）",
+      "device-retention": "保存期間を過ぎても通信のない装置（未割り当ての装置を含む）を、そのデータとともに削除します（DATA-5・DATA-6）",
+      "contract-end": "契約が終了した会社を、アカウント・設定・会社の順に段階的に削除します（DATA-6）",
       "alarm-scan": "ログイン失敗の集中を検知し、サイト管理者に警報を送ります（SEC-2）",
       backup: "データベースと鍵をバックアップし、保存期間を過ぎたバックアップを削除します（DATA-4）",
       "mail-retention": "送信済み・送信失敗のメールを、保存期間（90 日）を過ぎたら削除します",
@@ -351,7 +375,7 @@ export const ja = {
   refused: {
     title: "拒否された装置",
     description:
-      "接続してきたものの会社に登録されなかった装置です（未割り当て、複数の会社への割り当て、会社の仕向けに一致しない・複数に同じように一致する、認証の失敗）。推測で会社に割り当てることはありません。未割り当ての装置は、ここから会社に割り当てられます。",
+      "接続してきたものの会社に登録されなかった装置です（未割り当て、複数の会社への割り当て、契約が終了した会社への割り当て、会社の仕向けに一致しない・複数に同じように一致する、認証の失敗）。推測で会社に割り当てることはありません。未割り当ての装置は、ここから会社に割り当てられます。",
     oui: "OUI",
     productClass: "製品クラス",
     serial: "シリアル番号",
@@ -363,6 +387,7 @@ export const ja = {
     reasons: {
       unallocated: "未割り当て",
       overlap: "複数の会社に割り当て",
+      contract_ended: "契約終了の会社",
       no_profile: "一致する仕向けなし",
       ambiguous: "複数の仕向けに一致",
       unauthenticated_not_allowed: "認証なしは不許可",
@@ -371,6 +396,7 @@ export const ja = {
     reasonHints: {
       unallocated: "どの会社にも割り当てられていない装置です。「割り当てる」で会社に割り当てられます。",
       overlap: "複数の会社の割り当てに含まれています。装置の割り当てを確認してください。",
+      contract_ended: "割り当て先の会社の契約が終了しているため、新しい装置は登録されません。",
       no_profile: "割り当て先の会社に、この装置に一致する仕向けがありません。",
       ambiguous: "割り当て先の会社の複数の仕向けが同じように一致しています。",
       unauthenticated_not_allowed: "認証なしで接続しましたが、会社で認証なしが許可されていません。",
@@ -384,6 +410,20 @@ export const ja = {
     allocatedNext: "装置 {{serial}} を {{company}} に割り当てました。次に装置が接続（Inform）したときに、会社に一致する仕向けがあれば会社の装置として登録されます。",
     allocatedBadge: "割り当て済み",
     allocatedBadgeHint: "次に装置が接続したときに会社の装置になります",
+  },
+  unassigned: {
+    title: "未割り当ての装置",
+    description:
+      "契約終了後に削除された会社の装置です。どの会社にも属さず、どの会社からも見えず操作もできません。通信のないまま装置の保存期間（既定 90 日）が過ぎると削除されます。装置の割り当てで会社に割り当てると、次の接続で（会社に一致する仕向けがあれば）その会社の装置として新たに登録されます。以前の情報は引き継がれません。",
+    serial: "シリアル番号",
+    ouiProductClass: "OUI / 製品クラス",
+    model: "機種",
+    softwareVersion: "ファームウェア",
+    formerCompany: "元の会社ID",
+    lastContact: "最終通信（JST）",
+    detachedAt: "切り離し（JST）",
+    sourceIp: "接続元 IP",
+    empty: "未割り当ての装置はありません",
   },
   devices: {
     title: "装置",

@@ -9,6 +9,7 @@ import { pathTo, PATHS } from "../app/paths";
 import { useAuthed, useCan } from "../auth/session";
 import { Icon } from "../components/Icon";
 import { Badge, Card, EmptyState, PageHeader, Spinner } from "../components/ui";
+import { inContract } from "../lib/companies";
 import { formatRelative } from "../lib/time";
 import { useLockedAccounts } from "../resources/accounts";
 import { useAuditRecords } from "../resources/audit";
@@ -157,7 +158,7 @@ function ProviderDashboard() {
     <>
       <div className="grid-stats">
         <Stat label={t("dashboard.companies")} icon="building" to={PATHS.companies}>
-          <CountValue value={count(companies.data?.filter((c) => c.status === "active").length)} />
+          <CountValue value={count(companies.data?.filter((c) => inContract(c, companies.dataUpdatedAt)).length)} />
         </Stat>
         <Stat label={t("dashboard.lockedAccounts")} icon="lock" to={PATHS.lockedAccounts}>
           <CountValue value={count(locked.data?.length)} tone={locked.data?.length ? "danger" : undefined} />

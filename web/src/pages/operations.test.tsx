@@ -1,5 +1,6 @@
-// The operations screens and the accounts page against a fake API: what they show, and what
-// running a job, a refused run and a refused deletion look like.
+// The operations screens, the accounts page and the provider's contract-end screens (DATA-6)
+// against a fake API: what they show, and what running a job, a refused run, a refused
+// deletion and a refused change of a company being deleted look like.
 import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import { render, screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
@@ -47,10 +48,10 @@ function serve(session: { account: object; permissions: string[] }, handler: Han
   return calls;
 }
 
-function renderAt(path: string) {
+function renderAt(path: string, language: "ja" | "en" = "ja") {
   const client = new QueryClient({ defaultOptions: { queries: { retry: false } } });
   return render(
-    <I18nextProvider i18n={createI18n("ja")}>
+    <I18nextProvider i18n={createI18n(language)}>
       <QueryClientProvider client={client}>
         <MemoryRouter initialEntries={[path]} future={{ v7_startTransition: true, v7_relativeSplatPath: true }}>
           <ToastProvider>
@@ -190,5 +191,166 @@ describe("company accounts (SEC-7)", () => {
     await userEvent.click(within(dialog).getByRole("button", { name: "削除" }));
     expect((await within(dialog).findByTestId("delete-refusal")).textContent).toBe("this account cannot be deleted now");
     expect(within(dialog).getByText("このアカウントは削除できません。")).toBeTruthy();
+  });
+});
+
+describe("contract end (DATA-6)", () => {
+  const company = (id: string, code: string, extra: object = {}) => ({
+    id,
+    code,
+    name: `${code} 株式会社`,
+    contract_start: "2025-04-01",
+    contract_end: null,
+    status: "active",
+    allow_unauthenticated_devices: false,
+    deletion_stage: 0,
+    deletion_schedule: null,
+    created_at: "2025-04-01T00:00:00Z",
+    updated_at: "2025-04-01T00:00:00Z",
+    ...extra,
+  });
+  // Contract's last day 2026-01-31, grace 30 days: every step's time has passed.
+  const past = {
+    ended_at: "2026-01-31T15:00:00.000Z",
+    ended_at_jst: "2026-02-01 00:00:00 JST",
+    accounts_at: "2026-02-10T15:00:00.000Z",
+    accounts_at_jst: "2026-02-11 00:00:00 JST",
+    configuration_at: "2026-02-20T15:00:00.000Z",
+    configuration_at_jst: "2026-02-21 00:00:00 JST",
+    company_at: "2026-03-02T15:00:00.000Z",
+    company_at_jst: "2026-03-03 00:00:00 JST",
+  };
+  const future = {
+    ended_at: "2099-12-31T15:00:00.000Z",
+    ended_at_jst: "2100-01-01 00:00:00 JST",
+    accounts_at: "2100-01-10T15:00:00.000Z",
+    accounts_at_jst: "2100-01-11 00:00:00 JST",
+    configuration_at: "2100-01-20T15:00:00.000Z",
+    configuration_at_jst: "2100-01-21 00:00:00 JST",
+    company_at: "2100-01-30T15:00:00.000Z",
+    company_at_jst: "2100-01-31 00:00:00 JST",
+  };
+  const companies = [
+    company("c1", "ACME"),
+    company("c2", "OLDCO", { contract_end: "2026-01-31", deletion_schedule: past }),
+    company("c3", "GONE", { contract_end: "2026-01-31", deletion_stage: 2, deletion_schedule: past }),
+    company("c4", "LATER", { contract_end: "2099-12-31", deletion_schedule: future }),
+  ];
+
+  it("shows each company's end-of-contract state, locks one being deleted, and explains a refused change", async () => {
+    const calls = serve({ account: ACCOUNT, permissions: ["provider.companies"] }, (method, url) => {
+      if (url.pathname === "/api/v1/companies" && method === "GET") return { status: 200, body: { items: companies, next_cursor: null } };
+      if (url.pathname === "/api/v1/companies/c2" && method === "PATCH")
+        return { status: 409, body: { status: 409, code: "deletion_in_progress", detail: "the company's data is being deleted after its contract ended" } };
+      return undefined;
+    });
+    renderAt("/provider/companies");
+    const active = (await screen.findByText("ACME")).closest("tr")!;
+    expect(within(active).getByText("契約中")).toBeTruthy();
+    // No contract end date: none shown, and no deletion either.
+    expect(within(active).getByText("—")).toBeTruthy();
+    expect(within(active).queryByText(/削除/)).toBeNull();
+
+    const later = screen.getByText("LATER").closest("tr")!;
+    expect(within(later).getByText("契約中")).toBeTruthy();
+    expect(within(later).getByText("2100-01-01 00:00:00 JST に契約終了")).toBeTruthy();
+
+    // Ended by its date though its status still says active; nothing deleted yet, the accounts are next.
+    const ended = screen.getByText("OLDCO").closest("tr")!;
+    expect(within(ended).getByText("契約終了")).toBeTruthy();
+    expect(within(ended).getByText("削除前")).toBeTruthy();
+    expect(within(ended).getByText("次の削除: アカウント（2026-02-11 00:00:00 JST）")).toBeTruthy();
+    expect(within(ended).getByText(/予定時刻を過ぎています/)).toBeTruthy();
+    expect(within(ended).getByRole<HTMLButtonElement>("button", { name: "編集" }).disabled).toBe(false);
+
+    const deleting = screen.getByText("GONE").closest("tr")!;
+    expect(within(deleting).getByText("設定削除済み")).toBeTruthy();
+    expect(within(deleting).getByText("装置は切り離され、未割り当ての装置に移りました。")).toBeTruthy();
+    expect(within(deleting).getByText("次の削除: ファームウェアと会社（2026-03-03 00:00:00 JST）")).toBeTruthy();
+    expect(within(deleting).getByRole<HTMLButtonElement>("button", { name: "編集" }).disabled).toBe(true);
+    expect(within(deleting).getByRole<HTMLButtonElement>("button", { name: "管理者を追加" }).disabled).toBe(true);
+
+    // Still changeable before the first step (a renewal moves the end date); the server has started meanwhile.
+    const reads = () => calls.filter((c) => c.method === "GET" && c.path.startsWith("/api/v1/companies")).length;
+    const before = reads();
+    await userEvent.click(within(ended).getByRole("button", { name: "編集" }));
+    const dialog = await screen.findByRole("dialog");
+    expect(within(dialog).getByText(/2026-02-11 00:00:00 JST からアカウントの削除が始まり/)).toBeTruthy();
+    await userEvent.click(within(dialog).getByRole("button", { name: "保存" }));
+    expect(await within(dialog).findByText(/契約終了後の削除が始まった会社は変更できません/)).toBeTruthy();
+    expect(within(dialog).queryByText("同じものがすでに存在します")).toBeNull();
+    // The renewal hint no longer applies.
+    expect(within(dialog).queryByText(/からアカウントの削除が始まり/)).toBeNull();
+    // The list is read again, to show how far the deletion has gone.
+    await waitFor(() => expect(reads()).toBeGreaterThan(before));
+  });
+
+  it("lists the unassigned devices with their former company, times in JST, next to the refused devices", async () => {
+    const device = {
+      id: "d9",
+      oui: "00D09E",
+      product_class: "SimGateway",
+      serial_number: "SIM000042",
+      former_company_id: "c3",
+      former_company_code: "GONE",
+      manufacturer: "Kanri Sim",
+      model: "SimRouter X1",
+      hardware_version: "hw1",
+      software_version: "1.2.3",
+      data_model: "TR-181",
+      source_ip: "192.0.2.10",
+      first_contact_at: "2025-05-01T00:00:00.000Z",
+      first_contact_at_jst: "2025-05-01 09:00:00 JST",
+      last_contact_at: "2026-12-01T00:00:00.000Z",
+      last_contact_at_jst: "2026-12-01 09:00:00 JST",
+      detached_at: "2026-02-20T15:00:00.000Z",
+      detached_at_jst: "2026-02-21 00:00:00 JST",
+    };
+    const calls = serve({ account: ACCOUNT, permissions: ["provider.devices"] }, (_m, url) =>
+      url.pathname === "/api/v1/unassigned-devices" ? { status: 200, body: { items: [device], next_cursor: null } } : undefined,
+    );
+    renderAt("/provider/unassigned-devices");
+    const row = (await screen.findByText("SIM000042")).closest("tr")!;
+    for (const text of ["00D09E", "SimGateway", "SimRouter X1", "Kanri Sim", "1.2.3", "GONE", "2026-12-01 09:00:00 JST", "2026-02-21 00:00:00 JST", "192.0.2.10"])
+      expect(within(row).getByText(text)).toBeTruthy();
+    for (const header of ["シリアル番号", "OUI / 製品クラス", "機種", "ファームウェア", "元の会社ID", "最終通信（JST）", "切り離し（JST）", "接続元 IP"])
+      expect(screen.getByRole("columnheader", { name: new RegExp(header.replace(/[()（）/]/g, ".")) })).toBeTruthy();
+    expect(screen.getByRole("heading", { name: "未割り当ての装置" })).toBeTruthy();
+    expect(screen.getByText(/契約終了後に削除された会社の装置です。.*どの会社からも見えず.*既定 90 日/)).toBeTruthy();
+    const links = screen.getAllByRole("link").map((l) => l.textContent);
+    expect(links.indexOf("未割り当ての装置")).toBe(links.indexOf("拒否された装置") + 1);
+    // Read in the background (the list refreshes itself; it keeps nobody logged in).
+    expect(calls.some((c) => c.path.startsWith("/api/v1/unassigned-devices"))).toBe(true);
+  });
+
+  it("says so in English when no device is unassigned", async () => {
+    serve({ account: ACCOUNT, permissions: ["provider.devices"] }, (_m, url) =>
+      url.pathname === "/api/v1/unassigned-devices" ? { status: 200, body: { items: [], next_cursor: null } } : undefined,
+    );
+    renderAt("/provider/unassigned-devices", "en");
+    expect(await screen.findByText("No unassigned devices")).toBeTruthy();
+    expect(screen.getByRole("heading", { name: "Unassigned devices" })).toBeTruthy();
+    expect(screen.getByText(/deleted after the device retention period \(90 days by default\) without contact/)).toBeTruthy();
+  });
+
+  it("names the refusal of a new device whose company's contract ended, and offers no allocation for it", async () => {
+    serve({ account: ACCOUNT, permissions: ["provider.devices"] }, (_m, url) => {
+      if (url.pathname === "/api/v1/companies") return { status: 200, body: { items: [], next_cursor: null } };
+      if (url.pathname === "/api/v1/refused-devices")
+        return {
+          status: 200,
+          body: {
+            items: [
+              { id: "r1", oui: "00D09E", product_class: "SimGateway", serial_number: "NEW000009", source_ip: "192.0.2.11", reason: "contract_ended", attempts: 3, first_at: "2026-12-01T00:00:00Z", first_at_jst: "2026-12-01 09:00:00 JST", last_at: "2026-12-02T00:00:00Z", last_at_jst: "2026-12-02 09:00:00 JST" },
+            ],
+            next_cursor: null,
+          },
+        };
+      return undefined;
+    });
+    renderAt("/provider/refused-devices");
+    const row = (await screen.findByText("NEW000009")).closest("tr")!;
+    expect(within(row).getByText("契約終了の会社")).toBeTruthy();
+    expect(within(row).queryByRole("button", { name: /割り当てる/ })).toBeNull();
   });
 });

@@ -1,5 +1,6 @@
 // The device inventory (DEV-2): the list a page at a time, one device, its parameters, its
-// tags, the counts for the dashboard, and the devices onboarding refused (for the provider).
+// tags, the counts for the dashboard, the devices onboarding refused and the devices of deleted
+// companies (for the provider).
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useRef } from "react";
 import { call, listAll } from "../api/call";
@@ -97,6 +98,17 @@ export function useRefusedDevices({ background = false, enabled = true, refetchI
   return useQuery({
     queryKey: polled(keys.refusedDevices, background),
     queryFn: () => listAll("/refused-devices", { background }),
+    enabled,
+    refetchInterval,
+  });
+}
+
+// DATA-6: devices of companies deleted after their contract ended (the provider's list), most
+// recent contact first.
+export function useUnassignedDevices({ background = false, enabled = true, refetchInterval }: Polling = {}) {
+  return useQuery({
+    queryKey: polled(keys.unassignedDevices, background),
+    queryFn: () => listAll("/unassigned-devices", { background }),
     enabled,
     refetchInterval,
   });

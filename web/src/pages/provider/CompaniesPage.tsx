@@ -1,6 +1,7 @@
 // Provider console: companies (会社ID) and their contracts, each company's first
-// administrator account, and the lab setting that lets a company's profiles accept
-// unauthenticated devices.
+// administrator account, the lab setting that lets a company's profiles accept
+// unauthenticated devices, and how far the deletion after a contract's end has gone (DATA-6):
+// a company whose deletion has started can no longer be changed.
 import { createColumnHelper } from "@tanstack/react-table";
 import { useState } from "react";
 import { useWatch } from "react-hook-form";
@@ -13,10 +14,62 @@ import { message } from "../../i18n";
 import { ListPage } from "../../components/ListPage";
 import { useToast } from "../../components/Toast";
 import { Alert, Badge, Button, Field, Input, Select, type Tone } from "../../components/ui";
+import { contractEndState, type ContractEndState } from "../../lib/companies";
 import { newAccount } from "../../lib/validation";
 import { useCompanies, useCreateAdministrator, useCreateCompany, useUpdateCompany } from "../../resources/companies";
 
 const STATUS_TONE: Record<Company["status"], Tone> = { active: "success", suspended: "warning", ended: "neutral" };
+// Each deletion stage: its badge and its words (what is deleted already).
+const STAGES = {
+  0: { tone: "warning", key: "nothing" },
+  1: { tone: "danger", key: "accounts" },
+  2: { tone: "danger", key: "configuration" },
+} as const satisfies Record<ContractEndState["stage"], { tone: Tone; key: string }>;
+
+// A 409 that is not about the code: the company's deletion after its contract's end has started.
+function deletionInProgress(e: unknown): boolean {
+  return e instanceof ApiError && e.status === 409 && e.code === "deletion_in_progress";
+}
+
+// The status column: what the company's status says, except that a contract whose end date
+// has passed has ended whatever the status (its accounts no longer log in); below it, the
+// deletion after the contract's end (DATA-6): when the contract ends, or, once it has, the step
+// done and the next one with its time (JST).
+function StatusCell({ company, state }: { company: Company; state: ContractEndState }) {
+  const { t } = useTranslation();
+  const endedByDate = state.ended && company.status !== "ended";
+  return (
+    <div className="stack-xs">
+      <div className="row">
+        {endedByDate ? (
+          <span title={t("companies.contractEndedHint")}>
+            <Badge tone="neutral" dot>
+              {t("companies.contractEnded")}
+            </Badge>
+          </span>
+        ) : (
+          <Badge tone={STATUS_TONE[company.status]} dot>
+            {t(`companyStatus.${company.status}`)}
+          </Badge>
+        )}
+        {company.allow_unauthenticated_devices ? <Badge tone="warning">{t("companies.unauthenticatedAllowed")}</Badge> : null}
+      </div>
+      {!state.ended && state.endsAtJst ? <div className="cell-sub">{t("companies.deletion.endsAt", { time: state.endsAtJst })}</div> : null}
+      {state.ended ? (
+        <div>
+          <Badge tone={STAGES[state.stage].tone}>{t(`companies.deletion.stages.${STAGES[state.stage].key}`)}</Badge>
+          {state.stage >= 2 ? <div className="cell-sub">{t("companies.deletion.devicesDetached")}</div> : null}
+          {state.next ? (
+            <div className="cell-sub">
+              {t("companies.deletion.next", { step: t(`companies.deletion.steps.${state.next.step}`), time: state.next.atJst })}
+            </div>
+          ) : null}
+          {state.next?.due ? <div className="cell-sub">{t("companies.deletion.due")}</div> : null}
+        </div>
+      ) : null}
+    </div>
+  );
+}
 
 const companySchema = z.object({
   code: z.string().regex(/^[A-Za-z0-9_-]{1,32}$/, message("validation.code")),
@@ -47,7 +100,7 @@ function companyValues(company: Company | null): CompanyValues {
   };
 }
 
-function CompanyDialog({ company, onClose }: { company: Company | null; onClose: () => void }) {
+function CompanyDialog({ company, state, onClose }: { company: Company | null; state: ContractEndState | null; onClose: () => void }) {
   const { t } = useTranslation();
   const toast = useToast();
   const errorText = useErrorMessage();
@@ -63,7 +116,7 @@ function CompanyDialog({ company, onClose }: { company: Company | null; onClose:
       onClose();
     },
     onError: (e: Error) => {
-      if (!showFieldError(form, e, COMPANY_FIELDS) && e instanceof ApiError && e.status === 409)
+      if (!showFieldError(form, e, COMPANY_FIELDS) && e instanceof ApiError && e.status === 409 && !deletionInProgress(e))
         form.setError("code", { message: message("errors.conflict") });
     },
   };
@@ -90,7 +143,8 @@ function CompanyDialog({ company, onClose }: { company: Company | null; onClose:
       callbacks,
     );
   };
-  const conflict = save.error instanceof ApiError && save.error.status === 409;
+  // A code already taken is shown on the code; a deletion in progress above the form.
+  const conflict = save.error instanceof ApiError && save.error.status === 409 && !deletionInProgress(save.error);
   return (
     <FormDialog
       form={form}
@@ -102,6 +156,11 @@ function CompanyDialog({ company, onClose }: { company: Company | null; onClose:
       busy={save.isPending}
       error={conflict ? null : bannerError(save.error, COMPANY_FIELDS)}
     >
+      {state?.ended && !state.deleting && state.next && !deletionInProgress(save.error) ? (
+        <div className="span-2">
+          <Alert tone="warning">{t("companies.deletion.renewHint", { time: state.next.atJst })}</Alert>
+        </div>
+      ) : null}
       <Field label={t("companies.code")} required error={errorText(errors.code)} hint={t("validation.code")}>
         {(p) => <Input {...p} {...form.register("code")} disabled={company !== null} spellCheck={false} />}
       </Field>
@@ -192,6 +251,8 @@ export function CompaniesPage() {
   const companies = useCompanies();
   const [editing, setEditing] = useState<Company | null | "new">(null);
   const [adminFor, setAdminFor] = useState<Company | null>(null);
+  // The contract-end state as of when the list was read.
+  const stateOf = (c: Company) => contractEndState(c, companies.dataUpdatedAt);
 
   const col = createColumnHelper<Company>();
   const columns = [
@@ -201,29 +262,41 @@ export function CompaniesPage() {
     col.accessor("contract_end", { header: t("companies.contractEnd"), cell: (c) => <span className="nowrap">{c.getValue() ?? "—"}</span> }),
     col.accessor("status", {
       header: t("companies.status"),
-      cell: (c) => (
-        <div className="row">
-          <Badge tone={STATUS_TONE[c.getValue()]} dot>
-            {t(`companyStatus.${c.getValue()}`)}
-          </Badge>
-          {c.row.original.allow_unauthenticated_devices ? <Badge tone="warning">{t("companies.unauthenticatedAllowed")}</Badge> : null}
-        </div>
-      ),
+      cell: (c) => <StatusCell company={c.row.original} state={stateOf(c.row.original)} />,
     }),
     col.display({
       id: "actions",
       header: () => <span className="sr-only">{t("common.actions")}</span>,
       meta: { className: "col-actions" },
-      cell: (c) => (
-        <div className="row">
-          <Button className="btn-sm" variant="ghost" icon="edit" onClick={() => setEditing(c.row.original)}>
-            {t("common.edit")}
-          </Button>
-          <Button className="btn-sm" variant="ghost" icon="user" onClick={() => setAdminFor(c.row.original)}>
-            {t("companies.addAdmin")}
-          </Button>
-        </div>
-      ),
+      cell: (c) => {
+        // Deleted data cannot come back: once the deletion has started, the company stays as it is.
+        const locked = stateOf(c.row.original).deleting;
+        const title = locked ? t("errors.deletion_in_progress") : undefined;
+        return (
+          <div className="row">
+            <Button
+              className="btn-sm"
+              variant="ghost"
+              icon="edit"
+              disabled={locked}
+              title={title}
+              onClick={() => setEditing(c.row.original)}
+            >
+              {t("common.edit")}
+            </Button>
+            <Button
+              className="btn-sm"
+              variant="ghost"
+              icon="user"
+              disabled={locked}
+              title={title}
+              onClick={() => setAdminFor(c.row.original)}
+            >
+              {t("companies.addAdmin")}
+            </Button>
+          </div>
+        );
+      },
     }),
   ];
 
@@ -242,7 +315,13 @@ export function CompaniesPage() {
       columns={columns}
       getRowId={(c) => c.id}
     >
-      {editing ? <CompanyDialog company={editing === "new" ? null : editing} onClose={() => setEditing(null)} /> : null}
+      {editing ? (
+        <CompanyDialog
+          company={editing === "new" ? null : editing}
+          state={editing === "new" ? null : stateOf(editing)}
+          onClose={() => setEditing(null)}
+        />
+      ) : null}
       {adminFor ? <AdminDialog company={adminFor} onClose={() => setAdminFor(null)} /> : null}
     </ListPage>
   );

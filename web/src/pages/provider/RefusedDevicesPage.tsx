@@ -1,6 +1,7 @@
 // Provider console: devices that contacted the service but were not attached (DEV-1): not
-// allocated to any company, covered by several companies' allocations, no (or several equally
-// good) profiles of their company, or failed authentication. They are never attached by guess;
+// allocated to any company, covered by several companies' allocations, allocated to a company
+// whose contract ended (DATA-6), no (or several equally good) profiles of their company, or
+// failed authentication. They are never attached by guess;
 // a device no company has can be allocated from here, and joins at its next contact.
 import { createColumnHelper } from "@tanstack/react-table";
 import { useState } from "react";
