@@ -264,4 +264,12 @@ PermissionSet Policy::PermissionsOf(const identity::Account& account) {
   return out;
 }
 
+std::int64_t DeleteCompanyRoleRows(db::Lease& lease, const CompanyId& company) {
+  long long n = 0;
+  lease.sql() << "SELECT COUNT(*) FROM roles WHERE company_id = :c", soci::use(company.value()),
+      soci::into(n);
+  lease.sql() << "DELETE FROM roles WHERE company_id = :c", soci::use(company.value());
+  return n;
+}
+
 }  // namespace kanri::access

@@ -7,6 +7,7 @@
 // login.
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
@@ -74,6 +75,10 @@ class RoleRepository {
   db::Database& db_;
   const Clock& clock_;
 };
+
+// DATA-6: removes a company's own roles, inside the caller's transaction, once its accounts (and
+// with them every grant) are gone (identity::DeleteCompanyAccountRows); returns how many.
+std::int64_t DeleteCompanyRoleRows(db::Lease& lease, const CompanyId& company);
 
 // What an account may do now: a site administrator holds every provider permission; a
 // company administrator every company permission; a general account the union of its

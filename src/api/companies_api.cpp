@@ -13,8 +13,8 @@ using http::ApiError;
 using http::HttpResponse;
 using http::RequestContext;
 
-HttpResponse CompanyResponse(int status, const tenancy::Company& c) {
-  return http::JsonResponse(status, json::serialize(CompanyJson(c)));
+HttpResponse CompanyResponse(const ApiServices& s, int status, const tenancy::Company& c) {
+  return http::JsonResponse(status, json::serialize(CompanyJson(c, s.settings.contract_end_grace)));
 }
 
 asio::awaitable<HttpResponse> Create(ApiServices& s, RequestContext& ctx) {
@@ -28,19 +28,20 @@ asio::awaitable<HttpResponse> Create(ApiServices& s, RequestContext& ctx) {
   auto c = Unwrap(co_await s.db.Run([&] { return s.companies.Create(Provider(ctx), input); }));
   ctx.audit.target_id = c.id.value();
   ctx.audit.details = json::serialize(json::object{{"code", c.code}});
-  co_return CompanyResponse(201, c);
+  co_return CompanyResponse(s, 201, c);
 }
 
 asio::awaitable<HttpResponse> List(ApiServices& s, RequestContext& ctx) {
   const PageRequest page = ReadPageRequest(ctx.request);
   auto result = co_await s.db.Run([&] { return s.companies.List(Provider(ctx), page); });
-  co_return PageResponse(result, CompanyJson);
+  co_return PageResponse(
+      result, [&s](const tenancy::Company& c) { return CompanyJson(c, s.settings.contract_end_grace); });
 }
 
 asio::awaitable<HttpResponse> Get(ApiServices& s, RequestContext& ctx) {
   const CompanyId id{ctx.Param("id")};
   auto c = co_await s.db.Run([&] { return s.companies.Get(Provider(ctx), id); });
-  co_return CompanyResponse(200, Unwrap(std::move(c)));
+  co_return CompanyResponse(s, 200, Unwrap(std::move(c)));
 }
 
 asio::awaitable<HttpResponse> Patch(ApiServices& s, RequestContext& ctx) {
@@ -67,7 +68,7 @@ asio::awaitable<HttpResponse> Patch(ApiServices& s, RequestContext& ctx) {
     ctx.audit.details = details;
     ctx.audit.events.push_back({"company.device_auth_setting", "company", c.id.value(), details, c.id});
   }
-  co_return CompanyResponse(200, c);
+  co_return CompanyResponse(s, 200, c);
 }
 
 asio::awaitable<HttpResponse> CreateAdministrator(ApiServices& s, RequestContext& ctx) {

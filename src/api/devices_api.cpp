@@ -9,6 +9,7 @@
 #include "api/schemas.h"
 #include "api/scope.h"
 #include "base/log.h"
+#include "devices/unassigned.h"
 
 namespace kanri::api {
 namespace {
@@ -212,6 +213,35 @@ json::object RefusedJson(const devices::RefusedDevice& d) {
   return o;
 }
 
+json::object UnassignedJson(const devices::UnassignedDevice& d) {
+  json::object o{{"id", d.id},
+                 {"oui", d.oui},
+                 {"product_class", d.product_class},
+                 {"serial_number", d.serial_number},
+                 {"former_company_id", d.former_company_id},
+                 {"former_company_code", d.former_company_code},
+                 {"manufacturer", d.manufacturer},
+                 {"model", d.model},
+                 {"hardware_version", d.hardware_version},
+                 {"software_version", d.software_version},
+                 {"data_model", d.data_model},
+                 {"source_ip", d.source_ip}};
+  PutTimes(o, "first_contact_at", d.first_contact_at);
+  PutTimes(o, "last_contact_at", d.last_contact_at);
+  PutTimes(o, "detached_at", d.detached_at);
+  return o;
+}
+
+asio::awaitable<HttpResponse> ListUnassigned(ApiServices& s, RequestContext& ctx) {
+  const auto scope = Provider(ctx);
+  const PageRequest page = ReadPageRequest(ctx.request);
+  auto result = co_await s.db.Run([&] {
+    s.refused.Flush();  // their contacts waiting in memory move their last contact first
+    return devices::UnassignedDeviceRepository{s.database}.List(scope, page);
+  });
+  co_return PageResponse(result, UnassignedJson);
+}
+
 asio::awaitable<HttpResponse> ListRefused(ApiServices& s, RequestContext& ctx) {
   const auto scope = Provider(ctx);
   const PageRequest page = ReadPageRequest(ctx.request);
@@ -317,6 +347,17 @@ void AddDeviceRoutes(http::RouteTable& t, ApiServices& s) {
                .tag = "provider",
                .response_schema = schema::kRefusedDevice,
                .paginated = true}});
+  // DATA-6: devices of companies deleted after their contract ended that still contact the service.
+  t.Add({.method = "GET",
+         .path = "/api/v1/unassigned-devices",
+         .access = http::Needs("provider.devices"),
+         .action = "provider.unassigned_devices",
+         .handler = [&s](RequestContext& c) { return ListUnassigned(s, c); },
+         .doc = {.summary = "Devices detached from companies deleted after their contract ended, most recent "
+                            "contact first; each is deleted once silent for --device-retention",
+                 .tag = "provider",
+                 .response_schema = schema::kUnassignedDevice,
+                 .paginated = true}});
 }
 
 }  // namespace kanri::api

@@ -174,7 +174,16 @@ json::object AccountJson(const identity::Account& a, Timestamp now) {
   };
 }
 
-json::object CompanyJson(const tenancy::Company& c) {
+json::object CompanyJson(const tenancy::Company& c, Millis contract_end_grace) {
+  json::value schedule = nullptr;
+  if (const auto s = tenancy::DeletionScheduleOf(c, contract_end_grace)) {
+    json::object o;
+    PutTimes(o, "ended_at", s->ended_at);
+    PutTimes(o, "accounts_at", s->accounts_at);
+    PutTimes(o, "configuration_at", s->configuration_at);
+    PutTimes(o, "company_at", s->company_at);
+    schedule = std::move(o);
+  }
   return json::object{
       {"id", c.id.value()},
       {"code", c.code},
@@ -183,6 +192,8 @@ json::object CompanyJson(const tenancy::Company& c) {
       {"contract_end", c.contract_end ? json::value(c.contract_end->ToString()) : json::value(nullptr)},
       {"status", tenancy::ToString(c.status)},
       {"allow_unauthenticated_devices", c.allow_unauthenticated_devices},
+      {"deletion_stage", c.deletion_stage},
+      {"deletion_schedule", std::move(schedule)},
       {"created_at", FormatUtc(c.created_at)},
       {"updated_at", FormatUtc(c.updated_at)},
   };

@@ -76,7 +76,8 @@ boost::json::value TimeJson(const std::optional<Timestamp>& t);
 void PutTimes(boost::json::object& o, std::string_view name, const std::optional<Timestamp>& t);
 // `locked_until` is shown only while the SEC-1 lock lasts (a past lock is no lock).
 boost::json::object AccountJson(const identity::Account& a, Timestamp now);
-boost::json::object CompanyJson(const tenancy::Company& c);
+// With its deletion schedule after the contract's end (DATA-6) under `contract_end_grace`.
+boost::json::object CompanyJson(const tenancy::Company& c, Millis contract_end_grace);
 
 // Unwraps a domain result or ends the request with its problem.
 template <typename T>

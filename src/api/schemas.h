@@ -30,11 +30,19 @@ inline constexpr const char* kAccount =
 
 inline constexpr const char* kCompany =
     R"({"type":"object","required":["id","code","name","contract_start","contract_end","status",
-"allow_unauthenticated_devices","created_at","updated_at"],
+"allow_unauthenticated_devices","deletion_stage","deletion_schedule","created_at","updated_at"],
 "properties":{"id":{"type":"string"},"code":{"type":"string"},"name":{"type":"string"},
 "contract_start":{"type":"string","format":"date"},"contract_end":{"type":["string","null"],"format":"date"},
 "status":{"enum":["active","suspended","ended"]},"allow_unauthenticated_devices":{"type":"boolean",
 "description":"lab setting: the company's profiles may admit devices without a credential"},
+"deletion_stage":{"enum":[0,1,2],"description":"DATA-6: 0 nothing deleted, 1 accounts deleted, 2 configuration deleted and devices detached"},
+"deletion_schedule":{"oneOf":[{"type":"null"},{"type":"object","required":["ended_at","ended_at_jst","accounts_at",
+"accounts_at_jst","configuration_at","configuration_at_jst","company_at","company_at_jst"],"properties":{
+"ended_at":{"type":"string","format":"date-time"},"ended_at_jst":{"type":"string"},
+"accounts_at":{"type":"string","format":"date-time"},"accounts_at_jst":{"type":"string"},
+"configuration_at":{"type":"string","format":"date-time"},"configuration_at_jst":{"type":"string"},
+"company_at":{"type":"string","format":"date-time"},"company_at_jst":{"type":"string"}}}],
+"description":"DATA-6: when the steps of the deletion after the contract's end fall; null without a contract end"},
 "created_at":{"type":"string","format":"date-time"},"updated_at":{"type":"string","format":"date-time"}}})";
 
 inline constexpr const char* kLogin =
@@ -318,10 +326,22 @@ inline constexpr const char* kRefusedDevice =
     R"({"type":"object","required":["id","oui","product_class","serial_number","source_ip",
 "reason","attempts","first_at","first_at_jst","last_at","last_at_jst"],"properties":{"id":{"type":"string"},
 "oui":{"type":"string"},"product_class":{"type":"string"},"serial_number":{"type":"string"},
-"source_ip":{"type":"string"},"reason":{"enum":["unallocated","overlap","no_profile","ambiguous",
+"source_ip":{"type":"string"},"reason":{"enum":["unallocated","overlap","contract_ended","no_profile","ambiguous",
 "unauthenticated_not_allowed","bad_credentials"]},
 "attempts":{"type":"integer"},"first_at":{"type":"string","format":"date-time"},"first_at_jst":{"type":"string"},
 "last_at":{"type":"string","format":"date-time"},"last_at_jst":{"type":"string"}}})";
+
+inline constexpr const char* kUnassignedDevice =
+    R"({"type":"object","required":["id","oui","product_class","serial_number","former_company_id",
+"former_company_code","manufacturer","model","hardware_version","software_version","data_model","source_ip",
+"first_contact_at","first_contact_at_jst","last_contact_at","last_contact_at_jst","detached_at","detached_at_jst"],
+"properties":{"id":{"type":"string"},"oui":{"type":"string"},"product_class":{"type":"string"},
+"serial_number":{"type":"string"},"former_company_id":{"type":"string"},"former_company_code":{"type":"string"},
+"manufacturer":{"type":"string"},"model":{"type":"string"},"hardware_version":{"type":"string"},
+"software_version":{"type":"string"},"data_model":{"type":"string"},"source_ip":{"type":"string"},
+"first_contact_at":{"type":"string","format":"date-time"},"first_contact_at_jst":{"type":"string"},
+"last_contact_at":{"type":"string","format":"date-time"},"last_contact_at_jst":{"type":"string"},
+"detached_at":{"type":"string","format":"date-time"},"detached_at_jst":{"type":"string"}}})";
 
 inline constexpr const char* kAllocation =
     R"({"type":"object","required":["id","company_id","company_code","oui","product_class","kind",

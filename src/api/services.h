@@ -35,6 +35,7 @@ struct ApiSettings {
   std::string session_cookie = "__Host-kanri_session";
   std::size_t temporary_password_bytes = 12;                // 96 random bits, 16 characters
   std::uint64_t firmware_max_bytes = 512ull * 1024 * 1024;  // DEV-6: largest firmware upload (streamed)
+  Millis contract_end_grace = std::chrono::days{30};        // DATA-6: shown as each company's schedule
 };
 
 struct ApiServices {

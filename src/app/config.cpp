@@ -260,6 +260,9 @@ void AddConfigOptions(CLI::App& app, Config& c) {
               "SEC-7: delete a general account this long after its inactivity lock");
   AddDuration(*m, "--device-retention", c.device_retention,
               "DATA-5: delete a device (and its data) that has not contacted the service for");
+  AddDuration(*m, "--contract-end-grace", c.contract_end_grace,
+              "DATA-6: after a contract's last day, delete the company's accounts at a third of this, its "
+              "configuration at two thirds and the company at the end");
   m->add_option("--backup-time", c.backup_time, "DATA-4: the daily backup's time, HH:MM JST")
       ->check([](const std::string& v) {
         return ParseTimeOfDay(v) ? std::string() : "--backup-time must be HH:MM (00:00 to 23:59)";

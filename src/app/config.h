@@ -70,10 +70,11 @@ struct Config {
   std::string mail_domain;                // right side of Message-IDs; default: the --mail-from domain
   identity::InactivityPolicy inactivity;  // SEC-7
   jobs::LoginAlarmSettings login_alarms;  // SEC-2
-  Millis device_retention = std::chrono::days{90};  // DATA-5: delete devices silent this long
-  std::string backup_time = "02:00";                // DATA-4: the daily backup, JST
-  Millis backup_retention = std::chrono::days{7};   // DATA-4: then removed
-  std::string backup_dir;                           // default <data-dir>/backups
+  Millis device_retention = std::chrono::days{90};    // DATA-5: delete devices silent this long
+  Millis contract_end_grace = std::chrono::days{30};  // DATA-6: delete an ended company over this
+  std::string backup_time = "02:00";                  // DATA-4: the daily backup, JST
+  Millis backup_retention = std::chrono::days{7};     // DATA-4: then removed
+  std::string backup_dir;                             // default <data-dir>/backups
 
   std::string DatabaseUrl() const;
   // The SMTP settings with the password read from --smtp-password-file; throws when it cannot

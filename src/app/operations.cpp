@@ -6,6 +6,7 @@
 
 #include "app/backup.h"
 #include "jobs/account_lifecycle.h"
+#include "jobs/contract_end.h"
 #include "jobs/device_retention.h"
 #include "mail/delivery.h"
 
@@ -53,7 +54,14 @@ std::vector<jobs::Job> BuildJobs(const Config& config, Operations& ops, audit::O
       {"device-retention", "DATA-5: delete devices silent past --device-retention with their data",
        Schedule::DailyJst(4, 30),
        [&ops, &history, retention = config.device_retention](Timestamp now) {
-         return jobs::RunDeviceRetention(ops.devices, history, retention, now);
+         return jobs::RunDeviceRetention(ops.devices, ops.unassigned, history, retention, now);
+       }},
+      {"contract-end",
+       "DATA-6: delete the accounts, then the configuration, then the company, over --contract-end-grace "
+       "after its contract's last day",
+       Schedule::DailyJst(5, 0),
+       [&ops, &history, &key, grace = config.contract_end_grace](Timestamp now) {
+         return jobs::RunContractEnd(ops.database, ops.companies, ops.firmware, history, key, grace, now);
        }},
       {"alarm-scan", "SEC-2: alarm the site administrators on bursts of failed logins",
        Schedule::Every(minutes{1}),
@@ -89,12 +97,16 @@ std::vector<jobs::Job> BuildJobs(const Config& config, Operations& ops, audit::O
 
 Operations::Operations(const Config& config, Runtime& rt, audit::OperationHistory& history,
                        const audit::SigningKey& key)
-    : outbox(*rt.database, *rt.clock, config.MailDomain()),
+    : database(*rt.database),
+      outbox(*rt.database, *rt.clock, config.MailDomain()),
       smtp(config.Smtp()),
       sessions(*rt.database, *rt.clock, config.session),
       inactivity(*rt.database, config.inactivity),
       login_alarms(*rt.database, outbox, config.login_alarms),
       devices(*rt.database, *rt.clock),
+      unassigned(*rt.database),
+      firmware(*rt.database, *rt.clock, FirmwareDir(config), config.firmware_storage),
+      companies(*rt.database, *rt.clock),
       // The jobs' functions refer to the members above, all constructed by now.
       scheduler(*rt.database, *rt.clock, history, BuildJobs(config, *this, history, key), ProcessName()) {}
 

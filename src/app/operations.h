@@ -8,13 +8,16 @@
 #include "app/runtime.h"
 #include "audit/operation_history.h"
 #include "audit/signing_key.h"
+#include "devices/firmware.h"
 #include "devices/inventory.h"
+#include "devices/unassigned.h"
 #include "identity/inactivity.h"
 #include "identity/sessions.h"
 #include "jobs/login_alarms.h"
 #include "jobs/scheduler.h"
 #include "mail/outbox.h"
 #include "mail/smtp.h"
+#include "tenancy/companies.h"
 
 namespace kanri::app {
 
@@ -22,12 +25,16 @@ struct Operations {
   Operations(const Config& config, Runtime& rt, audit::OperationHistory& history,
              const audit::SigningKey& key);
 
+  db::Database& database;
   mail::Outbox outbox;
   mail::SmtpSender smtp;
   identity::SessionStore sessions;
   identity::InactivityRules inactivity;
   jobs::LoginAlarms login_alarms;
   devices::DeviceRepository devices;
+  devices::UnassignedDeviceRepository unassigned;
+  devices::FirmwareRepository firmware;
+  tenancy::CompanyRepository companies;
   jobs::Scheduler scheduler;
 };
 

@@ -41,6 +41,10 @@ std::filesystem::path KeysDir(const Config& config) {
   return std::filesystem::path(config.data_dir) / "keys";
 }
 
+std::filesystem::path FirmwareDir(const Config& config) {
+  return std::filesystem::path(config.data_dir) / "firmware";
+}
+
 audit::OperationHistory MakeOperationHistory(const Config& config, db::Database& db, const Clock& clock) {
   return audit::OperationHistory{db, clock, KeysDir(config) / "audit-checkpoints.log"};
 }

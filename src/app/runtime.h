@@ -34,6 +34,8 @@ void PrepareDataDir(const Config& config);
 
 // Where the operation history's signing key and checkpoint copy live (outside the database).
 std::filesystem::path KeysDir(const Config& config);
+// <data dir>/firmware: the firmware files (DEV-6).
+std::filesystem::path FirmwareDir(const Config& config);
 audit::OperationHistory MakeOperationHistory(const Config& config, db::Database& db, const Clock& clock);
 
 int Serve(const Config& config);

@@ -93,8 +93,7 @@ struct DeviceDomain {
         tasks(*rt.database, *rt.clock),
         groups(*rt.database, *rt.clock),
         refused(*rt.database, *rt.clock),
-        firmware(*rt.database, *rt.clock, std::filesystem::path(config.data_dir) / "firmware",
-                 config.firmware_storage),
+        firmware(*rt.database, *rt.clock, FirmwareDir(config), config.firmware_storage),
         task_flow(*rt.database, *rt.clock, secrets, config.task_flow),
         parameters(*rt.database, *rt.clock),
         admission(
@@ -226,6 +225,7 @@ int Serve(const Config& config) {
   // storing one is a rename), within their own limit instead of max_body_bytes.
   services.firmware = &devices.firmware;
   services.settings.firmware_max_bytes = config.firmware_max_bytes;
+  services.settings.contract_end_grace = config.contract_end_grace;
   services.device_caller = &device_caller;
   services.hashing_admission = &hashing_admission;
   services.history_writer = &history_writer;  // SEC-6: /readyz

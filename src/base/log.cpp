@@ -12,16 +12,19 @@ namespace kanri {
 namespace {
 
 std::atomic<LogLevel> g_level{LogLevel::kInfo};
+std::atomic<LogOutput> g_output{LogOutput::kStderr};
+
+std::shared_ptr<spdlog::logger> Plain(std::shared_ptr<spdlog::logger> l) {
+  l->set_pattern("%v");
+  l->set_level(spdlog::level::trace);
+  l->flush_on(spdlog::level::trace);
+  return l;
+}
 
 spdlog::logger& Logger() {
-  static auto logger = [] {
-    auto l = spdlog::stderr_logger_mt("kanri");
-    l->set_pattern("%v");
-    l->set_level(spdlog::level::trace);
-    l->flush_on(spdlog::level::trace);
-    return l;
-  }();
-  return *logger;
+  static auto err = Plain(spdlog::stderr_logger_mt("kanri"));
+  static auto out = Plain(spdlog::stdout_logger_mt("kanri-stdout"));
+  return g_output.load() == LogOutput::kStdout ? *out : *err;
 }
 
 const char* LevelName(LogLevel l) {
@@ -42,6 +45,10 @@ const char* LevelName(LogLevel l) {
 
 void SetLogLevel(LogLevel level) {
   g_level.store(level);
+}
+
+void SetLogOutput(LogOutput output) {
+  g_output.store(output);
 }
 
 void AppendJsonString(std::string& out, std::string_view s) {
@@ -93,6 +100,13 @@ void Log(LogLevel level, std::string_view msg, std::initializer_list<LogField> f
             AppendJsonString(line, v);
           } else if constexpr (std::is_same_v<V, bool>) {
             line += v ? "true" : "false";
+          } else if constexpr (std::is_same_v<V, std::span<const std::string>>) {
+            line.push_back('[');
+            for (std::size_t i = 0; i < v.size(); ++i) {
+              if (i > 0) line.push_back(',');
+              AppendJsonString(line, v[i]);
+            }
+            line.push_back(']');
           } else {
             line += fmt::format("{}", v);
           }

@@ -90,4 +90,10 @@ Date Date::FromTimestampJst(Timestamp t) {
               static_cast<unsigned>(ymd.day())};
 }
 
+Timestamp Date::StartJst() const {
+  const std::chrono::sys_days start{std::chrono::year{year} / std::chrono::month{month} /
+                                    std::chrono::day{day}};
+  return std::chrono::time_point_cast<Timestamp::duration>(start) - kJstOffset;
+}
+
 }  // namespace kanri

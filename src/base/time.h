@@ -81,6 +81,8 @@ struct Date {
   static std::optional<Date> Parse(std::string_view text);
   // The date this timestamp falls on in JST (contracts are Japanese calendar dates).
   static Date FromTimestampJst(Timestamp t);
+  // 00:00 JST at the start of this date.
+  Timestamp StartJst() const;
 };
 
 }  // namespace kanri

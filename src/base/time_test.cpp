@@ -48,6 +48,9 @@ TEST(Date, DATA_1_CalendarDayIsJapanese) {
   // 15:00 UTC is already the next day in Tokyo.
   EXPECT_EQ(Date::FromTimestampJst(*ParseUtc("2025-03-09T14:59:59Z")).ToString(), "2025-03-09");
   EXPECT_EQ(Date::FromTimestampJst(*ParseUtc("2025-03-09T15:00:00Z")).ToString(), "2025-03-10");
+  // A day starts at 00:00 JST, 15:00 UTC the day before.
+  EXPECT_EQ(FormatUtc(Date::Parse("2025-03-10")->StartJst()), "2025-03-09T15:00:00.000Z");
+  EXPECT_EQ(Date::FromTimestampJst(Date::Parse("2024-02-29")->StartJst()).ToString(), "2024-02-29");
 }
 
 TEST(ManualClock, MovesOnlyWhenTold) {

@@ -57,15 +57,6 @@ http::HttpResponse SoapFault(const HeaderOut& header, int status, AcsFaultCode c
   return r;
 }
 
-http::HttpResponse RetryLater(Millis after) {
-  http::HttpResponse r;
-  r.status = 503;
-  r.SetHeader("Retry-After", std::to_string(std::max<std::int64_t>(
-                                 1, std::chrono::duration_cast<std::chrono::seconds>(after).count())));
-  r.close_connection = true;
-  return r;
-}
-
 devices::InformFacts FactsOf(const Inform& inform, const std::string& client_ip) {
   devices::InformFacts facts{inform.device_id.oui,
                              inform.device_id.product_class,
@@ -264,7 +255,7 @@ asio::awaitable<http::HttpResponse> SessionEngine::Handle(const http::HttpReques
   } catch (const std::exception& e) {
     LogError("cwmp: a message could not be handled", {{"ip", request.client_ip}, {"error", e.what()}});
   }
-  co_return RetryLater(settings_.retry_after);
+  co_return http::RetryLater(settings_.retry_after, /*close=*/true);
 }
 
 asio::awaitable<http::HttpResponse> SessionEngine::Dispatch(const http::HttpRequest& request) {
@@ -288,7 +279,7 @@ asio::awaitable<http::HttpResponse> SessionEngine::Dispatch(const http::HttpRequ
   }
   {
     std::lock_guard lock(mu_);
-    if (session->busy) co_return RetryLater(std::chrono::seconds{5});
+    if (session->busy) co_return http::RetryLater(std::chrono::seconds{5}, /*close=*/true);
     session->busy = true;
   }
   Cleanup idle{[this, session] {
@@ -368,7 +359,7 @@ asio::awaitable<http::HttpResponse> SessionEngine::StartSession(const http::Http
     case devices::AdmitResult::kAdmitted:
       break;
     case devices::AdmitResult::kBusy:
-      co_return RetryLater(std::chrono::seconds{30});
+      co_return http::RetryLater(std::chrono::seconds{30}, /*close=*/true);
     case devices::AdmitResult::kUnauthenticated:
     case devices::AdmitResult::kRefused:
       LogInfo("cwmp: device not admitted", {{"ip", request.client_ip},

@@ -43,14 +43,16 @@ std::string InformDigest(const InformFacts& inform) {
 }  // namespace
 
 ProfileChoice ChooseProfile(const Coverage& coverage, const std::vector<Profile>& profiles,
-                            bool allow_unauthenticated) {
-  if (coverage.kind == Coverage::Kind::kNone) return {std::nullopt, "unallocated"};
+                            const OwnerStanding& standing) {
+  if (coverage.kind == Coverage::Kind::kNone)
+    return {std::nullopt, standing.unassigned ? "unassigned" : "unallocated"};
   if (coverage.kind == Coverage::Kind::kConflict) return {std::nullopt, "overlap"};
+  if (standing.contract_ended) return {std::nullopt, "contract_ended"};
   if (profiles.empty()) return {std::nullopt, "no_profile"};
   if (profiles.size() > 1 &&
       ProfileRepository::Specificity(profiles[0].match) == ProfileRepository::Specificity(profiles[1].match))
     return {std::nullopt, "ambiguous"};
-  if (profiles.front().auth_mode == AuthMode::kNone && !allow_unauthenticated)
+  if (profiles.front().auth_mode == AuthMode::kNone && !standing.allow_unauthenticated)
     return {std::nullopt, "unauthenticated_not_allowed"};
   return {profiles.front(), ""};
 }
@@ -130,9 +132,21 @@ DeviceAdmission::Ownership DeviceAdmission::ReadOwnership(const InformFacts& inf
   // takes tells no more than the answer (SEC-8).
   const CompanyId owner = f.coverage.kind == Coverage::Kind::kOne ? f.coverage.company : CompanyId{};
   int allow = 0;
-  lease.sql() << "SELECT allow_unauthenticated_devices FROM companies WHERE id = :c",
-      soci::use(owner.value()), soci::into(allow);
-  f.allow_unauthenticated = allow != 0;
+  std::string status, contract_end;
+  soci::indicator end_ind = soci::i_null;
+  lease.sql() << "SELECT allow_unauthenticated_devices, status, contract_end FROM companies WHERE id = :c",
+      soci::use(owner.value()), soci::into(allow), soci::into(status), soci::into(contract_end, end_ind);
+  f.standing.allow_unauthenticated = allow != 0;
+  // Dates are YYYY-MM-DD, so text order is date order.
+  f.standing.contract_ended =
+      status == "ended" ||
+      (end_ind == soci::i_ok && contract_end < Date::FromTimestampJst(clock_.Now()).ToString());
+  int unassigned = 0;
+  lease.sql() << "SELECT COUNT(*) FROM unassigned_devices WHERE oui = :o AND product_class = :p AND "
+                 "serial_number = :s",
+      soci::use(inform.oui), soci::use(inform.product_class), soci::use(inform.serial_number),
+      soci::into(unassigned);
+  f.standing.unassigned = unassigned > 0;
   f.profiles =
       profiles_.MatchingProfiles(lease, owner, inform.oui, inform.product_class, inform.serial_number);
   const std::string known_id = f.known && HasEvent(inform.events, "0 BOOTSTRAP") ? f.known->id.value() : "";
@@ -154,7 +168,7 @@ DeviceAdmission::Verdict DeviceAdmission::Authenticate(const Ownership& f,
   const Known& known = *f.known;
   Verdict v;
   if (known.auth_mode == AuthMode::kNone) {
-    if (f.allow_unauthenticated) {
+    if (f.standing.allow_unauthenticated) {
       v.accepted = true;
     } else {
       v.reason = "the company no longer allows unauthenticated devices";
@@ -248,7 +262,7 @@ Admission DeviceAdmission::AdmitNew(const Ownership& f, const InformFacts& infor
   Admission a;
   // DEV-1: the provider's allocation decides the company; exactly one best profile of that
   // company decides the configuration and the credential.
-  const ProfileChoice choice = ChooseProfile(f.coverage, f.profiles, f.allow_unauthenticated);
+  const ProfileChoice choice = ChooseProfile(f.coverage, f.profiles, f.standing);
   if (!choice.profile) {
     a.result = AdmitResult::kRefused;
     a.reason = choice.refusal;
@@ -284,6 +298,11 @@ Admission DeviceAdmission::AdmitNew(const Ownership& f, const InformFacts& infor
     return a;
   }
   InsertNew(lease, a, inform, profile, carried);
+  // Allocated again after its company was deleted: onboarded afresh, without what it had.
+  if (f.standing.unassigned)
+    lease.sql()
+        << "DELETE FROM unassigned_devices WHERE oui = :o AND product_class = :p AND serial_number = :s",
+        soci::use(inform.oui), soci::use(inform.product_class), soci::use(inform.serial_number);
   tasks_.QueueProvisioning(lease, a.device_id, a.company_id, profile, a.data_model);
   RecordInform(lease, a.device_id, inform, true, a);
   if (a.result == AdmitResult::kAdmitted) tx.Commit();

@@ -119,13 +119,23 @@ struct Admission {
 // Why a new device is not attached (RefusedDevice::reason), or the profile it is attached with.
 struct ProfileChoice {
   std::optional<Profile> profile;
-  std::string refusal;  // unallocated | overlap | no_profile | ambiguous | unauthenticated_not_allowed
+  // unallocated | unassigned | overlap | contract_ended | no_profile | ambiguous |
+  // unauthenticated_not_allowed
+  std::string refusal;
+};
+// What else decides on a new device besides the allocation and the profiles.
+struct OwnerStanding {
+  bool allow_unauthenticated = false;  // the covering company's lab setting
+  bool contract_ended = false;         // the covering company's contract has ended (DATA-6)
+  bool unassigned = false;             // the identity was detached from a deleted company (DATA-6)
 };
 // The decision on a new device (DEV-1), pure: the allocation decides the company; exactly one
 // most specific profile of that company (`profiles`, most specific first) decides the
-// configuration and the credential; mode none needs the company's allow_unauthenticated.
+// configuration and the credential; mode none needs the company's allow_unauthenticated. A
+// company whose contract ended onboards nothing new; an identity detached from a deleted
+// company stays unassigned until the provider allocates it again.
 ProfileChoice ChooseProfile(const Coverage& coverage, const std::vector<Profile>& profiles,
-                            bool allow_unauthenticated);
+                            const OwnerStanding& standing);
 
 class DeviceAdmission {
  public:
@@ -165,10 +175,10 @@ class DeviceAdmission {
   // What admission decides on, read without a transaction.
   struct Ownership {
     std::optional<Known> known;
-    Coverage coverage;                   // who the provider's allocation gives the identity to
-    bool allow_unauthenticated = false;  // of that company
-    std::vector<Profile> profiles;       // that company's matching ones, most specific first
-    int awaited_factory_resets = 0;      // of the known device, when the Inform says 0 BOOTSTRAP
+    Coverage coverage;               // who the provider's allocation gives the identity to
+    OwnerStanding standing;          // of that company, and of the identity
+    std::vector<Profile> profiles;   // that company's matching ones, most specific first
+    int awaited_factory_resets = 0;  // of the known device, when the Inform says 0 BOOTSTRAP
   };
   // How a known device authenticated.
   struct Verdict {

@@ -12,7 +12,7 @@ namespace kanri::devices {
 namespace {
 
 // ChooseProfile is pure: the table of what decides a new device's profile.
-TEST(ChooseProfile, DEV_1_AllocationDecidesTheCompanyAndOneMostSpecificProfileTheSettings) {
+TEST(ChooseProfile, DEV_1_DATA_6_AllocationDecidesTheCompanyAndOneMostSpecificProfileTheSettings) {
   auto profile = [](std::string name, ProfileMatch match, AuthMode mode = AuthMode::kRotate) {
     Profile p;
     p.name = std::move(name);
@@ -26,25 +26,30 @@ TEST(ChooseProfile, DEV_1_AllocationDecidesTheCompanyAndOneMostSpecificProfileTh
   const Profile by_oui_too = profile("oui too", {.oui = "00D09E"});
   const Profile by_prefix = profile("prefix", {.oui = "00D09E", .serial_prefix = "SN"});
   const Profile lab = profile("lab", {.oui = "00D09E", .serial_prefix = "SN"}, AuthMode::kNone);
+  constexpr OwnerStanding kLab{.allow_unauthenticated = true};
   struct Case {
     const char* name;
     Coverage coverage;
     std::vector<Profile> profiles;  // most specific first, as MatchingProfiles returns them
-    bool allow_unauthenticated;
+    OwnerStanding standing;
     std::string want;  // the profile's name, or the refusal
   };
   const std::vector<Case> cases{
-      {"no allocation", none, {by_oui}, true, "unallocated"},
-      {"allocations of two companies", conflict, {by_oui}, true, "overlap"},
-      {"allocated, no profile", one, {}, true, "no_profile"},
-      {"one profile", one, {by_oui}, false, "oui"},
-      {"the more specific wins", one, {by_prefix, by_oui}, false, "prefix"},
-      {"two equally specific", one, {by_oui, by_oui_too}, false, "ambiguous"},
-      {"no credential, lab setting off", one, {lab, by_oui}, false, "unauthenticated_not_allowed"},
-      {"no credential, lab setting on", one, {lab, by_oui}, true, "lab"},
+      {"no allocation", none, {by_oui}, kLab, "unallocated"},
+      {"allocations of two companies", conflict, {by_oui}, kLab, "overlap"},
+      {"allocated, no profile", one, {}, kLab, "no_profile"},
+      {"one profile", one, {by_oui}, {}, "oui"},
+      {"the more specific wins", one, {by_prefix, by_oui}, {}, "prefix"},
+      {"two equally specific", one, {by_oui, by_oui_too}, {}, "ambiguous"},
+      {"no credential, lab setting off", one, {lab, by_oui}, {}, "unauthenticated_not_allowed"},
+      {"no credential, lab setting on", one, {lab, by_oui}, kLab, "lab"},
+      // DATA-6
+      {"the company's contract ended", one, {by_oui}, {.contract_ended = true}, "contract_ended"},
+      {"detached from a deleted company", none, {}, {.unassigned = true}, "unassigned"},
+      {"detached, then allocated again", one, {by_oui}, {.unassigned = true}, "oui"},
   };
   for (const auto& c : cases) {
-    const ProfileChoice choice = ChooseProfile(c.coverage, c.profiles, c.allow_unauthenticated);
+    const ProfileChoice choice = ChooseProfile(c.coverage, c.profiles, c.standing);
     EXPECT_EQ(choice.profile ? choice.profile->name : choice.refusal, c.want) << c.name;
     EXPECT_NE(choice.profile.has_value(), !choice.refusal.empty()) << c.name;
   }

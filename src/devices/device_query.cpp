@@ -136,6 +136,13 @@ Device ReadDevice(const soci::row& r) {
   return d;
 }
 
+bool DeviceExists(db::Lease& lease, const CompanyId& company, const DeviceId& device) {
+  int n = 0;
+  lease.sql() << "SELECT COUNT(*) FROM devices WHERE company_id = :c AND id = :id",
+      soci::use(company.value()), soci::use(device.value()), soci::into(n);
+  return n > 0;
+}
+
 void DeleteDeviceRows(db::Lease& lease, const CompanyId& company, const DeviceId& device) {
   for (const char* sql : {"DELETE FROM device_group_members WHERE company_id = :c AND device_id = :id",
                           "DELETE FROM tasks WHERE company_id = :c AND device_id = :id",

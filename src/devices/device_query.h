@@ -36,6 +36,9 @@ class SqlBinds {
 Result<std::string> DeviceCondition(db::Lease& lease, const CompanyId& company, const DeviceFilter& filter,
                                     Timestamp now, SqlBinds& binds);
 
+// Whether the company has the device (a foreign or unknown ID: false).
+bool DeviceExists(db::Lease& lease, const CompanyId& company, const DeviceId& device);
+
 // Deletes a device and everything of it (group memberships, tasks, parameter tree), inside the
 // caller's transaction: the API's delete and a detach at re-allocation (DEV-1).
 void DeleteDeviceRows(db::Lease& lease, const CompanyId& company, const DeviceId& device);

@@ -180,10 +180,7 @@ Status FirmwareRepository::Delete(const CompanyId& company, const FirmwareId& id
   {
     auto lease = db_.Acquire();
     db::WriteTransaction tx(lease);
-    int n = 0;
-    lease.sql() << "SELECT COUNT(*) FROM firmware_files WHERE company_id = :c AND id = :id",
-        soci::use(company.value()), soci::use(id.value()), soci::into(n);
-    if (!n) return NotFound("no such firmware file");
+    if (!Exists(lease, company, id)) return NotFound("no such firmware file");
     // Task requests are stored normalised ({"file_id":"…"}); ids are base32, so no LIKE wildcards.
     const std::string pattern = "%\"file_id\":\"" + id.value() + "\"%";
     int busy = 0;
@@ -198,6 +195,32 @@ Status FirmwareRepository::Delete(const CompanyId& company, const FirmwareId& id
   std::error_code ignored;
   fs::remove(PathOf(id), ignored);
   return Ok{};
+}
+
+bool FirmwareRepository::Exists(db::Lease& lease, const CompanyId& company, const FirmwareId& id) {
+  int n = 0;
+  lease.sql() << "SELECT COUNT(*) FROM firmware_files WHERE company_id = :c AND id = :id",
+      soci::use(company.value()), soci::use(id.value()), soci::into(n);
+  return n > 0;
+}
+
+std::int64_t FirmwareRepository::DeleteAllOf(const CompanyId& company) {
+  std::vector<std::string> ids;
+  {
+    auto lease = db_.Acquire();
+    db::WriteTransaction tx(lease);
+    soci::rowset<std::string> rows =
+        (lease.sql().prepare << "SELECT id FROM firmware_files WHERE company_id = :c",
+         soci::use(company.value()));
+    for (const auto& id : rows) ids.push_back(id);
+    lease.sql() << "DELETE FROM firmware_files WHERE company_id = :c", soci::use(company.value());
+    tx.Commit();
+  }
+  for (const auto& id : ids) {
+    std::error_code ignored;
+    fs::remove(PathOf(FirmwareId{id}), ignored);
+  }
+  return static_cast<std::int64_t>(ids.size());
 }
 
 Result<FirmwareDownload> FirmwareRepository::OpenForDownloadToken(std::string_view token, Timestamp now) {

@@ -13,6 +13,7 @@
 //   auto d = firmware.OpenForDownloadToken(token, clock.Now());   // the /files/ handler
 #pragma once
 
+#include <cstdint>
 #include <filesystem>
 #include <optional>
 #include <string>
@@ -85,6 +86,10 @@ class FirmwareRepository {
   Result<FirmwareFile> Get(const CompanyId& company, const FirmwareId& id);
   // Removes the row and the file. Conflict while a queued or running download task names it.
   Status Delete(const CompanyId& company, const FirmwareId& id);
+  // Whether the company has the file, inside the caller's transaction.
+  static bool Exists(db::Lease& lease, const CompanyId& company, const FirmwareId& id);
+  // DATA-6: removes every file of a company (its tasks are gone by then); returns how many.
+  std::int64_t DeleteAllOf(const CompanyId& company);
 
   // The file a download token stands for: the token's task must be a download, queued or
   // running, not expired at `now`, and its file must belong to the task's company. NotFound

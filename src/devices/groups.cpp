@@ -88,12 +88,9 @@ Status StoreMembers(db::Lease& lease, const CompanyId& company, const GroupId& i
   ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
   if (ids.size() > max)
     return InvalidArgument("device_ids", "a group has at most " + std::to_string(max) + " devices");
-  for (const auto& d : ids) {
-    int n = 0;
-    lease.sql() << "SELECT COUNT(*) FROM devices WHERE company_id = :c AND id = :id",
-        soci::use(company.value()), soci::use(d.value()), soci::into(n);
-    if (!n) return InvalidArgument("device_ids", "unknown device '" + d.value() + "'");
-  }
+  for (const auto& d : ids)
+    if (!detail::DeviceExists(lease, company, d))
+      return InvalidArgument("device_ids", "unknown device '" + d.value() + "'");
   lease.sql() << "DELETE FROM device_group_members WHERE company_id = :c AND group_id = :g",
       soci::use(company.value()), soci::use(id.value());
   std::string device;

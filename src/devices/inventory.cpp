@@ -272,10 +272,7 @@ Result<Device> DeviceRepository::Get(const CompanyId& company, const DeviceId& i
 Result<std::vector<Parameter>> DeviceRepository::Parameters(const CompanyId& company, const DeviceId& id,
                                                             std::string_view prefix) {
   auto lease = db_.Acquire();
-  int exists = 0;
-  lease.sql() << "SELECT COUNT(*) FROM devices WHERE company_id = :c AND id = :id",
-      soci::use(company.value()), soci::use(id.value()), soci::into(exists);
-  if (!exists) return NotFound("device not found");
+  if (!detail::DeviceExists(lease, company, id)) return NotFound("device not found");
   std::string tree;
   lease.sql() << "SELECT tree FROM device_parameters WHERE company_id = :c AND device_id = :id",
       soci::use(company.value()), soci::use(id.value()), soci::into(tree);
@@ -333,10 +330,7 @@ Result<DeviceRepository::ConnectionRequestTarget> DeviceRepository::ConnectionRe
 Status DeviceRepository::Delete(const CompanyId& company, const DeviceId& id) {
   auto lease = db_.Acquire();
   db::WriteTransaction tx(lease);
-  int exists = 0;
-  lease.sql() << "SELECT COUNT(*) FROM devices WHERE company_id = :c AND id = :id",
-      soci::use(company.value()), soci::use(id.value()), soci::into(exists);
-  if (!exists) return NotFound("device not found");
+  if (!detail::DeviceExists(lease, company, id)) return NotFound("device not found");
   detail::DeleteDeviceRows(lease, company, id);
   tx.Commit();
   return Ok{};

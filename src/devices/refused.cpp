@@ -96,6 +96,15 @@ std::size_t RefusedDeviceRepository::Flush() {
         soci::use(o), soci::use(pc), soci::use(sn), soci::into(attached);
     if (attached) continue;  // allocated and attached since it was refused
     const long long first = ToUnixMillis(p.first_at), last = ToUnixMillis(p.last_at);
+    if (p.reason == "unassigned") {
+      // DATA-6: a device of a deleted company is not listed as refused; its contact keeps its
+      // information from expiring.
+      lease.sql() << "UPDATE unassigned_devices SET last_contact_at = :t, source_ip = :ip WHERE oui = :o AND "
+                     "product_class = :pc AND serial_number = :sn AND last_contact_at < :t2",
+          soci::use(last), soci::use(p.source_ip), soci::use(o), soci::use(pc), soci::use(sn),
+          soci::use(last);
+      continue;
+    }
     soci::statement update =
         (lease.sql().prepare
              << "UPDATE refused_devices SET attempts = attempts + :n, last_at = :t, source_ip = "

@@ -44,8 +44,9 @@ class RefusedDeviceRepository {
 
   // Newest refusal first (what is waiting in memory is written first).
   Page<RefusedDevice> List(const ProviderScope& scope, const PageRequest& page);
-  // reason: unallocated | overlap | no_profile | ambiguous | unauthenticated_not_allowed |
-  // bad_credentials. Thread-safe; no database work.
+  // reason: unallocated | overlap | contract_ended | no_profile | ambiguous |
+  // unauthenticated_not_allowed | bad_credentials; `unassigned` (DATA-6) is not listed but moves
+  // the unassigned device's last contact (unassigned.h). Thread-safe; no database work.
   void Record(std::string_view oui, std::string_view product_class, std::string_view serial,
               std::string_view source_ip, std::string_view reason, Timestamp now);
   // Writes the refusals waiting, in one transaction, and removes rows past the retention.

@@ -7,6 +7,7 @@
 #include "base/crypto.h"
 #include "base/text.h"
 #include "devices/device_query.h"
+#include "devices/firmware.h"
 #include "devices/task_request.h"
 #include "devices/task_rows.h"
 
@@ -37,10 +38,8 @@ std::optional<Task> SelectTask(db::Lease& lease, const CompanyId& company, const
 Status FirmwareCheck(db::Lease& lease, const CompanyId& company, const TaskRequest& request) {
   const auto* download = std::get_if<task::Download>(&request);
   if (!download) return Ok{};
-  int n = 0;
-  lease.sql() << "SELECT COUNT(*) FROM firmware_files WHERE company_id = :c AND id = :id",
-      soci::use(company.value()), soci::use(download->file_id.value()), soci::into(n);
-  if (!n) return InvalidArgument("file_id", "no such firmware file");
+  if (!FirmwareRepository::Exists(lease, company, download->file_id))
+    return InvalidArgument("file_id", "no such firmware file");
   return Ok{};
 }
 
@@ -83,10 +82,7 @@ Result<Task> TaskRepository::Create(const CompanyId& company, const DeviceId& de
 Result<Page<Task>> TaskRepository::ListForDevice(const CompanyId& company, const DeviceId& device,
                                                  const PageRequest& page) {
   auto lease = db_.Acquire();
-  int exists = 0;
-  lease.sql() << "SELECT COUNT(*) FROM devices WHERE company_id = :c AND id = :id",
-      soci::use(company.value()), soci::use(device.value()), soci::into(exists);
-  if (!exists) return NotFound("device not found");
+  if (!detail::DeviceExists(lease, company, device)) return NotFound("device not found");
   long long before = std::numeric_limits<long long>::max();
   if (page.after) {
     try {

@@ -1,5 +1,8 @@
 #include "http/message.h"
 
+#include <algorithm>
+#include <cstdint>
+
 #include "base/log.h"
 #include "base/text.h"
 
@@ -79,6 +82,15 @@ const char* DefaultTitle(int status) {
 }
 
 }  // namespace
+
+HttpResponse RetryLater(std::chrono::milliseconds after, bool close) {
+  HttpResponse r;
+  r.status = 503;
+  r.SetHeader("Retry-After", std::to_string(std::max<std::int64_t>(
+                                 1, std::chrono::duration_cast<std::chrono::seconds>(after).count())));
+  r.close_connection = close;
+  return r;
+}
 
 HttpResponse ProblemResponse(const Problem& p) {
   std::string body = "{\"type\":";

@@ -2,6 +2,7 @@
 // (server.h) translates from and to the wire; handlers only ever see these.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <filesystem>
 #include <optional>
@@ -62,6 +63,10 @@ struct HttpResponse {
 
   void SetHeader(std::string name, std::string value);
 };
+
+// 503 with `Retry-After` in whole seconds (at least 1): the CWMP answer when the service cannot
+// take a session now. `close` asks the client to reconnect rather than keep the connection.
+HttpResponse RetryLater(std::chrono::milliseconds after, bool close);
 
 // RFC 9457 problem details. `code` is a stable machine-readable name ("login_failed");
 // `field` names the offending JSON field of a validation error. The body never holds the

@@ -390,6 +390,20 @@ struct HttpServer::RequestLoop {
     co_return ec;
   }
 
+  // One request on its way to the handler, or to an answer given without it (`early`).
+  struct Incoming {
+    bhttp::request_parser<bhttp::string_body> parser;
+    std::optional<HttpResponse> early;
+    std::optional<HttpRequest> request;
+    std::optional<std::uint64_t> streamed_limit;  // set when the body is spooled to a file
+    unsigned version = 11;
+    bool keep_alive = false;
+    SpoolCleanup spool_cleanup;
+  };
+  enum class Next { kGoOn, kClose };
+
+  // The keep-alive loop: each request is read (head, then body), answered, and the connection
+  // kept or closed.
   template <typename Stream>
   static asio::awaitable<void> Run(HttpServer& self, Stream& stream, beast::tcp_stream& tcp,
                                    beast::flat_buffer& buffer, Connection* conn, const std::string& client_ip,
@@ -406,140 +420,168 @@ struct HttpServer::RequestLoop {
     for (;;) {
       conn->busy = false;
       if (self.draining_) break;
-      bhttp::request_parser<bhttp::string_body> parser;
-      parser.header_limit(static_cast<std::uint32_t>(settings.max_header_bytes));
+      Incoming in;
+      in.parser.header_limit(static_cast<std::uint32_t>(settings.max_header_bytes));
       // The body's limit depends on the route (streamed uploads): checked once the head is read.
-      parser.body_limit(boost::none);
+      in.parser.body_limit(boost::none);
       tcp.expires_after(settings.idle_connection_timeout);
-      auto [header_ec, header_n] = co_await bhttp::async_read_header(stream, buffer, parser, kTuple);
+      auto [header_ec, header_n] = co_await bhttp::async_read_header(stream, buffer, in.parser, kTuple);
       (void)header_n;
       conn->busy = true;
-      std::optional<HttpResponse> early;
-      if (header_ec == bhttp::error::end_of_stream || header_ec == beast::error::timeout ||
-          header_ec == asio::error::operation_aborted || header_ec == asio::ssl::error::stream_truncated) {
-        break;
-      } else if (header_ec == bhttp::error::header_limit) {
-        early = TransportProblem(431, "header_too_large", "The request headers are too large.");
-      } else if (header_ec == bhttp::error::body_limit) {
-        early = TransportProblem(413, "body_too_large", "The request body is too large.");
-      } else if (header_ec) {
-        if (header_ec.category() != boost::system::error_code(bhttp::error::bad_method).category())
-          break;  // transport
-        early = TransportProblem(400, "bad_request", "The request is not valid HTTP.");
-      }
+      if (OnHeadRead(header_ec, in) == Next::kClose) break;
+      if (!in.early) co_await Admit(self, tcp, in, client_ip, connection_id);
+      if (!in.early && co_await ReadBody(self, stream, tcp, buffer, in) == Next::kClose) break;
+      const boost::system::error_code write_ec = co_await Respond(self, stream, tcp, in);
+      if (!write_ec && in.early) co_await DiscardRest(stream, tcp, settings);
+      if (write_ec || !in.keep_alive) break;
+    }
+  }
 
-      if (!early && AmbiguousFraming(parser.get()))
-        early = TransportProblem(400, "bad_request", "The length of the request body is ambiguous.");
+  // After the head: a closed, idle or broken connection ends; a head that is too large or not
+  // HTTP is answered with its problem.
+  static Next OnHeadRead(const boost::system::error_code& ec, Incoming& in) {
+    if (!ec) return Next::kGoOn;
+    if (ec == bhttp::error::end_of_stream || ec == beast::error::timeout ||
+        ec == asio::error::operation_aborted || ec == asio::ssl::error::stream_truncated)
+      return Next::kClose;
+    if (ec == bhttp::error::header_limit) {
+      in.early = TransportProblem(431, "header_too_large", "The request headers are too large.");
+    } else if (ec == bhttp::error::body_limit) {
+      in.early = TransportProblem(413, "body_too_large", "The request body is too large.");
+    } else if (ec.category() == boost::system::error_code(bhttp::error::bad_method).category()) {
+      in.early = TransportProblem(400, "bad_request", "The request is not valid HTTP.");
+    } else {
+      return Next::kClose;  // transport
+    }
+    return Next::kGoOn;
+  }
 
-      std::optional<HttpRequest> request;
-      std::optional<std::uint64_t> streamed_limit;
-      unsigned version = 11;
-      bool keep_alive = false;
-      if (!early) {
-        tcp.expires_after(settings.request_deadline);
-        version = parser.get().version();
-        keep_alive = parser.get().keep_alive();
-        request = Translate(parser.get(), client_ip, connection_id);
-        if (!request) early = TransportProblem(400, "bad_request", "The request target is not a valid path.");
-      }
-      if (!early && !parser.is_done() && self.body_streaming_ && !settings.upload_dir.empty())
-        streamed_limit = co_await self.body_streaming_(*request);
-      if (!early) {
-        std::uint64_t limit = streamed_limit.value_or(settings.max_body_bytes);
-        if (!streamed_limit && !parser.is_done() && self.body_limit_) {
-          if (const auto tighter = self.body_limit_(*request)) limit = std::min(limit, *tighter);
-        }
-        if (parser.content_length() && *parser.content_length() > limit) {
-          early = TransportProblem(413, "body_too_large", "The request body is too large.");
-        } else {
-          parser.body_limit(limit);  // chunked bodies are counted as they arrive
-        }
-      }
-      SpoolCleanup spool_cleanup;
-      if (!early) {
-        if (parser.get()[bhttp::field::expect] == "100-continue") {
-          bhttp::response<bhttp::empty_body> cont{bhttp::status::continue_, 11};
-          co_await bhttp::async_write(stream, cont, kTuple);
-        }
-        if (streamed_limit) {
-          // Spooled to a file chunk by chunk, never held whole in memory; the deadline applies
-          // to each chunk, so a large upload may take as long as it keeps flowing.
-          bhttp::request_parser<bhttp::buffer_body> body_parser{std::move(parser)};
-          body_parser.body_limit(*streamed_limit);
-          Spool spool(settings.upload_dir);
-          std::vector<char> chunk(kFileChunkBytes);
-          boost::system::error_code body_ec;
-          while (!body_parser.is_done()) {
-            body_parser.get().body().data = chunk.data();
-            body_parser.get().body().size = chunk.size();
-            tcp.expires_after(settings.request_deadline);
-            auto [ec, n] = co_await bhttp::async_read(stream, buffer, body_parser, kTuple);
-            (void)n;
-            spool.Write(chunk.data(), chunk.size() - body_parser.get().body().size);
-            if (ec == bhttp::error::need_buffer) continue;
-            if (ec) {
-              body_ec = ec;
-              break;
-            }
-          }
-          if (body_ec && !(early = BodyReadProblem(body_ec))) {
-            break;
-          } else if (!body_ec) {
-            request->spooled_body = spool.Keep();
-            spool_cleanup.path = request->spooled_body->path;
-          }
-        } else if (!parser.is_done()) {
-          // Beast reads as much as the buffer has room for, and the parser moves each read into
-          // the body at once, so the buffer would never grow past its first 512 bytes: a 3 kB
-          // Inform would take seven reads. Room for the body (up to a bound) takes one or two.
-          if (const auto length = parser.content_length()) {
-            const std::size_t want = std::min(
-                buffer.max_size(),
-                buffer.size() + static_cast<std::size_t>(std::min<std::uint64_t>(*length, kBodyReadBytes)));
-            if (buffer.capacity() < want) buffer.reserve(want);
-          }
-          auto [body_ec, body_n] = co_await bhttp::async_read(stream, buffer, parser, kTuple);
-          (void)body_n;
-          if (body_ec && !(early = BodyReadProblem(body_ec))) break;
-        }
-      }
+  // Translates the head into a request and decides how its body is read: spooled to a file (a
+  // streamed upload route) or in memory, within the route's limit.
+  static asio::awaitable<void> Admit(HttpServer& self, beast::tcp_stream& tcp, Incoming& in,
+                                     const std::string& client_ip, std::uint64_t connection_id) {
+    const ServerSettings& settings = self.settings_;
+    auto& parser = in.parser;
+    if (AmbiguousFraming(parser.get())) {
+      in.early = TransportProblem(400, "bad_request", "The length of the request body is ambiguous.");
+      co_return;
+    }
+    tcp.expires_after(settings.request_deadline);
+    in.version = parser.get().version();
+    in.keep_alive = parser.get().keep_alive();
+    in.request = Translate(parser.get(), client_ip, connection_id);
+    if (!in.request) {
+      in.early = TransportProblem(400, "bad_request", "The request target is not a valid path.");
+      co_return;
+    }
+    if (!parser.is_done() && self.body_streaming_ && !settings.upload_dir.empty())
+      in.streamed_limit = co_await self.body_streaming_(*in.request);
+    std::uint64_t limit = in.streamed_limit.value_or(settings.max_body_bytes);
+    if (!in.streamed_limit && !parser.is_done() && self.body_limit_) {
+      if (const auto tighter = self.body_limit_(*in.request)) limit = std::min(limit, *tighter);
+    }
+    if (parser.content_length() && *parser.content_length() > limit) {
+      in.early = TransportProblem(413, "body_too_large", "The request body is too large.");
+    } else {
+      parser.body_limit(limit);  // chunked bodies are counted as they arrive
+    }
+  }
 
-      HttpResponse response;
-      if (early) {
-        response = std::move(*early);
-        response.SetHeader("X-Request-Id", NextRequestId());
-        response.SetHeader("Strict-Transport-Security", "max-age=31536000; includeSubDomains");
-        response.SetHeader("X-Content-Type-Options", "nosniff");
-      } else {
-        // `parser` was moved from only when streamed_limit is set (its body went to a spool).
-        if (!streamed_limit)
-          request->body = std::move(parser.get().body());  // NOLINT(bugprone-use-after-move)
-        response = co_await self.handler_(*request);
+  // Reads the body (after a 100 Continue when asked for one). A body over the limit or not
+  // valid HTTP becomes the answer; a transport failure closes the connection.
+  template <typename Stream>
+  static asio::awaitable<Next> ReadBody(HttpServer& self, Stream& stream, beast::tcp_stream& tcp,
+                                        beast::flat_buffer& buffer, Incoming& in) {
+    auto& parser = in.parser;
+    if (parser.get()[bhttp::field::expect] == "100-continue") {
+      bhttp::response<bhttp::empty_body> cont{bhttp::status::continue_, 11};
+      co_await bhttp::async_write(stream, cont, kTuple);
+    }
+    boost::system::error_code body_ec;
+    if (in.streamed_limit) {
+      body_ec = co_await SpoolBody(self.settings_, stream, tcp, buffer, in);
+    } else if (!parser.is_done()) {
+      // Beast reads as much as the buffer has room for, and the parser moves each read into
+      // the body at once, so the buffer would never grow past its first 512 bytes: a 3 kB
+      // Inform would take seven reads. Room for the body (up to a bound) takes one or two.
+      if (const auto length = parser.content_length()) {
+        const std::size_t want = std::min(
+            buffer.max_size(),
+            buffer.size() + static_cast<std::size_t>(std::min<std::uint64_t>(*length, kBodyReadBytes)));
+        if (buffer.capacity() < want) buffer.reserve(want);
       }
-      keep_alive = keep_alive && !response.close_connection && !self.draining_;
-      boost::system::error_code write_ec;
-      if (response.file_body) {
-        write_ec = co_await WriteFile(stream, tcp, response, version, keep_alive,
-                                      request && request->method == "HEAD", settings);
-      } else {
-        auto out = ToBeast(response, version, keep_alive);
-        tcp.expires_after(settings.request_deadline);
-        auto [ec, written] = co_await bhttp::async_write(stream, out, kTuple);
-        (void)written;
-        write_ec = ec;
-      }
-      if (!write_ec && early) {
-        // Lingering close: discard what the client is still sending, within bounds.
-        tcp.expires_after(settings.lingering_close);
-        std::size_t discarded = 0;
-        const std::size_t limit = settings.max_body_bytes + settings.max_header_bytes;
-        for (char sink[16 * 1024]; discarded < limit;) {
-          auto [read_ec, n] = co_await stream.async_read_some(asio::buffer(sink), kTuple);
-          if (read_ec) break;
-          discarded += n;
-        }
-      }
-      if (write_ec || !keep_alive) break;
+      auto [ec, n] = co_await bhttp::async_read(stream, buffer, parser, kTuple);
+      (void)n;
+      body_ec = ec;
+    }
+    if (body_ec && !(in.early = BodyReadProblem(body_ec))) co_return Next::kClose;
+    co_return Next::kGoOn;
+  }
+
+  // Spools a streamed upload to a file chunk by chunk, never holding it whole in memory; the
+  // deadline applies to each chunk, so a large upload may take as long as it keeps flowing.
+  template <typename Stream>
+  static asio::awaitable<boost::system::error_code> SpoolBody(const ServerSettings& settings, Stream& stream,
+                                                              beast::tcp_stream& tcp,
+                                                              beast::flat_buffer& buffer, Incoming& in) {
+    bhttp::request_parser<bhttp::buffer_body> body_parser{std::move(in.parser)};
+    body_parser.body_limit(*in.streamed_limit);
+    Spool spool(settings.upload_dir);
+    std::vector<char> chunk(kFileChunkBytes);
+    while (!body_parser.is_done()) {
+      body_parser.get().body().data = chunk.data();
+      body_parser.get().body().size = chunk.size();
+      tcp.expires_after(settings.request_deadline);
+      auto [ec, n] = co_await bhttp::async_read(stream, buffer, body_parser, kTuple);
+      (void)n;
+      spool.Write(chunk.data(), chunk.size() - body_parser.get().body().size);
+      if (ec == bhttp::error::need_buffer) continue;
+      if (ec) co_return ec;
+    }
+    in.request->spooled_body = spool.Keep();
+    in.spool_cleanup.path = in.request->spooled_body->path;
+    co_return boost::system::error_code{};
+  }
+
+  // Answers the request (the handler's answer, or the problem found on the way) and writes it.
+  template <typename Stream>
+  static asio::awaitable<boost::system::error_code> Respond(HttpServer& self, Stream& stream,
+                                                            beast::tcp_stream& tcp, Incoming& in) {
+    HttpResponse response;
+    if (in.early) {
+      response = std::move(*in.early);
+      response.SetHeader("X-Request-Id", NextRequestId());
+      response.SetHeader("Strict-Transport-Security", "max-age=31536000; includeSubDomains");
+      response.SetHeader("X-Content-Type-Options", "nosniff");
+    } else {
+      // `parser` was moved from only when streamed_limit is set (its body went to a spool).
+      if (!in.streamed_limit)
+        in.request->body = std::move(in.parser.get().body());  // NOLINT(bugprone-use-after-move)
+      response = co_await self.handler_(*in.request);
+    }
+    in.keep_alive = in.keep_alive && !response.close_connection && !self.draining_;
+    if (response.file_body)
+      co_return co_await WriteFile(stream, tcp, response, in.version, in.keep_alive,
+                                   in.request && in.request->method == "HEAD", self.settings_);
+    auto out = ToBeast(response, in.version, in.keep_alive);
+    tcp.expires_after(self.settings_.request_deadline);
+    auto [ec, written] = co_await bhttp::async_write(stream, out, kTuple);
+    (void)written;
+    co_return ec;
+  }
+
+  // Lingering close after an early answer: discard what the client is still sending, within
+  // bounds, so that it reads the answer instead of a reset.
+  template <typename Stream>
+  static asio::awaitable<void> DiscardRest(Stream& stream, beast::tcp_stream& tcp,
+                                           const ServerSettings& settings) {
+    tcp.expires_after(settings.lingering_close);
+    std::size_t discarded = 0;
+    const std::size_t limit = settings.max_body_bytes + settings.max_header_bytes;
+    for (char sink[16 * 1024]; discarded < limit;) {
+      auto [read_ec, n] = co_await stream.async_read_some(asio::buffer(sink), kTuple);
+      if (read_ec) break;
+      discarded += n;
     }
   }
 };

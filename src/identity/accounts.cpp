@@ -43,11 +43,18 @@ Status ValidateEmail(std::string_view email) {
   return Ok{};
 }
 
-void EndSessions(db::Lease& lease, const AccountId& id) {
-  lease.sql() << "DELETE FROM sessions WHERE account_id = :id", soci::use(id.value());
+int CountAdministrators(db::Lease& lease, const CompanyId& company) {
+  int n = 0;
+  lease.sql() << "SELECT COUNT(*) FROM accounts WHERE company_id = :c AND kind = 'admin'",
+      soci::use(company.value()), soci::into(n);
+  return n;
 }
 
 }  // namespace
+
+void EndAccountSessions(db::Lease& lease, const AccountId& id) {
+  lease.sql() << "DELETE FROM sessions WHERE account_id = :id", soci::use(id.value());
+}
 
 Account ReadAccount(const soci::row& r, std::size_t f) {
   Account a;
@@ -254,7 +261,7 @@ Result<Account> AccountRepository::Update(const CompanyId& company, const Accoun
       soci::use(a.name), soci::use(a.email), soci::use(status), soci::use(kind), soci::use(a.failed_logins),
       soci::use(locked_until), soci::use(a.language), soci::use(lock_reason), soci::use(locked_at),
       soci::use(now), soci::use(company.value()), soci::use(id.value());
-  if (status_changed && a.status != AccountStatus::kActive) EndSessions(lease, id);
+  if (status_changed && a.status != AccountStatus::kActive) EndAccountSessions(lease, id);
   tx.Commit();
   return a;
 }
@@ -267,10 +274,7 @@ Result<Account> AccountRepository::Delete(const CompanyId& company, const Accoun
   if (!current) return NotFound("account not found");
   if (id == actor) return Conflict("an account cannot delete itself");
   if (current->kind == AccountKind::kAdmin) {
-    int admins = 0;
-    lease.sql() << "SELECT COUNT(*) FROM accounts WHERE company_id = :c AND kind = 'admin'",
-        soci::use(company.value()), soci::into(admins);
-    if (admins <= 1)
+    if (CountAdministrators(lease, company) <= 1)
       return Conflict("the company's last administrator cannot be deleted", "last_administrator");
   }
   DeleteAccountRows(lease, id);
@@ -279,9 +283,20 @@ Result<Account> AccountRepository::Delete(const CompanyId& company, const Accoun
 }
 
 void DeleteAccountRows(db::Lease& lease, const AccountId& id) {
-  lease.sql() << "DELETE FROM sessions WHERE account_id = :id", soci::use(id.value());
+  EndAccountSessions(lease, id);
   lease.sql() << "DELETE FROM account_roles WHERE account_id = :id", soci::use(id.value());
   lease.sql() << "DELETE FROM accounts WHERE id = :id", soci::use(id.value());
+}
+
+std::int64_t DeleteCompanyAccountRows(db::Lease& lease, const CompanyId& company) {
+  long long n = 0;
+  lease.sql() << "SELECT COUNT(*) FROM accounts WHERE company_id = :c", soci::use(company.value()),
+      soci::into(n);
+  for (const char* sql :
+       {"DELETE FROM sessions WHERE company_id = :c", "DELETE FROM account_roles WHERE company_id = :c",
+        "DELETE FROM accounts WHERE company_id = :c"})
+    lease.sql() << sql, soci::use(company.value());
+  return n;
 }
 
 namespace {
@@ -317,7 +332,7 @@ Result<Account> AccountRepository::ResetPassword(const CompanyId& company, const
                  "id = :id",
       soci::use(password_hash), soci::use(now), soci::use(now), soci::use(company.value()),
       soci::use(id.value());
-  EndSessions(lease, id);
+  EndAccountSessions(lease, id);
   auto updated = SelectOne(lease, "WHERE a.id = :id", id.value());
   tx.Commit();
   return *updated;
@@ -341,13 +356,11 @@ Result<Account> AccountRepository::CreateFirstAdministrator(const ProviderScope&
   a.kind = AccountKind::kAdmin;
   auto lease = db_.Acquire();
   db::WriteTransaction tx(lease);
-  int exists = 0, admins = 0;
+  int exists = 0;
   lease.sql() << "SELECT COUNT(*) FROM companies WHERE id = :c", soci::use(company.value()),
       soci::into(exists);
   if (!exists) return NotFound("company not found");
-  lease.sql() << "SELECT COUNT(*) FROM accounts WHERE company_id = :c AND kind = 'admin'",
-      soci::use(company.value()), soci::into(admins);
-  if (admins)
+  if (CountAdministrators(lease, company) > 0)
     return Conflict("the company already has an administrator; further accounts are created by them");
   auto r = Insert(lease, company, a, password_hash);
   if (r) tx.Commit();

@@ -4,6 +4,7 @@
 // company is simply not found.
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
@@ -135,7 +136,12 @@ constexpr std::size_t kAccountColumnCount = 17;
 std::vector<Account> ActiveAdministrators(db::Lease& lease, const CompanyId& company);
 // The active site administrators (who are told about the service, SEC-2).
 std::vector<Account> ActiveSiteAdministrators(db::Lease& lease);
+// Ends every login session of an account (a lock, a deletion), inside the caller's transaction.
+void EndAccountSessions(db::Lease& lease, const AccountId& id);
 // Removes an account's row with its sessions and role grants, inside the caller's transaction.
 void DeleteAccountRows(db::Lease& lease, const AccountId& id);
+// DATA-6: removes every account of a company with its sessions and role grants, inside the
+// caller's transaction; returns how many accounts.
+std::int64_t DeleteCompanyAccountRows(db::Lease& lease, const CompanyId& company);
 
 }  // namespace kanri::identity

@@ -50,8 +50,7 @@ std::vector<InactivityStep> InactivityRules::Apply(
     auto lease = db_.Acquire();
     db::WriteTransaction tx(lease);
     if (!guard(lease)) return;
-    if (step.action == InactivityAction::kLocked)
-      lease.sql() << "DELETE FROM sessions WHERE account_id = :id", soci::use(step.account.id.value());
+    if (step.action == InactivityAction::kLocked) EndAccountSessions(lease, step.account.id);
     if (step.action == InactivityAction::kDeleted) DeleteAccountRows(lease, step.account.id);
     in_transaction(lease, step);
     tx.Commit();

@@ -190,8 +190,7 @@ LoginOutcome LoginService::Complete(const LoginAttempt& attempt, bool password_o
     if (attempt.claim_number == settings_.max_failures) {
       out.locked_now = true;
       auto lease = db_.Acquire();
-      lease.sql() << "DELETE FROM sessions WHERE account_id = :id",
-          soci::use(id);  // a locked account's sessions end
+      EndAccountSessions(lease, attempt.account->id);  // a locked account's sessions end
     }
     return out;
   }

@@ -3,9 +3,13 @@
 
 #include "audit/operation_history.h"
 #include "db/test_database.h"
+#include "devices/allocations.h"
+#include "devices/firmware.h"
+#include "devices/refused.h"
 #include "devices/test_devices.h"
 #include "identity/accounts.h"
 #include "jobs/account_lifecycle.h"
+#include "jobs/contract_end.h"
 #include "jobs/device_retention.h"
 #include "jobs/login_alarms.h"
 #include "jobs/scheduler.h"
@@ -261,15 +265,119 @@ TEST_F(LoginAlarmTest, DATA_5_DevicesSilentPastTheRetentionAreDeletedAndRecorded
   const auto recent = devices::testing::InsertDevice(tdb_.db(), company_,
                                                      {.serial = "NEW1", .last_contact_ms = now - 89 * day});
   devices::DeviceRepository inventory{tdb_.db(), clock_};
-  auto counts = RunDeviceRetention(inventory, history_, days{90}, clock_.Now());
-  EXPECT_EQ(counts, (Counts{{"deleted", 1}}));
+  devices::UnassignedDeviceRepository unassigned{tdb_.db()};
+  auto counts = RunDeviceRetention(inventory, unassigned, history_, days{90}, clock_.Now());
+  EXPECT_EQ(counts, (Counts{{"deleted", 1}, {"unassigned_deleted", 0}}));
   EXPECT_FALSE(inventory.Get(company_, silent));
   EXPECT_TRUE(inventory.Get(company_, recent));
   auto records = history_.Query(company_, {.action = "device.retention_deleted"}, {}).items;
   ASSERT_EQ(records.size(), 1u);
   EXPECT_EQ(records[0].record.target_id, silent.value());
   EXPECT_NE(records[0].record.details.find("OLD1"), std::string::npos);
-  EXPECT_EQ(RunDeviceRetention(inventory, history_, days{90}, clock_.Now()), (Counts{{"deleted", 0}}));
+  EXPECT_EQ(RunDeviceRetention(inventory, unassigned, history_, days{90}, clock_.Now()),
+            (Counts{{"deleted", 0}, {"unassigned_deleted", 0}}));
+}
+
+TEST_F(LoginAlarmTest, DATA_6_AnEndedCompanyIsDeletedStepByStepAndItsDevicesAreDetached) {
+  // The contract's last day is today (2026-01-05 JST): it ends at 00:00 JST on the 6th
+  // (2026-01-05T15:00Z); with 30 days' grace the steps fall on days 10, 20 and 30 after that.
+  const auto key = audit::SigningKey::Generate();
+  const std::filesystem::path dir =
+      std::filesystem::temp_directory_path() / ("kanri-fw-" + GenerateOpaqueId());
+  devices::FirmwareRepository firmware{tdb_.db(), clock_, dir};
+  devices::UnassignedDeviceRepository unassigned{tdb_.db()};
+  devices::DeviceRepository inventory{tdb_.db(), clock_};
+  devices::AllocationRepository allocations{tdb_.db(), clock_};
+  ASSERT_TRUE(
+      allocations.Create(provider_, {.company_id = company_, .oui = "00D09E", .serial_prefix = "SN"}, "ops"));
+  const long long now_ms = ToUnixMillis(clock_.Now());
+  const auto device = devices::testing::InsertDevice(
+      tdb_.db(), company_,
+      {.serial = "SN0001", .last_contact_ms = now_ms, .tree = R"({"Device.X":["1","string",1]})"});
+  ASSERT_TRUE(
+      companies_.Update(provider_, company_, {.contract_end = std::optional(*Date::Parse("2026-01-05"))}));
+  auto run = [&] {
+    return RunContractEnd(tdb_.db(), companies_, firmware, history_, key, days{30}, clock_.Now());
+  };
+  const Counts nothing{{"accounts_deleted", 0},
+                       {"configurations_deleted", 0},
+                       {"devices_detached", 0},
+                       {"companies_deleted", 0}};
+
+  EXPECT_EQ(run(), nothing) << "the contract's last day is not over";
+  clock_.Advance(hours{15} + days{10} - minutes{1});
+  EXPECT_EQ(run(), nothing) << "a minute before the first step";
+  clock_.Advance(minutes{1});
+  EXPECT_EQ(run(), (Counts{{"accounts_deleted", 1},
+                           {"configurations_deleted", 0},
+                           {"devices_detached", 0},
+                           {"companies_deleted", 0}}));
+  EXPECT_FALSE(accounts_.Get(company_, taro_.id)) << "the accounts are gone";
+  EXPECT_TRUE(inventory.Get(company_, device)) << "the devices stay until the second step";
+  EXPECT_EQ(run(), nothing) << "a step is taken once";
+  // Deleted data cannot come back by a renewed contract.
+  auto renewed =
+      companies_.Update(provider_, company_, {.contract_end = std::optional(*Date::Parse("2027-01-05"))});
+  ASSERT_FALSE(renewed);
+  EXPECT_EQ(renewed.error().problem, "deletion_in_progress");
+
+  clock_.Advance(days{10});
+  EXPECT_EQ(run(), (Counts{{"accounts_deleted", 0},
+                           {"configurations_deleted", 1},
+                           {"devices_detached", 1},
+                           {"companies_deleted", 0}}));
+  EXPECT_FALSE(inventory.Get(company_, device));
+  EXPECT_TRUE(allocations.List(provider_, {}, {.limit = 10}).items.empty()) << "the allocations are gone";
+  auto listed = unassigned.List(provider_, {.limit = 10}).items;
+  ASSERT_EQ(listed.size(), 1u);
+  EXPECT_EQ(listed[0].id, device.value());
+  EXPECT_EQ(listed[0].serial_number, "SN0001");
+  EXPECT_EQ(listed[0].former_company_code, "acme");
+  std::string tree;
+  {
+    auto lease = tdb_.db().Acquire();
+    lease.sql() << "SELECT tree FROM unassigned_devices WHERE id = :id", soci::use(device.value()),
+        soci::into(tree);
+  }
+  EXPECT_EQ(tree, R"({"Device.X":["1","string",1]})") << "the device keeps its information";
+
+  clock_.Advance(days{10});
+  EXPECT_EQ(run(), (Counts{{"accounts_deleted", 0},
+                           {"configurations_deleted", 0},
+                           {"devices_detached", 0},
+                           {"companies_deleted", 1}}));
+  EXPECT_FALSE(companies_.Get(provider_, company_));
+  EXPECT_EQ(run(), nothing);
+
+  // Each step is in the company's chain, which is checkpointed and verifies, and in the
+  // provider's.
+  auto own = history_.Query(company_, {.action = "company.contract_end_step"}, {.limit = 10}).items;
+  ASSERT_EQ(own.size(), 3u);
+  EXPECT_NE(own[0].record.details.find(R"("step":"company")"), std::string::npos);
+  EXPECT_NE(own[2].record.details.find(R"("accounts":1)"), std::string::npos);
+  EXPECT_EQ(
+      history_.QueryProvider(provider_, {.action = "company.contract_end_step"}, {.limit = 10}).items.size(),
+      3u);
+  EXPECT_TRUE(history_.Verify(key).ok);
+
+  // The detached device is kept while it contacts the service (its refused Informs move its
+  // last contact, not listing it as refused), and deleted once silent for the device retention.
+  devices::RefusedDeviceRepository refused{tdb_.db(), clock_};
+  refused.Record("00D09E", "IGD", "SN0001", "192.0.2.7", "unassigned", clock_.Now());
+  refused.Flush();
+  EXPECT_TRUE(refused.List(provider_, {.limit = 10}).items.empty());
+  listed = unassigned.List(provider_, {.limit = 10}).items;
+  ASSERT_EQ(listed.size(), 1u);
+  EXPECT_EQ(listed[0].last_contact_at, clock_.Now());
+  EXPECT_EQ(listed[0].source_ip, "192.0.2.7");
+  clock_.Advance(days{89});
+  EXPECT_EQ(RunDeviceRetention(inventory, unassigned, history_, days{90}, clock_.Now()),
+            (Counts{{"deleted", 0}, {"unassigned_deleted", 0}}));
+  clock_.Advance(days{2});
+  EXPECT_EQ(RunDeviceRetention(inventory, unassigned, history_, days{90}, clock_.Now()),
+            (Counts{{"deleted", 0}, {"unassigned_deleted", 1}}));
+  EXPECT_TRUE(unassigned.List(provider_, {.limit = 10}).items.empty());
+  std::filesystem::remove_all(dir);
 }
 
 }  // namespace

@@ -15,9 +15,9 @@
 #include <sstream>
 
 #include "base/cleanup.h"
+#include "base/log.h"
 #include "http/digest.h"
 #include "sim/firmware.h"
-#include "sim/sim_log.h"
 
 namespace kanri::sim {
 namespace {
@@ -119,8 +119,8 @@ void Cpe::Start() {
       try {
         std::rethrow_exception(error);
       } catch (const std::exception& e) {
-        SimLog(LogLevel::kError, "device failed",
-               {{"serial", self->serial_}, {"error", std::string_view(e.what())}});
+        Log(LogLevel::kError, "device failed",
+            {{"serial", self->serial_}, {"error", std::string_view(e.what())}});
       }
     }
     self->running_ = false;
@@ -162,13 +162,13 @@ void Cpe::Persist() {
     std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
     out << agent_.SaveState();
     if (!out) {
-      SimLog(LogLevel::kError, "state not saved", {{"serial", serial_}, {"file", file.string()}});
+      Log(LogLevel::kError, "state not saved", {{"serial", serial_}, {"file", file.string()}});
       return;
     }
   }
   std::error_code ec;
   std::filesystem::rename(temporary, file, ec);  // atomic: a crash leaves the old or the new state
-  if (ec) SimLog(LogLevel::kError, "state not saved", {{"serial", serial_}, {"error", ec.message()}});
+  if (ec) Log(LogLevel::kError, "state not saved", {{"serial", serial_}, {"error", ec.message()}});
   agent_.ClearDirty();
 }
 
@@ -237,16 +237,16 @@ asio::awaitable<void> Cpe::Run() {
       const auto wait = retry_wait;
       const auto wait_s = std::chrono::duration_cast<std::chrono::seconds>(wait).count();
       if (outcome.auth_refused) {
-        SimLog(LogLevel::kWarn, "auth refused",
-               {{"serial", serial_},
-                {"retry", std::int64_t{retry_count_}},
-                {"retry_in_s", std::int64_t{wait_s}}});
+        Log(LogLevel::kWarn, "auth refused",
+            {{"serial", serial_},
+             {"retry", std::int64_t{retry_count_}},
+             {"retry_in_s", std::int64_t{wait_s}}});
       } else {
-        SimLog(LogLevel::kWarn, "session failed",
-               {{"serial", serial_},
-                {"error", outcome.error},
-                {"retry", std::int64_t{retry_count_}},
-                {"retry_in_s", std::int64_t{wait_s}}});
+        Log(LogLevel::kWarn, "session failed",
+            {{"serial", serial_},
+             {"error", outcome.error},
+             {"retry", std::int64_t{retry_count_}},
+             {"retry_in_s", std::int64_t{wait_s}}});
       }
     }
     if (const std::chrono::seconds now_interval = PeriodicInterval(); now_interval != interval) {
@@ -364,10 +364,10 @@ asio::awaitable<Cpe::SessionOutcome> Cpe::RunSession() {
       co_return fail("TransferComplete not acknowledged (HTTP " + std::to_string(reply->result_int()) + ")");
     }
     agent_.TransferCompleteAccepted();
-    SimLog(LogLevel::kInfo, "transfer complete",
-           {{"serial", serial_},
-            {"command_key", report.command_key},
-            {"fault_code", std::int64_t{report.fault.fault_code}}});
+    Log(LogLevel::kInfo, "transfer complete",
+        {{"serial", serial_},
+         {"command_key", report.command_key},
+         {"fault_code", std::int64_t{report.fault.fault_code}}});
     co_return std::nullopt;
   };
   if (agent_.pending_transfer() && !held) {
@@ -400,16 +400,15 @@ asio::awaitable<Cpe::SessionOutcome> Cpe::RunSession() {
     }
     CpeAgent::Answer answer = agent_.Respond(*request, Now());
     methods.push_back(answer.method);
-    SimLog(LogLevel::kInfo, "rpc",
-           {{"serial", serial_},
-            {"method", answer.method},
-            {"fault_code", std::int64_t{answer.fault_code}},
-            {"names", answer.names}});
+    Log(LogLevel::kInfo, "rpc",
+        {{"serial", serial_},
+         {"method", answer.method},
+         {"fault_code", std::int64_t{answer.fault_code}},
+         {"names", answer.names}});
     body = std::move(answer.body);
   }
   co_await client.Shutdown();
-  SimLog(
-      LogLevel::kInfo, "session done",
+  Log(LogLevel::kInfo, "session done",
       {{"serial", serial_},
        {"events", events},
        {"rpcs", methods},
@@ -425,7 +424,7 @@ asio::awaitable<void> Cpe::AfterSession(AfterSessionActions actions) {
     co_await Sleep(fleet_.reboot_delay);
     agent_.FactoryReset(Now());
     tls_session_.session.reset();
-    SimLog(LogLevel::kInfo, "factory reset", {{"serial", serial_}});
+    Log(LogLevel::kInfo, "factory reset", {{"serial", serial_}});
     co_return;
   }
   if (actions.download) co_await PerformDownload(*actions.download);
@@ -433,7 +432,7 @@ asio::awaitable<void> Cpe::AfterSession(AfterSessionActions actions) {
     co_await Sleep(fleet_.reboot_delay);
     agent_.Reboot(Now(), *actions.reboot_command_key);
     tls_session_.session.reset();  // a reboot forgets TLS sessions
-    SimLog(LogLevel::kInfo, "reboot", {{"serial", serial_}, {"command_key", *actions.reboot_command_key}});
+    Log(LogLevel::kInfo, "reboot", {{"serial", serial_}, {"command_key", *actions.reboot_command_key}});
   }
 }
 
@@ -492,13 +491,13 @@ asio::awaitable<void> Cpe::PerformDownload(const Download& request) {
     }
   }
   if (stopping_) co_return;
-  SimLog(fault.fault_code == 0 ? LogLevel::kInfo : LogLevel::kWarn, "download",
-         {{"serial", serial_},
-          {"url", WithoutQuery(request.url)},
-          {"command_key", request.command_key},
-          {"fault_code", std::int64_t{fault.fault_code}},
-          {"bytes", bytes},
-          {"version", version}});
+  Log(fault.fault_code == 0 ? LogLevel::kInfo : LogLevel::kWarn, "download",
+      {{"serial", serial_},
+       {"url", WithoutQuery(request.url)},
+       {"command_key", request.command_key},
+       {"fault_code", std::int64_t{fault.fault_code}},
+       {"bytes", bytes},
+       {"version", version}});
   if (fault.fault_code == 0) {
     co_await Sleep(fleet_.reboot_delay);  // installing and rebooting
     tls_session_.session.reset();

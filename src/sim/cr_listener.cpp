@@ -13,7 +13,7 @@
 #include <boost/beast/http/write.hpp>
 
 #include "base/crypto.h"
-#include "sim/sim_log.h"
+#include "base/log.h"
 
 namespace kanri::sim {
 namespace {
@@ -109,13 +109,13 @@ HttpResponse ConnectionRequestListener::Handle(const HttpRequest& request) {
     return response;
   };
   const auto refuse = [&](std::string_view reason) {
-    SimLog(LogLevel::kWarn, "connection request refused", {{"serial", serial}, {"reason", reason}});
+    Log(LogLevel::kWarn, "connection request refused", {{"serial", serial}, {"reason", reason}});
     return challenge(false);
   };
   const auto authorization = request.find(bhttp::field::authorization);
   if (authorization == request.end()) {
     // The usual first leg of Digest: the ACS learns the nonce.
-    SimLog(LogLevel::kDebug, "connection request challenged", {{"serial", serial}});
+    Log(LogLevel::kDebug, "connection request challenged", {{"serial", serial}});
     return challenge(false);
   }
   auto credentials = http::ParseDigestAuthorization(authorization->value());
@@ -131,12 +131,12 @@ HttpResponse ConnectionRequestListener::Handle(const HttpRequest& request) {
       return refuse("bad credentials");
   }
   if (!TakeRateToken(serial)) {
-    SimLog(LogLevel::kWarn, "connection request refused", {{"serial", serial}, {"reason", "rate limited"}});
+    Log(LogLevel::kWarn, "connection request refused", {{"serial", serial}, {"reason", "rate limited"}});
     HttpResponse response = Reply(request, bhttp::status::service_unavailable);
     response.set(bhttp::field::retry_after, std::to_string(settings_.window.count()));
     return response;
   }
-  SimLog(LogLevel::kInfo, "connection request", {{"serial", serial}});
+  Log(LogLevel::kInfo, "connection request", {{"serial", serial}});
   device->RequestConnection();
   return Reply(request, bhttp::status::ok);
 }

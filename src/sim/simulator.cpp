@@ -18,8 +18,8 @@
 #include <thread>
 #include <unordered_map>
 
+#include "base/log.h"
 #include "sim/cpe.h"
-#include "sim/sim_log.h"
 
 namespace kanri::sim {
 namespace {
@@ -65,7 +65,7 @@ std::optional<std::string> ReadFile(const std::filesystem::path& path) {
 }
 
 int Refuse(std::string_view message) {
-  SimLog(LogLevel::kError, "sim cannot start", {{"error", message}});
+  Log(LogLevel::kError, "sim cannot start", {{"error", message}});
   return 2;
 }
 
@@ -86,10 +86,11 @@ asio::awaitable<void> StopFleet(asio::io_context& io, ConnectionRequestListener&
 }  // namespace
 
 int Run(const SimOptions& o) {
-  SetSimLogLevel(o.log_level == "debug"   ? LogLevel::kDebug
-                 : o.log_level == "warn"  ? LogLevel::kWarn
-                 : o.log_level == "error" ? LogLevel::kError
-                                          : LogLevel::kInfo);
+  SetLogOutput(LogOutput::kStdout);
+  SetLogLevel(o.log_level == "debug"   ? LogLevel::kDebug
+              : o.log_level == "warn"  ? LogLevel::kWarn
+              : o.log_level == "error" ? LogLevel::kError
+                                       : LogLevel::kInfo);
   const std::optional<ModelKind> kind = ParseModelKind(o.model);
   if (!kind) return Refuse("--model must be tr181 or tr098");
   if (o.devices == 0) return Refuse("--devices must be at least 1");
@@ -104,7 +105,7 @@ int Run(const SimOptions& o) {
                   asio::ssl::context::no_tlsv1_1);
   if (o.insecure) {
     tls.set_verify_mode(asio::ssl::verify_none);
-    SimLog(LogLevel::kWarn, "TLS certificates are not verified (--insecure): for labs only");
+    Log(LogLevel::kWarn, "TLS certificates are not verified (--insecure): for labs only");
   } else {
     tls.set_verify_mode(asio::ssl::verify_peer);
     boost::system::error_code ec;
@@ -141,8 +142,8 @@ int Run(const SimOptions& o) {
     advertised_host = listen->address().is_unspecified() ? "127.0.0.1" : listen->address().to_string();
   }
   if (advertised_host.find(':') != std::string::npos) advertised_host = "[" + advertised_host + "]";
-  SimLog(LogLevel::kInfo, "cr listening",
-         {{"port", std::int64_t{listener.port()}}, {"host", std::string_view(advertised_host)}});
+  Log(LogLevel::kInfo, "cr listening",
+      {{"port", std::int64_t{listener.port()}}, {"host", std::string_view(advertised_host)}});
 
   const Timestamp now = SystemClock{}.Now();
   devices.reserve(o.devices);
@@ -168,7 +169,7 @@ int Run(const SimOptions& o) {
     if (!fleet.state_dir.empty()) {
       if (auto saved = ReadFile(Cpe::StateFile(fleet.state_dir, id.serial_number))) {
         if (!agent.LoadState(*saved)) {
-          SimLog(LogLevel::kWarn, "saved state ignored", {{"serial", id.serial_number}});
+          Log(LogLevel::kWarn, "saved state ignored", {{"serial", id.serial_number}});
         }
       }
     }
@@ -181,15 +182,15 @@ int Run(const SimOptions& o) {
 
   listener.Start();
   for (const auto& cpe : devices) cpe->Start();
-  SimLog(LogLevel::kInfo, "sim started",
-         {{"devices", static_cast<std::int64_t>(o.devices)},
-          {"model", std::string_view(o.model)},
-          {"acs", std::string_view(o.acs_url)}});
+  Log(LogLevel::kInfo, "sim started",
+      {{"devices", static_cast<std::int64_t>(o.devices)},
+       {"model", std::string_view(o.model)},
+       {"acs", std::string_view(o.acs_url)}});
 
   asio::signal_set signals(io, SIGINT, SIGTERM);
   signals.async_wait([&](const boost::system::error_code& ec, int) {
     if (ec) return;
-    SimLog(LogLevel::kInfo, "sim stopping");
+    Log(LogLevel::kInfo, "sim stopping");
     asio::co_spawn(io, StopFleet(io, listener, devices), asio::detached);
   });
 
@@ -198,7 +199,7 @@ int Run(const SimOptions& o) {
     threads.emplace_back([&io] { io.run(); });
   io.run();
   for (std::thread& t : threads) t.join();
-  SimLog(LogLevel::kInfo, "sim stopped");
+  Log(LogLevel::kInfo, "sim stopped");
   return 0;
 }
 

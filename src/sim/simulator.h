@@ -6,7 +6,7 @@
 //             --serial-prefix P --oui 00D09E --product-class SimGateway --model tr181
 //             --username boot --password strap --inform-interval 300     (one command line)
 //
-// Log lines (JSON, one per line on stdout; sim_log.h) that tests can wait for:
+// Log lines (JSON, one per line on stdout; base/log.h) that tests can wait for:
 //   {"msg":"cr listening","port":N,"host":H}                  once, at start
 //   {"msg":"sim started","devices":N,"model":"tr181","acs":URL}
 //   {"msg":"session done","serial":S,"events":[...],"rpcs":[methods],"ms":N}

@@ -10,7 +10,7 @@ constexpr long kMaxNameLength = 200;
 
 constexpr const char* kSelectColumns =
     "SELECT id, code, name, contract_start, contract_end, status, created_at, updated_at, "
-    "allow_unauthenticated_devices FROM companies ";
+    "allow_unauthenticated_devices, deletion_stage FROM companies ";
 
 Company ReadCompany(const soci::row& r) {
   Company c;
@@ -23,6 +23,7 @@ Company ReadCompany(const soci::row& r) {
   c.created_at = FromUnixMillis(r.get<long long>(6));
   c.updated_at = FromUnixMillis(r.get<long long>(7));
   c.allow_unauthenticated_devices = r.get<int>(8) != 0;
+  c.deletion_stage = static_cast<int>(db::RowInteger(r, 9));
   return c;
 }
 
@@ -63,6 +64,16 @@ bool Company::InService(Date today) const {
   if (status != CompanyStatus::kActive) return false;
   if (today < contract_start) return false;
   return !contract_end || !(*contract_end < today);
+}
+
+bool Company::ContractEnded(Date today) const {
+  return status == CompanyStatus::kEnded || (contract_end && *contract_end < today);
+}
+
+std::optional<DeletionSchedule> DeletionScheduleOf(const Company& company, Millis grace) {
+  if (!company.contract_end) return std::nullopt;
+  const Timestamp ended = company.contract_end->StartJst() + std::chrono::days{1};
+  return DeletionSchedule{ended, ended + grace / 3, ended + grace * 2 / 3, ended + grace};
 }
 
 Status ValidateCompanyCode(std::string_view code) {
@@ -133,6 +144,30 @@ Page<Company> CompanyRepository::List(const ProviderScope&, const PageRequest& p
   return MakePage(std::move(rows), page.limit, [](const Company& c) { return AsciiLower(c.code); });
 }
 
+std::vector<Company> CompanyRepository::PastContractEnd(const ProviderScope&, Date today) {
+  auto lease = db_.Acquire();
+  std::vector<Company> out;
+  const std::string day = today.ToString();
+  // Dates are stored as YYYY-MM-DD, so text order is date order.
+  soci::rowset<soci::row> rows =
+      (lease.sql().prepare
+           << std::string(kSelectColumns) +
+                  "WHERE contract_end IS NOT NULL AND contract_end < :today ORDER BY contract_end, id",
+       soci::use(day));
+  for (const auto& r : rows) out.push_back(ReadCompany(r));
+  return out;
+}
+
+void CompanyRepository::SetDeletionStage(db::Lease& lease, const CompanyId& id, ContractEndStage stage) {
+  const int s = stage;
+  lease.sql() << "UPDATE companies SET deletion_stage = :s WHERE id = :id", soci::use(s),
+      soci::use(id.value());
+}
+
+void CompanyRepository::DeleteRow(db::Lease& lease, const CompanyId& id) {
+  lease.sql() << "DELETE FROM companies WHERE id = :id", soci::use(id.value());
+}
+
 Result<Company> CompanyRepository::Update(const ProviderScope&, const CompanyId& id,
                                           const CompanyPatch& patch) {
   auto lease = db_.Acquire();
@@ -140,6 +175,9 @@ Result<Company> CompanyRepository::Update(const ProviderScope&, const CompanyId&
   auto current = SelectOne(lease, "WHERE id = :id", id.value());
   if (!current) return NotFound("company not found");
   Company c = *current;
+  // Deleted data cannot come back: a renewed contract is a new company.
+  if (c.deletion_stage != kNothingDeleted)
+    return Conflict("the company's data is being deleted after its contract ended", "deletion_in_progress");
   if (patch.name) {
     if (auto s = ValidateCompanyName(*patch.name); !s) return s.error();
     c.name = *patch.name;

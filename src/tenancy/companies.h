@@ -4,6 +4,7 @@
 
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "base/ids.h"
 #include "base/page.h"
@@ -31,9 +32,28 @@ struct Company {
   // a credential (device_auth.mode none). Off by default.
   bool allow_unauthenticated_devices = false;
 
+  // DATA-6: how far the deletion after the contract's end has gone (ContractEndStage).
+  int deletion_stage = 0;
+
   // Whether the company's accounts may log in on `today` (JST calendar date).
   bool InService(Date today) const;
+  // Whether the contract has ended by `today` (its end date passed, or the provider set the
+  // status to ended): the company's profiles no longer onboard new devices.
+  bool ContractEnded(Date today) const;
 };
+
+// DATA-6: after the contract's last day, the company is deleted in steps over the grace period:
+// its accounts at a third of it, its configuration (profiles, allocations, groups, jobs, tasks;
+// its devices detached) at two thirds, and its firmware files and the company itself at the end.
+enum ContractEndStage : int { kNothingDeleted = 0, kAccountsDeleted = 1, kConfigurationDeleted = 2 };
+struct DeletionSchedule {
+  Timestamp ended_at;  // 00:00 JST after contract_end
+  Timestamp accounts_at;
+  Timestamp configuration_at;
+  Timestamp company_at;
+};
+// Only for a company with a contract end date (a status of ended alone deletes nothing).
+std::optional<DeletionSchedule> DeletionScheduleOf(const Company& company, Millis grace);
 
 struct NewCompany {
   std::string code;
@@ -67,6 +87,12 @@ class CompanyRepository {
   Result<Company> GetOwn(const CompanyId& own);
   // Login looks a company up by its code (case-insensitive).
   std::optional<Company> FindByCode(std::string_view code);
+
+  // DATA-6: the companies whose contract_end is before `today` (JST), oldest end first.
+  std::vector<Company> PastContractEnd(const ProviderScope& scope, Date today);
+  // Records that a deletion step is done, in the caller's transaction; and the last step.
+  static void SetDeletionStage(db::Lease& lease, const CompanyId& id, ContractEndStage stage);
+  static void DeleteRow(db::Lease& lease, const CompanyId& id);
 
  private:
   db::Database& db_;

@@ -6,6 +6,7 @@
 
 #include <thread>
 
+#include "base/time.h"
 #include "support/kanri_fixture.h"
 
 namespace kanri::testing {
@@ -48,7 +49,11 @@ std::string Basic(const std::string& user, const std::string& password) {
 
 class Ownership : public TenantTest {
  protected:
-  Ownership() : TenantTest({"--connection-request-allow-loopback"}) {}
+  explicit Ownership(std::vector<std::string> extra = {}) : TenantTest(Args(std::move(extra))) {}
+  static std::vector<std::string> Args(std::vector<std::string> extra) {
+    extra.push_back("--connection-request-allow-loopback");
+    return extra;
+  }
 
   void SetUp() override {
     TenantTest::SetUp();
@@ -309,6 +314,99 @@ TEST_F(Ownership, DEV_1_ARefusedDeviceAllocatedFromTheListJoinsAtItsNextInform) 
                                Str(refused[0], "serial_number") + R"("])");
   WaitForDevice(admin_a(), "NEW000001");
   EXPECT_TRUE(Member(site_admin().Get("/api/v1/refused-devices").Json(), "items").as_array().empty());
+}
+
+// DATA-6: the jobs run every second, and the test clock moves the service through the grace.
+class ContractEnd : public Ownership {
+ protected:
+  ContractEnd() : Ownership({"--job-tick", "1s"}) {}
+
+  json::value Company(const std::string& id) {
+    return fresh_site_admin().Get("/api/v1/companies/" + id).Json();
+  }
+  // Waits until `done` holds (the daily job runs at the scheduler's next tick).
+  template <typename Done>
+  void WaitUntil(Done done, const std::string& what) {
+    for (int i = 0; i < 150 && !done(); ++i) std::this_thread::sleep_for(200ms);
+    ASSERT_TRUE(done()) << what;
+  }
+  json::array Unassigned() {
+    return Member(fresh_site_admin().Get("/api/v1/unassigned-devices").Json(), "items").as_array();
+  }
+};
+
+TEST_F(ContractEnd, DATA_6_AnEndedCompanyIsDeletedInStepsAndItsStillConnectingDeviceIsKeptDetached) {
+  Allocate(company_a_id(), R"("oui":"00D09E","serial_prefix":"END")");
+  Profile(admin_a(), R"({"name":"Sim gateways","match":{"oui":"00D09E"},
+      "device_auth":{"mode":"rotate","username":"bootstrap","password":"Boot-strap-Secret-42"}})");
+  auto sim = StartSim("END", "1");
+  const std::string device_id = Str(WaitForDevice(admin_a(), "END000001"), "id");
+
+  // The contract's last day was yesterday (JST).
+  const std::string yesterday = Date::FromTimestampJst(SystemClock{}.Now() - std::chrono::days{1}).ToString();
+  auto patch = fresh_site_admin().Patch("/api/v1/companies/" + company_a_id(),
+                                        R"({"contract_end":")" + yesterday + "\"}");
+  ASSERT_EQ(patch.status, 200) << patch.Describe();
+  const json::value schedule = Member(patch.Json(), "deletion_schedule");
+  ASSERT_TRUE(schedule.is_object()) << patch.body;
+  EXPECT_NE(Str(schedule, "company_at_jst").find("JST"), std::string::npos);
+  EXPECT_EQ(Member(patch.Json(), "deletion_stage").as_int64(), 0);
+
+  // Its profiles onboard no new device; the ones it has keep working.
+  auto newcomer = StartSim("ENDNEW", "3600");
+  WaitUntil(
+      [&] {
+        const json::value refused = fresh_site_admin().Get("/api/v1/refused-devices").Json();
+        for (const auto& d : Member(refused, "items").as_array())
+          if (Str(d, "serial_number") == "ENDNEW000001") return Str(d, "reason") == "contract_ended";
+        return false;
+      },
+      "the new device is refused as contract_ended");
+  const std::size_t sessions = sim->Count("session done");
+  sim->WaitFor("session done", {}, "", sessions + 2);
+
+  // A third of the 30 days' grace later: the accounts are gone.
+  server().AdvanceClock(std::chrono::days{10} + 1h);
+  WaitUntil([&] { return Member(Company(company_a_id()), "deletion_stage").as_int64() == 1; },
+            "accounts step");
+  EXPECT_EQ(TryLogin(*NewClient(), kCompanyACode, kAdminALogin, kAdminPassword).status, 401);
+  EXPECT_EQ(admin_a().Get("/api/v1/session").status, 401) << "its sessions ended";
+  // Deleted data does not come back with a new end date.
+  auto renew =
+      fresh_site_admin().Patch("/api/v1/companies/" + company_a_id(), R"({"contract_end":"2099-12-31"})");
+  EXPECT_EQ(renew.status, 409);
+  EXPECT_EQ(ProblemCode(renew), "deletion_in_progress");
+
+  // Two thirds: the configuration goes and the device is detached, with its information.
+  server().AdvanceClock(std::chrono::days{10});
+  WaitUntil([&] { return Member(Company(company_a_id()), "deletion_stage").as_int64() == 2; },
+            "configuration step");
+  json::array unassigned = Unassigned();
+  ASSERT_EQ(unassigned.size(), 1u);
+  EXPECT_EQ(Str(unassigned[0], "id"), device_id);
+  EXPECT_EQ(Str(unassigned[0], "serial_number"), "END000001");
+  EXPECT_EQ(Str(unassigned[0], "former_company_code"), kCompanyACode);
+  EXPECT_TRUE(
+      Member(fresh_site_admin().Get("/api/v1/allocations?company_id=" + company_a_id()).Json(), "items")
+          .as_array()
+          .empty());
+  // It keeps contacting the service (refused now): its last contact moves on.
+  const std::string detached_contact = Str(unassigned[0], "last_contact_at");
+  WaitUntil([&] { return Str(Unassigned()[0], "last_contact_at") > detached_contact; },
+            "the contact moves on");
+
+  // The end: the company is gone; its device stays detached.
+  server().AdvanceClock(std::chrono::days{10});
+  WaitUntil([&] { return fresh_site_admin().Get("/api/v1/companies/" + company_a_id()).status == 404; },
+            "company step");
+  EXPECT_EQ(Unassigned().size(), 1u);
+  auto steps = ListAll(fresh_site_admin(), "/api/v1/audit?action=company.contract_end_step");
+  ASSERT_EQ(steps.size(), 3u);
+  EXPECT_NE(json::serialize(steps[1]).find("devices_detached"), std::string::npos);
+  // The code is free for a new contract, which starts empty.
+  const std::string again = Str(CreateCompany(kCompanyACode, "Acme again"), "id");
+  EXPECT_NE(again, company_a_id());
+  EXPECT_EQ(Unassigned().size(), 1u) << "nothing of the old company reaches the new one";
 }
 
 }  // namespace

@@ -44,16 +44,10 @@ class MailTest : public TenantTest {
 
   // Runs a job now through the provider's route (synchronous).
   json::value RunJob(const std::string& name) {
-    auto r = Admin().Post("/api/v1/operations/jobs/" + name + "/run", "{}");
+    auto r = fresh_site_admin().Post("/api/v1/operations/jobs/" + name + "/run", "{}");
     if (r.status != 200)
       throw std::runtime_error("running " + name + ": " + std::to_string(r.status) + " " + r.body);
     return r.Json();
-  }
-  // The site administrator, logged in again after the clock moved past the idle timeout.
-  HttpsClient& Admin() {
-    if (!fresh_admin_ || fresh_admin_->Get("/api/v1/session").status != 200)
-      fresh_admin_ = LoginAs("", kSiteAdminLogin, kSiteAdminPassword);
-    return *fresh_admin_;
   }
   void WaitForMailTo(const std::string& address, std::size_t n) {
     for (int i = 0; i < 300 && MailsTo(address).size() < n; ++i) std::this_thread::sleep_for(100ms);
@@ -69,7 +63,6 @@ class MailTest : public TenantTest {
   }
 
   std::unique_ptr<SmtpTestServer> smtp_;
-  std::unique_ptr<HttpsClient> fresh_admin_;
 };
 
 class InactiveAccounts : public MailTest {};
@@ -133,7 +126,7 @@ TEST_F(InactiveAccounts, SEC_7_ReminderAt180DaysLock30DaysLaterDeletion90DaysAft
   ASSERT_EQ(deleted.size(), 1u);
   EXPECT_NE(json::serialize(deleted[0]).find("jiro"), std::string::npos);
   // The provider lifts alice's lock.
-  auto unlock = Admin().Post("/api/v1/locked-accounts/" + admin_a_id() + "/unlock", "{}");
+  auto unlock = fresh_site_admin().Post("/api/v1/locked-accounts/" + admin_a_id() + "/unlock", "{}");
   EXPECT_EQ(unlock.status, 200);
   EXPECT_EQ(TryLogin(*NewClient(), kCompanyACode, kAdminALogin, kAdminPassword).status, 200);
 }
@@ -158,7 +151,7 @@ TEST_F(LoginAlarms, SEC_2_ABurstOfFailedLoginsMailsTheSiteAdministratorsOncePerW
   // More failures in the same window: no second alarm.
   for (int i = 0; i < 5; ++i) TryLogin(*client, kCompanyACode, kAdminALogin, "wrong-password");
   EXPECT_EQ(Member(Member(RunJob("alarm-scan"), "counts"), "raised").as_int64(), 0);
-  auto alarms = ListAll(Admin(), "/api/v1/operations/login-alarms");
+  auto alarms = ListAll(fresh_site_admin(), "/api/v1/operations/login-alarms");
   ASSERT_EQ(alarms.size(), 1u);
   EXPECT_EQ(Str(alarms[0], "cause"), "account");
   EXPECT_EQ(Str(alarms[0], "label"), "alice (ACME)");
@@ -184,7 +177,7 @@ TEST_F(MailDelivery, AMailQueuedWhileTheSmtpServerIsDownArrivesOnceAfterItComesB
   for (int i = 0; i < 3; ++i) TryLogin(*client, kCompanyACode, kAdminALogin, "wrong-password");
   RunJob("alarm-scan");
   RunJob("mail-delivery");  // (or the scheduler's own round, whichever comes first)
-  auto outbox = ListAll(Admin(), "/api/v1/operations/mail");
+  auto outbox = ListAll(fresh_site_admin(), "/api/v1/operations/mail");
   ASSERT_EQ(outbox.size(), 1u);
   EXPECT_EQ(Member(outbox[0], "attempts").as_int64(), 1);
   EXPECT_EQ(Str(outbox[0], "state"), "queued");
@@ -194,7 +187,6 @@ TEST_F(MailDelivery, AMailQueuedWhileTheSmtpServerIsDownArrivesOnceAfterItComesB
   ASSERT_EQ(server().Stop(), 0);
   smtp_->Start();
   server().Start(server_args());
-  fresh_admin_.reset();         // the restarted server listens on new ports
   server().AdvanceClock(2min);  // past the first backoff
   auto mails = smtp_->WaitForMails(1);
   ASSERT_EQ(mails.size(), 1u);
@@ -204,24 +196,24 @@ TEST_F(MailDelivery, AMailQueuedWhileTheSmtpServerIsDownArrivesOnceAfterItComesB
   RunJob("mail-delivery");
   std::this_thread::sleep_for(2s);
   EXPECT_EQ(smtp_->Mails().size(), 1u);
-  auto sent = Admin().Get("/api/v1/operations/mail/" + id);
+  auto sent = fresh_site_admin().Get("/api/v1/operations/mail/" + id);
   ASSERT_EQ(sent.status, 200);
   EXPECT_EQ(Str(sent.Json(), "state"), "sent");
   EXPECT_EQ(Member(sent.Json(), "attempts").as_int64(), 2);
   EXPECT_EQ(Str(sent.Json(), "message_id"), mails[0].Header("Message-ID"));
   EXPECT_NE(Str(sent.Json(), "body").find("alice"), std::string::npos);
   // Resend is a deliberate second copy, with the same Message-ID.
-  EXPECT_EQ(Admin().Post("/api/v1/operations/mail/" + id + "/resend", "{}").status, 200);
+  EXPECT_EQ(fresh_site_admin().Post("/api/v1/operations/mail/" + id + "/resend", "{}").status, 200);
   RunJob("mail-delivery");
   ASSERT_EQ(smtp_->WaitForMails(2).size(), 2u);
   EXPECT_EQ(smtp_->Mails()[1].Header("Message-ID"), mails[0].Header("Message-ID"));
-  EXPECT_EQ(Admin().Post("/api/v1/operations/mail/nope/resend", "{}").status, 404);
+  EXPECT_EQ(fresh_site_admin().Post("/api/v1/operations/mail/nope/resend", "{}").status, 404);
 }
 
 class JobsList : public MailTest {};
 
 TEST_F(JobsList, TheProviderSeesEveryJobWithItsScheduleAndLastRun) {
-  auto jobs = ListAll(Admin(), "/api/v1/operations/jobs");
+  auto jobs = ListAll(fresh_site_admin(), "/api/v1/operations/jobs");
   std::vector<std::string> names;
   for (const auto& j : jobs) names.push_back(Str(j, "name"));
   for (const std::string expected :
@@ -230,7 +222,7 @@ TEST_F(JobsList, TheProviderSeesEveryJobWithItsScheduleAndLastRun) {
     EXPECT_NE(std::find(names.begin(), names.end(), expected), names.end()) << expected;
   auto run = RunJob("session-purge");
   EXPECT_TRUE(Member(run, "ok").as_bool());
-  EXPECT_EQ(Admin().Post("/api/v1/operations/jobs/no-such-job/run", "{}").status, 404);
+  EXPECT_EQ(fresh_site_admin().Post("/api/v1/operations/jobs/no-such-job/run", "{}").status, 404);
   ASSERT_EQ(server().Stop(), 0);
   auto cli = server().RunCli({"jobs", "list"});
   ASSERT_EQ(cli.exit_code, 0) << cli.Describe();

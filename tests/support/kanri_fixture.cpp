@@ -147,6 +147,16 @@ void TenantTest::SetUp() {
   admin_a_id_ = Str(CreateCompanyAdmin(company_a_id_, kAdminALogin, kAdminPassword), "id");
 }
 
+HttpsClient& TenantTest::fresh_site_admin() {
+  bool live = false;
+  try {
+    live = site_admin_->Get("/api/v1/session").status == 200;
+  } catch (const std::exception&) {  // a restarted server listens on another port
+  }
+  if (!live) site_admin_ = LoginAs("", kSiteAdminLogin, kSiteAdminPassword);
+  return *site_admin_;
+}
+
 HttpsClient& TenantTest::admin_a() {
   if (!admin_a_) admin_a_ = LoginAs(kCompanyACode, kAdminALogin, kAdminPassword);
   return *admin_a_;

@@ -92,6 +92,9 @@ class TenantTest : public ServerTest {
   void SetUp() override;
 
   HttpsClient& site_admin() { return *site_admin_; }
+  // The same, logged in again first when its session ended (the test clock moved past the idle
+  // timeout) or the server was restarted.
+  HttpsClient& fresh_site_admin();
   const std::string& company_a_id() const { return company_a_id_; }
   const std::string& admin_a_id() const { return admin_a_id_; }
   // The company administrator of ACME, logged in on first use.

@@ -874,7 +874,7 @@ export interface components {
              * @enum {unknown}
              */
             deletion_stage: 0 | 1 | 2;
-            /** @description DATA-6: when the steps of the deletion after the contract's end fall (null without a contract end) */
+            /** @description DATA-6: when the steps of the deletion after the contract's end fall; null without a contract end */
             deletion_schedule: null | {
                 /** Format: date-time */
                 ended_at: string;
@@ -1222,7 +1222,7 @@ export interface operations {
                              * @enum {unknown}
                              */
                             deletion_stage: 0 | 1 | 2;
-                            /** @description DATA-6: when the steps of the deletion after the contract's end fall (null without a contract end) */
+                            /** @description DATA-6: when the steps of the deletion after the contract's end fall; null without a contract end */
                             deletion_schedule: null | {
                                 /** Format: date-time */
                                 ended_at: string;
@@ -1318,7 +1318,7 @@ export interface operations {
                          * @enum {unknown}
                          */
                         deletion_stage: 0 | 1 | 2;
-                        /** @description DATA-6: when the steps of the deletion after the contract's end fall (null without a contract end) */
+                        /** @description DATA-6: when the steps of the deletion after the contract's end fall; null without a contract end */
                         deletion_schedule: null | {
                             /** Format: date-time */
                             ended_at: string;
@@ -1403,7 +1403,7 @@ export interface operations {
                          * @enum {unknown}
                          */
                         deletion_stage: 0 | 1 | 2;
-                        /** @description DATA-6: when the steps of the deletion after the contract's end fall (null without a contract end) */
+                        /** @description DATA-6: when the steps of the deletion after the contract's end fall; null without a contract end */
                         deletion_schedule: null | {
                             /** Format: date-time */
                             ended_at: string;
@@ -1501,7 +1501,7 @@ export interface operations {
                          * @enum {unknown}
                          */
                         deletion_stage: 0 | 1 | 2;
-                        /** @description DATA-6: when the steps of the deletion after the contract's end fall (null without a contract end) */
+                        /** @description DATA-6: when the steps of the deletion after the contract's end fall; null without a contract end */
                         deletion_schedule: null | {
                             /** Format: date-time */
                             ended_at: string;
