@@ -1292,8 +1292,9 @@ int main(int argc, char** argv) {
     return app.exit(e);
   }
   if (o.connections > o.devices) {
-    std::cerr << "kanri_cwmp_session_bench: --connections (" << o.connections << ") must not exceed --devices ("
-              << o.devices << "): every connection carries its own devices' sessions\n";
+    std::cerr << "kanri_cwmp_session_bench: --connections (" << o.connections
+              << ") must not exceed --devices (" << o.devices
+              << "): every connection carries its own devices' sessions\n";
     return 2;
   }
   signal(SIGPIPE, SIG_IGN);
