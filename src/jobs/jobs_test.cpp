@@ -54,23 +54,43 @@ class SchedulerTest : public ::testing::Test {
   ProviderScope provider_ = ProviderScope::ForCommandLine();
 };
 
-TEST_F(SchedulerTest, AJobThatNeverRanRunsAtOnceThenOnSchedule) {
-  int runs = 0;
-  Scheduler s{tdb_.db(), clock_, history_, {Counting("daily", Schedule::DailyJst(3, 0), &runs)}, "test"};
+TEST_F(SchedulerTest, ADailyJobThatNeverRanWaitsForItsTimeAFrequentOneRunsAtOnce) {
+  int daily = 0, frequent = 0;
+  Scheduler s{tdb_.db(),
+              clock_,
+              history_,
+              {Counting("daily", Schedule::DailyJst(3, 0), &daily),
+               Counting("often", Schedule::Every(minutes{1}), &frequent)},
+              "test"};
   ASSERT_EQ(s.RunDue().size(), 1u);
-  EXPECT_EQ(runs, 1);
-  EXPECT_TRUE(s.RunDue().empty());
+  EXPECT_EQ(frequent, 1);
+  EXPECT_EQ(daily, 0) << "an upgrade's restart does not run every daily job at once";
   clock_.Advance(hours{17});  // 2026-01-05T17:00Z = 02:00 JST on the 6th
-  EXPECT_TRUE(s.RunDue().empty());
+  s.RunDue();
+  EXPECT_EQ(daily, 0);
   clock_.Advance(hours{1});
-  EXPECT_EQ(s.RunDue().size(), 1u);
-  EXPECT_EQ(runs, 2);
+  s.RunDue();
+  EXPECT_EQ(daily, 1);
+  clock_.Advance(days{1});
+  s.RunDue();
+  EXPECT_EQ(daily, 2);
+}
+
+TEST_F(SchedulerTest, ADailyJobThatNeverRanCatchesUpFromWhenItWasFirstKnown) {
+  int runs = 0;
+  { Scheduler s{tdb_.db(), clock_, history_, {Counting("daily", Schedule::DailyJst(3, 0), &runs)}, "test"}; }
+  clock_.Advance(days{3});  // down at every 03:00 since
+  Scheduler restarted{
+      tdb_.db(), clock_, history_, {Counting("daily", Schedule::DailyJst(3, 0), &runs)}, "test"};
+  EXPECT_EQ(restarted.RunDue().size(), 1u);
+  EXPECT_EQ(runs, 1);
 }
 
 TEST_F(SchedulerTest, AJobMissedWhileTheServerWasDownRunsOnceAtStart) {
   int runs = 0;
   {
     Scheduler s{tdb_.db(), clock_, history_, {Counting("daily", Schedule::DailyJst(3, 0), &runs)}, "test"};
+    clock_.Advance(hours{18});  // 03:00 JST
     s.RunDue();
   }
   clock_.Advance(days{10});  // the server was down
@@ -122,8 +142,8 @@ TEST_F(SchedulerTest, ALeaseOfAProcessThatDiedExpires) {
 }
 
 TEST_F(SchedulerTest, SEC_6_EachRunIsInTheProvidersHistoryWithItsCountsOrItsError) {
-  Job ok{"ok-job", "", Schedule::DailyJst(1, 0), [](Timestamp) { return Counts{{"removed", 3}}; }};
-  Job bad{"bad-job", "", Schedule::DailyJst(1, 0),
+  Job ok{"ok-job", "", Schedule::Every(hours{2}), [](Timestamp) { return Counts{{"removed", 3}}; }};
+  Job bad{"bad-job", "", Schedule::Every(hours{2}),
           [](Timestamp) -> Counts { throw std::runtime_error("disk full"); }};
   Scheduler s{tdb_.db(), clock_, history_, {ok, bad}, "test"};
   auto runs = s.RunDue();

@@ -70,20 +70,26 @@ Counts ParseCountsJson(std::string_view text) {
 Scheduler::Scheduler(db::Database& db, const Clock& clock, audit::OperationHistory& history,
                      std::vector<Job> jobs, std::string owner)
     : db_(db), clock_(clock), history_(history), jobs_(std::move(jobs)), owner_(std::move(owner)) {
-  // One state row per job, so that the lease's conditional UPDATE has a row to take.
+  // One state row per job, so that the lease's conditional UPDATE has a row to take, with the
+  // time the job was first known (Schedule::FirstDue).
+  const long long now = ToUnixMillis(clock_.Now());
   auto lease = db_.Acquire();
   db::WriteTransaction tx(lease);
   for (const auto& job : jobs_) {
     int n = 0;
     lease.sql() << "SELECT COUNT(*) FROM job_state WHERE name = :n", soci::use(job.name), soci::into(n);
-    if (!n) lease.sql() << "INSERT INTO job_state (name) VALUES (:n)", soci::use(job.name);
+    if (!n)
+      lease.sql() << "INSERT INTO job_state (name, registered_at) VALUES (:n, :t)", soci::use(job.name),
+          soci::use(now);
   }
+  lease.sql() << "UPDATE job_state SET registered_at = :t WHERE registered_at IS NULL", soci::use(now);
   tx.Commit();
 }
 
 namespace {
 
 struct StateRow {
+  Timestamp registered_at;
   std::optional<Timestamp> lease_until;
   std::optional<Timestamp> last_started_at;
   std::optional<Timestamp> last_finished_at;
@@ -102,7 +108,7 @@ StateRow ReadState(db::Database& db, const std::string& name) {
   soci::rowset<soci::row> rows =
       (lease.sql().prepare
            << "SELECT lease_until, last_started_at, last_finished_at, last_outcome, last_report, "
-              "last_error FROM job_state WHERE name = :n",
+              "last_error, registered_at FROM job_state WHERE name = :n",
        soci::use(name));
   for (const auto& r : rows) {
     s.lease_until = db::RowTime(r, 0);
@@ -111,12 +117,15 @@ StateRow ReadState(db::Database& db, const std::string& name) {
     s.last_outcome = OptionalText(r, 3);
     s.last_report = OptionalText(r, 4);
     s.last_error = OptionalText(r, 5);
+    s.registered_at = db::RowTime(r, 6).value_or(Timestamp{});
   }
   return s;
 }
 
 Timestamp NextDue(const Job& job, const StateRow& s, Timestamp now) {
-  return s.last_started_at ? job.schedule.NextAfter(*s.last_started_at) : now;
+  (void)now;
+  return s.last_started_at ? job.schedule.NextAfter(*s.last_started_at)
+                           : job.schedule.FirstDue(s.registered_at);
 }
 
 }  // namespace

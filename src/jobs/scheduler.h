@@ -8,8 +8,10 @@
 //   SQLite file, or several nodes on one PostgreSQL database, never run one job at once; a
 //   process that died mid-run releases it when the lease expires.
 // - Catch-up: a job is due when the first scheduled time after its last start has passed, so
-//   a job missed while the server was down runs once at start (not once per missed period); a
-//   job that never ran is due at once.
+//   a job missed while the server was down runs once at start (not once per missed period). A
+//   job that never ran counts from when this database first knew it: a daily job waits for its
+//   time (an upgrade's restart, when the fleet reconnects, does not also back up and sweep the
+//   database), a frequent one is due at once.
 // - History (SEC-6): each run leaves a record in the provider's chain ("job.run", with its
 //   counts or its error). Jobs that run more often than hourly (mail delivery, the alarm scan)
 //   leave one only when they did something or failed, so that idle minutes do not fill it.
@@ -38,6 +40,8 @@ class Schedule {
   static Schedule DailyJst(int hour, int minute);
   // The first time the job is due after a run that started at `last`.
   Timestamp NextAfter(Timestamp last) const;
+  // When a job that never ran is first due, counted from when it was registered.
+  Timestamp FirstDue(Timestamp registered) const { return daily_ ? NextAfter(registered) : registered; }
   // "every 10 s", "every 1 h", "daily 03:00 JST".
   std::string Describe() const;
   bool MoreOftenThanHourly() const { return !daily_ && interval_ < std::chrono::hours{1}; }

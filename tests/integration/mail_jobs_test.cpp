@@ -218,7 +218,7 @@ TEST_F(JobsList, TheProviderSeesEveryJobWithItsScheduleAndLastRun) {
   for (const auto& j : jobs) names.push_back(Str(j, "name"));
   for (const std::string expected :
        {"audit-checkpoint", "audit-retention", "session-purge", "account-lifecycle", "alarm-scan",
-        "mail-delivery", "mail-retention", "backup", "device-retention"})
+        "mail-delivery", "mail-retention", "backup", "device-retention", "contract-end"})
     EXPECT_NE(std::find(names.begin(), names.end(), expected), names.end()) << expected;
   auto run = RunJob("session-purge");
   EXPECT_TRUE(Member(run, "ok").as_bool());

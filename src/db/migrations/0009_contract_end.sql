@@ -1,3 +1,7 @@
+-- When the scheduler first knew a job (jobs/scheduler.h): a daily job that never ran waits for
+-- its first time after it, instead of running at the restart that introduced it.
+ALTER TABLE job_state ADD COLUMN registered_at BIGINT;
+
 -- DATA-6: a company whose contract ended is deleted step by step over --contract-end-grace
 -- (jobs/contract_end.h): 0 nothing deleted yet, 1 its accounts are deleted, 2 its configuration
 -- is deleted and its devices are detached; the company row goes last.
