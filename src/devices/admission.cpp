@@ -141,12 +141,12 @@ DeviceAdmission::Ownership DeviceAdmission::ReadOwnership(const InformFacts& inf
   f.standing.contract_ended =
       status == "ended" ||
       (end_ind == soci::i_ok && contract_end < Date::FromTimestampJst(clock_.Now()).ToString());
-  int unassigned = 0;
-  lease.sql() << "SELECT COUNT(*) FROM unassigned_devices WHERE oui = :o AND product_class = :p AND "
-                 "serial_number = :s",
+  std::string unassigned_user, unassigned_enc;
+  lease.sql() << "SELECT cwmp_username, cwmp_password_enc FROM unassigned_devices WHERE oui = :o AND "
+                 "product_class = :p AND serial_number = :s",
       soci::use(inform.oui), soci::use(inform.product_class), soci::use(inform.serial_number),
-      soci::into(unassigned);
-  f.standing.unassigned = unassigned > 0;
+      soci::into(unassigned_user), soci::into(unassigned_enc);
+  if (lease.sql().got_data()) f.unassigned_credential = std::pair{unassigned_user, unassigned_enc};
   f.profiles =
       profiles_.MatchingProfiles(lease, owner, inform.oui, inform.product_class, inform.serial_number);
   const std::string known_id = f.known && HasEvent(inform.events, "0 BOOTSTRAP") ? f.known->id.value() : "";
@@ -259,6 +259,16 @@ std::optional<std::pair<std::string, std::string>> DeviceAdmission::CarriedCrede
 
 Admission DeviceAdmission::AdmitNew(const Ownership& f, const InformFacts& inform,
                                     const CredentialCheck& check) {
+  if (f.unassigned_credential) {
+    // DATA-6: a device of a deleted company is kept while it contacts the service: only its own
+    // credential counts as its contact, so that forged Informs cannot keep its data alive.
+    Ownership own = f;
+    const auto password = secrets_.Open(f.unassigned_credential->second);
+    own.standing.unassigned = check && password && check(f.unassigned_credential->first, *password);
+    own.unassigned_credential.reset();
+    own.left_unassigned = true;
+    return AdmitNew(own, inform, check);
+  }
   Admission a;
   // DEV-1: the provider's allocation decides the company; exactly one best profile of that
   // company decides the configuration and the credential.
@@ -299,7 +309,7 @@ Admission DeviceAdmission::AdmitNew(const Ownership& f, const InformFacts& infor
   }
   InsertNew(lease, a, inform, profile, carried);
   // Allocated again after its company was deleted: onboarded afresh, without what it had.
-  if (f.standing.unassigned)
+  if (f.left_unassigned)
     lease.sql()
         << "DELETE FROM unassigned_devices WHERE oui = :o AND product_class = :p AND serial_number = :s",
         soci::use(inform.oui), soci::use(inform.product_class), soci::use(inform.serial_number);

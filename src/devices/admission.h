@@ -127,7 +127,8 @@ struct ProfileChoice {
 struct OwnerStanding {
   bool allow_unauthenticated = false;  // the covering company's lab setting
   bool contract_ended = false;         // the covering company's contract has ended (DATA-6)
-  bool unassigned = false;             // the identity was detached from a deleted company (DATA-6)
+  bool unassigned = false;             // the device of this identity was detached from a deleted
+                                       // company (DATA-6) and presented its own credential
 };
 // The decision on a new device (DEV-1), pure: the allocation decides the company; exactly one
 // most specific profile of that company (`profiles`, most specific first) decides the
@@ -172,11 +173,14 @@ class DeviceAdmission {
     std::optional<std::string> pending_enc;
     std::optional<ProfileId> profile_id;
   };
-  // What admission decides on, read without a transaction.
+  // What admission decides on, read without a transaction (`standing.unassigned` is settled by
+  // the credential check in AdmitNew).
   struct Ownership {
     std::optional<Known> known;
-    Coverage coverage;               // who the provider's allocation gives the identity to
-    OwnerStanding standing;          // of that company, and of the identity
+    Coverage coverage;       // who the provider's allocation gives the identity to
+    OwnerStanding standing;  // of that company, and of the identity
+    std::optional<std::pair<std::string, std::string>> unassigned_credential;  // username, sealed
+    bool left_unassigned = false;    // the identity is in the unassigned list (whatever credential)
     std::vector<Profile> profiles;   // that company's matching ones, most specific first
     int awaited_factory_resets = 0;  // of the known device, when the Inform says 0 BOOTSTRAP
   };

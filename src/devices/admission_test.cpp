@@ -158,6 +158,40 @@ TEST_F(AdmissionTest, DEV_1_NewDevicesCaseByCase) {
   }
 }
 
+// DATA-6: a device detached from a deleted company is kept while it contacts the service; only
+// its own credential counts, so that forged Informs for its identity cannot keep its data.
+TEST_F(AdmissionTest, DATA_6_OnlyTheDetachedDevicesOwnCredentialKeepsItAsUnassigned) {
+  {
+    auto lease = tdb_.db().Acquire();
+    const std::string sealed = secrets_.Seal("own-secret");
+    lease.sql()
+        << "INSERT INTO unassigned_devices (id, oui, product_class, serial_number, former_company_id, "
+           "former_company_code, manufacturer, model, hardware_version, software_version, data_model, "
+           "tree, cwmp_username, cwmp_password_enc, source_ip, first_contact_at, last_contact_at, "
+           "detached_at) VALUES ('old-device', '00D09E', 'IGD', 'XX9', 'gone', 'GONE', 'Acme', 'R', "
+           "'hw', '1.0', 'tr181', '{}', 'dev-XX9', :p, '192.0.2.1', 0, 0, 0)",
+        soci::use(sealed);
+  }
+  struct Case {
+    const char* name;
+    CredentialCheck check;
+    std::string listed_as;
+  };
+  const std::vector<Case> cases{
+      {"its own credential", Presenting("dev-XX9", "own-secret"), "unassigned"},
+      {"a wrong password", Presenting("dev-XX9", "guess"), "unallocated"},
+      {"another device's name", Presenting("boot", "bootstrap-secret"), "unallocated"},
+      {"no credential", nullptr, "unallocated"}};
+  for (const auto& c : cases) {
+    SCOPED_TRACE(c.name);
+    refused_.clear();
+    const Admission a = admission_.Admit(Inform("XX9", {"2 PERIODIC"}), c.check);
+    EXPECT_EQ(a.result, AdmitResult::kRefused);
+    ASSERT_EQ(refused_.size(), 1u);
+    EXPECT_EQ(refused_[0].reason, c.listed_as);
+  }
+}
+
 TEST_F(AdmissionTest, DEV_1_KnownDevicesCaseByCase) {
   AddProfile(AuthMode::kRotate);
   const auto check = Presenting("boot", "bootstrap-secret");

@@ -47,12 +47,12 @@ std::int64_t DetachCompanyDevices(db::Lease& lease, const CompanyId& company, st
       (lease.sql().prepare
            << "INSERT INTO unassigned_devices (id, oui, product_class, serial_number, former_company_id, "
               "former_company_code, manufacturer, model, hardware_version, software_version, data_model, "
-              "tree, "
-              "source_ip, first_contact_at, last_contact_at, detached_at) "
+              "tree, cwmp_username, cwmp_password_enc, source_ip, first_contact_at, last_contact_at, "
+              "detached_at) "
               "SELECT d.id, d.oui, d.product_class, d.serial_number, d.company_id, :code, d.manufacturer, "
-              "d.model, "
-              "d.hardware_version, d.software_version, d.data_model, COALESCE(p.tree, '{}'), d.source_ip, "
-              "d.first_contact_at, d.last_contact_at, CAST(:t AS BIGINT) "
+              "d.model, d.hardware_version, d.software_version, d.data_model, COALESCE(p.tree, '{}'), "
+              "d.cwmp_username, d.cwmp_password_enc, d.source_ip, d.first_contact_at, d.last_contact_at, "
+              "CAST(:t AS BIGINT) "
               "FROM devices d LEFT JOIN device_parameters p ON p.device_id = d.id WHERE d.company_id = :c",
        soci::use(code), soci::use(t), soci::use(c));
   moved.execute(true);

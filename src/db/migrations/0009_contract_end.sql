@@ -24,6 +24,8 @@ CREATE TABLE unassigned_devices (
   software_version TEXT NOT NULL,
   data_model TEXT NOT NULL,
   tree TEXT NOT NULL,                    -- the parameter tree as device_parameters held it
+  cwmp_username TEXT NOT NULL,           -- its credential, sealed as in devices: only a contact
+  cwmp_password_enc TEXT NOT NULL,       -- that presents it keeps the device (not a forged Inform)
   source_ip TEXT NOT NULL,
   first_contact_at BIGINT NOT NULL,
   last_contact_at BIGINT NOT NULL,
