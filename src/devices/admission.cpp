@@ -259,20 +259,17 @@ std::optional<std::pair<std::string, std::string>> DeviceAdmission::CarriedCrede
 
 Admission DeviceAdmission::AdmitNew(const Ownership& f, const InformFacts& inform,
                                     const CredentialCheck& check) {
-  if (f.unassigned_credential) {
-    // DATA-6: a device of a deleted company is kept while it contacts the service: only its own
-    // credential counts as its contact, so that forged Informs cannot keep its data alive.
-    Ownership own = f;
-    const auto password = secrets_.Open(f.unassigned_credential->second);
-    own.standing.unassigned = check && password && check(f.unassigned_credential->first, *password);
-    own.unassigned_credential.reset();
-    own.left_unassigned = true;
-    return AdmitNew(own, inform, check);
-  }
   Admission a;
+  // DATA-6: a device of a deleted company is kept while it contacts the service: only its own
+  // credential counts as its contact, so that forged Informs cannot keep its data alive.
+  OwnerStanding standing = f.standing;
+  if (f.unassigned_credential) {
+    const auto password = secrets_.Open(f.unassigned_credential->second);
+    standing.unassigned = check && password && check(f.unassigned_credential->first, *password);
+  }
   // DEV-1: the provider's allocation decides the company; exactly one best profile of that
   // company decides the configuration and the credential.
-  const ProfileChoice choice = ChooseProfile(f.coverage, f.profiles, f.standing);
+  const ProfileChoice choice = ChooseProfile(f.coverage, f.profiles, standing);
   if (!choice.profile) {
     a.result = AdmitResult::kRefused;
     a.reason = choice.refusal;
@@ -309,7 +306,7 @@ Admission DeviceAdmission::AdmitNew(const Ownership& f, const InformFacts& infor
   }
   InsertNew(lease, a, inform, profile, carried);
   // Allocated again after its company was deleted: onboarded afresh, without what it had.
-  if (f.left_unassigned)
+  if (f.unassigned_credential)
     lease.sql()
         << "DELETE FROM unassigned_devices WHERE oui = :o AND product_class = :p AND serial_number = :s",
         soci::use(inform.oui), soci::use(inform.product_class), soci::use(inform.serial_number);

@@ -174,13 +174,12 @@ class DeviceAdmission {
     std::optional<ProfileId> profile_id;
   };
   // What admission decides on, read without a transaction (`standing.unassigned` is settled by
-  // the credential check in AdmitNew).
+  // the credential check in AdmitNew, against `unassigned_credential`).
   struct Ownership {
     std::optional<Known> known;
     Coverage coverage;       // who the provider's allocation gives the identity to
     OwnerStanding standing;  // of that company, and of the identity
     std::optional<std::pair<std::string, std::string>> unassigned_credential;  // username, sealed
-    bool left_unassigned = false;    // the identity is in the unassigned list (whatever credential)
     std::vector<Profile> profiles;   // that company's matching ones, most specific first
     int awaited_factory_resets = 0;  // of the known device, when the Inform says 0 BOOTSTRAP
   };

@@ -94,11 +94,17 @@ std::vector<UnassignedDevice> UnassignedDeviceRepository::DeleteSilent(const Pro
          soci::use(t), soci::use(n));
     for (const auto& r : rows) found.push_back(ReadUnassigned(r));
   }
-  for (const auto& d : found)
-    lease.sql() << "DELETE FROM unassigned_devices WHERE id = :id AND last_contact_at < :t", soci::use(d.id),
-        soci::use(t);
+  std::vector<UnassignedDevice> deleted;
+  for (auto& d : found) {
+    // Still silent (a contact may have been written since the look-up).
+    soci::statement st =
+        (lease.sql().prepare << "DELETE FROM unassigned_devices WHERE id = :id AND last_contact_at < :t",
+         soci::use(d.id), soci::use(t));
+    st.execute(true);
+    if (db::AffectedRows(st) > 0) deleted.push_back(std::move(d));
+  }
   tx.Commit();
-  return found;
+  return deleted;
 }
 
 }  // namespace kanri::devices

@@ -76,8 +76,9 @@ Counts RunContractEnd(db::Database& db, tenancy::CompanyRepository& companies,
       history.WriteCheckpoints(key);
       auto lease = db.Acquire();
       db::WriteTransaction tx(lease);
-      // Nothing can be added after the earlier steps (no account can log in, no device is
-      // onboarded); deleting again costs nothing and keeps the row's deletion possible.
+      // The company's own people can add nothing after the earlier steps (no account can log in,
+      // no device is onboarded), but the provider may still have given it an administrator or an
+      // allocation since; whatever refers to the row goes with it.
       identity::DeleteCompanyAccountRows(lease, c.id);
       access::DeleteCompanyRoleRows(lease, c.id);
       devices::RemoveCompanyConfiguration(lease, c.id, c.code, now);

@@ -122,8 +122,7 @@ StateRow ReadState(db::Database& db, const std::string& name) {
   return s;
 }
 
-Timestamp NextDue(const Job& job, const StateRow& s, Timestamp now) {
-  (void)now;
+Timestamp NextDue(const Job& job, const StateRow& s) {
   return s.last_started_at ? job.schedule.NextAfter(*s.last_started_at)
                            : job.schedule.FirstDue(s.registered_at);
 }
@@ -198,7 +197,7 @@ std::vector<RunOutcome> Scheduler::RunDue() {
     const auto now = clock_.Now();
     const StateRow s = ReadState(db_, job.name);
     if (s.lease_until && *s.lease_until >= now) continue;
-    if (NextDue(job, s, now) > now) continue;
+    if (NextDue(job, s) > now) continue;
     auto out = Run(job, "schedule");
     if (out.ran) runs.push_back(std::move(out));
   }
@@ -226,7 +225,7 @@ std::vector<JobStatus> Scheduler::List() {
     st.last_counts = ParseCountsJson(s.last_report);
     st.last_error = s.last_error;
     st.running = s.lease_until && *s.lease_until >= now;
-    st.next_due_at = NextDue(job, s, now);
+    st.next_due_at = NextDue(job, s);
     out.push_back(std::move(st));
   }
   return out;

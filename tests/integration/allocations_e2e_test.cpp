@@ -406,7 +406,11 @@ TEST_F(ContractEnd, DATA_6_AnEndedCompanyIsDeletedInStepsAndItsStillConnectingDe
   // The code is free for a new contract, which starts empty.
   const std::string again = Str(CreateCompany(kCompanyACode, "Acme again"), "id");
   EXPECT_NE(again, company_a_id());
-  EXPECT_EQ(Unassigned().size(), 1u) << "nothing of the old company reaches the new one";
+  EXPECT_TRUE(Member(fresh_site_admin().Get("/api/v1/allocations?company_id=" + again).Json(), "items")
+                  .as_array()
+                  .empty())
+      << "nothing of the old company reaches the new one";
+  EXPECT_EQ(Unassigned().size(), 1u);
 }
 
 }  // namespace
