@@ -20,12 +20,14 @@ const std::vector<Permission>& Catalog() {
       {"profiles.write", kCompany, "仕向け情報の管理", "Manage profiles"},
       {"audit.read", kCompany, "操作履歴の閲覧", "View the operation history"},
       {"company.settings", kCompany, "会社設定の管理", "Manage company settings"},
+      {"tokens.write", kCompany, "APIトークンの管理", "Manage API tokens"},
       {"provider.companies", kProvider, "会社・契約の管理", "Manage companies and contracts"},
       {"provider.accounts", kProvider, "アカウントロックの解除", "Unlock accounts"},
       {"provider.audit", kProvider, "サービス操作履歴の閲覧", "View the provider's operation history"},
       {"provider.devices", kProvider, "装置の割り当て", "Allocate devices"},
       {"provider.operations", kProvider, "サービス運用（ジョブ・メール・警報）",
        "Run the service: jobs, mail, alarms"},
+      {"provider.tokens", kProvider, "サービスのAPIトークンの管理", "Manage the provider's API tokens"},
   };
   assert(catalog.size() <= kMaxPermissions);
   return catalog;

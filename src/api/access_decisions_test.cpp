@@ -74,7 +74,7 @@ TEST(AccessDecisions, SEC_5_DecisionForEveryRouteAndBuiltInRoleFollowsTheCatalog
   for (const Caller& caller : Callers()) {
     http::Router router{
         table,
-        [&](std::string, bool) -> asio::awaitable<http::Authentication> {
+        [&](http::Credential, bool, std::string) -> asio::awaitable<http::Authentication> {
           http::Authentication a;
           identity::SessionActor actor;
           actor.account.id = AccountId{"caller"};

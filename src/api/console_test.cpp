@@ -32,8 +32,9 @@ struct ConsoleServer {
     return t;
   }
   static http::Authenticator NoAuth() {
-    return
-        [](std::string, bool) -> asio::awaitable<http::Authentication> { co_return http::Authentication{}; };
+    return [](http::Credential, bool, std::string) -> asio::awaitable<http::Authentication> {
+      co_return http::Authentication{};
+    };
   }
   static http::HistoryWriter NoHistory() {
     return [](audit::OperationRecord) -> asio::awaitable<void> { co_return; };

@@ -106,16 +106,19 @@ std::string OpenApiDocument(const http::RouteTable& table) {
         {"version", "1"},
         {"description",
          "Multi-tenant TR-069 device management. Log in with POST /api/v1/session; send "
-         "the returned csrf_token as X-CSRF-Token on every state-changing request."}}},
+         "the returned csrf_token as X-CSRF-Token on every state-changing request. Integrations send an API "
+         "token instead (Authorization: Bearer kanri_…), without cookie or CSRF token."}}},
       {"paths", std::move(paths)},
       {"components",
        {{"securitySchemes",
-         {{"session", {{"type", "apiKey"}, {"in", "cookie"}, {"name", "__Host-kanri_session"}}}}},
+         {{"session", {{"type", "apiKey"}, {"in", "cookie"}, {"name", "__Host-kanri_session"}}},
+          {"token", {{"type", "http"}, {"scheme", "bearer"}, {"description", "an API token, kanri_…"}}}}},
         {"schemas",
          {{"Problem", ProblemSchema()},
           {"Account", Schema(schema::kAccount)},
           {"Company", Schema(schema::kCompany)},
-          {"Allocation", Schema(schema::kAllocation)}}}}},
+          {"Allocation", Schema(schema::kAllocation)},
+          {"ApiToken", Schema(schema::kApiToken)}}}}},
   };
   return json::serialize(doc);
 }

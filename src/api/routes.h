@@ -16,6 +16,7 @@ http::RouteTable BuildRouteTable(ApiServices& services);
 void AddSystemRoutes(http::RouteTable& table, ApiServices& services);
 void AddSessionRoutes(http::RouteTable& table, ApiServices& services);
 void AddCompanyRoutes(http::RouteTable& table, ApiServices& services);
+void AddCompanySettingsRoutes(http::RouteTable& table, ApiServices& services);
 void AddAccountRoutes(http::RouteTable& table, ApiServices& services);
 void AddRoleRoutes(http::RouteTable& table, ApiServices& services);
 void AddAuditRoutes(http::RouteTable& table, ApiServices& services);
@@ -27,6 +28,7 @@ void AddTaskRoutes(http::RouteTable& table, ApiServices& services);
 void AddDeviceGroupRoutes(http::RouteTable& table, ApiServices& services);
 void AddAllocationRoutes(http::RouteTable& table, ApiServices& services);
 void AddOperationsRoutes(http::RouteTable& table, ApiServices& services);
+void AddTokenRoutes(http::RouteTable& table, ApiServices& services);
 
 // DEV-4: asks the device to open a session now (cwmp::DeviceCaller): {"outcome": coarse}. A
 // problem when the device is not the company's (404), has reported no URL yet (409), or

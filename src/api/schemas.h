@@ -70,6 +70,38 @@ inline constexpr const char* kCompanyPatch = R"({"type":"object","additionalProp
 "contract_end":{"type":["string","null"],"format":"date"},"status":{"enum":["active","suspended","ended"]},
 "allow_unauthenticated_devices":{"type":"boolean"}}})";
 
+// SEC-4: a company's sign-in settings; `your_address` is the caller's address as the server sees it.
+inline constexpr const char* kCompanySettings = R"({"type":"object","required":["ip_restriction_enabled",
+"ip_allowlist","your_address"],"properties":{"ip_restriction_enabled":{"type":"boolean"},
+"ip_allowlist":{"type":"array","maxItems":100,"items":{"type":"string","description":"CIDR or address"}},
+"your_address":{"type":"string"}}})";
+
+inline constexpr const char* kCompanySettingsPatch = R"({"type":"object","additionalProperties":false,
+"properties":{"ip_restriction_enabled":{"type":"boolean"},
+"ip_allowlist":{"type":"array","maxItems":100,"items":{"type":"string","description":"CIDR or address"}}}})";
+
+// SEC-9: API tokens.
+inline constexpr const char* kApiTokenCreate = R"({"type":"object","additionalProperties":false,
+"required":["name","permissions","expires_at"],"properties":{"name":{"type":"string","maxLength":100},
+"permissions":{"type":"array","minItems":1,"items":{"type":"string"}},
+"expires_at":{"type":"string","format":"date-time","description":"UTC, at most one year ahead"}}})";
+
+inline constexpr const char* kApiToken =
+    R"({"type":"object","required":["id","name","permissions","created_by",
+"created_at","expires_at","expired","last_used_at","last_used_ip"],"properties":{"id":{"type":"string"},
+"name":{"type":"string"},"permissions":{"type":"array","items":{"type":"string"}},
+"created_by":{"type":"object","required":["id","login"],"properties":{"id":{"type":"string"},"login":{"type":"string"}}},
+"created_at":{"type":"string","format":"date-time"},"created_at_jst":{"type":"string"},
+"expires_at":{"type":"string","format":"date-time"},"expires_at_jst":{"type":"string"},"expired":{"type":"boolean"},
+"last_used_at":{"type":["string","null"],"format":"date-time"},"last_used_at_jst":{"type":["string","null"]},
+"last_used_ip":{"type":["string","null"]}}})";
+
+inline constexpr const char* kApiTokenIssued = R"({"allOf":[{"$ref":"#/components/schemas/ApiToken"},
+{"type":"object","required":["token"],"properties":{"token":{"type":"string","description":"kanri_…, shown once"}}}]})";
+
+inline constexpr const char* kApiTokenList = R"({"type":"object","required":["items"],
+"properties":{"items":{"type":"array","items":{"$ref":"#/components/schemas/ApiToken"}}}})";
+
 inline constexpr const char* kAdministratorCreate = R"({"type":"object","additionalProperties":false,
 "required":["login","name","email","password"],"properties":{"login":{"type":"string"},"name":{"type":"string"},
 "email":{"type":"string","format":"email"},"password":{"type":"string","minLength":8,"maxLength":128}}})";

@@ -3,6 +3,7 @@
 // for argon2id, so that a login flood cannot starve other requests.
 #pragma once
 
+#include "access/api_tokens.h"
 #include "access/roles.h"
 #include "audit/history_writer.h"
 #include "audit/operation_history.h"
@@ -67,6 +68,8 @@ struct ApiServices {
   cwmp::DeviceCaller* device_caller = nullptr;
   // SEC-1: one account or address cannot fill the hashing queue; set by the application.
   identity::HashingAdmission* hashing_admission = nullptr;
+  // SEC-9: set by the application; the token routes answer 503 without it.
+  access::ApiTokenRepository* api_tokens = nullptr;
   // SEC-6: set by the application; /readyz fails while it cannot store records.
   audit::HistoryWriter* history_writer = nullptr;
   // Running the service (issue 12), set by the application; the routes answer 503 without

@@ -51,6 +51,7 @@ http::RouteTable BuildRouteTable(ApiServices& services) {
   AddSystemRoutes(table, services);
   AddSessionRoutes(table, services);
   AddCompanyRoutes(table, services);
+  AddCompanySettingsRoutes(table, services);
   AddAccountRoutes(table, services);
   AddRoleRoutes(table, services);
   AddAuditRoutes(table, services);
@@ -62,6 +63,7 @@ http::RouteTable BuildRouteTable(ApiServices& services) {
   AddDeviceGroupRoutes(table, services);
   AddAllocationRoutes(table, services);
   AddOperationsRoutes(table, services);
+  AddTokenRoutes(table, services);
   // The document describes the table it is part of, so it is added last and built once.
   auto document = std::make_shared<std::string>();
   table.Add({.method = "GET",

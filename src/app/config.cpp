@@ -133,6 +133,19 @@ void AddConfigOptions(CLI::App& app, Config& c) {
                    ? std::string()
                    : "--public-host must be a host name, an IPv4 address or [IPv6], no port";
       });
+  g->add_option_function<std::vector<std::string>>(
+       "--trusted-proxy",
+       [&c](const std::vector<std::string>& values) {
+         c.http.trusted_proxies.clear();
+         for (const auto& v : values) {
+           auto n = ParseNetwork(v, "--trusted-proxy");
+           if (!n) throw CLI::ValidationError("--trusted-proxy", n.error().message);
+           c.http.trusted_proxies.push_back(*n);
+         }
+       },
+       "SEC-4: a load balancer or reverse proxy (CIDR) whose Forwarded / X-Forwarded-For headers name the "
+       "client; repeatable. From other peers those headers are ignored")
+      ->type_name("CIDR");
   AddDuration(*g, "--idle-connection-timeout", c.http.idle_connection_timeout,
               "Close a keep-alive connection idle this long");
   AddDuration(*g, "--request-deadline", c.http.request_deadline,
@@ -207,7 +220,7 @@ void AddConfigOptions(CLI::App& app, Config& c) {
                 "DEV-4: a private CIDR (10/8, 172.16/12, 192.168/16, 100.64/10, fc00::/7, ...) connection "
                 "requests may reach; repeatable. Private ranges are refused unless listed here")
       ->check([](const std::string& v) {
-        auto n = cwmp::ParseNetwork(v);
+        auto n = ParseNetwork(v, "--connection-request-allow");
         return n ? std::string() : n.error().message;
       });
   d->add_option("--connection-request-max-concurrent-per-company",

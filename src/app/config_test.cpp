@@ -107,6 +107,29 @@ TEST(Config, DATA_2_PublicHostIsAHostWithoutPortOrPath) {
   }
 }
 
+TEST(Config, SEC_4_TrustedProxiesAreRepeatableNetworks) {
+  {
+    CLI::App app;
+    Config c;
+    AddConfigOptions(app, c);
+    // CLI11 takes the vector reversed: the last argument first.
+    std::vector<std::string> args{"2001:db8::/64", "--trusted-proxy", "10.0.0.1", "--trusted-proxy"};
+    app.parse(args);
+    ASSERT_EQ(c.http.trusted_proxies.size(), 2u);
+    EXPECT_EQ(c.http.trusted_proxies[0].ToString(), "10.0.0.1/32");
+    EXPECT_EQ(c.http.trusted_proxies[1].ToString(), "2001:db8::/64");
+  }
+  for (const std::string bad : {"proxy.example", "10.0.0.0/33", ""}) {
+    CLI::App app;
+    Config c;
+    AddConfigOptions(app, c);
+    std::vector<std::string> args{bad, "--trusted-proxy"};
+    EXPECT_THROW(app.parse(args), CLI::ParseError) << bad;
+  }
+  Config defaults;
+  EXPECT_TRUE(defaults.http.trusted_proxies.empty()) << "nobody's forwarding headers count by default";
+}
+
 TEST(Config, DEV_4_ConnectionRequestSettings) {
   const auto path = std::filesystem::temp_directory_path() / "kanri-config-cr.toml";
   {

@@ -20,6 +20,10 @@ std::string ProcessName() {
   return std::string(host) + ":" + std::to_string(getpid());
 }
 
+// SEC-9: an expired token stays listed (as expired) this long, so people see why an
+// integration stopped, then goes.
+constexpr Millis kExpiredTokensKept = std::chrono::days{90};
+
 std::pair<int, int> BackupTime(const Config& config) {
   return ParseTimeOfDay(config.backup_time).value_or(std::pair{2, 0});
 }
@@ -43,9 +47,12 @@ std::vector<jobs::Job> BuildJobs(const Config& config, Operations& ops, audit::O
          return Counts{{"removed", static_cast<std::int64_t>(r.records_removed)},
                        {"chains", static_cast<std::int64_t>(r.chains)}};
        }},
-      {"session-purge", "SEC-3: delete login sessions that ended", Schedule::Every(hours{1}),
+      {"session-purge", "SEC-3: delete login sessions that ended, and API tokens expired 90 days ago",
+       Schedule::Every(hours{1}),
        [&ops](Timestamp now) {
-         return Counts{{"removed", static_cast<std::int64_t>(ops.sessions.PurgeEnded(now))}};
+         return Counts{
+             {"removed", static_cast<std::int64_t>(ops.sessions.PurgeEnded(now))},
+             {"tokens_removed", static_cast<std::int64_t>(ops.api_tokens.PurgeExpired(kExpiredTokensKept))}};
        }},
       {"account-lifecycle", "SEC-7: remind, lock and delete inactive accounts", Schedule::DailyJst(4, 0),
        [&ops, &history](Timestamp now) {
@@ -101,6 +108,7 @@ Operations::Operations(const Config& config, Runtime& rt, audit::OperationHistor
       outbox(*rt.database, *rt.clock, config.MailDomain()),
       smtp(config.Smtp()),
       sessions(*rt.database, *rt.clock, config.session),
+      api_tokens(*rt.database, *rt.clock),
       inactivity(*rt.database, config.inactivity),
       login_alarms(*rt.database, outbox, config.login_alarms),
       devices(*rt.database, *rt.clock),

@@ -4,6 +4,7 @@
 
 #include <string>
 
+#include "access/api_tokens.h"
 #include "app/config.h"
 #include "app/runtime.h"
 #include "audit/operation_history.h"
@@ -29,6 +30,7 @@ struct Operations {
   mail::Outbox outbox;
   mail::SmtpSender smtp;
   identity::SessionStore sessions;
+  access::ApiTokenRepository api_tokens;
   identity::InactivityRules inactivity;
   jobs::LoginAlarms login_alarms;
   devices::DeviceRepository devices;

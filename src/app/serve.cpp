@@ -9,6 +9,7 @@
 #include <iostream>
 #include <thread>
 
+#include "access/api_tokens.h"
 #include "api/routes.h"
 #include "app/operations.h"
 #include "app/runtime.h"
@@ -176,6 +177,7 @@ int Serve(const Config& config) {
   identity::LoginThrottle throttle{*rt.clock, config.login_throttle};
   access::RoleRepository roles{*rt.database, *rt.clock};
   access::Policy policy{*rt.database};
+  access::ApiTokenRepository api_tokens{*rt.database, *rt.clock};
   const auto signing_key = audit::SigningKey::LoadOrCreate(KeysDir(config));
   auto history = MakeOperationHistory(config, *rt.database, *rt.clock);
   audit::HistoryWriter history_writer{history};
@@ -228,6 +230,7 @@ int Serve(const Config& config) {
   services.settings.contract_end_grace = config.contract_end_grace;
   services.device_caller = &device_caller;
   services.hashing_admission = &hashing_admission;
+  services.api_tokens = &api_tokens;
   services.history_writer = &history_writer;  // SEC-6: /readyz
   // Jobs and mail (issue 12): due jobs run one after another on a thread of their own, so that
   // a long one (a backup) holds no database worker of the requests.
@@ -242,16 +245,27 @@ int Serve(const Config& config) {
   http::PrepareUploadDir(api_http.upload_dir);
   const http::RouterSettings router_settings{.session_cookie = services.settings.session_cookie,
                                              .anonymous_denials = config.anonymous_denials};
-  http::Router router{api::BuildRouteTable(services),
-                      [&](std::string token, bool is_operation) {
-                        return db_pool.Run([&sessions, &policy, token = std::move(token), is_operation] {
-                          http::Authentication a;
-                          a.session = sessions.Resolve(token, is_operation);
-                          if (a.session.actor) a.permissions = policy.PermissionsOf(a.session.actor->account);
-                          return a;
-                        });
-                      },
-                      store_record, *rt.clock, router_settings};
+  http::Router router{
+      api::BuildRouteTable(services),
+      [&](http::Credential credential, bool is_operation, std::string client_ip) {
+        return db_pool.Run([&sessions, &policy, &api_tokens, credential = std::move(credential), is_operation,
+                            client_ip = std::move(client_ip)] {
+          http::Authentication a;
+          if (credential.kind == http::Credential::Kind::kBearerToken) {
+            // SEC-9: the token's own permissions, fixed when it was created.
+            auto t = api_tokens.Resolve(credential.secret, client_ip);
+            if (!t.token) return a;
+            a.session.actor = access::TokenActor(*t.token);
+            a.session.address_refused = t.address_refused;
+            a.permissions = t.token->permissions;
+            return a;
+          }
+          a.session = sessions.Resolve(credential.secret, is_operation, client_ip);
+          if (a.session.actor) a.permissions = policy.PermissionsOf(a.session.actor->account);
+          return a;
+        });
+      },
+      store_record, *rt.clock, router_settings};
   // SEC-6 fail closed: no write while the history cannot record it.
   router.RefuseWritesWhile([&] { return !history_available(); });
 

@@ -19,7 +19,7 @@ enum class ErrorCode {
   kPermissionDenied,        // 403
   kNotFound,                // 404, also for another company's IDs (SEC-8)
   kConflict,                // 409: unique key taken, state does not allow it
-  kLimitExceeded,           // 422: a per-company or per-item limit would be exceeded
+  kLimitExceeded,           // 422: a limit or rule would be broken (a per-company limit, a lock-out)
   kPasswordChangeRequired,  // 403: a temporary password must be changed first
   kTooManyRequests,         // 429: throttled
   kUnavailable,             // 503: overloaded or a dependency is down

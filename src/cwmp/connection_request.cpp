@@ -56,11 +56,6 @@ const IpNetwork& Net(std::string_view text) {
   return kNets.at(text);
 }
 
-asio::ip::address Unmapped(const asio::ip::address& a) {
-  if (a.is_v6() && a.to_v6().is_v4_mapped()) return asio::ip::make_address_v4(asio::ip::v4_mapped, a.to_v6());
-  return a;
-}
-
 // Why an address is never contacted, or "" when it may be (subject to the allowed list).
 std::string AlwaysRefused(const asio::ip::address& a) {
   if (a.is_unspecified()) return "unspecified";
@@ -212,45 +207,6 @@ class ConnectionRequester::Slot {
   CompanyId company_;
 };
 
-bool IpNetwork::Contains(const asio::ip::address& raw) const {
-  const asio::ip::address a = Unmapped(raw);
-  if (a.is_v4() != base.is_v4()) return false;
-  auto compare = [&](const auto& x, const auto& y) {
-    unsigned bits = prefix;
-    for (std::size_t i = 0; i < x.size() && bits > 0; ++i) {
-      unsigned take = bits >= 8 ? 8 : bits;
-      auto mask = static_cast<unsigned char>(0xff << (8 - take));
-      if ((x[i] & mask) != (y[i] & mask)) return false;
-      bits -= take;
-    }
-    return true;
-  };
-  if (a.is_v4()) return compare(a.to_v4().to_bytes(), base.to_v4().to_bytes());
-  return compare(a.to_v6().to_bytes(), base.to_v6().to_bytes());
-}
-
-Result<IpNetwork> ParseNetwork(std::string_view text) {
-  auto slash = text.find('/');
-  std::string addr_text(text.substr(0, slash));
-  boost::system::error_code ec;
-  auto addr = asio::ip::make_address(addr_text, ec);
-  if (ec)
-    return InvalidArgument("allowed_networks", "'" + std::string(text) + "' is not an IP network (CIDR)");
-  addr = Unmapped(addr);
-  const unsigned max = addr.is_v4() ? 32 : 128;
-  unsigned prefix = max;
-  if (slash != std::string_view::npos) {
-    std::string_view p = text.substr(slash + 1);
-    if (p.empty() || p.size() > 3 || !IsAsciiWord(p, "") ||
-        p.find_first_not_of("0123456789") != std::string_view::npos)
-      return InvalidArgument("allowed_networks", "'" + std::string(text) + "' has no valid prefix length");
-    prefix = static_cast<unsigned>(std::stoul(std::string(p)));
-    if (prefix > max)
-      return InvalidArgument("allowed_networks", "'" + std::string(text) + "' has no valid prefix length");
-  }
-  return IpNetwork{addr, prefix};
-}
-
 Result<AddressPolicy> AddressPolicy::Make(const std::vector<std::string>& allowed_networks,
                                           bool allow_loopback) {
   AddressPolicy policy;
@@ -260,7 +216,7 @@ Result<AddressPolicy> AddressPolicy::Make(const std::vector<std::string>& allowe
       policy.allow_public_ = true;
       continue;
     }
-    auto net = ParseNetwork(entry);
+    auto net = ParseNetwork(entry, "allowed_networks");
     if (!net) return net.error();
     policy.allowed_.push_back(*net);
   }
@@ -272,7 +228,7 @@ Result<AddressPolicy> AddressPolicy::Make(const ConnectionRequestSettings& setti
   if (!policy) return policy.error();
   // Only networks here: `public` belongs in allowed_networks.
   for (const auto& entry : settings.allowed_private) {
-    auto net = ParseNetwork(entry);
+    auto net = ParseNetwork(entry, "allowed_networks");
     if (!net) return net.error();
     policy->allowed_.push_back(*net);
   }

@@ -58,6 +58,7 @@
 #include <vector>
 
 #include "base/ids.h"
+#include "base/net.h"
 #include "base/result.h"
 #include "base/time.h"
 
@@ -72,15 +73,6 @@ struct ConnectionRequestSettings {
   bool allow_loopback = false;                 // labs and tests only
   std::size_t max_response_bytes = 16 * 1024;  // header and body of the device's answer, each
 };
-
-// One allowed network: an address and a prefix length.
-struct IpNetwork {
-  boost::asio::ip::address base;
-  unsigned prefix = 0;
-  bool Contains(const boost::asio::ip::address& a) const;
-};
-// "10.0.0.0/8", "fc00::/7", "192.0.2.1" (a host) → network; anything else is an error.
-Result<IpNetwork> ParseNetwork(std::string_view text);
 
 class AddressPolicy {
  public:

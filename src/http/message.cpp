@@ -129,7 +129,7 @@ Problem DefaultProblemFor(const Error& e) {
     case ErrorCode::kConflict:
       return {409, "conflict", "", e.message, ""};
     case ErrorCode::kLimitExceeded:
-      return {422, "limit_exceeded", "", e.message, ""};
+      return {422, "limit_exceeded", "", e.message, e.field};
     case ErrorCode::kPasswordChangeRequired:
       return {403, "password_change_required", "", e.message, ""};
     case ErrorCode::kTooManyRequests:

@@ -6,8 +6,10 @@
 //   table.Add({.method = "GET", .path = "/api/v1/accounts/{id}", .access = Needs("accounts.read"),
 //              .action = "accounts.get", .target_type = "account", .handler = GetAccount});
 //
-// For every request the router: matches the route, resolves the session cookie (SEC-3),
-// checks CSRF, the permission and a pending forced password change, calls the handler,
+// For every request the router: matches the route, resolves the session cookie (SEC-3) or the
+// API token (SEC-9),
+// checks CSRF, the company's address restriction (SEC-4), the permission and a pending forced
+// password change, calls the handler,
 // turns exceptions into problem+json, adds the security headers (OPS-4), and writes one
 // operation-history record for the call, whatever the handler did. Handlers never write
 // history themselves; they may describe the call in ctx.audit.
@@ -65,9 +67,11 @@ struct AuditNote {
 struct RequestContext {
   const HttpRequest& request;
   std::map<std::string, std::string> params;  // path parameters, e.g. {"id": "…"}
+  // The caller: a person's session, or an API token (access::TokenActor) when `api_token`.
   std::optional<identity::SessionActor> actor;
   access::PermissionSet permissions;
   std::string session_token;  // the cookie value, when a session resolved
+  bool api_token = false;
   AuditNote audit;
 
   const std::string& Param(const std::string& name) const { return params.at(name); }
@@ -100,6 +104,9 @@ struct Route {
   bool allowed_before_password_change = false;
   // Probes (health, readiness) are not operations and stay out of the history.
   bool audited = true;
+  // Only for people's sessions, not API tokens (SEC-9: managing tokens). Routes open to any
+  // logged-in account (LoggedIn) are people's too: they are about the session itself.
+  bool sessions_only = false;
   // When set, the request body is not held in memory: the server spools it to a file within
   // this many bytes (HttpRequest::spooled_body), once the caller passed the access check.
   std::optional<std::uint64_t> streamed_body_max_bytes;
@@ -121,13 +128,22 @@ class RouteTable {
   std::vector<Route> routes_;
 };
 
-// The session behind a cookie, with the permissions its account holds now.
+// What a request presents: the session cookie (people, in the console) or an API token in
+// `Authorization: Bearer` (SEC-9, integrations).
+struct Credential {
+  enum class Kind { kSessionCookie, kBearerToken };
+  Kind kind = Kind::kSessionCookie;
+  std::string secret;
+};
+// The session (or token) behind a credential, with the permissions it holds now.
 struct Authentication {
   identity::SessionStore::Resolved session;
   access::PermissionSet permissions;
 };
-using Authenticator =
-    std::function<boost::asio::awaitable<Authentication>(std::string token, bool is_operation)>;
+// `is_operation` false for background polls (sessions only); `client_ip` for the company's
+// SEC-4 address restriction (Resolved::address_refused).
+using Authenticator = std::function<boost::asio::awaitable<Authentication>(
+    Credential credential, bool is_operation, std::string client_ip)>;
 // Stores one operation-history record (runs it on the database pool).
 using HistoryWriter = std::function<boost::asio::awaitable<void>(audit::OperationRecord record)>;
 
@@ -201,12 +217,14 @@ class Router {
 
  private:
   // The access check of a route, one for Dispatch and StreamedBodyLimit alike: the session
-  // (cookie, and the CSRF token on unsafe methods), the route's permission, the forced password
-  // change. `refusal` is what the client is told; `auth` and `token` are the session's.
+  // (cookie, and the CSRF token on unsafe methods) or the API token, the company's address
+  // restriction, the route's permission, the forced password change. `refusal` is what the
+  // client is told; `auth` and `token` are the session's (or the token's).
   struct Authorization {
     std::optional<Problem> refusal;
     Authentication auth;
     std::string token;
+    bool api_token = false;
   };
   boost::asio::awaitable<Authorization> Authorize(const HttpRequest& request, const Route& route,
                                                   bool is_operation);

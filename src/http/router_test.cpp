@@ -57,8 +57,11 @@ class RouterTest : public ::testing::Test {
            .handler = Ok});
     router_ = std::make_unique<Router>(
         std::move(t),
-        [this](std::string token, bool op) -> asio::awaitable<Authentication> {
+        [this](Credential credential, bool op, std::string client_ip) -> asio::awaitable<Authentication> {
           last_was_operation_ = op;
+          last_client_ip_ = client_ip;
+          last_credential_kind_ = credential.kind;
+          const std::string& token = credential.secret;
           Authentication r;
           if (token == "good") {
             identity::SessionActor a;
@@ -68,6 +71,7 @@ class RouterTest : public ::testing::Test {
             if (kind_ != identity::AccountKind::kSiteAdmin) a.account.company_id = CompanyId{"acme"};
             a.account.must_change_password = must_change_;
             r.session.actor = a;
+            r.session.address_refused = address_refused_;
             r.permissions = access::PermissionSet::AllOf(kind_ == identity::AccountKind::kSiteAdmin
                                                              ? access::PermissionScope::kProvider
                                                              : access::PermissionScope::kCompany);
@@ -93,8 +97,10 @@ class RouterTest : public ::testing::Test {
   }
 
   HttpResponse Run(std::string method, std::string path,
-                   std::vector<std::pair<std::string, std::string>> headers = {}) {
+                   std::vector<std::pair<std::string, std::string>> headers = {},
+                   std::string client_ip = "192.0.2.10") {
     HttpRequest req;
+    req.client_ip = std::move(client_ip);
     req.method = std::move(method);
     req.path = std::move(path);
     req.target = req.path;
@@ -118,6 +124,9 @@ class RouterTest : public ::testing::Test {
   identity::AccountKind kind_ = identity::AccountKind::kAdmin;
   bool must_change_ = false;
   bool last_was_operation_ = false;
+  std::string last_client_ip_;
+  Credential::Kind last_credential_kind_ = Credential::Kind::kSessionCookie;
+  bool address_refused_ = false;
   bool history_fails_ = false;
   bool history_down_ = false;
   int handled_ = 0;
@@ -184,6 +193,47 @@ TEST_F(RouterTest, SEC_5_PermissionsAreEnforced) {
   kind_ = identity::AccountKind::kSiteAdmin;
   EXPECT_EQ(Run("GET", "/api/v1/provider", Session("good")).status, 200);
   EXPECT_EQ(Run("POST", "/api/v1/things", Session("good", true)).status, 403);
+}
+
+TEST_F(RouterTest, SEC_4_ASessionFromAnAddressItsCompanyRefusesIsDeniedAndRecorded) {
+  address_refused_ = true;
+  auto r = Run("GET", "/api/v1/things/abc", Session("good"), "203.0.113.77");
+  EXPECT_EQ(last_client_ip_, "203.0.113.77") << "the authenticator judges the request's address";
+  EXPECT_EQ(r.status, 403);
+  EXPECT_EQ(r.problem_code, "ip_not_allowed");
+  EXPECT_EQ(handled_, 0);
+  // Refused before the CSRF-free part of a write too, with the account and the address recorded.
+  auto w = Run("POST", "/api/v1/things", Session("good", true), "203.0.113.77");
+  EXPECT_EQ(w.problem_code, "ip_not_allowed");
+  EXPECT_EQ(handled_, 0);
+  ASSERT_EQ(records_.size(), 2u);
+  for (const auto& rec : records_) {
+    EXPECT_EQ(rec.outcome, audit::Outcome::kDenied);
+    EXPECT_EQ(rec.error_code, "ip_not_allowed");
+    EXPECT_EQ(rec.actor_login, "taro");
+    EXPECT_EQ(rec.source_ip, "203.0.113.77");
+  }
+}
+
+// SEC-9: an API token in Authorization: Bearer stands for the cookie, needs no CSRF token, and
+// is refused on routes about a person's own session.
+TEST_F(RouterTest, SEC_9_ABearerTokenAuthenticatesWithoutCookieOrCsrf) {
+  auto r = Run("POST", "/api/v1/things", {{"authorization", "Bearer good"}});
+  EXPECT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(last_credential_kind_, Credential::Kind::kBearerToken);
+  EXPECT_EQ(Run("POST", "/api/v1/things", {{"authorization", "bearer  good "}}).status, 200)
+      << "the scheme is case-insensitive";
+  // A bearer wins over a cookie that comes with it: an unknown token is refused even then.
+  auto bad = Run("POST", "/api/v1/things",
+                 {{"authorization", "Bearer nope"}, Session("good", true)[0], Session("good", true)[1]});
+  EXPECT_EQ(bad.status, 401);
+  EXPECT_EQ(bad.problem_code, "invalid_token");
+  EXPECT_EQ(Run("POST", "/api/v1/things", {{"authorization", "Basic Z29vZA=="}}).problem_code,
+            "unauthenticated");
+  // Routes open to any logged-in account are about the person's own session.
+  auto own = Run("GET", "/api/v1/things/x", {{"authorization", "Bearer good"}});
+  EXPECT_EQ(own.status, 403);
+  EXPECT_EQ(own.problem_code, "token_not_allowed");
 }
 
 TEST_F(RouterTest, PendingPasswordChangeBlocksOtherRoutes) {
@@ -298,7 +348,8 @@ class StoredHistory : public ::testing::Test {
            .handler = Ok});
     router_ = std::make_unique<Router>(
         std::move(t),
-        [](std::string token, bool) -> asio::awaitable<Authentication> {
+        [](Credential credential, bool, std::string) -> asio::awaitable<Authentication> {
+          const std::string& token = credential.secret;
           Authentication r;
           if (token == "clerk") {
             identity::SessionActor a;

@@ -25,6 +25,7 @@
 #include "base/crypto.h"
 #include "base/log.h"
 #include "base/text.h"
+#include "http/client_address.h"
 
 namespace kanri::http {
 
@@ -474,6 +475,9 @@ struct HttpServer::RequestLoop {
       in.early = TransportProblem(400, "bad_request", "The request target is not a valid path.");
       co_return;
     }
+    // SEC-4: behind a trusted proxy, the client it names.
+    if (!settings.trusted_proxies.empty())
+      in.request->client_ip = ClientAddress(client_ip, in.request->headers, settings.trusted_proxies);
     if (!parser.is_done() && self.body_streaming_ && !settings.upload_dir.empty())
       in.streamed_limit = co_await self.body_streaming_(*in.request);
     std::uint64_t limit = in.streamed_limit.value_or(settings.max_body_bytes);

@@ -25,7 +25,9 @@
 #include <mutex>
 #include <set>
 #include <string>
+#include <vector>
 
+#include "base/net.h"
 #include "base/time.h"
 #include "http/connection_admission.h"
 #include "http/message.h"
@@ -64,6 +66,9 @@ struct ServerSettings {
   bool tls = true;
   // Where request bodies that a route streams (see StreamBodies) are spooled; owner-only.
   std::filesystem::path upload_dir;
+  // SEC-4: peers whose Forwarded / X-Forwarded-For headers name the client (client_address.h);
+  // the connection limits above still count the peer itself.
+  std::vector<IpNetwork> trusted_proxies;
 };
 
 // Asked with the request head (no body yet, connection_id and headers set) for a tighter body

@@ -27,9 +27,10 @@ class IdentityTest : public ::testing::Test {
   }
 
   // One whole login as the API runs it.
-  LoginOutcome Login(std::string_view login, std::string_view password, std::string company = "acme") {
+  LoginOutcome Login(std::string_view login, std::string_view password, std::string company = "acme",
+                     std::string client_ip = "192.0.2.1") {
     LoginRequest req{company.empty() ? std::nullopt : std::optional(company), std::string(login),
-                     "192.0.2.1"};
+                     std::move(client_ip)};
     LoginAttempt attempt = login_.Begin(req);
     return login_.Complete(attempt, hasher_.Verify(attempt.hash_to_check, password));
   }

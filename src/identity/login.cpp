@@ -22,6 +22,8 @@ std::string_view ToString(LoginFailure f) {
       return "temporary_password_expired";
     case LoginFailure::kBusy:
       return "busy";
+    case LoginFailure::kAddressNotAllowed:
+      return "address_not_allowed";
   }
   return "none";
 }
@@ -66,19 +68,16 @@ LoginAttempt LoginService::Begin(const LoginRequest& request, HashingAdmission* 
   std::string company_id = kNoRow, company_key;
   if (request.company_code) {
     company_key = LookupKey(*request.company_code);
-    soci::indicator end_ind = soci::i_ok;
-    std::string id, s, st, en;
-    lease.sql() << "SELECT id, status, contract_start, contract_end FROM companies WHERE code_key = :k",
-        soci::use(company_key), soci::into(id), soci::into(s), soci::into(st), soci::into(en, end_ind);
-    if (lease.sql().got_data()) {
-      company_id = id;
-      attempt.company = CompanyId{id};
-      tenancy::Company company;
-      company.status = tenancy::ParseCompanyStatus(s).value_or(tenancy::CompanyStatus::kSuspended);
-      company.contract_start = Date::Parse(st).value_or(Date{9999, 12, 31});
-      if (end_ind != soci::i_null) company.contract_end = Date::Parse(en);
-      if (!company.InService(Date::FromTimestampJst(now)))
-        attempt.refusal = LoginFailure::kCompanyNotInService;
+    soci::rowset<soci::row> rows =
+        (lease.sql().prepare << std::string("SELECT c.id, ") + tenancy::CompanyAccess::kColumns +
+                                    " FROM companies c WHERE c.code_key = :k",
+         soci::use(company_key));
+    for (const auto& r : rows) {
+      company_id = r.get<std::string>(0);
+      attempt.company = CompanyId{company_id};
+      const auto company = tenancy::CompanyAccess::Read(r, 1, Date::FromTimestampJst(now));
+      if (!company.in_service) attempt.refusal = LoginFailure::kCompanyNotInService;
+      attempt.address_admitted = company.sign_in.Admits(request.client_ip);
     }
   }
 
@@ -184,9 +183,12 @@ LoginOutcome LoginService::Complete(const LoginAttempt& attempt, bool password_o
   }
   const Timestamp now = clock_.Now();
   const std::string& id = attempt.account->id.value();
-  if (!password_ok) {
+  // SEC-4: the right password from an address the company does not admit fails like a wrong
+  // one (checked after the hash, so the answer and its timing are a wrong password's), and
+  // stays counted toward the lock.
+  if (!password_ok || !attempt.address_admitted) {
     // The claim already counted this failure; the claim that reached the limit set the lock.
-    out.failure = LoginFailure::kWrongPassword;
+    out.failure = password_ok ? LoginFailure::kAddressNotAllowed : LoginFailure::kWrongPassword;
     if (attempt.claim_number == settings_.max_failures) {
       out.locked_now = true;
       auto lease = db_.Acquire();

@@ -65,6 +65,7 @@ enum class LoginFailure {
   kCompanyNotInService,
   kTemporaryPasswordExpired,  // the right password, but a temporary one past its lifetime
   kBusy,                      // refused by the HashingAdmission before any check (429)
+  kAddressNotAllowed,         // SEC-4: the right password, from outside the company's allow-list
 };
 std::string_view ToString(LoginFailure f);
 
@@ -78,6 +79,7 @@ struct LoginAttempt {
   std::string hash_to_check;                   // the account's hash, or the dummy hash
   bool password_change = false;                // BeginPasswordCheck: no session on success
   std::optional<Timestamp> temporary_since;    // set when the password is a temporary one
+  bool address_admitted = true;                // SEC-4: the company admits request.client_ip
   HashingAdmission::Ticket hashing;            // this attempt's place in the hashing queue
   HashingAdmission::Verdict admission = HashingAdmission::Verdict::kAdmitted;
 };

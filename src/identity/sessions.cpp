@@ -4,6 +4,7 @@
 
 #include "base/cleanup.h"
 #include "base/crypto.h"
+#include "tenancy/companies.h"
 
 namespace kanri::identity {
 namespace {
@@ -43,7 +44,8 @@ IssuedSession SessionStore::Create(db::Lease& lease, const Account& account, con
   return issued;
 }
 
-SessionStore::Resolved SessionStore::Resolve(std::string_view token, bool is_operation) {
+SessionStore::Resolved SessionStore::Resolve(std::string_view token, bool is_operation,
+                                             std::string_view client_ip) {
   Resolved out;
   const std::string hash = HashToken(token);
   auto lease = db_.Acquire();
@@ -51,22 +53,22 @@ SessionStore::Resolved SessionStore::Resolve(std::string_view token, bool is_ope
     SessionActor actor;
     Timestamp last_activity;
     bool company_in_service = true;
+    bool address_admitted = true;
   };
   std::optional<Row> row;
   const Timestamp now = clock_.Now();
   {
     // The hottest query of the service (every authenticated request): prepared once per
     // connection. The company must still be in service: suspending or ending it ends its
-    // sessions.
+    // sessions. SEC-4: its address restriction applies to every request.
     struct ResolveQuery : db::CachedStatement {
       std::string token_hash;
       soci::row row;
       soci::statement statement;
       explicit ResolveQuery(soci::session& sql)
           : statement(
-                (sql.prepare << std::string("SELECT s.id, s.created_at, s.last_activity_at, s.expires_at, "
-                                            "c.status, c.contract_start, c.contract_end, ") +
-                                    kAccountColumns +
+                (sql.prepare << std::string("SELECT s.id, s.created_at, s.last_activity_at, s.expires_at, ") +
+                                    tenancy::CompanyAccess::kColumns + ", " + kAccountColumns +
                                     " FROM sessions s JOIN accounts a ON a.id = s.account_id "
                                     "LEFT JOIN companies c ON c.id = s.company_id WHERE s.token_hash = :h",
                  soci::use(token_hash), soci::into(row))) {}
@@ -78,15 +80,14 @@ SessionStore::Resolved SessionStore::Resolve(std::string_view token, bool is_ope
     Cleanup finish{[&] { db::FinishRead(lease.backend(), q.statement); }};
     if (found) {
       const soci::row& r = q.row;
-      Row x{SessionActor{SessionId{r.get<std::string>(0)}, ReadAccount(r, 7),
+      constexpr std::size_t kCompany = 4, kAccount = kCompany + tenancy::CompanyAccess::kColumnCount;
+      Row x{SessionActor{SessionId{r.get<std::string>(0)}, ReadAccount(r, kAccount),
                          FromUnixMillis(r.get<long long>(1)), FromUnixMillis(r.get<long long>(3))},
             FromUnixMillis(r.get<long long>(2))};
       if (x.actor.account.company_id) {
-        const Date today = Date::FromTimestampJst(now);
-        auto start = r.get_indicator(5) == soci::i_null ? std::nullopt : Date::Parse(r.get<std::string>(5));
-        auto end = r.get_indicator(6) == soci::i_null ? std::nullopt : Date::Parse(r.get<std::string>(6));
-        x.company_in_service = r.get_indicator(4) != soci::i_null && r.get<std::string>(4) == "active" &&
-                               start && !(today < *start) && !(end && *end < today);
+        const auto company = tenancy::CompanyAccess::Read(r, kCompany, Date::FromTimestampJst(now));
+        x.company_in_service = company.in_service;
+        x.address_admitted = company.sign_in.Admits(client_ip);
       }
       row = std::move(x);
     }
@@ -106,6 +107,12 @@ SessionStore::Resolved SessionStore::Resolve(std::string_view token, bool is_ope
   if (out.end != SessionEnd::kNone) {
     out.ended_account = account;
     lease.sql() << "DELETE FROM sessions WHERE id = :id", soci::use(row->actor.session_id.value());
+    return out;
+  }
+  // SEC-4: refused from here, not ended: the same session works again from an allowed address.
+  if (!row->address_admitted) {
+    out.address_refused = true;
+    out.actor = std::move(row->actor);
     return out;
   }
   if (is_operation && now - row->last_activity >= settings_.activity_write_interval) {

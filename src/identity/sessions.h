@@ -56,10 +56,14 @@ class SessionStore {
     std::optional<SessionActor> actor;
     SessionEnd end = SessionEnd::kNone;    // set when actor is empty
     std::optional<Account> ended_account;  // whose session just ended (for the history)
+    // SEC-4: the session is valid (actor set) but its company does not admit the request's
+    // address; the request is refused, the session stays.
+    bool address_refused = false;
   };
   // Looks the token up; `is_operation` false for background polls, which do not extend the
-  // idle timer. An expired or orphaned session is deleted on the way.
-  Resolved Resolve(std::string_view token, bool is_operation);
+  // idle timer. An expired or orphaned session is deleted on the way. `client_ip` is checked
+  // against the company's SEC-4 restriction.
+  Resolved Resolve(std::string_view token, bool is_operation, std::string_view client_ip);
 
   void Revoke(const SessionId& id);
   // Deletes the sessions that ended at `now` (idle past the timeout, or past their absolute

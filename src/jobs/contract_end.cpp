@@ -2,6 +2,7 @@
 
 #include <boost/json.hpp>
 
+#include "access/api_tokens.h"
 #include "access/roles.h"
 #include "devices/company_removal.h"
 #include "identity/accounts.h"
@@ -46,10 +47,12 @@ Counts RunContractEnd(db::Database& db, tenancy::CompanyRepository& companies,
       db::WriteTransaction tx(lease);
       const std::int64_t accounts = identity::DeleteCompanyAccountRows(lease, c.id);
       const std::int64_t roles = access::DeleteCompanyRoleRows(lease, c.id);
+      const std::int64_t tokens = access::DeleteCompanyTokenRows(lease, c.id);
       tenancy::CompanyRepository::SetDeletionStage(lease, c.id, tenancy::kAccountsDeleted);
       tx.Commit();
       c.deletion_stage = tenancy::kAccountsDeleted;
-      RecordStep(history, c, "accounts", {{"accounts", accounts}, {"roles", roles}}, now);
+      RecordStep(history, c, "accounts", {{"accounts", accounts}, {"roles", roles}, {"api_tokens", tokens}},
+                 now);
       ++accounts_steps;
     }
     if (c.deletion_stage < tenancy::kConfigurationDeleted && now >= schedule->configuration_at) {
@@ -81,6 +84,7 @@ Counts RunContractEnd(db::Database& db, tenancy::CompanyRepository& companies,
       // allocation since; whatever refers to the row goes with it.
       identity::DeleteCompanyAccountRows(lease, c.id);
       access::DeleteCompanyRoleRows(lease, c.id);
+      access::DeleteCompanyTokenRows(lease, c.id);
       devices::RemoveCompanyConfiguration(lease, c.id, c.code, now);
       tenancy::CompanyRepository::DeleteRow(lease, c.id);
       tx.Commit();

@@ -1,5 +1,7 @@
 #include "tenancy/companies.h"
 
+#include <algorithm>
+
 #include "base/text.h"
 
 namespace kanri::tenancy {
@@ -200,6 +202,116 @@ Result<Company> CompanyRepository::Update(const ProviderScope&, const CompanyId&
       soci::use(now), soci::use(id.value());
   tx.Commit();
   return c;
+}
+
+}  // namespace kanri::tenancy
+
+namespace kanri::tenancy {
+
+SignInPolicy SignInPolicy::FromColumns(long long enabled, std::string_view allowlist) {
+  SignInPolicy p;
+  p.ip_restriction_enabled = enabled != 0;
+  for (std::string_view rest = allowlist; !rest.empty();) {
+    const auto space = rest.find(' ');
+    const std::string_view entry = rest.substr(0, space);
+    // Written only by AllowlistColumn; an entry that does not parse admits nobody.
+    if (auto n = ParseNetwork(entry); n) p.ip_allowlist.push_back(*n);
+    rest = space == std::string_view::npos ? std::string_view() : rest.substr(space + 1);
+  }
+  return p;
+}
+
+CompanyAccess CompanyAccess::Read(const soci::row& r, std::size_t first, Date today) {
+  CompanyAccess out;
+  auto text = [&](std::size_t i) {
+    return r.get_indicator(first + i) == soci::i_null ? std::optional<std::string>()
+                                                      : std::optional(r.get<std::string>(first + i));
+  };
+  const auto status = text(0), start = text(1), end = text(2);
+  if (!status || !start) return out;  // no company row
+  Company c;
+  c.status = ParseCompanyStatus(*status).value_or(CompanyStatus::kSuspended);
+  c.contract_start = Date::Parse(*start).value_or(Date{9999, 12, 31});
+  if (end) c.contract_end = Date::Parse(*end);
+  out.in_service = c.InService(today);
+  out.sign_in = SignInPolicy::FromColumns(db::RowInteger(r, first + 3), *text(4));
+  return out;
+}
+
+std::string SignInPolicy::AllowlistColumn() const {
+  std::string out;
+  for (const auto& n : ip_allowlist) out += (out.empty() ? "" : " ") + n.ToString();
+  return out;
+}
+
+Result<std::vector<IpNetwork>> ParseAllowlist(const std::vector<std::string>& entries) {
+  if (entries.size() > kMaxAllowlistEntries)
+    return InvalidArgument("ip_allowlist", "at most " + std::to_string(kMaxAllowlistEntries) + " entries");
+  std::vector<IpNetwork> out;
+  for (const auto& entry : entries) {
+    auto n = ParseNetwork(entry, "ip_allowlist");
+    if (!n) return n.error();
+    if (!n->Canonical()) {
+      // 192.0.2.7/24: the network 192.0.2.0/24, or the host 192.0.2.7/32? Ask, do not guess.
+      return InvalidArgument("ip_allowlist",
+                             "'" + entry + "' has bits set past its prefix: write " + n->Masked().ToString() +
+                                 " for the network or " + n->base.to_string() + "/" +
+                                 std::to_string(n->base.is_v4() ? 32 : 128) + " for one address");
+    }
+    if (std::find(out.begin(), out.end(), *n) != out.end())
+      return InvalidArgument("ip_allowlist", "'" + entry + "' is listed twice");
+    out.push_back(*n);
+  }
+  return out;
+}
+
+namespace {
+
+std::optional<SignInPolicy> ReadSignIn(db::Lease& lease, const CompanyId& id, int& deletion_stage) {
+  long long enabled = 0;
+  std::string allowlist;
+  lease.sql() << "SELECT ip_restriction_enabled, ip_allowlist, deletion_stage FROM companies WHERE id = :id",
+      soci::use(id.value()), soci::into(enabled), soci::into(allowlist), soci::into(deletion_stage);
+  if (!lease.sql().got_data()) return std::nullopt;
+  return SignInPolicy::FromColumns(enabled, allowlist);
+}
+
+}  // namespace
+
+Result<SignInPolicy> CompanyRepository::SignIn(const CompanyId& id) {
+  auto lease = db_.Acquire();
+  int stage = 0;
+  auto p = ReadSignIn(lease, id, stage);
+  if (!p) return NotFound("company not found");
+  return *p;
+}
+
+Result<SignInPolicy> CompanyRepository::UpdateSignIn(const CompanyId& id, const SignInPolicyPatch& patch,
+                                                     const std::optional<std::string>& caller_address) {
+  auto lease = db_.Acquire();
+  db::WriteTransaction tx(lease);
+  int stage = 0;
+  auto current = ReadSignIn(lease, id, stage);
+  if (!current) return NotFound("company not found");
+  if (stage != kNothingDeleted)
+    return Conflict("the company's data is being deleted after its contract ended", "deletion_in_progress");
+  SignInPolicy p = *current;
+  if (patch.ip_restriction_enabled) p.ip_restriction_enabled = *patch.ip_restriction_enabled;
+  if (patch.ip_allowlist) p.ip_allowlist = *patch.ip_allowlist;
+  if (caller_address && !p.Admits(*caller_address)) {
+    return Error{ErrorCode::kLimitExceeded,
+                 "your own address " + *caller_address +
+                     " would be outside the list: add it first, or you are locked out",
+                 "ip_allowlist", "would_lock_out_caller"};
+  }
+  const long long enabled = p.ip_restriction_enabled ? 1 : 0;
+  const std::string allowlist = p.AllowlistColumn();
+  const long long now = ToUnixMillis(clock_.Now());
+  lease.sql() << "UPDATE companies SET ip_restriction_enabled = :e, ip_allowlist = :l, updated_at = :now "
+                 "WHERE id = :id",
+      soci::use(enabled), soci::use(allowlist), soci::use(now), soci::use(id.value());
+  tx.Commit();
+  return p;
 }
 
 }  // namespace kanri::tenancy

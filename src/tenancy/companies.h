@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "base/ids.h"
+#include "base/net.h"
 #include "base/page.h"
 #include "base/result.h"
 #include "base/scope.h"
@@ -70,6 +71,44 @@ struct CompanyPatch {
   std::optional<bool> allow_unauthenticated_devices;
 };
 
+// SEC-4: where a company's accounts may sign in from. Off by default; when on, logins, sessions
+// and API tokens from addresses outside the list are refused.
+inline constexpr std::size_t kMaxAllowlistEntries = 100;
+struct SignInPolicy {
+  bool ip_restriction_enabled = false;
+  std::vector<IpNetwork> ip_allowlist;
+
+  // Whether `address` (HttpRequest::client_ip) may sign in: always while the restriction is off.
+  bool Admits(std::string_view address) const {
+    return !ip_restriction_enabled || AnyContains(ip_allowlist, address);
+  }
+  // The two columns of companies (ip_restriction_enabled, ip_allowlist: canonical networks
+  // separated by spaces).
+  static SignInPolicy FromColumns(long long enabled, std::string_view allowlist);
+  std::string AllowlistColumn() const;
+};
+// The list as people type it: each entry an address or a CIDR with no bits set past its prefix
+// ("192.0.2.0/24", not "192.0.2.7/24"), no entry twice, at most kMaxAllowlistEntries.
+Result<std::vector<IpNetwork>> ParseAllowlist(const std::vector<std::string>& entries);
+
+// What authenticating a request (login, session, API token) reads of the company: whether it is
+// in service today and where it may sign in from. Queries select kAccessColumns (a company
+// aliased c) and read them with Read; a missing company (LEFT JOIN) is not in service.
+struct CompanyAccess {
+  static constexpr const char* kColumns =
+      "c.status, c.contract_start, c.contract_end, c.ip_restriction_enabled, c.ip_allowlist";
+  static constexpr std::size_t kColumnCount = 5;
+  bool in_service = false;
+  SignInPolicy sign_in;
+
+  static CompanyAccess Read(const soci::row& r, std::size_t first, Date today);
+};
+
+struct SignInPolicyPatch {
+  std::optional<bool> ip_restriction_enabled;
+  std::optional<std::vector<IpNetwork>> ip_allowlist;
+};
+
 // Validation shared by create and patch; returns the field at fault.
 Status ValidateCompanyCode(std::string_view code);
 Status ValidateCompanyName(std::string_view name);
@@ -85,6 +124,13 @@ class CompanyRepository {
 
   // A company reading itself (its own accounts see their company's name and contract).
   Result<Company> GetOwn(const CompanyId& own);
+  // SEC-4. The provider's routes and a company's own settings routes both come here; the API
+  // decides who may. `caller_address` is set when the caller is one of the company's own
+  // accounts: a change that would leave that address outside is refused (422
+  // would_lock_out_caller), in the transaction that makes it.
+  Result<SignInPolicy> SignIn(const CompanyId& id);
+  Result<SignInPolicy> UpdateSignIn(const CompanyId& id, const SignInPolicyPatch& patch,
+                                    const std::optional<std::string>& caller_address);
   // Login looks a company up by its code (case-insensitive).
   std::optional<Company> FindByCode(std::string_view code);
 

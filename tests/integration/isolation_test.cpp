@@ -47,6 +47,10 @@ class Isolation : public TenantTest {
                           R"({"company_id":")" + beta_id_ + R"(","oui":"AABBCC","serial_prefix":"BETA"})");
     if (allocation.status != 201) throw std::runtime_error("allocate: " + allocation.Describe());
     ids_["allocations"] = Str(allocation.Json(), "id");
+    // B's API token (SEC-9): A can neither revoke it nor tell it exists.
+    ids_["tokens"] =
+        Created("/api/v1/tokens", R"({"name":"Beta sync","permissions":["devices.read"],"expires_at":")" +
+                                      ApiTimeInDays(30) + R"("})");
     // A mail of the provider's outbox about B (issue 12): a company never reads the outbox.
     ids_["operations/mail"] = SeedId();
     ExecSql(Db(),

@@ -1,5 +1,6 @@
 #include "support/kanri_fixture.h"
 
+#include <ctime>
 #include <filesystem>
 #include <stdexcept>
 
@@ -75,6 +76,16 @@ std::optional<std::chrono::sys_time<std::chrono::milliseconds>> ParseApiTime(std
   if (!ymd.ok() || num(11, 2) > 23 || num(14, 2) > 59 || num(17, 2) > 60) return std::nullopt;
   return std::chrono::sys_days{ymd} + std::chrono::hours{num(11, 2)} + std::chrono::minutes{num(14, 2)} +
          std::chrono::seconds{num(17, 2)} + std::chrono::milliseconds{num(20, 3)};
+}
+
+std::string ApiTimeInDays(int days) {
+  const std::time_t t =
+      std::chrono::system_clock::to_time_t(std::chrono::system_clock::now() + std::chrono::days{days});
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char out[32];
+  std::strftime(out, sizeof out, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return out;
 }
 
 std::vector<json::value> ListAll(HttpsClient& client, const std::string& path, int limit) {

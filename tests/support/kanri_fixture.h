@@ -60,6 +60,10 @@ std::vector<std::string> FilesContaining(const std::string& dir, std::string_vie
 // Parses the API's time format "2025-03-09T15:30:00.000Z" (UTC, milliseconds); nullopt otherwise.
 std::optional<std::chrono::sys_time<std::chrono::milliseconds>> ParseApiTime(std::string_view text);
 
+// The API's time format (UTC), `days` from now by this machine's clock (for expiry fields; the
+// server's clock offset is not added).
+std::string ApiTimeInDays(int days);
+
 // Lists every item of a paginated collection by following next_cursor (limit per page).
 std::vector<json::value> ListAll(HttpsClient& client, const std::string& path, int limit = 100);
 
