@@ -11,12 +11,13 @@ export async function operationSteps({ page, kanri, step, shot, expect, nav, log
     await page.getByRole("heading", { name: "ジョブ" }).waitFor();
     const row = page.getByRole("row", { name: /session-purge/ });
     await row.waitFor();
-    expect((await row.innerText()).includes("終了したログインセッションを削除します"), "its description in Japanese: " + (await row.innerText()));
+    expect((await row.innerText()).includes("終了したログインセッションと、期限切れから 90 日たった API トークンを削除します"), "its description in Japanese: " + (await row.innerText()));
     await row.getByRole("button", { name: /今すぐ実行/ }).click();
     const outcome = page.getByTestId("job-run-outcome");
     await outcome.waitFor();
     const text = await outcome.innerText();
-    expect(/^session-purge を実行しました（削除 \d+）$/.test(text), "the run's outcome with its count: " + text);
+    // Sessions, and (SEC-9) API tokens 90 days after they expired.
+    expect(/^session-purge を実行しました（削除 \d+・期限切れトークンの削除 \d+）$/.test(text), "the run's outcome with its counts: " + text);
     await page.getByRole("status").filter({ hasText: "session-purge を実行しました" }).first().waitFor();
     // The list is read again: the job's last outcome is a success.
     await row.getByText("成功").waitFor();

@@ -14,6 +14,7 @@ import { Kanri } from "./kanri.mjs";
 import { allocationSteps } from "./allocations.mjs";
 import { deviceSteps } from "./devices.mjs";
 import { operationSteps } from "./operations.mjs";
+import { signInSteps } from "./sign_in.mjs";
 
 const { values: opts } = parseArgs({
   options: {
@@ -309,6 +310,8 @@ try {
   await deviceSteps({ page, kanri, step, shot, expect, nav, login, logout, adminPassword: ADMIN_PASSWORD, rootPassword: ROOT_PASSWORD });
   // Running the service (issue 12): jobs, login alarms, the mail outbox.
   await operationSteps({ page, kanri, step, shot, expect, nav, login, logout, rootPassword: ROOT_PASSWORD });
+  // Where accounts and tokens sign in from (SEC-4), and API tokens (SEC-9).
+  await signInSteps({ page, kanri, step, shot, expect, nav, login, logout, adminPassword: ADMIN_PASSWORD, rootPassword: ROOT_PASSWORD });
 
   expect(problems.length === 0, "no errors in the browser console: " + problems.join("\n"));
 } catch {

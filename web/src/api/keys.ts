@@ -25,6 +25,12 @@ export const keys = {
   mail: ["operations", "mail"] as const,
   mailItem: (id: string) => ["operations", "mail", "one", id] as const,
   loginAlarms: ["operations", "login-alarms"] as const,
+  // SEC-4: the company's own sign-in settings, and (provider) any company's.
+  companySettings: ["company-settings"] as const,
+  ownCompanySettings: ["company-settings", "own"] as const,
+  companySettingsOf: (id: string) => ["company-settings", "company", id] as const,
+  // SEC-9: the company's (or the provider's) API tokens.
+  tokens: ["tokens"] as const,
 };
 
 // A list the dashboard polls in the background (X-Kanri-Background: its refreshes keep nobody

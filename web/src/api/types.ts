@@ -65,3 +65,9 @@ export type MailDetail = Answer<"mail.get">;
 export type MailState = Mail["state"];
 export type LoginAlarm = ItemOf<"login_alarms.list">;
 export type AlarmCause = LoginAlarm["cause"];
+// SEC-4: where a company's accounts and tokens may sign in from, with the caller's address.
+export type CompanySettings = Answer<"company_settings.get">;
+export type CompanySettingsPatch = RequestBody<"company_settings.update">;
+// SEC-9: API tokens; the secret is in the creation's answer only.
+export type ApiToken = ItemOf<"tokens.list">;
+export type IssuedApiToken = Answer<"tokens.create">;

@@ -9,6 +9,7 @@ import { Layout } from "../components/Layout";
 import { EmptyState, Spinner } from "../components/ui";
 import { AccountsPage } from "../pages/AccountsPage";
 import { AuditPage } from "../pages/AuditPage";
+import { CompanySettingsPage } from "../pages/CompanySettingsPage";
 import { DashboardPage } from "../pages/DashboardPage";
 import { DeviceDetailPage } from "../pages/DeviceDetailPage";
 import { DeviceGroupsPage } from "../pages/DeviceGroupsPage";
@@ -26,6 +27,7 @@ import { MailPage } from "../pages/provider/MailPage";
 import { RefusedDevicesPage } from "../pages/provider/RefusedDevicesPage";
 import { UnassignedDevicesPage } from "../pages/provider/UnassignedDevicesPage";
 import { RolesPage } from "../pages/RolesPage";
+import { TokensPage } from "../pages/TokensPage";
 import { PATHS, routePattern } from "./paths";
 
 function RequireSession({ children }: { children: ReactNode }) {
@@ -72,6 +74,8 @@ const SCREENS: Array<[string, ReactNode]> = [
   [PATHS.accounts, <AccountsPage />],
   [PATHS.roles, <RolesPage />],
   [PATHS.audit, <AuditPage scope="company" />],
+  [PATHS.companySettings, <CompanySettingsPage />],
+  [PATHS.tokens, <TokensPage />],
   [PATHS.companies, <CompaniesPage />],
   [PATHS.lockedAccounts, <LockedAccountsPage />],
   [PATHS.allocations, <AllocationsPage />],
@@ -81,6 +85,7 @@ const SCREENS: Array<[string, ReactNode]> = [
   [PATHS.jobs, <JobsPage />],
   [PATHS.mail, <MailPage />],
   [PATHS.loginAlarms, <LoginAlarmsPage />],
+  [PATHS.providerTokens, <TokensPage />],
 ];
 
 export function App() {

@@ -13,6 +13,8 @@ export const PATHS = {
   accounts: "/accounts",
   roles: "/roles",
   audit: "/audit",
+  companySettings: "/settings",
+  tokens: "/tokens",
   companies: "/provider/companies",
   lockedAccounts: "/provider/locked-accounts",
   allocations: "/provider/allocations",
@@ -22,6 +24,7 @@ export const PATHS = {
   jobs: "/provider/jobs",
   mail: "/provider/mail",
   loginAlarms: "/provider/login-alarms",
+  providerTokens: "/provider/tokens",
 } as const;
 
 export type PathName = keyof typeof PATHS;

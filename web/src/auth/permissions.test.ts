@@ -48,6 +48,20 @@ describe("permission gating (SEC-5)", () => {
     expect(screenPermissions(PATHS.loginAlarms)).toEqual(["provider.operations"]);
     expect(permissionsOf(account("site_admin"), undefined).has("provider.operations")).toBe(true);
   });
+  it("shows the company settings with company.settings and API tokens with tokens.write or, for the provider, provider.tokens", () => {
+    expect(visibleNav(new PermissionSet(["company.settings"])).map((n) => n.path)).toEqual(["home", "companySettings"]);
+    expect(visibleNav(new PermissionSet(["tokens.write"])).map((n) => n.path)).toEqual(["home", "tokens"]);
+    const provider = visibleNav(new PermissionSet(["provider.tokens"]));
+    expect(provider.map((n) => [n.path, n.section])).toEqual([
+      ["home", "operate"],
+      ["providerTokens", "provider"],
+    ]);
+    expect(screenPermissions(PATHS.companySettings)).toEqual(["company.settings"]);
+    expect(screenPermissions(PATHS.tokens)).toEqual(["tokens.write"]);
+    expect(screenPermissions(PATHS.providerTokens)).toEqual(["provider.tokens"]);
+    expect(permissionsOf(account("admin"), undefined).has("tokens.write")).toBe(true);
+    expect(permissionsOf(account("site_admin"), undefined).has("provider.tokens")).toBe(true);
+  });
   it("trusts the server's list over the account kind", () => {
     expect(permissionsOf(account("admin"), []).has("accounts.read")).toBe(false);
     expect(permissionsOf(account("admin"), undefined).has("accounts.read")).toBe(true);

@@ -18,6 +18,7 @@ export const COMPANY_PERMISSIONS = [
   "profiles.write",
   "audit.read",
   "company.settings",
+  "tokens.write",
 ] as const;
 
 export const PROVIDER_PERMISSIONS = [
@@ -26,6 +27,7 @@ export const PROVIDER_PERMISSIONS = [
   "provider.audit",
   "provider.devices",
   "provider.operations",
+  "provider.tokens",
 ] as const;
 
 export class PermissionSet {
@@ -75,6 +77,8 @@ export const NAV: NavItem[] = [
   { path: "accounts", labelKey: "nav.accounts", section: "manage", anyOf: ["accounts.read"], icon: "user" },
   { path: "roles", labelKey: "nav.roles", section: "manage", anyOf: ["roles.read"], icon: "shield" },
   { path: "audit", labelKey: "nav.audit", section: "manage", anyOf: ["audit.read"], icon: "history" },
+  { path: "companySettings", labelKey: "nav.companySettings", section: "manage", anyOf: ["company.settings"], icon: "settings" },
+  { path: "tokens", labelKey: "nav.tokens", section: "manage", anyOf: ["tokens.write"], icon: "key" },
   { path: "companies", labelKey: "nav.companies", section: "provider", anyOf: ["provider.companies"], icon: "building" },
   { path: "lockedAccounts", labelKey: "nav.lockedAccounts", section: "provider", anyOf: ["provider.accounts"], icon: "lock" },
   { path: "allocations", labelKey: "nav.allocations", section: "provider", anyOf: ["provider.devices"], icon: "allocate" },
@@ -84,6 +88,8 @@ export const NAV: NavItem[] = [
   { path: "jobs", labelKey: "nav.jobs", section: "provider", anyOf: ["provider.operations"], icon: "clock" },
   { path: "mail", labelKey: "nav.mail", section: "provider", anyOf: ["provider.operations"], icon: "mail" },
   { path: "loginAlarms", labelKey: "nav.loginAlarms", section: "provider", anyOf: ["provider.operations"], icon: "bell" },
+  // SEC-9: the same screen as the company's, for the provider's own tokens.
+  { path: "providerTokens", labelKey: "nav.tokens", section: "provider", anyOf: ["provider.tokens"], icon: "key" },
 ];
 
 export function visibleNav(perms: PermissionSet): NavItem[] {

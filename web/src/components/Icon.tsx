@@ -35,6 +35,7 @@ const PATHS: Record<string, string> = {
   play: "M7 5v14l11-7z",
   mail: "M3 6h18v12H3zM3 7l9 6 9-6",
   bell: "M6 16V11a6 6 0 0 1 12 0v5l2 2H4zM10 20a2 2 0 0 0 4 0",
+  settings: "M4 6h9M17 6h3M15 4v4M4 12h3M11 12h9M9 10v4M4 18h11M19 18h1M17 16v4",
   unlink: "M9 17H7a5 5 0 0 1 0-10h2M15 7h2a5 5 0 0 1 0 10h-2M8 3l1 2M16 21l-1-2M3 12h2M19 12h2",
 };
 

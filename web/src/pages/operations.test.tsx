@@ -92,7 +92,7 @@ describe("operations screens (issue 12)", () => {
       if (method === "POST" && url.pathname === "/api/v1/operations/jobs/session-purge/run")
         return {
           status: 200,
-          body: { name: "session-purge", ok: true, counts: { removed: 5 }, error: "", started_at: "2025-03-10T02:00:00Z", started_at_jst: "2025-03-10 11:00:00", finished_at: "2025-03-10T02:00:01Z", finished_at_jst: "2025-03-10 11:00:01" },
+          body: { name: "session-purge", ok: true, counts: { removed: 5, tokens_removed: 1 }, error: "", started_at: "2025-03-10T02:00:00Z", started_at_jst: "2025-03-10 11:00:00", finished_at: "2025-03-10T02:00:01Z", finished_at_jst: "2025-03-10 11:00:01" },
         };
       if (method === "POST" && url.pathname === "/api/v1/operations/jobs/mail-delivery/run")
         return { status: 409, body: { status: 409, code: "job_running", detail: "This job is running now" } };
@@ -100,7 +100,7 @@ describe("operations screens (issue 12)", () => {
     });
     renderAt("/provider/jobs");
     const row = (await screen.findByText("session-purge")).closest("tr")!;
-    expect(within(row).getByText("終了したログインセッションを削除します（SEC-3）")).toBeTruthy();
+    expect(within(row).getByText("終了したログインセッションと、期限切れから 90 日たった API トークンを削除します（SEC-3・SEC-9）")).toBeTruthy();
     expect(within(row).getByText("1 時間ごと")).toBeTruthy();
     expect(within(row).getByText("削除 2")).toBeTruthy();
     expect(within(row).getByText("2025-03-10 10:00:00")).toBeTruthy();
@@ -111,7 +111,7 @@ describe("operations screens (issue 12)", () => {
     expect(screen.getByRole("link", { name: "警報" })).toBeTruthy();
 
     await userEvent.click(within(row).getByRole("button", { name: /今すぐ実行/ }));
-    expect((await screen.findByTestId("job-run-outcome")).textContent).toBe("session-purge を実行しました（削除 5）");
+    expect((await screen.findByTestId("job-run-outcome")).textContent).toBe("session-purge を実行しました（削除 5・期限切れトークンの削除 1）");
     expect(calls.some((c) => c.method === "POST" && c.path === "/api/v1/operations/jobs/session-purge/run")).toBe(true);
 
     await userEvent.click(within(failed).getByRole("button", { name: /今すぐ実行/ }));

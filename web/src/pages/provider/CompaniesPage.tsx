@@ -1,22 +1,25 @@
 // Provider console: companies (会社ID) and their contracts, each company's first
 // administrator account, the lab setting that lets a company's profiles accept
-// unauthenticated devices, and how far the deletion after a contract's end has gone (DATA-6):
-// a company whose deletion has started can no longer be changed.
+// unauthenticated devices, where the company's accounts may sign in from (SEC-4's IP address
+// restriction, set when the company asks), and how far the deletion after a contract's end
+// has gone (DATA-6): a company whose deletion has started can no longer be changed.
 import { createColumnHelper } from "@tanstack/react-table";
 import { useState } from "react";
 import { useWatch } from "react-hook-form";
 import { useTranslation } from "react-i18next";
 import { z } from "zod";
 import { ApiError } from "../../api/client";
-import type { Company } from "../../api/types";
+import type { Company, CompanySettings } from "../../api/types";
 import { bannerError, FormDialog, showFieldError, useErrorMessage, useZodForm } from "../../components/form";
 import { message } from "../../i18n";
+import { IP_RESTRICTION_FIELDS, IpRestrictionFields, useIpRestrictionForm } from "../../components/IpRestriction";
 import { ListPage } from "../../components/ListPage";
 import { useToast } from "../../components/Toast";
-import { Alert, Badge, Button, Field, Input, Select, type Tone } from "../../components/ui";
+import { Alert, Badge, Button, Dialog, ErrorBanner, Field, Input, Select, Spinner, type Tone } from "../../components/ui";
 import { contractEndState, type ContractEndState } from "../../lib/companies";
 import { newAccount } from "../../lib/validation";
 import { useCompanies, useCreateAdministrator, useCreateCompany, useUpdateCompany } from "../../resources/companies";
+import { useCompanySettings } from "../../resources/companySettings";
 
 const STATUS_TONE: Record<Company["status"], Tone> = { active: "success", suspended: "warning", ended: "neutral" };
 // Each deletion stage: its badge and its words (what is deleted already).
@@ -246,11 +249,52 @@ function AdminDialog({ company, onClose }: { company: Company; onClose: () => vo
   );
 }
 
+function IpRestrictionForm({ company, settings, onClose }: { company: Company; settings: CompanySettings; onClose: () => void }) {
+  const { t } = useTranslation();
+  const toast = useToast();
+  const { form, save, submit } = useIpRestrictionForm(settings, company.id, () => {
+    toast(t("ipRestriction.saved"));
+    onClose();
+  });
+  return (
+    <FormDialog
+      form={form}
+      wide
+      layout="stack"
+      title={t("companies.ipRestrictionFor", { code: company.code, name: company.name })}
+      submitLabel={t("common.save")}
+      onSubmit={submit}
+      onClose={onClose}
+      busy={save.isPending}
+      error={save.error}
+      errorFields={IP_RESTRICTION_FIELDS}
+    >
+      <p className="field-hint">{t("ipRestriction.providerNote")}</p>
+      <IpRestrictionFields form={form} />
+    </FormDialog>
+  );
+}
+
+// SEC-4: a company's IP address restriction, read first (the provider sees no lock-out guard:
+// its own address is not the company's).
+function IpRestrictionDialog({ company, onClose }: { company: Company; onClose: () => void }) {
+  const { t } = useTranslation();
+  const settings = useCompanySettings(company.id);
+  // Not a copy cached from an earlier opening: what the company has now.
+  if (settings.data && settings.isFetchedAfterMount) return <IpRestrictionForm company={company} settings={settings.data} onClose={onClose} />;
+  return (
+    <Dialog open title={t("companies.ipRestrictionFor", { code: company.code, name: company.name })} onClose={onClose}>
+      {settings.error ? <ErrorBanner error={settings.error} /> : <Spinner />}
+    </Dialog>
+  );
+}
+
 export function CompaniesPage() {
   const { t } = useTranslation();
   const companies = useCompanies();
   const [editing, setEditing] = useState<Company | null | "new">(null);
   const [adminFor, setAdminFor] = useState<Company | null>(null);
+  const [restricting, setRestricting] = useState<Company | null>(null);
   // The contract-end state as of when the list was read.
   const stateOf = (c: Company) => contractEndState(c, companies.dataUpdatedAt);
 
@@ -294,6 +338,16 @@ export function CompaniesPage() {
             >
               {t("companies.addAdmin")}
             </Button>
+            <Button
+              className="btn-sm"
+              variant="ghost"
+              icon="shield"
+              disabled={locked}
+              title={title}
+              onClick={() => setRestricting(c.row.original)}
+            >
+              {t("companies.ipRestriction")}
+            </Button>
           </div>
         );
       },
@@ -323,6 +377,7 @@ export function CompaniesPage() {
         />
       ) : null}
       {adminFor ? <AdminDialog company={adminFor} onClose={() => setAdminFor(null)} /> : null}
+      {restricting ? <IpRestrictionDialog company={restricting} onClose={() => setRestricting(null)} /> : null}
     </ListPage>
   );
 }
