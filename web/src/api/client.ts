@@ -49,6 +49,7 @@ const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
 
 let csrfToken: string | null = null;
 let sessionEndedListener: ((reason: SessionEndReason) => void) | null = null;
+let enrolmentRequiredListener: (() => void) | null = null;
 
 export function setCsrfToken(token: string | null): void {
   csrfToken = token;
@@ -56,6 +57,12 @@ export function setCsrfToken(token: string | null): void {
 
 export function onSessionEnded(listener: ((reason: SessionEndReason) => void) | null): void {
   sessionEndedListener = listener;
+}
+
+// SEC-9: a call refused with 403 totp_enrolment_required (the company, or the provider's policy
+// for site administrators, requires a second factor the account has not set up yet).
+export function onEnrolmentRequired(listener: (() => void) | null): void {
+  enrolmentRequiredListener = listener;
 }
 
 export function buildUrl(path: string, query?: RequestOptions["query"]): string {
@@ -112,6 +119,8 @@ async function send(path: string, options: RequestOptions): Promise<Response> {
     sessionEndedListener?.(problem.code === "session_expired" ? "expired" : "unauthenticated");
   } else if (response.status === 401 && path === "/session" && method === "GET") {
     if (problem.code === "session_expired") sessionEndedListener?.("expired");
+  } else if (response.status === 403 && problem.code === "totp_enrolment_required") {
+    enrolmentRequiredListener?.();
   }
   throw new ApiError(problem);
 }

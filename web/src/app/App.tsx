@@ -17,6 +17,7 @@ import { DevicesPage } from "../pages/DevicesPage";
 import { FirmwarePage } from "../pages/FirmwarePage";
 import { LoginPage } from "../pages/LoginPage";
 import { PasswordChangePage } from "../pages/PasswordChangePage";
+import { OwnAccountPage } from "../pages/OwnAccountPage";
 import { ProfilesPage } from "../pages/ProfilesPage";
 import { AllocationsPage } from "../pages/provider/AllocationsPage";
 import { CompaniesPage } from "../pages/provider/CompaniesPage";
@@ -28,10 +29,11 @@ import { RefusedDevicesPage } from "../pages/provider/RefusedDevicesPage";
 import { UnassignedDevicesPage } from "../pages/provider/UnassignedDevicesPage";
 import { RolesPage } from "../pages/RolesPage";
 import { TokensPage } from "../pages/TokensPage";
+import { TotpSetupPage } from "../pages/TotpSetupPage";
 import { PATHS, routePattern } from "./paths";
 
 function RequireSession({ children }: { children: ReactNode }) {
-  const { session, loading, endReason } = useSession();
+  const { session, loading, endReason, enrolmentRequired } = useSession();
   const location = useLocation();
   if (loading) return <Spinner />;
   // After an expiry, the login page leads back here; after a log-out, to the start page.
@@ -39,6 +41,9 @@ function RequireSession({ children }: { children: ReactNode }) {
     return <Navigate to={PATHS.login} replace state={endReason === "logged_out" ? null : { from: location.pathname + location.search }} />;
   if (session.account.must_change_password && location.pathname !== PATHS.password)
     return <Navigate to={PATHS.password} replace />;
+  // SEC-9: a second factor required and not set up yet: nothing else answers until it is.
+  if (enrolmentRequired && !session.account.must_change_password && location.pathname !== PATHS.totpSetup)
+    return <Navigate to={PATHS.totpSetup} replace />;
   return <>{children}</>;
 }
 
@@ -76,6 +81,7 @@ const SCREENS: Array<[string, ReactNode]> = [
   [PATHS.audit, <AuditPage scope="company" />],
   [PATHS.companySettings, <CompanySettingsPage />],
   [PATHS.tokens, <TokensPage />],
+  [PATHS.ownAccount, <OwnAccountPage />],
   [PATHS.companies, <CompaniesPage />],
   [PATHS.lockedAccounts, <LockedAccountsPage />],
   [PATHS.allocations, <AllocationsPage />],
@@ -99,6 +105,14 @@ export function App() {
           element={
             <RequireSession>
               <PasswordChangePage />
+            </RequireSession>
+          }
+        />
+        <Route
+          path={PATHS.totpSetup}
+          element={
+            <RequireSession>
+              <TotpSetupPage />
             </RequireSession>
           }
         />

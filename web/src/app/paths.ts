@@ -5,6 +5,9 @@ export const PATHS = {
   home: "/",
   login: "/login",
   password: "/password",
+  // The own account (SEC-9's second factor), and its forced set-up.
+  ownAccount: "/account",
+  totpSetup: "/account/two-factor",
   devices: "/devices",
   device: "/devices/{id}",
   deviceGroups: "/device-groups",

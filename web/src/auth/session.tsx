@@ -1,11 +1,14 @@
 // The logged-in account, its permissions and CSRF token, for the whole console. A 401 from
 // any call (the session ended: idle for 60 minutes, or logged out elsewhere) clears it, and
-// the login page then explains why (SEC-3).
+// the login page then explains why (SEC-3). SEC-9: a login may need a second step (the code
+// of the account's authenticator app), and an account without the second factor its company
+// requires is sent to set it up before anything else (enrolmentRequired).
 import { useQueryClient } from "@tanstack/react-query";
 import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState, type ReactNode } from "react";
 import { call } from "../api/call";
-import { ApiError, onSessionEnded, setCsrfToken, type SessionEndReason } from "../api/client";
+import { api, ApiError, onEnrolmentRequired, onSessionEnded, setCsrfToken, type SessionEndReason } from "../api/client";
 import type { Account, SessionInfo } from "../api/types";
+import { secondStepOf, type SecondStep } from "../lib/totp";
 import { permissionsOf, type PermissionSet } from "./permissions";
 
 export interface Session {
@@ -19,7 +22,13 @@ interface SessionContextValue {
   loading: boolean;
   // Why the last session ended, shown once on the login page.
   endReason: SessionEndReason | "logged_out" | null;
-  login: (company: string, login: string, password: string) => Promise<void>;
+  // Null once logged in; the second step when the account uses a second factor.
+  login: (company: string, login: string, password: string) => Promise<SecondStep | null>;
+  // The second step: the code (or a recovery code) for the challenge.
+  loginWithCode: (challenge: string, code: string) => Promise<void>;
+  // SEC-9: every route but the session's answers 403 totp_enrolment_required until the
+  // account sets up its second factor.
+  enrolmentRequired: boolean;
   logout: () => Promise<void>;
   refresh: () => Promise<void>;
   // Changes the account's own password, then reads the session again (no longer must_change_password).
@@ -38,19 +47,39 @@ function toSession(info: SessionInfo): Session {
   };
 }
 
-// The session the cookie holds, or null when there is none (401).
-async function readSession(): Promise<Session | null> {
+// Whether the account must set up a second factor first. GET /session does not say, so a
+// route every logged-in account may read asks (403 totp_enrolment_required); only for an
+// account without one.
+async function enrolmentPending(session: Session): Promise<boolean> {
+  if (session.account.totp_enabled) return false;
   try {
-    return toSession(await call("get", "/session"));
+    await api("/permissions", { background: true });
+    return false;
+  } catch (e) {
+    return e instanceof ApiError && e.code === "totp_enrolment_required";
+  }
+}
+
+interface SessionState {
+  session: Session | null;
+  enrolmentRequired: boolean;
+}
+
+// The session the cookie holds, or null when there is none (401).
+async function readSession(): Promise<SessionState> {
+  try {
+    const session = toSession(await call("get", "/session"));
+    return { session, enrolmentRequired: await enrolmentPending(session) };
   } catch (e) {
     if (!(e instanceof ApiError) || e.status !== 401) throw e;
-    return null;
+    return { session: null, enrolmentRequired: false };
   }
 }
 
 export function SessionProvider({ children }: { children: ReactNode }) {
   const queryClient = useQueryClient();
   const [session, setSession] = useState<Session | null>(null);
+  const [enrolmentRequired, setEnrolmentRequired] = useState(false);
   const [loading, setLoading] = useState(true);
   const [endReason, setEndReason] = useState<SessionContextValue["endReason"]>(null);
   // Read by the session-ended listener, which outlives renders.
@@ -59,7 +88,11 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     sessionRef.current = session;
   }, [session]);
 
-  const refresh = useCallback(async () => setSession(await readSession()), []);
+  const apply = useCallback((state: SessionState) => {
+    setSession(state.session);
+    setEnrolmentRequired(state.enrolmentRequired);
+  }, []);
+  const refresh = useCallback(async () => apply(await readSession()), [apply]);
 
   useEffect(() => {
     onSessionEnded((reason) => {
@@ -67,18 +100,44 @@ export function SessionProvider({ children }: { children: ReactNode }) {
       if (reason === "expired" || sessionRef.current) setEndReason(reason);
       sessionRef.current = null;
       setSession(null);
+      setEnrolmentRequired(false);
       queryClient.clear();
     });
+    onEnrolmentRequired(() => {
+      if (sessionRef.current) setEnrolmentRequired(true);
+    });
     readSession()
-      .then(setSession, () => setSession(null))
+      .then(apply, () => apply({ session: null, enrolmentRequired: false }))
       .finally(() => setLoading(false));
-    return () => onSessionEnded(null);
-  }, [queryClient]);
+    return () => {
+      onSessionEnded(null);
+      onEnrolmentRequired(null);
+    };
+  }, [queryClient, apply]);
 
   const login = useCallback(
     async (company: string, loginId: string, password: string) => {
       const body = { company: company.trim() === "" ? null : company.trim(), login: loginId.trim(), password };
-      const info = await call("post", "/session", { body });
+      let info: SessionInfo;
+      try {
+        info = await call("post", "/session", { body });
+      } catch (e) {
+        const second = secondStepOf(e);
+        if (second) return second;
+        throw e;
+      }
+      setCsrfToken(info.csrf_token);
+      queryClient.clear();
+      setEndReason(null);
+      await refresh();
+      return null;
+    },
+    [queryClient, refresh],
+  );
+
+  const loginWithCode = useCallback(
+    async (challenge: string, code: string) => {
+      const info = await call("post", "/session/totp", { body: { challenge, code } });
       setCsrfToken(info.csrf_token);
       queryClient.clear();
       setEndReason(null);
@@ -96,6 +155,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     setCsrfToken(null);
     queryClient.clear();
     setSession(null);
+    setEnrolmentRequired(false);
     setEndReason("logged_out");
   }, [queryClient]);
 
@@ -108,8 +168,19 @@ export function SessionProvider({ children }: { children: ReactNode }) {
   );
 
   const value = useMemo<SessionContextValue>(
-    () => ({ session, loading, endReason, login, logout, refresh, changePassword, clearEndReason: () => setEndReason(null) }),
-    [session, loading, endReason, login, logout, refresh, changePassword],
+    () => ({
+      session,
+      loading,
+      endReason,
+      login,
+      loginWithCode,
+      enrolmentRequired,
+      logout,
+      refresh,
+      changePassword,
+      clearEndReason: () => setEndReason(null),
+    }),
+    [session, loading, endReason, login, loginWithCode, enrolmentRequired, logout, refresh, changePassword],
   );
   return <SessionContext.Provider value={value}>{children}</SessionContext.Provider>;
 }

@@ -3,7 +3,8 @@
 // The company's own settings (CompanySettingsPage) also show the caller's address, whether
 // the list holds it, and a button that adds it: the server refuses a change that would lock
 // the caller out (422 would_lock_out_caller). The provider edits a company's in a dialog
-// (CompaniesPage), where the provider's own address has nothing to do with it.
+// (CompaniesPage), where the provider's own address has nothing to do with it; there the same
+// form also carries SEC-9's "second factor required" switch (TotpRequiredField).
 import { useWatch, type UseFormReturn } from "react-hook-form";
 import { useTranslation } from "react-i18next";
 import { z } from "zod";
@@ -15,11 +16,13 @@ import { useMessageText } from "./Allocations";
 import { useErrorMessage, useZodForm } from "./form";
 import { Alert, Badge, Button, Field } from "./ui";
 
-const schema = z.object({ enabled: z.boolean(), list: z.string() });
+const schema = z.object({ enabled: z.boolean(), list: z.string(), totpRequired: z.boolean() });
 export type IpRestrictionValues = z.infer<typeof schema>;
 
-export function ipRestrictionValues(s: Pick<CompanySettings, "ip_restriction_enabled" | "ip_allowlist">): IpRestrictionValues {
-  return { enabled: s.ip_restriction_enabled, list: allowlistText(s.ip_allowlist) };
+export function ipRestrictionValues(s: Pick<CompanySettings, "ip_restriction_enabled" | "ip_allowlist" | "totp_required">): IpRestrictionValues {
+  // (An older server's answer has no totp_required.)
+  const totpRequired: boolean | undefined = s.totp_required;
+  return { enabled: s.ip_restriction_enabled, list: allowlistText(s.ip_allowlist), totpRequired: totpRequired ?? false };
 }
 
 // Errors the form shows on its list rather than above it.
@@ -37,8 +40,11 @@ export function useIpRestrictionForm(settings: CompanySettings, companyId: strin
       form.setError("list", { message: text(checked.error) });
       return;
     }
+    // The provider's dialog saves the second-factor switch with it, when changed; the company's
+    // page has a card of its own.
+    const totpChanged = companyId !== null && v.totpRequired !== ipRestrictionValues(settings).totpRequired;
     save.mutate(
-      { ip_restriction_enabled: v.enabled, ip_allowlist: checked.list },
+      { ip_restriction_enabled: v.enabled, ip_allowlist: checked.list, ...(totpChanged ? { totp_required: v.totpRequired } : {}) },
       {
         onSuccess: (saved) => {
           form.reset(ipRestrictionValues(saved));
@@ -130,5 +136,20 @@ export function IpRestrictionFields({ form, yourAddress }: { form: UseFormReturn
       {outside && !form.formState.errors.list ? <Alert tone="warning">{t("ipRestriction.notIncludedWarning", { address: yourAddress })}</Alert> : null}
       {yourAddress === undefined && enabled && count === 0 ? <Alert tone="warning">{t("ipRestriction.emptyWarning")}</Alert> : null}
     </div>
+  );
+}
+
+// SEC-9 in the provider's dialog: every account of the company needs a second factor.
+export function TotpRequiredField({ form }: { form: UseFormReturn<IpRestrictionValues> }) {
+  const { t } = useTranslation();
+  return (
+    <fieldset className="stack-sm">
+      <legend className="section-title">{t("totpPolicy.title")}</legend>
+      <p className="ip-explanation">{t("totpPolicy.explanation")}</p>
+      <label className="switch-row">
+        <input type="checkbox" role="switch" className="switch" {...form.register("totpRequired")} />
+        <span>{t("totpPolicy.required")}</span>
+      </label>
+    </fieldset>
   );
 }

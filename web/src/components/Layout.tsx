@@ -97,7 +97,12 @@ export function Layout() {
           </button>
           <div className="topbar-spacer" />
           <LanguageSwitch />
-          <div className="account-chip" title={account.email}>
+          <NavLink
+            to={PATHS.ownAccount}
+            className={({ isActive }) => (isActive ? "account-chip active" : "account-chip")}
+            title={`${t("nav.ownAccount")} (${account.email})`}
+            aria-label={`${t("nav.ownAccount")}: ${account.name || account.login}`}
+          >
             <span className="avatar" aria-hidden="true">
               {(account.name || account.login).slice(0, 1)}
             </span>
@@ -107,7 +112,7 @@ export function Layout() {
                 {account.login} · {t(`accountKind.${account.kind}`)}
               </span>
             </span>
-          </div>
+          </NavLink>
           <button type="button" className="btn btn-ghost" onClick={() => void logout().then(() => navigate(PATHS.login, { replace: true }))}>
             <Icon name="logout" size={16} />
             <span>{t("nav.logout")}</span>

@@ -1,6 +1,7 @@
 // Accounts of the company: create, edit roles and mail language, disable/enable, reset a
 // password (the temporary one is shown once), delete (administrators). Buttons show only with
-// accounts.write. Inactive accounts are flagged (SEC-7): reminded to log in, or locked for
+// accounts.write; SEC-9: whether each uses a second factor, and switching it off for an account
+// that lost its phone (administrators' only by administrators). Inactive accounts are flagged (SEC-7): reminded to log in, or locked for
 // inactivity — a lock only the service provider lifts, so no unlock is offered for it.
 import { createColumnHelper } from "@tanstack/react-table";
 import { useMemo, useState } from "react";
@@ -20,6 +21,7 @@ import { formatJst } from "../lib/time";
 import { email, newAccount, personName } from "../lib/validation";
 import { useAccounts, useCreateAccount, useDeleteAccount, useResetPassword, useUpdateAccount } from "../resources/accounts";
 import { useLabels, useRoles } from "../resources/roles";
+import { useResetTotp } from "../resources/totp";
 
 export const STATUS_TONE: Record<Account["status"], Tone> = { active: "success", locked: "warning", disabled: "neutral" };
 
@@ -272,6 +274,12 @@ export function AccountsPage() {
     confirmLabel: t("accounts.resetPassword"),
     onDone: (a, result) => setTemporary({ login: a.login, password: result.temporary_password }),
   });
+  const resetTotp = useConfirmedMutation(useResetTotp(), {
+    title: t("accounts.resetTotp"),
+    message: (a) => t("accounts.resetTotpConfirm", { login: a.login }),
+    confirmLabel: t("accounts.resetTotp"),
+    done: t("accounts.totpReset"),
+  });
   const disable = useConfirmedMutation(update, {
     title: t("accounts.disable"),
     message: ({ account }) => t("accounts.disableConfirm", { login: account.login }),
@@ -337,6 +345,14 @@ export function AccountsPage() {
         </div>
       ),
     }),
+    col.accessor("totp_enabled", {
+      header: t("accounts.totp"),
+      cell: (c) => (
+        <Badge tone={c.getValue() ? "success" : "neutral"} dot>
+          {c.getValue() ? t("accounts.totpOn") : t("accounts.totpOff")}
+        </Badge>
+      ),
+    }),
     col.accessor("last_login_at", {
       header: t("accounts.lastLogin"),
       cell: (c) =>
@@ -360,6 +376,11 @@ export function AccountsPage() {
                   <Button className="btn-sm" variant="ghost" icon="key" onClick={() => reset.ask(a)} disabled={self}>
                     {t("accounts.resetPassword")}
                   </Button>
+                  {a.totp_enabled && !self && (a.kind !== "admin" || me.kind === "admin") ? (
+                    <Button className="btn-sm" variant="ghost" icon="shield" onClick={() => resetTotp.ask(a)}>
+                      {t("accounts.resetTotp")}
+                    </Button>
+                  ) : null}
                   {a.status === "active" ? (
                     <Button
                       className="btn-sm"
@@ -416,6 +437,7 @@ export function AccountsPage() {
       {creating ? <CreateAccountDialog onClose={() => setCreating(false)} roles={roles.data ?? []} /> : null}
       {editing ? <EditAccountDialog account={editing} onClose={() => setEditing(null)} roles={roles.data ?? []} /> : null}
       {reset.dialog}
+      {resetTotp.dialog}
       {disable.dialog}
       {enable.dialog}
       {deleting ? <DeleteAccountDialog account={deleting} onClose={() => setDeleting(null)} /> : null}

@@ -1,13 +1,64 @@
-// The company's settings (company.settings). For now one: where its accounts and API tokens
-// may sign in from (SEC-4's IP address restriction), with the administrator's own address
-// shown, so that the list saved never shuts them out (the server refuses that too).
+// The company's settings (company.settings): where its accounts and API tokens may sign in from
+// (SEC-4's IP address restriction), with the administrator's own address shown, so that the
+// list saved never shuts them out (the server refuses that too); and whether every account
+// needs a second factor (SEC-9).
+import { z } from "zod";
 import { useTranslation } from "react-i18next";
 import type { CompanySettings } from "../api/types";
-import { bannerError, submitWith } from "../components/form";
+import { useAuthed } from "../auth/session";
+import { bannerError, submitWith, useZodForm } from "../components/form";
 import { IP_RESTRICTION_FIELDS, IpRestrictionFields, ipRestrictionValues, useIpRestrictionForm } from "../components/IpRestriction";
 import { useToast } from "../components/Toast";
-import { Badge, Button, Card, ErrorBanner, PageHeader, Spinner } from "../components/ui";
-import { useCompanySettings } from "../resources/companySettings";
+import { Alert, Badge, Button, Card, ErrorBanner, PageHeader, Spinner } from "../components/ui";
+import { useCompanySettings, useUpdateCompanySettings } from "../resources/companySettings";
+
+const totpSchema = z.object({ required: z.boolean() });
+
+// SEC-9: the second factor required of every account. Switching it on while one has none
+// oneself leads to the set-up at once (every other call answers 403 totp_enrolment_required).
+function TotpPolicyCard({ settings }: { settings: CompanySettings }) {
+  const { t } = useTranslation();
+  const toast = useToast();
+  const me = useAuthed().account;
+  const save = useUpdateCompanySettings();
+  const form = useZodForm(totpSchema, { defaultValues: { required: settings.totp_required } });
+  const required = form.watch("required");
+  const submit = ({ required }: { required: boolean }) =>
+    save.mutate(
+      { totp_required: required },
+      {
+        onSuccess: (saved) => {
+          form.reset({ required: saved.totp_required });
+          toast(t("totpPolicy.saved"));
+        },
+      },
+    );
+  return (
+    <Card
+      title={t("totpPolicy.title")}
+      actions={
+        <Badge tone={settings.totp_required ? "success" : "neutral"} dot>
+          {settings.totp_required ? t("totpPolicy.on") : t("totpPolicy.off")}
+        </Badge>
+      }
+    >
+      <form className="stack" aria-label={t("totpPolicy.title")} onSubmit={submitWith(form, submit)} noValidate>
+        <ErrorBanner error={save.error} />
+        <p className="ip-explanation">{t("totpPolicy.explanation")}</p>
+        <label className="switch-row">
+          <input type="checkbox" role="switch" className="switch" {...form.register("required")} />
+          <span>{t("totpPolicy.required")}</span>
+        </label>
+        {required && !settings.totp_required && !me.totp_enabled ? <Alert tone="warning">{t("totpPolicy.selfWarning")}</Alert> : null}
+        <div className="row">
+          <Button type="submit" variant="primary" icon="check" busy={save.isPending} disabled={!form.formState.isDirty}>
+            {t("totpPolicy.save")}
+          </Button>
+        </div>
+      </form>
+    </Card>
+  );
+}
 
 function IpRestrictionCard({ settings }: { settings: CompanySettings }) {
   const { t } = useTranslation();
@@ -53,7 +104,14 @@ export function CompanySettingsPage() {
     <div className="stack">
       <PageHeader title={t("companySettings.title")} description={t("companySettings.description")} />
       <ErrorBanner error={settings.error} />
-      {settings.isLoading ? <Spinner /> : settings.data ? <IpRestrictionCard settings={settings.data} /> : null}
+      {settings.isLoading ? (
+        <Spinner />
+      ) : settings.data ? (
+        <>
+          <IpRestrictionCard settings={settings.data} />
+          <TotpPolicyCard settings={settings.data} />
+        </>
+      ) : null}
     </div>
   );
 }

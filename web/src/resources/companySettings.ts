@@ -12,9 +12,10 @@ function settingsKey(companyId: string | null) {
   return companyId ? keys.companySettingsOf(companyId) : keys.ownCompanySettings;
 }
 
-export function useCompanySettings(companyId: string | null = null) {
+export function useCompanySettings(companyId: string | null = null, enabled = true) {
   return useQuery({
     queryKey: settingsKey(companyId),
+    enabled,
     queryFn: () => (companyId ? call("get", "/companies/{id}/settings", { path: { id: companyId } }) : call("get", "/company/settings")),
   });
 }

@@ -12,7 +12,7 @@ import { ApiError } from "../../api/client";
 import type { Company, CompanySettings } from "../../api/types";
 import { bannerError, FormDialog, showFieldError, useErrorMessage, useZodForm } from "../../components/form";
 import { message } from "../../i18n";
-import { IP_RESTRICTION_FIELDS, IpRestrictionFields, useIpRestrictionForm } from "../../components/IpRestriction";
+import { IP_RESTRICTION_FIELDS, IpRestrictionFields, TotpRequiredField, useIpRestrictionForm } from "../../components/IpRestriction";
 import { ListPage } from "../../components/ListPage";
 import { useToast } from "../../components/Toast";
 import { Alert, Badge, Button, Dialog, ErrorBanner, Field, Input, Select, Spinner, type Tone } from "../../components/ui";
@@ -271,6 +271,7 @@ function IpRestrictionForm({ company, settings, onClose }: { company: Company; s
     >
       <p className="field-hint">{t("ipRestriction.providerNote")}</p>
       <IpRestrictionFields form={form} />
+      <TotpRequiredField form={form} />
     </FormDialog>
   );
 }
