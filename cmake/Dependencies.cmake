@@ -11,6 +11,8 @@ pkg_check_modules(SQLITE3 REQUIRED IMPORTED_TARGET sqlite3)
 pkg_check_modules(LIBPQ REQUIRED IMPORTED_TARGET libpq)
 pkg_check_modules(CURL REQUIRED IMPORTED_TARGET libcurl)
 pkg_check_modules(LIBARCHIVE REQUIRED IMPORTED_TARGET libarchive)
+pkg_check_modules(OATH REQUIRED IMPORTED_TARGET liboath)
+pkg_check_modules(QRENCODE REQUIRED IMPORTED_TARGET libqrencode)
 # The kanri binary's allocator: TCMalloc (gperftools' minimal build). Its per-thread caches make
 # the many small allocations of each request (HTTP fields, XML nodes, strings) cheaper than
 # glibc's malloc: about 10 % of the server's CPU per CWMP session (bench/README.md). Not with

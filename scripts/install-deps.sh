@@ -14,7 +14,7 @@ build_packages=(
   libssl-dev libsodium-dev libgoogle-perftools-dev
   libsoci-dev libsqlite3-dev libpq-dev
   libspdlog-dev libfmt-dev libcli11-dev libtomlplusplus-dev libpugixml-dev
-  libcurl4-openssl-dev liboath-dev libarchive-dev
+  libcurl4-openssl-dev liboath-dev libqrencode-dev libarchive-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   nodejs npm
 )

@@ -125,13 +125,17 @@ Result<IssuedApiToken> ApiTokenRepository::Create(const TokenOwner& owner, const
   db::WriteTransaction tx(lease);
   const std::string owner_value = OwnerValue(owner);
   const long long t_now = ToUnixMillis(now);
-  long long live = 0;
-  lease.sql() << "SELECT COUNT(*) FROM api_tokens t WHERE " + OwnerCondition(owner) +
-                     " AND t.expires_at > :now",
-      soci::use(owner_value), soci::use(t_now), soci::into(live);
-  if (live >= static_cast<long long>(kMaxTokensPerOwner))
+  long long live = 0, rows = 0;
+  lease.sql() << "SELECT COALESCE(SUM(CASE WHEN t.expires_at > :now THEN 1 ELSE 0 END), 0), COUNT(*) "
+                 "FROM api_tokens t WHERE " +
+                     OwnerCondition(owner),
+      soci::use(t_now), soci::use(owner_value), soci::into(live), soci::into(rows);
+  if (live >= static_cast<long long>(kMaxTokensPerOwner) ||
+      rows >= static_cast<long long>(kMaxTokenRowsPerOwner))
     return LimitExceeded("too_many_tokens", "at most " + std::to_string(kMaxTokensPerOwner) +
-                                                " unexpired tokens; revoke one first");
+                                                " unexpired tokens (and " +
+                                                std::to_string(kMaxTokenRowsPerOwner) +
+                                                " with the expired ones still listed); delete one first");
   std::string permissions;
   for (const auto& p : wanted.Names()) permissions += (permissions.empty() ? "" : " ") + p;
   const std::string hash = Sha256Hex(out.secret);

@@ -29,6 +29,8 @@ namespace kanri::access {
 
 inline constexpr std::string_view kTokenPrefix = "kanri_";
 inline constexpr std::size_t kMaxTokensPerOwner = 100;  // unexpired ones, per company or for the provider
+// Expired tokens stay listed for 90 days; this bounds the rows one owner can hold in all.
+inline constexpr std::size_t kMaxTokenRowsPerOwner = 200;
 inline constexpr std::size_t kMaxTokenNameLength = 100;
 inline constexpr Millis kMaxTokenLifetime = std::chrono::days{366};
 

@@ -104,6 +104,12 @@ TEST_F(ApiTokens, SEC_9_NamesAreTextAndTheCountIsBounded) {
   ASSERT_FALSE(over);
   EXPECT_EQ(over.error().problem, "too_many_tokens");
   EXPECT_TRUE(Create(other_, {"devices.read"}, admin_)) << "the bound is per company";
+  // Expired tokens stay listed, so they count toward a bound of all rows too.
+  clock_.Advance(days{31});
+  for (std::size_t i = 0; i < kMaxTokenRowsPerOwner - kMaxTokensPerOwner; ++i)
+    ASSERT_TRUE(Create(acme_, {"devices.read"}, admin_, days{1}));
+  clock_.Advance(days{2});  // none unexpired now, 200 rows
+  EXPECT_EQ(Create(acme_, {"devices.read"}, admin_).error().problem, "too_many_tokens");
 }
 
 // SEC-8: one company neither lists nor revokes another's tokens; the provider's are apart.

@@ -160,6 +160,23 @@ asio::awaitable<HttpResponse> ResetPassword(ApiServices& s, RequestContext& ctx)
   co_return http::JsonResponse(200, json::serialize(out));
 }
 
+// SEC-9: an administrator switches another account's second factor off (a lost phone), under
+// the rule of a password reset (only administrators touch administrators). Its secret and
+// recovery codes are deleted, never shown; the account enrols again.
+asio::awaitable<HttpResponse> ResetSecondFactor(ApiServices& s, RequestContext& ctx) {
+  const AccountId id{ctx.Param("id")};
+  auto target = Unwrap(co_await s.db.Run([&] { return s.accounts.Get(OwnCompany(ctx), id); }));
+  ThrowIfRefused(access::CheckPasswordReset(GrantorOf(ctx), target));  // SEC-5
+  co_await s.db.Run([&] {
+    auto lease = s.database.Acquire();
+    db::WriteTransaction tx(lease);
+    identity::Totp::Reset(lease, target.id);
+    tx.Commit();
+  });
+  ctx.audit.details = json::serialize(json::object{{"login", target.login}});
+  co_return http::NoContent();
+}
+
 // SEC-7: an account deleted by hand; its history records stay with the login ID they name.
 asio::awaitable<HttpResponse> Delete(ApiServices& s, RequestContext& ctx) {
   const AccountId id{ctx.Param("id")};
@@ -232,6 +249,15 @@ void AddAccountRoutes(http::RouteTable& t, ApiServices& s) {
          .doc = {.summary = "Issue a temporary password that must be changed at the next login",
                  .tag = "accounts",
                  .response_schema = schema::kPasswordReset}});
+  t.Add({.method = "POST",
+         .path = "/api/v1/accounts/{id}/totp-reset",
+         .access = http::Needs("accounts.write"),
+         .action = "accounts.reset_totp",
+         .target_type = "account",
+         .handler = [&s](RequestContext& c) { return ResetSecondFactor(s, c); },
+         .doc = {.summary = "Switch an account's TOTP second factor off (it enrols again); never shows it",
+                 .tag = "accounts",
+                 .success_status = 204}});
 }
 
 }  // namespace kanri::api

@@ -1,4 +1,5 @@
-// Company settings: where the company's accounts may sign in from (SEC-4). A company's
+// Company settings: where the company's accounts may sign in from (SEC-4), and whether they must
+// use a second factor (SEC-9). A company's
 // administrators (company.settings) change their own company's, guarded so that they cannot
 // lock themselves out; the provider's site administrators (provider.companies) any company's,
 // which the company then sees in its own history.
@@ -18,7 +19,9 @@ using http::RequestContext;
 json::object SettingsJson(const tenancy::SignInPolicy& p) {
   json::array list;
   for (const auto& n : p.ip_allowlist) list.emplace_back(n.ToString());
-  return {{"ip_restriction_enabled", p.ip_restriction_enabled}, {"ip_allowlist", std::move(list)}};
+  return {{"ip_restriction_enabled", p.ip_restriction_enabled},
+          {"ip_allowlist", std::move(list)},
+          {"totp_required", p.totp_required}};
 }
 
 // The console shows the caller's address beside the list, so an administrator sees what to add.
@@ -32,6 +35,7 @@ tenancy::SignInPolicyPatch ReadPatch(const RequestContext& ctx) {
   FieldReader in{ParseJsonBody(ctx.request)};
   tenancy::SignInPolicyPatch patch;
   patch.ip_restriction_enabled = in.OptionalBool("ip_restriction_enabled");
+  patch.totp_required = in.OptionalBool("totp_required");
   if (auto list = in.OptionalStringArray("ip_allowlist"))
     patch.ip_allowlist = Unwrap(tenancy::ParseAllowlist(*list));
   in.Finish();

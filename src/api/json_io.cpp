@@ -164,6 +164,7 @@ json::object AccountJson(const identity::Account& a, Timestamp now) {
       {"must_change_password", a.must_change_password},
       {"locked_until", TimeJson(a.locked_until && now < *a.locked_until ? a.locked_until : std::nullopt)},
       {"last_login_at", TimeJson(a.last_login_at)},
+      {"totp_enabled", a.totp_enabled_at.has_value()},
       {"created_at", FormatUtc(a.created_at)},
       {"updated_at", FormatUtc(a.updated_at)},
       {"language", a.language},

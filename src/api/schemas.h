@@ -5,11 +5,12 @@ namespace kanri::api::schema {
 
 inline constexpr const char* kAccount =
     R"({"type":"object","required":["id","company_id","login","name","email","kind","status",
-"must_change_password","locked_until","last_login_at","created_at","updated_at"],
+"must_change_password","locked_until","last_login_at","totp_enabled","created_at","updated_at"],
 "properties":{"id":{"type":"string"},"company_id":{"type":["string","null"]},"login":{"type":"string"},
 "name":{"type":"string"},"email":{"type":"string"},"kind":{"enum":["site_admin","admin","general"]},
 "status":{"enum":["active","locked","disabled"]},"must_change_password":{"type":"boolean"},
 "locked_until":{"type":["string","null"],"format":"date-time"},"last_login_at":{"type":["string","null"],"format":"date-time"},
+"totp_enabled":{"type":"boolean","description":"SEC-9: the account uses a TOTP second factor"},
 "created_at":{"type":"string","format":"date-time"},"updated_at":{"type":"string","format":"date-time"},
 "language":{"enum":["ja","en"]},"lock_reason":{"enum":["administrator","inactivity",null],
 "description":"why a locked account is locked; only a site administrator lifts an inactivity lock, SEC-7"
@@ -72,13 +73,14 @@ inline constexpr const char* kCompanyPatch = R"({"type":"object","additionalProp
 
 // SEC-4: a company's sign-in settings; `your_address` is the caller's address as the server sees it.
 inline constexpr const char* kCompanySettings = R"({"type":"object","required":["ip_restriction_enabled",
-"ip_allowlist","your_address"],"properties":{"ip_restriction_enabled":{"type":"boolean"},
+"ip_allowlist","totp_required","your_address"],"properties":{"ip_restriction_enabled":{"type":"boolean"},
 "ip_allowlist":{"type":"array","maxItems":100,"items":{"type":"string","description":"CIDR or address"}},
-"your_address":{"type":"string"}}})";
+"totp_required":{"type":"boolean"},"your_address":{"type":"string"}}})";
 
 inline constexpr const char* kCompanySettingsPatch = R"({"type":"object","additionalProperties":false,
 "properties":{"ip_restriction_enabled":{"type":"boolean"},
-"ip_allowlist":{"type":"array","maxItems":100,"items":{"type":"string","description":"CIDR or address"}}}})";
+"ip_allowlist":{"type":"array","maxItems":100,"items":{"type":"string","description":"CIDR or address"}},
+"totp_required":{"type":"boolean"}}})";
 
 // SEC-9: API tokens.
 inline constexpr const char* kApiTokenCreate = R"({"type":"object","additionalProperties":false,
@@ -101,6 +103,22 @@ inline constexpr const char* kApiTokenIssued = R"({"allOf":[{"$ref":"#/component
 
 inline constexpr const char* kApiTokenList = R"({"type":"object","required":["items"],
 "properties":{"items":{"type":"array","items":{"$ref":"#/components/schemas/ApiToken"}}}})";
+
+// SEC-9: the TOTP second factor.
+inline constexpr const char* kTotpLogin = R"({"type":"object","additionalProperties":false,
+"required":["challenge","code"],"properties":{"challenge":{"type":"string"},
+"code":{"type":"string","description":"6 digits, or a recovery code"}}})";
+
+inline constexpr const char* kTotpCode = R"({"type":"object","additionalProperties":false,"required":["code"],
+"properties":{"code":{"type":"string"}}})";
+
+inline constexpr const char* kTotpEnrolment =
+    R"({"type":"object","required":["secret","otpauth_uri","qr_svg"],
+"properties":{"secret":{"type":"string","description":"base32"},"otpauth_uri":{"type":"string"},
+"qr_svg":{"type":"string","description":"an SVG document"}}})";
+
+inline constexpr const char* kRecoveryCodes = R"({"type":"object","required":["recovery_codes"],
+"properties":{"recovery_codes":{"type":"array","items":{"type":"string"},"minItems":10,"maxItems":10}}})";
 
 inline constexpr const char* kAdministratorCreate = R"({"type":"object","additionalProperties":false,
 "required":["login","name","email","password"],"properties":{"login":{"type":"string"},"name":{"type":"string"},

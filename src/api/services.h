@@ -25,6 +25,7 @@
 #include "identity/password_hasher.h"
 #include "identity/password_policy.h"
 #include "identity/sessions.h"
+#include "identity/totp.h"
 #include "jobs/login_alarms.h"
 #include "jobs/scheduler.h"
 #include "mail/outbox.h"
@@ -70,6 +71,9 @@ struct ApiServices {
   identity::HashingAdmission* hashing_admission = nullptr;
   // SEC-9: set by the application; the token routes answer 503 without it.
   access::ApiTokenRepository* api_tokens = nullptr;
+  // SEC-9: the TOTP second factor; set by the application (the enrolment routes answer 503
+  // without it).
+  identity::Totp* totp = nullptr;
   // SEC-6: set by the application; /readyz fails while it cannot store records.
   audit::HistoryWriter* history_writer = nullptr;
   // Running the service (issue 12), set by the application; the routes answer 503 without

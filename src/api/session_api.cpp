@@ -44,6 +44,35 @@ HttpResponse SessionResponse(const ApiServices& s, const identity::Account& acco
   return http::JsonResponse(200, json::serialize(out));
 }
 
+// SEC-9: 401 totp_required with the challenge the second step answers (problem+json).
+HttpResponse SecondFactorRequired(const identity::LoginOutcome& outcome) {
+  json::object body{
+      {"type", "urn:kanri:problem:totp_required"},
+      {"title", "Second factor required"},
+      {"status", 401},
+      {"detail", "Send the code of your authenticator app with this challenge to POST /api/v1/session/totp."},
+      {"code", "totp_required"},
+      {"challenge", outcome.challenge},
+      {"challenge_expires_in_seconds",
+       std::chrono::duration_cast<std::chrono::seconds>(identity::kChallengeLifetime).count()}};
+  HttpResponse r = http::JsonResponse(401, json::serialize(body));
+  r.content_type = "application/problem+json";
+  r.problem_code = "totp_required";
+  return r;
+}
+
+// The session cookie and the session's answer after a successful login (either step).
+HttpResponse LoggedIn(ApiServices& s, const identity::IssuedSession& session) {
+  HttpResponse r = SessionResponse(s, session.actor.account, session.csrf_token, session.actor.expires_at);
+  r.SetHeader("Set-Cookie", http::SessionCookie(s.settings.session_cookie, session.token));
+  return r;
+}
+
+identity::Totp& TotpOf(ApiServices& s) {
+  if (!s.totp) throw ApiError(Problem{503, "unavailable", "", "The second factor is not available.", ""});
+  return *s.totp;
+}
+
 asio::awaitable<HttpResponse> Login(ApiServices& s, RequestContext& ctx) {
   FieldReader in{ParseJsonBody(ctx.request)};
   auto company = in.NullableString("company");
@@ -87,13 +116,17 @@ asio::awaitable<HttpResponse> Login(ApiServices& s, RequestContext& ctx) {
         {"reason", identity::ToString(outcome.failure)}});
     if (outcome.locked_now)
       ctx.audit.events.push_back({"account.locked", "account", outcome.account->id.value()});
-    s.throttle.RecordFailure(request.client_ip);
+    if (outcome.failure != identity::LoginFailure::kSecondFactorRequired)
+      s.throttle.RecordFailure(request.client_ip);
     LogInfo("login failed",
             {{"request_id", ctx.request.request_id},
              {"client_ip", request.client_ip},
              {"reason", identity::ToString(outcome.failure)},
              {"account_id", outcome.account ? std::string_view(outcome.account->id.value()) : ""},
              {"locked_now", outcome.locked_now}});
+    // SEC-9: the right password of an account with a second factor: the challenge for its code.
+    if (outcome.failure == identity::LoginFailure::kSecondFactorRequired)
+      co_return SecondFactorRequired(outcome);
     // Told only after the password was verified correct, so it reveals nothing to a guesser.
     if (outcome.failure == identity::LoginFailure::kTemporaryPasswordExpired)
       throw ApiError(Problem{401, "temporary_password_expired", "",
@@ -109,10 +142,82 @@ asio::awaitable<HttpResponse> Login(ApiServices& s, RequestContext& ctx) {
     co_await s.db.Run([&] { s.accounts.ReplaceHash(account.id, attempt.hash_to_check, fresh); });
   }
 
-  HttpResponse r =
-      SessionResponse(s, account, outcome.session->csrf_token, outcome.session->actor.expires_at);
-  r.SetHeader("Set-Cookie", http::SessionCookie(s.settings.session_cookie, outcome.session->token));
-  co_return r;
+  co_return LoggedIn(s, *outcome.session);
+}
+
+// SEC-9: the second step, {challenge, code}; a recovery code may stand for the code. A wrong or
+// reused code counts toward the account's SEC-1 lock and the address's throttle.
+asio::awaitable<HttpResponse> LoginSecondFactor(ApiServices& s, RequestContext& ctx) {
+  FieldReader in{ParseJsonBody(ctx.request)};
+  const std::string challenge = in.RequiredString("challenge");
+  const std::string code = in.RequiredString("code");
+  in.Finish();
+  const std::string& ip = ctx.request.client_ip;
+  if (!s.throttle.Allows(ip))
+    throw ApiError(
+        Problem{429, "too_many_attempts", "", "Too many failed logins from this address; wait a while.", ""});
+  TotpOf(s);
+  auto attempt = co_await s.db.Run([&] { return s.login.BeginSecondFactor(challenge, ip); });
+  auto outcome = co_await s.db.Run([&] { return s.login.CompleteSecondFactor(attempt, code); });
+  ctx.audit.actor = outcome.account;
+  ctx.audit.company = outcome.company;
+  if (outcome.account) ctx.audit.target_id = outcome.account->id.value();
+  if (!outcome.session) {
+    ctx.audit.details = json::serialize(json::object{{"reason", identity::ToString(outcome.failure)}});
+    if (outcome.locked_now)
+      ctx.audit.events.push_back({"account.locked", "account", outcome.account->id.value()});
+    s.throttle.RecordFailure(ip);
+    throw ApiError(Problem{401, "totp_failed", "",
+                           "The code is not correct or was already used, or the login expired; log in again.",
+                           ""});
+  }
+  co_return LoggedIn(s, *outcome.session);
+}
+
+// SEC-9: enrolment of the caller's own account: the secret, its otpauth:// URI and a QR code.
+asio::awaitable<HttpResponse> BeginEnrolment(ApiServices& s, RequestContext& ctx) {
+  auto& totp = TotpOf(s);
+  const auto& account = ctx.actor->account;
+  ctx.audit.target_id = account.id.value();
+  std::string company_code;
+  if (account.company_id) {
+    auto company = co_await s.db.Run([&] { return s.companies.GetOwn(*account.company_id); });
+    if (company) company_code = company->code;
+  }
+  auto e = Unwrap(co_await s.db.Run([&] { return totp.BeginEnrolment(account, company_code); }));
+  co_return http::JsonResponse(
+      200, json::serialize(json::object{
+               {"secret", e.secret_base32}, {"otpauth_uri", e.otpauth_uri}, {"qr_svg", e.qr_svg}}));
+}
+
+asio::awaitable<HttpResponse> ConfirmEnrolment(ApiServices& s, RequestContext& ctx) {
+  auto& totp = TotpOf(s);
+  FieldReader in{ParseJsonBody(ctx.request)};
+  const std::string code = in.RequiredString("code");
+  in.Finish();
+  const auto& account = ctx.actor->account;
+  ctx.audit.target_id = account.id.value();
+  auto codes = Unwrap(co_await s.db.Run([&] { return totp.ConfirmEnrolment(account.id, code); }));
+  co_return http::JsonResponse(200,
+                               json::serialize(json::object{{"recovery_codes", json::value_from(codes)}}));
+}
+
+asio::awaitable<HttpResponse> DisableSecondFactor(ApiServices& s, RequestContext& ctx) {
+  auto& totp = TotpOf(s);
+  FieldReader in{ParseJsonBody(ctx.request)};
+  const std::string code = in.RequiredString("code");
+  in.Finish();
+  const auto& account = ctx.actor->account;
+  ctx.audit.target_id = account.id.value();
+  const bool required =
+      account.company_id
+          ? Unwrap(co_await s.db.Run([&] { return s.companies.SignIn(*account.company_id); })).totp_required
+          : s.sessions.settings().require_totp_for_site_admins;
+  if (required)
+    throw ApiError(Problem{403, "totp_required_by_policy", "",
+                           "Your company requires a second factor; it cannot be switched off.", ""});
+  Unwrap(co_await s.db.Run([&] { return totp.Disable(account.id, code); }));
+  co_return http::NoContent();
 }
 
 asio::awaitable<HttpResponse> WhoAmI(ApiServices& s, RequestContext& ctx) {
@@ -174,6 +279,49 @@ asio::awaitable<HttpResponse> ChangePassword(ApiServices& s, RequestContext& ctx
 }  // namespace
 
 void AddSessionRoutes(http::RouteTable& t, ApiServices& s) {
+  t.Add({.method = "POST",
+         .path = "/api/v1/session/totp",
+         .access = http::Public(),
+         .action = "session.login_second_factor",
+         .target_type = "account",
+         .handler = [&s](RequestContext& c) { return LoginSecondFactor(s, c); },
+         .doc = {
+             .summary = "The second step of a login with TOTP: the challenge and a code (or a recovery code)",
+             .tag = "session",
+             .request_schema = schema::kTotpLogin,
+             .response_schema = schema::kSession}});
+  t.Add({.method = "POST",
+         .path = "/api/v1/session/totp/enrolment",
+         .access = http::LoggedIn(),
+         .action = "session.totp_enrolment",
+         .target_type = "account",
+         .handler = [&s](RequestContext& c) { return BeginEnrolment(s, c); },
+         .doc = {.summary = "Begin setting up a TOTP second factor: the secret, otpauth:// URI and QR code",
+                 .tag = "session",
+                 .response_schema = schema::kTotpEnrolment},
+         .allowed_before_password_change = true});
+  t.Add({.method = "POST",
+         .path = "/api/v1/session/totp/enrolment/confirm",
+         .access = http::LoggedIn(),
+         .action = "session.totp_enable",
+         .target_type = "account",
+         .handler = [&s](RequestContext& c) { return ConfirmEnrolment(s, c); },
+         .doc = {.summary =
+                     "Switch the second factor on with a current code; answers 10 one-time recovery codes",
+                 .tag = "session",
+                 .request_schema = schema::kTotpCode,
+                 .response_schema = schema::kRecoveryCodes},
+         .allowed_before_password_change = true});
+  t.Add({.method = "DELETE",
+         .path = "/api/v1/session/totp",
+         .access = http::LoggedIn(),
+         .action = "session.totp_disable",
+         .target_type = "account",
+         .handler = [&s](RequestContext& c) { return DisableSecondFactor(s, c); },
+         .doc = {.summary = "Switch the second factor off with a current code (not where it is required)",
+                 .tag = "session",
+                 .request_schema = schema::kTotpCode,
+                 .success_status = 204}});
   t.Add({.method = "POST",
          .path = "/api/v1/session",
          .access = http::Public(),

@@ -167,6 +167,8 @@ void AddConfigOptions(CLI::App& app, Config& c) {
       ->capture_default_str();
 
   auto* s = app.add_option_group("Sessions and login");
+  s->add_flag("--require-totp-for-site-admins", c.session.require_totp_for_site_admins,
+              "SEC-9: site administrators must set up a TOTP second factor (at their next login)");
   AddDuration(*s, "--session-idle-timeout", c.session.idle_timeout,
               "SEC-3: end a session after no operation for");
   AddDuration(*s, "--session-lifetime", c.session.absolute_lifetime, "End any session after");

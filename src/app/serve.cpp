@@ -171,8 +171,11 @@ int Serve(const Config& config) {
   db::WorkerPool db_pool{"db", db_threads, config.db_queue};
   db::WorkerPool hash_pool{"hash", config.hash_threads, config.hash_queue};
   identity::SessionStore sessions{*rt.database, *rt.clock, config.session};
-  identity::LoginService login{*rt.database, *rt.clock,      rt.hasher,
-                               sessions,     config.lockout, config.temporary_password};
+  // SEC-9: TOTP seeds are sealed with a key of their own, beside the device secrets' key.
+  identity::Totp totp{*rt.database, *rt.clock,
+                      SecretBox::LoadOrCreate(KeysDir(config) / "account-secrets.key")};
+  identity::LoginService login{
+      *rt.database, *rt.clock, rt.hasher, sessions, config.lockout, config.temporary_password, &totp};
   identity::HashingAdmission hashing_admission{config.hashing_admission};
   identity::LoginThrottle throttle{*rt.clock, config.login_throttle};
   access::RoleRepository roles{*rt.database, *rt.clock};
@@ -231,6 +234,7 @@ int Serve(const Config& config) {
   services.device_caller = &device_caller;
   services.hashing_admission = &hashing_admission;
   services.api_tokens = &api_tokens;
+  services.totp = &totp;
   services.history_writer = &history_writer;  // SEC-6: /readyz
   // Jobs and mail (issue 12): due jobs run one after another on a thread of their own, so that
   // a long one (a backup) holds no database worker of the requests.

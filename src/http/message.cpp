@@ -123,7 +123,7 @@ Problem DefaultProblemFor(const Error& e) {
     case ErrorCode::kUnauthenticated:
       return {401, "unauthenticated", "", e.message, ""};
     case ErrorCode::kPermissionDenied:
-      return {403, "forbidden", "", e.message, ""};
+      return {403, "forbidden", "", e.message, e.field};
     case ErrorCode::kNotFound:
       return {404, "not_found", "", e.message, ""};
     case ErrorCode::kConflict:

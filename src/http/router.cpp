@@ -311,6 +311,12 @@ boost::asio::awaitable<Router::Authorization> Router::Authorize(const HttpReques
     out.refusal = IpNotAllowed();
     co_return out;
   }
+  // SEC-9: told before the permission, so the console sends the person to enrol.
+  if (session.actor->totp_enrolment_required && !route.allowed_before_password_change) {
+    out.refusal = Problem{403, "totp_enrolment_required", "",
+                          "Set up the second factor first (POST /api/v1/session/totp/enrolment).", ""};
+    co_return out;
+  }
   if (route.access.kind == AccessRule::Kind::kPermission) {
     bool allowed = false;
     for (const auto& p : route.access.any_of) allowed = allowed || out.auth.permissions.Has(p);

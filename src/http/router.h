@@ -100,7 +100,8 @@ struct Route {
   std::string target_type;  // what {id} names, e.g. "account"
   Handler handler;
   RouteDoc doc;
-  // Usable while the account must change a temporary password (the session routes).
+  // Usable while the account must change a temporary password or enrol a second factor (the
+  // session routes).
   bool allowed_before_password_change = false;
   // Probes (health, readiness) are not operations and stay out of the history.
   bool audited = true;

@@ -70,6 +70,7 @@ class RouterTest : public ::testing::Test {
             a.account.login = "taro";
             if (kind_ != identity::AccountKind::kSiteAdmin) a.account.company_id = CompanyId{"acme"};
             a.account.must_change_password = must_change_;
+            a.totp_enrolment_required = totp_enrolment_required_;
             r.session.actor = a;
             r.session.address_refused = address_refused_;
             r.permissions = access::PermissionSet::AllOf(kind_ == identity::AccountKind::kSiteAdmin
@@ -127,6 +128,7 @@ class RouterTest : public ::testing::Test {
   std::string last_client_ip_;
   Credential::Kind last_credential_kind_ = Credential::Kind::kSessionCookie;
   bool address_refused_ = false;
+  bool totp_enrolment_required_ = false;
   bool history_fails_ = false;
   bool history_down_ = false;
   int handled_ = 0;
@@ -234,6 +236,16 @@ TEST_F(RouterTest, SEC_9_ABearerTokenAuthenticatesWithoutCookieOrCsrf) {
   auto own = Run("GET", "/api/v1/things/x", {{"authorization", "Bearer good"}});
   EXPECT_EQ(own.status, 403);
   EXPECT_EQ(own.problem_code, "token_not_allowed");
+}
+
+// SEC-9: an account that must enrol a second factor is sent to do so, before any permission.
+TEST_F(RouterTest, SEC_9_APendingEnrolmentBlocksOtherRoutes) {
+  totp_enrolment_required_ = true;
+  kind_ = identity::AccountKind::kGeneral;  // holds no permission either
+  auto r = Run("POST", "/api/v1/things", Session("good", true));
+  EXPECT_EQ(r.status, 403);
+  EXPECT_EQ(r.problem_code, "totp_enrolment_required");
+  EXPECT_EQ(Run("GET", "/api/v1/things/x", Session("good")).problem_code, "totp_enrolment_required");
 }
 
 TEST_F(RouterTest, PendingPasswordChangeBlocksOtherRoutes) {

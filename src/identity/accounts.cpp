@@ -8,7 +8,7 @@ const char* const kAccountColumns =
     "a.id, a.company_id, a.login, a.name, a.email, a.kind, a.status, a.must_change_password, "
     "a.failed_logins, "
     "a.locked_until, a.last_login_at, a.created_at, a.updated_at, a.language, a.lock_reason, a.locked_at, "
-    "a.inactivity_reminded_at";
+    "a.inactivity_reminded_at, a.totp_enabled_at";
 
 namespace {
 
@@ -80,6 +80,7 @@ Account ReadAccount(const soci::row& r, std::size_t f) {
         r.get<std::string>(f + 14) == "inactivity" ? LockReason::kInactivity : LockReason::kAdministrator;
   a.locked_at = db::RowTime(r, f + 15);
   a.inactivity_reminded_at = db::RowTime(r, f + 16);
+  a.totp_enabled_at = db::RowTime(r, f + 17);
   return a;
 }
 

@@ -49,6 +49,7 @@ struct Account {
   std::optional<LockReason> lock_reason;            // set while status is locked
   std::optional<Timestamp> locked_at;               // when status became locked
   std::optional<Timestamp> inactivity_reminded_at;  // SEC-7: reminder sent, no login since
+  std::optional<Timestamp> totp_enabled_at;         // SEC-9: the second factor is on since
 
   // Locked by an administrator, or inside a SEC-1 lockout at `now`.
   bool IsLocked(Timestamp now) const {
@@ -131,7 +132,7 @@ class AccountRepository {
 // Row mapping shared with the login and session code.
 extern const char* const kAccountColumns;  // "a.id, a.company_id, …" (alias a)
 Account ReadAccount(const soci::row& r, std::size_t first = 0);
-constexpr std::size_t kAccountColumnCount = 17;
+constexpr std::size_t kAccountColumnCount = 18;
 // The active administrators of a company (who are told about its accounts), in login order.
 std::vector<Account> ActiveAdministrators(db::Lease& lease, const CompanyId& company);
 // The active site administrators (who are told about the service, SEC-2).

@@ -10,6 +10,7 @@
 #include "identity/login.h"
 #include "identity/password_hasher.h"
 #include "identity/sessions.h"
+#include "identity/totp.h"
 #include "tenancy/companies.h"
 
 namespace kanri::identity {
@@ -43,7 +44,9 @@ class IdentityTest : public ::testing::Test {
   tenancy::CompanyRepository companies_{tdb_.db(), clock_};
   AccountRepository accounts_{tdb_.db(), clock_};
   SessionStore sessions_{tdb_.db(), clock_, SessionSettings{}};
-  LoginService login_{tdb_.db(), clock_, hasher_, sessions_, LockoutSettings{}};
+  Totp totp_{tdb_.db(), clock_, SecretBox::FromKey(std::string(32, 'k'))};
+  LoginService login_{tdb_.db(), clock_, hasher_, sessions_, LockoutSettings{}, TemporaryPasswordSettings{},
+                      &totp_};
   CompanyId company_;
   Account taro_;
 };

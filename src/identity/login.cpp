@@ -24,6 +24,10 @@ std::string_view ToString(LoginFailure f) {
       return "busy";
     case LoginFailure::kAddressNotAllowed:
       return "address_not_allowed";
+    case LoginFailure::kSecondFactorRequired:
+      return "second_factor_required";
+    case LoginFailure::kWrongCode:
+      return "wrong_code";
   }
   return "none";
 }
@@ -188,37 +192,124 @@ LoginOutcome LoginService::Complete(const LoginAttempt& attempt, bool password_o
   // stays counted toward the lock.
   if (!password_ok || !attempt.address_admitted) {
     // The claim already counted this failure; the claim that reached the limit set the lock.
-    out.failure = password_ok ? LoginFailure::kAddressNotAllowed : LoginFailure::kWrongPassword;
-    if (attempt.claim_number == settings_.max_failures) {
-      out.locked_now = true;
-      auto lease = db_.Acquire();
-      EndAccountSessions(lease, attempt.account->id);  // a locked account's sessions end
-    }
+    Failed(attempt, out, password_ok ? LoginFailure::kAddressNotAllowed : LoginFailure::kWrongPassword);
     return out;
   }
   auto lease = db_.Acquire();
   db::WriteTransaction tx(lease);
-  const long long t = ToUnixMillis(now);
-  Account account = *attempt.account;
-  account.failed_logins = 0;
-  account.locked_until.reset();
-  out.account = account;
-  // The right password resets the count. An expired temporary password, or a password check,
-  // opens no session.
   const bool expired = !attempt.password_change && attempt.temporary_since &&
                        now >= *attempt.temporary_since + temporary_.lifetime;
+  // SEC-9: with a second factor the password earns only a challenge. The claim stays counted
+  // until the right code, so that knowing the password gives no fresh run of code guesses.
+  if (!expired && !attempt.password_change && attempt.account->totp_enabled_at) {
+    if (!totp_) throw std::logic_error("an account with a second factor, and no TOTP service to check it");
+    out.challenge = totp_->IssueChallenge(lease, attempt.account->id);
+    tx.Commit();
+    out.failure = LoginFailure::kSecondFactorRequired;
+    return out;
+  }
+  // The right password resets the count. An expired temporary password, or a password check,
+  // opens no session.
   if (expired || attempt.password_change) {
+    Account account = *attempt.account;
+    account.failed_logins = 0;
+    account.locked_until.reset();
+    out.account = account;
     lease.sql() << "UPDATE accounts SET failed_logins = 0, locked_until = NULL WHERE id = :id", soci::use(id);
     tx.Commit();
     if (expired) out.failure = LoginFailure::kTemporaryPasswordExpired;
     return out;
   }
+  OpenSession(lease, attempt, out);
+  tx.Commit();
+  return out;
+}
+
+void LoginService::Failed(const LoginAttempt& attempt, LoginOutcome& out, LoginFailure why) {
+  out.failure = why;
+  if (attempt.claim_number == settings_.max_failures) {
+    out.locked_now = true;
+    auto lease = db_.Acquire();
+    EndAccountSessions(lease, attempt.account->id);  // a locked account's sessions end
+  }
+}
+
+void LoginService::OpenSession(db::Lease& lease, const LoginAttempt& attempt, LoginOutcome& out) {
+  const Timestamp now = clock_.Now();
+  const long long t = ToUnixMillis(now);
+  Account account = *attempt.account;
+  account.failed_logins = 0;
+  account.locked_until.reset();
   lease.sql() << "UPDATE accounts SET failed_logins = 0, locked_until = NULL, last_login_at = :t, "
                  "inactivity_reminded_at = NULL WHERE id = :id",
-      soci::use(t), soci::use(id);
+      soci::use(t), soci::use(account.id.value());
   account.last_login_at = now;
   out.session = sessions_.Create(lease, account, attempt.request.client_ip);
   out.account = account;
+}
+
+LoginAttempt LoginService::BeginSecondFactor(const std::string& challenge, const std::string& client_ip) {
+  LoginAttempt attempt;
+  attempt.challenge = challenge;
+  attempt.request.client_ip = client_ip;
+  attempt.hash_to_check = hasher_.dummy_hash();
+  const Timestamp now = clock_.Now();
+  auto lease = db_.Acquire();
+  const auto id = totp_ ? totp_->ChallengeAccount(lease, challenge) : std::nullopt;
+  if (!id) {
+    attempt.refusal = LoginFailure::kUnknownAccount;  // unknown or expired: log in again
+    return attempt;
+  }
+  std::string hash;
+  ReadAccountWithHash((lease.sql().prepare << kAccountWithHash + "a.id = :id", soci::use(id->value())),
+                      attempt, hash);
+  if (!attempt.account) {
+    attempt.refusal = LoginFailure::kUnknownAccount;
+    return attempt;
+  }
+  attempt.request.login = attempt.account->login;
+  attempt.company = attempt.account->company_id;
+  if (attempt.company) {
+    // The company may have been suspended, or have restricted addresses, since the password.
+    soci::rowset<soci::row> rows =
+        (lease.sql().prepare << std::string("SELECT c.id, ") + tenancy::CompanyAccess::kColumns +
+                                    " FROM companies c WHERE c.id = :id",
+         soci::use(attempt.company->value()));
+    bool found = false;
+    for (const auto& r : rows) {
+      found = true;
+      const auto company = tenancy::CompanyAccess::Read(r, 1, Date::FromTimestampJst(now));
+      if (!company.in_service) attempt.refusal = LoginFailure::kCompanyNotInService;
+      attempt.address_admitted = company.sign_in.Admits(client_ip);
+    }
+    if (!found) attempt.refusal = LoginFailure::kCompanyNotInService;
+  }
+  if (attempt.refusal == LoginFailure::kNone && attempt.account->status == AccountStatus::kDisabled)
+    attempt.refusal = LoginFailure::kDisabled;
+  if (attempt.refusal == LoginFailure::kNone && attempt.account->status == AccountStatus::kLocked)
+    attempt.refusal = LoginFailure::kLocked;
+  Claim(lease, attempt, hash, "account:" + id->value(), nullptr, now);
+  return attempt;
+}
+
+LoginOutcome LoginService::CompleteSecondFactor(const LoginAttempt& attempt, std::string_view code) {
+  LoginOutcome out;
+  out.account = attempt.account;
+  out.company = attempt.company;
+  if (!attempt.claimed) {
+    out.failure = attempt.refusal;
+    return out;
+  }
+  auto lease = db_.Acquire();
+  db::WriteTransaction tx(lease);
+  const bool ok = totp_->Verify(lease, attempt.account->id, code);
+  if (!ok || !attempt.address_admitted) {
+    tx.Commit();  // a code that matched is used up, whatever else failed
+    Failed(attempt, out, ok ? LoginFailure::kAddressNotAllowed : LoginFailure::kWrongCode);
+    return out;
+  }
+  Totp::EndChallenge(lease, attempt.challenge);
+  OpenSession(lease, attempt, out);
   tx.Commit();
   return out;
 }

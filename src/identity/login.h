@@ -36,6 +36,7 @@
 #include "identity/hashing_admission.h"
 #include "identity/password_hasher.h"
 #include "identity/sessions.h"
+#include "identity/totp.h"
 #include "tenancy/companies.h"
 
 namespace kanri::identity {
@@ -66,6 +67,8 @@ enum class LoginFailure {
   kTemporaryPasswordExpired,  // the right password, but a temporary one past its lifetime
   kBusy,                      // refused by the HashingAdmission before any check (429)
   kAddressNotAllowed,         // SEC-4: the right password, from outside the company's allow-list
+  kSecondFactorRequired,      // SEC-9: the right password; now the challenge and a TOTP code
+  kWrongCode,                 // SEC-9: a wrong or reused code for the challenge
 };
 std::string_view ToString(LoginFailure f);
 
@@ -80,6 +83,7 @@ struct LoginAttempt {
   bool password_change = false;                // BeginPasswordCheck: no session on success
   std::optional<Timestamp> temporary_since;    // set when the password is a temporary one
   bool address_admitted = true;                // SEC-4: the company admits request.client_ip
+  std::string challenge;                       // SEC-9: BeginSecondFactor's challenge
   HashingAdmission::Ticket hashing;            // this attempt's place in the hashing queue
   HashingAdmission::Verdict admission = HashingAdmission::Verdict::kAdmitted;
 };
@@ -90,18 +94,22 @@ struct LoginOutcome {
   std::optional<Account> account;
   std::optional<CompanyId> company;
   bool locked_now = false;  // this failure started a SEC-1 lockout
+  std::string challenge;    // kSecondFactorRequired: answer it with a code (CompleteSecondFactor)
 };
 
 class LoginService {
  public:
+  // `totp`: the second factor of accounts that enrolled one (SEC-9); without it such an account
+  // cannot log in.
   LoginService(db::Database& db, const Clock& clock, const PasswordHasher& hasher, SessionStore& sessions,
-               LockoutSettings settings, TemporaryPasswordSettings temporary = {})
+               LockoutSettings settings, TemporaryPasswordSettings temporary = {}, Totp* totp = nullptr)
       : db_(db),
         clock_(clock),
         hasher_(hasher),
         sessions_(sessions),
         settings_(settings),
-        temporary_(temporary) {}
+        temporary_(temporary),
+        totp_(totp) {}
 
   // With `admission`, the attempt also takes its place in the hashing queue, keyed by the
   // account (refused: failure kBusy, nothing claimed or counted).
@@ -112,6 +120,13 @@ class LoginService {
   // For a password check, success creates no session and only resets the failure count.
   LoginOutcome Complete(const LoginAttempt& attempt, bool password_ok);
 
+  // SEC-9, the second step of a login whose account has a TOTP factor: the challenge Complete
+  // answered (kSecondFactorRequired) and a code or recovery code. The step claims an attempt
+  // like a password (a wrong code counts toward the SEC-1 lock; the password step's claim is
+  // only cleared by the right code), and opens the session.
+  LoginAttempt BeginSecondFactor(const std::string& challenge, const std::string& client_ip);
+  LoginOutcome CompleteSecondFactor(const LoginAttempt& attempt, std::string_view code);
+
   const LockoutSettings& settings() const { return settings_; }
 
  private:
@@ -120,12 +135,17 @@ class LoginService {
   // no row.
   void Claim(db::Lease& lease, LoginAttempt& attempt, const std::string& hash,
              const std::string& admission_key, HashingAdmission* admission, Timestamp now);
+  // A claimed attempt that failed: the lock it may have started ends the account's sessions.
+  void Failed(const LoginAttempt& attempt, LoginOutcome& out, LoginFailure why);
+  // The right credentials: the failure count cleared, the login recorded, a session (in `tx`).
+  void OpenSession(db::Lease& lease, const LoginAttempt& attempt, LoginOutcome& out);
   db::Database& db_;
   const Clock& clock_;
   const PasswordHasher& hasher_;
   SessionStore& sessions_;
   LockoutSettings settings_;
   TemporaryPasswordSettings temporary_;
+  Totp* totp_;
 };
 
 // A per-source-address brake on failed logins, so that one address cannot lock out every

@@ -84,11 +84,15 @@ SessionStore::Resolved SessionStore::Resolve(std::string_view token, bool is_ope
       Row x{SessionActor{SessionId{r.get<std::string>(0)}, ReadAccount(r, kAccount),
                          FromUnixMillis(r.get<long long>(1)), FromUnixMillis(r.get<long long>(3))},
             FromUnixMillis(r.get<long long>(2))};
+      bool totp_required =
+          x.actor.account.kind == AccountKind::kSiteAdmin && settings_.require_totp_for_site_admins;
       if (x.actor.account.company_id) {
         const auto company = tenancy::CompanyAccess::Read(r, kCompany, Date::FromTimestampJst(now));
         x.company_in_service = company.in_service;
         x.address_admitted = company.sign_in.Admits(client_ip);
+        totp_required = company.sign_in.totp_required;
       }
+      x.actor.totp_enrolment_required = totp_required && !x.actor.account.totp_enabled_at;
       row = std::move(x);
     }
   }

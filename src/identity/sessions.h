@@ -25,6 +25,8 @@ struct SessionSettings {
   // The activity time is written at most this often per session, so a burst of requests
   // costs one write; the idle timeout can end a session up to this much early.
   Millis activity_write_interval = std::chrono::seconds{1};
+  // SEC-9: site administrators must use a TOTP second factor (--require-totp-for-site-admins).
+  bool require_totp_for_site_admins = false;
 };
 
 // The logged-in account behind a request.
@@ -33,6 +35,9 @@ struct SessionActor {
   Account account;
   Timestamp created_at;
   Timestamp expires_at;
+  // SEC-9: a second factor is required (by the company, or for site administrators) and the
+  // account has none yet: only the session's own routes work until it enrols.
+  bool totp_enrolment_required = false;
 };
 
 struct IssuedSession {

@@ -103,6 +103,11 @@ TEST_F(SessionsTest, SEC_4_ASessionIsRefusedOutsideTheCompanysAllowList) {
   EXPECT_FALSE(sessions_.Resolve(s.session->token, true, "2001:db8::77").address_refused);
   ASSERT_TRUE(companies_.UpdateSignIn(company_, {.ip_restriction_enabled = false}, std::nullopt));
   EXPECT_FALSE(sessions_.Resolve(s.session->token, true, "203.0.113.1").address_refused);
+  // On with nothing listed would lock everybody out: refused.
+  auto empty = companies_.UpdateSignIn(
+      company_, {.ip_restriction_enabled = true, .ip_allowlist = std::vector<IpNetwork>{}}, std::nullopt);
+  ASSERT_FALSE(empty);
+  EXPECT_EQ(empty.error().problem, "allowlist_empty");
 }
 
 // SEC-4: the right password from outside the list fails like a wrong one and counts toward the

@@ -208,9 +208,11 @@ Result<Company> CompanyRepository::Update(const ProviderScope&, const CompanyId&
 
 namespace kanri::tenancy {
 
-SignInPolicy SignInPolicy::FromColumns(long long enabled, std::string_view allowlist) {
+SignInPolicy SignInPolicy::FromColumns(long long enabled, std::string_view allowlist,
+                                       long long totp_required) {
   SignInPolicy p;
   p.ip_restriction_enabled = enabled != 0;
+  p.totp_required = totp_required != 0;
   for (std::string_view rest = allowlist; !rest.empty();) {
     const auto space = rest.find(' ');
     const std::string_view entry = rest.substr(0, space);
@@ -234,7 +236,8 @@ CompanyAccess CompanyAccess::Read(const soci::row& r, std::size_t first, Date to
   c.contract_start = Date::Parse(*start).value_or(Date{9999, 12, 31});
   if (end) c.contract_end = Date::Parse(*end);
   out.in_service = c.InService(today);
-  out.sign_in = SignInPolicy::FromColumns(db::RowInteger(r, first + 3), *text(4));
+  out.sign_in =
+      SignInPolicy::FromColumns(db::RowInteger(r, first + 3), *text(4), db::RowInteger(r, first + 5));
   return out;
 }
 
@@ -268,12 +271,14 @@ Result<std::vector<IpNetwork>> ParseAllowlist(const std::vector<std::string>& en
 namespace {
 
 std::optional<SignInPolicy> ReadSignIn(db::Lease& lease, const CompanyId& id, int& deletion_stage) {
-  long long enabled = 0;
+  long long enabled = 0, totp = 0;
   std::string allowlist;
-  lease.sql() << "SELECT ip_restriction_enabled, ip_allowlist, deletion_stage FROM companies WHERE id = :id",
-      soci::use(id.value()), soci::into(enabled), soci::into(allowlist), soci::into(deletion_stage);
+  lease.sql() << "SELECT ip_restriction_enabled, ip_allowlist, totp_required, deletion_stage FROM companies "
+                 "WHERE id = :id",
+      soci::use(id.value()), soci::into(enabled), soci::into(allowlist), soci::into(totp),
+      soci::into(deletion_stage);
   if (!lease.sql().got_data()) return std::nullopt;
-  return SignInPolicy::FromColumns(enabled, allowlist);
+  return SignInPolicy::FromColumns(enabled, allowlist, totp);
 }
 
 }  // namespace
@@ -298,18 +303,23 @@ Result<SignInPolicy> CompanyRepository::UpdateSignIn(const CompanyId& id, const 
   SignInPolicy p = *current;
   if (patch.ip_restriction_enabled) p.ip_restriction_enabled = *patch.ip_restriction_enabled;
   if (patch.ip_allowlist) p.ip_allowlist = *patch.ip_allowlist;
+  if (patch.totp_required) p.totp_required = *patch.totp_required;
+  // On with an empty list admits nobody: the whole company would be locked out.
+  if (p.ip_restriction_enabled && p.ip_allowlist.empty())
+    return Error{ErrorCode::kLimitExceeded, "the restriction needs at least one allowed address or network",
+                 "ip_allowlist", "allowlist_empty"};
   if (caller_address && !p.Admits(*caller_address)) {
     return Error{ErrorCode::kLimitExceeded,
                  "your own address " + *caller_address +
                      " would be outside the list: add it first, or you are locked out",
                  "ip_allowlist", "would_lock_out_caller"};
   }
-  const long long enabled = p.ip_restriction_enabled ? 1 : 0;
+  const long long enabled = p.ip_restriction_enabled ? 1 : 0, totp = p.totp_required ? 1 : 0;
   const std::string allowlist = p.AllowlistColumn();
   const long long now = ToUnixMillis(clock_.Now());
-  lease.sql() << "UPDATE companies SET ip_restriction_enabled = :e, ip_allowlist = :l, updated_at = :now "
-                 "WHERE id = :id",
-      soci::use(enabled), soci::use(allowlist), soci::use(now), soci::use(id.value());
+  lease.sql() << "UPDATE companies SET ip_restriction_enabled = :e, ip_allowlist = :l, totp_required = :r, "
+                 "updated_at = :now WHERE id = :id",
+      soci::use(enabled), soci::use(allowlist), soci::use(totp), soci::use(now), soci::use(id.value());
   tx.Commit();
   return p;
 }

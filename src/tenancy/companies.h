@@ -77,6 +77,8 @@ inline constexpr std::size_t kMaxAllowlistEntries = 100;
 struct SignInPolicy {
   bool ip_restriction_enabled = false;
   std::vector<IpNetwork> ip_allowlist;
+  // SEC-9: every account must use a TOTP second factor (enrolment at the next login).
+  bool totp_required = false;
 
   // Whether `address` (HttpRequest::client_ip) may sign in: always while the restriction is off.
   bool Admits(std::string_view address) const {
@@ -84,7 +86,7 @@ struct SignInPolicy {
   }
   // The two columns of companies (ip_restriction_enabled, ip_allowlist: canonical networks
   // separated by spaces).
-  static SignInPolicy FromColumns(long long enabled, std::string_view allowlist);
+  static SignInPolicy FromColumns(long long enabled, std::string_view allowlist, long long totp_required);
   std::string AllowlistColumn() const;
 };
 // The list as people type it: each entry an address or a CIDR with no bits set past its prefix
@@ -96,8 +98,8 @@ Result<std::vector<IpNetwork>> ParseAllowlist(const std::vector<std::string>& en
 // aliased c) and read them with Read; a missing company (LEFT JOIN) is not in service.
 struct CompanyAccess {
   static constexpr const char* kColumns =
-      "c.status, c.contract_start, c.contract_end, c.ip_restriction_enabled, c.ip_allowlist";
-  static constexpr std::size_t kColumnCount = 5;
+      "c.status, c.contract_start, c.contract_end, c.ip_restriction_enabled, c.ip_allowlist, c.totp_required";
+  static constexpr std::size_t kColumnCount = 6;
   bool in_service = false;
   SignInPolicy sign_in;
 
@@ -107,6 +109,7 @@ struct CompanyAccess {
 struct SignInPolicyPatch {
   std::optional<bool> ip_restriction_enabled;
   std::optional<std::vector<IpNetwork>> ip_allowlist;
+  std::optional<bool> totp_required;
 };
 
 // Validation shared by create and patch; returns the field at fault.

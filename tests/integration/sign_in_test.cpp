@@ -234,5 +234,95 @@ TEST_F(SignIn, SEC_8_SEC_9_AnotherCompanysTokenSeesNothingOfOurs) {
   EXPECT_EQ(client->Get("/api/v1/devices", provider_token).status, 403);
 }
 
+// SEC-9: enrolment with a QR code, a two-step login, a code accepted once, recovery codes used
+// once, a company that requires the factor, and an administrator's reset.
+TEST_F(SignIn, SEC_9_TotpEnrolmentTwoStepLoginReplayAndRecovery) {
+  Response begun = admin_a().Post("/api/v1/session/totp/enrolment", "");
+  ASSERT_EQ(begun.status, 200) << begun.Describe();
+  const std::string secret = Str(begun.Json(), "secret");
+  EXPECT_TRUE(
+      Str(begun.Json(), "otpauth_uri").starts_with("otpauth://totp/Kanri:ACME%2Falice?secret=" + secret));
+  EXPECT_TRUE(Str(begun.Json(), "qr_svg").starts_with("<svg"));
+  const std::string now_code = TotpCode(secret);
+  Response wrong =
+      admin_a().Post("/api/v1/session/totp/enrolment/confirm",
+                     R"({"code":")" + std::string(now_code == "123456" ? "654321" : "123456") + R"("})");
+  EXPECT_EQ(ProblemCode(wrong), "wrong_code") << wrong.Describe();
+  Response on = admin_a().Post("/api/v1/session/totp/enrolment/confirm", R"({"code":")" + now_code + R"("})");
+  ASSERT_EQ(on.status, 200) << on.Describe();
+  const json::value confirmed = on.Json();
+  const auto& recovery = Member(confirmed, "recovery_codes").as_array();
+  ASSERT_EQ(recovery.size(), 10u);
+  EXPECT_TRUE(Member(admin_a().Get("/api/v1/accounts/" + admin_a_id()).Json(), "totp_enabled").as_bool());
+
+  // The password alone earns a challenge; the challenge and a code open the session.
+  auto phone = NewClient();
+  Response first = TryLogin(*phone, kCompanyACode, kAdminALogin, kAdminPassword);
+  ASSERT_EQ(first.status, 401) << first.Describe();
+  ASSERT_EQ(ProblemCode(first), "totp_required");
+  EXPECT_FALSE(phone->Cookie("__Host-kanri_session")) << "no session before the code";
+  const std::string code = TotpCode(secret, 1);  // the enrolment used this step's code
+  Response second = phone->Post("/api/v1/session/totp", R"({"challenge":")" + Str(first.Json(), "challenge") +
+                                                            R"(","code":")" + code + R"("})");
+  ASSERT_EQ(second.status, 200) << second.Describe();
+  EXPECT_EQ(phone->Get("/api/v1/session").status, 200);
+
+  // The same code again, with a fresh challenge: refused. A recovery code works once.
+  auto thief = NewClient();
+  const std::string challenge =
+      Str(TryLogin(*thief, kCompanyACode, kAdminALogin, kAdminPassword).Json(), "challenge");
+  Response replay =
+      thief->Post("/api/v1/session/totp", R"({"challenge":")" + challenge + R"(","code":")" + code + R"("})");
+  EXPECT_EQ(replay.status, 401);
+  EXPECT_EQ(ProblemCode(replay), "totp_failed");
+  const std::string recovery_code(recovery.at(0).as_string());
+  EXPECT_EQ(thief
+                ->Post("/api/v1/session/totp",
+                       R"({"challenge":")" + challenge + R"(","code":")" + recovery_code + R"("})")
+                .status,
+            200);
+  auto again = NewClient();
+  const std::string challenge2 =
+      Str(TryLogin(*again, kCompanyACode, kAdminALogin, kAdminPassword).Json(), "challenge");
+  EXPECT_EQ(again
+                ->Post("/api/v1/session/totp",
+                       R"({"challenge":")" + challenge2 + R"(","code":")" + recovery_code + R"("})")
+                .status,
+            401)
+      << "a recovery code is used up";
+  bool recorded = false;
+  for (const auto& rec : History(admin_a(), "session.login_second_factor"))
+    recorded |= Str(rec, "outcome") == "failed" && Str(Member(rec, "details"), "reason") == "wrong_code";
+  EXPECT_TRUE(recorded);
+
+  // A company that requires the factor: a new account logs in only to enrol.
+  ASSERT_EQ(site_admin()
+                .Patch("/api/v1/companies/" + company_a_id() + "/settings", R"({"totp_required":true})")
+                .status,
+            200);
+  auto hana_account = CreateAccount(admin_a(), "hana", "admin", "Hq5-garden-Pearl-30");
+  auto hana = LoginAs(kCompanyACode, "hana", "Hq5-garden-Pearl-30");
+  Response confined = hana->Get("/api/v1/devices");
+  EXPECT_EQ(ProblemCode(confined), "totp_enrolment_required") << confined.Describe();
+  Response hana_begun = hana->Post("/api/v1/session/totp/enrolment", "");
+  ASSERT_EQ(hana_begun.status, 200) << hana_begun.Describe();
+  ASSERT_EQ(hana->Post("/api/v1/session/totp/enrolment/confirm",
+                       R"({"code":")" + TotpCode(Str(hana_begun.Json(), "secret")) + R"("})")
+                .status,
+            200);
+  EXPECT_NE(hana->Get("/api/v1/devices").status, 403) << "enrolled: the session works";
+  EXPECT_EQ(admin_a().Request("DELETE", "/api/v1/session/totp", "{}").status, 400) << "a code is required";
+  Response keep =
+      admin_a().Request("DELETE", "/api/v1/session/totp", R"({"code":")" + TotpCode(secret, 1) + R"("})");
+  EXPECT_EQ(ProblemCode(keep), "totp_required_by_policy") << keep.Describe();
+
+  // An administrator resets hana's factor (a lost phone): she logs in with her password and
+  // must enrol again, since the company requires it.
+  EXPECT_EQ(admin_a().Post("/api/v1/accounts/" + Str(hana_account, "id") + "/totp-reset", "").status, 204);
+  auto hana_again = NewClient();
+  EXPECT_EQ(TryLogin(*hana_again, kCompanyACode, "hana", "Hq5-garden-Pearl-30").status, 200);
+  EXPECT_EQ(ProblemCode(hana_again->Get("/api/v1/devices")), "totp_enrolment_required");
+}
+
 }  // namespace
 }  // namespace kanri::testing

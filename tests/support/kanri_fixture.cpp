@@ -1,5 +1,8 @@
 #include "support/kanri_fixture.h"
 
+#include <liboath/oath.h>
+
+#include <cstdlib>
 #include <ctime>
 #include <filesystem>
 #include <stdexcept>
@@ -76,6 +79,21 @@ std::optional<std::chrono::sys_time<std::chrono::milliseconds>> ParseApiTime(std
   if (!ymd.ok() || num(11, 2) > 23 || num(14, 2) > 59 || num(17, 2) > 60) return std::nullopt;
   return std::chrono::sys_days{ymd} + std::chrono::hours{num(11, 2)} + std::chrono::minutes{num(14, 2)} +
          std::chrono::seconds{num(17, 2)} + std::chrono::milliseconds{num(20, 3)};
+}
+
+std::string TotpCode(const std::string& secret_base32, int offset) {
+  static const int init = oath_init();
+  if (init != OATH_OK) throw std::runtime_error("liboath failed to initialise");
+  char* seed = nullptr;
+  std::size_t seed_len = 0;
+  if (oath_base32_decode(secret_base32.data(), secret_base32.size(), &seed, &seed_len) != OATH_OK)
+    throw std::runtime_error("not a base32 secret: " + secret_base32);
+  char out[7] = {};
+  const auto now = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now()) + offset * 30;
+  const int rc = oath_totp_generate(seed, seed_len, now, 30, 0, 6, out);
+  std::free(seed);
+  if (rc != OATH_OK) throw std::runtime_error("TOTP generation failed");
+  return out;
 }
 
 std::string ApiTimeInDays(int days) {

@@ -64,6 +64,10 @@ std::optional<std::chrono::sys_time<std::chrono::milliseconds>> ParseApiTime(std
 // server's clock offset is not added).
 std::string ApiTimeInDays(int days);
 
+// The current TOTP code (RFC 6238, 6 digits, 30 s) of a base32 secret, `offset` steps away, as an
+// authenticator app would show it (computed with liboath).
+std::string TotpCode(const std::string& secret_base32, int offset = 0);
+
 // Lists every item of a paginated collection by following next_cursor (limit per page).
 std::vector<json::value> ListAll(HttpsClient& client, const std::string& path, int limit = 100);
 

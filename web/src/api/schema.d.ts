@@ -38,6 +38,58 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/session/totp": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** The second step of a login with TOTP: the challenge and a code (or a recovery code) */
+        post: operations["session.login_second_factor"];
+        /** Switch the second factor off with a current code (not where it is required) */
+        delete: operations["session.totp_disable"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/session/totp/enrolment": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Begin setting up a TOTP second factor: the secret, otpauth:// URI and QR code */
+        post: operations["session.totp_enrolment"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/session/totp/enrolment/confirm": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Switch the second factor on with a current code; answers 10 one-time recovery codes */
+        post: operations["session.totp_enable"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/session": {
         parameters: {
             query?: never;
@@ -211,6 +263,23 @@ export interface paths {
         put?: never;
         /** Issue a temporary password that must be changed at the next login */
         post: operations["accounts.reset_password"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/accounts/{id}/totp-reset": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Switch an account's TOTP second factor off (it enrols again); never shows it */
+        post: operations["accounts.reset_totp"];
         delete?: never;
         options?: never;
         head?: never;
@@ -907,6 +976,8 @@ export interface components {
             locked_until: string | null;
             /** Format: date-time */
             last_login_at: string | null;
+            /** @description SEC-9: the account uses a TOTP second factor */
+            totp_enabled: boolean;
             /** Format: date-time */
             created_at: string;
             /** Format: date-time */
@@ -1066,6 +1137,210 @@ export interface operations {
                     "application/json": {
                         status: string;
                     };
+                };
+            };
+            /** @description Error (RFC 9457 problem details) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "session.login_second_factor": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    challenge: string;
+                    /** @description 6 digits, or a recovery code */
+                    code: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        account: components["schemas"]["Account"];
+                        csrf_token: string;
+                        /** Format: date-time */
+                        expires_at: string;
+                        idle_timeout_seconds: number;
+                        /** @description what the account holds now; GET only */
+                        permissions?: string[];
+                    };
+                };
+            };
+            /** @description Error (RFC 9457 problem details) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "session.totp_disable": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    code: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Success */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not logged in, or the session ended */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed, CSRF header missing, or password change pending */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Error (RFC 9457 problem details) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "session.totp_enrolment": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description base32 */
+                        secret: string;
+                        otpauth_uri: string;
+                        /** @description an SVG document */
+                        qr_svg: string;
+                    };
+                };
+            };
+            /** @description Not logged in, or the session ended */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed, CSRF header missing, or password change pending */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Error (RFC 9457 problem details) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "session.totp_enable": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    code: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        recovery_codes: string[];
+                    };
+                };
+            };
+            /** @description Not logged in, or the session ended */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed, CSRF header missing, or password change pending */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Error (RFC 9457 problem details) */
@@ -1685,6 +1960,8 @@ export interface operations {
                         locked_until: string | null;
                         /** Format: date-time */
                         last_login_at: string | null;
+                        /** @description SEC-9: the account uses a TOTP second factor */
+                        totp_enabled: boolean;
                         /** Format: date-time */
                         created_at: string;
                         /** Format: date-time */
@@ -1755,6 +2032,7 @@ export interface operations {
                     "application/json": {
                         ip_restriction_enabled: boolean;
                         ip_allowlist: string[];
+                        totp_required: boolean;
                         your_address: string;
                     };
                 };
@@ -1800,6 +2078,7 @@ export interface operations {
                 "application/json": {
                     ip_restriction_enabled?: boolean;
                     ip_allowlist?: string[];
+                    totp_required?: boolean;
                 };
             };
         };
@@ -1813,6 +2092,7 @@ export interface operations {
                     "application/json": {
                         ip_restriction_enabled: boolean;
                         ip_allowlist: string[];
+                        totp_required: boolean;
                         your_address: string;
                     };
                 };
@@ -1866,6 +2146,7 @@ export interface operations {
                     "application/json": {
                         ip_restriction_enabled: boolean;
                         ip_allowlist: string[];
+                        totp_required: boolean;
                         your_address: string;
                     };
                 };
@@ -1913,6 +2194,7 @@ export interface operations {
                 "application/json": {
                     ip_restriction_enabled?: boolean;
                     ip_allowlist?: string[];
+                    totp_required?: boolean;
                 };
             };
         };
@@ -1926,6 +2208,7 @@ export interface operations {
                     "application/json": {
                         ip_restriction_enabled: boolean;
                         ip_allowlist: string[];
+                        totp_required: boolean;
                         your_address: string;
                     };
                 };
@@ -1993,6 +2276,8 @@ export interface operations {
                             locked_until: string | null;
                             /** Format: date-time */
                             last_login_at: string | null;
+                            /** @description SEC-9: the account uses a TOTP second factor */
+                            totp_enabled: boolean;
                             /** Format: date-time */
                             created_at: string;
                             /** Format: date-time */
@@ -2090,6 +2375,8 @@ export interface operations {
                         locked_until: string | null;
                         /** Format: date-time */
                         last_login_at: string | null;
+                        /** @description SEC-9: the account uses a TOTP second factor */
+                        totp_enabled: boolean;
                         /** Format: date-time */
                         created_at: string;
                         /** Format: date-time */
@@ -2174,6 +2461,8 @@ export interface operations {
                         locked_until: string | null;
                         /** Format: date-time */
                         last_login_at: string | null;
+                        /** @description SEC-9: the account uses a TOTP second factor */
+                        totp_enabled: boolean;
                         /** Format: date-time */
                         created_at: string;
                         /** Format: date-time */
@@ -2323,6 +2612,8 @@ export interface operations {
                         locked_until: string | null;
                         /** Format: date-time */
                         last_login_at: string | null;
+                        /** @description SEC-9: the account uses a TOTP second factor */
+                        totp_enabled: boolean;
                         /** Format: date-time */
                         created_at: string;
                         /** Format: date-time */
@@ -2397,6 +2688,53 @@ export interface operations {
                         account: components["schemas"]["Account"];
                     };
                 };
+            };
+            /** @description Not logged in, or the session ended */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed, CSRF header missing, or password change pending */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Error (RFC 9457 problem details) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "accounts.reset_totp": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description Not logged in, or the session ended */
             401: {
@@ -2971,6 +3309,8 @@ export interface operations {
                         locked_until: string | null;
                         /** Format: date-time */
                         last_login_at: string | null;
+                        /** @description SEC-9: the account uses a TOTP second factor */
+                        totp_enabled: boolean;
                         /** Format: date-time */
                         created_at: string;
                         /** Format: date-time */

@@ -11,6 +11,7 @@ const account = (kind: Account["kind"]): Account => ({
   kind,
   status: "active",
   must_change_password: false,
+  totp_enabled: false,
   locked_until: null,
   last_login_at: null,
   created_at: "",

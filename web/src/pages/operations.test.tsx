@@ -28,6 +28,7 @@ const ACCOUNT = {
   kind: "site_admin",
   status: "active",
   must_change_password: false,
+  totp_enabled: false,
   locked_until: null,
   last_login_at: null,
   created_at: "2025-01-01T00:00:00Z",

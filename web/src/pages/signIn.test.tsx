@@ -33,6 +33,7 @@ const account = (kind: "admin" | "site_admin") => ({
   kind,
   status: "active",
   must_change_password: false,
+  totp_enabled: false,
   locked_until: null,
   last_login_at: null,
   created_at: "2025-01-01T00:00:00Z",

@@ -1,4 +1,4 @@
-#include "devices/secrets.h"
+#include "base/secret_box.h"
 
 #include <sodium.h>
 #include <sys/stat.h>
@@ -8,21 +8,21 @@
 
 #include "base/crypto.h"
 
-namespace kanri::devices {
+namespace kanri {
 
-DeviceSecrets DeviceSecrets::LoadOrCreate(const std::filesystem::path& keys_dir) {
+SecretBox SecretBox::LoadOrCreate(const std::filesystem::path& path) {
   InitCrypto();
+  const auto keys_dir = path.parent_path();
   std::filesystem::create_directories(keys_dir);
   ::chmod(keys_dir.c_str(), 0700);
-  const auto path = keys_dir / "device-secrets.key";
   if (std::filesystem::exists(path)) {
     std::ifstream in(path, std::ios::binary);
     std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
     while (!text.empty() && (text.back() == '\n' || text.back() == '\r')) text.pop_back();
     auto key = Base64Decode(text);
     if (!key || key->size() != crypto_secretbox_KEYBYTES)
-      throw std::runtime_error("the device secrets key " + path.string() + " is not valid");
-    return DeviceSecrets{std::move(*key)};
+      throw std::runtime_error("the key " + path.string() + " is not valid");
+    return SecretBox{std::move(*key)};
   }
   std::string key = RandomBytes(crypto_secretbox_KEYBYTES);
   const auto tmp = path.string() + ".tmp";
@@ -33,15 +33,15 @@ DeviceSecrets DeviceSecrets::LoadOrCreate(const std::filesystem::path& keys_dir)
     if (!out.flush()) throw std::runtime_error("cannot write " + tmp);
   }
   std::filesystem::rename(tmp, path);
-  return DeviceSecrets{std::move(key)};
+  return SecretBox{std::move(key)};
 }
 
-DeviceSecrets DeviceSecrets::FromKey(std::string key) {
+SecretBox SecretBox::FromKey(std::string key) {
   if (key.size() != crypto_secretbox_KEYBYTES) throw std::invalid_argument("a secretbox key is 32 bytes");
-  return DeviceSecrets{std::move(key)};
+  return SecretBox{std::move(key)};
 }
 
-std::string DeviceSecrets::Seal(std::string_view plaintext) const {
+std::string SecretBox::Seal(std::string_view plaintext) const {
   std::string out = RandomBytes(crypto_secretbox_NONCEBYTES);
   out.resize(crypto_secretbox_NONCEBYTES + crypto_secretbox_MACBYTES + plaintext.size());
   auto* nonce = reinterpret_cast<const unsigned char*>(out.data());
@@ -51,18 +51,18 @@ std::string DeviceSecrets::Seal(std::string_view plaintext) const {
   return Base64Encode(out);
 }
 
-Result<std::string> DeviceSecrets::Open(std::string_view sealed) const {
+Result<std::string> SecretBox::Open(std::string_view sealed) const {
   auto raw = Base64Decode(sealed);
   if (!raw || raw->size() < crypto_secretbox_NONCEBYTES + crypto_secretbox_MACBYTES)
-    return Error{ErrorCode::kInternal, "a stored device secret is not valid", {}};
+    return Error{ErrorCode::kInternal, "a stored secret is not valid", {}};
   std::string plain(raw->size() - crypto_secretbox_NONCEBYTES - crypto_secretbox_MACBYTES, '\0');
   const auto* bytes = reinterpret_cast<const unsigned char*>(raw->data());
   if (crypto_secretbox_open_easy(reinterpret_cast<unsigned char*>(plain.data()),
                                  bytes + crypto_secretbox_NONCEBYTES,
                                  raw->size() - crypto_secretbox_NONCEBYTES, bytes,
                                  reinterpret_cast<const unsigned char*>(key_.data())) != 0)
-    return Error{ErrorCode::kInternal, "a stored device secret does not open with this key", {}};
+    return Error{ErrorCode::kInternal, "a stored secret does not open with this key", {}};
   return plain;
 }
 
-}  // namespace kanri::devices
+}  // namespace kanri
