@@ -61,7 +61,8 @@ TEST(AccessDecisions, SEC_5_EveryRouteStatesItsRuleAndNamesKnownPermissions) {
       const bool console_file =
           route.doc.hidden && route.method == "GET" && route.path.rfind("/api/", 0) != 0;
       EXPECT_TRUE(route.path == "/api/v1/session" || route.path == "/healthz" || route.path == "/readyz" ||
-                  route.path == "/api/v1/session/totp" || route.path == "/api/v1/openapi.json" || console_file)
+                  route.path == "/api/v1/session/totp" || route.path == "/api/v1/openapi.json" ||
+                  console_file)
           << route.path;
     }
   }

@@ -64,7 +64,7 @@ std::vector<std::string> ForwardedFor(std::string_view element_list) {
 std::string ClientAddress(std::string_view peer,
                           const std::vector<std::pair<std::string, std::string>>& headers,
                           std::span<const IpNetwork> trusted_proxies) {
-  const std::string peer_text = ParseAddress(peer) ? ParseAddress(peer)->to_string() : std::string(peer);
+  std::string peer_text = ParseAddress(peer) ? ParseAddress(peer)->to_string() : std::string(peer);
   if (!AnyContains(trusted_proxies, peer_text)) return peer_text;
   std::string forwarded, x_forwarded_for;
   bool has_forwarded = false;

@@ -236,7 +236,7 @@ bool Totp::Verify(db::Lease& lease, const AccountId& id, std::string_view code) 
 }
 
 std::string Totp::IssueChallenge(db::Lease& lease, const AccountId& id) {
-  const std::string challenge = RandomToken(32);
+  std::string challenge = RandomToken(32);
   const std::string hash = Sha256Hex(challenge);
   const long long now = ToUnixMillis(clock_.Now());
   const long long expires = ToUnixMillis(clock_.Now() + kChallengeLifetime);
