@@ -32,15 +32,20 @@ Problem HashingBusy() {
 }
 
 // `permissions` (what the account holds now) lets the console hide what it may not use.
+// `permissions` and `totp_enrolment_required` are told on GET only (the console's start).
 HttpResponse SessionResponse(const ApiServices& s, const identity::Account& account, const std::string& csrf,
-                             Timestamp expires_at, const access::PermissionSet* permissions = nullptr) {
+                             Timestamp expires_at, const access::PermissionSet* permissions = nullptr,
+                             bool totp_enrolment_required = false) {
   const Millis idle_timeout = s.sessions.settings().idle_timeout;
   json::object out{
       {"account", AccountJson(account, s.clock.Now())},
       {"csrf_token", csrf},
       {"expires_at", FormatUtc(expires_at)},
       {"idle_timeout_seconds", std::chrono::duration_cast<std::chrono::seconds>(idle_timeout).count()}};
-  if (permissions) out["permissions"] = json::value_from(permissions->Names());
+  if (permissions) {
+    out["permissions"] = json::value_from(permissions->Names());
+    out["totp_enrolment_required"] = totp_enrolment_required;
+  }
   return http::JsonResponse(200, json::serialize(out));
 }
 
@@ -167,9 +172,11 @@ asio::awaitable<HttpResponse> LoginSecondFactor(ApiServices& s, RequestContext& 
     if (outcome.locked_now)
       ctx.audit.events.push_back({"account.locked", "account", outcome.account->id.value()});
     s.throttle.RecordFailure(ip);
-    throw ApiError(Problem{401, "totp_failed", "",
-                           "The code is not correct or was already used, or the login expired; log in again.",
-                           ""});
+    // An unknown challenge: expired (5 minutes), used, or never issued. It names no account.
+    if (outcome.failure == identity::LoginFailure::kUnknownAccount)
+      throw ApiError(
+          Problem{401, "challenge_expired", "", "This login expired; enter the password again.", ""});
+    throw ApiError(Problem{401, "totp_failed", "", "The code is not correct or was already used.", ""});
   }
   co_return LoggedIn(s, *outcome.session);
 }
@@ -222,7 +229,7 @@ asio::awaitable<HttpResponse> DisableSecondFactor(ApiServices& s, RequestContext
 
 asio::awaitable<HttpResponse> WhoAmI(ApiServices& s, RequestContext& ctx) {
   co_return SessionResponse(s, ctx.actor->account, identity::SessionStore::CsrfTokenFor(ctx.session_token),
-                            ctx.actor->expires_at, &ctx.permissions);
+                            ctx.actor->expires_at, &ctx.permissions, ctx.actor->totp_enrolment_required);
 }
 
 asio::awaitable<HttpResponse> Logout(ApiServices& s, RequestContext& ctx) {

@@ -275,6 +275,9 @@ TEST_F(SignIn, SEC_9_TotpEnrolmentTwoStepLoginReplayAndRecovery) {
       thief->Post("/api/v1/session/totp", R"({"challenge":")" + challenge + R"(","code":")" + code + R"("})");
   EXPECT_EQ(replay.status, 401);
   EXPECT_EQ(ProblemCode(replay), "totp_failed");
+  Response unknown = thief->Post(
+      "/api/v1/session/totp", R"({"challenge":"not-a-challenge","code":")" + TotpCode(secret, 1) + R"("})");
+  EXPECT_EQ(ProblemCode(unknown), "challenge_expired");
   const std::string recovery_code(recovery.at(0).as_string());
   EXPECT_EQ(thief
                 ->Post("/api/v1/session/totp",
@@ -302,6 +305,7 @@ TEST_F(SignIn, SEC_9_TotpEnrolmentTwoStepLoginReplayAndRecovery) {
             200);
   auto hana_account = CreateAccount(admin_a(), "hana", "admin", "Hq5-garden-Pearl-30");
   auto hana = LoginAs(kCompanyACode, "hana", "Hq5-garden-Pearl-30");
+  EXPECT_TRUE(Member(hana->Get("/api/v1/session").Json(), "totp_enrolment_required").as_bool());
   Response confined = hana->Get("/api/v1/devices");
   EXPECT_EQ(ProblemCode(confined), "totp_enrolment_required") << confined.Describe();
   Response hana_begun = hana->Post("/api/v1/session/totp/enrolment", "");

@@ -1181,6 +1181,8 @@ export interface operations {
                         idle_timeout_seconds: number;
                         /** @description what the account holds now; GET only */
                         permissions?: string[];
+                        /** @description SEC-9: a second factor is required and not set up yet; GET only */
+                        totp_enrolment_required?: boolean;
                     };
                 };
             };
@@ -1377,6 +1379,8 @@ export interface operations {
                         idle_timeout_seconds: number;
                         /** @description what the account holds now; GET only */
                         permissions?: string[];
+                        /** @description SEC-9: a second factor is required and not set up yet; GET only */
+                        totp_enrolment_required?: boolean;
                     };
                 };
             };
@@ -1441,6 +1445,8 @@ export interface operations {
                         idle_timeout_seconds: number;
                         /** @description what the account holds now; GET only */
                         permissions?: string[];
+                        /** @description SEC-9: a second factor is required and not set up yet; GET only */
+                        totp_enrolment_required?: boolean;
                     };
                 };
             };

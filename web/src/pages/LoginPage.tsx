@@ -40,8 +40,9 @@ export function loginFailureKey(e: unknown): FailureKey {
 }
 
 // The second step's failures: a wrong or reused code may be retried with the same challenge;
-// an expired challenge (the server answers the same totp_failed) means the password again.
+// an expired challenge (challenge_expired, or the local clock says so) means the password again.
 export function codeFailureKey(e: unknown, step: SecondStep, recovery: boolean, now: number = Date.now()): FailureKey {
+  if (e instanceof ApiError && e.code === "challenge_expired") return "login.codeExpired";
   if (e instanceof ApiError && e.code === "totp_failed" && secondStepExpired(step, now)) return "login.codeExpired";
   if (e instanceof ApiError && e.code === "totp_failed") return recovery ? "login.recoveryFailed" : "login.codeFailed";
   return loginFailureKey(e);
