@@ -1,70 +1,13 @@
 // The operations screens, the accounts page and the provider's contract-end screens (DATA-6)
 // against a fake API: what they show, and what running a job, a refused run, a refused
 // deletion and a refused change of a company being deleted look like.
-import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
-import { render, screen, waitFor, within } from "@testing-library/react";
+import { screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
-import { I18nextProvider } from "react-i18next";
-import { MemoryRouter } from "react-router-dom";
-import { App } from "../app/App";
-import { SessionProvider } from "../auth/session";
-import { ToastProvider } from "../components/Toast";
-import { createI18n } from "../i18n";
+import { fakeAccount, fakeSiteAdmin, renderApp, stubApi, type FakeSession, type Handler } from "../testing/fakeApi";
 
-type Handler = (method: string, url: URL) => { status: number; body?: unknown } | undefined;
+const ACCOUNT = fakeSiteAdmin();
 
-const json = (status: number, body?: unknown) =>
-  new Response(body === undefined ? null : JSON.stringify(body), {
-    status,
-    headers: { "Content-Type": status >= 400 ? "application/problem+json" : "application/json" },
-  });
-
-const ACCOUNT = {
-  id: "me",
-  company_id: null,
-  login: "root",
-  name: "Root",
-  email: "root@example.com",
-  kind: "site_admin",
-  status: "active",
-  must_change_password: false,
-  totp_enabled: false,
-  locked_until: null,
-  last_login_at: null,
-  created_at: "2025-01-01T00:00:00Z",
-  updated_at: "2025-01-01T00:00:00Z",
-};
-
-function serve(session: { account: object; permissions: string[] }, handler: Handler) {
-  const calls: Array<{ method: string; path: string }> = [];
-  vi.stubGlobal("fetch", (input: string, init?: RequestInit) => {
-    const url = new URL(input, "https://kanri.test");
-    const method = init?.method ?? "GET";
-    calls.push({ method, path: url.pathname + url.search });
-    if (url.pathname === "/api/v1/session")
-      return Promise.resolve(json(200, { ...session, csrf_token: "t", idle_timeout_seconds: 3600 }));
-    const answer = handler(method, url);
-    return Promise.resolve(answer ? json(answer.status, answer.body) : json(404, { status: 404, code: "not_found" }));
-  });
-  return calls;
-}
-
-function renderAt(path: string, language: "ja" | "en" = "ja") {
-  const client = new QueryClient({ defaultOptions: { queries: { retry: false } } });
-  return render(
-    <I18nextProvider i18n={createI18n(language)}>
-      <QueryClientProvider client={client}>
-        <MemoryRouter initialEntries={[path]} future={{ v7_startTransition: true, v7_relativeSplatPath: true }}>
-          <ToastProvider>
-            <SessionProvider>
-              <App />
-            </SessionProvider>
-          </ToastProvider>
-        </MemoryRouter>
-      </QueryClientProvider>
-    </I18nextProvider>,
-  );
-}
+const serve = (session: FakeSession, handler: Handler) => stubApi(handler, { session });
 
 const job = (name: string, extra: object = {}) => ({
   name,
@@ -99,7 +42,7 @@ describe("operations screens (issue 12)", () => {
         return { status: 409, body: { status: 409, code: "job_running", detail: "This job is running now" } };
       return undefined;
     });
-    renderAt("/provider/jobs");
+    renderApp("/provider/jobs");
     const row = (await screen.findByText("session-purge")).closest("tr")!;
     expect(within(row).getByText("終了したログインセッションと、期限切れから 90 日たった API トークンを削除します（SEC-3・SEC-9）")).toBeTruthy();
     expect(within(row).getByText("1 時間ごと")).toBeTruthy();
@@ -133,7 +76,7 @@ describe("operations screens (issue 12)", () => {
           }
         : undefined,
     );
-    renderAt("/provider/login-alarms");
+    renderApp("/provider/login-alarms");
     const row = (await screen.findByText("ACME/suzuki")).closest("tr")!;
     expect(within(row).getByText("アカウント")).toBeTruthy();
     expect(within(row).getByText("12 / 10")).toBeTruthy();
@@ -149,7 +92,7 @@ describe("operations screens (issue 12)", () => {
       }
       return undefined;
     });
-    renderAt("/provider/mail");
+    renderApp("/provider/mail");
     const failed = (await screen.findByText("m1@example.com")).closest("tr")!;
     expect(within(failed).getByText("ログイン失敗の警報")).toBeTruthy();
     expect(within(failed).getByRole("button", { name: /再送/ })).toBeTruthy();
@@ -162,7 +105,7 @@ describe("operations screens (issue 12)", () => {
 });
 
 describe("company accounts (SEC-7)", () => {
-  const admin = { ...ACCOUNT, id: "admin", company_id: "c1", login: "taro", name: "山田 太郎", kind: "admin" };
+  const admin = fakeAccount({ id: "admin" });
   const accounts = [
     { ...admin, last_login_at: "2025-03-01T00:00:00Z" },
     { ...admin, id: "a2", login: "suzuki", name: "鈴木 一郎", kind: "general", status: "locked", lock_reason: "inactivity", locked_at: "2025-03-05T00:00:00Z", inactivity_reminded_at: "2025-02-20T00:00:00Z", last_login_at: "2024-10-01T00:00:00Z" },
@@ -176,7 +119,7 @@ describe("company accounts (SEC-7)", () => {
         return { status: 409, body: { status: 409, code: "conflict", detail: "this account cannot be deleted now" } };
       return undefined;
     });
-    renderAt("/accounts");
+    renderApp("/accounts");
     const locked = (await screen.findByText("鈴木 一郎")).closest("tr")!;
     expect(within(locked).getByText("長期未使用でロック")).toBeTruthy();
     expect(within(locked).queryByRole("button", { name: /ロック解除|有効にする/ })).toBeNull();
@@ -245,7 +188,7 @@ describe("contract end (DATA-6)", () => {
         return { status: 409, body: { status: 409, code: "deletion_in_progress", detail: "the company's data is being deleted after its contract ended" } };
       return undefined;
     });
-    renderAt("/provider/companies");
+    renderApp("/provider/companies");
     const active = (await screen.findByText("ACME")).closest("tr")!;
     expect(within(active).getByText("契約中")).toBeTruthy();
     // No contract end date: none shown, and no deletion either.
@@ -310,7 +253,7 @@ describe("contract end (DATA-6)", () => {
     const calls = serve({ account: ACCOUNT, permissions: ["provider.devices"] }, (_m, url) =>
       url.pathname === "/api/v1/unassigned-devices" ? { status: 200, body: { items: [device], next_cursor: null } } : undefined,
     );
-    renderAt("/provider/unassigned-devices");
+    renderApp("/provider/unassigned-devices");
     const row = (await screen.findByText("SIM000042")).closest("tr")!;
     for (const text of ["00D09E", "SimGateway", "SimRouter X1", "Kanri Sim", "1.2.3", "GONE", "2026-12-01 09:00:00 JST", "2026-02-21 00:00:00 JST", "192.0.2.10"])
       expect(within(row).getByText(text)).toBeTruthy();
@@ -328,7 +271,7 @@ describe("contract end (DATA-6)", () => {
     serve({ account: ACCOUNT, permissions: ["provider.devices"] }, (_m, url) =>
       url.pathname === "/api/v1/unassigned-devices" ? { status: 200, body: { items: [], next_cursor: null } } : undefined,
     );
-    renderAt("/provider/unassigned-devices", "en");
+    renderApp("/provider/unassigned-devices", "en");
     expect(await screen.findByText("No unassigned devices")).toBeTruthy();
     expect(screen.getByRole("heading", { name: "Unassigned devices" })).toBeTruthy();
     expect(screen.getByText(/deleted after the device retention period \(90 days by default\) without contact/)).toBeTruthy();
@@ -349,7 +292,7 @@ describe("contract end (DATA-6)", () => {
         };
       return undefined;
     });
-    renderAt("/provider/refused-devices");
+    renderApp("/provider/refused-devices");
     const row = (await screen.findByText("NEW000009")).closest("tr")!;
     expect(within(row).getByText("契約終了の会社")).toBeTruthy();
     expect(within(row).queryByRole("button", { name: /割り当てる/ })).toBeNull();

@@ -1,46 +1,12 @@
 // The sign-in screens against a fake API: the company's IP restriction (SEC-4) with the
 // caller's address, its lock-out refusal and a bad entry; the provider's dialog for a
 // company's; API tokens (SEC-9) listed, created (the secret shown once) and revoked.
-import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
-import { render, screen, waitFor, within } from "@testing-library/react";
+import { screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
-import { I18nextProvider } from "react-i18next";
-import { MemoryRouter } from "react-router-dom";
-import { App } from "../app/App";
-import { SessionProvider } from "../auth/session";
-import { ToastProvider } from "../components/Toast";
-import { createI18n } from "../i18n";
+import type { Permission } from "../api/types";
+import { fakeAccount, fakeSiteAdmin, renderApp, stubApi, type FakeSession, type Handler } from "../testing/fakeApi";
 
-type Handler = (method: string, url: URL, body: unknown) => { status: number; body?: unknown } | undefined;
-interface Call {
-  method: string;
-  path: string;
-  body: unknown;
-}
-
-const json = (status: number, body?: unknown) =>
-  new Response(body === undefined ? null : JSON.stringify(body), {
-    status,
-    headers: { "Content-Type": status >= 400 ? "application/problem+json" : "application/json" },
-  });
-
-const account = (kind: "admin" | "site_admin") => ({
-  id: "me",
-  company_id: kind === "admin" ? "c1" : null,
-  login: kind === "admin" ? "taro" : "root",
-  name: kind === "admin" ? "山田 太郎" : "Root",
-  email: "me@example.com",
-  kind,
-  status: "active",
-  must_change_password: false,
-  totp_enabled: false,
-  locked_until: null,
-  last_login_at: null,
-  created_at: "2025-01-01T00:00:00Z",
-  updated_at: "2025-01-01T00:00:00Z",
-});
-
-const CATALOG = [
+const CATALOG: Permission[] = [
   { name: "accounts.read", scope: "company", label_ja: "アカウントの閲覧", label_en: "View accounts" },
   { name: "devices.read", scope: "company", label_ja: "装置の閲覧", label_en: "View devices" },
   { name: "devices.reboot", scope: "company", label_ja: "装置の再起動", label_en: "Reboot devices" },
@@ -49,38 +15,7 @@ const CATALOG = [
   { name: "provider.tokens", scope: "provider", label_ja: "サービスのAPIトークンの管理", label_en: "Manage the provider's API tokens" },
 ];
 
-function serve(session: { account: object; permissions: string[] }, handler: Handler) {
-  const calls: Call[] = [];
-  vi.stubGlobal("fetch", (input: string, init?: RequestInit) => {
-    const url = new URL(input, "https://kanri.test");
-    const method = init?.method ?? "GET";
-    const body = typeof init?.body === "string" ? (JSON.parse(init.body) as unknown) : undefined;
-    calls.push({ method, path: url.pathname, body });
-    if (url.pathname === "/api/v1/session")
-      return Promise.resolve(json(200, { ...session, csrf_token: "t", idle_timeout_seconds: 3600 }));
-    if (url.pathname === "/api/v1/permissions") return Promise.resolve(json(200, { items: CATALOG, next_cursor: null }));
-    const answer = handler(method, url, body);
-    return Promise.resolve(answer ? json(answer.status, answer.body) : json(404, { status: 404, code: "not_found" }));
-  });
-  return calls;
-}
-
-function renderAt(path: string) {
-  const client = new QueryClient({ defaultOptions: { queries: { retry: false } } });
-  return render(
-    <I18nextProvider i18n={createI18n("ja")}>
-      <QueryClientProvider client={client}>
-        <MemoryRouter initialEntries={[path]} future={{ v7_startTransition: true, v7_relativeSplatPath: true }}>
-          <ToastProvider>
-            <SessionProvider>
-              <App />
-            </SessionProvider>
-          </ToastProvider>
-        </MemoryRouter>
-      </QueryClientProvider>
-    </I18nextProvider>,
-  );
-}
+const serve = (session: FakeSession, handler: Handler) => stubApi(handler, { session, catalog: CATALOG });
 
 afterEach(() => vi.unstubAllGlobals());
 
@@ -88,7 +23,7 @@ describe("company settings: IP restriction (SEC-4)", () => {
   // A fake server keeping the settings, with the lock-out guard for the caller 127.0.0.1.
   function settingsServer() {
     let settings = { ip_restriction_enabled: false, ip_allowlist: ["192.0.2.0/24"] };
-    const calls = serve({ account: account("admin"), permissions: ["company.settings", "tokens.write"] }, (method, url, body) => {
+    const calls = serve({ account: fakeAccount(), permissions: ["company.settings", "tokens.write"] }, (method, url, body) => {
       if (url.pathname !== "/api/v1/company/settings") return undefined;
       if (method === "PATCH") {
         const patch = body as { ip_restriction_enabled: boolean; ip_allowlist: string[] };
@@ -107,7 +42,7 @@ describe("company settings: IP restriction (SEC-4)", () => {
 
   it("shows the caller's address, refuses a list without it with the lock-out message, and saves once it is added", async () => {
     const calls = settingsServer();
-    renderAt("/settings");
+    renderApp("/settings");
     await screen.findByRole("heading", { name: "会社設定" });
     expect(screen.getByRole("link", { name: "会社設定" })).toBeTruthy();
     expect(screen.getByRole("link", { name: "API トークン" })).toBeTruthy();
@@ -138,7 +73,7 @@ describe("company settings: IP restriction (SEC-4)", () => {
 
   it("names a bad entry and its fix before anything is sent", async () => {
     const calls = settingsServer();
-    renderAt("/settings");
+    renderApp("/settings");
     const list = await screen.findByLabelText<HTMLTextAreaElement>("許可するアドレス");
     await userEvent.clear(list);
     await userEvent.type(list, "192.0.2.7/24");
@@ -163,7 +98,7 @@ describe("provider: a company's IP restriction (SEC-4)", () => {
       created_at: "2025-01-01T00:00:00Z",
       updated_at: "2025-01-01T00:00:00Z",
     };
-    const calls = serve({ account: account("site_admin"), permissions: ["provider.companies", "provider.tokens"] }, (method, url, body) => {
+    const calls = serve({ account: fakeSiteAdmin(), permissions: ["provider.companies", "provider.tokens"] }, (method, url, body) => {
       if (url.pathname === "/api/v1/companies") return { status: 200, body: { items: [company], next_cursor: null } };
       if (url.pathname === "/api/v1/companies/c1/settings")
         return {
@@ -172,7 +107,7 @@ describe("provider: a company's IP restriction (SEC-4)", () => {
         };
       return undefined;
     });
-    renderAt("/provider/companies");
+    renderApp("/provider/companies");
     const row = (await screen.findByText("アクメ通信")).closest("tr")!;
     await userEvent.click(within(row).getByRole("button", { name: "IP 制限" }));
     const dialog = await screen.findByRole("dialog", { name: "ACME（アクメ通信）の IP アドレス制限" });
@@ -210,7 +145,7 @@ describe("API tokens (SEC-9)", () => {
   });
 
   it("lists the tokens with labels, JST times, the expired badge and the last use", async () => {
-    serve({ account: account("admin"), permissions: ["devices.read", "tokens.write"] }, (_method, url) =>
+    serve({ account: fakeAccount(), permissions: ["devices.read", "tokens.write"] }, (_method, url) =>
       url.pathname === "/api/v1/tokens"
         ? {
             status: 200,
@@ -223,7 +158,7 @@ describe("API tokens (SEC-9)", () => {
           }
         : undefined,
     );
-    renderAt("/tokens");
+    renderApp("/tokens");
     const live = (await screen.findByText("在庫システム")).closest("tr")!;
     expect(within(live).getByText("装置の閲覧")).toBeTruthy();
     expect(within(live).getByText("2025-03-10 09:00")).toBeTruthy();
@@ -240,7 +175,7 @@ describe("API tokens (SEC-9)", () => {
 
   it("creates a token with some of one's own permissions for 90 days, shows its secret once, and revokes it", async () => {
     let items: object[] = [];
-    const calls = serve({ account: account("admin"), permissions: ["devices.read", "accounts.read", "tokens.write", "company.settings"] }, (method, url, body) => {
+    const calls = serve({ account: fakeAccount(), permissions: ["devices.read", "accounts.read", "tokens.write", "company.settings"] }, (method, url, body) => {
       if (url.pathname === "/api/v1/tokens" && method === "POST") {
         const b = body as { name: string; permissions: string[]; expires_at: string };
         const created = token({ name: b.name, permissions: b.permissions, expires_at: b.expires_at });
@@ -254,7 +189,7 @@ describe("API tokens (SEC-9)", () => {
       }
       return undefined;
     });
-    renderAt("/tokens");
+    renderApp("/tokens");
     await screen.findByText("API トークンはまだありません");
     await userEvent.click(screen.getByRole("button", { name: "トークンを作成" }));
     const dialog = await screen.findByRole("dialog", { name: "トークンを作成" });
@@ -305,12 +240,12 @@ describe("API tokens (SEC-9)", () => {
   });
 
   it("shows a refusal for too many tokens above the form", async () => {
-    serve({ account: account("admin"), permissions: ["devices.read", "tokens.write"] }, (method, url) => {
+    serve({ account: fakeAccount(), permissions: ["devices.read", "tokens.write"] }, (method, url) => {
       if (url.pathname !== "/api/v1/tokens") return undefined;
       if (method === "POST") return { status: 422, body: { status: 422, code: "too_many_tokens", detail: "at most 100 unexpired tokens" } };
       return { status: 200, body: { items: [] } };
     });
-    renderAt("/tokens");
+    renderApp("/tokens");
     await userEvent.click(await screen.findByRole("button", { name: "トークンを作成" }));
     const dialog = await screen.findByRole("dialog", { name: "トークンを作成" });
     await userEvent.type(within(dialog).getByLabelText(/^名前/), "x");

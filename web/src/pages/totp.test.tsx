@@ -2,85 +2,16 @@
 // recovery code, an expired challenge), the forced set-up when the company requires it, the
 // own account's page (switching off refused by policy), the accounts list's reset, and the
 // company's "required" switch.
-import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
-import { render, screen, waitFor, within } from "@testing-library/react";
+import { screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
-import { I18nextProvider } from "react-i18next";
-import { MemoryRouter } from "react-router-dom";
-import { App } from "../app/App";
-import { SessionProvider } from "../auth/session";
-import { ToastProvider } from "../components/Toast";
-import { createI18n } from "../i18n";
-
-interface Call {
-  method: string;
-  path: string;
-  body: unknown;
-}
-type Answer = { status: number; body?: unknown } | undefined;
-
-const json = (status: number, body?: unknown) =>
-  new Response(body === undefined ? null : JSON.stringify(body), {
-    status,
-    headers: { "Content-Type": status >= 400 ? "application/problem+json" : "application/json" },
-  });
-
-const account = (extra: object = {}) => ({
-  id: "me",
-  company_id: "c1",
-  login: "taro",
-  name: "山田 太郎",
-  email: "taro@example.com",
-  kind: "admin",
-  status: "active",
-  must_change_password: false,
-  totp_enabled: false,
-  locked_until: null,
-  last_login_at: null,
-  created_at: "2025-01-01T00:00:00Z",
-  updated_at: "2025-01-01T00:00:00Z",
-  ...extra,
-});
+import { fakeAccount, fakeSiteAdmin, renderApp, stubApi, type Answer, type FakeSession } from "../testing/fakeApi";
 
 const CODES = Array.from({ length: 10 }, (_, i) => `code-${i}aaa-bbbb-cccc`);
 const SVG = '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 10 10"><rect width="10" height="10"/></svg>';
 
-// `loggedIn` null: no session yet (401).
-function serve(state: { session: { account: object; permissions: string[] } | null }, handler: (method: string, path: string, body: unknown) => Answer) {
-  const calls: Call[] = [];
-  vi.stubGlobal("fetch", (input: string, init?: RequestInit) => {
-    const url = new URL(input, "https://kanri.test");
-    const method = init?.method ?? "GET";
-    const body = typeof init?.body === "string" ? (JSON.parse(init.body) as unknown) : undefined;
-    calls.push({ method, path: url.pathname, body });
-    const answer = handler(method, url.pathname, body);
-    if (answer) return Promise.resolve(json(answer.status, answer.body));
-    if (url.pathname === "/api/v1/session" && method === "GET")
-      return Promise.resolve(
-        state.session ? json(200, { ...state.session, csrf_token: "t", idle_timeout_seconds: 3600 }) : json(401, { status: 401, code: "unauthenticated" }),
-      );
-    if (url.pathname === "/api/v1/permissions") return Promise.resolve(json(200, { items: [], next_cursor: null }));
-    return Promise.resolve(json(404, { status: 404, code: "not_found" }));
-  });
-  return calls;
-}
-
-function renderAt(path: string) {
-  const client = new QueryClient({ defaultOptions: { queries: { retry: false } } });
-  return render(
-    <I18nextProvider i18n={createI18n("ja")}>
-      <QueryClientProvider client={client}>
-        <MemoryRouter initialEntries={[path]} future={{ v7_startTransition: true, v7_relativeSplatPath: true }}>
-          <ToastProvider>
-            <SessionProvider>
-              <App />
-            </SessionProvider>
-          </ToastProvider>
-        </MemoryRouter>
-      </QueryClientProvider>
-    </I18nextProvider>,
-  );
-}
+// `state.session` null: no session yet (401); the handlers here take the path alone.
+const serve = (state: { session: FakeSession | null }, handler: (method: string, path: string, body: unknown) => Answer) =>
+  stubApi((method, url, body) => handler(method, url.pathname, body), { session: () => state.session });
 
 afterEach(() => vi.unstubAllGlobals());
 
@@ -92,14 +23,14 @@ async function enterPassword() {
 
 describe("login: the second step (SEC-9)", () => {
   function loginServer(expiresIn = 300) {
-    const state: { session: { account: object; permissions: string[] } | null } = { session: null };
+    const state: { session: FakeSession | null } = { session: null };
     const calls = serve(state, (method, path, body) => {
       if (path === "/api/v1/session" && method === "POST")
         return { status: 401, body: { status: 401, code: "totp_required", challenge: "ch-1", challenge_expires_in_seconds: expiresIn } };
       if (path === "/api/v1/session/totp") {
         const { code } = body as { code: string };
         if (code !== "123456" && code !== "abcd-efgh-ijkl-mnop") return { status: 401, body: { status: 401, code: "totp_failed" } };
-        state.session = { account: account({ totp_enabled: true }), permissions: [] };
+        state.session = { account: fakeAccount({ totp_enabled: true }), permissions: [] };
         return { status: 200, body: { ...state.session, csrf_token: "t", idle_timeout_seconds: 3600, expires_at: "2030-01-01T00:00:00Z" } };
       }
       return undefined;
@@ -109,7 +40,7 @@ describe("login: the second step (SEC-9)", () => {
 
   it("asks for the code after the password, lets a wrong one be retried with the same challenge, then logs in", async () => {
     const calls = loginServer();
-    renderAt("/login");
+    renderApp("/login");
     await enterPassword();
     const code = await screen.findByLabelText(/^確認コード/);
     expect(code.getAttribute("autocomplete")).toBe("one-time-code");
@@ -138,7 +69,7 @@ describe("login: the second step (SEC-9)", () => {
 
   it("takes a recovery code instead", async () => {
     const calls = loginServer();
-    renderAt("/login");
+    renderApp("/login");
     await enterPassword();
     await userEvent.click(await screen.findByRole("button", { name: "認証アプリを使えない場合: リカバリーコードを使う" }));
     await userEvent.type(screen.getByLabelText(/^リカバリーコード/), "ABCD-EFGH-IJKL-MNOP");
@@ -149,7 +80,7 @@ describe("login: the second step (SEC-9)", () => {
 
   it("goes back to the password once the challenge expired", async () => {
     const calls = loginServer(1);
-    renderAt("/login");
+    renderApp("/login");
     await enterPassword();
     await userEvent.type(await screen.findByLabelText(/^確認コード/), "123456");
     await userEvent.click(screen.getByRole("button", { name: "確認してログイン" }));
@@ -161,21 +92,21 @@ describe("login: the second step (SEC-9)", () => {
 
 describe("forced set-up when the company requires a second factor (SEC-9)", () => {
   it("leads to the set-up, shows the QR code and the key, refuses a wrong code, shows the recovery codes once, then goes on", async () => {
-    const state = { session: { account: account(), permissions: ["accounts.read"] } as { account: object; permissions: string[] } | null };
+    const state = { session: { account: fakeAccount(), permissions: ["accounts.read"] } as FakeSession | null };
     let enabled = false;
     const calls = serve(state, (_method, path, body) => {
       if (path === "/api/v1/session/totp/enrolment") return { status: 200, body: { secret: "JBSWY3DPEHPK3PXPJBSWY3DP", otpauth_uri: "otpauth://totp/x", qr_svg: SVG } };
       if (path === "/api/v1/session/totp/enrolment/confirm") {
         if ((body as { code: string }).code !== "123456") return { status: 400, body: { status: 400, code: "wrong_code", field: "code" } };
         enabled = true;
-        state.session = { account: account({ totp_enabled: true }), permissions: ["accounts.read"] };
+        state.session = { account: fakeAccount({ totp_enabled: true }), permissions: ["accounts.read"] };
         return { status: 200, body: { recovery_codes: CODES } };
       }
       if (path !== "/api/v1/session" && !enabled) return { status: 403, body: { status: 403, code: "totp_enrolment_required" } };
       if (path === "/api/v1/accounts") return { status: 200, body: { items: [], next_cursor: null } };
       return undefined;
     });
-    renderAt("/accounts");
+    renderApp("/accounts");
     await screen.findByRole("heading", { name: "2要素認証の設定が必要です" });
     expect(screen.getByText(/ご利用の組織では 2要素認証が必須になっています。/)).toBeTruthy();
     await userEvent.click(screen.getByRole("button", { name: "設定を始める" }));
@@ -205,12 +136,12 @@ describe("forced set-up when the company requires a second factor (SEC-9)", () =
 
 describe("own account page (SEC-9)", () => {
   it("asks for a code to switch off, and says so when the policy refuses it", async () => {
-    const calls = serve({ session: { account: account({ kind: "general", totp_enabled: true }), permissions: [] } }, (method, path) => {
+    const calls = serve({ session: { account: fakeAccount({ kind: "general", totp_enabled: true }), permissions: [] } }, (method, path) => {
       if (path === "/api/v1/session/totp" && method === "DELETE")
         return { status: 403, body: { status: 403, code: "totp_required_by_policy" } };
       return undefined;
     });
-    renderAt("/");
+    renderApp("/");
     await userEvent.click(await screen.findByRole("link", { name: /アカウント設定/ }));
     await screen.findByRole("heading", { name: "アカウント設定" });
     expect(screen.getByText("2要素認証は有効です。ログインのたびに認証アプリのコードが必要です。")).toBeTruthy();
@@ -224,16 +155,16 @@ describe("own account page (SEC-9)", () => {
 
 describe("accounts and company settings (SEC-9)", () => {
   it("shows who uses a second factor and resets one after confirmation", async () => {
-    let other = account({ id: "a2", login: "sato", name: "佐藤 花子", kind: "general", totp_enabled: true });
-    const calls = serve({ session: { account: account(), permissions: ["accounts.read", "accounts.write"] } }, (_method, path) => {
-      if (path === "/api/v1/accounts") return { status: 200, body: { items: [account(), other], next_cursor: null } };
+    let other = fakeAccount({ id: "a2", login: "sato", name: "佐藤 花子", kind: "general", totp_enabled: true });
+    const calls = serve({ session: { account: fakeAccount(), permissions: ["accounts.read", "accounts.write"] } }, (_method, path) => {
+      if (path === "/api/v1/accounts") return { status: 200, body: { items: [fakeAccount(), other], next_cursor: null } };
       if (path === "/api/v1/accounts/a2/totp-reset") {
         other = { ...other, totp_enabled: false };
         return { status: 204 };
       }
       return undefined;
     });
-    renderAt("/accounts");
+    renderApp("/accounts");
     const row = (await screen.findByText("佐藤 花子")).closest("tr")!;
     expect(screen.getByRole("columnheader", { name: "2要素認証" })).toBeTruthy();
     expect(within(row).getByText("設定済み")).toBeTruthy();
@@ -251,12 +182,12 @@ describe("accounts and company settings (SEC-9)", () => {
 
   it("switches the company's requirement on in its own card", async () => {
     let settings = { ip_restriction_enabled: false, ip_allowlist: [] as string[], totp_required: false, your_address: "127.0.0.1" };
-    const calls = serve({ session: { account: account({ totp_enabled: true }), permissions: ["company.settings"] } }, (method, path, body) => {
+    const calls = serve({ session: { account: fakeAccount({ totp_enabled: true }), permissions: ["company.settings"] } }, (method, path, body) => {
       if (path !== "/api/v1/company/settings") return undefined;
       if (method === "PATCH") settings = { ...settings, ...(body as object) };
       return { status: 200, body: settings };
     });
-    renderAt("/settings");
+    renderApp("/settings");
     const card = await screen.findByRole("form", { name: "2要素認証" });
     await userEvent.click(within(card).getByRole("switch", { name: "2要素認証を必須にする" }));
     await userEvent.click(within(card).getByRole("button", { name: "2要素認証の設定を保存" }));
@@ -283,7 +214,7 @@ describe("accounts and company settings (SEC-9)", () => {
       updated_at: "2025-01-01T00:00:00Z",
     };
     const calls = serve(
-      { session: { account: account({ kind: "site_admin", company_id: null, login: "root", name: "Root" }), permissions: ["provider.companies"] } },
+      { session: { account: fakeSiteAdmin(), permissions: ["provider.companies"] } },
       (method, path, body) => {
         if (path === "/api/v1/companies") return { status: 200, body: { items: [company], next_cursor: null } };
         if (path === "/api/v1/companies/c1/settings")
@@ -294,7 +225,7 @@ describe("accounts and company settings (SEC-9)", () => {
         return undefined;
       },
     );
-    renderAt("/provider/companies");
+    renderApp("/provider/companies");
     const row = (await screen.findByText("アクメ通信")).closest("tr")!;
     await userEvent.click(within(row).getByRole("button", { name: "IP 制限" }));
     const dialog = await screen.findByRole("dialog", { name: "ACME（アクメ通信）の IP アドレス制限" });
