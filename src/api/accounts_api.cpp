@@ -257,7 +257,9 @@ void AddAccountRoutes(http::RouteTable& t, ApiServices& s) {
          .handler = [&s](RequestContext& c) { return ResetSecondFactor(s, c); },
          .doc = {.summary = "Switch an account's TOTP second factor off (it enrols again); never shows it",
                  .tag = "accounts",
-                 .success_status = 204}});
+                 .success_status = 204},
+         // A person's second factor is taken off by a person, never by an integration's token.
+         .sessions_only = true});
 }
 
 }  // namespace kanri::api

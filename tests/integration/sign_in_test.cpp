@@ -322,6 +322,14 @@ TEST_F(SignIn, SEC_9_TotpEnrolmentTwoStepLoginReplayAndRecovery) {
 
   // An administrator resets hana's factor (a lost phone): she logs in with her password and
   // must enrol again, since the company requires it.
+  Response token =
+      admin_a().Post("/api/v1/tokens", R"({"name":"hr","permissions":["accounts.write"],"expires_at":")" +
+                                           ApiTimeInDays(1) + R"("})");
+  ASSERT_EQ(token.status, 201) << token.Describe();
+  EXPECT_EQ(ProblemCode(NewClient()->Post("/api/v1/accounts/" + Str(hana_account, "id") + "/totp-reset", "",
+                                          {{"Authorization", "Bearer " + Str(token.Json(), "token")}})),
+            "token_not_allowed")
+      << "a token never takes a person's second factor off";
   EXPECT_EQ(admin_a().Post("/api/v1/accounts/" + Str(hana_account, "id") + "/totp-reset", "").status, 204);
   auto hana_again = NewClient();
   EXPECT_EQ(TryLogin(*hana_again, kCompanyACode, "hana", "Hq5-garden-Pearl-30").status, 200);
