@@ -31,6 +31,12 @@ export const keys = {
   companySettingsOf: (id: string) => ["company-settings", "company", id] as const,
   // SEC-9: the company's (or the provider's) API tokens.
   tokens: ["tokens"] as const,
+  // SEC-9: the company's webhooks; one, and its delivery log, under the list's prefix.
+  webhooks: ["webhooks"] as const,
+  webhook: (id: string) => ["webhooks", "one", id] as const,
+  webhookDeliveries: (id: string) => ["webhooks", "one", id, "deliveries"] as const,
+  // DEV-5: a device's remote login.
+  remoteLogin: (deviceId: string) => ["device", deviceId, "remote-login"] as const,
 };
 
 // A list the dashboard polls in the background (X-Kanri-Background: its refreshes keep nobody

@@ -30,6 +30,8 @@ import { UnassignedDevicesPage } from "../pages/provider/UnassignedDevicesPage";
 import { RolesPage } from "../pages/RolesPage";
 import { TokensPage } from "../pages/TokensPage";
 import { TotpSetupPage } from "../pages/TotpSetupPage";
+import { WebhookDetailPage } from "../pages/WebhookDetailPage";
+import { WebhooksPage } from "../pages/WebhooksPage";
 import { PATHS, routePattern } from "./paths";
 
 function RequireSession({ children }: { children: ReactNode }) {
@@ -81,6 +83,8 @@ const SCREENS: Array<[string, ReactNode]> = [
   [PATHS.audit, <AuditPage scope="company" />],
   [PATHS.companySettings, <CompanySettingsPage />],
   [PATHS.tokens, <TokensPage />],
+  [PATHS.webhooks, <WebhooksPage />],
+  [PATHS.webhook, <WebhookDetailPage />],
   [PATHS.ownAccount, <OwnAccountPage />],
   [PATHS.companies, <CompaniesPage />],
   [PATHS.lockedAccounts, <LockedAccountsPage />],

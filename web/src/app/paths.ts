@@ -18,6 +18,9 @@ export const PATHS = {
   audit: "/audit",
   companySettings: "/settings",
   tokens: "/tokens",
+  // SEC-9: the company's webhooks, and one with its delivery log.
+  webhooks: "/webhooks",
+  webhook: "/webhooks/{id}",
   companies: "/provider/companies",
   lockedAccounts: "/provider/locked-accounts",
   allocations: "/provider/allocations",

@@ -49,9 +49,9 @@ describe("permission gating (SEC-5)", () => {
     expect(screenPermissions(PATHS.loginAlarms)).toEqual(["provider.operations"]);
     expect(permissionsOf(account("site_admin"), undefined).has("provider.operations")).toBe(true);
   });
-  it("shows the company settings with company.settings and API tokens with tokens.write or, for the provider, provider.tokens", () => {
+  it("shows the company settings with company.settings, and API tokens and webhooks with tokens.write or, for the provider, its tokens with provider.tokens", () => {
     expect(visibleNav(new PermissionSet(["company.settings"])).map((n) => n.path)).toEqual(["home", "companySettings"]);
-    expect(visibleNav(new PermissionSet(["tokens.write"])).map((n) => n.path)).toEqual(["home", "tokens"]);
+    expect(visibleNav(new PermissionSet(["tokens.write"])).map((n) => n.path)).toEqual(["home", "tokens", "webhooks"]);
     const provider = visibleNav(new PermissionSet(["provider.tokens"]));
     expect(provider.map((n) => [n.path, n.section])).toEqual([
       ["home", "operate"],
@@ -60,6 +60,8 @@ describe("permission gating (SEC-5)", () => {
     expect(screenPermissions(PATHS.companySettings)).toEqual(["company.settings"]);
     expect(screenPermissions(PATHS.tokens)).toEqual(["tokens.write"]);
     expect(screenPermissions(PATHS.providerTokens)).toEqual(["provider.tokens"]);
+    expect(screenPermissions(PATHS.webhooks)).toEqual(["tokens.write"]);
+    expect(screenPermissions(PATHS.webhook)).toEqual(["tokens.write"]);
     expect(permissionsOf(account("admin"), undefined).has("tokens.write")).toBe(true);
     expect(permissionsOf(account("site_admin"), undefined).has("provider.tokens")).toBe(true);
   });

@@ -79,6 +79,8 @@ export const NAV: NavItem[] = [
   { path: "audit", labelKey: "nav.audit", section: "manage", anyOf: ["audit.read"], icon: "history" },
   { path: "companySettings", labelKey: "nav.companySettings", section: "manage", anyOf: ["company.settings"], icon: "settings" },
   { path: "tokens", labelKey: "nav.tokens", section: "manage", anyOf: ["tokens.write"], icon: "key" },
+  // SEC-9: webhooks are integrations too, under the permission that manages tokens.
+  { path: "webhooks", labelKey: "nav.webhooks", section: "manage", anyOf: ["tokens.write"], icon: "webhook" },
   { path: "companies", labelKey: "nav.companies", section: "provider", anyOf: ["provider.companies"], icon: "building" },
   { path: "lockedAccounts", labelKey: "nav.lockedAccounts", section: "provider", anyOf: ["provider.accounts"], icon: "lock" },
   { path: "allocations", labelKey: "nav.allocations", section: "provider", anyOf: ["provider.devices"], icon: "allocate" },
@@ -101,5 +103,6 @@ export function screenPermissions(path: string): string[] {
   const item = NAV.find((n) => PATHS[n.path] === path);
   if (item) return item.anyOf;
   if (path === PATHS.device) return ["devices.read"];
+  if (path === PATHS.webhook) return ["tokens.write"];
   return [];
 }

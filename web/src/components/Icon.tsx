@@ -36,6 +36,8 @@ const PATHS: Record<string, string> = {
   mail: "M3 6h18v12H3zM3 7l9 6 9-6",
   bell: "M6 16V11a6 6 0 0 1 12 0v5l2 2H4zM10 20a2 2 0 0 0 4 0",
   settings: "M4 6h9M17 6h3M15 4v4M4 12h3M11 12h9M9 10v4M4 18h11M19 18h1M17 16v4",
+  webhook: "M9 7a3 3 0 1 1 4.5 2.6L16 14M7.5 20a3 3 0 1 1 1.5-5.6L12 9M18 20a3 3 0 1 1-3-3H9",
+  link: "M14 4h6v6M20 4l-9 9M18 14v6H4V6h6",
   unlink: "M9 17H7a5 5 0 0 1 0-10h2M15 7h2a5 5 0 0 1 0 10h-2M8 3l1 2M16 21l-1-2M3 12h2M19 12h2",
 };
 

@@ -10,6 +10,7 @@ import { useAuthed } from "../auth/session";
 import { groupSecret, isTotpCode, normaliseTotpCode, recoveryCodesFileName, recoveryCodesText, svgDataUri } from "../lib/totp";
 import { useBeginEnrolment, useConfirmEnrolment } from "../resources/totp";
 import { submitWith, useErrorMessage, useZodForm } from "./form";
+import { CopyButton, useCopy } from "./SecretField";
 import { Alert, Button, ErrorBanner, Field, Input } from "./ui";
 
 const codeSchema = z.object({ code: z.string().refine(isTotpCode, { message: "login.codeInvalid" }) });
@@ -19,7 +20,7 @@ const codeSchema = z.object({ code: z.string().refine(isTotpCode, { message: "lo
 export function RecoveryCodes({ codes, onDone }: { codes: string[]; onDone: () => void }) {
   const { t } = useTranslation();
   const account = useAuthed().account;
-  const [copy, setCopy] = useState<"idle" | "copied" | "failed">("idle");
+  const copy = useCopy();
   const [kept, setKept] = useState(false);
   const text = recoveryCodesText(codes, t("totp.fileHeading", { login: account.login }));
   const download = () => {
@@ -47,23 +48,12 @@ export function RecoveryCodes({ codes, onDone }: { codes: string[]; onDone: () =
         ))}
       </ol>
       <div className="row">
-        <Button
-          className="btn-sm"
-          icon={copy === "copied" ? "check" : undefined}
-          onClick={() => {
-            navigator.clipboard.writeText(codes.join("\n")).then(
-              () => setCopy("copied"),
-              () => setCopy("failed"),
-            );
-          }}
-        >
-          {copy === "copied" ? t("common.copied") : t("common.copy")}
-        </Button>
+        <CopyButton state={copy.state} onCopy={() => copy.copy(codes.join("\n"))} />
         <Button className="btn-sm" icon="download" onClick={download}>
           {t("totp.download")}
         </Button>
       </div>
-      {copy === "failed" ? <p className="field-error">{t("tokens.copyFailed")}</p> : null}
+      {copy.state === "failed" ? <p className="field-error">{t("common.copyFailed")}</p> : null}
       <label className="checkbox">
         <input type="checkbox" checked={kept} onChange={(e) => setKept(e.target.checked)} />
         <span>{t("totp.savedCheck")}</span>

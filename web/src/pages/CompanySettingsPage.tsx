@@ -1,9 +1,11 @@
 // The company's settings (company.settings): where its accounts and API tokens may sign in from
 // (SEC-4's IP address restriction), with the administrator's own address shown, so that the
 // list saved never shuts them out (the server refuses that too); and whether every account
-// needs a second factor (SEC-9).
+// needs a second factor (SEC-9); and whether its operators may issue remote logins to devices
+// (DEV-5).
 import { z } from "zod";
 import { useTranslation } from "react-i18next";
+import type { CompanySettingsPatchWithRemoteLogin, CompanySettingsWithRemoteLogin } from "../api/integrations";
 import type { CompanySettings } from "../api/types";
 import { useAuthed } from "../auth/session";
 import { bannerError, submitWith, useZodForm } from "../components/form";
@@ -53,6 +55,50 @@ function TotpPolicyCard({ settings }: { settings: CompanySettings }) {
         <div className="row">
           <Button type="submit" variant="primary" icon="check" busy={save.isPending} disabled={!form.formState.isDirty}>
             {t("totpPolicy.save")}
+          </Button>
+        </div>
+      </form>
+    </Card>
+  );
+}
+
+const remoteLoginSchema = z.object({ enabled: z.boolean() });
+
+// DEV-5: whether remote logins may be issued (on unless the company switched it off).
+function RemoteLoginPolicyCard({ settings }: { settings: CompanySettingsWithRemoteLogin }) {
+  const { t } = useTranslation();
+  const toast = useToast();
+  const save = useUpdateCompanySettings();
+  const current = settings.remote_login_enabled ?? true;
+  const form = useZodForm(remoteLoginSchema, { defaultValues: { enabled: current } });
+  const submit = ({ enabled }: { enabled: boolean }) => {
+    const patch: CompanySettingsPatchWithRemoteLogin = { remote_login_enabled: enabled };
+    save.mutate(patch, {
+      onSuccess: (saved: CompanySettingsWithRemoteLogin) => {
+        form.reset({ enabled: saved.remote_login_enabled ?? enabled });
+        toast(t("remoteLoginPolicy.saved"));
+      },
+    });
+  };
+  return (
+    <Card
+      title={t("remoteLoginPolicy.title")}
+      actions={
+        <Badge tone={current ? "success" : "neutral"} dot>
+          {current ? t("remoteLoginPolicy.on") : t("remoteLoginPolicy.off")}
+        </Badge>
+      }
+    >
+      <form className="stack" aria-label={t("remoteLoginPolicy.title")} onSubmit={submitWith(form, submit)} noValidate>
+        <ErrorBanner error={save.error} />
+        <p className="ip-explanation">{t("remoteLoginPolicy.explanation")}</p>
+        <label className="switch-row">
+          <input type="checkbox" role="switch" className="switch" {...form.register("enabled")} />
+          <span>{t("remoteLoginPolicy.enabled")}</span>
+        </label>
+        <div className="row">
+          <Button type="submit" variant="primary" icon="check" busy={save.isPending} disabled={!form.formState.isDirty}>
+            {t("remoteLoginPolicy.save")}
           </Button>
         </div>
       </form>
@@ -110,6 +156,7 @@ export function CompanySettingsPage() {
         <>
           <IpRestrictionCard settings={settings.data} />
           <TotpPolicyCard settings={settings.data} />
+          <RemoteLoginPolicyCard settings={settings.data} />
         </>
       ) : null}
     </div>

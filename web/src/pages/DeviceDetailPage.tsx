@@ -13,6 +13,7 @@ import { useConfirmedDelete } from "../components/Confirmation";
 import { DataTable } from "../components/DataTable";
 import { DeviceActionDialog, type DeviceAction } from "../components/DeviceActionDialog";
 import { FormDialog, submitWith, useZodForm } from "../components/form";
+import { useRemoteLoginControls } from "../components/RemoteLogin";
 import { Icon } from "../components/Icon";
 import { useToast } from "../components/Toast";
 import { Badge, Button, Card, EmptyState, ErrorBanner, Field, Input, KeyValue, PageHeader, SearchField, Select, Spinner } from "../components/ui";
@@ -278,6 +279,8 @@ export function DeviceDetailPage() {
     done: t("devices.deleted"),
     onDone: () => navigate(PATHS.devices),
   });
+  // DEV-5: the action in the header, the state (and the credentials, once) below it.
+  const remoteLogin = useRemoteLoginControls(id, device.data, can("devices.remote_login"));
 
   if (device.isLoading) return <Spinner />;
   if (!device.data) return <ErrorBanner error={device.error} />;
@@ -309,6 +312,7 @@ export function DeviceDetailPage() {
             <Badge tone={d.online ? "success" : "neutral"} dot>
               {d.online ? t("devices.online") : t("devices.offline")}
             </Badge>
+            {remoteLogin.badge}
             <Button icon="refresh" busy={refresh.isPending} onClick={readAll}>
               {t("devices.refreshParams")}
             </Button>
@@ -322,6 +326,7 @@ export function DeviceDetailPage() {
                 {t("devices.firmwareUpdate")}
               </Button>
             ) : null}
+            {remoteLogin.action}
             {can("devices.reboot") ? (
               <Button variant="ghost" onClick={() => setAction("factoryReset")}>
                 {t("devices.factoryReset")}
@@ -331,6 +336,7 @@ export function DeviceDetailPage() {
         }
       />
       <ErrorBanner error={refresh.error} />
+      {remoteLogin.panel}
       <div className="tabs" role="tablist" aria-label={d.serial_number}>
         {(["summary", "parameters", "tasks"] as const).map((name) => (
           <button

@@ -14,6 +14,7 @@ import { useCan } from "../auth/session";
 import { Pager, selectionColumn } from "../components/DataTable";
 import { DeviceActionDialog, type DeviceAction } from "../components/DeviceActionDialog";
 import { FormDialog, submitWith, useErrorMessage, useZodForm } from "../components/form";
+import { RemoteLoginBadge } from "../components/RemoteLogin";
 import { message } from "../i18n";
 import { ListPage } from "../components/ListPage";
 import { useToast } from "../components/Toast";
@@ -151,6 +152,7 @@ export function DevicesPage() {
               <Badge tone="warning">{t("devices.insecure")}</Badge>
             </span>
           ) : null}
+          <RemoteLoginBadge device={c.row.original} />
         </div>
       ),
     }),

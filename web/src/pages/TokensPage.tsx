@@ -14,6 +14,7 @@ import { useMessageText } from "../components/Allocations";
 import { useConfirmedMutation } from "../components/Confirmation";
 import { FormDialog, useErrorMessage, useZodForm } from "../components/form";
 import { ListPage } from "../components/ListPage";
+import { SecretField } from "../components/SecretField";
 import { Alert, Badge, Button, Dialog, EmptyState, Field, Input } from "../components/ui";
 import { message, type TranslationKey } from "../i18n";
 import { formatJst } from "../lib/time";
@@ -143,13 +144,6 @@ function CreateTokenDialog({ grantable, onClose, onCreated }: { grantable: Permi
 // The new token's secret, shown this once, with a copy button.
 function IssuedTokenDialog({ issued, onClose }: { issued: IssuedApiToken; onClose: () => void }) {
   const { t } = useTranslation();
-  const [copy, setCopy] = useState<"idle" | "copied" | "failed">("idle");
-  const copyToken = () => {
-    navigator.clipboard.writeText(issued.token).then(
-      () => setCopy("copied"),
-      () => setCopy("failed"),
-    );
-  };
   return (
     <Dialog
       open
@@ -171,15 +165,7 @@ function IssuedTokenDialog({ issued, onClose }: { issued: IssuedApiToken; onClos
           <span className="cell-main">{issued.name}</span>
           <span className="muted"> · {t("tokens.expiresPreview", { time: formatJst(issued.expires_at, false) })}</span>
         </p>
-        <div className="secret token-secret">
-          <span className="token-value" data-testid="issued-token">
-            {issued.token}
-          </span>
-          <Button className="btn-sm" icon={copy === "copied" ? "check" : undefined} onClick={copyToken}>
-            {copy === "copied" ? t("common.copied") : t("common.copy")}
-          </Button>
-        </div>
-        {copy === "failed" ? <p className="field-error">{t("tokens.copyFailed")}</p> : null}
+        <SecretField value={issued.token} testId="issued-token" />
         <p className="field-hint">{t("tokens.issuedUsage")}</p>
         <pre className="code-sample">Authorization: Bearer kanri_…</pre>
       </div>

@@ -1,0 +1,271 @@
+// Remote login to a device (DEV-5) against a fake API: asked first; the URL, login ID and
+// one-time password shown once with copy buttons and a countdown that runs; the state read
+// again while it opens; gone once the dialog is closed (the page keeps the state and the
+// countdown); ended now; refusals in the reader's language; the device list's badges; and the
+// company's switch (company settings).
+import { act, screen, waitFor, within } from "@testing-library/react";
+import userEvent from "@testing-library/user-event";
+import type { RemoteLogin } from "../api/integrations";
+import { fakeAccount, renderApp, stubApi, type Handler } from "../testing/fakeApi";
+
+const NOW = Date.parse("2025-03-10T00:00:00Z");
+const EXPIRES = "2025-03-10T01:00:00Z";
+const PASSWORD = "Xk7-pQ2m-Lr9w";
+const URL_OPEN = "https://203.0.113.7:8443/";
+
+const device = (extra: object = {}) => ({
+  id: "d1",
+  profile_id: "p1",
+  oui: "00D09E",
+  product_class: "SimGateway",
+  serial_number: "SIM000001",
+  manufacturer: "Kanri Sim",
+  model: "HG-1",
+  hardware_version: "1.0",
+  software_version: "2.3.4",
+  data_model: "tr181",
+  online: true,
+  last_events: ["2 PERIODIC"],
+  periodic_inform_interval: 3600,
+  wan_ip: "203.0.113.7",
+  source_ip: "203.0.113.7",
+  connection_request_url: "http://203.0.113.7:7547/",
+  tags: [],
+  auth_mode: "rotate",
+  insecure: false,
+  credential_state: "rotated",
+  first_contact_at: "2025-03-01T00:00:00Z",
+  first_contact_at_jst: "2025-03-01 09:00:00",
+  last_contact_at: "2025-03-09T23:59:00Z",
+  last_contact_at_jst: "2025-03-10 08:59:00",
+  last_boot_at: null,
+  last_boot_at_jst: null,
+  online_until: "2025-03-10T02:00:00Z",
+  online_until_jst: "2025-03-10 11:00:00",
+  created_at: "2025-03-01T00:00:00Z",
+  created_at_jst: "2025-03-01 09:00:00",
+  updated_at: "2025-03-10T00:00:00Z",
+  updated_at_jst: "2025-03-10 09:00:00",
+  remote_login: null,
+  ...extra,
+});
+
+const PERMISSIONS = ["devices.read", "devices.remote_login"];
+const serve = (handler: Handler, permissions = PERMISSIONS) => stubApi(handler, { session: { account: fakeAccount(), permissions } });
+
+// A device whose remote login the test moves along: POST opens it, each GET tells `state.login`.
+function deviceServer(postAnswer?: { status: number; body: unknown }) {
+  const state: { login: RemoteLogin | null } = { login: null };
+  const calls = serve((method, url) => {
+    const path = url.pathname;
+    if (path === "/api/v1/devices/d1") return { status: 200, body: device({ remote_login: state.login && state.login.state !== "closed" ? state.login.state : null }) };
+    if (path !== "/api/v1/devices/d1/remote-login") return undefined;
+    if (method === "POST") {
+      if (postAnswer) return postAnswer;
+      state.login = { id: "r1", state: "opening", url: null, expires_at: EXPIRES, opened_at: null, closed_at: null, error: "" };
+      return { status: 201, body: { id: "r1", state: "opening", url: null, username: "kanri-r1", password: PASSWORD, expires_at: EXPIRES, created_at: "2025-03-10T00:00:00Z" } };
+    }
+    if (method === "DELETE") {
+      state.login = { ...state.login!, state: "closing" };
+      return { status: 202, body: state.login };
+    }
+    return state.login ? { status: 200, body: state.login } : { status: 404, body: { status: 404, code: "not_found" } };
+  });
+  return { state, calls };
+}
+
+// The clock of the countdown and of the polling (Date and setInterval) moves only when a test
+// moves it; everything else (fetch, React, user events) runs on real time.
+const advance = (ms: number) => void act(() => vi.advanceTimersByTime(ms));
+
+beforeEach(() => {
+  vi.useFakeTimers({ toFake: ["Date", "setInterval", "clearInterval"] });
+  vi.setSystemTime(NOW);
+});
+afterEach(() => {
+  vi.useRealTimers();
+  vi.unstubAllGlobals();
+});
+
+describe("remote login on the device's page (DEV-5)", () => {
+  it("asks, shows the URL, login ID and password once with a running countdown, follows the state, and forgets them when closed", async () => {
+    const { state, calls } = deviceServer();
+    renderApp("/devices/d1");
+    await screen.findByRole("heading", { name: /SIM000001/ });
+    await userEvent.click(await screen.findByRole("button", { name: "リモートログイン" }));
+    const confirm = await screen.findByRole("dialog", { name: "リモートログインの発行" });
+    within(confirm).getByText(/装置 SIM000001 の Web 画面にログインするためのログイン ID とワンタイムパスワードを発行し/);
+    expect(calls.filter((c) => c.method === "POST")).toHaveLength(0);
+    await userEvent.click(within(confirm).getByRole("button", { name: "発行する" }));
+
+    const issued = await screen.findByRole("dialog", { name: "リモートログインを発行しました" });
+    expect(within(issued).getByText("ログイン ID とパスワードは今回だけ表示されます。")).toBeTruthy();
+    expect(within(issued).getByTestId("remote-login-username").textContent).toBe("kanri-r1");
+    expect(within(issued).getByTestId("remote-login-password").textContent).toBe(PASSWORD);
+    expect(within(issued).getByText("準備中")).toBeTruthy();
+    expect(within(issued).getByText("装置の準備ができると表示されます")).toBeTruthy();
+    expect(within(issued).getByText("2025-03-10 10:00:00（JST）に自動的に終了します")).toBeTruthy();
+    expect(within(issued).getByTestId("remote-login-countdown").textContent).toBe("残り 1:00:00");
+
+    // The device gets ready while the countdown runs: 90 seconds on, the state has been read
+    // again (every 3 s while opening) and brings the URL.
+    state.login = { ...state.login!, state: "active", url: URL_OPEN, opened_at: "2025-03-10T00:00:04Z" };
+    advance(90_000);
+    expect(within(issued).getByTestId("remote-login-countdown").textContent).toBe("残り 58:30");
+    await within(issued).findByText("ログイン可能");
+    const link = within(issued).getByRole("link", { name: URL_OPEN });
+    expect(link.getAttribute("target")).toBe("_blank");
+    expect(link.getAttribute("rel")).toContain("noopener");
+
+    const writeText = vi.fn(() => Promise.resolve());
+    Object.defineProperty(navigator, "clipboard", { value: { writeText }, configurable: true });
+    await userEvent.click(within(issued).getByRole("button", { name: "コピー: パスワード" }));
+    expect(writeText).toHaveBeenLastCalledWith(PASSWORD);
+    await within(issued).findByRole("button", { name: "コピーしました: パスワード" });
+    await userEvent.click(within(issued).getByRole("button", { name: "コピー: ログイン ID" }));
+    expect(writeText).toHaveBeenLastCalledWith("kanri-r1");
+    await userEvent.click(within(issued).getByRole("button", { name: "コピー: URL" }));
+    expect(writeText).toHaveBeenLastCalledWith(URL_OPEN);
+
+    await userEvent.click(within(issued).getAllByRole("button", { name: "閉じる" }).at(-1)!);
+    await waitFor(() => expect(screen.queryByRole("dialog", { name: "リモートログインを発行しました" })).toBeNull());
+    expect(screen.queryByText(PASSWORD)).toBeNull();
+    expect(screen.queryByText("kanri-r1")).toBeNull();
+
+    // The page keeps the state, the URL and the countdown, from GET; no second one can be opened.
+    const status = screen.getByTestId("remote-login-status");
+    expect(within(status).getByText("ログイン可能")).toBeTruthy();
+    expect(within(status).getByRole("link", { name: URL_OPEN })).toBeTruthy();
+    expect(within(status).getByTestId("remote-login-countdown").textContent).toBe("残り 58:30");
+    advance(60_000);
+    expect(within(status).getByTestId("remote-login-countdown").textContent).toBe("残り 57:30");
+    expect(screen.getByRole<HTMLButtonElement>("button", { name: "リモートログイン" }).disabled).toBe(true);
+    expect(calls.filter((c) => c.method === "POST")).toHaveLength(1);
+  });
+
+  it("ends it now, follows the cleanup to the end, and a new one shows no old credentials", async () => {
+    const { state, calls } = deviceServer();
+    renderApp("/devices/d1");
+    await userEvent.click(await screen.findByRole("button", { name: "リモートログイン" }));
+    await userEvent.click(await screen.findByRole("button", { name: "発行する" }));
+    const issued = await screen.findByRole("dialog", { name: "リモートログインを発行しました" });
+    await userEvent.click(within(issued).getAllByRole("button", { name: "閉じる" }).at(-1)!);
+
+    const status = await screen.findByTestId("remote-login-status");
+    await userEvent.click(within(status).getByRole("button", { name: "今すぐ終了" }));
+    await screen.findByText("リモートログインの終了を依頼しました");
+    expect(calls.some((c) => c.method === "DELETE" && c.path === "/api/v1/devices/d1/remote-login")).toBe(true);
+    await within(status).findByText("後片付け中");
+    expect(within(status).queryByTestId("remote-login-countdown")).toBeNull();
+    await screen.findByText("後片付け待ち");
+
+    state.login = { ...state.login!, state: "closed", closed_at: "2025-03-10T00:02:00Z" };
+    advance(3_000);
+    await within(status).findByText("終了");
+    expect(within(status).getByText("2025-03-10 09:02:00")).toBeTruthy();
+
+    // Open again: asked again, and nothing of the first one anywhere.
+    const again = screen.getByRole<HTMLButtonElement>("button", { name: "リモートログイン" });
+    await waitFor(() => expect(again.disabled).toBe(false));
+    await userEvent.click(again);
+    await screen.findByRole("dialog", { name: "リモートログインの発行" });
+    expect(screen.queryByText(PASSWORD)).toBeNull();
+    expect(screen.queryByTestId("remote-login-password")).toBeNull();
+  });
+
+  it("says the company switched it off, in English, not in the server's words", async () => {
+    deviceServer({ status: 403, body: { status: 403, code: "remote_login_disabled", detail: "remote login is disabled for this company" } });
+    renderApp("/devices/d1", "en");
+    await userEvent.click(await screen.findByRole("button", { name: "Remote login" }));
+    const confirm = await screen.findByRole("dialog", { name: "Issue a remote login" });
+    await userEvent.click(within(confirm).getByRole("button", { name: "Issue" }));
+    await within(confirm).findByText("Remote login is switched off in this company. It can be switched on in the company settings.");
+    expect(within(confirm).queryByText("remote login is disabled for this company")).toBeNull();
+  });
+
+  it("explains an unknown data model and one already open, in Japanese", async () => {
+    deviceServer({ status: 409, body: { status: 409, code: "unsupported", detail: "data model unknown" } });
+    const first = renderApp("/devices/d1");
+    await userEvent.click(await screen.findByRole("button", { name: "リモートログイン" }));
+    await userEvent.click(await screen.findByRole("button", { name: "発行する" }));
+    await screen.findByText("この装置のデータモデルがわからないため、リモートログインを利用できません。");
+    first.unmount();
+    vi.unstubAllGlobals();
+
+    deviceServer({ status: 409, body: { status: 409, code: "remote_login_active", detail: "one is already open" } });
+    renderApp("/devices/d1");
+    await userEvent.click(await screen.findByRole("button", { name: "リモートログイン" }));
+    await userEvent.click(await screen.findByRole("button", { name: "発行する" }));
+    await screen.findByText(/この装置のリモートログインはすでに開いています（または準備中です）。/);
+  });
+
+  it("offers no remote login without the permission", async () => {
+    const { calls } = deviceServer();
+    renderApp("/devices/d1");
+    await screen.findByRole("heading", { name: /SIM000001/ });
+    expect(screen.getByRole("button", { name: "リモートログイン" })).toBeTruthy();
+    vi.unstubAllGlobals();
+
+    const viewer = serve((_m, url) => (url.pathname === "/api/v1/devices/d1" ? { status: 200, body: device() } : undefined), ["devices.read"]);
+    const { unmount } = renderApp("/devices/d1");
+    await screen.findAllByRole("heading", { name: /SIM000001/ });
+    unmount();
+    expect(viewer.some((c) => c.path.endsWith("/remote-login"))).toBe(false);
+    expect(calls.some((c) => c.method === "POST")).toBe(false);
+  });
+});
+
+describe("the device list's remote-login badge (DEV-5)", () => {
+  it("shows open, opening and cleanup pending", async () => {
+    serve((_m, url) =>
+      url.pathname === "/api/v1/devices"
+        ? {
+            status: 200,
+            body: {
+              items: [
+                device({ id: "d1", serial_number: "SIM000001", remote_login: "active" }),
+                device({ id: "d2", serial_number: "SIM000002", remote_login: "opening" }),
+                device({ id: "d3", serial_number: "SIM000003", remote_login: "closing" }),
+                device({ id: "d4", serial_number: "SIM000004", remote_login: null }),
+              ],
+              next_cursor: null,
+            },
+          }
+        : undefined,
+    );
+    renderApp("/devices");
+    const row = async (serial: string) => (await screen.findByRole("link", { name: serial })).closest("tr")!;
+    expect(within(await row("SIM000001")).getByText("リモートログイン中")).toBeTruthy();
+    expect(within(await row("SIM000002")).getByText("リモートログイン中")).toBeTruthy();
+    expect(within(await row("SIM000003")).getByText("後片付け待ち")).toBeTruthy();
+    const plain = await row("SIM000004");
+    expect(within(plain).queryByText("リモートログイン中")).toBeNull();
+    expect(within(plain).queryByText("後片付け待ち")).toBeNull();
+  });
+});
+
+describe("company settings: remote login (DEV-5)", () => {
+  it("explains the switch, shows it on by default, and saves it off", async () => {
+    let settings: Record<string, unknown> = { ip_restriction_enabled: false, ip_allowlist: [], totp_required: false, your_address: "127.0.0.1" };
+    const calls = serve(
+      (method, url, body) => {
+        if (url.pathname !== "/api/v1/company/settings") return undefined;
+        if (method === "PATCH") settings = { ...settings, ...(body as object) };
+        return { status: 200, body: settings };
+      },
+      ["company.settings"],
+    );
+    renderApp("/settings");
+    const card = (await screen.findByRole("form", { name: "リモートログイン" })).closest("section")!;
+    expect(within(card).getByText(/装置の Web 画面にログインするためのログイン ID とワンタイムパスワードを発行できます/)).toBeTruthy();
+    expect(within(card).getByText("許可")).toBeTruthy();
+    const toggle = within(card).getByRole<HTMLInputElement>("switch", { name: "リモートログインを許可する" });
+    expect(toggle.checked).toBe(true);
+    await userEvent.click(toggle);
+    await userEvent.click(within(card).getByRole("button", { name: "リモートログインの設定を保存" }));
+    await screen.findByText("リモートログインの設定を保存しました");
+    expect(calls.find((c) => c.method === "PATCH")?.body).toEqual({ remote_login_enabled: false });
+    await within(card).findByText("禁止");
+    expect(toggle.checked).toBe(false);
+  });
+});

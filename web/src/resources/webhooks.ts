@@ -1,0 +1,88 @@
+// Webhooks (SEC-9, tokens.write): the company's list, one webhook, creating (the signing
+// secret is in the creation's answer only), changing, deleting, a test event, and the delivery
+// log a page at a time.
+import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import {
+  callIntegration,
+  type DeliveryPage,
+  type DeliveryState,
+  type IssuedWebhook,
+  type Webhook,
+  type WebhookCreate,
+  type WebhookPatch,
+} from "../api/integrations";
+import { keys } from "../api/keys";
+import { isPending } from "../lib/webhooks";
+
+const DELIVERY_PAGE_SIZE = 50;
+// While a delivery is on its way (a test just sent), the log is read again this often.
+const PENDING_POLL_MS = 5_000;
+
+export function useWebhooks() {
+  return useQuery({
+    queryKey: keys.webhooks,
+    queryFn: async () => (await callIntegration<{ items: Webhook[] }>("GET", "/webhooks")).items,
+  });
+}
+
+export function useWebhook(id: string) {
+  return useQuery({ queryKey: keys.webhook(id), queryFn: () => callIntegration<Webhook>("GET", "/webhooks/{id}", { path: { id } }) });
+}
+
+export function useCreateWebhook() {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (body: WebhookCreate) => callIntegration<IssuedWebhook>("POST", "/webhooks", { body }),
+    onSuccess: () => void qc.invalidateQueries({ queryKey: keys.webhooks }),
+  });
+}
+
+// The answer is the webhook as saved; the list and its page show it at once.
+export function useUpdateWebhook() {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: ({ id, patch }: { id: string; patch: WebhookPatch }) =>
+      callIntegration<Webhook>("PATCH", "/webhooks/{id}", { path: { id }, body: patch }),
+    onSuccess: (webhook) => {
+      qc.setQueryData(keys.webhook(webhook.id), webhook);
+      void qc.invalidateQueries({ queryKey: keys.webhooks, exact: true });
+    },
+  });
+}
+
+export function useDeleteWebhook() {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (webhook: Webhook) => callIntegration<void>("DELETE", "/webhooks/{id}", { path: { id: webhook.id } }),
+    onSuccess: (_, webhook) => {
+      qc.removeQueries({ queryKey: keys.webhook(webhook.id) });
+      void qc.invalidateQueries({ queryKey: keys.webhooks, exact: true });
+    },
+  });
+}
+
+// Queues a "webhook.test" event for this webhook alone; its delivery appears in the log.
+export function useSendTestEvent() {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (webhook: Webhook) => callIntegration<{ delivery_id: string }>("POST", "/webhooks/{id}/test", { path: { id: webhook.id } }),
+    onSuccess: (_, webhook) => void qc.invalidateQueries({ queryKey: keys.webhookDeliveries(webhook.id) }),
+  });
+}
+
+// The delivery log, newest first, a page at a time; "" for every state. Read again every few
+// seconds while a delivery shown is still queued or sending.
+export function useDeliveries(id: string, state: DeliveryState | "") {
+  return useInfiniteQuery({
+    queryKey: [...keys.webhookDeliveries(id), state],
+    queryFn: ({ pageParam }) =>
+      callIntegration<DeliveryPage>("GET", "/webhooks/{id}/deliveries", {
+        path: { id },
+        query: { state: state || undefined, limit: DELIVERY_PAGE_SIZE, cursor: pageParam },
+      }),
+    initialPageParam: undefined as string | undefined,
+    getNextPageParam: (last) => last.next_cursor ?? undefined,
+    refetchInterval: (query) =>
+      query.state.data?.pages.some((p) => p.items.some((d) => isPending(d.state))) ? PENDING_POLL_MS : false,
+  });
+}
