@@ -120,7 +120,14 @@ function StatusCard({ login, onEnd, ending }: { login: RemoteLogin; onEnd: () =>
     ],
   ];
   if (live && login.url) items.push([t("remoteLogin.url"), <UrlLink url={login.url} />]);
-  if (live) items.push([t("remoteLogin.title"), <Countdown expiresAt={login.expires_at} />]);
+  if (live)
+    items.push([
+      t("remoteLogin.expiry"),
+      <span className="remote-login-state">
+        <Countdown expiresAt={login.expires_at} />
+        <span className="muted">{formatJst(login.expires_at)}</span>
+      </span>,
+    ]);
   items.push([t("remoteLogin.openedAt"), formatJst(login.opened_at)]);
   if (!live) items.push([t("remoteLogin.closedAt"), formatJst(login.closed_at)]);
   if (login.error) items.push([t("common.details"), <span className="cell-sub">{login.error}</span>]);

@@ -197,7 +197,7 @@ export function WebhookDialog({
           </p>
         </div>
       ) : (
-        <div className="stack-xs">
+        <div className="stack-sm">
           <label className="checkbox">
             <input type="checkbox" {...form.register("ownSecret", { onChange: () => form.clearErrors("secret") })} />
             <span>{t("webhooks.ownSecret")}</span>

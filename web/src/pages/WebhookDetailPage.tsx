@@ -34,6 +34,7 @@ function DeliveryLog({ webhookId }: { webhookId: string }) {
     }),
     col.accessor("event_type", {
       header: t("webhooks.delivery.event"),
+      meta: { className: "cell-wrap" },
       cell: (c) => (
         <div>
           <div className="cell-main">{label(c.getValue())}</div>
@@ -65,17 +66,25 @@ function DeliveryLog({ webhookId }: { webhookId: string }) {
     col.accessor("last_error", {
       header: t("webhooks.delivery.lastError"),
       meta: { className: "cell-wrap" },
-      cell: (c) => <span className="cell-sub">{c.getValue() || "—"}</span>,
+      cell: (c) => <span className="cell-sub delivery-error">{c.getValue() || "—"}</span>,
     }),
     col.accessor((d) => d.delivered_at ?? d.next_attempt_at ?? "", {
       id: "when",
       header: t("webhooks.delivery.when"),
       cell: (c) => {
         const d = c.row.original;
-        if (d.delivered_at) return <span className="nowrap">{t("webhooks.delivery.deliveredAt", { time: formatJst(d.delivered_at) })}</span>;
-        if (d.next_attempt_at && d.state !== "failed")
-          return <span className="nowrap">{t("webhooks.delivery.nextAttempt", { time: formatJst(d.next_attempt_at) })}</span>;
-        return <span className="muted">—</span>;
+        const [time, label] = d.delivered_at
+          ? [d.delivered_at, t("webhooks.delivery.deliveredAt")]
+          : d.next_attempt_at && d.state !== "failed"
+            ? [d.next_attempt_at, t("webhooks.delivery.nextAttempt")]
+            : [null, ""];
+        if (!time) return <span className="muted">—</span>;
+        return (
+          <div>
+            <div className="nowrap">{formatJst(time)}</div>
+            <div className="cell-sub">{label}</div>
+          </div>
+        );
       },
     }),
   ];

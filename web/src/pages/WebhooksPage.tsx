@@ -8,12 +8,10 @@ import { useTranslation } from "react-i18next";
 import { Link } from "react-router-dom";
 import type { IssuedWebhook, Webhook } from "../api/integrations";
 import { pathTo } from "../app/paths";
-import { Icon } from "../components/Icon";
 import { ListPage } from "../components/ListPage";
 import { useToast } from "../components/Toast";
 import { Alert, Button, EmptyState } from "../components/ui";
 import { EventTags, IssuedWebhookDialog, LastDeliveryCell, useWebhookDeletion, WebhookDialog, WebhookStatusBadge } from "../components/Webhook";
-import { formatJst } from "../lib/time";
 import { MAX_WEBHOOKS } from "../lib/webhooks";
 import { useWebhooks } from "../resources/webhooks";
 
@@ -33,10 +31,12 @@ export function WebhooksPage() {
       header: t("webhooks.name"),
       cell: (c) => (
         <div className="stack-xs">
-          <Link className="cell-main" to={pathTo("webhook", { id: c.row.original.id })}>
+          <Link className="cell-main" to={pathTo("webhook", { id: c.row.original.id })} title={t("webhooks.showDeliveries")}>
             {c.getValue()}
           </Link>
-          <span className="cell-sub mono webhook-url">{c.row.original.url}</span>
+          <span className="cell-sub mono webhook-url" title={c.row.original.url}>
+            {c.row.original.url}
+          </span>
         </div>
       ),
     }),
@@ -56,15 +56,6 @@ export function WebhooksPage() {
       header: t("webhooks.lastDelivery"),
       cell: (c) => <LastDeliveryCell webhook={c.row.original} />,
     }),
-    col.accessor("created_at", {
-      header: t("webhooks.createdAt"),
-      cell: (c) => (
-        <div>
-          <div className="nowrap">{formatJst(c.getValue(), false)}</div>
-          <div className="cell-sub">{c.row.original.created_by_login}</div>
-        </div>
-      ),
-    }),
     col.display({
       id: "actions",
       header: () => <span className="sr-only">{t("common.actions")}</span>,
@@ -73,10 +64,6 @@ export function WebhooksPage() {
         const w = c.row.original;
         return (
           <div className="row">
-            <Link className="btn btn-ghost btn-sm" to={pathTo("webhook", { id: w.id })} aria-label={`${t("webhooks.showDeliveries")} ${w.name}`}>
-              <Icon name="list" size={16} />
-              <span>{t("webhooks.showDeliveries")}</span>
-            </Link>
             <Button className="btn-sm" variant="ghost" icon="edit" onClick={() => setEditing(w)} aria-label={`${t("common.edit")} ${w.name}`}>
               {t("common.edit")}
             </Button>
