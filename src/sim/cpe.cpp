@@ -105,6 +105,10 @@ Cpe::Cpe(asio::io_context& io, const FleetSettings& fleet, CpeAgent agent)
       agent_(std::move(agent)),
       serial_(agent_.Value(Param::kSerialNumber)),
       wake_(strand_) {
+  if (fleet.remote_access_tls) {
+    remote_access_ = std::make_shared<RemoteAccessServer>(strand_, *fleet.remote_access_tls,
+                                                          fleet.remote_access_address, fleet.remote_access);
+  }
   PublishCredentials();
 }
 
@@ -152,6 +156,10 @@ void Cpe::PublishCredentials() {
                           agent_.Value(Param::kConnectionRequestPassword)};
   std::lock_guard lock(credentials_mutex_);
   connection_request_credentials_ = std::move(credentials);
+}
+
+void Cpe::ApplyRemoteAccess() {
+  if (remote_access_) remote_access_->Apply(RemoteAccessConfigOf(agent_.kind(), agent_.model()));
 }
 
 void Cpe::Persist() {
@@ -205,6 +213,11 @@ asio::awaitable<void> Cpe::Sleep(SteadyClock::duration duration) {
 }
 
 asio::awaitable<void> Cpe::Run() {
+  // The web interface is up from power-on (a saved state may have it enabled) until the end.
+  ApplyRemoteAccess();
+  Cleanup close_remote_access{[this] {
+    if (remote_access_) remote_access_->Close();
+  }};
   co_await Sleep(RandomUpTo(fleet_.ramp_up));
   std::chrono::seconds interval = PeriodicInterval();
   SteadyClock::time_point next_periodic = SteadyClock::now() + interval;
@@ -256,6 +269,7 @@ asio::awaitable<void> Cpe::Run() {
     // Locals, not temporaries, in co_await expressions: GCC 12 mishandles the latter's lifetime.
     AfterSessionActions actions = agent_.TakeAfterSessionActions();
     co_await AfterSession(std::move(actions));
+    ApplyRemoteAccess();  // a factory reset turns it off
     Persist();
     if (!outcome.ok) co_await Sleep(retry_wait);
   }
@@ -399,6 +413,7 @@ asio::awaitable<Cpe::SessionOutcome> Cpe::RunSession() {
       co_return fail("ACS fault " + std::to_string(fault->fault_code) + " " + fault->fault_string);
     }
     CpeAgent::Answer answer = agent_.Respond(*request, Now());
+    ApplyRemoteAccess();  // before the answer goes: the ACS may open the page as soon as it has it
     methods.push_back(answer.method);
     Log(LogLevel::kInfo, "rpc",
         {{"serial", serial_},

@@ -11,10 +11,13 @@
 // - Periodic informs every PeriodicInformInterval (a change applies after the session);
 //   connection requests (cr_listener.h) start a session at once; Reboot, FactoryReset and
 //   Download act after the session and reconnect with their events.
+// - Remote access (DEV-5): the device's web interface (remote_access.h) follows the data model
+//   after every RPC of a session, so a user the ACS adds, deletes or enables counts at once.
 #pragma once
 
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/address.hpp>
 #include <boost/asio/ssl/context.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
@@ -28,6 +31,7 @@
 #include "sim/cpe_agent.h"
 #include "sim/cr_listener.h"
 #include "sim/http_client.h"
+#include "sim/remote_access.h"
 
 namespace kanri::sim {
 
@@ -43,7 +47,12 @@ struct FleetSettings {
   std::size_t max_firmware_bytes = 64 * 1024 * 1024;
   cwmp::DecodeLimits decode_limits;
   std::filesystem::path state_dir;  // empty: state only in memory
-  const Clock* clock = nullptr;     // null: the system clock
+  // The devices' web interfaces: server context (null: none) and the address they listen on,
+  // which must be the host of the devices' ConnectionRequestURL.
+  boost::asio::ssl::context* remote_access_tls = nullptr;
+  boost::asio::ip::address remote_access_address{boost::asio::ip::address_v4::loopback()};
+  RemoteAccessSettings remote_access;
+  const Clock* clock = nullptr;  // null: the system clock
 };
 
 class Cpe final : public ConnectionRequestTarget, public std::enable_shared_from_this<Cpe> {
@@ -80,6 +89,7 @@ class Cpe final : public ConnectionRequestTarget, public std::enable_shared_from
   std::chrono::steady_clock::duration RetryWait() const;
   std::chrono::seconds PeriodicInterval() const;
   void PublishCredentials();
+  void ApplyRemoteAccess();
   void Persist();
   Timestamp Now() const { return clock_.Now(); }
 
@@ -95,7 +105,8 @@ class Cpe final : public ConnectionRequestTarget, public std::enable_shared_from
   std::uint32_t retry_count_ = 0;
   std::uint32_t session_id_ = 0;
   TlsSessionCache tls_session_;
-  HttpClient* active_client_ = nullptr;  // the open connection, for Stop()
+  HttpClient* active_client_ = nullptr;                // the open connection, for Stop()
+  std::shared_ptr<RemoteAccessServer> remote_access_;  // null without FleetSettings::remote_access_tls
   std::atomic<bool> running_{false};
   mutable std::mutex credentials_mutex_;
   Credentials connection_request_credentials_;

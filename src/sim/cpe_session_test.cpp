@@ -1,6 +1,7 @@
 // End-to-end tests of one simulated CPE over real sockets: a small scripted ACS (plain HTTP
 // with Digest, the ACS's own SOAP codec) hands out requests, and the test checks what the
-// device sent. Also the connection-request listener's Digest authentication (DEV-4).
+// device sent. Also the connection-request listener's Digest authentication (DEV-4), and the
+// device's web interface that a remote login opens and closes (DEV-5).
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
@@ -10,15 +11,19 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/use_future.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/write.hpp>
 #include <deque>
+#include <filesystem>
 #include <map>
 #include <mutex>
+#include <optional>
 #include <thread>
 
+#include "base/crypto.h"
 #include "http/digest.h"
 #include "sim/cpe.h"
 #include "sim/cr_listener.h"
@@ -32,6 +37,7 @@ namespace beast = boost::beast;
 namespace bhttp = beast::http;
 using tcp = asio::ip::tcp;
 using ::testing::ElementsAre;
+using ::testing::HasSubstr;
 constexpr auto kTuple = asio::as_tuple(asio::use_awaitable);
 
 // An ACS that authenticates each session's Inform with Digest, sets a cookie, answers Inform and
@@ -185,6 +191,7 @@ class CpeSession : public ::testing::Test {
     id.acs_url = acs_.Url();
     id.acs_username = "cpe";
     id.acs_password = "strap";
+    id.remote_access_port = remote_access_port_;
     CpeAgent agent(kind, id, "http://127.0.0.1:9/cr/T000001");
     agent.Boot(SystemClock{}.Now());
     cpe_ = std::make_shared<Cpe>(io_, fleet_, std::move(agent));
@@ -203,11 +210,15 @@ class CpeSession : public ::testing::Test {
     return false;
   }
 
+  // The web interface's server context (DEV-5), declared before io_ so that it outlives every
+  // connection still open when the device stops.
+  std::optional<asio::ssl::context> remote_access_tls_;
   asio::io_context io_;
   ScriptedAcs acs_;
   asio::executor_work_guard<asio::io_context::executor_type> work_;
   std::thread thread_;
   FleetSettings fleet_;
+  std::uint16_t remote_access_port_ = 8080;
   std::shared_ptr<Cpe> cpe_;
 };
 
@@ -392,6 +403,172 @@ TEST_F(CpeSession, AConnectionRequestStartsASessionWithEvent6_DEV4) {
   ASSERT_TRUE(WaitFor([&] { return acs_.informs.size() == 2; }));
   std::lock_guard lock(acs_.mutex);
   EXPECT_THAT(Events(acs_.informs[1]), ElementsAre("6 CONNECTION REQUEST"));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Remote login (DEV-5): the ACS adds a user, gives it credentials and turns remote access on in
+// one session; a person's browser then opens the device's web page with them. Deleting the user
+// and turning remote access off close it again.
+
+// A port nothing listens on now (the kernel's pick, released at once).
+std::uint16_t FreePort() {
+  asio::io_context io;
+  tcp::acceptor probe(io, tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0));
+  return probe.local_endpoint().port();
+}
+
+class RemoteLogin : public CpeSession {
+ protected:
+  RemoteLogin() : browser_tls_(asio::ssl::context::tls_client) {
+    const std::filesystem::path dir =
+        std::filesystem::temp_directory_path() / ("kanri-remote-login-" + RandomToken(9));
+    remote_access_tls_.emplace(MakeRemoteAccessTlsContext(dir));
+    // The browser trusts the device's self-signed certificate, and checks that it names 127.0.0.1.
+    browser_tls_.set_verify_mode(asio::ssl::verify_peer);
+    browser_tls_.load_verify_file((dir / "tls" / "server.crt").string());
+    std::filesystem::remove_all(dir);
+    fleet_.remote_access_tls = &*remote_access_tls_;
+    fleet_.remote_access_address = asio::ip::make_address("127.0.0.1");
+    remote_access_port_ = FreePort();
+  }
+
+  // What a browser gets for https://127.0.0.1:<port>/ with these Basic credentials (none when
+  // `username` is empty); nullopt, and the error in `browser_error_`, when it gets nothing.
+  std::optional<HttpResponse> Open(const std::string& username, const std::string& password) {
+    const std::string url = "https://127.0.0.1:" + std::to_string(remote_access_port_) + "/";
+    auto exchange = [&]() -> asio::awaitable<std::optional<HttpResponse>> {
+      HttpClient browser(co_await asio::this_coro::executor, &browser_tls_, *ParseHttpUrl(url), {});
+      HttpRequest request{bhttp::verb::get, "/", 11};
+      if (!username.empty())
+        request.set(bhttp::field::authorization, http::BasicAuthorization(username, password));
+      Result<HttpResponse> response = co_await browser.Send(std::move(request));
+      co_await browser.Shutdown();
+      if (!response) {
+        browser_error_ = response.error().message;
+        co_return std::nullopt;
+      }
+      co_return std::move(*response);
+    };
+    return asio::co_spawn(io_, exchange, asio::use_future).get();
+  }
+  int Status(const std::string& username, const std::string& password) {
+    std::optional<HttpResponse> response = Open(username, password);
+    return response ? response->result_int() : -1;
+  }
+  boost::system::error_code Connect() {
+    asio::io_context io;
+    tcp::socket socket(io);
+    boost::system::error_code ec;
+    socket.connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), remote_access_port_), ec);
+    return ec;
+  }
+
+  asio::ssl::context browser_tls_;
+  std::string browser_error_;
+};
+
+std::vector<cwmp::ParameterSetting> Booleans(std::initializer_list<std::pair<std::string, bool>> values) {
+  std::vector<cwmp::ParameterSetting> settings;
+  for (const auto& [name, value] : values)
+    settings.push_back({name, value ? "true" : "false", cwmp::XsdType::kBoolean});
+  return settings;
+}
+
+TEST_F(RemoteLogin, TheAddedUsersCredentialsOpenTheWebInterfaceUntilDeletedAndDisabled_DEV5) {
+  const std::string user = "Device.Users.User.2.";  // 1 is the local admin
+  const std::string other = "Device.Users.User.3.";
+  std::vector<cwmp::ParameterSetting> open = {{user + "Username", "support-7f3a", cwmp::XsdType::kString},
+                                              {user + "Password", "Pw-9c1e2d", cwmp::XsdType::kString},
+                                              {other + "Username", "viewer", cwmp::XsdType::kString},
+                                              {other + "Password", "viewer-pass", cwmp::XsdType::kString}};
+  for (auto& setting : Booleans({{user + "Enable", true},
+                                 {user + "RemoteAccessCapable", true},
+                                 {other + "Enable", true},  // a local user: not remote-access capable
+                                 {"Device.UserInterface.RemoteAccess.Enable", true}})) {
+    open.push_back(std::move(setting));
+  }
+  const std::vector<std::string> read_back = {"Device.UserInterface.RemoteAccess.Port",
+                                              "Device.ManagementServer.ConnectionRequestURL",
+                                              user + "Password", "Device.Users.UserNumberOfEntries"};
+  {
+    std::lock_guard lock(acs_.mutex);
+    acs_.script = {cwmp::EncodeAddObject(kAcsHeader, "Device.Users.User.", "login-1"),
+                   cwmp::EncodeAddObject(kAcsHeader, "Device.Users.User.", "login-1"),
+                   cwmp::EncodeSetParameterValues(kAcsHeader, open, "login-1"),
+                   cwmp::EncodeGetParameterValues(kAcsHeader, read_back)};
+    acs_.session_scripts[2] = {cwmp::EncodeDeleteObject(kAcsHeader, user, "logout-1")};
+    acs_.session_scripts[3] = {cwmp::EncodeSetParameterValues(
+        kAcsHeader, Booleans({{"Device.UserInterface.RemoteAccess.Enable", false}}), "logout-1")};
+  }
+  EXPECT_EQ(Connect(), asio::error::connection_refused);  // off from the factory
+  StartDevice();
+  ASSERT_TRUE(WaitFor([&] { return acs_.answers.size() == 4; }));
+  {
+    std::lock_guard lock(acs_.mutex);
+    EXPECT_EQ(std::get<cwmp::AddObjectResponse>(acs_.answers[0]).instance_number, 2u);
+    EXPECT_EQ(std::get<cwmp::AddObjectResponse>(acs_.answers[1]).instance_number, 3u);
+    EXPECT_TRUE(std::holds_alternative<cwmp::SetParameterValuesResponse>(acs_.answers[2]));
+    const auto& values = std::get<cwmp::GetParameterValuesResponse>(acs_.answers[3]).parameters;
+    ASSERT_EQ(values.size(), 4u);
+    // What the ACS builds the URL from: https://<host of ConnectionRequestURL>:<Port>/.
+    EXPECT_EQ(values[0].value, std::to_string(remote_access_port_));
+    EXPECT_EQ(ParseHttpUrl(values[1].value)->host, "127.0.0.1");
+    EXPECT_EQ(values[2].value, "");  // a password is never read back
+    EXPECT_EQ(values[3].value, "3");
+  }
+
+  std::optional<HttpResponse> page = Open("support-7f3a", "Pw-9c1e2d");
+  ASSERT_TRUE(page) << browser_error_;
+  EXPECT_EQ(page->result(), bhttp::status::ok);
+  EXPECT_THAT(std::string(page->at(bhttp::field::content_type)), HasSubstr("text/html"));
+  EXPECT_THAT(page->body(), HasSubstr("T000001"));
+  EXPECT_THAT(page->body(), HasSubstr("KS-1000"));
+
+  std::optional<HttpResponse> refused = Open("support-7f3a", "Pw-9c1e2e");
+  ASSERT_TRUE(refused) << browser_error_;
+  EXPECT_EQ(refused->result(), bhttp::status::unauthorized);
+  EXPECT_EQ(refused->at(bhttp::field::www_authenticate), "Basic realm=\"T000001\"");
+  EXPECT_THAT(refused->body(), ::testing::Not(HasSubstr("T000001")));
+  EXPECT_EQ(Status("viewer", "viewer-pass"), 401);       // enabled, but not remote-access capable
+  EXPECT_EQ(Status("admin", "kanri-sim-T000001"), 401);  // the local admin neither
+  EXPECT_EQ(Status("viewer", "Pw-9c1e2d"), 401);         // another user's password
+  EXPECT_EQ(Status("", ""), 401);
+
+  // DeleteObject of the user: its credentials stop working at once.
+  cpe_->RequestConnection();
+  ASSERT_TRUE(WaitFor([&] { return acs_.answers.size() == 5; }));
+  {
+    std::lock_guard lock(acs_.mutex);
+    EXPECT_TRUE(std::holds_alternative<cwmp::DeleteObjectResponse>(acs_.answers[4]));
+  }
+  EXPECT_EQ(Status("support-7f3a", "Pw-9c1e2d"), 401);
+
+  // RemoteAccess.Enable false: nothing listens any more.
+  ASSERT_TRUE(WaitFor([&] { return acs_.informs.size() == 2; }));
+  std::this_thread::sleep_for(std::chrono::milliseconds{50});
+  cpe_->RequestConnection();
+  ASSERT_TRUE(WaitFor([&] { return acs_.answers.size() == 6; }));
+  EXPECT_EQ(Connect(), asio::error::connection_refused);
+}
+
+TEST_F(RemoteLogin, TheTr098UserTableOpensTheWebInterfaceToo_DEV5) {
+  const std::string user = "InternetGatewayDevice.User.2.";
+  std::vector<cwmp::ParameterSetting> open = {{user + "Username", "support", cwmp::XsdType::kString},
+                                              {user + "Password", "tr098-pass", cwmp::XsdType::kString}};
+  for (auto& setting : Booleans({{user + "Enable", true},
+                                 {user + "RemoteAccessCapable", true},
+                                 {"InternetGatewayDevice.UserInterface.RemoteAccess.Enable", true}})) {
+    open.push_back(std::move(setting));
+  }
+  {
+    std::lock_guard lock(acs_.mutex);
+    acs_.script = {cwmp::EncodeAddObject(kAcsHeader, "InternetGatewayDevice.User.", "login-1"),
+                   cwmp::EncodeSetParameterValues(kAcsHeader, open, "login-1")};
+  }
+  StartDevice(ModelKind::kTr098);
+  ASSERT_TRUE(WaitFor([&] { return acs_.answers.size() == 2; }));
+  EXPECT_EQ(Status("support", "tr098-pass"), 200);
+  EXPECT_EQ(Status("support", "wrong"), 401);
 }
 
 }  // namespace

@@ -37,10 +37,10 @@ TEST(DataModel, BothModelsHaveARealisticNumberOfParameters) {
   for (ModelKind kind : {ModelKind::kTr181, ModelKind::kTr098}) {
     const DataModel m = BuildDefaultModel(kind, Identity());
     EXPECT_GE(m.parameter_count(), 80u);
-    EXPECT_LE(m.parameter_count(), 160u);
-    for (Param p :
-         {Param::kSoftwareVersion, Param::kAcsUrl, Param::kAcsPassword, Param::kConnectionRequestUrl,
-          Param::kWanIpAddress, Param::kParameterKey, Param::kPeriodicInformInterval}) {
+    EXPECT_LE(m.parameter_count(), 200u);
+    for (Param p : {Param::kSoftwareVersion, Param::kAcsUrl, Param::kAcsPassword,
+                    Param::kConnectionRequestUrl, Param::kWanIpAddress, Param::kParameterKey,
+                    Param::kPeriodicInformInterval, Param::kRemoteAccessEnable, Param::kRemoteAccessPort}) {
       EXPECT_NE(m.Find(ParameterPath(kind, p)), nullptr) << ParameterPath(kind, p);
     }
     for (const std::string& name : InformParameterNames(kind)) EXPECT_NE(m.Find(name), nullptr) << name;

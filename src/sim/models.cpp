@@ -166,6 +166,35 @@ void FillLanHosts(DataModel& m, const std::string& table, const DeviceIdentity& 
   }
 }
 
+// The accounts of the device's web interface (DEV-5): TR-181 Users.User.{i}. and TR-098
+// User.{i}. have the same parameters. The factory's local administrator may not log in from the
+// WAN side; the ACS adds the accounts that may.
+void AddUsers(DataModel& m, const std::string& parent, const DeviceIdentity& id) {
+  const std::string table = parent + "User.";
+  m.DefineTable(table,
+                {{"Enable", Rw("false", XsdType::kBoolean)},
+                 {"RemoteAccessCapable", Rw("false", XsdType::kBoolean)},
+                 {"Username", RwString("", 64)},
+                 {"Password", RwSecret("", 64)},
+                 {"Language", RwString("", 16)}},
+                /*addable=*/true, parent + "UserNumberOfEntries");
+  const std::string admin = table + std::to_string(m.CreateInstance(table)) + ".";
+  m.SetValue(admin + "Enable", "true");
+  m.SetValue(admin + "Username", "admin");
+  m.SetValue(admin + "Password", "kanri-sim-" + id.serial_number);
+  m.SetValue(admin + "Language", "en");
+}
+
+// The web interface is served over HTTPS only (remote_access.h), so that is all Protocol takes.
+void AddUserInterface(TreeBuilder& b, const std::string& root, const DeviceIdentity& id) {
+  b.Object(root + "UserInterface.");
+  b.Object(root + "UserInterface.RemoteAccess.")
+      .Set("Enable", Rw("false", XsdType::kBoolean))
+      .Set("Port", RwRange(std::to_string(id.remote_access_port), XsdType::kUnsignedInt, 1, 65535))
+      .Set("SupportedProtocols", Ro("HTTPS"))
+      .Set("Protocol", RwEnum("HTTPS", {"HTTPS"}));
+}
+
 void BuildTr181(DataModel& m, const DeviceIdentity& id) {
   TreeBuilder b(m);
   const Addresses a = AddressesFor(id);
@@ -297,11 +326,9 @@ void BuildTr181(DataModel& m, const DeviceIdentity& id) {
   m.SetValue("Device.DNS.Client.Server.1.DNSServer", a.wan_gateway);
   m.SetValue("Device.DNS.Client.Server.2.DNSServer", "8.8.8.8");
 
-  b.Object("Device.UserInterface.");
-  b.Object("Device.UserInterface.RemoteAccess.")
-      .Set("Enable", Rw("false", XsdType::kBoolean))
-      .Set("Port", RwRange("8080", XsdType::kUnsignedInt, 1, 65535))
-      .Set("Protocol", RwEnum("HTTPS", {"HTTP", "HTTPS"}));
+  b.Object("Device.Users.");
+  AddUsers(m, "Device.Users.", id);
+  AddUserInterface(b, root, id);
 }
 
 void BuildTr098(DataModel& m, const DeviceIdentity& id) {
@@ -407,6 +434,9 @@ void BuildTr098(DataModel& m, const DeviceIdentity& id) {
   host.push_back({"InterfaceType", Ro("802.11")});
   b.FixedTable(lan + "Hosts.Host.", lan + "Hosts.HostNumberOfEntries", 3, std::move(host));
   FillLanHosts(m, lan + "Hosts.Host.", id, /*tr181=*/false);
+
+  AddUsers(m, root, id);
+  AddUserInterface(b, root, id);
 }
 
 }  // namespace
@@ -456,12 +486,20 @@ std::string ParameterPath(ModelKind kind, Param param) {
       return root + "ManagementServer.ConnectionRequestPassword";
     case Param::kParameterKey:
       return root + "ManagementServer.ParameterKey";
+    case Param::kRemoteAccessEnable:
+      return root + "UserInterface.RemoteAccess.Enable";
+    case Param::kRemoteAccessPort:
+      return root + "UserInterface.RemoteAccess.Port";
     case Param::kWanIpAddress:
       return kind == ModelKind::kTr181 ? "Device.IP.Interface.1.IPv4Address.1.IPAddress"
                                        : "InternetGatewayDevice.WANDevice.1.WANConnectionDevice.1."
                                          "WANIPConnection.1.ExternalIPAddress";
   }
   return root;
+}
+
+std::string UserTablePath(ModelKind kind) {
+  return kind == ModelKind::kTr181 ? "Device.Users.User." : "InternetGatewayDevice.User.";
 }
 
 DataModel BuildDefaultModel(ModelKind kind, const DeviceIdentity& identity) {

@@ -1,7 +1,8 @@
 // The default data models of a simulated CPE: a TR-181 home gateway (root "Device.") and a
-// TR-098 one (root "InternetGatewayDevice."), each with about 120 parameters of realistic
+// TR-098 one (root "InternetGatewayDevice."), each with 130 to 170 parameters of realistic
 // names, types and access (DeviceInfo, ManagementServer, WAN/LAN IP, Wi-Fi, LAN hosts, NAT
-// port mappings that AddObject/DeleteObject work on, Time, ...).
+// port mappings and users that AddObject/DeleteObject work on, Time, the remote-access web
+// interface's settings, ...).
 //
 //   DataModel model = BuildDefaultModel(ModelKind::kTr098, identity);
 //   model.Value(ParameterPath(ModelKind::kTr098, Param::kSoftwareVersion));
@@ -36,6 +37,8 @@ struct DeviceIdentity {
   std::string connection_request_username;
   std::string connection_request_password;
   std::uint32_t periodic_inform_interval = 300;  // seconds
+  // UserInterface.RemoteAccess.Port's default; the fleet gives each device its own (simulator.h).
+  std::uint16_t remote_access_port = 8080;
 };
 
 // The parameters the device itself reads or writes, whatever the root.
@@ -59,8 +62,16 @@ enum class Param {
   kConnectionRequestPassword,
   kParameterKey,
   kWanIpAddress,
+  kRemoteAccessEnable,  // UserInterface.RemoteAccess.: the device's web interface (DEV-5)
+  kRemoteAccessPort,
 };
 std::string ParameterPath(ModelKind kind, Param param);
+
+// The addable table of the web interface's accounts (DEV-5): "Device.Users.User." (TR-181) or
+// "InternetGatewayDevice.User." (TR-098). Each instance has Enable, RemoteAccessCapable,
+// Username, Password (reads back as "") and Language; instance 1 is the local "admin", who may
+// not log in remotely.
+std::string UserTablePath(ModelKind kind);
 
 DataModel BuildDefaultModel(ModelKind kind, const DeviceIdentity& identity);
 

@@ -85,6 +85,13 @@ asio::awaitable<void> StopFleet(asio::io_context& io, ConnectionRequestListener&
 
 }  // namespace
 
+std::uint16_t DefaultRemoteAccessPort(std::uint32_t base, std::size_t position) {
+  constexpr std::size_t kFirst = 1024;
+  constexpr std::size_t kCount = 65536 - kFirst;
+  const std::size_t offset = (std::max<std::size_t>(base, kFirst) - kFirst + position % kCount) % kCount;
+  return static_cast<std::uint16_t>(kFirst + offset);
+}
+
 int Run(const SimOptions& o) {
   SetLogOutput(LogOutput::kStdout);
   SetLogLevel(o.log_level == "debug"   ? LogLevel::kDebug
@@ -97,6 +104,9 @@ int Run(const SimOptions& o) {
   if (auto url = ParseHttpUrl(o.acs_url); !url) return Refuse("--acs: " + url.error().message);
   const std::optional<tcp::endpoint> listen = ParseListenAddress(o.cr_listen);
   if (!listen) return Refuse("--cr-listen must be HOST:PORT");
+  if (o.remote_access_port_base != 0 &&
+      (o.remote_access_port_base < 1024 || o.remote_access_port_base > 65535))
+    return Refuse("--remote-access-port-base must be 0 (automatic) or between 1024 and 65535");
 
   asio::io_context io(static_cast<int>(std::max<std::size_t>(o.threads, 1)));
   asio::ssl::context tls(asio::ssl::context::tls_client);
@@ -128,6 +138,15 @@ int Run(const SimOptions& o) {
     if (ec) return Refuse("--state-dir " + o.state_dir + ": " + ec.message());
     fleet.state_dir = o.state_dir;
   }
+  std::optional<asio::ssl::context> remote_access_tls;
+  try {
+    remote_access_tls.emplace(MakeRemoteAccessTlsContext(fleet.state_dir));
+  } catch (const std::exception& e) {
+    return Refuse(std::string("remote access: ") + e.what());
+  }
+  fleet.remote_access_tls = &*remote_access_tls;
+  // The web interfaces listen where connection requests do: the host of ConnectionRequestURL.
+  fleet.remote_access_address = listen->address();
 
   // The devices exist before the listener runs and never change after: the lookup needs no lock.
   std::unordered_map<std::string, std::shared_ptr<Cpe>> by_serial;
@@ -144,6 +163,9 @@ int Run(const SimOptions& o) {
   if (advertised_host.find(':') != std::string::npos) advertised_host = "[" + advertised_host + "]";
   Log(LogLevel::kInfo, "cr listening",
       {{"port", std::int64_t{listener.port()}}, {"host", std::string_view(advertised_host)}});
+
+  const std::uint32_t remote_access_port_base =
+      o.remote_access_port_base != 0 ? o.remote_access_port_base : std::uint32_t{listener.port()} + 1;
 
   const Timestamp now = SystemClock{}.Now();
   devices.reserve(o.devices);
@@ -163,6 +185,7 @@ int Run(const SimOptions& o) {
     id.connection_request_username = Substitute(o.cr_username, id);
     id.connection_request_password = Substitute(o.cr_password, id);
     id.periodic_inform_interval = o.inform_interval;
+    id.remote_access_port = DefaultRemoteAccessPort(remote_access_port_base, i);
     const std::string cr_url =
         fmt::format("http://{}:{}/cr/{}", advertised_host, listener.port(), id.serial_number);
     CpeAgent agent(*kind, id, cr_url);
@@ -185,7 +208,8 @@ int Run(const SimOptions& o) {
   Log(LogLevel::kInfo, "sim started",
       {{"devices", static_cast<std::int64_t>(o.devices)},
        {"model", std::string_view(o.model)},
-       {"acs", std::string_view(o.acs_url)}});
+       {"acs", std::string_view(o.acs_url)},
+       {"remote_access_port_base", std::int64_t{DefaultRemoteAccessPort(remote_access_port_base, 0)}}});
 
   asio::signal_set signals(io, SIGINT, SIGTERM);
   signals.async_wait([&](const boost::system::error_code& ec, int) {
