@@ -159,7 +159,12 @@ export function useRemoteLoginControls(
   const { t } = useTranslation();
   const toast = useToast();
   const errorText = useRemoteLoginErrorText();
-  const current = useRemoteLogin(deviceId, allowed);
+  // Read once there is one: the device says it has one open, or one was opened (or refused as
+  // already open) here; from then on until the page is left, so its end shows too. A device
+  // that never had one would only answer 404.
+  const [watching, setWatching] = useState(false);
+  if (allowed && !watching && isOpen(device?.remote_login)) setWatching(true);
+  const current = useRemoteLogin(deviceId, allowed && watching);
   const open = useOpenRemoteLogin(deviceId);
   const end = useEndRemoteLogin(deviceId);
   const [asking, setAsking] = useState(false);
@@ -180,11 +185,14 @@ export function useRemoteLoginControls(
   const issue = () =>
     open.mutate(undefined, {
       onSuccess: (answer) => {
+        setWatching(true);
         setIssued(answer);
         setAsking(false);
       },
       // Another one is open: show it.
-      onError: () => void current.refetch(),
+      onError: (e) => {
+        if (e instanceof ApiError && e.code === "remote_login_active") setWatching(true);
+      },
     });
   const endNow = () => end.mutate(undefined, { onSuccess: () => toast(t("remoteLogin.ended")) });
 

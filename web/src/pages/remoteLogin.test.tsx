@@ -199,11 +199,13 @@ describe("remote login on the device's page (DEV-5)", () => {
     await screen.findByText(/この装置のリモートログインはすでに開いています（または準備中です）。/);
   });
 
-  it("offers no remote login without the permission", async () => {
+  it("reads no remote login while none is open, and offers none without the permission", async () => {
     const { calls } = deviceServer();
     renderApp("/devices/d1");
     await screen.findByRole("heading", { name: /SIM000001/ });
     expect(screen.getByRole("button", { name: "リモートログイン" })).toBeTruthy();
+    // None open: nothing to read (a device that never had one would answer 404).
+    expect(calls.some((c) => c.path.endsWith("/remote-login"))).toBe(false);
     vi.unstubAllGlobals();
 
     const viewer = serve((_m, url) => (url.pathname === "/api/v1/devices/d1" ? { status: 200, body: device() } : undefined), ["devices.read"]);

@@ -7,7 +7,7 @@ import { callIntegration, type OpenedRemoteLogin, type RemoteLogin } from "../ap
 import { keys } from "../api/keys";
 import { remoteLoginPollMs } from "../lib/remoteLogin";
 
-// The device's remote login, or null when it never had one (404 not_found). Polling is a
+// The device's latest remote login, or null when it never had one (404 not_found). Polling is a
 // background request: watching a countdown keeps nobody logged in (SEC-3).
 export function useRemoteLogin(deviceId: string, enabled = true) {
   return useQuery({
