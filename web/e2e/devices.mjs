@@ -3,46 +3,8 @@
 // the inventory, a parameter change, a redacted secret, a reboot watched to the end, the
 // device CSV export, what a read-only role sees, and a device no company has: refused as
 // unallocated, allocated from the refused list, and attached at its next contact.
-import { spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
-
-const BOOT_USER = "bootstrap";
-const BOOT_PASSWORD = "Boot-strap-Secret-42";
-
-function startSim(kanri, count, serialPrefix = "SIM") {
-  const args = ["sim", "--devices", String(count), "--acs", kanri.cwmpUrl, "--insecure", "--serial-prefix", serialPrefix, "--oui", "00D09E",
-    "--product-class", "SimGateway", "--model", "tr181", "--username", BOOT_USER, "--password", BOOT_PASSWORD,
-    "--inform-interval", "3600", "--ramp-up", "0", "--reboot-seconds", "1", "--cr-listen", "127.0.0.1:0"];
-  const proc = spawn(kanri.binary, args, { stdio: ["ignore", "pipe", "pipe"] });
-  const log = [];
-  proc.stdout.on("data", (d) => log.push(d.toString()));
-  proc.stderr.on("data", (d) => log.push(d.toString()));
-  return {
-    log: () => log.join(""),
-    stop: async () => {
-      if (proc.exitCode !== null) return;
-      const exited = new Promise((r) => proc.once("exit", r));
-      proc.kill("SIGTERM");
-      await Promise.race([exited, new Promise((r) => setTimeout(r, 10_000))]);
-      if (proc.exitCode === null) proc.kill("SIGKILL");
-    },
-  };
-}
-
-async function until(what, fn, timeoutMs = 60_000) {
-  const deadline = Date.now() + timeoutMs;
-  let last;
-  while (Date.now() < deadline) {
-    try {
-      last = await fn();
-      if (last) return last;
-    } catch (e) {
-      last = e;
-    }
-    await new Promise((r) => setTimeout(r, 500));
-  }
-  throw new Error(`timed out waiting for ${what} (last: ${last})`);
-}
+import { BOOT_PASSWORD, BOOT_USER, startSim, until } from "./kanri.mjs";
 
 export async function deviceSteps({ page, kanri, step, shot, expect, nav, login, logout, adminPassword, rootPassword }) {
   let sim = null;

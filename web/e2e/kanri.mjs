@@ -63,6 +63,13 @@ export class Kanri {
     return this;
   }
 
+  // What `kanri serve --help` lists: which features this binary has (a feature's steps need
+  // its options).
+  serveHelp() {
+    const r = spawnSync(this.binary, ["serve", "--help"], { env: this.env, encoding: "utf8" });
+    return `${r.stdout}${r.stderr}`;
+  }
+
   // Moves the server's clock (test builds only; see base/clock.h).
   setClockOffsetMs(ms) {
     writeFileSync(this.clockFile + ".tmp", String(ms));
@@ -124,4 +131,46 @@ export class ApiClient {
 
 export function readText(path) {
   return readFileSync(path, "utf8");
+}
+
+// The credentials every simulated device starts with (the profiles' bootstrap user).
+export const BOOT_USER = "bootstrap";
+export const BOOT_PASSWORD = "Boot-strap-Secret-42";
+
+// A `kanri sim` fleet of `count` TR-181 gateways (OUI 00D09E, product class SimGateway, serials
+// <serialPrefix>000001…) that knows the profiles' bootstrap credentials; stop() ends it.
+export function startSim(kanri, count, serialPrefix = "SIM") {
+  const args = ["sim", "--devices", String(count), "--acs", kanri.cwmpUrl, "--insecure", "--serial-prefix", serialPrefix, "--oui", "00D09E",
+    "--product-class", "SimGateway", "--model", "tr181", "--username", BOOT_USER, "--password", BOOT_PASSWORD,
+    "--inform-interval", "3600", "--ramp-up", "0", "--reboot-seconds", "1", "--cr-listen", "127.0.0.1:0"];
+  const proc = spawn(kanri.binary, args, { stdio: ["ignore", "pipe", "pipe"] });
+  const log = [];
+  proc.stdout.on("data", (d) => log.push(d.toString()));
+  proc.stderr.on("data", (d) => log.push(d.toString()));
+  return {
+    log: () => log.join(""),
+    stop: async () => {
+      if (proc.exitCode !== null) return;
+      const exited = new Promise((r) => proc.once("exit", r));
+      proc.kill("SIGTERM");
+      await Promise.race([exited, new Promise((r) => setTimeout(r, 10_000))]);
+      if (proc.exitCode === null) proc.kill("SIGKILL");
+    },
+  };
+}
+
+// Asks `fn` every half second until it answers something truthy (returned), or fails after the timeout.
+export async function until(what, fn, timeoutMs = 60_000) {
+  const deadline = Date.now() + timeoutMs;
+  let last;
+  while (Date.now() < deadline) {
+    try {
+      last = await fn();
+      if (last) return last;
+    } catch (e) {
+      last = e;
+    }
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  throw new Error(`timed out waiting for ${what} (last: ${last})`);
 }
