@@ -1,5 +1,6 @@
-// Company settings: where the company's accounts may sign in from (SEC-4), and whether they must
-// use a second factor (SEC-9). A company's
+// Company settings: where the company's accounts may sign in from (SEC-4), whether they must
+// use a second factor (SEC-9), and whether operators may open remote logins to devices (DEV-5).
+// A company's
 // administrators (company.settings) change their own company's, guarded so that they cannot
 // lock themselves out; the provider's site administrators (provider.companies) any company's,
 // which the company then sees in its own history.
@@ -16,36 +17,69 @@ namespace json = boost::json;
 using http::HttpResponse;
 using http::RequestContext;
 
-json::object SettingsJson(const tenancy::SignInPolicy& p) {
+struct Settings {
+  tenancy::SignInPolicy sign_in;
+  bool remote_login_enabled = true;
+};
+
+struct Patch {
+  tenancy::SignInPolicyPatch sign_in;
+  std::optional<bool> remote_login_enabled;
+};
+
+json::object SettingsJson(const Settings& s) {
   json::array list;
-  for (const auto& n : p.ip_allowlist) list.emplace_back(n.ToString());
-  return {{"ip_restriction_enabled", p.ip_restriction_enabled},
+  for (const auto& n : s.sign_in.ip_allowlist) list.emplace_back(n.ToString());
+  return {{"ip_restriction_enabled", s.sign_in.ip_restriction_enabled},
           {"ip_allowlist", std::move(list)},
-          {"totp_required", p.totp_required}};
+          {"totp_required", s.sign_in.totp_required},
+          {"remote_login_enabled", s.remote_login_enabled}};
 }
 
 // The console shows the caller's address beside the list, so an administrator sees what to add.
-HttpResponse SettingsResponse(const RequestContext& ctx, const tenancy::SignInPolicy& p) {
-  json::object out = SettingsJson(p);
+HttpResponse SettingsResponse(const RequestContext& ctx, const Settings& s) {
+  json::object out = SettingsJson(s);
   out["your_address"] = ctx.request.client_ip;
   return http::JsonResponse(200, json::serialize(out));
 }
 
-tenancy::SignInPolicyPatch ReadPatch(const RequestContext& ctx) {
+Patch ReadPatch(const RequestContext& ctx) {
   FieldReader in{ParseJsonBody(ctx.request)};
-  tenancy::SignInPolicyPatch patch;
-  patch.ip_restriction_enabled = in.OptionalBool("ip_restriction_enabled");
-  patch.totp_required = in.OptionalBool("totp_required");
+  Patch patch;
+  patch.sign_in.ip_restriction_enabled = in.OptionalBool("ip_restriction_enabled");
+  patch.sign_in.totp_required = in.OptionalBool("totp_required");
   if (auto list = in.OptionalStringArray("ip_allowlist"))
-    patch.ip_allowlist = Unwrap(tenancy::ParseAllowlist(*list));
+    patch.sign_in.ip_allowlist = Unwrap(tenancy::ParseAllowlist(*list));
+  patch.remote_login_enabled = in.OptionalBool("remote_login_enabled");
   in.Finish();
   return patch;
 }
 
+Result<Settings> Read(ApiServices& s, const CompanyId& company) {
+  auto sign_in = s.companies.SignIn(company);
+  if (!sign_in) return sign_in.error();
+  auto remote = s.companies.RemoteLoginEnabled(company);
+  if (!remote) return remote.error();
+  return Settings{*sign_in, *remote};
+}
+
+// The sign-in part first: it is the one that can be refused (lock-out guard), and a refused
+// patch changes nothing.
+Result<Settings> Apply(ApiServices& s, const CompanyId& company, const Patch& patch,
+                       const std::optional<std::string>& caller) {
+  auto sign_in = s.companies.UpdateSignIn(company, patch.sign_in, caller);
+  if (!sign_in) return sign_in.error();
+  if (patch.remote_login_enabled) {
+    auto set = s.companies.SetRemoteLoginEnabled(company, *patch.remote_login_enabled);
+    if (!set) return set.error();
+  }
+  return Read(s, company);
+}
+
 asio::awaitable<HttpResponse> GetOwn(ApiServices& s, RequestContext& ctx) {
   const CompanyId& company = OwnCompany(ctx);
-  auto p = Unwrap(co_await s.db.Run([&] { return s.companies.SignIn(company); }));
-  co_return SettingsResponse(ctx, p);
+  auto settings = Unwrap(co_await s.db.Run([&] { return Read(s, company); }));
+  co_return SettingsResponse(ctx, settings);
 }
 
 asio::awaitable<HttpResponse> PatchOwn(ApiServices& s, RequestContext& ctx) {
@@ -53,26 +87,26 @@ asio::awaitable<HttpResponse> PatchOwn(ApiServices& s, RequestContext& ctx) {
   ctx.audit.target_id = company.value();
   const auto patch = ReadPatch(ctx);
   const std::optional<std::string> caller = ctx.request.client_ip;
-  auto p = Unwrap(co_await s.db.Run([&] { return s.companies.UpdateSignIn(company, patch, caller); }));
-  ctx.audit.details = json::serialize(SettingsJson(p));
-  co_return SettingsResponse(ctx, p);
+  auto settings = Unwrap(co_await s.db.Run([&] { return Apply(s, company, patch, caller); }));
+  ctx.audit.details = json::serialize(SettingsJson(settings));
+  co_return SettingsResponse(ctx, settings);
 }
 
 asio::awaitable<HttpResponse> GetAny(ApiServices& s, RequestContext& ctx) {
   const CompanyId id{ctx.Param("id")};
-  auto p = Unwrap(co_await s.db.Run([&] { return s.companies.SignIn(id); }));
-  co_return SettingsResponse(ctx, p);
+  auto settings = Unwrap(co_await s.db.Run([&] { return Read(s, id); }));
+  co_return SettingsResponse(ctx, settings);
 }
 
 asio::awaitable<HttpResponse> PatchAny(ApiServices& s, RequestContext& ctx) {
   const CompanyId id{ctx.Param("id")};
   const auto patch = ReadPatch(ctx);
-  auto p = Unwrap(co_await s.db.Run([&] { return s.companies.UpdateSignIn(id, patch, std::nullopt); }));
-  const std::string details = json::serialize(SettingsJson(p));
+  auto settings = Unwrap(co_await s.db.Run([&] { return Apply(s, id, patch, std::nullopt); }));
+  const std::string details = json::serialize(SettingsJson(settings));
   ctx.audit.details = details;
-  // The company sees in its own history that the provider changed where it may sign in from.
+  // The company sees in its own history that the provider changed its settings.
   ctx.audit.events.push_back({"company.settings_changed", "company", id.value(), details, id});
-  co_return SettingsResponse(ctx, p);
+  co_return SettingsResponse(ctx, settings);
 }
 
 }  // namespace

@@ -41,6 +41,7 @@ json::object DeviceJson(const devices::Device& d, Timestamp now) {
       {"auth_mode", devices::ToString(d.auth_mode)},
       {"insecure", d.Insecure()},
       {"credential_state", devices::ToString(d.credential_state)},
+      {"remote_login", d.remote_login.empty() ? json::value(nullptr) : json::value(d.remote_login)},
   };
   PutTimes(o, "first_contact_at", d.first_contact_at);
   PutTimes(o, "last_contact_at", d.last_contact_at);
@@ -249,6 +250,76 @@ asio::awaitable<HttpResponse> ListRefused(ApiServices& s, RequestContext& ctx) {
   co_return PageResponse(result, RefusedJson);
 }
 
+// DEV-5: remote login to the device's own web interface.
+devices::RemoteLogins& RemoteLogins(ApiServices& s) {
+  if (!s.remote_logins)
+    throw http::ApiError(http::Problem{503, "unavailable", "", "Remote login is not available.", ""});
+  return *s.remote_logins;
+}
+
+json::object RemoteLoginJson(const devices::RemoteLogin& l) {
+  json::object o{{"id", l.id},
+                 {"device_id", l.device_id.value()},
+                 {"state", devices::ToString(l.state)},
+                 {"url", l.url.empty() ? json::value(nullptr) : json::value(l.url)},
+                 {"created_by_login", l.created_by_login},
+                 {"error", l.error}};
+  PutTimes(o, "created_at", l.created_at);
+  PutTimes(o, "opened_at", l.opened_at);
+  PutTimes(o, "expires_at", l.expires_at);
+  PutTimes(o, "closed_at", l.closed_at);
+  return o;
+}
+
+// Asks the device to connect now; its outcome word (never a detail), or why it was not sent.
+asio::awaitable<json::object> WakeDevice(ApiServices& s, const CompanyId& company, const DeviceId& device) {
+  try {
+    co_return co_await CallDevice(s, company, device);
+  } catch (const http::ApiError& e) {
+    co_return json::object{{"outcome", "not_sent"}, {"reason", e.problem().code}};
+  }
+}
+
+asio::awaitable<HttpResponse> OpenRemoteLogin(ApiServices& s, RequestContext& ctx) {
+  auto& logins = RemoteLogins(s);
+  const CompanyId company = OwnCompany(ctx);
+  const DeviceId device{ctx.Param("id")};
+  const bool enabled = Unwrap(co_await s.db.Run([&] { return s.companies.RemoteLoginEnabled(company); }));
+  if (!enabled)
+    throw http::ApiError(http::Problem{403, "remote_login_disabled", "",
+                                       "Remote login is switched off for this company.", ""});
+  const devices::TaskActor actor{ctx.actor->account.id, ctx.actor->account.login};
+  auto opened = Unwrap(co_await s.db.Run([&] { return logins.Open(company, device, actor); }));
+  // The history gets the login's id and expiry, never its credentials.
+  ctx.audit.details = json::serialize(
+      json::object{{"remote_login_id", opened.login.id}, {"expires_at", FormatUtc(opened.login.expires_at)}});
+  json::object out = RemoteLoginJson(opened.login);
+  out["username"] = opened.login.username;  // answered once
+  out["password"] = opened.password;        // answered once
+  out["connection_request"] = co_await WakeDevice(s, company, device);
+  co_return http::JsonResponse(201, json::serialize(out));
+}
+
+asio::awaitable<HttpResponse> GetRemoteLogin(ApiServices& s, RequestContext& ctx) {
+  auto& logins = RemoteLogins(s);
+  const CompanyId company = OwnCompany(ctx);
+  const DeviceId device{ctx.Param("id")};
+  auto login = Unwrap(co_await s.db.Run([&] { return logins.Current(company, device); }));
+  co_return http::JsonResponse(200, json::serialize(RemoteLoginJson(login)));
+}
+
+asio::awaitable<HttpResponse> CloseRemoteLogin(ApiServices& s, RequestContext& ctx) {
+  auto& logins = RemoteLogins(s);
+  const CompanyId company = OwnCompany(ctx);
+  const DeviceId device{ctx.Param("id")};
+  auto login = Unwrap(co_await s.db.Run([&] { return logins.Close(company, device); }));
+  ctx.audit.details = json::serialize(json::object{{"remote_login_id", login.id}});
+  json::object out = RemoteLoginJson(login);
+  if (login.state == devices::RemoteLoginState::kClosing)
+    out["connection_request"] = co_await WakeDevice(s, company, device);
+  co_return http::JsonResponse(202, json::serialize(out));
+}
+
 }  // namespace
 
 asio::awaitable<json::object> CallDevice(ApiServices& s, const CompanyId& company, const DeviceId& device) {
@@ -308,6 +379,38 @@ void AddDeviceRoutes(http::RouteTable& t, ApiServices& s) {
          .doc = {.summary = "Ask the device to connect now (DEV-4): its queued tasks run within seconds",
                  .tag = "devices",
                  .response_schema = schema::kConnectionRequestOutcome}});
+  t.Add({.method = "POST",
+         .path = "/api/v1/devices/{id}/remote-login",
+         .access = http::Needs("devices.remote_login"),
+         .action = "devices.remote_login_open",
+         .target_type = "device",
+         .handler = [&s](RequestContext& c) { return OpenRemoteLogin(s, c); },
+         .doc = {.summary = "DEV-5: open a remote login to the device's web interface; its URL, login ID and "
+                            "one-time password are answered once",
+                 .tag = "devices",
+                 .response_schema = schema::kRemoteLoginOpened,
+                 .success_status = 201}});
+  t.Add({.method = "GET",
+         .path = "/api/v1/devices/{id}/remote-login",
+         .access = http::NeedsAnyOf({"devices.remote_login", "devices.read"}),
+         .action = "devices.remote_login_get",
+         .target_type = "device",
+         .handler = [&s](RequestContext& c) { return GetRemoteLogin(s, c); },
+         .doc = {
+             .summary = "DEV-5: the device's latest remote login (state, URL, expiry; never its credentials)",
+             .tag = "devices",
+             .response_schema = schema::kRemoteLogin}});
+  t.Add({.method = "DELETE",
+         .path = "/api/v1/devices/{id}/remote-login",
+         .access = http::Needs("devices.remote_login"),
+         .action = "devices.remote_login_close",
+         .target_type = "device",
+         .handler = [&s](RequestContext& c) { return CloseRemoteLogin(s, c); },
+         .doc = {.summary = "DEV-5: end the device's remote login now: the user is removed and remote access "
+                            "switched off (at the device's next contact when it is offline)",
+                 .tag = "devices",
+                 .response_schema = schema::kRemoteLogin,
+                 .success_status = 202}});
   t.Add({.method = "PUT",
          .path = "/api/v1/devices/{id}/tags/{tag}",
          .access = http::Needs("devices.configure"),

@@ -118,7 +118,10 @@ std::string OpenApiDocument(const http::RouteTable& table) {
           {"Account", Schema(schema::kAccount)},
           {"Company", Schema(schema::kCompany)},
           {"Allocation", Schema(schema::kAllocation)},
-          {"ApiToken", Schema(schema::kApiToken)}}}}},
+          {"ApiToken", Schema(schema::kApiToken)},
+          {"Webhook", Schema(schema::kWebhook)},
+          {"WebhookDelivery", Schema(schema::kWebhookDelivery)},
+          {"RemoteLogin", Schema(schema::kRemoteLogin)}}}}},
   };
   return json::serialize(doc);
 }

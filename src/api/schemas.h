@@ -74,14 +74,15 @@ inline constexpr const char* kCompanyPatch = R"({"type":"object","additionalProp
 
 // SEC-4: a company's sign-in settings; `your_address` is the caller's address as the server sees it.
 inline constexpr const char* kCompanySettings = R"({"type":"object","required":["ip_restriction_enabled",
-"ip_allowlist","totp_required","your_address"],"properties":{"ip_restriction_enabled":{"type":"boolean"},
+"ip_allowlist","totp_required","remote_login_enabled","your_address"],"properties":{"ip_restriction_enabled":{"type":"boolean"},
 "ip_allowlist":{"type":"array","maxItems":100,"items":{"type":"string","description":"CIDR or address"}},
-"totp_required":{"type":"boolean"},"your_address":{"type":"string"}}})";
+"totp_required":{"type":"boolean"},"remote_login_enabled":{"type":"boolean","description":"DEV-5: operators may open remote logins to devices"},
+"your_address":{"type":"string"}}})";
 
 inline constexpr const char* kCompanySettingsPatch = R"({"type":"object","additionalProperties":false,
 "properties":{"ip_restriction_enabled":{"type":"boolean"},
 "ip_allowlist":{"type":"array","maxItems":100,"items":{"type":"string","description":"CIDR or address"}},
-"totp_required":{"type":"boolean"}}})";
+"totp_required":{"type":"boolean"},"remote_login_enabled":{"type":"boolean"}}})";
 
 // SEC-9: API tokens.
 inline constexpr const char* kApiTokenCreate = R"({"type":"object","additionalProperties":false,
@@ -104,6 +105,66 @@ inline constexpr const char* kApiTokenIssued = R"({"allOf":[{"$ref":"#/component
 
 inline constexpr const char* kApiTokenList = R"({"type":"object","required":["items"],
 "properties":{"items":{"type":"array","items":{"$ref":"#/components/schemas/ApiToken"}}}})";
+
+// DEV-5: remote login.
+inline constexpr const char* kRemoteLogin = R"({"type":"object","required":["id","device_id","state","url",
+"created_by_login","error","created_at","opened_at","expires_at","closed_at"],"properties":{"id":{"type":"string"},
+"device_id":{"type":"string"},"state":{"type":"string","enum":["opening","active","closing","closed","failed"]},
+"url":{"type":["string","null"]},"created_by_login":{"type":"string"},"error":{"type":"string"},
+"created_at":{"type":"string","format":"date-time"},"created_at_jst":{"type":"string"},
+"opened_at":{"type":["string","null"],"format":"date-time"},"opened_at_jst":{"type":["string","null"]},
+"expires_at":{"type":"string","format":"date-time"},"expires_at_jst":{"type":"string"},
+"closed_at":{"type":["string","null"],"format":"date-time"},"closed_at_jst":{"type":["string","null"]},
+"connection_request":{"type":"object","properties":{"outcome":{"type":"string"},"reason":{"type":"string"}}}}})";
+
+inline constexpr const char* kRemoteLoginOpened = R"({"allOf":[{"$ref":"#/components/schemas/RemoteLogin"},
+{"type":"object","required":["username","password"],"properties":{"username":{"type":"string","description":"shown once"},
+"password":{"type":"string","description":"one-time, shown once"}}}]})";
+
+// SEC-9: webhooks.
+inline constexpr const char* kWebhookCreate = R"({"type":"object","additionalProperties":false,
+"required":["name","url","events"],"properties":{"name":{"type":"string","maxLength":100},
+"url":{"type":"string","maxLength":2048,"description":"https only; loopback and private addresses are refused unless the provider allows them"},
+"events":{"type":"array","minItems":1,"items":{"type":"string","enum":["device.created","device.deleted","task.done","task.failed","job.finished"]}},
+"secret":{"type":"string","description":"whsec_ and base64 of 24 to 64 bytes; generated when absent"}}})";
+
+inline constexpr const char* kWebhookPatch = R"({"type":"object","additionalProperties":false,
+"properties":{"name":{"type":"string","maxLength":100},"url":{"type":"string","maxLength":2048},
+"events":{"type":"array","minItems":1,"items":{"type":"string","enum":["device.created","device.deleted","task.done","task.failed","job.finished"]}},
+"enabled":{"type":"boolean","description":"true again clears the failing state"}}})";
+
+inline constexpr const char* kWebhook =
+    R"({"type":"object","required":["id","name","url","events","enabled","disabled_reason","failing_since",
+"last_delivery","created_at","created_by_login"],"properties":{"id":{"type":"string"},"name":{"type":"string"},
+"url":{"type":"string"},"events":{"type":"array","items":{"type":"string"}},"enabled":{"type":"boolean"},
+"disabled_reason":{"type":["string","null"],"description":"failing: Kanri disabled it after 24 hours of failures"},
+"failing_since":{"type":["string","null"],"format":"date-time"},"failing_since_jst":{"type":["string","null"]},
+"last_delivery":{"type":["object","null"],"required":["at","state","status"],"properties":{"at":{"type":"string","format":"date-time"},
+"at_jst":{"type":"string"},"state":{"type":"string"},"status":{"type":["integer","null"]}}},
+"created_at":{"type":"string","format":"date-time"},"created_at_jst":{"type":"string"},"created_by_login":{"type":"string"}}})";
+
+inline constexpr const char* kWebhookCreated = R"({"allOf":[{"$ref":"#/components/schemas/Webhook"},
+{"type":"object","required":["secret"],"properties":{"secret":{"type":"string","description":"whsec_…, shown once"}}}]})";
+
+inline constexpr const char* kWebhookList = R"({"type":"object","required":["items"],
+"properties":{"items":{"type":"array","items":{"$ref":"#/components/schemas/Webhook"}}}})";
+
+inline constexpr const char* kWebhookDelivery =
+    R"({"type":"object","required":["id","event_id","event_type","created_at","state","attempts","last_status",
+"last_error","next_attempt_at","delivered_at"],"properties":{"id":{"type":"string"},"event_id":{"type":"string"},
+"event_type":{"type":"string"},"created_at":{"type":"string","format":"date-time"},"created_at_jst":{"type":"string"},
+"state":{"type":"string","enum":["queued","sending","delivered","failed"]},"attempts":{"type":"integer"},
+"last_status":{"type":["integer","null"]},"last_error":{"type":"string"},
+"last_attempt_at":{"type":["string","null"],"format":"date-time"},"last_attempt_at_jst":{"type":["string","null"]},
+"next_attempt_at":{"type":["string","null"],"format":"date-time"},"next_attempt_at_jst":{"type":["string","null"]},
+"delivered_at":{"type":["string","null"],"format":"date-time"},"delivered_at_jst":{"type":["string","null"]}}})";
+
+inline constexpr const char* kWebhookDeliveryPage = R"({"type":"object","required":["items","next_cursor"],
+"properties":{"items":{"type":"array","items":{"$ref":"#/components/schemas/WebhookDelivery"}},
+"next_cursor":{"type":["string","null"]}}})";
+
+inline constexpr const char* kWebhookTestQueued = R"({"type":"object","required":["delivery_id"],
+"properties":{"delivery_id":{"type":"string"}}})";
 
 // SEC-9: the TOTP second factor.
 inline constexpr const char* kTotpLogin = R"({"type":"object","additionalProperties":false,
@@ -259,7 +320,7 @@ inline constexpr const char* kDevice =
     R"({"type":"object","required":["id","profile_id","oui","product_class","serial_number",
 "manufacturer","model","hardware_version","software_version","data_model","online","last_events",
 "periodic_inform_interval","wan_ip","source_ip","connection_request_url","tags","auth_mode","insecure",
-"credential_state","first_contact_at","first_contact_at_jst","last_contact_at","last_contact_at_jst","last_boot_at",
+"credential_state","remote_login","first_contact_at","first_contact_at_jst","last_contact_at","last_contact_at_jst","last_boot_at",
 "last_boot_at_jst","online_until","online_until_jst","created_at","created_at_jst","updated_at","updated_at_jst"],
 "properties":{"id":{"type":"string"},
 "profile_id":{"type":["string","null"]},"oui":{"type":"string"},"product_class":{"type":"string"},
@@ -270,6 +331,7 @@ inline constexpr const char* kDevice =
 "connection_request_url":{"type":"string"},"tags":{"type":"array","items":{"type":"string"}},
 "auth_mode":{"enum":["rotate","shared","none"]},"insecure":{"type":"boolean"},
 "credential_state":{"enum":["bootstrap","rotating","rotated","shared","none"]},
+"remote_login":{"type":["string","null"],"enum":["opening","active","closing",null],"description":"DEV-5: closing means the cleanup is pending"},
 "first_contact_at":{"type":"string","format":"date-time"},"first_contact_at_jst":{"type":"string"},
 "last_contact_at":{"type":"string","format":"date-time"},"last_contact_at_jst":{"type":"string"},
 "last_boot_at":{"type":["string","null"],"format":"date-time"},"last_boot_at_jst":{"type":["string","null"]},

@@ -17,6 +17,7 @@
 #include "devices/inventory.h"
 #include "devices/profiles.h"
 #include "devices/refused.h"
+#include "devices/remote_login.h"
 #include "devices/secrets.h"
 #include "devices/tasks.h"
 #include "identity/accounts.h"
@@ -30,6 +31,7 @@
 #include "jobs/scheduler.h"
 #include "mail/outbox.h"
 #include "tenancy/companies.h"
+#include "webhooks/webhooks.h"
 
 namespace kanri::api {
 
@@ -74,6 +76,10 @@ struct ApiServices {
   // SEC-9: the TOTP second factor; set by the application (the enrolment routes answer 503
   // without it).
   identity::Totp* totp = nullptr;
+  // DEV-5: set by the application; the remote-login routes answer 503 without it.
+  devices::RemoteLogins* remote_logins = nullptr;
+  // SEC-9: set by the application; the webhook routes answer 503 without it.
+  webhooks::WebhookRepository* webhooks = nullptr;
   // SEC-6: set by the application; /readyz fails while it cannot store records.
   audit::HistoryWriter* history_writer = nullptr;
   // Running the service (issue 12), set by the application; the routes answer 503 without

@@ -214,7 +214,7 @@ void AddConfigOptions(CLI::App& app, Config& c) {
                 "link-local, metadata and multicast are always refused")
       ->delimiter(',')
       ->check([](const std::string& v) {
-        auto p = cwmp::AddressPolicy::Make({v}, false);
+        auto p = AddressPolicy::Make({v}, false);
         return p ? std::string() : p.error().message;
       })
       ->capture_default_str();
@@ -231,7 +231,9 @@ void AddConfigOptions(CLI::App& app, Config& c) {
       ->check(CLI::Range(1, 100'000))
       ->capture_default_str();
   d->add_flag("--connection-request-allow-loopback", c.connection_request.allow_loopback,
-              "DEV-4: also allow loopback addresses (labs and tests only)");
+              "DEV-4: also allow loopback addresses (labs and tests only; webhooks as well)");
+  AddDuration(*d, "--remote-login-lifetime", c.remote_login_lifetime,
+              "DEV-5: end a remote login (remove its one-time user from the device) after");
   d->add_option("--cwmp-max-unauthenticated-body-bytes", c.cwmp.max_unauthenticated_body_bytes,
                 "OPS-4: largest CWMP message from a device without a session (its first Inform)")
       ->check(CLI::Range(std::uint64_t{1024}, std::uint64_t{1} << 30))
@@ -267,6 +269,11 @@ void AddConfigOptions(CLI::App& app, Config& c) {
   AddDuration(*m, "--mail-interval", c.mail_interval, "Deliver the outbox this often");
   AddDuration(*m, "--mail-retention", c.mail_retention, "Delete sent and failed mail older than");
   AddDuration(*m, "--job-tick", c.job_tick, "Look for due jobs this often");
+  AddDuration(*m, "--webhook-interval", c.webhook_interval, "SEC-9: send due webhook deliveries this often");
+  m->add_option(
+      "--webhook-ca-file", c.webhook_ca_file,
+      "SEC-9: trust these CA certificates (PEM) for webhook receivers instead of the system's; their "
+      "addresses follow the --connection-request-* address policy");
   AddDuration(*m, "--inactivity-reminder", c.inactivity.reminder_after,
               "SEC-7: remind an account by mail after no login for");
   AddDuration(*m, "--inactivity-lock", c.inactivity.lock_after,

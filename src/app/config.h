@@ -67,14 +67,18 @@ struct Config {
   Millis mail_retention = std::chrono::days{90};       // sent and failed mail is deleted after
   mail::SmtpSettings smtp{.from = "kanri@localhost"};  // password read from smtp_password_file
   std::string smtp_password_file;
+  // SEC-9: webhooks. Their addresses pass the connection-request address policy (DEV-4).
+  Millis webhook_interval = std::chrono::seconds{10};  // how often due webhook deliveries are sent
+  std::string webhook_ca_file;                         // PEM; empty: the system's trust store
   std::string mail_domain;                // right side of Message-IDs; default: the --mail-from domain
   identity::InactivityPolicy inactivity;  // SEC-7
   jobs::LoginAlarmSettings login_alarms;  // SEC-2
-  Millis device_retention = std::chrono::days{90};    // DATA-5: delete devices silent this long
-  Millis contract_end_grace = std::chrono::days{30};  // DATA-6: delete an ended company over this
-  std::string backup_time = "02:00";                  // DATA-4: the daily backup, JST
-  Millis backup_retention = std::chrono::days{7};     // DATA-4: then removed
-  std::string backup_dir;                             // default <data-dir>/backups
+  Millis remote_login_lifetime = std::chrono::minutes{60};  // DEV-5: a remote login ends after
+  Millis device_retention = std::chrono::days{90};          // DATA-5: delete devices silent this long
+  Millis contract_end_grace = std::chrono::days{30};        // DATA-6: delete an ended company over this
+  std::string backup_time = "02:00";                        // DATA-4: the daily backup, JST
+  Millis backup_retention = std::chrono::days{7};           // DATA-4: then removed
+  std::string backup_dir;                                   // default <data-dir>/backups
 
   std::string DatabaseUrl() const;
   // The SMTP settings with the password read from --smtp-password-file; throws when it cannot

@@ -120,6 +120,10 @@ int main(int argc, char** argv) {
         ->capture_default_str();
     s->add_option("--reboot-seconds", o.reboot_seconds, "How long a reboot takes")->capture_default_str();
     s->add_option("--cr-listen", o.cr_listen, "Connection-request listener HOST:PORT")->capture_default_str();
+    s->add_option(
+         "--remote-access-port-base", o.remote_access_port_base,
+         "DEV-5: RemoteAccess.Port of the first device, the next one +1 (0: the connection-request port + 1)")
+        ->capture_default_str();
     s->add_option("--cr-advertise-host", o.cr_advertise_host, "Host to report in ConnectionRequestURL");
     s->add_option("--ca-file", o.ca_file, "Trust this PEM certificate for https://");
     s->add_flag("--insecure", o.insecure, "Do not verify TLS certificates (lab use)");

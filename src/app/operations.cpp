@@ -5,9 +5,11 @@
 #include <iostream>
 
 #include "app/backup.h"
+#include "cwmp/connection_request.h"
 #include "jobs/account_lifecycle.h"
 #include "jobs/contract_end.h"
 #include "jobs/device_retention.h"
+#include "jobs/webhook_delivery.h"
 #include "mail/delivery.h"
 
 namespace kanri::app {
@@ -97,7 +99,36 @@ std::vector<jobs::Job> BuildJobs(const Config& config, Operations& ops, audit::O
          return Counts{{"sent", r.sent}, {"retrying", r.retrying}, {"failed", r.failed}};
        },
        minutes{15}},
+      {"webhook-delivery",
+       "SEC-9: send webhook events, retry for 24 hours, disable webhooks failing for 24 hours",
+       Schedule::Every(config.webhook_interval),
+       [&ops](Timestamp) {
+         return jobs::RunWebhookDelivery(ops.database, ops.webhooks, ops.webhook_poster, ops.outbox,
+                                         ops.clock);
+       },
+       minutes{15}},
+      {"remote-login-expiry",
+       "DEV-5: end remote logins past --remote-login-lifetime (remove the device's user)",
+       Schedule::Every(minutes{1}),
+       [&ops](Timestamp now) {
+         const auto closed = ops.remote_logins.CloseExpired(now);
+         if (ops.wake)
+           for (const auto& l : closed) ops.wake(l.company_id, l.device_id);
+         return Counts{{"closed", static_cast<std::int64_t>(closed.size())}};
+       }},
+      {"webhook-retention", "SEC-9: delete webhook deliveries that ended more than 7 days ago",
+       Schedule::DailyJst(3, 40),
+       [&ops](Timestamp now) {
+         return Counts{{"removed", static_cast<std::int64_t>(ops.webhooks.PurgeBefore(now - days{7}))}};
+       }},
   };
+}
+
+// The connection-request address policy (DEV-4), which webhooks follow as well.
+AddressPolicy WebhookPolicy(const Config& config) {
+  auto policy = cwmp::ConnectionRequestPolicy(config.connection_request);
+  if (!policy) throw std::invalid_argument("connection-request address policy: " + policy.error().message);
+  return *policy;
 }
 
 }  // namespace
@@ -105,6 +136,7 @@ std::vector<jobs::Job> BuildJobs(const Config& config, Operations& ops, audit::O
 Operations::Operations(const Config& config, Runtime& rt, audit::OperationHistory& history,
                        const audit::SigningKey& key)
     : database(*rt.database),
+      clock(*rt.clock),
       outbox(*rt.database, *rt.clock, config.MailDomain()),
       smtp(config.Smtp()),
       sessions(*rt.database, *rt.clock, config.session),
@@ -115,6 +147,11 @@ Operations::Operations(const Config& config, Runtime& rt, audit::OperationHistor
       unassigned(*rt.database),
       firmware(*rt.database, *rt.clock, FirmwareDir(config), config.firmware_storage),
       companies(*rt.database, *rt.clock),
+      device_secrets(devices::DeviceSecrets::LoadOrCreate(KeysDir(config))),
+      remote_logins(*rt.database, *rt.clock, device_secrets, {.lifetime = config.remote_login_lifetime}),
+      webhook_secrets(SecretBox::LoadOrCreate(KeysDir(config) / "webhook-secrets.key")),
+      webhook_poster({.policy = WebhookPolicy(config), .ca_file = config.webhook_ca_file}),
+      webhooks(*rt.database, *rt.clock, webhook_secrets, webhooks::AddressCheck(WebhookPolicy(config))),
       // The jobs' functions refer to the members above, all constructed by now.
       scheduler(*rt.database, *rt.clock, history, BuildJobs(config, *this, history, key), ProcessName()) {}
 

@@ -11,6 +11,8 @@
 #include "audit/signing_key.h"
 #include "devices/firmware.h"
 #include "devices/inventory.h"
+#include "devices/remote_login.h"
+#include "devices/secrets.h"
 #include "devices/unassigned.h"
 #include "identity/inactivity.h"
 #include "identity/sessions.h"
@@ -19,6 +21,8 @@
 #include "mail/outbox.h"
 #include "mail/smtp.h"
 #include "tenancy/companies.h"
+#include "webhooks/sender.h"
+#include "webhooks/webhooks.h"
 
 namespace kanri::app {
 
@@ -27,6 +31,7 @@ struct Operations {
              const audit::SigningKey& key);
 
   db::Database& database;
+  const Clock& clock;
   mail::Outbox outbox;
   mail::SmtpSender smtp;
   identity::SessionStore sessions;
@@ -37,6 +42,15 @@ struct Operations {
   devices::UnassignedDeviceRepository unassigned;
   devices::FirmwareRepository firmware;
   tenancy::CompanyRepository companies;
+  // DEV-5: remote logins, closed by the remote-login-expiry job; `wake` (set by `kanri serve`)
+  // asks a device whose login was closed to connect now.
+  devices::DeviceSecrets device_secrets;
+  devices::RemoteLogins remote_logins;
+  std::function<void(const CompanyId&, const DeviceId&)> wake;
+  // SEC-9: webhook secrets are sealed with a key of their own (keys/webhook-secrets.key).
+  SecretBox webhook_secrets;
+  webhooks::CurlPoster webhook_poster;
+  webhooks::WebhookRepository webhooks;
   jobs::Scheduler scheduler;
 };
 

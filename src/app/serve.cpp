@@ -243,6 +243,8 @@ int Serve(const Config& config) {
   services.scheduler = &operations.scheduler;
   services.jobs_pool = &jobs_pool;
   services.outbox = &operations.outbox;
+  services.webhooks = &operations.webhooks;
+  services.remote_logins = &operations.remote_logins;
   services.login_alarms = &operations.login_alarms;
   http::ServerSettings api_http = config.http;
   api_http.upload_dir = std::filesystem::path(config.data_dir) / "uploads";
@@ -274,6 +276,15 @@ int Serve(const Config& config) {
   router.RefuseWritesWhile([&] { return !history_available(); });
 
   asio::io_context io{static_cast<int>(config.io_threads)};
+  // DEV-5: a remote login the expiry job closed is cleaned up now when the device answers.
+  operations.wake = [&io, &device_caller](const CompanyId& company, const DeviceId& device) {
+    asio::co_spawn(
+        io,
+        [&device_caller, company, device]() -> asio::awaitable<void> {
+          (void)co_await device_caller.Call(company, device);
+        },
+        asio::detached);
+  };
   // Taken over before the listeners say they are ready, so that a SIGTERM right after the
   // ready lines drains instead of killing the process (asio keeps it until the wait below).
   asio::signal_set signals{io, SIGTERM, SIGINT};

@@ -1,7 +1,11 @@
 #include "base/net.h"
 
 #include <algorithm>
+#include <array>
 #include <charconv>
+#include <map>
+
+#include "base/text.h"
 
 namespace kanri {
 
@@ -84,6 +88,90 @@ bool AnyContains(std::span<const IpNetwork> networks, std::string_view address) 
   const auto a = ParseAddress(address);
   if (!a) return false;
   return std::any_of(networks.begin(), networks.end(), [&](const IpNetwork& n) { return n.Contains(*a); });
+}
+
+namespace {
+
+// The IANA special-purpose ranges that are never "public" (RFC 6890 and its registries).
+constexpr std::array kSpecialV4 = {"0.0.0.0/8",      "10.0.0.0/8",     "100.64.0.0/10", "127.0.0.0/8",
+                                   "169.254.0.0/16", "172.16.0.0/12",  "192.0.0.0/24",  "192.0.2.0/24",
+                                   "192.88.99.0/24", "192.168.0.0/16", "198.18.0.0/15", "198.51.100.0/24",
+                                   "203.0.113.0/24", "224.0.0.0/4",    "240.0.0.0/4"};
+// Global unicast is 2000::/3; within it, documentation and 6to4 (which embeds IPv4) are not public.
+constexpr std::array kNonPublicV6 = {"2001:db8::/32", "2002::/16"};
+
+// The networks named above and in AlwaysRefused, parsed once.
+const IpNetwork& Net(std::string_view text) {
+  static const std::map<std::string_view, IpNetwork> kNets = [] {
+    std::map<std::string_view, IpNetwork> m;
+    auto add = [&m](std::string_view t) { m.emplace(t, *ParseNetwork(t)); };
+    for (const char* n : kSpecialV4) add(n);
+    for (const char* n : kNonPublicV6) add(n);
+    add("2000::/3");
+    add("::/96");
+    return m;
+  }();
+  return kNets.at(text);
+}
+
+// Why an address is never contacted, or "" when it may be (subject to the allowed list).
+std::string AlwaysRefused(const asio::ip::address& a) {
+  if (a.is_unspecified()) return "unspecified";
+  if (a.is_loopback()) return "loopback";
+  if (a.is_multicast()) return "multicast";
+  if (a.is_v4()) {
+    if (Net("169.254.0.0/16").Contains(a)) return "link-local";
+    if (Net("0.0.0.0/8").Contains(a)) return "reserved (this network)";
+    if (Net("240.0.0.0/4").Contains(a)) return "reserved or broadcast";
+    return "";
+  }
+  if (a.to_v6().is_link_local()) return "link-local";
+  if (a == asio::ip::make_address("fd00:ec2::254")) return "a cloud metadata address";
+  if (Net("::/96").Contains(a)) return "IPv4-compatible (deprecated)";
+  return "";
+}
+
+bool IsPublic(const asio::ip::address& a) {
+  if (a.is_v4()) {
+    for (const char* n : kSpecialV4)
+      if (Net(n).Contains(a)) return false;
+    return true;
+  }
+  if (!Net("2000::/3").Contains(a)) return false;
+  for (const char* n : kNonPublicV6)
+    if (Net(n).Contains(a)) return false;
+  return true;
+}
+
+}  // namespace
+
+Result<AddressPolicy> AddressPolicy::Make(const std::vector<std::string>& allowed_networks,
+                                          bool allow_loopback, std::string field) {
+  AddressPolicy policy;
+  policy.allow_loopback_ = allow_loopback;
+  policy.field_ = std::move(field);
+  for (const auto& entry : allowed_networks) {
+    if (AsciiLower(entry) == "public") {
+      policy.allow_public_ = true;
+      continue;
+    }
+    auto net = ParseNetwork(entry, "allowed_networks");
+    if (!net) return net.error();
+    policy.allowed_.push_back(*net);
+  }
+  return policy;
+}
+
+Status AddressPolicy::Check(const asio::ip::address& raw) const {
+  const asio::ip::address a = Unmapped(raw);
+  const std::string text = a.to_string();
+  if (a.is_loopback() && allow_loopback_) return Ok{};
+  if (std::string why = AlwaysRefused(a); !why.empty())
+    return Error{ErrorCode::kPermissionDenied, text + " is " + why + ": never contacted", field_};
+  if (allow_public_ && IsPublic(a)) return Ok{};
+  for (const auto& net : allowed_)
+    if (net.Contains(a)) return Ok{};
+  return Error{ErrorCode::kPermissionDenied, text + " is outside the allowed networks", field_};
 }
 
 }  // namespace kanri

@@ -34,57 +34,6 @@ namespace {
 
 constexpr auto kTuple = asio::as_tuple(asio::use_awaitable);
 
-// The IANA special-purpose ranges that are never "public" (RFC 6890 and its registries).
-constexpr std::array kSpecialV4 = {"0.0.0.0/8",      "10.0.0.0/8",     "100.64.0.0/10", "127.0.0.0/8",
-                                   "169.254.0.0/16", "172.16.0.0/12",  "192.0.0.0/24",  "192.0.2.0/24",
-                                   "192.88.99.0/24", "192.168.0.0/16", "198.18.0.0/15", "198.51.100.0/24",
-                                   "203.0.113.0/24", "224.0.0.0/4",    "240.0.0.0/4"};
-// Global unicast is 2000::/3; within it, documentation and 6to4 (which embeds IPv4) are not public.
-constexpr std::array kNonPublicV6 = {"2001:db8::/32", "2002::/16"};
-
-// The networks named above and in AlwaysRefused, parsed once.
-const IpNetwork& Net(std::string_view text) {
-  static const std::map<std::string_view, IpNetwork> kNets = [] {
-    std::map<std::string_view, IpNetwork> m;
-    auto add = [&m](std::string_view t) { m.emplace(t, *ParseNetwork(t)); };
-    for (const char* n : kSpecialV4) add(n);
-    for (const char* n : kNonPublicV6) add(n);
-    add("2000::/3");
-    add("::/96");
-    return m;
-  }();
-  return kNets.at(text);
-}
-
-// Why an address is never contacted, or "" when it may be (subject to the allowed list).
-std::string AlwaysRefused(const asio::ip::address& a) {
-  if (a.is_unspecified()) return "unspecified";
-  if (a.is_loopback()) return "loopback";
-  if (a.is_multicast()) return "multicast";
-  if (a.is_v4()) {
-    if (Net("169.254.0.0/16").Contains(a)) return "link-local";
-    if (Net("0.0.0.0/8").Contains(a)) return "reserved (this network)";
-    if (Net("240.0.0.0/4").Contains(a)) return "reserved or broadcast";
-    return "";
-  }
-  if (a.to_v6().is_link_local()) return "link-local";
-  if (a == asio::ip::make_address("fd00:ec2::254")) return "a cloud metadata address";
-  if (Net("::/96").Contains(a)) return "IPv4-compatible (deprecated)";
-  return "";
-}
-
-bool IsPublic(const asio::ip::address& a) {
-  if (a.is_v4()) {
-    for (const char* n : kSpecialV4)
-      if (Net(n).Contains(a)) return false;
-    return true;
-  }
-  if (!Net("2000::/3").Contains(a)) return false;
-  for (const char* n : kNonPublicV6)
-    if (Net(n).Contains(a)) return false;
-  return true;
-}
-
 ConnectionRequestOutcome Fail(ConnectionRequestFailure failure, std::string detail) {
   ConnectionRequestOutcome out;
   out.failure = failure;
@@ -207,46 +156,14 @@ class ConnectionRequester::Slot {
   CompanyId company_;
 };
 
-Result<AddressPolicy> AddressPolicy::Make(const std::vector<std::string>& allowed_networks,
-                                          bool allow_loopback) {
-  AddressPolicy policy;
-  policy.allow_loopback_ = allow_loopback;
-  for (const auto& entry : allowed_networks) {
-    if (AsciiLower(entry) == "public") {
-      policy.allow_public_ = true;
-      continue;
-    }
-    auto net = ParseNetwork(entry, "allowed_networks");
-    if (!net) return net.error();
-    policy.allowed_.push_back(*net);
-  }
-  return policy;
-}
-
-Result<AddressPolicy> AddressPolicy::Make(const ConnectionRequestSettings& settings) {
-  auto policy = Make(settings.allowed_networks, settings.allow_loopback);
-  if (!policy) return policy.error();
+Result<AddressPolicy> ConnectionRequestPolicy(const ConnectionRequestSettings& settings) {
   // Only networks here: `public` belongs in allowed_networks.
-  for (const auto& entry : settings.allowed_private) {
-    auto net = ParseNetwork(entry, "allowed_networks");
-    if (!net) return net.error();
-    policy->allowed_.push_back(*net);
-  }
-  return policy;
-}
-
-Status AddressPolicy::Check(const asio::ip::address& raw) const {
-  const asio::ip::address a = Unmapped(raw);
-  const std::string text = a.to_string();
-  if (a.is_loopback() && allow_loopback_) return Ok{};
-  if (std::string why = AlwaysRefused(a); !why.empty())
-    return Error{ErrorCode::kPermissionDenied, text + " is " + why + ": never contacted",
-                 "connection_request_url"};
-  if (allow_public_ && IsPublic(a)) return Ok{};
-  for (const auto& net : allowed_)
-    if (net.Contains(a)) return Ok{};
-  return Error{ErrorCode::kPermissionDenied, text + " is outside the allowed networks",
-               "connection_request_url"};
+  std::vector<std::string> allowed = settings.allowed_networks;
+  allowed.insert(allowed.end(), settings.allowed_private.begin(), settings.allowed_private.end());
+  for (const auto& entry : settings.allowed_private)
+    if (AsciiLower(entry) == "public")
+      return Error{ErrorCode::kInvalidArgument, "`public` belongs in allowed_networks", "allowed_networks"};
+  return AddressPolicy::Make(allowed, settings.allow_loopback, "connection_request_url");
 }
 
 std::string_view ToString(ConnectionRequestFailure failure) {
@@ -316,7 +233,7 @@ CoarseOutcome Coarse(const ConnectionRequestOutcome& outcome) {
 
 ConnectionRequester::ConnectionRequester(ConnectionRequestSettings settings)
     : settings_(std::move(settings)), policy_([&] {
-        auto p = AddressPolicy::Make(settings_);
+        auto p = ConnectionRequestPolicy(settings_);
         if (!p) throw std::invalid_argument("connection-request-allowed-networks: " + p.error().message);
         return *p;
       }()) {}

@@ -74,20 +74,8 @@ struct ConnectionRequestSettings {
   std::size_t max_response_bytes = 16 * 1024;  // header and body of the device's answer, each
 };
 
-class AddressPolicy {
- public:
-  // Fails on an entry that is neither a CIDR nor `public`.
-  static Result<AddressPolicy> Make(const std::vector<std::string>& allowed_networks, bool allow_loopback);
-  // The settings' policy: allowed_networks and allowed_private together.
-  static Result<AddressPolicy> Make(const ConnectionRequestSettings& settings);
-  // Ok, or a kPermissionDenied error saying why ("169.254.169.254 is link-local").
-  Status Check(const boost::asio::ip::address& address) const;
-
- private:
-  std::vector<IpNetwork> allowed_;
-  bool allow_public_ = false;
-  bool allow_loopback_ = false;
-};
+// The settings' address policy (base/net.h): allowed_networks and allowed_private together.
+Result<AddressPolicy> ConnectionRequestPolicy(const ConnectionRequestSettings& settings);
 
 enum class ConnectionRequestFailure {
   kBusy,              // max_concurrent requests already in flight

@@ -37,7 +37,7 @@ Status CheckWith(const std::vector<std::string>& nets, bool loopback, const std:
 // Judged without connecting: the policy alone (the tests send traffic to loopback only).
 TEST(AddressPolicy, DEV_4_DefaultRefusesPrivateRangesAndAllowsPublic) {
   ConnectionRequestSettings d;
-  auto policy = AddressPolicy::Make(d);
+  auto policy = ConnectionRequestPolicy(d);
   ASSERT_TRUE(policy);
   for (const char* ok : {"203.0.114.7", "8.8.8.8", "2400:cb00::1", "::ffff:8.8.4.4"})
     EXPECT_TRUE(policy->Check(asio::ip::make_address(ok))) << ok;
@@ -56,7 +56,7 @@ TEST(AddressPolicy, DEV_4_DefaultRefusesPrivateRangesAndAllowsPublic) {
 TEST(AddressPolicy, DEV_4_ProviderAllowsPrivateNetworksOneByOne) {
   ConnectionRequestSettings s;
   s.allowed_private = {"100.64.0.0/10", "fd12:3456::/32"};
-  auto policy = AddressPolicy::Make(s);
+  auto policy = ConnectionRequestPolicy(s);
   ASSERT_TRUE(policy);
   for (const char* ok : {"100.70.1.1", "::ffff:100.70.1.1", "fd12:3456:1::9", "8.8.8.8"})
     EXPECT_TRUE(policy->Check(asio::ip::make_address(ok))) << ok;
@@ -66,14 +66,14 @@ TEST(AddressPolicy, DEV_4_ProviderAllowsPrivateNetworksOneByOne) {
     EXPECT_FALSE(policy->Check(asio::ip::make_address(refused))) << refused;
   ConnectionRequestSettings link_local;
   link_local.allowed_private = {"169.254.0.0/16", "fe80::/10"};
-  auto still = AddressPolicy::Make(link_local);
+  auto still = ConnectionRequestPolicy(link_local);
   ASSERT_TRUE(still);
   EXPECT_FALSE(still->Check(asio::ip::make_address("169.254.169.254")));
   EXPECT_FALSE(still->Check(asio::ip::make_address("fe80::1")));
   // A CIDR only: `public` or a name is no private network.
   ConnectionRequestSettings bad;
   bad.allowed_private = {"public"};
-  EXPECT_FALSE(AddressPolicy::Make(bad));
+  EXPECT_FALSE(ConnectionRequestPolicy(bad));
   bad.allowed_private = {"intranet.example"};
   EXPECT_THROW(ConnectionRequester{bad}, std::invalid_argument);
 }

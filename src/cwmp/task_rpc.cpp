@@ -86,6 +86,13 @@ struct RpcEntry<task::SetParameterValues> {
       // Passwords are never copied into the parameter tree; the username is.
       pending.record_values.push_back({ms + "ConnectionRequestUsername", creds->cr_username, "string", {}});
     } else {
+      if (t.purpose == task::SetPurpose::kRemoteLogin) {
+        // DEV-5: the one-time login ID and password: never in the task, the tree or the history.
+        auto secret = co_await ctx.db.Run([&] { return ctx.tasks.PendingRemoteLogin(t.remote_login); });
+        if (!secret) co_return secret.error();
+        settings.push_back({secret->user_object + "Username", secret->username, XsdType::kString});
+        settings.push_back({secret->user_object + "Password", secret->password, XsdType::kString});
+      }
       std::vector<std::string> paths;
       for (const auto& [path, value] : t.values) paths.push_back(path);
       const auto types = co_await ctx.db.Run([&] { return ctx.parameters.TypesOf(ctx.device, paths); });
@@ -97,7 +104,7 @@ struct RpcEntry<task::SetParameterValues> {
     }
     co_return EncodeSetParameterValues(header, settings, pending.task.command_key);
   }
-  static asio::awaitable<Completion> Complete(const task::SetParameterValues&, const Response& r,
+  static asio::awaitable<Completion> Complete(const task::SetParameterValues& t, const Response& r,
                                               RpcContext& ctx, const PendingRpc& pending) {
     co_await ctx.db.Run([&] {
       if (pending.credentials) ctx.tasks.ConfirmCredentials(ctx.device);
@@ -105,6 +112,7 @@ struct RpcEntry<task::SetParameterValues> {
     });
     Completion c = Done({{"status", r.status}});
     if (pending.credentials) c.history_action = "devices.credentials_rotated";
+    if (t.purpose == task::SetPurpose::kRemoteLogin) c.history_action = "devices.remote_login_opened";
     co_return c;
   }
 };
@@ -158,7 +166,9 @@ struct RpcEntry<task::DeleteObject> {
   static asio::awaitable<Completion> Complete(const task::DeleteObject& t, const Response& r, RpcContext& ctx,
                                               const PendingRpc&) {
     co_await ctx.db.Run([&] { ctx.parameters.RemoveSubtree(ctx.device, t.object); });
-    co_return Done({{"status", r.status}});
+    Completion c = Done({{"status", r.status}});
+    if (!t.remote_login.empty()) c.history_action = "devices.remote_login_user_removed";
+    co_return c;
   }
 };
 

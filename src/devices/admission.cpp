@@ -7,6 +7,7 @@
 #include "base/log.h"
 #include "devices/device_query.h"
 #include "devices/device_rows.h"
+#include "devices/events.h"
 #include "devices/parameter_tree.h"
 
 namespace kanri::devices {
@@ -341,6 +342,7 @@ void DeviceAdmission::InsertNew(db::Lease& lease, const Admission& a, const Info
   row.cr_password_enc = secrets_.Seal("");
   row.provisioned = true;
   InsertDevice(lease, row);
+  EmitDeviceCreated(lease, now, d);
   // No longer refused: it leaves the site administrators' list.
   lease.sql() << "DELETE FROM refused_devices WHERE oui = :o AND product_class = :p AND serial_number = :s",
       soci::use(inform.oui), soci::use(inform.product_class), soci::use(inform.serial_number);
@@ -357,6 +359,7 @@ std::optional<Admission::Detached> DeviceAdmission::Detach(const Known& known, s
   auto lease = db_.Acquire();
   db::WriteTransaction tx(lease);
   if (!StillOwnedBy(lease, known.id, known.company_id)) return std::nullopt;
+  EmitDeviceDeleted(lease, clock_.Now(), known.company_id, known.id, reason);
   detail::DeleteDeviceRows(lease, known.company_id, known.id);
   tx.Commit();
   LogInfo("cwmp: device detached from its company", {{"device", known.id.value()}, {"reason", reason}});

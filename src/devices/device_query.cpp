@@ -104,7 +104,9 @@ const char* const kDeviceColumns =
     "d.id, d.company_id, d.profile_id, d.oui, d.product_class, d.serial_number, d.manufacturer, d.model, "
     "d.hardware_version, d.software_version, d.data_model, d.first_contact_at, d.last_contact_at, "
     "d.last_boot_at, d.last_events, d.periodic_inform_interval, d.online_until, d.wan_ip, d.source_ip, "
-    "d.connection_request_url, d.tags, d.auth_mode, d.credential_state, d.created_at, d.updated_at";
+    "d.connection_request_url, d.tags, d.auth_mode, d.credential_state, d.created_at, d.updated_at, "
+    "(SELECT r.state FROM remote_logins r WHERE r.device_id = d.id AND r.state IN ('opening', 'active', "
+    "'closing') ORDER BY r.created_at DESC LIMIT 1)";
 
 Device ReadDevice(const soci::row& r) {
   Device d;
@@ -133,6 +135,7 @@ Device ReadDevice(const soci::row& r) {
   d.credential_state = ParseCredentialState(r.get<std::string>(22)).value_or(CredentialState::kBootstrap);
   d.created_at = FromUnixMillis(db::RowInteger(r, 23));
   d.updated_at = FromUnixMillis(db::RowInteger(r, 24));
+  if (r.get_indicator(25) != soci::i_null) d.remote_login = r.get<std::string>(25);
   return d;
 }
 
@@ -146,6 +149,7 @@ bool DeviceExists(db::Lease& lease, const CompanyId& company, const DeviceId& de
 void DeleteDeviceRows(db::Lease& lease, const CompanyId& company, const DeviceId& device) {
   for (const char* sql : {"DELETE FROM device_group_members WHERE company_id = :c AND device_id = :id",
                           "DELETE FROM tasks WHERE company_id = :c AND device_id = :id",
+                          "DELETE FROM remote_logins WHERE company_id = :c AND device_id = :id",
                           "DELETE FROM device_parameters WHERE company_id = :c AND device_id = :id",
                           "DELETE FROM devices WHERE company_id = :c AND id = :id"}) {
     lease.sql() << sql, soci::use(company.value()), soci::use(device.value());

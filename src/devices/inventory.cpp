@@ -5,6 +5,7 @@
 
 #include "base/text.h"
 #include "devices/device_query.h"
+#include "devices/events.h"
 #include "devices/parameter_tree.h"
 
 namespace kanri::devices {
@@ -331,6 +332,7 @@ Status DeviceRepository::Delete(const CompanyId& company, const DeviceId& id) {
   auto lease = db_.Acquire();
   db::WriteTransaction tx(lease);
   if (!detail::DeviceExists(lease, company, id)) return NotFound("device not found");
+  EmitDeviceDeleted(lease, clock_.Now(), company, id, "deleted");
   detail::DeleteDeviceRows(lease, company, id);
   tx.Commit();
   return Ok{};
@@ -361,6 +363,7 @@ std::vector<DeviceRepository::SilentDevice> DeviceRepository::DeleteSilent(const
     lease.sql() << "SELECT COUNT(*) FROM devices WHERE company_id = :c AND id = :id AND last_contact_at < :t",
         soci::use(d.company.value()), soci::use(d.id.value()), soci::use(t), soci::into(still);
     if (!still) continue;
+    EmitDeviceDeleted(lease, clock_.Now(), d.company, d.id, "retention");
     detail::DeleteDeviceRows(lease, d.company, d.id);
     tx.Commit();
     deleted.push_back(std::move(d));

@@ -99,6 +99,7 @@ struct Device {
   CredentialState credential_state = CredentialState::kBootstrap;
   Timestamp created_at;
   Timestamp updated_at;
+  std::string remote_login;  // DEV-5: "opening", "active", "closing" (cleanup pending) or ""
 
   bool Online(Timestamp now) const { return now < online_until; }
   // `none` devices authenticate with nothing: the console shows them as insecure.
@@ -148,10 +149,13 @@ struct GetParameterValues {
   std::vector<std::string> names;  // parameter paths, or partial paths ending with '.'
 };
 // Why Kanri itself set values (internal tasks); operators' tasks are kOperator.
-enum class SetPurpose { kOperator, kCredentials, kProfile };
+// kRemoteLogin (DEV-5): the values of a remote login's step; opening it, the user's password is
+// added from the remote login's sealed row (devices/remote_login.h).
+enum class SetPurpose { kOperator, kCredentials, kProfile, kRemoteLogin };
 struct SetParameterValues {
   std::vector<std::pair<std::string, std::string>> values;  // path -> value, typed from the tree
   SetPurpose purpose = SetPurpose::kOperator;  // kCredentials: the values come from DeviceSecrets
+  std::string remote_login;                    // DEV-5: the remote login this step belongs to
 };
 struct GetParameterNames {
   std::string path;  // an object path ending with '.'
@@ -161,10 +165,12 @@ struct GetParameterNames {
   bool then_read_values = false;
 };
 struct AddObject {
-  std::string object;  // a table path: Device.NAT.PortMapping.
+  std::string object;        // a table path: Device.NAT.PortMapping.
+  std::string remote_login;  // DEV-5: the remote login whose user this adds
 };
 struct DeleteObject {
-  std::string object;  // an instance path: Device.NAT.PortMapping.3.
+  std::string object;        // an instance path: Device.NAT.PortMapping.3.
+  std::string remote_login;  // DEV-5: the remote login whose user this removes
 };
 struct Reboot {};
 struct FactoryReset {};

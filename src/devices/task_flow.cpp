@@ -4,6 +4,7 @@
 
 #include "base/crypto.h"
 #include "devices/device_query.h"
+#include "devices/events.h"
 #include "devices/parameter_store.h"
 #include "devices/task_rows.h"
 #include "devices/tasks.h"
@@ -100,6 +101,10 @@ std::optional<Task> TaskFlow::StartNext(const DeviceId& device) {
       const std::string error = task.state == TaskState::kFailed ? task.error : "timeout";
       lease.sql() << "UPDATE tasks SET state = 'failed', error = :e, finished_at = :t WHERE id = :id",
           soci::use(error), soci::use(t), soci::use(id);
+      task.state = TaskState::kFailed;
+      task.error = error;
+      task.finished_at = now;
+      TaskEnded(lease, now, task);
       continue;
     }
     lease.sql() << "UPDATE tasks SET state = 'running', started_at = :t, awaiting_device = 0 WHERE id = :id",
@@ -115,7 +120,9 @@ std::optional<Task> TaskFlow::StartNext(const DeviceId& device) {
 
 std::optional<Task> TaskFlow::Finish(const TaskId& task, const TaskOutcome& outcome) {
   auto lease = db_.Acquire();
-  const long long t = Ms(clock_.Now());
+  db::WriteTransaction tx(lease);
+  const Timestamp now = clock_.Now();
+  const long long t = Ms(now);
   const std::string state(ToString(outcome.state));
   std::optional<std::string> fault_string;
   if (outcome.fault_code || !outcome.fault_string.empty()) fault_string = outcome.fault_string;
@@ -126,7 +133,10 @@ std::optional<Task> TaskFlow::Finish(const TaskId& task, const TaskOutcome& outc
                         soci::use(t), soci::use(task.value()));
   st.execute(true);
   if (st.get_affected_rows() == 0) return std::nullopt;
-  return LoadTask(lease, task);
+  auto stored = LoadTask(lease, task);
+  if (stored) TaskEnded(lease, now, *stored);
+  tx.Commit();
+  return stored;
 }
 
 std::optional<Task> TaskFlow::Interrupt(const TaskId& task, const std::string& message,
@@ -152,6 +162,7 @@ std::optional<Task> TaskFlow::Interrupt(db::Lease& lease, const TaskId& task, co
   st.execute(true);
   if (st.get_affected_rows() == 0) return std::nullopt;
   auto stored = LoadTask(lease, task);
+  if (stored) TaskEnded(lease, clock_.Now(), *stored);
   if (stored && IsRetriedRead(*stored) && stored->attempt < settings_.max_attempts) {
     Task again = InternalTask(stored->company_id, stored->device_id, stored->request);
     again.attempt = stored->attempt + 1;
@@ -255,6 +266,11 @@ Result<TaskFlow::Credentials> TaskFlow::PendingCredentials(const DeviceId& devic
   return c;
 }
 
+Result<RemoteLoginSecret> TaskFlow::PendingRemoteLogin(const std::string& remote_login) {
+  auto lease = db_.Acquire();
+  return PendingRemoteLoginSecret(lease, secrets_, remote_login);
+}
+
 void TaskFlow::ConfirmCredentials(const DeviceId& device) {
   auto lease = db_.Acquire();
   ConfirmCredentialsOn(lease, device);
@@ -278,13 +294,18 @@ std::vector<Task> TaskFlow::ExpireTasks() {
            soci::use(t)));
   std::vector<Task> expired;
   for (const auto& id : ids) {
+    db::WriteTransaction tx(lease);
     soci::statement st =
         (lease.sql().prepare << "UPDATE tasks SET state = 'failed', error = 'timeout', finished_at "
                                 "= :t WHERE id = :id AND state IN ('queued', 'running')",
          soci::use(t), soci::use(id));
     st.execute(true);
     if (st.get_affected_rows() == 0) continue;
-    if (auto task = LoadTask(lease, TaskId{id})) expired.push_back(std::move(*task));
+    if (auto task = LoadTask(lease, TaskId{id})) {
+      TaskEnded(lease, clock_.Now(), *task);
+      expired.push_back(std::move(*task));
+    }
+    tx.Commit();
   }
   return expired;
 }
@@ -343,7 +364,10 @@ std::vector<Task> TaskFlow::SettleOnInform(db::Lease& lease, const DeviceId& dev
            soci::use(t), soci::use(id));
       st.execute(true);
       if (st.get_affected_rows() == 0) continue;
-      if (auto task = LoadTask(lease, TaskId{id})) settled.push_back(std::move(*task));
+      if (auto task = LoadTask(lease, TaskId{id})) {
+        TaskEnded(lease, now, *task);
+        settled.push_back(std::move(*task));
+      }
     }
   };
   if (boot || HasEvent(events, "M Reboot")) finish_awaited("reboot");

@@ -30,6 +30,7 @@
 #include "base/time.h"
 #include "db/database.h"
 #include "devices/model.h"
+#include "devices/remote_login.h"
 #include "devices/secrets.h"
 
 namespace kanri::devices {
@@ -100,6 +101,8 @@ class TaskFlow {
   Result<Credentials> PendingCredentials(const DeviceId& device);
   // The device confirmed the credential change (SetParameterValues succeeded).
   void ConfirmCredentials(const DeviceId& device);
+  // DEV-5: the user object and one-time password that a remote login's step 2 sets.
+  Result<RemoteLoginSecret> PendingRemoteLogin(const std::string& remote_login);
 
   // Fails queued and running tasks past their expiry (timeout). Returns them.
   std::vector<Task> ExpireTasks();

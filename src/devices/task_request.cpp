@@ -83,11 +83,21 @@ Result<std::string> ObjectPath(Fields& in, bool instance) {
   return p;
 }
 
-constexpr std::array<std::pair<task::SetPurpose, std::string_view>, 3> kPurposes{{
+constexpr std::array<std::pair<task::SetPurpose, std::string_view>, 4> kPurposes{{
     {task::SetPurpose::kOperator, ""},
     {task::SetPurpose::kCredentials, "credentials"},
     {task::SetPurpose::kProfile, "profile"},
+    {task::SetPurpose::kRemoteLogin, "remote_login"},
 }};
+
+// DEV-5: the remote login an internal task belongs to (stored requests only).
+std::string RemoteLoginOf(Fields& in) {
+  const json::value* v = in.TakeInternal("remote_login");
+  return v && v->is_string() ? std::string(v->as_string()) : std::string();
+}
+void ShowRemoteLogin(const std::string& id, json::object& out) {
+  if (!id.empty()) out["remote_login"] = id;
+}
 
 // ---------------------------------------------------------------------------------------------
 // One entry per task type: its API name and permission, how its request is read (Parse) and
@@ -135,6 +145,7 @@ struct Entry<task::SetParameterValues> {
       if (found == kPurposes.end()) return InvalidArgument("purpose", "unknown purpose");
       t.purpose = found->first;
     }
+    t.remote_login = RemoteLoginOf(in);
     const json::value* values = in.Take("values");
     // The credential change carries no values: they are sealed in the device row.
     if (!values && t.purpose == task::SetPurpose::kCredentials) return t;
@@ -173,6 +184,7 @@ struct Entry<task::SetParameterValues> {
     }
     for (const auto& [purpose, name] : kPurposes)
       if (purpose == t.purpose && !name.empty()) out["purpose"] = name;
+    ShowRemoteLogin(t.remote_login, out);
   }
 };
 
@@ -205,9 +217,12 @@ struct Entry<task::AddObject> {
   static Result<task::AddObject> Parse(Fields& in) {
     auto object = ObjectPath(in, false);
     if (!object) return object.error();
-    return task::AddObject{*object};
+    return task::AddObject{*object, RemoteLoginOf(in)};
   }
-  static void Show(const task::AddObject& t, json::object& out) { out["object"] = t.object; }
+  static void Show(const task::AddObject& t, json::object& out) {
+    out["object"] = t.object;
+    ShowRemoteLogin(t.remote_login, out);
+  }
 };
 
 template <>
@@ -217,9 +232,12 @@ struct Entry<task::DeleteObject> {
   static Result<task::DeleteObject> Parse(Fields& in) {
     auto object = ObjectPath(in, true);
     if (!object) return object.error();
-    return task::DeleteObject{*object};
+    return task::DeleteObject{*object, RemoteLoginOf(in)};
   }
-  static void Show(const task::DeleteObject& t, json::object& out) { out["object"] = t.object; }
+  static void Show(const task::DeleteObject& t, json::object& out) {
+    out["object"] = t.object;
+    ShowRemoteLogin(t.remote_login, out);
+  }
 };
 
 template <>

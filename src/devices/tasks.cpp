@@ -7,6 +7,7 @@
 #include "base/crypto.h"
 #include "base/text.h"
 #include "devices/device_query.h"
+#include "devices/events.h"
 #include "devices/firmware.h"
 #include "devices/task_request.h"
 #include "devices/task_rows.h"
@@ -128,9 +129,10 @@ Result<Task> TaskRepository::Cancel(const CompanyId& company, const TaskId& id) 
                         soci::use(now), soci::use(company.value()), soci::use(id.value()));
   st.execute(true);
   if (db::AffectedRows(st) != 1) return Conflict("the task started in the meantime");
-  tx.Commit();
   t->state = TaskState::kCancelled;
   t->finished_at = FromUnixMillis(now);
+  TaskEnded(lease, *t->finished_at, *t);
+  tx.Commit();
   return *t;
 }
 

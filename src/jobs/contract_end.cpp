@@ -6,6 +6,7 @@
 #include "access/roles.h"
 #include "devices/company_removal.h"
 #include "identity/accounts.h"
+#include "webhooks/webhooks.h"
 
 namespace kanri::jobs {
 
@@ -59,6 +60,7 @@ Counts RunContractEnd(db::Database& db, tenancy::CompanyRepository& companies,
       auto lease = db.Acquire();
       db::WriteTransaction tx(lease);
       const auto removed = devices::RemoveCompanyConfiguration(lease, c.id, c.code, now);
+      const std::int64_t webhook_rows = webhooks::DeleteCompanyWebhookRows(lease, c.id);
       tenancy::CompanyRepository::SetDeletionStage(lease, c.id, tenancy::kConfigurationDeleted);
       tx.Commit();
       c.deletion_stage = tenancy::kConfigurationDeleted;
@@ -67,7 +69,8 @@ Counts RunContractEnd(db::Database& db, tenancy::CompanyRepository& companies,
                   {"profiles", removed.profiles},
                   {"allocations", removed.allocations},
                   {"groups", removed.groups},
-                  {"jobs", removed.jobs}},
+                  {"jobs", removed.jobs},
+                  {"webhook_rows", webhook_rows}},
                  now);
       detached += removed.devices_detached;
       ++configuration_steps;
@@ -86,6 +89,7 @@ Counts RunContractEnd(db::Database& db, tenancy::CompanyRepository& companies,
       access::DeleteCompanyRoleRows(lease, c.id);
       access::DeleteCompanyTokenRows(lease, c.id);
       devices::RemoveCompanyConfiguration(lease, c.id, c.code, now);
+      webhooks::DeleteCompanyWebhookRows(lease, c.id);
       tenancy::CompanyRepository::DeleteRow(lease, c.id);
       tx.Commit();
       ++deleted;

@@ -134,4 +134,22 @@ Message LoginAlarm(std::string_view language, const LoginAlarmFacts& f) {
                       FormatJst(f.raised_at), Minutes(f.window), kFooterJa)};
 }
 
+Message WebhookDisabled(std::string_view language, const WebhookDisabledFacts& f) {
+  if (IsEnglish(language))
+    return {fmt::format("[Kanri] Webhook \"{}\" was disabled after 24 hours of failures", f.name),
+            fmt::format("Every delivery to the webhook \"{}\" has failed since {},\n"
+                        "so Kanri disabled it at {}. Events are not sent to it while it is disabled.\n\n"
+                        "  URL: {}\n\n"
+                        "Check the receiver, read the webhook's delivery log in the console, and enable\n"
+                        "it again there (and send a test event) once it answers.\n{}",
+                        f.name, FormatJst(f.failing_since), FormatJst(f.disabled_at), f.url, kFooterEn)};
+  return {fmt::format("【Kanri】Webhook「{}」を 24 時間の配信失敗により停止しました", f.name),
+          fmt::format("Webhook「{}」への配信が {} から失敗し続けているため、\n"
+                      "{} に停止しました。停止中のイベントは送信されません。\n\n"
+                      "  URL: {}\n\n"
+                      "受信側を確認し、管理画面の配信ログを確認のうえ、同じ画面から再度有効にしてください\n"
+                      "（テストイベントの送信で確認できます）。\n{}",
+                      f.name, FormatJst(f.failing_since), FormatJst(f.disabled_at), f.url, kFooterJa)};
+}
+
 }  // namespace kanri::mail

@@ -53,4 +53,13 @@ struct LoginAlarmFacts {
 };
 Message LoginAlarm(std::string_view language, const LoginAlarmFacts& f);
 
+// SEC-9: to a company's administrators, when Kanri disabled a webhook that failed for 24 hours.
+struct WebhookDisabledFacts {
+  std::string name;
+  std::string url;
+  Timestamp failing_since;
+  Timestamp disabled_at;
+};
+Message WebhookDisabled(std::string_view language, const WebhookDisabledFacts& f);
+
 }  // namespace kanri::mail

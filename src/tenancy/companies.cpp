@@ -324,4 +324,26 @@ Result<SignInPolicy> CompanyRepository::UpdateSignIn(const CompanyId& id, const 
   return p;
 }
 
+Result<bool> CompanyRepository::RemoteLoginEnabled(const CompanyId& id) {
+  auto lease = db_.Acquire();
+  int enabled = 0;
+  lease.sql() << "SELECT remote_login_enabled FROM companies WHERE id = :id", soci::use(id.value()),
+      soci::into(enabled);
+  if (!lease.sql().got_data()) return NotFound("company not found");
+  return enabled != 0;
+}
+
+Result<bool> CompanyRepository::SetRemoteLoginEnabled(const CompanyId& id, bool enabled) {
+  auto lease = db_.Acquire();
+  const int value = enabled ? 1 : 0;
+  const long long now = ToUnixMillis(clock_.Now());
+  soci::statement st =
+      (lease.sql().prepare << "UPDATE companies SET remote_login_enabled = :e, updated_at = :t "
+                              "WHERE id = :id",
+       soci::use(value), soci::use(now), soci::use(id.value()));
+  st.execute(true);
+  if (db::AffectedRows(st) != 1) return NotFound("company not found");
+  return enabled;
+}
+
 }  // namespace kanri::tenancy

@@ -134,6 +134,10 @@ class CompanyRepository {
   Result<SignInPolicy> SignIn(const CompanyId& id);
   Result<SignInPolicy> UpdateSignIn(const CompanyId& id, const SignInPolicyPatch& patch,
                                     const std::optional<std::string>& caller_address);
+  // DEV-5: whether the company's operators may open remote logins to its devices (on unless the
+  // company's application form switched it off).
+  Result<bool> RemoteLoginEnabled(const CompanyId& id);
+  Result<bool> SetRemoteLoginEnabled(const CompanyId& id, bool enabled);
   // Login looks a company up by its code (case-insensitive).
   std::optional<Company> FindByCode(std::string_view code);
 

@@ -51,6 +51,12 @@ class Isolation : public TenantTest {
     ids_["tokens"] =
         Created("/api/v1/tokens", R"({"name":"Beta sync","permissions":["devices.read"],"expires_at":")" +
                                       ApiTimeInDays(30) + R"("})");
+    // B's webhook (SEC-9) and a remote login to B's device (DEV-5).
+    ids_["webhooks"] =
+        Created("/api/v1/webhooks",
+                R"({"name":"Beta hook","url":"https://hooks.beta.example/in","events":["task.done"]})");
+    auto remote = beta_admin_->Post("/api/v1/devices/" + ids_["devices"] + "/remote-login", "{}");
+    if (remote.status != 201) throw std::runtime_error("remote login: " + remote.Describe());
     // A mail of the provider's outbox about B (issue 12): a company never reads the outbox.
     ids_["operations/mail"] = SeedId();
     ExecSql(Db(),
@@ -136,8 +142,9 @@ TEST_F(Isolation, SEC_8_EveryRouteWithAnIdAnswersForeignIdsLikeMissingOnes) {
   EXPECT_EQ(Member(Member(beta_admin_->Get("/api/v1/profiles/" + ids_["profiles"]).Json(), "match"), "oui")
                 .as_string(),
             "AABBCC");
+  // B's reboot, its job's task and its remote login's first step; A's requests added none.
   EXPECT_EQ(QueryColumn(Db(), "SELECT COUNT(*) FROM tasks WHERE company_id = " + SqlText(beta_id_)).at(0),
-            "2");
+            "3");
 }
 
 TEST_F(Isolation, SEC_8_DeviceListsFiltersAndExportsNeverShowAnotherCompany) {

@@ -1,13 +1,6 @@
 #include "support/smtp_server.h"
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
 #include <openssl/evp.h>
-#include <signal.h>
-#include <spawn.h>
-#include <sys/socket.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <filesystem>
@@ -16,27 +9,11 @@
 #include <stdexcept>
 #include <thread>
 
-extern char** environ;
-
 namespace kanri::testing {
 
 namespace fs = std::filesystem;
 
 namespace {
-
-std::uint16_t FreePort() {
-  int s = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  a.sin_port = 0;
-  socklen_t len = sizeof a;
-  if (s < 0 || bind(s, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0 ||
-      getsockname(s, reinterpret_cast<sockaddr*>(&a), &len) != 0)
-    throw std::runtime_error("no free loopback port");
-  close(s);
-  return ntohs(a.sin_port);
-}
 
 std::string ReadFile(const fs::path& p) {
   std::ifstream in(p, std::ios::binary);
@@ -114,17 +91,15 @@ std::string ReceivedMail::Body() const {
 }
 
 SmtpTestServer::SmtpTestServer(std::string dir, Options options)
-    : dir_(std::move(dir)), mail_dir_(dir_ + "/smtp-mail"), options_(std::move(options)), port_(FreePort()) {
+    : dir_(std::move(dir)),
+      mail_dir_(dir_ + "/smtp-mail"),
+      options_(std::move(options)),
+      port_(FreeLoopbackPort()) {
   fs::create_directories(dir_);
   if (options_.starttls) {
     cert_ = dir_ + "/smtp-cert.pem";
     key_ = dir_ + "/smtp-key.pem";
-    const std::string cmd =
-        "openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 2 "
-        "-subj /CN=127.0.0.1 -addext subjectAltName=IP:127.0.0.1,DNS:localhost -keyout '" +
-        key_ + "' -out '" + cert_ + "' >/dev/null 2>&1";
-    if (std::system(cmd.c_str()) != 0)
-      throw std::runtime_error("openssl could not make the SMTP certificate");
+    MakeLoopbackCertificate(cert_, key_);
   }
 }
 
@@ -133,49 +108,18 @@ SmtpTestServer::~SmtpTestServer() {
 }
 
 void SmtpTestServer::Start() {
-  if (pid_ > 0) return;
   const std::string port_file = dir_ + "/smtp-port";
-  fs::remove(port_file);
   std::vector<std::string> args{
       "/usr/bin/python3", KANRI_SMTP_SERVER_SCRIPT, "--dir", mail_dir_, "--port-file", port_file,
       "--port",           std::to_string(port_)};
   if (options_.starttls) args.insert(args.end(), {"--tls-cert", cert_, "--tls-key", key_});
   if (!options_.auth.empty()) args.insert(args.end(), {"--auth", options_.auth});
   if (!options_.reject_suffix.empty()) args.insert(args.end(), {"--reject-suffix", options_.reject_suffix});
-  std::vector<char*> argv;
-  for (auto& a : args) argv.push_back(a.data());
-  argv.push_back(nullptr);
-  if (posix_spawn(&pid_, argv[0], nullptr, nullptr, argv.data(), environ) != 0) {
-    pid_ = -1;
-    throw std::runtime_error("cannot run /usr/bin/python3 (python3-aiosmtpd)");
-  }
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds{20};
-  while (!fs::exists(port_file)) {
-    int status = 0;
-    if (waitpid(pid_, &status, WNOHANG) == pid_) {
-      pid_ = -1;
-      throw std::runtime_error("the SMTP test server exited at start (is python3-aiosmtpd installed?)");
-    }
-    if (std::chrono::steady_clock::now() > deadline)
-      throw std::runtime_error("the SMTP test server did not start");
-    std::this_thread::sleep_for(std::chrono::milliseconds{50});
-  }
+  process_.Start(std::move(args), port_file, "the SMTP test server (python3-aiosmtpd)");
 }
 
 void SmtpTestServer::Stop() {
-  if (pid_ <= 0) return;
-  kill(pid_, SIGTERM);
-  int status = 0;
-  for (int i = 0; i < 100; ++i) {
-    if (waitpid(pid_, &status, WNOHANG) == pid_) {
-      pid_ = -1;
-      return;
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds{50});
-  }
-  kill(pid_, SIGKILL);
-  waitpid(pid_, &status, 0);
-  pid_ = -1;
+  process_.Stop();
 }
 
 std::vector<ReceivedMail> SmtpTestServer::Mails() const {

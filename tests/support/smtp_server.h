@@ -15,6 +15,8 @@
 #include <string>
 #include <vector>
 
+#include "support/script_process.h"
+
 namespace kanri::testing {
 
 struct ReceivedMail {
@@ -42,7 +44,7 @@ class SmtpTestServer {
 
   void Start();  // waits until it listens
   void Stop();
-  bool running() const { return pid_ > 0; }
+  bool running() const { return process_.running(); }
 
   std::uint16_t port() const { return port_; }
   const std::string& dir() const { return dir_; }
@@ -61,7 +63,7 @@ class SmtpTestServer {
   std::uint16_t port_ = 0;
   std::string cert_;
   std::string key_;
-  pid_t pid_ = -1;
+  ScriptProcess process_;
 };
 
 }  // namespace kanri::testing

@@ -550,6 +550,25 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/devices/{id}/remote-login": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** DEV-5: the device's latest remote login (state, URL, expiry; never its credentials) */
+        get: operations["devices.remote_login_get"];
+        put?: never;
+        /** DEV-5: open a remote login to the device's web interface; its URL, login ID and one-time password are answered once */
+        post: operations["devices.remote_login_open"];
+        /** DEV-5: end the device's remote login now: the user is removed and remote access switched off (at the device's next contact when it is offline) */
+        delete: operations["devices.remote_login_close"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/devices/{id}/tags/{tag}": {
         parameters: {
             query?: never;
@@ -932,6 +951,77 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/webhooks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The company's webhooks with their state and last delivery */
+        get: operations["webhooks.list"];
+        put?: never;
+        /** Create a webhook (https only); its signing secret is answered once */
+        post: operations["webhooks.create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/webhooks/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One webhook */
+        get: operations["webhooks.get"];
+        put?: never;
+        post?: never;
+        /** Delete a webhook and its delivery log */
+        delete: operations["webhooks.delete"];
+        options?: never;
+        head?: never;
+        /** Change a webhook's name, URL or events, or disable or enable it */
+        patch: operations["webhooks.update"];
+        trace?: never;
+    };
+    "/api/v1/webhooks/{id}/test": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Queue a webhook.test event to this webhook */
+        post: operations["webhooks.test"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/webhooks/{id}/deliveries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The webhook's delivery log, newest first; never a body or secret */
+        get: operations["webhooks.deliveries"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/openapi.json": {
         parameters: {
             query?: never;
@@ -1078,6 +1168,76 @@ export interface components {
             last_used_at: string | null;
             last_used_at_jst?: string | null;
             last_used_ip: string | null;
+        };
+        Webhook: {
+            id: string;
+            name: string;
+            url: string;
+            events: string[];
+            enabled: boolean;
+            /** @description failing: Kanri disabled it after 24 hours of failures */
+            disabled_reason: string | null;
+            /** Format: date-time */
+            failing_since: string | null;
+            failing_since_jst?: string | null;
+            last_delivery: {
+                /** Format: date-time */
+                at: string;
+                at_jst?: string;
+                state: string;
+                status: number | null;
+            } | null;
+            /** Format: date-time */
+            created_at: string;
+            created_at_jst?: string;
+            created_by_login: string;
+        };
+        WebhookDelivery: {
+            id: string;
+            event_id: string;
+            event_type: string;
+            /** Format: date-time */
+            created_at: string;
+            created_at_jst?: string;
+            /** @enum {string} */
+            state: "queued" | "sending" | "delivered" | "failed";
+            attempts: number;
+            last_status: number | null;
+            last_error: string;
+            /** Format: date-time */
+            last_attempt_at?: string | null;
+            last_attempt_at_jst?: string | null;
+            /** Format: date-time */
+            next_attempt_at: string | null;
+            next_attempt_at_jst?: string | null;
+            /** Format: date-time */
+            delivered_at: string | null;
+            delivered_at_jst?: string | null;
+        };
+        RemoteLogin: {
+            id: string;
+            device_id: string;
+            /** @enum {string} */
+            state: "opening" | "active" | "closing" | "closed" | "failed";
+            url: string | null;
+            created_by_login: string;
+            error: string;
+            /** Format: date-time */
+            created_at: string;
+            created_at_jst?: string;
+            /** Format: date-time */
+            opened_at: string | null;
+            opened_at_jst?: string | null;
+            /** Format: date-time */
+            expires_at: string;
+            expires_at_jst?: string;
+            /** Format: date-time */
+            closed_at: string | null;
+            closed_at_jst?: string | null;
+            connection_request?: {
+                outcome?: string;
+                reason?: string;
+            };
         };
     };
     responses: never;
@@ -2039,6 +2199,8 @@ export interface operations {
                         ip_restriction_enabled: boolean;
                         ip_allowlist: string[];
                         totp_required: boolean;
+                        /** @description DEV-5: operators may open remote logins to devices */
+                        remote_login_enabled: boolean;
                         your_address: string;
                     };
                 };
@@ -2085,6 +2247,7 @@ export interface operations {
                     ip_restriction_enabled?: boolean;
                     ip_allowlist?: string[];
                     totp_required?: boolean;
+                    remote_login_enabled?: boolean;
                 };
             };
         };
@@ -2099,6 +2262,8 @@ export interface operations {
                         ip_restriction_enabled: boolean;
                         ip_allowlist: string[];
                         totp_required: boolean;
+                        /** @description DEV-5: operators may open remote logins to devices */
+                        remote_login_enabled: boolean;
                         your_address: string;
                     };
                 };
@@ -2153,6 +2318,8 @@ export interface operations {
                         ip_restriction_enabled: boolean;
                         ip_allowlist: string[];
                         totp_required: boolean;
+                        /** @description DEV-5: operators may open remote logins to devices */
+                        remote_login_enabled: boolean;
                         your_address: string;
                     };
                 };
@@ -2201,6 +2368,7 @@ export interface operations {
                     ip_restriction_enabled?: boolean;
                     ip_allowlist?: string[];
                     totp_required?: boolean;
+                    remote_login_enabled?: boolean;
                 };
             };
         };
@@ -2215,6 +2383,8 @@ export interface operations {
                         ip_restriction_enabled: boolean;
                         ip_allowlist: string[];
                         totp_required: boolean;
+                        /** @description DEV-5: operators may open remote logins to devices */
+                        remote_login_enabled: boolean;
                         your_address: string;
                     };
                 };
@@ -4060,6 +4230,11 @@ export interface operations {
                             insecure: boolean;
                             /** @enum {unknown} */
                             credential_state: "bootstrap" | "rotating" | "rotated" | "shared" | "none";
+                            /**
+                             * @description DEV-5: closing means the cleanup is pending
+                             * @enum {string|null}
+                             */
+                            remote_login: "opening" | "active" | "closing" | null;
                             /** Format: date-time */
                             first_contact_at: string;
                             first_contact_at_jst: string;
@@ -4205,6 +4380,11 @@ export interface operations {
                         insecure: boolean;
                         /** @enum {unknown} */
                         credential_state: "bootstrap" | "rotating" | "rotated" | "shared" | "none";
+                        /**
+                         * @description DEV-5: closing means the cleanup is pending
+                         * @enum {string|null}
+                         */
+                        remote_login: "opening" | "active" | "closing" | null;
                         /** Format: date-time */
                         first_contact_at: string;
                         first_contact_at_jst: string;
@@ -4416,6 +4596,206 @@ export interface operations {
             };
         };
     };
+    "devices.remote_login_get": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        device_id: string;
+                        /** @enum {string} */
+                        state: "opening" | "active" | "closing" | "closed" | "failed";
+                        url: string | null;
+                        created_by_login: string;
+                        error: string;
+                        /** Format: date-time */
+                        created_at: string;
+                        created_at_jst?: string;
+                        /** Format: date-time */
+                        opened_at: string | null;
+                        opened_at_jst?: string | null;
+                        /** Format: date-time */
+                        expires_at: string;
+                        expires_at_jst?: string;
+                        /** Format: date-time */
+                        closed_at: string | null;
+                        closed_at_jst?: string | null;
+                        connection_request?: {
+                            outcome?: string;
+                            reason?: string;
+                        };
+                    };
+                };
+            };
+            /** @description Not logged in, or the session ended */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed, CSRF header missing, or password change pending */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Error (RFC 9457 problem details) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "devices.remote_login_open": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RemoteLogin"] & {
+                        /** @description shown once */
+                        username: string;
+                        /** @description one-time, shown once */
+                        password: string;
+                    };
+                };
+            };
+            /** @description Not logged in, or the session ended */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed, CSRF header missing, or password change pending */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Error (RFC 9457 problem details) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "devices.remote_login_close": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        device_id: string;
+                        /** @enum {string} */
+                        state: "opening" | "active" | "closing" | "closed" | "failed";
+                        url: string | null;
+                        created_by_login: string;
+                        error: string;
+                        /** Format: date-time */
+                        created_at: string;
+                        created_at_jst?: string;
+                        /** Format: date-time */
+                        opened_at: string | null;
+                        opened_at_jst?: string | null;
+                        /** Format: date-time */
+                        expires_at: string;
+                        expires_at_jst?: string;
+                        /** Format: date-time */
+                        closed_at: string | null;
+                        closed_at_jst?: string | null;
+                        connection_request?: {
+                            outcome?: string;
+                            reason?: string;
+                        };
+                    };
+                };
+            };
+            /** @description Not logged in, or the session ended */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed, CSRF header missing, or password change pending */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Error (RFC 9457 problem details) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     "devices.tag": {
         parameters: {
             query?: never;
@@ -4458,6 +4838,11 @@ export interface operations {
                         insecure: boolean;
                         /** @enum {unknown} */
                         credential_state: "bootstrap" | "rotating" | "rotated" | "shared" | "none";
+                        /**
+                         * @description DEV-5: closing means the cleanup is pending
+                         * @enum {string|null}
+                         */
+                        remote_login: "opening" | "active" | "closing" | null;
                         /** Format: date-time */
                         first_contact_at: string;
                         first_contact_at_jst: string;
@@ -4550,6 +4935,11 @@ export interface operations {
                         insecure: boolean;
                         /** @enum {unknown} */
                         credential_state: "bootstrap" | "rotating" | "rotated" | "shared" | "none";
+                        /**
+                         * @description DEV-5: closing means the cleanup is pending
+                         * @enum {string|null}
+                         */
+                        remote_login: "opening" | "active" | "closing" | null;
                         /** Format: date-time */
                         first_contact_at: string;
                         first_contact_at_jst: string;
@@ -6656,6 +7046,425 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            /** @description Not logged in, or the session ended */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed, CSRF header missing, or password change pending */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Error (RFC 9457 problem details) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "webhooks.list": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["Webhook"][];
+                    };
+                };
+            };
+            /** @description Not logged in, or the session ended */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed, CSRF header missing, or password change pending */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Error (RFC 9457 problem details) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "webhooks.create": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    name: string;
+                    /** @description https only; loopback and private addresses are refused unless the provider allows them */
+                    url: string;
+                    events: ("device.created" | "device.deleted" | "task.done" | "task.failed" | "job.finished")[];
+                    /** @description whsec_ and base64 of 24 to 64 bytes; generated when absent */
+                    secret?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Success */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Webhook"] & {
+                        /** @description whsec_…, shown once */
+                        secret: string;
+                    };
+                };
+            };
+            /** @description Not logged in, or the session ended */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed, CSRF header missing, or password change pending */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Error (RFC 9457 problem details) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "webhooks.get": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        name: string;
+                        url: string;
+                        events: string[];
+                        enabled: boolean;
+                        /** @description failing: Kanri disabled it after 24 hours of failures */
+                        disabled_reason: string | null;
+                        /** Format: date-time */
+                        failing_since: string | null;
+                        failing_since_jst?: string | null;
+                        last_delivery: {
+                            /** Format: date-time */
+                            at: string;
+                            at_jst?: string;
+                            state: string;
+                            status: number | null;
+                        } | null;
+                        /** Format: date-time */
+                        created_at: string;
+                        created_at_jst?: string;
+                        created_by_login: string;
+                    };
+                };
+            };
+            /** @description Not logged in, or the session ended */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed, CSRF header missing, or password change pending */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Error (RFC 9457 problem details) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "webhooks.delete": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not logged in, or the session ended */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed, CSRF header missing, or password change pending */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Error (RFC 9457 problem details) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "webhooks.update": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    name?: string;
+                    url?: string;
+                    events?: ("device.created" | "device.deleted" | "task.done" | "task.failed" | "job.finished")[];
+                    /** @description true again clears the failing state */
+                    enabled?: boolean;
+                };
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        name: string;
+                        url: string;
+                        events: string[];
+                        enabled: boolean;
+                        /** @description failing: Kanri disabled it after 24 hours of failures */
+                        disabled_reason: string | null;
+                        /** Format: date-time */
+                        failing_since: string | null;
+                        failing_since_jst?: string | null;
+                        last_delivery: {
+                            /** Format: date-time */
+                            at: string;
+                            at_jst?: string;
+                            state: string;
+                            status: number | null;
+                        } | null;
+                        /** Format: date-time */
+                        created_at: string;
+                        created_at_jst?: string;
+                        created_by_login: string;
+                    };
+                };
+            };
+            /** @description Not logged in, or the session ended */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed, CSRF header missing, or password change pending */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Error (RFC 9457 problem details) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "webhooks.test": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        delivery_id: string;
+                    };
+                };
+            };
+            /** @description Not logged in, or the session ended */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed, CSRF header missing, or password change pending */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Error (RFC 9457 problem details) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "webhooks.deliveries": {
+        parameters: {
+            query?: {
+                limit?: number;
+                cursor?: string;
+                state?: string;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            items: components["schemas"]["WebhookDelivery"][];
+                            next_cursor: string | null;
+                        }[];
+                        next_cursor: string | null;
+                    };
+                };
             };
             /** @description Not logged in, or the session ended */
             401: {
