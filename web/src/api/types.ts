@@ -1,7 +1,7 @@
 // The API's shapes by name, taken from its OpenAPI document (schema.d.ts, generated from the
 // server's route table; see cmake/Web.cmake). Nothing here is written by hand but the names:
 // a field the server stops sending, or starts sending, changes these types.
-import type { operations } from "./schema";
+import type { components, operations } from "./schema";
 
 // The route table's action names ("devices.get") are the document's operation IDs.
 export type OperationId = keyof operations;
@@ -71,3 +71,26 @@ export type CompanySettingsPatch = RequestBody<"company_settings.update">;
 // SEC-9: API tokens; the secret is in the creation's answer only.
 export type ApiToken = ItemOf<"tokens.list">;
 export type IssuedApiToken = Answer<"tokens.create">;
+// SEC-9: webhooks; the signing secret is in the creation's answer only, and the delivery log
+// never holds a body or the secret.
+export type Webhook = Answer<"webhooks.get">;
+export type IssuedWebhook = Answer<"webhooks.create">;
+export type WebhookCreate = RequestBody<"webhooks.create">;
+export type WebhookPatch = RequestBody<"webhooks.update">;
+// The event types a webhook may subscribe to (webhook.test is sent by the test action alone).
+export type WebhookEvent = WebhookCreate["events"][number];
+export type WebhookDelivery = components["schemas"]["WebhookDelivery"];
+export type DeliveryState = WebhookDelivery["state"];
+// DEV-5: a device's remote login; the login ID and the one-time password are in the opening's
+// answer only.
+export type RemoteLogin = Answer<"devices.remote_login_get">;
+export type RemoteLoginState = RemoteLogin["state"];
+export type OpenedRemoteLogin = Answer<"devices.remote_login_open">;
+// One page of the delivery log. The route table documents this route's whole page as the item
+// of a paginated route (webhooks_api.cpp: kWebhookDeliveryPage where kWebhookDelivery belongs),
+// so the document nests a page in a page; the server answers one. Until the document is fixed
+// the page is spelled out here; once it is, this is the document's own type.
+type DocumentedDeliveryPage = Answer<"webhooks.deliveries">;
+export type DeliveryPage = DocumentedDeliveryPage["items"][number] extends WebhookDelivery
+  ? DocumentedDeliveryPage
+  : { items: WebhookDelivery[]; next_cursor: string | null };

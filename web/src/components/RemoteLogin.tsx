@@ -10,7 +10,7 @@
 import { useEffect, useState, type ReactNode } from "react";
 import { useTranslation } from "react-i18next";
 import { ApiError } from "../api/client";
-import type { DeviceWithRemoteLogin, OpenedRemoteLogin, RemoteLogin } from "../api/integrations";
+import type { Device, OpenedRemoteLogin, RemoteLogin } from "../api/types";
 import { countdown, hasExpired, isOpen, REMOTE_LOGIN_TONE } from "../lib/remoteLogin";
 import { formatJst } from "../lib/time";
 import { useEndRemoteLogin, useOpenRemoteLogin, useRemoteLogin } from "../resources/remoteLogin";
@@ -52,19 +52,12 @@ function StateBadge({ state }: { state: RemoteLogin["state"] }) {
 }
 
 // The device list's and the page header's badge: open (or opening), or waiting for its cleanup.
-export function RemoteLoginBadge({ device }: { device: DeviceWithRemoteLogin }) {
+export function RemoteLoginBadge({ device }: { device: Device }) {
   const { t } = useTranslation();
   const state = device.remote_login;
   if (state === "opening" || state === "active") return <Badge tone="info">{t("remoteLogin.badgeOpen")}</Badge>;
   if (state === "closing") return <Badge tone="warning">{t("remoteLogin.badgeClosing")}</Badge>;
   return null;
-}
-
-// A refusal in the reader's language: "unsupported" means, here, a data model Kanri does not know.
-function useRemoteLoginErrorText(): (e: unknown) => string {
-  const { t } = useTranslation();
-  const errorText = useErrorText();
-  return (e) => (e instanceof ApiError && e.code === "unsupported" ? t("remoteLogin.errors.unsupported") : errorText(e));
 }
 
 function UrlLink({ url }: { url: string }) {
@@ -80,6 +73,8 @@ function Credentials({ issued, current }: { issued: OpenedRemoteLogin; current: 
   const { t } = useTranslation();
   const state = current?.id === issued.id ? current.state : issued.state;
   const url = (current?.id === issued.id ? current.url : null) ?? issued.url;
+  // The device could not be asked to connect now: it is set up at its next contact.
+  const notWoken = issued.connection_request !== undefined && issued.connection_request.outcome !== "delivered";
   return (
     <div className="stack-sm">
       <Alert tone="warning">
@@ -101,6 +96,7 @@ function Credentials({ issued, current }: { issued: OpenedRemoteLogin; current: 
       )}
       <SecretField value={issued.username} label={t("remoteLogin.username")} testId="remote-login-username" />
       <SecretField value={issued.password} label={t("remoteLogin.password")} testId="remote-login-password" />
+      {state === "opening" && notWoken ? <Alert>{t("remoteLogin.notWoken")}</Alert> : null}
       <p className="field-hint">{t("remoteLogin.expiresAt", { time: formatJst(issued.expires_at) })}</p>
     </div>
   );
@@ -153,12 +149,12 @@ function StatusCard({ login, onEnd, ending }: { login: RemoteLogin; onEnd: () =>
 // the badge follows the remote login's own state, which is read more often than the device.
 export function useRemoteLoginControls(
   deviceId: string,
-  device: DeviceWithRemoteLogin | undefined,
+  device: Device | undefined,
   allowed: boolean,
 ): { badge: ReactNode; action: ReactNode; panel: ReactNode } {
   const { t } = useTranslation();
   const toast = useToast();
-  const errorText = useRemoteLoginErrorText();
+  const errorText = useErrorText();
   // Read once there is one: the device says it has one open, or one was opened (or refused as
   // already open) here; from then on until the page is left, so its end shows too. A device
   // that never had one would only answer 404.
@@ -194,7 +190,14 @@ export function useRemoteLoginControls(
         if (e instanceof ApiError && e.code === "remote_login_active") setWatching(true);
       },
     });
-  const endNow = () => end.mutate(undefined, { onSuccess: () => toast(t("remoteLogin.ended")) });
+  const endNow = () =>
+    end.mutate(undefined, {
+      onSuccess: () => toast(t("remoteLogin.ended")),
+      // It ended meanwhile (expired, or ended elsewhere): show how it is now.
+      onError: (e) => {
+        if (e instanceof ApiError && e.code === "remote_login_not_open") void current.refetch();
+      },
+    });
 
   const dialog = issued ? (
     <Dialog

@@ -4,11 +4,13 @@
 import { useTranslation } from "react-i18next";
 import { useWatch } from "react-hook-form";
 import { z } from "zod";
-import type { IssuedWebhook, Webhook, WebhookPatch } from "../api/integrations";
+import type { IssuedWebhook, Webhook, WebhookPatch } from "../api/types";
 import { isTranslationKey, message } from "../i18n";
 import { formatJst } from "../lib/time";
 import {
   DELIVERY_STATE_TONE,
+  isDeliveryState,
+  subscribableEvents,
   WEBHOOK_EVENTS,
   WEBHOOK_STATUS_TONE,
   orderedEvents,
@@ -56,7 +58,7 @@ export function LastDeliveryCell({ webhook }: { webhook: Webhook }) {
     <div className="stack-xs">
       <span className="nowrap">{formatJst(last.at)}</span>
       <span className="row">
-        <Badge tone={DELIVERY_STATE_TONE[last.state]}>{t(`webhooks.deliveryStates.${last.state}`)}</Badge>
+        {isDeliveryState(last.state) ? <Badge tone={DELIVERY_STATE_TONE[last.state]}>{t(`webhooks.deliveryStates.${last.state}`)}</Badge> : null}
         {last.status !== null ? <span className="cell-sub mono">{t("webhooks.httpStatus", { status: last.status })}</span> : null}
       </span>
     </div>
@@ -102,7 +104,7 @@ function patchOf(webhook: Webhook, v: FormValues): WebhookPatch {
   const patch: WebhookPatch = {};
   if (v.name.trim() !== webhook.name) patch.name = v.name.trim();
   if (v.url.trim() !== webhook.url) patch.url = v.url.trim();
-  const events = orderedEvents(v.events);
+  const events = subscribableEvents(v.events);
   if (events.join(" ") !== orderedEvents(webhook.events).join(" ")) patch.events = events;
   if (v.enabled !== webhook.enabled) patch.enabled = v.enabled;
   return patch;
@@ -130,7 +132,7 @@ export function WebhookDialog({
     defaultValues: {
       name: webhook?.name ?? "",
       url: webhook?.url ?? "",
-      events: webhook?.events ?? [],
+      events: subscribableEvents(webhook?.events ?? []),
       ownSecret: false,
       secret: "",
       enabled: webhook?.enabled ?? true,
@@ -138,8 +140,6 @@ export function WebhookDialog({
   });
   const errors = form.formState.errors;
   const [ownSecret, enabled] = useWatch({ control: form.control, name: ["ownSecret", "enabled"] });
-  // Events the server knows and this console does not stay subscribed (and listed) when editing.
-  const choices = [...WEBHOOK_EVENTS, ...(webhook?.events ?? []).filter((e) => !(WEBHOOK_EVENTS as readonly string[]).includes(e))];
   const refusal = webhookRefusal(mutation.error);
   const explain = (e: unknown) => {
     const r = webhookRefusal(e);
@@ -150,7 +150,7 @@ export function WebhookDialog({
       update.mutate({ id: webhook.id, patch: patchOf(webhook, v) }, { onSuccess: (saved) => onSaved?.(saved), onError: explain });
       return;
     }
-    const body = { name: v.name.trim(), url: v.url.trim(), events: orderedEvents(v.events), ...(v.ownSecret ? { secret: v.secret.trim() } : {}) };
+    const body = { name: v.name.trim(), url: v.url.trim(), events: subscribableEvents(v.events), ...(v.ownSecret ? { secret: v.secret.trim() } : {}) };
     create.mutate(body, { onSuccess: (issued) => onCreated?.(issued), onError: explain });
   };
   return (
@@ -176,7 +176,7 @@ export function WebhookDialog({
       <fieldset>
         <legend>{t("webhooks.events")}</legend>
         <div className="checkbox-list">
-          {choices.map((e) => (
+          {WEBHOOK_EVENTS.map((e) => (
             <label key={e} className="checkbox">
               <input type="checkbox" value={e} {...form.register("events")} />
               <span>{label(e)}</span>

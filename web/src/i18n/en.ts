@@ -167,6 +167,8 @@ export const en: Resources = {
     limit_exceeded: "The limit is reached; no more can be created",
     remote_login_disabled: "Remote login is switched off in this company. It can be switched on in the company settings.",
     remote_login_active: "A remote login to this device is already open (or opening). End it before issuing another.",
+    remote_login_not_open: "The remote login to this device has already ended.",
+    webhook_disabled: "This webhook is disabled. Enable it before sending a test event.",
   },
   dashboard: {
     title: "Dashboard",
@@ -720,7 +722,7 @@ export const en: Resources = {
     events: "Events",
     eventsHint: "Choose at least one event to be told about.",
     eventTypes: {
-      device: { created: "Device registered", online: "Device online", deleted: "Device deleted" },
+      device: { created: "Device registered", deleted: "Device deleted" },
       task: { done: "Task done", failed: "Task failed" },
       job: { finished: "Bulk operation (job) finished" },
       webhook: { test: "Test event" },
@@ -785,6 +787,7 @@ export const en: Resources = {
       url: "This is not a valid URL",
       https: "Enter a URL starting with https://",
       userInfo: "Do not put a user name or password in the URL",
+      fragment: "Remove the part from # on: it is not sent to the receiver",
       events: "Choose at least one event",
       secretPrefix: "Start with \"whsec_\"",
       secretBase64: "After \"whsec_\", use a Base64 string",
@@ -792,7 +795,7 @@ export const en: Resources = {
     },
     serverErrors: {
       name: "Enter a name of 1 to 100 characters without control characters such as line breaks",
-      url: "Enter an https:// URL of at most 2048 characters, without a user name or password",
+      url: "Enter an https:// URL of at most 2048 characters, without a user name, password or #fragment",
       events: "An event cannot be subscribed to. Reload the page and choose again.",
       secret: "The signing secret is not valid (\"whsec_\" followed by 24 to 64 bytes in Base64)",
       address_not_allowed:
@@ -835,9 +838,7 @@ export const en: Resources = {
     alreadyOpen: "A remote login to this device is already open",
     badgeOpen: "Remote login open",
     badgeClosing: "Cleanup pending",
-    errors: {
-      unsupported: "This device's data model is unknown, so remote login is not available for it.",
-    },
+    notWoken: "The device could not be asked to connect now. The login is set up when it next connects to Kanri.",
   },
   remoteLoginPolicy: {
     title: "Remote login",

@@ -163,6 +163,8 @@ export const ja = {
     limit_exceeded: "上限に達しているため、これ以上作成できません",
     remote_login_disabled: "この会社ではリモートログインが無効になっています。会社設定で有効にできます。",
     remote_login_active: "この装置のリモートログインはすでに開いています（または準備中です）。終了してから、もう一度発行してください。",
+    remote_login_not_open: "この装置のリモートログインはすでに終了しています。",
+    webhook_disabled: "この Webhook は無効です。有効にしてからテストイベントを送信してください。",
   },
   dashboard: {
     title: "ダッシュボード",
@@ -716,7 +718,7 @@ export const ja = {
     events: "通知するイベント",
     eventsHint: "知らせたいイベントを 1 つ以上選んでください。",
     eventTypes: {
-      device: { created: "装置の登録", online: "装置のオンライン", deleted: "装置の削除" },
+      device: { created: "装置の登録", deleted: "装置の削除" },
       task: { done: "タスクの完了", failed: "タスクの失敗" },
       job: { finished: "一括操作（ジョブ）の終了" },
       webhook: { test: "テストイベント" },
@@ -781,6 +783,7 @@ export const ja = {
       url: "URL の形式が正しくありません",
       https: "https:// で始まる URL を入力してください",
       userInfo: "URL にユーザー名やパスワードを含めないでください",
+      fragment: "URL の # 以降は受信側に送られないため、取り除いてください",
       events: "イベントを 1 つ以上選んでください",
       secretPrefix: "「whsec_」で始めてください",
       secretBase64: "「whsec_」の後ろは Base64 の文字列にしてください",
@@ -788,7 +791,7 @@ export const ja = {
     },
     serverErrors: {
       name: "名前は 1〜100 文字で、改行などの制御文字を含めずに入力してください",
-      url: "送信先 URL は https:// で始まる 2048 文字以内の URL にしてください（ユーザー名やパスワードは含めません）",
+      url: "送信先 URL は https:// で始まる 2048 文字以内の URL にしてください（ユーザー名やパスワード、# 以降は含めません）",
       events: "通知できないイベントが含まれています。画面を再読み込みしてから選び直してください。",
       secret: "署名シークレットの形式が正しくありません（「whsec_」に続けて 24〜64 バイトの Base64）",
       address_not_allowed:
@@ -831,9 +834,7 @@ export const ja = {
     alreadyOpen: "この装置のリモートログインはすでに開いています",
     badgeOpen: "リモートログイン中",
     badgeClosing: "後片付け待ち",
-    errors: {
-      unsupported: "この装置のデータモデルがわからないため、リモートログインを利用できません。",
-    },
+    notWoken: "装置にすぐ接続するよう依頼できませんでした。装置が次に Kanri へ接続したときに設定されます。",
   },
   remoteLoginPolicy: {
     title: "リモートログイン",

@@ -1,4 +1,4 @@
-import { countdown, hasExpired, isOpen, remoteLoginPollMs } from "./remoteLogin";
+import { countdown, hasExpired, isOpen, remoteLoginPollMs, withoutCredentials } from "./remoteLogin";
 
 describe("remote login (DEV-5)", () => {
   const now = Date.parse("2025-03-10T00:00:00Z");
@@ -26,5 +26,25 @@ describe("remote login (DEV-5)", () => {
 
   it("counts opening, open and closing as holding the device", () => {
     expect(["opening", "active", "closing", "closed", "failed", null].map((s) => isOpen(s as never))).toEqual([true, true, true, false, false, false]);
+  });
+
+  it("keeps the opening's answer in the cache without the login ID and password", () => {
+    const shown = withoutCredentials({
+      id: "r1",
+      device_id: "d1",
+      state: "opening",
+      url: null,
+      created_by_login: "taro",
+      error: "",
+      created_at: "2025-03-10T00:00:00Z",
+      opened_at: null,
+      expires_at: "2025-03-10T01:00:00Z",
+      closed_at: null,
+      connection_request: { outcome: "delivered" },
+      username: "kanri-ab12cd34",
+      password: "secret-once",
+    });
+    expect(shown).toMatchObject({ id: "r1", state: "opening", expires_at: "2025-03-10T01:00:00Z" });
+    expect(JSON.stringify(shown)).not.toMatch(/kanri-ab12cd34|secret-once/);
   });
 });

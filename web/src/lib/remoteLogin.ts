@@ -1,7 +1,7 @@
 // Remote login to a device (DEV-5) in the console's words: how often its state is read again,
 // the countdown to expires_at (the login ID and one-time password are removed 60 minutes after
 // issue, DATA-5), and which states still hold the device's web UI open.
-import type { RemoteLoginState } from "../api/integrations";
+import type { OpenedRemoteLogin, RemoteLogin, RemoteLoginState } from "../api/types";
 import type { Tone } from "../components/ui";
 
 // While the device is being set up or cleaned up, the state changes within seconds.
@@ -43,4 +43,12 @@ export function countdown(expiresAt: string, now: number = Date.now()): string {
 export function hasExpired(expiresAt: string, now: number = Date.now()): boolean {
   const end = Date.parse(expiresAt);
   return Number.isNaN(end) || end <= now;
+}
+
+// The opening's answer as GET would tell it: without the login ID and the one-time password,
+// which leave the query cache that way.
+export function withoutCredentials(opened: OpenedRemoteLogin): RemoteLogin {
+  // eslint-disable-next-line @typescript-eslint/no-unused-vars
+  const { username, password, ...shown } = opened;
+  return shown;
 }

@@ -1,12 +1,12 @@
 import { ApiError } from "../api/client";
-import { orderedEvents, webhookNameProblem, webhookRefusal, webhookSecretProblem, webhookStatus, webhookUrlProblem, WEBHOOK_EVENTS } from "./webhooks";
+import { orderedEvents, subscribableEvents, webhookNameProblem, webhookRefusal, webhookSecretProblem, webhookStatus, webhookUrlProblem, WEBHOOK_EVENTS } from "./webhooks";
 
 // 24 and 64 bytes, and one byte fewer and more, in base64.
 const b64 = (bytes: number) => btoa(String.fromCharCode(...Array.from({ length: bytes }, (_, i) => (i * 37) % 256)));
 
 describe("webhooks (SEC-9)", () => {
   it("offers the subscribable events, never the test event", () => {
-    expect(WEBHOOK_EVENTS).toEqual(["device.created", "device.online", "device.deleted", "task.done", "task.failed", "job.finished"]);
+    expect(WEBHOOK_EVENTS).toEqual(["device.created", "device.deleted", "task.done", "task.failed", "job.finished"]);
     expect(WEBHOOK_EVENTS).not.toContain("webhook.test");
   });
 
@@ -18,12 +18,13 @@ describe("webhooks (SEC-9)", () => {
     expect(webhookStatus({ ...w, enabled: false, disabled_reason: "failing", failing_since: "2025-03-09T00:00:00Z" })).toBe("stopped");
   });
 
-  it("takes https URLs with a host and no user info, as the server does", () => {
+  it("takes https URLs with a host, no user info and no fragment, as the server does", () => {
     expect(webhookUrlProblem("https://hooks.example.com/kanri?x=1")).toBeNull();
     expect(webhookUrlProblem("  ")).toBe("validation.required");
     expect(webhookUrlProblem("http://hooks.example.com/")).toBe("webhooks.errors.https");
     expect(webhookUrlProblem("hooks.example.com")).toBe("webhooks.errors.url");
     expect(webhookUrlProblem("https://user:pw@hooks.example.com/")).toBe("webhooks.errors.userInfo");
+    expect(webhookUrlProblem("https://hooks.example.com/kanri#events")).toBe("webhooks.errors.fragment");
     expect(webhookUrlProblem("https://example.com/" + "a".repeat(2048))).toBe("validation.tooLong");
   });
 
@@ -46,14 +47,17 @@ describe("webhooks (SEC-9)", () => {
 
   it("lists a webhook's events in the form's order, keeping types this console does not know", () => {
     expect(orderedEvents(["task.failed", "device.created", "device.rebooted"])).toEqual(["device.created", "task.failed", "device.rebooted"]);
+    expect(subscribableEvents(["task.failed", "device.created", "device.rebooted"])).toEqual(["device.created", "task.failed"]);
   });
 
   it("explains the server's refusals on their fields", () => {
     const problem = (status: number, code: string, field?: string) => new ApiError({ status, code, field, detail: "server words" });
     expect(webhookRefusal(problem(422, "address_not_allowed", "url"))).toEqual({ field: "url", key: "webhooks.serverErrors.address_not_allowed" });
     expect(webhookRefusal(problem(422, "limit_exceeded"))).toEqual({ field: null, key: "webhooks.serverErrors.limit_exceeded" });
-    expect(webhookRefusal(problem(400, "invalid_argument", "secret"))).toEqual({ field: "secret", key: "webhooks.serverErrors.secret" });
-    expect(webhookRefusal(problem(400, "invalid_argument", "other"))).toBeNull();
+    expect(webhookRefusal(problem(400, "invalid_request", "secret"))).toEqual({ field: "secret", key: "webhooks.serverErrors.secret" });
+    expect(webhookRefusal(problem(400, "invalid_request", "events"))).toEqual({ field: "events", key: "webhooks.serverErrors.events" });
+    expect(webhookRefusal(problem(400, "invalid_request", "other"))).toBeNull();
+    expect(webhookRefusal(problem(409, "webhook_disabled"))).toBeNull();
     expect(webhookRefusal(problem(500, "internal"))).toBeNull();
     expect(webhookRefusal(new Error("x"))).toBeNull();
   });

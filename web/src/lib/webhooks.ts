@@ -3,13 +3,15 @@
 // states, and the checks the server makes on a name, a URL and an own secret, made before
 // anything is sent.
 import { ApiError } from "../api/client";
-import type { DeliveryState, Webhook } from "../api/integrations";
+import type { DeliveryState, Webhook, WebhookEvent } from "../api/types";
 import type { Tone } from "../components/ui";
 import type { TranslationKey } from "../i18n";
 
-// What a webhook may subscribe to, in the order the form lists them. "webhook.test" is sent
-// only by the test action and is not among them.
-export const WEBHOOK_EVENTS = ["device.created", "device.online", "device.deleted", "task.done", "task.failed", "job.finished"] as const;
+// What a webhook may subscribe to, in the order the form lists them: each type the server takes,
+// once (a type it adds fails `tsc` here until it is listed). "webhook.test" is sent only by the
+// test action and is not among them.
+const LISTED: Record<WebhookEvent, true> = { "device.created": true, "device.deleted": true, "task.done": true, "task.failed": true, "job.finished": true };
+export const WEBHOOK_EVENTS = Object.keys(LISTED) as WebhookEvent[];
 export const TEST_EVENT = "webhook.test";
 
 // The server's limits (webhooks/webhooks.h).
@@ -33,6 +35,12 @@ export function webhookStatus(w: Pick<Webhook, "enabled" | "disabled_reason" | "
 export const WEBHOOK_STATUS_TONE: Record<WebhookStatus, Tone> = { enabled: "success", failing: "warning", disabled: "neutral", stopped: "danger" };
 
 export const DELIVERY_STATES: DeliveryState[] = ["queued", "sending", "delivered", "failed"];
+
+// A webhook's last delivery tells its state as a plain string.
+export function isDeliveryState(state: string): state is DeliveryState {
+  return (DELIVERY_STATES as string[]).includes(state);
+}
+
 export const DELIVERY_STATE_TONE: Record<DeliveryState, Tone> = { queued: "neutral", sending: "info", delivered: "success", failed: "danger" };
 
 // A delivery still on its way: the log is read again until none is.
@@ -50,7 +58,7 @@ export function webhookNameProblem(name: string): TranslationKey | null {
 }
 
 // The URL's shape (the server also resolves its host, at creation and at each delivery):
-// https, a host, no user name or password in it, at most 2048 characters.
+// https, a host, no user name or password and no #fragment in it, at most 2048 characters.
 export function webhookUrlProblem(url: string): TranslationKey | null {
   const text = url.trim();
   if (text === "") return "validation.required";
@@ -64,6 +72,7 @@ export function webhookUrlProblem(url: string): TranslationKey | null {
   if (parsed.protocol !== "https:") return "webhooks.errors.https";
   if (!parsed.hostname) return "webhooks.errors.url";
   if (parsed.username || parsed.password) return "webhooks.errors.userInfo";
+  if (text.includes("#")) return "webhooks.errors.fragment";
   return null;
 }
 
@@ -79,11 +88,15 @@ export function webhookSecretProblem(secret: string): TranslationKey | null {
   return null;
 }
 
+// The events of a webhook that may be chosen in the form, in its order.
+export function subscribableEvents(events: readonly string[]): WebhookEvent[] {
+  return WEBHOOK_EVENTS.filter((e) => events.includes(e));
+}
+
 // The subscribable events of a webhook, in the form's order; a type this console does not know
 // (the server's list grew) stays, after them.
 export function orderedEvents(events: readonly string[]): string[] {
-  const known = WEBHOOK_EVENTS.filter((e) => events.includes(e));
-  return [...known, ...events.filter((e) => !(WEBHOOK_EVENTS as readonly string[]).includes(e))];
+  return [...subscribableEvents(events), ...events.filter((e) => !(WEBHOOK_EVENTS as readonly string[]).includes(e))];
 }
 
 export const WEBHOOK_FIELDS = ["name", "url", "events", "secret"] as const;
@@ -96,6 +109,6 @@ export function webhookRefusal(e: unknown): { field: WebhookField | null; key: T
   if (e.code === "address_not_allowed") return { field: "url", key: "webhooks.serverErrors.address_not_allowed" };
   if (e.code === "limit_exceeded") return { field: null, key: "webhooks.serverErrors.limit_exceeded" };
   const field = WEBHOOK_FIELDS.find((f) => f === e.field);
-  if (e.status === 400 && field) return { field, key: `webhooks.serverErrors.${field}` };
+  if (e.code === "invalid_request" && field) return { field, key: `webhooks.serverErrors.${field}` };
   return null;
 }

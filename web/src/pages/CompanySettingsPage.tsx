@@ -5,7 +5,6 @@
 // (DEV-5).
 import { z } from "zod";
 import { useTranslation } from "react-i18next";
-import type { CompanySettingsPatchWithRemoteLogin, CompanySettingsWithRemoteLogin } from "../api/integrations";
 import type { CompanySettings } from "../api/types";
 import { useAuthed } from "../auth/session";
 import { bannerError, submitWith, useZodForm } from "../components/form";
@@ -65,21 +64,22 @@ function TotpPolicyCard({ settings }: { settings: CompanySettings }) {
 const remoteLoginSchema = z.object({ enabled: z.boolean() });
 
 // DEV-5: whether remote logins may be issued (on unless the company switched it off).
-function RemoteLoginPolicyCard({ settings }: { settings: CompanySettingsWithRemoteLogin }) {
+function RemoteLoginPolicyCard({ settings }: { settings: CompanySettings }) {
   const { t } = useTranslation();
   const toast = useToast();
   const save = useUpdateCompanySettings();
-  const current = settings.remote_login_enabled ?? true;
+  const current = settings.remote_login_enabled;
   const form = useZodForm(remoteLoginSchema, { defaultValues: { enabled: current } });
-  const submit = ({ enabled }: { enabled: boolean }) => {
-    const patch: CompanySettingsPatchWithRemoteLogin = { remote_login_enabled: enabled };
-    save.mutate(patch, {
-      onSuccess: (saved: CompanySettingsWithRemoteLogin) => {
-        form.reset({ enabled: saved.remote_login_enabled ?? enabled });
-        toast(t("remoteLoginPolicy.saved"));
+  const submit = ({ enabled }: { enabled: boolean }) =>
+    save.mutate(
+      { remote_login_enabled: enabled },
+      {
+        onSuccess: (saved) => {
+          form.reset({ enabled: saved.remote_login_enabled });
+          toast(t("remoteLoginPolicy.saved"));
+        },
       },
-    });
-  };
+    );
   return (
     <Card
       title={t("remoteLoginPolicy.title")}

@@ -6,7 +6,7 @@ import { createColumnHelper } from "@tanstack/react-table";
 import { useMemo, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { Link, useNavigate, useParams } from "react-router-dom";
-import type { DeliveryState, WebhookDelivery } from "../api/integrations";
+import type { DeliveryState, WebhookDelivery } from "../api/types";
 import { PATHS } from "../app/paths";
 import { DataTable } from "../components/DataTable";
 import { Icon } from "../components/Icon";

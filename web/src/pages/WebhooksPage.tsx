@@ -6,7 +6,7 @@ import { createColumnHelper } from "@tanstack/react-table";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { Link } from "react-router-dom";
-import type { IssuedWebhook, Webhook } from "../api/integrations";
+import type { IssuedWebhook, Webhook } from "../api/types";
 import { pathTo } from "../app/paths";
 import { ListPage } from "../components/ListPage";
 import { useToast } from "../components/Toast";

@@ -5,7 +5,7 @@
 // company's switch (company settings).
 import { act, screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
-import type { RemoteLogin } from "../api/integrations";
+import type { RemoteLogin } from "../api/types";
 import { fakeAccount, renderApp, stubApi, type Handler } from "../testing/fakeApi";
 
 const NOW = Date.parse("2025-03-10T00:00:00Z");
@@ -50,11 +50,27 @@ const device = (extra: object = {}) => ({
   ...extra,
 });
 
+// A remote login as GET answers it: opening, just issued.
+const login = (extra: Partial<RemoteLogin> = {}): RemoteLogin => ({
+  id: "r1",
+  device_id: "d1",
+  state: "opening",
+  url: null,
+  created_by_login: "taro",
+  error: "",
+  created_at: "2025-03-10T00:00:00Z",
+  opened_at: null,
+  expires_at: EXPIRES,
+  closed_at: null,
+  ...extra,
+});
+
 const PERMISSIONS = ["devices.read", "devices.remote_login"];
 const serve = (handler: Handler, permissions = PERMISSIONS) => stubApi(handler, { session: { account: fakeAccount(), permissions } });
 
-// A device whose remote login the test moves along: POST opens it, each GET tells `state.login`.
-function deviceServer(postAnswer?: { status: number; body: unknown }) {
+// A device whose remote login the test moves along: POST opens it (the device was asked to
+// connect: `outcome`), each GET tells `state.login`.
+function deviceServer(postAnswer?: { status: number; body: unknown }, outcome: { outcome: string; reason?: string } = { outcome: "delivered" }) {
   const state: { login: RemoteLogin | null } = { login: null };
   const calls = serve((method, url) => {
     const path = url.pathname;
@@ -62,12 +78,14 @@ function deviceServer(postAnswer?: { status: number; body: unknown }) {
     if (path !== "/api/v1/devices/d1/remote-login") return undefined;
     if (method === "POST") {
       if (postAnswer) return postAnswer;
-      state.login = { id: "r1", state: "opening", url: null, expires_at: EXPIRES, opened_at: null, closed_at: null, error: "" };
-      return { status: 201, body: { id: "r1", state: "opening", url: null, username: "kanri-r1", password: PASSWORD, expires_at: EXPIRES, created_at: "2025-03-10T00:00:00Z" } };
+      state.login = login();
+      return { status: 201, body: { ...state.login, username: "kanri-r1", password: PASSWORD, connection_request: outcome } };
     }
     if (method === "DELETE") {
-      state.login = { ...state.login!, state: "closing" };
-      return { status: 202, body: state.login };
+      if (!state.login || state.login.state === "closed" || state.login.state === "failed")
+        return { status: 409, body: { status: 409, code: "remote_login_not_open", detail: "no remote login to this device is open" } };
+      state.login = { ...state.login, state: "closing" };
+      return { status: 202, body: { ...state.login, connection_request: { outcome: "delivered" } } };
     }
     return state.login ? { status: 200, body: state.login } : { status: 404, body: { status: 404, code: "not_found" } };
   });
@@ -183,20 +201,37 @@ describe("remote login on the device's page (DEV-5)", () => {
     expect(within(confirm).queryByText("remote login is disabled for this company")).toBeNull();
   });
 
-  it("explains an unknown data model and one already open, in Japanese", async () => {
-    deviceServer({ status: 409, body: { status: 409, code: "unsupported", detail: "data model unknown" } });
-    const first = renderApp("/devices/d1");
-    await userEvent.click(await screen.findByRole("button", { name: "リモートログイン" }));
+  it("explains one already open, in Japanese, and shows it", async () => {
+    const { state } = deviceServer({ status: 409, body: { status: 409, code: "remote_login_active", detail: "one is already open" } });
+    renderApp("/devices/d1");
+    const action = await screen.findByRole("button", { name: "リモートログイン" });
+    // Someone else opens one after the page read the device.
+    state.login = login({ id: "r0", state: "active", url: URL_OPEN, opened_at: "2025-03-09T23:50:00Z", created_by_login: "hanako" });
+    await userEvent.click(action);
     await userEvent.click(await screen.findByRole("button", { name: "発行する" }));
-    await screen.findByText("この装置のデータモデルがわからないため、リモートログインを利用できません。");
-    first.unmount();
-    vi.unstubAllGlobals();
+    await screen.findByText(/この装置のリモートログインはすでに開いています（または準備中です）。/);
+    expect(screen.queryByText("one is already open")).toBeNull();
+    await userEvent.click(screen.getByRole("button", { name: "キャンセル" }));
+    const status = await screen.findByTestId("remote-login-status");
+    expect(within(status).getByRole("link", { name: URL_OPEN })).toBeTruthy();
+  });
 
-    deviceServer({ status: 409, body: { status: 409, code: "remote_login_active", detail: "one is already open" } });
+  it("says when the device could not be woken, and when it had already ended", async () => {
+    const { state } = deviceServer(undefined, { outcome: "not_sent", reason: "connection_requests_unavailable" });
     renderApp("/devices/d1");
     await userEvent.click(await screen.findByRole("button", { name: "リモートログイン" }));
     await userEvent.click(await screen.findByRole("button", { name: "発行する" }));
-    await screen.findByText(/この装置のリモートログインはすでに開いています（または準備中です）。/);
+    const issued = await screen.findByRole("dialog", { name: "リモートログインを発行しました" });
+    within(issued).getByText("装置にすぐ接続するよう依頼できませんでした。装置が次に Kanri へ接続したときに設定されます。");
+    await userEvent.click(within(issued).getAllByRole("button", { name: "閉じる" }).at(-1)!);
+
+    // It failed meanwhile; "end now" from the page as it was answers 409 and the page catches up.
+    state.login = { ...state.login!, state: "failed", error: "the device was not reached in time", closed_at: "2025-03-10T00:01:00Z" };
+    const status = await screen.findByTestId("remote-login-status");
+    await userEvent.click(within(status).getByRole("button", { name: "今すぐ終了" }));
+    await screen.findByText("この装置のリモートログインはすでに終了しています。");
+    await within(status).findByText("the device was not reached in time");
+    expect(within(status).getByText("失敗")).toBeTruthy();
   });
 
   it("reads no remote login while none is open, and offers none without the permission", async () => {
@@ -247,8 +282,8 @@ describe("the device list's remote-login badge (DEV-5)", () => {
 });
 
 describe("company settings: remote login (DEV-5)", () => {
-  it("explains the switch, shows it on by default, and saves it off", async () => {
-    let settings: Record<string, unknown> = { ip_restriction_enabled: false, ip_allowlist: [], totp_required: false, your_address: "127.0.0.1" };
+  it("explains the switch, shows it on (as companies start), and saves it off", async () => {
+    let settings: Record<string, unknown> = { ip_restriction_enabled: false, ip_allowlist: [], totp_required: false, remote_login_enabled: true, your_address: "127.0.0.1" };
     const calls = serve(
       (method, url, body) => {
         if (url.pathname !== "/api/v1/company/settings") return undefined;

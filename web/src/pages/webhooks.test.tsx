@@ -5,7 +5,7 @@
 // log (paged, filtered, times in JST), the test event, enabling a stopped one, and deleting.
 import { screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
-import type { Webhook, WebhookDelivery } from "../api/integrations";
+import type { Webhook, WebhookDelivery } from "../api/types";
 import { fakeAccount, renderApp, stubApi, type Handler } from "../testing/fakeApi";
 
 const SECRET = "whsec_" + btoa("0123456789abcdef0123456789abcdef");
@@ -114,7 +114,7 @@ describe("webhooks list (SEC-9)", () => {
     const offered = within(dialog)
       .getAllByRole("checkbox")
       .map((c) => (c as HTMLInputElement).value);
-    expect(offered).toEqual(["device.created", "device.online", "device.deleted", "task.done", "task.failed", "job.finished", "on"]);
+    expect(offered).toEqual(["device.created", "device.deleted", "task.done", "task.failed", "job.finished", "on"]);
 
     await userEvent.type(within(dialog).getByLabelText(/^名前/), "監視システム");
     await userEvent.type(within(dialog).getByLabelText(/^送信先 URL/), "http://hooks.example.com/kanri");
@@ -213,6 +213,23 @@ describe("webhooks list (SEC-9)", () => {
     const row = (await screen.findByRole("link", { name: "監視システム" })).closest("tr")!;
     await within(row).findByText("無効");
   });
+  it("shows the server's refusal of a field on that field, in the reader's language", async () => {
+    serve((method, url) => {
+      if (url.pathname === "/api/v1/webhooks") return { status: 200, body: { items: [webhook()] } };
+      if (url.pathname === "/api/v1/webhooks/w1" && method === "PATCH")
+        return { status: 400, body: { status: 400, code: "invalid_request", field: "name", detail: "the name is longer than 100 characters" } };
+      return undefined;
+    });
+    renderApp("/webhooks");
+    await userEvent.click(await screen.findByRole("button", { name: "編集 監視システム" }));
+    const dialog = await screen.findByRole("dialog", { name: "Webhook の編集" });
+    const name = within(dialog).getByLabelText(/^名前/);
+    await userEvent.type(name, "（本番）");
+    await userEvent.click(within(dialog).getByRole("button", { name: "保存" }));
+    await within(dialog).findByText("名前は 1〜100 文字で、改行などの制御文字を含めずに入力してください");
+    expect(name.getAttribute("aria-invalid")).toBe("true");
+    expect(within(dialog).queryByText("the name is longer than 100 characters")).toBeNull();
+  });
 });
 
 describe("a webhook's page (SEC-9)", () => {
@@ -290,6 +307,19 @@ describe("a webhook's page (SEC-9)", () => {
     await userEvent.click(screen.getByRole("button", { name: "テストイベント送信" }));
     await screen.findByText("テストイベントを送信待ちにしました。結果は配信ログで確認できます。");
     expect(calls.some((c) => c.method === "POST" && c.path === "/api/v1/webhooks/w1/test")).toBe(true);
+  });
+
+  it("says a test event cannot go to a webhook disabled meanwhile", async () => {
+    serve((method, url) => {
+      if (url.pathname === "/api/v1/webhooks/w1") return { status: 200, body: webhook() };
+      if (url.pathname === "/api/v1/webhooks/w1/deliveries") return { status: 200, body: { items: [], next_cursor: null } };
+      if (url.pathname === "/api/v1/webhooks/w1/test" && method === "POST")
+        return { status: 409, body: { status: 409, code: "webhook_disabled", detail: "the webhook is disabled; enable it first" } };
+      return undefined;
+    });
+    renderApp("/webhooks/w1", "en");
+    await userEvent.click(await screen.findByRole("button", { name: "Send test event" }));
+    await screen.findByText("This webhook is disabled. Enable it before sending a test event.");
   });
 
   it("explains a webhook Kanri stopped, enables it again, and deletes it after asking", async () => {

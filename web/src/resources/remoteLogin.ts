@@ -3,9 +3,10 @@
 // one-time password are in that answer only); ending it now.
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { ApiError } from "../api/client";
-import { callIntegration, type OpenedRemoteLogin, type RemoteLogin } from "../api/integrations";
+import { call } from "../api/call";
 import { keys } from "../api/keys";
-import { remoteLoginPollMs } from "../lib/remoteLogin";
+import type { RemoteLogin } from "../api/types";
+import { remoteLoginPollMs, withoutCredentials } from "../lib/remoteLogin";
 
 // The device's latest remote login, or null when it never had one (404 not_found). Polling is a
 // background request: watching a countdown keeps nobody logged in (SEC-3).
@@ -13,9 +14,9 @@ export function useRemoteLogin(deviceId: string, enabled = true) {
   return useQuery({
     queryKey: keys.remoteLogin(deviceId),
     enabled,
-    queryFn: async () => {
+    queryFn: async (): Promise<RemoteLogin | null> => {
       try {
-        return await callIntegration<RemoteLogin>("GET", "/devices/{id}/remote-login", { path: { id: deviceId }, background: true });
+        return await call("get", "/devices/{id}/remote-login", { path: { id: deviceId }, background: true });
       } catch (e) {
         if (e instanceof ApiError && e.status === 404 && e.code === "not_found") return null;
         throw e;
@@ -28,22 +29,22 @@ export function useRemoteLogin(deviceId: string, enabled = true) {
 export function useOpenRemoteLogin(deviceId: string) {
   const qc = useQueryClient();
   return useMutation({
-    mutationFn: () => callIntegration<OpenedRemoteLogin>("POST", "/devices/{id}/remote-login", { path: { id: deviceId } }),
+    mutationFn: () => call("post", "/devices/{id}/remote-login", { path: { id: deviceId } }),
     // What GET would answer, without the credentials: the page shows the state at once.
     onSuccess: (opened) => {
-      const shown: RemoteLogin = { id: opened.id, state: opened.state, url: opened.url, expires_at: opened.expires_at, opened_at: null, closed_at: null, error: "" };
-      qc.setQueryData(keys.remoteLogin(deviceId), shown);
+      qc.setQueryData<RemoteLogin | null>(keys.remoteLogin(deviceId), withoutCredentials(opened));
       void qc.invalidateQueries({ queryKey: keys.device(deviceId), exact: true });
     },
   });
 }
 
+// 409 remote_login_not_open when none is open (it ended meanwhile).
 export function useEndRemoteLogin(deviceId: string) {
   const qc = useQueryClient();
   return useMutation({
-    mutationFn: () => callIntegration<RemoteLogin>("DELETE", "/devices/{id}/remote-login", { path: { id: deviceId } }),
+    mutationFn: () => call("delete", "/devices/{id}/remote-login", { path: { id: deviceId } }),
     onSuccess: (closing) => {
-      qc.setQueryData(keys.remoteLogin(deviceId), closing);
+      qc.setQueryData<RemoteLogin | null>(keys.remoteLogin(deviceId), closing);
       void qc.invalidateQueries({ queryKey: keys.device(deviceId), exact: true });
     },
   });
