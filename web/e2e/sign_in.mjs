@@ -106,18 +106,19 @@ export async function signInSteps({ page, kanri, step, shot, expect, nav, login,
     await logout();
   });
 
-  await step("the site administrator views a company's IP restriction from its row, and the provider's own tokens", async () => {
+  await step("the site administrator views a company's IP restriction in its access settings, and the provider's own tokens", async () => {
     await login("", "root", rootPassword);
     await page.getByRole("heading", { name: "ダッシュボード" }).waitFor();
     await nav("会社・契約").click();
-    await page.getByRole("row", { name: /ACME/ }).getByRole("button", { name: "IP 制限" }).click();
-    const d = page.getByRole("dialog", { name: "ACME（アクメ通信株式会社）の IP アドレス制限" });
+    await page.getByRole("row", { name: /ACME/ }).getByRole("button", { name: "アクセス設定" }).click();
+    const d = page.getByRole("dialog", { name: "ACME（アクメ通信株式会社）のアクセス設定" });
     const list = d.getByLabel("許可するアドレス");
     await list.waitFor();
     expect((await list.inputValue()) === "192.0.2.0/24\n127.0.0.1/32", "the company's list: " + (await list.inputValue()));
     expect(!(await d.getByRole("switch", { name: "IP アドレス制限を有効にする" }).isChecked()), "off, as the company left it");
     expect((await d.getByTestId("your-address").count()) === 0, "no 'your address' for the provider");
-    await shot("46-provider-ip-restriction");
+    expect(await d.getByRole("switch", { name: "リモートログインを許可する" }).isChecked(), "remote login allowed, as companies start");
+    await shot("46-provider-access-settings");
     await d.getByRole("button", { name: "キャンセル" }).click();
 
     await nav("API トークン").click();

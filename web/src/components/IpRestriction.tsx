@@ -4,25 +4,40 @@
 // the list holds it, and a button that adds it: the server refuses a change that would lock
 // the caller out (422 would_lock_out_caller). The provider edits a company's in a dialog
 // (CompaniesPage), where the provider's own address has nothing to do with it; there the same
-// form also carries SEC-9's "second factor required" switch (TotpRequiredField).
+// form also carries SEC-9's "second factor required" switch (TotpRequiredField) and DEV-5's
+// "remote login allowed" switch (RemoteLoginField), the company's page having a card for each.
 import { useWatch, type UseFormReturn } from "react-hook-form";
 import { useTranslation } from "react-i18next";
 import { z } from "zod";
 import { ApiError } from "../api/client";
-import type { CompanySettings } from "../api/types";
+import type { CompanySettings, CompanySettingsPatch } from "../api/types";
 import { admits, allowlistText, checkAllowlist, parseAllowlistText, withAddress } from "../lib/ipAllowlist";
 import { useUpdateCompanySettings } from "../resources/companySettings";
 import { useMessageText } from "./Allocations";
 import { useErrorMessage, useZodForm } from "./form";
 import { Alert, Badge, Button, Field } from "./ui";
 
-const schema = z.object({ enabled: z.boolean(), list: z.string(), totpRequired: z.boolean() });
+const schema = z.object({ enabled: z.boolean(), list: z.string(), totpRequired: z.boolean(), remoteLoginEnabled: z.boolean() });
 export type IpRestrictionValues = z.infer<typeof schema>;
 
-export function ipRestrictionValues(s: Pick<CompanySettings, "ip_restriction_enabled" | "ip_allowlist" | "totp_required">): IpRestrictionValues {
-  // (An older server's answer has no totp_required.)
-  const totpRequired: boolean | undefined = s.totp_required;
-  return { enabled: s.ip_restriction_enabled, list: allowlistText(s.ip_allowlist), totpRequired: totpRequired ?? false };
+export function ipRestrictionValues(
+  s: Pick<CompanySettings, "ip_restriction_enabled" | "ip_allowlist" | "totp_required" | "remote_login_enabled">,
+): IpRestrictionValues {
+  return {
+    enabled: s.ip_restriction_enabled,
+    list: allowlistText(s.ip_allowlist),
+    totpRequired: s.totp_required,
+    remoteLoginEnabled: s.remote_login_enabled,
+  };
+}
+
+// The provider's dialog saves the company's switches with the list, those changed only; the
+// company's page has a card for each.
+function changedSwitches(v: IpRestrictionValues, before: IpRestrictionValues): CompanySettingsPatch {
+  return {
+    ...(v.totpRequired !== before.totpRequired ? { totp_required: v.totpRequired } : {}),
+    ...(v.remoteLoginEnabled !== before.remoteLoginEnabled ? { remote_login_enabled: v.remoteLoginEnabled } : {}),
+  };
 }
 
 // Errors the form shows on its list rather than above it.
@@ -40,11 +55,9 @@ export function useIpRestrictionForm(settings: CompanySettings, companyId: strin
       form.setError("list", { message: text(checked.error) });
       return;
     }
-    // The provider's dialog saves the second-factor switch with it, when changed; the company's
-    // page has a card of its own.
-    const totpChanged = companyId !== null && v.totpRequired !== ipRestrictionValues(settings).totpRequired;
+    const switches = companyId !== null ? changedSwitches(v, ipRestrictionValues(settings)) : {};
     save.mutate(
-      { ip_restriction_enabled: v.enabled, ip_allowlist: checked.list, ...(totpChanged ? { totp_required: v.totpRequired } : {}) },
+      { ip_restriction_enabled: v.enabled, ip_allowlist: checked.list, ...switches },
       {
         onSuccess: (saved) => {
           form.reset(ipRestrictionValues(saved));
@@ -149,6 +162,21 @@ export function TotpRequiredField({ form }: { form: UseFormReturn<IpRestrictionV
       <label className="switch-row">
         <input type="checkbox" role="switch" className="switch" {...form.register("totpRequired")} />
         <span>{t("totpPolicy.required")}</span>
+      </label>
+    </fieldset>
+  );
+}
+
+// DEV-5 in the provider's dialog: whether the company's operators may issue remote logins.
+export function RemoteLoginField({ form }: { form: UseFormReturn<IpRestrictionValues> }) {
+  const { t } = useTranslation();
+  return (
+    <fieldset className="stack-sm">
+      <legend className="section-title">{t("remoteLoginPolicy.title")}</legend>
+      <p className="ip-explanation">{t("remoteLoginPolicy.explanation")}</p>
+      <label className="switch-row">
+        <input type="checkbox" role="switch" className="switch" {...form.register("remoteLoginEnabled")} />
+        <span>{t("remoteLoginPolicy.enabled")}</span>
       </label>
     </fieldset>
   );

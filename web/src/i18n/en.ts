@@ -289,8 +289,9 @@ export const en: Resources = {
     updated: "Company updated",
     adminCreated: "Administrator account created",
     edit: "Edit company",
-    ipRestriction: "IP restriction",
-    ipRestrictionFor: "IP restriction of {{code}} ({{name}})",
+    accessSettings: "Access settings",
+    accessSettingsFor: "Access settings of {{code}} ({{name}})",
+    accessSettingsSaved: "Access settings saved",
     allowUnauthenticated: "Allow unauthenticated devices (lab setting)",
     allowUnauthenticatedHint: "When on, this company's profiles may use the device authentication mode “None”.",
     allowUnauthenticatedWarning:

@@ -285,8 +285,9 @@ export const ja = {
     updated: "会社を更新しました",
     adminCreated: "管理者アカウントを作成しました",
     edit: "会社の編集",
-    ipRestriction: "IP 制限",
-    ipRestrictionFor: "{{code}}（{{name}}）の IP アドレス制限",
+    accessSettings: "アクセス設定",
+    accessSettingsFor: "{{code}}（{{name}}）のアクセス設定",
+    accessSettingsSaved: "アクセス設定を保存しました",
     allowUnauthenticated: "認証なしの装置を許可する（検証用）",
     allowUnauthenticatedHint: "オンにすると、この会社の仕向けで装置認証「認証なし」を使えるようになります。",
     allowUnauthenticatedWarning:

@@ -2,11 +2,11 @@
 // one-time password shown once with copy buttons and a countdown that runs; the state read
 // again while it opens; gone once the dialog is closed (the page keeps the state and the
 // countdown); ended now; refusals in the reader's language; the device list's badges; and the
-// company's switch (company settings).
+// company's switch (company settings, and the provider's dialog of a company's access settings).
 import { act, screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import type { RemoteLogin } from "../api/types";
-import { fakeAccount, renderApp, stubApi, type Handler } from "../testing/fakeApi";
+import { fakeAccount, fakeSiteAdmin, renderApp, stubApi, type Handler } from "../testing/fakeApi";
 
 const NOW = Date.parse("2025-03-10T00:00:00Z");
 const EXPIRES = "2025-03-10T01:00:00Z";
@@ -304,5 +304,63 @@ describe("company settings: remote login (DEV-5)", () => {
     expect(calls.find((c) => c.method === "PATCH")?.body).toEqual({ remote_login_enabled: false });
     await within(card).findByText("禁止");
     expect(toggle.checked).toBe(false);
+  });
+});
+
+describe("provider: a company's remote login switch (DEV-5)", () => {
+  it("shows the company's setting in its access settings and saves it off, with nothing else changed", async () => {
+    const company = {
+      id: "c1",
+      code: "ACME",
+      name: "アクメ通信",
+      status: "active",
+      contract_start: null,
+      contract_end: null,
+      max_devices: null,
+      device_count: 0,
+      account_count: 1,
+      allow_unauthenticated_devices: false,
+      deletion_stage: 0,
+      deletion_schedule: null,
+      created_at: "2025-01-01T00:00:00Z",
+      updated_at: "2025-01-01T00:00:00Z",
+    };
+    let settings: Record<string, unknown> = {
+      ip_restriction_enabled: true,
+      ip_allowlist: ["203.0.113.0/24"],
+      totp_required: true,
+      remote_login_enabled: true,
+      your_address: "10.9.9.9",
+    };
+    const calls = stubApi(
+      (method, url, body) => {
+        if (url.pathname === "/api/v1/companies") return { status: 200, body: { items: [company], next_cursor: null } };
+        if (url.pathname !== "/api/v1/companies/c1/settings") return undefined;
+        if (method === "PATCH") settings = { ...settings, ...(body as object) };
+        return { status: 200, body: settings };
+      },
+      { session: { account: fakeSiteAdmin(), permissions: ["provider.companies"] } },
+    );
+    renderApp("/provider/companies");
+    const row = (await screen.findByText("アクメ通信")).closest("tr")!;
+    await userEvent.click(within(row).getByRole("button", { name: "アクセス設定" }));
+    const dialog = await screen.findByRole("dialog", { name: "ACME（アクメ通信）のアクセス設定" });
+    const group = within(dialog).getByRole("group", { name: "リモートログイン" });
+    within(group).getByText(/装置の Web 画面にログインするためのログイン ID とワンタイムパスワードを発行できます/);
+    const toggle = within(group).getByRole<HTMLInputElement>("switch", { name: "リモートログインを許可する" });
+    expect(toggle.checked).toBe(true);
+    await userEvent.click(toggle);
+    await userEvent.click(within(dialog).getByRole("button", { name: "保存" }));
+    await screen.findByText("アクセス設定を保存しました");
+    expect(calls.find((c) => c.method === "PATCH")).toEqual({
+      method: "PATCH",
+      path: "/api/v1/companies/c1/settings",
+      body: { ip_restriction_enabled: true, ip_allowlist: ["203.0.113.0/24"], remote_login_enabled: false },
+    });
+
+    // Opened again: what the company has now.
+    await userEvent.click(within(row).getByRole("button", { name: "アクセス設定" }));
+    const again = await screen.findByRole("dialog", { name: "ACME（アクメ通信）のアクセス設定" });
+    expect(within(again).getByRole<HTMLInputElement>("switch", { name: "リモートログインを許可する" }).checked).toBe(false);
   });
 });

@@ -22,7 +22,7 @@ afterEach(() => vi.unstubAllGlobals());
 describe("company settings: IP restriction (SEC-4)", () => {
   // A fake server keeping the settings, with the lock-out guard for the caller 127.0.0.1.
   function settingsServer() {
-    let settings = { ip_restriction_enabled: false, ip_allowlist: ["192.0.2.0/24"] };
+    let settings = { ip_restriction_enabled: false, ip_allowlist: ["192.0.2.0/24"], totp_required: false, remote_login_enabled: true };
     const calls = serve({ account: fakeAccount(), permissions: ["company.settings", "tokens.write"] }, (method, url, body) => {
       if (url.pathname !== "/api/v1/company/settings") return undefined;
       if (method === "PATCH") {
@@ -33,7 +33,7 @@ describe("company settings: IP restriction (SEC-4)", () => {
             status: 422,
             body: { status: 422, code: "would_lock_out_caller", field: "ip_allowlist", detail: "your own address 127.0.0.1 would be outside the list" },
           };
-        settings = { ip_restriction_enabled: patch.ip_restriction_enabled, ip_allowlist: list };
+        settings = { ...settings, ip_restriction_enabled: patch.ip_restriction_enabled, ip_allowlist: list };
       }
       return { status: 200, body: { ...settings, your_address: "127.0.0.1" } };
     });
@@ -83,7 +83,7 @@ describe("company settings: IP restriction (SEC-4)", () => {
   });
 });
 
-describe("provider: a company's IP restriction (SEC-4)", () => {
+describe("provider: a company's IP restriction (SEC-4), in its access settings", () => {
   it("opens from the company's row and saves the company's settings", async () => {
     const company = {
       id: "c1",
@@ -103,21 +103,24 @@ describe("provider: a company's IP restriction (SEC-4)", () => {
       if (url.pathname === "/api/v1/companies/c1/settings")
         return {
           status: 200,
-          body: method === "PATCH" ? { ...(body as object), your_address: "10.9.9.9" } : { ip_restriction_enabled: false, ip_allowlist: [], your_address: "10.9.9.9" },
+          body: Object.assign(
+            { ip_restriction_enabled: false, ip_allowlist: [], totp_required: false, remote_login_enabled: true, your_address: "10.9.9.9" },
+            method === "PATCH" ? body : {},
+          ),
         };
       return undefined;
     });
     renderApp("/provider/companies");
     const row = (await screen.findByText("アクメ通信")).closest("tr")!;
-    await userEvent.click(within(row).getByRole("button", { name: "IP 制限" }));
-    const dialog = await screen.findByRole("dialog", { name: "ACME（アクメ通信）の IP アドレス制限" });
+    await userEvent.click(within(row).getByRole("button", { name: "アクセス設定" }));
+    const dialog = await screen.findByRole("dialog", { name: "ACME（アクメ通信）のアクセス設定" });
     // The provider's own address is not the company's business.
     expect(within(dialog).queryByText("10.9.9.9")).toBeNull();
     await userEvent.click(within(dialog).getByRole("switch", { name: "IP アドレス制限を有効にする" }));
     within(dialog).getByText(/一覧が空のまま有効にすると/);
     await userEvent.type(within(dialog).getByLabelText("許可するアドレス"), "203.0.113.0/24");
     await userEvent.click(within(dialog).getByRole("button", { name: "保存" }));
-    await screen.findByText("IP アドレス制限を保存しました");
+    await screen.findByText("アクセス設定を保存しました");
     expect(calls.find((c) => c.method === "PATCH")).toEqual({
       method: "PATCH",
       path: "/api/v1/companies/c1/settings",

@@ -220,18 +220,21 @@ describe("accounts and company settings (SEC-9)", () => {
         if (path === "/api/v1/companies/c1/settings")
           return {
             status: 200,
-            body: Object.assign({ ip_restriction_enabled: false, ip_allowlist: [], totp_required: false, your_address: "10.9.9.9" }, method === "PATCH" ? body : {}),
+            body: Object.assign(
+              { ip_restriction_enabled: false, ip_allowlist: [], totp_required: false, remote_login_enabled: true, your_address: "10.9.9.9" },
+              method === "PATCH" ? body : {},
+            ),
           };
         return undefined;
       },
     );
     renderApp("/provider/companies");
     const row = (await screen.findByText("アクメ通信")).closest("tr")!;
-    await userEvent.click(within(row).getByRole("button", { name: "IP 制限" }));
-    const dialog = await screen.findByRole("dialog", { name: "ACME（アクメ通信）の IP アドレス制限" });
+    await userEvent.click(within(row).getByRole("button", { name: "アクセス設定" }));
+    const dialog = await screen.findByRole("dialog", { name: "ACME（アクメ通信）のアクセス設定" });
     await userEvent.click(within(dialog).getByRole("switch", { name: "2要素認証を必須にする" }));
     await userEvent.click(within(dialog).getByRole("button", { name: "保存" }));
-    await screen.findByText("IP アドレス制限を保存しました");
+    await screen.findByText("アクセス設定を保存しました");
     expect(calls.find((c) => c.method === "PATCH")?.body).toEqual({ ip_restriction_enabled: false, ip_allowlist: [], totp_required: true });
   });
 });

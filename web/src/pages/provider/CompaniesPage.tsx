@@ -1,7 +1,8 @@
 // Provider console: companies (会社ID) and their contracts, each company's first
 // administrator account, the lab setting that lets a company's profiles accept
-// unauthenticated devices, where the company's accounts may sign in from (SEC-4's IP address
-// restriction, set when the company asks), and how far the deletion after a contract's end
+// unauthenticated devices, the company's access settings set when it asks (where its accounts
+// may sign in from: SEC-4's IP address restriction; whether they need a second factor: SEC-9;
+// whether its operators may issue remote logins to devices: DEV-5), and how far the deletion after a contract's end
 // has gone (DATA-6): a company whose deletion has started can no longer be changed.
 import { createColumnHelper } from "@tanstack/react-table";
 import { useState } from "react";
@@ -12,7 +13,7 @@ import { ApiError } from "../../api/client";
 import type { Company, CompanySettings } from "../../api/types";
 import { bannerError, FormDialog, showFieldError, useErrorMessage, useZodForm } from "../../components/form";
 import { message } from "../../i18n";
-import { IP_RESTRICTION_FIELDS, IpRestrictionFields, TotpRequiredField, useIpRestrictionForm } from "../../components/IpRestriction";
+import { IP_RESTRICTION_FIELDS, IpRestrictionFields, RemoteLoginField, TotpRequiredField, useIpRestrictionForm } from "../../components/IpRestriction";
 import { ListPage } from "../../components/ListPage";
 import { useToast } from "../../components/Toast";
 import { Alert, Badge, Button, Dialog, ErrorBanner, Field, Input, Select, Spinner, type Tone } from "../../components/ui";
@@ -249,11 +250,11 @@ function AdminDialog({ company, onClose }: { company: Company; onClose: () => vo
   );
 }
 
-function IpRestrictionForm({ company, settings, onClose }: { company: Company; settings: CompanySettings; onClose: () => void }) {
+function AccessSettingsForm({ company, settings, onClose }: { company: Company; settings: CompanySettings; onClose: () => void }) {
   const { t } = useTranslation();
   const toast = useToast();
   const { form, save, submit } = useIpRestrictionForm(settings, company.id, () => {
-    toast(t("ipRestriction.saved"));
+    toast(t("companies.accessSettingsSaved"));
     onClose();
   });
   return (
@@ -261,7 +262,7 @@ function IpRestrictionForm({ company, settings, onClose }: { company: Company; s
       form={form}
       wide
       layout="stack"
-      title={t("companies.ipRestrictionFor", { code: company.code, name: company.name })}
+      title={t("companies.accessSettingsFor", { code: company.code, name: company.name })}
       submitLabel={t("common.save")}
       onSubmit={submit}
       onClose={onClose}
@@ -272,19 +273,20 @@ function IpRestrictionForm({ company, settings, onClose }: { company: Company; s
       <p className="field-hint">{t("ipRestriction.providerNote")}</p>
       <IpRestrictionFields form={form} />
       <TotpRequiredField form={form} />
+      <RemoteLoginField form={form} />
     </FormDialog>
   );
 }
 
-// SEC-4: a company's IP address restriction, read first (the provider sees no lock-out guard:
-// its own address is not the company's).
-function IpRestrictionDialog({ company, onClose }: { company: Company; onClose: () => void }) {
+// A company's access settings, read first (the provider sees no lock-out guard: its own
+// address is not the company's).
+function AccessSettingsDialog({ company, onClose }: { company: Company; onClose: () => void }) {
   const { t } = useTranslation();
   const settings = useCompanySettings(company.id);
   // Not a copy cached from an earlier opening: what the company has now.
-  if (settings.data && settings.isFetchedAfterMount) return <IpRestrictionForm company={company} settings={settings.data} onClose={onClose} />;
+  if (settings.data && settings.isFetchedAfterMount) return <AccessSettingsForm company={company} settings={settings.data} onClose={onClose} />;
   return (
-    <Dialog open title={t("companies.ipRestrictionFor", { code: company.code, name: company.name })} onClose={onClose}>
+    <Dialog open title={t("companies.accessSettingsFor", { code: company.code, name: company.name })} onClose={onClose}>
       {settings.error ? <ErrorBanner error={settings.error} /> : <Spinner />}
     </Dialog>
   );
@@ -347,7 +349,7 @@ export function CompaniesPage() {
               title={title}
               onClick={() => setRestricting(c.row.original)}
             >
-              {t("companies.ipRestriction")}
+              {t("companies.accessSettings")}
             </Button>
           </div>
         );
@@ -378,7 +380,7 @@ export function CompaniesPage() {
         />
       ) : null}
       {adminFor ? <AdminDialog company={adminFor} onClose={() => setAdminFor(null)} /> : null}
-      {restricting ? <IpRestrictionDialog company={restricting} onClose={() => setRestricting(null)} /> : null}
+      {restricting ? <AccessSettingsDialog company={restricting} onClose={() => setRestricting(null)} /> : null}
     </ListPage>
   );
 }
