@@ -4,16 +4,14 @@
 // own account's page and by the forced set-up when the company requires a second factor.
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
-import { z } from "zod";
 import { ApiError } from "../api/client";
 import { useAuthed } from "../auth/session";
-import { groupSecret, isTotpCode, normaliseTotpCode, recoveryCodesFileName, recoveryCodesText, svgDataUri } from "../lib/totp";
+import { groupSecret, normaliseTotpCode, recoveryCodesFileName, recoveryCodesText, svgDataUri } from "../lib/totp";
 import { useBeginEnrolment, useConfirmEnrolment } from "../resources/totp";
 import { submitWith, useErrorMessage, useZodForm } from "./form";
 import { CopyButton, useCopy } from "./SecretField";
-import { Alert, Button, ErrorBanner, Field, Input } from "./ui";
-
-const codeSchema = z.object({ code: z.string().refine(isTotpCode, { message: "login.codeInvalid" }) });
+import { TotpCodeInput, totpCodeSchema } from "./TotpCodeInput";
+import { Alert, Button, ErrorBanner } from "./ui";
 
 // The recovery codes, once: a warning, copy, save as a text file, and "done" after the reader
 // says they kept them.
@@ -74,7 +72,7 @@ export function TotpEnrolment({ onEnabled, onDone, onCancel }: { onEnabled?: () 
   const errorText = useErrorMessage();
   const begin = useBeginEnrolment();
   const confirm = useConfirmEnrolment();
-  const form = useZodForm(codeSchema, { defaultValues: { code: "" } });
+  const form = useZodForm(totpCodeSchema, { defaultValues: { code: "" } });
   const errors = form.formState.errors;
 
   if (confirm.data) return <RecoveryCodes codes={confirm.data.recovery_codes} onDone={onDone} />;
@@ -126,20 +124,7 @@ export function TotpEnrolment({ onEnabled, onDone, onCancel }: { onEnabled?: () 
       <form className="stack-sm" onSubmit={submitWith(form, submit)} noValidate aria-label={t("totp.enterCode")}>
         <h3 className="section-title">{t("totp.enterCode")}</h3>
         {staleEnrolment ? <Alert tone="warning">{t("errors.no_enrolment")}</Alert> : <ErrorBanner error={errors.code ? null : confirm.error instanceof ApiError && confirm.error.code === "wrong_code" ? null : confirm.error} />}
-        <Field label={t("totp.code")} required error={errorText(errors.code)}>
-          {(p) => (
-            <Input
-              {...p}
-              {...form.register("code")}
-              autoComplete="one-time-code"
-              inputMode="numeric"
-              pattern="[0-9]*"
-              maxLength={7}
-              className="mono code-input"
-              placeholder="123456"
-            />
-          )}
-        </Field>
+        <TotpCodeInput label={t("totp.code")} error={errorText(errors.code)} {...form.register("code")} />
         <div className="row">
           <Button type="submit" variant="primary" icon="check" busy={confirm.isPending} disabled={staleEnrolment}>
             {t("totp.confirm")}

@@ -12,6 +12,7 @@ import { PATHS } from "../app/paths";
 import { useSession } from "../auth/session";
 import { submitWith, useZodForm } from "../components/form";
 import { LanguageSwitch } from "../components/Layout";
+import { TotpCodeInput } from "../components/TotpCodeInput";
 import { Alert, Button, Field, Input, Spinner } from "../components/ui";
 import { isRecoveryCode, isTotpCode, normaliseRecoveryCode, normaliseTotpCode, secondStepExpired, type SecondStep } from "../lib/totp";
 
@@ -121,21 +122,7 @@ function SecondStepForm({
             )}
           </Field>
         ) : (
-          <Field key="app" label={t("login.code")} required error={codeError}>
-            {(p) => (
-              <Input
-                {...p}
-                {...register("code")}
-                autoComplete="one-time-code"
-                inputMode="numeric"
-                pattern="[0-9]*"
-                maxLength={7}
-                className="mono code-input"
-                placeholder="123456"
-                autoFocus
-              />
-            )}
-          </Field>
+          <TotpCodeInput key="app" label={t("login.code")} error={codeError} autoFocus {...register("code")} />
         )}
         <Button type="submit" variant="primary" busy={isSubmitting} className="btn-block">
           {t("login.verify")}

@@ -5,19 +5,17 @@
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { useNavigate } from "react-router-dom";
-import { z } from "zod";
 import { ApiError } from "../api/client";
 import { PATHS } from "../app/paths";
 import { useAuthed, useCan, useSession } from "../auth/session";
 import { submitWith, useErrorMessage, useZodForm } from "../components/form";
 import { useToast } from "../components/Toast";
+import { TotpCodeInput, totpCodeSchema } from "../components/TotpCodeInput";
 import { TotpEnrolment } from "../components/TotpEnrolment";
-import { Alert, Badge, Button, Card, ErrorBanner, Field, Input, KeyValue, PageHeader } from "../components/ui";
-import { isTotpCode, normaliseTotpCode } from "../lib/totp";
+import { Alert, Badge, Button, Card, ErrorBanner, KeyValue, PageHeader } from "../components/ui";
+import { normaliseTotpCode } from "../lib/totp";
 import { useCompanySettings } from "../resources/companySettings";
 import { useDisableTotp } from "../resources/totp";
-
-const codeSchema = z.object({ code: z.string().refine(isTotpCode, { message: "login.codeInvalid" }) });
 
 function DisableTotpForm({ onRefused }: { onRefused: () => void }) {
   const { t } = useTranslation();
@@ -25,7 +23,7 @@ function DisableTotpForm({ onRefused }: { onRefused: () => void }) {
   const errorText = useErrorMessage();
   const { refresh } = useSession();
   const disable = useDisableTotp();
-  const form = useZodForm(codeSchema, { defaultValues: { code: "" } });
+  const form = useZodForm(totpCodeSchema, { defaultValues: { code: "" } });
   const submit = ({ code }: { code: string }) =>
     disable.mutate(normaliseTotpCode(code), {
       onSuccess: () => {
@@ -44,20 +42,7 @@ function DisableTotpForm({ onRefused }: { onRefused: () => void }) {
       <p className="field-hint">{t("totp.disableIntro")}</p>
       <ErrorBanner error={wrong ? null : disable.error} />
       <div className="row row-end">
-        <Field label={t("totp.code")} required error={errorText(form.formState.errors.code)}>
-          {(p) => (
-            <Input
-              {...p}
-              {...form.register("code")}
-              autoComplete="one-time-code"
-              inputMode="numeric"
-              pattern="[0-9]*"
-              maxLength={7}
-              className="mono code-input"
-              placeholder="123456"
-            />
-          )}
-        </Field>
+        <TotpCodeInput label={t("totp.code")} error={errorText(form.formState.errors.code)} {...form.register("code")} />
         <Button type="submit" variant="danger" busy={disable.isPending}>
           {t("totp.disable")}
         </Button>
