@@ -159,10 +159,6 @@ inline constexpr const char* kWebhookDelivery =
 "next_attempt_at":{"type":["string","null"],"format":"date-time"},"next_attempt_at_jst":{"type":["string","null"]},
 "delivered_at":{"type":["string","null"],"format":"date-time"},"delivered_at_jst":{"type":["string","null"]}}})";
 
-inline constexpr const char* kWebhookDeliveryPage = R"({"type":"object","required":["items","next_cursor"],
-"properties":{"items":{"type":"array","items":{"$ref":"#/components/schemas/WebhookDelivery"}},
-"next_cursor":{"type":["string","null"]}}})";
-
 inline constexpr const char* kWebhookTestQueued = R"({"type":"object","required":["delivery_id"],
 "properties":{"delivery_id":{"type":"string"}}})";
 

@@ -223,7 +223,7 @@ void AddWebhookRoutes(http::RouteTable& t, ApiServices& s) {
          .handler = [&s](RequestContext& c) { return Deliveries(s, c); },
          .doc = {.summary = "The webhook's delivery log, newest first; never a body or secret",
                  .tag = "webhooks",
-                 .response_schema = schema::kWebhookDeliveryPage,
+                 .response_schema = schema::kWebhookDelivery,
                  .paginated = true,
                  .query = {"state"}},
          .sessions_only = true});

@@ -40,15 +40,6 @@ std::string VersionText(CwmpVersion v) {
   return std::to_string(v.major) + "." + std::to_string(v.minor);
 }
 
-std::optional<std::pair<std::string, std::string>> ParseBasic(std::string_view header) {
-  if (header.size() < 6 || AsciiLower(header.substr(0, 6)) != "basic ") return std::nullopt;
-  auto decoded = Base64Decode(Trim(header.substr(6)));
-  if (!decoded) return std::nullopt;
-  auto colon = decoded->find(':');
-  if (colon == std::string::npos) return std::nullopt;
-  return std::pair{decoded->substr(0, colon), decoded->substr(colon + 1)};
-}
-
 http::HttpResponse SoapFault(const HeaderOut& header, int status, AcsFaultCode code, std::string_view text) {
   http::HttpResponse r;
   r.status = status;
@@ -322,7 +313,7 @@ devices::CredentialCheck SessionEngine::CredentialCheckFor(const http::HttpReque
     };
   }
   if (authorization && !settings_.insecure_http) {
-    auto basic = ParseBasic(*authorization);
+    auto basic = http::ParseBasicAuthorization(*authorization);
     if (!basic) return {};
     return [basic](const std::string& user, const std::string& password) {
       // Both compared, whatever the first gives: no early exit to time.

@@ -331,6 +331,15 @@ std::string BasicAuthorization(std::string_view username, std::string_view passw
   return "Basic " + Base64Encode(pair);
 }
 
+std::optional<std::pair<std::string, std::string>> ParseBasicAuthorization(std::string_view header_value) {
+  if (header_value.size() < 6 || AsciiLower(header_value.substr(0, 6)) != "basic ") return std::nullopt;
+  const std::optional<std::string> decoded = Base64Decode(Trim(header_value.substr(6)));
+  if (!decoded) return std::nullopt;
+  const auto colon = decoded->find(':');
+  if (colon == std::string::npos) return std::nullopt;
+  return std::pair{decoded->substr(0, colon), decoded->substr(colon + 1)};
+}
+
 Result<DigestClient> DigestClient::FromChallenge(const AuthChallenge& challenge, std::string username,
                                                  std::string password) {
   if (challenge.scheme != "digest") return InvalidArgument("www-authenticate", "not a Digest challenge");

@@ -122,6 +122,8 @@ class DigestAuthenticator {
 
 // `Basic base64(user:password)`.
 std::string BasicAuthorization(std::string_view username, std::string_view password);
+// The user and password of such a header value (RFC 7617); nullopt when it is not one.
+std::optional<std::pair<std::string, std::string>> ParseBasicAuthorization(std::string_view header_value);
 
 // Answers one server's Digest challenge; keeps the nonce count. Not thread-safe.
 class DigestClient {

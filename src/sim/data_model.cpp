@@ -384,7 +384,8 @@ bool DataModel::LoadState(std::string_view text) {
       for (auto it = objects_.lower_bound(table_path);
            it != objects_.end() && StartsWith(it->first, table_path);) {
         if (auto split = SplitInstance(it->first); split && split->first == table_path) {
-          RemoveSubtree(it->first);
+          const std::string instance = it->first;  // a copy: the erase frees the key
+          RemoveSubtree(instance);
           it = objects_.lower_bound(table_path);
         } else {
           ++it;

@@ -14,6 +14,7 @@
 #include "base/crypto.h"
 #include "base/log.h"
 #include "base/text.h"
+#include "http/digest.h"
 #include "http/tls.h"
 
 namespace kanri::sim {
@@ -27,16 +28,6 @@ constexpr auto kTuple = asio::as_tuple(asio::use_awaitable);
 
 bool IsTrue(std::string_view value) {
   return value == "true" || value == "1";
-}
-
-// `Basic base64(user:password)` (RFC 7617).
-std::optional<RemoteLogin> ParseBasic(std::string_view header) {
-  if (header.size() < 6 || AsciiLower(header.substr(0, 6)) != "basic ") return std::nullopt;
-  const std::optional<std::string> decoded = Base64Decode(Trim(header.substr(6)));
-  if (!decoded) return std::nullopt;
-  const auto colon = decoded->find(':');
-  if (colon == std::string::npos) return std::nullopt;
-  return RemoteLogin{decoded->substr(0, colon), decoded->substr(colon + 1)};
 }
 
 std::string HtmlEscaped(std::string_view text) {
@@ -209,11 +200,11 @@ asio::awaitable<void> RemoteAccessServer::Serve(std::shared_ptr<RemoteAccessServ
 const RemoteLogin* RemoteAccessServer::Authenticate(const HttpRequest& request) const {
   const auto authorization = request.find(bhttp::field::authorization);
   if (authorization == request.end()) return nullptr;
-  const std::optional<RemoteLogin> presented = ParseBasic(authorization->value());
+  const auto presented = http::ParseBasicAuthorization(authorization->value());
   if (!presented) return nullptr;
   for (const RemoteLogin& login : config_.logins) {
-    if (ConstantTimeEquals(presented->username, login.username) &&
-        ConstantTimeEquals(presented->password, login.password)) {
+    if (ConstantTimeEquals(presented->first, login.username) &&
+        ConstantTimeEquals(presented->second, login.password)) {
       return &login;
     }
   }

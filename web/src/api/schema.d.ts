@@ -7459,8 +7459,26 @@ export interface operations {
                 content: {
                     "application/json": {
                         items: {
-                            items: components["schemas"]["WebhookDelivery"][];
-                            next_cursor: string | null;
+                            id: string;
+                            event_id: string;
+                            event_type: string;
+                            /** Format: date-time */
+                            created_at: string;
+                            created_at_jst?: string;
+                            /** @enum {string} */
+                            state: "queued" | "sending" | "delivered" | "failed";
+                            attempts: number;
+                            last_status: number | null;
+                            last_error: string;
+                            /** Format: date-time */
+                            last_attempt_at?: string | null;
+                            last_attempt_at_jst?: string | null;
+                            /** Format: date-time */
+                            next_attempt_at: string | null;
+                            next_attempt_at_jst?: string | null;
+                            /** Format: date-time */
+                            delivered_at: string | null;
+                            delivered_at_jst?: string | null;
                         }[];
                         next_cursor: string | null;
                     };
