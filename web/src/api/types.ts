@@ -86,11 +86,3 @@ export type DeliveryState = WebhookDelivery["state"];
 export type RemoteLogin = Answer<"devices.remote_login_get">;
 export type RemoteLoginState = RemoteLogin["state"];
 export type OpenedRemoteLogin = Answer<"devices.remote_login_open">;
-// One page of the delivery log. The route table documents this route's whole page as the item
-// of a paginated route (webhooks_api.cpp: kWebhookDeliveryPage where kWebhookDelivery belongs),
-// so the document nests a page in a page; the server answers one. Until the document is fixed
-// the page is spelled out here; once it is, this is the document's own type.
-type DocumentedDeliveryPage = Answer<"webhooks.deliveries">;
-export type DeliveryPage = DocumentedDeliveryPage["items"][number] extends WebhookDelivery
-  ? DocumentedDeliveryPage
-  : { items: WebhookDelivery[]; next_cursor: string | null };

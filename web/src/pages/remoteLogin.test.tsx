@@ -6,6 +6,7 @@
 import { act, screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import type { RemoteLogin } from "../api/types";
+import { isOpen } from "../lib/remoteLogin";
 import { fakeAccount, fakeSiteAdmin, renderApp, stubApi, type Handler } from "../testing/fakeApi";
 
 const NOW = Date.parse("2025-03-10T00:00:00Z");
@@ -74,7 +75,10 @@ function deviceServer(postAnswer?: { status: number; body: unknown }, outcome: {
   const state: { login: RemoteLogin | null } = { login: null };
   const calls = serve((method, url) => {
     const path = url.pathname;
-    if (path === "/api/v1/devices/d1") return { status: 200, body: device({ remote_login: state.login && state.login.state !== "closed" ? state.login.state : null }) };
+    const current = state.login?.state;
+    const remote_login = isOpen(current) ? current : null;
+    if (path === "/api/v1/devices") return { status: 200, body: { items: [device({ remote_login })], next_cursor: null } };
+    if (path === "/api/v1/devices/d1") return { status: 200, body: device({ remote_login }) };
     if (path !== "/api/v1/devices/d1/remote-login") return undefined;
     if (method === "POST") {
       if (postAnswer) return postAnswer;
@@ -253,6 +257,28 @@ describe("remote login on the device's page (DEV-5)", () => {
 });
 
 describe("the device list's remote-login badge (DEV-5)", () => {
+  it("is read again once the remote login ended on the device's page, though the list was read just before", async () => {
+    const { state, calls } = deviceServer();
+    state.login = login({ state: "active", url: URL_OPEN, opened_at: "2025-03-09T23:50:00Z" });
+    // As the console runs: a list read is fresh for 15 s (and the clock stands still here).
+    renderApp("/devices", "ja", 15_000);
+    const row = async () => (await screen.findByRole("link", { name: "SIM000001" })).closest("tr")!;
+    expect(within(await row()).getByText("リモートログイン中")).toBeTruthy();
+    await userEvent.click(screen.getByRole("link", { name: "SIM000001" }));
+    const status = await screen.findByTestId("remote-login-status");
+    await userEvent.click(within(status).getByRole("button", { name: "今すぐ終了" }));
+    await within(status).findByText("後片付け中");
+    state.login = { ...state.login, state: "closed", closed_at: "2025-03-10T00:02:00Z" };
+    advance(3_000);
+    await within(status).findByText("終了");
+
+    const listReads = calls.filter((c) => c.path.startsWith("/api/v1/devices?")).length;
+    await userEvent.click(screen.getByRole("link", { name: "装置" }));
+    await waitFor(() => expect(calls.filter((c) => c.path.startsWith("/api/v1/devices?")).length).toBeGreaterThan(listReads));
+    await waitFor(async () => expect(within(await row()).queryByText("リモートログイン中")).toBeNull());
+    expect(within(await row()).queryByText("後片付け待ち")).toBeNull();
+  });
+
   it("shows open, opening and cleanup pending", async () => {
     serve((_m, url) =>
       url.pathname === "/api/v1/devices"

@@ -114,6 +114,8 @@ describe("provider: a company's IP restriction (SEC-4), in its access settings",
     const row = (await screen.findByText("アクメ通信")).closest("tr")!;
     await userEvent.click(within(row).getByRole("button", { name: "アクセス設定" }));
     const dialog = await screen.findByRole("dialog", { name: "ACME（アクメ通信）のアクセス設定" });
+    // One section each: the IP restriction, the second factor, remote login.
+    expect(within(dialog).getAllByRole("group").map((g) => g.querySelector("legend")?.textContent)).toEqual(["IP アドレス制限", "2要素認証", "リモートログイン"]);
     // The provider's own address is not the company's business.
     expect(within(dialog).queryByText("10.9.9.9")).toBeNull();
     await userEvent.click(within(dialog).getByRole("switch", { name: "IP アドレス制限を有効にする" }));

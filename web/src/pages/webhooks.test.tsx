@@ -309,6 +309,27 @@ describe("a webhook's page (SEC-9)", () => {
     expect(calls.some((c) => c.method === "POST" && c.path === "/api/v1/webhooks/w1/test")).toBe(true);
   });
 
+  it("reads the webhook's last delivery again when its log changes", async () => {
+    let current = webhook({ last_delivery: null });
+    let log: WebhookDelivery[] = [];
+    serve((method, url) => {
+      if (url.pathname === "/api/v1/webhooks/w1") return { status: 200, body: current };
+      if (url.pathname === "/api/v1/webhooks/w1/deliveries") return { status: 200, body: { items: log, next_cursor: null } };
+      if (url.pathname === "/api/v1/webhooks/w1/test" && method === "POST") {
+        log = [delivery("d-test", { event_type: "webhook.test", last_status: 204 })];
+        current = { ...current, last_delivery: { at: "2025-03-10T00:00:01Z", state: "delivered", status: 204 } };
+        return { status: 202, body: { delivery_id: "d-test" } };
+      }
+      return undefined;
+    });
+    renderApp("/webhooks/w1");
+    const settings = (await screen.findByRole("heading", { name: "設定" })).closest("section")!;
+    await within(settings).findByText("配信なし");
+    await userEvent.click(screen.getByRole("button", { name: "テストイベント送信" }));
+    await within(settings).findByText("HTTP 204");
+    expect(within(settings).getByText("2025-03-10 09:00:01")).toBeTruthy();
+  });
+
   it("says a test event cannot go to a webhook disabled meanwhile", async () => {
     serve((method, url) => {
       if (url.pathname === "/api/v1/webhooks/w1") return { status: 200, body: webhook() };
@@ -340,5 +361,8 @@ describe("a webhook's page (SEC-9)", () => {
     await screen.findByText("Webhook を削除しました");
     await screen.findByRole("heading", { name: "Webhook" });
     expect(calls.some((c) => c.method === "DELETE" && c.path === "/api/v1/webhooks/w1")).toBe(true);
+    // Nothing of the deleted webhook is read again (the server would answer 404).
+    const afterDeletion = calls.slice(calls.findIndex((c) => c.method === "DELETE") + 1);
+    expect(afterDeletion.filter((c) => c.path.startsWith("/api/v1/webhooks/w1"))).toEqual([]);
   });
 });

@@ -2,6 +2,7 @@
 // read again every few seconds while it opens or closes; opening one (the login ID and the
 // one-time password are in that answer only); ending it now.
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useEffect } from "react";
 import { ApiError } from "../api/client";
 import { call } from "../api/call";
 import { keys } from "../api/keys";
@@ -9,9 +10,11 @@ import type { RemoteLogin } from "../api/types";
 import { remoteLoginPollMs, withoutCredentials } from "../lib/remoteLogin";
 
 // The device's latest remote login, or null when it never had one (404 not_found). Polling is a
-// background request: watching a countdown keeps nobody logged in (SEC-3).
+// background request: watching a countdown keeps nobody logged in (SEC-3). When its state
+// changes, the device list's badge is read again (not only after the list's own staleness).
 export function useRemoteLogin(deviceId: string, enabled = true) {
-  return useQuery({
+  const qc = useQueryClient();
+  const query = useQuery({
     queryKey: keys.remoteLogin(deviceId),
     enabled,
     queryFn: async (): Promise<RemoteLogin | null> => {
@@ -24,6 +27,11 @@ export function useRemoteLogin(deviceId: string, enabled = true) {
     },
     refetchInterval: (query) => remoteLoginPollMs(query.state.data?.state),
   });
+  const state = query.data?.state;
+  useEffect(() => {
+    if (state) void qc.invalidateQueries({ queryKey: keys.devices });
+  }, [qc, state]);
+  return query;
 }
 
 export function useOpenRemoteLogin(deviceId: string) {

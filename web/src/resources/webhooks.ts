@@ -2,9 +2,10 @@
 // secret is in the creation's answer only), changing, deleting, a test event, and the delivery
 // log a page at a time.
 import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useEffect, useRef } from "react";
 import { call } from "../api/call";
 import { keys } from "../api/keys";
-import type { DeliveryPage, DeliveryState, Webhook, WebhookCreate, WebhookPatch } from "../api/types";
+import type { DeliveryState, Webhook, WebhookCreate, WebhookPatch } from "../api/types";
 import { isPending } from "../lib/webhooks";
 
 const DELIVERY_PAGE_SIZE = 50;
@@ -44,7 +45,8 @@ export function useDeleteWebhook() {
   return useMutation({
     mutationFn: (webhook: Webhook) => call("delete", "/webhooks/{id}", { path: { id: webhook.id } }),
     onSuccess: (_, webhook) => {
-      qc.removeQueries({ queryKey: keys.webhook(webhook.id) });
+      // Not those the webhook's page still shows until it leaves: they would be read again (404).
+      qc.removeQueries({ queryKey: keys.webhook(webhook.id), type: "inactive" });
       void qc.invalidateQueries({ queryKey: keys.webhooks, exact: true });
     },
   });
@@ -60,19 +62,27 @@ export function useSendTestEvent() {
 }
 
 // The delivery log, newest first, a page at a time; "" for every state. Read again every few
-// seconds while a delivery shown is still queued or sending.
+// seconds while a delivery shown is still queued or sending; each time it was read again, so is
+// the webhook (its last delivery and failing state change with the log).
 export function useDeliveries(id: string, state: DeliveryState | "") {
-  return useInfiniteQuery({
+  const qc = useQueryClient();
+  const log = useInfiniteQuery({
     queryKey: [...keys.webhookDeliveries(id), state],
-    queryFn: async ({ pageParam }) =>
-      // (See DeliveryPage: the document's type of this answer is one page too deep.)
-      (await call("get", "/webhooks/{id}/deliveries", {
+    queryFn: ({ pageParam }) =>
+      call("get", "/webhooks/{id}/deliveries", {
         path: { id },
         query: { state: state || undefined, limit: DELIVERY_PAGE_SIZE, cursor: pageParam },
-      })) as unknown as DeliveryPage,
+      }),
     initialPageParam: undefined as string | undefined,
     getNextPageParam: (last) => last.next_cursor ?? undefined,
     refetchInterval: (query) =>
       query.state.data?.pages.some((p) => p.items.some((d) => isPending(d.state))) ? PENDING_POLL_MS : false,
   });
+  const readAt = log.dataUpdatedAt;
+  const firstReadAt = useRef(readAt);
+  useEffect(() => {
+    if (firstReadAt.current === 0) firstReadAt.current = readAt;
+    else if (readAt !== firstReadAt.current) void qc.invalidateQueries({ queryKey: keys.webhook(id), exact: true });
+  }, [qc, id, readAt]);
+  return log;
 }

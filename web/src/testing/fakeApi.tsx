@@ -94,9 +94,11 @@ export function stubApi(handler: Handler, { session, catalog = [] }: StubOptions
   return calls;
 }
 
-// The console at `path`, with a fresh query cache (no retries) and the given language.
-export function renderApp(path: string, language: Language = "ja") {
-  const client = new QueryClient({ defaultOptions: { queries: { retry: false } } });
+// The console at `path`, with a fresh query cache (no retries) and the given language. Data is
+// read again whenever a screen shows it, unless `staleMs` says how long it stays fresh (the
+// console's 15 s: for a test about what a change makes the console read again).
+export function renderApp(path: string, language: Language = "ja", staleMs = 0) {
+  const client = new QueryClient({ defaultOptions: { queries: { retry: false, staleTime: staleMs } } });
   return render(
     <I18nextProvider i18n={createI18n(language)}>
       <QueryClientProvider client={client}>

@@ -271,7 +271,10 @@ function AccessSettingsForm({ company, settings, onClose }: { company: Company; 
       errorFields={IP_RESTRICTION_FIELDS}
     >
       <p className="field-hint">{t("ipRestriction.providerNote")}</p>
-      <IpRestrictionFields form={form} />
+      <fieldset className="stack-sm">
+        <legend className="section-title">{t("ipRestriction.title")}</legend>
+        <IpRestrictionFields form={form} />
+      </fieldset>
       <TotpRequiredField form={form} />
       <RemoteLoginField form={form} />
     </FormDialog>
