@@ -63,13 +63,6 @@ export class Kanri {
     return this;
   }
 
-  // What `kanri serve --help` lists: which features this binary has (a feature's steps need
-  // its options).
-  serveHelp() {
-    const r = spawnSync(this.binary, ["serve", "--help"], { env: this.env, encoding: "utf8" });
-    return `${r.stdout}${r.stderr}`;
-  }
-
   // Moves the server's clock (test builds only; see base/clock.h).
   setClockOffsetMs(ms) {
     writeFileSync(this.clockFile + ".tmp", String(ms));

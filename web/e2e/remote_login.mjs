@@ -125,7 +125,8 @@ export async function remoteLoginSteps({ page, kanri, step, shot, expect, nav, l
       await nav("装置").click();
       const row = page.getByRole("row", { name: new RegExp(SERIAL) });
       await row.waitFor();
-      expect((await row.getByText("リモートログイン中").count()) === 0 && (await row.getByText("後片付け待ち").count()) === 0, "no badge: " + (await row.innerText()));
+      // The list read while it was open is read again once it ended.
+      await until("the list without the badge", async () => (await row.getByText("リモートログイン中").count()) === 0 && (await row.getByText("後片付け待ち").count()) === 0, 10_000);
       await logout();
     });
   } finally {
