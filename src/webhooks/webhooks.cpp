@@ -140,7 +140,7 @@ std::string InsertDelivery(db::Lease& lease, Timestamp now, Millis give_up_after
   lease.sql() << "SELECT MAX(seq) FROM webhook_deliveries WHERE webhook_id = :w", soci::use(webhook),
       soci::into(seq, ind);
   seq = ind == soci::i_null ? 1 : seq + 1;
-  const std::string id = GenerateOpaqueId();
+  std::string id = GenerateOpaqueId();
   const long long t = Ms(now), until = Ms(now + give_up_after);
   const std::string key{ordering_key}, type_text{type};
   lease.sql()
@@ -238,8 +238,9 @@ Status WebhookRepository::CheckInput(const std::optional<std::string>& name,
                                      const std::optional<std::vector<std::string>>& events) const {
   if (name) {
     if (Trim(*name).empty()) return InvalidArgument("name", "a webhook needs a name");
-    if (name->size() > kMaxNameLength)
-      return InvalidArgument("name", "the name is longer than 100 characters");
+    const long length = Utf8Length(*name);
+    if (length < 0 || length > static_cast<long>(kMaxNameLength))
+      return InvalidArgument("name", "the name must be UTF-8 text of at most 100 characters");
   }
   if (url) {
     if (auto shape = CheckUrlShape(*url); !shape) return shape;

@@ -142,6 +142,18 @@ TEST_F(WebhooksTest, SEC_9_CreationChecksItsInputAndAnswersTheSecretOnce) {
     EXPECT_EQ(r.error().field, c.field);
   }
   EXPECT_EQ(repo_.List(CompanyId{"c1"}).size(), 2u) << "refused input changes nothing";
+  // Names count characters, not bytes: 100 Japanese characters are fine, 101 are not.
+  std::string hundred;
+  for (int i = 0; i < 100; ++i) hundred += "監";
+  EXPECT_TRUE(repo_.Create(CompanyId{"c1"},
+                           {.name = hundred, .url = "https://h.example/", .events = {"task.done"}}, "taro"));
+  EXPECT_EQ(
+      repo_
+          .Create(CompanyId{"c1"},
+                  {.name = hundred + "視", .url = "https://h.example/", .events = {"task.done"}}, "taro")
+          .error()
+          .field,
+      "name");
 }
 
 TEST_F(WebhooksTest, SEC_9_AtMostTenPerCompany) {
