@@ -56,7 +56,7 @@ inline constexpr const char* kSession =
 "properties":{"account":{"$ref":"#/components/schemas/Account"},
 "csrf_token":{"type":"string"},"expires_at":{"type":"string","format":"date-time"},"idle_timeout_seconds":{"type":"integer"},
 "permissions":{"type":"array","items":{"type":"string"},"description":"what the account holds now; GET only"},
-"totp_enrolment_required":{"type":"boolean","description":"SEC-9: a second factor is required and not set up yet; GET only"}}})";
+"totp_enrolment_required":{"type":"boolean","description":"SEC-9: a second factor is required and not set up yet; on GET and at login"}}})";
 
 inline constexpr const char* kPasswordChange =
     R"({"type":"object","additionalProperties":false,"required":["current","new"],

@@ -32,7 +32,8 @@ Problem HashingBusy() {
 }
 
 // `permissions` (what the account holds now) lets the console hide what it may not use.
-// `permissions` and `totp_enrolment_required` are told on GET only (the console's start).
+// `permissions` is told on GET only (the console's start); `totp_enrolment_required` on GET and
+// on a login, so that the console goes straight to the set-up when it must.
 HttpResponse SessionResponse(const ApiServices& s, const identity::Account& account, const std::string& csrf,
                              Timestamp expires_at, const access::PermissionSet* permissions = nullptr,
                              bool totp_enrolment_required = false) {
@@ -42,10 +43,8 @@ HttpResponse SessionResponse(const ApiServices& s, const identity::Account& acco
       {"csrf_token", csrf},
       {"expires_at", FormatUtc(expires_at)},
       {"idle_timeout_seconds", std::chrono::duration_cast<std::chrono::seconds>(idle_timeout).count()}};
-  if (permissions) {
-    out["permissions"] = json::value_from(permissions->Names());
-    out["totp_enrolment_required"] = totp_enrolment_required;
-  }
+  if (permissions) out["permissions"] = json::value_from(permissions->Names());
+  out["totp_enrolment_required"] = totp_enrolment_required;
   return http::JsonResponse(200, json::serialize(out));
 }
 
@@ -66,11 +65,17 @@ HttpResponse SecondFactorRequired(const identity::LoginOutcome& outcome) {
   return r;
 }
 
-// The session cookie and the session's answer after a successful login (either step).
-HttpResponse LoggedIn(ApiServices& s, const identity::IssuedSession& session) {
-  HttpResponse r = SessionResponse(s, session.actor.account, session.csrf_token, session.actor.expires_at);
+// The session cookie and the session's answer after a successful login (either step), which
+// says, as GET /api/v1/session does, whether a second factor must be set up first (SEC-9).
+asio::awaitable<HttpResponse> LoggedIn(ApiServices& s, const RequestContext& ctx,
+                                       const identity::IssuedSession& session) {
+  const auto resolved =
+      co_await s.db.Run([&] { return s.sessions.Resolve(session.token, false, ctx.request.client_ip); });
+  const bool enrolment_required = resolved.actor && resolved.actor->totp_enrolment_required;
+  HttpResponse r = SessionResponse(s, session.actor.account, session.csrf_token, session.actor.expires_at,
+                                   nullptr, enrolment_required);
   r.SetHeader("Set-Cookie", http::SessionCookie(s.settings.session_cookie, session.token));
-  return r;
+  co_return r;
 }
 
 identity::Totp& TotpOf(ApiServices& s) {
@@ -147,7 +152,7 @@ asio::awaitable<HttpResponse> Login(ApiServices& s, RequestContext& ctx) {
     co_await s.db.Run([&] { s.accounts.ReplaceHash(account.id, attempt.hash_to_check, fresh); });
   }
 
-  co_return LoggedIn(s, *outcome.session);
+  co_return co_await LoggedIn(s, ctx, *outcome.session);
 }
 
 // SEC-9: the second step, {challenge, code}; a recovery code may stand for the code. A wrong or
@@ -178,7 +183,7 @@ asio::awaitable<HttpResponse> LoginSecondFactor(ApiServices& s, RequestContext& 
           Problem{401, "challenge_expired", "", "This login expired; enter the password again.", ""});
     throw ApiError(Problem{401, "totp_failed", "", "The code is not correct or was already used.", ""});
   }
-  co_return LoggedIn(s, *outcome.session);
+  co_return co_await LoggedIn(s, ctx, *outcome.session);
 }
 
 // SEC-9: enrolment of the caller's own account: the secret, its otpauth:// URI and a QR code.
@@ -205,6 +210,18 @@ asio::awaitable<HttpResponse> ConfirmEnrolment(ApiServices& s, RequestContext& c
   const auto& account = ctx.actor->account;
   ctx.audit.target_id = account.id.value();
   auto codes = Unwrap(co_await s.db.Run([&] { return totp.ConfirmEnrolment(account.id, code); }));
+  co_return http::JsonResponse(200,
+                               json::serialize(json::object{{"recovery_codes", json::value_from(codes)}}));
+}
+
+asio::awaitable<HttpResponse> RegenerateRecoveryCodes(ApiServices& s, RequestContext& ctx) {
+  auto& totp = TotpOf(s);
+  FieldReader in{ParseJsonBody(ctx.request)};
+  const std::string code = in.RequiredString("code");
+  in.Finish();
+  const auto& account = ctx.actor->account;
+  ctx.audit.target_id = account.id.value();
+  auto codes = Unwrap(co_await s.db.Run([&] { return totp.RegenerateRecoveryCodes(account.id, code); }));
   co_return http::JsonResponse(200,
                                json::serialize(json::object{{"recovery_codes", json::value_from(codes)}}));
 }
@@ -319,6 +336,17 @@ void AddSessionRoutes(http::RouteTable& t, ApiServices& s) {
                  .request_schema = schema::kTotpCode,
                  .response_schema = schema::kRecoveryCodes},
          .allowed_before_password_change = true});
+  t.Add({.method = "POST",
+         .path = "/api/v1/session/totp/recovery-codes",
+         .access = http::LoggedIn(),
+         .action = "session.totp_recovery_codes",
+         .target_type = "account",
+         .handler = [&s](RequestContext& c) { return RegenerateRecoveryCodes(s, c); },
+         .doc = {.summary = "New recovery codes in place of the old ones (used or not), with a current code; "
+                            "answered once",
+                 .tag = "session",
+                 .request_schema = schema::kTotpCode,
+                 .response_schema = schema::kRecoveryCodes}});
   t.Add({.method = "DELETE",
          .path = "/api/v1/session/totp",
          .access = http::LoggedIn(),

@@ -162,6 +162,12 @@ Result<std::vector<std::string>> Totp::ConfirmEnrolment(const AccountId& id, std
       << "UPDATE accounts SET totp_secret_enc = :s, totp_enabled_at = :t, totp_last_step = :l WHERE id = :id",
       soci::use(sealed), soci::use(now), soci::use(last), soci::use(id.value());
   lease.sql() << "DELETE FROM totp_enrolments WHERE account_id = :id", soci::use(id.value());
+  auto codes = NewRecoveryCodes(lease, id);
+  tx.Commit();
+  return codes;
+}
+
+std::vector<std::string> Totp::NewRecoveryCodes(db::Lease& lease, const AccountId& id) {
   lease.sql() << "DELETE FROM totp_recovery_codes WHERE account_id = :id", soci::use(id.value());
   std::vector<std::string> codes;
   for (int i = 0; i < kRecoveryCodeCount; ++i) {
@@ -172,6 +178,20 @@ Result<std::vector<std::string>> Totp::ConfirmEnrolment(const AccountId& id, std
     codes.push_back(raw.substr(0, 4) + "-" + raw.substr(4, 4) + "-" + raw.substr(8, 4) + "-" +
                     raw.substr(12, 4));
   }
+  return codes;
+}
+
+Result<std::vector<std::string>> Totp::RegenerateRecoveryCodes(const AccountId& id, std::string_view code) {
+  auto lease = db_.Acquire();
+  db::WriteTransaction tx(lease);
+  soci::indicator enabled = soci::i_null;
+  long long at = 0;
+  lease.sql() << "SELECT totp_enabled_at FROM accounts WHERE id = :id", soci::use(id.value()),
+      soci::into(at, enabled);
+  if (!lease.sql().got_data() || enabled == soci::i_null)
+    return Conflict("the second factor is not on", "totp_not_enabled");
+  if (!Verify(lease, id, code)) return WrongCode();
+  auto codes = NewRecoveryCodes(lease, id);
   tx.Commit();
   return codes;
 }

@@ -48,6 +48,9 @@ class Totp {
   Result<std::vector<std::string>> ConfirmEnrolment(const AccountId& id, std::string_view code);
   // Off, proved by a current code or a recovery code (400 wrong_code).
   Status Disable(const AccountId& id, std::string_view code);
+  // New recovery codes in place of all the old ones (used or not), proved by a current code or
+  // a recovery code; their only showing. 409 totp_not_enabled; 400 wrong_code.
+  Result<std::vector<std::string>> RegenerateRecoveryCodes(const AccountId& id, std::string_view code);
   // Off without a code (an administrator's reset), in the caller's transaction.
   static void Reset(db::Lease& lease, const AccountId& id);
 
@@ -65,6 +68,9 @@ class Totp {
   static std::string CodeAt(std::string_view secret_base32, Timestamp t);
 
  private:
+  // Replaces the account's recovery codes, in the caller's transaction; the new ones, formatted.
+  static std::vector<std::string> NewRecoveryCodes(db::Lease& lease, const AccountId& id);
+
   db::Database& db_;
   const Clock& clock_;
   SecretBox box_;

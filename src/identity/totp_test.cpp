@@ -98,6 +98,20 @@ TEST_F(TotpTest, SEC_9_ARecoveryCodeStandsForTheCodeOnce) {
   EXPECT_TRUE(Second(second.challenge, recovery_codes_.at(4)).session);
 }
 
+TEST_F(TotpTest, SEC_9_NewRecoveryCodesReplaceTheOldOnesWhenACodeProvesIt) {
+  EXPECT_EQ(totp_.RegenerateRecoveryCodes(taro_.id, "123456").error().problem, "totp_not_enabled");
+  const std::string secret = Enrol();
+  EXPECT_EQ(totp_.RegenerateRecoveryCodes(taro_.id, "000000").error().problem, "wrong_code");
+  auto fresh = totp_.RegenerateRecoveryCodes(taro_.id, Totp::CodeAt(secret, clock_.Now()));
+  ASSERT_TRUE(fresh);
+  ASSERT_EQ(fresh->size(), static_cast<std::size_t>(kRecoveryCodeCount));
+  EXPECT_NE(fresh->at(0), recovery_codes_.at(0));
+  auto login = Login("taro", kPassword);
+  EXPECT_EQ(Second(login.challenge, recovery_codes_.at(0)).failure, LoginFailure::kWrongCode)
+      << "the old codes are gone";
+  EXPECT_TRUE(Second(login.challenge, fresh->at(0)).session);
+}
+
 // SEC-1: wrong codes count toward the lock like wrong passwords; the password step does not
 // clear the count, so knowing the password buys no fresh run of guesses.
 TEST_F(TotpTest, SEC_1_SEC_9_WrongCodesLockTheAccount) {

@@ -293,6 +293,27 @@ TEST_F(SignIn, SEC_9_TotpEnrolmentTwoStepLoginReplayAndRecovery) {
                 .status,
             401)
       << "a recovery code is used up";
+  // New recovery codes replace the old ones, proved by a code (here a recovery code: the current
+  // steps' codes are spent).
+  const std::string spare(recovery.at(1).as_string());
+  const std::string proof(recovery.at(2).as_string());
+  phone->SetDefaultHeader("X-CSRF-Token", Str(second.Json(), "csrf_token"));
+  Response renewed = phone->Post("/api/v1/session/totp/recovery-codes", R"({"code":")" + proof + R"("})");
+  ASSERT_EQ(renewed.status, 200) << renewed.Describe();
+  const std::string fresh(Member(renewed.Json(), "recovery_codes").as_array().at(0).as_string());
+  const std::string challenge3 =
+      Str(TryLogin(*again, kCompanyACode, kAdminALogin, kAdminPassword).Json(), "challenge");
+  EXPECT_EQ(
+      again
+          ->Post("/api/v1/session/totp", R"({"challenge":")" + challenge3 + R"(","code":")" + spare + R"("})")
+          .status,
+      401)
+      << "an old, unused recovery code no longer works";
+  EXPECT_EQ(
+      again
+          ->Post("/api/v1/session/totp", R"({"challenge":")" + challenge3 + R"(","code":")" + fresh + R"("})")
+          .status,
+      200);
   bool recorded = false;
   for (const auto& rec : History(admin_a(), "session.login_second_factor"))
     recorded |= Str(rec, "outcome") == "failed" && Str(Member(rec, "details"), "reason") == "wrong_code";
@@ -304,6 +325,11 @@ TEST_F(SignIn, SEC_9_TotpEnrolmentTwoStepLoginReplayAndRecovery) {
                 .status,
             200);
   auto hana_account = CreateAccount(admin_a(), "hana", "admin", "Hq5-garden-Pearl-30");
+  auto hana_login = NewClient();
+  Response hana_answer = TryLogin(*hana_login, kCompanyACode, "hana", "Hq5-garden-Pearl-30");
+  ASSERT_EQ(hana_answer.status, 200) << hana_answer.Describe();
+  EXPECT_TRUE(Member(hana_answer.Json(), "totp_enrolment_required").as_bool())
+      << "the login's answer says it";
   auto hana = LoginAs(kCompanyACode, "hana", "Hq5-garden-Pearl-30");
   EXPECT_TRUE(Member(hana->Get("/api/v1/session").Json(), "totp_enrolment_required").as_bool());
   Response confined = hana->Get("/api/v1/devices");

@@ -90,6 +90,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/session/totp/recovery-codes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** New recovery codes in place of the old ones (used or not), with a current code; answered once */
+        post: operations["session.totp_recovery_codes"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/session": {
         parameters: {
             query?: never;
@@ -1341,7 +1358,7 @@ export interface operations {
                         idle_timeout_seconds: number;
                         /** @description what the account holds now; GET only */
                         permissions?: string[];
-                        /** @description SEC-9: a second factor is required and not set up yet; GET only */
+                        /** @description SEC-9: a second factor is required and not set up yet; on GET and at login */
                         totp_enrolment_required?: boolean;
                     };
                 };
@@ -1516,6 +1533,61 @@ export interface operations {
             };
         };
     };
+    "session.totp_recovery_codes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    code: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        recovery_codes: string[];
+                    };
+                };
+            };
+            /** @description Not logged in, or the session ended */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed, CSRF header missing, or password change pending */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Error (RFC 9457 problem details) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     "session.get": {
         parameters: {
             query?: never;
@@ -1539,7 +1611,7 @@ export interface operations {
                         idle_timeout_seconds: number;
                         /** @description what the account holds now; GET only */
                         permissions?: string[];
-                        /** @description SEC-9: a second factor is required and not set up yet; GET only */
+                        /** @description SEC-9: a second factor is required and not set up yet; on GET and at login */
                         totp_enrolment_required?: boolean;
                     };
                 };
@@ -1605,7 +1677,7 @@ export interface operations {
                         idle_timeout_seconds: number;
                         /** @description what the account holds now; GET only */
                         permissions?: string[];
-                        /** @description SEC-9: a second factor is required and not set up yet; GET only */
+                        /** @description SEC-9: a second factor is required and not set up yet; on GET and at login */
                         totp_enrolment_required?: boolean;
                     };
                 };
