@@ -202,35 +202,31 @@ asio::awaitable<HttpResponse> BeginEnrolment(ApiServices& s, RequestContext& ctx
                {"secret", e.secret_base32}, {"otpauth_uri", e.otpauth_uri}, {"qr_svg", e.qr_svg}}));
 }
 
-asio::awaitable<HttpResponse> ConfirmEnrolment(ApiServices& s, RequestContext& ctx) {
-  auto& totp = TotpOf(s);
+// The {code} body of the second factor's own routes.
+std::string ReadCode(const RequestContext& ctx) {
   FieldReader in{ParseJsonBody(ctx.request)};
-  const std::string code = in.RequiredString("code");
+  std::string code = in.RequiredString("code");
   in.Finish();
-  const auto& account = ctx.actor->account;
-  ctx.audit.target_id = account.id.value();
-  auto codes = Unwrap(co_await s.db.Run([&] { return totp.ConfirmEnrolment(account.id, code); }));
-  co_return http::JsonResponse(200,
-                               json::serialize(json::object{{"recovery_codes", json::value_from(codes)}}));
+  return code;
 }
 
-asio::awaitable<HttpResponse> RegenerateRecoveryCodes(ApiServices& s, RequestContext& ctx) {
+// A code proves the step (switching the factor on, or renewing the recovery codes); the answer
+// is the new recovery codes, their only showing.
+using RecoveryCodesStep = Result<std::vector<std::string>> (identity::Totp::*)(const AccountId&,
+                                                                               std::string_view);
+asio::awaitable<HttpResponse> RecoveryCodes(ApiServices& s, RequestContext& ctx, RecoveryCodesStep step) {
   auto& totp = TotpOf(s);
-  FieldReader in{ParseJsonBody(ctx.request)};
-  const std::string code = in.RequiredString("code");
-  in.Finish();
+  const std::string code = ReadCode(ctx);
   const auto& account = ctx.actor->account;
   ctx.audit.target_id = account.id.value();
-  auto codes = Unwrap(co_await s.db.Run([&] { return totp.RegenerateRecoveryCodes(account.id, code); }));
+  auto codes = Unwrap(co_await s.db.Run([&] { return (totp.*step)(account.id, code); }));
   co_return http::JsonResponse(200,
                                json::serialize(json::object{{"recovery_codes", json::value_from(codes)}}));
 }
 
 asio::awaitable<HttpResponse> DisableSecondFactor(ApiServices& s, RequestContext& ctx) {
   auto& totp = TotpOf(s);
-  FieldReader in{ParseJsonBody(ctx.request)};
-  const std::string code = in.RequiredString("code");
-  in.Finish();
+  const std::string code = ReadCode(ctx);
   const auto& account = ctx.actor->account;
   ctx.audit.target_id = account.id.value();
   const bool required =
@@ -324,29 +320,32 @@ void AddSessionRoutes(http::RouteTable& t, ApiServices& s) {
                  .tag = "session",
                  .response_schema = schema::kTotpEnrolment},
          .allowed_before_password_change = true});
-  t.Add({.method = "POST",
-         .path = "/api/v1/session/totp/enrolment/confirm",
-         .access = http::LoggedIn(),
-         .action = "session.totp_enable",
-         .target_type = "account",
-         .handler = [&s](RequestContext& c) { return ConfirmEnrolment(s, c); },
-         .doc = {.summary =
-                     "Switch the second factor on with a current code; answers 10 one-time recovery codes",
-                 .tag = "session",
-                 .request_schema = schema::kTotpCode,
-                 .response_schema = schema::kRecoveryCodes},
-         .allowed_before_password_change = true});
-  t.Add({.method = "POST",
-         .path = "/api/v1/session/totp/recovery-codes",
-         .access = http::LoggedIn(),
-         .action = "session.totp_recovery_codes",
-         .target_type = "account",
-         .handler = [&s](RequestContext& c) { return RegenerateRecoveryCodes(s, c); },
-         .doc = {.summary = "New recovery codes in place of the old ones (used or not), with a current code; "
-                            "answered once",
-                 .tag = "session",
-                 .request_schema = schema::kTotpCode,
-                 .response_schema = schema::kRecoveryCodes}});
+  t.Add(
+      {.method = "POST",
+       .path = "/api/v1/session/totp/enrolment/confirm",
+       .access = http::LoggedIn(),
+       .action = "session.totp_enable",
+       .target_type = "account",
+       .handler = [&s](RequestContext& c) { return RecoveryCodes(s, c, &identity::Totp::ConfirmEnrolment); },
+       .doc = {.summary =
+                   "Switch the second factor on with a current code; answers 10 one-time recovery codes",
+               .tag = "session",
+               .request_schema = schema::kTotpCode,
+               .response_schema = schema::kRecoveryCodes},
+       .allowed_before_password_change = true});
+  t.Add(
+      {.method = "POST",
+       .path = "/api/v1/session/totp/recovery-codes",
+       .access = http::LoggedIn(),
+       .action = "session.totp_recovery_codes",
+       .target_type = "account",
+       .handler =
+           [&s](RequestContext& c) { return RecoveryCodes(s, c, &identity::Totp::RegenerateRecoveryCodes); },
+       .doc = {.summary = "New recovery codes in place of the old ones (used or not), with a current code; "
+                          "answered once",
+               .tag = "session",
+               .request_schema = schema::kTotpCode,
+               .response_schema = schema::kRecoveryCodes}});
   t.Add({.method = "DELETE",
          .path = "/api/v1/session/totp",
          .access = http::LoggedIn(),
