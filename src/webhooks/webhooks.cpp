@@ -355,6 +355,14 @@ Result<Delivery> WebhookRepository::QueueTest(const CompanyId& company, const st
   auto w = SelectWebhook(lease, company, id);
   if (!w) return NotFound("webhook not found");
   if (!w->enabled) return Conflict("the webhook is disabled; enable it first", "webhook_disabled");
+  // One test at a time: a flood of test requests cannot fill the outbox.
+  long long pending = 0;
+  const std::string test_type(kTestEvent);
+  lease.sql()
+      << "SELECT COUNT(*) FROM webhook_deliveries WHERE webhook_id = :w AND event_type = :t AND state IN "
+         "('queued', 'sending')",
+      soci::use(id), soci::use(test_type), soci::into(pending);
+  if (pending > 0) return Conflict("a test event is still waiting to be delivered", "test_pending");
   const Timestamp now = clock_.Now();
   const json::object data{{"webhook_id", w->id}, {"message", "This is a test event from Kanri."}};
   const std::string delivery = InsertDelivery(lease, now, retry_.give_up_after, w->id, company.value(), "",

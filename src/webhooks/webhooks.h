@@ -159,7 +159,7 @@ class WebhookRepository {
   Result<Webhook> Update(const CompanyId& company, const std::string& id, const WebhookPatch& patch);
   Result<Webhook> Delete(const CompanyId& company, const std::string& id);
   // Queues a "webhook.test" event for this webhook alone; returns the delivery. 409 when the
-  // webhook is disabled.
+  // webhook is disabled (webhook_disabled) or its last test is not delivered yet (test_pending).
   Result<Delivery> QueueTest(const CompanyId& company, const std::string& id);
   // The delivery log, newest first.
   Result<Page<Delivery>> Deliveries(const CompanyId& company, const std::string& id,

@@ -304,7 +304,9 @@ TEST_F(WebhooksTest, SEC_9_TwentyFourHoursOfFailuresDisableTheWebhookUntilEnable
   EXPECT_FALSE(again->failing_since);
   poster_.answer = {200, ""};
   ASSERT_TRUE(repo_.QueueTest(CompanyId{"c1"}, id));
+  EXPECT_EQ(repo_.QueueTest(CompanyId{"c1"}, id).error().problem, "test_pending") << "one test at a time";
   EXPECT_EQ(Deliver(repo_, poster_, clock_).delivered, 1);
+  EXPECT_TRUE(repo_.QueueTest(CompanyId{"c1"}, id)) << "the next one, once the last was delivered";
   EXPECT_EQ(json::parse(poster_.sent.back().body).at("type"), "webhook.test");
 }
 

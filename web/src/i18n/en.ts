@@ -169,6 +169,7 @@ export const en: Resources = {
     remote_login_active: "A remote login to this device is already open (or opening). End it before issuing another.",
     remote_login_not_open: "The remote login to this device has already ended.",
     webhook_disabled: "This webhook is disabled. Enable it before sending a test event.",
+    test_pending: "The previous test event is not delivered yet. Check the delivery log, then send another.",
   },
   dashboard: {
     title: "Dashboard",

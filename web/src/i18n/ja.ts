@@ -165,6 +165,7 @@ export const ja = {
     remote_login_active: "この装置のリモートログインはすでに開いています（または準備中です）。終了してから、もう一度発行してください。",
     remote_login_not_open: "この装置のリモートログインはすでに終了しています。",
     webhook_disabled: "この Webhook は無効です。有効にしてからテストイベントを送信してください。",
+    test_pending: "前のテストイベントがまだ配信されていません。配信ログで結果を確認してから、もう一度送信してください。",
   },
   dashboard: {
     title: "ダッシュボード",
