@@ -1,0 +1,3 @@
+#include "ops/business_days.h"
+
+namespace kanri::ops {}  // namespace kanri::ops

@@ -1,0 +1,3 @@
+#include "ops/business_days.h"
+
+#include <gtest/gtest.h>
