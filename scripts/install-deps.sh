@@ -5,8 +5,12 @@
 #   scripts/install-deps.sh          build + run dependencies
 #   scripts/install-deps.sh --test   also what the test suite needs (clang for the fuzzer, sqlite3 CLI,
 #                                    python3 for the layer test, python3-aiosmtpd for the SMTP server of
-#                                    the mail tests, clang-format and clang-tidy 14 for lint.sh)
+#                                    the mail tests, clang-format and clang-tidy 14 for lint.sh), and
+#                                    web/'s npm packages (npm ci), which the unit tests read too: the
+#                                    holidays of @holiday-jp/holiday_jp for the business-day calendar's
+#                                    test (OPS-1)
 set -euo pipefail
+web_dir="$(cd "$(dirname "$0")/.." && pwd)/web"
 
 build_packages=(
   build-essential cmake ninja-build ccache pkg-config git ca-certificates openssl
@@ -37,12 +41,23 @@ done
 
 if ((${#missing[@]} == 0)); then
   echo "install-deps: all ${#wanted[@]} packages present"
-  exit 0
+else
+  echo "install-deps: installing ${missing[*]}"
+  SUDO=""
+  if [[ $(id -u) -ne 0 ]]; then SUDO="sudo"; fi
+  export DEBIAN_FRONTEND=noninteractive
+  $SUDO apt-get update -qq
+  $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi
 
-echo "install-deps: installing ${missing[*]}"
-SUDO=""
-if [[ $(id -u) -ne 0 ]]; then SUDO="sudo"; fi
-export DEBIAN_FRONTEND=noninteractive
-$SUDO apt-get update -qq
-$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
+# web/'s npm packages, by the build's rule (cmake/WebNpmInstall.cmake): npm ci when
+# package-lock.json is newer than what is installed.
+if [[ "${1:-}" == "--test" ]]; then
+  if [[ ! -f "$web_dir/node_modules/.package-lock.json" ||
+        "$web_dir/package-lock.json" -nt "$web_dir/node_modules/.package-lock.json" ]]; then
+    echo "install-deps: npm ci in web/"
+    npm --prefix "$web_dir" ci --no-audit --no-fund --loglevel=error
+  else
+    echo "install-deps: web/'s npm packages present"
+  fi
+fi
