@@ -82,8 +82,77 @@ void AddDuration(CLI::App& app, const std::string& name, Millis& target, const s
              throw CLI::ValidationError(name, e.what());
            }
          },
-         help + " (default " + FormatDuration(target) + ")")
-      ->type_name("DURATION");
+         help)
+      ->type_name("DURATION")
+      ->default_str(FormatDuration(target));
+}
+
+bool IsTomlNumber(const std::string& text) {
+  double number = 0;
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), number);
+  return !text.empty() && ec == std::errc{} && end == text.data() + text.size();
+}
+
+std::string TomlString(const std::string& text) {
+  std::string out = "\"";
+  for (const char ch : text) {
+    if (ch == '"' || ch == '\\') out += '\\';
+    out += ch;
+  }
+  return out + "\"";
+}
+
+// One value of `option` as TOML: numbers of numeric options and flags bare, anything else a string.
+std::string TomlScalar(const CLI::Option& option, const std::string& value) {
+  const std::string type = option.get_type_name().substr(0, option.get_type_name().find(':'));
+  if (option.get_expected_max() == 0)  // a flag
+    return value.empty() || value == "false" || value == "0" ? "false" : "true";
+  if ((type == "INT" || type == "UINT" || type == "FLOAT") && IsTomlNumber(value)) return value;
+  return TomlString(value);
+}
+
+// "a,b" → {"a", "b"}; "" → {}.
+std::vector<std::string> SplitList(const std::string& text) {
+  std::vector<std::string> items;
+  for (std::size_t start = 0; start < text.size();) {
+    const std::size_t comma = std::min(text.find(',', start), text.size());
+    items.push_back(text.substr(start, comma - start));
+    start = comma + 1;
+  }
+  return items;
+}
+
+// The value a template line shows: what was given on the command line, else the default.
+std::string TomlValue(const CLI::Option& option) {
+  const bool list = option.get_expected_max() > 1;
+  std::vector<std::string> values = option.results();
+  if (option.count() == 0) {
+    std::string fallback = option.get_default_str();
+    if (list && fallback.size() >= 2 && fallback.front() == '[' && fallback.back() == ']')
+      fallback = fallback.substr(1, fallback.size() - 2);  // CLI11 writes a list's default as [a,b]
+    values = list ? SplitList(fallback) : std::vector<std::string>{fallback};
+  }
+  if (!list) return TomlScalar(option, values.empty() ? "" : values.back());
+  std::string items;
+  for (const auto& v : values) items += (items.empty() ? "" : ", ") + TomlScalar(option, v);
+  return "[" + items + "]";
+}
+
+void AppendComment(std::string& out, const std::string& text) {
+  constexpr std::size_t kWidth = 100;
+  std::string line = "#";
+  std::size_t start = 0;
+  while (start < text.size()) {
+    const std::size_t space = std::min(text.find(' ', start), text.size());
+    const std::string word = text.substr(start, space - start);
+    start = space + 1;
+    if (line.size() > 1 && line.size() + 1 + word.size() > kWidth) {
+      out += line + "\n";
+      line = "#";
+    }
+    line += " " + word;
+  }
+  out += line + "\n";
 }
 
 }  // namespace
@@ -109,6 +178,9 @@ void AddConfigOptions(CLI::App& app, Config& c) {
       "Lab only: devices connect over plain HTTP with HTTP Digest instead of HTTPS (logged as a warning)");
   g->add_option("--tls-cert", c.tls_cert, "PEM certificate chain (default: self-signed in <data-dir>/tls)");
   g->add_option("--tls-key", c.tls_key, "PEM private key for --tls-cert");
+  g->add_option("--user", c.user,
+                "OPS-4: started as root, bind the ports and then run as this user, who owns the data dir "
+                "(kanri serve refuses root without it)");
   g->add_option("--max-header-bytes", c.http.max_header_bytes, "Largest request header")
       ->capture_default_str();
   g->add_option("--max-body-bytes", c.http.max_body_bytes, "Largest request body")->capture_default_str();
@@ -156,7 +228,8 @@ void AddConfigOptions(CLI::App& app, Config& c) {
               "On SIGTERM, wait this long for requests in flight");
   g->add_option("--io-threads", c.io_threads, "Threads serving connections")->capture_default_str();
   g->add_option("--db-threads", c.db_threads,
-                "Database worker threads (default: the cores on SQLite, twice them on PostgreSQL)");
+                "Database worker threads (0: the cores on SQLite, twice them on PostgreSQL)")
+      ->capture_default_str();
   g->add_option("--db-queue", c.db_queue, "Database jobs that may wait before 503")->capture_default_str();
   g->add_option("--hash-threads", c.hash_threads, "Password hashing threads")->capture_default_str();
   g->add_option("--hash-queue", c.hash_queue, "Password hashes that may wait before 503")
@@ -312,6 +385,31 @@ void AddConfigOptions(CLI::App& app, Config& c) {
   s->add_option("--argon2-memory-bytes", c.password_hash.mem_limit_bytes, "argon2id memory (m)")
       ->check(CLI::Range(std::size_t{19} * 1024 * 1024, std::size_t{4} * 1024 * 1024 * 1024))
       ->capture_default_str();
+}
+
+std::string ConfigTemplate(const CLI::App& app) {
+  std::string out =
+      "# Kanri's configuration, a TOML file for `kanri ... --config FILE`: every option of `kanri` with\n"
+      "# its default, commented out. A key is the command-line flag without its dashes; remove the \"#\"\n"
+      "# to set one. A flag given on the command line wins over this file.\n"
+      "# Written by `kanri config-template` from the options of the binary itself.\n";
+  auto append = [&](const CLI::App& owner, const std::string& title) {
+    out += "\n# --- " + title + " ---\n";
+    for (const CLI::Option* option : owner.get_options()) {
+      if (!option->get_configurable() || option->get_lnames().empty() || option == app.get_help_ptr() ||
+          option == app.get_config_ptr())
+        continue;
+      out += "\n";
+      AppendComment(out, option->get_description());
+      out +=
+          (option->count() > 0 ? "" : "#") + option->get_lnames().front() + " = " + TomlValue(*option) + "\n";
+    }
+  };
+  append(app, "General");
+  for (const CLI::App* group :
+       app.get_subcommands([](const CLI::App* sub) { return sub->get_name().empty(); }))
+    append(*group, group->get_group());
+  return out;
 }
 
 }  // namespace kanri::app

@@ -34,6 +34,7 @@ struct Config {
   bool cwmp_insecure_http = false;  // lab only: plain HTTP + Digest on the CWMP listener
   std::string tls_cert;             // empty: self-signed in <data-dir>/tls/
   std::string tls_key;
+  std::string user;  // OPS-4: as root, run as this user once the ports are bound (app/privileges.h)
   http::ServerSettings http;
 
   std::size_t io_threads = 2;
@@ -95,6 +96,11 @@ struct Config {
 // Registers the options on `app` (the root command, so they work with every subcommand), and
 // --config FILE, whose keys are the same names; a key that is no option is an error.
 void AddConfigOptions(CLI::App& app, Config& config);
+
+// OPS-4: a TOML file with every option registered on `app` (AddConfigOptions) and its default,
+// commented out, under its description; options given on the command line are set instead
+// (`kanri config-template --data-dir /var/lib/kanri`, the package's /etc/kanri/kanri.toml).
+std::string ConfigTemplate(const CLI::App& app);
 
 // "02:00" → {2, 0}; nullopt unless HH:MM of a day.
 std::optional<std::pair<int, int>> ParseTimeOfDay(const std::string& text);

@@ -3,6 +3,9 @@
 #include <gtest/gtest.h>
 
 #include <fstream>
+#include <regex>
+#include <set>
+#include <sstream>
 
 namespace kanri::app {
 namespace {
@@ -189,6 +192,66 @@ TEST(Config, DEV_4_PrivateRangesNeedAnExplicitAllow) {
     std::vector<std::string> w{wrong, "--connection-request-allow"};
     EXPECT_THROW(bad.parse(w), CLI::ParseError) << wrong;
   }
+}
+
+std::string ReadAll(const std::filesystem::path& path) {
+  std::ifstream in(path);
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+// OPS-4: the package's /etc/kanri/kanri.toml is this template, so it must hold every option that
+// --help shows, with its default, and read back as the defaults.
+TEST(Config, OPS_4_TheTemplateHasEveryOptionWithItsDefaultAndReadsBack) {
+  CLI::App app;
+  Config given;
+  AddConfigOptions(app, given);
+  std::vector<std::string> args{"/var/lib/kanri", "--data-dir"};  // CLI11 takes a reversed vector
+  app.parse(args);
+  const std::string text = ConfigTemplate(app);
+
+  std::set<std::string> names;  // the options --help defines, one per line: "  --name TYPE ..."
+  std::istringstream help(app.help());
+  const std::regex defined(R"(^\s+(?:-[a-z],)?--([a-z0-9][a-z0-9-]*))");
+  for (std::string line; std::getline(help, line);)
+    if (std::smatch m; std::regex_search(line, m, defined)) names.insert(m[1]);
+  for (const char* own : {"help", "config", "data-dir"}) names.erase(own);
+  EXPECT_GT(names.size(), 50u);
+  for (const auto& name : names) EXPECT_NE(text.find("\n#" + name + " = "), std::string::npos) << name;
+  EXPECT_NE(text.find("\ndata-dir = \"/var/lib/kanri\"\n"), std::string::npos) << "the option given is set";
+  for (const char* line : {"#listen-api = \"0.0.0.0:8443\"", "#session-idle-timeout = \"1h\"",
+                           "#lockout-failures = 5", "#cwmp-insecure-http = false",
+                           "#connection-request-allowed-networks = [\"public\"]", "#trusted-proxy = []"})
+    EXPECT_NE(text.find("\n" + std::string(line) + "\n"), std::string::npos) << line << " in\n" << text;
+
+  // Every line uncommented but those that set nothing ("" and []), read back: the defaults.
+  const auto path = std::filesystem::temp_directory_path() / "kanri-config-template-test.toml";
+  {
+    std::ofstream out(path);
+    std::istringstream lines(text);
+    const std::regex option_line(R"(^#([a-z0-9-]+ = .*)$)");
+    for (std::string line; std::getline(lines, line);) {
+      std::smatch m;
+      if (!std::regex_match(line, m, option_line)) continue;
+      if (line.ends_with(" = \"\"") || line.ends_with(" = []")) continue;
+      out << m[1] << "\n";
+    }
+  }
+  CLI::App again;
+  Config read;
+  AddConfigOptions(again, read);
+  std::vector<std::string> config_args{path.string(), "--config"};
+  ASSERT_NO_THROW(again.parse(config_args)) << ReadAll(path);
+  const Config defaults;
+  EXPECT_EQ(read.listen_api, defaults.listen_api);
+  EXPECT_EQ(read.session.idle_timeout, defaults.session.idle_timeout);
+  EXPECT_EQ(read.lockout.max_failures, defaults.lockout.max_failures);
+  EXPECT_EQ(read.http.max_body_bytes, defaults.http.max_body_bytes);
+  EXPECT_EQ(read.audit_retention, defaults.audit_retention);
+  EXPECT_EQ(read.cwmp_insecure_http, defaults.cwmp_insecure_http);
+  EXPECT_EQ(read.connection_request.allowed_networks, defaults.connection_request.allowed_networks);
+  std::filesystem::remove(path);
 }
 
 }  // namespace

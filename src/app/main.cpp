@@ -10,6 +10,7 @@
 //   kanri backup [--to DIR]         DATA-4: a consistent backup while the server runs
 //   kanri restore FILE [--force]    DATA-4: restore one (server stopped), then migrate and verify
 //   kanri sim                       simulate a fleet of TR-069 devices against an ACS
+//   kanri config-template           a TOML file with every option and its default (OPS-4)
 //
 // --data-dir, --database and --config work the same for every subcommand.
 #include <CLI/CLI.hpp>
@@ -89,6 +90,12 @@ int main(int argc, char** argv) {
   restore->add_option("file", restore_file, "The kanri-backup-….tar.gz file")->required();
   restore->add_flag("--force", restore_force, "Replace an existing database (moved aside, not deleted)");
 
+  // OPS-4: the package's /etc/kanri/kanri.toml is this command's output, so it cannot drift.
+  auto* config_template = app.add_subcommand(
+      "config-template",
+      "Print a TOML file for --config with every option and its default, commented out (options given are "
+      "set)");
+
   auto* sim_cmd = app.add_subcommand("sim", "Simulate a fleet of TR-069 devices (CPEs) against an ACS");
   sim::SimOptions sim_options;
   {
@@ -146,6 +153,10 @@ int main(int argc, char** argv) {
                 : config.log_level == "error" ? LogLevel::kError
                                               : LogLevel::kInfo);
     if (serve->parsed()) return app::Serve(config);
+    if (config_template->parsed()) {
+      std::cout << app::ConfigTemplate(app);
+      return 0;
+    }
     if (sim_cmd->parsed()) {
       sim_options.log_level = config.log_level;
       return sim::Run(sim_options);

@@ -12,6 +12,7 @@
 #include "access/api_tokens.h"
 #include "api/routes.h"
 #include "app/operations.h"
+#include "app/privileges.h"
 #include "app/runtime.h"
 #include "audit/history_writer.h"
 #include "base/crypto.h"
@@ -156,6 +157,23 @@ void PrintWelcome(const Config& config, Runtime& rt, const std::string& api_host
 }  // namespace
 
 int Serve(const Config& config) {
+  // OPS-4: the ports first, as the user who started the server (so ports below 1024 work as
+  // root), then never root again, before anything is opened or created: the database, keys/,
+  // tls/, node-id and uploads/ belong to the service's user.
+  auto refuse = [](const Error& e) {
+    std::cerr << "kanri serve: " << e.message << std::endl;
+    return 2;
+  };
+  const auto service_user = ServiceUserFor(config.user);
+  if (!service_user) return refuse(service_user.error());
+  const auto [api_host, api_port] = http::ParseListenAddress(config.listen_api);
+  const auto [cwmp_host, cwmp_port] = http::ParseListenAddress(config.listen_cwmp);
+  http::BoundListener api_socket = http::BindListener(api_host, api_port);
+  http::BoundListener cwmp_socket = http::BindListener(cwmp_host, cwmp_port);
+  if (auto dropped = DropPrivileges(*service_user); !dropped) return refuse(dropped.error());
+  if (auto writable = CheckDataDirWritable(config.data_dir); !writable) return refuse(writable.error());
+  if (*service_user) LogInfo("running as", {{"user", (*service_user)->name}});
+
   // A connection per worker, and one each for the writer threads of the operation history and
   // of device contacts, and for the jobs' thread.
   const std::size_t db_threads = config.DatabaseThreads();
@@ -313,10 +331,8 @@ int Serve(const Config& config) {
   // OPS-4: a device's message is small until it has a session.
   cwmp_server.LimitBodies([&](const http::HttpRequest& head) { return cwmp_engine.BodyLimitFor(head); });
 
-  const auto [api_host, api_port] = http::ParseListenAddress(config.listen_api);
-  const auto [cwmp_host, cwmp_port] = http::ParseListenAddress(config.listen_cwmp);
-  const auto api_endpoint = api_server.Listen(api_host, api_port);
-  const auto cwmp_endpoint = cwmp_server.Listen(cwmp_host, cwmp_port);
+  const auto api_endpoint = api_server.Listen(std::move(api_socket));
+  const auto cwmp_endpoint = cwmp_server.Listen(std::move(cwmp_socket));
   api_server.Start();
   cwmp_server.Start();
   PrintWelcome(config, rt, api_host, api_endpoint, cwmp_host, cwmp_endpoint);

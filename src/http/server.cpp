@@ -275,13 +275,29 @@ HttpServer::HttpServer(asio::io_context& io, asio::ssl::context& tls, ServerSett
 
 HttpServer::~HttpServer() = default;
 
-tcp::endpoint HttpServer::Listen(const std::string& host, std::uint16_t port) {
+BoundListener::~BoundListener() {
+  if (fd_ >= 0) ::close(fd_);
+}
+
+BoundListener BindListener(const std::string& host, std::uint16_t port) {
   tcp::endpoint endpoint{asio::ip::make_address(host), port};
+  asio::io_context io;  // only to bind; the server's own context adopts the socket
+  tcp::acceptor acceptor{io};
+  acceptor.open(endpoint.protocol());
+  acceptor.set_option(asio::socket_base::reuse_address(true));
+  acceptor.bind(endpoint);
+  acceptor.listen(asio::socket_base::max_listen_connections);
+  const tcp::endpoint bound = acceptor.local_endpoint();
+  return BoundListener{acceptor.release(), bound};
+}
+
+tcp::endpoint HttpServer::Listen(const std::string& host, std::uint16_t port) {
+  return Listen(BindListener(host, port));
+}
+
+tcp::endpoint HttpServer::Listen(BoundListener listener) {
   acceptor_ = std::make_unique<tcp::acceptor>(asio::make_strand(io_));
-  acceptor_->open(endpoint.protocol());
-  acceptor_->set_option(asio::socket_base::reuse_address(true));
-  acceptor_->bind(endpoint);
-  acceptor_->listen(asio::socket_base::max_listen_connections);
+  acceptor_->assign(listener.endpoint().protocol(), listener.Release());
   return acceptor_->local_endpoint();
 }
 

@@ -25,6 +25,7 @@
 #include <mutex>
 #include <set>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "base/net.h"
@@ -82,6 +83,28 @@ using RequestHandler = std::function<boost::asio::awaitable<HttpResponse>(const 
 using BodyStreamingPolicy =
     std::function<boost::asio::awaitable<std::optional<std::uint64_t>>(const HttpRequest&)>;
 
+// A listening socket bound before its server exists, so that `kanri serve` can bind its ports
+// and then give up root before it opens anything else (OPS-4, app/privileges.h). Move-only;
+// closes a socket no server took.
+class BoundListener {
+ public:
+  BoundListener(int fd, boost::asio::ip::tcp::endpoint endpoint) : fd_(fd), endpoint_(endpoint) {}
+  BoundListener(BoundListener&& other) noexcept
+      : fd_(std::exchange(other.fd_, -1)), endpoint_(other.endpoint_) {}
+  BoundListener& operator=(BoundListener&&) = delete;
+  ~BoundListener();
+  const boost::asio::ip::tcp::endpoint& endpoint() const { return endpoint_; }
+  // The socket, now the caller's to close.
+  int Release() { return std::exchange(fd_, -1); }
+
+ private:
+  int fd_;
+  boost::asio::ip::tcp::endpoint endpoint_;
+};
+
+// Binds and listens; port 0 picks a free one. Throws on failure.
+BoundListener BindListener(const std::string& host, std::uint16_t port);
+
 class HttpServer {
  public:
   HttpServer(boost::asio::io_context& io, boost::asio::ssl::context& tls, ServerSettings settings,
@@ -90,6 +113,8 @@ class HttpServer {
 
   // Binds; port 0 picks a free one. Returns the bound endpoint. Throws on failure.
   boost::asio::ip::tcp::endpoint Listen(const std::string& host, std::uint16_t port);
+  // Serves on a socket BindListener bound earlier. Returns its endpoint.
+  boost::asio::ip::tcp::endpoint Listen(BoundListener listener);
   void Start();
   // Stops accepting, closes idle connections and lets busy ones finish their request; resolves
   // when the last connection has left (the listener's gate), or after shutdown_grace, when

@@ -2,11 +2,13 @@
 
 #include <fcntl.h>
 #include <gtest/gtest.h>
+#include <pwd.h>
 #include <signal.h>
 #include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <boost/json/parse.hpp>
 #include <cerrno>
@@ -29,6 +31,7 @@ using namespace std::chrono_literals;
 
 constexpr auto kReadyTimeout = 20s;
 constexpr auto kPollInterval = 10ms;
+constexpr const char* kServerUser = "kanri-test";  // OPS-4: the server's user when tests run as root
 
 int DecodeStatus(int status) {
   if (WIFEXITED(status)) return WEXITSTATUS(status);
@@ -143,6 +146,40 @@ std::string KanriProcess::BinaryPath() {
   return KANRI_BINARY_PATH;
 }
 
+const std::string& KanriProcess::ServerUser() {
+  static const std::string user = [] {
+    if (::geteuid() != 0) return std::string();
+    // Test processes run in parallel (ctest -j): one that loses the race to create the user (or
+    // finds /etc/passwd locked) sees it made by the other on a later look.
+    for (int attempt = 0; attempt < 50 && ::getpwnam(kServerUser) == nullptr; ++attempt) {
+      const std::string command = std::string("/usr/sbin/useradd --system --user-group --no-create-home ") +
+                                  "--home-dir /nonexistent --shell /usr/sbin/nologin " + kServerUser +
+                                  " >/dev/null 2>&1";
+      if (std::system(command.c_str()) != 0) std::this_thread::sleep_for(100ms);
+    }
+    if (::getpwnam(kServerUser) == nullptr)
+      throw std::runtime_error(std::string("cannot create the system user ") + kServerUser +
+                               " (useradd): the tests run as root, and `kanri serve` refuses root without an "
+                               "unprivileged --user (OPS-4)");
+    return std::string(kServerUser);
+  }();
+  return user;
+}
+
+void KanriProcess::GiveDataDirToServerUser() const {
+  if (ServerUser().empty()) return;
+  const passwd* pw = ::getpwnam(ServerUser().c_str());
+  if (pw == nullptr) throw std::runtime_error("the user " + ServerUser() + " vanished");
+  const uid_t uid = pw->pw_uid;
+  const gid_t gid = pw->pw_gid;
+  // What the server removes meanwhile is simply not there any more.
+  (void)::lchown(data_dir_.c_str(), uid, gid);
+  std::error_code ec;
+  for (auto it = fs::recursive_directory_iterator(data_dir_, ec);
+       !ec && it != fs::recursive_directory_iterator(); it.increment(ec))
+    (void)::lchown(it->path().c_str(), uid, gid);
+}
+
 void KanriProcess::SetClockOffset(std::chrono::milliseconds offset) {
   // Written to a temporary file and renamed, so the server never reads half a number.
   std::string tmp = clock_file_ + ".tmp";
@@ -160,15 +197,19 @@ void KanriProcess::Spawn(const std::vector<std::string>& extra_args) {
   stdout_path_ = data_dir_ + "/server-" + std::to_string(start_count_) + ".stdout";
   stderr_path_ = data_dir_ + "/server-" + std::to_string(start_count_) + ".stderr";
   SpawnSpec spec;
-  spec.argv = {BinaryPath(),   "serve",       "--data-dir",    data_dir_,
-               "--listen-api", "127.0.0.1:0", "--listen-cwmp", "127.0.0.1:0"};
+  spec.argv = {BinaryPath(),   "serve",     "--data-dir",    data_dir_,
+               "--listen-api", listen_api_, "--listen-cwmp", listen_cwmp_};
+  if (!ServerUser().empty() && std::find(extra_args.begin(), extra_args.end(), "--user") == extra_args.end())
+    spec.argv.insert(spec.argv.end(), {"--user", ServerUser()});
   spec.argv.insert(spec.argv.end(), extra_args.begin(), extra_args.end());
+  GiveDataDirToServerUser();
   spec.env_extra = extra_env_;
   spec.env_extra.push_back("KANRI_TEST_CLOCK_FILE=" + clock_file_);
   spec.stdout_path = stdout_path_;
   spec.stderr_path = stderr_path_;
   api_port_ = 0;
   cwmp_port_ = 0;
+  metrics_port_ = 0;
   pid_ = SpawnProcess(spec);
 }
 
@@ -202,6 +243,7 @@ bool KanriProcess::WaitUntilReady(std::chrono::milliseconds timeout) {
       auto p = static_cast<std::uint16_t>(port->as_int64());
       if (listener->as_string() == "api") api_port_ = p;
       if (listener->as_string() == "cwmp") cwmp_port_ = p;
+      if (listener->as_string() == "metrics") metrics_port_ = p;
     }
     if (api_port_ != 0 && cwmp_port_ != 0) return true;
     if (pid_ <= 0) return false;
@@ -304,6 +346,7 @@ CliResult KanriProcess::RunCli(const std::vector<std::string>& args, const std::
   result.err = ReadFile(spec.stderr_path);
   cli_output_ += result.out;
   cli_output_ += result.err;
+  GiveDataDirToServerUser();  // what a command run as root created, for the server to use
   return result;
 }
 

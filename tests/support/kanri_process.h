@@ -10,6 +10,10 @@
 // logs its "listening" lines on stderr and reads the chosen ports from them. stdout and stderr go
 // to files in the data dir (Logs() returns them). The data dir is removed by the destructor unless
 // the environment sets KANRI_KEEP_TEST_DIRS=1 (or the current test failed).
+//
+// OPS-4: `kanri serve` refuses to run as root without --user. When the tests run as root (CI),
+// every server is started with `--user kanri-test` (ServerUser(), a system user created when
+// missing), and the data dir is given to that user before each start and after each RunCli.
 #pragma once
 
 #include <sys/types.h>
@@ -17,6 +21,7 @@
 #include <chrono>
 #include <cstdint>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace kanri::testing {
@@ -38,6 +43,15 @@ class KanriProcess {
 
   // The path of the binary under test (compile definition KANRI_BINARY_PATH).
   static std::string BinaryPath();
+  // OPS-4: the unprivileged user `serve` runs as when the tests run as root ("kanri-test",
+  // created with useradd when missing; throws when that fails); "" when they do not run as root.
+  static const std::string& ServerUser();
+
+  // The listen addresses of later starts (default "127.0.0.1:0" for both).
+  void SetListenAddresses(std::string api, std::string cwmp) {
+    listen_api_ = std::move(api);
+    listen_cwmp_ = std::move(cwmp);
+  }
 
   // Starts `kanri serve` with the data dir and loopback listeners, plus `extra_args`, and waits
   // (bounded) until both listeners are up. Throws std::runtime_error, with the captured logs, when
@@ -70,6 +84,8 @@ class KanriProcess {
   const std::string& data_dir() const { return data_dir_; }
   std::uint16_t api_port() const { return api_port_; }
   std::uint16_t cwmp_port() const { return cwmp_port_; }
+  // The --listen-metrics listener's port, once it logged it (0 when there is none).
+  std::uint16_t metrics_port() const { return metrics_port_; }
   // stdout and stderr of every server start so far, and of every RunCli, concatenated.
   std::string Logs() const;
   std::string ServerStdout() const;
@@ -81,6 +97,8 @@ class KanriProcess {
   bool WaitUntilReady(std::chrono::milliseconds timeout);
   // Non-blocking: reaps the process when it exited and returns its status, else -1.
   int PollExit();
+  // OPS-4: when the tests run as root, makes ServerUser() the owner of the data dir and all in it.
+  void GiveDataDirToServerUser() const;
 
   std::string data_dir_;
   std::string clock_file_;
@@ -92,6 +110,9 @@ class KanriProcess {
   std::string cli_output_;  // captured output of RunCli calls
   std::uint16_t api_port_ = 0;
   std::uint16_t cwmp_port_ = 0;
+  std::uint16_t metrics_port_ = 0;
+  std::string listen_api_ = "127.0.0.1:0";
+  std::string listen_cwmp_ = "127.0.0.1:0";
   std::vector<std::string> extra_env_;
 };
 

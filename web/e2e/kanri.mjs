@@ -1,13 +1,28 @@
 // The real kanri binary for the browser tests: a fresh data directory, `kanri serve` on
 // loopback with ports chosen by the OS (read from its "listening" log lines), a site
 // administrator bootstrapped from the command line, and a small API client for set-up.
-import { spawn, spawnSync } from "node:child_process";
+import { execFileSync, spawn, spawnSync } from "node:child_process";
 import { mkdtempSync, renameSync, writeFileSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
 // The server's certificate is self-signed, generated in the fresh data directory.
 process.env.NODE_TLS_REJECT_UNAUTHORIZED = "0";
+
+// OPS-4: `kanri serve` refuses to run as root without --user. When the tests run as root (CI),
+// the server runs as the system user kanri-test (created when missing), and the data directory is
+// given to that user before each start and after each command run as root.
+const SERVER_USER = "kanri-test";
+function serverUser() {
+  if (process.getuid?.() !== 0) return null;
+  const exists = () => spawnSync("id", ["-u", SERVER_USER], { stdio: "ignore" }).status === 0;
+  if (!exists()) {
+    spawnSync("/usr/sbin/useradd", ["--system", "--user-group", "--no-create-home", "--home-dir", "/nonexistent",
+      "--shell", "/usr/sbin/nologin", SERVER_USER], { stdio: "ignore" });
+    if (!exists()) throw new Error(`cannot create the system user ${SERVER_USER} to run kanri serve as (OPS-4)`);
+  }
+  return SERVER_USER;
+}
 
 export class Kanri {
   constructor(binary) {
@@ -16,10 +31,16 @@ export class Kanri {
     this.clockFile = join(this.dataDir, "clock-offset-ms");
     this.env = { ...process.env, KANRI_TEST_CLOCK_FILE: this.clockFile };
     this.logs = [];
+    this.user = serverUser();
+  }
+
+  giveDataDirToServerUser() {
+    if (this.user) execFileSync("chown", ["-R", "-h", `${this.user}:${this.user}`, this.dataDir]);
   }
 
   cli(args, input) {
     const r = spawnSync(this.binary, [...args, "--data-dir", this.dataDir], { input, env: this.env, encoding: "utf8" });
+    this.giveDataDirToServerUser();
     if (r.status !== 0) throw new Error(`kanri ${args.join(" ")} failed (${r.status}): ${r.stdout}${r.stderr}`);
     return r.stdout;
   }
@@ -30,6 +51,8 @@ export class Kanri {
 
   async start(extraArgs = []) {
     const args = ["serve", "--data-dir", this.dataDir, "--listen-api", "127.0.0.1:0", "--listen-cwmp", "127.0.0.1:0", ...extraArgs];
+    if (this.user) args.push("--user", this.user);
+    this.giveDataDirToServerUser();
     this.proc = spawn(this.binary, args, { env: this.env, stdio: ["ignore", "pipe", "pipe"] });
     const ports = {};
     await new Promise((resolve, reject) => {

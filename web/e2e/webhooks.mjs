@@ -8,7 +8,7 @@
 // certificate (--webhook-ca-file) and to send every second (--webhook-interval).
 import { execFileSync } from "node:child_process";
 import { createHmac } from "node:crypto";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { chmodSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { createServer } from "node:https";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -22,6 +22,7 @@ const REFUSED_URL = "https://0.0.0.0:9/kanri";
 // (headers, body) and answering `answerWith`'s status (204 at first).
 export async function startReceiver() {
   const dir = mkdtempSync(join(tmpdir(), "kanri-webhook-receiver-"));
+  chmodSync(dir, 0o755); // the server reads cert.pem as its own user (kanri-test when run as root, OPS-4)
   const key = join(dir, "key.pem");
   const cert = join(dir, "cert.pem");
   execFileSync("openssl", ["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-keyout", key, "-out", cert,
