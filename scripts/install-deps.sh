@@ -8,7 +8,8 @@
 #                                    the mail tests, clang-format and clang-tidy 14 for lint.sh), and
 #                                    web/'s npm packages (npm ci), which the unit tests read too: the
 #                                    holidays of @holiday-jp/holiday_jp for the business-day calendar's
-#                                    test (OPS-1)
+#                                    test (OPS-1); help2man, dpkg-dev and lintian to build and check
+#                                    the Debian package (OPS-4)
 set -euo pipefail
 web_dir="$(cd "$(dirname "$0")/.." && pwd)/web"
 
@@ -22,7 +23,8 @@ build_packages=(
   libgtest-dev libgmock-dev libbenchmark-dev
   nodejs npm
 )
-test_packages=(sqlite3 curl clang libclang-rt-14-dev libxml2-utils python3 python3-aiosmtpd clang-format-14 clang-tidy-14)
+test_packages=(sqlite3 curl clang libclang-rt-14-dev libxml2-utils python3 python3-aiosmtpd clang-format-14 clang-tidy-14
+  help2man dpkg-dev lintian)
 
 wanted=("${build_packages[@]}")
 if [[ "${1:-}" == "--test" ]]; then wanted+=("${test_packages[@]}"); fi
