@@ -17,6 +17,7 @@ import { allocationSteps } from "./allocations.mjs";
 import { deviceSteps } from "./devices.mjs";
 import { operationSteps } from "./operations.mjs";
 import { remoteLoginSteps } from "./remote_login.mjs";
+import { serviceNoticeSteps } from "./service_notices.mjs";
 import { signInSteps } from "./sign_in.mjs";
 import { totpSteps } from "./totp.mjs";
 import { startReceiver, webhookSteps } from "./webhooks.mjs";
@@ -348,6 +349,8 @@ try {
   await webhookSteps({ page, kanri, receiver, step, shot, expect, nav, login, logout, adminPassword: ADMIN_PASSWORD });
   // Remote login to a device (DEV-5): the company's switch, issued, used at the device's web UI, ended.
   await remoteLoginSteps({ page, kanri, step, shot, expect, nav, login, logout, adminPassword: ADMIN_PASSWORD, rootPassword: ROOT_PASSWORD });
+  // Running the service for customers (issue 15): maintenance, incidents, the banner, the status page, "Security and data".
+  await serviceNoticeSteps({ page, kanri, step, shot, expect, nav, login, logout, adminPassword: ADMIN_PASSWORD, rootPassword: ROOT_PASSWORD });
 
   expect(problems.length === 0, "no errors in the browser console: " + problems.join("\n"));
 } catch {

@@ -35,6 +35,17 @@ export const keys = {
   webhooks: ["webhooks"] as const,
   webhook: (id: string) => ["webhooks", "one", id] as const,
   webhookDeliveries: (id: string) => ["webhooks", "one", id, "deliveries"] as const,
+  // OPS-1/2/3 and DATA-7 (issue 15): the provider's maintenance windows, the calendar, incidents,
+  // availability and this node's health; everyone's notices, the public status and "Security
+  // and data".
+  maintenance: ["maintenance"] as const,
+  maintenanceCalendar: (from: string, days: number) => ["maintenance", "calendar", from, days] as const,
+  incidents: ["incidents"] as const,
+  availability: ["availability"] as const,
+  health: ["operations", "health"] as const,
+  notices: ["notices"] as const,
+  status: ["status"] as const,
+  securityData: ["security-data"] as const,
   // DEV-5: a device's remote login.
   remoteLogin: (deviceId: string) => ["device", deviceId, "remote-login"] as const,
 };

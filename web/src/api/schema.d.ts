@@ -1039,6 +1039,232 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/maintenance": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Maintenance windows, latest start first */
+        get: operations["maintenance.list"];
+        put?: never;
+        /** Announce a maintenance window; its audience's administrators are mailed */
+        post: operations["maintenance.announce"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/maintenance/calendar": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Business days (Japanese holidays, the provider's closing days) and the earliest start a planned window may have now */
+        get: operations["maintenance.calendar"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/maintenance/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One maintenance window */
+        get: operations["maintenance.get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Change a window that has not ended; mailed again (an earlier start or a wider scope needs the notice again) */
+        patch: operations["maintenance.change"];
+        trace?: never;
+    };
+    "/api/v1/maintenance/{id}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Cancel a window that has not ended; mailed */
+        post: operations["maintenance.cancel"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/incidents": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Incidents, latest detection first (drafts opened by the health monitor too) */
+        get: operations["incidents.list"];
+        put?: never;
+        /** Open an incident (a draft unless publish is true) */
+        post: operations["incidents.open"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/incidents/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One incident with its updates */
+        get: operations["incidents.get"];
+        put?: never;
+        post?: never;
+        /** Discard a draft that was never published (a false alarm) */
+        delete: operations["incidents.discard"];
+        options?: never;
+        head?: never;
+        /** Change an incident's texts (and a draft's scope and severity) */
+        patch: operations["incidents.change"];
+        trace?: never;
+    };
+    "/api/v1/incidents/{id}/publish": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Publish a draft: its audience's administrators are mailed, the status page shows it */
+        post: operations["incidents.publish"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/incidents/{id}/updates": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Add an update (resolve: true ends the incident); mailed when published */
+        post: operations["incidents.update"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/availability": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Availability of a month (?month=YYYY-MM, JST) against 99.5 %, announced maintenance excluded; without month the last 12 months as {items} */
+        get: operations["availability.get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/operations/health": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** This node's health checks as last run, and since when one fails */
+        get: operations["operations.health"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/notices": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Maintenance to come or in progress and incidents of the last 90 days that concern the caller's company (the console's banner) */
+        get: operations["notices.list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/security-data": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** DATA-7: where data is kept, and the retention periods configured */
+        get: operations["security_data.get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/status": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The public status page's data (no login): state, maintenance and incidents for all companies, the last 90 days and 12 months of availability */
+        get: operations["status.get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/openapi.json": {
         parameters: {
             query?: never;
@@ -1255,6 +1481,73 @@ export interface components {
                 outcome?: string;
                 reason?: string;
             };
+        };
+        Availability: {
+            /** @description YYYY-MM, in JST */
+            month: string;
+            /** Format: date-time */
+            from: string;
+            from_jst: string;
+            /** Format: date-time */
+            to: string;
+            to_jst: string;
+            minutes: number;
+            /** @description since the first sample, up to now */
+            measured_minutes: number;
+            /** @description announced maintenance for all companies, excluded */
+            maintenance_minutes: number;
+            available_minutes: number;
+            unavailable_minutes: number;
+            /** @description available minutes over measured minutes less maintenance; null when nothing was measured */
+            availability: number | null;
+            objective: number;
+            met: boolean;
+        };
+        PublicMaintenance: {
+            id: string;
+            /** @enum {unknown} */
+            state: "scheduled" | "in_progress" | "ended" | "cancelled";
+            /** Format: date-time */
+            starts_at: string;
+            starts_at_jst: string;
+            /** Format: date-time */
+            ends_at: string;
+            ends_at_jst: string;
+            emergency: boolean;
+            for_all: boolean;
+            title_ja: string;
+            title_en: string;
+            body_ja: string;
+            body_en: string;
+        };
+        PublicIncident: {
+            id: string;
+            /** @enum {unknown} */
+            state: "published" | "resolved";
+            /** @enum {unknown} */
+            severity: "minor" | "major" | "critical";
+            for_all: boolean;
+            title_ja: string;
+            title_en: string;
+            body_ja: string;
+            body_en: string;
+            /** Format: date-time */
+            detected_at: string;
+            detected_at_jst: string;
+            /** Format: date-time */
+            published_at: string | null;
+            published_at_jst: string | null;
+            /** Format: date-time */
+            resolved_at: string | null;
+            resolved_at_jst: string | null;
+            updates: {
+                id: string;
+                /** Format: date-time */
+                at: string;
+                at_jst: string;
+                body_ja: string;
+                body_en: string;
+            }[];
         };
     };
     responses: never;
@@ -7572,6 +7865,1493 @@ export interface operations {
                 };
                 content: {
                     "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Error (RFC 9457 problem details) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "maintenance.list": {
+        parameters: {
+            query?: {
+                limit?: number;
+                cursor?: string;
+                state?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            id: string;
+                            /** @enum {unknown} */
+                            state: "scheduled" | "in_progress" | "ended" | "cancelled";
+                            /** Format: date-time */
+                            starts_at: string;
+                            starts_at_jst: string;
+                            /** Format: date-time */
+                            ends_at: string;
+                            ends_at_jst: string;
+                            /** @description all companies, or these company IDs */
+                            scope: "all" | string[];
+                            scope_companies: {
+                                id: string;
+                                code: string;
+                                name: string;
+                            }[];
+                            emergency: boolean;
+                            title_ja: string;
+                            title_en: string;
+                            body_ja: string;
+                            body_en: string;
+                            /** Format: date-time */
+                            announced_at: string;
+                            announced_at_jst: string;
+                            /** Format: date-time */
+                            remind_at: string | null;
+                            remind_at_jst: string | null;
+                            /** Format: date-time */
+                            reminded_at: string | null;
+                            reminded_at_jst: string | null;
+                            /** Format: date-time */
+                            cancelled_at: string | null;
+                            cancelled_at_jst: string | null;
+                            created_by_login: string;
+                            /** Format: date-time */
+                            updated_at: string;
+                            updated_at_jst: string;
+                        }[];
+                        next_cursor: string | null;
+                    };
+                };
+            };
+            /** @description Not logged in, or the session ended */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed, CSRF header missing, or password change pending */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Error (RFC 9457 problem details) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "maintenance.announce": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** Format: date-time */
+                    starts_at: string;
+                    /** Format: date-time */
+                    ends_at: string;
+                    /** @description all companies, or these company IDs */
+                    scope: "all" | string[];
+                    title_ja: string;
+                    title_en: string;
+                    body_ja?: string;
+                    body_en?: string;
+                    /**
+                     * @description an emergency needs no notice
+                     * @default false
+                     */
+                    emergency?: boolean;
+                };
+            };
+        };
+        responses: {
+            /** @description Success */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        /** @enum {unknown} */
+                        state: "scheduled" | "in_progress" | "ended" | "cancelled";
+                        /** Format: date-time */
+                        starts_at: string;
+                        starts_at_jst: string;
+                        /** Format: date-time */
+                        ends_at: string;
+                        ends_at_jst: string;
+                        /** @description all companies, or these company IDs */
+                        scope: "all" | string[];
+                        scope_companies: {
+                            id: string;
+                            code: string;
+                            name: string;
+                        }[];
+                        emergency: boolean;
+                        title_ja: string;
+                        title_en: string;
+                        body_ja: string;
+                        body_en: string;
+                        /** Format: date-time */
+                        announced_at: string;
+                        announced_at_jst: string;
+                        /** Format: date-time */
+                        remind_at: string | null;
+                        remind_at_jst: string | null;
+                        /** Format: date-time */
+                        reminded_at: string | null;
+                        reminded_at_jst: string | null;
+                        /** Format: date-time */
+                        cancelled_at: string | null;
+                        cancelled_at_jst: string | null;
+                        created_by_login: string;
+                        /** Format: date-time */
+                        updated_at: string;
+                        updated_at_jst: string;
+                    };
+                };
+            };
+            /** @description Not logged in, or the session ended */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed, CSRF header missing, or password change pending */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Error (RFC 9457 problem details) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "maintenance.calendar": {
+        parameters: {
+            query?: {
+                from?: string;
+                days?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Format: date-time */
+                        earliest_start: string;
+                        earliest_start_jst: string;
+                        notice_business_days: number;
+                        closed_days: string[];
+                        days: {
+                            /** Format: date */
+                            date: string;
+                            business_day: boolean;
+                            weekend: boolean;
+                            /** @description the national holiday's name, in Japanese */
+                            holiday: string | null;
+                            /** @description one of the provider's closing days */
+                            closed: boolean;
+                        }[];
+                    };
+                };
+            };
+            /** @description Not logged in, or the session ended */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed, CSRF header missing, or password change pending */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Error (RFC 9457 problem details) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "maintenance.get": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        /** @enum {unknown} */
+                        state: "scheduled" | "in_progress" | "ended" | "cancelled";
+                        /** Format: date-time */
+                        starts_at: string;
+                        starts_at_jst: string;
+                        /** Format: date-time */
+                        ends_at: string;
+                        ends_at_jst: string;
+                        /** @description all companies, or these company IDs */
+                        scope: "all" | string[];
+                        scope_companies: {
+                            id: string;
+                            code: string;
+                            name: string;
+                        }[];
+                        emergency: boolean;
+                        title_ja: string;
+                        title_en: string;
+                        body_ja: string;
+                        body_en: string;
+                        /** Format: date-time */
+                        announced_at: string;
+                        announced_at_jst: string;
+                        /** Format: date-time */
+                        remind_at: string | null;
+                        remind_at_jst: string | null;
+                        /** Format: date-time */
+                        reminded_at: string | null;
+                        reminded_at_jst: string | null;
+                        /** Format: date-time */
+                        cancelled_at: string | null;
+                        cancelled_at_jst: string | null;
+                        created_by_login: string;
+                        /** Format: date-time */
+                        updated_at: string;
+                        updated_at_jst: string;
+                    };
+                };
+            };
+            /** @description Not logged in, or the session ended */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed, CSRF header missing, or password change pending */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Error (RFC 9457 problem details) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "maintenance.change": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** Format: date-time */
+                    starts_at?: string;
+                    /** Format: date-time */
+                    ends_at?: string;
+                    /** @description all companies, or these company IDs */
+                    scope?: "all" | string[];
+                    title_ja?: string;
+                    title_en?: string;
+                    body_ja?: string;
+                    body_en?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        /** @enum {unknown} */
+                        state: "scheduled" | "in_progress" | "ended" | "cancelled";
+                        /** Format: date-time */
+                        starts_at: string;
+                        starts_at_jst: string;
+                        /** Format: date-time */
+                        ends_at: string;
+                        ends_at_jst: string;
+                        /** @description all companies, or these company IDs */
+                        scope: "all" | string[];
+                        scope_companies: {
+                            id: string;
+                            code: string;
+                            name: string;
+                        }[];
+                        emergency: boolean;
+                        title_ja: string;
+                        title_en: string;
+                        body_ja: string;
+                        body_en: string;
+                        /** Format: date-time */
+                        announced_at: string;
+                        announced_at_jst: string;
+                        /** Format: date-time */
+                        remind_at: string | null;
+                        remind_at_jst: string | null;
+                        /** Format: date-time */
+                        reminded_at: string | null;
+                        reminded_at_jst: string | null;
+                        /** Format: date-time */
+                        cancelled_at: string | null;
+                        cancelled_at_jst: string | null;
+                        created_by_login: string;
+                        /** Format: date-time */
+                        updated_at: string;
+                        updated_at_jst: string;
+                    };
+                };
+            };
+            /** @description Not logged in, or the session ended */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed, CSRF header missing, or password change pending */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Error (RFC 9457 problem details) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "maintenance.cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        /** @enum {unknown} */
+                        state: "scheduled" | "in_progress" | "ended" | "cancelled";
+                        /** Format: date-time */
+                        starts_at: string;
+                        starts_at_jst: string;
+                        /** Format: date-time */
+                        ends_at: string;
+                        ends_at_jst: string;
+                        /** @description all companies, or these company IDs */
+                        scope: "all" | string[];
+                        scope_companies: {
+                            id: string;
+                            code: string;
+                            name: string;
+                        }[];
+                        emergency: boolean;
+                        title_ja: string;
+                        title_en: string;
+                        body_ja: string;
+                        body_en: string;
+                        /** Format: date-time */
+                        announced_at: string;
+                        announced_at_jst: string;
+                        /** Format: date-time */
+                        remind_at: string | null;
+                        remind_at_jst: string | null;
+                        /** Format: date-time */
+                        reminded_at: string | null;
+                        reminded_at_jst: string | null;
+                        /** Format: date-time */
+                        cancelled_at: string | null;
+                        cancelled_at_jst: string | null;
+                        created_by_login: string;
+                        /** Format: date-time */
+                        updated_at: string;
+                        updated_at_jst: string;
+                    };
+                };
+            };
+            /** @description Not logged in, or the session ended */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed, CSRF header missing, or password change pending */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Error (RFC 9457 problem details) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "incidents.list": {
+        parameters: {
+            query?: {
+                limit?: number;
+                cursor?: string;
+                state?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            id: string;
+                            /** @enum {unknown} */
+                            state: "draft" | "published" | "resolved";
+                            /** @description all companies, or these company IDs */
+                            scope: "all" | string[];
+                            scope_companies: {
+                                id: string;
+                                code: string;
+                                name: string;
+                            }[];
+                            /** @enum {unknown} */
+                            severity: "minor" | "major" | "critical";
+                            title_ja: string;
+                            title_en: string;
+                            body_ja: string;
+                            body_en: string;
+                            /** @description the health check that opened it; empty when opened by hand */
+                            check_name: string;
+                            /** Format: date-time */
+                            detected_at: string;
+                            detected_at_jst: string;
+                            /** Format: date-time */
+                            published_at: string | null;
+                            published_at_jst: string | null;
+                            /** Format: date-time */
+                            resolved_at: string | null;
+                            resolved_at_jst: string | null;
+                            /** @description from detection to publication */
+                            minutes_to_publication: number | null;
+                            /** @description a draft detected more than 45 minutes ago */
+                            overdue: boolean;
+                            created_by_login: string;
+                            /** Format: date-time */
+                            updated_at: string;
+                            updated_at_jst: string;
+                            updates: {
+                                id: string;
+                                /** Format: date-time */
+                                at: string;
+                                at_jst: string;
+                                body_ja: string;
+                                body_en: string;
+                            }[];
+                        }[];
+                        next_cursor: string | null;
+                    };
+                };
+            };
+            /** @description Not logged in, or the session ended */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed, CSRF header missing, or password change pending */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Error (RFC 9457 problem details) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "incidents.open": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description all companies, or these company IDs */
+                    scope: "all" | string[];
+                    /** @enum {unknown} */
+                    severity: "minor" | "major" | "critical";
+                    title_ja: string;
+                    title_en: string;
+                    body_ja?: string;
+                    body_en?: string;
+                    /**
+                     * Format: date-time
+                     * @description default now
+                     */
+                    detected_at?: string;
+                    /** @default false */
+                    publish?: boolean;
+                };
+            };
+        };
+        responses: {
+            /** @description Success */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        /** @enum {unknown} */
+                        state: "draft" | "published" | "resolved";
+                        /** @description all companies, or these company IDs */
+                        scope: "all" | string[];
+                        scope_companies: {
+                            id: string;
+                            code: string;
+                            name: string;
+                        }[];
+                        /** @enum {unknown} */
+                        severity: "minor" | "major" | "critical";
+                        title_ja: string;
+                        title_en: string;
+                        body_ja: string;
+                        body_en: string;
+                        /** @description the health check that opened it; empty when opened by hand */
+                        check_name: string;
+                        /** Format: date-time */
+                        detected_at: string;
+                        detected_at_jst: string;
+                        /** Format: date-time */
+                        published_at: string | null;
+                        published_at_jst: string | null;
+                        /** Format: date-time */
+                        resolved_at: string | null;
+                        resolved_at_jst: string | null;
+                        /** @description from detection to publication */
+                        minutes_to_publication: number | null;
+                        /** @description a draft detected more than 45 minutes ago */
+                        overdue: boolean;
+                        created_by_login: string;
+                        /** Format: date-time */
+                        updated_at: string;
+                        updated_at_jst: string;
+                        updates: {
+                            id: string;
+                            /** Format: date-time */
+                            at: string;
+                            at_jst: string;
+                            body_ja: string;
+                            body_en: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Not logged in, or the session ended */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed, CSRF header missing, or password change pending */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Error (RFC 9457 problem details) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "incidents.get": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        /** @enum {unknown} */
+                        state: "draft" | "published" | "resolved";
+                        /** @description all companies, or these company IDs */
+                        scope: "all" | string[];
+                        scope_companies: {
+                            id: string;
+                            code: string;
+                            name: string;
+                        }[];
+                        /** @enum {unknown} */
+                        severity: "minor" | "major" | "critical";
+                        title_ja: string;
+                        title_en: string;
+                        body_ja: string;
+                        body_en: string;
+                        /** @description the health check that opened it; empty when opened by hand */
+                        check_name: string;
+                        /** Format: date-time */
+                        detected_at: string;
+                        detected_at_jst: string;
+                        /** Format: date-time */
+                        published_at: string | null;
+                        published_at_jst: string | null;
+                        /** Format: date-time */
+                        resolved_at: string | null;
+                        resolved_at_jst: string | null;
+                        /** @description from detection to publication */
+                        minutes_to_publication: number | null;
+                        /** @description a draft detected more than 45 minutes ago */
+                        overdue: boolean;
+                        created_by_login: string;
+                        /** Format: date-time */
+                        updated_at: string;
+                        updated_at_jst: string;
+                        updates: {
+                            id: string;
+                            /** Format: date-time */
+                            at: string;
+                            at_jst: string;
+                            body_ja: string;
+                            body_en: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Not logged in, or the session ended */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed, CSRF header missing, or password change pending */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Error (RFC 9457 problem details) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "incidents.discard": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not logged in, or the session ended */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed, CSRF header missing, or password change pending */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Error (RFC 9457 problem details) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "incidents.change": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description all companies, or these company IDs */
+                    scope?: "all" | string[];
+                    /** @enum {unknown} */
+                    severity?: "minor" | "major" | "critical";
+                    title_ja?: string;
+                    title_en?: string;
+                    body_ja?: string;
+                    body_en?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        /** @enum {unknown} */
+                        state: "draft" | "published" | "resolved";
+                        /** @description all companies, or these company IDs */
+                        scope: "all" | string[];
+                        scope_companies: {
+                            id: string;
+                            code: string;
+                            name: string;
+                        }[];
+                        /** @enum {unknown} */
+                        severity: "minor" | "major" | "critical";
+                        title_ja: string;
+                        title_en: string;
+                        body_ja: string;
+                        body_en: string;
+                        /** @description the health check that opened it; empty when opened by hand */
+                        check_name: string;
+                        /** Format: date-time */
+                        detected_at: string;
+                        detected_at_jst: string;
+                        /** Format: date-time */
+                        published_at: string | null;
+                        published_at_jst: string | null;
+                        /** Format: date-time */
+                        resolved_at: string | null;
+                        resolved_at_jst: string | null;
+                        /** @description from detection to publication */
+                        minutes_to_publication: number | null;
+                        /** @description a draft detected more than 45 minutes ago */
+                        overdue: boolean;
+                        created_by_login: string;
+                        /** Format: date-time */
+                        updated_at: string;
+                        updated_at_jst: string;
+                        updates: {
+                            id: string;
+                            /** Format: date-time */
+                            at: string;
+                            at_jst: string;
+                            body_ja: string;
+                            body_en: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Not logged in, or the session ended */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed, CSRF header missing, or password change pending */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Error (RFC 9457 problem details) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "incidents.publish": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        /** @enum {unknown} */
+                        state: "draft" | "published" | "resolved";
+                        /** @description all companies, or these company IDs */
+                        scope: "all" | string[];
+                        scope_companies: {
+                            id: string;
+                            code: string;
+                            name: string;
+                        }[];
+                        /** @enum {unknown} */
+                        severity: "minor" | "major" | "critical";
+                        title_ja: string;
+                        title_en: string;
+                        body_ja: string;
+                        body_en: string;
+                        /** @description the health check that opened it; empty when opened by hand */
+                        check_name: string;
+                        /** Format: date-time */
+                        detected_at: string;
+                        detected_at_jst: string;
+                        /** Format: date-time */
+                        published_at: string | null;
+                        published_at_jst: string | null;
+                        /** Format: date-time */
+                        resolved_at: string | null;
+                        resolved_at_jst: string | null;
+                        /** @description from detection to publication */
+                        minutes_to_publication: number | null;
+                        /** @description a draft detected more than 45 minutes ago */
+                        overdue: boolean;
+                        created_by_login: string;
+                        /** Format: date-time */
+                        updated_at: string;
+                        updated_at_jst: string;
+                        updates: {
+                            id: string;
+                            /** Format: date-time */
+                            at: string;
+                            at_jst: string;
+                            body_ja: string;
+                            body_en: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Not logged in, or the session ended */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed, CSRF header missing, or password change pending */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Error (RFC 9457 problem details) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "incidents.update": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    body_ja: string;
+                    body_en: string;
+                    /** @default false */
+                    resolve?: boolean;
+                };
+            };
+        };
+        responses: {
+            /** @description Success */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        /** @enum {unknown} */
+                        state: "draft" | "published" | "resolved";
+                        /** @description all companies, or these company IDs */
+                        scope: "all" | string[];
+                        scope_companies: {
+                            id: string;
+                            code: string;
+                            name: string;
+                        }[];
+                        /** @enum {unknown} */
+                        severity: "minor" | "major" | "critical";
+                        title_ja: string;
+                        title_en: string;
+                        body_ja: string;
+                        body_en: string;
+                        /** @description the health check that opened it; empty when opened by hand */
+                        check_name: string;
+                        /** Format: date-time */
+                        detected_at: string;
+                        detected_at_jst: string;
+                        /** Format: date-time */
+                        published_at: string | null;
+                        published_at_jst: string | null;
+                        /** Format: date-time */
+                        resolved_at: string | null;
+                        resolved_at_jst: string | null;
+                        /** @description from detection to publication */
+                        minutes_to_publication: number | null;
+                        /** @description a draft detected more than 45 minutes ago */
+                        overdue: boolean;
+                        created_by_login: string;
+                        /** Format: date-time */
+                        updated_at: string;
+                        updated_at_jst: string;
+                        updates: {
+                            id: string;
+                            /** Format: date-time */
+                            at: string;
+                            at_jst: string;
+                            body_ja: string;
+                            body_en: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Not logged in, or the session ended */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed, CSRF header missing, or password change pending */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Error (RFC 9457 problem details) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "availability.get": {
+        parameters: {
+            query?: {
+                month?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description YYYY-MM, in JST */
+                        month: string;
+                        /** Format: date-time */
+                        from: string;
+                        from_jst: string;
+                        /** Format: date-time */
+                        to: string;
+                        to_jst: string;
+                        minutes: number;
+                        /** @description since the first sample, up to now */
+                        measured_minutes: number;
+                        /** @description announced maintenance for all companies, excluded */
+                        maintenance_minutes: number;
+                        available_minutes: number;
+                        unavailable_minutes: number;
+                        /** @description available minutes over measured minutes less maintenance; null when nothing was measured */
+                        availability: number | null;
+                        objective: number;
+                        met: boolean;
+                    };
+                };
+            };
+            /** @description Not logged in, or the session ended */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed, CSRF header missing, or password change pending */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Error (RFC 9457 problem details) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "operations.health": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        node: string;
+                        /** Format: date-time */
+                        at: string | null;
+                        at_jst: string | null;
+                        checks: {
+                            name: string;
+                            ok: boolean;
+                            detail: string;
+                        }[];
+                        /** Format: date-time */
+                        failing_since: string | null;
+                        failing_since_jst: string | null;
+                        alarmed: boolean;
+                    };
+                };
+            };
+            /** @description Not logged in, or the session ended */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed, CSRF header missing, or password change pending */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Error (RFC 9457 problem details) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "notices.list": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description in progress or to come */
+                        maintenance: components["schemas"]["PublicMaintenance"][];
+                        /** @description unresolved, or detected in the last 90 days */
+                        incidents: components["schemas"]["PublicIncident"][];
+                    };
+                };
+            };
+            /** @description Not logged in, or the session ended */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed, CSRF header missing, or password change pending */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Error (RFC 9457 problem details) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "security_data.get": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description where customer data is stored (--data-residency), e.g. JP */
+                        data_residency: string;
+                        /** @description HH:MM, daily */
+                        backup_time_jst: string;
+                        retention: {
+                            history_days: number;
+                            backup_days: number;
+                            device_retention_days: number;
+                            mail_days: number;
+                            webhook_delivery_days: number;
+                            contract_end_grace_days: number;
+                            inactivity_reminder_days: number;
+                            inactivity_lock_days: number;
+                            inactivity_delete_days: number;
+                            session_idle_minutes: number;
+                            session_lifetime_hours: number;
+                        };
+                    };
+                };
+            };
+            /** @description Not logged in, or the session ended */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed, CSRF header missing, or password change pending */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Error (RFC 9457 problem details) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "status.get": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {unknown} */
+                        state: "operational" | "maintenance" | "degraded" | "outage";
+                        /** Format: date-time */
+                        generated_at: string;
+                        generated_at_jst: string;
+                        objective: number;
+                        maintenance: components["schemas"]["PublicMaintenance"][];
+                        incidents: components["schemas"]["PublicIncident"][];
+                        /** @description the last 90 days (JST), oldest first */
+                        days: {
+                            /** Format: date */
+                            date: string;
+                            availability: number | null;
+                            incidents: number;
+                        }[];
+                        /** @description the last 12 months (JST), oldest first */
+                        months: {
+                            month: string;
+                            availability: number | null;
+                            met: boolean;
+                        }[];
+                    };
                 };
             };
             /** @description Error (RFC 9457 problem details) */

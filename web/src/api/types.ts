@@ -86,3 +86,35 @@ export type DeliveryState = WebhookDelivery["state"];
 export type RemoteLogin = Answer<"devices.remote_login_get">;
 export type RemoteLoginState = RemoteLogin["state"];
 export type OpenedRemoteLogin = Answer<"devices.remote_login_open">;
+// OPS-1: maintenance windows (announced 3 business days ahead unless an emergency) and the
+// business-day calendar that decides the earliest start.
+export type MaintenanceWindow = Answer<"maintenance.get">;
+export type MaintenanceState = MaintenanceWindow["state"];
+export type MaintenanceCreate = RequestBody<"maintenance.announce">;
+export type MaintenancePatch = RequestBody<"maintenance.change">;
+// "all", or the IDs of the companies a notice is for.
+export type NoticeScope = MaintenanceCreate["scope"];
+export type MaintenanceCalendar = Answer<"maintenance.calendar">;
+export type CalendarDay = MaintenanceCalendar["days"][number];
+// OPS-2: incidents (drafts until published) with their updates, and this node's health checks.
+export type Incident = Answer<"incidents.get">;
+export type IncidentState = Incident["state"];
+export type Severity = Incident["severity"];
+export type IncidentCreate = RequestBody<"incidents.open">;
+export type IncidentPatch = RequestBody<"incidents.change">;
+export type IncidentUpdateBody = RequestBody<"incidents.update">;
+export type Health = Answer<"operations.health">;
+export type HealthCheck = Health["checks"][number];
+// OPS-3: a month's availability against the 99.5 % objective.
+export type Availability = components["schemas"]["Availability"];
+// What companies and the public see: the console's banner, the status page (no company names).
+export type PublicMaintenance = components["schemas"]["PublicMaintenance"];
+export type PublicIncident = components["schemas"]["PublicIncident"];
+export type Notices = Answer<"notices.list">;
+export type ServiceStatus = Answer<"status.get">;
+export type ServiceState = ServiceStatus["state"];
+export type StatusDay = ServiceStatus["days"][number];
+export type StatusMonth = ServiceStatus["months"][number];
+// DATA-7: where data is kept and for how long, as configured.
+export type SecurityData = Answer<"security_data.get">;
+export type Retention = SecurityData["retention"];

@@ -15,6 +15,7 @@ import { DeviceDetailPage } from "../pages/DeviceDetailPage";
 import { DeviceGroupsPage } from "../pages/DeviceGroupsPage";
 import { DevicesPage } from "../pages/DevicesPage";
 import { FirmwarePage } from "../pages/FirmwarePage";
+import { IncidentsPage } from "../pages/provider/IncidentsPage";
 import { LoginPage } from "../pages/LoginPage";
 import { PasswordChangePage } from "../pages/PasswordChangePage";
 import { OwnAccountPage } from "../pages/OwnAccountPage";
@@ -25,9 +26,13 @@ import { JobsPage } from "../pages/provider/JobsPage";
 import { LockedAccountsPage } from "../pages/provider/LockedAccountsPage";
 import { LoginAlarmsPage } from "../pages/provider/LoginAlarmsPage";
 import { MailPage } from "../pages/provider/MailPage";
+import { MaintenancePage } from "../pages/provider/MaintenancePage";
 import { RefusedDevicesPage } from "../pages/provider/RefusedDevicesPage";
+import { ServiceHealthPage } from "../pages/provider/ServiceHealthPage";
 import { UnassignedDevicesPage } from "../pages/provider/UnassignedDevicesPage";
 import { RolesPage } from "../pages/RolesPage";
+import { SecurityDataPage } from "../pages/SecurityDataPage";
+import { StatusPage } from "../pages/StatusPage";
 import { TokensPage } from "../pages/TokensPage";
 import { TotpSetupPage } from "../pages/TotpSetupPage";
 import { WebhookDetailPage } from "../pages/WebhookDetailPage";
@@ -96,6 +101,10 @@ const SCREENS: Array<[string, ReactNode]> = [
   [PATHS.mail, <MailPage />],
   [PATHS.loginAlarms, <LoginAlarmsPage />],
   [PATHS.providerTokens, <TokensPage />],
+  [PATHS.serviceHealth, <ServiceHealthPage />],
+  [PATHS.maintenance, <MaintenancePage />],
+  [PATHS.incidents, <IncidentsPage />],
+  [PATHS.securityData, <SecurityDataPage />],
 ];
 
 export function App() {
@@ -104,6 +113,8 @@ export function App() {
       <TitleSync />
       <Routes>
         <Route path={PATHS.login} element={<LoginPage />} />
+        {/* OPS-2: public, logged in or not. */}
+        <Route path={PATHS.status} element={<StatusPage />} />
         <Route
           path={PATHS.password}
           element={

@@ -31,6 +31,15 @@ export const PATHS = {
   mail: "/provider/mail",
   loginAlarms: "/provider/login-alarms",
   providerTokens: "/provider/tokens",
+  // OPS-1, OPS-2, OPS-3 (issue 15): maintenance windows, incidents, this node's health and the
+  // availability of the last 12 months.
+  maintenance: "/provider/maintenance",
+  incidents: "/provider/incidents",
+  serviceHealth: "/provider/health",
+  // DATA-7: where data is kept and for how long, for every logged-in account.
+  securityData: "/security-data",
+  // OPS-2: the public status page (no login).
+  status: "/status",
 } as const;
 
 export type PathName = keyof typeof PATHS;

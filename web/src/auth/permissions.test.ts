@@ -22,7 +22,7 @@ describe("permission gating (SEC-5)", () => {
   it("shows only the screens the permissions allow", () => {
     const viewer = new PermissionSet(["devices.read", "audit.read"]);
     const paths = visibleNav(viewer).map((n) => n.path);
-    expect(paths).toEqual(["home", "devices", "deviceGroups", "audit"]);
+    expect(paths).toEqual(["home", "devices", "deviceGroups", "audit", "securityData", "status"]);
   });
   it("gives the provider only provider screens", () => {
     const perms = permissionsOf(account("site_admin"), ["provider.companies", "provider.accounts", "provider.audit"]);
@@ -33,7 +33,7 @@ describe("permission gating (SEC-5)", () => {
   });
   it("shows device allocations, refused and unassigned devices only with provider.devices", () => {
     const devices = visibleNav(new PermissionSet(["provider.devices"])).map((n) => n.path);
-    expect(devices).toEqual(["home", "allocations", "refusedDevices", "unassignedDevices"]);
+    expect(devices).toEqual(["home", "allocations", "refusedDevices", "unassignedDevices", "securityData", "status"]);
     const companiesOnly = visibleNav(new PermissionSet(["provider.companies"])).map((n) => n.path);
     expect(companiesOnly).not.toContain("refusedDevices");
     expect(companiesOnly).not.toContain("unassignedDevices");
@@ -41,21 +41,27 @@ describe("permission gating (SEC-5)", () => {
     expect(screenPermissions(PATHS.unassignedDevices)).toEqual(["provider.devices"]);
     expect(permissionsOf(account("site_admin"), undefined).has("provider.devices")).toBe(true);
   });
-  it("shows jobs, the mail outbox and login alarms only with provider.operations", () => {
+  it("shows the service's health, maintenance, incidents, jobs, the mail outbox and login alarms only with provider.operations", () => {
     const ops = visibleNav(new PermissionSet(["provider.operations"])).map((n) => n.path);
-    expect(ops).toEqual(["home", "jobs", "mail", "loginAlarms"]);
+    expect(ops).toEqual(["home", "serviceHealth", "maintenance", "incidents", "jobs", "mail", "loginAlarms", "securityData", "status"]);
+    expect(visibleNav(new PermissionSet(["provider.accounts"])).map((n) => n.path)).not.toContain("maintenance");
+    expect(screenPermissions(PATHS.maintenance)).toEqual(["provider.operations"]);
+    expect(screenPermissions(PATHS.incidents)).toEqual(["provider.operations"]);
+    expect(screenPermissions(PATHS.serviceHealth)).toEqual(["provider.operations"]);
     expect(visibleNav(new PermissionSet(["provider.accounts"])).map((n) => n.path)).not.toContain("jobs");
     expect(screenPermissions(PATHS.jobs)).toEqual(["provider.operations"]);
     expect(screenPermissions(PATHS.loginAlarms)).toEqual(["provider.operations"]);
     expect(permissionsOf(account("site_admin"), undefined).has("provider.operations")).toBe(true);
   });
   it("shows the company settings with company.settings, and API tokens and webhooks with tokens.write or, for the provider, its tokens with provider.tokens", () => {
-    expect(visibleNav(new PermissionSet(["company.settings"])).map((n) => n.path)).toEqual(["home", "companySettings"]);
-    expect(visibleNav(new PermissionSet(["tokens.write"])).map((n) => n.path)).toEqual(["home", "tokens", "webhooks"]);
+    expect(visibleNav(new PermissionSet(["company.settings"])).map((n) => n.path)).toEqual(["home", "companySettings", "securityData", "status"]);
+    expect(visibleNav(new PermissionSet(["tokens.write"])).map((n) => n.path)).toEqual(["home", "tokens", "webhooks", "securityData", "status"]);
     const provider = visibleNav(new PermissionSet(["provider.tokens"]));
     expect(provider.map((n) => [n.path, n.section])).toEqual([
       ["home", "operate"],
       ["providerTokens", "provider"],
+      ["securityData", "info"],
+      ["status", "info"],
     ]);
     expect(screenPermissions(PATHS.companySettings)).toEqual(["company.settings"]);
     expect(screenPermissions(PATHS.tokens)).toEqual(["tokens.write"]);
@@ -69,6 +75,14 @@ describe("permission gating (SEC-5)", () => {
     expect(permissionsOf(account("admin"), []).has("accounts.read")).toBe(false);
     expect(permissionsOf(account("admin"), undefined).has("accounts.read")).toBe(true);
     expect(permissionsOf(account("general"), undefined).list()).toEqual([]);
+  });
+  it("shows “Security and data” and the status page to every account, even one without permissions (DATA-7, OPS-2)", () => {
+    expect(visibleNav(new PermissionSet([])).map((n) => [n.path, n.section])).toEqual([
+      ["home", "operate"],
+      ["securityData", "info"],
+      ["status", "info"],
+    ]);
+    expect(screenPermissions(PATHS.securityData)).toEqual([]);
   });
   it("guards screens reached by URL", () => {
     expect(screenPermissions(PATHS.accounts)).toEqual(["accounts.read"]);

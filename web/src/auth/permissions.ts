@@ -62,7 +62,7 @@ export function permissionsOf(account: Account, listed: string[] | undefined): P
 export interface NavItem {
   path: PathName;
   labelKey: TranslationKey;
-  section: "operate" | "manage" | "provider";
+  section: "operate" | "manage" | "provider" | "info";
   anyOf: string[];
   icon: string;
 }
@@ -87,11 +87,18 @@ export const NAV: NavItem[] = [
   { path: "refusedDevices", labelKey: "nav.refusedDevices", section: "provider", anyOf: ["provider.devices"], icon: "block" },
   { path: "unassignedDevices", labelKey: "nav.unassignedDevices", section: "provider", anyOf: ["provider.devices"], icon: "unlink" },
   { path: "providerAudit", labelKey: "nav.providerAudit", section: "provider", anyOf: ["provider.audit"], icon: "history" },
+  // OPS-1/2/3: the service's health and availability, maintenance windows, incidents.
+  { path: "serviceHealth", labelKey: "nav.serviceHealth", section: "provider", anyOf: ["provider.operations"], icon: "activity" },
+  { path: "maintenance", labelKey: "nav.maintenance", section: "provider", anyOf: ["provider.operations"], icon: "calendar" },
+  { path: "incidents", labelKey: "nav.incidents", section: "provider", anyOf: ["provider.operations"], icon: "alert" },
   { path: "jobs", labelKey: "nav.jobs", section: "provider", anyOf: ["provider.operations"], icon: "clock" },
   { path: "mail", labelKey: "nav.mail", section: "provider", anyOf: ["provider.operations"], icon: "mail" },
   { path: "loginAlarms", labelKey: "nav.loginAlarms", section: "provider", anyOf: ["provider.operations"], icon: "bell" },
   // SEC-9: the same screen as the company's, for the provider's own tokens.
   { path: "providerTokens", labelKey: "nav.tokens", section: "provider", anyOf: ["provider.tokens"], icon: "key" },
+  // For everyone: DATA-7's "Security and data", and the public status page (OPS-2).
+  { path: "securityData", labelKey: "nav.securityData", section: "info", anyOf: [], icon: "shield" },
+  { path: "status", labelKey: "nav.status", section: "info", anyOf: [], icon: "globe" },
 ];
 
 export function visibleNav(perms: PermissionSet): NavItem[] {

@@ -3,7 +3,6 @@
 // the caller passes `manualSorting` and handles `onSortingChange` (the device list sorts on
 // the server).
 import {
-  flexRender,
   getCoreRowModel,
   getSortedRowModel,
   useReactTable,
@@ -23,6 +22,14 @@ declare module "@tanstack/react-table" {
   interface ColumnMeta<TData extends RowData, TValue> {
     className?: string;
   }
+}
+
+// A column's header or cell: its text, or its function called with the context. Called, not
+// mounted as a component as TanStack's flexRender does: the screens define their columns on each
+// render, and a new component type each time would replace the cell's elements (a button that
+// opened a dialog would be gone, and focus could not return to it).
+function render<C>(content: ((context: C) => React.ReactNode) | React.ReactNode, context: C): React.ReactNode {
+  return typeof content === "function" ? content(context) : content;
 }
 
 export interface DataTableProps<T> {
@@ -81,7 +88,7 @@ export function DataTable<T>({
               {group.headers.map((header) => {
                 const sorted = header.column.getIsSorted();
                 const canSort = header.column.getCanSort();
-                const content = header.isPlaceholder ? null : flexRender(header.column.columnDef.header, header.getContext());
+                const content = header.isPlaceholder ? null : render(header.column.columnDef.header, header.getContext());
                 return (
                   <th
                     key={header.id}
@@ -110,7 +117,7 @@ export function DataTable<T>({
             <tr key={row.id} className={[row.getIsSelected() ? "selected" : "", rowClassName?.(row.original) ?? ""].join(" ").trim() || undefined}>
               {row.getVisibleCells().map((cell) => (
                 <td key={cell.id} className={cell.column.columnDef.meta?.className}>
-                  {flexRender(cell.column.columnDef.cell, cell.getContext())}
+                  {render(cell.column.columnDef.cell, cell.getContext())}
                 </td>
               ))}
             </tr>

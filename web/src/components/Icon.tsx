@@ -39,6 +39,8 @@ const PATHS: Record<string, string> = {
   webhook: "M9 7a3 3 0 1 1 4.5 2.6L16 14M7.5 20a3 3 0 1 1 1.5-5.6L12 9M18 20a3 3 0 1 1-3-3H9",
   link: "M14 4h6v6M20 4l-9 9M18 14v6H4V6h6",
   unlink: "M9 17H7a5 5 0 0 1 0-10h2M15 7h2a5 5 0 0 1 0 10h-2M8 3l1 2M16 21l-1-2M3 12h2M19 12h2",
+  calendar: "M4 6h16v14H4zM4 10h16M8 3v5M16 3v5M8 14h.01M12 14h.01M16 14h.01M8 17h.01M12 17h.01",
+  activity: "M3 12h4l3-8 4 16 3-8h4",
 };
 
 export function Icon({ name, size = 18, className }: { name: string; size?: number; className?: string }) {

@@ -1,5 +1,6 @@
 // The frame around every screen after login: the sidebar (only what the account may use),
-// the top bar with the company, the account, the language switch and log-out.
+// the top bar with the company, the account, the language switch and log-out, and the banner
+// of maintenance and incidents (issue 15).
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { NavLink, Outlet, useLocation, useNavigate } from "react-router-dom";
@@ -8,6 +9,7 @@ import { useAuthed, useSession } from "../auth/session";
 import { visibleNav, type NavItem } from "../auth/permissions";
 import { switchLanguage, type Language } from "../i18n";
 import { Icon } from "./Icon";
+import { NoticeBanner } from "./ServiceNotices";
 
 export function LanguageSwitch() {
   const { t, i18n } = useTranslation();
@@ -30,7 +32,7 @@ export function LanguageSwitch() {
   );
 }
 
-const SECTIONS: NavItem["section"][] = ["operate", "manage", "provider"];
+const SECTIONS: NavItem["section"][] = ["operate", "manage", "provider", "info"];
 
 export function Layout() {
   const { t } = useTranslation();
@@ -118,6 +120,7 @@ export function Layout() {
             <span>{t("nav.logout")}</span>
           </button>
         </header>
+        <NoticeBanner />
         <main id="main" className="content" tabIndex={-1} key={location.pathname}>
           <Outlet />
         </main>

@@ -191,7 +191,8 @@ export const SearchField = forwardRef<HTMLInputElement, InputHTMLAttributes<HTML
   },
 );
 
-// A modal dialog on the native <dialog> element: focus moves in and is trapped, Esc closes.
+// A modal dialog on the native <dialog> element: focus moves in and is trapped, Esc closes, and
+// focus returns to what opened it.
 export function Dialog({
   open,
   title,
@@ -210,6 +211,17 @@ export function Dialog({
   const ref = useRef<HTMLDialogElement>(null);
   const titleId = useId();
   const { t } = useTranslation();
+  // Focus goes back to what opened the dialog once it is gone (closed or unmounted), or to the
+  // screen's content when that is gone too (a deleted row's button). Declared before the effect
+  // that opens the dialog, so it sees the focus from before.
+  useEffect(() => {
+    if (!open) return;
+    const opener = document.activeElement instanceof HTMLElement && document.activeElement !== document.body ? document.activeElement : null;
+    return () => {
+      const target = opener?.isConnected ? opener : document.getElementById("main");
+      target?.focus();
+    };
+  }, [open]);
   useEffect(() => {
     const d = ref.current;
     if (!d) return;

@@ -1,4 +1,4 @@
-import { formatJst, formatRelative, jstLocalToUtc } from "./time";
+import { formatJst, formatRelative, jstLocalToUtc, utcToJstLocal } from "./time";
 
 describe("JST formatting (DATA-1)", () => {
   it("shows UTC instants in JST whatever the browser's zone", () => {
@@ -16,6 +16,13 @@ describe("JST formatting (DATA-1)", () => {
     expect(jstLocalToUtc("2025-01-01T08:59:59")).toBe("2024-12-31T23:59:59Z");
     expect(jstLocalToUtc("")).toBeNull();
     expect(jstLocalToUtc("10 March")).toBeNull();
+  });
+  it("gives a UTC instant as a datetime-local value in JST, and back", () => {
+    expect(utcToJstLocal("2025-03-09T15:30:00Z")).toBe("2025-03-10T00:30");
+    expect(utcToJstLocal("2025-12-31T15:00:00.000Z")).toBe("2026-01-01T00:00");
+    expect(jstLocalToUtc(utcToJstLocal("2025-06-30T23:45:00Z"))).toBe("2025-06-30T23:45:00Z");
+    expect(utcToJstLocal(null)).toBe("");
+    expect(utcToJstLocal("soon")).toBe("");
   });
   it("says how long ago in the UI language", () => {
     const now = Date.parse("2025-03-10T00:00:00Z");

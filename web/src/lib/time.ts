@@ -34,6 +34,15 @@ export function jstLocalToUtc(local: string): string | null {
   return new Date(ms).toISOString().replace(/\.\d{3}Z$/, "Z");
 }
 
+// The other way: a UTC instant as the value of an <input type="datetime-local"> in JST
+// ("2025-03-10T00:30"); "" when empty or malformed.
+export function utcToJstLocal(input: string | null | undefined): string {
+  if (!input) return "";
+  const d = toJstParts(input);
+  if (!d) return "";
+  return `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())}T${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}`;
+}
+
 // How long ago, in the UI language: "3分前" / "3 min ago". Falls back to the JST time after a week.
 export function formatRelative(input: string | null | undefined, lang: string, now: number = Date.now()): string {
   if (!input) return "—";

@@ -5,7 +5,7 @@
 // step answered with; once the challenge expired (5 minutes), the password step again.
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
-import { Navigate, useLocation, useNavigate } from "react-router-dom";
+import { Link, Navigate, useLocation, useNavigate } from "react-router-dom";
 import { z } from "zod";
 import { ApiError } from "../api/client";
 import { PATHS } from "../app/paths";
@@ -248,6 +248,10 @@ export function LoginPage() {
         )}
         <p className="login-footnote">{t("login.footnote")}</p>
       </div>
+      {/* OPS-2: the public status page, for whoever cannot log in or wonders why. */}
+      <p className="login-status">
+        <Link to={PATHS.status}>{t("login.statusLink")}</Link>
+      </p>
     </div>
   );
 }

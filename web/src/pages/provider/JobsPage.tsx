@@ -1,11 +1,14 @@
 // Provider console: the service's periodic jobs (issue 12) — what each does, its schedule, its
 // last run and outcome (counts, or the error), its next run — and running one now. A run answers
 // its outcome (a toast, and a note above the list); one running elsewhere answers 409 job_running.
+// The service's health (issue 15) is a link away.
 import { createColumnHelper } from "@tanstack/react-table";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
+import { Link } from "react-router-dom";
 import { ApiError } from "../../api/client";
 import type { JobRun, ScheduledJob } from "../../api/types";
+import { PATHS } from "../../app/paths";
 import { useMessageText } from "../../components/Allocations";
 import { ListPage } from "../../components/ListPage";
 import { useToast } from "../../components/Toast";
@@ -128,6 +131,11 @@ export function JobsPage() {
     <ListPage
       title={t("jobs.title")}
       description={t("jobs.description")}
+      actions={
+        <Link className="btn btn-secondary" to={PATHS.serviceHealth}>
+          <span>{t("health.toHealth")}</span>
+        </Link>
+      }
       error={jobs.error}
       notice={
         last ? (

@@ -1,9 +1,12 @@
 // Provider console: SEC-2 login alarms (issue 12) — raised on a burst of failed logins to one
-// account, from one source address or across the service; newest first, a page at a time.
+// account, from one source address or across the service; newest first, a page at a time. The
+// health monitor's alarms (issue 15) are on the service health page, which this one links to.
 import { createColumnHelper } from "@tanstack/react-table";
 import { useMemo } from "react";
 import { useTranslation } from "react-i18next";
+import { Link } from "react-router-dom";
 import type { LoginAlarm } from "../../api/types";
+import { PATHS } from "../../app/paths";
 import { ListPage, MorePager } from "../../components/ListPage";
 import { Badge, EmptyState, type Tone } from "../../components/ui";
 import { alarmRatio, jstText } from "../../lib/operations";
@@ -57,6 +60,11 @@ export function LoginAlarmsPage() {
       title={t("alarms.title")}
       description={t("alarms.description")}
       error={alarms.error}
+      notice={
+        <p className="muted">
+          {t("alarms.healthNote")} <Link to={PATHS.serviceHealth}>{t("health.toHealth")}</Link>
+        </p>
+      }
       rows={rows}
       loading={alarms.isLoading}
       columns={columns}
