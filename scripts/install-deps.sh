@@ -9,7 +9,8 @@
 #                                    web/'s npm packages (npm ci), which the unit tests read too: the
 #                                    holidays of @holiday-jp/holiday_jp for the business-day calendar's
 #                                    test (OPS-1); help2man, dpkg-dev and lintian to build and check
-#                                    the Debian package (OPS-4)
+#                                    the Debian package (OPS-4); prometheus for promtool, which checks
+#                                    the /metrics exposition
 set -euo pipefail
 web_dir="$(cd "$(dirname "$0")/.." && pwd)/web"
 
@@ -24,7 +25,7 @@ build_packages=(
   nodejs npm
 )
 test_packages=(sqlite3 curl clang libclang-rt-14-dev libxml2-utils python3 python3-aiosmtpd clang-format-14 clang-tidy-14
-  help2man dpkg-dev lintian)
+  help2man dpkg-dev lintian prometheus)
 
 wanted=("${build_packages[@]}")
 if [[ "${1:-}" == "--test" ]]; then wanted+=("${test_packages[@]}"); fi
@@ -48,6 +49,14 @@ else
   SUDO=""
   if [[ $(id -u) -ne 0 ]]; then SUDO="sudo"; fi
   export DEBIAN_FRONTEND=noninteractive
+  # No daemon that a package ships (prometheus does) is started by installing it: the tests
+  # start what they need themselves, on loopback ports, and stop it afterwards.
+  policy=/usr/sbin/policy-rc.d
+  if [[ ! -e $policy ]]; then
+    printf '#!/bin/sh\nexit 101\n' | $SUDO tee "$policy" >/dev/null
+    $SUDO chmod +x "$policy"
+    trap '$SUDO rm -f "$policy"' EXIT
+  fi
   $SUDO apt-get update -qq
   $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi

@@ -121,7 +121,10 @@ std::string OpenApiDocument(const http::RouteTable& table) {
           {"ApiToken", Schema(schema::kApiToken)},
           {"Webhook", Schema(schema::kWebhook)},
           {"WebhookDelivery", Schema(schema::kWebhookDelivery)},
-          {"RemoteLogin", Schema(schema::kRemoteLogin)}}}}},
+          {"RemoteLogin", Schema(schema::kRemoteLogin)},
+          {"Availability", Schema(schema::kAvailability)},
+          {"PublicMaintenance", Schema(schema::kPublicMaintenance)},
+          {"PublicIncident", Schema(schema::kPublicIncident)}}}}},
   };
   return json::serialize(doc);
 }

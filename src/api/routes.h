@@ -30,6 +30,7 @@ void AddAllocationRoutes(http::RouteTable& table, ApiServices& services);
 void AddOperationsRoutes(http::RouteTable& table, ApiServices& services);
 void AddTokenRoutes(http::RouteTable& table, ApiServices& services);
 void AddWebhookRoutes(http::RouteTable& table, ApiServices& services);
+void AddServiceNoticeRoutes(http::RouteTable& table, ApiServices& services);
 
 // DEV-4: asks the device to open a session now (cwmp::DeviceCaller): {"outcome": coarse}. A
 // problem when the device is not the company's (404), has reported no URL yet (409), or

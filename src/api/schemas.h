@@ -481,4 +481,165 @@ inline constexpr const char* kAllocationImport =
 "items":{"type":"array","items":{"$ref":"#/components/schemas/Allocation"}},
 "serials":{"type":"integer","description":"how many serials the new allocations list"}}})";
 
+// OPS-1, OPS-2, OPS-3, DATA-7: running the service for customers.
+#define KANRI_TIME(name) "\"" name "\":{\"type\":\"string\",\"format\":\"date-time\"},\"" name "_jst\":{\"type\":\"string\"}"
+#define KANRI_OPTIONAL_TIME(name)                                                                  \
+  "\"" name "\":{\"type\":[\"string\",\"null\"],\"format\":\"date-time\"},\"" name \
+  "_jst\":{\"type\":[\"string\",\"null\"]}"
+#define KANRI_SCOPE                                                                                         \
+  "\"scope\":{\"oneOf\":[{\"const\":\"all\"},{\"type\":\"array\",\"minItems\":1,\"maxItems\":1000,\"items\":{" \
+  "\"type\":\"string\"}}],\"description\":\"all companies, or these company IDs\"}"
+#define KANRI_TEXTS                                                                                   \
+  "\"title_ja\":{\"type\":\"string\",\"minLength\":1,\"maxLength\":200},\"title_en\":{\"type\":\"string\"," \
+  "\"minLength\":1,\"maxLength\":200},\"body_ja\":{\"type\":\"string\",\"maxLength\":4000},\"body_en\":{"  \
+  "\"type\":\"string\",\"maxLength\":4000}"
+
+inline constexpr const char* kMaintenance =
+    "{\"type\":\"object\",\"required\":[\"id\",\"state\",\"starts_at\",\"starts_at_jst\",\"ends_at\",\"ends_at_jst\","
+    "\"scope\",\"scope_companies\",\"emergency\",\"title_ja\",\"title_en\",\"body_ja\",\"body_en\",\"announced_at\","
+    "\"announced_at_jst\",\"remind_at\",\"remind_at_jst\",\"reminded_at\",\"reminded_at_jst\",\"cancelled_at\","
+    "\"cancelled_at_jst\",\"created_by_login\",\"updated_at\",\"updated_at_jst\"],\"properties\":{"
+    "\"id\":{\"type\":\"string\"},\"state\":{\"enum\":[\"scheduled\",\"in_progress\",\"ended\",\"cancelled\"]},"
+    KANRI_TIME("starts_at") "," KANRI_TIME("ends_at") "," KANRI_SCOPE ","
+    "\"scope_companies\":{\"type\":\"array\",\"items\":{\"type\":\"object\",\"required\":[\"id\",\"code\",\"name\"],"
+    "\"properties\":{\"id\":{\"type\":\"string\"},\"code\":{\"type\":\"string\"},\"name\":{\"type\":\"string\"}}}},"
+    "\"emergency\":{\"type\":\"boolean\"}," KANRI_TEXTS "," KANRI_TIME("announced_at") ","
+    KANRI_OPTIONAL_TIME("remind_at") "," KANRI_OPTIONAL_TIME("reminded_at") "," KANRI_OPTIONAL_TIME("cancelled_at") ","
+    "\"created_by_login\":{\"type\":\"string\"}," KANRI_TIME("updated_at") "}}";
+
+inline constexpr const char* kMaintenanceCreate =
+    "{\"type\":\"object\",\"additionalProperties\":false,\"required\":[\"starts_at\",\"ends_at\",\"scope\","
+    "\"title_ja\",\"title_en\"],\"properties\":{\"starts_at\":{\"type\":\"string\",\"format\":\"date-time\"},"
+    "\"ends_at\":{\"type\":\"string\",\"format\":\"date-time\"}," KANRI_SCOPE "," KANRI_TEXTS ","
+    "\"emergency\":{\"type\":\"boolean\",\"default\":false,\"description\":\"an emergency needs no notice\"}},"
+    "\"description\":\"a planned window starts at least 3 business days after now (422 notice_too_short, with "
+    "earliest_start)\"}";
+
+inline constexpr const char* kMaintenancePatch =
+    "{\"type\":\"object\",\"additionalProperties\":false,\"properties\":{\"starts_at\":{\"type\":\"string\","
+    "\"format\":\"date-time\"},\"ends_at\":{\"type\":\"string\",\"format\":\"date-time\"}," KANRI_SCOPE ","
+    KANRI_TEXTS "}}";
+
+inline constexpr const char* kMaintenanceCalendar =
+    R"({"type":"object","required":["earliest_start","earliest_start_jst","notice_business_days","closed_days","days"],
+"properties":{"earliest_start":{"type":"string","format":"date-time"},"earliest_start_jst":{"type":"string"},
+"notice_business_days":{"type":"integer"},"closed_days":{"type":"array","items":{"type":"string"}},
+"days":{"type":"array","items":{"type":"object","required":["date","business_day","weekend","holiday","closed"],
+"properties":{"date":{"type":"string","format":"date"},"business_day":{"type":"boolean"},"weekend":{"type":"boolean"},
+"holiday":{"type":["string","null"],"description":"the national holiday's name, in Japanese"},
+"closed":{"type":"boolean","description":"one of the provider's closing days"}}}}}})";
+
+inline constexpr const char* kIncident =
+    "{\"type\":\"object\",\"required\":[\"id\",\"state\",\"scope\",\"scope_companies\",\"severity\",\"title_ja\","
+    "\"title_en\",\"body_ja\",\"body_en\",\"check_name\",\"detected_at\",\"detected_at_jst\",\"published_at\","
+    "\"published_at_jst\",\"resolved_at\",\"resolved_at_jst\",\"minutes_to_publication\",\"overdue\","
+    "\"created_by_login\",\"updated_at\",\"updated_at_jst\",\"updates\"],\"properties\":{\"id\":{\"type\":\"string\"},"
+    "\"state\":{\"enum\":[\"draft\",\"published\",\"resolved\"]}," KANRI_SCOPE ","
+    "\"scope_companies\":{\"type\":\"array\",\"items\":{\"type\":\"object\",\"required\":[\"id\",\"code\",\"name\"],"
+    "\"properties\":{\"id\":{\"type\":\"string\"},\"code\":{\"type\":\"string\"},\"name\":{\"type\":\"string\"}}}},"
+    "\"severity\":{\"enum\":[\"minor\",\"major\",\"critical\"]}," KANRI_TEXTS ","
+    "\"check_name\":{\"type\":\"string\",\"description\":\"the health check that opened it; empty when opened by "
+    "hand\"}," KANRI_TIME("detected_at") "," KANRI_OPTIONAL_TIME("published_at") ","
+    KANRI_OPTIONAL_TIME("resolved_at") ","
+    "\"minutes_to_publication\":{\"type\":[\"integer\",\"null\"],\"description\":\"from detection to publication\"},"
+    "\"overdue\":{\"type\":\"boolean\",\"description\":\"a draft detected more than 45 minutes ago\"},"
+    "\"created_by_login\":{\"type\":\"string\"}," KANRI_TIME("updated_at") ","
+    "\"updates\":{\"type\":\"array\",\"items\":{\"type\":\"object\",\"required\":[\"id\",\"at\",\"at_jst\","
+    "\"body_ja\",\"body_en\"],\"properties\":{\"id\":{\"type\":\"string\"},\"at\":{\"type\":\"string\",\"format\":"
+    "\"date-time\"},\"at_jst\":{\"type\":\"string\"},\"body_ja\":{\"type\":\"string\"},\"body_en\":{\"type\":"
+    "\"string\"}}}}}}";
+
+inline constexpr const char* kIncidentCreate =
+    "{\"type\":\"object\",\"additionalProperties\":false,\"required\":[\"scope\",\"severity\",\"title_ja\","
+    "\"title_en\"],\"properties\":{" KANRI_SCOPE ",\"severity\":{\"enum\":[\"minor\",\"major\",\"critical\"]},"
+    KANRI_TEXTS ",\"detected_at\":{\"type\":\"string\",\"format\":\"date-time\",\"description\":\"default now\"},"
+    "\"publish\":{\"type\":\"boolean\",\"default\":false}}}";
+
+inline constexpr const char* kIncidentPatch =
+    "{\"type\":\"object\",\"additionalProperties\":false,\"properties\":{" KANRI_SCOPE ",\"severity\":{\"enum\":["
+    "\"minor\",\"major\",\"critical\"]}," KANRI_TEXTS "},\"description\":\"scope and severity: drafts only\"}";
+
+inline constexpr const char* kIncidentUpdate = R"({"type":"object","additionalProperties":false,
+"required":["body_ja","body_en"],"properties":{"body_ja":{"type":"string","minLength":1,"maxLength":4000},
+"body_en":{"type":"string","minLength":1,"maxLength":4000},"resolve":{"type":"boolean","default":false}}})";
+
+inline constexpr const char* kAvailability =
+    R"({"type":"object","required":["month","from","from_jst","to","to_jst","minutes","measured_minutes",
+"maintenance_minutes","available_minutes","unavailable_minutes","availability","objective","met"],
+"properties":{"month":{"type":"string","description":"YYYY-MM, in JST"},"from":{"type":"string","format":"date-time"},
+"from_jst":{"type":"string"},"to":{"type":"string","format":"date-time"},"to_jst":{"type":"string"},
+"minutes":{"type":"integer"},"measured_minutes":{"type":"integer","description":"since the first sample, up to now"},
+"maintenance_minutes":{"type":"integer","description":"announced maintenance for all companies, excluded"},
+"available_minutes":{"type":"integer"},"unavailable_minutes":{"type":"integer"},
+"availability":{"type":["number","null"],"description":"available minutes over measured minutes less maintenance; null when nothing was measured"},
+"objective":{"type":"number"},"met":{"type":"boolean"}}})";
+
+inline constexpr const char* kAvailabilityList =
+    R"({"type":"object","required":["items"],"properties":{"items":{"type":"array",
+"items":{"$ref":"#/components/schemas/Availability"}}}})";
+
+inline constexpr const char* kHealthChecks =
+    R"({"type":"object","required":["node","at","at_jst","checks","failing_since","failing_since_jst","alarmed"],
+"properties":{"node":{"type":"string"},"at":{"type":["string","null"],"format":"date-time"},"at_jst":{"type":["string","null"]},
+"checks":{"type":"array","items":{"type":"object","required":["name","ok","detail"],"properties":{
+"name":{"type":"string"},"ok":{"type":"boolean"},"detail":{"type":"string"}}}},
+"failing_since":{"type":["string","null"],"format":"date-time"},"failing_since_jst":{"type":["string","null"]},
+"alarmed":{"type":"boolean"}}})";
+
+// What companies and the public see of a notice: no other company, no author, no check.
+inline constexpr const char* kPublicMaintenance =
+    "{\"type\":\"object\",\"required\":[\"id\",\"state\",\"starts_at\",\"starts_at_jst\",\"ends_at\",\"ends_at_jst\","
+    "\"emergency\",\"for_all\",\"title_ja\",\"title_en\",\"body_ja\",\"body_en\"],\"properties\":{\"id\":{\"type\":"
+    "\"string\"},\"state\":{\"enum\":[\"scheduled\",\"in_progress\",\"ended\",\"cancelled\"]}," KANRI_TIME("starts_at")
+    "," KANRI_TIME("ends_at") ",\"emergency\":{\"type\":\"boolean\"},\"for_all\":{\"type\":\"boolean\"}," KANRI_TEXTS
+    "}}";
+
+inline constexpr const char* kPublicIncident =
+    "{\"type\":\"object\",\"required\":[\"id\",\"state\",\"severity\",\"for_all\",\"title_ja\",\"title_en\","
+    "\"body_ja\",\"body_en\",\"detected_at\",\"detected_at_jst\",\"published_at\",\"published_at_jst\","
+    "\"resolved_at\",\"resolved_at_jst\",\"updates\"],\"properties\":{\"id\":{\"type\":\"string\"},\"state\":{"
+    "\"enum\":[\"published\",\"resolved\"]},\"severity\":{\"enum\":[\"minor\",\"major\",\"critical\"]},\"for_all\":{"
+    "\"type\":\"boolean\"}," KANRI_TEXTS "," KANRI_TIME("detected_at") "," KANRI_OPTIONAL_TIME("published_at") ","
+    KANRI_OPTIONAL_TIME("resolved_at") ",\"updates\":{\"type\":\"array\",\"items\":{\"type\":\"object\",\"required\":"
+    "[\"id\",\"at\",\"at_jst\",\"body_ja\",\"body_en\"],\"properties\":{\"id\":{\"type\":\"string\"},\"at\":{\"type\":"
+    "\"string\",\"format\":\"date-time\"},\"at_jst\":{\"type\":\"string\"},\"body_ja\":{\"type\":\"string\"},"
+    "\"body_en\":{\"type\":\"string\"}}}}}}";
+
+inline constexpr const char* kNotices =
+    R"({"type":"object","required":["maintenance","incidents"],"properties":{
+"maintenance":{"type":"array","items":{"$ref":"#/components/schemas/PublicMaintenance"},"description":"in progress or to come"},
+"incidents":{"type":"array","items":{"$ref":"#/components/schemas/PublicIncident"},"description":"unresolved, or detected in the last 90 days"}}})";
+
+inline constexpr const char* kStatus =
+    R"({"type":"object","required":["state","generated_at","generated_at_jst","objective","maintenance","incidents","days","months"],
+"properties":{"state":{"enum":["operational","maintenance","degraded","outage"]},
+"generated_at":{"type":"string","format":"date-time"},"generated_at_jst":{"type":"string"},
+"objective":{"type":"number"},
+"maintenance":{"type":"array","items":{"$ref":"#/components/schemas/PublicMaintenance"}},
+"incidents":{"type":"array","items":{"$ref":"#/components/schemas/PublicIncident"}},
+"days":{"type":"array","description":"the last 90 days (JST), oldest first","items":{"type":"object",
+"required":["date","availability","incidents"],"properties":{"date":{"type":"string","format":"date"},
+"availability":{"type":["number","null"]},"incidents":{"type":"integer"}}}},
+"months":{"type":"array","description":"the last 12 months (JST), oldest first","items":{"type":"object",
+"required":["month","availability","met"],"properties":{"month":{"type":"string"},
+"availability":{"type":["number","null"]},"met":{"type":"boolean"}}}}}})";
+
+inline constexpr const char* kSecurityData =
+    R"({"type":"object","required":["data_residency","retention","backup_time_jst"],"properties":{
+"data_residency":{"type":"string","description":"where customer data is stored (--data-residency), e.g. JP"},
+"backup_time_jst":{"type":"string","description":"HH:MM, daily"},
+"retention":{"type":"object","required":["history_days","backup_days","device_retention_days","mail_days",
+"webhook_delivery_days","contract_end_grace_days","inactivity_reminder_days","inactivity_lock_days",
+"inactivity_delete_days","session_idle_minutes","session_lifetime_hours"],"properties":{
+"history_days":{"type":"integer"},"backup_days":{"type":"integer"},"device_retention_days":{"type":"integer"},
+"mail_days":{"type":"integer"},"webhook_delivery_days":{"type":"integer"},"contract_end_grace_days":{"type":"integer"},
+"inactivity_reminder_days":{"type":"integer"},"inactivity_lock_days":{"type":"integer"},
+"inactivity_delete_days":{"type":"integer"},"session_idle_minutes":{"type":"integer"},
+"session_lifetime_hours":{"type":"integer"}}}}})";
+
+#undef KANRI_TIME
+#undef KANRI_OPTIONAL_TIME
+#undef KANRI_SCOPE
+#undef KANRI_TEXTS
+
 }  // namespace kanri::api::schema

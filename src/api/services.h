@@ -22,6 +22,7 @@
 #include "devices/tasks.h"
 #include "identity/accounts.h"
 #include "identity/hashing_admission.h"
+#include "identity/inactivity.h"
 #include "identity/login.h"
 #include "identity/password_hasher.h"
 #include "identity/password_policy.h"
@@ -30,6 +31,8 @@
 #include "jobs/login_alarms.h"
 #include "jobs/scheduler.h"
 #include "mail/outbox.h"
+#include "ops/health.h"
+#include "ops/notices.h"
 #include "tenancy/companies.h"
 #include "webhooks/webhooks.h"
 
@@ -40,6 +43,16 @@ struct ApiSettings {
   std::size_t temporary_password_bytes = 12;                // 96 random bits, 16 characters
   std::uint64_t firmware_max_bytes = 512ull * 1024 * 1024;  // DEV-6: largest firmware upload (streamed)
   Millis contract_end_grace = std::chrono::days{30};        // DATA-6: shown as each company's schedule
+  // DATA-7: where data is kept and for how long, as configured (GET /api/v1/security-data).
+  std::string data_residency = "JP";
+  Millis audit_retention = std::chrono::days{365};
+  Millis backup_retention = std::chrono::days{7};
+  std::string backup_time = "02:00";
+  Millis device_retention = std::chrono::days{90};
+  Millis mail_retention = std::chrono::days{90};
+  identity::InactivityPolicy inactivity;
+  Millis session_idle = std::chrono::minutes{60};
+  Millis session_lifetime = std::chrono::hours{12};
 };
 
 struct ApiServices {
@@ -88,6 +101,10 @@ struct ApiServices {
   db::WorkerPool* jobs_pool = nullptr;
   mail::Outbox* outbox = nullptr;
   jobs::LoginAlarms* login_alarms = nullptr;
+  // OPS-1, OPS-2, OPS-3 (issue 15), set by the application; the routes answer 503 without them.
+  ops::Maintenance* maintenance = nullptr;
+  ops::Incidents* incidents = nullptr;
+  ops::HealthMonitor* health = nullptr;
 };
 
 }  // namespace kanri::api

@@ -65,6 +65,7 @@ http::RouteTable BuildRouteTable(ApiServices& services) {
   AddOperationsRoutes(table, services);
   AddTokenRoutes(table, services);
   AddWebhookRoutes(table, services);
+  AddServiceNoticeRoutes(table, services);
   // The document describes the table it is part of, so it is added last and built once.
   auto document = std::make_shared<std::string>();
   table.Add({.method = "GET",

@@ -6,6 +6,8 @@
 #include <fstream>
 #include <thread>
 
+#include "ops/business_days.h"
+
 namespace kanri::app {
 
 std::string Config::DatabaseUrl() const {
@@ -173,6 +175,9 @@ void AddConfigOptions(CLI::App& app, Config& c) {
   auto* g = app.add_option_group(server);
   g->add_option("--listen-api", c.listen_api, "HTTPS address of the API and console")->capture_default_str();
   g->add_option("--listen-cwmp", c.listen_cwmp, "HTTPS address for devices (TR-069)")->capture_default_str();
+  g->add_option("--listen-metrics", c.listen_metrics,
+                "Prometheus metrics (GET /metrics, plain HTTP) on this loopback address, e.g. 127.0.0.1:9464; "
+                "off when empty");
   g->add_flag(
       "--cwmp-insecure-http", c.cwmp_insecure_http,
       "Lab only: devices connect over plain HTTP with HTTP Digest instead of HTTPS (logged as a warning)");
@@ -365,6 +370,29 @@ void AddConfigOptions(CLI::App& app, Config& c) {
       ->capture_default_str();
   AddDuration(*m, "--backup-retention", c.backup_retention, "DATA-4: delete backups older than");
   m->add_option("--backup-dir", c.backup_dir, "DATA-4: where backups go (default <data-dir>/backups)");
+  m->add_option("--data-residency", c.data_residency,
+                "DATA-7: where customer data is stored (country or region), shown to companies")
+      ->check([](const std::string& v) {
+        return !v.empty() && v.size() <= 64 && v.find_first_of("\r\n") == std::string::npos
+                   ? std::string()
+                   : "--data-residency is a short name such as JP";
+      })
+      ->capture_default_str();
+  m->add_option("--closed-days", c.closed_days,
+                "OPS-1: the provider's closing days, not business days: MM-DD..MM-DD ranges, comma-separated "
+                "(\"\" for none)")
+      ->check([](const std::string& v) {
+        auto parsed = ops::BusinessCalendar::Parse(v);
+        return parsed ? std::string() : "--closed-days: " + parsed.error().message;
+      })
+      ->capture_default_str();
+  AddDuration(*m, "--health-interval", c.health_interval, "OPS-2: run the service's health checks this often");
+  AddDuration(*m, "--health-alarm-after", c.health_alarm_after,
+              "OPS-2: a health check failing this long alarms the site administrators and opens a draft "
+              "incident");
+  m->add_option("--health-min-free-mib", c.health_min_free_mib,
+                "OPS-2: the disk check fails when the data dir's file system has less free space (MiB)")
+      ->capture_default_str();
   AddDuration(*m, "--login-alarm-window", c.login_alarms.window,
               "SEC-2: window of the login alarm thresholds");
   m->add_option("--login-alarm-account", c.login_alarms.per_account,

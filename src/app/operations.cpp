@@ -11,6 +11,7 @@
 #include "jobs/device_retention.h"
 #include "jobs/webhook_delivery.h"
 #include "mail/delivery.h"
+#include "ops/health.h"
 
 namespace kanri::app {
 
@@ -116,6 +117,18 @@ std::vector<jobs::Job> BuildJobs(const Config& config, Operations& ops, audit::O
            for (const auto& l : closed) ops.wake(l.company_id, l.device_id);
          return Counts{{"closed", static_cast<std::int64_t>(closed.size())}};
        }},
+      {"maintenance-reminders",
+       "OPS-1: mail the reminder of each maintenance window on the business day before it (09:00 JST)",
+       Schedule::Every(minutes{5}),
+       [&ops](Timestamp now) {
+         return Counts{{"reminded", static_cast<std::int64_t>(ops.maintenance.SendReminders(now))}};
+       }},
+      {"health-retention", "OPS-3: delete health samples older than 13 months (the 12-month chart's)",
+       Schedule::DailyJst(3, 50),
+       [&ops](Timestamp now) {
+         return Counts{
+             {"removed", static_cast<std::int64_t>(ops::PurgeSamplesBefore(ops.database, now - days{400}))}};
+       }},
       {"webhook-retention", "SEC-9: delete webhook deliveries that ended more than 7 days ago",
        Schedule::DailyJst(3, 40),
        [&ops](Timestamp now) {
@@ -129,6 +142,12 @@ AddressPolicy WebhookPolicy(const Config& config) {
   auto policy = cwmp::ConnectionRequestPolicy(config.connection_request);
   if (!policy) throw std::invalid_argument("connection-request address policy: " + policy.error().message);
   return *policy;
+}
+
+ops::BusinessCalendar ClosedDays(const Config& config) {
+  auto calendar = ops::BusinessCalendar::Parse(config.closed_days);
+  if (!calendar) throw std::invalid_argument("--closed-days: " + calendar.error().message);
+  return *calendar;
 }
 
 }  // namespace
@@ -152,6 +171,8 @@ Operations::Operations(const Config& config, Runtime& rt, audit::OperationHistor
       webhook_secrets(SecretBox::LoadOrCreate(KeysDir(config) / "webhook-secrets.key")),
       webhook_poster({.policy = WebhookPolicy(config), .ca_file = config.webhook_ca_file}),
       webhooks(*rt.database, *rt.clock, webhook_secrets, webhooks::AddressCheck(WebhookPolicy(config))),
+      maintenance(*rt.database, *rt.clock, outbox, ClosedDays(config)),
+      incidents(*rt.database, *rt.clock, outbox),
       // The jobs' functions refer to the members above, all constructed by now.
       scheduler(*rt.database, *rt.clock, history, BuildJobs(config, *this, history, key), ProcessName()) {}
 

@@ -20,6 +20,7 @@
 #include "jobs/scheduler.h"
 #include "mail/outbox.h"
 #include "mail/smtp.h"
+#include "ops/notices.h"
 #include "tenancy/companies.h"
 #include "webhooks/sender.h"
 #include "webhooks/webhooks.h"
@@ -51,6 +52,9 @@ struct Operations {
   SecretBox webhook_secrets;
   webhooks::CurlPoster webhook_poster;
   webhooks::WebhookRepository webhooks;
+  // OPS-1 and OPS-2: maintenance windows (their reminders are a job) and incidents.
+  ops::Maintenance maintenance;
+  ops::Incidents incidents;
   jobs::Scheduler scheduler;
 };
 

@@ -11,12 +11,14 @@
 
 #include "access/api_tokens.h"
 #include "api/routes.h"
+#include "app/health_checks.h"
 #include "app/operations.h"
 #include "app/privileges.h"
 #include "app/runtime.h"
 #include "audit/history_writer.h"
 #include "base/crypto.h"
 #include "base/log.h"
+#include "base/metrics.h"
 #include "cwmp/connection_request.h"
 #include "cwmp/device_caller.h"
 #include "cwmp/file_download.h"
@@ -132,6 +134,59 @@ http::ServerSettings CwmpHttpSettings(const Config& config) {
   return settings;
 }
 
+// --listen-metrics: only a loopback address. Metrics describe the service's insides; to scrape
+// from another host, put an authenticating proxy in front.
+Status MetricsAddress(const std::string& listen) {
+  const auto [host, port] = http::ParseListenAddress(listen);
+  boost::system::error_code ec;
+  const auto address = asio::ip::make_address(host, ec);
+  if (ec || !address.is_loopback())
+    return InvalidArgument("listen-metrics",
+                           "--listen-metrics must be a loopback address such as 127.0.0.1:9464 (metrics describe "
+                           "the service's insides; scrape other hosts' through an authenticating proxy)");
+  (void)port;
+  return Ok{};
+}
+
+asio::awaitable<http::HttpResponse> ServeMetrics(const http::HttpRequest& request) {
+  http::HttpResponse r;
+  if (request.path != "/metrics") {
+    r.status = 404;
+    r.content_type = "text/plain; charset=utf-8";
+    r.body = "Only /metrics is served here.\n";
+    co_return r;
+  }
+  if (request.method != "GET" && request.method != "HEAD") {
+    r.status = 405;
+    r.content_type = "text/plain; charset=utf-8";
+    r.body = "GET /metrics\n";
+    co_return r;
+  }
+  r.status = 200;
+  r.content_type = "text/plain; version=0.0.4; charset=utf-8";
+  r.body = metrics::Default().Render();
+  co_return r;
+}
+
+// Gauges read when scraped: the pools' queues, the history writer, CWMP sessions.
+void RegisterServiceMetrics(db::WorkerPool& db, db::WorkerPool& hash, db::WorkerPool& jobs,
+                            audit::HistoryWriter& history, cwmp::SessionEngine& engine) {
+  auto& m = metrics::Default();
+  m.Callback("kanri_db_pool_queue_depth", "Database calls waiting or running on the db pool",
+             [&db] { return static_cast<double>(db.pending()); });
+  m.Callback("kanri_hash_pool_queue_depth", "Password hashes waiting or running",
+             [&hash] { return static_cast<double>(hash.pending()); });
+  m.Callback("kanri_jobs_pool_queue_depth", "Job runs waiting or running", [&jobs] {
+    return static_cast<double>(jobs.pending());
+  });
+  m.Callback("kanri_history_queue_depth", "Operation-history records waiting for the writer (its lag)",
+             [&history] { return static_cast<double>(history.queued()); });
+  m.Callback("kanri_history_available", "1 while the operation history stores records (SEC-6)",
+             [&history] { return history.available() ? 1.0 : 0.0; });
+  m.Callback("kanri_cwmp_sessions_active", "CWMP sessions open now",
+             [&engine] { return static_cast<double>(engine.active_sessions()); });
+}
+
 void PrintWelcome(const Config& config, Runtime& rt, const std::string& api_host,
                   const asio::ip::tcp::endpoint& api, const std::string& cwmp_host,
                   const asio::ip::tcp::endpoint& cwmp) {
@@ -170,14 +225,20 @@ int Serve(const Config& config) {
   const auto [cwmp_host, cwmp_port] = http::ParseListenAddress(config.listen_cwmp);
   http::BoundListener api_socket = http::BindListener(api_host, api_port);
   http::BoundListener cwmp_socket = http::BindListener(cwmp_host, cwmp_port);
+  std::optional<http::BoundListener> metrics_socket;
+  if (!config.listen_metrics.empty()) {
+    if (auto address = MetricsAddress(config.listen_metrics); !address) return refuse(address.error());
+    const auto [host, port] = http::ParseListenAddress(config.listen_metrics);
+    metrics_socket.emplace(http::BindListener(host, port));
+  }
   if (auto dropped = DropPrivileges(*service_user); !dropped) return refuse(dropped.error());
   if (auto writable = CheckDataDirWritable(config.data_dir); !writable) return refuse(writable.error());
   if (*service_user) LogInfo("running as", {{"user", (*service_user)->name}});
 
   // A connection per worker, and one each for the writer threads of the operation history and
-  // of device contacts, and for the jobs' thread.
+  // of device contacts, for the jobs' thread and for the health monitor.
   const std::size_t db_threads = config.DatabaseThreads();
-  Runtime rt(config, db_threads + 3);
+  Runtime rt(config, db_threads + 4);
   LogInfo("database", {{"backend", rt.database->backend() == db::Backend::kSqlite ? "sqlite" : "postgresql"},
                        {"worker_threads", static_cast<std::int64_t>(db_threads)}});
   const http::TlsFiles tls_files = http::EnsureCertificate(config.data_dir, config.tls_cert, config.tls_key);
@@ -264,6 +325,18 @@ int Serve(const Config& config) {
   services.webhooks = &operations.webhooks;
   services.remote_logins = &operations.remote_logins;
   services.login_alarms = &operations.login_alarms;
+  // Issue 15: maintenance and incidents (OPS-1, OPS-2), and what DATA-7 shows of the settings.
+  services.maintenance = &operations.maintenance;
+  services.incidents = &operations.incidents;
+  services.settings.data_residency = config.data_residency;
+  services.settings.audit_retention = config.audit_retention;
+  services.settings.backup_retention = config.backup_retention;
+  services.settings.backup_time = config.backup_time;
+  services.settings.device_retention = config.device_retention;
+  services.settings.mail_retention = config.mail_retention;
+  services.settings.inactivity = config.inactivity;
+  services.settings.session_idle = config.session.idle_timeout;
+  services.settings.session_lifetime = config.session.absolute_lifetime;
   http::ServerSettings api_http = config.http;
   api_http.upload_dir = std::filesystem::path(config.data_dir) / "uploads";
   http::PrepareUploadDir(api_http.upload_dir);
@@ -331,11 +404,43 @@ int Serve(const Config& config) {
   // OPS-4: a device's message is small until it has a session.
   cwmp_server.LimitBodies([&](const http::HttpRequest& head) { return cwmp_engine.BodyLimitFor(head); });
 
+  // Metrics, when asked for: plain HTTP on loopback, GET /metrics only, no history.
+  std::optional<http::HttpServer> metrics_server;
+  if (metrics_socket) {
+    http::ServerSettings metrics_http = config.http;
+    metrics_http.tls = false;
+    metrics_http.max_body_bytes = 0;
+    RegisterServiceMetrics(db_pool, hash_pool, jobs_pool, history_writer, cwmp_engine);
+    metrics_server.emplace(io, tls, metrics_http, ServeMetrics, "metrics");
+    const auto endpoint = metrics_server->Listen(std::move(*metrics_socket));
+    LogInfo("listening", {{"listener", "metrics"},
+                          {"address", endpoint.address().to_string()},
+                          {"port", static_cast<std::int64_t>(endpoint.port())}});
+    metrics_server->Start();
+  }
   const auto api_endpoint = api_server.Listen(std::move(api_socket));
   const auto cwmp_endpoint = cwmp_server.Listen(std::move(cwmp_socket));
+  // OPS-2 and OPS-3: the health monitor, on a thread of its own, so that a stuck job or a full
+  // pool cannot hide a failure from it.
+  ops::AlarmSink alarm_sink{*rt.database, operations.outbox, operations.smtp, config.MailDomain()};
+  ops::HealthMonitor health{
+      *rt.database,
+      *rt.clock,
+      NodeId(config),
+      HealthChecks({.history_available = history_available,
+                    .cwmp_url = LoopbackUrl(!config.cwmp_insecure_http, cwmp_host, cwmp_endpoint.port()),
+                    .outbox = operations.outbox,
+                    .smtp_configured = operations.smtp.configured(),
+                    .data_dir = config.data_dir,
+                    .min_free_bytes = config.health_min_free_mib << 20,
+                    .clock = *rt.clock}),
+      alarm_sink,
+      {.interval = config.health_interval, .alarm_after = config.health_alarm_after}};
+  services.health = &health;
   api_server.Start();
   cwmp_server.Start();
   PrintWelcome(config, rt, api_host, api_endpoint, cwmp_host, cwmp_endpoint);
+  health.Start();
 
   // Every periodic job (app/operations.cpp: history checkpoints and retention, session purge,
   // SEC-7 lifecycle, SEC-2 alarms, mail delivery) when it is due; the next look waits for this
@@ -358,7 +463,7 @@ int Serve(const Config& config) {
                         }};
 
   // Both listeners drain at once; when the last of them is empty, the rest stops.
-  std::atomic<int> draining{2};
+  std::atomic<int> draining{metrics_server ? 3 : 2};
   auto drained = [&](std::exception_ptr) {
     if (--draining > 0) return;
     asio::co_spawn(io, router.FlushAnonymousDenials(true), [&](std::exception_ptr) {
@@ -374,6 +479,7 @@ int Serve(const Config& config) {
     LogInfo("shutting down: draining requests in flight", {{"signal", static_cast<std::int64_t>(signal)}});
     asio::co_spawn(io, api_server.Drain(), drained);
     asio::co_spawn(io, cwmp_server.Drain(), drained);
+    if (metrics_server) asio::co_spawn(io, metrics_server->Drain(), drained);
   });
 
   std::vector<std::thread> threads;
@@ -383,6 +489,7 @@ int Serve(const Config& config) {
 
   // The stop list, in order: what writes behind writes its last batch before the pools and
   // the history close; the last checkpoint covers everything this process wrote.
+  health.Stop();
   jobs_pool.Stop();  // a job running now finishes
   db_pool.Stop();
   hash_pool.Stop();

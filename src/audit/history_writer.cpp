@@ -95,6 +95,11 @@ asio::awaitable<bool> HistoryWriter::Probe() {
   co_return available();
 }
 
+std::size_t HistoryWriter::queued() {
+  const std::lock_guard lock(mu_);
+  return queue_.size();
+}
+
 void HistoryWriter::Stop() {
   {
     std::lock_guard lock(mu_);

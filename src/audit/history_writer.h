@@ -60,6 +60,8 @@ class HistoryWriter {
   boost::asio::awaitable<bool> Probe();
   // False from a failed batch until a batch is stored again (header).
   bool available() const { return available_.load(); }
+  // Records waiting to be written (the writer's lag, for metrics).
+  std::size_t queued();
   // Writes what is queued, then ends the thread.
   void Stop();
 

@@ -20,6 +20,7 @@
 #include <utility>
 
 #include "base/cleanup.h"
+#include "base/metrics.h"
 #include "base/text.h"
 #include "http/digest.h"
 
@@ -252,13 +253,20 @@ std::size_t ConnectionRequester::in_flight(const CompanyId& company) const {
 asio::awaitable<ConnectionRequestOutcome> ConnectionRequester::Send(CompanyId company, std::string url,
                                                                     std::string username,
                                                                     std::string password) {
+  static auto& outcomes = metrics::Default().Counter("kanri_connection_requests_total",
+                                                     "DEV-4 connection requests by outcome", {"outcome"});
   auto slot = Slot::Take(*this, company);
-  if (!slot)
-    co_return Fail(ConnectionRequestFailure::kBusy,
-                   "too many connection requests in flight (process or company); try again later");
+  if (!slot) {
+    auto busy = Fail(ConnectionRequestFailure::kBusy,
+                     "too many connection requests in flight (process or company); try again later");
+    outcomes.With({std::string(ToString(Coarse(busy)))}).Inc();
+    co_return busy;
+  }
   auto strand = asio::make_strand(co_await asio::this_coro::executor);
-  co_return co_await asio::co_spawn(
+  auto out = co_await asio::co_spawn(
       strand, SendOnStrand(std::move(url), std::move(username), std::move(password)), asio::use_awaitable);
+  outcomes.With({std::string(ToString(Coarse(out)))}).Inc();
+  co_return out;
 }
 
 Result<ConnectionRequestTarget> ParseConnectionRequestTarget(std::string_view url) {

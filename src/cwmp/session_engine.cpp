@@ -6,6 +6,7 @@
 #include "base/cleanup.h"
 #include "base/crypto.h"
 #include "base/log.h"
+#include "base/metrics.h"
 #include "base/text.h"
 
 namespace kanri::cwmp {
@@ -32,6 +33,31 @@ struct SessionEngine::Session {
 };
 
 namespace {
+
+// Metrics (--listen-metrics): Informs by what admission decided, tasks by outcome and the
+// devices' fault codes (9000–9899 as sent, anything else "other", so a device cannot grow the
+// set of series), and messages that could not be decoded.
+metrics::Family<metrics::Counter>& Informs() {
+  static auto& f = metrics::Default().Counter("kanri_cwmp_informs_total", "Informs by admission outcome",
+                                              {"outcome"});
+  return f;
+}
+metrics::Family<metrics::Counter>& TaskResults() {
+  static auto& f = metrics::Default().Counter("kanri_cwmp_task_results_total",
+                                              "Tasks ended in a CWMP session, by type and state", {"type", "state"});
+  return f;
+}
+metrics::Family<metrics::Counter>& Faults() {
+  static auto& f = metrics::Default().Counter("kanri_cwmp_faults_total", "CPE faults answered to tasks, by code",
+                                              {"code"});
+  return f;
+}
+metrics::Counter& UndecodableMessages() {
+  static auto& c = metrics::Default()
+                       .Counter("kanri_cwmp_undecodable_total", "CWMP messages that could not be decoded")
+                       .With({});
+  return c;
+}
 
 constexpr std::array<std::string_view, 4> kAcsMethods{"Inform", "GetRPCMethods", "TransferComplete",
                                                       "AutonomousTransferComplete"};
@@ -218,6 +244,11 @@ asio::awaitable<void> SessionEngine::RecordTask(const Task& task, const std::str
                        {"type", devices::ToString(task.type())},
                        {"state", devices::ToString(task.state)},
                        {"internal", task.internal}};
+  TaskResults().With({std::string(devices::ToString(task.type())), std::string(devices::ToString(task.state))}).Inc();
+  if (task.fault_code)
+    Faults()
+        .With({*task.fault_code >= 9000 && *task.fault_code <= 9899 ? std::to_string(*task.fault_code) : "other"})
+        .Inc();
   if (task.fault_code) {
     details["fault_code"] = *task.fault_code;
     details["fault_meaning"] = CwmpFaultMeaning(*task.fault_code);
@@ -284,6 +315,7 @@ asio::awaitable<http::HttpResponse> SessionEngine::Dispatch(const http::HttpRequ
 asio::awaitable<http::HttpResponse> SessionEngine::Undecodable(const http::HttpRequest& request,
                                                                SessionPtr session, const Error& error) {
   const AcsFaultCode code = AcsFaultFor(error);
+  UndecodableMessages().Inc();
   LogWarn("cwmp: a message could not be decoded",
           {{"ip", request.client_ip}, {"error", error.message}, {"fault", static_cast<int>(code)}});
   HeaderOut header;
@@ -346,6 +378,12 @@ asio::awaitable<http::HttpResponse> SessionEngine::StartSession(const http::Http
   const devices::Admission admission =
       co_await db_.Run([&] { return devices_.admission.Admit(facts, check); });
   co_await RecordAdmission(request, facts, admission);
+  switch (admission.result) {
+    case devices::AdmitResult::kAdmitted: Informs().With({"admitted"}).Inc(); break;
+    case devices::AdmitResult::kBusy: Informs().With({"busy"}).Inc(); break;
+    case devices::AdmitResult::kUnauthenticated: Informs().With({"unauthenticated"}).Inc(); break;
+    case devices::AdmitResult::kRefused: Informs().With({"refused"}).Inc(); break;
+  }
   switch (admission.result) {
     case devices::AdmitResult::kAdmitted:
       break;

@@ -7,6 +7,8 @@
 #include <filesystem>
 #include <stdexcept>
 
+#include "base/metrics.h"
+
 namespace kanri::db {
 namespace {
 
@@ -155,6 +157,12 @@ void FinishRead(Backend backend, soci::statement& st) {
   if (backend != Backend::kSqlite) return;  // PostgreSQL hands over the whole result at once
   auto* be = static_cast<soci::sqlite3_statement_backend*>(st.get_backend());
   if (be && be->stmt_) sqlite_api::sqlite3_reset(be->stmt_);
+}
+
+void CountDatabaseError() {
+  static auto& errors =
+      metrics::Default().Counter("kanri_database_errors_total", "Database errors of calls on a worker pool").With({});
+  errors.Inc();
 }
 
 }  // namespace kanri::db

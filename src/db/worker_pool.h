@@ -21,9 +21,14 @@
 #include <stdexcept>
 #include <string>
 #include <type_traits>
+#include <soci/error.h>
 #include <variant>
 
 namespace kanri::db {
+
+// Counts a database error (SOCI's) that a pooled call threw: the metric
+// kanri_database_errors_total.
+void CountDatabaseError();
 
 class PoolOverloaded : public std::runtime_error {
  public:
@@ -76,6 +81,9 @@ class WorkerPool {
             Out value;
             try {
               value.emplace(fn());
+            } catch (const soci::soci_error&) {
+              CountDatabaseError();
+              error = std::current_exception();
             } catch (...) {
               error = std::current_exception();
             }

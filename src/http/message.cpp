@@ -106,6 +106,12 @@ HttpResponse ProblemResponse(const Problem& p) {
     body += ",\"field\":";
     AppendJsonString(body, p.field);
   }
+  for (const auto& [name, value] : p.extensions) {
+    body += ",";
+    AppendJsonString(body, name);
+    body += ":";
+    AppendJsonString(body, value);
+  }
   body += "}";
   HttpResponse r;
   r.status = p.status;

@@ -77,6 +77,8 @@ struct Problem {
   std::string title;
   std::string detail;
   std::string field;
+  // More string members of the problem, for a client to act on ("earliest_start").
+  std::vector<std::pair<std::string, std::string>> extensions = {};
 };
 HttpResponse ProblemResponse(const Problem& p);
 

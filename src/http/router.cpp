@@ -4,6 +4,7 @@
 
 #include "base/crypto.h"
 #include "base/log.h"
+#include "base/metrics.h"
 #include "base/text.h"
 #include "db/worker_pool.h"
 
@@ -250,6 +251,16 @@ boost::asio::awaitable<HttpResponse> Router::Handle(const HttpRequest& request) 
 
   const auto elapsed =
       std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
+  // Metrics by the route's pattern (never the path a client sent) and the status.
+  static auto& requests = metrics::Default().Counter("kanri_http_requests_total",
+                                                     "API and console requests by route and status",
+                                                     {"route", "status"});
+  static auto& latency = metrics::Default().Histogram(
+      "kanri_http_request_duration_seconds", "Time to answer a request, by route", {"route"},
+      metrics::LatencyBuckets());
+  const std::string route_label = route ? route->method + " " + route->path : "unmatched";
+  requests.With({route_label, std::to_string(response.status)}).Inc();
+  latency.With({route_label}).Observe(elapsed / 1000.0);
   LogInfo("request", {{"request_id", request.request_id},
                       {"method", request.method},
                       {"path", audit::ClipClientText(request.path, audit::kMaxRecordedPathBytes)},

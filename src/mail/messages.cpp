@@ -152,4 +152,105 @@ Message WebhookDisabled(std::string_view language, const WebhookDisabledFacts& f
                       f.name, FormatJst(f.failing_since), FormatJst(f.disabled_at), f.url, kFooterJa)};
 }
 
+namespace {
+
+std::string Period(Timestamp from, Timestamp to) {
+  return FormatJst(from) + " 〜 " + FormatJst(to);
+}
+
+std::string_view SeverityText(std::string_view severity, bool en) {
+  if (severity == "critical") return en ? "critical" : "重大";
+  if (severity == "major") return en ? "major" : "大";
+  return en ? "minor" : "小";
+}
+
+}  // namespace
+
+Message Maintenance(std::string_view language, MaintenanceNotice notice, const MaintenanceFacts& f) {
+  const bool en = IsEnglish(language);
+  std::string_view what;
+  std::string_view lead;
+  switch (notice) {
+    case MaintenanceNotice::kAnnounced:
+      what = en ? (f.emergency ? "Emergency maintenance" : "Planned maintenance")
+                : (f.emergency ? "緊急メンテナンスのお知らせ" : "計画メンテナンスのお知らせ");
+      lead = en ? "The service will be under maintenance during the period below."
+                : "下記の期間、サービスのメンテナンスを実施します。";
+      break;
+    case MaintenanceNotice::kReminder:
+      what = en ? "Reminder: maintenance" : "【再送】メンテナンスのお知らせ";
+      lead = en ? "As announced, the service will be under maintenance during the period below."
+                : "お知らせしていたとおり、下記の期間にサービスのメンテナンスを実施します。";
+      break;
+    case MaintenanceNotice::kChanged:
+      what = en ? "Maintenance changed" : "メンテナンス内容の変更";
+      lead = en ? "The maintenance announced earlier has changed. Its new period and text:"
+                : "お知らせしていたメンテナンスの内容が変更されました。変更後の内容は次のとおりです。";
+      break;
+    case MaintenanceNotice::kCancelled:
+      what = en ? "Maintenance cancelled" : "メンテナンス中止のお知らせ";
+      lead = en ? "The maintenance below will not take place." : "下記のメンテナンスは中止となりました。";
+      break;
+  }
+  if (en)
+    return {fmt::format("[Kanri] {}: {}", what, f.title),
+            fmt::format("{}\n\n  {}\n  Period: {}\n\n{}\n\n"
+                        "The status page and the console's banner show maintenance and incidents.\n{}",
+                        lead, f.title, Period(f.starts_at, f.ends_at), f.body, kFooterEn)};
+  return {fmt::format("【Kanri】{}: {}", what, f.title),
+          fmt::format("{}\n\n  {}\n  期間: {}\n\n{}\n\n"
+                      "メンテナンスと障害の情報は、ステータスページと管理画面のお知らせでも確認できます。\n{}",
+                      lead, f.title, Period(f.starts_at, f.ends_at), f.body, kFooterJa)};
+}
+
+Message Incident(std::string_view language, IncidentNotice notice, const IncidentFacts& f) {
+  const bool en = IsEnglish(language);
+  std::string_view what;
+  switch (notice) {
+    case IncidentNotice::kPublished: what = en ? "Incident" : "障害発生のお知らせ"; break;
+    case IncidentNotice::kUpdated: what = en ? "Incident update" : "障害情報の更新"; break;
+    case IncidentNotice::kResolved: what = en ? "Incident resolved" : "障害復旧のお知らせ"; break;
+  }
+  std::string update;
+  if (!f.update.empty()) update = (en ? "\nLatest update:\n" : "\n最新の情報:\n") + f.update + "\n";
+  std::string resolved;
+  if (f.resolved_at) resolved = (en ? "  Resolved: " : "  復旧: ") + FormatJst(*f.resolved_at) + "\n";
+  if (en)
+    return {fmt::format("[Kanri] {}: {}", what, f.title),
+            fmt::format("  {}\n  Severity: {}\n  Detected: {}\n{}\n{}\n{}"
+                        "\nThe status page shows every update.\n{}",
+                        f.title, SeverityText(f.severity, true), FormatJst(f.detected_at), resolved, f.body,
+                        update, kFooterEn)};
+  return {fmt::format("【Kanri】{}: {}", what, f.title),
+          fmt::format("  {}\n  影響度: {}\n  検知: {}\n{}\n{}\n{}"
+                      "\n最新の状況はステータスページで確認できます。\n{}",
+                      f.title, SeverityText(f.severity, false), FormatJst(f.detected_at), resolved, f.body,
+                      update, kFooterJa)};
+}
+
+Message HealthAlarm(std::string_view language, const HealthAlarmFacts& f) {
+  if (IsEnglish(language)) {
+    if (f.recovered)
+      return {fmt::format("[Kanri] Recovered: every health check passes on {}", f.node),
+              fmt::format("The health checks of {} that failed since {} pass again ({}).\n\n"
+                          "If an incident was published, resolve it in the provider's console.\n{}",
+                          f.node, FormatJst(f.since), FormatJst(f.at), kFooterEn)};
+    return {fmt::format("[Kanri] Alarm: health check failing on {}", f.node),
+            fmt::format("These health checks of {} have failed since {}:\n\n{}\n\n"
+                        "A draft incident was opened. Publish it in the provider's console within an hour\n"
+                        "of detection (OPS-2); docs/operations.md says what each check means.\n{}",
+                        f.node, FormatJst(f.since), f.failing, kFooterEn)};
+  }
+  if (f.recovered)
+    return {fmt::format("【Kanri】復旧: {} の監視項目はすべて正常です", f.node),
+            fmt::format("{} から異常だった {} の監視項目が正常に戻りました（{}）。\n\n"
+                        "障害情報を公開している場合は、サービス提供者の管理画面で復旧としてください。\n{}",
+                        FormatJst(f.since), f.node, FormatJst(f.at), kFooterJa)};
+  return {fmt::format("【Kanri】警報: {} の監視項目が異常です", f.node),
+          fmt::format("{} の次の監視項目が {} から異常です。\n\n{}\n\n"
+                      "障害情報の下書きを作成しました。検知から 1 時間以内にサービス提供者の管理画面で\n"
+                      "公開してください（OPS-2）。各項目の意味は docs/operations.md にあります。\n{}",
+                      f.node, FormatJst(f.since), f.failing, kFooterJa)};
+}
+
 }  // namespace kanri::mail

@@ -62,4 +62,40 @@ struct WebhookDisabledFacts {
 };
 Message WebhookDisabled(std::string_view language, const WebhookDisabledFacts& f);
 
+// OPS-1: to the administrators of the companies a maintenance window affects. The title and
+// body are the site administrator's text in the reader's language.
+enum class MaintenanceNotice { kAnnounced, kReminder, kChanged, kCancelled };
+struct MaintenanceFacts {
+  std::string title;
+  std::string body;
+  Timestamp starts_at;
+  Timestamp ends_at;
+  bool emergency = false;
+};
+Message Maintenance(std::string_view language, MaintenanceNotice notice, const MaintenanceFacts& f);
+
+// OPS-2: to the administrators of the companies an incident affects, when it is published,
+// updated and resolved. `update` is the newest update's text (empty when published).
+enum class IncidentNotice { kPublished, kUpdated, kResolved };
+struct IncidentFacts {
+  std::string title;
+  std::string body;
+  std::string severity;  // "minor" | "major" | "critical"
+  Timestamp detected_at;
+  std::string update;
+  std::optional<Timestamp> resolved_at;
+};
+Message Incident(std::string_view language, IncidentNotice notice, const IncidentFacts& f);
+
+// OPS-2: to the site administrators, when a health check has failed for the alarm delay, and
+// when every check passes again.
+struct HealthAlarmFacts {
+  std::string node;
+  std::string failing;  // "database: …\ncwmp: …", one check per line
+  Timestamp since;
+  Timestamp at;
+  bool recovered = false;
+};
+Message HealthAlarm(std::string_view language, const HealthAlarmFacts& f);
+
 }  // namespace kanri::mail

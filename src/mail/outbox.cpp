@@ -158,6 +158,17 @@ std::vector<std::pair<MailState, std::int64_t>> Outbox::CountByState(const Provi
   return out;
 }
 
+Outbox::Waiting Outbox::WaitingMail() {
+  auto lease = db_.Acquire();
+  long long count = 0, oldest = 0;
+  soci::indicator ind = soci::i_ok;
+  lease.sql() << "SELECT COUNT(*), MIN(created_at) FROM mail_outbox WHERE state IN ('queued', 'sending')",
+      soci::into(count), soci::into(oldest, ind);
+  Waiting w{.count = count, .oldest = std::nullopt};
+  if (ind != soci::i_null) w.oldest = FromUnixMillis(oldest);
+  return w;
+}
+
 std::vector<OutboxEntry> Outbox::ClaimDue(Timestamp now, std::size_t limit) {
   const long long t = ToUnixMillis(now);
   const long long lease_until = t + retry_.claim_lease.count();

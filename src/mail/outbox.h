@@ -82,6 +82,13 @@ class Outbox {
   Result<OutboxEntry> Resend(const ProviderScope& scope, const std::string& id);
   // Counts per state, for the console and the health of delivery.
   std::vector<std::pair<MailState, std::int64_t>> CountByState(const ProviderScope& scope);
+  // OPS-2: how many mails wait to be sent (queued or being sent), and when the oldest of them
+  // was queued.
+  struct Waiting {
+    std::int64_t count = 0;
+    std::optional<Timestamp> oldest;
+  };
+  Waiting WaitingMail();
 
   // Delivery (the mail-delivery job): claims up to `limit` rows due at `now` (queued and due,
   // or claimed by a sender that stopped), each by a conditional UPDATE so that two senders

@@ -55,4 +55,26 @@ std::vector<std::string> QueryColumn(const std::string& db_path, const std::stri
   return out;
 }
 
+SqliteWriteLock::SqliteWriteLock(const std::string& db_path) {
+  Db db = Open(db_path);
+  char* error = nullptr;
+  if (sqlite3_exec(db.get(), "BEGIN EXCLUSIVE", nullptr, nullptr, &error) != SQLITE_OK) {
+    std::string message = error ? error : "unknown error";
+    sqlite3_free(error);
+    throw std::runtime_error("sqlite: BEGIN EXCLUSIVE: " + message);
+  }
+  db_ = db.release();
+}
+
+SqliteWriteLock::~SqliteWriteLock() {
+  Release();
+}
+
+void SqliteWriteLock::Release() {
+  if (!db_) return;
+  sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+  sqlite3_close(db_);
+  db_ = nullptr;
+}
+
 }  // namespace kanri::testing
