@@ -1,11 +1,13 @@
 // OPS-1: the business-day calendar of the maintenance screen, a month at a time (six weeks from
 // the Monday on or before its first day): Saturdays and Sundays, Japanese national holidays by
 // name, the provider's closing days, today, and the day of the earliest start a planned window
-// may have now (announced this moment, 3 business days ahead). All of it is the server's
-// calendar (GET /maintenance/calendar); the console computes no holiday.
+// may have now (announced this moment, 3 business days ahead), and the days of the windows
+// announced. The days are the server's calendar (GET /maintenance/calendar); the console
+// computes no holiday.
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
-import { calendarStart, calendarWeeks, CALENDAR_DAYS, dayKind, jstDateOf, jstToday, shiftMonth } from "../lib/serviceNotices";
+import type { MaintenanceWindow } from "../api/types";
+import { calendarStart, calendarWeeks, CALENDAR_DAYS, dayKind, jstDateOf, jstToday, shiftMonth, windowDays } from "../lib/serviceNotices";
 import { useMaintenanceCalendar } from "../resources/serviceNotices";
 import { Button, Card, ErrorBanner, Spinner } from "./ui";
 
@@ -19,13 +21,14 @@ function closedRange(range: string): string {
     .join(" – ");
 }
 
-export function BusinessCalendar() {
+export function BusinessCalendar({ windows = [] }: { windows?: ReadonlyArray<Pick<MaintenanceWindow, "id" | "starts_at" | "ends_at">> }) {
   const { t, i18n } = useTranslation();
   const today = jstToday();
   const [month, setMonth] = useState(today.slice(0, 7));
   const calendar = useMaintenanceCalendar(calendarStart(month), CALENDAR_DAYS);
   const c = calendar.data;
   const earliestDay = c ? jstDateOf(c.earliest_start_jst) : "";
+  const maintenanceDays = new Set(windows.flatMap((w) => windowDays(w.starts_at, w.ends_at)));
   const [year, monthNumber] = month.split("-").map(Number) as [number, number];
   const monthTitle =
     i18n.language === "en"
@@ -69,7 +72,7 @@ export function BusinessCalendar() {
             <thead>
               <tr>
                 {WEEKDAYS.map((d) => (
-                  <th key={d} scope="col" className={d === "sat" || d === "sun" ? "calendar-weekend" : undefined}>
+                  <th key={d} scope="col" className={d === "sat" || d === "sun" ? "calendar-weekend-head" : undefined}>
                     <abbr title={t(`calendar.weekdays.${d}`)}>{t(`calendar.weekdaysShort.${d}`)}</abbr>
                   </th>
                 ))}
@@ -99,6 +102,7 @@ export function BusinessCalendar() {
                         {kind === "weekend" ? <span className="sr-only">{t("calendar.weekend")}</span> : null}
                         {d.date === today ? <span className="calendar-tag">{t("calendar.today")}</span> : null}
                         {d.date === earliestDay ? <span className="calendar-tag calendar-tag-earliest">{t("calendar.earliestTag")}</span> : null}
+                        {maintenanceDays.has(d.date) ? <span className="calendar-tag calendar-tag-maintenance">{t("calendar.maintenanceTag")}</span> : null}
                       </td>
                     );
                   })}

@@ -7,6 +7,7 @@ import { useTranslation } from "react-i18next";
 import { Link } from "react-router-dom";
 import type { IncidentState, MaintenanceState, PublicIncident, PublicMaintenance, Severity } from "../api/types";
 import { PATHS } from "../app/paths";
+import { useAuthed } from "../auth/session";
 import {
   bannerItems,
   formatWindow,
@@ -52,20 +53,22 @@ export function useNoticeText() {
 
 // ---- the banner ----
 
-const DISMISSED_KEY = "kanri.dismissedNotices";
+// Dismissed notices are kept for the browser tab's session, per account (another account
+// logging in on the same tab sees them all).
+const dismissedKey = (accountId: string) => `kanri.dismissedNotices:${accountId}`;
 
-function readDismissed(): Set<string> {
+function readDismissed(accountId: string): Set<string> {
   try {
-    const v = JSON.parse(sessionStorage.getItem(DISMISSED_KEY) ?? "[]") as unknown;
+    const v = JSON.parse(sessionStorage.getItem(dismissedKey(accountId)) ?? "[]") as unknown;
     return new Set(Array.isArray(v) ? v.filter((x): x is string => typeof x === "string") : []);
   } catch {
     return new Set();
   }
 }
 
-function writeDismissed(keys: Set<string>) {
+function writeDismissed(accountId: string, keys: Set<string>) {
   try {
-    sessionStorage.setItem(DISMISSED_KEY, JSON.stringify([...keys]));
+    sessionStorage.setItem(dismissedKey(accountId), JSON.stringify([...keys]));
   } catch {
     // Private mode: dismissed for this page only.
   }
@@ -113,13 +116,14 @@ function BannerEntry({ entry, onDismiss }: { entry: BannerItem; onDismiss: () =>
 // In the frame of every screen after login. Read in the background every minute.
 export function NoticeBanner() {
   const { t } = useTranslation();
+  const { account } = useAuthed();
   const notices = useNotices();
-  const [dismissed, setDismissed] = useState(readDismissed);
+  const [dismissed, setDismissed] = useState(() => readDismissed(account.id));
   const items = bannerItems(notices.data, dismissed);
   if (items.length === 0) return null;
   const dismiss = (key: string) => {
     const next = new Set(dismissed).add(key);
-    writeDismissed(next);
+    writeDismissed(account.id, next);
     setDismissed(next);
     // The button is gone: the reader goes on with the screen.
     document.getElementById("main")?.focus();

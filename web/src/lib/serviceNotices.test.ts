@@ -22,6 +22,7 @@ import {
   scopeOf,
   shiftMonth,
   sortIncidents,
+  windowDays,
   titleProblem,
   windowProblems,
 } from "./serviceNotices";
@@ -244,5 +245,11 @@ describe("the business-day calendar (OPS-1)", () => {
     expect(dayKind({ business_day: false, weekend: true, holiday: null, closed: false })).toBe("weekend");
     expect(dayKind({ business_day: false, weekend: false, holiday: null, closed: true })).toBe("closed");
     expect(dayKind({ business_day: true, weekend: false, holiday: null, closed: false })).toBe("business");
+  });
+
+  it("marks the JST days a window touches", () => {
+    expect(windowDays("2025-03-13T15:00:00Z", "2025-03-13T18:00:00Z")).toEqual(["2025-03-14"]);
+    expect(windowDays("2025-03-13T14:00:00Z", "2025-03-15T15:00:00Z")).toEqual(["2025-03-13", "2025-03-14", "2025-03-15"]);
+    expect(windowDays("2025-03-13T15:00:00Z", "2025-03-13T15:00:00Z")).toEqual([]);
   });
 });

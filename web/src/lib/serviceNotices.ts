@@ -312,6 +312,19 @@ export function dayKind(d: Pick<CalendarDay, "business_day" | "weekend" | "holid
   return d.business_day ? "business" : "closed";
 }
 
+// The JST dates a window touches, from its start's to its end's (an end at 00:00 touches only
+// the day before).
+export function windowDays(startsAt: string, endsAt: string): string[] {
+  const from = Date.parse(startsAt);
+  const to = Date.parse(endsAt) - 1;
+  if (Number.isNaN(from) || Number.isNaN(to) || to < from) return [];
+  const days: string[] = [];
+  const last = jstToday(to);
+  for (let day = jstToday(from); day <= last && days.length < 31; day = new Date(Date.parse(day + "T00:00:00Z") + 86_400_000).toISOString().slice(0, 10))
+    days.push(day);
+  return days;
+}
+
 // The JST date of a server's "YYYY-MM-DD HH:MM:SS JST" text.
 export function jstDateOf(jst: string): string {
   return jst.slice(0, 10);

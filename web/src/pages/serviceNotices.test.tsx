@@ -218,20 +218,20 @@ describe("maintenance (OPS-1)", () => {
     // Asked first; backing out returns to the button that asked.
     const cancel = screen.getByRole("button", { name: "中止 データベースの更新" });
     await userEvent.click(cancel);
-    await userEvent.click(within(await screen.findByRole("dialog", { name: "中止" })).getByRole("button", { name: "キャンセル" }));
+    await userEvent.click(within(await screen.findByRole("dialog", { name: "メンテナンスの中止" })).getByRole("button", { name: "キャンセル" }));
     await waitFor(() => expect(document.activeElement).toBe(cancel));
     expect(calls.some((c) => c.path.endsWith("/cancel"))).toBe(false);
     await userEvent.click(cancel);
-    const confirm = await screen.findByRole("dialog", { name: "中止" });
+    const confirm = await screen.findByRole("dialog", { name: "メンテナンスの中止" });
     expect(within(confirm).getByText(/メンテナンス「データベースの更新」（2025-03-14 00:00 – 03:00）を中止します。対象の会社の管理者にメールで通知されます。/)).toBeTruthy();
     await userEvent.click(within(confirm).getByRole("button", { name: "メンテナンスを中止" }));
     await screen.findByText("メンテナンスを中止しました");
     expect(calls.some((c) => c.method === "POST" && c.path === "/api/v1/maintenance/m1/cancel")).toBe(true);
   });
 
-  it("shows the business days of the month with holidays and the earliest start", async () => {
+  it("shows the business days of the month with holidays, the earliest start and the windows announced", async () => {
     vi.useFakeTimers({ toFake: ["Date"], now: Date.parse("2025-03-10T03:00:00Z") });
-    const calls = maintenanceServer();
+    const calls = maintenanceServer([window()]);
     renderApp("/provider/maintenance");
     const earliest = await screen.findByTestId("calendar-earliest");
     expect(earliest.textContent).toContain("いま告知する計画メンテナンスの最も早い開始: 2025-03-14 00:00:00 JST");
@@ -243,6 +243,7 @@ describe("maintenance (OPS-1)", () => {
     expect(table.querySelector('[data-date="2025-03-14"]')!.textContent).toContain("最短開始");
     expect(table.querySelector('[data-date="2025-03-10"]')!.textContent).toContain("今日");
     expect(table.querySelector('[data-date="2025-03-15"]')!.className).toContain("calendar-weekend");
+    expect(table.querySelector('[data-date="2025-03-14"]')!.textContent).toContain("メンテナンス");
     await userEvent.click(screen.getByRole("button", { name: "次の月" }));
     await screen.findByRole("table", { name: "2025年4月 の営業日" });
     expect(calls.some((c) => c.path === "/api/v1/maintenance/calendar?from=2025-03-31&days=42")).toBe(true);
@@ -306,7 +307,7 @@ describe("incidents (OPS-2)", () => {
     ]);
     renderApp("/provider/incidents");
     await userEvent.click(await screen.findByRole("button", { name: "公開 一部の装置に接続できない" }));
-    const confirm = await screen.findByRole("dialog", { name: "公開" });
+    const confirm = await screen.findByRole("dialog", { name: "障害情報を公開" });
     expect(within(confirm).getByText("次の会社の管理者にメールで通知されます: アクメ通信。公開後は取り消せません。")).toBeTruthy();
     await userEvent.click(within(confirm).getByRole("button", { name: "公開" }));
     await screen.findByText("障害情報を公開し、対象の会社に通知しました");
@@ -458,10 +459,17 @@ describe("the banner", () => {
     expect(within(banner).getByText("全面停止")).toBeTruthy();
     view.unmount();
     // The next screen (same session) keeps it dismissed.
-    renderApp("/");
+    const next = renderApp("/");
     const again = await screen.findByRole("region", { name: "お知らせ" });
     expect(within(again).getByText("全面停止")).toBeTruthy();
     expect(within(again).queryByText("データベースの更新")).toBeNull();
+    next.unmount();
+    // Another account logging in on the same tab has dismissed nothing.
+    stubApi((_m, url) => (url.pathname === "/api/v1/notices" ? { status: 200, body: notices } : undefined), {
+      session: { account: fakeAccount({ id: "other", login: "hanako" }), permissions: [] },
+    });
+    renderApp("/");
+    await within(await screen.findByRole("region", { name: "お知らせ" })).findByText("データベースの更新");
   });
 });
 

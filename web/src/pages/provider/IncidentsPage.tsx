@@ -251,7 +251,7 @@ export function IncidentsPage() {
   const [showing, setShowing] = useState<Incident | null>(null);
   const [updating, setUpdating] = useState<{ incident: Incident; resolve: boolean } | null>(null);
   const publish = useConfirmedMutation(usePublishIncident(), {
-    title: t("incidents.publish"),
+    title: t("incidents.publishTitle"),
     confirmLabel: t("incidents.publish"),
     danger: false,
     message: (i: Incident) => (
@@ -277,6 +277,7 @@ export function IncidentsPage() {
       id: "title",
       header: t("incidents.titleColumn"),
       enableSorting: false,
+      meta: { className: "wrap col-title" },
       cell: (c) => {
         const i = c.row.original;
         return (
@@ -297,9 +298,17 @@ export function IncidentsPage() {
         );
       },
     }),
-    col.accessor("severity", { header: t("incidents.severity"), enableSorting: false, cell: (c) => <SeverityBadge severity={c.getValue()} /> }),
-    col.accessor("state", { header: t("incidents.state"), enableSorting: false, cell: (c) => <IncidentStateBadge state={c.getValue()} /> }),
-    col.display({ id: "scope", header: t("serviceNotices.scope"), cell: (c) => <ScopeCell scope={c.row.original} /> }),
+    col.accessor("state", {
+      header: t("incidents.stateAndSeverity"),
+      enableSorting: false,
+      cell: (c) => (
+        <div className="stack-xs">
+          <IncidentStateBadge state={c.getValue()} />
+          <SeverityBadge severity={c.row.original.severity} />
+        </div>
+      ),
+    }),
+    col.display({ id: "scope", header: t("serviceNotices.scope"), meta: { className: "wrap" }, cell: (c) => <ScopeCell scope={c.row.original} /> }),
     col.accessor("detected_at", {
       header: t("incidents.detected"),
       enableSorting: false,
@@ -308,11 +317,12 @@ export function IncidentsPage() {
     col.display({
       id: "publication",
       header: t("incidents.publication"),
+      meta: { className: "wrap" },
       cell: (c) => {
         const i = c.row.original;
         return (
           <div className="stack-xs">
-            <span className={i.overdue ? "text-danger nowrap" : "nowrap"} data-testid="publication-time">
+            <span className={i.overdue ? "text-danger" : undefined} data-testid="publication-time">
               {messageText(publicationMessage(i))}
             </span>
             {i.published_at ? <span className="cell-sub mono">{formatJst(i.published_at, false)}</span> : null}

@@ -182,10 +182,12 @@ export function MaintenancePage() {
   const text = useNoticeText();
   const [state, setState] = useState<MaintenanceState | "">("");
   const windows = useMaintenanceWindows(state);
+  // The calendar marks every window to come, whatever the list's filter.
+  const all = useMaintenanceWindows("");
   const [creating, setCreating] = useState(false);
   const [editing, setEditing] = useState<MaintenanceWindow | null>(null);
   const cancel = useConfirmedMutation(useCancelMaintenance(), {
-    title: t("maintenance.cancel"),
+    title: t("maintenance.cancelTitle"),
     confirmLabel: t("maintenance.cancelConfirmButton"),
     message: (w: MaintenanceWindow) => t("maintenance.cancelConfirm", { title: text(w).title, window: formatWindow(w.starts_at, w.ends_at) }),
     done: t("maintenance.cancelled"),
@@ -200,6 +202,7 @@ export function MaintenancePage() {
     col.accessor((w) => text(w).title, {
       id: "title",
       header: t("maintenance.titleColumn"),
+      meta: { className: "wrap col-title" },
       cell: (c) => (
         <div className="stack-xs">
           <span className="cell-main">{c.getValue()}</span>
@@ -210,6 +213,7 @@ export function MaintenancePage() {
     col.accessor((w) => (w.scope === "all" ? "" : w.scope_companies.map((s) => s.name).join(" ")), {
       id: "scope",
       header: t("serviceNotices.scope"),
+      meta: { className: "wrap" },
       cell: (c) => <ScopeCell scope={c.row.original} />,
     }),
     col.accessor("state", { header: t("maintenance.state"), cell: (c) => <MaintenanceStateBadge state={c.getValue()} /> }),
@@ -291,7 +295,7 @@ export function MaintenancePage() {
       empty={<EmptyState icon="calendar" title={state ? t("maintenance.emptyState") : t("maintenance.empty")} />}
       jstFootnote
     >
-      <BusinessCalendar />
+      <BusinessCalendar windows={(all.data ?? []).filter((w) => isOpenWindow(w.state))} />
       {creating ? (
         <MaintenanceDialog
           onClose={() => setCreating(false)}
