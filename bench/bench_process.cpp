@@ -12,6 +12,7 @@
 #include <algorithm>
 #include <boost/json.hpp>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <sstream>
@@ -197,6 +198,18 @@ void Server::Start(Clock::duration timeout) {
       kanri_,        "serve",         "--data-dir",  (dir_ / "data").string(),        "--listen-api",
       "127.0.0.1:0", "--listen-cwmp", "127.0.0.1:0", "--max-connections-per-address", "1000000"};
   args.insert(args.end(), extra_args_.begin(), extra_args_.end());
+  // OPS-4: as root, the server runs as a system user of the benchmarks' own, owning its data dir
+  // (which the benchmark may have seeded as root).
+  if (geteuid() == 0) {
+    if (std::system(
+            "id kanri-bench >/dev/null 2>&1 || /usr/sbin/useradd --system --user-group --no-create-home "
+            "--home-dir /nonexistent --shell /usr/sbin/nologin kanri-bench") != 0)
+      throw std::runtime_error("cannot create the system user kanri-bench for `kanri serve --user`");
+    std::filesystem::create_directories(dir_ / "data");
+    if (std::system(("chown -R kanri-bench:kanri-bench '" + (dir_ / "data").string() + "'").c_str()) != 0)
+      throw std::runtime_error("cannot give " + (dir_ / "data").string() + " to kanri-bench");
+    args.insert(args.end(), {"--user", "kanri-bench"});
+  }
   pid_ = Spawn(args, -1, log_out(), log_err(), env_);
   const auto deadline = Clock::now() + timeout;
   while (Clock::now() < deadline) {

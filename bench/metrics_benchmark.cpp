@@ -36,7 +36,8 @@ Registry& Shared() {
 
 void BM_RequestMetrics(benchmark::State& state) {
   auto& requests = Shared().Counter("bench_requests_total", "x", {"route", "status"});
-  auto& latency = Shared().Histogram("bench_duration_seconds", "x", {"route"}, kanri::metrics::LatencyBuckets());
+  auto& latency =
+      Shared().Histogram("bench_duration_seconds", "x", {"route"}, kanri::metrics::LatencyBuckets());
   const std::string method = "GET", path = "/api/v1/devices/{id}";
   const int status = 200;
   for (auto _ : state) {

@@ -3,6 +3,8 @@
 // this node's health and OPS-3 availability; what every logged-in account is told (notices,
 // DATA-7's "Security and data"); and the public status page's data, which names no company
 // and is computed at most once per 30 seconds whatever the traffic.
+#include <algorithm>
+#include <cstdio>
 #include <mutex>
 
 #include "api/json_io.h"
@@ -477,28 +479,44 @@ asio::awaitable<HttpResponse> DiscardIncident(ApiServices& s, RequestContext& ct
 
 // ---- provider: availability and health ----
 
+Date MonthOf(Timestamp t) {
+  const Date today = Date::FromTimestampJst(t);
+  return {today.year, today.month, 1};
+}
+
+// The last `n` months up to this one, oldest first.
+std::vector<Date> LastMonths(Timestamp now, int n) {
+  std::vector<Date> months{MonthOf(now)};
+  while (months.size() < static_cast<std::size_t>(n)) {
+    const Date d = months.back();
+    months.push_back(d.month == 1 ? Date{d.year - 1, 12, 1} : Date{d.year, d.month - 1, 1});
+  }
+  std::reverse(months.begin(), months.end());
+  return months;
+}
+
 asio::awaitable<HttpResponse> GetAvailability(ApiServices& s, RequestContext& ctx) {
   auto& m = Configured(s.maintenance);
   const Timestamp now = s.clock.Now();
-  const Date this_month{Date::FromTimestampJst(now).year, Date::FromTimestampJst(now).month, 1};
+  Date month = MonthOf(now);
   if (auto q = ctx.request.Query("month"); q && !q->empty()) {
-    auto month = ParseMonth(*q);
-    if (!month) ThrowInvalid("month", "month is YYYY-MM");
-    if (month->year < 2000 || *month > this_month)
+    auto parsed = ParseMonth(*q);
+    if (!parsed) ThrowInvalid("month", "month is YYYY-MM");
+    if (parsed->year < 2000 || *parsed > MonthOf(now))
       ThrowInvalid("month", "month is a month since 2000, not in the future");
-    auto a = co_await s.db.Run([&] { return MonthAvailability(s, m, *month, now); });
-    co_return http::JsonResponse(200, json::serialize(AvailabilityJson(*month, a)));
+    month = *parsed;
   }
-  // No month: the last 12, oldest first.
+  auto a = co_await s.db.Run([&] { return MonthAvailability(s, m, month, now); });
+  co_return http::JsonResponse(200, json::serialize(AvailabilityJson(month, a)));
+}
+
+asio::awaitable<HttpResponse> GetAvailabilityMonths(ApiServices& s, RequestContext&) {
+  auto& m = Configured(s.maintenance);
+  const Timestamp now = s.clock.Now();
   auto items = co_await s.db.Run([&] {
-    std::vector<Date> months{this_month};
-    while (months.size() < static_cast<std::size_t>(kStatusMonths)) {
-      Date d = months.back();
-      months.push_back(d.month == 1 ? Date{d.year - 1, 12, 1} : Date{d.year, d.month - 1, 1});
-    }
     json::array out;
-    for (auto it = months.rbegin(); it != months.rend(); ++it)
-      out.push_back(AvailabilityJson(*it, MonthAvailability(s, m, *it, now)));
+    for (const auto& month : LastMonths(now, kStatusMonths))
+      out.push_back(AvailabilityJson(month, MonthAvailability(s, m, month, now)));
     return out;
   });
   co_return http::JsonResponse(200, json::serialize(json::object{{"items", std::move(items)}}));
@@ -616,15 +634,9 @@ class StatusCache {
                                   {"incidents", count}});
     }
     json::array months;
-    Date month{today.year, today.month, 1};
-    std::vector<Date> list_months{month};
-    while (list_months.size() < static_cast<std::size_t>(kStatusMonths)) {
-      const Date d = list_months.back();
-      list_months.push_back(d.month == 1 ? Date{d.year - 1, 12, 1} : Date{d.year, d.month - 1, 1});
-    }
-    for (auto it = list_months.rbegin(); it != list_months.rend(); ++it) {
-      const auto a = MonthAvailability(s, m, *it, now);
-      months.push_back(json::object{{"month", MonthText(*it)},
+    for (const auto& month : LastMonths(now, kStatusMonths)) {
+      const auto a = MonthAvailability(s, m, month, now);
+      months.push_back(json::object{{"month", MonthText(month)},
                                     {"availability", a.ratio ? json::value(*a.ratio) : json::value(nullptr)},
                                     {"met", a.Met()}});
     }
@@ -774,12 +786,18 @@ void AddServiceNoticeRoutes(http::RouteTable& t, ApiServices& s) {
          .access = ops_access,
          .action = "availability.get",
          .handler = [&s](RequestContext& c) { return GetAvailability(s, c); },
-         .doc = {.summary =
-                     "Availability of a month (?month=YYYY-MM, JST) against 99.5 %, announced maintenance "
-                     "excluded; without month the last 12 months as {items}",
+         .doc = {.summary = "Availability of a month (?month=YYYY-MM in JST; this month by default) against "
+                            "99.5 %, announced maintenance excluded",
                  .tag = "availability",
                  .response_schema = schema::kAvailability,
                  .query = {"month"}}});
+  t.Add({.method = "GET",
+         .path = "/api/v1/availability/months",
+         .access = ops_access,
+         .action = "availability.months",
+         .handler = [&s](RequestContext& c) { return GetAvailabilityMonths(s, c); },
+         .doc = doc("Availability of the last 12 months, oldest first", "availability", nullptr,
+                    schema::kAvailabilityList)});
   t.Add({.method = "GET",
          .path = "/api/v1/operations/health",
          .access = ops_access,

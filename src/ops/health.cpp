@@ -96,7 +96,9 @@ bool AlarmSink::OpenIncident(const std::vector<CheckResult>& failing, Timestamp 
   try {
     auto lease = db_.Acquire();
     db::WriteTransaction tx(lease);
-    for (const auto& c : failing) (void)Incidents::OpenDraftForCheck(lease, c.name, since, now);
+    // One draft per failure, named after its first failing check (the database when it is one:
+    // the others usually fail because of it).
+    if (!failing.empty()) (void)Incidents::OpenDraftForCheck(lease, failing.front().name, since, now);
     tx.Commit();
     return true;
   } catch (const std::exception& e) {

@@ -54,8 +54,9 @@ class AlarmSink {
   // queued or sent.
   virtual bool Raise(const std::string& node, const std::vector<CheckResult>& failing, Timestamp since,
                      Timestamp now, bool recovered);
-  // The draft incident of a failure (one per check until it is resolved); false when the
-  // database did not take it (the monitor tries again).
+  // The draft incident of a failure, named after its first failing check (none while a draft
+  // or published incident of that check is unresolved); false when the database did not take
+  // it (the monitor tries again).
   virtual bool OpenIncident(const std::vector<CheckResult>& failing, Timestamp since, Timestamp now);
   // Reads the site administrators' addresses while the database answers.
   void RememberRecipients();

@@ -246,7 +246,7 @@ TEST_F(ServiceNotices, OPS_3_AMonthsAvailabilityCountsAKnownOutageAndExcludesAnn
   ASSERT_EQ(before.status, 200);
   EXPECT_TRUE(Member(before.Json(), "availability").is_null());
   // The last 12 months at once, oldest first.
-  auto year = fresh_site_admin().Get("/api/v1/availability");
+  auto year = fresh_site_admin().Get("/api/v1/availability/months");
   ASSERT_EQ(year.status, 200);
   EXPECT_EQ(Member(year.Json(), "items").as_array().size(), 12u);
   // Bad months are refused; companies do not see the provider's figures.
@@ -268,8 +268,9 @@ class DataResidency : public TenantTest {
 TEST_F(DataResidency, DATA_7_WhereDataIsKeptAndForHowLongAsConfigured) {
   auto r = admin_a().Get("/api/v1/security-data");
   ASSERT_EQ(r.status, 200) << r.body;
-  EXPECT_EQ(Str(r.Json(), "data_residency"), "JP-Tokyo");
-  const auto& retention = Member(r.Json(), "retention");
+  const auto body = r.Json();
+  EXPECT_EQ(Str(body, "data_residency"), "JP-Tokyo");
+  const auto& retention = Member(body, "retention");
   EXPECT_EQ(Member(retention, "device_retention_days").as_int64(), 45);
   EXPECT_EQ(Member(retention, "history_days").as_int64(), 400);
   EXPECT_EQ(Member(retention, "backup_days").as_int64(), 7);

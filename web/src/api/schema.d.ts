@@ -1187,8 +1187,25 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Availability of a month (?month=YYYY-MM, JST) against 99.5 %, announced maintenance excluded; without month the last 12 months as {items} */
+        /** Availability of a month (?month=YYYY-MM in JST; this month by default) against 99.5 %, announced maintenance excluded */
         get: operations["availability.get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/availability/months": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Availability of the last 12 months, oldest first */
+        get: operations["availability.months"];
         put?: never;
         post?: never;
         delete?: never;
@@ -9104,6 +9121,55 @@ export interface operations {
                         availability: number | null;
                         objective: number;
                         met: boolean;
+                    };
+                };
+            };
+            /** @description Not logged in, or the session ended */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed, CSRF header missing, or password change pending */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Error (RFC 9457 problem details) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "availability.months": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["Availability"][];
                     };
                 };
             };

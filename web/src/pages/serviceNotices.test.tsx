@@ -377,7 +377,7 @@ describe("the service's health and availability (OPS-2, OPS-3)", () => {
             alarmed: true,
           },
         };
-      if (url.pathname === "/api/v1/availability") return { status: 200, body: { items: [month("2025-01", null), month("2025-02", 0.9991), month("2025-03", 0.98)] } };
+      if (url.pathname === "/api/v1/availability/months") return { status: 200, body: { items: [month("2025-01", null), month("2025-02", 0.9991), month("2025-03", 0.98)] } };
       return undefined;
     });
     renderApp("/provider/health");

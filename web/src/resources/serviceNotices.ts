@@ -4,10 +4,8 @@
 // notices of the banner and DATA-7's "Security and data"; for anyone, the public status.
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { call, listAll } from "../api/call";
-import { api } from "../api/client";
 import { keys } from "../api/keys";
 import type {
-  Availability,
   Incident,
   IncidentCreate,
   IncidentPatch,
@@ -129,12 +127,11 @@ export function useDiscardIncident() {
 
 // ---- OPS-3 and the monitor ----
 
-// The last 12 months, oldest first. The document gives one month's shape for the route (its
-// ?month= form); without a month it answers them all as {items}.
+// The last 12 months, oldest first.
 export function useAvailability() {
   return useQuery({
     queryKey: keys.availability,
-    queryFn: async () => (await api<{ items: Availability[] }>("/availability")).items,
+    queryFn: async () => (await call("get", "/availability/months")).items,
   });
 }
 
