@@ -482,16 +482,18 @@ inline constexpr const char* kAllocationImport =
 "serials":{"type":"integer","description":"how many serials the new allocations list"}}})";
 
 // OPS-1, OPS-2, OPS-3, DATA-7: running the service for customers.
-#define KANRI_TIME(name) "\"" name "\":{\"type\":\"string\",\"format\":\"date-time\"},\"" name "_jst\":{\"type\":\"string\"}"
-#define KANRI_OPTIONAL_TIME(name)                                                                  \
+#define KANRI_TIME(name) \
+  "\"" name "\":{\"type\":\"string\",\"format\":\"date-time\"},\"" name "_jst\":{\"type\":\"string\"}"
+#define KANRI_OPTIONAL_TIME(name)                                                  \
   "\"" name "\":{\"type\":[\"string\",\"null\"],\"format\":\"date-time\"},\"" name \
   "_jst\":{\"type\":[\"string\",\"null\"]}"
-#define KANRI_SCOPE                                                                                         \
-  "\"scope\":{\"oneOf\":[{\"const\":\"all\"},{\"type\":\"array\",\"minItems\":1,\"maxItems\":1000,\"items\":{" \
+#define KANRI_SCOPE                                                                                 \
+  "\"scope\":{\"oneOf\":[{\"const\":\"all\"},{\"type\":\"array\",\"minItems\":1,\"maxItems\":1000," \
+  "\"items\":{"                                                                                     \
   "\"type\":\"string\"}}],\"description\":\"all companies, or these company IDs\"}"
-#define KANRI_TEXTS                                                                                   \
+#define KANRI_TEXTS                                                                                         \
   "\"title_ja\":{\"type\":\"string\",\"minLength\":1,\"maxLength\":200},\"title_en\":{\"type\":\"string\"," \
-  "\"minLength\":1,\"maxLength\":200},\"body_ja\":{\"type\":\"string\",\"maxLength\":4000},\"body_en\":{"  \
+  "\"minLength\":1,\"maxLength\":200},\"body_ja\":{\"type\":\"string\",\"maxLength\":4000},\"body_en\":{"   \
   "\"type\":\"string\",\"maxLength\":4000}"
 
 inline constexpr const char* kMaintenance =
@@ -510,15 +512,18 @@ inline constexpr const char* kMaintenance =
 inline constexpr const char* kMaintenanceCreate =
     "{\"type\":\"object\",\"additionalProperties\":false,\"required\":[\"starts_at\",\"ends_at\",\"scope\","
     "\"title_ja\",\"title_en\"],\"properties\":{\"starts_at\":{\"type\":\"string\",\"format\":\"date-time\"},"
-    "\"ends_at\":{\"type\":\"string\",\"format\":\"date-time\"}," KANRI_SCOPE "," KANRI_TEXTS ","
-    "\"emergency\":{\"type\":\"boolean\",\"default\":false,\"description\":\"an emergency needs no notice\"}},"
-    "\"description\":\"a planned window starts at least 3 business days after now (422 notice_too_short, with "
+    "\"ends_at\":{\"type\":\"string\",\"format\":\"date-time\"}," KANRI_SCOPE "," KANRI_TEXTS
+    ","
+    "\"emergency\":{\"type\":\"boolean\",\"default\":false,\"description\":\"an emergency needs no "
+    "notice\"}},"
+    "\"description\":\"a planned window starts at least 3 business days after now (422 notice_too_short, "
+    "with "
     "earliest_start)\"}";
 
 inline constexpr const char* kMaintenancePatch =
     "{\"type\":\"object\",\"additionalProperties\":false,\"properties\":{\"starts_at\":{\"type\":\"string\","
-    "\"format\":\"date-time\"},\"ends_at\":{\"type\":\"string\",\"format\":\"date-time\"}," KANRI_SCOPE ","
-    KANRI_TEXTS "}}";
+    "\"format\":\"date-time\"},\"ends_at\":{\"type\":\"string\",\"format\":\"date-time\"}," KANRI_SCOPE
+    "," KANRI_TEXTS "}}";
 
 inline constexpr const char* kMaintenanceCalendar =
     R"({"type":"object","required":["earliest_start","earliest_start_jst","notice_business_days","closed_days","days"],
@@ -551,13 +556,16 @@ inline constexpr const char* kIncident =
 
 inline constexpr const char* kIncidentCreate =
     "{\"type\":\"object\",\"additionalProperties\":false,\"required\":[\"scope\",\"severity\",\"title_ja\","
-    "\"title_en\"],\"properties\":{" KANRI_SCOPE ",\"severity\":{\"enum\":[\"minor\",\"major\",\"critical\"]},"
-    KANRI_TEXTS ",\"detected_at\":{\"type\":\"string\",\"format\":\"date-time\",\"description\":\"default now\"},"
+    "\"title_en\"],\"properties\":{" KANRI_SCOPE
+    ",\"severity\":{\"enum\":[\"minor\",\"major\",\"critical\"]}," KANRI_TEXTS
+    ",\"detected_at\":{\"type\":\"string\",\"format\":\"date-time\",\"description\":\"default now\"},"
     "\"publish\":{\"type\":\"boolean\",\"default\":false}}}";
 
 inline constexpr const char* kIncidentPatch =
-    "{\"type\":\"object\",\"additionalProperties\":false,\"properties\":{" KANRI_SCOPE ",\"severity\":{\"enum\":["
-    "\"minor\",\"major\",\"critical\"]}," KANRI_TEXTS "},\"description\":\"scope and severity: drafts only\"}";
+    "{\"type\":\"object\",\"additionalProperties\":false,\"properties\":{" KANRI_SCOPE
+    ",\"severity\":{\"enum\":["
+    "\"minor\",\"major\",\"critical\"]}," KANRI_TEXTS
+    "},\"description\":\"scope and severity: drafts only\"}";
 
 inline constexpr const char* kIncidentUpdate = R"({"type":"object","additionalProperties":false,
 "required":["body_ja","body_en"],"properties":{"body_ja":{"type":"string","minLength":1,"maxLength":4000},
@@ -587,12 +595,16 @@ inline constexpr const char* kHealthChecks =
 "alarmed":{"type":"boolean"}}})";
 
 // What companies and the public see of a notice: no other company, no author, no check.
-inline constexpr const char* kPublicMaintenance =
-    "{\"type\":\"object\",\"required\":[\"id\",\"state\",\"starts_at\",\"starts_at_jst\",\"ends_at\",\"ends_at_jst\","
-    "\"emergency\",\"for_all\",\"title_ja\",\"title_en\",\"body_ja\",\"body_en\"],\"properties\":{\"id\":{\"type\":"
-    "\"string\"},\"state\":{\"enum\":[\"scheduled\",\"in_progress\",\"ended\",\"cancelled\"]}," KANRI_TIME("starts_at")
-    "," KANRI_TIME("ends_at") ",\"emergency\":{\"type\":\"boolean\"},\"for_all\":{\"type\":\"boolean\"}," KANRI_TEXTS
-    "}}";
+inline constexpr const char*
+    kPublicMaintenance =
+        "{\"type\":\"object\",\"required\":[\"id\",\"state\",\"starts_at\",\"starts_at_jst\",\"ends_at\","
+        "\"ends_at_jst\","
+        "\"emergency\",\"for_all\",\"title_ja\",\"title_en\",\"body_ja\",\"body_en\"],\"properties\":{\"id\":"
+        "{\"type\":"
+        "\"string\"},\"state\":{\"enum\":[\"scheduled\",\"in_progress\",\"ended\",\"cancelled\"]}"
+        "," KANRI_TIME("starts_at") "," KANRI_TIME(
+            "ends_at") ",\"emergency\":{\"type\":\"boolean\"},\"for_all\":{\"type\":\"boolean\"}," KANRI_TEXTS
+                       "}}";
 
 inline constexpr const char* kPublicIncident =
     "{\"type\":\"object\",\"required\":[\"id\",\"state\",\"severity\",\"for_all\",\"title_ja\",\"title_en\","

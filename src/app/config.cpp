@@ -175,9 +175,10 @@ void AddConfigOptions(CLI::App& app, Config& c) {
   auto* g = app.add_option_group(server);
   g->add_option("--listen-api", c.listen_api, "HTTPS address of the API and console")->capture_default_str();
   g->add_option("--listen-cwmp", c.listen_cwmp, "HTTPS address for devices (TR-069)")->capture_default_str();
-  g->add_option("--listen-metrics", c.listen_metrics,
-                "Prometheus metrics (GET /metrics, plain HTTP) on this loopback address, e.g. 127.0.0.1:9464; "
-                "off when empty");
+  g->add_option(
+      "--listen-metrics", c.listen_metrics,
+      "Prometheus metrics (GET /metrics, plain HTTP) on this loopback address, e.g. 127.0.0.1:9464; "
+      "off when empty");
   g->add_flag(
       "--cwmp-insecure-http", c.cwmp_insecure_http,
       "Lab only: devices connect over plain HTTP with HTTP Digest instead of HTTPS (logged as a warning)");
@@ -386,7 +387,8 @@ void AddConfigOptions(CLI::App& app, Config& c) {
         return parsed ? std::string() : "--closed-days: " + parsed.error().message;
       })
       ->capture_default_str();
-  AddDuration(*m, "--health-interval", c.health_interval, "OPS-2: run the service's health checks this often");
+  AddDuration(*m, "--health-interval", c.health_interval,
+              "OPS-2: run the service's health checks this often");
   AddDuration(*m, "--health-alarm-after", c.health_alarm_after,
               "OPS-2: a health check failing this long alarms the site administrators and opens a draft "
               "incident");

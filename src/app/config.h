@@ -31,7 +31,7 @@ struct Config {
 
   std::string listen_api = "0.0.0.0:8443";
   std::string listen_cwmp = "0.0.0.0:7547";
-  std::string listen_metrics;  // Prometheus metrics over plain HTTP on loopback; empty: off
+  std::string listen_metrics;       // Prometheus metrics over plain HTTP on loopback; empty: off
   bool cwmp_insecure_http = false;  // lab only: plain HTTP + Digest on the CWMP listener
   std::string tls_cert;             // empty: self-signed in <data-dir>/tls/
   std::string tls_key;
@@ -82,7 +82,7 @@ struct Config {
   Millis backup_retention = std::chrono::days{7};           // DATA-4: then removed
   std::string backup_dir;                                   // default <data-dir>/backups
   // Running the service for customers (issue 15).
-  std::string data_residency = "JP";        // DATA-7: where customer data is stored, shown to companies
+  std::string data_residency = "JP";         // DATA-7: where customer data is stored, shown to companies
   std::string closed_days = "12-29..01-03";  // OPS-1: the provider's closing days (not business days)
   Millis health_interval = std::chrono::minutes{1};     // OPS-2: run the health checks this often
   Millis health_alarm_after = std::chrono::minutes{3};  // OPS-2: alarm and open a draft incident after

@@ -141,9 +141,10 @@ Status MetricsAddress(const std::string& listen) {
   boost::system::error_code ec;
   const auto address = asio::ip::make_address(host, ec);
   if (ec || !address.is_loopback())
-    return InvalidArgument("listen-metrics",
-                           "--listen-metrics must be a loopback address such as 127.0.0.1:9464 (metrics describe "
-                           "the service's insides; scrape other hosts' through an authenticating proxy)");
+    return InvalidArgument(
+        "listen-metrics",
+        "--listen-metrics must be a loopback address such as 127.0.0.1:9464 (metrics describe "
+        "the service's insides; scrape other hosts' through an authenticating proxy)");
   (void)port;
   return Ok{};
 }
@@ -176,9 +177,8 @@ void RegisterServiceMetrics(db::WorkerPool& db, db::WorkerPool& hash, db::Worker
              [&db] { return static_cast<double>(db.pending()); });
   m.Callback("kanri_hash_pool_queue_depth", "Password hashes waiting or running",
              [&hash] { return static_cast<double>(hash.pending()); });
-  m.Callback("kanri_jobs_pool_queue_depth", "Job runs waiting or running", [&jobs] {
-    return static_cast<double>(jobs.pending());
-  });
+  m.Callback("kanri_jobs_pool_queue_depth", "Job runs waiting or running",
+             [&jobs] { return static_cast<double>(jobs.pending()); });
   m.Callback("kanri_history_queue_depth", "Operation-history records waiting for the writer (its lag)",
              [&history] { return static_cast<double>(history.queued()); });
   m.Callback("kanri_history_available", "1 while the operation history stores records (SEC-6)",

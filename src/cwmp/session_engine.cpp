@@ -38,18 +38,18 @@ namespace {
 // devices' fault codes (9000–9899 as sent, anything else "other", so a device cannot grow the
 // set of series), and messages that could not be decoded.
 metrics::Family<metrics::Counter>& Informs() {
-  static auto& f = metrics::Default().Counter("kanri_cwmp_informs_total", "Informs by admission outcome",
-                                              {"outcome"});
+  static auto& f =
+      metrics::Default().Counter("kanri_cwmp_informs_total", "Informs by admission outcome", {"outcome"});
   return f;
 }
 metrics::Family<metrics::Counter>& TaskResults() {
-  static auto& f = metrics::Default().Counter("kanri_cwmp_task_results_total",
-                                              "Tasks ended in a CWMP session, by type and state", {"type", "state"});
+  static auto& f = metrics::Default().Counter(
+      "kanri_cwmp_task_results_total", "Tasks ended in a CWMP session, by type and state", {"type", "state"});
   return f;
 }
 metrics::Family<metrics::Counter>& Faults() {
-  static auto& f = metrics::Default().Counter("kanri_cwmp_faults_total", "CPE faults answered to tasks, by code",
-                                              {"code"});
+  static auto& f = metrics::Default().Counter("kanri_cwmp_faults_total",
+                                              "CPE faults answered to tasks, by code", {"code"});
   return f;
 }
 metrics::Counter& UndecodableMessages() {
@@ -244,10 +244,13 @@ asio::awaitable<void> SessionEngine::RecordTask(const Task& task, const std::str
                        {"type", devices::ToString(task.type())},
                        {"state", devices::ToString(task.state)},
                        {"internal", task.internal}};
-  TaskResults().With({std::string(devices::ToString(task.type())), std::string(devices::ToString(task.state))}).Inc();
+  TaskResults()
+      .With({std::string(devices::ToString(task.type())), std::string(devices::ToString(task.state))})
+      .Inc();
   if (task.fault_code)
     Faults()
-        .With({*task.fault_code >= 9000 && *task.fault_code <= 9899 ? std::to_string(*task.fault_code) : "other"})
+        .With({*task.fault_code >= 9000 && *task.fault_code <= 9899 ? std::to_string(*task.fault_code)
+                                                                    : "other"})
         .Inc();
   if (task.fault_code) {
     details["fault_code"] = *task.fault_code;
@@ -379,10 +382,18 @@ asio::awaitable<http::HttpResponse> SessionEngine::StartSession(const http::Http
       co_await db_.Run([&] { return devices_.admission.Admit(facts, check); });
   co_await RecordAdmission(request, facts, admission);
   switch (admission.result) {
-    case devices::AdmitResult::kAdmitted: Informs().With({"admitted"}).Inc(); break;
-    case devices::AdmitResult::kBusy: Informs().With({"busy"}).Inc(); break;
-    case devices::AdmitResult::kUnauthenticated: Informs().With({"unauthenticated"}).Inc(); break;
-    case devices::AdmitResult::kRefused: Informs().With({"refused"}).Inc(); break;
+    case devices::AdmitResult::kAdmitted:
+      Informs().With({"admitted"}).Inc();
+      break;
+    case devices::AdmitResult::kBusy:
+      Informs().With({"busy"}).Inc();
+      break;
+    case devices::AdmitResult::kUnauthenticated:
+      Informs().With({"unauthenticated"}).Inc();
+      break;
+    case devices::AdmitResult::kRefused:
+      Informs().With({"refused"}).Inc();
+      break;
   }
   switch (admission.result) {
     case devices::AdmitResult::kAdmitted:

@@ -161,7 +161,9 @@ void FinishRead(Backend backend, soci::statement& st) {
 
 void CountDatabaseError() {
   static auto& errors =
-      metrics::Default().Counter("kanri_database_errors_total", "Database errors of calls on a worker pool").With({});
+      metrics::Default()
+          .Counter("kanri_database_errors_total", "Database errors of calls on a worker pool")
+          .With({});
   errors.Inc();
 }
 

@@ -9,6 +9,8 @@
 // that a flood of one kind of work cannot build an unbounded backlog.
 #pragma once
 
+#include <soci/error.h>
+
 #include <atomic>
 #include <boost/asio/async_result.hpp>
 #include <boost/asio/awaitable.hpp>
@@ -21,7 +23,6 @@
 #include <stdexcept>
 #include <string>
 #include <type_traits>
-#include <soci/error.h>
 #include <variant>
 
 namespace kanri::db {

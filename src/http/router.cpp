@@ -252,12 +252,11 @@ boost::asio::awaitable<HttpResponse> Router::Handle(const HttpRequest& request) 
   const auto elapsed =
       std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
   // Metrics by the route's pattern (never the path a client sent) and the status.
-  static auto& requests = metrics::Default().Counter("kanri_http_requests_total",
-                                                     "API and console requests by route and status",
-                                                     {"route", "status"});
-  static auto& latency = metrics::Default().Histogram(
-      "kanri_http_request_duration_seconds", "Time to answer a request, by route", {"route"},
-      metrics::LatencyBuckets());
+  static auto& requests = metrics::Default().Counter(
+      "kanri_http_requests_total", "API and console requests by route and status", {"route", "status"});
+  static auto& latency = metrics::Default().Histogram("kanri_http_request_duration_seconds",
+                                                      "Time to answer a request, by route", {"route"},
+                                                      metrics::LatencyBuckets());
   const std::string route_label = route ? route->method + " " + route->path : "unmatched";
   requests.With({route_label, std::to_string(response.status)}).Inc();
   latency.With({route_label}).Observe(elapsed / 1000.0);

@@ -159,8 +159,8 @@ RunOutcome Scheduler::Run(const Job& job, std::string_view trigger) {
   out.finished_at = clock_.Now();
   const long long f = ToUnixMillis(out.finished_at);
   const std::string outcome = out.ok ? "succeeded" : "failed";
-  static auto& runs = metrics::Default().Counter("kanri_job_runs_total", "Periodic job runs by job and outcome",
-                                                 {"job", "outcome"});
+  static auto& runs = metrics::Default().Counter("kanri_job_runs_total",
+                                                 "Periodic job runs by job and outcome", {"job", "outcome"});
   runs.With({job.name, outcome}).Inc();
   const std::string report = CountsJson(out.counts);
   try {

@@ -197,19 +197,26 @@ Message Maintenance(std::string_view language, MaintenanceNotice notice, const M
             fmt::format("{}\n\n  {}\n  Period: {}\n\n{}\n\n"
                         "The status page and the console's banner show maintenance and incidents.\n{}",
                         lead, f.title, Period(f.starts_at, f.ends_at), f.body, kFooterEn)};
-  return {fmt::format("【Kanri】{}: {}", what, f.title),
-          fmt::format("{}\n\n  {}\n  期間: {}\n\n{}\n\n"
-                      "メンテナンスと障害の情報は、ステータスページと管理画面のお知らせでも確認できます。\n{}",
-                      lead, f.title, Period(f.starts_at, f.ends_at), f.body, kFooterJa)};
+  return {
+      fmt::format("【Kanri】{}: {}", what, f.title),
+      fmt::format("{}\n\n  {}\n  期間: {}\n\n{}\n\n"
+                  "メンテナンスと障害の情報は、ステータスページと管理画面のお知らせでも確認できます。\n{}",
+                  lead, f.title, Period(f.starts_at, f.ends_at), f.body, kFooterJa)};
 }
 
 Message Incident(std::string_view language, IncidentNotice notice, const IncidentFacts& f) {
   const bool en = IsEnglish(language);
   std::string_view what;
   switch (notice) {
-    case IncidentNotice::kPublished: what = en ? "Incident" : "障害発生のお知らせ"; break;
-    case IncidentNotice::kUpdated: what = en ? "Incident update" : "障害情報の更新"; break;
-    case IncidentNotice::kResolved: what = en ? "Incident resolved" : "障害復旧のお知らせ"; break;
+    case IncidentNotice::kPublished:
+      what = en ? "Incident" : "障害発生のお知らせ";
+      break;
+    case IncidentNotice::kUpdated:
+      what = en ? "Incident update" : "障害情報の更新";
+      break;
+    case IncidentNotice::kResolved:
+      what = en ? "Incident resolved" : "障害復旧のお知らせ";
+      break;
   }
   std::string update;
   if (!f.update.empty()) update = (en ? "\nLatest update:\n" : "\n最新の情報:\n") + f.update + "\n";

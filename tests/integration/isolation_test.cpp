@@ -65,12 +65,13 @@ class Isolation : public TenantTest {
       return Str(r.Json(), "id");
     };
     ids_["maintenance"] = provider_created(
-        "/api/v1/maintenance", R"({"starts_at":")" + ApiTimeInDays(1) + R"(","ends_at":")" + ApiTimeInDays(2) +
-                                   R"(","scope":[")" + beta_id_ +
+        "/api/v1/maintenance", R"({"starts_at":")" + ApiTimeInDays(1) + R"(","ends_at":")" +
+                                   ApiTimeInDays(2) + R"(","scope":[")" + beta_id_ +
                                    R"("],"emergency":true,"title_ja":"ベータ社","title_en":"Beta only"})");
-    ids_["incidents"] = provider_created("/api/v1/incidents", R"({"scope":[")" + beta_id_ +
-                                                                  R"("],"severity":"minor","title_ja":"ベータ社",)"
-                                                                  R"("title_en":"Beta only","publish":true})");
+    ids_["incidents"] =
+        provider_created("/api/v1/incidents", R"({"scope":[")" + beta_id_ +
+                                                  R"("],"severity":"minor","title_ja":"ベータ社",)"
+                                                  R"("title_en":"Beta only","publish":true})");
     // A mail of the provider's outbox about B (issue 12): a company never reads the outbox.
     ids_["operations/mail"] = SeedId();
     ExecSql(Db(),
