@@ -55,14 +55,15 @@ TEST(AccessDecisions, SEC_5_EveryRouteStatesItsRuleAndNamesKnownPermissions) {
       for (const auto& p : route.access.any_of)
         EXPECT_TRUE(access::PermissionIndex(p)) << p << " on " << route.path;
     }
-    // Only the login (both steps), probes, the API description and the console's files (GET, outside
-    // /api/) are open to anybody.
+    // Only the login (both steps), probes, the API description, the public status page's data
+    // (OPS-2: no company's name, computed at most every 30 s) and the console's files (GET,
+    // outside /api/) are open to anybody.
     if (route.access.kind == http::AccessRule::Kind::kPublic) {
       const bool console_file =
           route.doc.hidden && route.method == "GET" && route.path.rfind("/api/", 0) != 0;
       EXPECT_TRUE(route.path == "/api/v1/session" || route.path == "/healthz" || route.path == "/readyz" ||
                   route.path == "/api/v1/session/totp" || route.path == "/api/v1/openapi.json" ||
-                  console_file)
+                  (route.path == "/api/v1/status" && route.method == "GET") || console_file)
           << route.path;
     }
   }
