@@ -5,6 +5,7 @@
 // and is computed at most once per 30 seconds whatever the traffic.
 #include <algorithm>
 #include <cstdio>
+#include <functional>
 #include <mutex>
 
 #include "api/json_io.h"
@@ -216,6 +217,31 @@ ops::Availability MonthAvailability(ApiServices& s, ops::Maintenance& m, Date mo
   return ops::MeasureAvailability(s.database, from, to, now, m.PlannedForAll(from, to));
 }
 
+// A refused window's problem; notice_too_short carries the earliest start allowed now, for the
+// form to offer.
+[[noreturn]] void ThrowNoticeProblem(ApiServices& s, ops::Maintenance& m, const Error& error) {
+  http::Problem p = http::ProblemFor(error);
+  if (p.code == "notice_too_short") {
+    const Timestamp earliest = m.EarliestStart(s.clock.Now());
+    p.extensions = {{"earliest_start", FormatUtc(earliest)}, {"earliest_start_jst", FormatJst(earliest)}};
+  }
+  throw ApiError(p);
+}
+
+// A provider's page of windows or incidents, each with the companies of its scope named.
+template <typename Item, typename ToJson>
+asio::awaitable<HttpResponse> ProviderPage(ApiServices& s, const ProviderScope& scope,
+                                           std::function<Page<Item>()> list, ToJson to_json) {
+  auto result = co_await s.db.Run([&] {
+    auto p = list();
+    std::vector<json::object> rows;
+    for (const auto& item : p.items)
+      rows.push_back(to_json(item, s.clock.Now(), ScopeCompanies(s, scope, item.audience)));
+    return Page<json::object>{std::move(rows), p.next_after};
+  });
+  co_return PageResponse(result, [](const json::object& o) { return o; });
+}
+
 // ---- provider: maintenance ----
 
 asio::awaitable<HttpResponse> CreateMaintenance(ApiServices& s, RequestContext& ctx) {
@@ -232,14 +258,7 @@ asio::awaitable<HttpResponse> CreateMaintenance(ApiServices& s, RequestContext& 
   in.Finish();
   const auto scope = Provider(ctx);
   auto r = co_await s.db.Run([&] { return m.Announce(scope, input, ctx.actor->account.login); });
-  if (!r) {
-    http::Problem p = http::ProblemFor(r.error());
-    if (p.code == "notice_too_short") {
-      const Timestamp earliest = m.EarliestStart(s.clock.Now());
-      p.extensions = {{"earliest_start", FormatUtc(earliest)}, {"earliest_start_jst", FormatJst(earliest)}};
-    }
-    throw ApiError(p);
-  }
+  if (!r) ThrowNoticeProblem(s, m, r.error());
   ctx.audit.target_id = r->id;
   ctx.audit.details = json::serialize(json::object{{"starts_at", FormatUtc(r->starts_at)},
                                                    {"ends_at", FormatUtc(r->ends_at)},
@@ -260,14 +279,8 @@ asio::awaitable<HttpResponse> ListMaintenance(ApiServices& s, RequestContext& ct
   }
   const PageRequest page = ReadPageRequest(ctx.request);
   const auto scope = Provider(ctx);
-  auto result = co_await s.db.Run([&] {
-    auto p = m.List(scope, state, page);
-    std::vector<json::object> rows;
-    for (const auto& w : p.items)
-      rows.push_back(MaintenanceJson(w, s.clock.Now(), ScopeCompanies(s, scope, w.audience)));
-    return Page<json::object>{std::move(rows), p.next_after};
-  });
-  co_return PageResponse(result, [](const json::object& o) { return o; });
+  co_return co_await ProviderPage<ops::MaintenanceWindow>(
+      s, scope, [&] { return m.List(scope, state, page); }, MaintenanceJson);
 }
 
 asio::awaitable<HttpResponse> GetMaintenance(ApiServices& s, RequestContext& ctx) {
@@ -294,14 +307,7 @@ asio::awaitable<HttpResponse> ChangeMaintenance(ApiServices& s, RequestContext& 
   patch.texts = ReadTexts(in, current.texts);
   in.Finish();
   auto r = co_await s.db.Run([&] { return m.Change(scope, id, patch); });
-  if (!r) {
-    http::Problem p = http::ProblemFor(r.error());
-    if (p.code == "notice_too_short") {
-      const Timestamp earliest = m.EarliestStart(s.clock.Now());
-      p.extensions = {{"earliest_start", FormatUtc(earliest)}, {"earliest_start_jst", FormatJst(earliest)}};
-    }
-    throw ApiError(p);
-  }
+  if (!r) ThrowNoticeProblem(s, m, r.error());
   ctx.audit.details = json::serialize(json::object{{"starts_at", FormatUtc(r->starts_at)},
                                                    {"ends_at", FormatUtc(r->ends_at)},
                                                    {"scope", ScopeJson(r->audience)}});
@@ -410,14 +416,8 @@ asio::awaitable<HttpResponse> ListIncidents(ApiServices& s, RequestContext& ctx)
   }
   const PageRequest page = ReadPageRequest(ctx.request);
   const auto scope = Provider(ctx);
-  auto result = co_await s.db.Run([&] {
-    auto p = incidents.List(scope, state, page);
-    std::vector<json::object> rows;
-    for (const auto& i : p.items)
-      rows.push_back(IncidentJson(i, s.clock.Now(), ScopeCompanies(s, scope, i.audience)));
-    return Page<json::object>{std::move(rows), p.next_after};
-  });
-  co_return PageResponse(result, [](const json::object& o) { return o; });
+  co_return co_await ProviderPage<ops::Incident>(
+      s, scope, [&] { return incidents.List(scope, state, page); }, IncidentJson);
 }
 
 asio::awaitable<HttpResponse> GetIncident(ApiServices& s, RequestContext& ctx) {
