@@ -531,9 +531,10 @@ inline constexpr const char* kMaintenanceCalendar =
     R"({"type":"object","required":["earliest_start","earliest_start_jst","notice_business_days","closed_days","days"],
 "properties":{"earliest_start":{"type":"string","format":"date-time"},"earliest_start_jst":{"type":"string"},
 "notice_business_days":{"type":"integer"},"closed_days":{"type":"array","items":{"type":"string"}},
-"days":{"type":"array","items":{"type":"object","required":["date","business_day","weekend","holiday","closed"],
+"days":{"type":"array","items":{"type":"object","required":["date","business_day","weekend","holiday","holiday_en","closed"],
 "properties":{"date":{"type":"string","format":"date"},"business_day":{"type":"boolean"},"weekend":{"type":"boolean"},
 "holiday":{"type":["string","null"],"description":"the national holiday's name, in Japanese"},
+"holiday_en":{"type":["string","null"],"description":"its name in English"},
 "closed":{"type":"boolean","description":"one of the provider's closing days"}}}}}})";
 
 inline constexpr const char* kIncident =

@@ -357,11 +357,13 @@ asio::awaitable<HttpResponse> Calendar(ApiServices& s, RequestContext& ctx) {
     const auto wd = std::chrono::weekday{std::chrono::sys_days{std::chrono::year{d.year} / d.month / d.day}};
     const bool weekend = wd == std::chrono::Saturday || wd == std::chrono::Sunday;
     const bool business = calendar.IsBusinessDay(d);
-    list.push_back(json::object{{"date", d.ToString()},
-                                {"business_day", business},
-                                {"weekend", weekend},
-                                {"holiday", holiday ? json::value(*holiday) : json::value(nullptr)},
-                                {"closed", !business && !weekend && !holiday}});
+    list.push_back(json::object{
+        {"date", d.ToString()},
+        {"business_day", business},
+        {"weekend", weekend},
+        {"holiday", holiday ? json::value(*holiday) : json::value(nullptr)},
+        {"holiday_en", holiday ? json::value(ops::EnglishHolidayName(*holiday)) : json::value(nullptr)},
+        {"closed", !business && !weekend && !holiday}});
   }
   json::array closed;
   for (const auto& c : calendar.closed()) {

@@ -330,4 +330,36 @@ Timestamp BusinessCalendar::EarliestStart(Timestamp announced_at, int notice) co
   return ToDate(ToDays(last_notice_day) + chrono::days{1}).StartJst();
 }
 
+std::string EnglishHolidayName(std::string_view japanese) {
+  static const std::pair<std::string_view, std::string_view> kNames[] = {
+      {"元日", "New Year's Day"},
+      {"成人の日", "Coming of Age Day"},
+      {"建国記念の日", "National Foundation Day"},
+      {"天皇誕生日", "The Emperor's Birthday"},
+      {"春分の日", "Vernal Equinox Day"},
+      {"昭和の日", "Showa Day"},
+      {"憲法記念日", "Constitution Memorial Day"},
+      {"みどりの日", "Greenery Day"},
+      {"こどもの日", "Children's Day"},
+      {"海の日", "Marine Day"},
+      {"山の日", "Mountain Day"},
+      {"敬老の日", "Respect for the Aged Day"},
+      {"秋分の日", "Autumnal Equinox Day"},
+      {"体育の日", "Health and Sports Day"},
+      {"スポーツの日", "Sports Day"},
+      {"文化の日", "Culture Day"},
+      {"勤労感謝の日", "Labour Thanksgiving Day"},
+      {"振替休日", "Substitute Holiday"},
+      {"国民の休日", "Citizens' Holiday"},
+      {"大喪の礼", "The Funeral Ceremony of Emperor Showa"},
+      {"即位礼正殿の儀", "The Ceremony of the Enthronement"},
+      {"即位礼正殿の儀の行われる日", "The Ceremony of the Enthronement"},
+      {"天皇の即位の日", "The Day of the Emperor's Enthronement"},
+  };
+  for (const auto& [ja, en] : kNames)
+    if (ja == japanese) return std::string(en);
+  if (japanese.find("結婚の儀") != std::string_view::npos) return "The Rite of Wedding of the Crown Prince";
+  return std::string(japanese);
+}
+
 }  // namespace kanri::ops

@@ -33,6 +33,10 @@ inline constexpr std::string_view kDefaultClosedDays = "12-29..01-03";
 // 1959, 1989, 1990, 1993 and 2019; the Tokyo Olympics of 2020 and 2021).
 std::optional<std::string> JapaneseHoliday(Date date);
 
+// The English name of a holiday JapaneseHoliday named (as the Cabinet Office's English list
+// names it); the Japanese name itself when it has none.
+std::string EnglishHolidayName(std::string_view japanese);
+
 class BusinessCalendar {
  public:
   // A month-day range per closing period, comma-separated: "12-29..01-03,08-13..08-15"

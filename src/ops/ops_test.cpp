@@ -4,6 +4,7 @@
 
 #include "db/test_database.h"
 #include "identity/accounts.h"
+#include "ops/business_days.h"
 #include "ops/health.h"
 #include "ops/notices.h"
 #include "tenancy/companies.h"
@@ -17,6 +18,20 @@ using std::chrono::minutes;
 
 Timestamp At(const char* utc) {
   return *ParseUtc(utc);
+}
+
+TEST(HolidayNames, OPS_1_EveryHolidayFrom1948To2050HasAnEnglishName) {
+  int holidays = 0;
+  for (Timestamp t = Date{1948, 7, 20}.StartJst(); t < Date{2051, 1, 1}.StartJst(); t += days{1}) {
+    const auto ja = JapaneseHoliday(Date::FromTimestampJst(t));
+    if (!ja) continue;
+    ++holidays;
+    const std::string en = EnglishHolidayName(*ja);
+    EXPECT_TRUE(
+        std::all_of(en.begin(), en.end(), [](char c) { return static_cast<unsigned char>(c) < 0x80; }))
+        << *ja << " on " << Date::FromTimestampJst(t).ToString() << " has no English name";
+  }
+  EXPECT_GT(holidays, 1500);
 }
 
 class OpsTest : public ::testing::Test {

@@ -8123,6 +8123,8 @@ export interface operations {
                             weekend: boolean;
                             /** @description the national holiday's name, in Japanese */
                             holiday: string | null;
+                            /** @description its name in English */
+                            holiday_en: string | null;
                             /** @description one of the provider's closing days */
                             closed: boolean;
                         }[];

@@ -96,7 +96,9 @@ export function BusinessCalendar({ windows = [] }: { windows?: ReadonlyArray<Pic
                       <td key={d.date} className={classes} data-date={d.date}>
                         <span className="calendar-number">{Number(d.date.slice(8, 10))}</span>
                         <span className="sr-only">{d.date}</span>
-                        {d.holiday ? <span className="calendar-note">{d.holiday}</span> : null}
+                        {d.holiday ? (
+                          <span className="calendar-note">{i18n.language === "en" ? (d.holiday_en ?? d.holiday) : d.holiday}</span>
+                        ) : null}
                         {kind === "closed" ? <span className="calendar-note">{t("calendar.closed")}</span> : null}
                         {kind === "business" ? <span className="sr-only">{t("calendar.businessDay")}</span> : null}
                         {kind === "weekend" ? <span className="sr-only">{t("calendar.weekend")}</span> : null}
