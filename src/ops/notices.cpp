@@ -13,10 +13,14 @@ namespace {
 constexpr long kMaxTitle = 200;
 constexpr long kMaxBody = 4000;
 
-bool HasControl(std::string_view s, bool allow_line_breaks) {
-  return std::any_of(s.begin(), s.end(), [&](char c) {
+// UTF-8 text of at most `max` characters (and not blank when `required`), without control
+// characters but line breaks when `multiline`.
+bool ValidText(std::string_view s, long max, bool multiline, bool required) {
+  const long n = Utf8Length(s);
+  if (n < 0 || n > max || (required && Trim(s).empty())) return false;
+  return std::none_of(s.begin(), s.end(), [&](char c) {
     const auto u = static_cast<unsigned char>(c);
-    if (allow_line_breaks && (c == '\n' || c == '\r')) return false;
+    if (multiline && (c == '\n' || c == '\r')) return false;
     return u < 0x20 || u == 0x7f;
   });
 }
@@ -46,13 +50,11 @@ const std::string& Texts::Body(std::string_view language) const {
 
 Status ValidateTexts(const Texts& t) {
   for (const auto& [field, value] : {std::pair{"title_ja", &t.title_ja}, {"title_en", &t.title_en}}) {
-    const long n = Utf8Length(*value);
-    if (Trim(*value).empty() || n < 0 || n > kMaxTitle || HasControl(*value, false))
+    if (!ValidText(*value, kMaxTitle, false, true))
       return InvalidArgument(field, "a title is UTF-8 text of 1 to 200 characters on one line");
   }
   for (const auto& [field, value] : {std::pair{"body_ja", &t.body_ja}, {"body_en", &t.body_en}}) {
-    const long n = Utf8Length(*value);
-    if (n < 0 || n > kMaxBody || HasControl(*value, true))
+    if (!ValidText(*value, kMaxBody, true, false))
       return InvalidArgument(field, "a body is UTF-8 text of at most 4000 characters");
   }
   return Ok{};
@@ -667,8 +669,7 @@ Result<Incident> Incidents::Publish(const ProviderScope&, const std::string& id)
 Result<Incident> Incidents::AddUpdate(const ProviderScope&, const std::string& id, const std::string& body_ja,
                                       const std::string& body_en, bool resolve) {
   for (const auto& [field, value] : {std::pair{"body_ja", &body_ja}, {"body_en", &body_en}}) {
-    const long n = Utf8Length(*value);
-    if (Trim(*value).empty() || n < 0 || n > kMaxBody || HasControl(*value, true))
+    if (!ValidText(*value, kMaxBody, true, true))
       return InvalidArgument(field, "an update is UTF-8 text of 1 to 4000 characters");
   }
   auto lease = db_.Acquire();
