@@ -52,10 +52,15 @@ target_compile_definitions(kanri_options INTERFACE BOOST_ASIO_NO_DEPRECATED)
 if(KANRI_TEST_HOOKS)
   target_compile_definitions(kanri_options INTERFACE KANRI_TEST_HOOKS=1)
 endif()
+# Sanitizer builds (CI's) compile at -O1 with line tables only (-g1), as AddressSanitizer's
+# documentation advises: its reports keep function, file and line, and the Beast and coroutine
+# files compile in about half the time of -O2 -g (src/http/server.cpp under ASan+UBSan: 216 s
+# against 384 s on this 2-core machine), which keeps CI's fresh build within its budget.
+set(_sanitizer_optimisation $<$<CONFIG:RelWithDebInfo>:-O1> $<$<CONFIG:RelWithDebInfo>:-g1>)
 if(KANRI_SANITIZE)
   # SOCI's type erasure trips the vptr check; the rest of UBSan stays on.
   set(_san -fsanitize=address,undefined -fno-sanitize=vptr -fno-omit-frame-pointer -fno-sanitize-recover=undefined)
-  target_compile_options(kanri_options INTERFACE ${_san})
+  target_compile_options(kanri_options INTERFACE ${_san} ${_sanitizer_optimisation})
   target_link_options(kanri_options INTERFACE ${_san})
 endif()
 if(KANRI_TSAN)
@@ -65,6 +70,6 @@ if(KANRI_TSAN)
   set(_tsan -fsanitize=thread -fno-omit-frame-pointer)
   # GCC 12 warns that TSan does not model std::atomic_thread_fence, which Boost.Asio's
   # std_fenced_block uses around handlers; the scheduler's mutex orders them as well.
-  target_compile_options(kanri_options INTERFACE ${_tsan} -Wno-tsan)
+  target_compile_options(kanri_options INTERFACE ${_tsan} -Wno-tsan ${_sanitizer_optimisation})
   target_link_options(kanri_options INTERFACE ${_tsan})
 endif()
