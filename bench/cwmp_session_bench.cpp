@@ -819,11 +819,17 @@ Setup CreateTenants(const Options& o, const fs::path& dir, ssl::context& tls) {
         bhttp::verb::post, "/api/v1/companies", 201,
         json::serialize(json::object{{"code", code}, {"name", name}, {"contract_start", "2025-01-01"}}));
     std::string id(c.at("id").as_string());
+    // The password the provider chooses is temporary: the administrator's first login changes it.
+    const std::string initial = "Initial-" + s.admin_password;
     api.Expect(bhttp::verb::post, "/api/v1/companies/" + id + "/administrators", 201,
                json::serialize(json::object{{"login", kCompanyAdmin},
                                             {"name", "Bench Admin"},
                                             {"email", "bench-admin@example.com"},
-                                            {"password", s.admin_password}}));
+                                            {"password", initial}}));
+    ApiClient first(server.api_port(), tls);
+    first.LogIn(code, kCompanyAdmin, initial);
+    first.Expect(bhttp::verb::put, "/api/v1/session/password", 204,
+                 json::serialize(json::object{{"current", initial}, {"new", s.admin_password}}));
     return id;
   };
   s.company_id = company(kCompanyCode, "Bench ISP");

@@ -13,7 +13,9 @@ const std::vector<Permission>& Catalog() {
       {"roles.write", kCompany, "ロールの管理", "Manage roles"},
       {"devices.read", kCompany, "装置の閲覧", "View devices"},
       {"devices.configure", kCompany, "装置の設定変更", "Change device settings"},
-      {"devices.reboot", kCompany, "装置の再起動・初期化", "Reboot and reset devices"},
+      {"devices.reboot", kCompany, "装置の再起動", "Reboot devices"},
+      // Issue 18: a factory reset erases the device's settings; its own permission, not the reboot's.
+      {"devices.factory_reset", kCompany, "装置の工場出荷時リセット", "Factory-reset devices"},
       {"devices.firmware", kCompany, "ファームウェアの更新", "Update firmware"},
       {"devices.remote_login", kCompany, "装置へのリモートログイン", "Log in to a device remotely"},
       {"profiles.read", kCompany, "仕向け情報の閲覧", "View profiles"},

@@ -133,7 +133,7 @@ Result<Role> RoleRepository::Create(const CompanyId& company, const NewRole& inp
   auto lease = db_.Acquire();
   db::WriteTransaction tx(lease);
   Role role{GenerateOpaqueId(), input.name, "", input.description, *perms, false, clock_.Now(), clock_.Now()};
-  if (NameTaken(lease, company, role.name, role.id)) return Conflict("a role with this name already exists");
+  if (NameTaken(lease, company, role.name, role.id)) return Error{ErrorCode::kConflict, "a role with this name already exists", "name", "role_name_taken"};
   const std::string key = AsciiLower(role.name), joined = JoinNames(role.permissions);
   long long now = ToUnixMillis(*role.created_at);
   lease.sql() << "INSERT INTO roles (id, company_id, name, name_key, description, permissions, created_at, "
@@ -156,14 +156,14 @@ Result<Role> RoleRepository::Update(const CompanyId& company, const std::string&
     if (!p) return p.error();
     perms = *p;
   }
-  if (FindBuiltin(id)) return Conflict("built-in roles cannot be changed");
+  if (FindBuiltin(id)) return Conflict("built-in roles cannot be changed", "builtin_role");
   auto lease = db_.Acquire();
   db::WriteTransaction tx(lease);
   auto current = SelectCustom(lease, company, id);
   if (!current) return NotFound("role not found");
   Role role = *current;
   if (patch.name) {
-    if (NameTaken(lease, company, *patch.name, id)) return Conflict("a role with this name already exists");
+    if (NameTaken(lease, company, *patch.name, id)) return Error{ErrorCode::kConflict, "a role with this name already exists", "name", "role_name_taken"};
     role.name = *patch.name;
   }
   if (patch.description) role.description = *patch.description;
@@ -181,7 +181,7 @@ Result<Role> RoleRepository::Update(const CompanyId& company, const std::string&
 }
 
 Status RoleRepository::Delete(const CompanyId& company, const std::string& id) {
-  if (FindBuiltin(id)) return Conflict("built-in roles cannot be deleted");
+  if (FindBuiltin(id)) return Conflict("built-in roles cannot be deleted", "builtin_role");
   auto lease = db_.Acquire();
   db::WriteTransaction tx(lease);
   if (!SelectCustom(lease, company, id)) return NotFound("role not found");

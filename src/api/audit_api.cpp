@@ -58,10 +58,27 @@ audit::HistoryFilter ReadFilter(const http::HttpRequest& req) {
   return f;
 }
 
+// The CSV export's columns (issue 18: Japanese headers with ?lang=ja).
+constexpr CsvColumn kHistoryCsvColumns[] = {
+    {"seq", "連番"},
+    {"time_jst", "日時（JST）"},
+    {"actor_login", "操作者"},
+    {"actor_id", "操作者ID"},
+    {"source_ip", "接続元IPアドレス"},
+    {"action", "操作"},
+    {"target_type", "対象の種類"},
+    {"target_id", "対象ID"},
+    {"outcome", "結果"},
+    {"error_code", "エラーコード"},
+    {"request_id", "リクエストID"},
+    {"details", "詳細"},
+};
+
 asio::awaitable<HttpResponse> Query(ApiServices& s, RequestContext& ctx) {
   const auto filter = ReadFilter(ctx.request);
   const auto format = ctx.request.Query("format").value_or("json");
   if (format != "json" && format != "csv") ThrowInvalid("format", "format must be json or csv");
+  const CsvLanguage language = ReadCsvLanguage(ctx.request);
   const auto& account = ctx.actor->account;
   auto query = [&](const PageRequest& page) {
     if (account.company_id) return s.history.Query(*account.company_id, filter, page);
@@ -78,8 +95,7 @@ asio::awaitable<HttpResponse> Query(ApiServices& s, RequestContext& ctx) {
         [&](const PageRequest& page) -> Result<Page<audit::StoredRecord>> { return query(page); });
   }));
   CsvWriter csv;
-  csv.Row({"seq", "time_jst", "actor_login", "actor_id", "source_ip", "action", "target_type", "target_id",
-           "outcome", "error_code", "request_id", "details"});
+  csv.Header(kHistoryCsvColumns, language);
   for (const auto& s_row : rows) {
     const auto& r = s_row.record;
     csv.Row({std::to_string(s_row.seq), FormatJst(r.time), r.actor_login, r.actor_id, r.source_ip, r.action,
@@ -103,7 +119,7 @@ void AddAuditRoutes(http::RouteTable& t, ApiServices& s) {
                .tag = "audit",
                .response_schema = schema::kAuditRecord,
                .paginated = true,
-               .query = {"from", "to", "actor", "action", "outcome", "target_type", "target_id", "format"}}});
+               .query = {"from", "to", "actor", "action", "outcome", "target_type", "target_id", "format", "lang"}}});
 }
 
 }  // namespace kanri::api

@@ -23,6 +23,20 @@ http::HttpResponse CsvResponse(CsvWriter& csv, std::string_view filename) {
   return r;
 }
 
+CsvLanguage ReadCsvLanguage(const http::HttpRequest& request) {
+  const auto lang = request.Query("lang").value_or("en");
+  if (lang == "ja") return CsvLanguage::kJapanese;
+  if (lang != "en" && !lang.empty())
+    throw http::ApiError(http::Problem{400, "invalid_request", "", "lang must be ja or en", "lang"});
+  return CsvLanguage::kEnglish;
+}
+
+void CsvWriter::Header(std::span<const CsvColumn> columns, CsvLanguage language) {
+  std::vector<std::string> cells;
+  for (const auto& c : columns) cells.emplace_back(language == CsvLanguage::kJapanese ? c.ja : c.key);
+  Row(cells);
+}
+
 void CsvWriter::Row(const std::vector<std::string>& cells) {
   for (std::size_t i = 0; i < cells.size(); ++i) {
     if (i) out_ += ',';

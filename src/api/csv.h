@@ -3,6 +3,7 @@
 // (starting with = + - @, tab or CR) neutralised with a leading apostrophe.
 #pragma once
 
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -13,10 +14,23 @@
 
 namespace kanri::api {
 
+// A column of a CSV export: its header as scripts read it (English, the default) and as the
+// console shows it in Japanese (issue 18).
+struct CsvColumn {
+  std::string_view key;  // "serial_number"
+  std::string_view ja;   // "シリアル番号"
+};
+
+// ?lang=ja gives Japanese headers, ?lang=en (or none) the English keys, so that a script's
+// export never changes under it; the console sends the language it shows. 400 for others.
+enum class CsvLanguage { kEnglish, kJapanese };
+CsvLanguage ReadCsvLanguage(const http::HttpRequest& request);
+
 class CsvWriter {
  public:
   CsvWriter() : out_("\xEF\xBB\xBF") {}
   void Row(const std::vector<std::string>& cells);
+  void Header(std::span<const CsvColumn> columns, CsvLanguage language);
   std::string Finish() { return std::move(out_); }
 
   static std::string Cell(std::string_view value);

@@ -1,5 +1,6 @@
 // /api/v1/device-groups: named sets of a company's devices for jobs (DEV-3) — a static list
-// (replaced as a whole with PUT /api/v1/device-groups/{id}/devices) or a saved filter of the
+// (replaced as a whole with PUT /api/v1/device-groups/{id}/devices, added to with POST there,
+// by device ID, serial number or a filter of the device list) or a saved filter of the
 // device list (the same fields as GET /api/v1/devices' query: q, online, profile_id, model,
 // software_version, tag). Scoped to the caller's company: another company's group IDs answer
 // 404, its device IDs are refused like unknown ones (SEC-8).
@@ -39,11 +40,20 @@ devices::DeviceFilter ReadFilter(const json::object& o) {
   return *f;
 }
 
-std::vector<DeviceId> ReadDeviceIds(FieldReader& in) {
-  std::vector<DeviceId> out;
+// A static group's members as the body names them: device_ids, serials and (adding or
+// replacing members) a filter of the device list.
+devices::MemberSelection ReadMembers(FieldReader& in, bool with_filter) {
+  devices::MemberSelection out;
   if (auto ids = in.OptionalStringArray("device_ids"))
-    for (auto& id : *ids) out.emplace_back(std::move(id));
+    for (auto& id : *ids) out.device_ids.emplace_back(std::move(id));
+  if (auto serials = in.OptionalStringArray("serials")) out.serials = std::move(*serials);
+  if (with_filter)
+    if (auto filter = in.OptionalObject("filter")) out.filter = ReadFilter(*filter);
   return out;
+}
+
+bool Empty(const devices::MemberSelection& m) {
+  return m.device_ids.empty() && m.serials.empty() && !m.filter;
 }
 
 asio::awaitable<HttpResponse> List(ApiServices& s, RequestContext& ctx) {
@@ -68,7 +78,7 @@ asio::awaitable<HttpResponse> Create(ApiServices& s, RequestContext& ctx) {
     if (input.kind != devices::GroupKind::kFilter) ThrowInvalid("filter", "only a filter group has a filter");
     input.filter = ReadFilter(*filter);
   }
-  input.device_ids = ReadDeviceIds(in);
+  input.members = ReadMembers(in, /*with_filter=*/false);
   in.Finish();
   auto g = Unwrap(co_await s.db.Run([&] { return s.groups.Create(OwnCompany(ctx), input); }));
   ctx.audit.target_id = g.id.value();
@@ -96,15 +106,30 @@ asio::awaitable<HttpResponse> Delete(ApiServices& s, RequestContext& ctx) {
 }
 
 asio::awaitable<HttpResponse> SetDevices(ApiServices& s, RequestContext& ctx) {
-  FieldReader in{ParseJsonBody(ctx.request)};
-  auto names = in.OptionalStringArray("device_ids");
-  if (!names) ThrowInvalid("device_ids", "device_ids is required (an array; [] empties the group)");
+  json::object body = ParseJsonBody(ctx.request);
+  if (!body.contains("device_ids") && !body.contains("serials") && !body.contains("filter"))
+    ThrowInvalid("device_ids", "device_ids, serials or filter is required ({\"device_ids\": []} empties the group)");
+  FieldReader in{std::move(body)};
+  const auto members = ReadMembers(in, /*with_filter=*/true);
   in.Finish();
-  std::vector<DeviceId> ids;
-  for (auto& n : *names) ids.emplace_back(std::move(n));
   const GroupId id{ctx.Param("id")};
-  auto g = Unwrap(co_await s.db.Run([&] { return s.groups.SetMembers(OwnCompany(ctx), id, ids); }));
+  auto g = Unwrap(co_await s.db.Run([&] { return s.groups.SetMembers(OwnCompany(ctx), id, members); }));
   ctx.audit.details = json::serialize(json::object{{"devices", g.device_count}});
+  co_return GroupResponse(200, g);
+}
+
+// Issue 18: devices added to a static group (the device list's "add to group").
+asio::awaitable<HttpResponse> AddDevices(ApiServices& s, RequestContext& ctx) {
+  FieldReader in{ParseJsonBody(ctx.request)};
+  const auto members = ReadMembers(in, /*with_filter=*/true);
+  in.Finish();
+  if (Empty(members)) ThrowInvalid("device_ids", "name the devices to add: device_ids, serials or filter");
+  const GroupId id{ctx.Param("id")};
+  auto g = Unwrap(co_await s.db.Run([&] { return s.groups.AddMembers(OwnCompany(ctx), id, members); }));
+  ctx.audit.details = json::serialize(json::object{{"devices", g.device_count},
+                                                   {"by_id", members.device_ids.size()},
+                                                   {"by_serial", members.serials.size()},
+                                                   {"by_filter", members.filter.has_value()}});
   co_return GroupResponse(200, g);
 }
 
@@ -156,7 +181,19 @@ void AddDeviceGroupRoutes(http::RouteTable& t, ApiServices& s) {
          .action = "device_groups.set_devices",
          .target_type = "device_group",
          .handler = [&s](RequestContext& c) { return SetDevices(s, c); },
-         .doc = {.summary = "Replace a static group's devices",
+         .doc = {.summary = "Replace a static group's devices (by ID, serial number or filter; unknown ones "
+                            "refuse the whole change)",
+                 .tag = "device-groups",
+                 .request_schema = schema::kDeviceGroupDevices,
+                 .response_schema = schema::kDeviceGroup}});
+  t.Add({.method = "POST",
+         .path = "/api/v1/device-groups/{id}/devices",
+         .access = http::Needs("devices.configure"),
+         .action = "device_groups.add_devices",
+         .target_type = "device_group",
+         .handler = [&s](RequestContext& c) { return AddDevices(s, c); },
+         .doc = {.summary = "Add devices to a static group by ID, serial number (at most 10,000) or every device "
+                            "a filter of the device list selects now; unknown ones refuse the whole change",
                  .tag = "device-groups",
                  .request_schema = schema::kDeviceGroupDevices,
                  .response_schema = schema::kDeviceGroup}});

@@ -2,7 +2,7 @@
 // CWMP onboarding; here operators list, search, filter, sort and export them, read one with
 // its parameter tree, tag and delete them. Scoped to the caller's company: another company's
 // device IDs answer 404 (SEC-8). Times come in UTC and in JST; ?format=csv exports UTF-8
-// CSV with a BOM (so Excel opens it), times in JST.
+// CSV with a BOM (so Excel opens it), times in JST, headers in Japanese with ?lang=ja.
 #include "api/csv.h"
 #include "api/json_io.h"
 #include "api/routes.h"
@@ -42,6 +42,9 @@ json::object DeviceJson(const devices::Device& d, Timestamp now) {
       {"insecure", d.Insecure()},
       {"credential_state", devices::ToString(d.credential_state)},
       {"remote_login", d.remote_login.empty() ? json::value(nullptr) : json::value(d.remote_login)},
+      {"name", d.name},
+      {"note", d.note},
+      {"wan_mac", d.wan_mac},
   };
   PutTimes(o, "first_contact_at", d.first_contact_at);
   PutTimes(o, "last_contact_at", d.last_contact_at);
@@ -93,11 +96,35 @@ std::string JoinTags(const std::vector<std::string>& tags) {
   return out;
 }
 
+// The CSV export's columns (issue 18: Japanese headers with ?lang=ja).
+constexpr CsvColumn kDeviceCsvColumns[] = {
+    {"serial_number", "シリアル番号"},
+    {"name", "名前"},
+    {"oui", "OUI"},
+    {"product_class", "製品クラス"},
+    {"manufacturer", "メーカー"},
+    {"model", "機種"},
+    {"hardware_version", "ハードウェアバージョン"},
+    {"software_version", "ファームウェアバージョン"},
+    {"online", "状態"},
+    {"last_contact_jst", "最終接続（JST）"},
+    {"first_contact_jst", "初回接続（JST）"},
+    {"wan_ip", "WAN IPアドレス"},
+    {"wan_mac", "WAN MACアドレス"},
+    {"tags", "タグ"},
+    {"note", "メモ"},
+    {"auth_mode", "認証方式"},
+    {"credential_state", "認証情報の状態"},
+    {"profile_id", "仕向けID"},
+    {"id", "デバイスID"},
+};
+
 asio::awaitable<HttpResponse> List(ApiServices& s, RequestContext& ctx) {
   const auto filter = ReadFilter(ctx.request);
   const auto sort = ReadSort(ctx.request);
   const auto format = ctx.request.Query("format").value_or("json");
   if (format != "json" && format != "csv") ThrowInvalid("format", "format must be json or csv");
+  const CsvLanguage language = ReadCsvLanguage(ctx.request);
   const CompanyId& company = OwnCompany(ctx);
   if (format == "json") {
     const PageRequest page = ReadPageRequest(ctx.request);
@@ -112,18 +139,40 @@ asio::awaitable<HttpResponse> List(ApiServices& s, RequestContext& ctx) {
   }));
   const Timestamp now = s.clock.Now();
   CsvWriter csv;
-  csv.Row({"serial_number", "oui", "product_class", "manufacturer", "model", "hardware_version",
-           "software_version", "online", "last_contact_jst", "first_contact_jst", "wan_ip", "tags",
-           "auth_mode", "credential_state", "profile_id", "id"});
+  csv.Header(kDeviceCsvColumns, language);
   for (const auto& d : rows) {
-    csv.Row({d.serial_number, d.oui, d.product_class, d.manufacturer, d.model, d.hardware_version,
+    csv.Row({d.serial_number, d.name, d.oui, d.product_class, d.manufacturer, d.model, d.hardware_version,
              d.software_version, d.Online(now) ? "online" : "offline", FormatJst(d.last_contact_at),
-             FormatJst(d.first_contact_at), d.wan_ip, JoinTags(d.tags),
+             FormatJst(d.first_contact_at), d.wan_ip, d.wan_mac, JoinTags(d.tags), d.note,
              std::string(devices::ToString(d.auth_mode)), std::string(devices::ToString(d.credential_state)),
              d.profile_id ? d.profile_id->value() : "", d.id.value()});
   }
   ctx.audit.details = json::serialize(json::object{{"format", "csv"}, {"rows", rows.size()}});
   co_return CsvResponse(csv, "devices.csv");
+}
+
+// Issue 18: how many devices the list's filter selects (the list's total, "select all N").
+asio::awaitable<HttpResponse> Count(ApiServices& s, RequestContext& ctx) {
+  const auto filter = ReadFilter(ctx.request);
+  const auto total = Unwrap(co_await s.db.Run([&] { return s.devices.Count(OwnCompany(ctx), filter); }));
+  co_return http::JsonResponse(200, json::serialize(json::object{{"total", total}}));
+}
+
+// Issue 18: an operator's name and note for the device.
+asio::awaitable<HttpResponse> Patch(ApiServices& s, RequestContext& ctx) {
+  FieldReader in{ParseJsonBody(ctx.request)};
+  devices::DeviceDetails details;
+  details.name = in.OptionalString("name");
+  details.note = in.OptionalString("note");
+  in.Finish();
+  const DeviceId id{ctx.Param("id")};
+  auto d = Unwrap(co_await s.db.Run([&] { return s.devices.SetDetails(OwnCompany(ctx), id, details); }));
+  // The history says what changed, not the note's text (it may be long or personal).
+  json::array changed;
+  if (details.name) changed.emplace_back("name");
+  if (details.note) changed.emplace_back("note");
+  ctx.audit.details = json::serialize(json::object{{"changed", std::move(changed)}, {"name", d.name}});
+  co_return DeviceResponse(d, s.clock.Now());
 }
 
 asio::awaitable<HttpResponse> Summary(ApiServices& s, RequestContext& ctx) {
@@ -191,11 +240,16 @@ asio::awaitable<HttpResponse> DeleteTag(ApiServices& s, RequestContext& ctx) {
   co_return DeviceResponse(d, s.clock.Now());
 }
 
-asio::awaitable<HttpResponse> Delete(ApiServices& s, RequestContext& ctx) {
+// Deletes (the device may come back and be onboarded as new) or retires (its credential is
+// revoked) a device; both keep what the retention allows for (issue 18).
+asio::awaitable<HttpResponse> Remove(ApiServices& s, RequestContext& ctx, bool retire) {
   const DeviceId id{ctx.Param("id")};
   // The identity goes into the history, since the device's own record is gone afterwards.
   auto d = Unwrap(co_await s.db.Run([&] { return s.devices.Get(OwnCompany(ctx), id); }));
-  Unwrap(co_await s.db.Run([&] { return s.devices.Delete(OwnCompany(ctx), id); }));
+  const Millis keep = s.settings.device_retention;
+  Unwrap(co_await s.db.Run([&] {
+    return retire ? s.devices.Retire(OwnCompany(ctx), id, keep) : s.devices.Delete(OwnCompany(ctx), id, keep);
+  }));
   ctx.audit.details = json::serialize(
       json::object{{"oui", d.oui}, {"product_class", d.product_class}, {"serial_number", d.serial_number}});
   co_return http::NoContent();
@@ -250,6 +304,13 @@ asio::awaitable<HttpResponse> ListRefused(ApiServices& s, RequestContext& ctx) {
   co_return PageResponse(result, RefusedJson);
 }
 
+asio::awaitable<HttpResponse> ListOwnRefused(ApiServices& s, RequestContext& ctx) {
+  const CompanyId company = OwnCompany(ctx);
+  const PageRequest page = ReadPageRequest(ctx.request);
+  auto result = co_await s.db.Run([&] { return s.refused.List(company, page); });
+  co_return PageResponse(result, RefusedJson);
+}
+
 // DEV-5: remote login to the device's own web interface.
 devices::RemoteLogins& RemoteLogins(ApiServices& s) {
   if (!s.remote_logins)
@@ -269,15 +330,6 @@ json::object RemoteLoginJson(const devices::RemoteLogin& l) {
   PutTimes(o, "expires_at", l.expires_at);
   PutTimes(o, "closed_at", l.closed_at);
   return o;
-}
-
-// Asks the device to connect now; its outcome word (never a detail), or why it was not sent.
-asio::awaitable<json::object> WakeDevice(ApiServices& s, const CompanyId& company, const DeviceId& device) {
-  try {
-    co_return co_await CallDevice(s, company, device);
-  } catch (const http::ApiError& e) {
-    co_return json::object{{"outcome", "not_sent"}, {"reason", e.problem().code}};
-  }
 }
 
 asio::awaitable<HttpResponse> OpenRemoteLogin(ApiServices& s, RequestContext& ctx) {
@@ -330,6 +382,15 @@ asio::awaitable<json::object> CallDevice(ApiServices& s, const CompanyId& compan
   co_return json::object{{"outcome", cwmp::ToString(outcome)}};
 }
 
+asio::awaitable<json::object> WakeDevice(ApiServices& s, const CompanyId& company, const DeviceId& device) {
+  try {
+    co_return co_await CallDevice(s, company, device);
+  } catch (const http::ApiError& e) {
+    co_return json::object{{"outcome", "not_sent"}, {"reason", e.problem().code}};
+  }
+}
+
+
 void AddDeviceRoutes(http::RouteTable& t, ApiServices& s) {
   t.Add({.method = "GET",
          .path = "/api/v1/devices",
@@ -341,7 +402,17 @@ void AddDeviceRoutes(http::RouteTable& t, ApiServices& s) {
                  .response_schema = schema::kDevice,
                  .paginated = true,
                  .query = {"q", "online", "profile_id", "group_id", "model", "software_version", "tag",
-                           "sort", "format"}}});
+                           "sort", "format", "lang"}}});
+  t.Add({.method = "GET",
+         .path = "/api/v1/devices/count",
+         .access = http::Needs("devices.read"),
+         .action = "devices.count",
+         .handler = [&s](RequestContext& c) { return Count(s, c); },
+         .doc = {.summary = "How many of the company's devices the list's filter selects (q searches serial, "
+                            "model, firmware, tags, WAN IP and MAC addresses, name and note)",
+                 .tag = "devices",
+                 .response_schema = schema::kDeviceCount,
+                 .query = {"q", "online", "profile_id", "group_id", "model", "software_version", "tag"}}});
   t.Add({.method = "GET",
          .path = "/api/v1/devices/summary",
          .access = http::Needs("devices.read"),
@@ -359,6 +430,16 @@ void AddDeviceRoutes(http::RouteTable& t, ApiServices& s) {
          .doc = {.summary = "Read a device's inventory record",
                  .tag = "devices",
                  .response_schema = schema::kDevice}});
+  t.Add({.method = "PATCH",
+         .path = "/api/v1/devices/{id}",
+         .access = http::Needs("devices.configure"),
+         .action = "devices.update",
+         .target_type = "device",
+         .handler = [&s](RequestContext& c) { return Patch(s, c); },
+         .doc = {.summary = "Set the device's name (one line, at most 64 characters) and note (at most 500)",
+                 .tag = "devices",
+                 .request_schema = schema::kDevicePatch,
+                 .response_schema = schema::kDevice}});
   t.Add({.method = "GET",
          .path = "/api/v1/devices/{id}/parameters",
          .access = http::Needs("devices.read"),
@@ -372,7 +453,7 @@ void AddDeviceRoutes(http::RouteTable& t, ApiServices& s) {
                  .query = {"prefix"}}});
   t.Add({.method = "POST",
          .path = "/api/v1/devices/{id}/connection-request",
-         .access = http::NeedsAnyOf({"devices.configure", "devices.reboot", "devices.firmware"}),
+         .access = http::NeedsAnyOf({"devices.configure", "devices.reboot", "devices.factory_reset", "devices.firmware"}),
          .action = "devices.connection_request",
          .target_type = "device",
          .handler = [&s](RequestContext& c) { return ConnectionRequest(s, c); },
@@ -433,10 +514,34 @@ void AddDeviceRoutes(http::RouteTable& t, ApiServices& s) {
          .access = http::Needs("devices.configure"),
          .action = "devices.delete",
          .target_type = "device",
-         .handler = [&s](RequestContext& c) { return Delete(s, c); },
-         .doc = {.summary = "Delete a device with its parameter tree, group memberships and tasks",
+         .handler = [&s](RequestContext& c) { return Remove(s, c, false); },
+         .doc = {.summary = "Delete a device with its parameter tree, group memberships and tasks; its last "
+                            "credential is kept, sealed, for --device-retention, so that it is onboarded as new "
+                            "when it contacts the service again",
                  .tag = "devices",
                  .success_status = 204}});
+  t.Add({.method = "POST",
+         .path = "/api/v1/devices/{id}/retire",
+         .access = http::Needs("devices.configure"),
+         .action = "devices.retire",
+         .target_type = "device",
+         .handler = [&s](RequestContext& c) { return Remove(s, c, true); },
+         .doc = {.summary = "Retire a device: delete it as DELETE does and revoke its credential; its contacts "
+                            "with that credential are refused (reason retired) until --device-retention passes",
+                 .tag = "devices",
+                 .success_status = 204}});
+  // Issue 18: the company's own routers refused at onboarding (wrong credential, no profile…).
+  t.Add({.method = "GET",
+         .path = "/api/v1/devices/refused",
+         .access = http::Needs("devices.read"),
+         .action = "devices.refused",
+         .handler = [&s](RequestContext& c) { return ListOwnRefused(s, c); },
+         .doc = {.summary = "The company's devices refused at onboarding (its allocation covers them, but the "
+                            "credential was wrong, no or several profiles matched, or the device was retired), "
+                            "latest refusal first",
+                 .tag = "devices",
+                 .response_schema = schema::kRefusedDevice,
+                 .paginated = true}});
   // DEV-1: what onboarding refused, for the provider (devices of no company yet).
   t.Add(
       {.method = "GET",

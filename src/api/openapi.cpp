@@ -4,6 +4,7 @@
 #include "api/routes.h"
 #include "api/schemas.h"
 #include "base/text.h"
+#include "http/problem_codes.h"
 
 namespace kanri::api {
 
@@ -16,12 +17,14 @@ json::value Schema(const std::string& text) {
 }
 
 json::object ProblemSchema() {
+  json::array codes;
+  for (const auto& c : http::ProblemCodes()) codes.emplace_back(c.code);
   return json::object{{"type", "object"},
                       {"properties", json::object{{"type", {{"type", "string"}}},
                                                   {"title", {{"type", "string"}}},
                                                   {"status", {{"type", "integer"}}},
                                                   {"detail", {{"type", "string"}}},
-                                                  {"code", {{"type", "string"}}},
+                                                  {"code", {{"type", "string"}, {"enum", std::move(codes)}}},
                                                   {"field", {{"type", "string"}}}}}};
 }
 

@@ -37,6 +37,10 @@ void AddServiceNoticeRoutes(http::RouteTable& table, ApiServices& services);
 // connection requests are not enabled (503).
 boost::asio::awaitable<boost::json::object> CallDevice(ApiServices& services, const CompanyId& company,
                                                        const DeviceId& device);
+// CallDevice, with the problems that mean the device was not asked as
+// {"outcome": "not_sent", "reason": code}.
+boost::asio::awaitable<boost::json::object> WakeDevice(ApiServices& services, const CompanyId& company,
+                                                       const DeviceId& device);
 
 // The OpenAPI 3.1 document of `table` (GET /api/v1/openapi.json).
 std::string OpenApiDocument(const http::RouteTable& table);

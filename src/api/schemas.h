@@ -316,7 +316,7 @@ inline constexpr const char* kDevice =
     R"({"type":"object","required":["id","profile_id","oui","product_class","serial_number",
 "manufacturer","model","hardware_version","software_version","data_model","online","last_events",
 "periodic_inform_interval","wan_ip","source_ip","connection_request_url","tags","auth_mode","insecure",
-"credential_state","remote_login","first_contact_at","first_contact_at_jst","last_contact_at","last_contact_at_jst","last_boot_at",
+"credential_state","remote_login","name","note","wan_mac","first_contact_at","first_contact_at_jst","last_contact_at","last_contact_at_jst","last_boot_at",
 "last_boot_at_jst","online_until","online_until_jst","created_at","created_at_jst","updated_at","updated_at_jst"],
 "properties":{"id":{"type":"string"},
 "profile_id":{"type":["string","null"]},"oui":{"type":"string"},"product_class":{"type":"string"},
@@ -328,12 +328,28 @@ inline constexpr const char* kDevice =
 "auth_mode":{"enum":["rotate","shared","none"]},"insecure":{"type":"boolean"},
 "credential_state":{"enum":["bootstrap","rotating","rotated","shared","none"]},
 "remote_login":{"type":["string","null"],"enum":["opening","active","closing",null],"description":"DEV-5: closing means the cleanup is pending"},
+"name":{"type":"string","description":"set by operators; empty by default"},
+"note":{"type":"string","description":"free text of operators, several lines"},
+"wan_mac":{"type":"string","description":"the WAN interface's MAC address as reported; empty until reported"},
 "first_contact_at":{"type":"string","format":"date-time"},"first_contact_at_jst":{"type":"string"},
 "last_contact_at":{"type":"string","format":"date-time"},"last_contact_at_jst":{"type":"string"},
 "last_boot_at":{"type":["string","null"],"format":"date-time"},"last_boot_at_jst":{"type":["string","null"]},
 "online_until":{"type":"string","format":"date-time"},"online_until_jst":{"type":"string"},
 "created_at":{"type":"string","format":"date-time"},"created_at_jst":{"type":"string"},
 "updated_at":{"type":"string","format":"date-time"},"updated_at_jst":{"type":"string"}}})";
+
+// PATCH /devices/{id}: what operators write of a device (issue 18); "" clears a field.
+inline constexpr const char* kDevicePatch = R"({"type":"object","additionalProperties":false,"properties":{
+"name":{"type":"string","maxLength":64,"description":"one line"},
+"note":{"type":"string","maxLength":500,"description":"free text; line breaks allowed"}}})";
+
+// The device list's filter as a JSON object (a job on the filter, devices added to a group).
+inline constexpr const char* kDeviceFilter = R"({"type":"object","additionalProperties":false,"properties":{
+"q":{"type":"string"},"online":{"type":"boolean"},"profile_id":{"type":"string"},"group_id":{"type":"string"},
+"model":{"type":"string"},"software_version":{"type":"string"},"tag":{"type":"string"}}})";
+
+inline constexpr const char* kDeviceCount =
+    R"({"type":"object","required":["total"],"properties":{"total":{"type":"integer"}}})";
 
 inline constexpr const char* kConnectionRequestOutcome =
     R"({"type":"object","required":["outcome"],"properties":{"outcome":{"enum":["delivered","unreachable","refused_by_policy",)"
@@ -357,7 +373,7 @@ inline constexpr const char* kTaskCreate =
 "type":{"enum":["getParameterValues","setParameterValues","getParameterNames","addObject","deleteObject","reboot",
 "factoryReset","download"]},"now":{"type":"boolean","description":"ask the device to connect now, DEV-4"},
 "names":{"type":"array","items":{"type":"string"},"description":"getParameterValues"},
-"values":{"type":"object","additionalProperties":{"type":["string","integer","boolean"]},"description":"setParameterValues"},
+"values":{"type":"object","additionalProperties":{"type":["string","integer","boolean"]},"description":"setParameterValues; each checked against the type and writability the device reported (400 invalid_parameter_value or parameter_not_writable, field: the parameter; nothing queued); a parameter not reported yet is not checked"},
 "path":{"type":"string","description":"getParameterNames: an object path ending with '.'"},
 "next_level":{"type":"boolean","description":"getParameterNames"},
 "object":{"type":"string","description":"addObject: a table path; deleteObject: an instance path; both end with '.'"},
@@ -366,7 +382,7 @@ inline constexpr const char* kTaskCreate =
 inline constexpr const char* kTask =
     R"({"type":"object","required":["id","device_id","job_id","type","state","request","result",
 "fault","error","command_key","internal","created_by","created_at","created_at_jst","started_at","started_at_jst",
-"finished_at","finished_at_jst","expires_at","expires_at_jst"],"properties":{"id":{"type":"string"},
+"finished_at","finished_at_jst","expires_at","expires_at_jst","wakeup","wakeup_at","wakeup_at_jst"],"properties":{"id":{"type":"string"},
 "device_id":{"type":"string"},"job_id":{"type":["string","null"]},
 "type":{"enum":["getParameterValues","setParameterValues","getParameterNames","addObject","deleteObject","reboot",
 "factoryReset","download"]},
@@ -381,7 +397,10 @@ inline constexpr const char* kTask =
 "created_at":{"type":"string","format":"date-time"},"created_at_jst":{"type":"string"},
 "started_at":{"type":["string","null"],"format":"date-time"},"started_at_jst":{"type":["string","null"]},
 "finished_at":{"type":["string","null"],"format":"date-time"},"finished_at_jst":{"type":["string","null"]},
-"expires_at":{"type":"string","format":"date-time"},"expires_at_jst":{"type":"string"}}})";
+"expires_at":{"type":"string","format":"date-time"},"expires_at_jst":{"type":"string"},
+"wakeup":{"enum":["delivered","unreachable","refused_by_policy","auth_failed","timeout","busy","no_url","not_sent",null],
+"description":"what asking the device to connect now gave (null: not asked); anything but delivered means the task waits for the device's next session, until expires_at"},
+"wakeup_at":{"type":["string","null"],"format":"date-time"},"wakeup_at_jst":{"type":["string","null"]}}})";
 
 inline constexpr const char* kJob =
     R"({"type":"object","required":["id","group_id","type","request","created_by","progress",
@@ -398,12 +417,14 @@ inline constexpr const char* kJob =
 "tasks":{"type":"object","description":"GET only: a page of per-device tasks","required":["items","next_cursor"],
 "properties":{"items":{"type":"array",
 "items":{"type":"object","required":["task_id","device_id","serial_number","state","fault","error","finished_at",
-"finished_at_jst"],"properties":{"task_id":{"type":"string"},"device_id":{"type":"string"},
+"finished_at_jst","wakeup"],"properties":{"task_id":{"type":"string"},"device_id":{"type":"string"},
 "serial_number":{"type":"string"},"state":{"enum":["queued","running","done","failed","cancelled"]},
 "fault":{"type":["object","null"],"required":["code","string","meaning"],"properties":{"code":{"type":"integer"},
 "string":{"type":"string"},"meaning":{"type":"string"}}},
 "error":{"type":["string","null"]},"finished_at":{"type":["string","null"],"format":"date-time"},
-"finished_at_jst":{"type":["string","null"]}}}},"next_cursor":{"type":["string","null"]}}},
+"finished_at_jst":{"type":["string","null"]},
+"wakeup":{"enum":["delivered","unreachable","refused_by_policy","auth_failed","timeout","busy","no_url","not_sent",null]}}}},
+"next_cursor":{"type":["string","null"]}}},
 "created_at":{"type":"string","format":"date-time"},"created_at_jst":{"type":"string"}}})";
 
 inline constexpr const char* kDeviceGroup =
@@ -419,6 +440,7 @@ inline constexpr const char* kDeviceGroup =
 inline constexpr const char* kDeviceGroupCreate = R"({"type":"object","additionalProperties":false,
 "required":["name"],"properties":{"name":{"type":"string","minLength":1,"maxLength":64},
 "kind":{"enum":["static","filter"],"default":"static"},"device_ids":{"type":"array","items":{"type":"string"}},
+"serials":{"type":"array","items":{"type":"string"},"maxItems":10000,"description":"static: members by serial number"},
 "filter":{"type":"object","additionalProperties":false,"properties":{"q":{"type":"string"},"online":{"type":"boolean"},
 "profile_id":{"type":"string"},"model":{"type":"string"},"software_version":{"type":"string"},"tag":{"type":"string"}}}}})";
 
@@ -428,15 +450,20 @@ inline constexpr const char* kDeviceGroupPatch =
 "properties":{"q":{"type":"string"},"online":{"type":"boolean"},"profile_id":{"type":"string"},"model":{"type":"string"},
 "software_version":{"type":"string"},"tag":{"type":"string"}}}}})";
 
+// PUT (replace) and POST (add) /device-groups/{id}/devices: by ID, serial number and/or filter.
 inline constexpr const char* kDeviceGroupDevices = R"({"type":"object","additionalProperties":false,
-"required":["device_ids"],"properties":{"device_ids":{"type":"array","items":{"type":"string"}}}})";
+"properties":{"device_ids":{"type":"array","items":{"type":"string"}},
+"serials":{"type":"array","items":{"type":"string"},"maxItems":10000},
+"filter":{"type":"object","description":"every device the device list's filter selects now; no group_id",
+"additionalProperties":false,"properties":{"q":{"type":"string"},"online":{"type":"boolean"},
+"profile_id":{"type":"string"},"model":{"type":"string"},"software_version":{"type":"string"},"tag":{"type":"string"}}}}})";
 
 inline constexpr const char* kRefusedDevice =
     R"({"type":"object","required":["id","oui","product_class","serial_number","source_ip",
 "reason","attempts","first_at","first_at_jst","last_at","last_at_jst"],"properties":{"id":{"type":"string"},
 "oui":{"type":"string"},"product_class":{"type":"string"},"serial_number":{"type":"string"},
 "source_ip":{"type":"string"},"reason":{"enum":["unallocated","overlap","contract_ended","no_profile","ambiguous",
-"unauthenticated_not_allowed","bad_credentials"]},
+"unauthenticated_not_allowed","bad_credentials","retired"]},
 "attempts":{"type":"integer"},"first_at":{"type":"string","format":"date-time"},"first_at_jst":{"type":"string"},
 "last_at":{"type":"string","format":"date-time"},"last_at_jst":{"type":"string"}}})";
 

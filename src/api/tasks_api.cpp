@@ -1,5 +1,6 @@
 // Tasks and jobs (DEV-3): POST /api/v1/devices/{id}/tasks queues an operation for one device,
-// POST /api/v1/device-groups/{id}/tasks one per device of a group (a job). Each task type
+// POST /api/v1/device-groups/{id}/tasks one per device of a group (a job), POST
+// /api/v1/devices/jobs one per device a filter of the device list selects (a job, issue 18). Each task type
 // needs its own permission (devices::RequiredPermission): the routes let in an account that
 // holds any of the four, and the handler checks the one the type needs, answering exactly
 // like the router's own denial. Scoped to the caller's company; another company's IDs answer
@@ -15,6 +16,7 @@
 #include "api/routes.h"
 #include "api/schemas.h"
 #include "api/scope.h"
+#include "base/log.h"
 #include "cwmp/soap.h"
 #include "devices/task_request.h"
 
@@ -28,7 +30,7 @@ using http::RequestContext;
 
 const std::vector<std::string>& TaskPermissions() {
   static const std::vector<std::string> all{"devices.read", "devices.configure", "devices.reboot",
-                                            "devices.firmware"};
+                                            "devices.factory_reset", "devices.firmware"};
   return all;
 }
 
@@ -65,6 +67,8 @@ json::object TaskJson(const devices::Task& t) {
   PutTimes(o, "started_at", t.started_at);
   PutTimes(o, "finished_at", t.finished_at);
   PutTimes(o, "expires_at", t.expires_at);
+  o["wakeup"] = t.wakeup.empty() ? json::value(nullptr) : json::value(t.wakeup);
+  PutTimes(o, "wakeup_at", t.wakeup_at);
   return o;
 }
 
@@ -95,9 +99,19 @@ json::object JobTaskJson(const devices::JobDeviceTask& t) {
                  {"serial_number", t.serial_number},
                  {"state", devices::ToString(t.state)},
                  {"fault", FaultJson(t.fault_code, "")},
-                 {"error", t.error.empty() ? json::value(nullptr) : json::value(t.error)}};
+                 {"error", t.error.empty() ? json::value(nullptr) : json::value(t.error)},
+                 {"wakeup", t.wakeup.empty() ? json::value(nullptr) : json::value(t.wakeup)}};
   PutTimes(o, "finished_at", t.finished_at);
   return o;
+}
+
+// What the task keeps of a wake-up (WakeDevice's answer): the coarse outcome, or why the device
+// was not asked (no_url: it has reported no connection-request address yet).
+std::string WakeupWord(const json::object& outcome) {
+  const std::string word(outcome.at("outcome").as_string());
+  if (word != "not_sent") return word;
+  const auto* reason = outcome.if_contains("reason");
+  return reason && reason->is_string() && reason->as_string() == "no_connection_request_url" ? "no_url" : word;
 }
 
 // The body of a task request: {"type": ..., "now": bool, ...the type's fields}. The type's
@@ -108,8 +122,7 @@ struct TaskInput {
   std::string request;  // JSON object of the type's fields
 };
 
-TaskInput ReadTaskInput(const RequestContext& ctx) {
-  json::object body = ParseJsonBody(ctx.request);
+TaskInput ReadTaskInput(json::object body) {
   TaskInput in;
   const json::value* type = body.if_contains("type");
   if (!type || !type->is_string())
@@ -128,6 +141,10 @@ TaskInput ReadTaskInput(const RequestContext& ctx) {
   body.erase("now");
   in.request = json::serialize(body);
   return in;
+}
+
+TaskInput ReadTaskInput(const RequestContext& ctx) {
+  return ReadTaskInput(ParseJsonBody(ctx.request));
 }
 
 // SEC-5: the type's own permission, refused exactly as the router refuses a route.
@@ -162,20 +179,18 @@ asio::awaitable<HttpResponse> CreateForDevice(ApiServices& s, RequestContext& ct
                                                    {"type", devices::ToString(task.type())},
                                                    {"request", AuditRequest(task.request)},
                                                    {"now", input.now}});
-  json::object out = TaskJson(task);
   if (input.now) {
     // DEV-4: ask the device to connect now; the task is stored either way and runs at its
-    // next session if the device cannot be reached.
-    json::object outcome;
-    try {
-      outcome = co_await CallDevice(s, OwnCompany(ctx), device);
-    } catch (const http::ApiError& e) {
-      // No URL yet, or requests not enabled: the device was not asked (its code, never a detail).
-      outcome = json::object{{"outcome", "not_sent"}, {"reason", e.problem().code}};
-    }
+    // next session if the device cannot be reached. The outcome stays on the task (issue 18).
+    json::object outcome = co_await WakeDevice(s, OwnCompany(ctx), device);
+    task.wakeup = WakeupWord(outcome);
+    task.wakeup_at = s.clock.Now();
+    co_await s.db.Run([&] { s.tasks.RecordWakeup(OwnCompany(ctx), task.id, task.wakeup); });
+    json::object out = TaskJson(task);
     out["connection_request"] = std::move(outcome);
+    co_return http::JsonResponse(201, json::serialize(out));
   }
-  co_return http::JsonResponse(201, json::serialize(out));
+  co_return http::JsonResponse(201, json::serialize(TaskJson(task)));
 }
 
 asio::awaitable<HttpResponse> ListForDevice(ApiServices& s, RequestContext& ctx) {
@@ -203,6 +218,39 @@ asio::awaitable<HttpResponse> Cancel(ApiServices& s, RequestContext& ctx) {
   co_return http::JsonResponse(200, json::serialize(TaskJson(task)));
 }
 
+// DEV-4: connection requests to a job's devices, in the background (bounded by the requester's
+// concurrency; a device not reached runs its task at its next session).
+asio::awaitable<void> WakeJobDevices(ApiServices& s, const CompanyId company, const JobId job) {
+  auto devices = co_await s.db.Run([&] { return s.tasks.JobDeviceIds(company, job); });
+  auto queue = std::make_shared<std::vector<DeviceId>>(std::move(devices));
+  auto next = std::make_shared<std::size_t>(0);  // touched on one strand: the workers' executor
+  auto strand = asio::make_strand(co_await asio::this_coro::executor);
+  // No more workers than the company's share of in-flight requests (DEV-4 fair sharing):
+  // more would only meet `busy` and skip devices that a free slot would have reached.
+  constexpr std::size_t kWorkers = 16;
+  const std::size_t workers =
+      std::min({kWorkers, queue->size(),
+                s.device_caller ? s.device_caller->settings().max_concurrent_per_company : kWorkers});
+  for (std::size_t w = 0; w < workers; ++w) {
+    asio::co_spawn(
+        strand,
+        [&s, company, job, queue, next]() -> asio::awaitable<void> {
+          while (*next < queue->size()) {
+            const DeviceId device = (*queue)[(*next)++];
+            // Not reached now: the task runs at the device's next periodic session; the job's
+            // page says so per device (issue 18).
+            try {
+              const std::string word = WakeupWord(co_await WakeDevice(s, company, device));
+              co_await s.db.Run([&] { s.tasks.RecordWakeup(company, job, device, word); });
+            } catch (const std::exception& e) {
+              LogWarn("jobs: wake-up not recorded", {{"job", job.value()}, {"error", e.what()}});
+            }
+          }
+        },
+        asio::detached);
+  }
+}
+
 asio::awaitable<HttpResponse> CreateForGroup(ApiServices& s, RequestContext& ctx) {
   const auto input = ReadTaskInput(ctx);
   RequireTaskPermission(ctx, input.type);
@@ -215,37 +263,63 @@ asio::awaitable<HttpResponse> CreateForGroup(ApiServices& s, RequestContext& ctx
                                                    {"request", AuditRequest(job.request)},
                                                    {"devices", job.progress.total},
                                                    {"now", input.now}});
-  if (input.now) {
-    // DEV-4: connection requests to the job's devices, in the background (bounded by the
-    // requester's concurrency; a device not reached runs its task at its next session).
-    const CompanyId company = OwnCompany(ctx);
-    auto devices = co_await s.db.Run([&] { return s.tasks.JobDeviceIds(company, job.id); });
-    auto queue = std::make_shared<std::vector<DeviceId>>(std::move(devices));
-    auto next = std::make_shared<std::size_t>(0);  // touched on one strand: the workers' executor
-    auto strand = asio::make_strand(co_await asio::this_coro::executor);
-    // No more workers than the company's share of in-flight requests (DEV-4 fair sharing):
-    // more would only meet `busy` and skip devices that a free slot would have reached.
-    constexpr std::size_t kWorkers = 16;
-    const std::size_t workers =
-        std::min({kWorkers, queue->size(),
-                  s.device_caller ? s.device_caller->settings().max_concurrent_per_company : kWorkers});
-    for (std::size_t w = 0; w < workers; ++w) {
-      asio::co_spawn(
-          strand,
-          [&s, company, queue, next]() -> asio::awaitable<void> {
-            while (*next < queue->size()) {
-              const DeviceId device = (*queue)[(*next)++];
-              try {
-                co_await CallDevice(s, company, device);
-              } catch (const std::exception&) {
-                // Not reachable now: the task runs at the device's next periodic session.
-              }
-            }
-          },
-          asio::detached);
-    }
-  }
+  if (input.now) co_await WakeJobDevices(s, OwnCompany(ctx), job.id);
   co_return http::JsonResponse(201, json::serialize(JobJson(job)));
+}
+
+// Issue 18: one task per device the device list's filter selects now ("select all N matching"),
+// as a job; the same permission per type as a task for one device, within the caller's company.
+asio::awaitable<HttpResponse> CreateForFilter(ApiServices& s, RequestContext& ctx) {
+  json::object body = ParseJsonBody(ctx.request);
+  const json::value* filter_field = body.if_contains("filter");
+  if (!filter_field || !filter_field->is_object())
+    ThrowInvalid("filter", "filter is required: the device list's filter as an object ({} for every device)");
+  auto filter = devices::DeviceFilterFromJson(json::serialize(*filter_field));
+  if (!filter) throw http::ApiError(filter.error());
+  const json::value filter_json = *filter_field;
+  body.erase("filter");
+  const auto input = ReadTaskInput(std::move(body));
+  RequireTaskPermission(ctx, input.type);
+  auto job = Unwrap(co_await s.db.Run(
+      [&] { return s.tasks.CreateForFilter(OwnCompany(ctx), *filter, input.type, input.request, ActorOf(ctx)); }));
+  ctx.audit.target_id = job.id.value();
+  ctx.audit.details = json::serialize(json::object{{"job_id", job.id.value()},
+                                                   {"filter", filter_json},
+                                                   {"type", devices::ToString(job.type())},
+                                                   {"request", AuditRequest(job.request)},
+                                                   {"devices", job.progress.total},
+                                                   {"now", input.now}});
+  if (input.now) co_await WakeJobDevices(s, OwnCompany(ctx), job.id);
+  co_return http::JsonResponse(201, json::serialize(JobJson(job)));
+}
+
+json::object FailedTaskJson(const devices::FailedTask& f) {
+  json::object o = TaskJson(f.task);
+  o["device"] = json::object{{"serial_number", f.serial_number}, {"model", f.model}, {"product_class", f.product_class}};
+  return o;
+}
+
+asio::awaitable<HttpResponse> ListFailed(ApiServices& s, RequestContext& ctx) {
+  const PageRequest page = ReadPageRequest(ctx.request);
+  auto failed = co_await s.db.Run([&] { return s.tasks.ListFailed(OwnCompany(ctx), page); });
+  co_return PageResponse(failed, FailedTaskJson);
+}
+
+asio::awaitable<HttpResponse> ListJobs(ApiServices& s, RequestContext& ctx) {
+  const PageRequest page = ReadPageRequest(ctx.request);
+  auto jobs = co_await s.db.Run([&] { return s.tasks.ListJobs(OwnCompany(ctx), page); });
+  co_return PageResponse(jobs, JobJson);
+}
+
+asio::awaitable<HttpResponse> CancelJob(ApiServices& s, RequestContext& ctx) {
+  const JobId id{ctx.Param("id")};
+  // As for one task: cancelling needs the permission the job's task type needs.
+  auto current = Unwrap(co_await s.db.Run([&] { return s.tasks.GetJob(OwnCompany(ctx), id); }));
+  RequireTaskPermission(ctx, current.type());
+  auto job = Unwrap(co_await s.db.Run([&] { return s.tasks.CancelJob(OwnCompany(ctx), id); }));
+  ctx.audit.details = json::serialize(json::object{{"type", devices::ToString(job.type())},
+                                                   {"cancelled", job.progress.cancelled - current.progress.cancelled}});
+  co_return http::JsonResponse(200, json::serialize(JobJson(job)));
 }
 
 asio::awaitable<HttpResponse> GetJob(ApiServices& s, RequestContext& ctx) {
@@ -268,6 +342,14 @@ asio::awaitable<HttpResponse> GetJob(ApiServices& s, RequestContext& ctx) {
   co_return http::JsonResponse(200, json::serialize(out));
 }
 
+// A task's body with the filter it runs on.
+std::string FilterJobSchema() {
+  json::object o = json::parse(schema::kTaskCreate).as_object();
+  o["properties"].as_object()["filter"] = json::parse(schema::kDeviceFilter);
+  o["required"].as_array().emplace_back("filter");
+  return json::serialize(o);
+}
+
 }  // namespace
 
 void AddTaskRoutes(http::RouteTable& t, ApiServices& s) {
@@ -278,8 +360,8 @@ void AddTaskRoutes(http::RouteTable& t, ApiServices& s) {
          .target_type = "device",
          .handler = [&s](RequestContext& c) { return CreateForDevice(s, c); },
          .doc = {.summary = "Queue a task for the device's next session; each type needs its permission "
-                            "(get*: devices.read, set/add/delete: devices.configure, reboot/factoryReset: "
-                            "devices.reboot, download: devices.firmware)",
+                            "(get*: devices.read, set/add/delete: devices.configure, reboot: devices.reboot, "
+                            "factoryReset: devices.factory_reset, download: devices.firmware)",
                  .tag = "tasks",
                  .request_schema = schema::kTaskCreate,
                  .response_schema = schema::kTask,
@@ -323,6 +405,19 @@ void AddTaskRoutes(http::RouteTable& t, ApiServices& s) {
                  .request_schema = schema::kTaskCreate,
                  .response_schema = schema::kJob,
                  .success_status = 201}});
+  t.Add({.method = "POST",
+         .path = "/api/v1/devices/jobs",
+         .access = http::NeedsAnyOf(TaskPermissions()),
+         .action = "jobs.create_for_filter",
+         .target_type = "job",
+         .handler = [&s](RequestContext& c) { return CreateForFilter(s, c); },
+         .doc = {.summary = "Queue one task per device the filter selects now (the device list's \"select all N "
+                            "matching\"); returns the job. The body is a task's with \"filter\" (the list's "
+                            "query as an object; {} for every device)",
+                 .tag = "tasks",
+                 .request_schema = FilterJobSchema(),
+                 .response_schema = schema::kJob,
+                 .success_status = 201}});
   t.Add({.method = "GET",
          .path = "/api/v1/jobs/{id}",
          .access = http::Needs("devices.read"),
@@ -334,6 +429,38 @@ void AddTaskRoutes(http::RouteTable& t, ApiServices& s) {
                  .tag = "tasks",
                  .response_schema = schema::kJob,
                  .query = {"limit", "cursor"}}});
+  t.Add({.method = "GET",
+         .path = "/api/v1/tasks/failed",
+         .access = http::Needs("devices.read"),
+         .action = "tasks.failed",
+         .handler = [&s](RequestContext& c) { return ListFailed(s, c); },
+         .doc = {.summary = "The company's failed tasks, latest failure first, each with its device's serial "
+                            "number, model and product class (empty when the device was deleted since)",
+                 .tag = "tasks",
+                 .response_schema = std::string(R"({"allOf":[)") + schema::kTask +
+                                    R"(,{"type":"object","required":["device"],"properties":{"device":{"type":"object",
+"required":["serial_number","model","product_class"],"properties":{"serial_number":{"type":"string"},
+"model":{"type":"string"},"product_class":{"type":"string"}}}}}]})",
+                 .paginated = true}});
+  t.Add({.method = "GET",
+         .path = "/api/v1/jobs",
+         .access = http::Needs("devices.read"),
+         .action = "jobs.list",
+         .handler = [&s](RequestContext& c) { return ListJobs(s, c); },
+         .doc = {.summary = "The company's jobs with their progress, newest first",
+                 .tag = "tasks",
+                 .response_schema = schema::kJob,
+                 .paginated = true}});
+  t.Add({.method = "POST",
+         .path = "/api/v1/jobs/{id}/cancel",
+         .access = http::NeedsAnyOf(TaskPermissions()),
+         .action = "jobs.cancel",
+         .target_type = "job",
+         .handler = [&s](RequestContext& c) { return CancelJob(s, c); },
+         .doc = {.summary = "Cancel the job's tasks that have not started (running ones finish); needs the "
+                            "permission of its type",
+                 .tag = "tasks",
+                 .response_schema = schema::kJob}});
 }
 
 }  // namespace kanri::api

@@ -34,7 +34,8 @@ int SeedDemo(const Config& config, const DemoRequest& request) {
       return 1;
     }
     std::cout << "Created the demo company " << request.company_code << ". Log in with company ID "
-              << request.company_code << ", login ID demo, password " << password << "\n";
+              << request.company_code << ", login ID demo, password " << password
+              << " (temporary: you choose your own at the first login)\n";
   }
   devices::AllocationRepository allocations{*rt.database, *rt.clock};
   bool allocated = false;

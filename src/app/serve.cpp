@@ -32,6 +32,7 @@
 #include "devices/refused.h"
 #include "devices/secrets.h"
 #include "devices/tasks.h"
+#include "http/problem_codes.h"
 #include "http/server.h"
 #include "http/tls.h"
 
@@ -103,7 +104,7 @@ struct DeviceDomain {
         admission(
             *rt.database, *rt.clock, secrets, allocations, profiles, task_flow, parameters,
             [this](const devices::RefusedDevice& r) {
-              refused.Record(r.oui, r.product_class, r.serial_number, r.source_ip, r.reason, r.last_at);
+              refused.Record(r.oui, r.product_class, r.serial_number, r.source_ip, r.reason, r.last_at, r.company);
             },
             {}, NodeId(config)) {}
 
@@ -270,6 +271,8 @@ int Serve(const Config& config) {
 
   bool record_history = true;
 #ifdef KANRI_TEST_HOOKS
+  // Issue 18: every test that reaches a problem code missing from the registry fails.
+  http::SetStrictProblemCodes(true);
   // Benchmarks only (test builds): measures what the history costs per request.
   if (const char* off = std::getenv("KANRI_BENCH_DISABLE_HISTORY"); off && std::string(off) == "1") {
     record_history = false;

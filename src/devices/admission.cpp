@@ -148,6 +148,20 @@ DeviceAdmission::Ownership DeviceAdmission::ReadOwnership(const InformFacts& inf
       soci::use(inform.oui), soci::use(inform.product_class), soci::use(inform.serial_number),
       soci::into(unassigned_user), soci::into(unassigned_enc);
   if (lease.sql().got_data()) f.unassigned_credential = std::pair{unassigned_user, unassigned_enc};
+  {
+    int retired = 0;
+    std::string user, enc, pending;
+    soci::indicator pending_ind = soci::i_null;
+    const long long now = ToUnixMillis(clock_.Now());
+    lease.sql() << "SELECT retired, cwmp_username, cwmp_password_enc, pending_password_enc FROM "
+                   "retained_device_credentials WHERE oui = :o AND product_class = :p AND serial_number = :s "
+                   "AND expires_at > :t",
+        soci::use(inform.oui), soci::use(inform.product_class), soci::use(inform.serial_number), soci::use(now),
+        soci::into(retired), soci::into(user), soci::into(enc), soci::into(pending, pending_ind);
+    if (lease.sql().got_data())
+      f.retained = Ownership::Retained{retired != 0, std::move(user), std::move(enc),
+                                       pending_ind == soci::i_ok ? std::optional(pending) : std::nullopt};
+  }
   f.profiles =
       profiles_.MatchingProfiles(lease, owner, inform.oui, inform.product_class, inform.serial_number);
   const std::string known_id = f.known && HasEvent(inform.events, "0 BOOTSTRAP") ? f.known->id.value() : "";
@@ -157,11 +171,13 @@ DeviceAdmission::Ownership DeviceAdmission::ReadOwnership(const InformFacts& inf
   return f;
 }
 
-RefusedDevice DeviceAdmission::Refusal(const InformFacts& inform, std::string reason) const {
+RefusedDevice DeviceAdmission::Refusal(const Ownership& f, const InformFacts& inform, std::string reason) const {
   const Timestamp now = clock_.Now();
-  return RefusedDevice{
+  RefusedDevice r{
       "",  inform.oui, inform.product_class, inform.serial_number, inform.source_ip, std::move(reason), 1,
       now, now};
+  if (f.coverage.kind == Coverage::Kind::kOne) r.company = f.coverage.company;
+  return r;
 }
 
 DeviceAdmission::Verdict DeviceAdmission::Authenticate(const Ownership& f,
@@ -216,7 +232,7 @@ Admission DeviceAdmission::AdmitKnown(const Ownership& f, const InformFacts& inf
   if (!verdict.accepted) {
     a.result = AdmitResult::kUnauthenticated;
     a.reason = verdict.reason;
-    if (!verdict.listed_as.empty()) a.refusal = Refusal(inform, verdict.listed_as);
+    if (!verdict.listed_as.empty()) a.refusal = Refusal(f, inform, verdict.listed_as);
     return a;
   }
   auto lease = db_.Acquire();
@@ -250,11 +266,20 @@ void DeviceAdmission::Reprovision(db::Lease& lease, const Known& known, const Pr
 
 std::optional<std::pair<std::string, std::string>> DeviceAdmission::CarriedCredential(
     const Ownership& f, const Profile& profile, const CredentialCheck& check) const {
-  if (!f.known || f.known->credential_state != CredentialState::kRotated ||
-      profile.auth_mode != AuthMode::kRotate || !check)
+  if (profile.auth_mode != AuthMode::kRotate || !check) return std::nullopt;
+  auto presented = [&](const std::string& username,
+                       const std::string& sealed) -> std::optional<std::pair<std::string, std::string>> {
+    auto password = secrets_.Open(sealed);
+    if (password && check(username, *password)) return std::make_pair(username, *password);
     return std::nullopt;
-  auto current = secrets_.Open(f.known->password_enc);
-  if (current && check(f.known->username, *current)) return std::make_pair(f.known->username, *current);
+  };
+  if (f.known && f.known->credential_state == CredentialState::kRotated)
+    return presented(f.known->username, f.known->password_enc);
+  // Issue 18: deleted from its company, the device is onboarded as new with the credential it has.
+  if (f.retained && !f.retained->retired) {
+    if (auto current = presented(f.retained->username, f.retained->password_enc)) return current;
+    if (f.retained->pending_enc) return presented(f.retained->username, *f.retained->pending_enc);
+  }
   return std::nullopt;
 }
 
@@ -274,7 +299,7 @@ Admission DeviceAdmission::AdmitNew(const Ownership& f, const InformFacts& infor
   if (!choice.profile) {
     a.result = AdmitResult::kRefused;
     a.reason = choice.refusal;
-    a.refusal = Refusal(inform, choice.refusal);
+    a.refusal = Refusal(f, inform, choice.refusal);
     return a;
   }
   const Profile& profile = *choice.profile;
@@ -285,7 +310,8 @@ Admission DeviceAdmission::AdmitNew(const Ownership& f, const InformFacts& infor
       (!check || !check(profile.auth_username, profile.auth_password))) {
     a.result = AdmitResult::kUnauthenticated;
     a.reason = check ? "wrong bootstrap credential" : "no credential";
-    if (check) a.refusal = Refusal(inform, "bad_credentials");
+    // A retired device presenting the credential it had is refused as retired (issue 18).
+    if (check) a.refusal = Refusal(f, inform, f.retained && f.retained->retired ? "retired" : "bad_credentials");
     return a;
   }
 
@@ -306,6 +332,11 @@ Admission DeviceAdmission::AdmitNew(const Ownership& f, const InformFacts& infor
     return a;
   }
   InsertNew(lease, a, inform, profile, carried);
+  // Deleted or retired before: onboarded now, so the retained credential or mark goes.
+  if (f.retained)
+    lease.sql() << "DELETE FROM retained_device_credentials WHERE oui = :o AND product_class = :p AND "
+                   "serial_number = :s",
+        soci::use(inform.oui), soci::use(inform.product_class), soci::use(inform.serial_number);
   // Allocated again after its company was deleted: onboarded afresh, without what it had.
   if (f.unassigned_credential)
     lease.sql()

@@ -182,6 +182,13 @@ class DeviceAdmission {
     std::optional<std::pair<std::string, std::string>> unassigned_credential;  // username, sealed
     std::vector<Profile> profiles;   // that company's matching ones, most specific first
     int awaited_factory_resets = 0;  // of the known device, when the Inform says 0 BOOTSTRAP
+    // A deleted device's last credential (issue 18), or the mark of a retired one.
+    struct Retained {
+      bool retired = false;
+      std::string username, password_enc;
+      std::optional<std::string> pending_enc;
+    };
+    std::optional<Retained> retained;
   };
   // How a known device authenticated.
   struct Verdict {
@@ -197,7 +204,8 @@ class DeviceAdmission {
   Verdict Authenticate(const Ownership& facts, const CredentialCheck& check) const;
   Admission AdmitKnown(const Ownership& facts, const InformFacts& inform, const CredentialCheck& check);
   Admission AdmitNew(const Ownership& facts, const InformFacts& inform, const CredentialCheck& check);
-  // The credential a moved device keeps (its unique one, never known to its former company).
+  // The credential a moved device keeps (its unique one, never known to its former company), or
+  // a deleted one presents again (the last one Kanri gave it, retained for --device-retention).
   std::optional<std::pair<std::string, std::string>> CarriedCredential(const Ownership& facts,
                                                                        const Profile& profile,
                                                                        const CredentialCheck& check) const;
@@ -207,7 +215,8 @@ class DeviceAdmission {
   // Removes the device from its company; nullopt when its row changed meanwhile.
   std::optional<Admission::Detached> Detach(const Known& known, std::string reason);
   static bool StillOwnedBy(db::Lease& lease, const DeviceId& device, const CompanyId& company);
-  RefusedDevice Refusal(const InformFacts& inform, std::string reason) const;
+  // The refusal as listed: for the provider, and for the company whose allocation covers it.
+  RefusedDevice Refusal(const Ownership& facts, const InformFacts& inform, std::string reason) const;
   void RecordInform(db::Lease& lease, const DeviceId& device, const InformFacts& inform, bool force_write,
                     Admission& admission);
 

@@ -21,6 +21,9 @@ RemovedConfiguration RemoveCompanyConfiguration(db::Lease& lease, const CompanyI
   RemovedConfiguration r;
   r.devices_detached = DetachCompanyDevices(lease, company, company_code, now);
   DeleteAll(lease, "device_group_members", c);
+  DeleteAll(lease, "retained_device_credentials", c);
+  // Its refused devices stay listed for the provider, no longer for the company.
+  lease.sql() << "UPDATE refused_devices SET company_id = NULL WHERE company_id = :c", soci::use(c);
   r.groups = DeleteAll(lease, "device_groups", c);
   DeleteAll(lease, "tasks", c);
   r.jobs = DeleteAll(lease, "jobs", c);

@@ -106,7 +106,7 @@ const char* const kDeviceColumns =
     "d.last_boot_at, d.last_events, d.periodic_inform_interval, d.online_until, d.wan_ip, d.source_ip, "
     "d.connection_request_url, d.tags, d.auth_mode, d.credential_state, d.created_at, d.updated_at, "
     "(SELECT r.state FROM remote_logins r WHERE r.device_id = d.id AND r.state IN ('opening', 'active', "
-    "'closing') ORDER BY r.created_at DESC LIMIT 1)";
+    "'closing') ORDER BY r.created_at DESC LIMIT 1), d.wan_mac, d.name, d.note";
 
 Device ReadDevice(const soci::row& r) {
   Device d;
@@ -136,6 +136,9 @@ Device ReadDevice(const soci::row& r) {
   d.created_at = FromUnixMillis(db::RowInteger(r, 23));
   d.updated_at = FromUnixMillis(db::RowInteger(r, 24));
   if (r.get_indicator(25) != soci::i_null) d.remote_login = r.get<std::string>(25);
+  d.wan_mac = r.get<std::string>(26);
+  d.name = r.get<std::string>(27);
+  d.note = r.get<std::string>(28);
   return d;
 }
 

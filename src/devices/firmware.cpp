@@ -187,7 +187,7 @@ Status FirmwareRepository::Delete(const CompanyId& company, const FirmwareId& id
     lease.sql() << "SELECT COUNT(*) FROM tasks WHERE company_id = :c AND type = 'download' AND state IN "
                    "('queued', 'running') AND request LIKE :p",
         soci::use(company.value()), soci::use(pattern), soci::into(busy);
-    if (busy) return Conflict("a queued or running download task uses this firmware file");
+    if (busy) return Conflict("a queued or running download task uses this firmware file", "firmware_in_use");
     lease.sql() << "DELETE FROM firmware_files WHERE company_id = :c AND id = :id",
         soci::use(company.value()), soci::use(id.value());
     tx.Commit();

@@ -9,6 +9,9 @@
 namespace kanri::devices {
 namespace {
 
+// How many unknown serial numbers a refusal lists (it counts them all).
+constexpr std::size_t kUnknownSerialsShown = 10;
+
 struct GroupRow {
   Group group;
   std::string filter_json;
@@ -81,27 +84,89 @@ Status ValidateFilter(const DeviceFilter& f) {
   return Ok{};
 }
 
-// Replaces a static group's members; every id must be one of the company's devices.
-Status StoreMembers(db::Lease& lease, const CompanyId& company, const GroupId& id, std::vector<DeviceId> ids,
-                    std::size_t max) {
-  std::sort(ids.begin(), ids.end());
-  ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
-  if (ids.size() > max)
-    return InvalidArgument("device_ids", "a group has at most " + std::to_string(max) + " devices");
-  for (const auto& d : ids)
+// The company's devices a selection names, sorted and without duplicates. An ID or serial number
+// the company does not have is refused, another company's exactly like one that does not exist
+// (SEC-8); a serial number that several of the company's devices share (different OUIs) names them all.
+Result<std::vector<DeviceId>> ResolveMembers(db::Lease& lease, const CompanyId& company,
+                                             const MemberSelection& selection, const GroupLimits& limits,
+                                             Timestamp now) {
+  if (selection.serials.size() > limits.max_serials)
+    return LimitExceeded("too_many_serials",
+                         "at most " + std::to_string(limits.max_serials) + " serial numbers per request");
+  std::vector<DeviceId> ids;
+  for (const auto& d : selection.device_ids) {
     if (!detail::DeviceExists(lease, company, d))
       return InvalidArgument("device_ids", "unknown device '" + d.value() + "'");
-  lease.sql() << "DELETE FROM device_group_members WHERE company_id = :c AND group_id = :g",
-      soci::use(company.value()), soci::use(id.value());
+    ids.push_back(d);
+  }
+  std::vector<std::string> unknown;
+  std::string serial, found;
+  soci::statement by_serial = (lease.sql().prepare << "SELECT id FROM devices WHERE company_id = :c AND "
+                                                      "serial_number = :s",
+                               soci::use(company.value()), soci::use(serial), soci::into(found));
+  std::size_t unknown_count = 0;
+  for (const auto& s : selection.serials) {
+    serial = std::string(Trim(s));
+    if (serial.empty()) continue;
+    by_serial.execute();
+    bool any = false;
+    while (by_serial.fetch()) {
+      ids.emplace_back(found);
+      any = true;
+    }
+    if (!any && ++unknown_count <= kUnknownSerialsShown) unknown.push_back(serial);
+  }
+  if (unknown_count > 0) {
+    std::string list;
+    for (const auto& u : unknown) list += (list.empty() ? "" : ", ") + u;
+    if (unknown_count > unknown.size())
+      list += " (" + std::to_string(unknown_count - unknown.size()) + " more)";
+    return InvalidArgument("serials", std::to_string(unknown_count) +
+                                          " serial numbers are not devices of this company: " + list);
+  }
+  if (selection.filter) {
+    if (auto st = ValidateFilter(*selection.filter); !st) return st.error();
+    detail::SqlBinds binds;
+    auto where = detail::DeviceCondition(lease, company, *selection.filter, now, binds);
+    if (!where) return where.error();
+    auto select = (lease.sql().prepare << "SELECT d.id FROM devices d WHERE " + *where + " LIMIT " +
+                                              std::to_string(limits.max_members + 1));
+    binds.ApplyTo(select);
+    soci::rowset<std::string> rows(select);
+    for (const auto& r : rows) ids.emplace_back(r);
+  }
+  std::sort(ids.begin(), ids.end());
+  ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+  return ids;
+}
+
+// Adds `ids` to a static group's members (after removing all of them when `replace`), within
+// the group's limit.
+Status StoreMembers(db::Lease& lease, const CompanyId& company, const GroupId& id,
+                    const std::vector<DeviceId>& ids, bool replace, std::size_t max) {
+  if (replace)
+    lease.sql() << "DELETE FROM device_group_members WHERE company_id = :c AND group_id = :g",
+        soci::use(company.value()), soci::use(id.value());
   std::string device;
+  int present = 0;
+  soci::statement member =
+      (lease.sql().prepare << "SELECT COUNT(*) FROM device_group_members WHERE group_id = :g "
+                              "AND device_id = :d",
+       soci::use(id.value()), soci::use(device), soci::into(present));
   soci::statement insert =
       (lease.sql().prepare
            << "INSERT INTO device_group_members (group_id, device_id, company_id) VALUES (:g, :d, :c)",
        soci::use(id.value()), soci::use(device), soci::use(company.value()));
   for (const auto& d : ids) {
     device = d.value();
-    insert.execute(true);
+    member.execute(true);
+    if (!present) insert.execute(true);
   }
+  long long count = 0;
+  lease.sql() << "SELECT COUNT(*) FROM device_group_members WHERE company_id = :c AND group_id = :g",
+      soci::use(company.value()), soci::use(id.value()), soci::into(count);
+  if (static_cast<std::size_t>(count) > max)
+    return InvalidArgument("device_ids", "a group has at most " + std::to_string(max) + " devices");
   return Ok{};
 }
 
@@ -140,7 +205,8 @@ Result<Group> GroupRepository::Create(const CompanyId& company, const NewGroup& 
   if (auto st = ValidateName(input.name, limits_.max_name); !st) return st.error();
   if (input.kind == GroupKind::kFilter) {
     if (auto st = ValidateFilter(input.filter); !st) return st.error();
-    if (!input.device_ids.empty()) return InvalidArgument("device_ids", "a filter group has no device list");
+    if (!input.members.device_ids.empty() || !input.members.serials.empty() || input.members.filter)
+      return InvalidArgument("device_ids", "a filter group has no device list");
   }
   Group g;
   g.id = GroupId::Generate();
@@ -152,7 +218,7 @@ Result<Group> GroupRepository::Create(const CompanyId& company, const NewGroup& 
   auto lease = db_.Acquire();
   db::WriteTransaction tx(lease);
   if (NameTaken(lease, company, g.name, g.id.value()))
-    return Conflict("a device group with this name already exists");
+    return Error{ErrorCode::kConflict, "a device group with this name already exists", "name", "group_name_taken"};
   const std::string key = AsciiLower(g.name), kind(ToString(g.kind)),
                     filter = g.kind == GroupKind::kFilter ? DeviceFilterToJson(g.filter) : "{}";
   const long long now = ToUnixMillis(g.created_at);
@@ -161,9 +227,12 @@ Result<Group> GroupRepository::Create(const CompanyId& company, const NewGroup& 
          "VALUES (:id, :c, :n, :k, :kind, :f, :t1, :t2)",
       soci::use(g.id.value()), soci::use(company.value()), soci::use(g.name), soci::use(key), soci::use(kind),
       soci::use(filter), soci::use(now), soci::use(now);
-  if (g.kind == GroupKind::kStatic)
-    if (auto st = StoreMembers(lease, company, g.id, input.device_ids, limits_.max_members); !st)
+  if (g.kind == GroupKind::kStatic) {
+    auto ids = ResolveMembers(lease, company, input.members, limits_, g.created_at);
+    if (!ids) return ids.error();
+    if (auto st = StoreMembers(lease, company, g.id, *ids, /*replace=*/false, limits_.max_members); !st)
       return st.error();
+  }
   g.device_count = CountDevices(lease, company, g.id, clock_.Now());
   tx.Commit();
   return g;
@@ -177,7 +246,7 @@ Result<Group> GroupRepository::Update(const CompanyId& company, const GroupId& i
   if (patch.name) {
     if (auto st = ValidateName(*patch.name, limits_.max_name); !st) return st.error();
     if (NameTaken(lease, company, *patch.name, id.value()))
-      return Conflict("a device group with this name already exists");
+      return Error{ErrorCode::kConflict, "a device group with this name already exists", "name", "group_name_taken"};
     g->name = *patch.name;
   }
   if (patch.filter) {
@@ -211,13 +280,26 @@ Status GroupRepository::Delete(const CompanyId& company, const GroupId& id) {
 }
 
 Result<Group> GroupRepository::SetMembers(const CompanyId& company, const GroupId& id,
-                                          const std::vector<DeviceId>& device_ids) {
+                                          const MemberSelection& members) {
+  return ChangeMembers(company, id, members, /*replace=*/true);
+}
+
+Result<Group> GroupRepository::AddMembers(const CompanyId& company, const GroupId& id,
+                                          const MemberSelection& members) {
+  return ChangeMembers(company, id, members, /*replace=*/false);
+}
+
+Result<Group> GroupRepository::ChangeMembers(const CompanyId& company, const GroupId& id,
+                                             const MemberSelection& members, bool replace) {
   auto lease = db_.Acquire();
   db::WriteTransaction tx(lease);
   auto g = SelectGroup(lease, company, id);
   if (!g) return NotFound("device group not found");
-  if (g->kind != GroupKind::kStatic) return Conflict("a filter group's devices follow its filter");
-  if (auto st = StoreMembers(lease, company, id, device_ids, limits_.max_members); !st) return st.error();
+  if (g->kind != GroupKind::kStatic)
+    return Conflict("a filter group's devices follow its filter", "filter_group_members");
+  auto ids = ResolveMembers(lease, company, members, limits_, clock_.Now());
+  if (!ids) return ids.error();
+  if (auto st = StoreMembers(lease, company, id, *ids, replace, limits_.max_members); !st) return st.error();
   g->updated_at = clock_.Now();
   const long long now = ToUnixMillis(g->updated_at);
   lease.sql() << "UPDATE device_groups SET updated_at = :t WHERE company_id = :c AND id = :id",

@@ -82,31 +82,43 @@ std::string TagsJson(const std::vector<std::string>& tags) {
   return json::serialize(a);
 }
 
-struct TagRow {
-  std::vector<std::string> tags;
-  std::string serial, model, software;
-};
-
-std::optional<TagRow> SelectTags(db::Lease& lease, const CompanyId& company, const DeviceId& id) {
-  TagRow row;
-  std::string tags;
-  lease.sql() << "SELECT tags, serial_number, model, software_version FROM devices "
-                 "WHERE company_id = :c AND id = :id",
-      soci::use(company.value()), soci::use(id.value()), soci::into(tags), soci::into(row.serial),
-      soci::into(row.model), soci::into(row.software);
-  if (!lease.sql().got_data()) return std::nullopt;
-  row.tags = detail::StringArray(tags);
-  return row;
+// The device as stored, inside the caller's transaction; nullopt when the company has no such device.
+std::optional<Device> SelectDevice(db::Lease& lease, const CompanyId& company, const DeviceId& id) {
+  soci::rowset<soci::row> rows =
+      (lease.sql().prepare << std::string("SELECT ") + detail::kDeviceColumns +
+                                  " FROM devices d WHERE d.company_id = :c AND d.id = :id",
+       soci::use(company.value()), soci::use(id.value()));
+  for (const auto& r : rows) return detail::ReadDevice(r);
+  return std::nullopt;
 }
 
-void StoreTags(db::Lease& lease, const CompanyId& company, const DeviceId& id, const TagRow& row,
+void StoreTags(db::Lease& lease, const CompanyId& company, const DeviceId& id, const Device& row,
                Timestamp now) {
   const std::string tags = TagsJson(row.tags);
-  const std::string search = SearchText(row.serial, row.model, row.software, row.tags);
+  const std::string search = SearchText(row);
   const long long t = ToUnixMillis(now);
   lease.sql()
       << "UPDATE devices SET tags = :t, search_text = :s, updated_at = :u WHERE company_id = :c AND id = :id",
       soci::use(tags), soci::use(search), soci::use(t), soci::use(company.value()), soci::use(id.value());
+}
+
+// A name or note: UTF-8 text within `max` code points, no control characters but line breaks
+// and tabs where `multiline`.
+Status ValidateDetail(std::string_view field, std::string_view text, long max, bool multiline) {
+  const long n = Utf8Length(text);
+  if (n < 0) return InvalidArgument(std::string(field), std::string(field) + " must be UTF-8 text");
+  if (n > max)
+    return InvalidArgument(std::string(field),
+                           std::string(field) + " is at most " + std::to_string(max) + " characters");
+  for (char c : text) {
+    const auto u = static_cast<unsigned char>(c);
+    const bool allowed = multiline && (c == '\n' || c == '\r' || c == '\t');
+    if ((u < 0x20 || u == 0x7F) && !allowed)
+      return InvalidArgument(std::string(field),
+                             std::string(field) + (multiline ? " may not hold control characters"
+                                                             : " must be one line of text"));
+  }
+  return Ok{};
 }
 
 }  // namespace
@@ -285,11 +297,11 @@ Result<Device> DeviceRepository::SetTag(const CompanyId& company, const DeviceId
   {
     auto lease = db_.Acquire();
     db::WriteTransaction tx(lease);
-    auto row = SelectTags(lease, company, id);
+    auto row = SelectDevice(lease, company, id);
     if (!row) return NotFound("device not found");
     if (auto st = ValidateTag(tag); !st) return st.error();
     if (std::find(row->tags.begin(), row->tags.end(), tag) == row->tags.end()) {
-      if (row->tags.size() >= kMaxTagsPerDevice) return Conflict("a device has at most 32 tags");
+      if (row->tags.size() >= kMaxTagsPerDevice) return Conflict("a device has at most 32 tags", "too_many_tags");
       row->tags.emplace_back(tag);
       std::sort(row->tags.begin(), row->tags.end());
       StoreTags(lease, company, id, *row, clock_.Now());
@@ -304,12 +316,38 @@ Result<Device> DeviceRepository::RemoveTag(const CompanyId& company, const Devic
   {
     auto lease = db_.Acquire();
     db::WriteTransaction tx(lease);
-    auto row = SelectTags(lease, company, id);
+    auto row = SelectDevice(lease, company, id);
     if (!row) return NotFound("device not found");
     auto at = std::find(row->tags.begin(), row->tags.end(), tag);
     if (at == row->tags.end()) return NotFound("the device has no such tag");
     row->tags.erase(at);
     StoreTags(lease, company, id, *row, clock_.Now());
+    tx.Commit();
+  }
+  return Get(company, id);
+}
+
+Result<Device> DeviceRepository::SetDetails(const CompanyId& company, const DeviceId& id,
+                                            const DeviceDetails& details) {
+  {
+    auto lease = db_.Acquire();
+    db::WriteTransaction tx(lease);
+    auto row = SelectDevice(lease, company, id);
+    if (!row) return NotFound("device not found");
+    if (details.name) {
+      if (auto st = ValidateDetail("name", *details.name, kMaxDeviceName, false); !st) return st.error();
+      row->name = std::string(Trim(*details.name));
+    }
+    if (details.note) {
+      if (auto st = ValidateDetail("note", *details.note, kMaxDeviceNote, true); !st) return st.error();
+      row->note = *details.note;
+    }
+    const std::string search = SearchText(*row);
+    const long long t = ToUnixMillis(clock_.Now());
+    lease.sql() << "UPDATE devices SET name = :n, note = :nt, search_text = :s, updated_at = :u "
+                   "WHERE company_id = :c AND id = :id",
+        soci::use(row->name), soci::use(row->note), soci::use(search), soci::use(t),
+        soci::use(company.value()), soci::use(id.value());
     tx.Commit();
   }
   return Get(company, id);
@@ -328,14 +366,53 @@ Result<DeviceRepository::ConnectionRequestTarget> DeviceRepository::ConnectionRe
   return t;
 }
 
-Status DeviceRepository::Delete(const CompanyId& company, const DeviceId& id) {
+Status DeviceRepository::Delete(const CompanyId& company, const DeviceId& id, Millis keep_credential_for) {
+  return Remove(company, id, false, keep_credential_for);
+}
+
+Status DeviceRepository::Retire(const CompanyId& company, const DeviceId& id, Millis mark_for) {
+  return Remove(company, id, true, mark_for);
+}
+
+Status DeviceRepository::Remove(const CompanyId& company, const DeviceId& id, bool retire, Millis keep_for) {
+  const Timestamp now = clock_.Now();
   auto lease = db_.Acquire();
   db::WriteTransaction tx(lease);
-  if (!detail::DeviceExists(lease, company, id)) return NotFound("device not found");
-  EmitDeviceDeleted(lease, clock_.Now(), company, id, "deleted");
+  soci::row r;
+  lease.sql() << "SELECT oui, product_class, serial_number, cwmp_username, cwmp_password_enc, pending_password_enc "
+                 "FROM devices WHERE company_id = :c AND id = :id",
+      soci::use(company.value()), soci::use(id.value()), soci::into(r);
+  if (!lease.sql().got_data()) return NotFound("device not found");
+  const std::string oui = r.get<std::string>(0), product_class = r.get<std::string>(1),
+                    serial = r.get<std::string>(2);
+  // A retired device keeps nothing: its credential is revoked.
+  const std::string username = retire ? "" : r.get<std::string>(3);
+  const std::string password_enc = retire ? "" : r.get<std::string>(4);
+  std::string pending = retire || r.get_indicator(5) == soci::i_null ? "" : r.get<std::string>(5);
+  soci::indicator pending_ind = pending.empty() ? soci::i_null : soci::i_ok;
+  EmitDeviceDeleted(lease, now, company, id, retire ? "retired" : "deleted");
   detail::DeleteDeviceRows(lease, company, id);
+  lease.sql() << "DELETE FROM retained_device_credentials WHERE oui = :o AND product_class = :p AND serial_number = :s",
+      soci::use(oui), soci::use(product_class), soci::use(serial);
+  const int retired = retire ? 1 : 0;
+  const long long at = ToUnixMillis(now), until = ToUnixMillis(now + keep_for);
+  lease.sql() << "INSERT INTO retained_device_credentials (oui, product_class, serial_number, company_id, retired, "
+                 "cwmp_username, cwmp_password_enc, pending_password_enc, deleted_at, expires_at) VALUES (:o, :p, "
+                 ":s, :c, :r, :u, :pw, :pe, :at, :ex)",
+      soci::use(oui), soci::use(product_class), soci::use(serial), soci::use(company.value()), soci::use(retired),
+      soci::use(username), soci::use(password_enc), soci::use(pending, pending_ind), soci::use(at),
+      soci::use(until);
   tx.Commit();
   return Ok{};
+}
+
+std::size_t DeviceRepository::PurgeRetained(Timestamp now) {
+  auto lease = db_.Acquire();
+  const long long t = ToUnixMillis(now);
+  soci::statement st = (lease.sql().prepare << "DELETE FROM retained_device_credentials WHERE expires_at <= :t",
+                        soci::use(t));
+  st.execute(true);
+  return static_cast<std::size_t>(db::AffectedRows(st));
 }
 
 std::vector<DeviceRepository::SilentDevice> DeviceRepository::DeleteSilent(const ProviderScope&,

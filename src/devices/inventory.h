@@ -25,6 +25,17 @@
 
 namespace kanri::devices {
 
+// Limits of a device's name (one line) and note (free text), in Unicode code points. The note
+// stays short enough for the search text it joins to fit an index entry on PostgreSQL.
+inline constexpr long kMaxDeviceName = 64;
+inline constexpr long kMaxDeviceNote = 500;
+
+// What operators write of a device (issue 18): absent fields stay as they are; "" clears one.
+struct DeviceDetails {
+  std::optional<std::string> name;
+  std::optional<std::string> note;
+};
+
 // Limits of a device's tags.
 inline constexpr std::size_t kMaxTagsPerDevice = 32;
 inline constexpr long kMaxTagLength = 64;  // Unicode code points
@@ -78,6 +89,10 @@ class DeviceRepository {
   Result<std::vector<Parameter>> Parameters(const CompanyId& company, const DeviceId& id,
                                             std::string_view prefix);
 
+  // Sets the device's name and/or note (InvalidArgument "name" / "note" beyond their limits or
+  // with control characters; the name is trimmed); both join the list's search.
+  Result<Device> SetDetails(const CompanyId& company, const DeviceId& id, const DeviceDetails& details);
+
   // Adds a tag (idempotent) or removes one (NotFound when the device does not have it).
   Result<Device> SetTag(const CompanyId& company, const DeviceId& id, std::string_view tag);
   Result<Device> RemoveTag(const CompanyId& company, const DeviceId& id, std::string_view tag);
@@ -96,9 +111,17 @@ class DeviceRepository {
   // parameter tree, its group memberships and all its tasks, whatever their state (a task of
   // a deleted device can never run; its creation and result stay in the operation history).
   // A job that included the device keeps its total; its progress no longer counts the task.
-  // If the device contacts the service again and still matches a profile, it is onboarded
-  // afresh.
-  Status Delete(const CompanyId& company, const DeviceId& id);
+  // Its last credential is kept, sealed, for `keep_credential_for` (--device-retention): if the
+  // device contacts the service again with it (or with its profile's bootstrap credential) and
+  // its allocation and a profile still cover it, it is onboarded as a new device (issue 18).
+  Status Delete(const CompanyId& company, const DeviceId& id, Millis keep_credential_for);
+  // Deletes the device as Delete does and revokes it: nothing of its credential is kept, and
+  // for `mark_for` its Informs with the credential it had are refused with the reason
+  // "retired" (listed for the company). Reset on site, it comes back with its bootstrap
+  // credential as any new device would.
+  Status Retire(const CompanyId& company, const DeviceId& id, Millis mark_for);
+  // Forgets the retained credentials and retirement marks that expired (the device-retention job).
+  std::size_t PurgeRetained(Timestamp now);
 
   // DATA-5 (the `device-retention` job): deletes, as Delete does, the devices of every company
   // that have not contacted the service since before `cutoff`, at most `limit` per call (the
@@ -113,6 +136,7 @@ class DeviceRepository {
   std::vector<SilentDevice> DeleteSilent(const ProviderScope& scope, Timestamp cutoff, std::size_t limit);
 
  private:
+  Status Remove(const CompanyId& company, const DeviceId& id, bool retire, Millis keep_for);
   db::Database& db_;
   const Clock& clock_;
 };

@@ -114,7 +114,7 @@ TEST_F(InventoryTest, SEC_8_AnotherCompanysDeviceIsNotFound) {
   EXPECT_EQ(devices_.Get(acme_, id).error().code, ErrorCode::kNotFound);
   EXPECT_EQ(devices_.Parameters(acme_, id, "").error().code, ErrorCode::kNotFound);
   EXPECT_EQ(devices_.SetTag(acme_, id, "x").error().code, ErrorCode::kNotFound);
-  EXPECT_EQ(devices_.Delete(acme_, id).error().code, ErrorCode::kNotFound);
+  EXPECT_EQ(devices_.Delete(acme_, id, std::chrono::days{90}).error().code, ErrorCode::kNotFound);
   EXPECT_TRUE(devices_.Get(beta_, id));
   EXPECT_EQ(devices_.Summary(acme_).total, 0u);
 }
@@ -146,7 +146,7 @@ TEST_F(InventoryTest, DEV_2_DeleteRemovesTheDeviceWithItsTreeAndTasks) {
            "'k', 0, 'x', 0, 1)",
         soci::use(acme_.value()), soci::use(id.value());
   }
-  ASSERT_TRUE(devices_.Delete(acme_, id));
+  ASSERT_TRUE(devices_.Delete(acme_, id, std::chrono::days{90}));
   EXPECT_EQ(devices_.Get(acme_, id).error().code, ErrorCode::kNotFound);
   EXPECT_EQ(Count("SELECT COUNT(*) FROM tasks"), 0);
   EXPECT_EQ(Count("SELECT COUNT(*) FROM device_parameters"), 0);

@@ -113,17 +113,25 @@ std::optional<TaskState> ParseTaskState(std::string_view text) {
   return Find(kTaskStates, text);
 }
 
-std::string SearchText(std::string_view serial, std::string_view model, std::string_view software_version,
-                       const std::vector<std::string>& tags) {
+std::string SearchText(const Device& d) {
   std::string out;
   auto add = [&out](std::string_view part) {
+    if (part.empty()) return;
     if (!out.empty()) out += ' ';
     for (char c : part) out += (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
   };
-  add(serial);
-  add(model);
-  add(software_version);
-  for (const auto& t : tags) add(t);
+  add(d.serial_number);
+  add(d.model);
+  add(d.software_version);
+  for (const auto& t : d.tags) add(t);
+  add(d.wan_ip);
+  add(d.wan_mac);
+  std::string compact_mac;  // "3c22fb000001" finds "3C:22:FB:00:00:01" too
+  for (char c : d.wan_mac)
+    if (c != ':' && c != '-') compact_mac += c;
+  if (compact_mac != d.wan_mac) add(compact_mac);
+  add(d.name);
+  add(d.note);
   return out;
 }
 

@@ -92,9 +92,12 @@ struct Device {
   std::uint32_t periodic_inform_interval = 0;
   Timestamp online_until;  // online while now < online_until
   std::string wan_ip;
+  std::string wan_mac;  // the WAN interface's MAC address as reported ("" until reported)
   std::string source_ip;
   std::string connection_request_url;
   std::vector<std::string> tags;  // sorted, unique
+  std::string name;               // set by operators (DeviceRepository::SetDetails); "" by default
+  std::string note;               // free text, several lines
   AuthMode auth_mode = AuthMode::kRotate;
   CredentialState credential_state = CredentialState::kBootstrap;
   Timestamp created_at;
@@ -106,10 +109,10 @@ struct Device {
   bool Insecure() const { return auth_mode == AuthMode::kNone; }
 };
 
-// The lower-case text the device list's search runs over (devices.search_text): serial,
-// model, software version and tags. Every writer of those columns recomputes it with this.
-std::string SearchText(std::string_view serial, std::string_view model, std::string_view software_version,
-                       const std::vector<std::string>& tags);
+// The lower-case text the device list's search runs over (devices.search_text): serial, model,
+// software version, tags, WAN IP and MAC addresses (the MAC with and without separators), name
+// and note. Every writer of those columns recomputes it with this.
+std::string SearchText(const Device& d);
 
 // One entry of the parameter tree as last reported by the device.
 struct Parameter {
@@ -189,7 +192,7 @@ inline TaskType TypeOf(const TaskRequest& request) {
 std::string_view ToString(TaskType type);  // the API's names: "getParameterValues", ...
 std::optional<TaskType> ParseTaskType(std::string_view text);
 // The permission a task type needs: devices.read (get*), devices.configure (set, add,
-// delete), devices.reboot (reboot, factoryReset), devices.firmware (download).
+// delete), devices.reboot (reboot), devices.factory_reset (factoryReset), devices.firmware (download).
 std::string_view RequiredPermission(TaskType type);
 
 enum class TaskState { kQueued, kRunning, kDone, kFailed, kCancelled };
@@ -224,6 +227,11 @@ struct Task {
   std::optional<Timestamp> started_at;
   std::optional<Timestamp> finished_at;
   Timestamp expires_at;
+  // What asking the device to connect now (DEV-4) gave, when it was asked: delivered |
+  // unreachable | refused_by_policy | auth_failed | timeout | busy | no_url | not_sent. Anything
+  // but delivered means the task waits for the device's next periodic session (issue 18).
+  std::string wakeup;
+  std::optional<Timestamp> wakeup_at;
 
   TaskType type() const { return TypeOf(request); }
 };
@@ -322,11 +330,15 @@ struct RefusedDevice {
   std::string product_class;
   std::string serial_number;
   std::string source_ip;
-  // unallocated | overlap | no_profile | ambiguous | unauthenticated_not_allowed | bad_credentials
+  // unallocated | overlap | no_profile | ambiguous | unauthenticated_not_allowed | bad_credentials |
+  // contract_ended | retired
   std::string reason;
   std::int64_t attempts = 0;
   Timestamp first_at;
   Timestamp last_at;
+  // The company whose allocation covered the identity when it was refused: its administrators
+  // see the refusal too (issue 18). None when no allocation (or several) covered it.
+  std::optional<CompanyId> company = std::nullopt;
 };
 
 }  // namespace kanri::devices

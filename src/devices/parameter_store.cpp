@@ -12,12 +12,12 @@ constexpr const char* kUpdateTree =
     "UPDATE device_parameters SET tree = :tree, updated_at = :t WHERE device_id = :id";
 constexpr const char* kSelectSummary =
     "SELECT serial_number, tags, manufacturer, model, hardware_version, software_version, data_model, "
-    "wan_ip, "
+    "wan_ip, wan_mac, name, note, "
     "connection_request_url, periodic_inform_interval, search_text FROM devices WHERE id = :id";
 constexpr const char* kUpdateSummary =
     "UPDATE devices SET manufacturer = :m, model = :mo, hardware_version = :hw, software_version = :sw, "
-    "data_model = :dm, wan_ip = :wan, connection_request_url = :cr, periodic_inform_interval = :iv, "
-    "search_text = :st, updated_at = :t WHERE id = :id";
+    "data_model = :dm, wan_ip = :wan, wan_mac = :mac, connection_request_url = :cr, "
+    "periodic_inform_interval = :iv, search_text = :st, updated_at = :t WHERE id = :id";
 
 std::vector<std::string> ParseTags(const std::string& text) {
   std::vector<std::string> tags;
@@ -75,6 +75,27 @@ ReportedSummary SummaryOf(const ParameterTree& tree) {
       break;
     }
   }
+  // Its MAC address: the WAN connection's (TR-098), or the upstream Ethernet interface's, else
+  // the first Ethernet interface's (TR-181; gateways number their WAN port first).
+  if (tr098) {
+    for (const auto& p : tree.List(root + "WANDevice.")) {
+      if (p.path.ends_with(".MACAddress") && !p.value.empty()) {
+        s.wan_mac = p.value;
+        break;
+      }
+    }
+  } else {
+    for (const auto& p : tree.List(root + "Ethernet.Interface.")) {
+      if (!p.path.ends_with(".MACAddress") || p.value.empty()) continue;
+      const std::string object = p.path.substr(0, p.path.size() - std::string_view("MACAddress").size());
+      auto upstream = tree.Find(object + "Upstream");
+      if (upstream && (upstream->value == "true" || upstream->value == "1")) {
+        s.wan_mac = p.value;
+        break;
+      }
+      if (s.wan_mac.empty()) s.wan_mac = p.value;
+    }
+  }
   return s;
 }
 
@@ -90,27 +111,37 @@ int ParameterStore::Save(db::Lease& lease, const DeviceId& device, const Paramet
   const long long t = ToUnixMillis(clock_.Now());
   // The summary columns as stored: they are written only when the tree changed one of them (an
   // Inform's new UpTime changes none), so their indexes are not rewritten on every Inform.
-  std::string serial, tags_json, manufacturer, model, hardware, software, data_model, wan_ip, cr_url, search;
+  std::string serial, tags_json, manufacturer, model, hardware, software, data_model, wan_ip, wan_mac, name,
+      note, cr_url, search;
   int stored_interval = 0;
   lease.sql() << kSelectSummary, soci::use(id), soci::into(serial), soci::into(tags_json),
       soci::into(manufacturer), soci::into(model), soci::into(hardware), soci::into(software),
-      soci::into(data_model), soci::into(wan_ip), soci::into(cr_url), soci::into(stored_interval),
-      soci::into(search);
-  const std::string new_search = SearchText(serial, s.model, s.software_version, ParseTags(tags_json));
+      soci::into(data_model), soci::into(wan_ip), soci::into(wan_mac), soci::into(name), soci::into(note),
+      soci::into(cr_url), soci::into(stored_interval), soci::into(search);
+  Device searched;
+  searched.serial_number = serial;
+  searched.model = s.model;
+  searched.software_version = s.software_version;
+  searched.tags = ParseTags(tags_json);
+  searched.wan_ip = s.wan_ip;
+  searched.wan_mac = s.wan_mac;
+  searched.name = name;
+  searched.note = note;
+  const std::string new_search = SearchText(searched);
   const std::string new_data_model(ToString(s.data_model));
   const int interval =
       s.periodic_inform_interval ? static_cast<int>(*s.periodic_inform_interval) : stored_interval;
   const bool changed = (!s.manufacturer.empty() && s.manufacturer != manufacturer) || s.model != model ||
                        s.hardware_version != hardware || s.software_version != software ||
-                       new_data_model != data_model || s.wan_ip != wan_ip ||
+                       new_data_model != data_model || s.wan_ip != wan_ip || s.wan_mac != wan_mac ||
                        s.connection_request_url != cr_url || interval != stored_interval ||
                        new_search != search;
   if (changed) {
     const std::string new_manufacturer = s.manufacturer.empty() ? manufacturer : s.manufacturer;
     lease.sql() << kUpdateSummary, soci::use(new_manufacturer), soci::use(s.model),
         soci::use(s.hardware_version), soci::use(s.software_version), soci::use(new_data_model),
-        soci::use(s.wan_ip), soci::use(s.connection_request_url), soci::use(interval), soci::use(new_search),
-        soci::use(t), soci::use(id);
+        soci::use(s.wan_ip), soci::use(s.wan_mac), soci::use(s.connection_request_url), soci::use(interval),
+        soci::use(new_search), soci::use(t), soci::use(id);
   }
   const std::string text = tree.Serialize();
   lease.sql() << kUpdateTree, soci::use(text), soci::use(t), soci::use(id);

@@ -27,7 +27,7 @@ namespace kanri::devices {
 struct ReportedSummary {
   DataModel data_model = DataModel::kTr181;
   std::string manufacturer, model, hardware_version, software_version;
-  std::string wan_ip, connection_request_url;
+  std::string wan_ip, wan_mac, connection_request_url;
   std::optional<std::uint32_t> periodic_inform_interval;
 };
 ReportedSummary SummaryOf(const ParameterTree& tree);

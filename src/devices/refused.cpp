@@ -19,27 +19,39 @@ RefusedDevice ReadRefused(const soci::row& r) {
   d.attempts = db::RowInteger(r, 6);
   d.first_at = FromUnixMillis(db::RowInteger(r, 7));
   d.last_at = FromUnixMillis(db::RowInteger(r, 8));
+  if (r.get_indicator(9) != soci::i_null) d.company = CompanyId{r.get<std::string>(9)};
   return d;
 }
 
 constexpr const char* kColumns =
-    "SELECT id, oui, product_class, serial_number, source_ip, reason, attempts, first_at, last_at FROM "
-    "refused_devices ";
+    "SELECT id, oui, product_class, serial_number, source_ip, reason, attempts, first_at, last_at, company_id "
+    "FROM refused_devices ";
 
 }  // namespace
 
 Page<RefusedDevice> RefusedDeviceRepository::List(const ProviderScope&, const PageRequest& page) {
+  return ListWhere("", page);
+}
+
+Page<RefusedDevice> RefusedDeviceRepository::List(const CompanyId& company, const PageRequest& page) {
+  return ListWhere(company.value(), page);
+}
+
+// Every refusal (company ""), or those of one company.
+Page<RefusedDevice> RefusedDeviceRepository::ListWhere(const std::string& company, const PageRequest& page) {
   Flush();
   auto lease = db_.Acquire();
   // The page key is "<last_at>\n<id>"; newest first, the id breaks ties.
   const auto [before, before_id] = NewestFirstCursor(page.after);
   const int limit = static_cast<int>(page.limit) + 1;
+  const int all = company.empty() ? 1 : 0;
   soci::rowset<soci::row> rows =
       (lease.sql().prepare
            << std::string(kColumns) +
-                  "WHERE last_at < :b OR (last_at = :b2 AND id < :bid) ORDER BY last_at DESC, id "
-                  "DESC LIMIT :lim",
-       soci::use(before), soci::use(before), soci::use(before_id), soci::use(limit));
+                  "WHERE (:all = 1 OR company_id = :c) AND (last_at < :b OR (last_at = :b2 AND id < :bid)) "
+                  "ORDER BY last_at DESC, id DESC LIMIT :lim",
+       soci::use(all), soci::use(company), soci::use(before), soci::use(before), soci::use(before_id),
+       soci::use(limit));
   std::vector<RefusedDevice> out;
   for (const auto& r : rows) out.push_back(ReadRefused(r));
   return MakePage(std::move(out), page.limit,
@@ -48,7 +60,8 @@ Page<RefusedDevice> RefusedDeviceRepository::List(const ProviderScope&, const Pa
 
 void RefusedDeviceRepository::Record(std::string_view oui, std::string_view product_class,
                                      std::string_view serial, std::string_view source_ip,
-                                     std::string_view reason, Timestamp now) {
+                                     std::string_view reason, Timestamp now,
+                                     const std::optional<CompanyId>& company) {
   Identity identity{ClipUtf8(oui, settings_.max_field), ClipUtf8(product_class, settings_.max_field),
                     ClipUtf8(serial, settings_.max_field)};
   std::lock_guard lock(mutex_);
@@ -60,11 +73,12 @@ void RefusedDeviceRepository::Record(std::string_view oui, std::string_view prod
                 {{"dropped", static_cast<std::int64_t>(dropped_)}});
       return;
     }
-    it = pending_.emplace(std::move(identity), Pending{{}, {}, 0, now, now}).first;
+    it = pending_.emplace(std::move(identity), Pending{{}, {}, std::nullopt, 0, now, now}).first;
   }
   Pending& p = it->second;
   p.source_ip = ClipUtf8(source_ip, settings_.max_field);
   p.reason = ClipUtf8(reason, settings_.max_field);
+  p.company = company;
   ++p.attempts;
   p.last_at = std::max(p.last_at, now);
 }
@@ -105,12 +119,15 @@ std::size_t RefusedDeviceRepository::Flush() {
           soci::use(last);
       continue;
     }
+    // The latest refusal's company: an allocation moved since then lists it for the new company only.
+    const std::string company = p.company ? p.company->value() : std::string();
+    soci::indicator company_ind = p.company ? soci::i_ok : soci::i_null;
     soci::statement update =
         (lease.sql().prepare
              << "UPDATE refused_devices SET attempts = attempts + :n, last_at = :t, source_ip = "
-                ":ip, reason = :r WHERE oui = :o AND product_class = :pc AND serial_number = :sn",
-         soci::use(p.attempts), soci::use(last), soci::use(p.source_ip), soci::use(p.reason), soci::use(o),
-         soci::use(pc), soci::use(sn));
+                ":ip, reason = :r, company_id = :c WHERE oui = :o AND product_class = :pc AND serial_number = :sn",
+         soci::use(p.attempts), soci::use(last), soci::use(p.source_ip), soci::use(p.reason),
+         soci::use(company, company_ind), soci::use(o), soci::use(pc), soci::use(sn));
     update.execute(true);
     if (db::AffectedRows(update) > 0) {
       ++written;
@@ -121,13 +138,13 @@ std::size_t RefusedDeviceRepository::Flush() {
     const std::string id = GenerateOpaqueId();
     lease.sql()
         << "INSERT INTO refused_devices (id, oui, product_class, serial_number, source_ip, reason, "
-           "attempts, first_at, last_at) SELECT :id, :o, :pc, :sn, :ip, :r, CAST(:n AS BIGINT), CAST(:t1 AS "
-           "BIGINT), CAST(:t2 AS BIGINT) WHERE NOT EXISTS "
+           "attempts, first_at, last_at, company_id) SELECT :id, :o, :pc, :sn, :ip, :r, CAST(:n AS BIGINT), "
+           "CAST(:t1 AS BIGINT), CAST(:t2 AS BIGINT), :c WHERE NOT EXISTS "
            "(SELECT 1 FROM refused_devices WHERE oui = :o2 AND product_class = :pc2 AND serial_number = "
            ":sn2)",
         soci::use(id), soci::use(o), soci::use(pc), soci::use(sn), soci::use(p.source_ip),
-        soci::use(p.reason), soci::use(p.attempts), soci::use(first), soci::use(last), soci::use(o),
-        soci::use(pc), soci::use(sn);
+        soci::use(p.reason), soci::use(p.attempts), soci::use(first), soci::use(last),
+        soci::use(company, company_ind), soci::use(o), soci::use(pc), soci::use(sn);
     ++rows;
     ++written;
   }

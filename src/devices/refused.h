@@ -1,7 +1,8 @@
 // Devices refused at onboarding (DEV-1): an Inform that no allocation covers, that matches no
 // (or several equally good) profiles of the company its allocation names, or that failed
 // authentication is never attached by guess; its identity is listed here for site
-// administrators (provider scope only), who can allocate it from the list.
+// administrators, who can allocate it from the list, and for the company whose allocation
+// covered it (a wrong credential, no profile), which cannot allocate but can fix its profile.
 //
 //   RefusedDeviceRepository refused{db, clock};
 //   refused.Record("00D09E", "IGD", "AB1234", "203.0.113.9", "unallocated", clock.Now());  // per refusal
@@ -44,11 +45,15 @@ class RefusedDeviceRepository {
 
   // Newest refusal first (what is waiting in memory is written first).
   Page<RefusedDevice> List(const ProviderScope& scope, const PageRequest& page);
+  // The refusals of identities the company's allocation covered when they were refused, newest
+  // first (issue 18: its administrators see their own routers refused, with the reason).
+  Page<RefusedDevice> List(const CompanyId& company, const PageRequest& page);
   // reason: unallocated | overlap | contract_ended | no_profile | ambiguous |
   // unauthenticated_not_allowed | bad_credentials; `unassigned` (DATA-6) is not listed but moves
   // the unassigned device's last contact (unassigned.h). Thread-safe; no database work.
   void Record(std::string_view oui, std::string_view product_class, std::string_view serial,
-              std::string_view source_ip, std::string_view reason, Timestamp now);
+              std::string_view source_ip, std::string_view reason, Timestamp now,
+              const std::optional<CompanyId>& company = std::nullopt);
   // Writes the refusals waiting, in one transaction, and removes rows past the retention.
   // Identities attached meanwhile are not listed again. Returns how many were written.
   std::size_t Flush();
@@ -60,6 +65,7 @@ class RefusedDeviceRepository {
   struct Pending {
     std::string source_ip;
     std::string reason;
+    std::optional<CompanyId> company;
     std::int64_t attempts = 0;
     Timestamp first_at;
     Timestamp last_at;
@@ -71,6 +77,8 @@ class RefusedDeviceRepository {
   std::map<Identity, Pending> pending_;
   std::uint64_t dropped_ = 0;
   std::mutex flush_mutex_;  // one Flush at a time
+
+  Page<RefusedDevice> ListWhere(const std::string& company, const PageRequest& page);
 };
 
 }  // namespace kanri::devices

@@ -40,6 +40,27 @@ TEST_F(RefusedTest, DEV_1_RefusalsAreCoalescedInMemoryAndWrittenInOneTransaction
   EXPECT_EQ(Count("SELECT MAX(LENGTH(serial_number)) FROM refused_devices"), 64);
 }
 
+// Issue 18: a company lists the refusals of identities its allocation covered, and only those;
+// the latest refusal decides (an allocation moved since lists it for the new company only).
+TEST_F(RefusedTest, DEV_1_ACompanySeesOnlyTheRefusalsItsAllocationCovered) {
+  const CompanyId acme{"acme"}, beta{"beta"};
+  const auto t0 = clock_.Now();
+  refused_.Record("00D09E", "IGD", "A1", "203.0.113.1", "bad_credentials", t0, acme);
+  refused_.Record("00D09E", "IGD", "B1", "203.0.113.2", "no_profile", t0 + Millis{1}, beta);
+  refused_.Record("AABBCC", "IGD", "X1", "203.0.113.3", "unallocated", t0 + Millis{2});
+  auto mine = refused_.List(acme, {.limit = 10});
+  ASSERT_EQ(mine.items.size(), 1u);
+  EXPECT_EQ(mine.items[0].serial_number, "A1");
+  EXPECT_EQ(mine.items[0].reason, "bad_credentials");
+  EXPECT_EQ(refused_.List(beta, {.limit = 10}).items.size(), 1u);
+  EXPECT_EQ(refused_.List(ProviderScope::ForCommandLine(), {.limit = 10}).items.size(), 3u);
+  EXPECT_TRUE(refused_.List(CompanyId{"nobody"}, {.limit = 10}).items.empty());
+  // The allocation of A1 moved to beta: its next refusal is beta's.
+  refused_.Record("00D09E", "IGD", "A1", "203.0.113.1", "no_profile", t0 + Millis{3}, beta);
+  EXPECT_TRUE(refused_.List(acme, {.limit = 10}).items.empty());
+  EXPECT_EQ(refused_.List(beta, {.limit = 10}).items.size(), 2u);
+}
+
 TEST_F(RefusedTest, DEV_1_AFloodOfMadeUpIdentitiesIsBoundedAndExpires) {
   RefusedDeviceRepository small{tdb_.db(), clock_, {.max_pending = 50, .max_rows = 30}};
   for (int i = 0; i < 200; ++i)

@@ -307,10 +307,10 @@ Result<RemoteLoginSecret> PendingRemoteLoginSecret(db::Lease& lease, const Devic
                                                    const std::string& id) {
   auto login = ById(lease, id);
   if (!login || login->state != RemoteLoginState::kOpening || login->user_object.empty())
-    return Conflict("the remote login is no longer opening");
+    return Conflict("the remote login is no longer opening", "remote_login_ended");
   std::optional<std::string> sealed;
   lease.sql() << "SELECT password_enc FROM remote_logins WHERE id = :id", soci::use(id), soci::into(sealed);
-  if (!sealed) return Conflict("the remote login's password is gone");
+  if (!sealed) return Conflict("the remote login's password is gone", "remote_login_ended");
   auto password = secrets.Open(*sealed);
   if (!password) return password.error();
   return RemoteLoginSecret{login->user_object, login->username, *password};

@@ -251,7 +251,7 @@ struct Entry<task::Reboot> {
 template <>
 struct Entry<task::FactoryReset> {
   static constexpr std::string_view kName = "factoryReset";
-  static constexpr std::string_view kPermission = "devices.reboot";
+  static constexpr std::string_view kPermission = "devices.factory_reset";
   static Result<task::FactoryReset> Parse(Fields&) { return task::FactoryReset{}; }
   static void Show(const task::FactoryReset&, json::object&) {}
 };

@@ -3,12 +3,15 @@
 #include <algorithm>
 #include <boost/json.hpp>
 #include <map>
+#include <tuple>
 
 #include "base/crypto.h"
 #include "base/text.h"
 #include "devices/device_query.h"
 #include "devices/events.h"
 #include "devices/firmware.h"
+#include "devices/parameter_tree.h"
+#include "devices/parameter_value.h"
 #include "devices/task_request.h"
 #include "devices/task_rows.h"
 
@@ -44,6 +47,43 @@ Status FirmwareCheck(db::Lease& lease, const CompanyId& company, const TaskReque
   return Ok{};
 }
 
+// DEV-3: an operator's values against the types and writability the device reported
+// (devices/parameter_value.h). Kanri's own values (credentials, profile, remote login) are its
+// own to get right.
+Status ValueCheck(db::Lease& lease, const DeviceId& device, const TaskRequest& request) {
+  const auto* set = std::get_if<task::SetParameterValues>(&request);
+  if (!set || set->purpose != task::SetPurpose::kOperator) return Ok{};
+  std::string text;
+  lease.sql() << "SELECT tree FROM device_parameters WHERE device_id = :id", soci::use(device.value()),
+      soci::into(text);
+  return CheckParameterValues(ParameterTree::Parse(text), set->values);
+}
+
+// A job's values, checked on one device of each model and software version among its devices
+// (they report the same types), so that a job of 50,000 devices reads a handful of trees.
+Status JobValueCheck(db::Lease& lease, const std::string& where, const detail::SqlBinds& binds,
+                     const TaskRequest& request) {
+  const auto* set = std::get_if<task::SetParameterValues>(&request);
+  if (!set || set->purpose != task::SetPurpose::kOperator) return Ok{};
+  auto select =
+      (lease.sql().prepare << "SELECT MIN(d.id), d.model, d.software_version FROM devices d WHERE " + where +
+                                  " GROUP BY d.model, d.software_version");
+  binds.ApplyTo(select);
+  soci::rowset<soci::row> rows(select);
+  std::vector<std::tuple<DeviceId, std::string, std::string>> samples;
+  for (const auto& r : rows)
+    samples.emplace_back(DeviceId{r.get<std::string>(0)}, r.get<std::string>(1), r.get<std::string>(2));
+  for (const auto& [device, model, software] : samples) {
+    auto st = ValueCheck(lease, device, request);
+    if (!st) {
+      Error e = st.error();
+      e.message = model + " " + software + ": " + e.message;
+      return e;
+    }
+  }
+  return Ok{};
+}
+
 }  // namespace
 
 std::string NewCommandKey() {
@@ -64,6 +104,7 @@ Result<Task> TaskRepository::Create(const CompanyId& company, const DeviceId& de
   auto request = ParseTaskRequest(type, request_json, settings_.max_request_entries);
   if (!request) return request.error();
   if (auto checked = FirmwareCheck(lease, company, *request); !checked) return checked.error();
+  if (auto checked = ValueCheck(lease, device, *request); !checked) return checked.error();
 
   Task t;
   t.id = TaskId::Generate();
@@ -122,13 +163,14 @@ Result<Task> TaskRepository::Cancel(const CompanyId& company, const TaskId& id) 
   auto t = SelectTask(lease, company, id);
   if (!t) return NotFound("task not found");
   if (t->state != TaskState::kQueued)
-    return Conflict("only a queued task can be cancelled; this one is " + std::string(ToString(t->state)));
+    return Conflict("only a queued task can be cancelled; this one is " + std::string(ToString(t->state)),
+                    "task_not_cancellable");
   const long long now = ToUnixMillis(clock_.Now());
   soci::statement st = (lease.sql().prepare << "UPDATE tasks SET state = 'cancelled', finished_at = :f "
                                                "WHERE company_id = :c AND id = :id AND state = 'queued'",
                         soci::use(now), soci::use(company.value()), soci::use(id.value()));
   st.execute(true);
-  if (db::AffectedRows(st) != 1) return Conflict("the task started in the meantime");
+  if (db::AffectedRows(st) != 1) return Conflict("the task started in the meantime", "task_not_cancellable");
   t->state = TaskState::kCancelled;
   t->finished_at = FromUnixMillis(now);
   TaskEnded(lease, *t->finished_at, *t);
@@ -144,14 +186,32 @@ Result<Job> TaskRepository::CreateForGroup(const CompanyId& company, const Group
   lease.sql() << "SELECT COUNT(*) FROM device_groups WHERE company_id = :c AND id = :id",
       soci::use(company.value()), soci::use(group.value()), soci::into(exists);
   if (!exists) return NotFound("device group not found");
+  DeviceFilter filter;
+  filter.group_id = group;
+  auto job = CreateJob(lease, company, filter, group, type, request_json, actor);
+  if (job) tx.Commit();
+  return job;
+}
+
+Result<Job> TaskRepository::CreateForFilter(const CompanyId& company, const DeviceFilter& filter,
+                                            TaskType type, std::string_view request_json,
+                                            const TaskActor& actor) {
+  auto lease = db_.Acquire();
+  db::WriteTransaction tx(lease);
+  auto job = CreateJob(lease, company, filter, std::nullopt, type, request_json, actor);
+  if (job) tx.Commit();
+  return job;
+}
+
+Result<Job> TaskRepository::CreateJob(db::Lease& lease, const CompanyId& company, const DeviceFilter& filter,
+                                      const std::optional<GroupId>& group, TaskType type,
+                                      std::string_view request_json, const TaskActor& actor) {
   auto request = ParseTaskRequest(type, request_json, settings_.max_request_entries);
   if (!request) return request.error();
   if (auto checked = FirmwareCheck(lease, company, *request); !checked) return checked.error();
 
-  // The group's devices now, with the last seq of each.
+  // The devices the filter selects now, with the last seq of each.
   detail::SqlBinds binds;
-  DeviceFilter filter;
-  filter.group_id = group;
   auto where = detail::DeviceCondition(lease, company, filter, clock_.Now(), binds);
   if (!where) return where.error();
   auto select = (lease.sql().prepare << "SELECT d.id, (SELECT COALESCE(MAX(t.seq), 0) FROM tasks t WHERE "
@@ -160,12 +220,15 @@ Result<Job> TaskRepository::CreateForGroup(const CompanyId& company, const Group
   binds.ApplyTo(select);
   soci::rowset<soci::row> rows(select);
   std::vector<std::pair<std::string, long long>> devices;
+  const std::string what = group ? "the group" : "the filter";
   for (const auto& r : rows) {
     devices.emplace_back(r.get<std::string>(0), db::RowInteger(r, 1));
     if (devices.size() > settings_.max_job_devices)
-      return Conflict("the group has more than " + std::to_string(settings_.max_job_devices) + " devices");
+      return Conflict(what + " selects more than " + std::to_string(settings_.max_job_devices) + " devices",
+                      group ? "group_too_large" : "");
   }
-  if (devices.empty()) return Conflict("the group has no devices");
+  if (devices.empty()) return Conflict(what + " selects no devices", group ? "group_empty" : "");
+  if (auto checked = JobValueCheck(lease, *where, binds, *request); !checked) return checked.error();
 
   Job job;
   job.id = JobId::Generate();
@@ -179,16 +242,16 @@ Result<Job> TaskRepository::CreateForGroup(const CompanyId& company, const Group
   job.progress.total = job.progress.queued = devices.size();
   const std::string type_name(ToString(type));
   const std::optional<std::string> created_by = actor.id ? std::optional(actor.id->value()) : std::nullopt;
+  const std::optional<std::string> group_id = group ? std::optional(group->value()) : std::nullopt;
   const long long created = ToUnixMillis(job.created_at),
                   expires = ToUnixMillis(job.created_at + settings_.expiry);
   const int total = static_cast<int>(devices.size());
   lease.sql()
       << "INSERT INTO jobs (id, company_id, group_id, type, request, total, created_by, created_by_login, "
          "created_at) VALUES (:id, :c, :g, :ty, :rq, :n, :cb, :cl, :ca)",
-      soci::use(job.id.value()), soci::use(company.value()), soci::use(group.value()), soci::use(type_name),
+      soci::use(job.id.value()), soci::use(company.value()), soci::use(group_id), soci::use(type_name),
       soci::use(stored_request), soci::use(total), soci::use(created_by), soci::use(job.created_by_login),
       soci::use(created);
-
   std::string task_id, device_id, command_key;
   long long seq = 0;
   soci::statement insert =
@@ -206,39 +269,34 @@ Result<Job> TaskRepository::CreateForGroup(const CompanyId& company, const Group
     seq = last_seq + 1;
     insert.execute(true);
   }
-  tx.Commit();
   return job;
 }
 
-Result<Job> TaskRepository::GetJob(const CompanyId& company, const JobId& id) {
-  auto lease = db_.Acquire();
+namespace {
+
+constexpr const char* kJobColumns =
+    "SELECT id, group_id, type, request, total, created_by, created_by_login, created_at FROM jobs ";
+
+Job ReadJob(const soci::row& r, const CompanyId& company) {
   Job job;
-  {
-    soci::rowset<soci::row> rows =
-        (lease.sql().prepare
-             << "SELECT id, group_id, type, request, total, created_by, created_by_login, created_at "
-                "FROM jobs WHERE company_id = :c AND id = :id",
-         soci::use(company.value()), soci::use(id.value()));
-    bool found = false;
-    for (const auto& r : rows) {
-      found = true;
-      job.id = JobId{r.get<std::string>(0)};
-      job.company_id = company;
-      if (r.get_indicator(1) != soci::i_null) job.group_id = GroupId{r.get<std::string>(1)};
-      // A job's request was validated when it was created; one this Kanri cannot read shows empty.
-      if (auto request = LoadTaskRequest(r.get<std::string>(2), r.get<std::string>(3)))
-        job.request = std::move(*request);
-      job.progress.total = static_cast<std::size_t>(db::RowInteger(r, 4));
-      if (r.get_indicator(5) != soci::i_null) job.created_by = AccountId{r.get<std::string>(5)};
-      job.created_by_login = r.get<std::string>(6);
-      job.created_at = FromUnixMillis(db::RowInteger(r, 7));
-    }
-    if (!found) return NotFound("job not found");
-  }
+  job.id = JobId{r.get<std::string>(0)};
+  job.company_id = company;
+  if (r.get_indicator(1) != soci::i_null) job.group_id = GroupId{r.get<std::string>(1)};
+  // A job's request was validated when it was created; one this Kanri cannot read shows empty.
+  if (auto request = LoadTaskRequest(r.get<std::string>(2), r.get<std::string>(3))) job.request = std::move(*request);
+  job.progress.total = static_cast<std::size_t>(db::RowInteger(r, 4));
+  if (r.get_indicator(5) != soci::i_null) job.created_by = AccountId{r.get<std::string>(5)};
+  job.created_by_login = r.get<std::string>(6);
+  job.created_at = FromUnixMillis(db::RowInteger(r, 7));
+  return job;
+}
+
+// The job's task counts by state.
+void ReadProgress(db::Lease& lease, Job& job) {
   soci::rowset<soci::row> counts =
       (lease.sql().prepare
            << "SELECT state, COUNT(*) FROM tasks WHERE company_id = :c AND job_id = :j GROUP BY state",
-       soci::use(company.value()), soci::use(id.value()));
+       soci::use(job.company_id.value()), soci::use(job.id.value()));
   for (const auto& r : counts) {
     const auto n = static_cast<std::size_t>(db::RowInteger(r, 1));
     switch (ParseTaskState(r.get<std::string>(0)).value_or(TaskState::kFailed)) {
@@ -259,7 +317,111 @@ Result<Job> TaskRepository::GetJob(const CompanyId& company, const JobId& id) {
         break;
     }
   }
-  return job;
+}
+
+}  // namespace
+
+Result<Job> TaskRepository::GetJob(const CompanyId& company, const JobId& id) {
+  auto lease = db_.Acquire();
+  std::optional<Job> job;
+  {
+    soci::rowset<soci::row> rows = (lease.sql().prepare << std::string(kJobColumns) + "WHERE company_id = :c AND id = :id",
+                                    soci::use(company.value()), soci::use(id.value()));
+    for (const auto& r : rows) job = ReadJob(r, company);
+  }
+  if (!job) return NotFound("job not found");
+  ReadProgress(lease, *job);
+  return *job;
+}
+
+Page<FailedTask> TaskRepository::ListFailed(const CompanyId& company, const PageRequest& page) {
+  auto lease = db_.Acquire();
+  // The page key is "<finished_at>\n<id>"; latest first, the id breaks ties.
+  const auto [before, before_id] = NewestFirstCursor(page.after);
+  const int limit = static_cast<int>(page.limit) + 1;
+  soci::rowset<soci::row> rows =
+      (lease.sql().prepare << std::string("SELECT ") + kTaskColumns +
+                                  ", d.serial_number, d.model, d.product_class FROM tasks t LEFT JOIN devices d ON "
+                                  "d.id = t.device_id AND d.company_id = t.company_id WHERE t.company_id = :c AND "
+                                  "t.state = 'failed' AND (t.finished_at < :b OR (t.finished_at = :b2 AND t.id < "
+                                  ":bid)) ORDER BY t.finished_at DESC, t.id DESC LIMIT :lim",
+       soci::use(company.value()), soci::use(before), soci::use(before), soci::use(before_id), soci::use(limit));
+  std::vector<FailedTask> out;
+  for (const auto& r : rows) out.push_back({ReadTask(r), TextOr(r, 23), TextOr(r, 24), TextOr(r, 25)});
+  return MakePage(std::move(out), page.limit, [](const FailedTask& f) {
+    return NewestFirstKey(ToUnixMillis(f.task.finished_at.value_or(f.task.created_at)), f.task.id.value());
+  });
+}
+
+Page<Job> TaskRepository::ListJobs(const CompanyId& company, const PageRequest& page) {
+  auto lease = db_.Acquire();
+  // The page key is "<created_at>\n<id>"; newest first, the id breaks ties.
+  const auto [before, before_id] = NewestFirstCursor(page.after);
+  const int limit = static_cast<int>(page.limit) + 1;
+  std::vector<Job> jobs;
+  {
+    soci::rowset<soci::row> rows =
+        (lease.sql().prepare << std::string(kJobColumns) +
+                                    "WHERE company_id = :c AND (created_at < :b OR (created_at = :b2 AND id < :bid)) "
+                                    "ORDER BY created_at DESC, id DESC LIMIT :lim",
+         soci::use(company.value()), soci::use(before), soci::use(before), soci::use(before_id), soci::use(limit));
+    for (const auto& r : rows) jobs.push_back(ReadJob(r, company));
+  }
+  for (auto& job : jobs) ReadProgress(lease, job);
+  return MakePage(std::move(jobs), page.limit,
+                  [](const Job& j) { return NewestFirstKey(ToUnixMillis(j.created_at), j.id.value()); });
+}
+
+Result<Job> TaskRepository::CancelJob(const CompanyId& company, const JobId& id) {
+  {
+    auto lease = db_.Acquire();
+    db::WriteTransaction tx(lease);
+    int exists = 0;
+    lease.sql() << "SELECT COUNT(*) FROM jobs WHERE company_id = :c AND id = :id", soci::use(company.value()),
+        soci::use(id.value()), soci::into(exists);
+    if (!exists) return NotFound("job not found");
+    std::vector<Task> queued;
+    {
+      soci::rowset<soci::row> rows =
+          (lease.sql().prepare << std::string("SELECT ") + kTaskColumns +
+                                      " FROM tasks t WHERE t.company_id = :c AND t.job_id = :j AND t.state = 'queued'",
+           soci::use(company.value()), soci::use(id.value()));
+      for (const auto& r : rows) queued.push_back(ReadTask(r));
+    }
+    const long long now = ToUnixMillis(clock_.Now());
+    std::string task_id;
+    soci::statement cancel = (lease.sql().prepare << "UPDATE tasks SET state = 'cancelled', finished_at = :f "
+                                                     "WHERE company_id = :c AND id = :id AND state = 'queued'",
+                              soci::use(now), soci::use(company.value()), soci::use(task_id));
+    for (auto& t : queued) {
+      task_id = t.id.value();
+      cancel.execute(true);
+      if (db::AffectedRows(cancel) != 1) continue;  // it started meanwhile: it finishes
+      t.state = TaskState::kCancelled;
+      t.finished_at = FromUnixMillis(now);
+      TaskEnded(lease, *t.finished_at, t);
+    }
+    tx.Commit();
+  }
+  return GetJob(company, id);
+}
+
+void TaskRepository::RecordWakeup(const CompanyId& company, const TaskId& task, std::string_view outcome) {
+  auto lease = db_.Acquire();
+  const std::string word(outcome);
+  const long long now = ToUnixMillis(clock_.Now());
+  lease.sql() << "UPDATE tasks SET wakeup = :w, wakeup_at = :t WHERE company_id = :c AND id = :id", soci::use(word),
+      soci::use(now), soci::use(company.value()), soci::use(task.value());
+}
+
+void TaskRepository::RecordWakeup(const CompanyId& company, const JobId& job, const DeviceId& device,
+                                  std::string_view outcome) {
+  auto lease = db_.Acquire();
+  const std::string word(outcome);
+  const long long now = ToUnixMillis(clock_.Now());
+  lease.sql() << "UPDATE tasks SET wakeup = :w, wakeup_at = :t WHERE company_id = :c AND job_id = :j AND "
+                 "device_id = :d",
+      soci::use(word), soci::use(now), soci::use(company.value()), soci::use(job.value()), soci::use(device.value());
 }
 
 std::vector<DeviceId> TaskRepository::JobDeviceIds(const CompanyId& company, const JobId& id) {
@@ -285,7 +447,7 @@ Result<Page<JobDeviceTask>> TaskRepository::JobTasks(const CompanyId& company, c
   soci::rowset<soci::row> rows =
       (lease.sql().prepare
            << "SELECT t.id, t.device_id, d.serial_number, t.state, t.fault_code, t.error, "
-              "t.finished_at FROM tasks t LEFT JOIN devices d ON d.id = t.device_id AND "
+              "t.finished_at, t.wakeup FROM tasks t LEFT JOIN devices d ON d.id = t.device_id AND "
               "d.company_id = t.company_id WHERE t.company_id = :c AND t.job_id = :j AND t.id > :a "
               "ORDER BY t.id LIMIT :lim",
        soci::use(company.value()), soci::use(id.value()), soci::use(after), soci::use(limit));
@@ -299,6 +461,7 @@ Result<Page<JobDeviceTask>> TaskRepository::JobTasks(const CompanyId& company, c
     if (r.get_indicator(4) != soci::i_null) t.fault_code = static_cast<int>(db::RowInteger(r, 4));
     t.error = TextOr(r, 5);
     t.finished_at = db::RowTime(r, 6);
+    t.wakeup = TextOr(r, 7);
     out.push_back(std::move(t));
   }
   return MakePage(std::move(out), page.limit, [](const JobDeviceTask& t) { return t.task_id.value(); });

@@ -54,6 +54,15 @@ struct JobDeviceTask {
   std::optional<int> fault_code;
   std::string error;
   std::optional<Timestamp> finished_at;
+  std::string wakeup;  // as Task::wakeup
+};
+
+// A failed task with the device's identity as it is now ("" when the device was deleted since).
+struct FailedTask {
+  Task task;
+  std::string serial_number;
+  std::string model;
+  std::string product_class;
 };
 
 class TaskRepository {
@@ -62,7 +71,9 @@ class TaskRepository {
       : db_(db), clock_(clock), settings_(settings) {}
 
   // Queues a task for the device: validates the request (ParseTaskRequest in
-  // devices/task_request.h; a download's file_id must be a firmware file of the same company), gives it the
+  // devices/task_request.h; a download's file_id must be a firmware file of the same company;
+  // an operator's values must fit the type and writability the device reported,
+  // devices/parameter_value.h), gives it the
   // next `seq` of the device, a fresh command key and expires_at = now + expiry.
   Result<Task> Create(const CompanyId& company, const DeviceId& device, TaskType type,
                       std::string_view request_json, const TaskActor& actor);
@@ -77,14 +88,34 @@ class TaskRepository {
   // than max_job_devices.
   Result<Job> CreateForGroup(const CompanyId& company, const GroupId& group, TaskType type,
                              std::string_view request_json, const TaskActor& actor);
+  // The same for the devices `filter` selects now (the device list's "select all N matching"):
+  // evaluated once, at creation, within the company; the job has no group. The filter's
+  // group_id, when set, must be one of the company's groups (InvalidArgument "group_id").
+  Result<Job> CreateForFilter(const CompanyId& company, const DeviceFilter& filter, TaskType type,
+                              std::string_view request_json, const TaskActor& actor);
   // The job with its progress: task counts by state (total is the number of tasks created).
   Result<Job> GetJob(const CompanyId& company, const JobId& id);
   // The job's tasks, one per device, in a stable order (by task id).
   // The devices of a job's tasks (DEV-4: a group task with "now" asks each to connect).
   std::vector<DeviceId> JobDeviceIds(const CompanyId& company, const JobId& id);
   Result<Page<JobDeviceTask>> JobTasks(const CompanyId& company, const JobId& id, const PageRequest& page);
+  // The company's failed tasks, latest failure first, with their devices (the dashboard).
+  Page<FailedTask> ListFailed(const CompanyId& company, const PageRequest& page);
+  // The company's jobs with their progress, newest first (issue 18: the job list).
+  Page<Job> ListJobs(const CompanyId& company, const PageRequest& page);
+  // Cancels the job's tasks still queued (running ones finish); the job with its progress.
+  Result<Job> CancelJob(const CompanyId& company, const JobId& id);
+  // Records what asking the device to connect gave for a task, or for the device's task of a job.
+  void RecordWakeup(const CompanyId& company, const TaskId& task, std::string_view outcome);
+  void RecordWakeup(const CompanyId& company, const JobId& job, const DeviceId& device, std::string_view outcome);
 
  private:
+  // A job's request checked (values on one device per model and software version, as
+  // devices/parameter_value.h says), and its tasks, inside the caller's transaction.
+  Result<Job> CreateJob(db::Lease& lease, const CompanyId& company, const DeviceFilter& filter,
+                        const std::optional<GroupId>& group, TaskType type, std::string_view request_json,
+                        const TaskActor& actor);
+
   db::Database& db_;
   const Clock& clock_;
   TaskSettings settings_;

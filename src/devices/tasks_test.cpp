@@ -156,12 +156,12 @@ TEST_F(TasksTest, DEV_3_GroupsAndJobs) {
   Seed(acme_, {.serial = "S3", .software_version = "2.0"});
   auto foreign = Seed(beta_, {.serial = "B1", .software_version = "1.0"});
 
-  auto bad = groups_.Create(acme_, {.name = "bad", .device_ids = {d1, foreign}});
+  auto bad = groups_.Create(acme_, {.name = "bad", .members = {.device_ids = {d1, foreign}}});
   ASSERT_FALSE(bad);
   EXPECT_EQ(bad.error().field, "device_ids");
   EXPECT_EQ(Count("SELECT COUNT(*) FROM device_groups"), 0);
 
-  auto fixed = groups_.Create(acme_, {.name = "本社", .device_ids = {d1, d2, d1}});
+  auto fixed = groups_.Create(acme_, {.name = "本社", .members = {.device_ids = {d1, d2, d1}}});
   ASSERT_TRUE(fixed) << fixed.error().message;
   EXPECT_EQ(fixed->device_count, 2u);
   auto old = groups_.Create(
@@ -174,8 +174,8 @@ TEST_F(TasksTest, DEV_3_GroupsAndJobs) {
           .error()
           .field,
       "filter.group_id");
-  EXPECT_EQ(groups_.SetMembers(acme_, old->id, {d1}).error().code, ErrorCode::kConflict);
-  ASSERT_EQ(groups_.SetMembers(acme_, fixed->id, {d2})->device_count, 1u);
+  EXPECT_EQ(groups_.SetMembers(acme_, old->id, {.device_ids = {d1}}).error().code, ErrorCode::kConflict);
+  ASSERT_EQ(groups_.SetMembers(acme_, fixed->id, {.device_ids = {d2}})->device_count, 1u);
 
   auto job = tasks_.CreateForGroup(acme_, old->id, TaskType::kGetParameterValues, R"({"names":["Device."]})",
                                    actor_);
@@ -205,6 +205,41 @@ TEST_F(TasksTest, DEV_3_GroupsAndJobs) {
             ErrorCode::kConflict);
   ASSERT_TRUE(groups_.Delete(acme_, fixed->id));
   EXPECT_EQ(Count("SELECT COUNT(*) FROM device_group_members"), 0);
+}
+
+TEST_F(TasksTest, DEV_3_StaticGroupsTakeSerialNumbersOfTheCompanyOnly) {
+  auto d1 = Seed(acme_, {.serial = "SN-1"});
+  auto d2 = Seed(acme_, {.serial = "SN-2", .software_version = "2.0"});
+  Seed(acme_, {.serial = "SN-3", .software_version = "2.0"});
+  Seed(beta_, {.serial = "BETA-1"});
+  auto g = groups_.Create(acme_, {.name = "出荷分", .members = {.serials = {" SN-1 ", "SN-1", ""}}});
+  ASSERT_TRUE(g) << g.error().message;
+  EXPECT_EQ(g->device_count, 1u);
+
+  // Another company's serial is refused exactly like one nobody has, and nothing changes.
+  auto foreign = groups_.AddMembers(acme_, g->id, {.serials = {"SN-2", "BETA-1"}});
+  auto unknown = groups_.AddMembers(acme_, g->id, {.serials = {"SN-2", "NOPE-1"}});
+  ASSERT_FALSE(foreign);
+  ASSERT_FALSE(unknown);
+  EXPECT_EQ(foreign.error().field, "serials");
+  EXPECT_NE(foreign.error().message.find("BETA-1"), std::string::npos);
+  EXPECT_EQ(foreign.error().code, unknown.error().code);
+  EXPECT_EQ(groups_.Get(acme_, g->id)->device_count, 1u);
+
+  auto added = groups_.AddMembers(acme_, g->id, {.device_ids = {d1}, .serials = {"SN-2"}});
+  ASSERT_TRUE(added) << added.error().message;
+  EXPECT_EQ(added->device_count, 2u) << "a member added twice is in the group once";
+  auto by_filter = groups_.AddMembers(acme_, g->id, {.filter = DeviceFilter{.software_version = "2.0"}});
+  ASSERT_TRUE(by_filter) << by_filter.error().message;
+  EXPECT_EQ(by_filter->device_count, 3u);
+  EXPECT_EQ(groups_.SetMembers(acme_, g->id, {.serials = {"SN-2"}})->device_count, 1u);
+  EXPECT_EQ(groups_.AddMembers(beta_, g->id, {.serials = {"BETA-1"}}).error().code, ErrorCode::kNotFound);
+
+  GroupRepository small{tdb_.db(), clock_, {.max_serials = 2}};
+  auto too_many = small.AddMembers(acme_, g->id, {.serials = {"SN-1", "SN-2", "SN-3"}});
+  ASSERT_FALSE(too_many);
+  EXPECT_EQ(too_many.error().problem, "too_many_serials");
+  (void)d2;
 }
 
 }  // namespace

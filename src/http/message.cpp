@@ -2,9 +2,12 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <cstdio>
+#include <cstdlib>
 
 #include "base/log.h"
 #include "base/text.h"
+#include "http/problem_codes.h"
 
 namespace kanri::http {
 
@@ -93,6 +96,10 @@ HttpResponse RetryLater(std::chrono::milliseconds after, bool close) {
 }
 
 HttpResponse ProblemResponse(const Problem& p) {
+  if (StrictProblemCodes() && !IsKnownProblemCode(p.code)) {
+    std::fprintf(stderr, "problem code '%s' is not in http/problem_codes.cpp\n", p.code.c_str());
+    std::abort();
+  }
   std::string body = "{\"type\":";
   AppendJsonString(body, "urn:kanri:problem:" + p.code);
   body += ",\"title\":";
@@ -133,7 +140,7 @@ Problem DefaultProblemFor(const Error& e) {
     case ErrorCode::kNotFound:
       return {404, "not_found", "", e.message, ""};
     case ErrorCode::kConflict:
-      return {409, "conflict", "", e.message, ""};
+      return {409, "conflict", "", e.message, e.field};
     case ErrorCode::kLimitExceeded:
       return {422, "limit_exceeded", "", e.message, e.field};
     case ErrorCode::kPasswordChangeRequired:

@@ -142,7 +142,8 @@ Status ValidateNewAccount(const NewAccount& a) {
 }
 
 Result<Account> AccountRepository::Insert(db::Lease& lease, const std::optional<CompanyId>& company,
-                                          const NewAccount& input, const std::string& password_hash) {
+                                          const NewAccount& input, const std::string& password_hash,
+                                          bool temporary) {
   if (auto s = ValidateNewAccount(input); !s) return s.error();
   const std::string key = AsciiLower(input.login);
   int taken = 0;
@@ -153,7 +154,7 @@ Result<Account> AccountRepository::Insert(db::Lease& lease, const std::optional<
     lease.sql() << "SELECT COUNT(*) FROM accounts WHERE company_id IS NULL AND login_key = :k",
         soci::use(key), soci::into(taken);
   }
-  if (taken) return Conflict("an account with this login ID already exists");
+  if (taken) return Error{ErrorCode::kConflict, "an account with this login ID already exists", "login", "login_taken"};
 
   Account a;
   a.id = AccountId::Generate();
@@ -162,17 +163,19 @@ Result<Account> AccountRepository::Insert(db::Lease& lease, const std::optional<
   a.name = input.name;
   a.email = input.email;
   a.kind = input.kind;
+  a.must_change_password = temporary;
   a.created_at = a.updated_at = clock_.Now();
   std::optional<std::string> company_value = company ? std::optional(company->value()) : std::nullopt;
   std::string kind{ToString(a.kind)}, status{ToString(a.status)};
   long long now = ToUnixMillis(a.created_at);
+  const int must_change = temporary ? 1 : 0;
   lease.sql()
       << "INSERT INTO accounts (id, company_id, login, login_key, name, email, kind, status, password_hash, "
          "must_change_password, failed_logins, password_changed_at, created_at, updated_at) VALUES (:id, :c, "
-         ":login, :key, :name, :email, :kind, :status, :hash, 0, 0, :t1, :t2, :t3)",
+         ":login, :key, :name, :email, :kind, :status, :hash, :must, 0, :t1, :t2, :t3)",
       soci::use(a.id.value()), soci::use(company_value), soci::use(a.login), soci::use(key),
       soci::use(a.name), soci::use(a.email), soci::use(kind), soci::use(status), soci::use(password_hash),
-      soci::use(now), soci::use(now), soci::use(now);
+      soci::use(must_change), soci::use(now), soci::use(now), soci::use(now);
   return a;
 }
 
@@ -182,7 +185,7 @@ Result<Account> AccountRepository::Create(const CompanyId& company, const NewAcc
     return InvalidArgument("kind", "kind must be 'admin' or 'general'");
   auto lease = db_.Acquire();
   db::WriteTransaction tx(lease);
-  auto a = Insert(lease, company, input, password_hash);
+  auto a = Insert(lease, company, input, password_hash, true);
   if (a) tx.Commit();
   return a;
 }
@@ -220,9 +223,9 @@ Result<Account> AccountRepository::Update(const CompanyId& company, const Accoun
   if (!current) return NotFound("account not found");
   Account a = *current;
   if (patch.status && *patch.status != a.status && id == actor)
-    return Conflict("an account cannot change its own status");
+    return Conflict("an account cannot change its own status", "own_account");
   if (patch.kind && *patch.kind != a.kind && id == actor)
-    return Conflict("an account cannot change its own kind");
+    return Conflict("an account cannot change its own kind", "own_account");
   if (patch.kind == AccountKind::kSiteAdmin)
     return InvalidArgument("kind", "kind must be 'admin' or 'general'");
   if (patch.language && !IsSupportedLanguage(*patch.language))
@@ -273,7 +276,7 @@ Result<Account> AccountRepository::Delete(const CompanyId& company, const Accoun
   db::WriteTransaction tx(lease);
   auto current = SelectOne(lease, "WHERE a.company_id = :c AND a.id = :id", company.value(), id.value());
   if (!current) return NotFound("account not found");
-  if (id == actor) return Conflict("an account cannot delete itself");
+  if (id == actor) return Conflict("an account cannot delete itself", "own_account");
   if (current->kind == AccountKind::kAdmin) {
     if (CountAdministrators(lease, company) <= 1)
       return Conflict("the company's last administrator cannot be deleted", "last_administrator");
@@ -345,7 +348,7 @@ Result<Account> AccountRepository::CreateSiteAdministrator(const ProviderScope&,
   a.kind = AccountKind::kSiteAdmin;
   auto lease = db_.Acquire();
   db::WriteTransaction tx(lease);
-  auto r = Insert(lease, std::nullopt, a, password_hash);
+  auto r = Insert(lease, std::nullopt, a, password_hash, false);
   if (r) tx.Commit();
   return r;
 }
@@ -362,8 +365,9 @@ Result<Account> AccountRepository::CreateFirstAdministrator(const ProviderScope&
       soci::into(exists);
   if (!exists) return NotFound("company not found");
   if (CountAdministrators(lease, company) > 0)
-    return Conflict("the company already has an administrator; further accounts are created by them");
-  auto r = Insert(lease, company, a, password_hash);
+    return Conflict("the company already has an administrator; further accounts are created by them",
+                    "administrator_exists");
+  auto r = Insert(lease, company, a, password_hash, true);
   if (r) tx.Commit();
   return r;
 }
@@ -397,7 +401,7 @@ Result<Account> AccountRepository::Unlock(const ProviderScope&, const AccountId&
   db::WriteTransaction tx(lease);
   auto current = SelectOne(lease, "WHERE a.id = :id AND a.company_id IS NOT NULL", id.value());
   if (!current) return NotFound("account not found");
-  if (current->status == AccountStatus::kDisabled) return Conflict("a disabled account is not locked");
+  if (current->status == AccountStatus::kDisabled) return Conflict("a disabled account is not locked", "account_not_locked");
   const long long now = ToUnixMillis(clock_.Now());
   lease.sql()
       << "UPDATE accounts SET status = 'active', failed_logins = 0, locked_until = NULL, lock_reason = NULL, "

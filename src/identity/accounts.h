@@ -84,6 +84,9 @@ class AccountRepository {
   AccountRepository(db::Database& db, const Clock& clock) : db_(db), clock_(clock) {}
 
   // Company side: everything scoped by the caller's company.
+  // The password of a new account was chosen by someone else (an administrator, the provider):
+  // it is temporary, changed at the first login as after a reset (issue 18), and expires as a
+  // reset one does. Only the site administrator the command line creates sets their own.
   Result<Account> Create(const CompanyId& company, const NewAccount& input, const std::string& password_hash);
   Result<Account> Get(const CompanyId& company, const AccountId& id);
   Page<Account> List(const CompanyId& company, const PageRequest& page);
@@ -123,8 +126,9 @@ class AccountRepository {
   void ReplaceHash(const AccountId& self, const std::string& old_hash, const std::string& new_hash);
 
  private:
+  // temporary: the password must be changed at the first login.
   Result<Account> Insert(db::Lease& lease, const std::optional<CompanyId>& company, const NewAccount& input,
-                         const std::string& password_hash);
+                         const std::string& password_hash, bool temporary);
   db::Database& db_;
   const Clock& clock_;
 };

@@ -12,6 +12,8 @@ Counts RunDeviceRetention(devices::DeviceRepository& devices, devices::Unassigne
   const auto deleted = devices.DeleteSilent(ProviderScope::ForCommandLine(), now - retention, kPerRun);
   const auto unassigned_deleted =
       unassigned.DeleteSilent(ProviderScope::ForCommandLine(), now - retention, kPerRun);
+  // The credentials kept for deleted devices, and the marks of retired ones, past their time.
+  const std::size_t credentials_forgotten = devices.PurgeRetained(now);
   std::vector<audit::OperationRecord> records;
   for (const auto& d : deleted) {
     audit::OperationRecord r;
@@ -43,7 +45,8 @@ Counts RunDeviceRetention(devices::DeviceRepository& devices, devices::Unassigne
   }
   if (!records.empty()) history.AppendBatch(records);
   return {{"deleted", static_cast<std::int64_t>(deleted.size())},
-          {"unassigned_deleted", static_cast<std::int64_t>(unassigned_deleted.size())}};
+          {"unassigned_deleted", static_cast<std::int64_t>(unassigned_deleted.size())},
+          {"credentials_forgotten", static_cast<std::int64_t>(credentials_forgotten)}};
 }
 
 }  // namespace kanri::jobs

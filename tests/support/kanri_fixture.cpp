@@ -203,10 +203,11 @@ json::object TenantTest::CreateCompanyAdmin(const std::string& company_id, const
   json::object body{{"login", login},
                     {"name", "Admin " + login},
                     {"email", login + "@example.com"},
-                    {"password", password}};
+                    {"password", InitialPassword(password)}};
   Response r =
       site_admin().Post("/api/v1/companies/" + company_id + "/administrators", json::serialize(body));
   if (r.status != 201) throw std::runtime_error("create administrator " + login + ": " + r.Describe());
+  ChangeInitialPassword(company_id, login, password);
   return r.Json().as_object();
 }
 
@@ -216,10 +217,25 @@ json::object TenantTest::CreateAccount(HttpsClient& admin, const std::string& lo
                     {"name", "User " + login},
                     {"email", login + "@example.com"},
                     {"kind", kind},
-                    {"password", password}};
+                    {"password", InitialPassword(password)}};
   Response r = admin.Post("/api/v1/accounts", json::serialize(body));
   if (r.status != 201) throw std::runtime_error("create account " + login + ": " + r.Describe());
+  ChangeInitialPassword(Str(r.Json(), "company_id"), login, password);
   return r.Json().as_object();
+}
+
+std::string TenantTest::InitialPassword(const std::string& password) {
+  return "Initial-" + password;
+}
+
+void TenantTest::ChangeInitialPassword(const std::string& company_id, const std::string& login,
+                                       const std::string& password) {
+  const std::string code = Str(fresh_site_admin().Get("/api/v1/companies/" + company_id).Json(), "code");
+  auto client = LoginAs(code, login, InitialPassword(password));
+  json::object change{{"current", InitialPassword(password)}, {"new", password}};
+  Response r = client->Put("/api/v1/session/password", json::serialize(change));
+  if (r.status != 204 && r.status != 200)
+    throw std::runtime_error("first password change of " + login + ": " + r.Describe());
 }
 
 }  // namespace kanri::testing

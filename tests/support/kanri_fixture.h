@@ -111,11 +111,16 @@ class TenantTest : public ServerTest {
   // Site administrator: creates a company (contract from 2025-01-01) and returns it; throws unless 201.
   json::object CreateCompany(const std::string& code, const std::string& name);
   // Site administrator: creates the company's first administrator; throws unless 201.
+  // A new account's password is temporary (issue 18): these helpers create it with
+  // InitialPassword(password) and make its first login change it to `password`, as its owner
+  // would, so that tests log in with `password`.
   json::object CreateCompanyAdmin(const std::string& company_id, const std::string& login,
                                   const std::string& password);
   // Company administrator `admin`: creates an account of `kind` ("admin" | "general"); throws unless 201.
   json::object CreateAccount(HttpsClient& admin, const std::string& login, const std::string& kind,
                              const std::string& password);
+  static std::string InitialPassword(const std::string& password);
+  void ChangeInitialPassword(const std::string& company_id, const std::string& login, const std::string& password);
 
  private:
   std::unique_ptr<HttpsClient> site_admin_;

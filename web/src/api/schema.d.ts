@@ -498,6 +498,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/devices/count": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** How many of the company's devices the list's filter selects (q searches serial, model, firmware, tags, WAN IP and MAC addresses, name and note) */
+        get: operations["devices.count"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/devices/summary": {
         parameters: {
             query?: never;
@@ -526,11 +543,12 @@ export interface paths {
         get: operations["devices.get"];
         put?: never;
         post?: never;
-        /** Delete a device with its parameter tree, group memberships and tasks */
+        /** Delete a device with its parameter tree, group memberships and tasks; its last credential is kept, sealed, for --device-retention, so that it is onboarded as new when it contacts the service again */
         delete: operations["devices.delete"];
         options?: never;
         head?: never;
-        patch?: never;
+        /** Set the device's name (one line, at most 64 characters) and note (at most 500) */
+        patch: operations["devices.update"];
         trace?: never;
     };
     "/api/v1/devices/{id}/parameters": {
@@ -604,6 +622,40 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/devices/{id}/retire": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Retire a device: delete it as DELETE does and revoke its credential; its contacts with that credential are refused (reason retired) until --device-retention passes */
+        post: operations["devices.retire"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/devices/refused": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The company's devices refused at onboarding (its allocation covers them, but the credential was wrong, no or several profiles matched, or the device was retired), latest refusal first */
+        get: operations["devices.refused"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/refused-devices": {
         parameters: {
             query?: never;
@@ -648,7 +700,7 @@ export interface paths {
         /** The device's tasks, newest first */
         get: operations["tasks.list"];
         put?: never;
-        /** Queue a task for the device's next session; each type needs its permission (get*: devices.read, set/add/delete: devices.configure, reboot/factoryReset: devices.reboot, download: devices.firmware) */
+        /** Queue a task for the device's next session; each type needs its permission (get*: devices.read, set/add/delete: devices.configure, reboot: devices.reboot, factoryReset: devices.factory_reset, download: devices.firmware) */
         post: operations["tasks.create"];
         delete?: never;
         options?: never;
@@ -707,6 +759,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/devices/jobs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Queue one task per device the filter selects now (the device list's "select all N matching"); returns the job. The body is a task's with "filter" (the list's query as an object; {} for every device) */
+        post: operations["jobs.create_for_filter"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/jobs/{id}": {
         parameters: {
             query?: never;
@@ -718,6 +787,57 @@ export interface paths {
         get: operations["jobs.get"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tasks/failed": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The company's failed tasks, latest failure first, each with its device's serial number, model and product class (empty when the device was deleted since) */
+        get: operations["tasks.failed"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/jobs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The company's jobs with their progress, newest first */
+        get: operations["jobs.list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/jobs/{id}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Cancel the job's tasks that have not started (running ones finish); needs the permission of its type */
+        post: operations["jobs.cancel"];
         delete?: never;
         options?: never;
         head?: never;
@@ -769,9 +889,10 @@ export interface paths {
             cookie?: never;
         };
         get?: never;
-        /** Replace a static group's devices */
+        /** Replace a static group's devices (by ID, serial number or filter; unknown ones refuse the whole change) */
         put: operations["device_groups.set_devices"];
-        post?: never;
+        /** Add devices to a static group by ID, serial number (at most 10,000) or every device a filter of the device list selects now; unknown ones refuse the whole change */
+        post: operations["device_groups.add_devices"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1308,7 +1429,8 @@ export interface components {
             title?: string;
             status?: number;
             detail?: string;
-            code?: string;
+            /** @enum {string} */
+            code?: "account_locked" | "account_not_locked" | "address_not_allowed" | "administrator_exists" | "administrator_required" | "allocation_overlap" | "allowlist_empty" | "builtin_role" | "challenge_expired" | "company_code_taken" | "conflict" | "connection_request_auth_failed" | "connection_request_refused_by_policy" | "connection_request_timeout" | "connection_request_unreachable" | "connection_requests_busy" | "connection_requests_unavailable" | "csrf_failed" | "deletion_in_progress" | "device_retired" | "filter_group_members" | "firmware_in_use" | "firmware_storage_limit_exceeded" | "firmware_unavailable" | "forbidden" | "group_empty" | "group_name_taken" | "group_too_large" | "history_unavailable" | "import_invalid" | "inactivity_lock" | "incident_published" | "incident_resolved" | "internal" | "invalid_json" | "invalid_parameter_value" | "invalid_request" | "invalid_token" | "ip_not_allowed" | "job_running" | "last_administrator" | "limit_exceeded" | "login_failed" | "login_taken" | "mail_pending" | "maintenance_cancelled" | "maintenance_ended" | "maintenance_in_progress" | "method_not_allowed" | "no_connection_request_url" | "no_credential_change" | "no_enrolment" | "not_found" | "notice_too_short" | "operations_unavailable" | "overloaded" | "own_account" | "parameter_not_writable" | "password_change_required" | "password_check_busy" | "profile_name_taken" | "remote_login_active" | "remote_login_disabled" | "remote_login_ended" | "remote_login_not_open" | "role_name_taken" | "session_expired" | "task_not_cancellable" | "temporary_password_expired" | "test_pending" | "token_not_allowed" | "too_many_attempts" | "too_many_profiles" | "too_many_serials" | "too_many_tags" | "too_many_tokens" | "too_many_updates" | "totp_already_enabled" | "totp_enrolment_required" | "totp_failed" | "totp_not_enabled" | "totp_required" | "totp_required_by_policy" | "unauthenticated" | "unauthenticated_devices_not_allowed" | "unavailable" | "unknown_company" | "unknown_field" | "unsupported_media_type" | "webhook_disabled" | "would_lock_out_caller" | "wrong_code" | "wrong_password";
             field?: string;
         };
         Account: {
@@ -3712,6 +3834,7 @@ export interface operations {
                 target_type?: string;
                 target_id?: string;
                 format?: string;
+                lang?: string;
             };
             header?: never;
             path?: never;
@@ -4574,6 +4697,7 @@ export interface operations {
                 tag?: string;
                 sort?: string;
                 format?: string;
+                lang?: string;
             };
             header?: never;
             path?: never;
@@ -4617,6 +4741,12 @@ export interface operations {
                              * @enum {string|null}
                              */
                             remote_login: "opening" | "active" | "closing" | null;
+                            /** @description set by operators; empty by default */
+                            name: string;
+                            /** @description free text of operators, several lines */
+                            note: string;
+                            /** @description the WAN interface's MAC address as reported; empty until reported */
+                            wan_mac: string;
                             /** Format: date-time */
                             first_contact_at: string;
                             first_contact_at_jst: string;
@@ -4637,6 +4767,63 @@ export interface operations {
                             updated_at_jst: string;
                         }[];
                         next_cursor: string | null;
+                    };
+                };
+            };
+            /** @description Not logged in, or the session ended */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed, CSRF header missing, or password change pending */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Error (RFC 9457 problem details) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "devices.count": {
+        parameters: {
+            query?: {
+                q?: string;
+                online?: string;
+                profile_id?: string;
+                group_id?: string;
+                model?: string;
+                software_version?: string;
+                tag?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        total: number;
                     };
                 };
             };
@@ -4767,6 +4954,12 @@ export interface operations {
                          * @enum {string|null}
                          */
                         remote_login: "opening" | "active" | "closing" | null;
+                        /** @description set by operators; empty by default */
+                        name: string;
+                        /** @description free text of operators, several lines */
+                        note: string;
+                        /** @description the WAN interface's MAC address as reported; empty until reported */
+                        wan_mac: string;
                         /** Format: date-time */
                         first_contact_at: string;
                         first_contact_at_jst: string;
@@ -4834,6 +5027,117 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            /** @description Not logged in, or the session ended */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed, CSRF header missing, or password change pending */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Error (RFC 9457 problem details) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "devices.update": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description one line */
+                    name?: string;
+                    /** @description free text; line breaks allowed */
+                    note?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        profile_id: string | null;
+                        oui: string;
+                        product_class: string;
+                        serial_number: string;
+                        manufacturer: string;
+                        model: string;
+                        hardware_version: string;
+                        software_version: string;
+                        /** @enum {unknown} */
+                        data_model: "tr181" | "tr098";
+                        online: boolean;
+                        last_events: string[];
+                        periodic_inform_interval: number;
+                        wan_ip: string;
+                        source_ip: string;
+                        connection_request_url: string;
+                        tags: string[];
+                        /** @enum {unknown} */
+                        auth_mode: "rotate" | "shared" | "none";
+                        insecure: boolean;
+                        /** @enum {unknown} */
+                        credential_state: "bootstrap" | "rotating" | "rotated" | "shared" | "none";
+                        /**
+                         * @description DEV-5: closing means the cleanup is pending
+                         * @enum {string|null}
+                         */
+                        remote_login: "opening" | "active" | "closing" | null;
+                        /** @description set by operators; empty by default */
+                        name: string;
+                        /** @description free text of operators, several lines */
+                        note: string;
+                        /** @description the WAN interface's MAC address as reported; empty until reported */
+                        wan_mac: string;
+                        /** Format: date-time */
+                        first_contact_at: string;
+                        first_contact_at_jst: string;
+                        /** Format: date-time */
+                        last_contact_at: string;
+                        last_contact_at_jst: string;
+                        /** Format: date-time */
+                        last_boot_at: string | null;
+                        last_boot_at_jst: string | null;
+                        /** Format: date-time */
+                        online_until: string;
+                        online_until_jst: string;
+                        /** Format: date-time */
+                        created_at: string;
+                        created_at_jst: string;
+                        /** Format: date-time */
+                        updated_at: string;
+                        updated_at_jst: string;
+                    };
+                };
             };
             /** @description Not logged in, or the session ended */
             401: {
@@ -5225,6 +5529,12 @@ export interface operations {
                          * @enum {string|null}
                          */
                         remote_login: "opening" | "active" | "closing" | null;
+                        /** @description set by operators; empty by default */
+                        name: string;
+                        /** @description free text of operators, several lines */
+                        note: string;
+                        /** @description the WAN interface's MAC address as reported; empty until reported */
+                        wan_mac: string;
                         /** Format: date-time */
                         first_contact_at: string;
                         first_contact_at_jst: string;
@@ -5322,6 +5632,12 @@ export interface operations {
                          * @enum {string|null}
                          */
                         remote_login: "opening" | "active" | "closing" | null;
+                        /** @description set by operators; empty by default */
+                        name: string;
+                        /** @description free text of operators, several lines */
+                        note: string;
+                        /** @description the WAN interface's MAC address as reported; empty until reported */
+                        wan_mac: string;
                         /** Format: date-time */
                         first_contact_at: string;
                         first_contact_at_jst: string;
@@ -5340,6 +5656,121 @@ export interface operations {
                         /** Format: date-time */
                         updated_at: string;
                         updated_at_jst: string;
+                    };
+                };
+            };
+            /** @description Not logged in, or the session ended */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed, CSRF header missing, or password change pending */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Error (RFC 9457 problem details) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "devices.retire": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not logged in, or the session ended */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed, CSRF header missing, or password change pending */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Error (RFC 9457 problem details) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "devices.refused": {
+        parameters: {
+            query?: {
+                limit?: number;
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            id: string;
+                            oui: string;
+                            product_class: string;
+                            serial_number: string;
+                            source_ip: string;
+                            /** @enum {unknown} */
+                            reason: "unallocated" | "overlap" | "contract_ended" | "no_profile" | "ambiguous" | "unauthenticated_not_allowed" | "bad_credentials" | "retired";
+                            attempts: number;
+                            /** Format: date-time */
+                            first_at: string;
+                            first_at_jst: string;
+                            /** Format: date-time */
+                            last_at: string;
+                            last_at_jst: string;
+                        }[];
+                        next_cursor: string | null;
                     };
                 };
             };
@@ -5398,7 +5829,7 @@ export interface operations {
                             serial_number: string;
                             source_ip: string;
                             /** @enum {unknown} */
-                            reason: "unallocated" | "overlap" | "contract_ended" | "no_profile" | "ambiguous" | "unauthenticated_not_allowed" | "bad_credentials";
+                            reason: "unallocated" | "overlap" | "contract_ended" | "no_profile" | "ambiguous" | "unauthenticated_not_allowed" | "bad_credentials" | "retired";
                             attempts: number;
                             /** Format: date-time */
                             first_at: string;
@@ -5574,6 +6005,14 @@ export interface operations {
                             /** Format: date-time */
                             expires_at: string;
                             expires_at_jst: string;
+                            /**
+                             * @description what asking the device to connect now gave (null: not asked); anything but delivered means the task waits for the device's next session, until expires_at
+                             * @enum {unknown}
+                             */
+                            wakeup: "delivered" | "unreachable" | "refused_by_policy" | "auth_failed" | "timeout" | "busy" | "no_url" | "not_sent" | null;
+                            /** Format: date-time */
+                            wakeup_at: string | null;
+                            wakeup_at_jst: string | null;
                         }[];
                         next_cursor: string | null;
                     };
@@ -5626,7 +6065,7 @@ export interface operations {
                     now?: boolean;
                     /** @description getParameterValues */
                     names?: string[];
-                    /** @description setParameterValues */
+                    /** @description setParameterValues; each checked against the type and writability the device reported (400 invalid_parameter_value or parameter_not_writable, field: the parameter; nothing queued); a parameter not reported yet is not checked */
                     values?: {
                         [key: string]: string | number | boolean;
                     };
@@ -5686,6 +6125,14 @@ export interface operations {
                         /** Format: date-time */
                         expires_at: string;
                         expires_at_jst: string;
+                        /**
+                         * @description what asking the device to connect now gave (null: not asked); anything but delivered means the task waits for the device's next session, until expires_at
+                         * @enum {unknown}
+                         */
+                        wakeup: "delivered" | "unreachable" | "refused_by_policy" | "auth_failed" | "timeout" | "busy" | "no_url" | "not_sent" | null;
+                        /** Format: date-time */
+                        wakeup_at: string | null;
+                        wakeup_at_jst: string | null;
                     };
                 };
             };
@@ -5773,6 +6220,14 @@ export interface operations {
                         /** Format: date-time */
                         expires_at: string;
                         expires_at_jst: string;
+                        /**
+                         * @description what asking the device to connect now gave (null: not asked); anything but delivered means the task waits for the device's next session, until expires_at
+                         * @enum {unknown}
+                         */
+                        wakeup: "delivered" | "unreachable" | "refused_by_policy" | "auth_failed" | "timeout" | "busy" | "no_url" | "not_sent" | null;
+                        /** Format: date-time */
+                        wakeup_at: string | null;
+                        wakeup_at_jst: string | null;
                     };
                 };
             };
@@ -5860,6 +6315,14 @@ export interface operations {
                         /** Format: date-time */
                         expires_at: string;
                         expires_at_jst: string;
+                        /**
+                         * @description what asking the device to connect now gave (null: not asked); anything but delivered means the task waits for the device's next session, until expires_at
+                         * @enum {unknown}
+                         */
+                        wakeup: "delivered" | "unreachable" | "refused_by_policy" | "auth_failed" | "timeout" | "busy" | "no_url" | "not_sent" | null;
+                        /** Format: date-time */
+                        wakeup_at: string | null;
+                        wakeup_at_jst: string | null;
                     };
                 };
             };
@@ -5910,7 +6373,7 @@ export interface operations {
                     now?: boolean;
                     /** @description getParameterValues */
                     names?: string[];
-                    /** @description setParameterValues */
+                    /** @description setParameterValues; each checked against the type and writability the device reported (400 invalid_parameter_value or parameter_not_writable, field: the parameter; nothing queued); a parameter not reported yet is not checked */
                     values?: {
                         [key: string]: string | number | boolean;
                     };
@@ -5969,6 +6432,132 @@ export interface operations {
                                 /** Format: date-time */
                                 finished_at: string | null;
                                 finished_at_jst: string | null;
+                                /** @enum {unknown} */
+                                wakeup: "delivered" | "unreachable" | "refused_by_policy" | "auth_failed" | "timeout" | "busy" | "no_url" | "not_sent" | null;
+                            }[];
+                            next_cursor: string | null;
+                        };
+                        /** Format: date-time */
+                        created_at: string;
+                        created_at_jst: string;
+                    };
+                };
+            };
+            /** @description Not logged in, or the session ended */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed, CSRF header missing, or password change pending */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Error (RFC 9457 problem details) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "jobs.create_for_filter": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @enum {unknown} */
+                    type: "getParameterValues" | "setParameterValues" | "getParameterNames" | "addObject" | "deleteObject" | "reboot" | "factoryReset" | "download";
+                    /** @description ask the device to connect now, DEV-4 */
+                    now?: boolean;
+                    /** @description getParameterValues */
+                    names?: string[];
+                    /** @description setParameterValues; each checked against the type and writability the device reported (400 invalid_parameter_value or parameter_not_writable, field: the parameter; nothing queued); a parameter not reported yet is not checked */
+                    values?: {
+                        [key: string]: string | number | boolean;
+                    };
+                    /** @description getParameterNames: an object path ending with '.' */
+                    path?: string;
+                    /** @description getParameterNames */
+                    next_level?: boolean;
+                    /** @description addObject: a table path; deleteObject: an instance path; both end with '.' */
+                    object?: string;
+                    /** @description download: a firmware file of the company */
+                    file_id?: string;
+                    filter: {
+                        q?: string;
+                        online?: boolean;
+                        profile_id?: string;
+                        group_id?: string;
+                        model?: string;
+                        software_version?: string;
+                        tag?: string;
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description Success */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        group_id: string | null;
+                        /** @enum {unknown} */
+                        type: "getParameterValues" | "setParameterValues" | "getParameterNames" | "addObject" | "deleteObject" | "reboot" | "factoryReset" | "download";
+                        request: {
+                            [key: string]: unknown;
+                        } | null;
+                        created_by: {
+                            id: string | null;
+                            login: string;
+                        };
+                        progress: {
+                            total: number;
+                            queued: number;
+                            running: number;
+                            done: number;
+                            failed: number;
+                            cancelled: number;
+                        };
+                        /** @description GET only: a page of per-device tasks */
+                        tasks?: {
+                            items: {
+                                task_id: string;
+                                device_id: string;
+                                serial_number: string;
+                                /** @enum {unknown} */
+                                state: "queued" | "running" | "done" | "failed" | "cancelled";
+                                fault: {
+                                    code: number;
+                                    string: string;
+                                    meaning: string;
+                                } | null;
+                                error: string | null;
+                                /** Format: date-time */
+                                finished_at: string | null;
+                                finished_at_jst: string | null;
+                                /** @enum {unknown} */
+                                wakeup: "delivered" | "unreachable" | "refused_by_policy" | "auth_failed" | "timeout" | "busy" | "no_url" | "not_sent" | null;
                             }[];
                             next_cursor: string | null;
                         };
@@ -6064,6 +6653,305 @@ export interface operations {
                                 /** Format: date-time */
                                 finished_at: string | null;
                                 finished_at_jst: string | null;
+                                /** @enum {unknown} */
+                                wakeup: "delivered" | "unreachable" | "refused_by_policy" | "auth_failed" | "timeout" | "busy" | "no_url" | "not_sent" | null;
+                            }[];
+                            next_cursor: string | null;
+                        };
+                        /** Format: date-time */
+                        created_at: string;
+                        created_at_jst: string;
+                    };
+                };
+            };
+            /** @description Not logged in, or the session ended */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed, CSRF header missing, or password change pending */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Error (RFC 9457 problem details) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "tasks.failed": {
+        parameters: {
+            query?: {
+                limit?: number;
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: ({
+                            id: string;
+                            device_id: string;
+                            job_id: string | null;
+                            /** @enum {unknown} */
+                            type: "getParameterValues" | "setParameterValues" | "getParameterNames" | "addObject" | "deleteObject" | "reboot" | "factoryReset" | "download";
+                            /** @enum {unknown} */
+                            state: "queued" | "running" | "done" | "failed" | "cancelled";
+                            request: {
+                                [key: string]: unknown;
+                            } | null;
+                            result: {
+                                [key: string]: unknown;
+                            } | null;
+                            fault: {
+                                code: number;
+                                string: string;
+                                meaning: string;
+                            } | null;
+                            error: string | null;
+                            command_key: string;
+                            internal: boolean;
+                            created_by: {
+                                id: string | null;
+                                login: string;
+                            };
+                            /** Format: date-time */
+                            created_at: string;
+                            created_at_jst: string;
+                            /** Format: date-time */
+                            started_at: string | null;
+                            started_at_jst: string | null;
+                            /** Format: date-time */
+                            finished_at: string | null;
+                            finished_at_jst: string | null;
+                            /** Format: date-time */
+                            expires_at: string;
+                            expires_at_jst: string;
+                            /**
+                             * @description what asking the device to connect now gave (null: not asked); anything but delivered means the task waits for the device's next session, until expires_at
+                             * @enum {unknown}
+                             */
+                            wakeup: "delivered" | "unreachable" | "refused_by_policy" | "auth_failed" | "timeout" | "busy" | "no_url" | "not_sent" | null;
+                            /** Format: date-time */
+                            wakeup_at: string | null;
+                            wakeup_at_jst: string | null;
+                        } & {
+                            device: {
+                                serial_number: string;
+                                model: string;
+                                product_class: string;
+                            };
+                        })[];
+                        next_cursor: string | null;
+                    };
+                };
+            };
+            /** @description Not logged in, or the session ended */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed, CSRF header missing, or password change pending */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Error (RFC 9457 problem details) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "jobs.list": {
+        parameters: {
+            query?: {
+                limit?: number;
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            id: string;
+                            group_id: string | null;
+                            /** @enum {unknown} */
+                            type: "getParameterValues" | "setParameterValues" | "getParameterNames" | "addObject" | "deleteObject" | "reboot" | "factoryReset" | "download";
+                            request: {
+                                [key: string]: unknown;
+                            } | null;
+                            created_by: {
+                                id: string | null;
+                                login: string;
+                            };
+                            progress: {
+                                total: number;
+                                queued: number;
+                                running: number;
+                                done: number;
+                                failed: number;
+                                cancelled: number;
+                            };
+                            /** @description GET only: a page of per-device tasks */
+                            tasks?: {
+                                items: {
+                                    task_id: string;
+                                    device_id: string;
+                                    serial_number: string;
+                                    /** @enum {unknown} */
+                                    state: "queued" | "running" | "done" | "failed" | "cancelled";
+                                    fault: {
+                                        code: number;
+                                        string: string;
+                                        meaning: string;
+                                    } | null;
+                                    error: string | null;
+                                    /** Format: date-time */
+                                    finished_at: string | null;
+                                    finished_at_jst: string | null;
+                                    /** @enum {unknown} */
+                                    wakeup: "delivered" | "unreachable" | "refused_by_policy" | "auth_failed" | "timeout" | "busy" | "no_url" | "not_sent" | null;
+                                }[];
+                                next_cursor: string | null;
+                            };
+                            /** Format: date-time */
+                            created_at: string;
+                            created_at_jst: string;
+                        }[];
+                        next_cursor: string | null;
+                    };
+                };
+            };
+            /** @description Not logged in, or the session ended */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed, CSRF header missing, or password change pending */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Error (RFC 9457 problem details) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "jobs.cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        group_id: string | null;
+                        /** @enum {unknown} */
+                        type: "getParameterValues" | "setParameterValues" | "getParameterNames" | "addObject" | "deleteObject" | "reboot" | "factoryReset" | "download";
+                        request: {
+                            [key: string]: unknown;
+                        } | null;
+                        created_by: {
+                            id: string | null;
+                            login: string;
+                        };
+                        progress: {
+                            total: number;
+                            queued: number;
+                            running: number;
+                            done: number;
+                            failed: number;
+                            cancelled: number;
+                        };
+                        /** @description GET only: a page of per-device tasks */
+                        tasks?: {
+                            items: {
+                                task_id: string;
+                                device_id: string;
+                                serial_number: string;
+                                /** @enum {unknown} */
+                                state: "queued" | "running" | "done" | "failed" | "cancelled";
+                                fault: {
+                                    code: number;
+                                    string: string;
+                                    meaning: string;
+                                } | null;
+                                error: string | null;
+                                /** Format: date-time */
+                                finished_at: string | null;
+                                finished_at_jst: string | null;
+                                /** @enum {unknown} */
+                                wakeup: "delivered" | "unreachable" | "refused_by_policy" | "auth_failed" | "timeout" | "busy" | "no_url" | "not_sent" | null;
                             }[];
                             next_cursor: string | null;
                         };
@@ -6194,6 +7082,8 @@ export interface operations {
                      */
                     kind?: "static" | "filter";
                     device_ids?: string[];
+                    /** @description static: members by serial number */
+                    serials?: string[];
                     filter?: {
                         q?: string;
                         online?: boolean;
@@ -6481,7 +7371,104 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": {
-                    device_ids: string[];
+                    device_ids?: string[];
+                    serials?: string[];
+                    /** @description every device the device list's filter selects now; no group_id */
+                    filter?: {
+                        q?: string;
+                        online?: boolean;
+                        profile_id?: string;
+                        model?: string;
+                        software_version?: string;
+                        tag?: string;
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        name: string;
+                        /** @enum {unknown} */
+                        kind: "static" | "filter";
+                        /** @description kind filter: the saved search; null for a static group */
+                        filter: {
+                            q?: string;
+                            online?: boolean;
+                            profile_id?: string;
+                            group_id?: string;
+                            model?: string;
+                            software_version?: string;
+                            tag?: string;
+                        } | null;
+                        device_count: number;
+                        /** Format: date-time */
+                        created_at: string;
+                        created_at_jst: string;
+                        /** Format: date-time */
+                        updated_at: string;
+                        updated_at_jst: string;
+                    };
+                };
+            };
+            /** @description Not logged in, or the session ended */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed, CSRF header missing, or password change pending */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Error (RFC 9457 problem details) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "device_groups.add_devices": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    device_ids?: string[];
+                    serials?: string[];
+                    /** @description every device the device list's filter selects now; no group_id */
+                    filter?: {
+                        q?: string;
+                        online?: boolean;
+                        profile_id?: string;
+                        model?: string;
+                        software_version?: string;
+                        tag?: string;
+                    };
                 };
             };
         };
