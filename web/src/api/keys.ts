@@ -14,7 +14,11 @@ export const keys = {
   deviceParameters: (id: string) => ["device", id, "parameters"] as const,
   deviceTasks: (id: string) => ["device", id, "tasks"] as const,
   deviceGroups: ["device-groups"] as const,
-  job: (id: string) => ["job", id] as const,
+  // Issue 18: the company's jobs, newest first, and one with its devices' tasks.
+  jobs: ["jobs"] as const,
+  jobDetail: (id: string) => ["jobs", "one", id] as const,
+  // Issue 18: the company's own refused devices.
+  ownRefusedDevices: ["devices", "refused"] as const,
   profiles: ["profiles"] as const,
   firmware: ["firmware"] as const,
   refusedDevices: ["refused-devices"] as const,

@@ -44,6 +44,9 @@ export type TaskType = Task["type"];
 export type TaskState = Task["state"];
 export type TaskRequest = RequestBody<"tasks.create">;
 export type Job = Answer<"jobs.get">;
+// Issue 18: one device's task of a job, and what asking a device to connect now gave.
+export type JobTask = NonNullable<Job["tasks"]>["items"][number];
+export type Wakeup = NonNullable<Task["wakeup"]>;
 export type DeviceGroup = Answer<"device_groups.get">;
 // The device list's filter, as a saved-filter group keeps it.
 export type DeviceFilter = NonNullable<DeviceGroup["filter"]>;

@@ -13,12 +13,15 @@ import { CompanySettingsPage } from "../pages/CompanySettingsPage";
 import { DashboardPage } from "../pages/DashboardPage";
 import { DeviceDetailPage } from "../pages/DeviceDetailPage";
 import { DeviceGroupsPage } from "../pages/DeviceGroupsPage";
+import { DeviceJobPage } from "../pages/DeviceJobPage";
+import { DeviceJobsPage } from "../pages/DeviceJobsPage";
 import { DevicesPage } from "../pages/DevicesPage";
 import { FirmwarePage } from "../pages/FirmwarePage";
 import { IncidentsPage } from "../pages/provider/IncidentsPage";
 import { LoginPage } from "../pages/LoginPage";
 import { PasswordChangePage } from "../pages/PasswordChangePage";
 import { OwnAccountPage } from "../pages/OwnAccountPage";
+import { OwnRefusedDevicesPage } from "../pages/OwnRefusedDevicesPage";
 import { ProfilesPage } from "../pages/ProfilesPage";
 import { AllocationsPage } from "../pages/provider/AllocationsPage";
 import { CompaniesPage } from "../pages/provider/CompaniesPage";
@@ -81,6 +84,10 @@ const SCREENS: Array<[string, ReactNode]> = [
   [PATHS.devices, <DevicesPage />],
   [PATHS.device, <DeviceDetailPage />],
   [PATHS.deviceGroups, <DeviceGroupsPage />],
+  // Issue 18: the company's jobs and its own refused devices.
+  [PATHS.deviceJobs, <DeviceJobsPage />],
+  [PATHS.deviceJob, <DeviceJobPage />],
+  [PATHS.ownRefusedDevices, <OwnRefusedDevicesPage />],
   [PATHS.profiles, <ProfilesPage />],
   [PATHS.firmware, <FirmwarePage />],
   [PATHS.accounts, <AccountsPage />],

@@ -11,6 +11,10 @@ export const PATHS = {
   devices: "/devices",
   device: "/devices/{id}",
   deviceGroups: "/device-groups",
+  // Issue 18: the company's own refused devices, and its jobs (operations on many devices).
+  ownRefusedDevices: "/devices/refused",
+  deviceJobs: "/jobs",
+  deviceJob: "/jobs/{id}",
   profiles: "/profiles",
   firmware: "/firmware",
   accounts: "/accounts",

@@ -12,6 +12,7 @@ export const COMPANY_PERMISSIONS = [
   "devices.read",
   "devices.configure",
   "devices.reboot",
+  "devices.factory_reset",
   "devices.firmware",
   "devices.remote_login",
   "profiles.read",
@@ -72,6 +73,9 @@ export const NAV: NavItem[] = [
   { path: "home", labelKey: "nav.dashboard", section: "operate", anyOf: [], icon: "home" },
   { path: "devices", labelKey: "nav.devices", section: "operate", anyOf: ["devices.read"], icon: "router" },
   { path: "deviceGroups", labelKey: "nav.deviceGroups", section: "operate", anyOf: ["devices.read"], icon: "group" },
+  // Issue 18: the company's jobs and its own refused devices.
+  { path: "deviceJobs", labelKey: "nav.deviceJobs", section: "operate", anyOf: ["devices.read"], icon: "clock" },
+  { path: "ownRefusedDevices", labelKey: "nav.ownRefusedDevices", section: "operate", anyOf: ["devices.read"], icon: "block" },
   { path: "profiles", labelKey: "nav.profiles", section: "operate", anyOf: ["profiles.read"], icon: "profile" },
   { path: "firmware", labelKey: "nav.firmware", section: "operate", anyOf: ["devices.firmware"], icon: "firmware" },
   { path: "accounts", labelKey: "nav.accounts", section: "manage", anyOf: ["accounts.read"], icon: "user" },
@@ -111,5 +115,6 @@ export function screenPermissions(path: string): string[] {
   if (item) return item.anyOf;
   if (path === PATHS.device) return ["devices.read"];
   if (path === PATHS.webhook) return ["tokens.write"];
+  if (path === PATHS.deviceJob) return ["devices.read"];
   return [];
 }

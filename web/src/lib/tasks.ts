@@ -11,7 +11,7 @@ export const TASK_PERMISSION: Record<TaskType, string> = {
   addObject: "devices.configure",
   deleteObject: "devices.configure",
   reboot: "devices.reboot",
-  factoryReset: "devices.reboot",
+  factoryReset: "devices.factory_reset",
   download: "devices.firmware",
 };
 
