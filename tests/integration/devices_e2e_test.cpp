@@ -85,15 +85,16 @@ TEST_F(Devices, DEV_3_EveryTaskTypeRunsOnASimulatedDeviceWithVisibleResults) {
   EXPECT_EQ(Str(t, "state"), "done") << json::serialize(t);
   EXPECT_EQ(ParameterValue(id, "Device.WiFi.SSID.1.SSID"), "kanri-lab");
 
-  // The device refuses: unknown parameter (9005) and read-only (9008), nothing applied.
+  // The device refuses an unknown parameter (9005), nothing applied; a parameter it reported
+  // as read-only is refused before it is queued (issue 18, device_list_e2e_test.cpp).
   t = RunTask(id, R"({"type":"setParameterValues","values":{"Device.No.Such":"x"},"now":true})");
   EXPECT_EQ(Str(t, "state"), "failed");
   EXPECT_NE(json::serialize(t).find("9005"), std::string::npos) << json::serialize(t);
-  t = RunTask(id,
-              R"({"type":"setParameterValues","values":{"Device.DeviceInfo.SerialNumber":"x"},"now":true})");
-  EXPECT_EQ(Str(t, "state"), "failed");
-  EXPECT_NE(json::serialize(t).find("9008"), std::string::npos) << json::serialize(t);
   EXPECT_FALSE(Member(Member(t, "fault"), "meaning").as_string().empty());
+  auto read_only =
+      admin_a().Post("/api/v1/devices/" + id + "/tasks",
+                     R"({"type":"setParameterValues","values":{"Device.DeviceInfo.SerialNumber":"x"}})");
+  EXPECT_EQ(ProblemCode(read_only), "parameter_not_writable") << read_only.Describe();
 
   t = RunTask(id, R"({"type":"getParameterNames","path":"Device.WiFi.","next_level":true,"now":true})");
   EXPECT_EQ(Str(t, "state"), "done") << json::serialize(t);

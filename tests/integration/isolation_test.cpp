@@ -197,6 +197,39 @@ TEST_F(Isolation, SEC_8_DeviceListsFiltersAndExportsNeverShowAnotherCompany) {
   if (auto at = masked.find(ids_["devices"]); at != std::string::npos)
     masked.replace(at, ids_["devices"].size(), kMissingId);
   EXPECT_EQ(masked, unknown_member.body);
+  // Issue 18: B's serial number added to A's group is refused like one nobody has; B's group as
+  // the filter of a job, like an unknown group; A's job on every device and A's counts and
+  // searches (B's device has the same WAN address) reach A's device only.
+  auto a_group = admin_a().Post("/api/v1/device-groups", R"({"name":"A static"})");
+  ASSERT_EQ(a_group.status, 201) << a_group.Describe();
+  const std::string a_group_path = "/api/v1/device-groups/" + Str(a_group.Json(), "id") + "/devices";
+  const std::string unknown_serial = "NO-SUCH-SERIAL";
+  for (const std::string method : {"POST", "PUT"}) {
+    auto foreign_serial =
+        admin_a().Request(method, a_group_path, R"({"serials":[")" + beta_device_serial_ + R"("]})");
+    auto unknown = admin_a().Request(method, a_group_path, R"({"serials":[")" + unknown_serial + R"("]})");
+    EXPECT_EQ(foreign_serial.status, 400) << method;
+    std::string masked_serial = foreign_serial.body;
+    if (auto at = masked_serial.find(beta_device_serial_); at != std::string::npos)
+      masked_serial.replace(at, beta_device_serial_.size(), unknown_serial);
+    EXPECT_EQ(masked_serial, unknown.body) << method;
+  }
+  auto foreign_job =
+      admin_a().Post("/api/v1/devices/jobs",
+                     R"({"filter":{"group_id":")" + ids_["device-groups"] + R"("},"type":"reboot"})");
+  auto unknown_job = admin_a().Post("/api/v1/devices/jobs", std::string(R"({"filter":{"group_id":")") +
+                                                                kMissingId + R"("},"type":"reboot"})");
+  EXPECT_EQ(foreign_job.status, 400);
+  EXPECT_EQ(foreign_job.body, unknown_job.body);
+  auto all_of_a = admin_a().Post("/api/v1/devices/jobs",
+                                 R"({"filter":{},"type":"getParameterValues","names":["Device."]})");
+  ASSERT_EQ(all_of_a.status, 201) << all_of_a.Describe();
+  EXPECT_EQ(Member(Member(all_of_a.Json(), "progress"), "total").as_int64(), 1);
+  EXPECT_EQ(Member(admin_a().Get("/api/v1/devices/count").Json(), "total").as_int64(), 1);
+  EXPECT_EQ(Member(admin_a().Get("/api/v1/devices/count?q=198.51.100.7").Json(), "total").as_int64(), 1);
+  EXPECT_EQ(Member(admin_a().Get("/api/v1/devices/count?q=beta-secret").Json(), "total").as_int64(), 0);
+  auto ja_csv = admin_a().Get("/api/v1/devices?format=csv&lang=ja");
+  EXPECT_EQ(ja_csv.body.find(beta_device_serial_), std::string::npos);
   // Nor can A queue a download of B's firmware.
   const std::string a_device = ListAll(admin_a(), "/api/v1/devices").at(0).at("id").as_string().c_str();
   const std::string b_firmware = SeedFirmware(Db(), beta_id_);
