@@ -77,7 +77,7 @@ export async function deviceSteps({ page, kanri, step, shot, expect, nav, login,
       expect(secretText.includes("秘匿") && !secretText.includes("kanri-sim-"), "the passphrase redacted: " + secretText);
       await shot("24a-device-parameter-redacted", false);
       await page.getByLabel("パラメータ名・値で絞り込み").fill("");
-      await page.getByRole("treeitem", { name: /DeviceInfo/ }).first().getByRole("button").first().click();
+      await page.getByRole("treeitem", { name: "DeviceInfo" }).first().locator(".tree-item").first().click();
       await page.getByRole("cell", { name: "SerialNumber" }).waitFor();
       await shot("24-device-parameters");
       await page.getByLabel("パラメータ名・値で絞り込み").fill("NTPServer1");

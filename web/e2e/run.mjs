@@ -14,7 +14,9 @@ import { parseArgs } from "node:util";
 import { chromium } from "playwright-core";
 import { Kanri } from "./kanri.mjs";
 import { allocationSteps } from "./allocations.mjs";
+import { axeSummary } from "./axe.mjs";
 import { deviceSteps } from "./devices.mjs";
+import { navigationSteps } from "./navigation.mjs";
 import { operationSteps } from "./operations.mjs";
 import { remoteLoginSteps } from "./remote_login.mjs";
 import { serviceNoticeSteps } from "./service_notices.mjs";
@@ -352,6 +354,9 @@ try {
   // Running the service for customers (issue 15): maintenance, incidents, the banner, the status page, "Security and data".
   await serviceNoticeSteps({ page, kanri, step, shot, expect, nav, login, logout, adminPassword: ADMIN_PASSWORD, rootPassword: ROOT_PASSWORD });
 
+  // Issue 18: finding things, layout and keyboard; axe-core on every main screen (AXE_REPORT=1 lists violations without failing).
+  await navigationSteps({ page, kanri, step, shot, expect, adminPassword: ADMIN_PASSWORD, rootPassword: ROOT_PASSWORD, axeReport: process.env.AXE_REPORT === "1" });
+
   expect(problems.length === 0, "no errors in the browser console: " + problems.join("\n"));
 } catch {
   exitCode = 1;
@@ -363,5 +368,6 @@ try {
   if (exitCode === 0) kanri.cleanup();
 }
 const passed = results.filter((r) => r.ok).length;
+console.log(`axe-core: ${JSON.stringify(axeSummary())} (violating elements by impact)`);
 console.log(`\nweb e2e: ${passed} passed, ${results.length - passed} failed; screenshots in ${outDir}`);
 process.exit(exitCode);

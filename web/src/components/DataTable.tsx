@@ -163,17 +163,25 @@ export function Pager({
   onPrevious,
   onNext,
   summary,
+  page,
 }: {
   hasPrevious: boolean;
   hasNext: boolean;
   onPrevious: () => void;
   onNext: () => void;
   summary?: string;
+  // The page's number (1-based), when the list knows it.
+  page?: number;
 }) {
   const { t } = useTranslation();
   return (
     <nav className="pager" aria-label={t("common.pagination")}>
       <span className="pager-summary">{summary}</span>
+      {page ? (
+        <span className="pager-page" aria-current="page">
+          {t("deviceList.page", { page })}
+        </span>
+      ) : null}
       <button type="button" className="btn btn-secondary btn-sm" disabled={!hasPrevious} onClick={onPrevious}>
         <Icon name="chevronRight" className="flip" size={14} />
         <span>{t("common.previous")}</span>

@@ -12,7 +12,7 @@ import { useCreateTasks } from "../resources/tasks";
 import { message } from "../i18n";
 import { FormDialog, useErrorMessage, useZodForm } from "./form";
 import { useToast } from "./Toast";
-import { Alert, ErrorBanner, Field, Select } from "./ui";
+import { Alert, ErrorBanner, Field, Select, useErrorText } from "./ui";
 
 export type DeviceAction = "reboot" | "factoryReset" | "download";
 
@@ -54,6 +54,7 @@ export function DeviceActionDialog({
   const { t } = useTranslation();
   const toast = useToast();
   const errorText = useErrorMessage();
+  const problemText = useErrorText();
   const form = useZodForm(action === "download" ? downloadSchema : schema, { defaultValues: { file_id: "", now: true } });
   const fileId = useWatch({ control: form.control, name: "file_id" });
   const firmware = useFirmware(action === "download");
@@ -81,12 +82,15 @@ export function DeviceActionDialog({
         run.mutate(
           { deviceIds, body: actionRequest(action, v.file_id, v.now) },
           {
+            // Issue 18: once anything was queued the dialog closes and says what was done to how
+            // many devices (and for how many it failed, and why); with nothing queued the error
+            // stays here.
             onSuccess: (r) => {
-              if (r.queued > 0) toast(t("devices.queued", { count: r.queued }));
-              if (r.errors.length === 0) {
-                onDone?.();
-                onClose();
-              }
+              if (r.queued === 0) return;
+              toast(t("deviceList.queued", { action: title, count: r.queued }));
+              if (r.errors.length > 0) toast(t("deviceList.failed", { count: r.errors.length, reason: problemText(r.errors[0]) }), "danger");
+              onDone?.();
+              onClose();
             },
           },
         )

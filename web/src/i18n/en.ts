@@ -1312,4 +1312,10 @@ export const en: Resources = {
     footnote: "Maintenance and incidents:",
     statusLink: "the status page",
   },
+  deviceList: {
+    queued: "{{action}}: queued for {{count}} device(s)",
+    tagged: "Tag “{{tag}}” added to {{count}} device(s)",
+    failed: "Not done for {{count}} device(s) ({{reason}})",
+    page: "Page {{page}}",
+  },
 };

@@ -1308,6 +1308,13 @@ export const ja = {
     footnote: "メンテナンスと障害の情報:",
     statusLink: "ステータスページ",
   },
+  // Issue 18: what a bulk action of the device list did (a toast), and the page of a list.
+  deviceList: {
+    queued: "「{{action}}」を {{count}} 台の装置に登録しました",
+    tagged: "タグ「{{tag}}」を {{count}} 台の装置に追加しました",
+    failed: "{{count}} 台の装置ではできませんでした（{{reason}}）",
+    page: "{{page}} ページ目",
+  },
 };
 
 export type Resources = typeof ja;

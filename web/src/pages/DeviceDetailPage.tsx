@@ -4,7 +4,7 @@ import { createColumnHelper } from "@tanstack/react-table";
 import { useMemo, useState } from "react";
 import { useWatch } from "react-hook-form";
 import { useTranslation } from "react-i18next";
-import { Link, useNavigate, useParams } from "react-router-dom";
+import { Link, useLocation, useNavigate, useParams, useSearchParams } from "react-router-dom";
 import { z } from "zod";
 import type { Device, Parameter, Task } from "../api/types";
 import { PATHS } from "../app/paths";
@@ -12,52 +12,33 @@ import { useCan } from "../auth/session";
 import { useConfirmedDelete } from "../components/Confirmation";
 import { DataTable } from "../components/DataTable";
 import { DeviceActionDialog, type DeviceAction } from "../components/DeviceActionDialog";
+import { BreakAtDots } from "../components/BreakAtDots";
+import { ParameterTree } from "../components/ParameterTree";
+import { Tabs, tabPanelProps } from "../components/Tabs";
 import { FormDialog, submitWith, useZodForm } from "../components/form";
 import { useRemoteLoginControls } from "../components/RemoteLogin";
 import { Icon } from "../components/Icon";
 import { useToast } from "../components/Toast";
 import { Badge, Button, Card, EmptyState, ErrorBanner, Field, Input, KeyValue, PageHeader, SearchField, Select, Spinner } from "../components/ui";
-import { buildTree, parametersOf, searchParameters, type TreeNode } from "../lib/paramTree";
+import { buildTree, parametersOf, searchParameters } from "../lib/paramTree";
 import { isActive, TASK_PERMISSION, TASK_STATE_TONE, taskOutcome, taskRequestSummary } from "../lib/tasks";
 import { formatJst, formatRelative } from "../lib/time";
 import { useDeleteDevice, useDevice, useDeviceParameters, useDeviceTag } from "../resources/devices";
 import { useCancelTask, useCreateTask, useDeviceTasks } from "../resources/tasks";
 
-type Tab = "summary" | "parameters" | "tasks";
+const TABS = ["summary", "parameters", "tasks"] as const;
+type Tab = (typeof TABS)[number];
 
-function Tree({ nodes, selected, onSelect }: { nodes: TreeNode[]; selected: string; onSelect: (p: string) => void }) {
-  const [open, setOpen] = useState<Record<string, boolean>>({});
-  const render = (list: TreeNode[], depth: number) => (
-    <ul role={depth === 0 ? "tree" : "group"}>
-      {list.map((n) => {
-        const expanded = open[n.path] ?? (depth < 1 || selected.startsWith(n.path));
-        return (
-          <li key={n.path} role="treeitem" aria-expanded={n.children.length ? expanded : undefined} aria-selected={selected === n.path}>
-            <button
-              type="button"
-              className="tree-item"
-              aria-current={selected === n.path ? "true" : undefined}
-              onClick={() => {
-                onSelect(n.path);
-                if (n.children.length) setOpen({ ...open, [n.path]: !expanded || selected !== n.path ? true : false });
-              }}
-            >
-              {n.children.length ? (
-                <Icon name={expanded ? "chevronDown" : "chevronRight"} size={12} />
-              ) : (
-                <span className="tree-spacer" aria-hidden="true" />
-              )}
-              <span>{n.name}</span>
-              {n.parameterCount ? <span className="tree-count">{n.parameterCount}</span> : null}
-            </button>
-            {n.children.length && expanded ? render(n.children, depth + 1) : null}
-          </li>
-        );
-      })}
-    </ul>
-  );
-  return <div className="tree">{render(nodes, 0)}</div>;
+// The tab a URL's ?tab= opens (a deep link: /devices/<id>?tab=parameters); the summary otherwise.
+export function deviceTab(param: string | null): Tab {
+  return (TABS as readonly string[]).includes(param ?? "") ? (param as Tab) : "summary";
 }
+
+// The list the device was opened from (its filter and page), for the way back.
+export interface FromList {
+  fromList?: { search: string; state: unknown };
+}
+
 
 const valueSchema = z.object({ value: z.string() });
 
@@ -90,7 +71,9 @@ function EditParameterDialog({ device, param, onClose, onQueued }: { device: Dev
       onClose={onClose}
       busy={set.isPending}
     >
-      <p className="param-path">{param.path}</p>
+      <p className="param-path">
+        <BreakAtDots text={param.path} />
+      </p>
       <Field
         label={t("device.newValue")}
         hint={`${t("device.type")}: ${param.type || "—"} · ${t("device.value")}: ${param.redacted ? t("device.redacted") : param.value}`}
@@ -138,7 +121,11 @@ function ParametersTab({ device, onQueued }: { device: Device; onQueued: () => v
   const columns = [
     col.accessor("path", {
       header: t("device.path"),
-      cell: (c) => <span className="param-path">{search.trim() ? c.getValue() : c.getValue().slice(current.length)}</span>,
+      cell: (c) => (
+        <span className="param-path">
+          <BreakAtDots text={search.trim() ? c.getValue() : c.getValue().slice(current.length)} />
+        </span>
+      ),
     }),
     col.accessor("value", {
       header: t("device.value"),
@@ -183,12 +170,16 @@ function ParametersTab({ device, onQueued }: { device: Device; onQueued: () => v
         <span className="muted">{t("common.rows", { count: list.length })}</span>
       </div>
       <div className="param-layout">
-        <Tree nodes={tree} selected={current} onSelect={(p) => {
+        <ParameterTree nodes={tree} selected={current} onSelect={(p) => {
           setSelected(p);
           setSearch("");
         }} />
         <div className="param-table">
-          {!search.trim() ? <div className="param-current mono">{current}</div> : null}
+          {!search.trim() ? (
+            <div className="param-current mono">
+              <BreakAtDots text={current} />
+            </div>
+          ) : null}
           <DataTable data={shown} columns={columns} getRowId={(p) => p.path} caption={t("device.parameters")} empty={t("device.treeHint")} />
         </div>
       </div>
@@ -268,7 +259,17 @@ export function DeviceDetailPage() {
   const can = useCan();
   const navigate = useNavigate();
   const toast = useToast();
-  const [tab, setTab] = useState<Tab>("summary");
+  const location = useLocation();
+  const [searchParams, setSearchParams] = useSearchParams();
+  const tab = deviceTab(searchParams.get("tab"));
+  // The tab is in the URL (replaced, not pushed: Back leaves the device, not the tab).
+  const setTab = (name: Tab) => {
+    const next = new URLSearchParams(searchParams);
+    if (name === "summary") next.delete("tab");
+    else next.set("tab", name);
+    setSearchParams(next, { replace: true, state: location.state as unknown });
+  };
+  const fromList = (location.state as FromList | null)?.fromList;
   const [action, setAction] = useState<DeviceAction | null>(null);
   const device = useDevice(id);
   const refresh = useCreateTask(id);
@@ -300,7 +301,9 @@ export function DeviceDetailPage() {
   return (
     <div className="stack">
       <nav aria-label="breadcrumb" className="breadcrumb">
-        <Link to={PATHS.devices}>{t("device.back")}</Link>
+        <Link to={{ pathname: PATHS.devices, search: fromList?.search ?? "" }} state={fromList?.state}>
+          {t("device.back")}
+        </Link>
         <Icon name="chevronRight" size={12} />
         <span className="mono">{d.serial_number}</span>
       </nav>
@@ -337,23 +340,8 @@ export function DeviceDetailPage() {
       />
       <ErrorBanner error={refresh.error} />
       {remoteLogin.panel}
-      <div className="tabs" role="tablist" aria-label={d.serial_number}>
-        {(["summary", "parameters", "tasks"] as const).map((name) => (
-          <button
-            key={name}
-            type="button"
-            role="tab"
-            id={`tab-${name}`}
-            aria-selected={tab === name}
-            aria-controls={`panel-${name}`}
-            className="tab"
-            onClick={() => setTab(name)}
-          >
-            {t(`device.${name}`)}
-          </button>
-        ))}
-      </div>
-      <div role="tabpanel" id={`panel-${tab}`} aria-labelledby={`tab-${tab}`}>
+      <Tabs label={d.serial_number} tabs={TABS.map((name) => ({ id: name, label: t(`device.${name}`) }))} selected={tab} onSelect={setTab} />
+      <div role="tabpanel" {...tabPanelProps(tab)}>
         {tab === "summary" ? (
           <div className="stack">
             <Card title={t("device.summary")}>

@@ -2,9 +2,9 @@
 // CSV export, and operations on a selection (DEV-3). The filter lives in the URL, so a
 // filtered list can be bookmarked or shared.
 import { createColumnHelper, type RowSelectionState, type SortingState } from "@tanstack/react-table";
-import { useState } from "react";
+import { useEffect, useState } from "react";
 import { useTranslation } from "react-i18next";
-import { Link, useSearchParams } from "react-router-dom";
+import { Link, useLocation, useNavigate, useSearchParams } from "react-router-dom";
 import { z } from "zod";
 import { downloadList } from "../api/call";
 import { ApiError } from "../api/client";
@@ -18,10 +18,12 @@ import { RemoteLoginBadge } from "../components/RemoteLogin";
 import { message } from "../i18n";
 import { ListPage } from "../components/ListPage";
 import { useToast } from "../components/Toast";
-import { Alert, Badge, Button, ErrorBanner, Field, Input, SearchField, Select } from "../components/ui";
+import { Alert, Badge, Button, ErrorBanner, Field, Input, SearchField, Select, useErrorText } from "../components/ui";
+import { knownCursor, pageFromParam, searchForPage, withCursor } from "../lib/paging";
 import { formatJst, formatRelative } from "../lib/time";
 import { useDeviceGroups } from "../resources/deviceGroups";
-import { useDevicePage, useTagDevices, type DeviceQuery } from "../resources/devices";
+import { useDevicePage, usePageCursor, useTagDevices, type DeviceQuery } from "../resources/devices";
+import type { FromList } from "./DeviceDetailPage";
 import { useProfiles } from "../resources/profiles";
 
 const PAGE_SIZE = 50;
@@ -53,10 +55,11 @@ export function sortParam(sorting: SortingState): string {
 
 const tagSchema = z.object({ tag: z.string().trim().min(1, message("validation.required")) });
 
-function TagDialog({ deviceIds, onClose }: { deviceIds: string[]; onClose: () => void }) {
+function TagDialog({ deviceIds, onClose, onDone }: { deviceIds: string[]; onClose: () => void; onDone: () => void }) {
   const { t } = useTranslation();
   const toast = useToast();
   const errorText = useErrorMessage();
+  const problemText = useErrorText();
   const tagDevices = useTagDevices();
   const form = useZodForm(tagSchema, { defaultValues: { tag: "" } });
   return (
@@ -69,8 +72,11 @@ function TagDialog({ deviceIds, onClose }: { deviceIds: string[]; onClose: () =>
         tagDevices.mutate(
           { deviceIds, tag },
           {
-            onSuccess: () => {
-              toast(t("devices.addTag"));
+            // Issue 18: like every bulk action: what was done to how many, and the selection cleared.
+            onSuccess: (r) => {
+              toast(t("deviceList.tagged", { tag, count: r.done }));
+              if (r.errors.length > 0) toast(t("deviceList.failed", { count: r.errors.length, reason: problemText(r.errors[0]) }), "danger");
+              onDone();
               onClose();
             },
           },
@@ -94,7 +100,6 @@ export function DevicesPage() {
   const { t, i18n } = useTranslation();
   const can = useCan();
   const [params, setParams] = useSearchParams();
-  const [cursors, setCursors] = useState<Array<string | null>>([null]);
   const [selection, setSelection] = useState<RowSelectionState>({});
   const [action, setAction] = useState<DeviceAction | "tag" | null>(null);
   const [exporting, setExporting] = useState(false);
@@ -102,8 +107,32 @@ export function DevicesPage() {
   const search = useZodForm(searchSchema, { defaultValues: { q: params.get("q") ?? "" } });
 
   const query = deviceQuery(params);
-  const cursor = cursors[cursors.length - 1] ?? null;
-  const { page: devices, searchAgain } = useDevicePage(query, cursor, PAGE_SIZE);
+  // Issue 18: the page is in the URL (?page=N); the cursors of pages seen in the history state.
+  const location = useLocation();
+  const navigate = useNavigate();
+  const pageNo = pageFromParam(params.get("page"));
+  const pageCursor = usePageCursor(query, pageNo, PAGE_SIZE, knownCursor(location.state, pageNo));
+  const cursor = pageCursor.cursor;
+  const { page: devices, searchAgain } = useDevicePage(query, cursor, PAGE_SIZE, pageCursor.ready);
+  const goToPage = (n: number, cursorOfN: string | null | undefined) =>
+    navigate({ search: searchForPage(params, n) }, { state: withCursor(withCursor(location.state, pageNo, cursor), n, cursorOfN) });
+  // A page past the end (the list shrank since the link was made): the first page instead.
+  const beyondEnd = pageCursor.beyondEnd;
+  useEffect(() => {
+    if (beyondEnd) navigate({ search: searchForPage(params, 1) }, { replace: true });
+  }, [beyondEnd, navigate, params]);
+  // The selection belongs to the page and filter shown: another one (the pager, Back, a filter)
+  // starts with none.
+  const listKey = params.toString();
+  const [selectionKey, setSelectionKey] = useState(listKey);
+  if (selectionKey !== listKey) {
+    setSelectionKey(listKey);
+    setSelection({});
+  }
+  // Back or Forward to another search: the search box shows it.
+  const qParam = params.get("q") ?? "";
+  const resetSearch = search.reset;
+  useEffect(() => resetSearch({ q: qParam }), [qParam, resetSearch]);
   const profiles = useProfiles(can("profiles.read"));
   const groups = useDeviceGroups();
 
@@ -113,8 +142,8 @@ export function DevicesPage() {
       if (v) next.set(k, v);
       else next.delete(k);
     }
+    next.delete("page");
     setParams(next, { replace: true });
-    setCursors([null]);
     setSelection({});
   };
 
@@ -130,7 +159,11 @@ export function DevicesPage() {
       header: t("devices.serial"),
       cell: (c) => (
         <div>
-          <Link className="cell-main mono" to={pathTo("device", { id: c.row.original.id })}>
+          <Link
+            className="cell-main mono"
+            to={pathTo("device", { id: c.row.original.id })}
+            state={{ fromList: { search: location.search, state: location.state as unknown } } satisfies FromList}
+          >
             {c.getValue()}
           </Link>
           <div className="cell-sub">
@@ -332,16 +365,11 @@ export function DevicesPage() {
       onRowSelectionChange={canAct ? setSelection : undefined}
       footer={
         <Pager
-          hasPrevious={cursors.length > 1}
+          page={pageNo}
+          hasPrevious={pageNo > 1}
           hasNext={Boolean(devices.data?.next_cursor)}
-          onPrevious={() => {
-            setCursors(cursors.slice(0, -1));
-            setSelection({});
-          }}
-          onNext={() => {
-            setCursors([...cursors, devices.data?.next_cursor ?? null]);
-            setSelection({});
-          }}
+          onPrevious={() => goToPage(pageNo - 1, knownCursor(location.state, pageNo - 1))}
+          onNext={() => goToPage(pageNo + 1, devices.data?.next_cursor)}
           summary={t("common.showingRows", { count: rows.length })}
         />
       }
@@ -350,7 +378,7 @@ export function DevicesPage() {
       {action && action !== "tag" ? (
         <DeviceActionDialog action={action} deviceIds={selectedIds} onClose={() => setAction(null)} onDone={() => setSelection({})} />
       ) : null}
-      {action === "tag" ? <TagDialog deviceIds={selectedIds} onClose={() => setAction(null)} /> : null}
+      {action === "tag" ? <TagDialog deviceIds={selectedIds} onClose={() => setAction(null)} onDone={() => setSelection({})} /> : null}
     </ListPage>
   );
 }

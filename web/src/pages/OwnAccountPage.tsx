@@ -4,11 +4,12 @@
 // provider, requires it: the server answers 403 totp_required_by_policy).
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
-import { useNavigate } from "react-router-dom";
+import { Link } from "react-router-dom";
 import { ApiError } from "../api/client";
 import { PATHS } from "../app/paths";
 import { useAuthed, useCan, useSession } from "../auth/session";
 import { submitWith, useErrorMessage, useZodForm } from "../components/form";
+import { Icon } from "../components/Icon";
 import { useToast } from "../components/Toast";
 import { TotpCodeInput, totpCodeSchema } from "../components/TotpCodeInput";
 import { TotpEnrolment } from "../components/TotpEnrolment";
@@ -101,16 +102,17 @@ function SecondFactorCard() {
 export function OwnAccountPage() {
   const { t } = useTranslation();
   const account = useAuthed().account;
-  const navigate = useNavigate();
   return (
     <div className="stack">
       <PageHeader title={t("ownAccount.title")} description={t("ownAccount.description")} />
       <Card
         title={t("ownAccount.profile")}
         actions={
-          <Button className="btn-sm" icon="key" onClick={() => navigate(PATHS.password)}>
-            {t("ownAccount.changePassword")}
-          </Button>
+          // Issue 18: every account's way to its own password (a link: it opens another screen).
+          <Link className="btn btn-secondary btn-sm" to={PATHS.password}>
+            <Icon name="key" size={16} />
+            <span>{t("ownAccount.changePassword")}</span>
+          </Link>
         }
       >
         <KeyValue

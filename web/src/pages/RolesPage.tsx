@@ -159,7 +159,7 @@ export function RolesPage() {
       />
       <ErrorBanner error={catalog.error ?? roles.error ?? save.error} />
       <Card
-        className="card-flush"
+        className="card-flush roles-matrix"
         title={t("roles.matrix")}
         actions={
           writable && changed.length > 0 ? (

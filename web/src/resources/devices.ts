@@ -5,6 +5,7 @@ import { keepPreviousData, useMutation, useQuery, useQueryClient } from "@tansta
 import { useRef } from "react";
 import { call, listAll } from "../api/call";
 import { keys, polled, type Polling } from "../api/keys";
+import { chunks } from "../lib/paging";
 import type { Device, QueryOf } from "../api/types";
 
 const LIST_POLL_MS = 15_000;
@@ -15,7 +16,7 @@ export type DeviceQuery = Omit<QueryOf<"devices.list">, "limit" | "cursor" | "fo
 // One page of the list, refreshed every 15 s as a background request (it keeps nobody logged
 // in); a fetch the user asked for (opening the page, searching, paging, `searchAgain`) is an
 // operation.
-export function useDevicePage(query: DeviceQuery, cursor: string | null, pageSize: number) {
+export function useDevicePage(query: DeviceQuery, cursor: string | null, pageSize: number, enabled = true) {
   const userFetch = useRef(false);
   const lastKey = useRef("");
   const page = useQuery({
@@ -29,6 +30,7 @@ export function useDevicePage(query: DeviceQuery, cursor: string | null, pageSiz
     },
     placeholderData: keepPreviousData,
     refetchInterval: LIST_POLL_MS,
+    enabled,
   });
   // The same search again asks the server again (devices come and go), as the user's fetch.
   const searchAgain = () => {
@@ -86,8 +88,20 @@ export function useDeviceTag(id: string) {
 export function useTagDevices() {
   const qc = useQueryClient();
   return useMutation({
+    // Resolves with how many got the tag and the failures; fails when none did.
     mutationFn: async ({ deviceIds, tag }: { deviceIds: string[]; tag: string }) => {
-      for (const id of deviceIds) await call("put", "/devices/{id}/tags/{tag}", { path: { id, tag } });
+      let done = 0;
+      const errors: unknown[] = [];
+      for (const id of deviceIds) {
+        try {
+          await call("put", "/devices/{id}/tags/{tag}", { path: { id, tag } });
+          done++;
+        } catch (e) {
+          errors.push(e);
+        }
+      }
+      if (done === 0 && errors.length > 0) throw errors[0];
+      return { done, errors };
     },
     onSuccess: () => void qc.invalidateQueries({ queryKey: keys.devices }),
   });
@@ -112,4 +126,28 @@ export function useUnassignedDevices({ background = false, enabled = true, refet
     enabled,
     refetchInterval,
   });
+}
+
+// Issue 18: the cursor of a page of the device list opened from its URL alone (?page=N from a
+// shared link or a new tab): the devices before it read in requests of up to 200 (the API's
+// limit). `known` is the cursor the history state kept (null for the first page); then nothing
+// is read. `beyondEnd`: the list has fewer pages now.
+const MAX_LIMIT = 200;
+export function usePageCursor(query: DeviceQuery, page: number, pageSize: number, known: string | null | undefined) {
+  const found = useQuery({
+    queryKey: [...keys.devices, "page-cursor", query, page, pageSize],
+    queryFn: async () => {
+      let cursor: string | null = null;
+      for (const limit of chunks((page - 1) * pageSize, MAX_LIMIT)) {
+        const next: string | null = (await call("get", "/devices", { query: { ...query, limit, cursor: cursor ?? undefined } })).next_cursor;
+        if (!next) return { cursor: null, beyondEnd: true };
+        cursor = next;
+      }
+      return { cursor, beyondEnd: false };
+    },
+    enabled: known === undefined,
+    staleTime: Infinity,
+  });
+  if (known !== undefined) return { cursor: known, ready: true, beyondEnd: false, error: null };
+  return { cursor: found.data?.cursor ?? null, ready: found.isSuccess, beyondEnd: found.data?.beyondEnd ?? false, error: found.error };
 }

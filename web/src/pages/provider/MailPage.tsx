@@ -114,7 +114,7 @@ export function MailPage() {
     }),
     col.accessor("recipient", { header: t("mail.recipient"), cell: (c) => <span className="cell-main">{c.getValue()}</span> }),
     col.accessor((m) => kindText(m.kind), { id: "kind", header: t("mail.kind") }),
-    col.accessor("subject", { header: t("mail.subject") }),
+    col.accessor("subject", { header: t("mail.subject"), meta: { className: "wrap" } }),
     col.accessor("state", { header: t("mail.state"), cell: (c) => <MailStateBadge mail={c.row.original} /> }),
     col.accessor("attempts", { header: t("mail.attempts"), meta: { className: "col-num" } }),
     col.accessor("last_error", { header: t("mail.lastError"), cell: (c) => <span className="cell-sub">{c.getValue()}</span> }),
