@@ -151,7 +151,7 @@ export async function lifecycleSteps({ page, kanri, step, shot, expect, nav, log
       const said = await result.getByTestId("wakeup-summary").innerText();
       expect(said.includes("接続要求は装置に届きませんでした") && said.includes("次回の定期接続を待って実行されます") && said.includes(`期限は ${jstDate(7 * 86400_000)}`), "the wait and the expiry said: " + said);
       await shot("72-wakeup-not-delivered", false);
-      await result.getByRole("button", { name: "閉じる" }).click();
+      await result.locator(".dialog-footer").getByRole("button", { name: "閉じる" }).click();
       await page.getByRole("tab", { name: "タスク", selected: true }).waitFor();
       const waiting = taskRow(/再起動.*待機中/);
       await waiting.waitFor();
@@ -170,6 +170,8 @@ export async function lifecycleSteps({ page, kanri, step, shot, expect, nav, log
       await admin.call("POST", "/device-groups", { name: "LIF 検証", kind: "static", device_ids: ids });
       await stopFleet();
       await nav("装置グループ").click();
+      // Made through the API: read again, not from the cache.
+      await page.reload();
       await page.getByRole("row", { name: /LIF 検証/ }).getByRole("button", { name: "一括操作" }).click();
       const d = page.getByRole("dialog");
       await d.getByLabel("種類").selectOption("reboot");

@@ -16,6 +16,7 @@ import { Kanri } from "./kanri.mjs";
 import { allocationSteps } from "./allocations.mjs";
 import { axeSummary } from "./axe.mjs";
 import { deviceSteps } from "./devices.mjs";
+import { lifecycleSteps } from "./lifecycle.mjs";
 import { navigationSteps } from "./navigation.mjs";
 import { operationSteps } from "./operations.mjs";
 import { remoteLoginSteps } from "./remote_login.mjs";
@@ -357,6 +358,8 @@ try {
   // Issue 18: finding things, layout and keyboard; axe-core on every main screen (AXE_REPORT=1 lists violations without failing).
   await navigationSteps({ page, kanri, step, shot, expect, adminPassword: ADMIN_PASSWORD, rootPassword: ROOT_PASSWORD, axeReport: process.env.AXE_REPORT === "1" });
 
+  // Issue 18: factory reset (its permission, the typed serial), wake-up outcomes, jobs, delete vs retire, the company's refused devices.
+  await lifecycleSteps({ page, kanri, step, shot, expect, nav, login, logout, adminPassword: ADMIN_PASSWORD, rootPassword: ROOT_PASSWORD });
   expect(problems.length === 0, "no errors in the browser console: " + problems.join("\n"));
 } catch {
   exitCode = 1;

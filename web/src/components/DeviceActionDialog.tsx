@@ -1,18 +1,22 @@
 // Confirmation for operations on one or many devices: reboot, factory reset, firmware
 // update. Each creates one task per device; "now" asks the devices to connect at once
 // (a connection request, DEV-4) instead of waiting for their next periodic inform.
-import { forwardRef, type SelectHTMLAttributes } from "react";
+import { forwardRef, useState, type SelectHTMLAttributes } from "react";
 import { useWatch } from "react-hook-form";
 import { useTranslation } from "react-i18next";
 import { z } from "zod";
-import type { FirmwareFile, TaskRequest } from "../api/types";
+import type { DeviceFilter, FirmwareFile, Task, TaskRequest } from "../api/types";
+import { wakeupMissed } from "../lib/jobs";
 import { formatBytes } from "../lib/time";
+import { firmwareLabel } from "../lib/taskText";
+import { useFirmwareFit } from "../resources/firmwareFit";
 import { useFirmware } from "../resources/firmware";
-import { useCreateTasks } from "../resources/tasks";
+import { useCreateTasks, useStartFilterJob } from "../resources/tasks";
 import { message } from "../i18n";
 import { FormDialog, useErrorMessage, useZodForm } from "./form";
+import { TypedConfirmation, useResetConfirmation, WakeupSummary } from "./Lifecycle";
 import { useToast } from "./Toast";
-import { Alert, ErrorBanner, Field, Select, useErrorText } from "./ui";
+import { Alert, Button, Dialog, ErrorBanner, Field, Select, useErrorText } from "./ui";
 
 export type DeviceAction = "reboot" | "factoryReset" | "download";
 
@@ -24,12 +28,13 @@ export function actionRequest(action: DeviceAction, fileId: string, now: boolean
 // The company's firmware files to choose from.
 export const FirmwareSelect = forwardRef<HTMLSelectElement, SelectHTMLAttributes<HTMLSelectElement> & { files: FirmwareFile[] }>(
   function FirmwareSelect({ files, ...props }, ref) {
+    const { t } = useTranslation();
     return (
       <Select ref={ref} {...props}>
         <option value="">—</option>
         {files.map((f) => (
           <option key={f.id} value={f.id}>
-            {f.name} · {f.version} · {f.model || "*"} · {formatBytes(f.size)}
+            {f.name} · {f.version} · {f.model || t("firmwareText.anyModel")} · {formatBytes(f.size)}
           </option>
         ))}
       </Select>
@@ -43,11 +48,17 @@ const downloadSchema = schema.extend({ file_id: z.string().min(1, message("valid
 export function DeviceActionDialog({
   action,
   deviceIds,
+  serials = [],
+  matching,
   onClose,
   onDone,
 }: {
   action: DeviceAction;
   deviceIds: string[];
+  // Issue 18: the devices' serial numbers where known (a factory reset of one asks for it).
+  serials?: string[];
+  // Issue 18: every device the list's filter selects ("select all N matching"): one job on the filter.
+  matching?: { filter: DeviceFilter; count: number };
   onClose: () => void;
   onDone?: () => void;
 }) {
@@ -58,18 +69,49 @@ export function DeviceActionDialog({
   const form = useZodForm(action === "download" ? downloadSchema : schema, { defaultValues: { file_id: "", now: true } });
   const fileId = useWatch({ control: form.control, name: "file_id" });
   const firmware = useFirmware(action === "download");
-  const files = firmware.data ?? [];
+  const fit = useFirmwareFit(firmware.data ?? [], deviceIds, action === "download");
+  const files = fit.files;
   const chosen = files.find((f) => f.id === fileId);
   const run = useCreateTasks();
-  const count = deviceIds.length;
+  const job = useStartFilterJob();
+  const count = matching ? matching.count : deviceIds.length;
+  // Issue 18: a factory reset is sent only once the serial number (or the count) is typed.
+  const [typed, setTyped] = useState("");
+  const reset = useResetConfirmation(count, matching ? [] : serials);
+  // Issue 18: tasks queued with "now" whose devices were not all reached: said before closing.
+  const [queued, setQueued] = useState<Task[] | null>(null);
   const title = action === "reboot" ? t("devices.reboot") : action === "factoryReset" ? t("devices.factoryReset") : t("devices.firmwareUpdate");
   const confirmation =
     action === "reboot"
       ? t("devices.rebootConfirm", { count })
       : action === "factoryReset"
         ? t("devices.factoryResetConfirm", { count })
-        : t("devices.firmwareConfirm", { count, file: chosen ? `${chosen.name} (${chosen.version})` : "—" });
+        : chosen
+          ? t("devices.firmwareConfirm", { count, file: firmwareLabel(chosen) })
+          : t("firmwareText.chooseFirst");
   const partialError = run.data && run.data.errors.length > 0 ? run.data.errors[0] : null;
+  const closeResult = () => {
+    onDone?.();
+    onClose();
+  };
+  if (queued)
+    return (
+      <Dialog
+        open
+        title={t("wakeup.resultTitle")}
+        onClose={closeResult}
+        footer={
+          <Button variant="primary" onClick={closeResult}>
+            {t("common.close")}
+          </Button>
+        }
+      >
+        <div className="stack">
+          <p>{t("devices.queued", { count: queued.length })}</p>
+          <WakeupSummary tasks={queued} />
+        </div>
+      </Dialog>
+    );
   return (
     <FormDialog
       form={form}
@@ -77,9 +119,21 @@ export function DeviceActionDialog({
       title={title}
       submitLabel={title}
       submitVariant={action === "reboot" ? "primary" : "danger"}
-      submitDisabled={action === "download" && !fileId}
+      submitIcon={action === "factoryReset" ? "alert" : undefined}
+      submitDisabled={(action === "download" && !fileId) || (action === "factoryReset" && !reset.matches(typed))}
       onSubmit={(v) =>
-        run.mutate(
+        matching
+          ? job.mutate(
+              { ...actionRequest(action, v.file_id, v.now), filter: matching.filter },
+              {
+                onSuccess: (j) => {
+                  toast(t("devices.queued", { count: j.progress.total }));
+                  onDone?.();
+                  onClose();
+                },
+              },
+            )
+          : run.mutate(
           { deviceIds, body: actionRequest(action, v.file_id, v.now) },
           {
             // Issue 18: once anything was queued the dialog closes and says what was done to how
@@ -89,6 +143,8 @@ export function DeviceActionDialog({
               if (r.queued === 0) return;
               toast(t("deviceList.queued", { action: title, count: r.queued }));
               if (r.errors.length > 0) toast(t("deviceList.failed", { count: r.errors.length, reason: problemText(r.errors[0]) }), "danger");
+              // Issue 18: devices asked to connect now and not reached: their tasks wait; said before closing.
+              if (r.tasks.some((task) => wakeupMissed(task.wakeup))) return setQueued(r.tasks);
               onDone?.();
               onClose();
             },
@@ -96,19 +152,25 @@ export function DeviceActionDialog({
         )
       }
       onClose={onClose}
-      busy={run.isPending}
+      busy={run.isPending || job.isPending}
     >
       {action === "download" ? (
-        <Field label={t("devices.chooseFirmware")} required error={errorText(form.formState.errors.file_id)}>
+        <Field
+          label={t("devices.chooseFirmware")}
+          required
+          error={errorText(form.formState.errors.file_id) ?? (fit.model && firmware.isSuccess && files.length === 0 ? t("firmwareText.noneForModel", { model: fit.model }) : undefined)}
+          hint={fit.model && files.length > 0 ? t("firmwareText.forModel", { model: fit.model }) : undefined}
+        >
           {(p) => <FirmwareSelect {...p} {...form.register("file_id")} files={files} />}
         </Field>
       ) : null}
       {action === "factoryReset" ? <Alert tone="danger">{confirmation}</Alert> : <p className="confirm-message">{confirmation}</p>}
+      {action === "factoryReset" ? <TypedConfirmation count={count} serials={matching ? [] : serials} value={typed} onChange={setTyped} /> : null}
       <label className="checkbox">
         <input type="checkbox" {...form.register("now")} />
         <span>{t("devices.now")}</span>
       </label>
-      <ErrorBanner error={run.error ?? partialError} />
+      <ErrorBanner error={run.error ?? job.error ?? partialError} />
     </FormDialog>
   );
 }

@@ -76,10 +76,11 @@ export function progressSegments(p: Progress): Array<{ state: "done" | "failed" 
 }
 
 // How the job went as a whole, for its badge.
-export type JobOutcome = "running" | "done" | "failed" | "partial" | "cancelled";
+// queued: nothing runs yet (the devices have not connected).
+export type JobOutcome = "queued" | "running" | "done" | "failed" | "partial" | "cancelled";
 
 export function jobOutcome(p: Progress): JobOutcome {
-  if (!jobSettled(p)) return "running";
+  if (!jobSettled(p)) return p.running === 0 && jobFinished(p) === 0 ? "queued" : "running";
   if (p.total === 0 || p.done === p.total) return "done";
   if (p.failed === p.total) return "failed";
   if (p.cancelled === p.total) return "cancelled";
@@ -87,6 +88,7 @@ export function jobOutcome(p: Progress): JobOutcome {
 }
 
 export const JOB_OUTCOME_TONE: Record<JobOutcome, Tone> = {
+  queued: "neutral",
   running: "info",
   done: "success",
   failed: "danger",

@@ -108,7 +108,9 @@ describe("jobs (issue 18)", () => {
   });
 
   it("words the outcome of the whole job", () => {
-    expect(jobOutcome(progress({ queued: 1 }))).toBe("running");
+    expect(jobOutcome(progress({ queued: 1 }))).toBe("queued");
+    expect(jobOutcome(progress({ queued: 1, done: 1 }))).toBe("running");
+    expect(jobOutcome(progress({ queued: 1, running: 1 }))).toBe("running");
     expect(jobOutcome(progress({ done: 3 }))).toBe("done");
     expect(jobOutcome(progress({}))).toBe("done");
     expect(jobOutcome(progress({ failed: 2 }))).toBe("failed");

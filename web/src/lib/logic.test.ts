@@ -91,6 +91,9 @@ describe("console logic", () => {
       expires_at: "",
       expires_at_jst: "",
       error: null,
+      wakeup: null,
+      wakeup_at: null,
+      wakeup_at_jst: null,
     };
     expect(taskOutcome({ ...base, state: "failed", result: null, fault: { code: 9005, string: "", meaning: "Invalid parameter name" } })).toBe("9005 Invalid parameter name");
     expect(taskOutcome({ ...base, state: "done", fault: null, result: { values: { "Device.DeviceInfo.UpTime": { value: "42" } } } })).toBe("UpTime=42");

@@ -9,13 +9,17 @@ import { z } from "zod";
 import type { Device, Parameter, Task } from "../api/types";
 import { PATHS } from "../app/paths";
 import { useCan } from "../auth/session";
-import { useConfirmedDelete } from "../components/Confirmation";
+import { useConfirmedDelete, useConfirmedMutation } from "../components/Confirmation";
 import { DataTable } from "../components/DataTable";
 import { DeviceActionDialog, type DeviceAction } from "../components/DeviceActionDialog";
+import { useWakeupToast, WakeupBadge } from "../components/Lifecycle";
 import { BreakAtDots } from "../components/BreakAtDots";
 import { ParameterTree } from "../components/ParameterTree";
 import { Tabs, tabPanelProps } from "../components/Tabs";
-import { FormDialog, submitWith, useZodForm } from "../components/form";
+import { ApiError } from "../api/client";
+import { FormDialog, submitWith, useErrorMessage, useZodForm } from "../components/form";
+import { message } from "../i18n";
+import { expectedValueKey, parameterValueProblem } from "../lib/parameterValue";
 import { useRemoteLoginControls } from "../components/RemoteLogin";
 import { Icon } from "../components/Icon";
 import { useToast } from "../components/Toast";
@@ -23,8 +27,11 @@ import { Badge, Button, Card, EmptyState, ErrorBanner, Field, Input, KeyValue, P
 import { buildTree, parametersOf, searchParameters } from "../lib/paramTree";
 import { isActive, TASK_PERMISSION, TASK_STATE_TONE, taskOutcome, taskRequestSummary } from "../lib/tasks";
 import { formatJst, formatRelative } from "../lib/time";
-import { useDeleteDevice, useDevice, useDeviceParameters, useDeviceTag } from "../resources/devices";
+import { useDeleteDevice, useDevice, useDeviceParameters, useDeviceTag, useRetireDevice, useUpdateDevice } from "../resources/devices";
+import { useSecurityData } from "../resources/serviceNotices";
+import { waitsForPeriodic } from "../lib/jobs";
 import { useCancelTask, useCreateTask, useDeviceTasks } from "../resources/tasks";
+import { useFirmware } from "../resources/firmware";
 
 const TABS = ["summary", "parameters", "tasks"] as const;
 type Tab = (typeof TABS)[number];
@@ -39,14 +46,21 @@ export interface FromList {
   fromList?: { search: string; state: unknown };
 }
 
-
-const valueSchema = z.object({ value: z.string() });
+// DEV-3: the value is checked against the type and writability the device reported, as the
+// server checks it; the server's refusal of it is shown on the field too.
+function valueSchemaFor(param: Parameter) {
+  return z.object({ value: z.string() }).superRefine(({ value }, ctx) => {
+    const problem = parameterValueProblem(param, value);
+    if (problem) ctx.addIssue({ code: z.ZodIssueCode.custom, path: ["value"], message: problem });
+  });
+}
 
 function EditParameterDialog({ device, param, onClose, onQueued }: { device: Device; param: Parameter; onClose: () => void; onQueued: () => void }) {
   const { t } = useTranslation();
-  const toast = useToast();
+  const errorText = useErrorMessage();
   const set = useCreateTask(device.id);
-  const form = useZodForm(valueSchema, { defaultValues: { value: param.value } });
+  const wakeupToast = useWakeupToast();
+  const form = useZodForm(valueSchemaFor(param), { defaultValues: { value: param.value } });
   const value = useWatch({ control: form.control, name: "value" });
   const isBool = param.type === "boolean";
   return (
@@ -60,10 +74,14 @@ function EditParameterDialog({ device, param, onClose, onQueued }: { device: Dev
         set.mutate(
           { type: "setParameterValues", values: { [param.path]: v.value }, now: true },
           {
-            onSuccess: () => {
-              toast(t("devices.queued", { count: 1 }));
+            onSuccess: (task) => {
+              wakeupToast(task);
               onQueued();
               onClose();
+            },
+            onError: (e) => {
+              if (e instanceof ApiError && (e.code === "invalid_parameter_value" || e.code === "parameter_not_writable"))
+                form.setError("value", { message: e.code === "parameter_not_writable" ? message("parameterValue.notWritable") : expectedValueKey(param.type) });
             },
           },
         )
@@ -77,6 +95,7 @@ function EditParameterDialog({ device, param, onClose, onQueued }: { device: Dev
       <Field
         label={t("device.newValue")}
         hint={`${t("device.type")}: ${param.type || "—"} · ${t("device.value")}: ${param.redacted ? t("device.redacted") : param.value}`}
+        error={errorText(form.formState.errors.value)}
       >
         {(p) =>
           isBool ? (
@@ -99,8 +118,65 @@ function EditParameterDialog({ device, param, onClose, onQueued }: { device: Dev
       </Field>
       {/* A secret's new value is not repeated on the screen. */}
       <p className="muted">{t("device.setConfirm", { path: param.path.split(".").slice(-1)[0], value: param.redacted ? "••••••••" : value })}</p>
-      <ErrorBanner error={set.error} />
+      <ErrorBanner error={set.error instanceof ApiError && form.formState.errors.value ? null : set.error} />
     </FormDialog>
+  );
+}
+
+const detailsSchema = z.object({
+  name: z.string().max(64, message("validation.tooLong")).refine((v) => [...v].every((c) => c >= " " && c !== "\u007f"), message("deviceDetails.oneLine")),
+  note: z.string().max(500, message("validation.tooLong")),
+});
+
+// Issue 18: the device's name and note, written by operators; searched and exported with the list.
+function DetailsCard({ device }: { device: Device }) {
+  const { t } = useTranslation();
+  const can = useCan();
+  const toast = useToast();
+  const errorText = useErrorMessage();
+  const update = useUpdateDevice(device.id);
+  const form = useZodForm(detailsSchema, { defaultValues: { name: device.name, note: device.note } });
+  if (!can("devices.configure"))
+    return (
+      <Card title={t("deviceDetails.title")}>
+        <KeyValue
+          items={[
+            [t("deviceDetails.name"), device.name || "—"],
+            [t("deviceDetails.note"), <span className="prose">{device.note || "—"}</span>],
+          ]}
+        />
+      </Card>
+    );
+  return (
+    <Card title={t("deviceDetails.title")}>
+      <form
+        className="stack"
+        onSubmit={submitWith(form, (v) =>
+          update.mutate(v, {
+            onSuccess: (d) => {
+              form.reset({ name: d.name, note: d.note });
+              toast(t("deviceDetails.saved"));
+            },
+            onError: (e) => {
+              if (e instanceof ApiError && (e.field === "name" || e.field === "note")) form.setError(e.field, { message: e.detail });
+            },
+          }),
+        )}
+      >
+        <Field label={t("deviceDetails.name")} hint={t("deviceDetails.nameHint")} error={errorText(form.formState.errors.name)}>
+          {(p) => <Input {...p} {...form.register("name")} maxLength={64} />}
+        </Field>
+        <Field label={t("deviceDetails.note")} hint={t("deviceDetails.noteHint")} error={errorText(form.formState.errors.note)}>
+          {(p) => <textarea {...p} className="input" rows={3} maxLength={500} {...form.register("note")} />}
+        </Field>
+        <div>
+          <Button type="submit" variant="primary" busy={update.isPending} disabled={!form.formState.isDirty}>
+            {t("common.save")}
+          </Button>
+        </div>
+        <ErrorBanner error={update.error instanceof ApiError && (update.error.field === "name" || update.error.field === "note") ? null : update.error} />
+      </form>
+    </Card>
   );
 }
 
@@ -195,6 +271,7 @@ function TasksTab({ device }: { device: Device }) {
   const tasks = useDeviceTasks(device.id);
   const cancel = useCancelTask(device.id);
   const list = tasks.data ?? [];
+  const firmware = useFirmware(list.some((task) => task.type === "download"));
   const live = list.some((task) => isActive(task.state));
   const col = createColumnHelper<Task>();
   const columns = [
@@ -203,7 +280,7 @@ function TasksTab({ device }: { device: Device }) {
       cell: (c) => (
         <div>
           <div className="cell-main">{t(`taskType.${c.getValue()}`)}</div>
-          <div className="cell-sub mono">{taskRequestSummary(c.row.original)}</div>
+          <div className="cell-sub mono">{taskRequestSummary(c.row.original, t, firmware.data)}</div>
         </div>
       ),
     }),
@@ -216,9 +293,19 @@ function TasksTab({ device }: { device: Device }) {
         </Badge>
       ),
     }),
-    col.accessor((task) => taskOutcome(task), { id: "result", header: t("device.result"), cell: (c) => <span className="cell-sub">{c.getValue()}</span> }),
+    col.accessor((task) => taskOutcome(task, t), { id: "result", header: t("device.result"), cell: (c) => <span className="cell-sub">{taskOutcome(c.row.original, t)}</span> }),
     col.accessor("created_at", { header: t("device.created"), cell: (c) => <span className="nowrap">{formatJst(c.getValue())}</span> }),
     col.accessor("finished_at", { header: t("device.finished"), cell: (c) => <span className="nowrap">{formatJst(c.getValue())}</span> }),
+    // Issue 18: what asking the device to connect now gave; a queued task not delivered waits, until its expiry.
+    col.accessor("wakeup", {
+      header: t("wakeup.column"),
+      cell: (c) => (
+        <div>
+          <WakeupBadge wakeup={c.getValue()} queued={c.row.original.state === "queued"} />
+          {waitsForPeriodic(c.row.original) ? <div className="cell-sub">{t("wakeup.waiting", { expires: formatJst(c.row.original.expires_at, false) })}</div> : null}
+        </div>
+      ),
+    }),
     col.accessor((task) => (task.internal ? "Kanri" : task.created_by.login), { id: "by", header: t("device.createdBy") }),
     col.display({
       id: "actions",
@@ -258,7 +345,6 @@ export function DeviceDetailPage() {
   const { t, i18n } = useTranslation();
   const can = useCan();
   const navigate = useNavigate();
-  const toast = useToast();
   const location = useLocation();
   const [searchParams, setSearchParams] = useSearchParams();
   const tab = deviceTab(searchParams.get("tab"));
@@ -275,11 +361,34 @@ export function DeviceDetailPage() {
   const refresh = useCreateTask(id);
   const tagOp = useDeviceTag(id);
   const tagForm = useZodForm(tagSchema, { defaultValues: { tag: "" } });
+  // Issue 18: deleted, a device comes back as new (its last credential kept, sealed, for the
+  // device retention); retired, it is refused. Each confirmation says so.
+  const retentionDays = useSecurityData().data?.retention.device_retention_days;
+  const period = retentionDays ? t("lifecycle.retentionPeriod", { count: retentionDays }) : t("lifecycle.retentionPeriodUnknown");
   const remove = useConfirmedDelete(useDeleteDevice(), {
-    message: (d) => t("devices.deleteConfirm", { serial: d.serial_number }),
+    title: t("lifecycle.deleteTitle"),
+    message: (d) => (
+      <>
+        <p>{t("devices.deleteConfirm", { serial: d.serial_number, period })}</p>
+        <p>{t("lifecycle.deleteOrRetire")}</p>
+      </>
+    ),
     done: t("devices.deleted"),
     onDone: () => navigate(PATHS.devices),
   });
+  const retire = useConfirmedMutation(useRetireDevice(), {
+    title: t("lifecycle.retireTitle"),
+    confirmLabel: t("lifecycle.retire"),
+    message: (d) => (
+      <>
+        <p>{t("lifecycle.retireConfirm", { serial: d.serial_number })}</p>
+        <p>{t("lifecycle.retireAgain")}</p>
+      </>
+    ),
+    done: t("lifecycle.retired"),
+    onDone: () => navigate(PATHS.devices),
+  });
+  const wakeupToast = useWakeupToast();
   // DEV-5: the action in the header, the state (and the credentials, once) below it.
   const remoteLogin = useRemoteLoginControls(id, device.data, can("devices.remote_login"));
 
@@ -291,8 +400,8 @@ export function DeviceDetailPage() {
     refresh.mutate(
       { type: "getParameterValues", names: [d.data_model === "tr098" ? "InternetGatewayDevice." : "Device."], now: true },
       {
-        onSuccess: () => {
-          toast(t("devices.queued", { count: 1 }));
+        onSuccess: (task) => {
+          wakeupToast(task);
           setTab("tasks");
         },
       },
@@ -308,7 +417,7 @@ export function DeviceDetailPage() {
         <span className="mono">{d.serial_number}</span>
       </nav>
       <PageHeader
-        title={`${d.model || d.product_class} · ${d.serial_number}`}
+        title={d.name ? `${d.name} · ${d.serial_number}` : `${d.model || d.product_class} · ${d.serial_number}`}
         description={`${d.manufacturer} · ${t("devices.firmware")} ${d.software_version} · ${t("devices.lastContact")} ${formatRelative(d.last_contact_at, i18n.language)}`}
         actions={
           <>
@@ -330,8 +439,8 @@ export function DeviceDetailPage() {
               </Button>
             ) : null}
             {remoteLogin.action}
-            {can("devices.reboot") ? (
-              <Button variant="ghost" onClick={() => setAction("factoryReset")}>
+            {can("devices.factory_reset") ? (
+              <Button variant="danger" icon="alert" onClick={() => setAction("factoryReset")}>
                 {t("devices.factoryReset")}
               </Button>
             ) : null}
@@ -356,6 +465,7 @@ export function DeviceDetailPage() {
                   [t("devices.firmware"), <span className="mono">{d.software_version}</span>],
                   [t("devices.dataModel"), d.data_model === "tr098" ? "TR-098 (InternetGatewayDevice.)" : "TR-181 (Device.)"],
                   [t("devices.wanIp"), <span className="mono">{d.wan_ip}</span>],
+                  [t("devices.wanMac"), <span className="mono">{d.wan_mac || "—"}</span>],
                   [t("devices.connectionRequest"), <span className="mono cell-sub">{d.connection_request_url}</span>],
                   [t("devices.lastContact"), formatJst(d.last_contact_at)],
                   [t("devices.firstContact"), formatJst(d.first_contact_at)],
@@ -365,14 +475,15 @@ export function DeviceDetailPage() {
                   [
                     t("devices.credential"),
                     <span className="row">
-                      {d.auth_mode}
+                      {t(`credentialMode.${d.auth_mode}`)}
                       {d.insecure ? <Badge tone="warning">{t("devices.insecure")}</Badge> : null}
-                      <span className="cell-sub">{d.credential_state}</span>
+                      <span className="cell-sub">{t(`credentialState.${d.credential_state}`)}</span>
                     </span>,
                   ],
                 ]}
               />
             </Card>
+            <DetailsCard key={d.id} device={d} />
             <Card title={t("devices.tags")}>
               <div className="row">
                 {d.tags.map((tag) => (
@@ -403,19 +514,26 @@ export function DeviceDetailPage() {
               <ErrorBanner error={tagOp.error} />
             </Card>
             {can("devices.configure") ? (
-              <div>
-                <Button variant="ghost" icon="trash" onClick={() => remove.ask(d)}>
-                  {t("common.delete")}
-                </Button>
-              </div>
+              <Card title={t("lifecycle.endTitle")} className="danger-zone">
+                <p className="muted">{t("lifecycle.endDescription")}</p>
+                <div className="row">
+                  <Button icon="trash" onClick={() => remove.ask(d)}>
+                    {t("lifecycle.delete")}
+                  </Button>
+                  <Button variant="danger" icon="block" onClick={() => retire.ask(d)}>
+                    {t("lifecycle.retire")}
+                  </Button>
+                </div>
+              </Card>
             ) : null}
           </div>
         ) : null}
         {tab === "parameters" ? <ParametersTab device={d} onQueued={afterTask} /> : null}
         {tab === "tasks" ? <TasksTab device={d} /> : null}
       </div>
-      {action ? <DeviceActionDialog action={action} deviceIds={[d.id]} onClose={() => setAction(null)} onDone={afterTask} /> : null}
+      {action ? <DeviceActionDialog action={action} deviceIds={[d.id]} serials={[d.serial_number]} onClose={() => setAction(null)} onDone={afterTask} /> : null}
       {remove.dialog}
+      {retire.dialog}
     </div>
   );
 }

@@ -3,25 +3,25 @@
 import { createColumnHelper } from "@tanstack/react-table";
 import type { TFunction } from "i18next";
 import { useState } from "react";
-import { useWatch } from "react-hook-form";
+import { useWatch, type UseFormReturn } from "react-hook-form";
 import { useTranslation } from "react-i18next";
-import { Link } from "react-router-dom";
+import { Link, useNavigate } from "react-router-dom";
 import { z } from "zod";
-import type { DeviceFilter, DeviceGroup, Job, RequestBody } from "../api/types";
+import type { DeviceFilter, DeviceGroup, RequestBody } from "../api/types";
 import { pathTo, PATHS } from "../app/paths";
 import { useCan } from "../auth/session";
 import { useConfirmedDelete } from "../components/Confirmation";
 import { actionRequest, FirmwareSelect, type DeviceAction } from "../components/DeviceActionDialog";
 import { FormDialog, useErrorMessage, useZodForm } from "../components/form";
+import { TypedConfirmation, useResetConfirmation } from "../components/Lifecycle";
 import { message } from "../i18n";
 import { ListPage } from "../components/ListPage";
 import { useToast } from "../components/Toast";
-import { Badge, Button, Dialog, Field, Input, Select } from "../components/ui";
-import { TASK_STATE_TONE } from "../lib/tasks";
+import { Badge, Button, Field, Input, Select } from "../components/ui";
 import { formatJst } from "../lib/time";
-import { useCreateDeviceGroup, useDeleteDeviceGroup, useDeviceGroups } from "../resources/deviceGroups";
+import { useCreateDeviceGroup, useDeleteDeviceGroup, useDeviceGroups, useGroupDevices, useUpdateDeviceGroup } from "../resources/deviceGroups";
 import { useFirmware } from "../resources/firmware";
-import { useJob, useStartGroupJob } from "../resources/tasks";
+import { useStartGroupJob } from "../resources/tasks";
 
 export function describeFilter(f: DeviceFilter | null, t: TFunction): string {
   if (!f) return "";
@@ -42,19 +42,116 @@ const groupSchema = z.object({
   model: z.string(),
   tag: z.string(),
   serials: z.string(),
+  replace: z.boolean(),
 });
 type GroupValues = z.infer<typeof groupSchema>;
 
-// The POST /device-groups body: a saved search with what was filled in, or a list of devices.
-export function groupBody(v: GroupValues): RequestBody<"device_groups.create"> {
-  if (v.kind === "static")
-    return { name: v.name, kind: v.kind, device_ids: v.serials.split(/\s+/).map((s) => s.trim()).filter(Boolean) };
+// Serial numbers as typed or pasted from a spreadsheet or shipping list: one per line (or
+// separated by spaces, commas or tabs), blanks ignored.
+export function parseSerials(text: string): string[] {
+  return text
+    .split(/[\s,]+/)
+    .map((s) => s.trim())
+    .filter(Boolean);
+}
+
+function filterOfValues(v: Pick<GroupValues, "q" | "online" | "model" | "tag">): DeviceFilter {
   const filter: DeviceFilter = {};
   if (v.q.trim()) filter.q = v.q.trim();
   if (v.online) filter.online = v.online === "true";
   if (v.model.trim()) filter.model = v.model.trim();
   if (v.tag.trim()) filter.tag = v.tag.trim();
-  return { name: v.name, kind: v.kind, filter };
+  return filter;
+}
+
+// The POST /device-groups body: a saved search with what was filled in, or a list of devices by serial number.
+export function groupBody(v: GroupValues): RequestBody<"device_groups.create"> {
+  if (v.kind === "static") return { name: v.name, kind: v.kind, serials: parseSerials(v.serials) };
+  return { name: v.name, kind: v.kind, filter: filterOfValues(v) };
+}
+
+function FilterFields({ form }: { form: UseFormReturn<GroupValues> }) {
+  const { t } = useTranslation();
+  return (
+    <>
+      <Field label={t("common.search")}>{(p) => <Input {...p} {...form.register("q")} />}</Field>
+      <Field label={t("devices.status")}>
+        {(p) => (
+          <Select {...p} {...form.register("online")}>
+            <option value="">{t("devices.anyStatus")}</option>
+            <option value="true">{t("devices.online")}</option>
+            <option value="false">{t("devices.offline")}</option>
+          </Select>
+        )}
+      </Field>
+      <Field label={t("devices.model")}>{(p) => <Input {...p} {...form.register("model")} />}</Field>
+      <Field label={t("devices.tags")}>{(p) => <Input {...p} {...form.register("tag")} />}</Field>
+    </>
+  );
+}
+
+// Issue 18: rename a group; add serial numbers to a static one (or replace its devices), or
+// change a saved search.
+function EditGroupDialog({ group, onClose }: { group: DeviceGroup; onClose: () => void }) {
+  const { t } = useTranslation();
+  const toast = useToast();
+  const errorText = useErrorMessage();
+  const update = useUpdateDeviceGroup();
+  const members = useGroupDevices();
+  const f = group.filter ?? {};
+  const form = useZodForm(groupSchema, {
+    defaultValues: {
+      name: group.name,
+      kind: group.kind,
+      q: f.q ?? "",
+      online: f.online === undefined ? "" : f.online ? "true" : "false",
+      model: f.model ?? "",
+      tag: f.tag ?? "",
+      serials: "",
+      replace: false,
+    },
+  });
+  const save = async (v: GroupValues) => {
+    const serials = parseSerials(v.serials);
+    // The devices first: an unknown serial number changes nothing, not even the name.
+    if (group.kind === "static" && (serials.length > 0 || v.replace))
+      await members.mutateAsync({ id: group.id, body: { serials }, replace: v.replace });
+    const body: RequestBody<"device_groups.update"> = {};
+    if (v.name !== group.name) body.name = v.name;
+    if (group.kind === "filter") body.filter = filterOfValues(v);
+    if (Object.keys(body).length > 0) await update.mutateAsync({ id: group.id, body });
+    toast(t("groups.saved"));
+    onClose();
+  };
+  return (
+    <FormDialog
+      form={form}
+      wide
+      title={t("groups.editTitle", { name: group.name })}
+      submitLabel={t("common.save")}
+      onSubmit={(v) => void save(v).catch(() => undefined)}
+      onClose={onClose}
+      busy={update.isPending || members.isPending}
+      error={members.error ?? update.error}
+    >
+      <Field label={t("groups.name")} required error={errorText(form.formState.errors.name)}>
+        {(p) => <Input {...p} {...form.register("name")} />}
+      </Field>
+      {group.kind === "filter" ? (
+        <FilterFields form={form} />
+      ) : (
+        <div className="span-2 stack">
+          <Field label={t("groups.addSerials")} hint={t("groups.serials")}>
+            {(p) => <textarea {...p} className="input" rows={6} {...form.register("serials")} />}
+          </Field>
+          <label className="checkbox">
+            <input type="checkbox" {...form.register("replace")} />
+            <span>{t("groups.replaceSerials")}</span>
+          </label>
+        </div>
+      )}
+    </FormDialog>
+  );
 }
 
 function CreateGroupDialog({ onClose }: { onClose: () => void }) {
@@ -63,7 +160,7 @@ function CreateGroupDialog({ onClose }: { onClose: () => void }) {
   const errorText = useErrorMessage();
   const create = useCreateDeviceGroup();
   const form = useZodForm(groupSchema, {
-    defaultValues: { name: "", kind: "filter", q: "", online: "", model: "", tag: "", serials: "" },
+    defaultValues: { name: "", kind: "filter", q: "", online: "", model: "", tag: "", serials: "", replace: false },
   });
   const kind = useWatch({ control: form.control, name: "kind" });
   return (
@@ -96,20 +193,7 @@ function CreateGroupDialog({ onClose }: { onClose: () => void }) {
         )}
       </Field>
       {kind === "filter" ? (
-        <>
-          <Field label={t("common.search")}>{(p) => <Input {...p} {...form.register("q")} />}</Field>
-          <Field label={t("devices.status")}>
-            {(p) => (
-              <Select {...p} {...form.register("online")}>
-                <option value="">{t("devices.anyStatus")}</option>
-                <option value="true">{t("devices.online")}</option>
-                <option value="false">{t("devices.offline")}</option>
-              </Select>
-            )}
-          </Field>
-          <Field label={t("devices.model")}>{(p) => <Input {...p} {...form.register("model")} />}</Field>
-          <Field label={t("devices.tags")}>{(p) => <Input {...p} {...form.register("tag")} />}</Field>
-        </>
+        <FilterFields form={form} />
       ) : (
         <div className="span-2">
           <Field label={t("groups.serials")}>{(p) => <textarea {...p} className="input" rows={6} {...form.register("serials")} />}</Field>
@@ -124,58 +208,23 @@ const jobSchema = z.object({ type: z.enum(["reboot", "download", "factoryReset"]
   { path: ["file_id"], message: message("validation.required") },
 );
 
-function JobProgress({ job }: { job: Job }) {
-  const { t } = useTranslation();
-  const progress = useJob(job);
-  const p = (progress.data ?? job).progress;
-  const pct = (n: number) => (p.total ? `${(100 * n) / p.total}%` : "0%");
-  return (
-    <div className="stack">
-      <div className="progress" role="progressbar" aria-valuemin={0} aria-valuemax={p.total} aria-valuenow={p.done + p.failed + p.cancelled}>
-        <span className="p-done" style={{ width: pct(p.done) }} />
-        <span className="p-failed" style={{ width: pct(p.failed) }} />
-        <span className="p-running" style={{ width: pct(p.running) }} />
-      </div>
-      <div className="row">
-        {(["queued", "running", "done", "failed", "cancelled"] as const).map((s) => (
-          <Badge key={s} tone={TASK_STATE_TONE[s]}>
-            {t(`taskState.${s}`)} {p[s]}
-          </Badge>
-        ))}
-      </div>
-      <ul className="list">
-        {(progress.data?.tasks?.items ?? []).slice(0, 20).map((task) => (
-          <li key={task.task_id}>
-            <Link to={pathTo("device", { id: task.device_id })} className="mono">
-              {task.serial_number}
-            </Link>
-            <Badge tone={TASK_STATE_TONE[task.state]} dot>
-              {t(`taskState.${task.state}`)}
-            </Badge>
-          </li>
-        ))}
-      </ul>
-    </div>
-  );
-}
-
+// Issue 18: the job's progress and each device's outcome are on the job's page, which stays
+// (it replaces the progress dialog that was gone once closed).
 function GroupTaskDialog({ group, onClose }: { group: DeviceGroup; onClose: () => void }) {
   const { t } = useTranslation();
   const can = useCan();
   const toast = useToast();
   const errorText = useErrorMessage();
+  const navigate = useNavigate();
   const start = useStartGroupJob(group);
-  const form = useZodForm(jobSchema, { defaultValues: { type: "reboot", file_id: "" } });
+  const form = useZodForm(jobSchema, { defaultValues: { type: can("devices.reboot") ? "reboot" : can("devices.firmware") ? "download" : "factoryReset", file_id: "" } });
   const [type, fileId] = useWatch({ control: form.control, name: ["type", "file_id"] });
   const firmware = useFirmware(type === "download");
   const title = `${t("groups.runTask")}: ${group.name}`;
-  if (start.data)
-    return (
-      <Dialog open wide title={title} onClose={onClose} footer={<Button onClick={onClose}>{t("common.close")}</Button>}>
-        <JobProgress job={start.data} />
-      </Dialog>
-    );
   const count = group.device_count;
+  // Issue 18: a factory reset of the group is sent once the number of its devices is typed.
+  const [typed, setTyped] = useState("");
+  const reset = useResetConfirmation(count);
   return (
     <FormDialog
       form={form}
@@ -184,8 +233,16 @@ function GroupTaskDialog({ group, onClose }: { group: DeviceGroup; onClose: () =
       title={title}
       submitLabel={t(`taskType.${type}`)}
       submitVariant={type === "reboot" ? "primary" : "danger"}
-      submitDisabled={type === "download" && !fileId}
-      onSubmit={(v) => start.mutate(actionRequest(v.type satisfies DeviceAction, v.file_id, true), { onSuccess: () => toast(t("groups.jobStarted")) })}
+      submitIcon={type === "factoryReset" ? "alert" : undefined}
+      submitDisabled={(type === "download" && !fileId) || (type === "factoryReset" && !reset.matches(typed))}
+      onSubmit={(v) =>
+        start.mutate(actionRequest(v.type satisfies DeviceAction, v.file_id, true), {
+          onSuccess: (job) => {
+            toast(t("jobList.started"));
+            navigate(pathTo("deviceJob", { id: job.id }));
+          },
+        })
+      }
       onClose={onClose}
       busy={start.isPending}
       error={start.error}
@@ -195,7 +252,7 @@ function GroupTaskDialog({ group, onClose }: { group: DeviceGroup; onClose: () =
           <Select {...p} {...form.register("type")}>
             {can("devices.reboot") ? <option value="reboot">{t("taskType.reboot")}</option> : null}
             {can("devices.firmware") ? <option value="download">{t("taskType.download")}</option> : null}
-            {can("devices.reboot") ? <option value="factoryReset">{t("taskType.factoryReset")}</option> : null}
+            {can("devices.factory_reset") ? <option value="factoryReset">{t("taskType.factoryReset")}</option> : null}
           </Select>
         )}
       </Field>
@@ -211,6 +268,7 @@ function GroupTaskDialog({ group, onClose }: { group: DeviceGroup; onClose: () =
             ? t("devices.factoryResetConfirm", { count })
             : t("devices.firmwareConfirm", { count, file: (firmware.data ?? []).find((f) => f.id === fileId)?.name ?? "—" })}
       </p>
+      {type === "factoryReset" ? <TypedConfirmation count={count} value={typed} onChange={setTyped} /> : null}
     </FormDialog>
   );
 }
@@ -221,11 +279,12 @@ export function DeviceGroupsPage() {
   const groups = useDeviceGroups();
   const [creating, setCreating] = useState(false);
   const [running, setRunning] = useState<DeviceGroup | null>(null);
+  const [editing, setEditing] = useState<DeviceGroup | null>(null);
   const remove = useConfirmedDelete(useDeleteDeviceGroup(), {
     message: (g) => t("groups.deleteConfirm", { name: g.name }),
     done: t("groups.deleted"),
   });
-  const canRun = can(["devices.reboot", "devices.firmware"]);
+  const canRun = can(["devices.reboot", "devices.factory_reset", "devices.firmware"]);
   const col = createColumnHelper<DeviceGroup>();
   const columns = [
     col.accessor("name", {
@@ -249,6 +308,11 @@ export function DeviceGroupsPage() {
           {canRun ? (
             <Button className="btn-sm" icon="power" onClick={() => setRunning(c.row.original)}>
               {t("groups.runTask")}
+            </Button>
+          ) : null}
+          {can("devices.configure") ? (
+            <Button className="btn-sm" variant="ghost" icon="edit" onClick={() => setEditing(c.row.original)} aria-label={`${t("groups.edit")}: ${c.row.original.name}`}>
+              {t("groups.edit")}
             </Button>
           ) : null}
           {can("devices.configure") ? (
@@ -277,6 +341,7 @@ export function DeviceGroupsPage() {
     >
       {creating ? <CreateGroupDialog onClose={() => setCreating(false)} /> : null}
       {running ? <GroupTaskDialog group={running} onClose={() => setRunning(null)} /> : null}
+      {editing ? <EditGroupDialog group={editing} onClose={() => setEditing(null)} /> : null}
       {remove.dialog}
     </ListPage>
   );

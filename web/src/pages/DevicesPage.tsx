@@ -8,7 +8,7 @@ import { Link, useLocation, useNavigate, useSearchParams } from "react-router-do
 import { z } from "zod";
 import { downloadList } from "../api/call";
 import { ApiError } from "../api/client";
-import type { Device } from "../api/types";
+import type { Device, DeviceFilter } from "../api/types";
 import { pathTo } from "../app/paths";
 import { useCan } from "../auth/session";
 import { Pager, selectionColumn } from "../components/DataTable";
@@ -21,8 +21,8 @@ import { useToast } from "../components/Toast";
 import { Alert, Badge, Button, ErrorBanner, Field, Input, SearchField, Select, useErrorText } from "../components/ui";
 import { knownCursor, pageFromParam, searchForPage, withCursor } from "../lib/paging";
 import { formatJst, formatRelative } from "../lib/time";
-import { useDeviceGroups } from "../resources/deviceGroups";
-import { useDevicePage, usePageCursor, useTagDevices, type DeviceQuery } from "../resources/devices";
+import { useDeviceGroups, useGroupDevices } from "../resources/deviceGroups";
+import { useDeviceCount, useDevicePage, usePageCursor, useTagDevices, type DeviceQuery } from "../resources/devices";
 import type { FromList } from "./DeviceDetailPage";
 import { useProfiles } from "../resources/profiles";
 
@@ -94,14 +94,82 @@ function TagDialog({ deviceIds, onClose, onDone }: { deviceIds: string[]; onClos
   );
 }
 
+// The list's query as the filter a job or a group change takes ("select all N matching").
+export function filterOf(query: DeviceQuery): DeviceFilter {
+  const filter: DeviceFilter = {};
+  for (const key of ["q", "profile_id", "group_id", "model", "software_version", "tag"] as const) {
+    const v = query[key];
+    if (v) filter[key] = v;
+  }
+  if (query.online) filter.online = query.online === "true";
+  return filter;
+}
+
+const addToGroupSchema = z.object({ group_id: z.string().min(1, message("validation.required")) });
+
+// Issue 18: the selected devices (or every device matching the filter) into a static group.
+function AddToGroupDialog({ deviceIds, matching, onClose, onDone }: { deviceIds: string[]; matching?: { filter: DeviceFilter; count: number }; onClose: () => void; onDone: () => void }) {
+  const { t } = useTranslation();
+  const toast = useToast();
+  const errorText = useErrorMessage();
+  const groups = useDeviceGroups();
+  const add = useGroupDevices();
+  const form = useZodForm(addToGroupSchema, { defaultValues: { group_id: "" } });
+  const staticGroups = (groups.data ?? []).filter((g) => g.kind === "static");
+  const count = matching ? matching.count : deviceIds.length;
+  return (
+    <FormDialog
+      form={form}
+      layout="stack"
+      title={t("devices.addToGroup")}
+      submitLabel={t("devices.addToGroup")}
+      onSubmit={({ group_id }) =>
+        add.mutate(
+          { id: group_id, body: matching ? { filter: matching.filter } : { device_ids: deviceIds } },
+          {
+            onSuccess: (g) => {
+              toast(t("devices.addedToGroup", { count, name: g.name }));
+              onDone();
+              onClose();
+            },
+          },
+        )
+      }
+      onClose={onClose}
+      busy={add.isPending}
+    >
+      <Field label={t("devices.group")} required error={errorText(form.formState.errors.group_id)} hint={staticGroups.length === 0 ? t("devices.noStaticGroups") : undefined}>
+        {(p) => (
+          <Select {...p} {...form.register("group_id")}>
+            <option value="">—</option>
+            {staticGroups.map((g) => (
+              <option key={g.id} value={g.id}>
+                {`${g.name} (${g.device_count})`}
+              </option>
+            ))}
+          </Select>
+        )}
+      </Field>
+      <p className="muted">{t("common.selected", { count })}</p>
+      <ErrorBanner error={add.error} />
+    </FormDialog>
+  );
+}
+
 const searchSchema = z.object({ q: z.string() });
 
 export function DevicesPage() {
   const { t, i18n } = useTranslation();
   const can = useCan();
   const [params, setParams] = useSearchParams();
-  const [selection, setSelection] = useState<RowSelectionState>({});
-  const [action, setAction] = useState<DeviceAction | "tag" | null>(null);
+  const [selection, setSelectionState] = useState<RowSelectionState>({});
+  // Issue 18: "select all N matching": the bulk actions then run on the filter, as a job.
+  const [allMatching, setAllMatching] = useState(false);
+  const setSelection: typeof setSelectionState = (next) => {
+    setAllMatching(false);
+    setSelectionState(next);
+  };
+  const [action, setAction] = useState<DeviceAction | "tag" | "group" | null>(null);
   const [exporting, setExporting] = useState(false);
   const [exportError, setExportError] = useState<unknown>(null);
   const search = useZodForm(searchSchema, { defaultValues: { q: params.get("q") ?? "" } });
@@ -133,6 +201,7 @@ export function DevicesPage() {
   const qParam = params.get("q") ?? "";
   const resetSearch = search.reset;
   useEffect(() => resetSearch({ q: qParam }), [qParam, resetSearch]);
+  const total = useDeviceCount(query).data;
   const profiles = useProfiles(can("profiles.read"));
   const groups = useDeviceGroups();
 
@@ -149,8 +218,10 @@ export function DevicesPage() {
 
   const rows = devices.data?.items ?? [];
   const selectedIds = Object.keys(selection).filter((k) => selection[k]);
+  const matching = allMatching && total !== undefined ? { filter: filterOf(query), count: total } : undefined;
+  const pageAllSelected = rows.length > 0 && rows.every((d) => selection[d.id]);
   const sorting = sortingFromParam(params.get("sort"));
-  const canAct = can(["devices.reboot", "devices.firmware", "devices.configure"]);
+  const canAct = can(["devices.reboot", "devices.factory_reset", "devices.firmware", "devices.configure"]);
 
   const col = createColumnHelper<Device>();
   const columns = [
@@ -166,6 +237,7 @@ export function DevicesPage() {
           >
             {c.getValue()}
           </Link>
+          {c.row.original.name ? <div>{c.row.original.name}</div> : null}
           <div className="cell-sub">
             {c.row.original.oui}-{c.row.original.product_class}
           </div>
@@ -227,7 +299,7 @@ export function DevicesPage() {
     setExporting(true);
     setExportError(null);
     try {
-      await downloadList("/devices", query, "devices.csv");
+      await downloadList("/devices", { ...query, lang: i18n.language === "en" ? "en" : "ja" }, "devices.csv");
     } catch (e) {
       setExportError(e);
     } finally {
@@ -312,7 +384,17 @@ export function DevicesPage() {
       ) : null}
       {selectedIds.length > 0 ? (
         <div className="bulkbar" role="region" aria-label={t("devices.bulk")}>
-          <strong>{t("common.selected", { count: selectedIds.length })}</strong>
+          <strong>{matching ? t("devices.allMatchingSelected", { count: matching.count }) : t("common.selected", { count: selectedIds.length })}</strong>
+          {pageAllSelected && !matching && total !== undefined && total > selectedIds.length ? (
+            <button type="button" className="btn-link" onClick={() => setAllMatching(true)}>
+              {t("devices.selectAllMatching", { count: total })}
+            </button>
+          ) : null}
+          {matching ? (
+            <button type="button" className="btn-link" onClick={() => setSelection({})}>
+              {t("devices.clearSelection")}
+            </button>
+          ) : null}
           {can("devices.reboot") ? (
             <Button className="btn-sm" icon="power" onClick={() => setAction("reboot")}>
               {t("devices.reboot")}
@@ -323,13 +405,18 @@ export function DevicesPage() {
               {t("devices.firmwareUpdate")}
             </Button>
           ) : null}
-          {can("devices.configure") ? (
+          {can("devices.configure") && !matching ? (
             <Button className="btn-sm" icon="tag" onClick={() => setAction("tag")}>
               {t("devices.addTag")}
             </Button>
           ) : null}
-          {can("devices.reboot") ? (
-            <Button className="btn-sm" variant="ghost" onClick={() => setAction("factoryReset")}>
+          {can("devices.configure") ? (
+            <Button className="btn-sm" icon="plus" onClick={() => setAction("group")}>
+              {t("devices.addToGroup")}
+            </Button>
+          ) : null}
+          {can("devices.factory_reset") ? (
+            <Button className="btn-sm" variant="danger" icon="alert" onClick={() => setAction("factoryReset")}>
               {t("devices.factoryReset")}
             </Button>
           ) : null}
@@ -370,15 +457,23 @@ export function DevicesPage() {
           hasNext={Boolean(devices.data?.next_cursor)}
           onPrevious={() => goToPage(pageNo - 1, knownCursor(location.state, pageNo - 1))}
           onNext={() => goToPage(pageNo + 1, devices.data?.next_cursor)}
-          summary={t("common.showingRows", { count: rows.length })}
+          summary={total !== undefined ? t("devices.matchingTotal", { count: total, shown: rows.length }) : t("common.showingRows", { count: rows.length })}
         />
       }
       jstFootnote
     >
-      {action && action !== "tag" ? (
-        <DeviceActionDialog action={action} deviceIds={selectedIds} onClose={() => setAction(null)} onDone={() => setSelection({})} />
+      {action && action !== "tag" && action !== "group" ? (
+        <DeviceActionDialog
+          action={action}
+          deviceIds={selectedIds}
+          serials={rows.filter((d) => selection[d.id]).map((d) => d.serial_number)}
+          matching={matching}
+          onClose={() => setAction(null)}
+          onDone={() => setSelection({})}
+        />
       ) : null}
       {action === "tag" ? <TagDialog deviceIds={selectedIds} onClose={() => setAction(null)} onDone={() => setSelection({})} /> : null}
+      {action === "group" ? <AddToGroupDialog deviceIds={selectedIds} matching={matching} onClose={() => setAction(null)} onDone={() => setSelection({})} /> : null}
     </ListPage>
   );
 }

@@ -1,7 +1,7 @@
 // The device inventory (DEV-2): the list a page at a time, one device, its parameters, its
 // tags, the counts for the dashboard, the devices onboarding refused and the devices of deleted
 // companies (for the provider).
-import { keepPreviousData, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { keepPreviousData, useInfiniteQuery, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useRef } from "react";
 import { call, listAll } from "../api/call";
 import { keys, polled, type Polling } from "../api/keys";
@@ -97,6 +97,33 @@ export function useTagDevices() {
           await call("put", "/devices/{id}/tags/{tag}", { path: { id, tag } });
           done++;
         } catch (e) {
+// Issue 18: deletes the device and revokes its credential: it is refused (reason retired) if it
+// comes back with it. (A deleted device keeps its last credential, sealed, and comes back as new.)
+export function useRetireDevice() {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (device: Device) => call("post", "/devices/{id}/retire", { path: { id: device.id } }),
+    onSuccess: () => void qc.invalidateQueries({ queryKey: keys.devices }),
+  });
+}
+
+// Issue 18: the company's own devices refused at onboarding, latest refusal first, a page at a
+// time, refreshed every 30 s in the background.
+export function useOwnRefusedDevices() {
+  const loaded = useRef(false);
+  return useInfiniteQuery({
+    queryKey: keys.ownRefusedDevices,
+    queryFn: async ({ pageParam }) => {
+      const page = await call("get", "/devices/refused", { query: { limit: 50, cursor: pageParam }, background: loaded.current && pageParam === undefined });
+      loaded.current = true;
+      return page;
+    },
+    initialPageParam: undefined as string | undefined,
+    getNextPageParam: (last) => last.next_cursor ?? undefined,
+    refetchInterval: 30_000,
+  });
+}
+
           errors.push(e);
         }
       }

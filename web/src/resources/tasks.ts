@@ -1,9 +1,9 @@
 // Device tasks (DEV-3): one device's tasks with live status, tasks queued on many devices at
-// once, and a device group's job with its per-device progress.
+// once, and a device group's job (its progress: resources/jobs.ts).
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { call } from "../api/call";
 import { keys } from "../api/keys";
-import type { DeviceGroup, Job, Task, TaskRequest } from "../api/types";
+import type { DeviceGroup, RequestBody, Task, TaskRequest } from "../api/types";
 import { isActive } from "../lib/tasks";
 
 const ACTIVE_POLL_MS = 2000;
@@ -29,6 +29,8 @@ export function useCreateTask(deviceId: string) {
 export interface Queued {
   queued: number;
   errors: unknown[];
+  // Issue 18: the tasks queued, each with what asking its device to connect now gave.
+  tasks: Task[];
 }
 
 // Queues the same task on each device; resolves with how many were queued and the failures.
@@ -37,14 +39,28 @@ export function useCreateTasks() {
   return useMutation({
     mutationFn: async ({ deviceIds, body }: { deviceIds: string[]; body: TaskRequest }): Promise<Queued> => {
       const results = await Promise.allSettled(deviceIds.map((id) => call("post", "/devices/{id}/tasks", { path: { id }, body })));
+      const tasks = results.filter((r): r is PromiseFulfilledResult<Task> => r.status === "fulfilled").map((r) => r.value);
       return {
-        queued: results.filter((r) => r.status === "fulfilled").length,
+        queued: tasks.length,
         errors: results.filter((r): r is PromiseRejectedResult => r.status === "rejected").map((r): unknown => r.reason),
+        tasks,
       };
     },
     onSuccess: (_, { deviceIds }) => {
       void qc.invalidateQueries({ queryKey: keys.devices });
       for (const id of deviceIds) void qc.invalidateQueries({ queryKey: keys.deviceTasks(id) });
+    },
+  });
+}
+
+// Issue 18: one task per device the device list's filter selects now, as a job ("select all N").
+export function useStartFilterJob() {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (body: RequestBody<"jobs.create_for_filter">) => call("post", "/devices/jobs", { body }),
+    onSuccess: () => {
+      void qc.invalidateQueries({ queryKey: keys.devices });
+      void qc.invalidateQueries({ queryKey: keys.jobs });
     },
   });
 }
@@ -59,20 +75,9 @@ export function useCancelTask(deviceId: string) {
 
 // One task per device of the group, as a job.
 export function useStartGroupJob(group: DeviceGroup) {
+  const qc = useQueryClient();
   return useMutation({
     mutationFn: (body: TaskRequest) => call("post", "/device-groups/{id}/tasks", { path: { id: group.id }, body }),
-  });
-}
-
-// A job's progress, polled in the background every 2 s until nothing is queued or running.
-export function useJob(job: Job | null) {
-  return useQuery({
-    queryKey: keys.job(job?.id ?? ""),
-    queryFn: () => call("get", "/jobs/{id}", { path: { id: job?.id ?? "" }, background: true }),
-    enabled: job !== null,
-    refetchInterval: (q) => {
-      const p = q.state.data?.progress;
-      return p && p.queued + p.running === 0 ? false : ACTIVE_POLL_MS;
-    },
+    onSuccess: () => void qc.invalidateQueries({ queryKey: keys.jobs }),
   });
 }
