@@ -445,7 +445,7 @@ void AddTaskRoutes(http::RouteTable& t, ApiServices& s) {
   t.Add({.method = "GET",
          .path = "/api/v1/jobs",
          .access = http::Needs("devices.read"),
-         .action = "jobs.list",
+         .action = "jobs.list_company",
          .handler = [&s](RequestContext& c) { return ListJobs(s, c); },
          .doc = {.summary = "The company's jobs with their progress, newest first",
                  .tag = "tasks",

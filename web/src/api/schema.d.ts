@@ -818,7 +818,7 @@ export interface paths {
             cookie?: never;
         };
         /** The company's jobs with their progress, newest first */
-        get: operations["jobs.list"];
+        get: operations["jobs.list_company"];
         put?: never;
         post?: never;
         delete?: never;
@@ -6798,7 +6798,7 @@ export interface operations {
             };
         };
     };
-    "jobs.list": {
+    "jobs.list_company": {
         parameters: {
             query?: {
                 limit?: number;
