@@ -11,9 +11,12 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { checkAxe } from "./axe.mjs";
 import { startSim, until } from "./kanri.mjs";
 
 const OPERATOR_PASSWORD = "Kato-Operator-Passw0rd!";
+// AXE_REPORT=1 lists violations without failing (as navigation.mjs).
+const axe = (page, name) => checkAxe(page, name, { report: process.env.AXE_REPORT === "1" });
 
 export async function lifecycleSteps({ page, kanri, step, shot, expect, nav, login, logout, adminPassword, rootPassword }) {
   // The simulated gateways keep their parameters (their rotated credential) across restarts here.
@@ -104,6 +107,7 @@ export async function lifecycleSteps({ page, kanri, step, shot, expect, nav, log
       expect(await submit.isEnabled(), "enabled once the serial number is typed");
       expect((await submit.getAttribute("class")).includes("btn-danger"), "the destructive style");
       await shot("71-factory-reset-typed", false);
+      await axe(page, "factory reset dialog");
       // Queued without asking the device now, then cancelled before it runs.
       await d.getByLabel("すぐに実行（接続要求を送る）").uncheck();
       await submit.click();
@@ -183,6 +187,7 @@ export async function lifecycleSteps({ page, kanri, step, shot, expect, nav, log
       // The connection requests go out in the background; neither gateway is listening.
       await page.getByText(/2 台には接続要求が届かなかったため/).waitFor({ timeout: 30_000 });
       await shot("74-job-detail");
+      await axe(page, "/jobs/{id}");
       await page.getByRole("button", { name: "未実行のタスクを取り消す" }).click();
       const confirm = page.getByRole("dialog");
       await confirm.getByText("まだ始まっていない 2 台分のタスクを取り消します").waitFor();
@@ -198,6 +203,7 @@ export async function lifecycleSteps({ page, kanri, step, shot, expect, nav, log
       // The job of the device list's "select all N matching" (devices.mjs) is listed too.
       expect((await page.getByRole("row", { name: /一覧で選んだ装置/ }).count()) >= 1, "the list's job is listed");
       await shot("75-jobs");
+      await axe(page, "/jobs");
       startFleet();
       await until("the gateways online again", async () => (await lifDevices()).every((x) => x.online), 30_000);
     });
@@ -252,11 +258,13 @@ export async function lifecycleSteps({ page, kanri, step, shot, expect, nav, log
       await bad.getByRole("link", { name: "仕向けを開く" }).waitFor();
       expect((await lifDevices()).every((x) => x.serial_number !== "LIF000002"), "the retired device is not registered again");
       await shot("78-own-refused");
+      await axe(page, "/devices/refused");
       await page.getByRole("button", { name: "English" }).click();
       await page.getByRole("heading", { name: "Refused connections" }).waitFor();
       const en = await page.getByRole("row", { name: /LIF000002/ }).innerText();
       expect(en.includes("Retired") && en.includes("reset it to factory settings on site"), "in English: " + en);
       await shot("79-own-refused-english");
+      await axe(page, "/devices/refused");
       await page.getByRole("button", { name: "日本語" }).click();
       await page.getByRole("heading", { name: "接続を拒否した装置" }).waitFor();
       await logout();
