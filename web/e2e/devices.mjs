@@ -2,13 +2,17 @@
 // fleet (allocated to the company beforehand, see allocations.mjs) that onboards through it,
 // the inventory, a parameter change, a redacted secret, a reboot watched to the end, the
 // device CSV export, what a read-only role sees, and a device no company has: refused as
-// unallocated, allocated from the refused list, and attached at its next contact.
+// unallocated, allocated from the refused list, and attached at its next contact. Issue 18: a
+// value checked against the parameter's type in the form, a name and a note, the list's total
+// and its search by WAN address, "select all N matching" over pages with a job and "add to
+// group", groups by serial number, and the CSV's headers in each language.
 import { readFileSync } from "node:fs";
 import { BOOT_PASSWORD, BOOT_USER, startSim, until } from "./kanri.mjs";
 
 export async function deviceSteps({ page, kanri, step, shot, expect, nav, login, logout, adminPassword, rootPassword }) {
   let sim = null;
   let stray = null;
+  let bulk = null;
   try {
     await step("a profile (仕向け) is created in the console, beside the company's allocations", async () => {
       await login("ACME", "taro", adminPassword);
@@ -89,6 +93,41 @@ export async function deviceSteps({ page, kanri, step, shot, expect, nav, login,
       await until("the set task done", async () => (await task.innerText()).includes("完了"), 30_000);
     });
 
+    await step("a value that does not fit the type the device reported is caught in the form (DEV-3)", async () => {
+      const taskRows = async () => {
+        await page.getByRole("tab", { name: "タスク" }).click();
+        await page.getByRole("row", { name: /パラメータ設定/ }).first().waitFor();
+        return page.locator("tbody tr").count();
+      };
+      const tasksBefore = await taskRows();
+      await page.getByRole("tab", { name: "パラメータ" }).click();
+      await page.getByLabel("パラメータ名・値で絞り込み").fill("PeriodicInformInterval");
+      const row = page.getByRole("row", { name: /ManagementServer\.PeriodicInformInterval/ });
+      await row.getByRole("button", { name: /値を変更/ }).click();
+      const d = page.getByRole("dialog");
+      await d.getByLabel("新しい値").fill("abc");
+      await d.getByRole("button", { name: "保存" }).click();
+      await d.getByText("0 以上の整数を入力してください").waitFor();
+      expect((await d.getByLabel("新しい値").getAttribute("aria-invalid")) === "true", "the field is marked invalid");
+      await shot("24b-device-value-refused", false);
+      await d.getByLabel("新しい値").fill("-5");
+      await d.getByRole("button", { name: "保存" }).click();
+      await d.getByText("0 以上の整数を入力してください").waitFor();
+      await d.getByRole("button", { name: "キャンセル" }).click();
+      expect((await taskRows()) === tasksBefore, "nothing was queued");
+    });
+
+    await step("a device's name and note: set on its page, shown and searched in the list", async () => {
+      await page.getByRole("tab", { name: "概要" }).click();
+      const card = page.getByRole("region", { name: "名前とメモ" }).or(page.locator(".card", { hasText: "名前とメモ" })).first();
+      await card.getByLabel("名前").fill("本社 3F ルーター");
+      await card.getByLabel("メモ").fill("受付の棚の上。電源は赤いタップ");
+      await card.getByRole("button", { name: "保存" }).click();
+      await page.getByText("名前とメモを保存しました").waitFor();
+      await page.getByRole("heading", { name: /本社 3F ルーター · SIM000001/ }).waitFor();
+      await shot("24c-device-name-note");
+    });
+
     await step("reboot with confirmation, and watch the task finish", async () => {
       await page.getByRole("button", { name: "再起動" }).first().click();
       const dialog = page.getByRole("dialog");
@@ -116,9 +155,13 @@ export async function deviceSteps({ page, kanri, step, shot, expect, nav, login,
     await step("device CSV export and bulk selection", async () => {
       await nav("装置").click();
       await page.getByRole("link", { name: "SIM000002" }).waitFor();
+      await page.getByText("該当 3 台中 3 台を表示").waitFor();
       const [download] = await Promise.all([page.waitForEvent("download"), page.getByRole("button", { name: "CSV エクスポート" }).click()]);
       const csv = readFileSync(await download.path(), "utf8");
       expect(csv.startsWith("\uFEFF") && csv.includes("SIM000001") && csv.includes("SIM000003"), "the devices in the CSV");
+      // Issue 18: Japanese headers on the Japanese console, with the name and note.
+      expect(/^\uFEFF"シリアル番号","名前"/.test(csv), "Japanese headers: " + csv.slice(0, 40));
+      expect(csv.includes("本社 3F ルーター") && csv.includes("電源は赤いタップ"), "the name and note in the CSV");
       await page.getByLabel("SIM000002").check();
       await page.getByLabel("SIM000003").check();
       await page.getByText("2 件選択中").waitFor();
@@ -126,6 +169,112 @@ export async function deviceSteps({ page, kanri, step, shot, expect, nav, login,
       await page.getByRole("region", { name: "選択した装置に" }).getByRole("button", { name: "再起動" }).click();
       await page.getByRole("dialog").getByText("2 台の装置を再起動します").waitFor();
       await page.getByRole("dialog").getByRole("button", { name: "キャンセル" }).click();
+      await logout();
+    });
+
+    await step("the list finds a device by its name, note, WAN IP and MAC address", async () => {
+      await login("ACME", "taro", adminPassword);
+      await nav("装置").click();
+      const search = async (q) => {
+        await page.getByLabel("検索", { exact: true }).fill(q);
+        await page.getByRole("button", { name: "検索" }).click();
+        await page.getByText("該当 1 台中 1 台を表示").waitFor();
+      };
+      await search("本社");
+      await page.getByRole("link", { name: "SIM000001" }).waitFor();
+      await page.getByText("本社 3F ルーター").waitFor();
+      await shot("26a-devices-search-name");
+      await search("赤いタップ");
+      await page.getByRole("link", { name: "SIM000001" }).waitFor();
+      // The WAN addresses as the device reported them (its summary), searched as typed.
+      await page.getByRole("link", { name: "SIM000001" }).click();
+      const kv = await page.locator(".kv").innerText();
+      const wanIp = /WAN IP\s+(\S+)/.exec(kv)?.[1] ?? "";
+      const mac = /WAN MAC アドレス\s+(\S+)/.exec(kv)?.[1] ?? "";
+      expect(wanIp.length > 0 && /^[0-9A-Fa-f:]{17}$/.test(mac), `WAN IP ${wanIp} and MAC ${mac} shown`);
+      await nav("装置").click();
+      await search(mac.replaceAll(":", "").toLowerCase());
+      await page.getByRole("link", { name: "SIM000001" }).waitFor();
+      await search(wanIp);
+      await page.getByRole("link", { name: "SIM000001" }).waitFor();
+      await logout();
+    });
+
+    await step("select all N matching across pages: add to a group by serial and by filter, and a job on the filter", async () => {
+      // 52 more routers (two pages of the list), allocated to ACME by the provider.
+      const root = await kanri.session("", "root", rootPassword);
+      const companies = await root.call("GET", "/companies");
+      const acme = companies.items.find((c) => c.code === "ACME");
+      await root.call("POST", "/allocations", { company_id: acme.id, oui: "00D09E", serial_prefix: "BLK" });
+      bulk = startSim(kanri, 52, "BLK");
+      await login("ACME", "taro", adminPassword);
+      // A static group made from serial numbers pasted as a list.
+      await nav("装置グループ").click();
+      await page.getByRole("button", { name: "グループを作成" }).click();
+      let d = page.getByRole("dialog");
+      await d.getByLabel("グループ名").fill("出荷 12月");
+      await d.getByLabel("種類").selectOption("static");
+      await d.getByLabel(/シリアル番号/).fill("SIM000002\nSIM000003\n");
+      await d.getByRole("button", { name: "作成" }).click();
+      const groupRow = page.getByRole("row", { name: /出荷 12月/ });
+      await groupRow.waitFor();
+      expect((await groupRow.innerText()).includes("2"), "two devices by serial: " + (await groupRow.innerText()));
+      // An unknown serial refuses the change, on the dialog, and the group keeps its devices.
+      await groupRow.getByRole("button", { name: /編集/ }).click();
+      d = page.getByRole("dialog");
+      await d.getByLabel("追加するシリアル番号").fill("NOPE-0001");
+      await d.getByRole("button", { name: "保存" }).click();
+      await d.getByText(/NOPE-0001/).waitFor();
+      await shot("30a-group-unknown-serial", false);
+      await d.getByLabel("グループ名").fill("出荷 12月（本社）");
+      await d.getByLabel("追加するシリアル番号").fill("SIM000001");
+      await d.getByRole("button", { name: "保存" }).click();
+      await page.getByText("グループを保存しました").waitFor();
+      await page.getByRole("row", { name: /出荷 12月（本社）/ }).waitFor();
+
+      await nav("装置").click();
+      await until("the 52 routers in the list", async () => {
+        await page.getByLabel("検索", { exact: true }).fill("BLK");
+        await page.getByRole("button", { name: "検索" }).click();
+        await page.waitForLoadState("networkidle");
+        return (await page.getByText("該当 52 台中 50 台を表示").count()) === 1;
+      }, 120_000);
+      await page.getByLabel("すべて", { exact: true }).check();
+      await page.getByText("50 件選択中").waitFor();
+      await page.getByRole("button", { name: "該当する 52 台すべてを選択" }).click();
+      const bar = page.getByRole("region", { name: "選択した装置に" });
+      await bar.getByText("該当する 52 台すべてを選択中").waitFor();
+      expect((await bar.getByRole("button", { name: "タグを追加" }).count()) === 0, "no per-device tagging of all matching");
+      await shot("30-devices-all-matching");
+      await bar.getByRole("button", { name: "グループに追加" }).click();
+      d = page.getByRole("dialog");
+      await d.getByLabel(/グループ/).selectOption({ label: "出荷 12月（本社） (3)" });
+      await d.getByRole("button", { name: "グループに追加" }).click();
+      await page.getByText("52 台をグループ「出荷 12月（本社）」に追加しました").waitFor();
+      // The same filter as one job: a reboot queued for each of the 52 (not asked to connect now).
+      await page.getByLabel("すべて", { exact: true }).check();
+      await page.getByRole("button", { name: "該当する 52 台すべてを選択" }).click();
+      await bar.getByRole("button", { name: "再起動" }).click();
+      d = page.getByRole("dialog");
+      await d.getByText("52 台の装置を再起動します").waitFor();
+      await d.getByLabel("すぐに実行（接続要求を送る）").uncheck();
+      await d.getByRole("button", { name: "再起動" }).click();
+      await page.getByText("52 件のタスクを登録しました").waitFor();
+      await nav("装置グループ").click();
+      expect((await page.getByRole("row", { name: /出荷 12月（本社）/ }).innerText()).includes("55"), "3 + 52 devices in the group");
+      await shot("31-group-after-add");
+      await logout();
+    });
+
+    await step("CSV headers in English on the English console", async () => {
+      await login("ACME", "taro", adminPassword);
+      await page.getByRole("button", { name: "English" }).click();
+      await nav("Devices").click();
+      await page.getByRole("link", { name: "SIM000001" }).waitFor();
+      const [download] = await Promise.all([page.waitForEvent("download"), page.getByRole("button", { name: /Export CSV|CSV/ }).click()]);
+      const csv = readFileSync(await download.path(), "utf8");
+      expect(/^\uFEFF"serial_number","name"/.test(csv), "English headers: " + csv.slice(0, 40));
+      await page.getByRole("button", { name: "日本語" }).click();
       await logout();
     });
 
@@ -178,5 +327,6 @@ export async function deviceSteps({ page, kanri, step, shot, expect, nav, login,
   } finally {
     if (sim) await sim.stop();
     if (stray) await stray.stop();
+    if (bulk) await bulk.stop();
   }
 }

@@ -833,6 +833,7 @@ export const en: Resources = {
     addSerials: "Serial numbers to add",
     replaceSerials: "Replace the devices (keep only the serial numbers entered)",
     saved: "Group saved",
+    unknownSerials: "These serial numbers are not your company's devices; nothing was changed: {{list}}",
     job: "Job progress",
     created: "Group created",
     deleted: "Group deleted",

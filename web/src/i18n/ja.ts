@@ -835,6 +835,7 @@ export const ja = {
     addSerials: "追加するシリアル番号",
     replaceSerials: "装置を入れ替える（入力したシリアル番号だけにする）",
     saved: "グループを保存しました",
+    unknownSerials: "次のシリアル番号はこの会社の装置にありません。何も変更していません: {{list}}",
     job: "ジョブの進捗",
     created: "グループを作成しました",
     deleted: "グループを削除しました",

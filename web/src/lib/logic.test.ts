@@ -3,9 +3,9 @@ import { PATHS, pathTo, routePattern, SPA_PATHS } from "../app/paths";
 import { loginFailureKey } from "../pages/LoginPage";
 import { auditQuery } from "../pages/AuditPage";
 import { changedRoles, groupPermissions } from "../pages/RolesPage";
-import { deviceQuery, sortingFromParam, sortParam } from "../pages/DevicesPage";
+import { deviceQuery, filterOf, sortingFromParam, sortParam } from "../pages/DevicesPage";
 import { parseParameterLines, profileBody, profileValues } from "../pages/ProfilesPage";
-import { groupBody } from "../pages/DeviceGroupsPage";
+import { groupBody, parseSerials } from "../pages/DeviceGroupsPage";
 import { actionRequest } from "../components/DeviceActionDialog";
 import { fillPath } from "../api/call";
 import { ApiError } from "../api/client";
@@ -116,10 +116,16 @@ describe("console logic", () => {
     expect(profileBody({ ...values, mode: "none", username: "ignored", password: "ignored" }).device_auth).toEqual({ mode: "none" });
   });
 
-  it("device group form: a saved search of what was filled in, or a list of devices", () => {
-    const base = { name: "g", q: " abc ", online: "false", model: "", tag: "", serials: "d1\nd2" } as const;
+  it("device group form: a saved search of what was filled in, or a list of serial numbers", () => {
+    const base = { name: "g", q: " abc ", online: "false", model: "", tag: "", serials: "SN1\n\n SN2 ,SN3\tSN4", replace: false } as const;
     expect(groupBody({ ...base, kind: "filter" })).toEqual({ name: "g", kind: "filter", filter: { q: "abc", online: false } });
-    expect(groupBody({ ...base, kind: "static" })).toEqual({ name: "g", kind: "static", device_ids: ["d1", "d2"] });
+    expect(groupBody({ ...base, kind: "static" })).toEqual({ name: "g", kind: "static", serials: ["SN1", "SN2", "SN3", "SN4"] });
+  });
+
+  it("issue 18: the device list's query as a job's filter, and serial numbers as pasted", () => {
+    expect(filterOf({ q: "blk", online: "false", sort: "-model", tag: "東京" })).toEqual({ q: "blk", online: false, tag: "東京" });
+    expect(filterOf({})).toEqual({});
+    expect(parseSerials(" SN1\r\nSN2,,SN3\t\n")).toEqual(["SN1", "SN2", "SN3"]);
   });
 
   it("device operations: a firmware update names its file", () => {

@@ -37,7 +37,7 @@ export function auditQuery(f: AuditFilter): AuditQuery {
 }
 
 export function AuditPage({ scope }: { scope: "company" | "provider" }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const filters = useAppliedFilter(filterSchema, EMPTY);
   const { form, filter } = filters;
   const [exporting, setExporting] = useState(false);
@@ -50,7 +50,9 @@ export function AuditPage({ scope }: { scope: "company" | "provider" }) {
     setExporting(true);
     setExportError(null);
     try {
-      await downloadList("/audit", auditQuery(filter), scope === "provider" ? "service-operation-history.csv" : "operation-history.csv");
+      // Issue 18: the columns' headers in the language the console shows.
+      const lang = i18n.language === "en" ? "en" : "ja";
+      await downloadList("/audit", { ...auditQuery(filter), lang }, scope === "provider" ? "service-operation-history.csv" : "operation-history.csv");
     } catch (e) {
       setExportError(e);
     } finally {

@@ -7,6 +7,7 @@ import { useWatch, type UseFormReturn } from "react-hook-form";
 import { useTranslation } from "react-i18next";
 import { Link, useNavigate } from "react-router-dom";
 import { z } from "zod";
+import { ApiError } from "../api/client";
 import type { DeviceFilter, DeviceGroup, RequestBody } from "../api/types";
 import { pathTo, PATHS } from "../app/paths";
 import { useCan } from "../auth/session";
@@ -17,7 +18,7 @@ import { TypedConfirmation, useResetConfirmation } from "../components/Lifecycle
 import { message } from "../i18n";
 import { ListPage } from "../components/ListPage";
 import { useToast } from "../components/Toast";
-import { Badge, Button, Field, Input, Select } from "../components/ui";
+import { Alert, Badge, Button, Field, Input, Select } from "../components/ui";
 import { formatJst } from "../lib/time";
 import { useCreateDeviceGroup, useDeleteDeviceGroup, useDeviceGroups, useGroupDevices, useUpdateDeviceGroup } from "../resources/deviceGroups";
 import { useFirmware } from "../resources/firmware";
@@ -53,6 +54,19 @@ export function parseSerials(text: string): string[] {
     .split(/[\s,]+/)
     .map((s) => s.trim())
     .filter(Boolean);
+}
+
+// The serial numbers a refused change named as not the company's devices (the server lists the
+// first ones in its detail: "... not devices of this company: A, B (3 more)"); null for another error.
+export function unknownSerialsOf(error: unknown): string | null {
+  if (!(error instanceof ApiError) || error.field !== "serials" || error.code !== "invalid_request") return null;
+  const m = /not devices of this company: (.+)$/.exec(error.detail ?? "");
+  return m?.[1] ?? null;
+}
+
+function UnknownSerials({ list }: { list: string }) {
+  const { t } = useTranslation();
+  return <Alert tone="danger">{t("groups.unknownSerials", { list })}</Alert>;
 }
 
 function filterOfValues(v: Pick<GroupValues, "q" | "online" | "model" | "tag">): DeviceFilter {
@@ -133,6 +147,7 @@ function EditGroupDialog({ group, onClose }: { group: DeviceGroup; onClose: () =
       onClose={onClose}
       busy={update.isPending || members.isPending}
       error={members.error ?? update.error}
+      banner={unknownSerialsOf(members.error) ? <UnknownSerials list={unknownSerialsOf(members.error) ?? ""} /> : undefined}
     >
       <Field label={t("groups.name")} required error={errorText(form.formState.errors.name)}>
         {(p) => <Input {...p} {...form.register("name")} />}
@@ -180,6 +195,7 @@ function CreateGroupDialog({ onClose }: { onClose: () => void }) {
       onClose={onClose}
       busy={create.isPending}
       error={create.error}
+      banner={unknownSerialsOf(create.error) ? <UnknownSerials list={unknownSerialsOf(create.error) ?? ""} /> : undefined}
     >
       <Field label={t("groups.name")} required error={errorText(form.formState.errors.name)}>
         {(p) => <Input {...p} {...form.register("name")} />}

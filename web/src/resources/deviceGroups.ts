@@ -23,3 +23,27 @@ export function useDeleteDeviceGroup() {
     onSuccess: () => void qc.invalidateQueries({ queryKey: keys.deviceGroups }),
   });
 }
+
+// Renames a group (and changes a saved search's filter).
+export function useUpdateDeviceGroup() {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: ({ id, body }: { id: string; body: RequestBody<"device_groups.update"> }) =>
+      call("patch", "/device-groups/{id}", { path: { id }, body }),
+    onSuccess: () => void qc.invalidateQueries({ queryKey: keys.deviceGroups }),
+  });
+}
+
+// Adds devices to a static group (by ID, serial number or the device list's filter), or
+// replaces its devices.
+export function useGroupDevices() {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: ({ id, body, replace = false }: { id: string; body: RequestBody<"device_groups.add_devices">; replace?: boolean }) =>
+      replace ? call("put", "/device-groups/{id}/devices", { path: { id }, body }) : call("post", "/device-groups/{id}/devices", { path: { id }, body }),
+    onSuccess: () => {
+      void qc.invalidateQueries({ queryKey: keys.deviceGroups });
+      void qc.invalidateQueries({ queryKey: keys.devices });
+    },
+  });
+}

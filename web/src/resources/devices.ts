@@ -6,7 +6,7 @@ import { useRef } from "react";
 import { call, listAll } from "../api/call";
 import { keys, polled, type Polling } from "../api/keys";
 import { chunks } from "../lib/paging";
-import type { Device, QueryOf } from "../api/types";
+import type { Device, QueryOf, RequestBody } from "../api/types";
 
 const LIST_POLL_MS = 15_000;
 const DEVICE_POLL_MS = 15_000;
@@ -38,6 +38,29 @@ export function useDevicePage(query: DeviceQuery, cursor: string | null, pageSiz
     void page.refetch();
   };
   return { page, searchAgain };
+}
+
+// How many devices the list's filter selects (the list's total; "select all N matching").
+export function useDeviceCount(query: DeviceQuery) {
+  const filter = { ...query, sort: undefined };
+  return useQuery({
+    queryKey: [...keys.devices, "count", filter],
+    queryFn: async () => (await call("get", "/devices/count", { query: filter, background: true })).total,
+    placeholderData: keepPreviousData,
+    refetchInterval: LIST_POLL_MS,
+  });
+}
+
+// Issue 18: the device's name and note.
+export function useUpdateDevice(id: string) {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (body: RequestBody<"devices.update">) => call("patch", "/devices/{id}", { path: { id }, body }),
+    onSuccess: (device) => {
+      qc.setQueryData(keys.device(id), device);
+      void qc.invalidateQueries({ queryKey: keys.devices });
+    },
+  });
 }
 
 // Read and refreshed every 15 s in the background.
