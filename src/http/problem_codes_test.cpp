@@ -55,13 +55,17 @@ TEST(ProblemCodes, DefaultsAreRegistered) {
 // The strict mode of the test-hooks binary catches the rest (codes built at run time).
 std::set<std::string> CodesInSource(const std::string& text) {
   std::set<std::string> found;
-  auto literal_at = [&](std::size_t pos) -> std::string {  // pos at the opening quote
+  // The literal whose opening quote is at `pos`; "" when it is only the start of a code built at
+  // run time ("connection_request_" + word).
+  auto literal_at = [&](std::size_t pos) -> std::string {
     const std::size_t end = text.find('"', pos + 1);
-    return end == std::string::npos ? std::string() : text.substr(pos + 1, end - pos - 1);
+    if (end == std::string::npos || text.compare(end + 1, 2, " +") == 0) return {};
+    return text.substr(pos + 1, end - pos - 1);
   };
-  // The string literals of a call or brace list starting at `open`, at its own depth.
-  auto literals_in = [&](std::size_t open) {
-    std::vector<std::string> out;
+  // The elements of a call or brace list starting at `open`, at its own depth: each a string
+  // literal's content, or "" when the element is anything else.
+  auto elements_in = [&](std::size_t open) {
+    std::vector<std::string> out(1);
     int depth = 0;
     for (std::size_t i = open; i < text.size(); ++i) {
       const char c = text[i];
@@ -69,10 +73,11 @@ std::set<std::string> CodesInSource(const std::string& text) {
       if (c == ')' || c == '}') {
         if (--depth == 0) break;
       }
+      if (c == ',' && depth == 1) out.emplace_back();
       if (c == '"') {
         const std::size_t end = text.find('"', i + 1);
         if (end == std::string::npos) break;
-        if (depth == 1) out.push_back(text.substr(i + 1, end - i - 1));
+        if (depth == 1) out.back() = literal_at(i);
         i = end;
       }
     }
@@ -81,14 +86,15 @@ std::set<std::string> CodesInSource(const std::string& text) {
   for (std::size_t pos = 0; (pos = text.find("LimitExceeded(\"", pos)) != std::string::npos; ++pos)
     found.insert(literal_at(pos + 14));
   for (std::size_t pos = 0; (pos = text.find("problem = \"", pos)) != std::string::npos; ++pos)
-    found.insert(literal_at(pos + 10));
+    found.insert(literal_at(pos + 9));
+  // Conflict(message, problem) and Error{code, message, field, problem}.
   for (std::size_t pos = 0; (pos = text.find("Conflict(", pos)) != std::string::npos; ++pos) {
-    const auto lits = literals_in(pos + 8);
-    if (lits.size() >= 2) found.insert(lits.back());
+    const auto elements = elements_in(pos + 8);
+    if (elements.size() >= 2) found.insert(elements[1]);
   }
   for (std::size_t pos = 0; (pos = text.find("Error{ErrorCode::", pos)) != std::string::npos; ++pos) {
-    const auto lits = literals_in(pos + 5);
-    if (lits.size() >= 3) found.insert(lits.back());
+    const auto elements = elements_in(pos + 5);
+    if (elements.size() >= 4) found.insert(elements[3]);
   }
   // `{403, "code"` (a Problem's status and code), with any spacing.
   auto space = [&](std::size_t i) {
@@ -139,6 +145,8 @@ TEST(ProblemCodes, TheScanFindsEachForm) {
     return Conflict("the group has more than " + std::to_string(n) + " devices",
                     "b_code");
     return Error{ErrorCode::kConflict, "x", "login", "c_code"};
+    return Error{ErrorCode::kPermissionDenied, std::move(message), "a_field"};
+    throw http::ApiError(http::Problem{502, "built_" + word, "", "", ""});
     return LimitExceeded("d_code", "too many");
     e.problem = "e_code";
     throw http::ApiError(http::Problem{403, "f_code", "", "no", ""});

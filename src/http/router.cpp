@@ -151,25 +151,30 @@ RouteTable::Match RouteTable::Find(std::string_view method, std::string_view pat
   Match m;
   if (path.empty() || path.front() != '/') return m;
   const auto segments = Segments(path);
+  // The most specific pattern wins, whatever the order routes were added in: /devices/refused
+  // over /devices/{id} (the one with more literal segments; the first added among equals).
+  std::size_t best_literals = 0;
   for (const auto& route : routes_) {
     const auto pattern = Segments(route.path);
     if (pattern.size() != segments.size()) continue;
     std::map<std::string, std::string> params;
     bool ok = true;
+    std::size_t literals = 0;
     for (size_t i = 0; i < pattern.size() && ok; ++i) {
       if (pattern[i].size() > 2 && pattern[i].front() == '{' && pattern[i].back() == '}') {
         if (segments[i].empty()) ok = false;
         params.emplace(std::string(pattern[i].substr(1, pattern[i].size() - 2)), std::string(segments[i]));
       } else {
         ok = pattern[i] == segments[i];
+        ++literals;
       }
     }
     if (!ok) continue;
     m.path_known = true;
-    if (route.method == method) {
+    if (route.method == method && (!m.route || literals > best_literals)) {
       m.route = &route;
       m.params = std::move(params);
-      return m;
+      best_literals = literals;
     }
   }
   return m;

@@ -144,6 +144,26 @@ TEST_F(RouterTest, MatchesPathParametersAnd404sAnd405s) {
   EXPECT_EQ(Run("GET", "/api/v1/things/a/b").status, 404);
 }
 
+// A literal segment wins over a parameter whatever the order the routes were added in.
+TEST(RouteTable, TheMostSpecificPatternWins) {
+  RouteTable t;
+  t.Add({.method = "GET", .path = "/api/v1/devices/{id}", .action = "devices.get"});
+  t.Add({.method = "DELETE", .path = "/api/v1/devices/{id}", .action = "devices.delete"});
+  t.Add({.method = "GET", .path = "/api/v1/devices/refused", .action = "devices.refused"});
+  auto literal = t.Find("GET", "/api/v1/devices/refused");
+  ASSERT_NE(literal.route, nullptr);
+  EXPECT_EQ(literal.route->action, "devices.refused");
+  EXPECT_TRUE(literal.params.empty());
+  auto param = t.Find("GET", "/api/v1/devices/abc");
+  ASSERT_NE(param.route, nullptr);
+  EXPECT_EQ(param.route->action, "devices.get");
+  EXPECT_EQ(param.params.at("id"), "abc");
+  // No DELETE of the literal: the parameter route takes it, as before.
+  auto other_method = t.Find("DELETE", "/api/v1/devices/refused");
+  ASSERT_NE(other_method.route, nullptr);
+  EXPECT_EQ(other_method.route->action, "devices.delete");
+}
+
 TEST_F(RouterTest, OPS_4_SecurityHeadersOnEveryResponse) {
   for (const auto& r : {Run("GET", "/healthz"), Run("GET", "/nope"), Run("GET", "/api/v1/things/x")}) {
     auto has = [&](std::string_view name, std::string_view needle) {

@@ -287,7 +287,7 @@ TEST_F(LoginAlarmTest, DATA_5_DevicesSilentPastTheRetentionAreDeletedAndRecorded
   devices::DeviceRepository inventory{tdb_.db(), clock_};
   devices::UnassignedDeviceRepository unassigned{tdb_.db()};
   auto counts = RunDeviceRetention(inventory, unassigned, history_, days{90}, clock_.Now());
-  EXPECT_EQ(counts, (Counts{{"deleted", 1}, {"unassigned_deleted", 0}}));
+  EXPECT_EQ(counts, (Counts{{"deleted", 1}, {"unassigned_deleted", 0}, {"credentials_forgotten", 0}}));
   EXPECT_FALSE(inventory.Get(company_, silent));
   EXPECT_TRUE(inventory.Get(company_, recent));
   auto records = history_.Query(company_, {.action = "device.retention_deleted"}, {}).items;
@@ -295,7 +295,7 @@ TEST_F(LoginAlarmTest, DATA_5_DevicesSilentPastTheRetentionAreDeletedAndRecorded
   EXPECT_EQ(records[0].record.target_id, silent.value());
   EXPECT_NE(records[0].record.details.find("OLD1"), std::string::npos);
   EXPECT_EQ(RunDeviceRetention(inventory, unassigned, history_, days{90}, clock_.Now()),
-            (Counts{{"deleted", 0}, {"unassigned_deleted", 0}}));
+            (Counts{{"deleted", 0}, {"unassigned_deleted", 0}, {"credentials_forgotten", 0}}));
 }
 
 TEST_F(LoginAlarmTest, DATA_6_AnEndedCompanyIsDeletedStepByStepAndItsDevicesAreDetached) {
@@ -392,10 +392,10 @@ TEST_F(LoginAlarmTest, DATA_6_AnEndedCompanyIsDeletedStepByStepAndItsDevicesAreD
   EXPECT_EQ(listed[0].source_ip, "192.0.2.7");
   clock_.Advance(days{89});
   EXPECT_EQ(RunDeviceRetention(inventory, unassigned, history_, days{90}, clock_.Now()),
-            (Counts{{"deleted", 0}, {"unassigned_deleted", 0}}));
+            (Counts{{"deleted", 0}, {"unassigned_deleted", 0}, {"credentials_forgotten", 0}}));
   clock_.Advance(days{2});
   EXPECT_EQ(RunDeviceRetention(inventory, unassigned, history_, days{90}, clock_.Now()),
-            (Counts{{"deleted", 0}, {"unassigned_deleted", 1}}));
+            (Counts{{"deleted", 0}, {"unassigned_deleted", 1}, {"credentials_forgotten", 0}}));
   EXPECT_TRUE(unassigned.List(provider_, {.limit = 10}).items.empty());
   std::filesystem::remove_all(dir);
 }
