@@ -133,7 +133,8 @@ Result<Role> RoleRepository::Create(const CompanyId& company, const NewRole& inp
   auto lease = db_.Acquire();
   db::WriteTransaction tx(lease);
   Role role{GenerateOpaqueId(), input.name, "", input.description, *perms, false, clock_.Now(), clock_.Now()};
-  if (NameTaken(lease, company, role.name, role.id)) return Error{ErrorCode::kConflict, "a role with this name already exists", "name", "role_name_taken"};
+  if (NameTaken(lease, company, role.name, role.id))
+    return Error{ErrorCode::kConflict, "a role with this name already exists", "name", "role_name_taken"};
   const std::string key = AsciiLower(role.name), joined = JoinNames(role.permissions);
   long long now = ToUnixMillis(*role.created_at);
   lease.sql() << "INSERT INTO roles (id, company_id, name, name_key, description, permissions, created_at, "
@@ -163,7 +164,8 @@ Result<Role> RoleRepository::Update(const CompanyId& company, const std::string&
   if (!current) return NotFound("role not found");
   Role role = *current;
   if (patch.name) {
-    if (NameTaken(lease, company, *patch.name, id)) return Error{ErrorCode::kConflict, "a role with this name already exists", "name", "role_name_taken"};
+    if (NameTaken(lease, company, *patch.name, id))
+      return Error{ErrorCode::kConflict, "a role with this name already exists", "name", "role_name_taken"};
     role.name = *patch.name;
   }
   if (patch.description) role.description = *patch.description;

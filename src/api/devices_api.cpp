@@ -390,7 +390,6 @@ asio::awaitable<json::object> WakeDevice(ApiServices& s, const CompanyId& compan
   }
 }
 
-
 void AddDeviceRoutes(http::RouteTable& t, ApiServices& s) {
   t.Add({.method = "GET",
          .path = "/api/v1/devices",
@@ -453,7 +452,8 @@ void AddDeviceRoutes(http::RouteTable& t, ApiServices& s) {
                  .query = {"prefix"}}});
   t.Add({.method = "POST",
          .path = "/api/v1/devices/{id}/connection-request",
-         .access = http::NeedsAnyOf({"devices.configure", "devices.reboot", "devices.factory_reset", "devices.firmware"}),
+         .access = http::NeedsAnyOf(
+             {"devices.configure", "devices.reboot", "devices.factory_reset", "devices.firmware"}),
          .action = "devices.connection_request",
          .target_type = "device",
          .handler = [&s](RequestContext& c) { return ConnectionRequest(s, c); },
@@ -515,33 +515,36 @@ void AddDeviceRoutes(http::RouteTable& t, ApiServices& s) {
          .action = "devices.delete",
          .target_type = "device",
          .handler = [&s](RequestContext& c) { return Remove(s, c, false); },
-         .doc = {.summary = "Delete a device with its parameter tree, group memberships and tasks; its last "
-                            "credential is kept, sealed, for --device-retention, so that it is onboarded as new "
-                            "when it contacts the service again",
+         .doc = {.summary =
+                     "Delete a device with its parameter tree, group memberships and tasks; its last "
+                     "credential is kept, sealed, for --device-retention, so that it is onboarded as new "
+                     "when it contacts the service again",
                  .tag = "devices",
                  .success_status = 204}});
-  t.Add({.method = "POST",
-         .path = "/api/v1/devices/{id}/retire",
-         .access = http::Needs("devices.configure"),
-         .action = "devices.retire",
-         .target_type = "device",
-         .handler = [&s](RequestContext& c) { return Remove(s, c, true); },
-         .doc = {.summary = "Retire a device: delete it as DELETE does and revoke its credential; its contacts "
-                            "with that credential are refused (reason retired) until --device-retention passes",
-                 .tag = "devices",
-                 .success_status = 204}});
+  t.Add(
+      {.method = "POST",
+       .path = "/api/v1/devices/{id}/retire",
+       .access = http::Needs("devices.configure"),
+       .action = "devices.retire",
+       .target_type = "device",
+       .handler = [&s](RequestContext& c) { return Remove(s, c, true); },
+       .doc = {.summary = "Retire a device: delete it as DELETE does and revoke its credential; its contacts "
+                          "with that credential are refused (reason retired) until --device-retention passes",
+               .tag = "devices",
+               .success_status = 204}});
   // Issue 18: the company's own routers refused at onboarding (wrong credential, no profile…).
-  t.Add({.method = "GET",
-         .path = "/api/v1/devices/refused",
-         .access = http::Needs("devices.read"),
-         .action = "devices.refused",
-         .handler = [&s](RequestContext& c) { return ListOwnRefused(s, c); },
-         .doc = {.summary = "The company's devices refused at onboarding (its allocation covers them, but the "
-                            "credential was wrong, no or several profiles matched, or the device was retired), "
-                            "latest refusal first",
-                 .tag = "devices",
-                 .response_schema = schema::kRefusedDevice,
-                 .paginated = true}});
+  t.Add(
+      {.method = "GET",
+       .path = "/api/v1/devices/refused",
+       .access = http::Needs("devices.read"),
+       .action = "devices.refused",
+       .handler = [&s](RequestContext& c) { return ListOwnRefused(s, c); },
+       .doc = {.summary = "The company's devices refused at onboarding (its allocation covers them, but the "
+                          "credential was wrong, no or several profiles matched, or the device was retired), "
+                          "latest refusal first",
+               .tag = "devices",
+               .response_schema = schema::kRefusedDevice,
+               .paginated = true}});
   // DEV-1: what onboarding refused, for the provider (devices of no company yet).
   t.Add(
       {.method = "GET",

@@ -111,7 +111,8 @@ std::string WakeupWord(const json::object& outcome) {
   const std::string word(outcome.at("outcome").as_string());
   if (word != "not_sent") return word;
   const auto* reason = outcome.if_contains("reason");
-  return reason && reason->is_string() && reason->as_string() == "no_connection_request_url" ? "no_url" : word;
+  return reason && reason->is_string() && reason->as_string() == "no_connection_request_url" ? "no_url"
+                                                                                             : word;
 }
 
 // The body of a task request: {"type": ..., "now": bool, ...the type's fields}. The type's
@@ -280,8 +281,9 @@ asio::awaitable<HttpResponse> CreateForFilter(ApiServices& s, RequestContext& ct
   body.erase("filter");
   const auto input = ReadTaskInput(std::move(body));
   RequireTaskPermission(ctx, input.type);
-  auto job = Unwrap(co_await s.db.Run(
-      [&] { return s.tasks.CreateForFilter(OwnCompany(ctx), *filter, input.type, input.request, ActorOf(ctx)); }));
+  auto job = Unwrap(co_await s.db.Run([&] {
+    return s.tasks.CreateForFilter(OwnCompany(ctx), *filter, input.type, input.request, ActorOf(ctx));
+  }));
   ctx.audit.target_id = job.id.value();
   ctx.audit.details = json::serialize(json::object{{"job_id", job.id.value()},
                                                    {"filter", filter_json},
@@ -295,7 +297,8 @@ asio::awaitable<HttpResponse> CreateForFilter(ApiServices& s, RequestContext& ct
 
 json::object FailedTaskJson(const devices::FailedTask& f) {
   json::object o = TaskJson(f.task);
-  o["device"] = json::object{{"serial_number", f.serial_number}, {"model", f.model}, {"product_class", f.product_class}};
+  o["device"] = json::object{
+      {"serial_number", f.serial_number}, {"model", f.model}, {"product_class", f.product_class}};
   return o;
 }
 
@@ -317,8 +320,9 @@ asio::awaitable<HttpResponse> CancelJob(ApiServices& s, RequestContext& ctx) {
   auto current = Unwrap(co_await s.db.Run([&] { return s.tasks.GetJob(OwnCompany(ctx), id); }));
   RequireTaskPermission(ctx, current.type());
   auto job = Unwrap(co_await s.db.Run([&] { return s.tasks.CancelJob(OwnCompany(ctx), id); }));
-  ctx.audit.details = json::serialize(json::object{{"type", devices::ToString(job.type())},
-                                                   {"cancelled", job.progress.cancelled - current.progress.cancelled}});
+  ctx.audit.details =
+      json::serialize(json::object{{"type", devices::ToString(job.type())},
+                                   {"cancelled", job.progress.cancelled - current.progress.cancelled}});
   co_return http::JsonResponse(200, json::serialize(JobJson(job)));
 }
 
@@ -411,9 +415,10 @@ void AddTaskRoutes(http::RouteTable& t, ApiServices& s) {
          .action = "jobs.create_for_filter",
          .target_type = "job",
          .handler = [&s](RequestContext& c) { return CreateForFilter(s, c); },
-         .doc = {.summary = "Queue one task per device the filter selects now (the device list's \"select all N "
-                            "matching\"); returns the job. The body is a task's with \"filter\" (the list's "
-                            "query as an object; {} for every device)",
+         .doc = {.summary =
+                     "Queue one task per device the filter selects now (the device list's \"select all N "
+                     "matching\"); returns the job. The body is a task's with \"filter\" (the list's "
+                     "query as an object; {} for every device)",
                  .tag = "tasks",
                  .request_schema = FilterJobSchema(),
                  .response_schema = schema::kJob,
@@ -437,8 +442,9 @@ void AddTaskRoutes(http::RouteTable& t, ApiServices& s) {
          .doc = {.summary = "The company's failed tasks, latest failure first, each with its device's serial "
                             "number, model and product class (empty when the device was deleted since)",
                  .tag = "tasks",
-                 .response_schema = std::string(R"({"allOf":[)") + schema::kTask +
-                                    R"(,{"type":"object","required":["device"],"properties":{"device":{"type":"object",
+                 .response_schema =
+                     std::string(R"({"allOf":[)") + schema::kTask +
+                     R"(,{"type":"object","required":["device"],"properties":{"device":{"type":"object",
 "required":["serial_number","model","product_class"],"properties":{"serial_number":{"type":"string"},
 "model":{"type":"string"},"product_class":{"type":"string"}}}}}]})",
                  .paginated = true}});

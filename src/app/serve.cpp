@@ -104,7 +104,8 @@ struct DeviceDomain {
         admission(
             *rt.database, *rt.clock, secrets, allocations, profiles, task_flow, parameters,
             [this](const devices::RefusedDevice& r) {
-              refused.Record(r.oui, r.product_class, r.serial_number, r.source_ip, r.reason, r.last_at, r.company);
+              refused.Record(r.oui, r.product_class, r.serial_number, r.source_ip, r.reason, r.last_at,
+                             r.company);
             },
             {}, NodeId(config)) {}
 

@@ -156,8 +156,9 @@ DeviceAdmission::Ownership DeviceAdmission::ReadOwnership(const InformFacts& inf
     lease.sql() << "SELECT retired, cwmp_username, cwmp_password_enc, pending_password_enc FROM "
                    "retained_device_credentials WHERE oui = :o AND product_class = :p AND serial_number = :s "
                    "AND expires_at > :t",
-        soci::use(inform.oui), soci::use(inform.product_class), soci::use(inform.serial_number), soci::use(now),
-        soci::into(retired), soci::into(user), soci::into(enc), soci::into(pending, pending_ind);
+        soci::use(inform.oui), soci::use(inform.product_class), soci::use(inform.serial_number),
+        soci::use(now), soci::into(retired), soci::into(user), soci::into(enc),
+        soci::into(pending, pending_ind);
     if (lease.sql().got_data())
       f.retained = Ownership::Retained{retired != 0, std::move(user), std::move(enc),
                                        pending_ind == soci::i_ok ? std::optional(pending) : std::nullopt};
@@ -171,7 +172,8 @@ DeviceAdmission::Ownership DeviceAdmission::ReadOwnership(const InformFacts& inf
   return f;
 }
 
-RefusedDevice DeviceAdmission::Refusal(const Ownership& f, const InformFacts& inform, std::string reason) const {
+RefusedDevice DeviceAdmission::Refusal(const Ownership& f, const InformFacts& inform,
+                                       std::string reason) const {
   const Timestamp now = clock_.Now();
   RefusedDevice r{
       "",  inform.oui, inform.product_class, inform.serial_number, inform.source_ip, std::move(reason), 1,
@@ -311,7 +313,8 @@ Admission DeviceAdmission::AdmitNew(const Ownership& f, const InformFacts& infor
     a.result = AdmitResult::kUnauthenticated;
     a.reason = check ? "wrong bootstrap credential" : "no credential";
     // A retired device presenting the credential it had is refused as retired (issue 18).
-    if (check) a.refusal = Refusal(f, inform, f.retained && f.retained->retired ? "retired" : "bad_credentials");
+    if (check)
+      a.refusal = Refusal(f, inform, f.retained && f.retained->retired ? "retired" : "bad_credentials");
     return a;
   }
 

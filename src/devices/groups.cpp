@@ -218,7 +218,8 @@ Result<Group> GroupRepository::Create(const CompanyId& company, const NewGroup& 
   auto lease = db_.Acquire();
   db::WriteTransaction tx(lease);
   if (NameTaken(lease, company, g.name, g.id.value()))
-    return Error{ErrorCode::kConflict, "a device group with this name already exists", "name", "group_name_taken"};
+    return Error{ErrorCode::kConflict, "a device group with this name already exists", "name",
+                 "group_name_taken"};
   const std::string key = AsciiLower(g.name), kind(ToString(g.kind)),
                     filter = g.kind == GroupKind::kFilter ? DeviceFilterToJson(g.filter) : "{}";
   const long long now = ToUnixMillis(g.created_at);
@@ -246,7 +247,8 @@ Result<Group> GroupRepository::Update(const CompanyId& company, const GroupId& i
   if (patch.name) {
     if (auto st = ValidateName(*patch.name, limits_.max_name); !st) return st.error();
     if (NameTaken(lease, company, *patch.name, id.value()))
-      return Error{ErrorCode::kConflict, "a device group with this name already exists", "name", "group_name_taken"};
+      return Error{ErrorCode::kConflict, "a device group with this name already exists", "name",
+                   "group_name_taken"};
     g->name = *patch.name;
   }
   if (patch.filter) {

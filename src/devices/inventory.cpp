@@ -301,7 +301,8 @@ Result<Device> DeviceRepository::SetTag(const CompanyId& company, const DeviceId
     if (!row) return NotFound("device not found");
     if (auto st = ValidateTag(tag); !st) return st.error();
     if (std::find(row->tags.begin(), row->tags.end(), tag) == row->tags.end()) {
-      if (row->tags.size() >= kMaxTagsPerDevice) return Conflict("a device has at most 32 tags", "too_many_tags");
+      if (row->tags.size() >= kMaxTagsPerDevice)
+        return Conflict("a device has at most 32 tags", "too_many_tags");
       row->tags.emplace_back(tag);
       std::sort(row->tags.begin(), row->tags.end());
       StoreTags(lease, company, id, *row, clock_.Now());
@@ -379,8 +380,9 @@ Status DeviceRepository::Remove(const CompanyId& company, const DeviceId& id, bo
   auto lease = db_.Acquire();
   db::WriteTransaction tx(lease);
   soci::row r;
-  lease.sql() << "SELECT oui, product_class, serial_number, cwmp_username, cwmp_password_enc, pending_password_enc "
-                 "FROM devices WHERE company_id = :c AND id = :id",
+  lease.sql()
+      << "SELECT oui, product_class, serial_number, cwmp_username, cwmp_password_enc, pending_password_enc "
+         "FROM devices WHERE company_id = :c AND id = :id",
       soci::use(company.value()), soci::use(id.value()), soci::into(r);
   if (!lease.sql().got_data()) return NotFound("device not found");
   const std::string oui = r.get<std::string>(0), product_class = r.get<std::string>(1),
@@ -392,16 +394,18 @@ Status DeviceRepository::Remove(const CompanyId& company, const DeviceId& id, bo
   soci::indicator pending_ind = pending.empty() ? soci::i_null : soci::i_ok;
   EmitDeviceDeleted(lease, now, company, id, retire ? "retired" : "deleted");
   detail::DeleteDeviceRows(lease, company, id);
-  lease.sql() << "DELETE FROM retained_device_credentials WHERE oui = :o AND product_class = :p AND serial_number = :s",
+  lease.sql() << "DELETE FROM retained_device_credentials WHERE oui = :o AND product_class = :p AND "
+                 "serial_number = :s",
       soci::use(oui), soci::use(product_class), soci::use(serial);
   const int retired = retire ? 1 : 0;
   const long long at = ToUnixMillis(now), until = ToUnixMillis(now + keep_for);
-  lease.sql() << "INSERT INTO retained_device_credentials (oui, product_class, serial_number, company_id, retired, "
-                 "cwmp_username, cwmp_password_enc, pending_password_enc, deleted_at, expires_at) VALUES (:o, :p, "
-                 ":s, :c, :r, :u, :pw, :pe, :at, :ex)",
-      soci::use(oui), soci::use(product_class), soci::use(serial), soci::use(company.value()), soci::use(retired),
-      soci::use(username), soci::use(password_enc), soci::use(pending, pending_ind), soci::use(at),
-      soci::use(until);
+  lease.sql()
+      << "INSERT INTO retained_device_credentials (oui, product_class, serial_number, company_id, retired, "
+         "cwmp_username, cwmp_password_enc, pending_password_enc, deleted_at, expires_at) VALUES (:o, :p, "
+         ":s, :c, :r, :u, :pw, :pe, :at, :ex)",
+      soci::use(oui), soci::use(product_class), soci::use(serial), soci::use(company.value()),
+      soci::use(retired), soci::use(username), soci::use(password_enc), soci::use(pending, pending_ind),
+      soci::use(at), soci::use(until);
   tx.Commit();
   return Ok{};
 }
@@ -409,8 +413,8 @@ Status DeviceRepository::Remove(const CompanyId& company, const DeviceId& id, bo
 std::size_t DeviceRepository::PurgeRetained(Timestamp now) {
   auto lease = db_.Acquire();
   const long long t = ToUnixMillis(now);
-  soci::statement st = (lease.sql().prepare << "DELETE FROM retained_device_credentials WHERE expires_at <= :t",
-                        soci::use(t));
+  soci::statement st =
+      (lease.sql().prepare << "DELETE FROM retained_device_credentials WHERE expires_at <= :t", soci::use(t));
   st.execute(true);
   return static_cast<std::size_t>(db::AffectedRows(st));
 }

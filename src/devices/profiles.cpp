@@ -239,7 +239,8 @@ Result<Profile> ProfileRepository::Create(const CompanyId& company, const NewPro
     return LimitExceeded("too_many_profiles",
                          "a company has at most " + std::to_string(limits_.max_profiles) + " profiles");
   if (NameTaken(lease, company, p.name, p.id.value()))
-    return Error{ErrorCode::kConflict, "a profile with this name already exists", "name", "profile_name_taken"};
+    return Error{ErrorCode::kConflict, "a profile with this name already exists", "name",
+                 "profile_name_taken"};
   const std::string key = AsciiLower(p.name), serials = SerialsJson(p.match.serials),
                     params = ParametersJson(p.parameters), mode(ToString(p.auth_mode));
   const std::optional<int> interval = p.periodic_inform_interval
@@ -299,7 +300,8 @@ Result<Profile> ProfileRepository::Update(const CompanyId& company, const Profil
   if (in.auth_mode != current->auth_mode)
     if (auto st = CheckAuthModeAllowed(lease, company, in.auth_mode); !st) return st.error();
   if (patch.name && NameTaken(lease, company, in.name, id.value()))
-    return Error{ErrorCode::kConflict, "a profile with this name already exists", "name", "profile_name_taken"};
+    return Error{ErrorCode::kConflict, "a profile with this name already exists", "name",
+                 "profile_name_taken"};
   if (!keep_password) sealed = in.auth_mode == AuthMode::kNone ? "" : secrets_.Seal(in.auth_password);
 
   Profile p = *current;

@@ -24,7 +24,8 @@ RefusedDevice ReadRefused(const soci::row& r) {
 }
 
 constexpr const char* kColumns =
-    "SELECT id, oui, product_class, serial_number, source_ip, reason, attempts, first_at, last_at, company_id "
+    "SELECT id, oui, product_class, serial_number, source_ip, reason, attempts, first_at, last_at, "
+    "company_id "
     "FROM refused_devices ";
 
 }  // namespace
@@ -125,7 +126,8 @@ std::size_t RefusedDeviceRepository::Flush() {
     soci::statement update =
         (lease.sql().prepare
              << "UPDATE refused_devices SET attempts = attempts + :n, last_at = :t, source_ip = "
-                ":ip, reason = :r, company_id = :c WHERE oui = :o AND product_class = :pc AND serial_number = :sn",
+                ":ip, reason = :r, company_id = :c WHERE oui = :o AND product_class = :pc AND serial_number "
+                "= :sn",
          soci::use(p.attempts), soci::use(last), soci::use(p.source_ip), soci::use(p.reason),
          soci::use(company, company_ind), soci::use(o), soci::use(pc), soci::use(sn));
     update.execute(true);

@@ -259,7 +259,8 @@ Result<TaskFlow::Credentials> TaskFlow::PendingCredentials(const DeviceId& devic
     c.management_password = *p;
   }
   c.cr_username = r.get<std::string>(2);
-  if (r.get_indicator(3) == soci::i_null) return Conflict("no credential change is pending", "no_credential_change");
+  if (r.get_indicator(3) == soci::i_null)
+    return Conflict("no credential change is pending", "no_credential_change");
   auto cr = secrets_.Open(r.get<std::string>(3));
   if (!cr) return cr.error();
   c.cr_password = *cr;

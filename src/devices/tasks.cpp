@@ -283,7 +283,8 @@ Job ReadJob(const soci::row& r, const CompanyId& company) {
   job.company_id = company;
   if (r.get_indicator(1) != soci::i_null) job.group_id = GroupId{r.get<std::string>(1)};
   // A job's request was validated when it was created; one this Kanri cannot read shows empty.
-  if (auto request = LoadTaskRequest(r.get<std::string>(2), r.get<std::string>(3))) job.request = std::move(*request);
+  if (auto request = LoadTaskRequest(r.get<std::string>(2), r.get<std::string>(3)))
+    job.request = std::move(*request);
   job.progress.total = static_cast<std::size_t>(db::RowInteger(r, 4));
   if (r.get_indicator(5) != soci::i_null) job.created_by = AccountId{r.get<std::string>(5)};
   job.created_by_login = r.get<std::string>(6);
@@ -325,8 +326,9 @@ Result<Job> TaskRepository::GetJob(const CompanyId& company, const JobId& id) {
   auto lease = db_.Acquire();
   std::optional<Job> job;
   {
-    soci::rowset<soci::row> rows = (lease.sql().prepare << std::string(kJobColumns) + "WHERE company_id = :c AND id = :id",
-                                    soci::use(company.value()), soci::use(id.value()));
+    soci::rowset<soci::row> rows =
+        (lease.sql().prepare << std::string(kJobColumns) + "WHERE company_id = :c AND id = :id",
+         soci::use(company.value()), soci::use(id.value()));
     for (const auto& r : rows) job = ReadJob(r, company);
   }
   if (!job) return NotFound("job not found");
@@ -340,12 +342,14 @@ Page<FailedTask> TaskRepository::ListFailed(const CompanyId& company, const Page
   const auto [before, before_id] = NewestFirstCursor(page.after);
   const int limit = static_cast<int>(page.limit) + 1;
   soci::rowset<soci::row> rows =
-      (lease.sql().prepare << std::string("SELECT ") + kTaskColumns +
-                                  ", d.serial_number, d.model, d.product_class FROM tasks t LEFT JOIN devices d ON "
-                                  "d.id = t.device_id AND d.company_id = t.company_id WHERE t.company_id = :c AND "
-                                  "t.state = 'failed' AND (t.finished_at < :b OR (t.finished_at = :b2 AND t.id < "
-                                  ":bid)) ORDER BY t.finished_at DESC, t.id DESC LIMIT :lim",
-       soci::use(company.value()), soci::use(before), soci::use(before), soci::use(before_id), soci::use(limit));
+      (lease.sql().prepare
+           << std::string("SELECT ") + kTaskColumns +
+                  ", d.serial_number, d.model, d.product_class FROM tasks t LEFT JOIN devices d ON "
+                  "d.id = t.device_id AND d.company_id = t.company_id WHERE t.company_id = :c AND "
+                  "t.state = 'failed' AND (t.finished_at < :b OR (t.finished_at = :b2 AND t.id < "
+                  ":bid)) ORDER BY t.finished_at DESC, t.id DESC LIMIT :lim",
+       soci::use(company.value()), soci::use(before), soci::use(before), soci::use(before_id),
+       soci::use(limit));
   std::vector<FailedTask> out;
   for (const auto& r : rows) out.push_back({ReadTask(r), TextOr(r, 23), TextOr(r, 24), TextOr(r, 25)});
   return MakePage(std::move(out), page.limit, [](const FailedTask& f) {
@@ -361,10 +365,12 @@ Page<Job> TaskRepository::ListJobs(const CompanyId& company, const PageRequest& 
   std::vector<Job> jobs;
   {
     soci::rowset<soci::row> rows =
-        (lease.sql().prepare << std::string(kJobColumns) +
-                                    "WHERE company_id = :c AND (created_at < :b OR (created_at = :b2 AND id < :bid)) "
-                                    "ORDER BY created_at DESC, id DESC LIMIT :lim",
-         soci::use(company.value()), soci::use(before), soci::use(before), soci::use(before_id), soci::use(limit));
+        (lease.sql().prepare
+             << std::string(kJobColumns) +
+                    "WHERE company_id = :c AND (created_at < :b OR (created_at = :b2 AND id < :bid)) "
+                    "ORDER BY created_at DESC, id DESC LIMIT :lim",
+         soci::use(company.value()), soci::use(before), soci::use(before), soci::use(before_id),
+         soci::use(limit));
     for (const auto& r : rows) jobs.push_back(ReadJob(r, company));
   }
   for (auto& job : jobs) ReadProgress(lease, job);
@@ -383,16 +389,18 @@ Result<Job> TaskRepository::CancelJob(const CompanyId& company, const JobId& id)
     std::vector<Task> queued;
     {
       soci::rowset<soci::row> rows =
-          (lease.sql().prepare << std::string("SELECT ") + kTaskColumns +
-                                      " FROM tasks t WHERE t.company_id = :c AND t.job_id = :j AND t.state = 'queued'",
+          (lease.sql().prepare
+               << std::string("SELECT ") + kTaskColumns +
+                      " FROM tasks t WHERE t.company_id = :c AND t.job_id = :j AND t.state = 'queued'",
            soci::use(company.value()), soci::use(id.value()));
       for (const auto& r : rows) queued.push_back(ReadTask(r));
     }
     const long long now = ToUnixMillis(clock_.Now());
     std::string task_id;
-    soci::statement cancel = (lease.sql().prepare << "UPDATE tasks SET state = 'cancelled', finished_at = :f "
-                                                     "WHERE company_id = :c AND id = :id AND state = 'queued'",
-                              soci::use(now), soci::use(company.value()), soci::use(task_id));
+    soci::statement cancel =
+        (lease.sql().prepare << "UPDATE tasks SET state = 'cancelled', finished_at = :f "
+                                "WHERE company_id = :c AND id = :id AND state = 'queued'",
+         soci::use(now), soci::use(company.value()), soci::use(task_id));
     for (auto& t : queued) {
       task_id = t.id.value();
       cancel.execute(true);
@@ -410,8 +418,8 @@ void TaskRepository::RecordWakeup(const CompanyId& company, const TaskId& task, 
   auto lease = db_.Acquire();
   const std::string word(outcome);
   const long long now = ToUnixMillis(clock_.Now());
-  lease.sql() << "UPDATE tasks SET wakeup = :w, wakeup_at = :t WHERE company_id = :c AND id = :id", soci::use(word),
-      soci::use(now), soci::use(company.value()), soci::use(task.value());
+  lease.sql() << "UPDATE tasks SET wakeup = :w, wakeup_at = :t WHERE company_id = :c AND id = :id",
+      soci::use(word), soci::use(now), soci::use(company.value()), soci::use(task.value());
 }
 
 void TaskRepository::RecordWakeup(const CompanyId& company, const JobId& job, const DeviceId& device,
@@ -421,7 +429,8 @@ void TaskRepository::RecordWakeup(const CompanyId& company, const JobId& job, co
   const long long now = ToUnixMillis(clock_.Now());
   lease.sql() << "UPDATE tasks SET wakeup = :w, wakeup_at = :t WHERE company_id = :c AND job_id = :j AND "
                  "device_id = :d",
-      soci::use(word), soci::use(now), soci::use(company.value()), soci::use(job.value()), soci::use(device.value());
+      soci::use(word), soci::use(now), soci::use(company.value()), soci::use(job.value()),
+      soci::use(device.value());
 }
 
 std::vector<DeviceId> TaskRepository::JobDeviceIds(const CompanyId& company, const JobId& id) {

@@ -107,7 +107,8 @@ class TaskRepository {
   Result<Job> CancelJob(const CompanyId& company, const JobId& id);
   // Records what asking the device to connect gave for a task, or for the device's task of a job.
   void RecordWakeup(const CompanyId& company, const TaskId& task, std::string_view outcome);
-  void RecordWakeup(const CompanyId& company, const JobId& job, const DeviceId& device, std::string_view outcome);
+  void RecordWakeup(const CompanyId& company, const JobId& job, const DeviceId& device,
+                    std::string_view outcome);
 
  private:
   // A job's request checked (values on one device per model and software version, as

@@ -13,7 +13,8 @@ constexpr std::array kCodes = std::to_array<ProblemCodeInfo>({
     {"account_locked", "the account is locked (too many failed logins, an administrator, or inactivity)"},
     {"account_not_locked", "the account is not locked"},
     {"address_not_allowed", "the address is not allowed (a webhook to a private or loopback address)"},
-    {"administrator_exists", "the company has an administrator already; further accounts are created by them"},
+    {"administrator_exists",
+     "the company has an administrator already; further accounts are created by them"},
     {"administrator_required", "only an administrator may do this"},
     {"allocation_overlap", "the imported allocations overlap another company's"},
     {"allowlist_empty", "an IP restriction needs at least one address range"},
@@ -69,7 +70,8 @@ constexpr std::array kCodes = std::to_array<ProblemCodeInfo>({
     {"own_account", "an account cannot change its own status or kind, or delete itself"},
     {"parameter_not_writable", "the device reported the parameter as read-only"},
     {"password_change_required", "the password must be changed first"},
-    {"password_check_busy", "another password check of this account or address is in progress; retry shortly"},
+    {"password_check_busy",
+     "another password check of this account or address is in progress; retry shortly"},
     {"profile_name_taken", "a profile with this name exists already"},
     {"remote_login_active", "a remote login to this device is open already"},
     {"remote_login_disabled", "remote login is switched off for the company"},
@@ -114,8 +116,9 @@ std::span<const ProblemCodeInfo> ProblemCodes() {
 }
 
 bool IsKnownProblemCode(std::string_view code) {
-  return std::binary_search(kCodes.begin(), kCodes.end(), ProblemCodeInfo{code, {}},
-                            [](const ProblemCodeInfo& a, const ProblemCodeInfo& b) { return a.code < b.code; });
+  return std::binary_search(
+      kCodes.begin(), kCodes.end(), ProblemCodeInfo{code, {}},
+      [](const ProblemCodeInfo& a, const ProblemCodeInfo& b) { return a.code < b.code; });
 }
 
 void SetStrictProblemCodes(bool on) {

@@ -17,8 +17,9 @@ namespace kanri::http {
 namespace {
 
 bool IsSnakeCase(std::string_view s) {
-  return !s.empty() && s.front() >= 'a' && s.front() <= 'z' &&
-         std::all_of(s.begin(), s.end(), [](char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_'; });
+  return !s.empty() && s.front() >= 'a' && s.front() <= 'z' && std::all_of(s.begin(), s.end(), [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_';
+  });
 }
 
 TEST(ProblemCodes, SortedUniqueAndDescribed) {
@@ -39,10 +40,10 @@ TEST(ProblemCodes, SortedUniqueAndDescribed) {
 
 // Every default mapping of an error kind answers a registered code.
 TEST(ProblemCodes, DefaultsAreRegistered) {
-  for (ErrorCode code : {ErrorCode::kInvalidArgument, ErrorCode::kUnauthenticated, ErrorCode::kPermissionDenied,
-                         ErrorCode::kNotFound, ErrorCode::kConflict, ErrorCode::kLimitExceeded,
-                         ErrorCode::kPasswordChangeRequired, ErrorCode::kTooManyRequests, ErrorCode::kUnavailable,
-                         ErrorCode::kInternal}) {
+  for (ErrorCode code : {ErrorCode::kInvalidArgument, ErrorCode::kUnauthenticated,
+                         ErrorCode::kPermissionDenied, ErrorCode::kNotFound, ErrorCode::kConflict,
+                         ErrorCode::kLimitExceeded, ErrorCode::kPasswordChangeRequired,
+                         ErrorCode::kTooManyRequests, ErrorCode::kUnavailable, ErrorCode::kInternal}) {
     const Problem p = ProblemFor(Error{code, "m"});
     EXPECT_TRUE(IsKnownProblemCode(p.code)) << p.code;
   }
@@ -121,9 +122,11 @@ TEST(ProblemCodes, EveryLiteralCodeInTheSourcesIsRegistered) {
   ASSERT_NE(source_dir, nullptr) << "KANRI_SOURCE_DIR is not set (ctest sets it)";
   std::size_t files = 0;
   std::set<std::string> seen;
-  for (const auto& entry : std::filesystem::recursive_directory_iterator(std::filesystem::path(source_dir) / "src")) {
+  for (const auto& entry :
+       std::filesystem::recursive_directory_iterator(std::filesystem::path(source_dir) / "src")) {
     const std::string name = entry.path().filename().string();
-    if (!entry.is_regular_file() || name.ends_with("_test.cpp") || !(name.ends_with(".cpp") || name.ends_with(".h")))
+    if (!entry.is_regular_file() || name.ends_with("_test.cpp") ||
+        !(name.ends_with(".cpp") || name.ends_with(".h")))
       continue;
     if (entry.path().parent_path().filename() == "sim") continue;  // the simulator answers as a device
     std::ifstream in(entry.path());
@@ -132,7 +135,8 @@ TEST(ProblemCodes, EveryLiteralCodeInTheSourcesIsRegistered) {
     ++files;
     for (const auto& code : CodesInSource(text.str())) {
       seen.insert(code);
-      EXPECT_TRUE(IsKnownProblemCode(code)) << code << " (in " << entry.path() << ") is not in problem_codes.cpp";
+      EXPECT_TRUE(IsKnownProblemCode(code))
+          << code << " (in " << entry.path() << ") is not in problem_codes.cpp";
     }
   }
   EXPECT_GT(files, 100u);
@@ -156,8 +160,8 @@ TEST(ProblemCodes, TheScanFindsEachForm) {
     json::object body{{"code", "i_code"}};
     return InvalidArgument("field_name", "message");
   )x";
-  EXPECT_EQ(CodesInSource(text), (std::set<std::string>{"a_code", "b_code", "c_code", "d_code", "e_code", "f_code",
-                                                        "g_code", "h_code", "i_code"}));
+  EXPECT_EQ(CodesInSource(text), (std::set<std::string>{"a_code", "b_code", "c_code", "d_code", "e_code",
+                                                        "f_code", "g_code", "h_code", "i_code"}));
 }
 
 }  // namespace

@@ -154,7 +154,9 @@ Result<Account> AccountRepository::Insert(db::Lease& lease, const std::optional<
     lease.sql() << "SELECT COUNT(*) FROM accounts WHERE company_id IS NULL AND login_key = :k",
         soci::use(key), soci::into(taken);
   }
-  if (taken) return Error{ErrorCode::kConflict, "an account with this login ID already exists", "login", "login_taken"};
+  if (taken)
+    return Error{ErrorCode::kConflict, "an account with this login ID already exists", "login",
+                 "login_taken"};
 
   Account a;
   a.id = AccountId::Generate();
@@ -401,7 +403,8 @@ Result<Account> AccountRepository::Unlock(const ProviderScope&, const AccountId&
   db::WriteTransaction tx(lease);
   auto current = SelectOne(lease, "WHERE a.id = :id AND a.company_id IS NOT NULL", id.value());
   if (!current) return NotFound("account not found");
-  if (current->status == AccountStatus::kDisabled) return Conflict("a disabled account is not locked", "account_not_locked");
+  if (current->status == AccountStatus::kDisabled)
+    return Conflict("a disabled account is not locked", "account_not_locked");
   const long long now = ToUnixMillis(clock_.Now());
   lease.sql()
       << "UPDATE accounts SET status = 'active', failed_logins = 0, locked_until = NULL, lock_reason = NULL, "

@@ -104,7 +104,9 @@ Result<Company> CompanyRepository::Create(const ProviderScope&, const NewCompany
   const std::string key = AsciiLower(c.code);
   int taken = 0;
   lease.sql() << "SELECT COUNT(*) FROM companies WHERE code_key = :k", soci::use(key), soci::into(taken);
-  if (taken) return Error{ErrorCode::kConflict, "a company with this code already exists", "code", "company_code_taken"};
+  if (taken)
+    return Error{ErrorCode::kConflict, "a company with this code already exists", "code",
+                 "company_code_taken"};
   std::optional<std::string> end = c.contract_end ? std::optional(c.contract_end->ToString()) : std::nullopt;
   std::string start = c.contract_start.ToString(), status{ToString(c.status)};
   long long now = ToUnixMillis(c.created_at);

@@ -19,14 +19,22 @@ constexpr char kRotateProfile[] =
 class DeviceLifecycle : public Devices {
  protected:
   // A fleet that keeps its state (its rotated credentials) in `state_dir` across restarts.
-  std::unique_ptr<SimProcess> StartKeptSim(const std::string& prefix, int devices, const std::string& state_dir) {
+  std::unique_ptr<SimProcess> StartKeptSim(const std::string& prefix, int devices,
+                                           const std::string& state_dir) {
     std::filesystem::create_directories(state_dir);
-    return std::make_unique<SimProcess>(
-        server().data_dir(),
-        std::vector<std::string>{"--devices", std::to_string(devices), "--acs", AcsUrl(), "--insecure",
-                                 "--serial-prefix", prefix, "--oui", "00D09E", "--product-class", "SimGateway",
-                                 "--username", kBootUser, "--password", kBootPassword, "--inform-interval", "3600",
-                                 "--ramp-up", "0", "--cr-listen", "127.0.0.1:0", "--state-dir", state_dir});
+    return std::make_unique<SimProcess>(server().data_dir(),
+                                        std::vector<std::string>{"--devices",   std::to_string(devices),
+                                                                 "--acs",       AcsUrl(),
+                                                                 "--insecure",  "--serial-prefix",
+                                                                 prefix,        "--oui",
+                                                                 "00D09E",      "--product-class",
+                                                                 "SimGateway",  "--username",
+                                                                 kBootUser,     "--password",
+                                                                 kBootPassword, "--inform-interval",
+                                                                 "3600",        "--ramp-up",
+                                                                 "0",           "--cr-listen",
+                                                                 "127.0.0.1:0", "--state-dir",
+                                                                 state_dir});
   }
 
   json::array Refused(HttpsClient& client) {
@@ -201,8 +209,10 @@ TEST_F(DeviceLifecycle, DEV_4_AWakeUpThatFailedStaysOnTheTaskAndJobsAreListedAnd
 // as after a reset; and that password expires like a reset one.
 TEST_F(DeviceLifecycle, SEC_5_APasswordChosenBySomeoneElseIsChangedAtTheFirstLogin) {
   const std::string initial = "Chosen-By-Admin-2026!";
-  auto created = admin_a().Post("/api/v1/accounts", R"({"login":"newbie","name":"New Bie","email":"n@example.com",
-      "kind":"general","password":")" + initial + R"("})");
+  auto created =
+      admin_a().Post("/api/v1/accounts", R"({"login":"newbie","name":"New Bie","email":"n@example.com",
+      "kind":"general","password":")" + initial +
+                                             R"("})");
   ASSERT_EQ(created.status, 201) << created.body;
   EXPECT_TRUE(Member(created.Json(), "must_change_password").as_bool());
 
@@ -215,18 +225,19 @@ TEST_F(DeviceLifecycle, SEC_5_APasswordChosenBySomeoneElseIsChangedAtTheFirstLog
   EXPECT_EQ(blocked.status, 403);
   EXPECT_EQ(ProblemCode(blocked), "password_change_required");
   auto changed = client->Put("/api/v1/session/password",
-                              R"({"current":")" + initial + R"(","new":"Only-Mine-Now-2026!"})");
+                             R"({"current":")" + initial + R"(","new":"Only-Mine-Now-2026!"})");
   EXPECT_EQ(changed.status, 204) << changed.body;
   EXPECT_EQ(client->Get("/api/v1/session").status, 200);
-  EXPECT_FALSE(Member(admin_a().Get("/api/v1/accounts/" + Str(created.Json(), "id")).Json(), "must_change_password")
-                   .as_bool());
+  EXPECT_FALSE(
+      Member(admin_a().Get("/api/v1/accounts/" + Str(created.Json(), "id")).Json(), "must_change_password")
+          .as_bool());
 
   // The provider's first administrator of a company too; unused past the temporary lifetime
   // (72 hours), the chosen password no longer logs in.
   const std::string late_id = Str(CreateCompany("LATE", "Late Ltd"), "id");
-  auto admin = site_admin().Post("/api/v1/companies/" + late_id + "/administrators",
-                                 R"({"login":"lena","name":"Lena","email":"l@example.com","password":")" + initial +
-                                     R"("})");
+  auto admin = site_admin().Post(
+      "/api/v1/companies/" + late_id + "/administrators",
+      R"({"login":"lena","name":"Lena","email":"l@example.com","password":")" + initial + R"("})");
   ASSERT_EQ(admin.status, 201) << admin.body;
   EXPECT_TRUE(Member(admin.Json(), "must_change_password").as_bool());
   server().AdvanceClock(std::chrono::hours{73});

@@ -120,7 +120,8 @@ class TenantTest : public ServerTest {
   json::object CreateAccount(HttpsClient& admin, const std::string& login, const std::string& kind,
                              const std::string& password);
   static std::string InitialPassword(const std::string& password);
-  void ChangeInitialPassword(const std::string& company_id, const std::string& login, const std::string& password);
+  void ChangeInitialPassword(const std::string& company_id, const std::string& login,
+                             const std::string& password);
 
  private:
   std::unique_ptr<HttpsClient> site_admin_;
