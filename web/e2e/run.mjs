@@ -20,6 +20,7 @@ import { lifecycleSteps } from "./lifecycle.mjs";
 import { navigationSteps } from "./navigation.mjs";
 import { operationSteps } from "./operations.mjs";
 import { remoteLoginSteps } from "./remote_login.mjs";
+import { languageSteps } from "./language.mjs";
 import { serviceNoticeSteps } from "./service_notices.mjs";
 import { signInSteps } from "./sign_in.mjs";
 import { totpSteps } from "./totp.mjs";
@@ -353,6 +354,8 @@ try {
   await webhookSteps({ page, kanri, receiver, step, shot, expect, nav, login, logout, adminPassword: ADMIN_PASSWORD });
   // Remote login to a device (DEV-5): the company's switch, issued, used at the device's web UI, ended.
   await remoteLoginSteps({ page, kanri, step, shot, expect, nav, login, logout, adminPassword: ADMIN_PASSWORD, rootPassword: ROOT_PASSWORD });
+  // Issue 18, every message in the reader's language: problems on their fields, task faults in words, firmware by name, locks, the company, drafts.
+  await languageSteps({ page, kanri, step, shot, expect, nav, login, logout, adminPassword: ADMIN_PASSWORD, rootPassword: ROOT_PASSWORD });
   // Running the service for customers (issue 15): maintenance, incidents, the banner, the status page, "Security and data".
   await serviceNoticeSteps({ page, kanri, step, shot, expect, nav, login, logout, adminPassword: ADMIN_PASSWORD, rootPassword: ROOT_PASSWORD });
 

@@ -1,6 +1,7 @@
 // The logged-in account, its permissions and CSRF token, for the whole console. A 401 from
-// any call (the session ended: idle for 60 minutes, or logged out elsewhere) clears it, and
-// the login page then explains why (SEC-3). SEC-9: a login may need a second step (the code
+// any call (the session ended: idle for the configured time, or logged out elsewhere) clears it,
+// and the login page then explains why, with the idle time (SEC-3); dialogs open then keep their
+// drafts for after the login (issue 18, lib/drafts.ts). SEC-9: a login may need a second step (the code
 // of the account's authenticator app), and an account without the second factor its company
 // requires is sent to set it up before anything else (enrolmentRequired).
 import { useQueryClient } from "@tanstack/react-query";
@@ -8,6 +9,8 @@ import { createContext, useCallback, useContext, useEffect, useMemo, useRef, use
 import { call } from "../api/call";
 import { api, ApiError, onEnrolmentRequired, onSessionEnded, setCsrfToken, type SessionEndReason } from "../api/client";
 import type { Account, SessionInfo } from "../api/types";
+import { clearDrafts, noteSessionEnded, noteSessionStarted } from "../lib/drafts";
+import { rememberCompanyCode, rememberedIdleTimeout, rememberIdleTimeout } from "../lib/sessionMemory";
 import { secondStepOf, type SecondStep } from "../lib/totp";
 import { permissionsOf, type PermissionSet } from "./permissions";
 
@@ -22,6 +25,8 @@ interface SessionContextValue {
   loading: boolean;
   // Why the last session ended, shown once on the login page.
   endReason: SessionEndReason | "logged_out" | null;
+  // The idle timeout of the session that ended (seconds), when known, for the login page's message.
+  endedIdleTimeoutSeconds: number | null;
   // Null once logged in; the second step when the account uses a second factor.
   login: (company: string, login: string, password: string) => Promise<SecondStep | null>;
   // The second step: the code (or a recovery code) for the challenge.
@@ -38,8 +43,15 @@ interface SessionContextValue {
 
 const SessionContext = createContext<SessionContextValue | null>(null);
 
+// Logged in (again): drafts of this account wait to be restored; another account's go.
+function started(accountId: string): void {
+  noteSessionStarted();
+  clearDrafts(accountId);
+}
+
 function toSession(info: SessionInfo): Session {
   setCsrfToken(info.csrf_token);
+  rememberIdleTimeout(info.idle_timeout_seconds);
   return {
     account: info.account,
     permissions: permissionsOf(info.account, info.permissions),
@@ -89,6 +101,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
   }, [session]);
 
   const apply = useCallback((state: SessionState) => {
+    if (state.session) noteSessionStarted();
     setSession(state.session);
     setEnrolmentRequired(state.enrolmentRequired);
   }, []);
@@ -96,6 +109,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
 
   useEffect(() => {
     onSessionEnded((reason) => {
+      noteSessionEnded();
       setCsrfToken(null);
       if (reason === "expired" || sessionRef.current) setEndReason(reason);
       sessionRef.current = null;
@@ -127,6 +141,8 @@ export function SessionProvider({ children }: { children: ReactNode }) {
         throw e;
       }
       setCsrfToken(info.csrf_token);
+      rememberCompanyCode(info.account.company_id, company);
+      started(info.account.id);
       queryClient.clear();
       setEndReason(null);
       await refresh();
@@ -139,6 +155,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     async (challenge: string, code: string) => {
       const info = await call("post", "/session/totp", { body: { challenge, code } });
       setCsrfToken(info.csrf_token);
+      started(info.account.id);
       queryClient.clear();
       setEndReason(null);
       await refresh();
@@ -153,6 +170,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
       // Already ended: logging out has nothing left to do.
     }
     setCsrfToken(null);
+    clearDrafts();
     queryClient.clear();
     setSession(null);
     setEnrolmentRequired(false);
@@ -172,6 +190,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
       session,
       loading,
       endReason,
+      endedIdleTimeoutSeconds: endReason === "expired" ? rememberedIdleTimeout() : null,
       login,
       loginWithCode,
       enrolmentRequired,

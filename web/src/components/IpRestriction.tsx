@@ -10,6 +10,7 @@ import { useWatch, type UseFormReturn } from "react-hook-form";
 import { useTranslation } from "react-i18next";
 import { z } from "zod";
 import { ApiError } from "../api/client";
+import { problemMessageKey } from "../api/problems";
 import type { CompanySettings, CompanySettingsPatch } from "../api/types";
 import { admits, allowlistText, checkAllowlist, parseAllowlistText, withAddress } from "../lib/ipAllowlist";
 import { useUpdateCompanySettings } from "../resources/companySettings";
@@ -67,7 +68,7 @@ export function useIpRestrictionForm(settings: CompanySettings, companyId: strin
           if (!(e instanceof ApiError)) return;
           if (e.code === "would_lock_out_caller")
             form.setError("list", { message: t("ipRestriction.errors.lockOut", { address: settings.your_address }) });
-          else if (e.field === "ip_allowlist") form.setError("list", { message: t("ipRestriction.errors.server", { detail: e.detail }) });
+          else if (e.field === "ip_allowlist") form.setError("list", { message: problemMessageKey(e) ?? t("ipRestriction.errors.server", { detail: e.detail }) });
         },
       },
     );

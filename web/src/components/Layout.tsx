@@ -8,6 +8,7 @@ import { PATHS } from "../app/paths";
 import { useAuthed, useSession } from "../auth/session";
 import { visibleNav, type NavItem } from "../auth/permissions";
 import { switchLanguage, type Language } from "../i18n";
+import { CompanyIndicator } from "./CompanyIndicator";
 import { Icon } from "./Icon";
 import { NoticeBanner } from "./ServiceNotices";
 
@@ -97,6 +98,7 @@ export function Layout() {
           >
             <Icon name="menu" />
           </button>
+          <CompanyIndicator />
           <div className="topbar-spacer" />
           <LanguageSwitch />
           <NavLink

@@ -12,7 +12,7 @@ import {
 } from "react";
 import { useTranslation } from "react-i18next";
 import { ApiError } from "../api/client";
-import { isTranslationKey } from "../i18n";
+import { problemMessageKey } from "../api/problems";
 import { Icon } from "./Icon";
 
 type Variant = "primary" | "secondary" | "ghost" | "danger";
@@ -96,13 +96,14 @@ export function EmptyState({ title, children, icon = "search" }: { title: string
   );
 }
 
-// The console's wording for an API error: a known code in the UI language, else the detail.
+// The console's wording for an API error: its code (or, for invalid_request, its field) in the
+// UI language (api/problems.ts), else the server's detail.
 export function useErrorText(): (e: unknown) => string {
-  const { t, i18n } = useTranslation();
+  const { t } = useTranslation();
   return (e) => {
     if (e instanceof ApiError) {
-      const key = `errors.${e.code}`;
-      if (isTranslationKey(i18n, key)) return t(key);
+      const key = problemMessageKey(e);
+      if (key) return t(key);
       if (e.detail) return e.detail;
       return t("errors.generic", { code: e.code });
     }

@@ -262,7 +262,7 @@ export const en: Resources = {
     oui: "An OUI is 6 hexadecimal characters (e.g. 00D09E)",
     product_class: "A product class is 1 to 64 characters",
     serial_prefix: "A serial number prefix is 1 to 64 characters",
-    serials: "Each serial number is 1 to 64 characters (mind the limit on their number)",
+    serials: "Check the serial numbers (1 to 64 characters each; only this company's devices, and not more than the limit)",
     serial_range: "A serial number range has a start and an end of the same length (1 to 64 characters), the start not after the end",
     match: "Give at least one of OUI, product class and serial numbers for the profile to match",
     periodic_inform_interval: "The periodic inform interval is 30 to 86400 seconds",

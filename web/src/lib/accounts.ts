@@ -26,3 +26,10 @@ export function deleteRefusal(e: unknown): { code: string; detail: string } | nu
   if (!(e instanceof ApiError) || e.status !== 409) return null;
   return { code: e.code, detail: e.detail };
 }
+
+// SEC-1: an account locked for a while after too many failed logins (status stays active and
+// locked_until is in the future): until when, or null when it is not.
+export function temporaryLockUntil(a: Pick<Account, "status" | "locked_until">, now: number = Date.now()): string | null {
+  if (a.status !== "active" || !a.locked_until) return null;
+  return Date.parse(a.locked_until) > now ? a.locked_until : null;
+}

@@ -11,6 +11,7 @@ import { fillPath } from "../api/call";
 import { ApiError } from "../api/client";
 import { buildTree, parametersOf, searchParameters } from "./paramTree";
 import { taskOutcome } from "./tasks";
+import { createI18n } from "../i18n";
 
 describe("console logic", () => {
   it("lists every client path for the server, in its {param} syntax", () => {
@@ -95,8 +96,11 @@ describe("console logic", () => {
       wakeup_at: null,
       wakeup_at_jst: null,
     };
-    expect(taskOutcome({ ...base, state: "failed", result: null, fault: { code: 9005, string: "", meaning: "Invalid parameter name" } })).toBe("9005 Invalid parameter name");
-    expect(taskOutcome({ ...base, state: "done", fault: null, result: { values: { "Device.DeviceInfo.UpTime": { value: "42" } } } })).toBe("UpTime=42");
+    const { t } = createI18n("en");
+    expect(taskOutcome({ ...base, state: "failed", result: null, fault: { code: 9005, string: "", meaning: "Invalid parameter name" } }, t)).toBe(
+      "9005 Invalid parameter name (the device has no such parameter)",
+    );
+    expect(taskOutcome({ ...base, state: "done", fault: null, result: { values: { "Device.DeviceInfo.UpTime": { value: "42" } } } }, t)).toBe("UpTime=42");
   });
 
   it("API paths: {parameters} filled in and encoded", () => {

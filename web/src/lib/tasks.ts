@@ -1,8 +1,10 @@
 // Device tasks in the console's words (DEV-3): the permission each type needs (mirrors
 // devices::RequiredPermission on the server), the tone of each state, and one-line accounts
 // of what a task asked for and what came of it.
-import type { Task, TaskState, TaskType } from "../api/types";
+import type { TFunction } from "i18next";
+import type { FirmwareFile, Task, TaskState, TaskType } from "../api/types";
 import type { Tone } from "../components/ui";
+import { taskOutcomeText, taskRequestText } from "./taskText";
 
 export const TASK_PERMISSION: Record<TaskType, string> = {
   getParameterValues: "devices.read",
@@ -27,34 +29,15 @@ export function isActive(state: TaskState): boolean {
   return state === "queued" || state === "running";
 }
 
-// A one-line account of a task's outcome: the CPE fault with its meaning, our error, or the values.
-export function taskOutcome(task: Task): string {
-  if (task.fault) return `${task.fault.code} ${task.fault.meaning || task.fault.string}`;
-  if (task.error) return task.error;
-  if (task.state !== "done" || !task.result) return "";
-  const values = task.result["values"];
-  if (values && typeof values === "object") {
-    const entries = Object.entries(values as Record<string, { value?: string } | string>);
-    return entries
-      .slice(0, 3)
-      .map(([k, v]) => `${k.split(".").slice(-1)[0] || k}=${typeof v === "string" ? v : v?.value ?? ""}`)
-      .join(", ") + (entries.length > 3 ? ` …(+${entries.length - 3})` : "");
-  }
-  const params = task.result["parameters"];
-  if (Array.isArray(params)) return `${params.length} parameters`;
-  return "";
+// A one-line account of a task's outcome in the reader's language (lib/taskText.ts): the CPE
+// fault with its meaning (and each parameter's fault), our error, or what the task gave.
+export function taskOutcome(task: Task, t: TFunction): string {
+  const { text, detail } = taskOutcomeText(t, task);
+  return detail.length ? `${text} — ${detail.join(" / ")}` : text;
 }
 
-// What a task asked for, briefly ("Device.WiFi.SSID.1.SSID = guest").
-export function taskRequestSummary(task: Task): string {
-  const r = task.request ?? {};
-  if (task.type === "setParameterValues" && r["values"] && typeof r["values"] === "object")
-    return Object.entries(r["values"] as Record<string, string>)
-      .map(([k, v]) => `${k} = ${v}`)
-      .join(", ");
-  if (Array.isArray(r["names"])) return (r["names"] as string[]).join(", ");
-  if (typeof r["path"] === "string") return r["path"];
-  if (typeof r["object"] === "string") return r["object"];
-  if (typeof r["file_id"] === "string") return r["file_id"];
-  return "";
+// What a task asked for, briefly ("Device.WiFi.SSID.1.SSID = guest"); a firmware update names
+// its file and version.
+export function taskRequestSummary(task: Task, t: TFunction, firmware: readonly FirmwareFile[] = []): string {
+  return taskRequestText(t, task, firmware);
 }

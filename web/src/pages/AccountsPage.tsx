@@ -11,12 +11,13 @@ import { z } from "zod";
 import type { Account, Role } from "../api/types";
 import { useAuthed, useCan } from "../auth/session";
 import { useConfirmedMutation } from "../components/Confirmation";
-import { FormDialog, showFieldError, useErrorMessage, useZodForm } from "../components/form";
+import { bannerError, FormDialog, showFieldError, useErrorMessage, useZodForm } from "../components/form";
 import { ListPage } from "../components/ListPage";
 import { useToast } from "../components/Toast";
 import { Alert, Badge, Button, ConfirmDialog, Dialog, Field, Input, Select, type Tone } from "../components/ui";
 import { isTranslationKey } from "../i18n";
-import { deleteRefusal, lockedForInactivity, mayReactivate, remindedForInactivity } from "../lib/accounts";
+import { draftKey, hasDraft } from "../lib/drafts";
+import { deleteRefusal, lockedForInactivity, mayReactivate, remindedForInactivity, temporaryLockUntil } from "../lib/accounts";
 import { formatJst } from "../lib/time";
 import { email, newAccount, personName } from "../lib/validation";
 import { useAccounts, useCreateAccount, useDeleteAccount, useResetPassword, useUpdateAccount } from "../resources/accounts";
@@ -28,6 +29,11 @@ export const STATUS_TONE: Record<Account["status"], Tone> = { active: "success",
 const createSchema = newAccount.extend({ kind: z.enum(["admin", "general"]), roles: z.array(z.string()) });
 type CreateValues = z.infer<typeof createSchema>;
 const CREATE_FIELDS = ["login", "name", "email", "password"] as const;
+// The only conflict creating an account meets is a login ID in use (until the server says
+// login_taken itself).
+const CREATE_ALIASES = { conflict: "login_taken" } as const;
+// Issue 18: a half-filled new account survives a session that ended (not its password).
+const CREATE_DRAFT = "accounts.create";
 
 const editSchema = z.object({ name: personName, email, language: z.enum(["ja", "en"]), roles: z.array(z.string()) });
 
@@ -68,7 +74,7 @@ function CreateAccountDialog({ onClose, roles }: { onClose: () => void; roles: R
           toast(t("accounts.created"));
           onClose();
         },
-        onError: (e) => showFieldError(form, e, CREATE_FIELDS),
+        onError: (e) => showFieldError(form, e, CREATE_FIELDS, CREATE_ALIASES),
       },
     );
   return (
@@ -80,8 +86,9 @@ function CreateAccountDialog({ onClose, roles }: { onClose: () => void; roles: R
       onSubmit={submit}
       onClose={onClose}
       busy={create.isPending}
-      error={create.error}
+      error={bannerError(create.error, CREATE_FIELDS, CREATE_ALIASES)}
       errorFields={CREATE_FIELDS}
+      draft={CREATE_DRAFT}
     >
       <Field label={t("accounts.login")} required error={errorText(errors.login)}>
         {(p) => <Input {...p} {...form.register("login")} autoComplete="off" spellCheck={false} />}
@@ -208,7 +215,7 @@ function DeleteAccountDialog({ account, onClose }: { account: Account; onClose: 
           {refusal ? (
             <Alert tone="danger">
               <strong>{refusal.code !== "conflict" && isTranslationKey(i18n, known) ? t(known) : t("accounts.deleteRefused")}</strong>
-              {refusal.detail ? <p data-testid="delete-refusal">{refusal.detail}</p> : null}
+              {refusal.code === "conflict" && refusal.detail ? <p data-testid="delete-refusal">{refusal.detail}</p> : null}
             </Alert>
           ) : null}
         </>
@@ -227,6 +234,27 @@ function DeleteAccountDialog({ account, onClose }: { account: Account; onClose: 
       }
       onClose={onClose}
     />
+  );
+}
+
+// The account's status; SEC-1: an active account locked for a while after failed logins says
+// so, and until when (JST).
+function AccountStatusBadge({ account }: { account: Account }) {
+  const { t } = useTranslation();
+  const until = temporaryLockUntil(account);
+  if (until)
+    return (
+      <span className="stack-xs" data-testid="temporary-lock">
+        <Badge tone="warning" dot>
+          {t("accounts.temporarilyLocked")}
+        </Badge>
+        <span className="cell-sub">{t("accounts.lockedUntil", { time: formatJst(until, false) })}</span>
+      </span>
+    );
+  return (
+    <Badge tone={STATUS_TONE[account.status]} dot>
+      {t(`accountStatus.${account.status}`)}
+    </Badge>
   );
 }
 
@@ -260,7 +288,7 @@ export function AccountsPage() {
   const writable = can("accounts.write");
   const accounts = useAccounts();
   const roles = useRoles(can("roles.read") || writable);
-  const [creating, setCreating] = useState(false);
+  const [creating, setCreating] = useState(() => hasDraft(draftKey(me.id, CREATE_DRAFT)));
   const [editing, setEditing] = useState<Account | null>(null);
   const [deleting, setDeleting] = useState<Account | null>(null);
   // Only a company administrator deletes accounts (the server answers 403 administrator_required).
@@ -337,9 +365,7 @@ export function AccountsPage() {
       header: t("accounts.status"),
       cell: (c) => (
         <div className="row">
-          <Badge tone={STATUS_TONE[c.getValue()]} dot>
-            {t(`accountStatus.${c.getValue()}`)}
-          </Badge>
+          <AccountStatusBadge account={c.row.original} />
           {c.row.original.must_change_password ? <Badge tone="warning">{t("accounts.mustChange")}</Badge> : null}
           <InactivityMarks account={c.row.original} />
         </div>

@@ -15,6 +15,8 @@ import { useLockedAccounts } from "../resources/accounts";
 import { useAuditRecords } from "../resources/audit";
 import { useCompanies } from "../resources/companies";
 import { useDeviceSummary, useRefusedDevices } from "../resources/devices";
+import { useRecentTaskFailures } from "../resources/taskFailures";
+import { failureText } from "../lib/taskText";
 
 const REFRESH_MS = 30_000;
 
@@ -76,31 +78,48 @@ function RecentOperations() {
   );
 }
 
+// Failed device tasks: the device (serial number and model), what the task was and the fault in
+// words, each a link to the device's tasks.
 function RecentFailures() {
   const { t, i18n } = useTranslation();
-  const recent = useAuditRecords({ outcome: "failed" }, { limit: 100, background: true, refetchInterval: REFRESH_MS });
-  const failures = (recent.data?.pages[0]?.items ?? []).filter((r) => r.action.startsWith("task")).slice(0, 8);
+  const recent = useRecentTaskFailures({ refetchInterval: REFRESH_MS });
   return (
     <Card className="card-flush" title={t("dashboard.recentFailures")}>
       {recent.isLoading ? (
         <Spinner />
-      ) : failures.length === 0 ? (
+      ) : recent.failures.length === 0 ? (
         <EmptyState title={t("dashboard.noFailures")} icon="check" />
       ) : (
-        <ul className="list">
-          {failures.map((r) => (
-            <li key={r.seq}>
-              <span>
-                {r.target_type === "device" && r.target_id ? (
-                  <Link to={pathTo("device", { id: r.target_id })}>{r.target_id}</Link>
+        <ul className="list" data-testid="recent-failures">
+          {recent.failures.map((f) => {
+            const device = f.deviceId ? recent.devices.get(f.deviceId) : undefined;
+            const serial = device?.serial_number || f.serial;
+            const what = (
+              <>
+                <span className="failure-device">
+                  <span className="mono">{serial || t("dashboard.unknownDevice")}</span>
+                  {device?.model ? <span className="muted"> · {device.model}</span> : null}
+                </span>
+                <span className="failure-what">
+                  {f.type ? t(`taskType.${f.type}`) : t("dashboard.task")}
+                  {" — "}
+                  <span className="failure-fault">{failureText(t, f)}</span>
+                </span>
+              </>
+            );
+            return (
+              <li key={f.seq}>
+                {f.deviceId ? (
+                  <Link className="failure" to={`${pathTo("device", { id: f.deviceId })}?tab=tasks`}>
+                    {what}
+                  </Link>
                 ) : (
-                  <code>{r.target_id || r.action}</code>
-                )}{" "}
-                <span className="muted">{r.error_code}</span>
-              </span>
-              <span className="muted nowrap">{formatRelative(r.time, i18n.language)}</span>
-            </li>
-          ))}
+                  <span className="failure">{what}</span>
+                )}
+                <span className="muted nowrap">{formatRelative(f.time, i18n.language)}</span>
+              </li>
+            );
+          })}
         </ul>
       )}
     </Card>

@@ -12,6 +12,7 @@ import { PATHS } from "../app/paths";
 import { useSession } from "../auth/session";
 import { submitWith, useZodForm } from "../components/form";
 import { LanguageSwitch } from "../components/Layout";
+import { SessionExpiredText } from "../components/SessionExpired";
 import { TotpCodeInput } from "../components/TotpCodeInput";
 import { Alert, Button, Field, Input, Spinner } from "../components/ui";
 import { isRecoveryCode, isTotpCode, normaliseRecoveryCode, normaliseTotpCode, secondStepExpired, type SecondStep } from "../lib/totp";
@@ -222,7 +223,7 @@ export function LoginPage() {
           />
         ) : (
           <>
-        {endReason === "expired" ? <Alert tone="warning">{t("login.expired")}</Alert> : null}
+        {endReason === "expired" ? <Alert tone="warning"><SessionExpiredText /></Alert> : null}
         {endReason === "unauthenticated" ? <Alert tone="warning">{t("login.ended")}</Alert> : null}
         {endReason === "logged_out" ? <Alert tone="success">{t("login.loggedOut")}</Alert> : null}
         {failure ? (

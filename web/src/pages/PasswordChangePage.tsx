@@ -5,6 +5,7 @@ import { useTranslation } from "react-i18next";
 import { useNavigate } from "react-router-dom";
 import { z } from "zod";
 import { ApiError } from "../api/client";
+import { problemMessageKey } from "../api/problems";
 import { PATHS } from "../app/paths";
 import { useAuthed, useSession } from "../auth/session";
 import { submitWith, useErrorMessage, useZodForm } from "../components/form";
@@ -46,7 +47,7 @@ export function PasswordChangePage() {
     } catch (e) {
       if (e instanceof ApiError && e.field === "current") form.setError("current", { message: message("password.wrongCurrent") });
       else if (e instanceof ApiError && (e.field === "new" || e.field === "password"))
-        form.setError("next", { message: e.detail || message("validation.passwordWeak") });
+        form.setError("next", { message: problemMessageKey({ code: e.code, field: "new" }) ?? message("validation.passwordWeak") });
       else setError(e);
     }
   });

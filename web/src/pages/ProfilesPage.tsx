@@ -9,11 +9,12 @@ import { useTranslation } from "react-i18next";
 import { z } from "zod";
 import { ApiError } from "../api/client";
 import type { Allocation, Profile, RequestBody } from "../api/types";
-import { useCan } from "../auth/session";
+import { useAuthed, useCan } from "../auth/session";
 import { AllocationDetailDialog, allocationTime, useCoverageText } from "../components/Allocations";
 import { useConfirmedDelete } from "../components/Confirmation";
 import { FormDialog, useErrorMessage, useZodForm } from "../components/form";
 import { message } from "../i18n";
+import { draftKey, hasDraft } from "../lib/drafts";
 import { ListCard, ListPage } from "../components/ListPage";
 import { useToast } from "../components/Toast";
 import { Alert, Badge, Button, EmptyState, ErrorBanner, Field, Input, Select } from "../components/ui";
@@ -87,6 +88,10 @@ export function profileBody(v: ProfileValues): RequestBody<"profiles.create"> {
   };
 }
 
+// Issue 18: a half-filled new profile survives a session that ended (not its password, nor
+// initial parameters that set a secret).
+const CREATE_DRAFT = "profiles.create";
+
 function ProfileDialog({ profile, onClose }: { profile: Profile | null; onClose: () => void }) {
   const { t } = useTranslation();
   const toast = useToast();
@@ -113,6 +118,7 @@ function ProfileDialog({ profile, onClose }: { profile: Profile | null; onClose:
       }
       onClose={onClose}
       busy={save.isPending}
+      draft={profile ? undefined : CREATE_DRAFT}
       error={modeRefused ? null : save.error}
     >
       <div className="span-2">
@@ -166,7 +172,8 @@ export function ProfilesPage() {
   const can = useCan();
   const writable = can("profiles.write");
   const profiles = useProfiles();
-  const [editing, setEditing] = useState<Profile | null | "new">(null);
+  const me = useAuthed().account;
+  const [editing, setEditing] = useState<Profile | null | "new">(() => (hasDraft(draftKey(me.id, CREATE_DRAFT)) ? "new" : null));
   const remove = useConfirmedDelete(useDeleteProfile(), {
     message: (p) => t("profiles.deleteConfirm", { name: p.name }),
     done: t("profiles.deleted"),

@@ -3,11 +3,10 @@
 import { useMemo, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { z } from "zod";
-import { ApiError } from "../api/client";
 import type { Permission, Role } from "../api/types";
 import { useCan } from "../auth/session";
 import { useConfirmedDelete } from "../components/Confirmation";
-import { FormDialog, useErrorMessage, useZodForm } from "../components/form";
+import { FormDialog, showFieldError, useErrorMessage, useZodForm } from "../components/form";
 import { Icon } from "../components/Icon";
 import { useToast } from "../components/Toast";
 import { Alert, Badge, Button, Card, ErrorBanner, Field, Input, PageHeader, Spinner } from "../components/ui";
@@ -72,7 +71,7 @@ function CreateRoleDialog({ onClose, catalog }: { onClose: () => void; catalog: 
             onClose();
           },
           onError: (e) => {
-            if (e instanceof ApiError && e.field === "name") form.setError("name", { message: e.detail || t("errors.conflict") });
+            showFieldError(form, e, ["name"], { conflict: "role_name_taken" });
           },
         })
       }

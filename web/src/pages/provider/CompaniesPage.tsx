@@ -121,7 +121,7 @@ function CompanyDialog({ company, state, onClose }: { company: Company | null; s
     },
     onError: (e: Error) => {
       if (!showFieldError(form, e, COMPANY_FIELDS) && e instanceof ApiError && e.status === 409 && !deletionInProgress(e))
-        form.setError("code", { message: message("errors.conflict") });
+        form.setError("code", { message: message("errors.company_code_taken") });
     },
   };
   const submit = (v: CompanyValues) => {
