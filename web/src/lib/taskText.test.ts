@@ -92,5 +92,6 @@ describe("task texts (issue 18)", () => {
     expect(taskRequestText(ja, download, files)).toBe("rt-fw.bin (2.1.0)");
     expect(taskRequestText(ja, { ...download, request: { file_id: "gone" } }, files)).toBe("（削除されたファームウェアファイル）");
     expect(taskRequestText(en, { ...base, type: "setParameterValues", request: { values: { "Device.WiFi.SSID.1.SSID": "guest" } } })).toBe("Device.WiFi.SSID.1.SSID = guest");
+    expect(taskRequestText(ja, { ...base, type: "getParameterValues", request: { names: ["A.", "B.", "C.", "D.", "E."] } })).toBe("A., B., C., ほか 2 件");
   });
 });

@@ -110,11 +110,12 @@ export function firmwareLabel(file: Pick<FirmwareFile, "name" | "version">): str
 // its file and version (or says the file is gone).
 export function taskRequestText(t: TFunction, task: Task, firmware: readonly FirmwareFile[] = []): string {
   const r = task.request ?? {};
+  // A long list (a device's first-contact reads) names its first three and how many more.
+  const brief = (items: string[]) =>
+    items.length > 3 ? [...items.slice(0, 3), t("taskOutcome.moreValues", { count: items.length - 3 })].join(", ") : items.join(", ");
   if (task.type === "setParameterValues" && r["values"] && typeof r["values"] === "object")
-    return Object.entries(r["values"] as Record<string, string>)
-      .map(([k, v]) => `${k} = ${v}`)
-      .join(", ");
-  if (Array.isArray(r["names"])) return (r["names"] as string[]).join(", ");
+    return brief(Object.entries(r["values"] as Record<string, string>).map(([k, v]) => `${k} = ${v}`));
+  if (Array.isArray(r["names"])) return brief(r["names"] as string[]);
   if (typeof r["path"] === "string") return r["path"];
   if (typeof r["object"] === "string") return r["object"];
   if (typeof r["file_id"] === "string") {
