@@ -264,6 +264,9 @@ export async function navigationSteps({ page, kanri, step, shot, expect, adminPa
     // Reboot (queued for the next contact: the routers are not running).
     await bar.getByRole("button", { name: "再起動" }).click();
     let d = page.getByRole("dialog");
+    await d.getByLabel("すぐに実行（接続要求を送る）").waitFor();
+    // A dialog open over the list: axe too.
+    await checkAxe(page, "/devices (reboot dialog)", { report: axeReport });
     await d.getByLabel("すぐに実行（接続要求を送る）").uncheck();
     await d.getByRole("button", { name: "再起動" }).click();
     await page.getByRole("status").filter({ hasText: "「再起動」を 2 台の装置に登録しました" }).waitFor();
@@ -274,6 +277,7 @@ export async function navigationSteps({ page, kanri, step, shot, expect, adminPa
     await bar.getByRole("button", { name: "タグを追加" }).click();
     d = page.getByRole("dialog");
     await d.getByLabel(/^タグ/).fill("nav-e2e");
+    await checkAxe(page, "/devices (tag dialog)", { report: axeReport });
     await d.getByRole("button", { name: "適用" }).click();
     await page.getByRole("status").filter({ hasText: "タグ「nav-e2e」を 2 台の装置に追加しました" }).waitFor();
     await cleared();

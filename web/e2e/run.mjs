@@ -317,6 +317,8 @@ try {
     // before the action does (and the login would lead back to the dashboard).
     await nav("アカウント").click();
     await page.getByRole("heading", { name: "アカウント" }).waitFor();
+    // Its list read too (the heading shows before it): a read after the jump would end the session first.
+    await page.getByRole("cell", { name: /佐藤 花子/ }).waitFor();
     kanri.setClockOffsetMs(61 * 60 * 1000);
     // The next action meets the ended session.
     await nav("ロール").click();
