@@ -109,17 +109,17 @@ asio::awaitable<HttpResponse> Query(ApiServices& s, RequestContext& ctx) {
 }  // namespace
 
 void AddAuditRoutes(http::RouteTable& t, ApiServices& s) {
-  t.Add(
-      {.method = "GET",
-       .path = "/api/v1/audit",
-       .access = http::NeedsAnyOf({"audit.read", "provider.audit"}),
-       .action = "audit.query",
-       .handler = [&s](RequestContext& c) { return Query(s, c); },
-       .doc = {.summary = "The operation history, newest first (?format=csv for Excel)",
-               .tag = "audit",
-               .response_schema = schema::kAuditRecord,
-               .paginated = true,
-               .query = {"from", "to", "actor", "action", "outcome", "target_type", "target_id", "format", "lang"}}});
+  t.Add({.method = "GET",
+         .path = "/api/v1/audit",
+         .access = http::NeedsAnyOf({"audit.read", "provider.audit"}),
+         .action = "audit.query",
+         .handler = [&s](RequestContext& c) { return Query(s, c); },
+         .doc = {.summary = "The operation history, newest first (?format=csv for Excel)",
+                 .tag = "audit",
+                 .response_schema = schema::kAuditRecord,
+                 .paginated = true,
+                 .query = {"from", "to", "actor", "action", "outcome", "target_type", "target_id", "format",
+                           "lang"}}});
 }
 
 }  // namespace kanri::api

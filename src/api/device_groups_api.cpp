@@ -108,7 +108,8 @@ asio::awaitable<HttpResponse> Delete(ApiServices& s, RequestContext& ctx) {
 asio::awaitable<HttpResponse> SetDevices(ApiServices& s, RequestContext& ctx) {
   json::object body = ParseJsonBody(ctx.request);
   if (!body.contains("device_ids") && !body.contains("serials") && !body.contains("filter"))
-    ThrowInvalid("device_ids", "device_ids, serials or filter is required ({\"device_ids\": []} empties the group)");
+    ThrowInvalid("device_ids",
+                 "device_ids, serials or filter is required ({\"device_ids\": []} empties the group)");
   FieldReader in{std::move(body)};
   const auto members = ReadMembers(in, /*with_filter=*/true);
   in.Finish();
@@ -192,8 +193,9 @@ void AddDeviceGroupRoutes(http::RouteTable& t, ApiServices& s) {
          .action = "device_groups.add_devices",
          .target_type = "device_group",
          .handler = [&s](RequestContext& c) { return AddDevices(s, c); },
-         .doc = {.summary = "Add devices to a static group by ID, serial number (at most 10,000) or every device "
-                            "a filter of the device list selects now; unknown ones refuse the whole change",
+         .doc = {.summary =
+                     "Add devices to a static group by ID, serial number (at most 10,000) or every device "
+                     "a filter of the device list selects now; unknown ones refuse the whole change",
                  .tag = "device-groups",
                  .request_schema = schema::kDeviceGroupDevices,
                  .response_schema = schema::kDeviceGroup}});
