@@ -87,7 +87,7 @@ std::set<std::string> CodesInSource(const std::string& text) {
   for (std::size_t pos = 0; (pos = text.find("LimitExceeded(\"", pos)) != std::string::npos; ++pos)
     found.insert(literal_at(pos + 14));
   for (std::size_t pos = 0; (pos = text.find("problem = \"", pos)) != std::string::npos; ++pos)
-    found.insert(literal_at(pos + 9));
+    found.insert(literal_at(pos + 10));
   // Conflict(message, problem) and Error{code, message, field, problem}.
   for (std::size_t pos = 0; (pos = text.find("Conflict(", pos)) != std::string::npos; ++pos) {
     const auto elements = elements_in(pos + 8);
@@ -112,7 +112,7 @@ std::set<std::string> CodesInSource(const std::string& text) {
   }
   // A problem written by hand: {"code", "x"} in a JSON object.
   for (std::size_t pos = 0; (pos = text.find("{\"code\", \"", pos)) != std::string::npos; ++pos)
-    found.insert(literal_at(pos + 10));
+    found.insert(literal_at(pos + 9));
   std::erase_if(found, [](const std::string& c) { return !IsSnakeCase(c); });
   return found;
 }
