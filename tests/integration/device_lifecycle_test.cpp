@@ -87,16 +87,22 @@ TEST_F(DeviceLifecycle, DEV_1_DeletedDeviceIsOnboardedAgainAndARetiredOneIsRefus
   EXPECT_EQ(Str(listed, "reason"), "retired");
   EXPECT_EQ(Str(listed, "oui"), "00D09E");
   bool provider_sees = false;
-  for (const auto& r : Member(site_admin().Get("/api/v1/refused-devices").Json(), "items").as_array())
+  const json::value provider_list = site_admin().Get("/api/v1/refused-devices").Json();
+  for (const auto& r : Member(provider_list, "items").as_array())
     provider_sees |= Str(r, "serial_number") == "LIF000002" && Str(r, "reason") == "retired";
   EXPECT_TRUE(provider_sees);
   for (const auto& d : DevicesList()) EXPECT_NE(Str(d, "serial_number"), "LIF000002");
   EXPECT_TRUE(Refused(*olga).empty()) << "another company sees nothing of ACME's refusals";
 
-  // Both in the history, with the device's identity.
-  auto audit = Member(admin_a().Get("/api/v1/audit?action=devices.retire").Json(), "items").as_array();
-  ASSERT_EQ(audit.size(), 1u);
-  EXPECT_EQ(Str(Member(audit.at(0), "details"), "serial_number"), "LIF000002");
+  // In the history with the device's identity (the second attempt, refused as unknown, too).
+  const json::value audit = admin_a().Get("/api/v1/audit?action=devices.retire").Json();
+  std::size_t with_identity = 0;
+  for (const auto& r : Member(audit, "items").as_array()) {
+    const auto& details = Member(r, "details");
+    with_identity += details.is_object() && details.as_object().contains("serial_number") &&
+                     Str(details, "serial_number") == "LIF000002";
+  }
+  EXPECT_EQ(with_identity, 1u) << json::serialize(audit);
 }
 
 // A router with a wrong credential inside the company's own allocation: its company sees it
@@ -145,7 +151,8 @@ TEST_F(DeviceLifecycle, SEC_5_FactoryResetNeedsItsOwnPermission) {
   EXPECT_EQ(allowed.status, 201) << allowed.body;
   // The catalogue names it, for the roles screen.
   bool listed = false;
-  for (const auto& p : Member(admin_a().Get("/api/v1/permissions").Json(), "items").as_array())
+  const json::value catalogue = admin_a().Get("/api/v1/permissions").Json();
+  for (const auto& p : Member(catalogue, "items").as_array())
     listed |= Str(p, "name") == "devices.factory_reset";
   EXPECT_TRUE(listed);
 }
@@ -211,7 +218,7 @@ TEST_F(DeviceLifecycle, SEC_5_APasswordChosenBySomeoneElseIsChangedAtTheFirstLog
   const std::string initial = "Chosen-By-Admin-2026!";
   auto created =
       admin_a().Post("/api/v1/accounts", R"({"login":"newbie","name":"New Bie","email":"n@example.com",
-      "kind":"general","password":")" + initial +
+      "kind":"admin","password":")" + initial +
                                              R"("})");
   ASSERT_EQ(created.status, 201) << created.body;
   EXPECT_TRUE(Member(created.Json(), "must_change_password").as_bool());
@@ -219,7 +226,7 @@ TEST_F(DeviceLifecycle, SEC_5_APasswordChosenBySomeoneElseIsChangedAtTheFirstLog
   auto client = NewClient();
   auto login = TryLogin(*client, kCompanyACode, "newbie", initial);
   ASSERT_EQ(login.status, 200) << login.body;
-  EXPECT_TRUE(Member(login.Json(), "must_change_password").as_bool());
+  EXPECT_TRUE(Member(Member(login.Json(), "account"), "must_change_password").as_bool());
   client->SetDefaultHeader("X-CSRF-Token", Str(login.Json(), "csrf_token"));
   auto blocked = client->Get("/api/v1/devices");
   EXPECT_EQ(blocked.status, 403);
