@@ -97,12 +97,12 @@ std::set<std::string> CodesInSource(const std::string& text) {
     const auto elements = elements_in(pos + 5);
     if (elements.size() >= 4) found.insert(elements[3]);
   }
-  // `{403, "code"` (a Problem's status and code), with any spacing.
+  // `{403, "code"` (a Problem's status and code) or `(403, "code"`, with any spacing.
   auto space = [&](std::size_t i) {
     while (i < text.size() && (text[i] == ' ' || text[i] == '\n')) ++i;
     return i;
   };
-  for (std::size_t pos = 0; (pos = text.find('{', pos)) != std::string::npos; ++pos) {
+  for (std::size_t pos = 0; (pos = text.find_first_of("{(", pos)) != std::string::npos; ++pos) {
     std::size_t i = space(pos + 1);
     if (i + 3 >= text.size() || (text[i] != '4' && text[i] != '5') || !std::isdigit(text[i + 1]) ||
         !std::isdigit(text[i + 2]) || text[i + 3] != ',')
@@ -157,11 +157,12 @@ TEST(ProblemCodes, TheScanFindsEachForm) {
     return http::ProblemResponse({503, "g_code", "", "busy", ""});
     return {
         429, "h_code", "", "x", ""};
+    return TransportProblem(431, "j_code", "too large");
     json::object body{{"code", "i_code"}};
     return InvalidArgument("field_name", "message");
   )x";
   EXPECT_EQ(CodesInSource(text), (std::set<std::string>{"a_code", "b_code", "c_code", "d_code", "e_code",
-                                                        "f_code", "g_code", "h_code", "i_code"}));
+                                                        "f_code", "g_code", "h_code", "i_code", "j_code"}));
 }
 
 }  // namespace
