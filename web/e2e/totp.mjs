@@ -47,7 +47,7 @@ async function freshCode(secret, lastUsed, page) {
   return { code: hotp(secret, wanted), counter: wanted };
 }
 
-export async function totpSteps({ page, step, shot, expect, nav, login, logout, adminPassword }) {
+export async function totpSteps({ page, step, shot, expect, nav, login, firstLogin, initialPassword, logout, adminPassword }) {
   let secret = "";
   let recoveryCodes = [];
   let lastUsed = 0;
@@ -103,7 +103,7 @@ export async function totpSteps({ page, step, shot, expect, nav, login, logout, 
     await dialog.getByLabel("ログインID").fill("kato");
     await dialog.getByLabel("氏名").fill("加藤 三郎");
     await dialog.getByLabel("メールアドレス").fill("kato@acme.example");
-    await dialog.getByLabel("初期パスワード").fill("Kato-Passw0rd-e2e!");
+    await dialog.getByLabel("初期パスワード").fill(initialPassword("Kato-Passw0rd-e2e!"));
     await dialog.getByRole("button", { name: "作成" }).click();
     const kato = page.getByRole("row", { name: /加藤 三郎/ });
     await kato.waitFor();
@@ -112,7 +112,7 @@ export async function totpSteps({ page, step, shot, expect, nav, login, logout, 
     await shot("52-accounts-totp");
     await logout();
 
-    await login("ACME", "kato", "Kato-Passw0rd-e2e!");
+    await firstLogin("ACME", "kato", "Kato-Passw0rd-e2e!");
     await page.getByRole("heading", { name: "2要素認証の設定が必要です" }).waitFor();
     expect(page.url().endsWith("/account/two-factor"), "on the set-up page: " + page.url());
     await page.getByRole("button", { name: "設定を始める" }).waitFor();

@@ -91,10 +91,10 @@ describe("console logic", () => {
       finished_at_jst: null,
       expires_at: "",
       expires_at_jst: "",
-      error: null,
       wakeup: null,
       wakeup_at: null,
       wakeup_at_jst: null,
+      error: null,
     };
     const { t } = createI18n("en");
     expect(taskOutcome({ ...base, state: "failed", result: null, fault: { code: 9005, string: "", meaning: "Invalid parameter name" } }, t)).toBe(

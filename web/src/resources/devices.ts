@@ -97,29 +97,6 @@ export function useDeleteDevice() {
   });
 }
 
-// Adds or removes one tag of one device; the device's page shows the answer at once.
-export function useDeviceTag(id: string) {
-  const qc = useQueryClient();
-  return useMutation({
-    mutationFn: ({ tag, add }: { tag: string; add: boolean }) =>
-      call(add ? "put" : "delete", "/devices/{id}/tags/{tag}", { path: { id, tag } }),
-    onSuccess: (device) => qc.setQueryData(keys.device(id), device),
-  });
-}
-
-// Adds a tag to each device, one after the other.
-export function useTagDevices() {
-  const qc = useQueryClient();
-  return useMutation({
-    // Resolves with how many got the tag and the failures; fails when none did.
-    mutationFn: async ({ deviceIds, tag }: { deviceIds: string[]; tag: string }) => {
-      let done = 0;
-      const errors: unknown[] = [];
-      for (const id of deviceIds) {
-        try {
-          await call("put", "/devices/{id}/tags/{tag}", { path: { id, tag } });
-          done++;
-        } catch (e) {
 // Issue 18: deletes the device and revokes its credential: it is refused (reason retired) if it
 // comes back with it. (A deleted device keeps its last credential, sealed, and comes back as new.)
 export function useRetireDevice() {
@@ -147,6 +124,29 @@ export function useOwnRefusedDevices() {
   });
 }
 
+// Adds or removes one tag of one device; the device's page shows the answer at once.
+export function useDeviceTag(id: string) {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: ({ tag, add }: { tag: string; add: boolean }) =>
+      call(add ? "put" : "delete", "/devices/{id}/tags/{tag}", { path: { id, tag } }),
+    onSuccess: (device) => qc.setQueryData(keys.device(id), device),
+  });
+}
+
+// Adds a tag to each device, one after the other.
+export function useTagDevices() {
+  const qc = useQueryClient();
+  return useMutation({
+    // Resolves with how many got the tag and the failures; fails when none did.
+    mutationFn: async ({ deviceIds, tag }: { deviceIds: string[]; tag: string }) => {
+      let done = 0;
+      const errors: unknown[] = [];
+      for (const id of deviceIds) {
+        try {
+          await call("put", "/devices/{id}/tags/{tag}", { path: { id, tag } });
+          done++;
+        } catch (e) {
           errors.push(e);
         }
       }
