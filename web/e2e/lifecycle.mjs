@@ -57,24 +57,24 @@ export async function lifecycleSteps({ page, kanri, step, shot, expect, nav, log
       }, 90_000);
       // An operator: the built-in role reboots and updates firmware, and has no factory reset.
       await admin.call("POST", "/accounts", {
-        login: "kato",
-        name: "加藤 健",
-        email: "kato@acme.example",
+        login: "kudo",
+        name: "工藤 健",
+        email: "kudo@acme.example",
         kind: "general",
         password: "Initial-" + OPERATOR_PASSWORD,
         roles: ["builtin.operator"],
       });
-      const kato = await kanri.session("ACME", "kato", "Initial-" + OPERATOR_PASSWORD);
+      const kato = await kanri.session("ACME", "kudo", "Initial-" + OPERATOR_PASSWORD);
       await kato.call("PUT", "/session/password", { current: "Initial-" + OPERATOR_PASSWORD, new: OPERATOR_PASSWORD });
     });
 
     await step("lifecycle: an operator without devices.factory_reset sees no factory reset, and the API refuses it", async () => {
-      const kato = await kanri.session("ACME", "kato", OPERATOR_PASSWORD);
+      const kato = await kanri.session("ACME", "kudo", OPERATOR_PASSWORD);
       const device = (await lifDevices()).find((d) => d.serial_number === "LIF000001");
       let refused = "";
       await kato.call("POST", `/devices/${device.id}/tasks`, { type: "factoryReset", now: false }).catch((e) => (refused = e.message));
       expect(/ -> 403 /.test(refused), "factoryReset refused to the operator: " + refused);
-      await login("ACME", "kato", OPERATOR_PASSWORD);
+      await login("ACME", "kudo", OPERATOR_PASSWORD);
       await page.getByRole("heading", { name: "ダッシュボード" }).waitFor();
       await openDevice("LIF000001");
       await page.getByRole("button", { name: "再起動" }).first().waitFor();
