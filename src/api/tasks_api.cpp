@@ -108,7 +108,7 @@ json::object JobTaskJson(const devices::JobDeviceTask& t) {
 // What the task keeps of a wake-up (WakeDevice's answer): the coarse outcome, or why the device
 // was not asked (no_url: it has reported no connection-request address yet).
 std::string WakeupWord(const json::object& outcome) {
-  const std::string word(outcome.at("outcome").as_string());
+  std::string word(outcome.at("outcome").as_string());
   if (word != "not_sent") return word;
   const auto* reason = outcome.if_contains("reason");
   return reason && reason->is_string() && reason->as_string() == "no_connection_request_url" ? "no_url"
