@@ -8,6 +8,11 @@ function keysOf(o: object, prefix = ""): string[] {
   );
 }
 
+function textOf(o: object, key: string): string {
+  const v = key.split(".").reduce<unknown>((node, part) => (node as Record<string, unknown> | undefined)?.[part], o);
+  return typeof v === "string" ? v : "";
+}
+
 describe("i18n", () => {
   it("is Japanese unless English was chosen", () => {
     expect(storedLanguage()).toBe("ja");
@@ -38,5 +43,11 @@ describe("i18n", () => {
   it("interpolates counts", () => {
     expect(createI18n("ja").t("devices.queued", { count: 3 })).toBe("3 件のタスクを登録しました");
     expect(createI18n("en").t("common.selected", { count: 2 })).toBe("2 selected");
+  });
+  it("calls retiring a device 撤去 wherever it is mentioned, never 廃止 (issue 18)", () => {
+    const retiring = keysOf(en).filter((k) => /\bretir/i.test(textOf(en, k)));
+    expect(retiring.length).toBeGreaterThan(5);
+    expect(retiring.filter((k) => !textOf(ja, k).includes("撤去"))).toEqual([]);
+    expect(keysOf(ja).filter((k) => textOf(ja, k).includes("廃止"))).toEqual([]);
   });
 });

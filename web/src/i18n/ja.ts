@@ -198,7 +198,7 @@ export const ja = {
     connection_request_unreachable: "装置の接続要求アドレスに到達できませんでした。タスクは次回の定期通知で実行されます。",
     connection_requests_busy: "接続要求が混み合っています。少し待ってから再度お試しください。",
     connection_requests_unavailable: "このサーバーでは接続要求を送れません。タスクは次回の定期通知で実行されます。",
-    device_retired: "この装置は廃止されています。再登録するまで接続を拒否します。",
+    device_retired: "この装置は撤去されています。新しい装置として登録し直すまで接続を拒否します。",
     factory_reset_confirmation: "工場出荷時リセットを行うには、確認のため装置のシリアル番号を入力してください",
     filter_group_members: "条件グループの装置は条件で決まるため、個別に追加・削除できません",
     firmware_in_use: "このファームウェアは待機中または実行中の更新タスクで使われているため削除できません",
