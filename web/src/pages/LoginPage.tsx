@@ -198,10 +198,10 @@ export function LoginPage() {
 
   return (
     <div className="login-page">
-      <div className="login-top">
+      <header className="login-top">
         <LanguageSwitch />
-      </div>
-      <div className="login-card">
+      </header>
+      <main className="login-card">
         <div className="login-brand">
           <span className="brand-mark brand-mark-lg" aria-hidden="true">
             K
@@ -248,11 +248,11 @@ export function LoginPage() {
           </>
         )}
         <p className="login-footnote">{t("login.footnote")}</p>
-      </div>
+      </main>
       {/* OPS-2: the public status page, for whoever cannot log in or wonders why. */}
-      <p className="login-status">
+      <footer className="login-status">
         <Link to={PATHS.status}>{t("login.statusLink")}</Link>
-      </p>
+      </footer>
     </div>
   );
 }

@@ -54,10 +54,10 @@ export function PasswordChangePage() {
 
   return (
     <div className="login-page">
-      <div className="login-top">
+      <header className="login-top">
         <LanguageSwitch />
-      </div>
-      <div className="login-card">
+      </header>
+      <main className="login-card">
         <h1 className="login-title">{t("password.title")}</h1>
         {session.account.must_change_password ? <Alert tone="warning">{t("password.required")}</Alert> : null}
         <ErrorBanner error={error} />
@@ -78,7 +78,7 @@ export function PasswordChangePage() {
             {t("nav.logout")}
           </Button>
         </form>
-      </div>
+      </main>
     </div>
   );
 }

@@ -18,10 +18,10 @@ export function TotpSetupPage() {
   if (!enrolmentRequired) return <Navigate to={PATHS.ownAccount} replace />;
   return (
     <div className="login-page">
-      <div className="login-top">
+      <header className="login-top">
         <LanguageSwitch />
-      </div>
-      <div className="login-card login-card-wide">
+      </header>
+      <main className="login-card login-card-wide">
         <h1 className="login-title">{t("totp.requiredTitle")}</h1>
         <Alert tone="warning">{t("totp.requiredBody")}</Alert>
         <p className="field-hint">{t("totp.description")}</p>
@@ -34,7 +34,7 @@ export function TotpSetupPage() {
         <Button variant="ghost" className="btn-block" onClick={() => void logout()}>
           {t("nav.logout")}
         </Button>
-      </div>
+      </main>
     </div>
   );
 }
