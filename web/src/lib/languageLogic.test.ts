@@ -1,10 +1,9 @@
 // Issue 18's small rules: a temporary lock, the session's idle minutes and remembered company
-// code, firmware that fits a model, and a failed task read from the operation history.
+// code, and firmware that fits a model.
 import type { FirmwareFile } from "../api/types";
 import { temporaryLockUntil } from "./accounts";
 import { firmwareFits, firmwareForModel } from "./firmware";
 import { companyCodeOf, idleMinutes, rememberCompanyCode, rememberedIdleTimeout, rememberIdleTimeout } from "./sessionMemory";
-import { taskFailureOf } from "./taskFailures";
 
 describe("issue 18 logic", () => {
   it("SEC-1: an active account with locked_until ahead is temporarily locked, until then", () => {
@@ -43,32 +42,5 @@ describe("issue 18 logic", () => {
     expect(firmwareForModel(files, "SIM-GW").map((f) => f.id)).toEqual(["mine", "any"]);
     expect(firmwareForModel(files, "").map((f) => f.id)).toEqual(["other", "mine", "any"]);
     expect(firmwareFits({ model: "*" }, "X")).toBe(true);
-  });
-
-  it("reads a failed task from its operation-history record", () => {
-    const record = {
-      seq: 7,
-      time: "2026-12-07T01:00:00Z",
-      target_id: "task-1",
-      error_code: "cpe_fault_9005",
-      details: { device_id: "dev-1", serial_number: "LNG000001", type: "setParameterValues", state: "failed", fault_code: 9005, fault_meaning: "Invalid parameter name" },
-    };
-    expect(taskFailureOf(record)).toEqual({
-      seq: 7,
-      time: "2026-12-07T01:00:00Z",
-      taskId: "task-1",
-      deviceId: "dev-1",
-      serial: "LNG000001",
-      type: "setParameterValues",
-      faultCode: 9005,
-      error: "",
-    });
-    // Expired while waiting: no device session named it.
-    expect(taskFailureOf({ ...record, error_code: "timeout", details: { device_id: "dev-1", serial_number: "", type: "reboot" } })).toMatchObject({
-      faultCode: null,
-      error: "expiredWaiting",
-      type: "reboot",
-    });
-    expect(taskFailureOf({ ...record, error_code: "interrupted", details: { type: "nonsense" } })).toMatchObject({ deviceId: null, type: null, error: "interrupted" });
   });
 });

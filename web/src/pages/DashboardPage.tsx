@@ -8,15 +8,15 @@ import { ApiError } from "../api/client";
 import { pathTo, PATHS } from "../app/paths";
 import { useAuthed, useCan } from "../auth/session";
 import { Icon } from "../components/Icon";
-import { Badge, Card, EmptyState, PageHeader, Spinner } from "../components/ui";
+import { Badge, Card, EmptyState, ErrorBanner, PageHeader, Spinner } from "../components/ui";
 import { inContract } from "../lib/companies";
-import { formatRelative } from "../lib/time";
+import { formatJst, formatRelative } from "../lib/time";
 import { useLockedAccounts } from "../resources/accounts";
 import { useAuditRecords } from "../resources/audit";
 import { useCompanies } from "../resources/companies";
 import { useDeviceSummary, useRefusedDevices } from "../resources/devices";
+import { taskOutcomeText } from "../lib/taskText";
 import { useRecentTaskFailures } from "../resources/taskFailures";
-import { failureText } from "../lib/taskText";
 
 const REFRESH_MS = 30_000;
 
@@ -78,45 +78,49 @@ function RecentOperations() {
   );
 }
 
-// Failed device tasks: the device (serial number and model), what the task was and the fault in
-// words, each a link to the device's tasks.
+// Failed device tasks (GET /tasks/failed, which needs devices.read only): the device (serial
+// number and model), what the task was and the fault in words, each a link to the device's tasks
+// (none for a device deleted since).
 function RecentFailures() {
   const { t, i18n } = useTranslation();
   const recent = useRecentTaskFailures({ refetchInterval: REFRESH_MS });
+  const failures = recent.data ?? [];
   return (
     <Card className="card-flush" title={t("dashboard.recentFailures")}>
+      <ErrorBanner error={recent.error} />
       {recent.isLoading ? (
         <Spinner />
-      ) : recent.failures.length === 0 ? (
-        <EmptyState title={t("dashboard.noFailures")} icon="check" />
+      ) : failures.length === 0 ? (
+        recent.error ? null : <EmptyState title={t("dashboard.noFailures")} icon="check" />
       ) : (
         <ul className="list" data-testid="recent-failures">
-          {recent.failures.map((f) => {
-            const device = f.deviceId ? recent.devices.get(f.deviceId) : undefined;
-            const serial = device?.serial_number || f.serial;
+          {failures.map((task) => {
             const what = (
               <>
                 <span className="failure-device">
-                  <span className="mono">{serial || t("dashboard.unknownDevice")}</span>
-                  {device?.model ? <span className="muted"> · {device.model}</span> : null}
+                  <span className="mono">{task.device.serial_number || t("dashboard.unknownDevice")}</span>
+                  {task.device.model ? <span className="muted"> · {task.device.model}</span> : null}
                 </span>
                 <span className="failure-what">
-                  {f.type ? t(`taskType.${f.type}`) : t("dashboard.task")}
+                  {t(`taskType.${task.type}`)}
                   {" — "}
-                  <span className="failure-fault">{failureText(t, f)}</span>
+                  <span className="failure-fault">{taskOutcomeText(t, task).text}</span>
                 </span>
               </>
             );
+            const finished = task.finished_at ?? task.created_at;
             return (
-              <li key={f.seq}>
-                {f.deviceId ? (
-                  <Link className="failure" to={`${pathTo("device", { id: f.deviceId })}?tab=tasks`}>
+              <li key={task.id}>
+                {task.device.serial_number ? (
+                  <Link className="failure" to={`${pathTo("device", { id: task.device_id })}?tab=tasks`}>
                     {what}
                   </Link>
                 ) : (
                   <span className="failure">{what}</span>
                 )}
-                <span className="muted nowrap">{formatRelative(f.time, i18n.language)}</span>
+                <span className="muted nowrap" title={formatJst(finished)}>
+                  {formatRelative(finished, i18n.language)}
+                </span>
               </li>
             );
           })}
@@ -156,10 +160,10 @@ function CompanyDashboard() {
           </div>
         )
       ) : null}
-      {can("audit.read") ? (
+      {devicesAllowed || can("audit.read") ? (
         <div className="grid-2">
           {devicesAllowed ? <RecentFailures /> : null}
-          <RecentOperations />
+          {can("audit.read") ? <RecentOperations /> : null}
         </div>
       ) : null}
     </>

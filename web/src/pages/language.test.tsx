@@ -1,6 +1,6 @@
-// Issue 18 in the account screens: a server problem on its field in the reader's language, a
-// temporarily locked account, and a half-filled form kept (without its password) when the
-// session ends, with the configured idle time in the message.
+// Issue 18 in the reader's language: a server problem on its field, a temporarily locked account,
+// a half-filled form kept (without its password) when the session ends, with the configured idle
+// time in the message, and the dashboard's failed tasks by device, task and fault.
 import { screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { fakeAccount, renderApp, stubApi, type FakeSession, type Handler } from "../testing/fakeApi";
@@ -100,5 +100,68 @@ describe("issue 18: the account screens in the reader's language", () => {
     // Cancelled while logged in: the draft goes.
     await userEvent.click(within(again).getByRole("button", { name: "キャンセル" }));
     await waitFor(() => expect(stored()).not.toContain("佐藤 花子"));
+  });
+});
+
+const failedTask = (id: string, device: { serial_number: string; model: string }, extra: object = {}) => ({
+  id,
+  device_id: `dev-${id}`,
+  job_id: null,
+  type: "setParameterValues",
+  state: "failed",
+  request: {},
+  result: null,
+  fault: { code: 9003, string: "Invalid arguments", meaning: "Invalid arguments" },
+  error: null,
+  internal: false,
+  command_key: "k",
+  created_by: { id: "me", login: "taro" },
+  created_at: "2025-03-10T00:00:00Z",
+  created_at_jst: "2025-03-10 09:00:00",
+  started_at: "2025-03-10T00:00:01Z",
+  started_at_jst: "2025-03-10 09:00:01",
+  finished_at: "2025-03-10T00:00:02Z",
+  finished_at_jst: "2025-03-10 09:00:02",
+  expires_at: "2025-03-17T00:00:00Z",
+  expires_at_jst: "2025-03-17 09:00:00",
+  wakeup: null,
+  wakeup_at: null,
+  wakeup_at_jst: null,
+  device: { product_class: "SimGateway", ...device },
+  ...extra,
+});
+
+describe("issue 18: the dashboard's failed tasks", () => {
+  it("name the device (serial number and model), the task and the fault in words, each a link to the device, without audit.read", async () => {
+    const calls = stubApi(
+      (_method, url) => {
+        if (url.pathname === "/api/v1/devices/summary") return { status: 200, body: { total: 3, online: 2, offline: 1, insecure: 0 } };
+        if (url.pathname === "/api/v1/tasks/failed")
+          return list([
+            failedTask("t1", { serial_number: "LNG000001", model: "HG-1" }),
+            failedTask("t2", { serial_number: "", model: "" }, { type: "reboot", fault: null, error: "interrupted" }),
+          ]);
+        return undefined;
+      },
+      { session: { account: fakeAccount({ kind: "general" }), permissions: ["devices.read"] } },
+    );
+    const view = renderApp("/");
+    const list1 = await screen.findByTestId("recent-failures");
+    const link = within(list1).getByRole("link", { name: /LNG000001/ });
+    expect(link.textContent).toContain("HG-1");
+    expect(link.textContent).toContain("パラメータ設定");
+    expect(link.textContent).toContain("9003 引数が正しくありません");
+    expect(link.getAttribute("href")).toBe("/devices/dev-t1?tab=tasks");
+    // A device deleted since: named as such, and no link to it.
+    const items = within(list1).getAllByRole("listitem");
+    expect(items[1]?.textContent).toContain("（削除された装置）");
+    expect(within(items[1]!).queryByRole("link")).toBeNull();
+    expect(calls.some((c) => c.path.startsWith("/api/v1/audit"))).toBe(false);
+    view.unmount();
+
+    renderApp("/", "en");
+    const english = await screen.findByTestId("recent-failures");
+    expect(within(english).getByRole("link", { name: /LNG000001/ }).textContent).toContain("9003 Invalid arguments");
+    expect(within(english).getAllByRole("listitem")[1]?.textContent).toContain("(deleted device)");
   });
 });
