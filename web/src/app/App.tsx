@@ -16,6 +16,7 @@ import { DeviceGroupsPage } from "../pages/DeviceGroupsPage";
 import { DeviceJobPage } from "../pages/DeviceJobPage";
 import { DeviceJobsPage } from "../pages/DeviceJobsPage";
 import { DevicesPage } from "../pages/DevicesPage";
+import { FaultsPage } from "../pages/FaultsPage";
 import { FirmwarePage } from "../pages/FirmwarePage";
 import { IncidentsPage } from "../pages/provider/IncidentsPage";
 import { LoginPage } from "../pages/LoginPage";
@@ -88,6 +89,7 @@ const SCREENS: Array<[string, ReactNode]> = [
   [PATHS.deviceJobs, <DeviceJobsPage />],
   [PATHS.deviceJob, <DeviceJobPage />],
   [PATHS.ownRefusedDevices, <OwnRefusedDevicesPage />],
+  [PATHS.faults, <FaultsPage />],
   [PATHS.profiles, <ProfilesPage />],
   [PATHS.firmware, <FirmwarePage />],
   [PATHS.accounts, <AccountsPage />],

@@ -15,6 +15,8 @@ export const PATHS = {
   ownRefusedDevices: "/devices/refused",
   deviceJobs: "/jobs",
   deviceJob: "/jobs/{id}",
+  // DEV-8: the devices whose latest task failed, grouped by fault, with bulk retry.
+  faults: "/faults",
   profiles: "/profiles",
   firmware: "/firmware",
   accounts: "/accounts",

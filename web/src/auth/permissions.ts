@@ -76,6 +76,8 @@ export const NAV: NavItem[] = [
   // Issue 18: the company's jobs and its own refused devices.
   { path: "deviceJobs", labelKey: "nav.deviceJobs", section: "operate", anyOf: ["devices.read"], icon: "clock" },
   { path: "ownRefusedDevices", labelKey: "nav.ownRefusedDevices", section: "operate", anyOf: ["devices.read"], icon: "block" },
+  // DEV-8: the devices whose latest task failed, by fault.
+  { path: "faults", labelKey: "faults.nav", section: "operate", anyOf: ["devices.read"], icon: "alert" },
   { path: "profiles", labelKey: "nav.profiles", section: "operate", anyOf: ["profiles.read"], icon: "profile" },
   { path: "firmware", labelKey: "nav.firmware", section: "operate", anyOf: ["devices.firmware"], icon: "firmware" },
   { path: "accounts", labelKey: "nav.accounts", section: "manage", anyOf: ["accounts.read"], icon: "user" },

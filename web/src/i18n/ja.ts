@@ -148,6 +148,9 @@ export const ja = {
     invalid_request: "入力内容に誤りがあります",
     allocation_overlap: "他の会社の割り当てと重なる装置が含まれています。どの装置も 1 社にしか割り当てられません。",
     too_many_serials: "1 件の割り当てに指定できるシリアル番号は 10,000 件までです",
+    // DEV-8: a retry of a task that has not failed; a bulk retry of more than 10,000 tasks.
+    task_not_retryable: "再試行できるのは失敗したタスクだけです。画面を更新して状態を確認してください。",
+    too_many_tasks: "一度に再試行できるのは 10,000 件までです。装置を絞り込んで分けて再試行してください。",
     import_invalid: "CSV ファイルに誤りがあります。何も登録されていません。",
     unauthenticated_devices_not_allowed: "この会社では「認証なし」の仕向けは使えません。認証なしの装置を許可できるのはサービス提供者（検証用の設定）だけです。",
     too_many_profiles: "仕向けは 1 社あたり 200 件までです。不要な仕向けを削除してください。",
@@ -1671,6 +1674,42 @@ export const ja = {
     empty: "接続を拒否した装置はありません",
     more: "さらに読み込む",
     link: "接続を拒否した装置",
+  },
+  // DEV-8: the faults page (devices whose latest task failed, by fault, with bulk retry) and
+  // a task's attempts and automatic retry.
+  faults: {
+    nav: "障害",
+    title: "障害",
+    description: "最後に終わったタスクが失敗した装置を、障害の種類ごとにまとめています。原因を取り除いてから再試行できます。",
+    groups: "障害の種類",
+    fault: "障害",
+    devices: "装置数",
+    devicesCount: "{{count}} 台",
+    devicesCount_one: "{{count}} 台", // English has a singular; Japanese reads the same
+    lastAt: "最後の失敗",
+    show: "装置を表示",
+    shown: "表示中",
+    retryAll: "すべて再試行",
+    retryAllTitle: "まとめて再試行",
+    retryAllConfirm: "「{{fault}}」で最後のタスクが失敗した {{count}} 台の装置について、そのタスクをもう一度実行します。1 回目として登録し直し、すぐに接続を要求します。",
+    retryAllConfirm_one: "「{{fault}}」で最後のタスクが失敗した {{count}} 台の装置について、そのタスクをもう一度実行します。1 回目として登録し直し、すぐに接続を要求します。", // English has a singular; Japanese reads the same
+    retriedAll: "{{count}} 台の装置のタスクを再試行します（接続を要求しました）",
+    retriedAll_one: "{{count}} 台の装置のタスクを再試行します（接続を要求しました）", // English has a singular; Japanese reads the same
+    retry: "再試行",
+    retryOf: "{{serial}} の{{type}}を再試行",
+    retried: "{{serial}} の{{type}}を再試行します（接続を要求しました）",
+    retriedTask: "タスクを再試行します（接続を要求しました）",
+    empty: "最後のタスクが失敗した装置はありません",
+    devicesOf: "「{{fault}}」で失敗した装置",
+    serial: "シリアル番号",
+    model: "機種",
+    task: "タスク",
+    failedAt: "失敗日時",
+    deletedDevice: "（削除された装置）",
+    more: "さらに読み込む",
+    autoRetry: "装置の一時的な障害（9002 内部エラー、9004 リソース不足、途切れたセッションなど）のタスクは自動で再試行しています。ここに残るのは、再試行しても失敗したものと、設定の誤りなど再試行しても変わらない障害です。",
+    attempt: "{{number}} 回目",
+    retrying: "{{time}}（JST）に再試行します（前回: {{fault}}）",
   },
 };
 

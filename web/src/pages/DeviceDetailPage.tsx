@@ -32,6 +32,8 @@ import { useSecurityData } from "../resources/serviceNotices";
 import { waitsForPeriodic } from "../lib/jobs";
 import { useCancelTask, useCreateTask, useDeviceTasks } from "../resources/tasks";
 import { useFirmware } from "../resources/firmware";
+import { attemptText, mayRetry, retryWaitText } from "../lib/faults";
+import { useRetryTask } from "../resources/faults";
 
 const TABS = ["summary", "parameters", "tasks"] as const;
 type Tab = (typeof TABS)[number];
@@ -270,6 +272,7 @@ function TasksTab({ device }: { device: Device }) {
   const toast = useToast();
   const tasks = useDeviceTasks(device.id);
   const cancel = useCancelTask(device.id);
+  const retry = useRetryTask();
   const list = tasks.data ?? [];
   const firmware = useFirmware(list.some((task) => task.type === "download"));
   const live = list.some((task) => isActive(task.state));
@@ -286,14 +289,26 @@ function TasksTab({ device }: { device: Device }) {
     }),
     col.accessor("state", {
       header: t("device.taskState"),
-      cell: (c) => (
-        <Badge tone={TASK_STATE_TONE[c.getValue()]} dot>
-          {c.getValue() === "running" ? <span className="spinner spinner-xs" aria-hidden="true" /> : null}
-          {t(`taskState.${c.getValue()}`)}
-        </Badge>
-      ),
+      cell: (c) => {
+        // DEV-8: from the second attempt on, which one it is.
+        const attempt = attemptText(t, c.row.original);
+        return (
+          <div>
+            <Badge tone={TASK_STATE_TONE[c.getValue()]} dot>
+              {c.getValue() === "running" ? <span className="spinner spinner-xs" aria-hidden="true" /> : null}
+              {t(`taskState.${c.getValue()}`)}
+            </Badge>
+            {attempt ? <div className="cell-sub">{attempt}</div> : null}
+          </div>
+        );
+      },
     }),
-    col.accessor((task) => taskOutcome(task, t), { id: "result", header: t("device.result"), cell: (c) => <span className="cell-sub">{taskOutcome(c.row.original, t)}</span> }),
+    // DEV-8: a task waiting for its automatic retry says when, and why the attempt before failed.
+    col.accessor((task) => retryWaitText(t, task) ?? taskOutcome(task, t), {
+      id: "result",
+      header: t("device.result"),
+      cell: (c) => <span className="cell-sub">{c.getValue()}</span>,
+    }),
     col.accessor("created_at", { header: t("device.created"), cell: (c) => <span className="nowrap">{formatJst(c.getValue())}</span> }),
     col.accessor("finished_at", { header: t("device.finished"), cell: (c) => <span className="nowrap">{formatJst(c.getValue())}</span> }),
     // Issue 18: what asking the device to connect now gave; a queued task not delivered waits, until its expiry.
@@ -316,6 +331,17 @@ function TasksTab({ device }: { device: Device }) {
           <Button className="btn-sm" variant="ghost" icon="x" onClick={() => cancel.mutate(c.row.original, { onSuccess: () => toast(t("device.cancelled")) })}>
             {t("device.cancel")}
           </Button>
+        ) : mayRetry(c.row.original, can) ? (
+          // DEV-8: queued again as attempt 1, the device asked to connect now.
+          <Button
+            className="btn-sm"
+            icon="refresh"
+            busy={retry.isPending && retry.variables?.id === c.row.original.id}
+            disabled={retry.isPending}
+            onClick={() => retry.mutate(c.row.original, { onSuccess: () => toast(t("faults.retriedTask")) })}
+          >
+            {t("faults.retry")}
+          </Button>
         ) : null,
     }),
   ];
@@ -332,7 +358,7 @@ function TasksTab({ device }: { device: Device }) {
         ) : null
       }
     >
-      <ErrorBanner error={tasks.error ?? cancel.error} />
+      <ErrorBanner error={tasks.error ?? cancel.error ?? retry.error} />
       {tasks.isLoading ? <Spinner /> : <DataTable data={list} columns={columns} getRowId={(task) => task.id} caption={t("device.tasks")} />}
     </Card>
   );
