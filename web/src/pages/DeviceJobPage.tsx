@@ -17,6 +17,8 @@ import { jobCancellable, jobSettled, waitingDevices, waitsForPeriodic } from "..
 import { TASK_PERMISSION, TASK_STATE_TONE } from "../lib/tasks";
 import { failureText } from "../lib/taskText";
 import { formatJst } from "../lib/time";
+import { useToast } from "../components/Toast";
+import { useRetryTask } from "../resources/faults";
 import { useDeviceGroups } from "../resources/deviceGroups";
 import { useCancelJob, useJobDetail } from "../resources/jobs";
 import { JobOutcomeBadge, jobTarget } from "./DeviceJobsPage";
@@ -43,6 +45,10 @@ export function DeviceJobPage() {
   const pages = detail.data?.pages ?? [];
   const job = pages[0];
   const tasks = pages.flatMap((p) => p.tasks?.items ?? []);
+  // DEV-8: a device whose task failed is retried from here (attempt 1, asked to connect now).
+  const toast = useToast();
+  const retry = useRetryTask();
+  const mayRetryTasks = job ? can(TASK_PERMISSION[job.type]) : false;
   const col = createColumnHelper<JobTask>();
   const columns = [
     col.accessor("serial_number", {
@@ -72,6 +78,28 @@ export function DeviceJobPage() {
     }),
     col.accessor((task) => jobTaskResult(t, task), { id: "result", header: t("jobList.result"), cell: (c) => <span className="cell-sub">{c.getValue()}</span> }),
     col.accessor("finished_at", { header: t("jobList.finished"), cell: (c) => <span className="nowrap">{formatJst(c.getValue())}</span> }),
+    col.display({
+      id: "actions",
+      header: () => <span className="sr-only">{t("common.actions")}</span>,
+      meta: { className: "col-actions" },
+      cell: (c) => {
+        const task = c.row.original;
+        if (task.state !== "failed" || !mayRetryTasks || !job) return null;
+        const what = { serial: task.serial_number, type: t(`taskType.${job.type}`) };
+        return (
+          <Button
+            className="btn-sm"
+            icon="refresh"
+            aria-label={t("faults.retryOf", what)}
+            busy={retry.isPending && retry.variables?.id === task.task_id}
+            disabled={retry.isPending}
+            onClick={() => retry.mutate({ id: task.task_id, device_id: task.device_id }, { onSuccess: () => toast(t("faults.retried", what)) })}
+          >
+            {t("faults.retry")}
+          </Button>
+        );
+      },
+    }),
   ];
 
   if (detail.isLoading) return <Spinner />;
@@ -127,6 +155,7 @@ export function DeviceJobPage() {
       </Card>
       {waiting > 0 ? <Alert tone="warning">{t("jobList.waitingDevices", { count: waiting })}</Alert> : null}
       <Card className="card-flush" title={t("jobList.devices")}>
+        <ErrorBanner error={retry.error} />
         <DataTable data={tasks} columns={columns} getRowId={(task) => task.task_id} caption={t("jobList.devices")} />
         <MorePager
           shown={tasks.length}

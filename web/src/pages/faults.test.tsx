@@ -140,9 +140,10 @@ describe("the faults page (DEV-8)", () => {
 
   it("is not in the menu without devices.read, and says when no device's latest task failed", async () => {
     serve((_, url) => (url.pathname === "/api/v1/faults" ? { status: 200, body: { items: [] } } : undefined), ["audit.read"]);
-    renderApp("/");
+    const dashboard = renderApp("/");
     await screen.findByRole("heading", { name: "ダッシュボード" });
     expect(screen.queryByRole("link", { name: "障害" })).toBeNull();
+    dashboard.unmount();
     vi.unstubAllGlobals();
     serve((_, url) => (url.pathname === "/api/v1/faults" ? { status: 200, body: { items: [] } } : undefined));
     renderApp("/faults");
@@ -180,5 +181,48 @@ describe("a device's tasks (DEV-8)", () => {
     await userEvent.click(within(failed).getByRole("button", { name: "再試行" }));
     await screen.findByText("タスクを再試行します（接続を要求しました）");
     await waitFor(() => expect(calls.filter((c) => c.method === "POST").map((c) => [c.path, c.body])).toEqual([["/api/v1/tasks/t1/retry", { now: true }]]));
+  });
+});
+
+describe("a job's devices (DEV-8)", () => {
+  it("retry a device whose task failed, with the permission of the job's type", async () => {
+    const job = {
+      id: "j1",
+      group_id: "g1",
+      filter: null,
+      type: "reboot",
+      request: {},
+      created_by: { id: "me", login: "taro" },
+      created_at: "2026-12-07T01:00:00Z",
+      created_at_jst: "2026-12-07 10:00:00",
+      progress: { total: 2, queued: 0, running: 0, done: 1, failed: 1, cancelled: 0 },
+      tasks: {
+        items: [
+          { task_id: "t1", device_id: "d1", serial_number: "SIM000001", state: "failed", fault: { code: 9001, string: "", meaning: "" }, error: "cpe_fault", finished_at: "2026-12-07T01:02:00Z", finished_at_jst: "", wakeup: "delivered" },
+          { task_id: "t2", device_id: "d2", serial_number: "SIM000002", state: "done", fault: null, error: null, finished_at: "2026-12-07T01:02:00Z", finished_at_jst: "", wakeup: "delivered" },
+        ],
+        next_cursor: null,
+      },
+    };
+    const answer: Handler = (method, url) => {
+      if (url.pathname === "/api/v1/jobs/j1") return { status: 200, body: job };
+      if (url.pathname === "/api/v1/device-groups") return { status: 200, body: { items: [{ id: "g1", name: "本社", kind: "static", filter: null, device_count: 2 }], next_cursor: null } };
+      if (url.pathname === "/api/v1/tasks/t1/retry" && method === "POST") return { status: 200, body: task({ type: "reboot", state: "queued" }) };
+      return undefined;
+    };
+    const calls = serve(answer);
+    const first = renderApp("/jobs/j1");
+    const failed = await screen.findByRole("row", { name: /SIM000001/ });
+    expect(within(screen.getByRole("row", { name: /SIM000002/ })).queryByRole("button", { name: /再試行/ })).toBeNull();
+    await userEvent.click(within(failed).getByRole("button", { name: "SIM000001 の再起動を再試行" }));
+    await screen.findByText("SIM000001 の再起動を再試行します（接続を要求しました）");
+    expect(calls.filter((c) => c.method === "POST").map((c) => [c.path, c.body])).toEqual([["/api/v1/tasks/t1/retry", { now: true }]]);
+    first.unmount();
+    vi.unstubAllGlobals();
+    // Without devices.reboot, no retry of a reboot.
+    serve(answer, ["devices.read", "devices.configure"]);
+    renderApp("/jobs/j1");
+    await screen.findByRole("row", { name: /SIM000001/ });
+    expect(screen.queryByRole("button", { name: /再試行/ })).toBeNull();
   });
 });
