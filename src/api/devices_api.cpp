@@ -9,6 +9,7 @@
 #include "api/schemas.h"
 #include "api/scope.h"
 #include "base/log.h"
+#include "cwmp/soap.h"
 #include "devices/unassigned.h"
 
 namespace kanri::api {
@@ -45,6 +46,7 @@ json::object DeviceJson(const devices::Device& d, Timestamp now) {
       {"name", d.name},
       {"note", d.note},
       {"wan_mac", d.wan_mac},
+      {"compliance", d.compliance.empty() ? json::value(nullptr) : json::value(d.compliance)},
   };
   PutTimes(o, "first_contact_at", d.first_contact_at);
   PutTimes(o, "last_contact_at", d.last_contact_at);
@@ -77,6 +79,11 @@ devices::DeviceFilter ReadFilter(const http::HttpRequest& req) {
   f.model = NonEmptyQuery(req, "model");
   f.software_version = NonEmptyQuery(req, "software_version");
   f.tag = NonEmptyQuery(req, "tag");
+  if (auto c = NonEmptyQuery(req, "compliance")) {
+    if (!devices::ParseComplianceState(*c))
+      ThrowInvalid("compliance", "compliance is in_sync, pending, drift or failed");
+    f.compliance = *c;
+  }
   return f;
 }
 
@@ -173,6 +180,79 @@ asio::awaitable<HttpResponse> Patch(ApiServices& s, RequestContext& ctx) {
   if (details.note) changed.emplace_back("note");
   ctx.audit.details = json::serialize(json::object{{"changed", std::move(changed)}, {"name", d.name}});
   co_return DeviceResponse(d, s.clock.Now());
+}
+
+// DEV-7: the desired state's routes need the application's DesiredConfig.
+devices::DesiredConfig& Desired(ApiServices& s) {
+  if (!s.desired)
+    throw http::ApiError(http::Problem{503, "unavailable", "", "Desired configuration is not available.", ""});
+  return *s.desired;
+}
+
+// A secret's value (a Wi-Fi passphrase) is never shown back: null, with "secret": true.
+json::value ShownValue(const std::string& path, const std::optional<std::string>& value) {
+  if (!value || devices::IsSecretParameter(path)) return nullptr;
+  return json::value(*value);
+}
+
+asio::awaitable<HttpResponse> Compliance(ApiServices& s, RequestContext& ctx) {
+  const DeviceId id{ctx.Param("id")};
+  auto c = Unwrap(co_await s.db.Run([&] { return Desired(s).Compliance(OwnCompany(ctx), id); }));
+  json::array items;
+  std::map<std::string, std::size_t> counts{{"in_sync", 0}, {"pending", 0}, {"drift", 0}, {"failed", 0}};
+  for (const auto& e : c.entries) {
+    ++counts[std::string(devices::ToString(e.state))];
+    const auto h = c.history.find(e.path);
+    json::object item{{"path", e.path},
+                      {"desired", ShownValue(e.path, e.desired)},
+                      {"reported", ShownValue(e.path, e.reported)},
+                      {"secret", devices::IsSecretParameter(e.path)},
+                      {"state", devices::ToString(e.state)},
+                      {"reason", e.reason.empty() ? json::value(nullptr) : json::value(e.reason)},
+                      {"source", e.overridden ? "override" : "profile"},
+                      {"tries_today", h == c.history.end() ? 0 : h->second.tries_today},
+                      {"fault", e.fault ? json::value(json::object{{"code", *e.fault},
+                                                                    {"meaning", cwmp::CwmpFaultMeaning(*e.fault)}})
+                                        : json::value(nullptr)}};
+    items.push_back(std::move(item));
+  }
+  json::object summary;
+  for (const auto& [state, n] : counts) summary[state] = n;
+  co_return http::JsonResponse(
+      200, json::serialize(json::object{
+               {"profile_id", c.profile_id ? json::value(c.profile_id->value()) : json::value(nullptr)},
+               {"state", c.entries.empty() ? json::value(nullptr) : json::value(devices::ToString(c.state))},
+               {"summary", std::move(summary)},
+               {"items", std::move(items)}}));
+}
+
+json::object OverridesJson(const std::map<std::string, std::string>& overrides) {
+  json::object parameters;
+  for (const auto& [path, value] : overrides) parameters[path] = value;
+  return json::object{{"parameters", std::move(parameters)}};
+}
+
+asio::awaitable<HttpResponse> GetOverrides(ApiServices& s, RequestContext& ctx) {
+  const DeviceId id{ctx.Param("id")};
+  auto o = Unwrap(co_await s.db.Run([&] { return Desired(s).Overrides(OwnCompany(ctx), id); }));
+  co_return http::JsonResponse(200, json::serialize(OverridesJson(o)));
+}
+
+asio::awaitable<HttpResponse> PutOverrides(ApiServices& s, RequestContext& ctx) {
+  FieldReader in{ParseJsonBody(ctx.request)};
+  auto parameters = in.OptionalObject("parameters");
+  in.Finish();
+  if (!parameters) ThrowInvalid("parameters", "parameters is required ({} removes every override)");
+  const auto overrides = ReadParameterMap(*parameters, "parameters");
+  const DeviceId id{ctx.Param("id")};
+  auto stored =
+      Unwrap(co_await s.db.Run([&] { return Desired(s).SetOverrides(OwnCompany(ctx), id, overrides); }));
+  // The history keeps the paths and values, secrets redacted.
+  json::object recorded;
+  for (const auto& [path, value] : stored)
+    recorded[path] = devices::IsSecretParameter(path) ? json::value("(redacted)") : json::value(value);
+  ctx.audit.details = json::serialize(json::object{{"parameters", std::move(recorded)}});
+  co_return http::JsonResponse(200, json::serialize(OverridesJson(stored)));
 }
 
 asio::awaitable<HttpResponse> Summary(ApiServices& s, RequestContext& ctx) {
@@ -401,7 +481,7 @@ void AddDeviceRoutes(http::RouteTable& t, ApiServices& s) {
                  .response_schema = schema::kDevice,
                  .paginated = true,
                  .query = {"q", "online", "profile_id", "group_id", "model", "software_version", "tag",
-                           "sort", "format", "lang"}}});
+                           "compliance", "sort", "format", "lang"}}});
   t.Add({.method = "GET",
          .path = "/api/v1/devices/count",
          .access = http::Needs("devices.read"),
@@ -411,7 +491,7 @@ void AddDeviceRoutes(http::RouteTable& t, ApiServices& s) {
                             "model, firmware, tags, WAN IP and MAC addresses, name and note)",
                  .tag = "devices",
                  .response_schema = schema::kDeviceCount,
-                 .query = {"q", "online", "profile_id", "group_id", "model", "software_version", "tag"}}});
+                 .query = {"q", "online", "profile_id", "group_id", "model", "software_version", "tag", "compliance"}}});
   t.Add({.method = "GET",
          .path = "/api/v1/devices/summary",
          .access = http::Needs("devices.read"),
@@ -439,6 +519,36 @@ void AddDeviceRoutes(http::RouteTable& t, ApiServices& s) {
                  .tag = "devices",
                  .request_schema = schema::kDevicePatch,
                  .response_schema = schema::kDevice}});
+  t.Add({.method = "GET",
+         .path = "/api/v1/devices/{id}/compliance",
+         .access = http::Needs("devices.read"),
+         .action = "devices.compliance",
+         .target_type = "device",
+         .handler = [&s](RequestContext& c) { return Compliance(s, c); },
+         .doc = {.summary = "DEV-7: parameter by parameter, the device's desired value (its profile's, or its "
+                            "override), what it reported, and the state: in_sync, pending, drift or failed",
+                 .tag = "devices",
+                 .response_schema = schema::kCompliance}});
+  t.Add({.method = "GET",
+         .path = "/api/v1/devices/{id}/overrides",
+         .access = http::Needs("devices.read"),
+         .action = "devices.overrides",
+         .target_type = "device",
+         .handler = [&s](RequestContext& c) { return GetOverrides(s, c); },
+         .doc = {.summary = "DEV-7: the device's own desired parameters, which win over its profile's",
+                 .tag = "devices",
+                 .response_schema = schema::kOverrides}});
+  t.Add({.method = "PUT",
+         .path = "/api/v1/devices/{id}/overrides",
+         .access = http::Needs("devices.configure"),
+         .action = "devices.set_overrides",
+         .target_type = "device",
+         .handler = [&s](RequestContext& c) { return PutOverrides(s, c); },
+         .doc = {.summary = "DEV-7: replace the device's overrides (checked like a profile's parameters); the "
+                            "device is set accordingly at its next session, and asked to connect when online",
+                 .tag = "devices",
+                 .request_schema = schema::kOverrides,
+                 .response_schema = schema::kOverrides}});
   t.Add({.method = "GET",
          .path = "/api/v1/devices/{id}/parameters",
          .access = http::Needs("devices.read"),

@@ -200,4 +200,14 @@ json::object CompanyJson(const tenancy::Company& c, Millis contract_end_grace) {
   };
 }
 
+std::map<std::string, std::string> ReadParameterMap(const boost::json::object& o, const std::string& field) {
+  std::map<std::string, std::string> out;
+  for (const auto& kv : o) {
+    if (!kv.value().is_string())
+      ThrowInvalid(field, field + " maps paths to string values ('" + std::string(kv.key()) + "')");
+    out[std::string(kv.key())] = std::string(kv.value().as_string());
+  }
+  return out;
+}
+
 }  // namespace kanri::api

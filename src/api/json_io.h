@@ -10,6 +10,7 @@
 #pragma once
 
 #include <boost/json.hpp>
+#include <map>
 #include <optional>
 #include <set>
 #include <string>
@@ -55,6 +56,10 @@ class FieldReader {
 };
 
 [[noreturn]] void ThrowInvalid(std::string_view field, std::string detail);
+
+// An object of parameter paths to string values (a profile's parameters, a device's
+// overrides); 400 on `field` for any other value.
+std::map<std::string, std::string> ReadParameterMap(const boost::json::object& o, const std::string& field);
 
 // ?limit=&cursor= → PageRequest (limit 1–200, default 50; the cursor is opaque to clients).
 PageRequest ReadPageRequest(const http::HttpRequest& request);

@@ -25,7 +25,12 @@ json::object ProblemSchema() {
                                                   {"status", {{"type", "integer"}}},
                                                   {"detail", {{"type", "string"}}},
                                                   {"code", {{"type", "string"}, {"enum", std::move(codes)}}},
-                                                  {"field", {{"type", "string"}}}}}};
+                                                  {"field", {{"type", "string"}}},
+                                                  {"items",
+                                                   {{"type", "array"},
+                                                    {"items", {{"type", "string"}}},
+                                                    {"description", "the offending values, when the problem lists "
+                                                                    "them (unknown_serials: the first 10)"}}}}}};
 }
 
 json::object ProblemResponseRef(const char* description) {

@@ -3,8 +3,12 @@
 // them.
 #pragma once
 
+#include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/awaitable.hpp>
 #include <boost/json.hpp>
+#include <functional>
+#include <string>
+#include <vector>
 
 #include "api/services.h"
 #include "http/router.h"
@@ -41,6 +45,17 @@ boost::asio::awaitable<boost::json::object> CallDevice(ApiServices& services, co
 // {"outcome": "not_sent", "reason": code}.
 boost::asio::awaitable<boost::json::object> WakeDevice(ApiServices& services, const CompanyId& company,
                                                        const DeviceId& device);
+// Connection requests to `devices` of one company in the background, at most the company's
+// share at a time; `record` keeps each outcome word (WakeupWord), called on the database pool.
+using WakeupRecorder = std::function<void(const DeviceId& device, const std::string& word)>;
+void WakeInBackground(ApiServices& services, boost::asio::any_io_executor executor, const CompanyId& company,
+                      std::vector<DeviceId> devices, WakeupRecorder record);
+// DEV-8: asks the devices of "run now" tasks whose automatic retry is due to connect again
+// (the device sweep calls it every few seconds).
+boost::asio::awaitable<void> WakeDueRetries(ApiServices& services);
+// DEV-7: asks the online devices whose desired state an edit changed to connect, so that it
+// reaches them within a minute (the device sweep calls it every few seconds).
+boost::asio::awaitable<void> WakeForDesiredState(ApiServices& services);
 
 // The OpenAPI 3.1 document of `table` (GET /api/v1/openapi.json).
 std::string OpenApiDocument(const http::RouteTable& table);

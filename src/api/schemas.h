@@ -56,7 +56,9 @@ inline constexpr const char* kSession =
 "properties":{"account":{"$ref":"#/components/schemas/Account"},
 "csrf_token":{"type":"string"},"expires_at":{"type":"string","format":"date-time"},"idle_timeout_seconds":{"type":"integer"},
 "permissions":{"type":"array","items":{"type":"string"},"description":"what the account holds now; GET only"},
-"totp_enrolment_required":{"type":"boolean","description":"SEC-9: a second factor is required and not set up yet; on GET and at login"}}})";
+"totp_enrolment_required":{"type":"boolean","description":"SEC-9: a second factor is required and not set up yet; on GET and at login"},
+"company":{"type":["object","null"],"required":["id","code","name"],"description":"GET only: the company the session belongs to; null for the provider's accounts",
+"properties":{"id":{"type":"string"},"code":{"type":"string"},"name":{"type":"string"}}}}})";
 
 inline constexpr const char* kPasswordChange =
     R"({"type":"object","additionalProperties":false,"required":["current","new"],
@@ -331,6 +333,7 @@ inline constexpr const char* kDevice =
 "name":{"type":"string","description":"set by operators; empty by default"},
 "note":{"type":"string","description":"free text of operators, several lines"},
 "wan_mac":{"type":"string","description":"the WAN interface's MAC address as reported; empty until reported"},
+"compliance":{"enum":["in_sync","pending","drift","failed",null],"description":"DEV-7: against the desired state of its profile and overrides; null when nothing is desired of it"},
 "first_contact_at":{"type":"string","format":"date-time"},"first_contact_at_jst":{"type":"string"},
 "last_contact_at":{"type":"string","format":"date-time"},"last_contact_at_jst":{"type":"string"},
 "last_boot_at":{"type":["string","null"],"format":"date-time"},"last_boot_at_jst":{"type":["string","null"]},
@@ -346,7 +349,26 @@ inline constexpr const char* kDevicePatch = R"({"type":"object","additionalPrope
 // The device list's filter as a JSON object (a job on the filter, devices added to a group).
 inline constexpr const char* kDeviceFilter = R"({"type":"object","additionalProperties":false,"properties":{
 "q":{"type":"string"},"online":{"type":"boolean"},"profile_id":{"type":"string"},"group_id":{"type":"string"},
-"model":{"type":"string"},"software_version":{"type":"string"},"tag":{"type":"string"}}})";
+"model":{"type":"string"},"software_version":{"type":"string"},"tag":{"type":"string"},
+"compliance":{"enum":["in_sync","pending","drift","failed"],"description":"DEV-7: the device's state against its desired configuration"}}})";
+
+inline constexpr const char* kCompliance =
+    R"({"type":"object","required":["profile_id","state","summary","items"],"properties":{
+"profile_id":{"type":["string","null"]},
+"state":{"enum":["in_sync","pending","drift","failed",null],"description":"the worst of its parameters; null when nothing is desired"},
+"summary":{"type":"object","required":["in_sync","pending","drift","failed"],"properties":{"in_sync":{"type":"integer"},
+"pending":{"type":"integer"},"drift":{"type":"integer"},"failed":{"type":"integer"}}},
+"items":{"type":"array","items":{"type":"object","required":["path","desired","reported","secret","state","reason","source","tries_today","fault"],
+"properties":{"path":{"type":"string"},"desired":{"type":["string","null"],"description":"null for a secret"},
+"reported":{"type":["string","null"],"description":"null when not reported, or a secret"},"secret":{"type":"boolean"},
+"state":{"enum":["in_sync","pending","drift","failed"]},
+"reason":{"enum":["not_read_yet","queued","to_send","changed_back","not_reported","not_writable","invalid_value","refused","tries_exhausted",null]},
+"source":{"enum":["profile","override"]},"tries_today":{"type":"integer","description":"sets tried today, JST; at most 3"},
+"fault":{"type":["object","null"],"required":["code","meaning"],"properties":{"code":{"type":"integer"},"meaning":{"type":"string"}}}}}}}})";
+
+inline constexpr const char* kOverrides = R"({"type":"object","additionalProperties":false,"required":["parameters"],
+"properties":{"parameters":{"type":"object","additionalProperties":{"type":"string"},"maxProperties":1000,
+"description":"parameter path to value; {serial_number}, {oui} and {product_class} are the device's own"}}})";
 
 inline constexpr const char* kDeviceCount =
     R"({"type":"object","required":["total"],"properties":{"total":{"type":"integer"}}})";
@@ -400,12 +422,32 @@ inline constexpr const char* kTask =
 "expires_at":{"type":"string","format":"date-time"},"expires_at_jst":{"type":"string"},
 "wakeup":{"enum":["delivered","unreachable","refused_by_policy","auth_failed","timeout","busy","no_url","not_sent",null],
 "description":"what asking the device to connect now gave (null: not asked); anything but delivered means the task waits for the device's next session, until expires_at"},
-"wakeup_at":{"type":["string","null"],"format":"date-time"},"wakeup_at_jst":{"type":["string","null"]}}})";
+"wakeup_at":{"type":["string","null"],"format":"date-time"},"wakeup_at_jst":{"type":["string","null"]},
+"attempt":{"type":"integer","minimum":1,"description":"DEV-8: which attempt this is; a failure for a passing reason (9002, 9004, a broken session) is tried again, up to --task-retries more"},
+"retry_at":{"type":["string","null"],"format":"date-time","description":"DEV-8: a queued task waiting for its automatic retry runs at the device's first session from then; fault and error tell why the attempt before failed"},
+"retry_at_jst":{"type":["string","null"]}}})";
+
+inline constexpr const char* kFaultGroup =
+    R"({"type":"object","required":["fault","fault_code","meaning","error","devices","last_at","last_at_jst"],
+"properties":{"fault":{"type":"string","description":"the key to list or retry them by: the CPE fault code as text, as 9002, else the error, as timeout"},
+"fault_code":{"type":["integer","null"]},"meaning":{"type":["string","null"],"description":"the CPE fault's meaning, TR-069 A.5"},
+"error":{"type":["string","null"]},"devices":{"type":"integer","description":"devices whose latest ended task failed this way"},
+"last_at":{"type":"string","format":"date-time"},"last_at_jst":{"type":"string"}}})";
+
+inline constexpr const char* kTaskRetry = R"({"type":"object","additionalProperties":false,"properties":{
+"now":{"type":"boolean","description":"ask the device to connect now, DEV-4"}}})";
+
+inline constexpr const char* kTasksRetry = R"({"type":"object","additionalProperties":false,"properties":{
+"fault":{"type":"string","description":"every device whose latest ended task failed with this fault, as GET /api/v1/faults groups them"},
+"task_ids":{"type":"array","maxItems":10000,"items":{"type":"string"}},
+"now":{"type":"boolean","description":"ask the devices to connect now, DEV-4"}},
+"description":"exactly one of fault and task_ids"})";
 
 inline constexpr const char* kJob =
     R"({"type":"object","required":["id","group_id","type","request","created_by","progress",
 "created_at","created_at_jst"],"properties":{"id":{"type":"string"},
 "group_id":{"type":["string","null"]},
+"filter":{"type":["object","null"],"additionalProperties":true,"description":"the device list's filter a job was made from (issue 18); null for a group's job"},
 "type":{"enum":["getParameterValues","setParameterValues","getParameterNames","addObject","deleteObject","reboot",
 "factoryReset","download"]},
 "request":{"type":["object","null"],"additionalProperties":true},

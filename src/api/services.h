@@ -15,6 +15,7 @@
 #include "devices/firmware.h"
 #include "devices/groups.h"
 #include "devices/inventory.h"
+#include "devices/desired_config.h"
 #include "devices/profiles.h"
 #include "devices/refused.h"
 #include "devices/remote_login.h"
@@ -105,6 +106,8 @@ struct ApiServices {
   ops::Maintenance* maintenance = nullptr;
   ops::Incidents* incidents = nullptr;
   ops::HealthMonitor* health = nullptr;
+  // DEV-7: set by the application; the compliance and override routes answer 503 without it.
+  devices::DesiredConfig* desired = nullptr;
 };
 
 }  // namespace kanri::api

@@ -33,10 +33,10 @@ Problem HashingBusy() {
 
 // `permissions` (what the account holds now) lets the console hide what it may not use.
 // `permissions` is told on GET only (the console's start); `totp_enrolment_required` on GET and
-// on a login, so that the console goes straight to the set-up when it must.
+// on a login, so that the console goes straight to the set-up when it must; `company` on GET only.
 HttpResponse SessionResponse(const ApiServices& s, const identity::Account& account, const std::string& csrf,
                              Timestamp expires_at, const access::PermissionSet* permissions = nullptr,
-                             bool totp_enrolment_required = false) {
+                             bool totp_enrolment_required = false, const json::value* company = nullptr) {
   const Millis idle_timeout = s.sessions.settings().idle_timeout;
   json::object out{
       {"account", AccountJson(account, s.clock.Now())},
@@ -45,6 +45,7 @@ HttpResponse SessionResponse(const ApiServices& s, const identity::Account& acco
       {"idle_timeout_seconds", std::chrono::duration_cast<std::chrono::seconds>(idle_timeout).count()}};
   if (permissions) out["permissions"] = json::value_from(permissions->Names());
   out["totp_enrolment_required"] = totp_enrolment_required;
+  if (company) out["company"] = *company;
   return http::JsonResponse(200, json::serialize(out));
 }
 
@@ -240,9 +241,17 @@ asio::awaitable<HttpResponse> DisableSecondFactor(ApiServices& s, RequestContext
   co_return http::NoContent();
 }
 
+// GET also names the company the session belongs to (null for the provider's accounts), so that
+// the console shows where one is logged in whichever way the login went (two steps included).
 asio::awaitable<HttpResponse> WhoAmI(ApiServices& s, RequestContext& ctx) {
-  co_return SessionResponse(s, ctx.actor->account, identity::SessionStore::CsrfTokenFor(ctx.session_token),
-                            ctx.actor->expires_at, &ctx.permissions, ctx.actor->totp_enrolment_required);
+  const auto& account = ctx.actor->account;
+  json::value company = nullptr;
+  if (account.company_id) {
+    auto own = co_await s.db.Run([&] { return s.companies.GetOwn(*account.company_id); });
+    if (own) company = json::object{{"id", own->id.value()}, {"code", own->code}, {"name", own->name}};
+  }
+  co_return SessionResponse(s, account, identity::SessionStore::CsrfTokenFor(ctx.session_token),
+                            ctx.actor->expires_at, &ctx.permissions, ctx.actor->totp_enrolment_required, &company);
 }
 
 asio::awaitable<HttpResponse> Logout(ApiServices& s, RequestContext& ctx) {

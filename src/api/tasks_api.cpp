@@ -7,10 +7,13 @@
 // 404 (SEC-8). The operation history records each creation with its device (or group and
 // job); the session engine records each result.
 #include <algorithm>
+#include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/asio/this_coro.hpp>
+#include <map>
+#include <memory>
 
 #include "api/json_io.h"
 #include "api/routes.h"
@@ -69,6 +72,8 @@ json::object TaskJson(const devices::Task& t) {
   PutTimes(o, "expires_at", t.expires_at);
   o["wakeup"] = t.wakeup.empty() ? json::value(nullptr) : json::value(t.wakeup);
   PutTimes(o, "wakeup_at", t.wakeup_at);
+  o["attempt"] = t.attempt;
+  PutTimes(o, "retry_at", t.retry_at);
   return o;
 }
 
@@ -77,6 +82,7 @@ json::object JobJson(const devices::Job& j) {
   json::object o{
       {"id", j.id.value()},
       {"group_id", j.group_id ? json::value(j.group_id->value()) : json::value(nullptr)},
+      {"filter", j.filter ? json::parse(devices::DeviceFilterToJson(*j.filter)) : json::value(nullptr)},
       {"type", devices::ToString(j.type())},
       {"request", json::parse(devices::TaskRequestJson(j.request))},
       {"created_by",
@@ -219,13 +225,17 @@ asio::awaitable<HttpResponse> Cancel(ApiServices& s, RequestContext& ctx) {
   co_return http::JsonResponse(200, json::serialize(TaskJson(task)));
 }
 
-// DEV-4: connection requests to a job's devices, in the background (bounded by the requester's
-// concurrency; a device not reached runs its task at its next session).
-asio::awaitable<void> WakeJobDevices(ApiServices& s, const CompanyId company, const JobId job) {
-  auto devices = co_await s.db.Run([&] { return s.tasks.JobDeviceIds(company, job); });
+}  // namespace
+
+// DEV-4: connection requests to `devices` of one company, in the background (bounded by the
+// requester's concurrency; a device not reached runs its tasks at its next session); `record`
+// keeps each outcome, on the database pool.
+void WakeInBackground(ApiServices& s, asio::any_io_executor executor, const CompanyId& company,
+                      std::vector<DeviceId> devices, WakeupRecorder record) {
   auto queue = std::make_shared<std::vector<DeviceId>>(std::move(devices));
+  auto recorder = std::make_shared<WakeupRecorder>(std::move(record));
   auto next = std::make_shared<std::size_t>(0);  // touched on one strand: the workers' executor
-  auto strand = asio::make_strand(co_await asio::this_coro::executor);
+  auto strand = asio::make_strand(executor);
   // No more workers than the company's share of in-flight requests (DEV-4 fair sharing):
   // more would only meet `busy` and skip devices that a free slot would have reached.
   constexpr std::size_t kWorkers = 16;
@@ -235,21 +245,162 @@ asio::awaitable<void> WakeJobDevices(ApiServices& s, const CompanyId company, co
   for (std::size_t w = 0; w < workers; ++w) {
     asio::co_spawn(
         strand,
-        [&s, company, job, queue, next]() -> asio::awaitable<void> {
+        [&s, company, queue, next, recorder]() -> asio::awaitable<void> {
           while (*next < queue->size()) {
             const DeviceId device = (*queue)[(*next)++];
-            // Not reached now: the task runs at the device's next periodic session; the job's
-            // page says so per device (issue 18).
+            // Not reached now: the task runs at the device's next periodic session; the task
+            // and the job's page say so (issue 18).
             try {
               const std::string word = WakeupWord(co_await WakeDevice(s, company, device));
-              co_await s.db.Run([&] { s.tasks.RecordWakeup(company, job, device, word); });
+              co_await s.db.Run([&] { (*recorder)(device, word); });
             } catch (const std::exception& e) {
-              LogWarn("jobs: wake-up not recorded", {{"job", job.value()}, {"error", e.what()}});
+              LogWarn("tasks: wake-up not recorded", {{"device", device.value()}, {"error", e.what()}});
             }
           }
         },
         asio::detached);
   }
+}
+
+namespace {
+
+asio::awaitable<void> WakeTaskDevices(ApiServices& s, CompanyId company, const std::vector<devices::Task>& tasks);
+
+}  // namespace
+
+asio::awaitable<void> WakeForDesiredState(ApiServices& s) {
+  if (!s.desired) co_return;
+  constexpr std::size_t kAtOnce = 1000;
+  auto online = co_await s.db.Run([&] { return s.desired->TakeWakes(kAtOnce); });
+  std::map<std::string, std::vector<DeviceId>> by_company;
+  for (auto& [company, device] : online) by_company[company.value()].push_back(std::move(device));
+  for (auto& [company, devices] : by_company)
+    WakeInBackground(s, co_await asio::this_coro::executor, CompanyId{company}, std::move(devices),
+                     [](const DeviceId&, const std::string&) {});
+}
+
+asio::awaitable<void> WakeDueRetries(ApiServices& s) {
+  constexpr std::size_t kAtOnce = 1000;
+  auto due = co_await s.db.Run([&] { return s.tasks.TakeDueRetryWakes(kAtOnce); });
+  std::map<std::string, std::vector<devices::Task>> by_company;
+  for (auto& t : due) by_company[t.company_id.value()].push_back(std::move(t));
+  for (const auto& [company, tasks] : by_company) co_await WakeTaskDevices(s, CompanyId{company}, tasks);
+}
+
+namespace {
+
+asio::awaitable<void> WakeJobDevices(ApiServices& s, const CompanyId company, const JobId job) {
+  auto devices = co_await s.db.Run([&] { return s.tasks.JobDeviceIds(company, job); });
+  WakeInBackground(s, co_await asio::this_coro::executor, company, std::move(devices),
+                   [&s, company, job](const DeviceId& device, const std::string& word) {
+                     s.tasks.RecordWakeup(company, job, device, word);
+                   });
+}
+
+// Asks the devices of retried tasks to connect, recording the outcome on each task.
+asio::awaitable<void> WakeTaskDevices(ApiServices& s, CompanyId company, const std::vector<devices::Task>& tasks) {
+  auto by_device = std::make_shared<std::map<std::string, std::vector<TaskId>>>();
+  for (const auto& t : tasks) (*by_device)[t.device_id.value()].push_back(t.id);
+  std::vector<DeviceId> devices;
+  for (const auto& [device, ids] : *by_device) devices.emplace_back(device);
+  WakeInBackground(s, co_await asio::this_coro::executor, company, std::move(devices),
+                   [&s, company, by_device](const DeviceId& device, const std::string& word) {
+                     for (const auto& id : by_device->at(device.value())) s.tasks.RecordWakeup(company, id, word);
+                   });
+}
+
+// DEV-8: an operator's retry of one failed task, with the permission its type needs.
+asio::awaitable<HttpResponse> RetryTask(ApiServices& s, RequestContext& ctx) {
+  const TaskId id{ctx.Param("id")};
+  bool now = false;
+  if (!ctx.request.body.empty()) {
+    FieldReader in{ParseJsonBody(ctx.request)};
+    now = in.OptionalBool("now").value_or(false);
+    in.Finish();
+  }
+  auto current = Unwrap(co_await s.db.Run([&] { return s.tasks.Get(OwnCompany(ctx), id); }));
+  RequireTaskPermission(ctx, current.type());
+  auto task = Unwrap(co_await s.db.Run([&] { return s.tasks.Retry(OwnCompany(ctx), id); }));
+  ctx.audit.details = json::serialize(json::object{{"device_id", task.device_id.value()},
+                                                   {"type", devices::ToString(task.type())},
+                                                   {"fault", devices::FaultKey(current)},
+                                                   {"now", now}});
+  if (now) {
+    json::object outcome = co_await WakeDevice(s, OwnCompany(ctx), task.device_id);
+    task.wakeup = WakeupWord(outcome);
+    task.wakeup_at = s.clock.Now();
+    co_await s.db.Run([&] { s.tasks.RecordWakeup(OwnCompany(ctx), task.id, task.wakeup); });
+  }
+  co_return http::JsonResponse(200, json::serialize(TaskJson(task)));
+}
+
+constexpr std::size_t kMaxRetriedAtOnce = 10'000;
+
+// DEV-8: the faults page's bulk retry: every device whose latest ended task failed with one
+// fault, or the tasks named. Every task's type needs its permission, or nothing is retried.
+asio::awaitable<HttpResponse> RetryTasks(ApiServices& s, RequestContext& ctx) {
+  FieldReader in{ParseJsonBody(ctx.request)};
+  const auto fault = in.OptionalString("fault");
+  const auto named = in.OptionalStringArray("task_ids");
+  const bool now = in.OptionalBool("now").value_or(false);
+  in.Finish();
+  if (fault.has_value() == named.has_value())
+    ThrowInvalid(fault ? "task_ids" : "fault", "give exactly one of fault and task_ids");
+  if (named && named->size() > kMaxRetriedAtOnce)
+    throw http::ApiError(http::Problem{422, "too_many_tasks", "",
+                                       "At most " + std::to_string(kMaxRetriedAtOnce) + " tasks per retry.",
+                                       "task_ids"});
+  const CompanyId company = OwnCompany(ctx);
+  std::vector<TaskId> ids;
+  std::vector<devices::Task> found;
+  if (fault) {
+    // The list the faults page shows, whole (bounded).
+    const devices::FailedTaskFilter filter{*fault, true};
+    PageRequest page{.limit = 500};
+    for (;;) {
+      auto chunk = Unwrap(co_await s.db.Run([&] { return s.tasks.ListFailed(company, page, filter); }));
+      for (auto& f : chunk.items) found.push_back(std::move(f.task));
+      if (found.size() > kMaxRetriedAtOnce)
+        throw http::ApiError(http::Problem{422, "too_many_tasks", "",
+                                           "More than " + std::to_string(kMaxRetriedAtOnce) +
+                                               " devices failed this way; retry them by task_ids in parts.",
+                                           "fault"});
+      if (!chunk.next_after) break;
+      page.after = chunk.next_after;
+    }
+  } else {
+    for (const auto& id : *named) {
+      found.push_back(Unwrap(co_await s.db.Run([&] { return s.tasks.Get(company, TaskId{id}); })));
+    }
+  }
+  for (const auto& t : found) {
+    RequireTaskPermission(ctx, t.type());
+    ids.push_back(t.id);
+  }
+  auto retried = Unwrap(co_await s.db.Run([&] { return s.tasks.RetryAll(company, ids); }));
+  ctx.audit.details = json::serialize(json::object{
+      {"fault", fault ? json::value(*fault) : json::value(nullptr)}, {"retried", retried.size()}, {"now", now}});
+  if (now && !retried.empty()) co_await WakeTaskDevices(s, company, retried);
+  json::array items;
+  for (const auto& t : retried) items.push_back(TaskJson(t));
+  co_return http::JsonResponse(200, json::serialize(json::object{{"retried", retried.size()}, {"items", std::move(items)}}));
+}
+
+json::object FaultGroupJson(const devices::FaultGroup& g) {
+  json::object o{{"fault", g.fault},
+                 {"fault_code", g.fault_code ? json::value(*g.fault_code) : json::value(nullptr)},
+                 {"meaning", g.fault_code ? json::value(cwmp::CwmpFaultMeaning(*g.fault_code)) : json::value(nullptr)},
+                 {"error", g.error.empty() ? json::value(nullptr) : json::value(g.error)},
+                 {"devices", g.devices}};
+  PutTimes(o, "last_at", g.last_at);
+  return o;
+}
+
+asio::awaitable<HttpResponse> ListFaults(ApiServices& s, RequestContext& ctx) {
+  auto groups = co_await s.db.Run([&] { return s.tasks.Faults(OwnCompany(ctx)); });
+  json::array items;
+  for (const auto& g : groups) items.push_back(FaultGroupJson(g));
+  co_return http::JsonResponse(200, json::serialize(json::object{{"items", std::move(items)}}));
 }
 
 asio::awaitable<HttpResponse> CreateForGroup(ApiServices& s, RequestContext& ctx) {
@@ -279,10 +430,18 @@ asio::awaitable<HttpResponse> CreateForFilter(ApiServices& s, RequestContext& ct
   if (!filter) throw http::ApiError(filter.error());
   const json::value filter_json = *filter_field;
   body.erase("filter");
+  std::optional<std::size_t> expected_count;
+  if (const json::value* expected = body.if_contains("expected_count")) {
+    if (!expected->is_int64() || expected->as_int64() < 1)
+      ThrowInvalid("expected_count", "expected_count must be a positive integer (the count the list showed)");
+    expected_count = static_cast<std::size_t>(expected->as_int64());
+    body.erase("expected_count");
+  }
   const auto input = ReadTaskInput(std::move(body));
   RequireTaskPermission(ctx, input.type);
   auto job = Unwrap(co_await s.db.Run([&] {
-    return s.tasks.CreateForFilter(OwnCompany(ctx), *filter, input.type, input.request, ActorOf(ctx));
+    return s.tasks.CreateForFilter(OwnCompany(ctx), *filter, input.type, input.request, ActorOf(ctx),
+                                   expected_count);
   }));
   ctx.audit.target_id = job.id.value();
   ctx.audit.details = json::serialize(json::object{{"job_id", job.id.value()},
@@ -304,7 +463,13 @@ json::object FailedTaskJson(const devices::FailedTask& f) {
 
 asio::awaitable<HttpResponse> ListFailed(ApiServices& s, RequestContext& ctx) {
   const PageRequest page = ReadPageRequest(ctx.request);
-  auto failed = co_await s.db.Run([&] { return s.tasks.ListFailed(OwnCompany(ctx), page); });
+  devices::FailedTaskFilter filter;
+  if (auto fault = ctx.request.Query("fault")) filter.fault = std::string(*fault);
+  if (auto latest = ctx.request.Query("latest")) {
+    if (*latest != "true" && *latest != "false") ThrowInvalid("latest", "latest is true or false");
+    filter.latest_only = *latest == "true";
+  }
+  auto failed = Unwrap(co_await s.db.Run([&] { return s.tasks.ListFailed(OwnCompany(ctx), page, filter); }));
   co_return PageResponse(failed, FailedTaskJson);
 }
 
@@ -350,6 +515,10 @@ asio::awaitable<HttpResponse> GetJob(ApiServices& s, RequestContext& ctx) {
 std::string FilterJobSchema() {
   json::object o = json::parse(schema::kTaskCreate).as_object();
   o["properties"].as_object()["filter"] = json::parse(schema::kDeviceFilter);
+  o["properties"].as_object()["expected_count"] = json::object{
+      {"type", "integer"},
+      {"minimum", 1},
+      {"description", "the count the list showed: another count now answers 409 selection_changed"}};
   o["required"].as_array().emplace_back("filter");
   return json::serialize(o);
 }
@@ -399,6 +568,38 @@ void AddTaskRoutes(http::RouteTable& t, ApiServices& s) {
                  .tag = "tasks",
                  .response_schema = schema::kTask}});
   t.Add({.method = "POST",
+         .path = "/api/v1/tasks/{id}/retry",
+         .access = http::NeedsAnyOf(TaskPermissions()),
+         .action = "tasks.retry",
+         .target_type = "task",
+         .handler = [&s](RequestContext& c) { return RetryTask(s, c); },
+         .doc = {.summary = "Queue a failed task again (DEV-8) at the end of its device's queue, as attempt 1 with "
+                            "a new expiry; the request is checked again; needs the permission of its type",
+                 .tag = "tasks",
+                 .request_schema = schema::kTaskRetry,
+                 .response_schema = schema::kTask}});
+  t.Add({.method = "POST",
+         .path = "/api/v1/tasks/retry",
+         .access = http::NeedsAnyOf(TaskPermissions()),
+         .action = "tasks.retry_many",
+         .handler = [&s](RequestContext& c) { return RetryTasks(s, c); },
+         .doc = {.summary = "Retry, in one transaction, every device's latest failed task with one fault, or the "
+                            "failed tasks named (DEV-8); all or nothing, each type needing its permission",
+                 .tag = "tasks",
+                 .request_schema = schema::kTasksRetry,
+                 .response_schema = std::string(R"({"type":"object","required":["retried","items"],"properties":{
+"retried":{"type":"integer"},"items":{"type":"array","items":)") + schema::kTask + "}}}"}});
+  t.Add({.method = "GET",
+         .path = "/api/v1/faults",
+         .access = http::Needs("devices.read"),
+         .action = "faults.list",
+         .handler = [&s](RequestContext& c) { return ListFaults(s, c); },
+         .doc = {.summary = "The devices whose latest ended task failed, grouped by fault (DEV-8), most devices "
+                            "first; list them with GET /api/v1/tasks/failed?fault=…&latest=true",
+                 .tag = "tasks",
+                 .response_schema = std::string(R"({"type":"object","required":["items"],"properties":{"items":{"type":"array","items":)") +
+                                    schema::kFaultGroup + "}}}"}});
+  t.Add({.method = "POST",
          .path = "/api/v1/device-groups/{id}/tasks",
          .access = http::NeedsAnyOf(TaskPermissions()),
          .action = "jobs.create",
@@ -447,7 +648,8 @@ void AddTaskRoutes(http::RouteTable& t, ApiServices& s) {
                      R"(,{"type":"object","required":["device"],"properties":{"device":{"type":"object",
 "required":["serial_number","model","product_class"],"properties":{"serial_number":{"type":"string"},
 "model":{"type":"string"},"product_class":{"type":"string"}}}}}]})",
-                 .paginated = true}});
+                 .paginated = true,
+                 .query = {"limit", "cursor", "fault", "latest"}}});
   t.Add({.method = "GET",
          .path = "/api/v1/jobs",
          .access = http::Needs("devices.read"),

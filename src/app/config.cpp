@@ -321,6 +321,12 @@ void AddConfigOptions(CLI::App& app, Config& c) {
                 "DEV-2: parameter names per GetParameterValues of the full read after onboarding")
       ->check(CLI::Range(std::size_t{1}, std::size_t{10'000}))
       ->capture_default_str();
+  d->add_option("--task-retries", c.task_flow.retries,
+                "DEV-8: times a task that failed for a passing reason (CPE fault 9002 or 9004, a broken "
+                "session) is tried again, each retry waiting 4 times longer than the one before; 0: never")
+      ->check(CLI::Range(0, 10))
+      ->capture_default_str();
+  AddDuration(*d, "--task-retry-delay", c.task_flow.retry_delay, "DEV-8: wait before a task's first automatic retry");
   d->add_option("--firmware-max-bytes", c.firmware_max_bytes, "DEV-6: largest firmware upload")
       ->check(CLI::Range(std::uint64_t{1}, std::uint64_t{1} << 40))
       ->capture_default_str();

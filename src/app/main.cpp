@@ -137,6 +137,31 @@ int main(int argc, char** argv) {
     s->add_flag("--cwmp-versions-header", o.cwmp_versions_header,
                 "Send SupportedCWMPVersions (CWMP 1.4) in the Inform");
     s->add_option("--state-dir", o.state_dir, "Keep each device's parameters here across restarts");
+    s->add_option_function<std::vector<std::string>>(
+         "--fault",
+         [&o](const std::vector<std::string>& texts) {
+           for (const auto& text : texts) {
+             auto f = sim::ParseFaultInjection(text);
+             if (!f) throw CLI::ValidationError("--fault", f.error().message);
+             o.faults.push_back(std::move(*f));
+           }
+         },
+         "Answer a fault on purpose: METHOD=CODE[xTIMES][@PERCENT%], e.g. SetParameterValues=9002x2 (the "
+         "first two of each device) or Download=9010@20% (one device in five, every time); repeatable")
+        ->type_name("FAULT");
+    s->add_option_function<std::vector<std::string>>(
+         "--revert",
+         [&o](const std::vector<std::string>& texts) {
+           for (const auto& text : texts) {
+             const auto eq = text.find('=');
+             if (eq == std::string::npos || eq == 0)
+               throw CLI::ValidationError("--revert", "'" + text + "' is not PATH=VALUE");
+             o.reverts[text.substr(0, eq)] = text.substr(eq + 1);
+           }
+         },
+         "Put PATH back to VALUE before each session, whatever the ACS set (a device whose own "
+         "configuration tool fights the ACS); repeatable")
+        ->type_name("PATH=VALUE");
     s->add_option("--threads", o.threads, "I/O threads")->capture_default_str();
   }
 

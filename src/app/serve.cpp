@@ -100,6 +100,7 @@ struct DeviceDomain {
         refused(*rt.database, *rt.clock),
         firmware(*rt.database, *rt.clock, FirmwareDir(config), config.firmware_storage),
         task_flow(*rt.database, *rt.clock, secrets, config.task_flow),
+        desired(*rt.database, *rt.clock),
         parameters(*rt.database, *rt.clock),
         admission(
             *rt.database, *rt.clock, secrets, allocations, profiles, task_flow, parameters,
@@ -118,6 +119,7 @@ struct DeviceDomain {
   devices::RefusedDeviceRepository refused;
   devices::FirmwareRepository firmware;
   devices::TaskFlow task_flow;
+  devices::DesiredConfig desired;
   devices::ParameterStore parameters;
   devices::DeviceAdmission admission;
 };
@@ -312,6 +314,7 @@ int Serve(const Config& config) {
   // DEV-6: firmware uploads stream to <data-dir>/uploads (same file system as firmware/, so
   // storing one is a rename), within their own limit instead of max_body_bytes.
   services.firmware = &devices.firmware;
+  services.desired = &devices.desired;
   services.settings.firmware_max_bytes = config.firmware_max_bytes;
   services.settings.contract_end_grace = config.contract_end_grace;
   services.device_caller = &device_caller;
@@ -463,6 +466,8 @@ int Serve(const Config& config) {
   Periodic device_sweep{io, std::chrono::seconds{5}, "the device sweep", [&]() -> asio::awaitable<void> {
                           co_await cwmp_engine.SweepIdleSessions();
                           co_await cwmp_engine.ExpireTasks();
+                          co_await api::WakeDueRetries(services);
+                          co_await api::WakeForDesiredState(services);
                           co_await db_pool.Run([&] { (void)devices.refused.Flush(); });
                         }};
 

@@ -8,6 +8,7 @@
 
 #include <cassert>
 #include <string>
+#include <vector>
 #include <utility>
 #include <variant>
 
@@ -32,6 +33,8 @@ struct Error {
   std::string field;  // for kInvalidArgument: the offending input field, if any
   // A stable problem code more precise than the code's default ("allocation_overlap").
   std::string problem = {};
+  // The offending values, when the problem lists them (the unknown serial numbers of a group).
+  std::vector<std::string> items = {};
 };
 
 inline Error InvalidArgument(std::string field, std::string message) {

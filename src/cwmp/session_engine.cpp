@@ -244,6 +244,11 @@ asio::awaitable<void> SessionEngine::RecordTask(const Task& task, const std::str
                        {"type", devices::ToString(task.type())},
                        {"state", devices::ToString(task.state)},
                        {"internal", task.internal}};
+  // DEV-8: a failed attempt that will be tried again is recorded as failed, with when.
+  if (task.retry_at) {
+    details["attempt"] = task.attempt - 1;
+    details["retry_at"] = FormatUtc(*task.retry_at);
+  }
   TaskResults()
       .With({std::string(devices::ToString(task.type())), std::string(devices::ToString(task.state))})
       .Inc();

@@ -61,6 +61,11 @@ std::string Body(const std::string& body_xml, const std::string& id) {
          id + "</cwmp:ID></soap:Header><soap:Body>" + body_xml + "</soap:Body></soap:Envelope>";
 }
 
+// A writable parameter as GetParameterNamesResponse lists it.
+std::string Writable(const std::string& name) {
+  return "<ParameterInfoStruct><Name>" + name + "</Name><Writable>1</Writable></ParameterInfoStruct>";
+}
+
 // The local name of the RPC in an ACS message, its cwmp:ID, and the document.
 struct Rpc {
   std::string name, id;
@@ -174,12 +179,12 @@ class SessionEngineTest : public ::testing::Test {
       } else if (rpc.name == "GetParameterNames") {
         answer = R"(<cwmp:GetParameterNamesResponse><ParameterList>
 <ParameterInfoStruct><Name>Device.DeviceInfo.ModelName</Name><Writable>0</Writable></ParameterInfoStruct>
-<ParameterInfoStruct><Name>Device.WiFi.SSID.1.SSID</Name><Writable>1</Writable></ParameterInfoStruct>
-</ParameterList></cwmp:GetParameterNamesResponse>)";
+<ParameterInfoStruct><Name>Device.WiFi.SSID.1.SSID</Name><Writable>1</Writable></ParameterInfoStruct>)" +
+                 extra_names_ + "</ParameterList></cwmp:GetParameterNamesResponse>";
       } else if (rpc.name == "GetParameterValues") {
         answer = R"(<cwmp:GetParameterValuesResponse><ParameterList>
-<ParameterValueStruct><Name>Device.WiFi.SSID.1.SSID</Name><Value xsi:type="xsd:string">home</Value></ParameterValueStruct>
-</ParameterList></cwmp:GetParameterValuesResponse>)";
+<ParameterValueStruct><Name>Device.WiFi.SSID.1.SSID</Name><Value xsi:type="xsd:string">home</Value></ParameterValueStruct>)" +
+                 extra_values_ + "</ParameterList></cwmp:GetParameterValuesResponse>";
       } else if (rpc.name == "Reboot") {
         answer = "<cwmp:RebootResponse/>";
       } else {
@@ -192,6 +197,10 @@ class SessionEngineTest : public ::testing::Test {
     return seen;
   }
 
+  // More writable parameters the fake CPE's GetParameterNames reports (ParameterInfoStructs),
+  // and more values its GetParameterValues answers with (ParameterValueStructs).
+  std::string extra_names_;
+  std::string extra_values_;
   db::TestDatabase tdb_;
   ManualClock clock_{*ParseUtc("2025-04-01T00:00:00Z")};
   devices::DeviceSecrets secrets_ = devices::DeviceSecrets::FromKey(std::string(32, 'k'));
@@ -200,6 +209,7 @@ class SessionEngineTest : public ::testing::Test {
   devices::RefusedDeviceRepository refused_{tdb_.db(), clock_};
   devices::AllocationRepository allocations_{tdb_.db(), clock_};
   devices::TaskRepository tasks_{tdb_.db(), clock_};
+  devices::DesiredConfig desired_{tdb_.db(), clock_};
   // Batches of two names, so that a transcript of a few parameters shows the full read's batches.
   devices::TaskFlow task_flow_{tdb_.db(), clock_, secrets_, {.read_batch = 2}};
   devices::ParameterStore parameters_{tdb_.db(), clock_};
@@ -411,6 +421,8 @@ TEST_F(SessionEngineTest, DEV_1_MatchedDeviceIsAttachedThenItsCredentialIsRotate
   profile.periodic_inform_interval = 600;
   profile.parameters["Device.Time.NTPServer1"] = "ntp.example";
   AddProfile(acme_, profile);
+  extra_names_ = Writable("Device.Time.NTPServer1") + Writable("Device.ManagementServer.PeriodicInformEnable") +
+                 Writable("Device.ManagementServer.PeriodicInformInterval");
 
   // No credential: a Basic challenge. Wrong one: refused. The bootstrap one: attached.
   auto r = Post(InformXml("SN1", Event("0 BOOTSTRAP") + Event("1 BOOT")));
@@ -426,18 +438,20 @@ TEST_F(SessionEngineTest, DEV_1_MatchedDeviceIsAttachedThenItsCredentialIsRotate
   EXPECT_EQ(response.id, "inform-1");  // cwmp:ID echoed
   EXPECT_EQ(Count("SELECT COUNT(*) FROM devices WHERE company_id = '" + acme_.value() + "'"), 1);
 
-  // First contact: credentials, then the profile's parameters, then the whole tree.
+  // First contact: credentials, the whole tree (names, then values in batches of two), then the
+  // profile's parameters and interval as its desired state (DEV-7), checked against the names.
   std::map<std::string, std::string> set;
   auto rpcs = RunQueuedTasks(&set);
-  EXPECT_EQ(rpcs, (std::vector<std::string>{"SetParameterValues", "SetParameterValues", "GetParameterNames",
-                                            "GetParameterValues"}));
+  EXPECT_EQ(rpcs, (std::vector<std::string>{"SetParameterValues", "GetParameterNames", "GetParameterValues",
+                                            "GetParameterValues", "GetParameterValues", "SetParameterValues"}));
   const std::string new_password = set["Device.ManagementServer.Password"];
   EXPECT_GE(new_password.size(), 20u);
   EXPECT_FALSE(set["Device.ManagementServer.ConnectionRequestPassword"].empty());
   EXPECT_EQ(set["Device.Time.NTPServer1"], "ntp.example");
   EXPECT_EQ(set["Device.ManagementServer.PeriodicInformInterval"], "600");
   EXPECT_EQ(Count("SELECT COUNT(*) FROM devices WHERE credential_state = 'rotated'"), 1);
-  EXPECT_EQ(Count("SELECT COUNT(*) FROM tasks WHERE state = 'done' AND internal = 1"), 4);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM tasks WHERE state = 'done' AND internal = 1"), 6);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM devices WHERE compliance = 'in_sync' AND desired_dirty = 0"), 1);
   // No secret in the clear in the database.
   EXPECT_EQ(Count("SELECT COUNT(*) FROM devices WHERE cwmp_password_enc LIKE '%" + new_password + "%'"), 0);
   EXPECT_EQ(Count("SELECT COUNT(*) FROM device_parameters WHERE tree LIKE '%" + new_password + "%'"), 0);
@@ -515,6 +529,159 @@ TEST_F(SessionEngineTest, DEV_3_CpeFaultFailsTheTaskWithItsCodeAndTheNextTaskRun
   EXPECT_EQ(Count("SELECT COUNT(*) FROM tasks WHERE internal = 0 AND type = 'getParameterValues' AND state = "
                   "'done' AND result LIKE '%home%'"),
             1);
+}
+
+std::string CpeFaultXml(int code) {
+  return R"(<soap:Fault><faultcode>Server</faultcode><faultstring>CWMP fault</faultstring><detail>
+<cwmp:Fault><FaultCode>)" +
+         std::to_string(code) + "</FaultCode><FaultString>injected</FaultString></cwmp:Fault></detail></soap:Fault>";
+}
+
+TEST_F(SessionEngineTest, DEV_8_TransientFaultIsRetriedAfterItsDelayAndAPermanentOneIsNot) {
+  AddProfile(acme_, OpenProfile());
+  ASSERT_EQ(Post(InformXml("SN1", Event("0 BOOTSTRAP"))).status, 200);
+  RunQueuedTasks();
+  const DeviceId device{OnlyDeviceId(tdb_.db())};
+  auto read = tasks_.Create(acme_, device, devices::TaskType::kGetParameterValues,
+                            R"({"names":["Device.WiFi.SSID.1.SSID"]})", {});
+  ASSERT_TRUE(read);
+  ASSERT_TRUE(tasks_.Create(acme_, device, devices::TaskType::kDeleteObject,
+                            R"({"object":"Device.NAT.PortMapping.1."})", {}));
+  cookie_.clear();
+  ASSERT_EQ(Post(InformXml("SN1", Event("2 PERIODIC")), std::nullopt, 2).status, 200);
+  // 9002 (internal error) for the read, 9003 (invalid arguments) for the delete.
+  auto r = Post("", std::nullopt, 2);
+  ASSERT_EQ(ParseRpc(r.body).name, "GetParameterValues");
+  r = Post(Body(CpeFaultXml(9002), ParseRpc(r.body).id), std::nullopt, 2);
+  ASSERT_EQ(ParseRpc(r.body).name, "DeleteObject");
+  r = Post(Body(CpeFaultXml(9003), ParseRpc(r.body).id), std::nullopt, 2);
+  EXPECT_EQ(r.status, 204) << "the retry waits for its time; nothing else is queued";
+  auto waiting = tasks_.Get(acme_, read->id);
+  ASSERT_TRUE(waiting);
+  EXPECT_EQ(waiting->state, devices::TaskState::kQueued);
+  EXPECT_EQ(waiting->attempt, 2);
+  EXPECT_EQ(waiting->fault_code, 9002);
+  EXPECT_EQ(waiting->retry_at, clock_.Now() + std::chrono::minutes{1});
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM tasks WHERE type = 'deleteObject' AND state = 'failed' AND attempt = 1 "
+                  "AND fault_code = 9003 AND retry_at IS NULL"),
+            1);
+  bool recorded = false;
+  for (const auto& h : history_)
+    recorded |= h.action == "tasks.result" && h.error_code == "cpe_fault_9002" &&
+                h.details.find("\"retry_at\"") != std::string::npos;
+  EXPECT_TRUE(recorded) << "the failed attempt is in the history, with when it is tried again";
+
+  // Before its time, a session does not run it; from its time, the next one does.
+  cookie_.clear();
+  ASSERT_EQ(Post(InformXml("SN1", Event("2 PERIODIC")), std::nullopt, 3).status, 200);
+  EXPECT_EQ(RunQueuedTasks(), std::vector<std::string>{});
+  clock_.Advance(std::chrono::minutes{1});
+  cookie_.clear();
+  ASSERT_EQ(Post(InformXml("SN1", Event("2 PERIODIC")), std::nullopt, 4).status, 200);
+  EXPECT_EQ(RunQueuedTasks(), std::vector<std::string>{"GetParameterValues"});
+  auto done = tasks_.Get(acme_, read->id);
+  EXPECT_EQ(done->state, devices::TaskState::kDone);
+  EXPECT_EQ(done->attempt, 2);
+  EXPECT_FALSE(done->fault_code);
+
+  // 9004 every time: tried 4 times in all (--task-retries 3), each wait 4 times the one before.
+  auto busy = tasks_.Create(acme_, device, devices::TaskType::kGetParameterValues,
+                            R"({"names":["Device.WiFi.SSID.1.SSID"]})", {});
+  ASSERT_TRUE(busy);
+  std::uint64_t connection = 5;
+  for (int attempt = 1; attempt <= 4; ++attempt) {
+    SCOPED_TRACE(attempt);
+    cookie_.clear();
+    ASSERT_EQ(Post(InformXml("SN1", Event("2 PERIODIC")), std::nullopt, connection).status, 200);
+    r = Post("", std::nullopt, connection);
+    ASSERT_EQ(ParseRpc(r.body).name, "GetParameterValues");
+    EXPECT_EQ(Post(Body(CpeFaultXml(9004), ParseRpc(r.body).id), std::nullopt, connection).status, 204);
+    ++connection;
+    auto t = tasks_.Get(acme_, busy->id);
+    if (attempt < 4) {
+      EXPECT_EQ(t->state, devices::TaskState::kQueued);
+      const auto wait = std::chrono::minutes{attempt == 1 ? 1 : attempt == 2 ? 4 : 16};
+      EXPECT_EQ(t->retry_at, clock_.Now() + wait);
+      clock_.Advance(wait);
+    } else {
+      EXPECT_EQ(t->state, devices::TaskState::kFailed);
+      EXPECT_EQ(t->attempt, 4);
+      EXPECT_FALSE(t->retry_at);
+    }
+  }
+}
+
+TEST_F(SessionEngineTest, DEV_7_TheDesiredStateIsKeptAppliedAndDriftIsNotSetAgainForever) {
+  const std::string ntp = "Device.Time.NTPServer1";
+  auto lab = OpenProfile();
+  lab.parameters[ntp] = "ntp.example";
+  lab.parameters["InternetGatewayDevice.Time.NTPServer1"] = "for the TR-098 routers";
+  lab.parameters["Device.Vendor.NotOnThisModel"] = "x";
+  const auto profile = AddProfile(acme_, lab);
+  extra_names_ = Writable(ntp);
+  ASSERT_EQ(Post(InformXml("SN1", Event("0 BOOTSTRAP"))).status, 200);
+  std::map<std::string, std::string> set;
+  EXPECT_EQ(RunQueuedTasks(&set).back(), "SetParameterValues");
+  EXPECT_EQ(set[ntp], "ntp.example");
+  EXPECT_EQ(set.count("InternetGatewayDevice.Time.NTPServer1"), 0U) << "the other data model's set";
+  EXPECT_EQ(set.count("Device.Vendor.NotOnThisModel"), 0U) << "one unknown parameter never sinks the rest";
+  const DeviceId device{OnlyDeviceId(tdb_.db())};
+  auto c = desired_.Compliance(acme_, device);
+  ASSERT_TRUE(c);
+  EXPECT_EQ(c->state, devices::ComplianceState::kFailed);
+  for (const auto& e : c->entries)
+    EXPECT_EQ(e.reason, e.path == ntp ? "" : "not_reported") << e.path;
+
+  // A profile edit reaches the device at its next session (and asks an online one to connect).
+  ASSERT_TRUE(profiles_.Update(acme_, profile.id,
+                               {.parameters = std::map<std::string, std::string>{{ntp, "ntp.{serial_number}"}}}));
+  auto wakes = desired_.TakeWakes(10);
+  ASSERT_EQ(wakes.size(), 1U) << "the device is online";
+  EXPECT_TRUE(desired_.TakeWakes(10).empty()) << "asked once";
+  set.clear();
+  cookie_.clear();
+  ASSERT_EQ(Post(InformXml("SN1", Event("2 PERIODIC")), std::nullopt, 2).status, 200);
+  EXPECT_EQ(RunQueuedTasks(&set), std::vector<std::string>{"SetParameterValues"});
+  EXPECT_EQ(set[ntp], "ntp.SN1");
+  EXPECT_EQ(desired_.Compliance(acme_, device)->state, devices::ComplianceState::kInSync);
+
+  // The device's own override wins.
+  ASSERT_TRUE(desired_.SetOverrides(acme_, device, {{ntp, "ntp.branch"}}));
+  EXPECT_FALSE(desired_.SetOverrides(acme_, device, {{"Device.Time.", "x"}})) << "checked like a profile";
+  EXPECT_FALSE(desired_.SetOverrides(beta_, device, {{ntp, "x"}})) << "another company's device";
+  set.clear();
+  cookie_.clear();
+  ASSERT_EQ(Post(InformXml("SN1", Event("2 PERIODIC")), std::nullopt, 3).status, 200);
+  EXPECT_EQ(RunQueuedTasks(&set), std::vector<std::string>{"SetParameterValues"});
+  EXPECT_EQ(set[ntp], "ntp.branch");
+
+  // The device keeps changing it back (its own configuration tool): set again at most 3 times a
+  // day in all, then drift.
+  extra_values_ = R"(<ParameterValueStruct><Name>Device.Time.NTPServer1</Name><Value xsi:type="xsd:string">ntp.local</Value></ParameterValueStruct>)";
+  std::uint64_t connection = 4;
+  for (int read = 1; read <= 3; ++read) {
+    SCOPED_TRACE(read);
+    ASSERT_TRUE(tasks_.Create(acme_, device, devices::TaskType::kGetParameterValues,
+                              R"({"names":["Device.Time.NTPServer1"]})", {}));
+    cookie_.clear();
+    ASSERT_EQ(Post(InformXml("SN1", Event("2 PERIODIC")), std::nullopt, connection++).status, 200);
+    const auto rpcs = RunQueuedTasks();
+    if (read < 3) {
+      EXPECT_EQ(rpcs, (std::vector<std::string>{"GetParameterValues", "SetParameterValues"}));
+    } else {
+      EXPECT_EQ(rpcs, std::vector<std::string>{"GetParameterValues"});
+    }
+  }
+  c = desired_.Compliance(acme_, device);
+  EXPECT_EQ(c->state, devices::ComplianceState::kFailed) << "the unknown parameter stays failed";
+  for (const auto& e : c->entries) {
+    if (e.path != ntp) continue;
+    EXPECT_EQ(e.state, devices::ComplianceState::kDrift);
+    EXPECT_EQ(e.reason, "changed_back");
+    EXPECT_EQ(e.reported, "ntp.local");
+    EXPECT_TRUE(e.overridden);
+  }
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM devices WHERE compliance = 'failed'"), 1);
 }
 
 TEST_F(SessionEngineTest, DEV_3_RebootIsDoneWhateverCommandKeyOrBootAloneTheDeviceComesBackWith) {

@@ -5,6 +5,7 @@
 
 #include "base/crypto.h"
 #include "base/log.h"
+#include "devices/desired_config.h"
 #include "devices/device_query.h"
 #include "devices/device_rows.h"
 #include "devices/events.h"
@@ -450,8 +451,8 @@ std::optional<Admission> DeviceAdmission::AdmitPeriodic(const InformFacts& infor
                 (sql.prepare
                      << "SELECT d.id, d.company_id, d.auth_mode, d.cwmp_username, "
                         "d.cwmp_password_enc, d.pending_password_enc, d.data_model, d.inform_digest, "
-                        "d.periodic_inform_interval, CASE WHEN EXISTS (SELECT 1 FROM tasks t "
-                        "WHERE t.device_id = d.id AND t.state = 'queued') THEN 1 ELSE 0 END, "
+                        "d.periodic_inform_interval, CASE WHEN d.desired_dirty = 1 OR EXISTS (SELECT 1 FROM "
+                        "tasks t WHERE t.device_id = d.id AND t.state = 'queued') THEN 1 ELSE 0 END, "
                         "CASE WHEN EXISTS (SELECT 1 FROM tasks t WHERE t.device_id = d.id AND t.state = "
                         "'running' AND t.awaiting_device = 0) THEN 1 ELSE 0 END, "
                         "c.allow_unauthenticated_devices FROM devices d JOIN companies c ON c.id = "
@@ -547,7 +548,8 @@ void DeviceAdmission::RecordInform(db::Lease& lease, const DeviceId& device, con
     lease.sql() << "UPDATE devices SET last_boot_at = :t WHERE id = :id", soci::use(t), soci::use(id);
   }
   admission.settled_tasks = tasks_.SettleOnInform(lease, device, inform.events);
-  admission.has_queued_tasks = TaskFlow::AnyQueued(lease, device);
+  // DEV-7: a desired state to compare is work for the session as well.
+  admission.has_queued_tasks = TaskFlow::AnyQueued(lease, device) || DesiredConfig::Dirty(lease, device);
 }
 
 void DeviceAdmission::RenewLease(const DeviceId& device) {

@@ -69,6 +69,7 @@ Result<std::string> DeviceCondition(db::Lease& lease, const CompanyId& company, 
   if (filter.profile_id) where += " AND d.profile_id = " + binds.Add(filter.profile_id->value());
   if (filter.model) where += " AND d.model = " + binds.Add(*filter.model);
   if (filter.software_version) where += " AND d.software_version = " + binds.Add(*filter.software_version);
+  if (filter.compliance) where += " AND d.compliance = " + binds.Add(*filter.compliance);
   if (filter.tag) {
     // Tags are stored as a JSON array of strings; a valid tag needs no JSON escaping.
     // Appended piece by piece: GCC 12 at -O3 warns falsely (-Wrestrict) on "%" + std::string&&.
@@ -106,7 +107,7 @@ const char* const kDeviceColumns =
     "d.last_boot_at, d.last_events, d.periodic_inform_interval, d.online_until, d.wan_ip, d.source_ip, "
     "d.connection_request_url, d.tags, d.auth_mode, d.credential_state, d.created_at, d.updated_at, "
     "(SELECT r.state FROM remote_logins r WHERE r.device_id = d.id AND r.state IN ('opening', 'active', "
-    "'closing') ORDER BY r.created_at DESC LIMIT 1), d.wan_mac, d.name, d.note";
+    "'closing') ORDER BY r.created_at DESC LIMIT 1), d.wan_mac, d.name, d.note, d.compliance";
 
 Device ReadDevice(const soci::row& r) {
   Device d;
@@ -139,6 +140,7 @@ Device ReadDevice(const soci::row& r) {
   d.wan_mac = r.get<std::string>(26);
   d.name = r.get<std::string>(27);
   d.note = r.get<std::string>(28);
+  d.compliance = r.get<std::string>(29);
   return d;
 }
 
@@ -153,6 +155,7 @@ void DeleteDeviceRows(db::Lease& lease, const CompanyId& company, const DeviceId
   for (const char* sql : {"DELETE FROM device_group_members WHERE company_id = :c AND device_id = :id",
                           "DELETE FROM tasks WHERE company_id = :c AND device_id = :id",
                           "DELETE FROM remote_logins WHERE company_id = :c AND device_id = :id",
+                          "DELETE FROM desired_parameter_state WHERE company_id = :c AND device_id = :id",
                           "DELETE FROM device_parameters WHERE company_id = :c AND device_id = :id",
                           "DELETE FROM devices WHERE company_id = :c AND id = :id"}) {
     lease.sql() << sql, soci::use(company.value()), soci::use(device.value());

@@ -2,6 +2,7 @@
 
 #include <boost/json.hpp>
 
+#include "devices/desired_config.h"
 #include "devices/remote_login.h"
 #include "webhooks/webhooks.h"
 
@@ -42,6 +43,7 @@ void EmitDeviceDeleted(db::Lease& lease, Timestamp now, const CompanyId& company
 
 void TaskEnded(db::Lease& lease, Timestamp now, const Task& task) {
   RemoteLoginTaskEnded(lease, now, task);
+  DesiredConfig::SetTaskEnded(lease, task);
   if (task.internal) return;
   if (task.state == TaskState::kDone || task.state == TaskState::kFailed) {
     json::object data{{"task_id", task.id.value()},

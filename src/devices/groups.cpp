@@ -121,8 +121,11 @@ Result<std::vector<DeviceId>> ResolveMembers(db::Lease& lease, const CompanyId& 
     for (const auto& u : unknown) list += (list.empty() ? "" : ", ") + u;
     if (unknown_count > unknown.size())
       list += " (" + std::to_string(unknown_count - unknown.size()) + " more)";
-    return InvalidArgument("serials", std::to_string(unknown_count) +
-                                          " serial numbers are not devices of this company: " + list);
+    Error e = InvalidArgument("serials", std::to_string(unknown_count) +
+                                             " serial numbers are not devices of this company: " + list);
+    e.problem = "unknown_serials";
+    e.items = std::move(unknown);
+    return e;
   }
   if (selection.filter) {
     if (auto st = ValidateFilter(*selection.filter); !st) return st.error();

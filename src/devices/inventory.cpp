@@ -4,6 +4,7 @@
 #include <boost/json.hpp>
 
 #include "base/text.h"
+#include "devices/desired_state.h"
 #include "devices/device_query.h"
 #include "devices/events.h"
 #include "devices/parameter_tree.h"
@@ -163,6 +164,7 @@ std::string DeviceFilterToJson(const DeviceFilter& f) {
   if (f.model) o["model"] = *f.model;
   if (f.software_version) o["software_version"] = *f.software_version;
   if (f.tag) o["tag"] = *f.tag;
+  if (f.compliance) o["compliance"] = *f.compliance;
   return json::serialize(o);
 }
 
@@ -194,6 +196,10 @@ Result<DeviceFilter> DeviceFilterFromJson(std::string_view text) {
       f.software_version = s;
     } else if (key == "tag") {
       f.tag = s;
+    } else if (key == "compliance") {
+      if (!ParseComplianceState(s))
+        return InvalidArgument("filter.compliance", "compliance is in_sync, pending, drift or failed");
+      f.compliance = s;
     } else {
       return InvalidArgument("filter." + key, "unknown filter field '" + key + "'");
     }

@@ -98,6 +98,9 @@ struct Device {
   std::vector<std::string> tags;  // sorted, unique
   std::string name;               // set by operators (DeviceRepository::SetDetails); "" by default
   std::string note;               // free text, several lines
+  // DEV-7: in_sync | pending | drift | failed against its desired state; "" when nothing is
+  // desired of it (or it has not been compared yet).
+  std::string compliance;
   AuthMode auth_mode = AuthMode::kRotate;
   CredentialState credential_state = CredentialState::kBootstrap;
   Timestamp created_at;
@@ -220,7 +223,13 @@ struct Task {
   std::string error;                  // "timeout", "interrupted", "device_deleted", ... when not a CPE fault
   std::string command_key;
   bool internal = false;  // created by Kanri (provisioning, credential rotation)
-  int attempt = 1;        // an internal read interrupted by the device is queued again (attempt + 1)
+  // Which attempt this is: a task that failed for a passing reason is queued again in the same
+  // row (DEV-8, devices/task_flow.h RetryDelay), an internal read interrupted by the device as
+  // a new task; either way with attempt + 1. A retry by an operator starts again at 1.
+  int attempt = 1;
+  // DEV-8: a queued task waiting for its automatic retry runs at the device's first session
+  // from this time; the fault of the attempt before stays on the task until the next ends.
+  std::optional<Timestamp> retry_at;
   std::optional<AccountId> created_by;
   std::string created_by_login;
   Timestamp created_at;
@@ -250,6 +259,9 @@ struct DeviceFilter {
   std::optional<std::string> model;
   std::optional<std::string> software_version;
   std::optional<std::string> tag;
+  // DEV-7: the device's overall compliance with its desired state: in_sync, pending, drift or
+  // failed (devices/desired_state.h).
+  std::optional<std::string> compliance;
 };
 
 struct Group {
@@ -271,6 +283,7 @@ struct Job {
   JobId id;
   CompanyId company_id;
   std::optional<GroupId> group_id;
+  std::optional<DeviceFilter> filter;  // a job made from the device list's filter (issue 18)
   TaskRequest request;
   std::optional<AccountId> created_by;
   std::string created_by_login;

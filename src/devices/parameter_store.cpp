@@ -157,6 +157,8 @@ void ParameterStore::Update(const DeviceId& device, const std::function<bool(Par
   ParameterTree tree = ParameterTree::Parse(text);
   if (!change(tree)) return;  // nothing changed: no write
   Save(lease, device, tree);
+  // DEV-7: what a task read may differ from the desired state (desired_config.h).
+  lease.sql() << "UPDATE devices SET desired_dirty = 1 WHERE id = :id", soci::use(device.value());
   tx.Commit();
 }
 

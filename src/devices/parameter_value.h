@@ -38,10 +38,6 @@ namespace kanri::devices {
 inline constexpr std::string_view kInvalidParameterValue = "invalid_parameter_value";
 inline constexpr std::string_view kParameterNotWritable = "parameter_not_writable";
 
-// Whether `value` is a valid lexical form of the xsd type `type` (its local name, as the tree
-// keeps it: "unsignedInt"); true for "" (unknown) and for types with no form to check.
-bool IsValidXsdValue(std::string_view type, std::string_view value);
-
 // The check of one value against the parameter as reported (nullopt: not reported).
 Status CheckParameterValue(const std::string& path, const std::optional<Parameter>& reported,
                            std::string_view value);

@@ -6,6 +6,7 @@
 #include <stdexcept>
 
 #include "base/text.h"
+#include "devices/desired_state.h"
 #include "devices/device_query.h"
 
 namespace kanri::devices {
@@ -40,22 +41,6 @@ std::string SerialsJson(const std::vector<std::string>& serials) {
   return json::serialize(a);
 }
 
-std::string ParametersJson(const std::map<std::string, std::string>& parameters) {
-  json::object o;
-  for (const auto& [k, v] : parameters) o[k] = v;
-  return json::serialize(o);
-}
-
-std::map<std::string, std::string> ParseParameters(const std::string& text) {
-  std::map<std::string, std::string> out;
-  boost::system::error_code ec;
-  json::value v = json::parse(text, ec);
-  if (ec || !v.is_object()) return out;
-  for (const auto& kv : v.as_object())
-    if (kv.value().is_string()) out[std::string(kv.key())] = std::string(kv.value().as_string());
-  return out;
-}
-
 std::optional<std::string> OptionalText(const soci::row& r, std::size_t i) {
   if (r.get_indicator(i) == soci::i_null) return std::nullopt;
   return r.get<std::string>(i);
@@ -80,7 +65,7 @@ Profile ReadProfile(const soci::row& r, const DeviceSecrets* secrets) {
   }
   if (r.get_indicator(10) != soci::i_null)
     p.periodic_inform_interval = static_cast<std::uint32_t>(db::RowInteger(r, 10));
-  p.parameters = ParseParameters(r.get<std::string>(11));
+  p.parameters = ParseParameterMap(r.get<std::string>(11));
   p.created_at = FromUnixMillis(db::RowInteger(r, 12));
   p.updated_at = FromUnixMillis(db::RowInteger(r, 13));
   return p;
@@ -144,6 +129,35 @@ Status ValidateParameterPath(std::string_view path, const std::string& field) {
   return Ok{};
 }
 
+std::string ParameterMapJson(const std::map<std::string, std::string>& parameters) {
+  json::object o;
+  for (const auto& [k, v] : parameters) o[k] = v;
+  return json::serialize(o);
+}
+
+std::map<std::string, std::string> ParseParameterMap(std::string_view text) {
+  std::map<std::string, std::string> out;
+  boost::system::error_code ec;
+  json::value v = json::parse(text, ec);
+  if (ec || !v.is_object()) return out;
+  for (const auto& kv : v.as_object())
+    if (kv.value().is_string()) out[std::string(kv.key())] = std::string(kv.value().as_string());
+  return out;
+}
+
+Status ValidateParameterMap(const std::map<std::string, std::string>& parameters, const std::string& field,
+                            const ProfileLimits& limits) {
+  if (parameters.size() > limits.max_parameters)
+    return InvalidArgument(field, "at most " + std::to_string(limits.max_parameters) + " parameters");
+  for (const auto& [path, value] : parameters) {
+    if (auto st = ValidateParameterPath(path, field); !st) return st;
+    if (value.size() > limits.max_parameter_value || Utf8Length(value) < 0)
+      return InvalidArgument(field, "the value of " + path + " must be at most 4096 bytes of text");
+    if (auto st = ValidateValueTemplate(value, field); !st) return st;
+  }
+  return Ok{};
+}
+
 int ProfileRepository::Specificity(const ProfileMatch& m) {
   // A registered serial beats a prefix beats a product class beats an OUI alone.
   return (m.serials.empty() ? 0 : 8) + (m.serial_prefix ? 4 : 0) + (m.product_class ? 2 : 0) +
@@ -182,14 +196,7 @@ Status ProfileRepository::Validate(const NewProfile& p) const {
   if (p.periodic_inform_interval && (*p.periodic_inform_interval < limits_.min_inform_interval ||
                                      *p.periodic_inform_interval > limits_.max_inform_interval))
     return InvalidArgument("periodic_inform_interval", "periodic_inform_interval must be 30-86400 seconds");
-  if (p.parameters.size() > limits_.max_parameters)
-    return InvalidArgument("parameters", "at most 1000 parameters per profile");
-  for (const auto& [path, value] : p.parameters) {
-    if (auto st = ValidateParameterPath(path, "parameters"); !st) return st;
-    if (value.size() > limits_.max_parameter_value || Utf8Length(value) < 0)
-      return InvalidArgument("parameters", "the value of " + path + " must be at most 4096 bytes of text");
-  }
-  return Ok{};
+  return ValidateParameterMap(p.parameters, "parameters", limits_);
 }
 
 Page<Profile> ProfileRepository::List(const CompanyId& company, const PageRequest& page) {
@@ -242,7 +249,7 @@ Result<Profile> ProfileRepository::Create(const CompanyId& company, const NewPro
     return Error{ErrorCode::kConflict, "a profile with this name already exists", "name",
                  "profile_name_taken"};
   const std::string key = AsciiLower(p.name), serials = SerialsJson(p.match.serials),
-                    params = ParametersJson(p.parameters), mode(ToString(p.auth_mode));
+                    params = ParameterMapJson(p.parameters), mode(ToString(p.auth_mode));
   const std::optional<int> interval = p.periodic_inform_interval
                                           ? std::optional<int>(static_cast<int>(*p.periodic_inform_interval))
                                           : std::nullopt;
@@ -313,7 +320,7 @@ Result<Profile> ProfileRepository::Update(const CompanyId& company, const Profil
   p.parameters = in.parameters;
   p.updated_at = clock_.Now();
   const std::string key = AsciiLower(p.name), serials = SerialsJson(p.match.serials),
-                    params = ParametersJson(p.parameters), mode(ToString(p.auth_mode));
+                    params = ParameterMapJson(p.parameters), mode(ToString(p.auth_mode));
   const std::optional<int> interval = p.periodic_inform_interval
                                           ? std::optional<int>(static_cast<int>(*p.periodic_inform_interval))
                                           : std::nullopt;
@@ -327,6 +334,11 @@ Result<Profile> ProfileRepository::Update(const CompanyId& company, const Profil
       soci::use(p.match.serial_prefix), soci::use(serials), soci::use(mode), soci::use(p.auth_username),
       soci::use(sealed), soci::use(interval), soci::use(params), soci::use(now), soci::use(company.value()),
       soci::use(id.value());
+  // DEV-7: the desired state changed: each device of the profile compares again at its next
+  // session, and an online one is asked to connect (the device sweep).
+  if (patch.parameters || patch.periodic_inform_interval)
+    lease.sql() << "UPDATE devices SET desired_dirty = 1, desired_wake = 1 WHERE company_id = :c AND profile_id = :p",
+        soci::use(company.value()), soci::use(id.value());
   tx.Commit();
   return p;
 }

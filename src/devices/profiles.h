@@ -71,6 +71,14 @@ struct ProfilePatch {
 // Checks a parameter path a company may write: it starts with "Device." or
 // "InternetGatewayDevice." and names a parameter (does not end with '.').
 Status ValidateParameterPath(std::string_view path, const std::string& field);
+// DEV-7: desired parameters (a profile's, a device's overrides): at most max_parameters, each a
+// parameter path with a value of at most max_parameter_value bytes of text whose placeholders
+// are known (desired_state.h).
+Status ValidateParameterMap(const std::map<std::string, std::string>& parameters, const std::string& field,
+                            const ProfileLimits& limits);
+// Desired parameters as stored (a JSON object path -> value); unreadable text reads as none.
+std::string ParameterMapJson(const std::map<std::string, std::string>& parameters);
+std::map<std::string, std::string> ParseParameterMap(std::string_view text);
 
 class ProfileRepository {
  public:

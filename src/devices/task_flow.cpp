@@ -45,6 +45,25 @@ bool HasEvent(const std::vector<InformEvent>& events, std::string_view code) {
   return std::any_of(events.begin(), events.end(), [&](const InformEvent& e) { return e.code == code; });
 }
 
+std::optional<Millis> RetryDelay(const Task& task, const TaskOutcome& outcome, const TaskFlowSettings& settings) {
+  if (outcome.state != TaskState::kFailed || task.attempt > settings.retries) return std::nullopt;
+  const TaskType type = task.type();
+  bool transient = false;
+  if (outcome.fault_code) {
+    const int f = *outcome.fault_code;
+    transient = f == 9002 || f == 9004 || (type == TaskType::kDownload && (f == 9010 || f == 9015 || f == 9017));
+  } else if (outcome.error == "interrupted" || outcome.error == "timeout") {
+    // Kanri's own reads are queued again by Interrupt, without waiting.
+    transient = !IsRetriedRead(task) && (type == TaskType::kGetParameterValues ||
+                                         type == TaskType::kGetParameterNames ||
+                                         type == TaskType::kSetParameterValues);
+  }
+  if (!transient) return std::nullopt;
+  Millis delay = settings.retry_delay;
+  for (int i = 1; i < task.attempt; ++i) delay *= 4;
+  return delay;
+}
+
 Task TaskFlow::InternalTask(const CompanyId& company, const DeviceId& device, TaskRequest request) const {
   Task t;
   t.id = TaskId::Generate();
@@ -85,15 +104,28 @@ std::optional<Task> TaskFlow::StartNext(const DeviceId& device) {
   auto lease = db_.Acquire();
   const Timestamp now = clock_.Now();
   const long long t = Ms(now);
-  // Cheap check first: most periodic sessions find nothing queued.
-  if (!AnyQueued(lease, device)) return std::nullopt;
+  // Cheap check first: most periodic sessions find nothing queued and nothing to compare.
+  if (!AnyQueued(lease, device) && !DesiredConfig::Dirty(lease, device)) return std::nullopt;
   db::WriteTransaction tx(lease);
+  bool compared = false;
   for (int guard = 0; guard < 1000; ++guard) {
     soci::row r;
+    // A task waiting for its retry (DEV-8) lets the ones behind it run meanwhile.
     lease.sql() << std::string("SELECT ") + kTaskColumns +
-                       " FROM tasks t WHERE t.device_id = :d AND t.state = 'queued' ORDER BY t.seq LIMIT 1",
-        soci::use(device.value()), soci::into(r);
-    if (!lease.sql().got_data()) break;
+                       " FROM tasks t WHERE t.device_id = :d AND t.state = 'queued' AND (t.retry_at IS NULL OR "
+                       "t.retry_at <= :now) ORDER BY t.seq LIMIT 1",
+        soci::use(device.value()), soci::use(t), soci::into(r);
+    if (!lease.sql().got_data()) {
+      // DEV-7: nothing (more) to run: what differs from the desired state goes now, once.
+      if (compared || !DesiredConfig::Dirty(lease, device)) break;
+      compared = true;
+      desired_.Reconcile(lease, device, [&](const CompanyId& company, std::vector<std::pair<std::string, std::string>> values) {
+        Task set = InternalTask(company, device, task::SetParameterValues{std::move(values), task::SetPurpose::kProfile, ""});
+        Queue(lease, set);
+        return set.id;
+      });
+      continue;
+    }
     Task task = ReadTask(r);
     const std::string id = task.id.value();
     if (task.state == TaskState::kFailed || task.expires_at <= now) {
@@ -107,7 +139,8 @@ std::optional<Task> TaskFlow::StartNext(const DeviceId& device) {
       TaskEnded(lease, now, task);
       continue;
     }
-    lease.sql() << "UPDATE tasks SET state = 'running', started_at = :t, awaiting_device = 0 WHERE id = :id",
+    lease.sql() << "UPDATE tasks SET state = 'running', started_at = :t, awaiting_device = 0, retry_at = NULL, "
+                   "retry_wake = 0 WHERE id = :id",
         soci::use(t), soci::use(id);
     tx.Commit();
     task.state = TaskState::kRunning;
@@ -121,6 +154,10 @@ std::optional<Task> TaskFlow::StartNext(const DeviceId& device) {
 std::optional<Task> TaskFlow::Finish(const TaskId& task, const TaskOutcome& outcome) {
   auto lease = db_.Acquire();
   db::WriteTransaction tx(lease);
+  if (auto again = RetryLater(lease, task, outcome)) {
+    tx.Commit();
+    return again;
+  }
   const Timestamp now = clock_.Now();
   const long long t = Ms(now);
   const std::string state(ToString(outcome.state));
@@ -148,8 +185,33 @@ std::optional<Task> TaskFlow::Interrupt(const TaskId& task, const std::string& m
   return failed;
 }
 
+std::optional<Task> TaskFlow::RetryLater(db::Lease& lease, const TaskId& task, const TaskOutcome& outcome) {
+  if (outcome.state != TaskState::kFailed) return std::nullopt;
+  auto running = LoadTask(lease, task);
+  if (!running || running->state != TaskState::kRunning) return std::nullopt;
+  const auto delay = RetryDelay(*running, outcome, settings_);
+  if (!delay) return std::nullopt;
+  const long long at = Ms(clock_.Now() + *delay);
+  std::optional<std::string> fault_string;
+  if (outcome.fault_code || !outcome.fault_string.empty()) fault_string = outcome.fault_string;
+  std::optional<std::string> error;
+  if (!outcome.error.empty()) error = outcome.error;
+  soci::statement st =
+      (lease.sql().prepare << "UPDATE tasks SET state = 'queued', attempt = attempt + 1, retry_at = :r, "
+                              "fault_code = :fc, fault_string = :fs, error = :e, started_at = NULL, "
+                              "awaiting_device = 0, retry_wake = CASE WHEN wakeup = 'delivered' THEN 1 ELSE 0 "
+                              "END WHERE id = :id AND state = 'running'",
+       soci::use(at), soci::use(outcome.fault_code), soci::use(fault_string), soci::use(error),
+       soci::use(task.value()));
+  st.execute(true);
+  if (st.get_affected_rows() == 0) return std::nullopt;
+  return LoadTask(lease, task);
+}
+
 std::optional<Task> TaskFlow::Interrupt(db::Lease& lease, const TaskId& task, const std::string& message,
                                         const std::string& error) {
+  if (auto again = RetryLater(lease, task, {TaskState::kFailed, std::nullopt, std::nullopt, message, error}))
+    return again;
   const long long t = Ms(clock_.Now());
   const std::string state = "failed";
   const std::optional<std::string> no_result;
@@ -328,16 +390,10 @@ void TaskFlow::QueueProvisioning(db::Lease& lease, const DeviceId& device, const
          "WHERE id = :id",
       soci::use(pending), soci::use(pending_cr), soci::use(state), soci::use(device.value());
   Queue(lease, InternalTask(company, device, task::SetParameterValues{{}, task::SetPurpose::kCredentials}));
-  // 2. The profile's parameters and inform interval.
-  task::SetParameterValues values{{profile.parameters.begin(), profile.parameters.end()},
-                                  task::SetPurpose::kProfile};
-  if (profile.periodic_inform_interval) {
-    values.values.emplace_back(root + "ManagementServer.PeriodicInformEnable", "true");
-    values.values.emplace_back(root + "ManagementServer.PeriodicInformInterval",
-                               std::to_string(*profile.periodic_inform_interval));
-  }
-  if (!values.values.empty()) Queue(lease, InternalTask(company, device, std::move(values)));
-  // 3. The full read: every name (with writability), then the values by name (QueueValueReads).
+  // 2. The full read: every name (with writability), then the values by name (QueueValueReads).
+  //    The profile's parameters and inform interval follow as its desired state (DEV-7), once
+  //    the names and types the device reported are known: StartNext compares them when nothing
+  //    is left queued.
   Queue(lease, InternalTask(company, device, task::GetParameterNames{root, false, true}));
 }
 

@@ -29,6 +29,7 @@
 #include "base/result.h"
 #include "base/time.h"
 #include "db/database.h"
+#include "devices/desired_config.h"
 #include "devices/model.h"
 #include "devices/remote_login.h"
 #include "devices/secrets.h"
@@ -46,6 +47,10 @@ struct TaskFlowSettings {
   int max_attempts = 3;
   // How long Kanri's own tasks may wait for the device.
   Millis internal_expiry = std::chrono::hours{24 * 7};
+  // DEV-8: how many more times a task that failed for a passing reason is tried
+  // (`--task-retries`), and the wait before the first retry; each next one waits 4 times longer.
+  int retries = 3;
+  Millis retry_delay = std::chrono::minutes{1};
 };
 
 // How a running task ended.
@@ -63,14 +68,30 @@ struct InformEvent {
 };
 bool HasEvent(const std::vector<InformEvent>& events, std::string_view code);
 
+// DEV-8: whether a failed attempt is worth another, and after how long (nullopt: it is not).
+// Worth another:
+//   - a CPE fault that says "not now": 9002 internal error, 9004 resources exceeded, and for a
+//     download 9010, 9015 and 9017 (the transfer could not be completed);
+//   - a session that broke before the device answered ("interrupted", "timeout") for a task
+//     that is safe to send twice: reads and sets. Never a reboot, factory reset, download or
+//     object added or deleted, which the device may have carried out before the line dropped.
+// Not: every other fault (9003 invalid arguments, 9005 invalid name, 9007 invalid value, ...),
+// the task's own expiry, a task that cannot run. Kanri's own reads cut short by a broken session
+// keep their own re-queueing (TaskFlow::Interrupt). At most settings.retries retries: attempts
+// 1 to retries + 1.
+std::optional<Millis> RetryDelay(const Task& task, const TaskOutcome& outcome, const TaskFlowSettings& settings);
+
 class TaskFlow {
  public:
   TaskFlow(db::Database& db, const Clock& clock, const DeviceSecrets& secrets, TaskFlowSettings settings = {})
-      : db_(db), clock_(clock), secrets_(secrets), settings_(settings) {}
+      : db_(db), clock_(clock), secrets_(secrets), settings_(settings), desired_(db, clock) {}
 
-  // The device's next queued task, now running; queued tasks past their expiry fail first.
+  // The device's next queued task, now running; queued tasks past their expiry fail first. With
+  // nothing queued, the device's desired state is compared first when it may have changed
+  // (DEV-7, desired_config.h), which may queue a SetParameterValues.
   std::optional<Task> StartNext(const DeviceId& device);
-  // Ends a running task. Returns the task as stored, or nullopt when it was not running.
+  // Ends a running task. Returns the task as stored, or nullopt when it was not running. A
+  // failure RetryDelay allows another attempt for goes back to queued (retry_at) instead.
   std::optional<Task> Finish(const TaskId& task, const TaskOutcome& outcome);
   // Ends a running task whose RPC got no answer (error "timeout", "interrupted" or
   // "invalid_response"); one of Kanri's own reads is queued again (below max_attempts).
@@ -109,8 +130,9 @@ class TaskFlow {
 
   // Within admission's transaction (devices/admission.h):
   // The first-contact tasks: the credential change (a unique random management password for
-  // rotate, unique connection-request credentials for every mode), the profile's parameters and
-  // inform interval, then the full read (names, then values by name).
+  // rotate, unique connection-request credentials for every mode), then the full read (names,
+  // then values by name); the profile's parameters and inform interval follow as the desired
+  // state, once the device's names and types are known (DEV-7).
   void QueueProvisioning(db::Lease& lease, const DeviceId& device, const CompanyId& company,
                          const Profile& profile, DataModel model);
   // What the Inform's events settle: the reboots and factory resets the device is back from
@@ -128,11 +150,14 @@ class TaskFlow {
   void Queue(db::Lease& lease, const Task& task);
   std::optional<Task> Interrupt(db::Lease& lease, const TaskId& task, const std::string& message,
                                 const std::string& error);
+  // The running task queued again for a retry (DEV-8), or nullopt when RetryDelay says no.
+  std::optional<Task> RetryLater(db::Lease& lease, const TaskId& task, const TaskOutcome& outcome);
 
   db::Database& db_;
   const Clock& clock_;
   const DeviceSecrets& secrets_;
   TaskFlowSettings settings_;
+  DesiredConfig desired_;  // DEV-7: compared once a session has nothing queued
 };
 
 }  // namespace kanri::devices

@@ -8,7 +8,7 @@ namespace kanri::devices::detail {
 const char* const kTaskColumns =
     "t.id, t.company_id, t.device_id, t.job_id, t.seq, t.type, t.request, t.state, t.result, t.fault_code, "
     "t.fault_string, t.error, t.command_key, t.internal, t.attempt, t.created_by, t.created_by_login, "
-    "t.created_at, t.started_at, t.finished_at, t.expires_at, t.wakeup, t.wakeup_at";
+    "t.created_at, t.started_at, t.finished_at, t.expires_at, t.wakeup, t.wakeup_at, t.retry_at";
 
 namespace {
 
@@ -47,6 +47,7 @@ Task ReadTask(const soci::row& r) {
   t.expires_at = FromUnixMillis(db::RowInteger(r, 20));
   t.wakeup = OptionalText(r, 21).value_or("");
   t.wakeup_at = db::RowTime(r, 22);
+  t.retry_at = db::RowTime(r, 23);
   return t;
 }
 

@@ -10,8 +10,10 @@
 
 namespace kanri::devices::detail {
 
-// Select list of a task row, table alias `t`, in ReadTask's order. Column 4 is `seq`.
+// Select list of a task row, table alias `t`, in ReadTask's order. Column 4 is `seq`; columns
+// selected after it start at kTaskColumnCount.
 extern const char* const kTaskColumns;
+inline constexpr std::size_t kTaskColumnCount = 24;
 
 // A row selected with kTaskColumns. A state this Kanri does not know reads as failed; a type
 // or request it cannot read makes the task failed with error "unreadable" (it never runs).

@@ -57,6 +57,27 @@ struct JobDeviceTask {
   std::string wakeup;  // as Task::wakeup
 };
 
+// Which failed tasks a list or a bulk retry takes (DEV-8).
+struct FailedTaskFilter {
+  // "9002" for a CPE fault, else the error ("timeout", "interrupted", ...), as FaultKey says.
+  std::optional<std::string> fault;
+  // Only each device's latest ended task, when it failed (the faults page): a device whose
+  // failure was followed by a success is not listed.
+  bool latest_only = false;
+};
+
+// How a failed task is grouped on the faults page: its CPE fault code, else its error.
+std::string FaultKey(const Task& task);
+
+// One row of the faults page: the devices whose latest ended task failed this way.
+struct FaultGroup {
+  std::string fault;  // FaultKey
+  std::optional<int> fault_code;
+  std::string error;
+  std::size_t devices = 0;
+  Timestamp last_at;
+};
+
 // A failed task with the device's identity as it is now ("" when the device was deleted since).
 struct FailedTask {
   Task task;
@@ -90,17 +111,35 @@ class TaskRepository {
                              std::string_view request_json, const TaskActor& actor);
   // The same for the devices `filter` selects now (the device list's "select all N matching"):
   // evaluated once, at creation, within the company; the job has no group. The filter's
-  // group_id, when set, must be one of the company's groups (InvalidArgument "group_id").
+  // group_id, when set, must be one of the company's groups (InvalidArgument "group_id"). With
+  // `expected_count` (the N the operator saw), a filter that selects another number now is
+  // refused (Conflict "selection_changed") and nothing is queued. The job keeps the filter.
   Result<Job> CreateForFilter(const CompanyId& company, const DeviceFilter& filter, TaskType type,
-                              std::string_view request_json, const TaskActor& actor);
+                              std::string_view request_json, const TaskActor& actor,
+                              std::optional<std::size_t> expected_count = std::nullopt);
   // The job with its progress: task counts by state (total is the number of tasks created).
   Result<Job> GetJob(const CompanyId& company, const JobId& id);
   // The job's tasks, one per device, in a stable order (by task id).
   // The devices of a job's tasks (DEV-4: a group task with "now" asks each to connect).
   std::vector<DeviceId> JobDeviceIds(const CompanyId& company, const JobId& id);
   Result<Page<JobDeviceTask>> JobTasks(const CompanyId& company, const JobId& id, const PageRequest& page);
-  // The company's failed tasks, latest failure first, with their devices (the dashboard).
-  Page<FailedTask> ListFailed(const CompanyId& company, const PageRequest& page);
+  // The company's failed tasks, latest failure first, with their devices (the dashboard, the
+  // faults page). InvalidArgument for a fault key that is not one (FaultKey's forms).
+  Result<Page<FailedTask>> ListFailed(const CompanyId& company, const PageRequest& page,
+                                      const FailedTaskFilter& filter = {});
+  // DEV-8: the devices whose latest ended task failed, by fault, most devices first.
+  std::vector<FaultGroup> Faults(const CompanyId& company);
+  // DEV-8: failed → queued again, as a new attempt 1 at the end of the device's queue, with a
+  // fresh command key and expiry; the request is checked again (the firmware file may be gone,
+  // the device may report another type now). Conflict "task_not_retryable" unless failed.
+  Result<Task> Retry(const CompanyId& company, const TaskId& id);
+  // The same for many, in one transaction: every task must be a failed task of the company
+  // (NotFound / Conflict name the first that is not); at most max_job_devices.
+  Result<std::vector<Task>> RetryAll(const CompanyId& company, const std::vector<TaskId>& ids);
+  // DEV-8: the automatic retries now due of tasks whose device was reached when they were
+  // created ("run now"), at most `limit`, each returned once, of every company: the caller asks
+  // those devices to connect again.
+  std::vector<Task> TakeDueRetryWakes(std::size_t limit);
   // The company's jobs with their progress, newest first (issue 18: the job list).
   Page<Job> ListJobs(const CompanyId& company, const PageRequest& page);
   // Cancels the job's tasks still queued (running ones finish); the job with its progress.
@@ -115,7 +154,8 @@ class TaskRepository {
   // devices/parameter_value.h says), and its tasks, inside the caller's transaction.
   Result<Job> CreateJob(db::Lease& lease, const CompanyId& company, const DeviceFilter& filter,
                         const std::optional<GroupId>& group, TaskType type, std::string_view request_json,
-                        const TaskActor& actor);
+                        const TaskActor& actor, std::optional<std::size_t> expected_count = std::nullopt);
+  Result<Task> RetryIn(db::Lease& lease, const CompanyId& company, const TaskId& id);
 
   db::Database& db_;
   const Clock& clock_;

@@ -2,6 +2,7 @@
 
 #include "devices/devices_test_fixture.h"
 #include "devices/groups.h"
+#include "devices/task_flow.h"
 #include "devices/task_request.h"
 
 namespace kanri::devices {
@@ -240,6 +241,77 @@ TEST_F(TasksTest, DEV_3_StaticGroupsTakeSerialNumbersOfTheCompanyOnly) {
   ASSERT_FALSE(too_many);
   EXPECT_EQ(too_many.error().problem, "too_many_serials");
   (void)d2;
+}
+
+}  // namespace
+}  // namespace kanri::devices
+
+namespace kanri::devices {
+namespace {
+
+// DEV-8: which failures are tried again, as data: a task type, how its attempt ended, and the
+// wait before the next (0: none).
+struct RetryCase {
+  TaskRequest request;
+  int attempt;
+  std::optional<int> fault;
+  std::string error;
+  bool internal;
+  int wait_minutes;
+};
+
+TEST(RetryDelayTest, DEV_8_TransientFaultsAreRetriedWithBackoffAndPermanentOnesAreNot) {
+  const TaskRequest read = task::GetParameterValues{{"Device.DeviceInfo."}};
+  const TaskRequest set = task::SetParameterValues{{{"Device.X", "1"}}, task::SetPurpose::kOperator, ""};
+  const TaskRequest reboot = task::Reboot{};
+  const TaskRequest add = task::AddObject{"Device.NAT.PortMapping.", ""};
+  const TaskRequest download = task::Download{FirmwareId{"f"}};
+  const std::vector<RetryCase> cases = {
+      {read, 1, 9002, "", false, 1},         // internal error: again after the delay
+      {read, 2, 9002, "", false, 4},         // ... each wait 4 times the one before
+      {read, 3, 9004, "", false, 16},        // resources exceeded
+      {read, 4, 9002, "", false, 0},         // --task-retries 3: four attempts in all
+      {set, 1, 9003, "", false, 0},          // invalid arguments: permanent
+      {set, 1, 9005, "", false, 0},          // invalid parameter name
+      {set, 1, 9007, "", false, 0},          // invalid parameter value
+      {reboot, 1, 9002, "", false, 1},       // the device said it did not reboot
+      {download, 1, 9010, "", false, 1},     // the transfer could not complete
+      {download, 1, 9017, "", false, 1},
+      {download, 1, 9018, "", false, 0},     // a corrupted file stays corrupted
+      {set, 1, 9010, "", false, 0},          // a transfer fault means nothing for a set
+      {set, 1, std::nullopt, "interrupted", false, 1},  // a set is safe to send twice
+      {read, 1, std::nullopt, "timeout", false, 1},
+      {reboot, 1, std::nullopt, "interrupted", false, 0},    // it may have rebooted already
+      {add, 1, std::nullopt, "interrupted", false, 0},       // it may have added the object
+      {download, 1, std::nullopt, "interrupted", false, 0},  // it may be downloading
+      {read, 1, std::nullopt, "interrupted", true, 0},       // Kanri's own reads: Interrupt's way
+      {set, 1, std::nullopt, "interrupted", true, 1},        // Kanri's own set (credentials)
+      {read, 1, 9002, "", true, 1},
+      {read, 1, std::nullopt, "not_runnable", false, 0},
+      {read, 1, std::nullopt, "invalid_response", false, 0},
+  };
+  const TaskFlowSettings settings;  // 3 retries, 1 minute
+  for (const auto& c : cases) {
+    Task task;
+    task.request = c.request;
+    task.attempt = c.attempt;
+    task.internal = c.internal;
+    const TaskOutcome outcome{TaskState::kFailed, std::nullopt, c.fault, "", c.error};
+    const auto wait = RetryDelay(task, outcome, settings);
+    SCOPED_TRACE(std::string(ToString(task.type())) + " attempt " + std::to_string(c.attempt) + " fault " +
+                 std::to_string(c.fault.value_or(0)) + " error " + c.error);
+    if (c.wait_minutes == 0) {
+      EXPECT_FALSE(wait);
+    } else {
+      ASSERT_TRUE(wait);
+      EXPECT_EQ(*wait, std::chrono::minutes{c.wait_minutes});
+    }
+  }
+  // A success is never retried; no retries at all with --task-retries 0.
+  Task task;
+  task.request = read;
+  EXPECT_FALSE(RetryDelay(task, {TaskState::kDone, "{}", std::nullopt, "", ""}, settings));
+  EXPECT_FALSE(RetryDelay(task, {TaskState::kFailed, std::nullopt, 9002, "", ""}, {.retries = 0}));
 }
 
 }  // namespace

@@ -119,6 +119,14 @@ HttpResponse ProblemResponse(const Problem& p) {
     body += ":";
     AppendJsonString(body, value);
   }
+  if (!p.items.empty()) {
+    body += ",\"items\":[";
+    for (std::size_t i = 0; i < p.items.size(); ++i) {
+      if (i > 0) body += ",";
+      AppendJsonString(body, p.items[i]);
+    }
+    body += "]";
+  }
   body += "}";
   HttpResponse r;
   r.status = p.status;
@@ -159,6 +167,7 @@ Problem DefaultProblemFor(const Error& e) {
 Problem ProblemFor(const Error& e) {
   Problem p = DefaultProblemFor(e);
   if (!e.problem.empty()) p.code = e.problem;
+  p.items = e.items;
   return p;
 }
 

@@ -79,6 +79,8 @@ struct Problem {
   std::string field;
   // More string members of the problem, for a client to act on ("earliest_start").
   std::vector<std::pair<std::string, std::string>> extensions = {};
+  // The offending values, as the array `items`, when the problem lists them.
+  std::vector<std::string> items = {};
 };
 HttpResponse ProblemResponse(const Problem& p);
 

@@ -3,7 +3,10 @@
 
 #include <algorithm>
 #include <boost/json.hpp>
+#include <charconv>
 #include <chrono>
+
+#include "base/xsd_value.h"
 
 namespace kanri::sim {
 namespace {
@@ -92,6 +95,9 @@ void CpeAgent::RefreshDynamicValues(Timestamp now) {
 
 cwmp::Inform CpeAgent::MakeInform(Timestamp now, std::uint32_t retry_count) {
   RefreshDynamicValues(now);
+  // The device's own configuration tool has put these back since the last session (DEV-7 drift).
+  for (const auto& [path, value] : reverts_)
+    if (model_.Value(path) != value) model_.SetValue(path, value);
   cwmp::Inform inform;
   inform.device_id = {Value(Param::kManufacturer), Value(Param::kManufacturerOui),
                       Value(Param::kProductClass), Value(Param::kSerialNumber)};
@@ -116,6 +122,45 @@ void CpeAgent::TransferCompleteAccepted() {
   dirty_ = true;
 }
 
+Result<FaultInjection> ParseFaultInjection(std::string_view text) {
+  const auto bad = [&](std::string why) {
+    return InvalidArgument("fault", "'" + std::string(text) + "': " + why +
+                                        " (METHOD=CODE[xTIMES][@PERCENT%], as SetParameterValues=9002x2)");
+  };
+  FaultInjection f;
+  const auto eq = text.find('=');
+  if (eq == std::string_view::npos) return bad("no '='");
+  f.method = std::string(text.substr(0, eq));
+  if (std::find(std::begin(kSupportedMethods), std::end(kSupportedMethods), f.method) == std::end(kSupportedMethods))
+    return bad("not a method the simulator answers");
+  std::string_view rest = text.substr(eq + 1);
+  if (const auto at = rest.find('@'); at != std::string_view::npos) {
+    std::string_view percent = rest.substr(at + 1);
+    rest = rest.substr(0, at);
+    if (!percent.ends_with('%')) return bad("the share ends with %");
+    percent.remove_suffix(1);
+    const auto [end, ec] = std::from_chars(percent.data(), percent.data() + percent.size(), f.percent);
+    if (ec != std::errc{} || end != percent.data() + percent.size() || f.percent <= 0 || f.percent > 100)
+      return bad("the share is a percentage above 0 and at most 100");
+  }
+  if (const auto x = rest.find('x'); x != std::string_view::npos) {
+    auto times = XsdInteger<int>(rest.substr(x + 1));
+    if (!times || *times < 0) return bad("TIMES is a whole number");
+    f.times = *times;
+    rest = rest.substr(0, x);
+  }
+  auto code = XsdInteger<int>(rest);
+  if (!code || *code < 9000 || *code > 9899) return bad("CODE is a CPE fault code, 9000 to 9899");
+  f.fault_code = *code;
+  return f;
+}
+
+bool FaultInjectionApplies(const FaultInjection& injection, std::size_t position) {
+  // Evenly spread: the device is picked when the running count of picks steps up at it.
+  const auto picks = [&](std::size_t n) { return static_cast<std::size_t>(static_cast<double>(n) * injection.percent / 100.0); };
+  return picks(position + 1) > picks(position);
+}
+
 CpeAgent::Answer CpeAgent::Respond(const AcsEnvelope& request, Timestamp now) {
   const CpeHeader header{.id = request.id.value_or(""),
                          .version = request.version.value_or(cwmp::CwmpVersion{1, 2})};
@@ -125,6 +170,13 @@ CpeAgent::Answer CpeAgent::Respond(const AcsEnvelope& request, Timestamp now) {
     answer.fault_code = f.fault_code;
     answer.body = EncodeCpeFault(header, f);
   };
+  injected_.resize(injections_.size());
+  for (std::size_t i = 0; i < injections_.size(); ++i) {
+    const auto& injection = injections_[i];
+    if (injection.method != answer.method || (injection.times > 0 && injected_[i] >= injection.times)) continue;
+    ++injected_[i];
+    return fault(MakeFault(static_cast<CpeFaultCode>(injection.fault_code), "injected by kanri sim --fault")), answer;
+  }
   const std::string parameter_key_path = ParameterPath(kind_, Param::kParameterKey);
 
   if (std::holds_alternative<GetRPCMethodsRequest>(request.message)) {

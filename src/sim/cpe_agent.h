@@ -15,11 +15,13 @@
 // acknowledged the TransferComplete.
 #pragma once
 
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "base/result.h"
 #include "base/time.h"
 #include "sim/cpe_soap.h"
 #include "sim/data_model.h"
@@ -37,6 +39,21 @@ inline constexpr std::string_view kSupportedMethods[] = {"GetRPCMethods",
                                                          "Reboot",
                                                          "FactoryReset",
                                                          "Download"};
+
+// A fault the simulated CPE answers on purpose, for tests of retries and campaigns (DEV-8,
+// DEV-6): `kanri sim --fault METHOD=CODE[xTIMES][@PERCENT%]`, repeatable.
+//   SetParameterValues=9002x2   the first two SetParameterValues of every device fail with 9002
+//   Download=9010@20%           every Download of one device in five fails with 9010
+// TIMES 0 (or none) means every time; PERCENT picks devices evenly by their position.
+struct FaultInjection {
+  std::string method;  // an RPC of kSupportedMethods
+  int fault_code = 9002;
+  int times = 0;
+  double percent = 100;
+};
+Result<FaultInjection> ParseFaultInjection(std::string_view text);
+// Whether the device at `position` (0-based) of a fleet is one of the `percent` picked.
+bool FaultInjectionApplies(const FaultInjection& injection, std::size_t position);
 
 // What the device does after the session in which the ACS asked for it (TR-069: a CPE acts on
 // Reboot, FactoryReset and Download once the session has ended).
@@ -96,6 +113,12 @@ class CpeAgent {
   bool dirty() const { return dirty_; }
   void ClearDirty() { dirty_ = false; }
 
+  // Faults this device answers on purpose (see FaultInjection), checked before anything else.
+  void InjectFaults(std::vector<FaultInjection> injections) { injections_ = std::move(injections); }
+  // Values the device puts back before each session, whatever the ACS set (`kanri sim --revert
+  // PATH=VALUE`): a router whose own configuration tool fights the ACS (DEV-7 drift).
+  void RevertBeforeEachSession(std::map<std::string, std::string> values) { reverts_ = std::move(values); }
+
   // The ACS URL given on the command line overrides a saved one (the fleet is pointed at an ACS).
   void SetAcsUrl(const std::string& url);
   void SetConnectionRequestUrl(const std::string& url);
@@ -114,6 +137,9 @@ class CpeAgent {
   std::optional<cwmp::TransferComplete> pending_transfer_;
   AfterSessionActions after_session_;
   bool dirty_ = false;
+  std::vector<FaultInjection> injections_;  // `times` counts down; 0 is every time
+  std::vector<int> injected_;               // how many each injection has answered
+  std::map<std::string, std::string> reverts_;
 };
 
 }  // namespace kanri::sim

@@ -127,6 +127,65 @@ TEST(CpeAgent, RebootActsAfterTheSessionAndReportsMReboot) {
               ElementsAre("1 BOOT", "M Reboot:reboot-1"));
 }
 
+TEST(CpeAgent, DEV_8_InjectedFaultsAnswerTheirMethodTheGivenNumberOfTimes) {
+  auto twice = ParseFaultInjection("Reboot=9002x2");
+  ASSERT_TRUE(twice) << twice.error().message;
+  CpeAgent agent(ModelKind::kTr181, Identity(), "");
+  agent.InjectFaults({*twice});
+  const std::string reboot = cwmp::EncodeReboot(kAcs, "r");
+  for (int i = 0; i < 2; ++i) {
+    auto answer = agent.Respond(Request(reboot), kT0);
+    EXPECT_EQ(answer.fault_code, 9002);
+    EXPECT_EQ(std::get<cwmp::CpeFault>(Answered(answer)).fault_code, 9002);
+    EXPECT_TRUE(agent.TakeAfterSessionActions().empty()) << "a refused reboot does not happen";
+  }
+  EXPECT_TRUE(std::holds_alternative<cwmp::RebootResponse>(Answered(agent.Respond(Request(reboot), kT0))));
+}
+
+TEST(FaultInjection, DEV_8_ParsesItsFormAndRefusesAnythingElse) {
+  struct Case {
+    const char* text;
+    bool ok;
+    const char* method;
+    int code, times;
+    double percent;
+  };
+  const Case cases[] = {
+      {"SetParameterValues=9002", true, "SetParameterValues", 9002, 0, 100},
+      {"SetParameterValues=9002x2", true, "SetParameterValues", 9002, 2, 100},
+      {"Download=9010@20%", true, "Download", 9010, 0, 20},
+      {"Download=9010x1@12.5%", true, "Download", 9010, 1, 12.5},
+      {"Upload=9002", false, "", 0, 0, 0},              // not a method the simulator answers
+      {"Reboot", false, "", 0, 0, 0},                   // no code
+      {"Reboot=8002", false, "", 0, 0, 0},              // not a CPE fault code
+      {"Reboot=9002x", false, "", 0, 0, 0},
+      {"Reboot=9002x-1", false, "", 0, 0, 0},
+      {"Reboot=9002@0%", false, "", 0, 0, 0},
+      {"Reboot=9002@101%", false, "", 0, 0, 0},
+      {"Reboot=9002@20", false, "", 0, 0, 0},
+  };
+  for (const auto& c : cases) {
+    SCOPED_TRACE(c.text);
+    auto f = ParseFaultInjection(c.text);
+    ASSERT_EQ(f.ok(), c.ok);
+    if (!c.ok) {
+      EXPECT_NE(f.error().message.find("METHOD=CODE"), std::string::npos);
+      continue;
+    }
+    EXPECT_EQ(f->method, c.method);
+    EXPECT_EQ(f->fault_code, c.code);
+    EXPECT_EQ(f->times, c.times);
+    EXPECT_EQ(f->percent, c.percent);
+  }
+  // 20 % of 30 devices is 6, one in five, spread evenly.
+  FaultInjection fifth{"Download", 9010, 0, 20};
+  std::vector<std::size_t> picked;
+  for (std::size_t i = 0; i < 30; ++i)
+    if (FaultInjectionApplies(fifth, i)) picked.push_back(i);
+  EXPECT_THAT(picked, ElementsAre(4, 9, 14, 19, 24, 29));
+  for (std::size_t i = 0; i < 30; ++i) EXPECT_TRUE(FaultInjectionApplies({"Reboot", 9002, 0, 100}, i));
+}
+
 TEST(CpeAgent, FactoryResetRestoresDefaultsAndBootstrapsAgain) {
   CpeAgent agent(ModelKind::kTr181, Identity(), "http://h/cr/P000001");
   agent.Boot(kT0);

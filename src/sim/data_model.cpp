@@ -3,68 +3,22 @@
 
 #include <algorithm>
 #include <boost/json.hpp>
-#include <charconv>
 #include <set>
+
+#include "base/xsd_value.h"
 
 namespace kanri::sim {
 namespace {
 
 namespace json = boost::json;
 
-template <typename T>
-std::optional<T> ParseInteger(std::string_view text) {
-  T value{};
-  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (text.empty() || ec != std::errc{} || end != text.data() + text.size()) return std::nullopt;
-  return value;
-}
-
 bool IsDigits(std::string_view s) {
   return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
 }
 
-// xsd:dateTime as TR-069 uses it: YYYY-MM-DDTHH:MM:SS[.fraction][Z|(+|-)HH:MM].
-bool IsDateTime(std::string_view s) {
-  if (s.size() < 19) return false;
-  const auto digits_at = [&](std::size_t pos, std::size_t n) { return IsDigits(s.substr(pos, n)); };
-  if (!digits_at(0, 4) || s[4] != '-' || !digits_at(5, 2) || s[7] != '-' || !digits_at(8, 2) ||
-      s[10] != 'T' || !digits_at(11, 2) || s[13] != ':' || !digits_at(14, 2) || s[16] != ':' ||
-      !digits_at(17, 2)) {
-    return false;
-  }
-  std::string_view rest = s.substr(19);
-  if (!rest.empty() && rest.front() == '.') {
-    std::size_t n = 1;
-    while (n < rest.size() && rest[n] >= '0' && rest[n] <= '9') ++n;
-    if (n == 1) return false;
-    rest.remove_prefix(n);
-  }
-  if (rest.empty() || rest == "Z") return true;
-  return rest.size() == 6 && (rest[0] == '+' || rest[0] == '-') && IsDigits(rest.substr(1, 2)) &&
-         rest[3] == ':' && IsDigits(rest.substr(4, 2));
-}
-
-bool IsBase64(std::string_view s) {
-  if (s.size() % 4 != 0) return false;
-  const std::size_t pad = s.find('=');
-  if (pad != std::string_view::npos &&
-      (s.size() - pad > 2 || s.substr(pad).find_first_not_of('=') != std::string_view::npos)) {
-    return false;
-  }
-  return std::all_of(s.begin(), s.begin() + static_cast<std::ptrdiff_t>(std::min(pad, s.size())), [](char c) {
-    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '+' || c == '/';
-  });
-}
-
-bool IsHexBinary(std::string_view s) {
-  return s.size() % 2 == 0 && std::all_of(s.begin(), s.end(), [](char c) {
-           return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
-         });
-}
-
 template <typename T>
 bool InRange(std::string_view text, const std::optional<ValueRange>& range) {
-  const auto value = ParseInteger<T>(text);
+  const auto value = XsdInteger<T>(text);
   if (!value) return false;
   if (!range) return true;
   if constexpr (std::is_unsigned_v<T>) {
@@ -123,11 +77,11 @@ bool IsValidValue(const Parameter& parameter, std::string_view value) {
     case XsdType::kUnsignedLong:
       return InRange<std::uint64_t>(value, parameter.range);
     case XsdType::kDateTime:
-      return IsDateTime(value);
+      return IsXsdDateTime(value);
     case XsdType::kBase64:
-      return value.size() <= parameter.max_length * 2 && IsBase64(value);
+      return value.size() <= parameter.max_length * 2 && IsXsdBase64(value);
     case XsdType::kHexBinary:
-      return value.size() <= parameter.max_length * 2 && IsHexBinary(value);
+      return value.size() <= parameter.max_length * 2 && IsXsdHexBinary(value);
   }
   return false;
 }
@@ -217,7 +171,7 @@ std::optional<std::pair<std::string, std::uint32_t>> DataModel::SplitInstance(st
   if (!IsDigits(number)) return std::nullopt;
   const std::string table(path.substr(0, dot + 1));
   if (!tables_.contains(table)) return std::nullopt;
-  const auto n = ParseInteger<std::uint32_t>(number);
+  const auto n = XsdInteger<std::uint32_t>(number);
   if (!n) return std::nullopt;
   return std::pair{table, *n};
 }

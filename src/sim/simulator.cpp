@@ -189,6 +189,11 @@ int Run(const SimOptions& o) {
     const std::string cr_url =
         fmt::format("http://{}:{}/cr/{}", advertised_host, listener.port(), id.serial_number);
     CpeAgent agent(*kind, id, cr_url);
+    std::vector<FaultInjection> faults;
+    for (const auto& f : o.faults)
+      if (FaultInjectionApplies(f, i)) faults.push_back(f);
+    agent.InjectFaults(std::move(faults));
+    agent.RevertBeforeEachSession(o.reverts);
     if (!fleet.state_dir.empty()) {
       if (auto saved = ReadFile(Cpe::StateFile(fleet.state_dir, id.serial_number))) {
         if (!agent.LoadState(*saved)) {

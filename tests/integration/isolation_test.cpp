@@ -210,7 +210,8 @@ TEST_F(Isolation, SEC_8_DeviceListsFiltersAndExportsNeverShowAnotherCompany) {
     auto unknown = admin_a().Request(method, a_group_path, R"({"serials":[")" + unknown_serial + R"("]})");
     EXPECT_EQ(foreign_serial.status, 400) << method;
     std::string masked_serial = foreign_serial.body;
-    if (auto at = masked_serial.find(beta_device_serial_); at != std::string::npos)
+    for (auto at = masked_serial.find(beta_device_serial_); at != std::string::npos;
+         at = masked_serial.find(beta_device_serial_, at))
       masked_serial.replace(at, beta_device_serial_.size(), unknown_serial);
     EXPECT_EQ(masked_serial, unknown.body) << method;
   }
