@@ -481,6 +481,23 @@ export interface paths {
         patch: operations["profiles.update"];
         trace?: never;
     };
+    "/api/v1/profiles/{id}/compliance": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** DEV-7: how many of the profile's devices are in sync with its desired parameters, pending, drifting, failed, or not compared yet */
+        get: operations["profiles.compliance"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/devices": {
         parameters: {
             query?: never;
@@ -549,6 +566,41 @@ export interface paths {
         head?: never;
         /** Set the device's name (one line, at most 64 characters) and note (at most 500) */
         patch: operations["devices.update"];
+        trace?: never;
+    };
+    "/api/v1/devices/{id}/compliance": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** DEV-7: parameter by parameter, the device's desired value (its profile's, or its override), what it reported, and the state: in_sync, pending, drift or failed */
+        get: operations["devices.compliance"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/devices/{id}/overrides": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** DEV-7: the device's own desired parameters, which win over its profile's */
+        get: operations["devices.overrides"];
+        /** DEV-7: replace the device's overrides (checked like a profile's parameters); the device is set accordingly at its next session, and asked to connect when online */
+        put: operations["devices.set_overrides"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/api/v1/devices/{id}/parameters": {
@@ -736,6 +788,57 @@ export interface paths {
         put?: never;
         /** Cancel a queued task (409 once it runs); needs the permission of its type */
         post: operations["tasks.cancel"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tasks/{id}/retry": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Queue a failed task again (DEV-8) at the end of its device's queue, as attempt 1 with a new expiry; the request is checked again; needs the permission of its type */
+        post: operations["tasks.retry"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tasks/retry": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Retry, in one transaction, every device's latest failed task with one fault, or the failed tasks named (DEV-8); all or nothing, each type needing its permission */
+        post: operations["tasks.retry_many"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/faults": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The devices whose latest ended task failed, grouped by fault (DEV-8), most devices first; list them with GET /api/v1/tasks/failed?fault=…&latest=true */
+        get: operations["faults.list"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -1430,8 +1533,10 @@ export interface components {
             status?: number;
             detail?: string;
             /** @enum {string} */
-            code?: "account_locked" | "account_not_locked" | "address_not_allowed" | "administrator_exists" | "administrator_only" | "administrator_required" | "allocation_overlap" | "allowlist_empty" | "bad_request" | "body_too_large" | "builtin_role" | "challenge_expired" | "company_code_taken" | "conflict" | "connection_request_auth_failed" | "connection_request_refused_by_policy" | "connection_request_timeout" | "connection_request_unreachable" | "connection_requests_busy" | "connection_requests_unavailable" | "csrf_failed" | "deletion_in_progress" | "device_retired" | "filter_group_members" | "firmware_in_use" | "firmware_storage_limit_exceeded" | "firmware_unavailable" | "forbidden" | "grant_exceeds_own_permissions" | "group_empty" | "group_name_taken" | "group_too_large" | "header_too_large" | "history_unavailable" | "https_required" | "import_invalid" | "inactivity_lock" | "incident_published" | "incident_resolved" | "internal" | "invalid_json" | "invalid_parameter_value" | "invalid_request" | "invalid_token" | "ip_not_allowed" | "job_running" | "last_administrator" | "limit_exceeded" | "login_failed" | "login_taken" | "mail_pending" | "maintenance_cancelled" | "maintenance_ended" | "maintenance_in_progress" | "method_not_allowed" | "no_connection_request_url" | "no_credential_change" | "no_enrolment" | "not_found" | "notice_too_short" | "operations_unavailable" | "overloaded" | "own_account" | "own_roles_or_kind" | "parameter_not_writable" | "password_change_required" | "password_check_busy" | "profile_name_taken" | "remote_login_active" | "remote_login_disabled" | "remote_login_ended" | "remote_login_not_open" | "role_name_taken" | "session_expired" | "task_not_cancellable" | "temporary_password_expired" | "test_pending" | "token_not_allowed" | "too_many_attempts" | "too_many_profiles" | "too_many_serials" | "too_many_tags" | "too_many_tokens" | "too_many_updates" | "totp_already_enabled" | "totp_enrolment_required" | "totp_failed" | "totp_not_enabled" | "totp_required" | "totp_required_by_policy" | "unauthenticated" | "unauthenticated_devices_not_allowed" | "unavailable" | "unknown_company" | "unknown_field" | "unsupported_media_type" | "webhook_disabled" | "would_lock_out_caller" | "wrong_code" | "wrong_password";
+            code?: "account_locked" | "account_not_locked" | "address_not_allowed" | "administrator_exists" | "administrator_only" | "administrator_required" | "allocation_overlap" | "allowlist_empty" | "bad_request" | "body_too_large" | "builtin_role" | "challenge_expired" | "company_code_taken" | "conflict" | "connection_request_auth_failed" | "connection_request_refused_by_policy" | "connection_request_timeout" | "connection_request_unreachable" | "connection_requests_busy" | "connection_requests_unavailable" | "csrf_failed" | "deletion_in_progress" | "device_retired" | "filter_group_members" | "firmware_in_use" | "firmware_storage_limit_exceeded" | "firmware_unavailable" | "forbidden" | "grant_exceeds_own_permissions" | "group_empty" | "group_name_taken" | "group_too_large" | "header_too_large" | "history_unavailable" | "https_required" | "import_invalid" | "inactivity_lock" | "incident_published" | "incident_resolved" | "internal" | "invalid_json" | "invalid_parameter_value" | "invalid_request" | "invalid_token" | "ip_not_allowed" | "job_running" | "last_administrator" | "limit_exceeded" | "login_failed" | "login_taken" | "mail_pending" | "maintenance_cancelled" | "maintenance_ended" | "maintenance_in_progress" | "method_not_allowed" | "no_connection_request_url" | "no_credential_change" | "no_enrolment" | "not_found" | "notice_too_short" | "operations_unavailable" | "overloaded" | "own_account" | "own_roles_or_kind" | "parameter_not_writable" | "password_change_required" | "password_check_busy" | "profile_name_taken" | "remote_login_active" | "remote_login_disabled" | "remote_login_ended" | "remote_login_not_open" | "role_name_taken" | "selection_changed" | "session_expired" | "task_not_cancellable" | "task_not_retryable" | "temporary_password_expired" | "test_pending" | "token_not_allowed" | "too_many_attempts" | "too_many_profiles" | "too_many_serials" | "too_many_tags" | "too_many_tasks" | "too_many_tokens" | "too_many_updates" | "totp_already_enabled" | "totp_enrolment_required" | "totp_failed" | "totp_not_enabled" | "totp_required" | "totp_required_by_policy" | "unauthenticated" | "unauthenticated_devices_not_allowed" | "unavailable" | "unknown_company" | "unknown_field" | "unknown_serials" | "unsupported_media_type" | "webhook_disabled" | "would_lock_out_caller" | "wrong_code" | "wrong_password";
             field?: string;
+            /** @description the offending values, when the problem lists them (unknown_serials: the first 10) */
+            items?: string[];
         };
         Account: {
             id: string;
@@ -1792,6 +1897,12 @@ export interface operations {
                         permissions?: string[];
                         /** @description SEC-9: a second factor is required and not set up yet; on GET and at login */
                         totp_enrolment_required?: boolean;
+                        /** @description GET only: the company the session belongs to; null for the provider's accounts */
+                        company?: {
+                            id: string;
+                            code: string;
+                            name: string;
+                        } | null;
                     };
                 };
             };
@@ -2045,6 +2156,12 @@ export interface operations {
                         permissions?: string[];
                         /** @description SEC-9: a second factor is required and not set up yet; on GET and at login */
                         totp_enrolment_required?: boolean;
+                        /** @description GET only: the company the session belongs to; null for the provider's accounts */
+                        company?: {
+                            id: string;
+                            code: string;
+                            name: string;
+                        } | null;
                     };
                 };
             };
@@ -2111,6 +2228,12 @@ export interface operations {
                         permissions?: string[];
                         /** @description SEC-9: a second factor is required and not set up yet; on GET and at login */
                         totp_enrolment_required?: boolean;
+                        /** @description GET only: the company the session belongs to; null for the provider's accounts */
+                        company?: {
+                            id: string;
+                            code: string;
+                            name: string;
+                        } | null;
                     };
                 };
             };
@@ -4683,6 +4806,62 @@ export interface operations {
             };
         };
     };
+    "profiles.compliance": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        devices: number;
+                        in_sync: number;
+                        pending: number;
+                        drift: number;
+                        failed: number;
+                        not_compared: number;
+                    };
+                };
+            };
+            /** @description Not logged in, or the session ended */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed, CSRF header missing, or password change pending */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Error (RFC 9457 problem details) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     "devices.list": {
         parameters: {
             query?: {
@@ -4695,6 +4874,7 @@ export interface operations {
                 model?: string;
                 software_version?: string;
                 tag?: string;
+                compliance?: string;
                 sort?: string;
                 format?: string;
                 lang?: string;
@@ -4747,6 +4927,11 @@ export interface operations {
                             note: string;
                             /** @description the WAN interface's MAC address as reported; empty until reported */
                             wan_mac: string;
+                            /**
+                             * @description DEV-7: against the desired state of its profile and overrides; null when nothing is desired of it
+                             * @enum {unknown}
+                             */
+                            compliance?: "in_sync" | "pending" | "drift" | "failed" | null;
                             /** Format: date-time */
                             first_contact_at: string;
                             first_contact_at_jst: string;
@@ -4809,6 +4994,7 @@ export interface operations {
                 model?: string;
                 software_version?: string;
                 tag?: string;
+                compliance?: string;
             };
             header?: never;
             path?: never;
@@ -4960,6 +5146,11 @@ export interface operations {
                         note: string;
                         /** @description the WAN interface's MAC address as reported; empty until reported */
                         wan_mac: string;
+                        /**
+                         * @description DEV-7: against the desired state of its profile and overrides; null when nothing is desired of it
+                         * @enum {unknown}
+                         */
+                        compliance?: "in_sync" | "pending" | "drift" | "failed" | null;
                         /** Format: date-time */
                         first_contact_at: string;
                         first_contact_at_jst: string;
@@ -5118,6 +5309,11 @@ export interface operations {
                         note: string;
                         /** @description the WAN interface's MAC address as reported; empty until reported */
                         wan_mac: string;
+                        /**
+                         * @description DEV-7: against the desired state of its profile and overrides; null when nothing is desired of it
+                         * @enum {unknown}
+                         */
+                        compliance?: "in_sync" | "pending" | "drift" | "failed" | null;
                         /** Format: date-time */
                         first_contact_at: string;
                         first_contact_at_jst: string;
@@ -5136,6 +5332,205 @@ export interface operations {
                         /** Format: date-time */
                         updated_at: string;
                         updated_at_jst: string;
+                    };
+                };
+            };
+            /** @description Not logged in, or the session ended */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed, CSRF header missing, or password change pending */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Error (RFC 9457 problem details) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "devices.compliance": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        profile_id: string | null;
+                        /**
+                         * @description the worst of its parameters; null when nothing is desired
+                         * @enum {unknown}
+                         */
+                        state: "in_sync" | "pending" | "drift" | "failed" | null;
+                        summary: {
+                            in_sync: number;
+                            pending: number;
+                            drift: number;
+                            failed: number;
+                        };
+                        items: {
+                            path: string;
+                            /** @description null for a secret */
+                            desired: string | null;
+                            /** @description null when not reported, or a secret */
+                            reported: string | null;
+                            secret: boolean;
+                            /** @enum {unknown} */
+                            state: "in_sync" | "pending" | "drift" | "failed";
+                            /** @enum {unknown} */
+                            reason: "not_read_yet" | "queued" | "to_send" | "changed_back" | "not_reported" | "not_writable" | "invalid_value" | "refused" | "tries_exhausted" | null;
+                            /** @enum {unknown} */
+                            source: "profile" | "override";
+                            /** @description sets tried today, JST; at most 3 */
+                            tries_today: number;
+                            fault: {
+                                code: number;
+                                meaning: string;
+                            } | null;
+                        }[];
+                    };
+                };
+            };
+            /** @description Not logged in, or the session ended */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed, CSRF header missing, or password change pending */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Error (RFC 9457 problem details) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "devices.overrides": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description parameter path to value; {serial_number}, {oui} and {product_class} are the device's own */
+                        parameters: {
+                            [key: string]: string;
+                        };
+                    };
+                };
+            };
+            /** @description Not logged in, or the session ended */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed, CSRF header missing, or password change pending */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Error (RFC 9457 problem details) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "devices.set_overrides": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description parameter path to value; {serial_number}, {oui} and {product_class} are the device's own */
+                    parameters: {
+                        [key: string]: string;
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description parameter path to value; {serial_number}, {oui} and {product_class} are the device's own */
+                        parameters: {
+                            [key: string]: string;
+                        };
                     };
                 };
             };
@@ -5535,6 +5930,11 @@ export interface operations {
                         note: string;
                         /** @description the WAN interface's MAC address as reported; empty until reported */
                         wan_mac: string;
+                        /**
+                         * @description DEV-7: against the desired state of its profile and overrides; null when nothing is desired of it
+                         * @enum {unknown}
+                         */
+                        compliance?: "in_sync" | "pending" | "drift" | "failed" | null;
                         /** Format: date-time */
                         first_contact_at: string;
                         first_contact_at_jst: string;
@@ -5638,6 +6038,11 @@ export interface operations {
                         note: string;
                         /** @description the WAN interface's MAC address as reported; empty until reported */
                         wan_mac: string;
+                        /**
+                         * @description DEV-7: against the desired state of its profile and overrides; null when nothing is desired of it
+                         * @enum {unknown}
+                         */
+                        compliance?: "in_sync" | "pending" | "drift" | "failed" | null;
                         /** Format: date-time */
                         first_contact_at: string;
                         first_contact_at_jst: string;
@@ -6013,6 +6418,14 @@ export interface operations {
                             /** Format: date-time */
                             wakeup_at: string | null;
                             wakeup_at_jst: string | null;
+                            /** @description DEV-8: which attempt this is; a failure for a passing reason (9002, 9004, a broken session) is tried again, up to --task-retries more */
+                            attempt?: number;
+                            /**
+                             * Format: date-time
+                             * @description DEV-8: a queued task waiting for its automatic retry runs at the device's first session from then; fault and error tell why the attempt before failed
+                             */
+                            retry_at?: string | null;
+                            retry_at_jst?: string | null;
                         }[];
                         next_cursor: string | null;
                     };
@@ -6133,6 +6546,14 @@ export interface operations {
                         /** Format: date-time */
                         wakeup_at: string | null;
                         wakeup_at_jst: string | null;
+                        /** @description DEV-8: which attempt this is; a failure for a passing reason (9002, 9004, a broken session) is tried again, up to --task-retries more */
+                        attempt?: number;
+                        /**
+                         * Format: date-time
+                         * @description DEV-8: a queued task waiting for its automatic retry runs at the device's first session from then; fault and error tell why the attempt before failed
+                         */
+                        retry_at?: string | null;
+                        retry_at_jst?: string | null;
                     };
                 };
             };
@@ -6228,6 +6649,14 @@ export interface operations {
                         /** Format: date-time */
                         wakeup_at: string | null;
                         wakeup_at_jst: string | null;
+                        /** @description DEV-8: which attempt this is; a failure for a passing reason (9002, 9004, a broken session) is tried again, up to --task-retries more */
+                        attempt?: number;
+                        /**
+                         * Format: date-time
+                         * @description DEV-8: a queued task waiting for its automatic retry runs at the device's first session from then; fault and error tell why the attempt before failed
+                         */
+                        retry_at?: string | null;
+                        retry_at_jst?: string | null;
                     };
                 };
             };
@@ -6323,6 +6752,299 @@ export interface operations {
                         /** Format: date-time */
                         wakeup_at: string | null;
                         wakeup_at_jst: string | null;
+                        /** @description DEV-8: which attempt this is; a failure for a passing reason (9002, 9004, a broken session) is tried again, up to --task-retries more */
+                        attempt?: number;
+                        /**
+                         * Format: date-time
+                         * @description DEV-8: a queued task waiting for its automatic retry runs at the device's first session from then; fault and error tell why the attempt before failed
+                         */
+                        retry_at?: string | null;
+                        retry_at_jst?: string | null;
+                    };
+                };
+            };
+            /** @description Not logged in, or the session ended */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed, CSRF header missing, or password change pending */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Error (RFC 9457 problem details) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "tasks.retry": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description ask the device to connect now, DEV-4 */
+                    now?: boolean;
+                };
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        device_id: string;
+                        job_id: string | null;
+                        /** @enum {unknown} */
+                        type: "getParameterValues" | "setParameterValues" | "getParameterNames" | "addObject" | "deleteObject" | "reboot" | "factoryReset" | "download";
+                        /** @enum {unknown} */
+                        state: "queued" | "running" | "done" | "failed" | "cancelled";
+                        request: {
+                            [key: string]: unknown;
+                        } | null;
+                        result: {
+                            [key: string]: unknown;
+                        } | null;
+                        fault: {
+                            code: number;
+                            string: string;
+                            meaning: string;
+                        } | null;
+                        error: string | null;
+                        command_key: string;
+                        internal: boolean;
+                        created_by: {
+                            id: string | null;
+                            login: string;
+                        };
+                        /** Format: date-time */
+                        created_at: string;
+                        created_at_jst: string;
+                        /** Format: date-time */
+                        started_at: string | null;
+                        started_at_jst: string | null;
+                        /** Format: date-time */
+                        finished_at: string | null;
+                        finished_at_jst: string | null;
+                        /** Format: date-time */
+                        expires_at: string;
+                        expires_at_jst: string;
+                        /**
+                         * @description what asking the device to connect now gave (null: not asked); anything but delivered means the task waits for the device's next session, until expires_at
+                         * @enum {unknown}
+                         */
+                        wakeup: "delivered" | "unreachable" | "refused_by_policy" | "auth_failed" | "timeout" | "busy" | "no_url" | "not_sent" | null;
+                        /** Format: date-time */
+                        wakeup_at: string | null;
+                        wakeup_at_jst: string | null;
+                        /** @description DEV-8: which attempt this is; a failure for a passing reason (9002, 9004, a broken session) is tried again, up to --task-retries more */
+                        attempt?: number;
+                        /**
+                         * Format: date-time
+                         * @description DEV-8: a queued task waiting for its automatic retry runs at the device's first session from then; fault and error tell why the attempt before failed
+                         */
+                        retry_at?: string | null;
+                        retry_at_jst?: string | null;
+                    };
+                };
+            };
+            /** @description Not logged in, or the session ended */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed, CSRF header missing, or password change pending */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Error (RFC 9457 problem details) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "tasks.retry_many": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description every device whose latest ended task failed with this fault, as GET /api/v1/faults groups them */
+                    fault?: string;
+                    task_ids?: string[];
+                    /** @description ask the devices to connect now, DEV-4 */
+                    now?: boolean;
+                };
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        retried: number;
+                        items: {
+                            id: string;
+                            device_id: string;
+                            job_id: string | null;
+                            /** @enum {unknown} */
+                            type: "getParameterValues" | "setParameterValues" | "getParameterNames" | "addObject" | "deleteObject" | "reboot" | "factoryReset" | "download";
+                            /** @enum {unknown} */
+                            state: "queued" | "running" | "done" | "failed" | "cancelled";
+                            request: {
+                                [key: string]: unknown;
+                            } | null;
+                            result: {
+                                [key: string]: unknown;
+                            } | null;
+                            fault: {
+                                code: number;
+                                string: string;
+                                meaning: string;
+                            } | null;
+                            error: string | null;
+                            command_key: string;
+                            internal: boolean;
+                            created_by: {
+                                id: string | null;
+                                login: string;
+                            };
+                            /** Format: date-time */
+                            created_at: string;
+                            created_at_jst: string;
+                            /** Format: date-time */
+                            started_at: string | null;
+                            started_at_jst: string | null;
+                            /** Format: date-time */
+                            finished_at: string | null;
+                            finished_at_jst: string | null;
+                            /** Format: date-time */
+                            expires_at: string;
+                            expires_at_jst: string;
+                            /**
+                             * @description what asking the device to connect now gave (null: not asked); anything but delivered means the task waits for the device's next session, until expires_at
+                             * @enum {unknown}
+                             */
+                            wakeup: "delivered" | "unreachable" | "refused_by_policy" | "auth_failed" | "timeout" | "busy" | "no_url" | "not_sent" | null;
+                            /** Format: date-time */
+                            wakeup_at: string | null;
+                            wakeup_at_jst: string | null;
+                            /** @description DEV-8: which attempt this is; a failure for a passing reason (9002, 9004, a broken session) is tried again, up to --task-retries more */
+                            attempt?: number;
+                            /**
+                             * Format: date-time
+                             * @description DEV-8: a queued task waiting for its automatic retry runs at the device's first session from then; fault and error tell why the attempt before failed
+                             */
+                            retry_at?: string | null;
+                            retry_at_jst?: string | null;
+                        }[];
+                    };
+                };
+            };
+            /** @description Not logged in, or the session ended */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed, CSRF header missing, or password change pending */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Error (RFC 9457 problem details) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "faults.list": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            /** @description the key to list or retry them by: the CPE fault code as text, as 9002, else the error, as timeout */
+                            fault: string;
+                            fault_code: number | null;
+                            /** @description the CPE fault's meaning, TR-069 A.5 */
+                            meaning: string | null;
+                            error: string | null;
+                            /** @description devices whose latest ended task failed this way */
+                            devices: number;
+                            /** Format: date-time */
+                            last_at: string;
+                            last_at_jst: string;
+                        }[];
                     };
                 };
             };
@@ -6398,6 +7120,10 @@ export interface operations {
                     "application/json": {
                         id: string;
                         group_id: string | null;
+                        /** @description the device list's filter a job was made from (issue 18); null for a group's job */
+                        filter?: {
+                            [key: string]: unknown;
+                        } | null;
                         /** @enum {unknown} */
                         type: "getParameterValues" | "setParameterValues" | "getParameterNames" | "addObject" | "deleteObject" | "reboot" | "factoryReset" | "download";
                         request: {
@@ -6508,7 +7234,14 @@ export interface operations {
                         model?: string;
                         software_version?: string;
                         tag?: string;
+                        /**
+                         * @description DEV-7: the device's state against its desired configuration
+                         * @enum {unknown}
+                         */
+                        compliance?: "in_sync" | "pending" | "drift" | "failed";
                     };
+                    /** @description the count the list showed: another count now answers 409 selection_changed */
+                    expected_count?: number;
                 };
             };
         };
@@ -6522,6 +7255,10 @@ export interface operations {
                     "application/json": {
                         id: string;
                         group_id: string | null;
+                        /** @description the device list's filter a job was made from (issue 18); null for a group's job */
+                        filter?: {
+                            [key: string]: unknown;
+                        } | null;
                         /** @enum {unknown} */
                         type: "getParameterValues" | "setParameterValues" | "getParameterNames" | "addObject" | "deleteObject" | "reboot" | "factoryReset" | "download";
                         request: {
@@ -6619,6 +7356,10 @@ export interface operations {
                     "application/json": {
                         id: string;
                         group_id: string | null;
+                        /** @description the device list's filter a job was made from (issue 18); null for a group's job */
+                        filter?: {
+                            [key: string]: unknown;
+                        } | null;
                         /** @enum {unknown} */
                         type: "getParameterValues" | "setParameterValues" | "getParameterNames" | "addObject" | "deleteObject" | "reboot" | "factoryReset" | "download";
                         request: {
@@ -6696,8 +7437,10 @@ export interface operations {
     "tasks.failed": {
         parameters: {
             query?: {
-                limit?: number;
+                limit?: string;
                 cursor?: string;
+                fault?: string;
+                latest?: string;
             };
             header?: never;
             path?: never;
@@ -6758,6 +7501,14 @@ export interface operations {
                             /** Format: date-time */
                             wakeup_at: string | null;
                             wakeup_at_jst: string | null;
+                            /** @description DEV-8: which attempt this is; a failure for a passing reason (9002, 9004, a broken session) is tried again, up to --task-retries more */
+                            attempt?: number;
+                            /**
+                             * Format: date-time
+                             * @description DEV-8: a queued task waiting for its automatic retry runs at the device's first session from then; fault and error tell why the attempt before failed
+                             */
+                            retry_at?: string | null;
+                            retry_at_jst?: string | null;
                         } & {
                             device: {
                                 serial_number: string;
@@ -6820,6 +7571,10 @@ export interface operations {
                         items: {
                             id: string;
                             group_id: string | null;
+                            /** @description the device list's filter a job was made from (issue 18); null for a group's job */
+                            filter?: {
+                                [key: string]: unknown;
+                            } | null;
                             /** @enum {unknown} */
                             type: "getParameterValues" | "setParameterValues" | "getParameterNames" | "addObject" | "deleteObject" | "reboot" | "factoryReset" | "download";
                             request: {
@@ -6916,6 +7671,10 @@ export interface operations {
                     "application/json": {
                         id: string;
                         group_id: string | null;
+                        /** @description the device list's filter a job was made from (issue 18); null for a group's job */
+                        filter?: {
+                            [key: string]: unknown;
+                        } | null;
                         /** @enum {unknown} */
                         type: "getParameterValues" | "setParameterValues" | "getParameterNames" | "addObject" | "deleteObject" | "reboot" | "factoryReset" | "download";
                         request: {
