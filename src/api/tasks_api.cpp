@@ -649,7 +649,7 @@ void AddTaskRoutes(http::RouteTable& t, ApiServices& s) {
 "required":["serial_number","model","product_class"],"properties":{"serial_number":{"type":"string"},
 "model":{"type":"string"},"product_class":{"type":"string"}}}}}]})",
                  .paginated = true,
-                 .query = {"limit", "cursor", "fault", "latest"}}});
+                 .query = {"fault", "latest"}}});
   t.Add({.method = "GET",
          .path = "/api/v1/jobs",
          .access = http::Needs("devices.read"),

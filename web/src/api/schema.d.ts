@@ -7437,7 +7437,7 @@ export interface operations {
     "tasks.failed": {
         parameters: {
             query?: {
-                limit?: string;
+                limit?: number;
                 cursor?: string;
                 fault?: string;
                 latest?: string;
