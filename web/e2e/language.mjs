@@ -29,9 +29,12 @@ export async function languageSteps({ page, kanri, step, shot, expect, nav, logi
     await step("issue 18: a server problem is shown on its field in the reader's language (a password like the login ID, a login ID in use)", async () => {
       await login("ACME", "taro", adminPassword);
       await page.getByRole("heading", { name: "ダッシュボード" }).waitFor();
-      // The header says which company the console is logged in to.
+      // The header says which company the console is logged in to: its name and code, from the session.
       const company = page.getByTestId("company-indicator");
-      expect((await company.innerText()).includes("ACME"), "the company in the header: " + (await company.innerText()));
+      const named = await company.innerText();
+      expect(named.includes("アクメ通信株式会社") && named.includes("ACME"), "the company in the header: " + named);
+      expect((await company.getAttribute("title")) === "ログイン中の会社: アクメ通信株式会社（会社ID ACME）", "the chip's title");
+      await shot("80a-language-company-header", false);
       await nav("アカウント").click();
       await page.getByRole("button", { name: "アカウントを作成" }).click();
       const dialog = page.getByRole("dialog");

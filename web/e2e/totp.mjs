@@ -137,6 +137,9 @@ export async function totpSteps({ page, step, shot, expect, nav, login, firstLog
     await page.getByRole("button", { name: "確認してログイン" }).click();
     lastUsed = counter;
     await page.getByRole("heading", { name: "ダッシュボード" }).waitFor();
+    // Issue 18: after the second step too, the header names the company (its name, from the session).
+    const company = await page.getByTestId("company-indicator").innerText();
+    expect(company.includes("アクメ通信株式会社") && company.includes("ACME"), "the company in the header: " + company);
     // Required by the company: the own page says it cannot be switched off.
     await page.getByRole("link", { name: /アカウント設定/ }).click();
     await page.getByText("組織の方針により 2要素認証は必須のため、オフにできません。").waitFor();

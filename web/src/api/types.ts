@@ -23,6 +23,8 @@ export type RequestBody<O extends OperationId> = operations[O] extends {
 export type QueryOf<O extends OperationId> = NonNullable<operations[O]["parameters"]["query"]>;
 
 export type SessionInfo = Answer<"session.get">;
+// The company a session belongs to, as GET /session names it (issue 18).
+export type SessionCompany = NonNullable<SessionInfo["company"]>;
 export type Account = Answer<"accounts.get">;
 export type AccountKind = Account["kind"];
 export type AccountStatus = Account["status"];

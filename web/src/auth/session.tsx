@@ -8,14 +8,16 @@ import { useQueryClient } from "@tanstack/react-query";
 import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState, type ReactNode } from "react";
 import { call } from "../api/call";
 import { api, ApiError, onEnrolmentRequired, onSessionEnded, setCsrfToken, type SessionEndReason } from "../api/client";
-import type { Account, SessionInfo } from "../api/types";
+import type { Account, SessionCompany, SessionInfo } from "../api/types";
 import { clearDrafts, noteSessionEnded, noteSessionStarted } from "../lib/drafts";
-import { rememberCompanyCode, rememberedIdleTimeout, rememberIdleTimeout } from "../lib/sessionMemory";
+import { rememberedIdleTimeout, rememberIdleTimeout } from "../lib/sessionMemory";
 import { secondStepOf, type SecondStep } from "../lib/totp";
 import { permissionsOf, type PermissionSet } from "./permissions";
 
 export interface Session {
   account: Account;
+  // The company the session belongs to (issue 18: the header names it); null for the provider's accounts.
+  company: SessionCompany | null;
   permissions: PermissionSet;
   idleTimeoutSeconds: number;
 }
@@ -54,6 +56,7 @@ function toSession(info: SessionInfo): Session {
   rememberIdleTimeout(info.idle_timeout_seconds);
   return {
     account: info.account,
+    company: info.company ?? null,
     permissions: permissionsOf(info.account, info.permissions),
     idleTimeoutSeconds: info.idle_timeout_seconds,
   };
@@ -141,7 +144,6 @@ export function SessionProvider({ children }: { children: ReactNode }) {
         throw e;
       }
       setCsrfToken(info.csrf_token);
-      rememberCompanyCode(info.account.company_id, company);
       started(info.account.id);
       queryClient.clear();
       setEndReason(null);

@@ -732,7 +732,8 @@ export const en: Resources = {
     download: "Firmware update",
   },
   taskState: { queued: "Queued", running: "Running", done: "Done", failed: "Failed", cancelled: "Cancelled" },
-  companyIndicator: { label: "Company", title: "Logged in to the company with the company ID {{code}}" },
+  deviceFilter: { deleted: "(deleted)" },
+  companyIndicator: { label: "Company", title: "Logged in to {{name}} (company ID {{code}})" },
   firmwareText: {
     deletedFile: "(a deleted firmware file)",
     chooseFirst: "Choose the firmware file to apply.",

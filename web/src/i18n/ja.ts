@@ -729,7 +729,9 @@ export const ja = {
   },
   taskState: { queued: "待機中", running: "実行中", done: "完了", failed: "失敗", cancelled: "取消" },
   // The top bar: which company the console is logged in to.
-  companyIndicator: { label: "会社", title: "ログイン中の会社: 会社ID {{code}}" },
+  // Issue 18: the device list's filter in words (a saved search, a job's filter).
+  deviceFilter: { deleted: "（削除済み）" },
+  companyIndicator: { label: "会社", title: "ログイン中の会社: {{name}}（会社ID {{code}}）" },
   // Firmware as people know it (name and version), in the device actions and task lists.
   firmwareText: {
     deletedFile: "（削除されたファームウェアファイル）",

@@ -1,9 +1,9 @@
-// Issue 18's small rules: a temporary lock, the session's idle minutes and remembered company
-// code, and firmware that fits a model.
+// Issue 18's small rules: a temporary lock, the session's idle minutes, and firmware that fits a
+// model.
 import type { FirmwareFile } from "../api/types";
 import { temporaryLockUntil } from "./accounts";
 import { firmwareFits, firmwareForModel } from "./firmware";
-import { companyCodeOf, idleMinutes, rememberCompanyCode, rememberedIdleTimeout, rememberIdleTimeout } from "./sessionMemory";
+import { idleMinutes, rememberedIdleTimeout, rememberIdleTimeout } from "./sessionMemory";
 
 describe("issue 18 logic", () => {
   it("SEC-1: an active account with locked_until ahead is temporarily locked, until then", () => {
@@ -23,14 +23,6 @@ describe("issue 18 logic", () => {
     expect(rememberedIdleTimeout()).toBe(1800);
     rememberIdleTimeout(0);
     expect(rememberedIdleTimeout()).toBe(1800);
-  });
-
-  it("remembers the company ID typed at login, per company", () => {
-    rememberCompanyCode("c1", " ACME ");
-    rememberCompanyCode(null, "NOPE");
-    expect(companyCodeOf("c1")).toBe("ACME");
-    expect(companyCodeOf("c2")).toBe("");
-    expect(companyCodeOf(null)).toBe("");
   });
 
   it("lists the firmware that fits the device's model, the model's own first", () => {

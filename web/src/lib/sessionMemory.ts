@@ -1,8 +1,6 @@
-// What the console remembers of the last session in this browser (issue 18), none of it secret:
-// the company code typed at login (the header shows which company the console is logged in to;
-// GET /session does not name the company yet), and the idle timeout the session had, so that
-// the login page can say after how long it ended even after a reload.
-const CODE_PREFIX = "kanri.companyCode.";
+// What the console remembers of the last session in this browser (issue 18), not secret: the
+// idle timeout the session had, so that the login page can say after how long it ended even
+// after a reload.
 const IDLE_KEY = "kanri.idleTimeoutSeconds";
 
 type Store = Pick<Storage, "getItem" | "setItem">;
@@ -12,24 +10,6 @@ function storage(): Store | undefined {
     return globalThis.localStorage;
   } catch {
     return undefined;
-  }
-}
-
-export function rememberCompanyCode(companyId: string | null, code: string, store: Store | undefined = storage()): void {
-  if (!companyId || !code.trim()) return;
-  try {
-    store?.setItem(CODE_PREFIX + companyId, code.trim());
-  } catch {
-    // Private mode: the header shows the company's ID instead.
-  }
-}
-
-export function companyCodeOf(companyId: string | null, store: Store | undefined = storage()): string {
-  if (!companyId) return "";
-  try {
-    return store?.getItem(CODE_PREFIX + companyId) ?? "";
-  } catch {
-    return "";
   }
 }
 

@@ -30,7 +30,7 @@ describe("login: the second step (SEC-9)", () => {
       if (path === "/api/v1/session/totp") {
         const { code } = body as { code: string };
         if (code !== "123456" && code !== "abcd-efgh-ijkl-mnop") return { status: 401, body: { status: 401, code: "totp_failed" } };
-        state.session = { account: fakeAccount({ totp_enabled: true }), permissions: [] };
+        state.session = { account: fakeAccount({ totp_enabled: true }), permissions: [], company: { id: "c1", code: "ACME", name: "ACME 株式会社" } };
         return { status: 200, body: { ...state.session, csrf_token: "t", idle_timeout_seconds: 3600, expires_at: "2030-01-01T00:00:00Z" } };
       }
       return undefined;
@@ -61,6 +61,11 @@ describe("login: the second step (SEC-9)", () => {
     await userEvent.type(screen.getByLabelText(/^確認コード/), "123 456");
     await userEvent.click(screen.getByRole("button", { name: "確認してログイン" }));
     await screen.findByRole("heading", { name: "ダッシュボード" });
+    // Issue 18: the header names the company the session belongs to (no company ID was typed).
+    const company = screen.getByTestId("company-indicator");
+    expect(company.textContent).toContain("ACME 株式会社");
+    expect(company.textContent).toContain("ACME");
+    expect(company.getAttribute("title")).toBe("ログイン中の会社: ACME 株式会社（会社ID ACME）");
     expect(calls.filter((c) => c.path === "/api/v1/session/totp").map((c) => c.body)).toEqual([
       { challenge: "ch-1", code: "654321" },
       { challenge: "ch-1", code: "123456" },

@@ -11,7 +11,7 @@ import { render } from "@testing-library/react";
 import { I18nextProvider } from "react-i18next";
 import { MemoryRouter } from "react-router-dom";
 import { vi } from "vitest";
-import type { Account, Permission } from "../api/types";
+import type { Account, Permission, SessionCompany } from "../api/types";
 import { App } from "../app/App";
 import { SessionProvider } from "../auth/session";
 import { ToastProvider } from "../components/Toast";
@@ -21,6 +21,8 @@ import { createI18n, type Language } from "../i18n";
 export interface FakeSession {
   account: Account;
   permissions: string[];
+  // The company the session belongs to; absent: not told (a session of the provider's has null).
+  company?: SessionCompany | null;
 }
 // A handler's answer; undefined: not one of its routes.
 export type Answer = { status: number; body?: unknown } | undefined;
