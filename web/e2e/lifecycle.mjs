@@ -200,10 +200,21 @@ export async function lifecycleSteps({ page, kanri, step, shot, expect, nav, log
       const row = page.getByRole("row", { name: /グループ「LIF 検証」/ });
       await row.waitFor();
       expect((await row.innerText()).includes("取消"), "the job's outcome in the list: " + (await row.innerText()));
-      // The job of the device list's "select all N matching" (devices.mjs) is listed too.
-      expect((await page.getByRole("row", { name: /一覧で選んだ装置/ }).count()) >= 1, "the list's job is listed");
+      // The job of the device list's "select all N matching" (devices.mjs) is listed too, with the
+      // filter it ran on; its page shows each condition and opens the list on it.
+      const filtered = page.getByRole("row", { name: /一覧の絞り込み（検索: BLK）/ });
+      expect((await filtered.count()) === 1, "the list's job is listed with its filter");
       await shot("75-jobs");
       await axe(page, "/jobs");
+      await filtered.getByRole("link").first().click();
+      const conditions = page.getByTestId("job-filter");
+      await conditions.getByRole("listitem").filter({ hasText: "検索: BLK" }).waitFor();
+      await shot("75b-job-filter");
+      await axe(page, "/jobs/{id} (filter)");
+      await conditions.getByRole("link", { name: "今この条件に一致する装置を一覧で見る" }).click();
+      await page.waitForURL(/\/devices\?q=BLK$/);
+      await nav("ジョブ").click();
+      await page.getByRole("heading", { name: "ジョブ" }).waitFor();
       startFleet();
       await until("the gateways online again", async () => (await lifDevices()).every((x) => x.online), 30_000);
     });

@@ -5,6 +5,7 @@ import { forwardRef, useState, type SelectHTMLAttributes } from "react";
 import { useWatch } from "react-hook-form";
 import { useTranslation } from "react-i18next";
 import { z } from "zod";
+import { ApiError } from "../api/client";
 import type { DeviceFilter, FirmwareFile, Task, TaskRequest } from "../api/types";
 import { wakeupMissed } from "../lib/jobs";
 import { formatBytes } from "../lib/time";
@@ -42,6 +43,19 @@ export const FirmwareSelect = forwardRef<HTMLSelectElement, SelectHTMLAttributes
   },
 );
 
+// "Select all N matching": every device the list's filter selects, N as the list counted them,
+// and a way to count them again.
+export interface Matching {
+  filter: DeviceFilter;
+  count: number;
+  recount: () => Promise<number | undefined>;
+}
+
+// The job on the filter was refused because the filter selects another number of devices now.
+export function selectionChanged(error: unknown): boolean {
+  return error instanceof ApiError && error.code === "selection_changed";
+}
+
 const schema = z.object({ file_id: z.string(), now: z.boolean() });
 const downloadSchema = schema.extend({ file_id: z.string().min(1, message("validation.required")) });
 
@@ -58,7 +72,7 @@ export function DeviceActionDialog({
   // Issue 18: the devices' serial numbers where known (a factory reset of one asks for it).
   serials?: string[];
   // Issue 18: every device the list's filter selects ("select all N matching"): one job on the filter.
-  matching?: { filter: DeviceFilter; count: number };
+  matching?: Matching | undefined;
   onClose: () => void;
   onDone?: () => void;
 }) {
@@ -74,9 +88,24 @@ export function DeviceActionDialog({
   const chosen = files.find((f) => f.id === fileId);
   const run = useCreateTasks();
   const job = useStartFilterJob();
-  const count = matching ? matching.count : deviceIds.length;
+  // Issue 18: the N confirmed is the one the dialog opened with (the list's count refreshes in
+  // the background) and is sent along: if the filter selects another number when the job is
+  // created, nothing is queued (409 selection_changed), the devices are counted again and the
+  // new N is confirmed.
+  const [matchingCount, setMatchingCount] = useState(matching?.count ?? 0);
+  const [changedFrom, setChangedFrom] = useState<number | null>(null);
+  const count = matching ? matchingCount : deviceIds.length;
   // Issue 18: a factory reset is sent only once the serial number (or the count) is typed.
   const [typed, setTyped] = useState("");
+  const countAgain = async () => {
+    const now = await matching?.recount().catch(() => undefined);
+    // Not counted: the refusal's own message stays.
+    if (now === undefined) return;
+    setChangedFrom(matchingCount);
+    setMatchingCount(now);
+    setTyped("");
+    job.reset();
+  };
   const reset = useResetConfirmation(count, matching ? [] : serials);
   // Issue 18: tasks queued with "now" whose devices were not all reached: said before closing.
   const [queued, setQueued] = useState<Task[] | null>(null);
@@ -120,16 +149,19 @@ export function DeviceActionDialog({
       submitLabel={title}
       submitVariant={action === "reboot" ? "primary" : "danger"}
       submitIcon={action === "factoryReset" ? "alert" : undefined}
-      submitDisabled={(action === "download" && !fileId) || (action === "factoryReset" && !reset.matches(typed))}
+      submitDisabled={(action === "download" && !fileId) || (action === "factoryReset" && !reset.matches(typed)) || (matching !== undefined && count === 0)}
       onSubmit={(v) =>
         matching
           ? job.mutate(
-              { ...actionRequest(action, v.file_id, v.now), filter: matching.filter },
+              { ...actionRequest(action, v.file_id, v.now), filter: matching.filter, expected_count: matchingCount },
               {
                 onSuccess: (j) => {
                   toast(t("devices.queued", { count: j.progress.total }));
                   onDone?.();
                   onClose();
+                },
+                onError: (e) => {
+                  if (selectionChanged(e)) void countAgain();
                 },
               },
             )
@@ -163,6 +195,11 @@ export function DeviceActionDialog({
         >
           {(p) => <FirmwareSelect {...p} {...form.register("file_id")} files={files} />}
         </Field>
+      ) : null}
+      {changedFrom !== null ? (
+        <Alert tone="warning">
+          {count === 0 ? t("devices.selectionEmpty", { before: changedFrom }) : t("devices.selectionChanged", { before: changedFrom, count })}
+        </Alert>
       ) : null}
       {action === "factoryReset" ? <Alert tone="danger">{confirmation}</Alert> : <p className="confirm-message">{confirmation}</p>}
       {action === "factoryReset" ? <TypedConfirmation count={count} serials={matching ? [] : serials} value={typed} onChange={setTyped} /> : null}

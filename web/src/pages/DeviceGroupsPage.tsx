@@ -1,7 +1,6 @@
 // Device groups (DEV-3): a static list of devices or a saved search, and operations on a
 // whole group as a job with per-device progress.
 import { createColumnHelper } from "@tanstack/react-table";
-import type { TFunction } from "i18next";
 import { useState } from "react";
 import { useWatch, type UseFormReturn } from "react-hook-form";
 import { useTranslation } from "react-i18next";
@@ -19,21 +18,11 @@ import { message } from "../i18n";
 import { ListPage } from "../components/ListPage";
 import { useToast } from "../components/Toast";
 import { Alert, Badge, Button, Field, Input, Select } from "../components/ui";
+import { describeFilter } from "../lib/deviceFilter";
 import { formatJst } from "../lib/time";
 import { useCreateDeviceGroup, useDeleteDeviceGroup, useDeviceGroups, useGroupDevices, useUpdateDeviceGroup } from "../resources/deviceGroups";
 import { useFirmware } from "../resources/firmware";
 import { useStartGroupJob } from "../resources/tasks";
-
-export function describeFilter(f: DeviceFilter | null, t: TFunction): string {
-  if (!f) return "";
-  const parts: string[] = [];
-  if (f.q) parts.push(`"${f.q}"`);
-  if (f.online !== undefined) parts.push(f.online ? t("devices.online") : t("devices.offline"));
-  if (f.model) parts.push(`${t("devices.model")}: ${f.model}`);
-  if (f.software_version) parts.push(`${t("devices.firmware")}: ${f.software_version}`);
-  if (f.tag) parts.push(`${t("devices.tags")}: ${f.tag}`);
-  return parts.join(" · ");
-}
 
 const groupSchema = z.object({
   name: z.string().trim().min(1, message("validation.required")).max(64, message("validation.tooLong")),
@@ -56,17 +45,28 @@ export function parseSerials(text: string): string[] {
     .filter(Boolean);
 }
 
-// The serial numbers a refused change named as not the company's devices (the server lists the
-// first ones in its detail: "... not devices of this company: A, B (3 more)"); null for another error.
-export function unknownSerialsOf(error: unknown): string | null {
-  if (!(error instanceof ApiError) || error.field !== "serials" || error.code !== "invalid_request") return null;
-  const m = /not devices of this company: (.+)$/.exec(error.detail ?? "");
-  return m?.[1] ?? null;
+// The server lists at most this many of the serial numbers it did not find (unknown_serials).
+const UNKNOWN_SERIALS_LISTED = 10;
+
+// The serial numbers a refused change named as not the company's devices (the problem
+// unknown_serials lists the first ones in `items`); null for another error.
+export function unknownSerialsOf(error: unknown): string[] | null {
+  if (!(error instanceof ApiError) || error.code !== "unknown_serials") return null;
+  const items = error.problem["items"];
+  return Array.isArray(items) ? items.filter((s): s is string => typeof s === "string") : [];
 }
 
-function UnknownSerials({ list }: { list: string }) {
+function UnknownSerials({ serials }: { serials: string[] }) {
   const { t } = useTranslation();
-  return <Alert tone="danger">{t("groups.unknownSerials", { list })}</Alert>;
+  return (
+    <Alert tone="danger">
+      <p>{t("groups.unknownSerials")}</p>
+      <p className="mono" data-testid="unknown-serials">
+        {serials.join(", ")}
+        {serials.length >= UNKNOWN_SERIALS_LISTED ? ` ${t("groups.unknownSerialsFirst", { count: serials.length })}` : ""}
+      </p>
+    </Alert>
+  );
 }
 
 function filterOfValues(v: Pick<GroupValues, "q" | "online" | "model" | "tag">): DeviceFilter {
@@ -147,7 +147,7 @@ function EditGroupDialog({ group, onClose }: { group: DeviceGroup; onClose: () =
       onClose={onClose}
       busy={update.isPending || members.isPending}
       error={members.error ?? update.error}
-      banner={unknownSerialsOf(members.error) ? <UnknownSerials list={unknownSerialsOf(members.error) ?? ""} /> : undefined}
+      banner={unknownSerialsOf(members.error) ? <UnknownSerials serials={unknownSerialsOf(members.error) ?? []} /> : undefined}
     >
       <Field label={t("groups.name")} required error={errorText(form.formState.errors.name)}>
         {(p) => <Input {...p} {...form.register("name")} />}
@@ -195,7 +195,7 @@ function CreateGroupDialog({ onClose }: { onClose: () => void }) {
       onClose={onClose}
       busy={create.isPending}
       error={create.error}
-      banner={unknownSerialsOf(create.error) ? <UnknownSerials list={unknownSerialsOf(create.error) ?? ""} /> : undefined}
+      banner={unknownSerialsOf(create.error) ? <UnknownSerials serials={unknownSerialsOf(create.error) ?? []} /> : undefined}
     >
       <Field label={t("groups.name")} required error={errorText(form.formState.errors.name)}>
         {(p) => <Input {...p} {...form.register("name")} />}
@@ -312,7 +312,7 @@ export function DeviceGroupsPage() {
       ),
     }),
     col.accessor("kind", { header: t("groups.kind"), cell: (c) => <Badge tone={c.getValue() === "filter" ? "info" : "neutral"}>{t(`groups.kinds.${c.getValue()}`)}</Badge> }),
-    col.accessor((g) => describeFilter(g.filter, t), { id: "filter", header: t("groups.filter"), cell: (c) => <span className="cell-sub">{c.getValue() || "—"}</span> }),
+    col.accessor((g) => describeFilter(g.filter, t, { groups: groups.data }), { id: "filter", header: t("groups.filter"), cell: (c) => <span className="cell-sub">{c.getValue() || "—"}</span> }),
     col.accessor("device_count", { header: t("groups.count"), meta: { className: "col-num" } }),
     col.accessor("updated_at", { header: t("firmware.uploadedAt"), cell: (c) => <span className="nowrap">{formatJst(c.getValue(), false)}</span> }),
     col.display({

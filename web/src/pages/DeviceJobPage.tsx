@@ -4,7 +4,7 @@ import { createColumnHelper } from "@tanstack/react-table";
 import type { TFunction } from "i18next";
 import { useTranslation } from "react-i18next";
 import { Link, useParams } from "react-router-dom";
-import type { JobTask } from "../api/types";
+import type { DeviceFilter, JobTask } from "../api/types";
 import { pathTo, PATHS } from "../app/paths";
 import { useCan } from "../auth/session";
 import { useConfirmedMutation } from "../components/Confirmation";
@@ -13,6 +13,7 @@ import { Icon } from "../components/Icon";
 import { JobProgressBar, WakeupBadge } from "../components/Lifecycle";
 import { MorePager } from "../components/ListPage";
 import { Alert, Badge, Button, Card, ErrorBanner, KeyValue, PageHeader, Spinner } from "../components/ui";
+import { deviceFilterOf, filterParts, filterSearch, type FilterNames } from "../lib/deviceFilter";
 import { jobCancellable, jobSettled, waitingDevices, waitsForPeriodic } from "../lib/jobs";
 import { TASK_PERMISSION, TASK_STATE_TONE } from "../lib/tasks";
 import { failureText } from "../lib/taskText";
@@ -21,6 +22,7 @@ import { useToast } from "../components/Toast";
 import { useRetryTask } from "../resources/faults";
 import { useDeviceGroups } from "../resources/deviceGroups";
 import { useCancelJob, useJobDetail } from "../resources/jobs";
+import { useProfiles } from "../resources/profiles";
 import { JobOutcomeBadge, jobTarget } from "./DeviceJobsPage";
 
 // A device's outcome in one line, in the reader's language: the CPE fault with its meaning, or
@@ -30,12 +32,38 @@ export function jobTaskResult(t: TFunction, task: Pick<JobTask, "fault" | "error
   return failureText(t, { faultCode: task.fault?.code ?? null, error: task.error ?? "" });
 }
 
+// Issue 18: the device list's filter a job ran on, a chip per condition, and the list that shows
+// the devices it selects now.
+function FilterConditions({ filter, names }: { filter: DeviceFilter; names: FilterNames }) {
+  const { t } = useTranslation();
+  const parts = filterParts(filter, t, names);
+  return (
+    <div className="row" data-testid="job-filter">
+      <span>{t("jobList.filterTarget")}</span>
+      {parts.length === 0 ? (
+        <span>{t("jobList.noConditions")}</span>
+      ) : (
+        <ul className="tags" aria-label={t("jobList.filterConditions")}>
+          {parts.map((p) => (
+            <li key={p.key} className="tag">
+              {p.label}: {p.value}
+            </li>
+          ))}
+        </ul>
+      )}
+      <Link to={`${PATHS.devices}?${filterSearch(filter)}`}>{t("jobList.openFilter")}</Link>
+    </div>
+  );
+}
+
 export function DeviceJobPage() {
   const { id = "" } = useParams();
   const { t } = useTranslation();
   const can = useCan();
   const detail = useJobDetail(id);
   const groups = useDeviceGroups();
+  const profiles = useProfiles(can("profiles.read"));
+  const names: FilterNames = { groups: groups.data, profiles: profiles.data };
   const cancel = useConfirmedMutation(useCancelJob(), {
     title: t("jobList.cancelTitle"),
     confirmLabel: t("jobList.cancel"),
@@ -105,6 +133,7 @@ export function DeviceJobPage() {
   if (detail.isLoading) return <Spinner />;
   if (!job) return <ErrorBanner error={detail.error} />;
   const waiting = waitingDevices(tasks).length;
+  const filter = deviceFilterOf(job.filter);
   const mayCancel = jobCancellable(job.progress) && can(TASK_PERMISSION[job.type]);
   return (
     <div className="stack">
@@ -115,7 +144,7 @@ export function DeviceJobPage() {
       </nav>
       <PageHeader
         title={t("jobList.detailTitle", { type: t(`taskType.${job.type}`) })}
-        description={`${jobTarget(job, groups.data, t)} · ${formatJst(job.created_at)} · ${job.created_by.login}`}
+        description={`${jobTarget(job, names, t)} · ${formatJst(job.created_at)} · ${job.created_by.login}`}
         actions={
           <>
             {!jobSettled(job.progress) ? (
@@ -146,7 +175,7 @@ export function DeviceJobPage() {
           <KeyValue
             items={[
               [t("jobList.type"), t(`taskType.${job.type}`)],
-              [t("jobList.target"), jobTarget(job, groups.data, t)],
+              [t("jobList.target"), filter ? <FilterConditions filter={filter} names={names} /> : jobTarget(job, names, t)],
               [t("jobList.createdBy"), job.created_by.login],
               [t("jobList.created"), formatJst(job.created_at)],
             ]}

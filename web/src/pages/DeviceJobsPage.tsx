@@ -5,21 +5,30 @@ import { createColumnHelper } from "@tanstack/react-table";
 import type { TFunction } from "i18next";
 import { useTranslation } from "react-i18next";
 import { Link } from "react-router-dom";
-import type { DeviceGroup, Job } from "../api/types";
+import type { Job } from "../api/types";
 import { pathTo } from "../app/paths";
+import { useCan } from "../auth/session";
 import { JobProgressBar } from "../components/Lifecycle";
 import { ListPage, MorePager } from "../components/ListPage";
 import { Badge, EmptyState } from "../components/ui";
+import { describeFilter, deviceFilterOf, type FilterNames } from "../lib/deviceFilter";
 import { JOB_OUTCOME_TONE, jobOutcome, jobSettled } from "../lib/jobs";
 import { formatJst } from "../lib/time";
 import { useDeviceGroups } from "../resources/deviceGroups";
 import { useJobs } from "../resources/jobs";
+import { useProfiles } from "../resources/profiles";
 
-// The devices a job was started on: its group (by name while it exists), else a selection.
-export function jobTarget(job: Pick<Job, "group_id">, groups: DeviceGroup[] | undefined, t: TFunction): string {
-  if (!job.group_id) return t("jobList.selection");
-  const group = groups?.find((g) => g.id === job.group_id);
-  return group ? t("jobList.group", { name: group.name }) : t("jobList.groupDeleted");
+// The devices a job was started on: its group (by name while it exists), the device list's filter
+// it ran on ("select all N matching", in words), or a selection of devices.
+export function jobTarget(job: Pick<Job, "group_id" | "filter">, names: FilterNames, t: TFunction): string {
+  if (job.group_id) {
+    const group = names.groups?.find((g) => g.id === job.group_id);
+    return group ? t("jobList.group", { name: group.name }) : t("jobList.groupDeleted");
+  }
+  const filter = deviceFilterOf(job.filter);
+  if (!filter) return t("jobList.selection");
+  const described = describeFilter(filter, t, names);
+  return described ? t("jobList.filter", { filter: described }) : t("jobList.allDevices");
 }
 
 export function JobOutcomeBadge({ job }: { job: Job }) {
@@ -35,8 +44,11 @@ export function JobOutcomeBadge({ job }: { job: Job }) {
 
 export function DeviceJobsPage() {
   const { t } = useTranslation();
+  const can = useCan();
   const jobs = useJobs();
   const groups = useDeviceGroups();
+  const profiles = useProfiles(can("profiles.read"));
+  const names: FilterNames = { groups: groups.data, profiles: profiles.data };
   const rows = jobs.data?.pages.flatMap((p) => p.items) ?? [];
   const col = createColumnHelper<Job>();
   const columns = [
@@ -49,7 +61,7 @@ export function DeviceJobsPage() {
       ),
     }),
     col.accessor("type", { header: t("jobList.type"), cell: (c) => t(`taskType.${c.getValue()}`) }),
-    col.accessor((job) => jobTarget(job, groups.data, t), { id: "target", header: t("jobList.target") }),
+    col.accessor((job) => jobTarget(job, names, t), { id: "target", header: t("jobList.target") }),
     col.accessor((job) => job.created_by.login, { id: "by", header: t("jobList.createdBy") }),
     col.display({ id: "progress", header: t("jobList.progress"), cell: (c) => <JobProgressBar progress={c.row.original.progress} /> }),
     col.display({ id: "outcome", header: t("jobList.outcome"), cell: (c) => <JobOutcomeBadge job={c.row.original} /> }),

@@ -201,7 +201,8 @@ export function DevicesPage() {
   const qParam = params.get("q") ?? "";
   const resetSearch = search.reset;
   useEffect(() => resetSearch({ q: qParam }), [qParam, resetSearch]);
-  const total = useDeviceCount(query).data;
+  const countQuery = useDeviceCount(query);
+  const total = countQuery.data;
   const profiles = useProfiles(can("profiles.read"));
   const groups = useDeviceGroups();
 
@@ -218,7 +219,9 @@ export function DevicesPage() {
 
   const rows = devices.data?.items ?? [];
   const selectedIds = Object.keys(selection).filter((k) => selection[k]);
-  const matching = allMatching && total !== undefined ? { filter: filterOf(query), count: total } : undefined;
+  // The count read again when a job on the filter finds another number of devices (409 selection_changed).
+  const recount = async () => (await countQuery.refetch()).data;
+  const matching = allMatching && total !== undefined ? { filter: filterOf(query), count: total, recount } : undefined;
   const pageAllSelected = rows.length > 0 && rows.every((d) => selection[d.id]);
   const sorting = sortingFromParam(params.get("sort"));
   const canAct = can(["devices.reboot", "devices.factory_reset", "devices.firmware", "devices.configure"]);

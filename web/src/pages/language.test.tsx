@@ -1,6 +1,7 @@
 // Issue 18 in the reader's language: a server problem on its field, a temporarily locked account,
 // a half-filled form kept (without its password) when the session ends, with the configured idle
-// time in the message, and the dashboard's failed tasks by device, task and fault.
+// time in the message, the dashboard's failed tasks by device, task and fault, and the serial
+// numbers a group change refused.
 import { screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { fakeAccount, renderApp, stubApi, type FakeSession, type Handler } from "../testing/fakeApi";
@@ -163,5 +164,42 @@ describe("issue 18: the dashboard's failed tasks", () => {
     const english = await screen.findByTestId("recent-failures");
     expect(within(english).getByRole("link", { name: /LNG000001/ }).textContent).toContain("9003 Invalid arguments");
     expect(within(english).getAllByRole("listitem")[1]?.textContent).toContain("(deleted device)");
+  });
+});
+
+describe("issue 18: serial numbers that are not the company's devices", () => {
+  it("are listed from the problem's items in the reader's language, whatever the server's English says", async () => {
+    const group = { id: "g1", name: "出荷 12月", kind: "static", filter: null, device_count: 2, created_at: "2025-03-01T00:00:00Z", updated_at: "2025-03-01T00:00:00Z" };
+    const unknown = Array.from({ length: 10 }, (_, i) => `NOPE-${String(i + 1).padStart(4, "0")}`);
+    const calls = stubApi(
+      (method, url) => {
+        if (url.pathname === "/api/v1/device-groups" && method === "GET") return list([group]);
+        if (url.pathname === "/api/v1/device-groups/g1/devices" && method === "POST")
+          return { status: 400, body: { status: 400, code: "unknown_serials", field: "serials", detail: "12 serial numbers are not devices of this company: …", items: unknown } };
+        return undefined;
+      },
+      { session: { account: fakeAccount(), permissions: ["devices.read", "devices.configure"] } },
+    );
+    const edit = async (label: RegExp, save: string) => {
+      await userEvent.click(await screen.findByRole("button", { name: label }));
+      const dialog = await screen.findByRole("dialog");
+      await userEvent.type(within(dialog).getByLabelText(/^(追加するシリアル番号|Serial numbers to add)/), unknown.join("\n"));
+      await userEvent.click(within(dialog).getByRole("button", { name: save }));
+      return dialog;
+    };
+    const view = renderApp("/device-groups");
+    let dialog = await edit(/編集/, "保存");
+    const alert = await within(dialog).findByRole("alert");
+    expect(alert.textContent).toContain("次のシリアル番号はこの会社の装置にないため、何も変更していません。");
+    expect(within(alert).getByTestId("unknown-serials").textContent).toBe(`${unknown.join(", ")} （最初の 10 件）`);
+    expect(alert.textContent).not.toContain("not devices of this company");
+    expect(calls.filter((c) => c.method === "POST").map((c) => c.body)).toEqual([{ serials: unknown }]);
+    view.unmount();
+
+    renderApp("/device-groups", "en");
+    dialog = await edit(/Edit/, "Save");
+    const english = await within(dialog).findByRole("alert");
+    expect(english.textContent).toContain("These serial numbers are not your company's devices, so nothing was changed.");
+    expect(english.textContent).toContain("NOPE-0010 (the first 10)");
   });
 });

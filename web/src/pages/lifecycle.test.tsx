@@ -1,7 +1,9 @@
 // Issue 18 against a fake API: a factory reset needs devices.factory_reset and the serial number
 // typed; a task created with "now" that did not reach its device says it waits until the expiry
 // (JST); the task list shows the outcome; deleting and retiring say what each means; a job's page
-// shows each device's outcome and cancels; the company's refused devices say what to do.
+// shows each device's outcome and cancels, and names the filter a job of "select all N matching"
+// ran on; such a job is confirmed again when the filter selects another number of devices; the
+// company's refused devices say what to do.
 import { screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { fakeAccount, renderApp, stubApi, type Handler } from "../testing/fakeApi";
@@ -226,6 +228,64 @@ describe("jobs (issue 18)", () => {
     await userEvent.click(within(confirm).getByRole("button", { name: "未実行のタスクを取り消す" }));
     await waitFor(() => expect(screen.queryByRole("button", { name: "未実行のタスクを取り消す" })).toBeNull());
     expect(calls.filter((c) => c.method === "POST").map((c) => c.path)).toEqual(["/api/v1/jobs/j1/cancel"]);
+  });
+});
+
+describe("a job on the device list's filter (issue 18)", () => {
+  it("sends the N it showed; when the filter selects another number, counts again and asks to confirm the new N", async () => {
+    const state = { total: 3, posts: 0 };
+    const calls = serve((method, url) => {
+      if (url.pathname === "/api/v1/devices" && method === "GET")
+        return { status: 200, body: { items: [device, { ...device, id: "d2", serial_number: "SIM000002" }], next_cursor: "c2" } };
+      if (url.pathname === "/api/v1/devices/count") return { status: 200, body: { total: state.total } };
+      if (url.pathname === "/api/v1/devices/jobs" && method === "POST") {
+        state.posts++;
+        if (state.posts === 1) {
+          // One device left the filter between the count and the confirmation.
+          state.total = 2;
+          return { status: 409, body: { status: 409, code: "selection_changed", detail: "the filter selects 2 devices now, not 3" } };
+        }
+        return { status: 201, body: job({ group_id: null, filter: { q: "SIM" }, progress: { total: 2, queued: 2, running: 0, done: 0, failed: 0, cancelled: 0 } }) };
+      }
+      return undefined;
+    });
+    renderApp("/devices?q=SIM");
+    await userEvent.click(await screen.findByLabelText("すべて"));
+    await userEvent.click(await screen.findByRole("button", { name: "該当する 3 台すべてを選択" }));
+    await userEvent.click(within(screen.getByRole("region", { name: "選択した装置に" })).getByRole("button", { name: "再起動" }));
+    const dialog = await screen.findByRole("dialog", { name: "再起動" });
+    expect(dialog.textContent).toContain("3 台の装置を再起動します");
+    await userEvent.click(within(dialog).getByRole("button", { name: "再起動" }));
+    expect((await within(dialog).findByRole("status")).textContent).toContain(
+      "条件に一致する装置が 3 台から 2 台に変わったため、まだ何も登録していません。台数を確認して、もう一度実行してください。",
+    );
+    expect(dialog.textContent).toContain("2 台の装置を再起動します");
+    // The refusal is explained once, not also as a generic error.
+    expect(within(dialog).queryByRole("alert")).toBeNull();
+    await userEvent.click(within(dialog).getByRole("button", { name: "再起動" }));
+    await screen.findByText("2 件のタスクを登録しました");
+    expect(calls.filter((c) => c.method === "POST").map((c) => c.body)).toEqual([
+      { type: "reboot", now: true, filter: { q: "SIM" }, expected_count: 3 },
+      { type: "reboot", now: true, filter: { q: "SIM" }, expected_count: 2 },
+    ]);
+  });
+
+  it("is listed and shown with the filter it ran on, in Japanese and English", async () => {
+    const filtered = job({ id: "j3", group_id: null, filter: { q: "BLK", online: true, group_id: "g1" } });
+    serve((_method, url) => {
+      if (url.pathname === "/api/v1/jobs") return { status: 200, body: { items: [filtered, job({ id: "j4", group_id: null, filter: {} })], next_cursor: null } };
+      if (url.pathname === "/api/v1/jobs/j3") return { status: 200, body: { ...filtered, tasks: { items: [jobTask(1, "queued", null)], next_cursor: null } } };
+      return undefined;
+    });
+    const view = renderApp("/jobs");
+    expect(await screen.findByRole("row", { name: /一覧の絞り込み（検索: BLK · 状態: オンライン · グループ: 本社）/ })).toBeTruthy();
+    expect(screen.getByRole("row", { name: /一覧の全装置（絞り込みなし）/ })).toBeTruthy();
+    view.unmount();
+
+    renderApp("/jobs/j3", "en");
+    const conditions = await screen.findByTestId("job-filter");
+    expect(within(conditions).getAllByRole("listitem").map((li) => li.textContent)).toEqual(["Search: BLK", "Status: Online", "Group: 本社"]);
+    expect(within(conditions).getByRole("link", { name: "See the devices it matches now" }).getAttribute("href")).toBe("/devices?q=BLK&group_id=g1&online=true");
   });
 });
 
