@@ -2,7 +2,7 @@
 // meaning, or our error), which attempt a task is at and when its automatic retry comes, and
 // whether an account may retry a failed task (the permission of its type, as on the server).
 import type { TFunction } from "i18next";
-import type { TaskState, TaskType } from "../api/types";
+import type { Task, TaskState, TaskType } from "../api/types";
 import { TASK_PERMISSION } from "./tasks";
 import { failureText } from "./taskText";
 import { formatJst } from "./time";
@@ -27,13 +27,7 @@ export function faultGroupText(t: TFunction, group: FaultGroupKey): string {
 
 // What DEV-8 adds to a task: its attempt (1-based) and, while queued for an automatic retry,
 // when that comes (the fault or error then is the attempt before's).
-export interface RetryState {
-  state: TaskState;
-  attempt?: number;
-  retry_at?: string | null;
-  fault: { code: number } | null;
-  error: string | null;
-}
+export type RetryState = Pick<Task, "state" | "attempt" | "retry_at" | "error"> & { fault: Pick<NonNullable<Task["fault"]>, "code"> | null };
 
 // 「2 回目」 / "attempt 2" from the second attempt on; null for the first.
 export function attemptText(t: TFunction, task: Pick<RetryState, "state" | "attempt">): string | null {

@@ -4,24 +4,18 @@
 // asking the devices to connect now. Under ["devices"], so that what changes devices reads
 // them again, and a retry refreshes the device lists and task lists.
 import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { api, type Page } from "../api/client";
+import { call } from "../api/call";
 import { keys } from "../api/keys";
-import type { Task } from "../api/types";
+import type { Answer, ItemOf, Task } from "../api/types";
 import type { FailedTask } from "./taskFailures";
 
 const PAGE_SIZE = 50;
 const POLL_MS = 30_000;
 
-// One group of GET /faults (written out until the generated schema has the route).
-export interface FaultGroup {
-  fault: string;
-  fault_code: number | null;
-  meaning: string | null;
-  error: string | null;
-  devices: number;
-  last_at: string;
-  last_at_jst: string;
-}
+// One group of GET /faults: the key to list and retry it by ("9005", "timeout"), its devices' count.
+export type FaultGroup = ItemOf<"faults.list">;
+// What a bulk retry answers: how many tasks were queued again, and they.
+export type Retried = Answer<"tasks.retry_many">;
 
 export const faultKeys = {
   all: [...keys.devices, "faults"] as const,
@@ -31,7 +25,7 @@ export const faultKeys = {
 export function useFaults() {
   return useQuery({
     queryKey: faultKeys.all,
-    queryFn: async () => (await api<{ items: FaultGroup[] }>("/faults")).items,
+    queryFn: async () => (await call("get", "/faults")).items,
     refetchInterval: POLL_MS,
   });
 }
@@ -41,7 +35,7 @@ export function useFaultDevices(fault: string | null) {
   return useInfiniteQuery({
     queryKey: faultKeys.devices(fault ?? ""),
     queryFn: ({ pageParam }) =>
-      api<Page<FailedTask>>("/tasks/failed", { query: { limit: PAGE_SIZE, cursor: pageParam, fault: fault ?? "", latest: "true" } }),
+      call("get", "/tasks/failed", { query: { limit: PAGE_SIZE, cursor: pageParam, fault: fault ?? "", latest: "true" } }),
     initialPageParam: undefined as string | undefined,
     getNextPageParam: (last) => last.next_cursor ?? undefined,
     enabled: fault !== null,
@@ -63,21 +57,16 @@ function useAfterRetry() {
 export function useRetryTask() {
   const after = useAfterRetry();
   return useMutation({
-    mutationFn: (task: Pick<Task, "id" | "device_id">) => api<Task>(`/tasks/${encodeURIComponent(task.id)}/retry`, { method: "POST", body: { now: true } }),
+    mutationFn: (task: Pick<Task, "id" | "device_id">) => call("post", "/tasks/{id}/retry", { path: { id: task.id }, body: { now: true } }),
     onSuccess: (task) => after([task.device_id]),
   });
-}
-
-export interface Retried {
-  retried: number;
-  items: Task[];
 }
 
 // Every device of a fault group, all or nothing (404/409 name the first task that stands in the way).
 export function useRetryFault() {
   const after = useAfterRetry();
   return useMutation({
-    mutationFn: (group: FaultGroup) => api<Retried>("/tasks/retry", { method: "POST", body: { fault: group.fault, now: true } }),
+    mutationFn: (group: FaultGroup): Promise<Retried> => call("post", "/tasks/retry", { body: { fault: group.fault, now: true } }),
     onSuccess: (answer) => after(answer.items.map((t) => t.device_id)),
   });
 }
