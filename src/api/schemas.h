@@ -475,7 +475,7 @@ inline constexpr const char* kDeviceGroup =
 "name":{"type":"string"},"kind":{"enum":["static","filter"]},
 "filter":{"type":["object","null"],"description":"kind filter: the saved search; null for a static group",
 "properties":{"q":{"type":"string"},"online":{"type":"boolean"},"profile_id":{"type":"string"},
-"group_id":{"type":"string"},"model":{"type":"string"},"software_version":{"type":"string"},"tag":{"type":"string"}}},
+"group_id":{"type":"string"},"model":{"type":"string"},"software_version":{"type":"string"},"tag":{"type":"string"},"compliance":{"enum":["in_sync","pending","drift","failed"]}}},
 "device_count":{"type":"integer"},"created_at":{"type":"string","format":"date-time"},"created_at_jst":{"type":"string"},
 "updated_at":{"type":"string","format":"date-time"},"updated_at_jst":{"type":"string"}}})";
 
@@ -484,13 +484,13 @@ inline constexpr const char* kDeviceGroupCreate = R"({"type":"object","additiona
 "kind":{"enum":["static","filter"],"default":"static"},"device_ids":{"type":"array","items":{"type":"string"}},
 "serials":{"type":"array","items":{"type":"string"},"maxItems":10000,"description":"static: members by serial number"},
 "filter":{"type":"object","additionalProperties":false,"properties":{"q":{"type":"string"},"online":{"type":"boolean"},
-"profile_id":{"type":"string"},"model":{"type":"string"},"software_version":{"type":"string"},"tag":{"type":"string"}}}}})";
+"profile_id":{"type":"string"},"model":{"type":"string"},"software_version":{"type":"string"},"tag":{"type":"string"},"compliance":{"enum":["in_sync","pending","drift","failed"]}}}}})";
 
 inline constexpr const char* kDeviceGroupPatch =
     R"({"type":"object","additionalProperties":false,"properties":{
 "name":{"type":"string"},"filter":{"type":"object","additionalProperties":false,
 "properties":{"q":{"type":"string"},"online":{"type":"boolean"},"profile_id":{"type":"string"},"model":{"type":"string"},
-"software_version":{"type":"string"},"tag":{"type":"string"}}}}})";
+"software_version":{"type":"string"},"tag":{"type":"string"},"compliance":{"enum":["in_sync","pending","drift","failed"]}}}}})";
 
 // PUT (replace) and POST (add) /device-groups/{id}/devices: by ID, serial number and/or filter.
 inline constexpr const char* kDeviceGroupDevices = R"({"type":"object","additionalProperties":false,
@@ -498,7 +498,7 @@ inline constexpr const char* kDeviceGroupDevices = R"({"type":"object","addition
 "serials":{"type":"array","items":{"type":"string"},"maxItems":10000},
 "filter":{"type":"object","description":"every device the device list's filter selects now; no group_id",
 "additionalProperties":false,"properties":{"q":{"type":"string"},"online":{"type":"boolean"},
-"profile_id":{"type":"string"},"model":{"type":"string"},"software_version":{"type":"string"},"tag":{"type":"string"}}}}})";
+"profile_id":{"type":"string"},"model":{"type":"string"},"software_version":{"type":"string"},"tag":{"type":"string"},"compliance":{"enum":["in_sync","pending","drift","failed"]}}}}})";
 
 inline constexpr const char* kRefusedDevice =
     R"({"type":"object","required":["id","oui","product_class","serial_number","source_ip",

@@ -274,9 +274,11 @@ asio::awaitable<void> WakeForDesiredState(ApiServices& s) {
   auto online = co_await s.db.Run([&] { return s.desired->TakeWakes(kAtOnce); });
   std::map<std::string, std::vector<DeviceId>> by_company;
   for (auto& [company, device] : online) by_company[company.value()].push_back(std::move(device));
+  // The executor is awaited on its own: GCC 12 mishandles temporaries of a full-expression that
+  // holds a co_await (a lambda's captures destroyed twice).
+  const auto executor = co_await asio::this_coro::executor;
   for (auto& [company, devices] : by_company)
-    WakeInBackground(s, co_await asio::this_coro::executor, CompanyId{company}, std::move(devices),
-                     [](const DeviceId&, const std::string&) {});
+    WakeInBackground(s, executor, CompanyId{company}, std::move(devices), [](const DeviceId&, const std::string&) {});
 }
 
 asio::awaitable<void> WakeDueRetries(ApiServices& s) {
@@ -291,7 +293,8 @@ namespace {
 
 asio::awaitable<void> WakeJobDevices(ApiServices& s, const CompanyId company, const JobId job) {
   auto devices = co_await s.db.Run([&] { return s.tasks.JobDeviceIds(company, job); });
-  WakeInBackground(s, co_await asio::this_coro::executor, company, std::move(devices),
+  const auto executor = co_await asio::this_coro::executor;
+  WakeInBackground(s, executor, company, std::move(devices),
                    [&s, company, job](const DeviceId& device, const std::string& word) {
                      s.tasks.RecordWakeup(company, job, device, word);
                    });
@@ -303,7 +306,8 @@ asio::awaitable<void> WakeTaskDevices(ApiServices& s, CompanyId company, const s
   for (const auto& t : tasks) (*by_device)[t.device_id.value()].push_back(t.id);
   std::vector<DeviceId> devices;
   for (const auto& [device, ids] : *by_device) devices.emplace_back(device);
-  WakeInBackground(s, co_await asio::this_coro::executor, company, std::move(devices),
+  const auto executor = co_await asio::this_coro::executor;
+  WakeInBackground(s, executor, company, std::move(devices),
                    [&s, company, by_device](const DeviceId& device, const std::string& word) {
                      for (const auto& id : by_device->at(device.value())) s.tasks.RecordWakeup(company, id, word);
                    });

@@ -32,7 +32,8 @@ class DesiredState : public Devices {
   }
 
   json::value Entry(const std::string& device, const std::string& path) {
-    for (const auto& e : Member(Compliance(device), "items").as_array())
+    const json::value compliance = Compliance(device);
+    for (const auto& e : Member(compliance, "items").as_array())
       if (Str(e, "path") == path) return e;
     return nullptr;
   }
@@ -154,7 +155,8 @@ TEST_F(DesiredState, DEV_7_AnOverrideWinsAndAValueTheRouterKeepsChangingBackIsDr
   EXPECT_EQ(Str(entry, "reported"), "pool.ntp.org");
   EXPECT_EQ(Member(entry, "tries_today").as_int64(), 3);
   int sets = 0;
-  for (const auto& t : Member(admin_a().Get("/api/v1/devices/" + id + "/tasks?limit=100").Json(), "items").as_array())
+  const json::value tasks = admin_a().Get("/api/v1/devices/" + id + "/tasks?limit=100").Json();
+  for (const auto& t : Member(tasks, "items").as_array())
     if (Str(t, "type") == "setParameterValues" && Member(t, "internal").as_bool()) {
       const auto* values = Member(t, "request").as_object().if_contains("values");
       const auto* value = values && values->is_object() ? values->as_object().if_contains(path) : nullptr;

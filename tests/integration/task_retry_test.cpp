@@ -118,10 +118,17 @@ TEST_F(TaskRetry, DEV_8_TransientFaultsAreRetriedByThemselvesAndPermanentOnesWai
   EXPECT_EQ(Member(bulk.Json(), "retried").as_int64(), 1);
   PollUntil("/api/v1/tasks/" + missing_id, [](const json::value& t) { return Str(t, "state") == "failed"; });
 
-  // Each retry is in the history, with who asked.
-  auto history = admin_a().Get("/api/v1/audit?action=tasks.retry");
-  ASSERT_EQ(history.status, 200) << history.Describe();
-  EXPECT_EQ(Member(history.Json(), "items").as_array().size(), 1U);
+  // Each retry is in the history, with who asked: the operator's, and the viewer's refused one.
+  auto retried = admin_a().Get("/api/v1/audit?action=tasks.retry&outcome=success");
+  ASSERT_EQ(retried.status, 200) << retried.Describe();
+  EXPECT_EQ(Member(retried.Json(), "items").as_array().size(), 1U);
+  auto denied = admin_a().Get("/api/v1/audit?action=tasks.retry&outcome=denied");
+  ASSERT_EQ(Member(denied.Json(), "items").as_array().size(), 1U) << denied.body;
+  EXPECT_EQ(Str(Member(denied.Json(), "items").as_array()[0], "actor_login"), "viewer");
+  EXPECT_EQ(Member(admin_a().Get("/api/v1/audit?action=tasks.retry_many&outcome=success").Json(), "items")
+                .as_array()
+                .size(),
+            1U);
 }
 
 }  // namespace

@@ -7782,6 +7782,8 @@ export interface operations {
                                 model?: string;
                                 software_version?: string;
                                 tag?: string;
+                                /** @enum {unknown} */
+                                compliance?: "in_sync" | "pending" | "drift" | "failed";
                             } | null;
                             device_count: number;
                             /** Format: date-time */
@@ -7850,6 +7852,8 @@ export interface operations {
                         model?: string;
                         software_version?: string;
                         tag?: string;
+                        /** @enum {unknown} */
+                        compliance?: "in_sync" | "pending" | "drift" | "failed";
                     };
                 };
             };
@@ -7875,6 +7879,8 @@ export interface operations {
                             model?: string;
                             software_version?: string;
                             tag?: string;
+                            /** @enum {unknown} */
+                            compliance?: "in_sync" | "pending" | "drift" | "failed";
                         } | null;
                         device_count: number;
                         /** Format: date-time */
@@ -7946,6 +7952,8 @@ export interface operations {
                             model?: string;
                             software_version?: string;
                             tag?: string;
+                            /** @enum {unknown} */
+                            compliance?: "in_sync" | "pending" | "drift" | "failed";
                         } | null;
                         device_count: number;
                         /** Format: date-time */
@@ -8053,6 +8061,8 @@ export interface operations {
                         model?: string;
                         software_version?: string;
                         tag?: string;
+                        /** @enum {unknown} */
+                        compliance?: "in_sync" | "pending" | "drift" | "failed";
                     };
                 };
             };
@@ -8078,6 +8088,8 @@ export interface operations {
                             model?: string;
                             software_version?: string;
                             tag?: string;
+                            /** @enum {unknown} */
+                            compliance?: "in_sync" | "pending" | "drift" | "failed";
                         } | null;
                         device_count: number;
                         /** Format: date-time */
@@ -8140,6 +8152,8 @@ export interface operations {
                         model?: string;
                         software_version?: string;
                         tag?: string;
+                        /** @enum {unknown} */
+                        compliance?: "in_sync" | "pending" | "drift" | "failed";
                     };
                 };
             };
@@ -8165,6 +8179,8 @@ export interface operations {
                             model?: string;
                             software_version?: string;
                             tag?: string;
+                            /** @enum {unknown} */
+                            compliance?: "in_sync" | "pending" | "drift" | "failed";
                         } | null;
                         device_count: number;
                         /** Format: date-time */
@@ -8227,6 +8243,8 @@ export interface operations {
                         model?: string;
                         software_version?: string;
                         tag?: string;
+                        /** @enum {unknown} */
+                        compliance?: "in_sync" | "pending" | "drift" | "failed";
                     };
                 };
             };
@@ -8252,6 +8270,8 @@ export interface operations {
                             model?: string;
                             software_version?: string;
                             tag?: string;
+                            /** @enum {unknown} */
+                            compliance?: "in_sync" | "pending" | "drift" | "failed";
                         } | null;
                         device_count: number;
                         /** Format: date-time */
