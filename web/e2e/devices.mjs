@@ -37,7 +37,7 @@ export async function deviceSteps({ page, kanri, step, shot, expect, nav, login,
       await d.getByLabel("装置認証", { exact: true }).selectOption("rotate");
       await d.getByLabel("ユーザー名").fill(BOOT_USER);
       await d.getByLabel("パスワード").fill(BOOT_PASSWORD);
-      await d.getByLabel(/初期設定パラメータ/).fill("Device.Time.NTPServer1=ntp.acme.example");
+      await d.getByLabel(/あるべき設定のパラメータ/).fill("Device.Time.NTPServer1=ntp.acme.example");
       await d.getByRole("button", { name: "作成" }).click();
       await page.getByText("シミュレーター（本社）", { exact: true }).waitFor();
       await shot("20-profiles");

@@ -20,6 +20,11 @@ export const keys = {
   // Issue 18: the company's own refused devices.
   ownRefusedDevices: ["devices", "refused"] as const,
   profiles: ["profiles"] as const,
+  // DEV-7: a profile, and how many of its devices are in sync; a device's compliance and overrides.
+  profile: (id: string) => ["profiles", "one", id] as const,
+  profileCompliance: (id: string) => ["profiles", "one", id, "compliance"] as const,
+  deviceCompliance: (id: string) => ["device", id, "compliance"] as const,
+  deviceOverrides: (id: string) => ["device", id, "overrides"] as const,
   firmware: ["firmware"] as const,
   refusedDevices: ["refused-devices"] as const,
   unassignedDevices: ["unassigned-devices"] as const,

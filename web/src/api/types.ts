@@ -50,8 +50,9 @@ export type Job = Answer<"jobs.get">;
 export type JobTask = NonNullable<Job["tasks"]>["items"][number];
 export type Wakeup = NonNullable<Task["wakeup"]>;
 export type DeviceGroup = Answer<"device_groups.get">;
-// The device list's filter, as a saved-filter group keeps it.
-export type DeviceFilter = NonNullable<DeviceGroup["filter"]>;
+// The device list's filter, as a saved-filter group keeps it; DEV-7's compliance too (the server
+// reads every filter alike; the document lists it for a job's filter only, so far).
+export type DeviceFilter = NonNullable<DeviceGroup["filter"]> & Pick<RequestBody<"jobs.create_for_filter">["filter"], "compliance">;
 export type Profile = Answer<"profiles.get">;
 export type AuthMode = Profile["device_auth"]["mode"];
 export type FirmwareFile = Answer<"firmware.get">;

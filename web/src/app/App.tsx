@@ -23,6 +23,7 @@ import { LoginPage } from "../pages/LoginPage";
 import { PasswordChangePage } from "../pages/PasswordChangePage";
 import { OwnAccountPage } from "../pages/OwnAccountPage";
 import { OwnRefusedDevicesPage } from "../pages/OwnRefusedDevicesPage";
+import { ProfileDetailPage } from "../pages/ProfileDetailPage";
 import { ProfilesPage } from "../pages/ProfilesPage";
 import { AllocationsPage } from "../pages/provider/AllocationsPage";
 import { CompaniesPage } from "../pages/provider/CompaniesPage";
@@ -91,6 +92,7 @@ const SCREENS: Array<[string, ReactNode]> = [
   [PATHS.ownRefusedDevices, <OwnRefusedDevicesPage />],
   [PATHS.faults, <FaultsPage />],
   [PATHS.profiles, <ProfilesPage />],
+  [PATHS.profile, <ProfileDetailPage />],
   [PATHS.firmware, <FirmwarePage />],
   [PATHS.accounts, <AccountsPage />],
   [PATHS.roles, <RolesPage />],

@@ -18,6 +18,8 @@ export const PATHS = {
   // DEV-8: the devices whose latest task failed, grouped by fault, with bulk retry.
   faults: "/faults",
   profiles: "/profiles",
+  // DEV-7: one profile, its desired configuration and how many of its devices are in sync.
+  profile: "/profiles/{id}",
   firmware: "/firmware",
   accounts: "/accounts",
   roles: "/roles",

@@ -118,5 +118,6 @@ export function screenPermissions(path: string): string[] {
   if (path === PATHS.device) return ["devices.read"];
   if (path === PATHS.webhook) return ["tokens.write"];
   if (path === PATHS.deviceJob) return ["devices.read"];
+  if (path === PATHS.profile) return ["profiles.read"];
   return [];
 }

@@ -27,6 +27,14 @@ describe("the device list's filter in words (issue 18)", () => {
     expect(describeFilter({ profile_id: "p9" }, ja)).toBe("仕向け: p9");
   });
 
+  it("reads, names and opens DEV-7's compliance state", () => {
+    expect(deviceFilterOf({ compliance: "drift" })).toEqual({ compliance: "drift" });
+    expect(deviceFilterOf({ compliance: "broken" })).toEqual({});
+    expect(describeFilter({ profile_id: "p1", compliance: "drift" }, ja, { profiles: [{ id: "p1", name: "標準" }] })).toBe("仕向け: 標準 · 準拠状況: 不一致");
+    expect(describeFilter({ compliance: "in_sync" }, en)).toBe("Compliance: In sync");
+    expect(filterSearch({ profile_id: "p1", compliance: "pending" })).toBe("profile_id=p1&compliance=pending");
+  });
+
   it("opens the device list on the same filter", () => {
     expect(filterSearch({ q: "BLK 1", online: false, tag: "east" })).toBe("q=BLK+1&tag=east&online=false");
     expect(filterSearch({})).toBe("");

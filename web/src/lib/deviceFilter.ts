@@ -3,6 +3,7 @@
 // its name), and the device list's URL that shows the same devices.
 import type { TFunction } from "i18next";
 import type { DeviceFilter } from "../api/types";
+import { complianceParam } from "./desiredState";
 
 export interface FilterPart {
   key: keyof DeviceFilter;
@@ -29,6 +30,9 @@ export function deviceFilterOf(value: unknown): DeviceFilter | null {
     if (typeof text === "string" && text !== "") filter[key] = text;
   }
   if (typeof v["online"] === "boolean") filter.online = v["online"];
+  // DEV-7: the devices' state against their desired configuration.
+  const compliance = complianceParam(typeof v["compliance"] === "string" ? v["compliance"] : null);
+  if (compliance) filter.compliance = compliance;
   return filter;
 }
 
@@ -45,6 +49,7 @@ export function filterParts(f: DeviceFilter | null | undefined, t: TFunction, na
   if (f.model) parts.push({ key: "model", label: t("devices.model"), value: f.model });
   if (f.software_version) parts.push({ key: "software_version", label: t("devices.firmware"), value: f.software_version });
   if (f.tag) parts.push({ key: "tag", label: t("devices.tags"), value: f.tag });
+  if (f.compliance) parts.push({ key: "compliance", label: t("desired.compliance"), value: t(`desired.state.${f.compliance}`) });
   return parts;
 }
 
@@ -63,5 +68,6 @@ export function filterSearch(f: DeviceFilter): string {
     if (v) params.set(key, v);
   }
   if (f.online !== undefined) params.set("online", String(f.online));
+  if (f.compliance) params.set("compliance", f.compliance);
   return params.toString();
 }

@@ -11,6 +11,7 @@ import { PATHS } from "../app/paths";
 import { useCan } from "../auth/session";
 import { useConfirmedDelete, useConfirmedMutation } from "../components/Confirmation";
 import { DataTable } from "../components/DataTable";
+import { ComplianceTab } from "../components/DeviceCompliance";
 import { DeviceActionDialog, type DeviceAction } from "../components/DeviceActionDialog";
 import { useWakeupToast, WakeupBadge } from "../components/Lifecycle";
 import { BreakAtDots } from "../components/BreakAtDots";
@@ -35,7 +36,8 @@ import { useFirmware } from "../resources/firmware";
 import { attemptText, mayRetry, retryWaitText } from "../lib/faults";
 import { useRetryTask } from "../resources/faults";
 
-const TABS = ["summary", "parameters", "tasks"] as const;
+// DEV-7: the compliance tab, its deep link ?tab=compliance.
+const TABS = ["summary", "parameters", "tasks", "compliance"] as const;
 type Tab = (typeof TABS)[number];
 
 // The tab a URL's ?tab= opens (a deep link: /devices/<id>?tab=parameters); the summary otherwise.
@@ -475,7 +477,7 @@ export function DeviceDetailPage() {
       />
       <ErrorBanner error={refresh.error} />
       {remoteLogin.panel}
-      <Tabs label={d.serial_number} tabs={TABS.map((name) => ({ id: name, label: t(`device.${name}`) }))} selected={tab} onSelect={setTab} />
+      <Tabs label={d.serial_number} tabs={TABS.map((name) => ({ id: name, label: name === "compliance" ? t("desired.tab") : t(`device.${name}`) }))} selected={tab} onSelect={setTab} />
       <div role="tabpanel" {...tabPanelProps(tab)}>
         {tab === "summary" ? (
           <div className="stack">
@@ -556,6 +558,7 @@ export function DeviceDetailPage() {
         ) : null}
         {tab === "parameters" ? <ParametersTab device={d} onQueued={afterTask} /> : null}
         {tab === "tasks" ? <TasksTab device={d} /> : null}
+        {tab === "compliance" ? <ComplianceTab device={d} /> : null}
       </div>
       {action ? <DeviceActionDialog action={action} deviceIds={[d.id]} serials={[d.serial_number]} onClose={() => setAction(null)} onDone={afterTask} /> : null}
       {remove.dialog}

@@ -25,11 +25,13 @@ import { useDeviceGroups, useGroupDevices } from "../resources/deviceGroups";
 import { useDeviceCount, useDevicePage, usePageCursor, useTagDevices, type DeviceQuery } from "../resources/devices";
 import type { FromList } from "./DeviceDetailPage";
 import { useProfiles } from "../resources/profiles";
+import { ComplianceBadge } from "../components/DeviceCompliance";
+import { COMPLIANCE_STATES, complianceParam } from "../lib/desiredState";
 
 const PAGE_SIZE = 50;
 const SORTABLE = ["serial_number", "model", "software_version", "last_contact_at"] as const;
 
-const QUERY_KEYS = ["q", "online", "profile_id", "group_id", "model", "software_version", "tag", "sort"] as const;
+const QUERY_KEYS = ["q", "online", "profile_id", "group_id", "model", "software_version", "tag", "compliance", "sort"] as const;
 
 // The API's query for the URL's search parameters.
 export function deviceQuery(params: URLSearchParams): DeviceQuery {
@@ -102,6 +104,8 @@ export function filterOf(query: DeviceQuery): DeviceFilter {
     if (v) filter[key] = v;
   }
   if (query.online) filter.online = query.online === "true";
+  const compliance = complianceParam(query.compliance ?? null);
+  if (compliance) filter.compliance = compliance;
   return filter;
 }
 
@@ -264,6 +268,13 @@ export function DevicesPage() {
         </div>
       ),
     }),
+    // DEV-7: against the desired configuration of its profile and overrides.
+    col.accessor((d) => d.compliance ?? null, {
+      id: "compliance",
+      header: t("desired.compliance"),
+      enableSorting: false,
+      cell: (c) => <ComplianceBadge state={c.getValue()} />,
+    }),
     col.accessor("model", {
       header: t("devices.model"),
       cell: (c) => (
@@ -311,10 +322,10 @@ export function DevicesPage() {
   };
 
   const unavailable = devices.error instanceof ApiError && devices.error.status === 404 && devices.error.code === "not_found";
-  const activeFilters = (["online", "profile_id", "group_id", "tag", "model", "software_version"] as const).filter((k) => params.get(k));
+  const activeFilters = (["online", "profile_id", "group_id", "tag", "model", "software_version", "compliance"] as const).filter((k) => params.get(k));
   const clearAll = () => {
     search.reset({ q: "" });
-    update({ q: null, online: null, profile_id: null, group_id: null, tag: null, model: null, software_version: null });
+    update({ q: null, online: null, profile_id: null, group_id: null, tag: null, model: null, software_version: null, compliance: null });
   };
 
   const toolbar = (
@@ -361,6 +372,18 @@ export function DevicesPage() {
               {(groups.data ?? []).map((g) => (
                 <option key={g.id} value={g.id}>
                   {g.name}
+                </option>
+              ))}
+            </Select>
+          )}
+        </Field>
+        <Field label={t("desired.compliance")}>
+          {(p) => (
+            <Select {...p} value={params.get("compliance") ?? ""} onChange={(e) => update({ compliance: e.target.value || null })}>
+              <option value="">{t("desired.anyCompliance")}</option>
+              {COMPLIANCE_STATES.map((state) => (
+                <option key={state} value={state}>
+                  {t(`desired.state.${state}`)}
                 </option>
               ))}
             </Select>

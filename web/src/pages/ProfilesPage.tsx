@@ -1,14 +1,17 @@
-// Profiles (仕向け, DEV-1): what the company's devices get on first contact (authentication,
-// inform interval, parameters), chosen by OUI / product class / serials. Which devices are
-// the company's is the provider's record (device allocations, issue 10), listed below
-// read-only.
+// Profiles (仕向け, DEV-1): what the company's devices get (authentication, and the desired
+// configuration they keep: inform interval, parameters, DEV-7), chosen by OUI / product class /
+// serials; a profile's own page (ProfileDetailPage) edits its desired configuration. Which
+// devices are the company's is the provider's record (device allocations, issue 10), listed
+// below read-only.
 import { createColumnHelper } from "@tanstack/react-table";
 import { useState } from "react";
 import { useWatch } from "react-hook-form";
 import { useTranslation } from "react-i18next";
+import { Link } from "react-router-dom";
 import { z } from "zod";
 import { ApiError } from "../api/client";
 import type { Allocation, Profile, RequestBody } from "../api/types";
+import { pathTo } from "../app/paths";
 import { useAuthed, useCan } from "../auth/session";
 import { AllocationDetailDialog, allocationTime, useCoverageText } from "../components/Allocations";
 import { useConfirmedDelete } from "../components/Confirmation";
@@ -92,7 +95,9 @@ export function profileBody(v: ProfileValues): RequestBody<"profiles.create"> {
 // initial parameters that set a secret).
 const CREATE_DRAFT = "profiles.create";
 
-function ProfileDialog({ profile, onClose }: { profile: Profile | null; onClose: () => void }) {
+// A new profile with everything; an existing one without its desired configuration (inform
+// interval and parameters), which its own page edits (DEV-7).
+export function ProfileDialog({ profile, onClose }: { profile: Profile | null; onClose: () => void }) {
   const { t } = useTranslation();
   const toast = useToast();
   const errorText = useErrorMessage();
@@ -108,14 +113,15 @@ function ProfileDialog({ profile, onClose }: { profile: Profile | null; onClose:
       wide
       title={profile ? `${t("profiles.edit")}: ${profile.name}` : t("profiles.create")}
       submitLabel={profile ? t("common.save") : t("common.create")}
-      onSubmit={(v) =>
-        save.mutate(profileBody(v), {
+      onSubmit={(v) => {
+        const { periodic_inform_interval, parameters, ...rest } = profileBody(v);
+        save.mutate(profile ? rest : { ...rest, periodic_inform_interval, parameters }, {
           onSuccess: () => {
             toast(profile ? t("profiles.updated") : t("profiles.created"));
             onClose();
           },
-        })
-      }
+        });
+      }}
       onClose={onClose}
       busy={save.isPending}
       draft={profile ? undefined : CREATE_DRAFT}
@@ -129,7 +135,7 @@ function ProfileDialog({ profile, onClose }: { profile: Profile | null; onClose:
       <Field label={t("profiles.oui")}>{(p) => <Input {...p} {...register("oui")} placeholder={t("profiles.any")} className="mono" />}</Field>
       <Field label={t("profiles.productClass")}>{(p) => <Input {...p} {...register("product_class")} placeholder={t("profiles.any")} />}</Field>
       <Field label={t("profiles.serialPrefix")}>{(p) => <Input {...p} {...register("serial_prefix")} placeholder={t("profiles.any")} />}</Field>
-      <Field label={t("profiles.informInterval")}>{(p) => <Input {...p} {...register("interval")} inputMode="numeric" />}</Field>
+      {profile ? <div /> : <Field label={t("profiles.informInterval")}>{(p) => <Input {...p} {...register("interval")} inputMode="numeric" />}</Field>}
       <div className="span-2">
         <Field label={t("profiles.serials")}>{(p) => <textarea {...p} className="input" rows={3} {...register("serials")} />}</Field>
       </div>
@@ -158,11 +164,13 @@ function ProfileDialog({ profile, onClose }: { profile: Profile | null; onClose:
           </Field>
         </>
       )}
-      <div className="span-2">
-        <Field label={t("profiles.parameters")}>
-          {(p) => <textarea {...p} className="input" rows={4} {...register("parameters")} placeholder="Device.ManagementServer.PeriodicInformInterval=300" />}
-        </Field>
-      </div>
+      {profile ? null : (
+        <div className="span-2">
+          <Field label={t("profiles.parameters")} hint={t("desired.createHint")}>
+            {(p) => <textarea {...p} className="input" rows={4} {...register("parameters")} placeholder="Device.ManagementServer.PeriodicInformInterval=300" />}
+          </Field>
+        </div>
+      )}
     </FormDialog>
   );
 }
@@ -180,7 +188,14 @@ export function ProfilesPage() {
   });
   const col = createColumnHelper<Profile>();
   const columns = [
-    col.accessor("name", { header: t("profiles.name"), cell: (c) => <span className="cell-main">{c.getValue()}</span> }),
+    col.accessor("name", {
+      header: t("profiles.name"),
+      cell: (c) => (
+        <Link className="cell-main" to={pathTo("profile", { id: c.row.original.id })}>
+          {c.getValue()}
+        </Link>
+      ),
+    }),
     col.accessor(
       (p) =>
         [p.match.oui, p.match.product_class, p.match.serial_prefix ? p.match.serial_prefix + "*" : null, p.match.serials.length ? `${p.match.serials.length} serials` : null]
