@@ -309,7 +309,9 @@ function TasksTab({ device }: { device: Device }) {
     col.accessor((task) => retryWaitText(t, task) ?? taskOutcome(task, t), {
       id: "result",
       header: t("device.result"),
-      cell: (c) => <span className="cell-sub">{c.getValue()}</span>,
+      // Worded at each render: the table keeps an accessor's value per row, which would keep the
+      // language the row was first shown in.
+      cell: (c) => <span className="cell-sub">{retryWaitText(t, c.row.original) ?? taskOutcome(c.row.original, t)}</span>,
     }),
     col.accessor("created_at", { header: t("device.created"), cell: (c) => <span className="nowrap">{formatJst(c.getValue())}</span> }),
     col.accessor("finished_at", { header: t("device.finished"), cell: (c) => <span className="nowrap">{formatJst(c.getValue())}</span> }),
