@@ -200,7 +200,8 @@ export async function languageSteps({ page, kanri, step, shot, expect, nav, logi
       if (!page.url().endsWith("/accounts")) await nav("アカウント").click();
       const again = page.getByRole("dialog");
       await again.getByLabel("氏名").waitFor();
-      expect((await again.getByLabel("ログインID").inputValue()) === "draft-user", "the login ID back");
+      // The draft is put back into the opened form a moment after it opens.
+      await until("the login ID back", async () => (await again.getByLabel("ログインID").inputValue()) === "draft-user", 10_000);
       expect((await again.getByLabel("氏名").inputValue()) === "下書き 太郎", "the name back");
       expect((await again.getByLabel("初期パスワード").inputValue()) === "", "no password kept");
       await shot("86-language-draft-restored", false);
