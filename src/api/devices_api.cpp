@@ -185,7 +185,8 @@ asio::awaitable<HttpResponse> Patch(ApiServices& s, RequestContext& ctx) {
 // DEV-7: the desired state's routes need the application's DesiredConfig.
 devices::DesiredConfig& Desired(ApiServices& s) {
   if (!s.desired)
-    throw http::ApiError(http::Problem{503, "unavailable", "", "Desired configuration is not available.", ""});
+    throw http::ApiError(
+        http::Problem{503, "unavailable", "", "Desired configuration is not available.", ""});
   return *s.desired;
 }
 
@@ -203,17 +204,18 @@ asio::awaitable<HttpResponse> Compliance(ApiServices& s, RequestContext& ctx) {
   for (const auto& e : c.entries) {
     ++counts[std::string(devices::ToString(e.state))];
     const auto h = c.history.find(e.path);
-    json::object item{{"path", e.path},
-                      {"desired", ShownValue(e.path, e.desired)},
-                      {"reported", ShownValue(e.path, e.reported)},
-                      {"secret", devices::IsSecretParameter(e.path)},
-                      {"state", devices::ToString(e.state)},
-                      {"reason", e.reason.empty() ? json::value(nullptr) : json::value(e.reason)},
-                      {"source", e.overridden ? "override" : "profile"},
-                      {"tries_today", h == c.history.end() ? 0 : h->second.tries_today},
-                      {"fault", e.fault ? json::value(json::object{{"code", *e.fault},
-                                                                    {"meaning", cwmp::CwmpFaultMeaning(*e.fault)}})
-                                        : json::value(nullptr)}};
+    json::object item{
+        {"path", e.path},
+        {"desired", ShownValue(e.path, e.desired)},
+        {"reported", ShownValue(e.path, e.reported)},
+        {"secret", devices::IsSecretParameter(e.path)},
+        {"state", devices::ToString(e.state)},
+        {"reason", e.reason.empty() ? json::value(nullptr) : json::value(e.reason)},
+        {"source", e.overridden ? "override" : "profile"},
+        {"tries_today", h == c.history.end() ? 0 : h->second.tries_today},
+        {"fault", e.fault ? json::value(json::object{{"code", *e.fault},
+                                                     {"meaning", cwmp::CwmpFaultMeaning(*e.fault)}})
+                          : json::value(nullptr)}};
     items.push_back(std::move(item));
   }
   json::object summary;
@@ -491,7 +493,8 @@ void AddDeviceRoutes(http::RouteTable& t, ApiServices& s) {
                             "model, firmware, tags, WAN IP and MAC addresses, name and note)",
                  .tag = "devices",
                  .response_schema = schema::kDeviceCount,
-                 .query = {"q", "online", "profile_id", "group_id", "model", "software_version", "tag", "compliance"}}});
+                 .query = {"q", "online", "profile_id", "group_id", "model", "software_version", "tag",
+                           "compliance"}}});
   t.Add({.method = "GET",
          .path = "/api/v1/devices/summary",
          .access = http::Needs("devices.read"),
@@ -519,16 +522,17 @@ void AddDeviceRoutes(http::RouteTable& t, ApiServices& s) {
                  .tag = "devices",
                  .request_schema = schema::kDevicePatch,
                  .response_schema = schema::kDevice}});
-  t.Add({.method = "GET",
-         .path = "/api/v1/devices/{id}/compliance",
-         .access = http::Needs("devices.read"),
-         .action = "devices.compliance",
-         .target_type = "device",
-         .handler = [&s](RequestContext& c) { return Compliance(s, c); },
-         .doc = {.summary = "DEV-7: parameter by parameter, the device's desired value (its profile's, or its "
-                            "override), what it reported, and the state: in_sync, pending, drift or failed",
-                 .tag = "devices",
-                 .response_schema = schema::kCompliance}});
+  t.Add(
+      {.method = "GET",
+       .path = "/api/v1/devices/{id}/compliance",
+       .access = http::Needs("devices.read"),
+       .action = "devices.compliance",
+       .target_type = "device",
+       .handler = [&s](RequestContext& c) { return Compliance(s, c); },
+       .doc = {.summary = "DEV-7: parameter by parameter, the device's desired value (its profile's, or its "
+                          "override), what it reported, and the state: in_sync, pending, drift or failed",
+               .tag = "devices",
+               .response_schema = schema::kCompliance}});
   t.Add({.method = "GET",
          .path = "/api/v1/devices/{id}/overrides",
          .access = http::Needs("devices.read"),
@@ -538,17 +542,18 @@ void AddDeviceRoutes(http::RouteTable& t, ApiServices& s) {
          .doc = {.summary = "DEV-7: the device's own desired parameters, which win over its profile's",
                  .tag = "devices",
                  .response_schema = schema::kOverrides}});
-  t.Add({.method = "PUT",
-         .path = "/api/v1/devices/{id}/overrides",
-         .access = http::Needs("devices.configure"),
-         .action = "devices.set_overrides",
-         .target_type = "device",
-         .handler = [&s](RequestContext& c) { return PutOverrides(s, c); },
-         .doc = {.summary = "DEV-7: replace the device's overrides (checked like a profile's parameters); the "
-                            "device is set accordingly at its next session, and asked to connect when online",
-                 .tag = "devices",
-                 .request_schema = schema::kOverrides,
-                 .response_schema = schema::kOverrides}});
+  t.Add(
+      {.method = "PUT",
+       .path = "/api/v1/devices/{id}/overrides",
+       .access = http::Needs("devices.configure"),
+       .action = "devices.set_overrides",
+       .target_type = "device",
+       .handler = [&s](RequestContext& c) { return PutOverrides(s, c); },
+       .doc = {.summary = "DEV-7: replace the device's overrides (checked like a profile's parameters); the "
+                          "device is set accordingly at its next session, and asked to connect when online",
+               .tag = "devices",
+               .request_schema = schema::kOverrides,
+               .response_schema = schema::kOverrides}});
   t.Add({.method = "GET",
          .path = "/api/v1/devices/{id}/parameters",
          .access = http::Needs("devices.read"),

@@ -29,8 +29,9 @@ json::object ProblemSchema() {
                                                   {"items",
                                                    {{"type", "array"},
                                                     {"items", {{"type", "string"}}},
-                                                    {"description", "the offending values, when the problem lists "
-                                                                    "them (unknown_serials: the first 10)"}}}}}};
+                                                    {"description",
+                                                     "the offending values, when the problem lists "
+                                                     "them (unknown_serials: the first 10)"}}}}}};
 }
 
 json::object ProblemResponseRef(const char* description) {

@@ -92,7 +92,6 @@ std::optional<std::optional<std::uint32_t>> ReadInterval(FieldReader& in) {
                "periodic_inform_interval must be a whole number of seconds or null");
 }
 
-
 // What the history may know of a profile: never its password.
 std::string AuditDetails(const devices::Profile& p) {
   return json::serialize(json::object{
@@ -115,7 +114,8 @@ asio::awaitable<HttpResponse> Get(ApiServices& s, RequestContext& ctx) {
 asio::awaitable<HttpResponse> Compliance(ApiServices& s, RequestContext& ctx) {
   const ProfileId id{ctx.Param("id")};
   if (!s.desired)
-    throw http::ApiError(http::Problem{503, "unavailable", "", "Desired configuration is not available.", ""});
+    throw http::ApiError(
+        http::Problem{503, "unavailable", "", "Desired configuration is not available.", ""});
   auto counts = Unwrap(co_await s.db.Run([&] { return s.desired->ProfileCompliance(OwnCompany(ctx), id); }));
   std::size_t devices = 0;
   for (const auto& [state, n] : counts) devices += n;
@@ -141,7 +141,8 @@ asio::awaitable<HttpResponse> Create(ApiServices& s, RequestContext& ctx) {
     input.auth_password = a.password.value_or("");
   }
   if (auto interval = ReadInterval(in)) input.periodic_inform_interval = *interval;
-  if (auto params = in.OptionalObject("parameters")) input.parameters = ReadParameterMap(*params, "parameters");
+  if (auto params = in.OptionalObject("parameters"))
+    input.parameters = ReadParameterMap(*params, "parameters");
   in.Finish();
   auto p = Unwrap(co_await s.db.Run([&] { return s.profiles.Create(OwnCompany(ctx), input); }));
   ctx.audit.target_id = p.id.value();
@@ -161,7 +162,8 @@ asio::awaitable<HttpResponse> Patch(ApiServices& s, RequestContext& ctx) {
     patch.auth_password = a.password;
   }
   patch.periodic_inform_interval = ReadInterval(in);
-  if (auto params = in.OptionalObject("parameters")) patch.parameters = ReadParameterMap(*params, "parameters");
+  if (auto params = in.OptionalObject("parameters"))
+    patch.parameters = ReadParameterMap(*params, "parameters");
   in.Finish();
   const ProfileId id{ctx.Param("id")};
   auto p = Unwrap(co_await s.db.Run([&] { return s.profiles.Update(OwnCompany(ctx), id, patch); }));
@@ -207,16 +209,18 @@ void AddProfileRoutes(http::RouteTable& t, ApiServices& s) {
          .doc = {.summary = "Read a profile (never its password)",
                  .tag = "profiles",
                  .response_schema = schema::kProfile}});
-  t.Add({.method = "GET",
-         .path = "/api/v1/profiles/{id}/compliance",
-         .access = http::Needs("profiles.read"),
-         .action = "profiles.compliance",
-         .target_type = "profile",
-         .handler = [&s](RequestContext& c) { return Compliance(s, c); },
-         .doc = {.summary = "DEV-7: how many of the profile's devices are in sync with its desired parameters, "
-                            "pending, drifting, failed, or not compared yet",
-                 .tag = "profiles",
-                 .response_schema = R"({"type":"object","required":["devices","in_sync","pending","drift","failed",
+  t.Add(
+      {.method = "GET",
+       .path = "/api/v1/profiles/{id}/compliance",
+       .access = http::Needs("profiles.read"),
+       .action = "profiles.compliance",
+       .target_type = "profile",
+       .handler = [&s](RequestContext& c) { return Compliance(s, c); },
+       .doc = {
+           .summary = "DEV-7: how many of the profile's devices are in sync with its desired parameters, "
+                      "pending, drifting, failed, or not compared yet",
+           .tag = "profiles",
+           .response_schema = R"({"type":"object","required":["devices","in_sync","pending","drift","failed",
 "not_compared"],"properties":{"devices":{"type":"integer"},"in_sync":{"type":"integer"},"pending":{"type":"integer"},
 "drift":{"type":"integer"},"failed":{"type":"integer"},"not_compared":{"type":"integer"}}})"}});
   t.Add({.method = "PATCH",

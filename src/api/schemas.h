@@ -366,7 +366,8 @@ inline constexpr const char* kCompliance =
 "source":{"enum":["profile","override"]},"tries_today":{"type":"integer","description":"sets tried today, JST; at most 3"},
 "fault":{"type":["object","null"],"required":["code","meaning"],"properties":{"code":{"type":"integer"},"meaning":{"type":"string"}}}}}}}})";
 
-inline constexpr const char* kOverrides = R"({"type":"object","additionalProperties":false,"required":["parameters"],
+inline constexpr const char* kOverrides =
+    R"({"type":"object","additionalProperties":false,"required":["parameters"],
 "properties":{"parameters":{"type":"object","additionalProperties":{"type":"string"},"maxProperties":1000,
 "description":"parameter path to value; {serial_number}, {oui} and {product_class} are the device's own"}}})";
 

@@ -251,7 +251,8 @@ asio::awaitable<HttpResponse> WhoAmI(ApiServices& s, RequestContext& ctx) {
     if (own) company = json::object{{"id", own->id.value()}, {"code", own->code}, {"name", own->name}};
   }
   co_return SessionResponse(s, account, identity::SessionStore::CsrfTokenFor(ctx.session_token),
-                            ctx.actor->expires_at, &ctx.permissions, ctx.actor->totp_enrolment_required, &company);
+                            ctx.actor->expires_at, &ctx.permissions, ctx.actor->totp_enrolment_required,
+                            &company);
 }
 
 asio::awaitable<HttpResponse> Logout(ApiServices& s, RequestContext& ctx) {

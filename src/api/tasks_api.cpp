@@ -264,7 +264,8 @@ void WakeInBackground(ApiServices& s, asio::any_io_executor executor, const Comp
 
 namespace {
 
-asio::awaitable<void> WakeTaskDevices(ApiServices& s, CompanyId company, const std::vector<devices::Task>& tasks);
+asio::awaitable<void> WakeTaskDevices(ApiServices& s, CompanyId company,
+                                      const std::vector<devices::Task>& tasks);
 
 }  // namespace
 
@@ -278,7 +279,8 @@ asio::awaitable<void> WakeForDesiredState(ApiServices& s) {
   // holds a co_await (a lambda's captures destroyed twice).
   const auto executor = co_await asio::this_coro::executor;
   for (auto& [company, devices] : by_company)
-    WakeInBackground(s, executor, CompanyId{company}, std::move(devices), [](const DeviceId&, const std::string&) {});
+    WakeInBackground(s, executor, CompanyId{company}, std::move(devices),
+                     [](const DeviceId&, const std::string&) {});
 }
 
 asio::awaitable<void> WakeDueRetries(ApiServices& s) {
@@ -301,7 +303,8 @@ asio::awaitable<void> WakeJobDevices(ApiServices& s, const CompanyId company, co
 }
 
 // Asks the devices of retried tasks to connect, recording the outcome on each task.
-asio::awaitable<void> WakeTaskDevices(ApiServices& s, CompanyId company, const std::vector<devices::Task>& tasks) {
+asio::awaitable<void> WakeTaskDevices(ApiServices& s, CompanyId company,
+                                      const std::vector<devices::Task>& tasks) {
   auto by_device = std::make_shared<std::map<std::string, std::vector<TaskId>>>();
   for (const auto& t : tasks) (*by_device)[t.device_id.value()].push_back(t.id);
   std::vector<DeviceId> devices;
@@ -309,7 +312,8 @@ asio::awaitable<void> WakeTaskDevices(ApiServices& s, CompanyId company, const s
   const auto executor = co_await asio::this_coro::executor;
   WakeInBackground(s, executor, company, std::move(devices),
                    [&s, company, by_device](const DeviceId& device, const std::string& word) {
-                     for (const auto& id : by_device->at(device.value())) s.tasks.RecordWakeup(company, id, word);
+                     for (const auto& id : by_device->at(device.value()))
+                       s.tasks.RecordWakeup(company, id, word);
                    });
 }
 
@@ -382,20 +386,24 @@ asio::awaitable<HttpResponse> RetryTasks(ApiServices& s, RequestContext& ctx) {
     ids.push_back(t.id);
   }
   auto retried = Unwrap(co_await s.db.Run([&] { return s.tasks.RetryAll(company, ids); }));
-  ctx.audit.details = json::serialize(json::object{
-      {"fault", fault ? json::value(*fault) : json::value(nullptr)}, {"retried", retried.size()}, {"now", now}});
+  ctx.audit.details =
+      json::serialize(json::object{{"fault", fault ? json::value(*fault) : json::value(nullptr)},
+                                   {"retried", retried.size()},
+                                   {"now", now}});
   if (now && !retried.empty()) co_await WakeTaskDevices(s, company, retried);
   json::array items;
   for (const auto& t : retried) items.push_back(TaskJson(t));
-  co_return http::JsonResponse(200, json::serialize(json::object{{"retried", retried.size()}, {"items", std::move(items)}}));
+  co_return http::JsonResponse(
+      200, json::serialize(json::object{{"retried", retried.size()}, {"items", std::move(items)}}));
 }
 
 json::object FaultGroupJson(const devices::FaultGroup& g) {
-  json::object o{{"fault", g.fault},
-                 {"fault_code", g.fault_code ? json::value(*g.fault_code) : json::value(nullptr)},
-                 {"meaning", g.fault_code ? json::value(cwmp::CwmpFaultMeaning(*g.fault_code)) : json::value(nullptr)},
-                 {"error", g.error.empty() ? json::value(nullptr) : json::value(g.error)},
-                 {"devices", g.devices}};
+  json::object o{
+      {"fault", g.fault},
+      {"fault_code", g.fault_code ? json::value(*g.fault_code) : json::value(nullptr)},
+      {"meaning", g.fault_code ? json::value(cwmp::CwmpFaultMeaning(*g.fault_code)) : json::value(nullptr)},
+      {"error", g.error.empty() ? json::value(nullptr) : json::value(g.error)},
+      {"devices", g.devices}};
   PutTimes(o, "last_at", g.last_at);
   return o;
 }
@@ -577,8 +585,9 @@ void AddTaskRoutes(http::RouteTable& t, ApiServices& s) {
          .action = "tasks.retry",
          .target_type = "task",
          .handler = [&s](RequestContext& c) { return RetryTask(s, c); },
-         .doc = {.summary = "Queue a failed task again (DEV-8) at the end of its device's queue, as attempt 1 with "
-                            "a new expiry; the request is checked again; needs the permission of its type",
+         .doc = {.summary =
+                     "Queue a failed task again (DEV-8) at the end of its device's queue, as attempt 1 with "
+                     "a new expiry; the request is checked again; needs the permission of its type",
                  .tag = "tasks",
                  .request_schema = schema::kTaskRetry,
                  .response_schema = schema::kTask}});
@@ -587,22 +596,28 @@ void AddTaskRoutes(http::RouteTable& t, ApiServices& s) {
          .access = http::NeedsAnyOf(TaskPermissions()),
          .action = "tasks.retry_many",
          .handler = [&s](RequestContext& c) { return RetryTasks(s, c); },
-         .doc = {.summary = "Retry, in one transaction, every device's latest failed task with one fault, or the "
-                            "failed tasks named (DEV-8); all or nothing, each type needing its permission",
-                 .tag = "tasks",
-                 .request_schema = schema::kTasksRetry,
-                 .response_schema = std::string(R"({"type":"object","required":["retried","items"],"properties":{
-"retried":{"type":"integer"},"items":{"type":"array","items":)") + schema::kTask + "}}}"}});
-  t.Add({.method = "GET",
-         .path = "/api/v1/faults",
-         .access = http::Needs("devices.read"),
-         .action = "faults.list",
-         .handler = [&s](RequestContext& c) { return ListFaults(s, c); },
-         .doc = {.summary = "The devices whose latest ended task failed, grouped by fault (DEV-8), most devices "
-                            "first; list them with GET /api/v1/tasks/failed?fault=…&latest=true",
-                 .tag = "tasks",
-                 .response_schema = std::string(R"({"type":"object","required":["items"],"properties":{"items":{"type":"array","items":)") +
-                                    schema::kFaultGroup + "}}}"}});
+         .doc = {
+             .summary = "Retry, in one transaction, every device's latest failed task with one fault, or the "
+                        "failed tasks named (DEV-8); all or nothing, each type needing its permission",
+             .tag = "tasks",
+             .request_schema = schema::kTasksRetry,
+             .response_schema = std::string(R"({"type":"object","required":["retried","items"],"properties":{
+"retried":{"type":"integer"},"items":{"type":"array","items":)") +
+                                schema::kTask + "}}}"}});
+  t.Add(
+      {.method = "GET",
+       .path = "/api/v1/faults",
+       .access = http::Needs("devices.read"),
+       .action = "faults.list",
+       .handler = [&s](RequestContext& c) { return ListFaults(s, c); },
+       .doc = {
+           .summary = "The devices whose latest ended task failed, grouped by fault (DEV-8), most devices "
+                      "first; list them with GET /api/v1/tasks/failed?fault=…&latest=true",
+           .tag = "tasks",
+           .response_schema =
+               std::string(
+                   R"({"type":"object","required":["items"],"properties":{"items":{"type":"array","items":)") +
+               schema::kFaultGroup + "}}}"}});
   t.Add({.method = "POST",
          .path = "/api/v1/device-groups/{id}/tasks",
          .access = http::NeedsAnyOf(TaskPermissions()),

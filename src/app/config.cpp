@@ -326,7 +326,8 @@ void AddConfigOptions(CLI::App& app, Config& c) {
                 "session) is tried again, each retry waiting 4 times longer than the one before; 0: never")
       ->check(CLI::Range(0, 10))
       ->capture_default_str();
-  AddDuration(*d, "--task-retry-delay", c.task_flow.retry_delay, "DEV-8: wait before a task's first automatic retry");
+  AddDuration(*d, "--task-retry-delay", c.task_flow.retry_delay,
+              "DEV-8: wait before a task's first automatic retry");
   d->add_option("--firmware-max-bytes", c.firmware_max_bytes, "DEV-6: largest firmware upload")
       ->check(CLI::Range(std::uint64_t{1}, std::uint64_t{1} << 40))
       ->capture_default_str();

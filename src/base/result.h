@@ -8,9 +8,9 @@
 
 #include <cassert>
 #include <string>
-#include <vector>
 #include <utility>
 #include <variant>
+#include <vector>
 
 namespace kanri {
 

@@ -1,7 +1,8 @@
 #include "base/xsd_value.h"
 
-#include <cstdint>
 #include <gtest/gtest.h>
+
+#include <cstdint>
 #include <vector>
 
 namespace kanri {

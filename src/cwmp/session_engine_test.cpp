@@ -421,7 +421,8 @@ TEST_F(SessionEngineTest, DEV_1_MatchedDeviceIsAttachedThenItsCredentialIsRotate
   profile.periodic_inform_interval = 600;
   profile.parameters["Device.Time.NTPServer1"] = "ntp.example";
   AddProfile(acme_, profile);
-  extra_names_ = Writable("Device.Time.NTPServer1") + Writable("Device.ManagementServer.PeriodicInformEnable") +
+  extra_names_ = Writable("Device.Time.NTPServer1") +
+                 Writable("Device.ManagementServer.PeriodicInformEnable") +
                  Writable("Device.ManagementServer.PeriodicInformInterval");
 
   // No credential: a Basic challenge. Wrong one: refused. The bootstrap one: attached.
@@ -442,8 +443,9 @@ TEST_F(SessionEngineTest, DEV_1_MatchedDeviceIsAttachedThenItsCredentialIsRotate
   // profile's parameters and interval as its desired state (DEV-7), checked against the names.
   std::map<std::string, std::string> set;
   auto rpcs = RunQueuedTasks(&set);
-  EXPECT_EQ(rpcs, (std::vector<std::string>{"SetParameterValues", "GetParameterNames", "GetParameterValues",
-                                            "GetParameterValues", "GetParameterValues", "SetParameterValues"}));
+  EXPECT_EQ(rpcs,
+            (std::vector<std::string>{"SetParameterValues", "GetParameterNames", "GetParameterValues",
+                                      "GetParameterValues", "GetParameterValues", "SetParameterValues"}));
   const std::string new_password = set["Device.ManagementServer.Password"];
   EXPECT_GE(new_password.size(), 20u);
   EXPECT_FALSE(set["Device.ManagementServer.ConnectionRequestPassword"].empty());
@@ -534,7 +536,8 @@ TEST_F(SessionEngineTest, DEV_3_CpeFaultFailsTheTaskWithItsCodeAndTheNextTaskRun
 std::string CpeFaultXml(int code) {
   return R"(<soap:Fault><faultcode>Server</faultcode><faultstring>CWMP fault</faultstring><detail>
 <cwmp:Fault><FaultCode>)" +
-         std::to_string(code) + "</FaultCode><FaultString>injected</FaultString></cwmp:Fault></detail></soap:Fault>";
+         std::to_string(code) +
+         "</FaultCode><FaultString>injected</FaultString></cwmp:Fault></detail></soap:Fault>";
 }
 
 TEST_F(SessionEngineTest, DEV_8_TransientFaultIsRetriedAfterItsDelayAndAPermanentOneIsNot) {
@@ -562,9 +565,10 @@ TEST_F(SessionEngineTest, DEV_8_TransientFaultIsRetriedAfterItsDelayAndAPermanen
   EXPECT_EQ(waiting->attempt, 2);
   EXPECT_EQ(waiting->fault_code, 9002);
   EXPECT_EQ(waiting->retry_at, clock_.Now() + std::chrono::minutes{1});
-  EXPECT_EQ(Count("SELECT COUNT(*) FROM tasks WHERE type = 'deleteObject' AND state = 'failed' AND attempt = 1 "
-                  "AND fault_code = 9003 AND retry_at IS NULL"),
-            1);
+  EXPECT_EQ(
+      Count("SELECT COUNT(*) FROM tasks WHERE type = 'deleteObject' AND state = 'failed' AND attempt = 1 "
+            "AND fault_code = 9003 AND retry_at IS NULL"),
+      1);
   bool recorded = false;
   for (const auto& h : history_)
     recorded |= h.action == "tasks.result" && h.error_code == "cpe_fault_9002" &&
@@ -629,12 +633,11 @@ TEST_F(SessionEngineTest, DEV_7_TheDesiredStateIsKeptAppliedAndDriftIsNotSetAgai
   auto c = desired_.Compliance(acme_, device);
   ASSERT_TRUE(c);
   EXPECT_EQ(c->state, devices::ComplianceState::kFailed);
-  for (const auto& e : c->entries)
-    EXPECT_EQ(e.reason, e.path == ntp ? "" : "not_reported") << e.path;
+  for (const auto& e : c->entries) EXPECT_EQ(e.reason, e.path == ntp ? "" : "not_reported") << e.path;
 
   // A profile edit reaches the device at its next session (and asks an online one to connect).
-  ASSERT_TRUE(profiles_.Update(acme_, profile.id,
-                               {.parameters = std::map<std::string, std::string>{{ntp, "ntp.{serial_number}"}}}));
+  ASSERT_TRUE(profiles_.Update(
+      acme_, profile.id, {.parameters = std::map<std::string, std::string>{{ntp, "ntp.{serial_number}"}}}));
   auto wakes = desired_.TakeWakes(10);
   ASSERT_EQ(wakes.size(), 1U) << "the device is online";
   EXPECT_TRUE(desired_.TakeWakes(10).empty()) << "asked once";
@@ -657,7 +660,8 @@ TEST_F(SessionEngineTest, DEV_7_TheDesiredStateIsKeptAppliedAndDriftIsNotSetAgai
 
   // The device keeps changing it back (its own configuration tool): set again at most 3 times a
   // day in all, then drift.
-  extra_values_ = R"(<ParameterValueStruct><Name>Device.Time.NTPServer1</Name><Value xsi:type="xsd:string">ntp.local</Value></ParameterValueStruct>)";
+  extra_values_ =
+      R"(<ParameterValueStruct><Name>Device.Time.NTPServer1</Name><Value xsi:type="xsd:string">ntp.local</Value></ParameterValueStruct>)";
   std::uint64_t connection = 4;
   for (int read = 1; read <= 3; ++read) {
     SCOPED_TRACE(read);

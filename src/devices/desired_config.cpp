@@ -36,17 +36,19 @@ std::map<std::string, SetHistory> LoadHistory(db::Lease& lease, const DeviceId& 
 
 bool DesiredConfig::Dirty(db::Lease& lease, const DeviceId& device) {
   int dirty = 0;
-  lease.sql() << "SELECT desired_dirty FROM devices WHERE id = :id", soci::use(device.value()), soci::into(dirty);
+  lease.sql() << "SELECT desired_dirty FROM devices WHERE id = :id", soci::use(device.value()),
+      soci::into(dirty);
   return dirty != 0;
 }
 
 DeviceCompliance DesiredConfig::Evaluate(db::Lease& lease, const DeviceId& device, CompanyId* company) const {
   DeviceCompliance out;
   soci::row r;
-  lease.sql() << "SELECT d.company_id, d.profile_id, d.data_model, d.serial_number, d.oui, d.product_class, "
-                 "d.parameter_overrides, p.parameters, p.periodic_inform_interval, t.tree FROM devices d LEFT "
-                 "JOIN device_profiles p ON p.id = d.profile_id AND p.company_id = d.company_id LEFT JOIN "
-                 "device_parameters t ON t.device_id = d.id WHERE d.id = :id",
+  lease.sql()
+      << "SELECT d.company_id, d.profile_id, d.data_model, d.serial_number, d.oui, d.product_class, "
+         "d.parameter_overrides, p.parameters, p.periodic_inform_interval, t.tree FROM devices d LEFT "
+         "JOIN device_profiles p ON p.id = d.profile_id AND p.company_id = d.company_id LEFT JOIN "
+         "device_parameters t ON t.device_id = d.id WHERE d.id = :id",
       soci::use(device.value()), soci::into(r);
   if (!lease.sql().got_data()) return out;
   if (company) *company = CompanyId{r.get<std::string>(0)};
@@ -54,7 +56,8 @@ DeviceCompliance DesiredConfig::Evaluate(db::Lease& lease, const DeviceId& devic
     return r.get_indicator(i) == soci::i_null ? std::string() : r.get<std::string>(i);
   };
   if (r.get_indicator(1) != soci::i_null) out.profile_id = ProfileId{r.get<std::string>(1)};
-  const DeviceFacts facts{text(2) == "tr098" ? DataModel::kTr098 : DataModel::kTr181, text(3), text(4), text(5)};
+  const DeviceFacts facts{text(2) == "tr098" ? DataModel::kTr098 : DataModel::kTr181, text(3), text(4),
+                          text(5)};
   std::optional<std::uint32_t> interval;
   if (r.get_indicator(8) != soci::i_null) interval = static_cast<std::uint32_t>(db::RowInteger(r, 8));
   const auto desired = DesiredValues(ParseParameterMap(text(7)), interval, ParseParameterMap(text(6)), facts);
@@ -83,11 +86,12 @@ void DesiredConfig::Reconcile(db::Lease& lease, const DeviceId& device, const Qu
     std::string path, hash;
     int tries = 0;
     soci::statement upsert =
-        (lease.sql().prepare << "INSERT INTO desired_parameter_state (device_id, company_id, path, value_sha256, "
-                                "task_id, outcome, fault_code, error, tries, tries_day, updated_at) VALUES (:d, :c, "
-                                ":p, :v, :task, 'queued', NULL, NULL, :n, :day, :t) ON CONFLICT (device_id, path) DO "
-                                "UPDATE SET value_sha256 = :v2, task_id = :task2, outcome = 'queued', fault_code = "
-                                "NULL, error = NULL, tries = :n2, tries_day = :day2, updated_at = :t2",
+        (lease.sql().prepare
+             << "INSERT INTO desired_parameter_state (device_id, company_id, path, value_sha256, "
+                "task_id, outcome, fault_code, error, tries, tries_day, updated_at) VALUES (:d, :c, "
+                ":p, :v, :task, 'queued', NULL, NULL, :n, :day, :t) ON CONFLICT (device_id, path) DO "
+                "UPDATE SET value_sha256 = :v2, task_id = :task2, outcome = 'queued', fault_code = "
+                "NULL, error = NULL, tries = :n2, tries_day = :day2, updated_at = :t2",
          soci::use(device.value()), soci::use(company.value()), soci::use(path), soci::use(hash),
          soci::use(task.value()), soci::use(tries), soci::use(today), soci::use(t), soci::use(hash),
          soci::use(task.value()), soci::use(tries), soci::use(today), soci::use(t));
@@ -127,7 +131,8 @@ Result<std::map<std::string, std::string>> DesiredConfig::Overrides(const Compan
 }
 
 Result<std::map<std::string, std::string>> DesiredConfig::SetOverrides(
-    const CompanyId& company, const DeviceId& device, const std::map<std::string, std::string>& overrides) const {
+    const CompanyId& company, const DeviceId& device,
+    const std::map<std::string, std::string>& overrides) const {
   if (auto st = ValidateParameterMap(overrides, "parameters", profile_limits_); !st) return st.error();
   auto lease = db_.Acquire();
   db::WriteTransaction tx(lease);
@@ -144,13 +149,15 @@ Result<std::map<std::string, std::size_t>> DesiredConfig::ProfileCompliance(cons
                                                                             const ProfileId& profile) const {
   auto lease = db_.Acquire();
   int exists = 0;
-  lease.sql() << "SELECT COUNT(*) FROM device_profiles WHERE company_id = :c AND id = :p", soci::use(company.value()),
-      soci::use(profile.value()), soci::into(exists);
+  lease.sql() << "SELECT COUNT(*) FROM device_profiles WHERE company_id = :c AND id = :p",
+      soci::use(company.value()), soci::use(profile.value()), soci::into(exists);
   if (!exists) return NotFound("profile not found");
-  std::map<std::string, std::size_t> counts{{"in_sync", 0}, {"pending", 0}, {"drift", 0}, {"failed", 0}, {"", 0}};
+  std::map<std::string, std::size_t> counts{
+      {"in_sync", 0}, {"pending", 0}, {"drift", 0}, {"failed", 0}, {"", 0}};
   soci::rowset<soci::row> rows =
-      (lease.sql().prepare << "SELECT compliance, COUNT(*) FROM devices WHERE company_id = :c AND profile_id = :p "
-                              "GROUP BY compliance",
+      (lease.sql().prepare
+           << "SELECT compliance, COUNT(*) FROM devices WHERE company_id = :c AND profile_id = :p "
+              "GROUP BY compliance",
        soci::use(company.value()), soci::use(profile.value()));
   for (const auto& r : rows) counts[r.get<std::string>(0)] += static_cast<std::size_t>(db::RowInteger(r, 1));
   return counts;
@@ -161,8 +168,9 @@ void DesiredConfig::SetTaskEnded(db::Lease& lease, const Task& task) {
   if (!set || set->purpose != task::SetPurpose::kProfile) return;
   const std::string outcome = task.state == TaskState::kDone ? "done" : "failed";
   const std::optional<std::string> error = task.error.empty() ? std::nullopt : std::optional(task.error);
-  lease.sql() << "UPDATE desired_parameter_state SET outcome = :o, fault_code = :f, error = :e WHERE task_id = :t "
-                 "AND outcome = 'queued'",
+  lease.sql()
+      << "UPDATE desired_parameter_state SET outcome = :o, fault_code = :f, error = :e WHERE task_id = :t "
+         "AND outcome = 'queued'",
       soci::use(outcome), soci::use(task.fault_code), soci::use(error), soci::use(task.id.value());
   // Compare again at the device's next session (a failure may be worth another try, or say why).
   lease.sql() << "UPDATE devices SET desired_dirty = 1 WHERE id = :id", soci::use(task.device_id.value());
@@ -175,13 +183,16 @@ std::vector<std::pair<CompanyId, DeviceId>> DesiredConfig::TakeWakes(std::size_t
   const int n = static_cast<int>(limit);
   std::vector<std::tuple<std::string, std::string, long long>> rows;
   {
-    soci::rowset<soci::row> rs = (lease.sql().prepare << "SELECT id, company_id, online_until FROM devices WHERE "
-                                                         "desired_wake = 1 LIMIT :n",
-                                  soci::use(n));
-    for (const auto& r : rs) rows.emplace_back(r.get<std::string>(0), r.get<std::string>(1), db::RowInteger(r, 2));
+    soci::rowset<soci::row> rs =
+        (lease.sql().prepare << "SELECT id, company_id, online_until FROM devices WHERE "
+                                "desired_wake = 1 LIMIT :n",
+         soci::use(n));
+    for (const auto& r : rs)
+      rows.emplace_back(r.get<std::string>(0), r.get<std::string>(1), db::RowInteger(r, 2));
   }
   std::string id;
-  soci::statement clear = (lease.sql().prepare << "UPDATE devices SET desired_wake = 0 WHERE id = :id", soci::use(id));
+  soci::statement clear =
+      (lease.sql().prepare << "UPDATE devices SET desired_wake = 0 WHERE id = :id", soci::use(id));
   std::vector<std::pair<CompanyId, DeviceId>> online;
   for (const auto& [device, company, until] : rows) {
     id = device;

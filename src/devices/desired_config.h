@@ -39,7 +39,8 @@ struct DeviceCompliance {
 
 class DesiredConfig {
  public:
-  DesiredConfig(db::Database& db, const Clock& clock, ComplianceLimits limits = {}, ProfileLimits profile_limits = {})
+  DesiredConfig(db::Database& db, const Clock& clock, ComplianceLimits limits = {},
+                ProfileLimits profile_limits = {})
       : db_(db), clock_(clock), limits_(limits), profile_limits_(profile_limits) {}
 
   // Within the caller's transaction, for a device whose desired_dirty is set: compares, and when
@@ -52,11 +53,13 @@ class DesiredConfig {
 
   // The device's compliance computed now (NotFound for another company's device).
   Result<DeviceCompliance> Compliance(const CompanyId& company, const DeviceId& device) const;
-  Result<std::map<std::string, std::string>> Overrides(const CompanyId& company, const DeviceId& device) const;
+  Result<std::map<std::string, std::string>> Overrides(const CompanyId& company,
+                                                       const DeviceId& device) const;
   // Replaces the device's overrides (validated like a profile's parameters); the device compares
   // again at its next session and, when online, is asked to connect.
-  Result<std::map<std::string, std::string>> SetOverrides(const CompanyId& company, const DeviceId& device,
-                                                          const std::map<std::string, std::string>& overrides) const;
+  Result<std::map<std::string, std::string>> SetOverrides(
+      const CompanyId& company, const DeviceId& device,
+      const std::map<std::string, std::string>& overrides) const;
 
   // How many of the profile's devices are in each overall state ("" : not compared yet or
   // nothing desired); NotFound for another company's profile.

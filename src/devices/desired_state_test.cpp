@@ -35,8 +35,8 @@ TEST(DesiredStateTest, DEV_7_DesiredValuesTakeTheDeviceDataModelAndItsOverrides)
   EXPECT_EQ(tr181[3].value, "shop-SN0001");
   EXPECT_FALSE(tr181[3].overridden);
 
-  auto tr098 = DesiredValues(profile, std::nullopt, overrides,
-                             {DataModel::kTr098, "SN0002", "001122", "HGW"});
+  auto tr098 =
+      DesiredValues(profile, std::nullopt, overrides, {DataModel::kTr098, "SN0002", "001122", "HGW"});
   ASSERT_EQ(tr098.size(), 2U);
   EXPECT_EQ(tr098[0].path, "InternetGatewayDevice.LANDevice.1.WLANConfiguration.1.SSID");
   EXPECT_EQ(tr098[0].value, "shop-001122-HGW");
@@ -73,24 +73,26 @@ TEST(DesiredStateTest, DEV_7_TheComplianceDiff) {
   const std::vector<CompareCase> cases = {
       {"equal", "600", uint("600"), std::nullopt, ComplianceState::kInSync, "", false},
       {"equal by value", "600", uint("0600"), std::nullopt, ComplianceState::kInSync, "", false},
-      {"different, never tried", "600", uint("300"), std::nullopt, ComplianceState::kPending, "to_send", true},
+      {"different, never tried", "600", uint("300"), std::nullopt, ComplianceState::kPending, "to_send",
+       true},
       {"not reported", "600", std::nullopt, std::nullopt, ComplianceState::kFailed, "not_reported", false},
       {"read-only", "600", uint("300", false), std::nullopt, ComplianceState::kFailed, "not_writable", false},
-      {"writability unknown", "600", uint("300", std::nullopt), std::nullopt, ComplianceState::kPending, "to_send",
-       true},
-      {"does not fit the type", "abc", uint("300"), std::nullopt, ComplianceState::kFailed, "invalid_value", false},
-      {"its task is open", "600", uint("300"), tried("600", true, false, std::nullopt, 1), ComplianceState::kPending,
-       "queued", false},
+      {"writability unknown", "600", uint("300", std::nullopt), std::nullopt, ComplianceState::kPending,
+       "to_send", true},
+      {"does not fit the type", "abc", uint("300"), std::nullopt, ComplianceState::kFailed, "invalid_value",
+       false},
+      {"its task is open", "600", uint("300"), tried("600", true, false, std::nullopt, 1),
+       ComplianceState::kPending, "queued", false},
       {"refused (9007)", "600", uint("300"), tried("600", false, false, 9007, 1), ComplianceState::kFailed,
        "refused", false},
-      {"refused an older value", "600", uint("300"), tried("900", false, false, 9007, 1), ComplianceState::kPending,
-       "to_send", true},
+      {"refused an older value", "600", uint("300"), tried("900", false, false, 9007, 1),
+       ComplianceState::kPending, "to_send", true},
       {"transient fault, tried again", "600", uint("300"), tried("600", false, false, 9002, 1),
        ComplianceState::kPending, "to_send", true},
       {"transient fault, 3 tries today", "600", uint("300"), tried("600", false, false, 9002, 3),
        ComplianceState::kFailed, "tries_exhausted", false},
-      {"changed back", "600", uint("300"), tried("600", false, true, std::nullopt, 1), ComplianceState::kDrift,
-       "changed_back", true},
+      {"changed back", "600", uint("300"), tried("600", false, true, std::nullopt, 1),
+       ComplianceState::kDrift, "changed_back", true},
       {"changed back 3 times today", "600", uint("300"), tried("600", false, true, std::nullopt, 3),
        ComplianceState::kDrift, "changed_back", false},
   };

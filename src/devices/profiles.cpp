@@ -337,7 +337,8 @@ Result<Profile> ProfileRepository::Update(const CompanyId& company, const Profil
   // DEV-7: the desired state changed: each device of the profile compares again at its next
   // session, and an online one is asked to connect (the device sweep).
   if (patch.parameters || patch.periodic_inform_interval)
-    lease.sql() << "UPDATE devices SET desired_dirty = 1, desired_wake = 1 WHERE company_id = :c AND profile_id = :p",
+    lease.sql()
+        << "UPDATE devices SET desired_dirty = 1, desired_wake = 1 WHERE company_id = :c AND profile_id = :p",
         soci::use(company.value()), soci::use(id.value());
   tx.Commit();
   return p;

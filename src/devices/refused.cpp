@@ -51,13 +51,14 @@ Page<RefusedDevice> RefusedDeviceRepository::ListWhere(const std::string& compan
       "(last_at < :b OR (last_at = :b2 AND id < :bid)) ORDER BY last_at DESC, id DESC LIMIT :lim";
   std::vector<RefusedDevice> out;
   if (company.empty()) {
-    soci::rowset<soci::row> rows = (lease.sql().prepare << std::string(kColumns) + "WHERE " + after,
-                                    soci::use(before), soci::use(before), soci::use(before_id), soci::use(limit));
+    soci::rowset<soci::row> rows =
+        (lease.sql().prepare << std::string(kColumns) + "WHERE " + after, soci::use(before),
+         soci::use(before), soci::use(before_id), soci::use(limit));
     for (const auto& r : rows) out.push_back(ReadRefused(r));
   } else {
     soci::rowset<soci::row> rows =
-        (lease.sql().prepare << std::string(kColumns) + "WHERE company_id = :c AND " + after, soci::use(company),
-         soci::use(before), soci::use(before), soci::use(before_id), soci::use(limit));
+        (lease.sql().prepare << std::string(kColumns) + "WHERE company_id = :c AND " + after,
+         soci::use(company), soci::use(before), soci::use(before), soci::use(before_id), soci::use(limit));
     for (const auto& r : rows) out.push_back(ReadRefused(r));
   }
   return MakePage(std::move(out), page.limit,

@@ -45,18 +45,20 @@ bool HasEvent(const std::vector<InformEvent>& events, std::string_view code) {
   return std::any_of(events.begin(), events.end(), [&](const InformEvent& e) { return e.code == code; });
 }
 
-std::optional<Millis> RetryDelay(const Task& task, const TaskOutcome& outcome, const TaskFlowSettings& settings) {
+std::optional<Millis> RetryDelay(const Task& task, const TaskOutcome& outcome,
+                                 const TaskFlowSettings& settings) {
   if (outcome.state != TaskState::kFailed || task.attempt > settings.retries) return std::nullopt;
   const TaskType type = task.type();
   bool transient = false;
   if (outcome.fault_code) {
     const int f = *outcome.fault_code;
-    transient = f == 9002 || f == 9004 || (type == TaskType::kDownload && (f == 9010 || f == 9015 || f == 9017));
+    transient =
+        f == 9002 || f == 9004 || (type == TaskType::kDownload && (f == 9010 || f == 9015 || f == 9017));
   } else if (outcome.error == "interrupted" || outcome.error == "timeout") {
     // Kanri's own reads are queued again by Interrupt, without waiting.
-    transient = !IsRetriedRead(task) && (type == TaskType::kGetParameterValues ||
-                                         type == TaskType::kGetParameterNames ||
-                                         type == TaskType::kSetParameterValues);
+    transient = !IsRetriedRead(task) &&
+                (type == TaskType::kGetParameterValues || type == TaskType::kGetParameterNames ||
+                 type == TaskType::kSetParameterValues);
   }
   if (!transient) return std::nullopt;
   Millis delay = settings.retry_delay;
@@ -111,19 +113,23 @@ std::optional<Task> TaskFlow::StartNext(const DeviceId& device) {
   for (int guard = 0; guard < 1000; ++guard) {
     soci::row r;
     // A task waiting for its retry (DEV-8) lets the ones behind it run meanwhile.
-    lease.sql() << std::string("SELECT ") + kTaskColumns +
-                       " FROM tasks t WHERE t.device_id = :d AND t.state = 'queued' AND (t.retry_at IS NULL OR "
-                       "t.retry_at <= :now) ORDER BY t.seq LIMIT 1",
+    lease.sql()
+        << std::string("SELECT ") + kTaskColumns +
+               " FROM tasks t WHERE t.device_id = :d AND t.state = 'queued' AND (t.retry_at IS NULL OR "
+               "t.retry_at <= :now) ORDER BY t.seq LIMIT 1",
         soci::use(device.value()), soci::use(t), soci::into(r);
     if (!lease.sql().got_data()) {
       // DEV-7: nothing (more) to run: what differs from the desired state goes now, once.
       if (compared || !DesiredConfig::Dirty(lease, device)) break;
       compared = true;
-      desired_.Reconcile(lease, device, [&](const CompanyId& company, std::vector<std::pair<std::string, std::string>> values) {
-        Task set = InternalTask(company, device, task::SetParameterValues{std::move(values), task::SetPurpose::kProfile, ""});
-        Queue(lease, set);
-        return set.id;
-      });
+      desired_.Reconcile(
+          lease, device,
+          [&](const CompanyId& company, std::vector<std::pair<std::string, std::string>> values) {
+            Task set = InternalTask(
+                company, device, task::SetParameterValues{std::move(values), task::SetPurpose::kProfile, ""});
+            Queue(lease, set);
+            return set.id;
+          });
       continue;
     }
     Task task = ReadTask(r);
@@ -139,8 +145,9 @@ std::optional<Task> TaskFlow::StartNext(const DeviceId& device) {
       TaskEnded(lease, now, task);
       continue;
     }
-    lease.sql() << "UPDATE tasks SET state = 'running', started_at = :t, awaiting_device = 0, retry_at = NULL, "
-                   "retry_wake = 0 WHERE id = :id",
+    lease.sql()
+        << "UPDATE tasks SET state = 'running', started_at = :t, awaiting_device = 0, retry_at = NULL, "
+           "retry_wake = 0 WHERE id = :id",
         soci::use(t), soci::use(id);
     tx.Commit();
     task.state = TaskState::kRunning;
@@ -197,10 +204,11 @@ std::optional<Task> TaskFlow::RetryLater(db::Lease& lease, const TaskId& task, c
   std::optional<std::string> error;
   if (!outcome.error.empty()) error = outcome.error;
   soci::statement st =
-      (lease.sql().prepare << "UPDATE tasks SET state = 'queued', attempt = attempt + 1, retry_at = :r, "
-                              "fault_code = :fc, fault_string = :fs, error = :e, started_at = NULL, "
-                              "awaiting_device = 0, retry_wake = CASE WHEN wakeup = 'delivered' THEN 1 ELSE 0 "
-                              "END WHERE id = :id AND state = 'running'",
+      (lease.sql().prepare
+           << "UPDATE tasks SET state = 'queued', attempt = attempt + 1, retry_at = :r, "
+              "fault_code = :fc, fault_string = :fs, error = :e, started_at = NULL, "
+              "awaiting_device = 0, retry_wake = CASE WHEN wakeup = 'delivered' THEN 1 ELSE 0 "
+              "END WHERE id = :id AND state = 'running'",
        soci::use(at), soci::use(outcome.fault_code), soci::use(fault_string), soci::use(error),
        soci::use(task.value()));
   st.execute(true);

@@ -79,7 +79,8 @@ bool HasEvent(const std::vector<InformEvent>& events, std::string_view code);
 // the task's own expiry, a task that cannot run. Kanri's own reads cut short by a broken session
 // keep their own re-queueing (TaskFlow::Interrupt). At most settings.retries retries: attempts
 // 1 to retries + 1.
-std::optional<Millis> RetryDelay(const Task& task, const TaskOutcome& outcome, const TaskFlowSettings& settings);
+std::optional<Millis> RetryDelay(const Task& task, const TaskOutcome& outcome,
+                                 const TaskFlowSettings& settings);
 
 class TaskFlow {
  public:

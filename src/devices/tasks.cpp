@@ -54,12 +54,13 @@ Status DataModelCheck(db::Lease& lease, const DeviceId& device, const TaskReques
   const auto* set = std::get_if<task::SetParameterValues>(&request);
   if (!set || set->purpose != task::SetPurpose::kOperator) return Ok{};
   std::string model;
-  lease.sql() << "SELECT data_model FROM devices WHERE id = :id", soci::use(device.value()), soci::into(model);
+  lease.sql() << "SELECT data_model FROM devices WHERE id = :id", soci::use(device.value()),
+      soci::into(model);
   const std::string root = model == "tr098" ? "InternetGatewayDevice." : "Device.";
   for (const auto& [path, value] : set->values)
     if (!path.starts_with(root))
-      return InvalidArgument(path, path + " is not of this device's data model (its parameters start with " + root +
-                                       ")");
+      return InvalidArgument(
+          path, path + " is not of this device's data model (its parameters start with " + root + ")");
   return Ok{};
 }
 
@@ -212,7 +213,8 @@ Result<Job> TaskRepository::CreateForGroup(const CompanyId& company, const Group
 
 Result<Job> TaskRepository::CreateForFilter(const CompanyId& company, const DeviceFilter& filter,
                                             TaskType type, std::string_view request_json,
-                                            const TaskActor& actor, std::optional<std::size_t> expected_count) {
+                                            const TaskActor& actor,
+                                            std::optional<std::size_t> expected_count) {
   auto lease = db_.Acquire();
   db::WriteTransaction tx(lease);
   auto job = CreateJob(lease, company, filter, std::nullopt, type, request_json, actor, expected_count);
@@ -267,12 +269,15 @@ Result<Job> TaskRepository::CreateJob(db::Lease& lease, const CompanyId& company
     const std::string root = model == DataModel::kTr098 ? "InternetGatewayDevice." : "Device.";
     for (const auto& v : set->values)
       if (v.first.starts_with(root)) own.values.push_back(v);
-    request_of_model[std::string(ToString(model))] = own.values.empty() ? "" : StoreTaskRequest(TaskRequest{own});
+    request_of_model[std::string(ToString(model))] =
+        own.values.empty() ? "" : StoreTaskRequest(TaskRequest{own});
   }
   std::erase_if(devices, [&](const auto& d) { return request_of_model[std::get<2>(d)].empty(); });
   if (devices.empty())
-    return InvalidArgument("values", "no value is of the data model (Device. or InternetGatewayDevice.) of the "
-                                     "devices " + what + " selects");
+    return InvalidArgument("values",
+                           "no value is of the data model (Device. or InternetGatewayDevice.) of the "
+                           "devices " +
+                               what + " selects");
 
   Job job;
   job.id = JobId::Generate();
@@ -431,10 +436,11 @@ Result<Page<FailedTask>> TaskRepository::ListFailed(const CompanyId& company, co
   where += " AND (t.finished_at < " + binds.Add(before) + " OR (t.finished_at = " + binds.Add(before) +
            " AND t.id < " + binds.Add(before_id) + "))";
   const std::string limit = binds.Add(static_cast<long long>(page.limit) + 1);
-  auto select = (lease.sql().prepare << std::string("SELECT ") + kTaskColumns +
-                                            ", d.serial_number, d.model, d.product_class FROM tasks t LEFT JOIN "
-                                            "devices d ON d.id = t.device_id AND d.company_id = t.company_id" +
-                                            where + " ORDER BY t.finished_at DESC, t.id DESC LIMIT " + limit);
+  auto select =
+      (lease.sql().prepare << std::string("SELECT ") + kTaskColumns +
+                                  ", d.serial_number, d.model, d.product_class FROM tasks t LEFT JOIN "
+                                  "devices d ON d.id = t.device_id AND d.company_id = t.company_id" +
+                                  where + " ORDER BY t.finished_at DESC, t.id DESC LIMIT " + limit);
   binds.ApplyTo(select);
   soci::rowset<soci::row> rows(select);
   std::vector<FailedTask> out;
@@ -448,9 +454,10 @@ Result<Page<FailedTask>> TaskRepository::ListFailed(const CompanyId& company, co
 std::vector<FaultGroup> TaskRepository::Faults(const CompanyId& company) {
   auto lease = db_.Acquire();
   soci::rowset<soci::row> rows =
-      (lease.sql().prepare << std::string("SELECT t.fault_code, t.error, COUNT(DISTINCT t.device_id), "
-                                          "MAX(t.finished_at) FROM tasks t WHERE t.company_id = :c AND t.state = "
-                                          "'failed'") +
+      (lease.sql().prepare << std::string(
+                                  "SELECT t.fault_code, t.error, COUNT(DISTINCT t.device_id), "
+                                  "MAX(t.finished_at) FROM tasks t WHERE t.company_id = :c AND t.state = "
+                                  "'failed'") +
                                   kLatestEnded + " GROUP BY t.fault_code, t.error",
        soci::use(company.value()));
   std::map<std::string, FaultGroup> groups;
@@ -467,7 +474,8 @@ std::vector<FaultGroup> TaskRepository::Faults(const CompanyId& company) {
   }
   std::vector<FaultGroup> out;
   for (auto& [key, g] : groups) out.push_back(std::move(g));
-  std::stable_sort(out.begin(), out.end(), [](const FaultGroup& a, const FaultGroup& b) { return a.devices > b.devices; });
+  std::stable_sort(out.begin(), out.end(),
+                   [](const FaultGroup& a, const FaultGroup& b) { return a.devices > b.devices; });
   return out;
 }
 
@@ -485,10 +493,11 @@ Result<Task> TaskRepository::RetryIn(db::Lease& lease, const CompanyId& company,
   const Timestamp now = clock_.Now();
   const long long expires = ToUnixMillis(now + settings_.expiry);
   const std::string command_key = NewCommandKey();
-  lease.sql() << "UPDATE tasks SET state = 'queued', attempt = 1, retry_at = NULL, retry_wake = 0, seq = :s, "
-                 "command_key = :ck, started_at = NULL, finished_at = NULL, awaiting_device = 0, "
-                 "download_token_hash = NULL, wakeup = NULL, wakeup_at = NULL, expires_at = :ex WHERE id = :id "
-                 "AND company_id = :c",
+  lease.sql()
+      << "UPDATE tasks SET state = 'queued', attempt = 1, retry_at = NULL, retry_wake = 0, seq = :s, "
+         "command_key = :ck, started_at = NULL, finished_at = NULL, awaiting_device = 0, "
+         "download_token_hash = NULL, wakeup = NULL, wakeup_at = NULL, expires_at = :ex WHERE id = :id "
+         "AND company_id = :c",
       soci::use(seq), soci::use(command_key), soci::use(expires), soci::use(id.value()),
       soci::use(company.value());
   auto stored = SelectTask(lease, company, id);
@@ -506,8 +515,8 @@ Result<Task> TaskRepository::Retry(const CompanyId& company, const TaskId& id) {
 
 Result<std::vector<Task>> TaskRepository::RetryAll(const CompanyId& company, const std::vector<TaskId>& ids) {
   if (ids.size() > settings_.max_job_devices)
-    return LimitExceeded("too_many_tasks", "at most " + std::to_string(settings_.max_job_devices) +
-                                               " tasks per retry");
+    return LimitExceeded("too_many_tasks",
+                         "at most " + std::to_string(settings_.max_job_devices) + " tasks per retry");
   auto lease = db_.Acquire();
   db::WriteTransaction tx(lease);
   std::vector<Task> out;
@@ -528,9 +537,10 @@ std::vector<Task> TaskRepository::TakeDueRetryWakes(std::size_t limit) {
   std::vector<Task> due;
   {
     soci::rowset<soci::row> rows =
-        (lease.sql().prepare << std::string("SELECT ") + kTaskColumns +
-                                    " FROM tasks t WHERE t.retry_wake = 1 AND t.retry_at <= :t ORDER BY t.retry_at "
-                                    "LIMIT :n",
+        (lease.sql().prepare
+             << std::string("SELECT ") + kTaskColumns +
+                    " FROM tasks t WHERE t.retry_wake = 1 AND t.retry_at <= :t ORDER BY t.retry_at "
+                    "LIMIT :n",
          soci::use(t), soci::use(n));
     for (const auto& r : rows) due.push_back(ReadTask(r));
   }
@@ -622,9 +632,10 @@ void TaskRepository::RecordWakeup(const CompanyId& company, const JobId& job, co
   const std::string word(outcome);
   const long long now = ToUnixMillis(clock_.Now());
   const int wake = word == "delivered" ? 1 : 0;
-  lease.sql() << "UPDATE tasks SET wakeup = :w, wakeup_at = :t, retry_wake = CASE WHEN :wake = 1 AND state = "
-                 "'queued' AND retry_at > :t2 THEN 1 ELSE retry_wake END WHERE company_id = :c AND job_id = :j "
-                 "AND device_id = :d",
+  lease.sql()
+      << "UPDATE tasks SET wakeup = :w, wakeup_at = :t, retry_wake = CASE WHEN :wake = 1 AND state = "
+         "'queued' AND retry_at > :t2 THEN 1 ELSE retry_wake END WHERE company_id = :c AND job_id = :j "
+         "AND device_id = :d",
       soci::use(word), soci::use(now), soci::use(wake), soci::use(now), soci::use(company.value()),
       soci::use(job.value()), soci::use(device.value());
 }

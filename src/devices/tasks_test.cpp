@@ -267,18 +267,18 @@ TEST(RetryDelayTest, DEV_8_TransientFaultsAreRetriedWithBackoffAndPermanentOnesA
   const TaskRequest add = task::AddObject{"Device.NAT.PortMapping.", ""};
   const TaskRequest download = task::Download{FirmwareId{"f"}};
   const std::vector<RetryCase> cases = {
-      {read, 1, 9002, "", false, 1},         // internal error: again after the delay
-      {read, 2, 9002, "", false, 4},         // ... each wait 4 times the one before
-      {read, 3, 9004, "", false, 16},        // resources exceeded
-      {read, 4, 9002, "", false, 0},         // --task-retries 3: four attempts in all
-      {set, 1, 9003, "", false, 0},          // invalid arguments: permanent
-      {set, 1, 9005, "", false, 0},          // invalid parameter name
-      {set, 1, 9007, "", false, 0},          // invalid parameter value
-      {reboot, 1, 9002, "", false, 1},       // the device said it did not reboot
-      {download, 1, 9010, "", false, 1},     // the transfer could not complete
+      {read, 1, 9002, "", false, 1},      // internal error: again after the delay
+      {read, 2, 9002, "", false, 4},      // ... each wait 4 times the one before
+      {read, 3, 9004, "", false, 16},     // resources exceeded
+      {read, 4, 9002, "", false, 0},      // --task-retries 3: four attempts in all
+      {set, 1, 9003, "", false, 0},       // invalid arguments: permanent
+      {set, 1, 9005, "", false, 0},       // invalid parameter name
+      {set, 1, 9007, "", false, 0},       // invalid parameter value
+      {reboot, 1, 9002, "", false, 1},    // the device said it did not reboot
+      {download, 1, 9010, "", false, 1},  // the transfer could not complete
       {download, 1, 9017, "", false, 1},
-      {download, 1, 9018, "", false, 0},     // a corrupted file stays corrupted
-      {set, 1, 9010, "", false, 0},          // a transfer fault means nothing for a set
+      {download, 1, 9018, "", false, 0},                // a corrupted file stays corrupted
+      {set, 1, 9010, "", false, 0},                     // a transfer fault means nothing for a set
       {set, 1, std::nullopt, "interrupted", false, 1},  // a set is safe to send twice
       {read, 1, std::nullopt, "timeout", false, 1},
       {reboot, 1, std::nullopt, "interrupted", false, 0},    // it may have rebooted already

@@ -58,7 +58,8 @@ std::int64_t DetachCompanyDevices(db::Lease& lease, const CompanyId& company, st
   moved.execute(true);
   for (const char* sql :
        {"DELETE FROM device_group_members WHERE company_id = :c", "DELETE FROM tasks WHERE company_id = :c",
-        "DELETE FROM remote_logins WHERE company_id = :c", "DELETE FROM desired_parameter_state WHERE company_id = :c",
+        "DELETE FROM remote_logins WHERE company_id = :c",
+        "DELETE FROM desired_parameter_state WHERE company_id = :c",
         "DELETE FROM device_parameters WHERE company_id = :c", "DELETE FROM devices WHERE company_id = :c"})
     lease.sql() << sql, soci::use(c);
   return static_cast<std::int64_t>(db::AffectedRows(moved));

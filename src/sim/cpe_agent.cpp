@@ -131,7 +131,8 @@ Result<FaultInjection> ParseFaultInjection(std::string_view text) {
   const auto eq = text.find('=');
   if (eq == std::string_view::npos) return bad("no '='");
   f.method = std::string(text.substr(0, eq));
-  if (std::find(std::begin(kSupportedMethods), std::end(kSupportedMethods), f.method) == std::end(kSupportedMethods))
+  if (std::find(std::begin(kSupportedMethods), std::end(kSupportedMethods), f.method) ==
+      std::end(kSupportedMethods))
     return bad("not a method the simulator answers");
   std::string_view rest = text.substr(eq + 1);
   if (const auto at = rest.find('@'); at != std::string_view::npos) {
@@ -157,7 +158,9 @@ Result<FaultInjection> ParseFaultInjection(std::string_view text) {
 
 bool FaultInjectionApplies(const FaultInjection& injection, std::size_t position) {
   // Evenly spread: the device is picked when the running count of picks steps up at it.
-  const auto picks = [&](std::size_t n) { return static_cast<std::size_t>(static_cast<double>(n) * injection.percent / 100.0); };
+  const auto picks = [&](std::size_t n) {
+    return static_cast<std::size_t>(static_cast<double>(n) * injection.percent / 100.0);
+  };
   return picks(position + 1) > picks(position);
 }
 
@@ -173,9 +176,11 @@ CpeAgent::Answer CpeAgent::Respond(const AcsEnvelope& request, Timestamp now) {
   injected_.resize(injections_.size());
   for (std::size_t i = 0; i < injections_.size(); ++i) {
     const auto& injection = injections_[i];
-    if (injection.method != answer.method || (injection.times > 0 && injected_[i] >= injection.times)) continue;
+    if (injection.method != answer.method || (injection.times > 0 && injected_[i] >= injection.times))
+      continue;
     ++injected_[i];
-    return fault(MakeFault(static_cast<CpeFaultCode>(injection.fault_code), "injected by kanri sim --fault")), answer;
+    return fault(MakeFault(static_cast<CpeFaultCode>(injection.fault_code), "injected by kanri sim --fault")),
+           answer;
   }
   const std::string parameter_key_path = ParameterPath(kind_, Param::kParameterKey);
 

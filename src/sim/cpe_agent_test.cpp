@@ -155,9 +155,9 @@ TEST(FaultInjection, DEV_8_ParsesItsFormAndRefusesAnythingElse) {
       {"SetParameterValues=9002x2", true, "SetParameterValues", 9002, 2, 100},
       {"Download=9010@20%", true, "Download", 9010, 0, 20},
       {"Download=9010x1@12.5%", true, "Download", 9010, 1, 12.5},
-      {"Upload=9002", false, "", 0, 0, 0},              // not a method the simulator answers
-      {"Reboot", false, "", 0, 0, 0},                   // no code
-      {"Reboot=8002", false, "", 0, 0, 0},              // not a CPE fault code
+      {"Upload=9002", false, "", 0, 0, 0},  // not a method the simulator answers
+      {"Reboot", false, "", 0, 0, 0},       // no code
+      {"Reboot=8002", false, "", 0, 0, 0},  // not a CPE fault code
       {"Reboot=9002x", false, "", 0, 0, 0},
       {"Reboot=9002x-1", false, "", 0, 0, 0},
       {"Reboot=9002@0%", false, "", 0, 0, 0},

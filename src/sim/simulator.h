@@ -71,8 +71,8 @@ struct SimOptions {
   std::string ca_file;                        // trust this certificate (PEM) for https://
   bool insecure = false;                      // no TLS verification (lab use only)
   bool cwmp_versions_header = false;
-  std::string state_dir;  // empty: in memory
-  std::vector<FaultInjection> faults;  // --fault: faults answered on purpose (cpe_agent.h)
+  std::string state_dir;                       // empty: in memory
+  std::vector<FaultInjection> faults;          // --fault: faults answered on purpose (cpe_agent.h)
   std::map<std::string, std::string> reverts;  // --revert: values put back before each session
   std::size_t threads = 2;
   std::string log_level = "info";

@@ -18,9 +18,10 @@ constexpr char kNtp098[] = "InternetGatewayDevice.Time.NTPServer1";
 class DesiredState : public Devices {
  protected:
   std::unique_ptr<SimProcess> StartSimWith(const std::string& prefix, std::vector<std::string> extra) {
-    std::vector<std::string> args{"--devices", "1", "--acs", AcsUrl(), "--insecure", "--serial-prefix", prefix,
-                                  "--oui", "00D09E", "--product-class", "SimGateway", "--inform-interval",
-                                  "3600", "--ramp-up", "0", "--cr-listen", "127.0.0.1:0"};
+    std::vector<std::string> args{
+        "--devices", "1",         "--acs",  AcsUrl(),          "--insecure", "--serial-prefix",
+        prefix,      "--oui",     "00D09E", "--product-class", "SimGateway", "--inform-interval",
+        "3600",      "--ramp-up", "0",      "--cr-listen",     "127.0.0.1:0"};
     args.insert(args.end(), extra.begin(), extra.end());
     return std::make_unique<SimProcess>(server().data_dir(), args);
   }
@@ -44,7 +45,8 @@ class DesiredState : public Devices {
     const auto start = std::chrono::steady_clock::now();
     while (std::chrono::steady_clock::now() - start < timeout) {
       if (ParameterValue(device, path) == value)
-        return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start);
+        return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() -
+                                                                     start);
       std::this_thread::sleep_for(200ms);
     }
     throw std::runtime_error(path + " never became " + value + "; it is " + ParameterValue(device, path));
@@ -85,7 +87,8 @@ TEST_F(DesiredState, DEV_7_AProfileEditReachesOnlineRoutersWithinAMinuteAndOffli
   ASSERT_EQ(edited.status, 200) << edited.Describe();
   const auto took = WaitForValue(a, kNtp, "ntp2-DST000001.example", 60s);
   WaitForValue(b, kNtp098, "ntp2-098.example", 60s);
-  std::printf("[ DEV-7 ] profile edit reached an online router in %lld ms\n", static_cast<long long>(took.count()));
+  std::printf("[ DEV-7 ] profile edit reached an online router in %lld ms\n",
+              static_cast<long long>(took.count()));
   EXPECT_EQ(ParameterValue(x, kNtp), "ntp-DSX000001.example") << "the offline router has not had it yet";
   auto counts = admin_a().Get("/api/v1/profiles/" + profile_id + "/compliance").Json();
   EXPECT_EQ(Member(counts, "devices").as_int64(), 3);
@@ -116,9 +119,12 @@ TEST_F(DesiredState, DEV_7_AnOverrideWinsAndAValueTheRouterKeepsChangingBackIsDr
   const std::string id = Str(WaitForProvisionedDevice("DRF000001"), "id");
 
   // The override wins over the profile (bad ones change nothing; another company cannot).
-  EXPECT_EQ(admin_a().Put("/api/v1/devices/" + id + "/overrides", R"({"parameters":{"Device.Time.":"x"}})").status,
-            400);
-  EXPECT_EQ(admin_a().Put("/api/v1/devices/" + id + "/overrides", R"({"parameters":{"Device.X":"{serial}"}})").status,
+  EXPECT_EQ(
+      admin_a().Put("/api/v1/devices/" + id + "/overrides", R"({"parameters":{"Device.Time.":"x"}})").status,
+      400);
+  EXPECT_EQ(admin_a()
+                .Put("/api/v1/devices/" + id + "/overrides", R"({"parameters":{"Device.X":"{serial}"}})")
+                .status,
             400);
   const std::string other = Str(CreateCompany("OTHER", "Other Ltd"), "id");
   CreateCompanyAdmin(other, "olga", kAdminPassword);
@@ -141,7 +147,8 @@ TEST_F(DesiredState, DEV_7_AnOverrideWinsAndAValueTheRouterKeepsChangingBackIsDr
   // more (3 tries today), then leaves it as drift.
   for (int read = 1; read <= 3; ++read) {
     SCOPED_TRACE(read);
-    const json::value task = RunTask(id, R"({"type":"getParameterValues","names":["Device.Time.NTPServer2"],"now":true})");
+    const json::value task =
+        RunTask(id, R"({"type":"getParameterValues","names":["Device.Time.NTPServer2"],"now":true})");
     ASSERT_EQ(Str(task, "state"), "done");
     PollUntil("/api/v1/devices/" + id + "/tasks", [](const json::value& v) {
       for (const auto& t : Member(v, "items").as_array())

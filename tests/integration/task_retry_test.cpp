@@ -15,11 +15,12 @@ class TaskRetry : public Devices {
   // Retries wait a second, then 4, then 16.
   TaskRetry() : Devices({"--task-retry-delay", "1s"}) {}
 
-  std::unique_ptr<SimProcess> StartFaultySim(const std::string& prefix, const std::vector<std::string>& faults) {
-    std::vector<std::string> args{"--devices",      "1",           "--acs",      AcsUrl(), "--insecure",
-                                  "--serial-prefix", prefix,       "--oui",      "00D09E", "--product-class",
-                                  "SimGateway",     "--inform-interval", "3600", "--ramp-up", "0",
-                                  "--cr-listen",    "127.0.0.1:0"};
+  std::unique_ptr<SimProcess> StartFaultySim(const std::string& prefix,
+                                             const std::vector<std::string>& faults) {
+    std::vector<std::string> args{
+        "--devices", "1",         "--acs",  AcsUrl(),          "--insecure", "--serial-prefix",
+        prefix,      "--oui",     "00D09E", "--product-class", "SimGateway", "--inform-interval",
+        "3600",      "--ramp-up", "0",      "--cr-listen",     "127.0.0.1:0"};
     for (const auto& f : faults) {
       args.emplace_back("--fault");
       args.push_back(f);
@@ -71,7 +72,8 @@ TEST_F(TaskRetry, DEV_8_TransientFaultsAreRetriedByThemselvesAndPermanentOnesWai
   auto listed = admin_a().Get("/api/v1/tasks/failed?fault=9005&latest=true");
   ASSERT_EQ(listed.status, 200) << listed.Describe();
   ASSERT_EQ(Member(listed.Json(), "items").as_array().size(), 1U);
-  EXPECT_EQ(Str(Member(Member(listed.Json(), "items").as_array()[0], "device"), "serial_number"), "RTY000001");
+  EXPECT_EQ(Str(Member(Member(listed.Json(), "items").as_array()[0], "device"), "serial_number"),
+            "RTY000001");
   EXPECT_EQ(ProblemCode(admin_a().Get("/api/v1/tasks/failed?fault=9005;drop")), "invalid_request");
 
   // A viewer may not retry what it may not create; another company does not see the task.
@@ -98,7 +100,8 @@ TEST_F(TaskRetry, DEV_8_TransientFaultsAreRetriedByThemselvesAndPermanentOnesWai
   EXPECT_EQ(ProblemCode(not_failed), "task_not_retryable");
   EXPECT_EQ(admin_a().Post("/api/v1/tasks/retry", R"({"fault":"9005","task_ids":[]})").status, 400);
   EXPECT_EQ(admin_a().Post("/api/v1/tasks/retry", "{}").status, 400);
-  auto mixed = admin_a().Post("/api/v1/tasks/retry", R"({"task_ids":[")" + missing_id + R"(",")" + add_id + R"("]})");
+  auto mixed =
+      admin_a().Post("/api/v1/tasks/retry", R"({"task_ids":[")" + missing_id + R"(",")" + add_id + R"("]})");
   EXPECT_EQ(mixed.status, 409) << "all or nothing";
   EXPECT_EQ(Str(Task(missing_id), "state"), "failed");
 
