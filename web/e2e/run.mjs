@@ -14,6 +14,7 @@ import { parseArgs } from "node:util";
 import { chromium } from "playwright-core";
 import { Kanri } from "./kanri.mjs";
 import { allocationSteps } from "./allocations.mjs";
+import { desiredSteps } from "./desired.mjs";
 import { axeSummary } from "./axe.mjs";
 import { deviceSteps } from "./devices.mjs";
 import { lifecycleSteps } from "./lifecycle.mjs";
@@ -362,6 +363,8 @@ try {
   await deviceSteps({ page, kanri, step, shot, expect, nav, login, logout, adminPassword: ADMIN_PASSWORD, rootPassword: ROOT_PASSWORD });
   // Issue 18: factory reset (its permission, the typed serial), wake-up outcomes, jobs, delete vs retire, the company's refused devices.
   await lifecycleSteps({ page, kanri, step, shot, expect, nav, login, logout, adminPassword: ADMIN_PASSWORD, rootPassword: ROOT_PASSWORD });
+  // DEV-7: a profile's desired configuration edited on its page reaching online gateways of both data models, an override, drift.
+  await desiredSteps({ page, kanri, step, shot, expect, nav, login, logout, adminPassword: ADMIN_PASSWORD, rootPassword: ROOT_PASSWORD });
   // Running the service (issue 12): jobs, login alarms, the mail outbox.
   await operationSteps({ page, kanri, step, shot, expect, nav, login, logout, rootPassword: ROOT_PASSWORD });
   // Where accounts and tokens sign in from (SEC-4), and API tokens (SEC-9).

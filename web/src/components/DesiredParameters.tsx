@@ -127,16 +127,23 @@ export function DesiredParametersEditor<V extends WithParameterRows>({ form, cap
             </tr>
           </thead>
           <tbody>
+            {fields.length === 0 ? (
+              <tr>
+                <td colSpan={4} className="table-empty">
+                  {t("desired.none")}
+                </td>
+              </tr>
+            ) : null}
             {fields.map((field, i) => {
               const pathError = errorText(errors?.[i]?.path);
               const valueError = errorText(errors?.[i]?.value);
               const n = i + 1;
               return (
                 <tr key={field.id}>
-                  <td>
+                  <td className="desired-model">
                     <ModelBadge path={rows[i]?.path ?? ""} />
                   </td>
-                  <td className={pathError ? "field-invalid" : undefined}>
+                  <td className={pathError ? "desired-path field-invalid" : "desired-path"}>
                     <Input
                       className="mono"
                       aria-label={t("desired.pathOfRow", { n })}

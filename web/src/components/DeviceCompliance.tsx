@@ -132,7 +132,7 @@ export function ComplianceTab({ device }: { device: Device }) {
         ),
     }),
     col.accessor("state", { header: t("desired.stateColumn"), cell: (x) => <ComplianceBadge state={x.getValue()} /> }),
-    col.display({ id: "reason", header: t("desired.reasonColumn"), cell: (x) => <ReasonCell item={x.row.original} /> }),
+    col.display({ id: "reason", header: t("desired.reasonColumn"), meta: { className: "compliance-reason" }, cell: (x) => <ReasonCell item={x.row.original} /> }),
     col.accessor("source", {
       header: t("desired.sourceColumn"),
       cell: (x) => <Badge tone={x.getValue() === "override" ? "info" : "neutral"}>{t(`desired.sources.${x.getValue()}`)}</Badge>,
@@ -157,7 +157,9 @@ export function ComplianceTab({ device }: { device: Device }) {
         {compliance.isLoading ? (
           <Spinner />
         ) : c && c.items.length > 0 ? (
-          <DataTable data={c.items} columns={columns} getRowId={(item) => item.path} caption={t("desired.items")} />
+          <div className="compliance-items">
+            <DataTable data={c.items} columns={columns} getRowId={(item) => item.path} caption={t("desired.items")} />
+          </div>
         ) : c ? (
           <EmptyState icon="profile" title={t("desired.noDesired")} />
         ) : null}

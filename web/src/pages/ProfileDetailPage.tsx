@@ -70,7 +70,8 @@ function ComplianceCounts({ profile }: { profile: Profile }) {
       <ErrorBanner error={counts.error} />
       <div className="grid-stats compliance-counts">
         {tile(t("desired.devices"), d?.devices, null)}
-        {COMPLIANCE_STATES.map((state) => tile(t(`desired.state.${state}`), d?.[state], state, COMPLIANCE_TONE[state]))}
+        {/* Coloured when there are such devices. */}
+        {COMPLIANCE_STATES.map((state) => tile(t(`desired.state.${state}`), d?.[state], state, d?.[state] ? COMPLIANCE_TONE[state] : undefined))}
         <Card className="stat-card" key="not-compared">
           <div className="stat" title={t("desired.notComparedHint")}>
             <span className="stat-label">{t("desired.notCompared")}</span>
