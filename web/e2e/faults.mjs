@@ -82,7 +82,7 @@ export async function faultSteps({ page, kanri, step, shot, expect, nav, login, 
       expect(g9001?.devices === 2, "two devices under 9001: " + JSON.stringify(groups));
 
       await nav("障害").click();
-      await page.getByRole("heading", { name: "障害" }).waitFor();
+      await page.getByRole("heading", { name: "障害", level: 1 }).waitFor();
       const row9001 = page.getByRole("row", { name: /9001/ });
       await row9001.waitFor();
       const text9001 = await row9001.innerText();
@@ -98,7 +98,7 @@ export async function faultSteps({ page, kanri, step, shot, expect, nav, login, 
       await shot("dev8-2-faults");
 
       await english();
-      await page.getByRole("heading", { name: "Faults" }).waitFor();
+      await page.getByRole("heading", { name: "Faults", level: 1 }).waitFor();
       const en9001 = await page.getByRole("row", { name: /9001/ }).innerText();
       expect(en9001.includes("2 devices") && !JAPANESE.test(en9001), "the group in English: " + en9001);
       const enDevice = await page.getByRole("row", { name: /FLT000001/ }).innerText();

@@ -1753,7 +1753,7 @@ export const en: Resources = {
     nav: "Faults",
     title: "Faults",
     description: "Devices whose latest finished task failed, grouped by fault. Remove the cause, then retry.",
-    groups: "Faults",
+    groups: "Fault groups",
     fault: "Fault",
     devices: "Devices",
     devicesCount_one: "{{count}} device",

@@ -117,7 +117,9 @@ export function FaultsPage() {
   });
   const col = createColumnHelper<FaultGroup>();
   const columns = [
-    col.accessor((g) => faultGroupText(t, g), { id: "fault", header: t("faults.fault"), cell: (c) => <span className="cell-main">{c.getValue()}</span> }),
+    // The cell reads the group again: the table keeps an accessor's value until the data changes,
+    // and the text must follow a switch of the language.
+    col.accessor((g) => faultGroupText(t, g), { id: "fault", header: t("faults.fault"), cell: (c) => <span className="cell-main">{faultGroupText(t, c.row.original)}</span> }),
     col.accessor("devices", {
       header: t("faults.devices"),
       meta: { className: "col-num" },

@@ -106,7 +106,12 @@ describe("the faults page (DEV-8)", () => {
     expect(screen.getByRole("row", { name: /The device did not answer/ }).textContent).toContain("1 device");
     const device = await screen.findByRole("row", { name: /SIM000002/ });
     expect(device.textContent).not.toMatch(/[ぁ-んァ-ヶ一-龠]/);
-    await userEvent.click(within(row).getByRole("button", { name: /Retry all/ }));
+    // Switched back and forth, the groups follow the language.
+    await userEvent.click(screen.getByRole("button", { name: "日本語" }));
+    await waitFor(() => expect(screen.getByRole("row", { name: /9005/ }).textContent).toContain("9005 パラメータ名が正しくありません"));
+    await userEvent.click(screen.getByRole("button", { name: "English" }));
+    await waitFor(() => expect(screen.getByRole("row", { name: /9005/ }).textContent).toContain("9005 Invalid parameter name"));
+    await userEvent.click(within(screen.getByRole("row", { name: /9005/ })).getByRole("button", { name: /Retry all/ }));
     const dialog = await screen.findByRole("dialog", { name: "Retry all" });
     expect(dialog.textContent).toContain("The latest task of 2 devices failed with “9005 Invalid parameter name (the device has no such parameter)”");
   });
