@@ -22,6 +22,7 @@ import { navigationSteps } from "./navigation.mjs";
 import { operationSteps } from "./operations.mjs";
 import { remoteLoginSteps } from "./remote_login.mjs";
 import { languageSteps } from "./language.mjs";
+import { faultSteps } from "./faults.mjs";
 import { serviceNoticeSteps } from "./service_notices.mjs";
 import { signInSteps } from "./sign_in.mjs";
 import { totpSteps } from "./totp.mjs";
@@ -56,7 +57,8 @@ kanri.bootstrap("root", ROOT_PASSWORD);
 // SEC-9: the webhooks' receiver, on loopback, whose certificate the server trusts.
 const receiver = await startReceiver();
 // The simulated devices listen for connection requests on loopback (and so does the receiver).
-await kanri.start(["--connection-request-allow-loopback", "--webhook-ca-file", receiver.caFile, "--webhook-interval", "1s"]);
+// DEV-8: a task's automatic retry comes after 15 s (not a minute), for the faults steps.
+await kanri.start(["--connection-request-allow-loopback", "--webhook-ca-file", receiver.caFile, "--webhook-interval", "1s", "--task-retry-delay", "15s"]);
 console.log(`kanri at ${kanri.baseUrl} (data ${kanri.dataDir})`);
 
 const browser = await chromium.launch({
@@ -377,6 +379,8 @@ try {
   await remoteLoginSteps({ page, kanri, step, shot, expect, nav, login, logout, adminPassword: ADMIN_PASSWORD, rootPassword: ROOT_PASSWORD });
   // Issue 18, every message in the reader's language: problems on their fields, task faults in words, firmware by name, locks, the company, drafts.
   await languageSteps({ page, kanri, step, shot, expect, nav, login, logout, adminPassword: ADMIN_PASSWORD, rootPassword: ROOT_PASSWORD });
+  // DEV-8: a passing fault retried by itself, the faults page in Japanese and English, retries from there.
+  await faultSteps({ page, kanri, step, shot, expect, nav, login, logout, adminPassword: ADMIN_PASSWORD, rootPassword: ROOT_PASSWORD });
   // Running the service for customers (issue 15): maintenance, incidents, the banner, the status page, "Security and data".
   await serviceNoticeSteps({ page, kanri, step, shot, expect, nav, login, logout, adminPassword: ADMIN_PASSWORD, rootPassword: ROOT_PASSWORD });
   // Issue 18: finding things, layout and keyboard; axe-core on every main screen (AXE_REPORT=1 lists violations without failing).
