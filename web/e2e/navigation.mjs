@@ -6,7 +6,7 @@ import { checkAxe } from "./axe.mjs";
 import { startSim, until } from "./kanri.mjs";
 
 // The company's screens (as its administrator) and the provider's (as the site administrator).
-const COMPANY_SCREENS = ["/", "/devices", "/devices/refused", "/jobs", "/device-groups", "/profiles", "/firmware", "/accounts", "/roles", "/audit", "/settings", "/tokens", "/webhooks", "/account", "/security-data"];
+const COMPANY_SCREENS = ["/", "/devices", "/devices/refused", "/jobs", "/faults", "/device-groups", "/profiles", "/firmware", "/accounts", "/roles", "/audit", "/settings", "/tokens", "/webhooks", "/account", "/security-data"];
 const PROVIDER_SCREENS = [
   "/",
   "/provider/companies",

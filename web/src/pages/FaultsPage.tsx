@@ -139,7 +139,7 @@ export function FaultsPage() {
               className="btn-sm"
               variant="ghost"
               icon="search"
-              aria-label={`${t("faults.show")}: ${label}`}
+              aria-label={`${open === g.fault ? t("faults.shown") : t("faults.show")}: ${label}`}
               aria-pressed={open === g.fault}
               onClick={() => setParams(open === g.fault ? {} : { fault: g.fault })}
             >
