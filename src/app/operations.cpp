@@ -6,6 +6,7 @@
 
 #include "app/backup.h"
 #include "cwmp/connection_request.h"
+#include "devices/desired_config.h"
 #include "jobs/account_lifecycle.h"
 #include "jobs/contract_end.h"
 #include "jobs/device_retention.h"
@@ -72,6 +73,14 @@ std::vector<jobs::Job> BuildJobs(const Config& config, Operations& ops, audit::O
        Schedule::DailyJst(5, 0),
        [&ops, &history, &key, grace = config.contract_end_grace](Timestamp now) {
          return jobs::RunContractEnd(ops.database, ops.companies, ops.firmware, history, key, grace, now);
+       }},
+      {"desired-state-recheck",
+       "DEV-7: compare again, at their next session, the devices left drifting or failed (a new day in "
+       "Japan gives each value 3 more tries)",
+       Schedule::DailyJst(0, 10),
+       [&ops](Timestamp) {
+         return Counts{{"devices", static_cast<std::int64_t>(
+                                       devices::DesiredConfig{ops.database, ops.clock}.RecheckUnsettled())}};
        }},
       {"alarm-scan", "SEC-2: alarm the site administrators on bursts of failed logins",
        Schedule::Every(minutes{1}),

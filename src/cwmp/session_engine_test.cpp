@@ -686,6 +686,16 @@ TEST_F(SessionEngineTest, DEV_7_TheDesiredStateIsKeptAppliedAndDriftIsNotSetAgai
     EXPECT_TRUE(e.overridden);
   }
   EXPECT_EQ(Count("SELECT COUNT(*) FROM devices WHERE compliance = 'drift'"), 1);
+
+  // A new day in Japan: the daily recheck gives the value 3 more tries at the next session.
+  cookie_.clear();
+  ASSERT_EQ(Post(InformXml("SN1", Event("2 PERIODIC")), std::nullopt, connection++).status, 200);
+  EXPECT_EQ(RunQueuedTasks(), std::vector<std::string>{}) << "nothing changed, nothing sent";
+  clock_.Advance(std::chrono::hours{24});
+  EXPECT_EQ(desired_.RecheckUnsettled(), 1U);
+  cookie_.clear();
+  ASSERT_EQ(Post(InformXml("SN1", Event("2 PERIODIC")), std::nullopt, connection++).status, 200);
+  EXPECT_EQ(RunQueuedTasks(), std::vector<std::string>{"SetParameterValues"});
 }
 
 TEST_F(SessionEngineTest, DEV_3_RebootIsDoneWhateverCommandKeyOrBootAloneTheDeviceComesBackWith) {

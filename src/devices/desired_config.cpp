@@ -176,6 +176,15 @@ void DesiredConfig::SetTaskEnded(db::Lease& lease, const Task& task) {
   lease.sql() << "UPDATE devices SET desired_dirty = 1 WHERE id = :id", soci::use(task.device_id.value());
 }
 
+std::size_t DesiredConfig::RecheckUnsettled() const {
+  auto lease = db_.Acquire();
+  soci::statement st =
+      (lease.sql().prepare << "UPDATE devices SET desired_dirty = 1 WHERE compliance IN ('drift', "
+                              "'failed') AND desired_dirty = 0");
+  st.execute(true);
+  return static_cast<std::size_t>(db::AffectedRows(st));
+}
+
 std::vector<std::pair<CompanyId, DeviceId>> DesiredConfig::TakeWakes(std::size_t limit) const {
   auto lease = db_.Acquire();
   db::WriteTransaction tx(lease);

@@ -68,6 +68,9 @@ class DesiredConfig {
 
   // Within TaskEnded's transaction: what a profile set's end means for its parameters.
   static void SetTaskEnded(db::Lease& lease, const Task& task);
+  // DEV-7, daily: the devices left drifting or failed compare again at their next session (each
+  // value has 3 more tries on a new day). Returns how many.
+  std::size_t RecheckUnsettled() const;
   // The devices an edit asked to connect that are online now, at most `limit`, each once
   // (offline ones are dropped from the list: they compare at their next Inform).
   std::vector<std::pair<CompanyId, DeviceId>> TakeWakes(std::size_t limit) const;

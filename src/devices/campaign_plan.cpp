@@ -1,0 +1,88 @@
+#include "devices/campaign_plan.h"
+
+#include <algorithm>
+#include <cmath>
+
+namespace kanri::devices {
+namespace {
+
+bool Listed(const std::vector<std::string>& list, const std::string& value) {
+  return list.empty() || std::find(list.begin(), list.end(), value) != list.end();
+}
+
+}  // namespace
+
+std::string_view ToString(Eligibility e) {
+  switch (e) {
+    case Eligibility::kEligible:
+      return "eligible";
+    case Eligibility::kAlreadyCurrent:
+      return "already_current";
+    case Eligibility::kOtherProductClass:
+      return "other_product_class";
+    case Eligibility::kOtherModel:
+      return "other_model";
+    case Eligibility::kOtherHardware:
+      return "other_hardware";
+  }
+  return "eligible";
+}
+
+Eligibility CheckEligibility(const FirmwareTarget& target, const CampaignDevice& device) {
+  if (target.product_class && *target.product_class != device.product_class)
+    return Eligibility::kOtherProductClass;
+  if (!Listed(target.models, device.model)) return Eligibility::kOtherModel;
+  if (!Listed(target.hardware_versions, device.hardware_version)) return Eligibility::kOtherHardware;
+  if (!target.software_version.empty() && device.software_version == target.software_version)
+    return Eligibility::kAlreadyCurrent;
+  return Eligibility::kEligible;
+}
+
+Result<WavePlan> PlanWaves(std::vector<CampaignDevice> devices, const FirmwareTarget& target,
+                           const std::vector<WaveSpec>& waves) {
+  if (waves.empty() || waves.size() > kMaxWaves)
+    return InvalidArgument("waves", "a campaign has 1 to " + std::to_string(kMaxWaves) + " waves");
+  for (const auto& w : waves) {
+    const bool percent_ok = w.percent && *w.percent > 0 && *w.percent <= 100;
+    const bool count_ok = w.count && *w.count >= 1;
+    if (w.percent.has_value() == w.count.has_value() || !(percent_ok || count_ok))
+      return InvalidArgument("waves",
+                             "each wave is a percent (above 0, at most 100) or a count (at least 1)");
+  }
+  std::sort(devices.begin(), devices.end(),
+            [](const CampaignDevice& a, const CampaignDevice& b) { return a.id.value() < b.id.value(); });
+  WavePlan plan;
+  plan.wave_sizes.assign(waves.size(), 0);
+  std::size_t eligible = 0;
+  for (const auto& d : devices) {
+    const Eligibility e = CheckEligibility(target, d);
+    plan.devices.push_back({d.id, e, -1});
+    if (e == Eligibility::kEligible) ++eligible;
+  }
+  // How many each wave takes, in order; the last takes the rest.
+  std::size_t left = eligible;
+  for (std::size_t i = 0; i < waves.size() && left > 0; ++i) {
+    std::size_t n =
+        waves[i].count
+            ? *waves[i].count
+            : static_cast<std::size_t>(std::ceil(static_cast<double>(eligible) * *waves[i].percent / 100.0));
+    n = std::max<std::size_t>(n, 1);
+    if (i + 1 == waves.size()) n = left;
+    n = std::min(n, left);
+    plan.wave_sizes[i] = n;
+    left -= n;
+  }
+  std::size_t wave = 0, taken = 0;
+  for (auto& p : plan.devices) {
+    if (p.eligibility != Eligibility::kEligible) continue;
+    while (wave < plan.wave_sizes.size() && taken == plan.wave_sizes[wave]) {
+      ++wave;
+      taken = 0;
+    }
+    p.wave = static_cast<int>(wave);
+    ++taken;
+  }
+  return plan;
+}
+
+}  // namespace kanri::devices
