@@ -1782,5 +1782,6 @@ export const en: Resources = {
     autoRetry: "Tasks that met a passing fault of the device (9002 internal error, 9004 resources exceeded, a broken session) are retried automatically. What stays here failed on every retry, or failed for a reason a retry does not change, such as a wrong setting.",
     attempt: "attempt {{number}}",
     retrying: "retrying at {{time}} (JST) after {{fault}}",
+    byFault: "View by fault",
   },
 };

@@ -86,7 +86,7 @@ function RecentFailures() {
   const recent = useRecentTaskFailures({ refetchInterval: REFRESH_MS });
   const failures = recent.data ?? [];
   return (
-    <Card className="card-flush" title={t("dashboard.recentFailures")}>
+    <Card className="card-flush" title={t("dashboard.recentFailures")} actions={<Link to={PATHS.faults}>{t("faults.byFault")}</Link>}>
       <ErrorBanner error={recent.error} />
       {recent.isLoading ? (
         <Spinner />

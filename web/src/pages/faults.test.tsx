@@ -156,6 +156,15 @@ describe("the faults page (DEV-8)", () => {
   });
 });
 
+describe("the dashboard (DEV-8)", () => {
+  it("leads from the failed tasks to the faults page", async () => {
+    serve(() => undefined);
+    renderApp("/");
+    const link = await screen.findByRole("link", { name: "障害の種類ごとに見る" });
+    expect(link.getAttribute("href")).toBe("/faults");
+  });
+});
+
 describe("a device's tasks (DEV-8)", () => {
   const device = { id: "d1", serial_number: "SIM000001", oui: "00D09E", product_class: "SimGateway", model: "HG-1", online: true, tags: [], last_events: [] };
 
