@@ -118,7 +118,14 @@ export function ComplianceTab({ device }: { device: Device }) {
     }),
     col.accessor("desired", {
       header: t("desired.desired"),
-      cell: (x) => (x.row.original.secret ? <SecretBadge /> : <span className="param-value">{x.getValue()}</span>),
+      cell: (x) =>
+        x.row.original.secret ? (
+          <SecretBadge />
+        ) : (
+          <span className="param-value">
+            <BreakAtDots text={x.getValue() ?? ""} />
+          </span>
+        ),
     }),
     col.accessor("reported", {
       header: t("desired.reported"),
@@ -128,7 +135,9 @@ export function ComplianceTab({ device }: { device: Device }) {
         ) : x.getValue() === null ? (
           <span className="muted">{t("desired.notReported")}</span>
         ) : (
-          <span className="param-value">{x.getValue()}</span>
+          <span className="param-value">
+            <BreakAtDots text={x.getValue() ?? ""} />
+          </span>
         ),
     }),
     col.accessor("state", { header: t("desired.stateColumn"), cell: (x) => <ComplianceBadge state={x.getValue()} /> }),
