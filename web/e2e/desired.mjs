@@ -67,7 +67,7 @@ export async function desiredSteps({ page, kanri, step, shot, expect, nav, login
       await nav("仕向け").click();
       await page.getByRole("link", { name: PROFILE }).click();
       await page.getByRole("heading", { name: PROFILE }).waitFor();
-      const inSync = page.getByRole("link", { name: "一致の装置を一覧で表示", exact: true });
+      const inSync = page.getByRole("link", { name: /^一致\s*\d+\s*台を一覧で表示$/ });
       await until("the page counts two in sync", async () => (await inSync.innerText()).includes("2"), 20_000);
       await page.getByText("TR-181（Device.）2 件 · TR-098（InternetGatewayDevice.）2 件").waitFor();
       // Rows: TR-181 first, then TR-098, each by path.
@@ -130,7 +130,7 @@ export async function desiredSteps({ page, kanri, step, shot, expect, nav, login
 
     await step("DEV-7: the device list shows compliance and filters on it (the URL keeps it)", async () => {
       await page.goto(`/profiles/${profile.id}`);
-      await page.getByRole("link", { name: "一致の装置を一覧で表示", exact: true }).click();
+      await page.getByRole("link", { name: /^一致\s*\d+\s*台を一覧で表示$/ }).click();
       await page.getByRole("link", { name: "DES000101" }).waitFor();
       expect(page.url().includes(`profile_id=${profile.id}`) && page.url().includes("compliance=in_sync"), "the filter in the URL: " + page.url());
       expect((await page.getByLabel("準拠状況").inputValue()) === "in_sync", "the filter shown");

@@ -43,6 +43,8 @@ export async function navigationSteps({ page, kanri, step, shot, expect, adminPa
   const deviceId = devices.items[0]?.id;
   const webhooks = await admin.call("GET", "/webhooks").catch(() => ({ items: [] }));
   const webhookId = webhooks.items?.[0]?.id;
+  // DEV-7: a profile's page (its desired configuration and compliance counts).
+  const profileId = (await admin.call("GET", "/profiles")).items[0]?.id;
 
   // Waits for the screen's heading (or the login form) before the check.
   const settle = async () => {
@@ -82,7 +84,8 @@ export async function navigationSteps({ page, kanri, step, shot, expect, adminPa
       await login("ACME", "taro", adminPassword);
       await page.getByRole("heading", { level: 1 }).first().waitFor();
       for (const path of COMPANY_SCREENS) await visit(path, lang);
-      if (deviceId) for (const tab of ["summary", "parameters", "tasks"]) await visit(`/devices/${deviceId}?tab=${tab}`, lang);
+      if (deviceId) for (const tab of ["summary", "parameters", "tasks", "compliance"]) await visit(`/devices/${deviceId}?tab=${tab}`, lang);
+      if (profileId) await visit(`/profiles/${profileId}`, lang);
       if (webhookId) await visit(`/webhooks/${webhookId}`, lang);
       await page.goto("/password");
       await settle();

@@ -363,10 +363,10 @@ try {
   // Devices join a company only through the provider's allocation (issue 10): first that.
   await allocationSteps({ page, step, shot, expect, nav, login, logout, rootPassword: ROOT_PASSWORD });
   await deviceSteps({ page, kanri, step, shot, expect, nav, login, logout, adminPassword: ADMIN_PASSWORD, rootPassword: ROOT_PASSWORD });
-  // Issue 18: factory reset (its permission, the typed serial), wake-up outcomes, jobs, delete vs retire, the company's refused devices.
-  await lifecycleSteps({ page, kanri, step, shot, expect, nav, login, logout, adminPassword: ADMIN_PASSWORD, rootPassword: ROOT_PASSWORD });
   // DEV-7: a profile's desired configuration edited on its page reaching online gateways of both data models, an override, drift.
   await desiredSteps({ page, kanri, step, shot, expect, nav, login, logout, adminPassword: ADMIN_PASSWORD, rootPassword: ROOT_PASSWORD });
+  // Issue 18: factory reset (its permission, the typed serial), wake-up outcomes, jobs, delete vs retire, the company's refused devices.
+  await lifecycleSteps({ page, kanri, step, shot, expect, nav, login, logout, adminPassword: ADMIN_PASSWORD, rootPassword: ROOT_PASSWORD });
   // Running the service (issue 12): jobs, login alarms, the mail outbox.
   await operationSteps({ page, kanri, step, shot, expect, nav, login, logout, rootPassword: ROOT_PASSWORD });
   // Where accounts and tokens sign in from (SEC-4), and API tokens (SEC-9).

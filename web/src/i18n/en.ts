@@ -877,7 +877,7 @@ export const en: Resources = {
     countsTitle: "Devices' compliance",
     devices: "Devices",
     notComparedHint: "Devices not compared yet (before their values are read, or nothing desired of them)",
-    showDevices: "List the devices: {{state}}",
+    listThem: " – list these devices",
     back: "Back to profiles",
     details: "Details",
     overrides: "Overrides for this device",

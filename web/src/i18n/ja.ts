@@ -880,7 +880,7 @@ export const ja = {
     countsTitle: "装置の準拠状況",
     devices: "対象装置",
     notComparedHint: "まだ比べていない装置（値を読み取る前、またはあるべき設定がない）",
-    showDevices: "{{state}}の装置を一覧で表示",
+    listThem: " 台を一覧で表示",
     back: "仕向け一覧へ",
     details: "詳細",
     overrides: "この装置の個別設定",
