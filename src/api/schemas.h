@@ -466,7 +466,10 @@ inline constexpr const char* kJob =
 "string":{"type":"string"},"meaning":{"type":"string"}}},
 "error":{"type":["string","null"]},"finished_at":{"type":["string","null"],"format":"date-time"},
 "finished_at_jst":{"type":["string","null"]},
-"wakeup":{"enum":["delivered","unreachable","refused_by_policy","auth_failed","timeout","busy","no_url","not_sent",null]}}}},
+"wakeup":{"enum":["delivered","unreachable","refused_by_policy","auth_failed","timeout","busy","no_url","not_sent",null]},
+"attempt":{"type":"integer","minimum":1,"description":"DEV-8: which attempt this is"},
+"retry_at":{"type":["string","null"],"format":"date-time","description":"DEV-8: when a task waiting for its automatic retry runs again"},
+"retry_at_jst":{"type":["string","null"]}}}},
 "next_cursor":{"type":["string","null"]}}},
 "created_at":{"type":"string","format":"date-time"},"created_at_jst":{"type":"string"}}})";
 

@@ -106,8 +106,10 @@ json::object JobTaskJson(const devices::JobDeviceTask& t) {
                  {"state", devices::ToString(t.state)},
                  {"fault", FaultJson(t.fault_code, "")},
                  {"error", t.error.empty() ? json::value(nullptr) : json::value(t.error)},
-                 {"wakeup", t.wakeup.empty() ? json::value(nullptr) : json::value(t.wakeup)}};
+                 {"wakeup", t.wakeup.empty() ? json::value(nullptr) : json::value(t.wakeup)},
+                 {"attempt", t.attempt}};
   PutTimes(o, "finished_at", t.finished_at);
+  PutTimes(o, "retry_at", t.retry_at);
   return o;
 }
 

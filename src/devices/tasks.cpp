@@ -663,7 +663,8 @@ Result<Page<JobDeviceTask>> TaskRepository::JobTasks(const CompanyId& company, c
   soci::rowset<soci::row> rows =
       (lease.sql().prepare
            << "SELECT t.id, t.device_id, d.serial_number, t.state, t.fault_code, t.error, "
-              "t.finished_at, t.wakeup FROM tasks t LEFT JOIN devices d ON d.id = t.device_id AND "
+              "t.finished_at, t.wakeup, t.attempt, t.retry_at FROM tasks t LEFT JOIN devices d ON d.id = "
+              "t.device_id AND "
               "d.company_id = t.company_id WHERE t.company_id = :c AND t.job_id = :j AND t.id > :a "
               "ORDER BY t.id LIMIT :lim",
        soci::use(company.value()), soci::use(id.value()), soci::use(after), soci::use(limit));
@@ -678,6 +679,8 @@ Result<Page<JobDeviceTask>> TaskRepository::JobTasks(const CompanyId& company, c
     t.error = TextOr(r, 5);
     t.finished_at = db::RowTime(r, 6);
     t.wakeup = TextOr(r, 7);
+    t.attempt = static_cast<int>(db::RowInteger(r, 8));
+    t.retry_at = db::RowTime(r, 9);
     out.push_back(std::move(t));
   }
   return MakePage(std::move(out), page.limit, [](const JobDeviceTask& t) { return t.task_id.value(); });

@@ -55,6 +55,8 @@ struct JobDeviceTask {
   std::string error;
   std::optional<Timestamp> finished_at;
   std::string wakeup;  // as Task::wakeup
+  int attempt = 1;     // as Task::attempt (DEV-8)
+  std::optional<Timestamp> retry_at;
 };
 
 // Which failed tasks a list or a bulk retry takes (DEV-8).

@@ -7160,6 +7160,14 @@ export interface operations {
                                 finished_at_jst: string | null;
                                 /** @enum {unknown} */
                                 wakeup: "delivered" | "unreachable" | "refused_by_policy" | "auth_failed" | "timeout" | "busy" | "no_url" | "not_sent" | null;
+                                /** @description DEV-8: which attempt this is */
+                                attempt?: number;
+                                /**
+                                 * Format: date-time
+                                 * @description DEV-8: when a task waiting for its automatic retry runs again
+                                 */
+                                retry_at?: string | null;
+                                retry_at_jst?: string | null;
                             }[];
                             next_cursor: string | null;
                         };
@@ -7295,6 +7303,14 @@ export interface operations {
                                 finished_at_jst: string | null;
                                 /** @enum {unknown} */
                                 wakeup: "delivered" | "unreachable" | "refused_by_policy" | "auth_failed" | "timeout" | "busy" | "no_url" | "not_sent" | null;
+                                /** @description DEV-8: which attempt this is */
+                                attempt?: number;
+                                /**
+                                 * Format: date-time
+                                 * @description DEV-8: when a task waiting for its automatic retry runs again
+                                 */
+                                retry_at?: string | null;
+                                retry_at_jst?: string | null;
                             }[];
                             next_cursor: string | null;
                         };
@@ -7396,6 +7412,14 @@ export interface operations {
                                 finished_at_jst: string | null;
                                 /** @enum {unknown} */
                                 wakeup: "delivered" | "unreachable" | "refused_by_policy" | "auth_failed" | "timeout" | "busy" | "no_url" | "not_sent" | null;
+                                /** @description DEV-8: which attempt this is */
+                                attempt?: number;
+                                /**
+                                 * Format: date-time
+                                 * @description DEV-8: when a task waiting for its automatic retry runs again
+                                 */
+                                retry_at?: string | null;
+                                retry_at_jst?: string | null;
                             }[];
                             next_cursor: string | null;
                         };
@@ -7611,6 +7635,14 @@ export interface operations {
                                     finished_at_jst: string | null;
                                     /** @enum {unknown} */
                                     wakeup: "delivered" | "unreachable" | "refused_by_policy" | "auth_failed" | "timeout" | "busy" | "no_url" | "not_sent" | null;
+                                    /** @description DEV-8: which attempt this is */
+                                    attempt?: number;
+                                    /**
+                                     * Format: date-time
+                                     * @description DEV-8: when a task waiting for its automatic retry runs again
+                                     */
+                                    retry_at?: string | null;
+                                    retry_at_jst?: string | null;
                                 }[];
                                 next_cursor: string | null;
                             };
@@ -7711,6 +7743,14 @@ export interface operations {
                                 finished_at_jst: string | null;
                                 /** @enum {unknown} */
                                 wakeup: "delivered" | "unreachable" | "refused_by_policy" | "auth_failed" | "timeout" | "busy" | "no_url" | "not_sent" | null;
+                                /** @description DEV-8: which attempt this is */
+                                attempt?: number;
+                                /**
+                                 * Format: date-time
+                                 * @description DEV-8: when a task waiting for its automatic retry runs again
+                                 */
+                                retry_at?: string | null;
+                                retry_at_jst?: string | null;
                             }[];
                             next_cursor: string | null;
                         };
