@@ -342,7 +342,13 @@ export async function navigationSteps({ page, kanri, step, shot, expect, adminPa
     const serial = page.getByRole("columnheader", { name: /シリアル番号/ });
     await serial.getByRole("button").click();
     await page.waitForURL((u) => u.searchParams.get("sort") === "serial_number");
-    expect((await serial.getAttribute("aria-sort")) === "ascending", "the device list's server-side sort announced");
+    // The header follows once the server's sorted page has come back, not with the URL.
+    let sort = null;
+    for (let i = 0; i < 50 && sort !== "ascending"; i++) {
+      sort = await serial.getAttribute("aria-sort");
+      if (sort !== "ascending") await page.waitForTimeout(100);
+    }
+    expect(sort === "ascending", "the device list's server-side sort announced");
 
     // A dialog opened from a row gives the focus back to that row's button when it closes.
     await page.goto("/accounts");
