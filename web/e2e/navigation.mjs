@@ -212,6 +212,7 @@ export async function navigationSteps({ page, kanri, step, shot, expect, adminPa
   await step("issue 18: the parameter tree follows the WAI-ARIA tree keys; parameter names break at the dots", async () => {
     const tree = page.getByRole("tree");
     const stop = tree.locator('[role="treeitem"][tabindex="0"]');
+    await stop.first().waitFor(); // the tree is drawn once the device's parameters have come
     expect((await stop.count()) === 1, "one tab stop in the tree");
     await stop.focus();
     const current = () => page.evaluate(() => document.activeElement?.getAttribute("data-path") ?? "");
