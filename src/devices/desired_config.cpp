@@ -187,10 +187,10 @@ std::size_t DesiredConfig::RecheckUnsettled() const {
 
 std::vector<std::pair<CompanyId, DeviceId>> DesiredConfig::TakeWakes(std::size_t limit) const {
   auto lease = db_.Acquire();
-  db::WriteTransaction tx(lease);
   const long long now = ToUnixMillis(clock_.Now());
   const int n = static_cast<int>(limit);
   std::vector<std::tuple<std::string, std::string, long long>> rows;
+  // Read first: the device sweep asks every few seconds, and mostly no edit is waiting.
   {
     soci::rowset<soci::row> rs =
         (lease.sql().prepare << "SELECT id, company_id, online_until FROM devices WHERE "
@@ -199,14 +199,19 @@ std::vector<std::pair<CompanyId, DeviceId>> DesiredConfig::TakeWakes(std::size_t
     for (const auto& r : rs)
       rows.emplace_back(r.get<std::string>(0), r.get<std::string>(1), db::RowInteger(r, 2));
   }
-  std::string id;
-  soci::statement clear =
-      (lease.sql().prepare << "UPDATE devices SET desired_wake = 0 WHERE id = :id", soci::use(id));
   std::vector<std::pair<CompanyId, DeviceId>> online;
+  if (rows.empty()) return online;
+  db::WriteTransaction tx(lease);
+  std::string id;
+  soci::statement clear = (lease.sql().prepare << "UPDATE devices SET desired_wake = 0 WHERE id = :id AND "
+                                                  "desired_wake = 1",
+                           soci::use(id));
   for (const auto& [device, company, until] : rows) {
     id = device;
     clear.execute(true);
-    if (until > now) online.emplace_back(CompanyId{company}, DeviceId{device});
+    // Each once: a device another sweep took meanwhile is left to it.
+    if (db::AffectedRows(clear) == 1 && until > now)
+      online.emplace_back(CompanyId{company}, DeviceId{device});
   }
   tx.Commit();
   return online;

@@ -531,10 +531,11 @@ Result<std::vector<Task>> TaskRepository::RetryAll(const CompanyId& company, con
 
 std::vector<Task> TaskRepository::TakeDueRetryWakes(std::size_t limit) {
   auto lease = db_.Acquire();
-  db::WriteTransaction tx(lease);
   const long long t = ToUnixMillis(clock_.Now());
   const int n = static_cast<int>(limit);
   std::vector<Task> due;
+  // Read first: the device sweep asks every few seconds, and mostly nothing is due, so no write
+  // transaction is opened for nothing.
   {
     soci::rowset<soci::row> rows =
         (lease.sql().prepare
@@ -544,15 +545,19 @@ std::vector<Task> TaskRepository::TakeDueRetryWakes(std::size_t limit) {
          soci::use(t), soci::use(n));
     for (const auto& r : rows) due.push_back(ReadTask(r));
   }
+  if (due.empty()) return due;
+  db::WriteTransaction tx(lease);
   std::string id;
   soci::statement clear =
-      (lease.sql().prepare << "UPDATE tasks SET retry_wake = 0 WHERE id = :id", soci::use(id));
-  for (const auto& task : due) {
+      (lease.sql().prepare << "UPDATE tasks SET retry_wake = 0 WHERE id = :id AND retry_wake = 1",
+       soci::use(id));
+  // Each once: a task another sweep took meanwhile is left to it.
+  std::erase_if(due, [&](const Task& task) {
     id = task.id.value();
     clear.execute(true);
-  }
+    return db::AffectedRows(clear) != 1 || task.state != TaskState::kQueued;
+  });
   tx.Commit();
-  std::erase_if(due, [](const Task& task) { return task.state != TaskState::kQueued; });
   return due;
 }
 

@@ -7,7 +7,7 @@
 // gateway that puts a value back by itself (`kanri sim --revert`) shows drift.
 //
 // Runs after deviceSteps: the company ACME and its administrator exist.
-import { BOOT_PASSWORD, BOOT_USER, startSim, until } from "./kanri.mjs";
+import { BOOT_PASSWORD, BOOT_USER, startSim, switchLanguage, until } from "./kanri.mjs";
 
 const JAPANESE = /[ぁ-んァ-ヶ一-龠]/;
 const PROFILE = "店舗ルーター（DEV-7）";
@@ -20,14 +20,8 @@ export async function desiredSteps({ page, kanri, step, shot, expect, nav, login
   const devices = {};
   const deviceCompliance = (serial) => admin.call("GET", `/devices/${devices[serial].id}/compliance`);
   const itemOf = (c, path) => c.items.find((i) => i.path === path);
-  const english = async () => {
-    await page.getByRole("button", { name: "English" }).click();
-    await page.waitForFunction(() => document.documentElement.lang === "en");
-  };
-  const japanese = async () => {
-    await page.getByRole("button", { name: "日本語" }).click();
-    await page.waitForFunction(() => document.documentElement.lang === "ja");
-  };
+  const english = () => switchLanguage(page, "en");
+  const japanese = () => switchLanguage(page, "ja");
   const complianceTable = (name) => page.getByRole("table", { name });
 
   try {

@@ -9,7 +9,7 @@
 // Runs after deviceSteps: the company ACME, its administrator and the profile for the simulated
 // gateways (OUI 00D09E, SimGateway, the bootstrap credential) exist. The server retries after
 // --task-retry-delay (run.mjs).
-import { startSim, until } from "./kanri.mjs";
+import { startSim, switchLanguage, until } from "./kanri.mjs";
 
 const JAPANESE = /[ぁ-んァ-ヶ一-龠]/;
 
@@ -23,14 +23,8 @@ export async function faultSteps({ page, kanri, step, shot, expect, nav, login, 
       const t = await task(id);
       return t.state === "failed" || t.state === "done" ? t : null;
     }, 90_000);
-  const english = async () => {
-    await page.getByRole("button", { name: "English" }).click();
-    await page.waitForFunction(() => document.documentElement.lang === "en");
-  };
-  const japanese = async () => {
-    await page.getByRole("button", { name: "日本語" }).click();
-    await page.waitForFunction(() => document.documentElement.lang === "ja");
-  };
+  const english = () => switchLanguage(page, "en");
+  const japanese = () => switchLanguage(page, "ja");
   let added = null;
   let deleted = [];
 

@@ -197,3 +197,9 @@ export async function until(what, fn, timeoutMs = 60_000) {
   }
   throw new Error(`timed out waiting for ${what} (last: ${last})`);
 }
+
+// Switches the console's language with the top bar's buttons and waits until the page says so.
+export async function switchLanguage(page, lang) {
+  await page.getByRole("button", { name: lang === "en" ? "English" : "日本語" }).click();
+  await page.waitForFunction((want) => document.documentElement.lang === want, lang);
+}

@@ -4,7 +4,7 @@
 // model, a temporarily locked account, the company in the header, and a session that ends
 // for inactivity (the configured idle time, and a half-filled form back after the login,
 // without its password).
-import { startSim, until } from "./kanri.mjs";
+import { startSim, switchLanguage, until } from "./kanri.mjs";
 
 const SERIAL = "LNG000001";
 const JAPANESE = /[ぁ-んァ-ヶ一-龠]/;
@@ -12,14 +12,8 @@ const JAPANESE = /[ぁ-んァ-ヶ一-龠]/;
 export async function languageSteps({ page, kanri, step, shot, expect, nav, login, logout, adminPassword, rootPassword }) {
   let sim = null;
   let device = null;
-  const english = async () => {
-    await page.getByRole("button", { name: "English" }).click();
-    await page.waitForFunction(() => document.documentElement.lang === "en");
-  };
-  const japanese = async () => {
-    await page.getByRole("button", { name: "日本語" }).click();
-    await page.waitForFunction(() => document.documentElement.lang === "ja");
-  };
+  const english = () => switchLanguage(page, "en");
+  const japanese = () => switchLanguage(page, "ja");
   const openDevice = async () => {
     await nav("装置").click();
     await page.getByRole("link", { name: SERIAL }).click();
