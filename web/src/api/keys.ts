@@ -26,6 +26,10 @@ export const keys = {
   deviceCompliance: (id: string) => ["device", id, "compliance"] as const,
   deviceOverrides: (id: string) => ["device", id, "overrides"] as const,
   firmware: ["firmware"] as const,
+  // DEV-6: firmware campaigns; one, and its devices (by wave and state), under the list's prefix.
+  campaigns: ["campaigns"] as const,
+  campaign: (id: string) => ["campaigns", "one", id] as const,
+  campaignDevices: (id: string, wave: string, state: string) => ["campaigns", "one", id, "devices", wave, state] as const,
   refusedDevices: ["refused-devices"] as const,
   unassignedDevices: ["unassigned-devices"] as const,
   allocations: ["allocations"] as const,

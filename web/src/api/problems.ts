@@ -25,6 +25,12 @@ export const PROBLEM_CODES = [
   "bad_request",
   "body_too_large",
   "builtin_role",
+  "campaign_ended",
+  "campaign_not_paused",
+  "campaign_not_running",
+  "campaign_target_empty",
+  "campaign_target_too_large",
+  "campaigns_unavailable",
   "challenge_expired",
   "company_code_taken",
   "conflict",
@@ -95,6 +101,7 @@ export const PROBLEM_CODES = [
   "test_pending",
   "token_not_allowed",
   "too_many_attempts",
+  "too_many_campaigns",
   "too_many_profiles",
   "too_many_serials",
   "too_many_tags",
@@ -145,6 +152,9 @@ export const PROBLEM_FIELD: Partial<Record<ProblemCode, string>> = {
   address_not_allowed: "url",
   invalid_parameter_value: "values",
   parameter_not_writable: "values",
+  // DEV-6: a campaign's target selects no device the file is for, or too many.
+  campaign_target_empty: "target",
+  campaign_target_too_large: "target",
 };
 
 export interface ProblemLike {

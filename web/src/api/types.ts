@@ -56,6 +56,15 @@ export type DeviceFilter = NonNullable<DeviceGroup["filter"]> & Pick<RequestBody
 export type Profile = Answer<"profiles.get">;
 export type AuthMode = Profile["device_auth"]["mode"];
 export type FirmwareFile = Answer<"firmware.get">;
+// DEV-6: firmware campaigns, their waves and their devices.
+export type Campaign = Answer<"campaign.get">;
+export type CampaignState = Campaign["state"];
+export type PauseReason = NonNullable<Campaign["pause_reason"]>;
+export type CampaignCounts = Campaign["counts"];
+export type CampaignWave = Campaign["waves"][number];
+export type CampaignCreate = RequestBody<"campaign.create">;
+export type CampaignDevice = ItemOf<"campaign.devices">;
+export type CampaignDeviceState = CampaignDevice["state"];
 export type RefusedDevice = ItemOf<"provider.refused_devices">;
 export type RefusedReason = RefusedDevice["reason"];
 // DATA-6: a device of a company deleted after its contract ended.

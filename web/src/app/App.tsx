@@ -10,6 +10,8 @@ import { EmptyState, Spinner } from "../components/ui";
 import { AccountsPage } from "../pages/AccountsPage";
 import { AuditPage } from "../pages/AuditPage";
 import { CompanySettingsPage } from "../pages/CompanySettingsPage";
+import { CampaignPage } from "../pages/CampaignPage";
+import { CampaignsPage } from "../pages/CampaignsPage";
 import { DashboardPage } from "../pages/DashboardPage";
 import { DeviceDetailPage } from "../pages/DeviceDetailPage";
 import { DeviceGroupsPage } from "../pages/DeviceGroupsPage";
@@ -94,6 +96,8 @@ const SCREENS: Array<[string, ReactNode]> = [
   [PATHS.profiles, <ProfilesPage />],
   [PATHS.profile, <ProfileDetailPage />],
   [PATHS.firmware, <FirmwarePage />],
+  [PATHS.campaigns, <CampaignsPage />],
+  [PATHS.campaign, <CampaignPage />],
   [PATHS.accounts, <AccountsPage />],
   [PATHS.roles, <RolesPage />],
   [PATHS.audit, <AuditPage scope="company" />],

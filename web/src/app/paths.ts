@@ -21,6 +21,9 @@ export const PATHS = {
   // DEV-7: one profile, its desired configuration and how many of its devices are in sync.
   profile: "/profiles/{id}",
   firmware: "/firmware",
+  // DEV-6: firmware campaigns, and one with its waves and devices.
+  campaigns: "/campaigns",
+  campaign: "/campaigns/{id}",
   accounts: "/accounts",
   roles: "/roles",
   audit: "/audit",

@@ -80,6 +80,8 @@ export const NAV: NavItem[] = [
   { path: "faults", labelKey: "faults.nav", section: "operate", anyOf: ["devices.read"], icon: "alert" },
   { path: "profiles", labelKey: "nav.profiles", section: "operate", anyOf: ["profiles.read"], icon: "profile" },
   { path: "firmware", labelKey: "nav.firmware", section: "operate", anyOf: ["devices.firmware"], icon: "firmware" },
+  // DEV-6: firmware campaigns (read with devices.read; started and changed with devices.firmware).
+  { path: "campaigns", labelKey: "campaigns.nav", section: "operate", anyOf: ["devices.read"], icon: "campaign" },
   { path: "accounts", labelKey: "nav.accounts", section: "manage", anyOf: ["accounts.read"], icon: "user" },
   { path: "roles", labelKey: "nav.roles", section: "manage", anyOf: ["roles.read"], icon: "shield" },
   { path: "audit", labelKey: "nav.audit", section: "manage", anyOf: ["audit.read"], icon: "history" },
@@ -119,5 +121,6 @@ export function screenPermissions(path: string): string[] {
   if (path === PATHS.webhook) return ["tokens.write"];
   if (path === PATHS.deviceJob) return ["devices.read"];
   if (path === PATHS.profile) return ["profiles.read"];
+  if (path === PATHS.campaign) return ["devices.read"];
   return [];
 }

@@ -8,6 +8,7 @@ import { z } from "zod";
 import { ApiError } from "../api/client";
 import type { DeviceFilter, FirmwareFile, Task, TaskRequest } from "../api/types";
 import { wakeupMissed } from "../lib/jobs";
+import { firmwareTargetText } from "../lib/firmware";
 import { formatBytes } from "../lib/time";
 import { firmwareLabel } from "../lib/taskText";
 import { useFirmwareFit } from "../resources/firmwareFit";
@@ -35,7 +36,7 @@ export const FirmwareSelect = forwardRef<HTMLSelectElement, SelectHTMLAttributes
         <option value="">—</option>
         {files.map((f) => (
           <option key={f.id} value={f.id}>
-            {f.name} · {f.version} · {f.model || t("firmwareText.anyModel")} · {formatBytes(f.size)}
+            {f.name} · {f.version} · {firmwareTargetText(t, f)} · {formatBytes(f.size)}
           </option>
         ))}
       </Select>

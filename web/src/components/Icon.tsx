@@ -33,6 +33,9 @@ const PATHS: Record<string, string> = {
   allocate: "M3 4h8v6H3zM13 7h8M18 4l3 3-3 3M5 14h14v6H5zM8 17h.01M11 17h.01",
   clock: "M12 21a9 9 0 1 0 0-18 9 9 0 0 0 0 18zM12 7v5l3 2",
   play: "M7 5v14l11-7z",
+  // DEV-6: pausing a campaign, and campaigns (waves of growing bars).
+  pause: "M8 5v14M16 5v14",
+  campaign: "M4 6h5M4 12h10M4 18h16",
   mail: "M3 6h18v12H3zM3 7l9 6 9-6",
   bell: "M6 16V11a6 6 0 0 1 12 0v5l2 2H4zM10 20a2 2 0 0 0 4 0",
   settings: "M4 6h9M17 6h3M15 4v4M4 12h3M11 12h9M9 10v4M4 18h11M19 18h1M17 16v4",

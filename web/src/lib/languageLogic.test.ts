@@ -25,14 +25,19 @@ describe("issue 18 logic", () => {
     expect(rememberedIdleTimeout()).toBe(1800);
   });
 
-  it("lists the firmware that fits the device's model, the model's own first", () => {
+  it("lists the firmware that fits the device's model (DEV-6: its models, exactly), the model's own first", () => {
     const files = [
-      { id: "any", model: "" },
-      { id: "other", model: "RT-500" },
-      { id: "mine", model: "sim-gw" },
-    ] as FirmwareFile[];
-    expect(firmwareForModel(files, "SIM-GW").map((f) => f.id)).toEqual(["mine", "any"]);
-    expect(firmwareForModel(files, "").map((f) => f.id)).toEqual(["other", "mine", "any"]);
-    expect(firmwareFits({ model: "*" }, "X")).toBe(true);
+      { id: "any", models: [], product_class: null },
+      { id: "other", models: ["RT-500"], product_class: null },
+      { id: "mine", models: ["HG-5", "SIM-GW"], product_class: null },
+      { id: "otherClass", models: ["SIM-GW"], product_class: "IGD" },
+    ] as unknown as FirmwareFile[];
+    expect(firmwareForModel(files, "SIM-GW").map((f) => f.id)).toEqual(["mine", "otherClass", "any"]);
+    expect(firmwareForModel(files, "SIM-GW", "SimGateway").map((f) => f.id)).toEqual(["mine", "any"]);
+    expect(firmwareForModel(files, "sim-gw").map((f) => f.id)).toEqual(["any"]);
+    expect(firmwareForModel(files, "").map((f) => f.id)).toEqual(["other", "mine", "otherClass", "any"]);
+    expect(firmwareFits({ models: ["*"], product_class: null }, { model: "X" })).toBe(true);
+    expect(firmwareFits({ models: [], product_class: "IGD" }, { model: "X", productClass: "IGD" })).toBe(true);
+    expect(firmwareFits({ models: [], product_class: "IGD" }, { model: "X", productClass: null })).toBe(true);
   });
 });

@@ -9,11 +9,29 @@ export function useFirmware(enabled = true) {
   return useQuery({ queryKey: keys.firmware, queryFn: () => listAll("/firmware"), enabled });
 }
 
+export interface FirmwareUpload {
+  file: File;
+  version: string;
+  productClass: string;
+  models: string[];
+  hardwareVersions: string[];
+}
+
 export function useUploadFirmware() {
   const qc = useQueryClient();
   return useMutation({
-    mutationFn: ({ file, version, model }: { file: File; version: string; model: string }) =>
-      upload("/firmware", file, { query: { name: file.name, version, model } }),
+    // DEV-6: what the file is for (product class, models, hardware versions; empty: any), the
+    // lists comma-separated; without a version the server reads it from the file's name.
+    mutationFn: ({ file, version, productClass, models, hardwareVersions }: FirmwareUpload) =>
+      upload("/firmware", file, {
+        query: {
+          name: file.name,
+          ...(version ? { version } : {}),
+          ...(productClass ? { product_class: productClass } : {}),
+          ...(models.length > 0 ? { models: models.join(",") } : {}),
+          ...(hardwareVersions.length > 0 ? { hardware_versions: hardwareVersions.join(",") } : {}),
+        },
+      }),
     onSuccess: () => void qc.invalidateQueries({ queryKey: keys.firmware }),
   });
 }

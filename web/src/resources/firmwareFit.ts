@@ -1,6 +1,6 @@
 // Issue 18: the firmware files a firmware update of these devices may choose from. For one
-// device, only those that fit its model (lib/firmware.ts), with the model to say so; for
-// several, all of them.
+// device, only those that fit its model and product class (lib/firmware.ts, DEV-6), with the
+// model to say so; for several, all of them.
 import { useQuery } from "@tanstack/react-query";
 import { call } from "../api/call";
 import { keys } from "../api/keys";
@@ -16,5 +16,5 @@ export function useFirmwareFit(files: readonly FirmwareFile[], deviceIds: readon
     staleTime: 60_000,
   });
   const model = device.data?.model ?? "";
-  return { files: firmwareForModel(files, model), model };
+  return { files: firmwareForModel(files, model, device.data?.product_class), model };
 }
