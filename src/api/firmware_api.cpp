@@ -2,8 +2,12 @@
 // (the server spools it to a file while hashing it, never holding it in memory) with the
 // metadata as query parameters, so curl can send a file as is:
 //
-//   curl -X POST -H 'Content-Type: application/octet-stream' --data-binary @fw.bin
-//        'https://kanri.example/api/v1/firmware?name=fw.bin&version=2.1&model=X1'   (one line)
+//   curl -X POST -H 'Content-Type: application/octet-stream' --data-binary @HG5_v2.1.bin
+//        'https://kanri.example/api/v1/firmware?name=HG5_v2.1.bin&product_class=IGD&models=HG-5,HG-5e'
+//
+// `version` (the software version it installs) is read from the file name when not given;
+// `product_class`, `models` and `hardware_versions` (comma-separated) say which devices the file is
+// for, and a campaign skips the others (DEV-6).
 //
 // Reading needs devices.read; upload and delete need devices.firmware (SEC-5). Another
 // company's file answers exactly like a missing one (SEC-8).
@@ -26,19 +30,45 @@ using http::HttpResponse;
 using http::RequestContext;
 
 constexpr const char* kFirmwareSchema =
-    R"({"type":"object","required":["id","name","version","model","size","sha256","created_by","created_at",)"
-    R"("created_at_jst"],"properties":{"id":{"type":"string"},"name":{"type":"string"},)"
-    R"("version":{"type":"string"},"model":{"type":"string"},"size":{"type":"integer"},)"
+    R"({"type":"object","required":["id","name","version","product_class","models","hardware_versions","size",)"
+    R"("sha256","created_by","created_at","created_at_jst"],"properties":{"id":{"type":"string"},)"
+    R"("name":{"type":"string"},"version":{"type":"string"},"product_class":{"type":["string","null"]},)"
+    R"("models":{"type":"array","items":{"type":"string"}},)"
+    R"("hardware_versions":{"type":"array","items":{"type":"string"}},"size":{"type":"integer"},)"
     R"("sha256":{"type":"string"},"created_by":{"type":"object","required":["id","login"],)"
     R"("properties":{"id":{"type":["string","null"]},"login":{"type":"string"}}},)"
     R"("created_at":{"type":"string","format":"date-time"},"created_at_jst":{"type":"string"}}})";
+
+json::array StringsJson(const std::vector<std::string>& values) {
+  json::array a;
+  for (const auto& v : values) a.emplace_back(v);
+  return a;
+}
+
+// "a,b" → {"a", "b"}, each trimmed; empty items are dropped.
+std::vector<std::string> CommaList(std::optional<std::string_view> text) {
+  std::vector<std::string> out;
+  if (!text) return out;
+  std::string_view rest = *text;
+  while (!rest.empty()) {
+    const auto comma = rest.find(',');
+    std::string_view item = rest.substr(0, comma);
+    rest = comma == std::string_view::npos ? std::string_view{} : rest.substr(comma + 1);
+    while (!item.empty() && item.front() == ' ') item.remove_prefix(1);
+    while (!item.empty() && item.back() == ' ') item.remove_suffix(1);
+    if (!item.empty()) out.emplace_back(item);
+  }
+  return out;
+}
 
 json::object FirmwareJson(const devices::FirmwareFile& f) {
   return json::object{
       {"id", f.id.value()},
       {"name", f.name},
       {"version", f.version},
-      {"model", f.model},
+      {"product_class", f.product_class ? json::value(*f.product_class) : json::value(nullptr)},
+      {"models", StringsJson(f.models)},
+      {"hardware_versions", StringsJson(f.hardware_versions)},
       {"size", f.size},
       {"sha256", f.sha256},
       {"created_by",
@@ -67,10 +97,19 @@ asio::awaitable<HttpResponse> Upload(ApiServices& s, RequestContext& ctx) {
     throw ApiError(http::Problem{415, "unsupported_media_type", "",
                                  "Send the image as Content-Type: application/octet-stream.", ""});
   for (const auto& [k, v] : req.query)
-    if (k != "name" && k != "version" && k != "model") ThrowInvalid(k, "unknown query parameter " + k);
-  devices::FirmwareMetadata meta{std::string(req.Query("name").value_or("")),
-                                 std::string(req.Query("version").value_or("")),
-                                 std::string(req.Query("model").value_or(""))};
+    if (k != "name" && k != "version" && k != "product_class" && k != "models" && k != "hardware_versions")
+      ThrowInvalid(k, "unknown query parameter " + k);
+  devices::FirmwareMetadata meta;
+  meta.name = std::string(req.Query("name").value_or(""));
+  meta.version = std::string(req.Query("version").value_or(""));
+  if (meta.version.empty()) {
+    meta.version = devices::VersionFromFileName(meta.name);
+    if (meta.version.empty() && !meta.name.empty())
+      ThrowInvalid("version", "version is required: the file name carries none");
+  }
+  if (auto pc = req.Query("product_class"); pc && !pc->empty()) meta.product_class = std::string(*pc);
+  meta.models = CommaList(req.Query("models"));
+  meta.hardware_versions = CommaList(req.Query("hardware_versions"));
   if (auto ok = devices::ValidateFirmwareMetadata(meta); !ok) throw ApiError(ok.error());
 
   // Normally the server spooled the body; a small one that arrived in memory is spooled here.
@@ -100,8 +139,11 @@ asio::awaitable<HttpResponse> Upload(ApiServices& s, RequestContext& ctx) {
   auto file = Unwrap(std::move(stored));
   leftover.clear();
   ctx.audit.target_id = file.id.value();
-  ctx.audit.details = json::serialize(json::object{
-      {"name", file.name}, {"version", file.version}, {"size", file.size}, {"sha256", file.sha256}});
+  ctx.audit.details = json::serialize(json::object{{"name", file.name},
+                                                  {"version", file.version},
+                                                  {"models", StringsJson(file.models)},
+                                                  {"size", file.size},
+                                                  {"sha256", file.sha256}});
   HttpResponse r = http::JsonResponse(201, json::serialize(FirmwareJson(file)));
   r.SetHeader("Location", "/api/v1/firmware/" + file.id.value());
   co_return r;
@@ -135,12 +177,14 @@ void AddFirmwareRoutes(http::RouteTable& t, ApiServices& s) {
          .action = "firmware.upload",
          .target_type = "firmware",
          .handler = [&s](RequestContext& c) { return Upload(s, c); },
-         .doc = {.summary = "Upload a firmware image: the raw bytes as application/octet-stream, with name, "
-                            "version and model as query parameters; its SHA-256 is recorded",
+         .doc = {.summary = "Upload a firmware image: the raw bytes as application/octet-stream, with its name, "
+                            "version (else read from the name) and the devices it is for (product_class, "
+                            "models and hardware_versions, comma-separated) as query parameters; its "
+                            "SHA-256 is recorded",
                  .tag = "firmware",
                  .response_schema = kFirmwareSchema,
                  .success_status = 201,
-                 .query = {"name", "version", "model"}},
+                 .query = {"name", "version", "product_class", "models", "hardware_versions"}},
          .streamed_body_max_bytes = s.settings.firmware_max_bytes});
   t.Add({.method = "GET",
          .path = "/api/v1/firmware",

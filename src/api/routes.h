@@ -35,6 +35,7 @@ void AddOperationsRoutes(http::RouteTable& table, ApiServices& services);
 void AddTokenRoutes(http::RouteTable& table, ApiServices& services);
 void AddWebhookRoutes(http::RouteTable& table, ApiServices& services);
 void AddServiceNoticeRoutes(http::RouteTable& table, ApiServices& services);
+void AddCampaignRoutes(http::RouteTable& table, ApiServices& services);
 
 // DEV-4: asks the device to open a session now (cwmp::DeviceCaller): {"outcome": coarse}. A
 // problem when the device is not the company's (404), has reported no URL yet (409), or
@@ -56,6 +57,9 @@ boost::asio::awaitable<void> WakeDueRetries(ApiServices& services);
 // DEV-7: asks the online devices whose desired state an edit changed to connect, so that it
 // reaches them within a minute (the device sweep calls it every few seconds).
 boost::asio::awaitable<void> WakeForDesiredState(ApiServices& services);
+// DEV-6: the campaign engine's step (devices::CampaignRepository::Tick): its pauses, waves and
+// ends in the history, and the devices it asks to connect (the device sweep calls it).
+boost::asio::awaitable<void> RunCampaigns(ApiServices& services);
 
 // The OpenAPI 3.1 document of `table` (GET /api/v1/openapi.json).
 std::string OpenApiDocument(const http::RouteTable& table);

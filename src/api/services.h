@@ -12,6 +12,7 @@
 #include "db/database.h"
 #include "db/worker_pool.h"
 #include "devices/allocations.h"
+#include "devices/campaigns.h"
 #include "devices/desired_config.h"
 #include "devices/firmware.h"
 #include "devices/groups.h"
@@ -108,6 +109,8 @@ struct ApiServices {
   ops::HealthMonitor* health = nullptr;
   // DEV-7: set by the application; the compliance and override routes answer 503 without it.
   devices::DesiredConfig* desired = nullptr;
+  // DEV-6: set by the application; the campaign routes answer 503 without it.
+  devices::CampaignRepository* campaigns = nullptr;
 };
 
 }  // namespace kanri::api

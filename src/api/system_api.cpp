@@ -57,6 +57,7 @@ http::RouteTable BuildRouteTable(ApiServices& services) {
   AddAuditRoutes(table, services);
   AddProviderRoutes(table, services);
   AddFirmwareRoutes(table, services);
+  AddCampaignRoutes(table, services);
   AddProfileRoutes(table, services);
   AddDeviceRoutes(table, services);
   AddTaskRoutes(table, services);

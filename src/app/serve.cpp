@@ -101,6 +101,7 @@ struct DeviceDomain {
         firmware(*rt.database, *rt.clock, FirmwareDir(config), config.firmware_storage),
         task_flow(*rt.database, *rt.clock, secrets, config.task_flow),
         desired(*rt.database, *rt.clock),
+        campaigns(*rt.database, *rt.clock),
         parameters(*rt.database, *rt.clock),
         admission(
             *rt.database, *rt.clock, secrets, allocations, profiles, task_flow, parameters,
@@ -120,6 +121,7 @@ struct DeviceDomain {
   devices::FirmwareRepository firmware;
   devices::TaskFlow task_flow;
   devices::DesiredConfig desired;
+  devices::CampaignRepository campaigns;
   devices::ParameterStore parameters;
   devices::DeviceAdmission admission;
 };
@@ -315,6 +317,7 @@ int Serve(const Config& config) {
   // storing one is a rename), within their own limit instead of max_body_bytes.
   services.firmware = &devices.firmware;
   services.desired = &devices.desired;
+  services.campaigns = &devices.campaigns;
   services.settings.firmware_max_bytes = config.firmware_max_bytes;
   services.settings.contract_end_grace = config.contract_end_grace;
   services.device_caller = &device_caller;
@@ -468,6 +471,7 @@ int Serve(const Config& config) {
                           co_await cwmp_engine.ExpireTasks();
                           co_await api::WakeDueRetries(services);
                           co_await api::WakeForDesiredState(services);
+                          co_await api::RunCampaigns(services);
                           co_await db_pool.Run([&] { (void)devices.refused.Flush(); });
                         }};
 

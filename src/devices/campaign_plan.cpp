@@ -10,7 +10,42 @@ bool Listed(const std::vector<std::string>& list, const std::string& value) {
   return list.empty() || std::find(list.begin(), list.end(), value) != list.end();
 }
 
+constexpr long long kMinute = 60'000;
+constexpr long long kDay = 24 * 60 * kMinute;
+constexpr long long kJstOffset = 9 * 60 * kMinute;
+
+bool OpensOn(const CampaignWindow& w, long long day) {
+  // 1970-01-01 (day 0) was a Thursday (4).
+  const int weekday = static_cast<int>(((day + 4) % 7 + 7) % 7);
+  return w.days.empty() || std::find(w.days.begin(), w.days.end(), weekday) != w.days.end();
+}
+
 }  // namespace
+
+FirmwareTarget TargetOf(const FirmwareFile& file) {
+  return {file.product_class, file.models, file.hardware_versions, file.version};
+}
+
+bool InWindow(const CampaignWindow& w, Timestamp now) {
+  const long long local = ToUnixMillis(now) + kJstOffset;
+  const long long day = local >= 0 ? local / kDay : (local - kDay + 1) / kDay;
+  const long long minute = (local - day * kDay) / kMinute;
+  if (w.from < w.to) return OpensOn(w, day) && minute >= w.from && minute < w.to;
+  // Past midnight: open from `from` on its day, and until `to` on the day after.
+  return (OpensOn(w, day) && minute >= w.from) || (OpensOn(w, day - 1) && minute < w.to);
+}
+
+Timestamp NextOpening(const CampaignWindow& w, Timestamp now) {
+  if (InWindow(w, now)) return now;
+  const long long local = ToUnixMillis(now) + kJstOffset;
+  const long long day = local >= 0 ? local / kDay : (local - kDay + 1) / kDay;
+  // The window opens at `from` on one of the next 8 days (this one included).
+  for (long long d = day; d <= day + 8; ++d) {
+    const long long opening = d * kDay + w.from * kMinute;
+    if (opening > local && OpensOn(w, d)) return FromUnixMillis(opening - kJstOffset);
+  }
+  return now;  // no day at all: the caller validated days
+}
 
 std::string_view ToString(Eligibility e) {
   switch (e) {

@@ -1,6 +1,6 @@
-// DEV-6, the pure part of firmware campaigns: which devices a firmware file is for, and how a
-// campaign splits its devices into waves. (The campaign engine that runs the waves is not built
-// yet; see issue 16.)
+// DEV-6, the pure part of firmware campaigns: which devices a firmware file is for, how a
+// campaign splits its devices into waves, and when its time window is open. The campaign engine
+// that runs the waves is devices/campaigns.h.
 //
 //   FirmwareTarget t{.product_class = "IGD", .models = {"HG-5"}, .software_version = "2.1"};
 //   auto plan = PlanWaves(devices, t, {{.percent = 5}, {.percent = 25}, {}});
@@ -22,6 +22,7 @@
 #include <vector>
 
 #include "base/result.h"
+#include "base/time.h"
 #include "devices/model.h"
 
 namespace kanri::devices {
@@ -65,6 +66,21 @@ struct WavePlan {
 };
 
 inline constexpr std::size_t kMaxWaves = 20;
+
+// What a firmware file is for, as a campaign checks it.
+FirmwareTarget TargetOf(const FirmwareFile& file);
+
+// When downloads may start, in JST: on `days` (0 Sunday … 6 Saturday; empty: every day), from
+// `from` to `to` (minutes after 00:00). A window whose `to` is not after `from` ends the next
+// day (22:00-04:00): it belongs to the day it opens on.
+struct CampaignWindow {
+  std::vector<int> days;
+  int from = 0;  // 0 … 1439
+  int to = 0;    // 0 … 1439, not equal to from
+};
+bool InWindow(const CampaignWindow& window, Timestamp now);
+// The first moment from `now` on when the window is open (`now` itself when it is open).
+Timestamp NextOpening(const CampaignWindow& window, Timestamp now);
 
 // InvalidArgument on "waves" for no wave, more than kMaxWaves, or a wave that is not exactly
 // one of a percent in (0, 100] and a count of at least one.

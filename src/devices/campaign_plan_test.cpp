@@ -114,5 +114,31 @@ TEST(CampaignPlanTest, DEV_6_BadWavesAreRefused) {
   }
 }
 
+TEST(CampaignWindowTest, DEV_6_TheWindowIsReadInJst) {
+  struct Case {
+    CampaignWindow window;
+    const char* utc;
+    bool open;
+    const char* next;  // NextOpening, UTC
+  };
+  // 2025-04-01 is a Tuesday; 00:00Z is 09:00 JST.
+  const std::vector<Case> cases{
+      {{{}, 9 * 60, 10 * 60}, "2025-04-01T00:00:00Z", true, "2025-04-01T00:00:00Z"},
+      {{{}, 9 * 60, 10 * 60}, "2025-04-01T01:00:00Z", false, "2025-04-02T00:00:00Z"},
+      {{{}, 10 * 60, 11 * 60}, "2025-04-01T00:59:00Z", false, "2025-04-01T01:00:00Z"},
+      // 22:00-04:00 JST crosses midnight: open at 02:00 JST Wednesday (Tuesday's window).
+      {{{2}, 22 * 60, 4 * 60}, "2025-04-01T17:00:00Z", true, "2025-04-01T17:00:00Z"},
+      {{{2}, 22 * 60, 4 * 60}, "2025-04-01T19:30:00Z", false, "2025-04-08T13:00:00Z"},
+      // Saturdays and Sundays only: from Tuesday, the next is Saturday 01:00 JST.
+      {{{0, 6}, 60, 300}, "2025-04-01T00:00:00Z", false, "2025-04-04T16:00:00Z"},
+      {{{0, 6}, 60, 300}, "2025-04-05T18:00:00Z", true, "2025-04-05T18:00:00Z"},
+  };
+  for (const auto& c : cases) {
+    const Timestamp now = *ParseUtc(c.utc);
+    EXPECT_EQ(InWindow(c.window, now), c.open) << c.utc;
+    EXPECT_EQ(FormatUtc(NextOpening(c.window, now)), FormatUtc(*ParseUtc(c.next))) << c.utc;
+  }
+}
+
 }  // namespace
 }  // namespace kanri::devices

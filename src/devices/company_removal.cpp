@@ -1,5 +1,6 @@
 #include "devices/company_removal.h"
 
+#include "devices/campaigns.h"
 #include "devices/unassigned.h"
 
 namespace kanri::devices {
@@ -26,6 +27,7 @@ RemovedConfiguration RemoveCompanyConfiguration(db::Lease& lease, const CompanyI
   lease.sql() << "UPDATE refused_devices SET company_id = NULL WHERE company_id = :c", soci::use(c);
   r.groups = DeleteAll(lease, "device_groups", c);
   DeleteAll(lease, "tasks", c);
+  CampaignRepository::DeleteAllOf(lease, company);
   r.jobs = DeleteAll(lease, "jobs", c);
   r.profiles = DeleteAll(lease, "device_profiles", c);
   DeleteAll(lease, "device_allocation_serials", c);

@@ -19,6 +19,12 @@ std::vector<std::string> StringArray(const std::string& text) {
   return out;
 }
 
+std::string JsonArray(const std::vector<std::string>& items) {
+  json::array a;
+  for (const auto& s : items) a.emplace_back(json::string(s));
+  return json::serialize(a);
+}
+
 std::string SqlBinds::Next() {
   return ":b" + std::to_string(order_.size());
 }

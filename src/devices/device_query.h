@@ -48,6 +48,8 @@ std::string EscapeLike(std::string_view text);
 
 // A JSON array of strings stored as text; other elements are skipped, bad JSON gives {}.
 std::vector<std::string> StringArray(const std::string& json_text);
+// The inverse: strings as a JSON array.
+std::string JsonArray(const std::vector<std::string>& items);
 
 // The columns ReadDevice expects, over `devices d`.
 extern const char* const kDeviceColumns;

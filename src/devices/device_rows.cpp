@@ -1,17 +1,9 @@
 #include "devices/device_rows.h"
 
-#include <boost/json.hpp>
+#include "devices/device_query.h"
 
 namespace kanri::devices {
 namespace {
-
-namespace json = boost::json;
-
-std::string JsonArray(const std::vector<std::string>& items) {
-  json::array a;
-  for (const auto& s : items) a.emplace_back(json::string(s));
-  return json::serialize(a);
-}
 
 struct Insert : db::CachedStatement {
   std::string id, company, oui, product_class, serial, manufacturer, model, hardware, software, data_model;
@@ -70,7 +62,7 @@ void InsertDevice(db::Lease& lease, const DeviceRow& row) {
   q.first_contact = ToUnixMillis(d.first_contact_at);
   q.last_contact = ToUnixMillis(d.last_contact_at);
   q.last_boot = d.last_boot_at ? std::optional(ToUnixMillis(*d.last_boot_at)) : std::nullopt;
-  q.events = JsonArray(d.last_events);
+  q.events = detail::JsonArray(d.last_events);
   q.interval = static_cast<int>(d.periodic_inform_interval);
   q.online_until = ToUnixMillis(d.online_until);
   q.wan_ip = d.wan_ip;
@@ -79,7 +71,7 @@ void InsertDevice(db::Lease& lease, const DeviceRow& row) {
   q.note = d.note;
   q.source_ip = d.source_ip;
   q.cr_url = d.connection_request_url;
-  q.tags = JsonArray(d.tags);
+  q.tags = detail::JsonArray(d.tags);
   q.search = SearchText(d);
   q.digest = row.inform_digest;
   q.auth_mode = std::string(ToString(d.auth_mode));

@@ -1,9 +1,13 @@
 #include "devices/firmware.h"
 
+#include <algorithm>
+#include <cctype>
 #include <system_error>
 
 #include "base/crypto.h"
 #include "base/text.h"
+#include "devices/campaigns.h"
+#include "devices/device_query.h"
 #include "devices/task_request.h"
 
 namespace kanri::devices {
@@ -14,8 +18,10 @@ namespace fs = std::filesystem;
 
 constexpr std::size_t kDownloadTokenBytes = 32;
 
+// `model` (a single model, before migration 0020) is superseded by `models` and stays ''.
 constexpr const char* kColumns =
-    "id, company_id, name, version, model, size, sha256, created_by, created_by_login, created_at";
+    "id, company_id, name, version, model, size, sha256, created_by, created_by_login, created_at, "
+    "product_class, models, hardware_versions";
 
 FirmwareFile FromRow(const soci::row& r) {
   FirmwareFile f;
@@ -23,12 +29,14 @@ FirmwareFile FromRow(const soci::row& r) {
   f.company_id = CompanyId{r.get<std::string>(1)};
   f.name = r.get<std::string>(2);
   f.version = r.get<std::string>(3);
-  f.model = r.get<std::string>(4);
   f.size = static_cast<std::uint64_t>(r.get<long long>(5));
   f.sha256 = r.get<std::string>(6);
   if (r.get_indicator(7) == soci::i_ok) f.created_by = AccountId{r.get<std::string>(7)};
   f.created_by_login = r.get<std::string>(8);
   f.created_at = FromUnixMillis(r.get<long long>(9));
+  if (r.get_indicator(10) == soci::i_ok) f.product_class = r.get<std::string>(10);
+  f.models = detail::StringArray(r.get<std::string>(11));
+  f.hardware_versions = detail::StringArray(r.get<std::string>(12));
   return f;
 }
 
@@ -58,12 +66,65 @@ void MoveFile(const fs::path& from, const fs::path& to) {
   fs::remove(from);
 }
 
+Status ValidateList(std::string_view field, const std::vector<std::string>& values) {
+  if (values.size() > kMaxFirmwareTargets)
+    return InvalidArgument(std::string(field), std::string(field) + " names more than " +
+                                                   std::to_string(kMaxFirmwareTargets) + " values");
+  for (std::size_t i = 0; i < values.size(); ++i) {
+    if (auto s = ValidateField(field, values[i], true); !s) return s;
+    if (std::find(values.begin(), values.begin() + static_cast<std::ptrdiff_t>(i), values[i]) !=
+        values.begin() + static_cast<std::ptrdiff_t>(i))
+      return InvalidArgument(std::string(field), std::string(field) + " names " + values[i] + " twice");
+  }
+  return Ok{};
+}
+
 }  // namespace
 
 Status ValidateFirmwareMetadata(const FirmwareMetadata& m) {
   if (auto s = ValidateField("name", m.name, true); !s) return s;
   if (auto s = ValidateField("version", m.version, true); !s) return s;
-  return ValidateField("model", m.model, false);
+  if (m.product_class)
+    if (auto s = ValidateField("product_class", *m.product_class, true); !s) return s;
+  if (auto s = ValidateList("models", m.models); !s) return s;
+  return ValidateList("hardware_versions", m.hardware_versions);
+}
+
+std::string VersionFromFileName(std::string_view file_name) {
+  // The stem: without a final extension of letters (".bin", ".img"), which is no version part.
+  std::string_view stem = file_name;
+  if (auto dot = stem.rfind('.'); dot != std::string_view::npos && dot + 1 < stem.size() &&
+                                  std::all_of(stem.begin() + static_cast<std::ptrdiff_t>(dot) + 1, stem.end(),
+                                              [](unsigned char c) { return std::isalpha(c) != 0; }))
+    stem = stem.substr(0, dot);
+  // Runs of digits joined by single dots or underscores, the last one standing alone (after the
+  // start, a separator or a separated "v"; before the end or a separator).
+  auto alnum = [](char c) { return std::isalnum(static_cast<unsigned char>(c)) != 0; };
+  auto digit = [](char c) { return std::isdigit(static_cast<unsigned char>(c)) != 0; };
+  std::string found;
+  std::size_t i = 0;
+  while (i < stem.size()) {
+    if (!digit(stem[i])) {
+      ++i;
+      continue;
+    }
+    const std::size_t begin = i;
+    std::size_t parts = 1;
+    while (i < stem.size() && digit(stem[i])) ++i;
+    while (i + 1 < stem.size() && (stem[i] == '.' || stem[i] == '_') && digit(stem[i + 1])) {
+      ++i;
+      while (i < stem.size() && digit(stem[i])) ++i;
+      ++parts;
+    }
+    const bool v = begin > 0 && (stem[begin - 1] == 'v' || stem[begin - 1] == 'V');
+    const std::size_t lead = v ? begin - 1 : begin;
+    const bool apart_before = lead == 0 || !alnum(stem[lead - 1]);
+    const bool apart_after = i == stem.size() || !alnum(stem[i]);
+    if (parts > 1 && apart_before && apart_after) found = std::string(stem.substr(begin, i - begin));
+    while (i < stem.size() && alnum(stem[i])) ++i;  // the rest of a word is no version
+  }
+  std::replace(found.begin(), found.end(), '_', '.');
+  return found;
 }
 
 std::string NewDownloadToken() {
@@ -91,7 +152,9 @@ Result<FirmwareFile> FirmwareRepository::Store(const CompanyId& company, const F
   f.company_id = company;
   f.name = metadata.name;
   f.version = metadata.version;
-  f.model = metadata.model;
+  f.product_class = metadata.product_class;
+  f.models = metadata.models;
+  f.hardware_versions = metadata.hardware_versions;
   f.size = size;
   f.sha256 = std::move(sha256_hex);
   f.created_by = actor.id;
@@ -122,11 +185,13 @@ Result<FirmwareFile> FirmwareRepository::Store(const CompanyId& company, const F
         f.created_by ? std::optional<std::string>(f.created_by->value()) : std::nullopt;
     const long long bytes = static_cast<long long>(f.size);
     const long long at = ToUnixMillis(f.created_at);
+    const std::string models = detail::JsonArray(f.models);
+    const std::string hardware = detail::JsonArray(f.hardware_versions);
     lease.sql() << "INSERT INTO firmware_files (" << kColumns
-                << ") VALUES (:id, :c, :name, :version, :model, :size, :sha, :by, :login, :at)",
+                << ") VALUES (:id, :c, :name, :version, '', :size, :sha, :by, :login, :at, :pc, :models, :hw)",
         soci::use(f.id.value()), soci::use(company.value()), soci::use(f.name), soci::use(f.version),
-        soci::use(f.model), soci::use(bytes), soci::use(f.sha256), soci::use(created_by),
-        soci::use(f.created_by_login), soci::use(at);
+        soci::use(bytes), soci::use(f.sha256), soci::use(created_by), soci::use(f.created_by_login),
+        soci::use(at), soci::use(f.product_class), soci::use(models), soci::use(hardware);
     tx.Commit();
   } catch (...) {
     std::error_code ignored;
@@ -168,12 +233,18 @@ Page<FirmwareFile> FirmwareRepository::List(const CompanyId& company, const Page
 
 Result<FirmwareFile> FirmwareRepository::Get(const CompanyId& company, const FirmwareId& id) {
   auto lease = db_.Acquire();
+  if (auto f = Find(lease, company, id)) return std::move(*f);
+  return NotFound("no such firmware file");
+}
+
+std::optional<FirmwareFile> FirmwareRepository::Find(db::Lease& lease, const CompanyId& company,
+                                                     const FirmwareId& id) {
   soci::rowset<soci::row> rows =
       (lease.sql().prepare << "SELECT " << kColumns
                            << " FROM firmware_files WHERE company_id = :c AND id = :id",
        soci::use(company.value()), soci::use(id.value()));
   for (const auto& r : rows) return FromRow(r);
-  return NotFound("no such firmware file");
+  return std::nullopt;
 }
 
 Status FirmwareRepository::Delete(const CompanyId& company, const FirmwareId& id) {
@@ -188,6 +259,8 @@ Status FirmwareRepository::Delete(const CompanyId& company, const FirmwareId& id
                    "('queued', 'running') AND request LIKE :p",
         soci::use(company.value()), soci::use(pattern), soci::into(busy);
     if (busy) return Conflict("a queued or running download task uses this firmware file", "firmware_in_use");
+    if (CampaignRepository::UsesFirmware(lease, company, id))
+      return Conflict("a running or paused campaign sends this firmware file", "firmware_in_use");
     lease.sql() << "DELETE FROM firmware_files WHERE company_id = :c AND id = :id",
         soci::use(company.value()), soci::use(id.value());
     tx.Commit();

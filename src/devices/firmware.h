@@ -6,7 +6,7 @@
 // running and has not expired, and never for another company's file (SEC-8).
 //
 //   FirmwareRepository firmware{db, clock, data_dir / "firmware"};
-//   auto f = firmware.Store(company, {.name = "fw.bin", .version = "2.1", .model = "X1"},
+//   auto f = firmware.Store(company, {.name = "fw.bin", .version = "2.1", .models = {"X1"}},
 //                           spooled.path, spooled.size, spooled.sha256_hex, actor);
 //   std::string token = NewDownloadToken();            // in the URL sent to the device
 //   task.download_token_hash = DownloadTokenHash(token);
@@ -18,6 +18,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "base/page.h"
 #include "base/result.h"
@@ -27,16 +28,30 @@
 
 namespace kanri::devices {
 
-// Longest name, version and model (Unicode code points).
+// Longest name, version, product class, model and hardware version (Unicode code points).
 inline constexpr long kMaxFirmwareFieldLength = 128;
+// Most models and hardware versions one file may name.
+inline constexpr std::size_t kMaxFirmwareTargets = 32;
 
+// What an upload says the file is and is for (DEV-6): a campaign skips, with the reason, every
+// device the file is not for (devices/campaign_plan.h).
 struct FirmwareMetadata {
   std::string name;     // required, e.g. the image's file name
-  std::string version;  // required
-  std::string model;    // optional: the device model it is meant for
+  std::string version;  // required: the software version it installs
+  std::optional<std::string> product_class;    // exact; nullopt: any
+  std::vector<std::string> models;             // DeviceInfo.ModelName, exact; empty: any
+  std::vector<std::string> hardware_versions;  // exact; empty: any
 };
-// Name and version 1-128 characters, model 0-128; no control characters.
+// Name and version 1-128 characters, the others 1-128 when given, at most kMaxFirmwareTargets
+// models and hardware versions, none twice; no control characters; InvalidArgument naming the
+// field.
 Status ValidateFirmwareMetadata(const FirmwareMetadata& m);
+
+// The version a vendor's file name carries, for an upload that does not say it: the last run
+// of numbers joined by dots (or underscores, read as dots), optionally after a "v", that is not
+// part of a word: "HG-5_v2.1.3.bin" → "2.1.3", "fw-10_4_1-release.img" → "10.4.1". Empty when
+// there is none ("firmware.bin", "HG5.bin").
+std::string VersionFromFileName(std::string_view file_name);
 
 // Who uploaded a file.
 struct FirmwareActor {
@@ -88,6 +103,8 @@ class FirmwareRepository {
   Status Delete(const CompanyId& company, const FirmwareId& id);
   // Whether the company has the file, inside the caller's transaction.
   static bool Exists(db::Lease& lease, const CompanyId& company, const FirmwareId& id);
+  // The company's file, inside the caller's transaction.
+  static std::optional<FirmwareFile> Find(db::Lease& lease, const CompanyId& company, const FirmwareId& id);
   // DATA-6: removes every file of a company (its tasks are gone by then); returns how many.
   std::int64_t DeleteAllOf(const CompanyId& company);
 

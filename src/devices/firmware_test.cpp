@@ -67,11 +67,43 @@ TEST_F(FirmwareTest, DEV_6_StoreMovesTheFileOwnerOnlyAndRecordsIt) {
   EXPECT_EQ(got->version, "2.1");
 }
 
+TEST_F(FirmwareTest, DEV_6_WhatTheFileIsForIsKept) {
+  auto upload = Upload("image");
+  auto f = repo_->Store(acme_,
+                        {.name = "HG5_v2.1.bin",
+                         .version = "2.1",
+                         .product_class = "IGD",
+                         .models = {"HG-5", "HG-5e"},
+                         .hardware_versions = {"A1"}},
+                        upload, 5, Sha256Hex("image"), {});
+  ASSERT_TRUE(f) << f.error().message;
+  auto got = repo_->Get(acme_, f->id);
+  ASSERT_TRUE(got);
+  EXPECT_EQ(got->product_class, "IGD");
+  EXPECT_EQ(got->models, (std::vector<std::string>{"HG-5", "HG-5e"}));
+  EXPECT_EQ(got->hardware_versions, std::vector<std::string>{"A1"});
+}
+
+TEST(FirmwareFileName, DEV_6_VersionFromTheVendorsFileName) {
+  const std::vector<std::pair<std::string, std::string>> cases{
+      {"HG-5_v2.1.3.bin", "2.1.3"},     {"fw-10_4_1-release.img", "10.4.1"}, {"V1.0.bin", "1.0"},
+      {"router-3.2.1", "3.2.1"},        {"a-1.0-b-2.0.1.bin", "2.0.1"},       {"firmware.bin", ""},
+      {"HG5.bin", ""},                  {"abc1.2.bin", ""},                   {"x_v7.bin", ""},
+      {"1.2.3.4.bin", "1.2.3.4"},
+  };
+  for (const auto& [name, version] : cases) EXPECT_EQ(VersionFromFileName(name), version) << name;
+}
+
 TEST_F(FirmwareTest, DEV_6_BadMetadataStoresNothing) {
   auto upload = Upload("x");
-  for (FirmwareMetadata m : {FirmwareMetadata{"", "1", ""}, FirmwareMetadata{"a", "", ""},
-                             FirmwareMetadata{std::string(129, 'a'), "1", ""},
-                             FirmwareMetadata{"a\n", "1", ""}, FirmwareMetadata{"a", "1", "\xff"}}) {
+  std::vector<FirmwareMetadata> bad{{"", "1"}, {"a", ""}, {std::string(129, 'a'), "1"}, {"a\n", "1"},
+                                    {"a", "1\xff"}};
+  bad.push_back({.name = "a", .version = "1", .product_class = ""});
+  bad.push_back({.name = "a", .version = "1", .models = {"X1", "X1"}});
+  bad.push_back({.name = "a", .version = "1", .models = {"X1", ""}});
+  bad.push_back({.name = "a", .version = "1", .hardware_versions = {"\t"}});
+  bad.push_back({.name = "a", .version = "1", .models = std::vector<std::string>(33, "X")});
+  for (const FirmwareMetadata& m : bad) {
     auto r = repo_->Store(acme_, m, upload, 1, Sha256Hex("x"), {});
     EXPECT_FALSE(r);
   }

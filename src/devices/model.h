@@ -22,6 +22,7 @@ using TaskId = StrongId<struct TaskIdTag>;
 using JobId = StrongId<struct JobIdTag>;
 using GroupId = StrongId<struct GroupIdTag>;
 using FirmwareId = StrongId<struct FirmwareIdTag>;
+using CampaignId = StrongId<struct CampaignIdTag>;
 using AllocationId = StrongId<struct AllocationIdTag>;
 }  // namespace kanri
 
@@ -300,8 +301,11 @@ struct FirmwareFile {
   FirmwareId id;
   CompanyId company_id;
   std::string name;
-  std::string version;
-  std::string model;
+  std::string version;  // the software version it installs
+  // DEV-6: the devices it is for (devices/campaign_plan.h); nullopt / empty: any.
+  std::optional<std::string> product_class;
+  std::vector<std::string> models;
+  std::vector<std::string> hardware_versions;
   std::uint64_t size = 0;
   std::string sha256;  // hex
   std::optional<AccountId> created_by;

@@ -1,10 +1,13 @@
 #include "devices/task_flow.h"
 
 #include <algorithm>
+#include <limits>
 
 #include "base/crypto.h"
+#include "devices/campaigns.h"
 #include "devices/device_query.h"
 #include "devices/events.h"
+#include "devices/firmware.h"
 #include "devices/parameter_store.h"
 #include "devices/task_rows.h"
 #include "devices/tasks.h"
@@ -110,14 +113,15 @@ std::optional<Task> TaskFlow::StartNext(const DeviceId& device) {
   if (!AnyQueued(lease, device) && !DesiredConfig::Dirty(lease, device)) return std::nullopt;
   db::WriteTransaction tx(lease);
   bool compared = false;
+  long long after_seq = std::numeric_limits<long long>::min();  // past the tasks held back
   for (int guard = 0; guard < 1000; ++guard) {
     soci::row r;
     // A task waiting for its retry (DEV-8) lets the ones behind it run meanwhile.
     lease.sql()
         << std::string("SELECT ") + kTaskColumns +
-               " FROM tasks t WHERE t.device_id = :d AND t.state = 'queued' AND (t.retry_at IS NULL OR "
-               "t.retry_at <= :now) ORDER BY t.seq LIMIT 1",
-        soci::use(device.value()), soci::use(t), soci::into(r);
+               ", t.campaign_id FROM tasks t WHERE t.device_id = :d AND t.state = 'queued' AND (t.retry_at IS "
+               "NULL OR t.retry_at <= :now) AND t.seq > :after ORDER BY t.seq LIMIT 1",
+        soci::use(device.value()), soci::use(t), soci::use(after_seq), soci::into(r);
     if (!lease.sql().got_data()) {
       // DEV-7: nothing (more) to run: what differs from the desired state goes now, once.
       if (compared || !DesiredConfig::Dirty(lease, device)) break;
@@ -144,6 +148,14 @@ std::optional<Task> TaskFlow::StartNext(const DeviceId& device) {
       task.finished_at = now;
       TaskEnded(lease, now, task);
       continue;
+    }
+    // DEV-6: a campaign's download starts only while its campaign lets it (window, concurrency,
+    // not paused); held back, it stays queued and the tasks behind it run.
+    if (r.get_indicator(detail::kTaskColumnCount) == soci::i_ok) {
+      const CampaignId campaign{r.get<std::string>(detail::kTaskColumnCount)};
+      const auto admission = CampaignRepository::Admit(lease, task, campaign, now);
+      if (admission == CampaignRepository::Admission::kHold) after_seq = db::RowInteger(r, 4);
+      if (admission != CampaignRepository::Admission::kStart) continue;
     }
     lease.sql()
         << "UPDATE tasks SET state = 'running', started_at = :t, awaiting_device = 0, retry_at = NULL, "
@@ -278,22 +290,7 @@ void TaskFlow::SetDownloadToken(const TaskId& task, const std::string& token_has
 
 std::optional<FirmwareFile> TaskFlow::FirmwareOf(const CompanyId& company, const FirmwareId& file) {
   auto lease = db_.Acquire();
-  soci::row r;
-  lease.sql()
-      << "SELECT id, name, version, model, size, sha256, created_at FROM firmware_files WHERE company_id = "
-         ":c AND id = :id",
-      soci::use(company.value()), soci::use(file.value()), soci::into(r);
-  if (!lease.sql().got_data()) return std::nullopt;
-  FirmwareFile f;
-  f.id = FirmwareId{r.get<std::string>(0)};
-  f.company_id = company;
-  f.name = r.get<std::string>(1);
-  f.version = r.get<std::string>(2);
-  f.model = r.get<std::string>(3);
-  f.size = static_cast<std::uint64_t>(db::RowInteger(r, 4));
-  f.sha256 = r.get<std::string>(5);
-  f.created_at = FromUnixMillis(db::RowInteger(r, 6));
-  return f;
+  return FirmwareRepository::Find(lease, company, file);
 }
 
 void TaskFlow::QueueValueReads(const Task& names_task, const std::vector<std::string>& names) {

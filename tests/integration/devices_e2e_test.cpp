@@ -111,7 +111,7 @@ TEST_F(Devices, DEV_3_EveryTaskTypeRunsOnASimulatedDeviceWithVisibleResults) {
   sim->WaitFor("session done", {{"serial", "LAB000001"}}, "M Reboot");
 
   // DEV-6: a firmware image, fetched by the device over HTTPS through its task's URL.
-  auto upload = admin_a().Post("/api/v1/firmware?name=fw-2.0.0.bin&version=2.0.0&model=SimGateway",
+  auto upload = admin_a().Post("/api/v1/firmware?name=fw-2.0.0.bin&version=2.0.0&product_class=SimGateway",
                                "KANRI-SIM-FIRMWARE version=2.0.0\n" + std::string(200'000, 'x'),
                                {{"Content-Type", "application/octet-stream"}});
   ASSERT_EQ(upload.status, 201) << upload.body;

@@ -13,7 +13,8 @@ namespace {
 namespace fs = std::filesystem;
 
 const Headers kOctets = {{"Content-Type", "application/octet-stream"}};
-constexpr char kUploadPath[] = "/api/v1/firmware?name=fw.bin&version=2.1.0&model=X1";
+constexpr char kUploadPath[] =
+    "/api/v1/firmware?name=fw.bin&version=2.1.0&product_class=IGD&models=X1,%20X1e&hardware_versions=A";
 
 std::string Sha256Hex(const std::string& data) {
   unsigned char out[EVP_MAX_MD_SIZE];
@@ -61,7 +62,9 @@ TEST_F(Firmware, DEV_6_UploadListGetDelete) {
   const std::string id = Str(f, "id");
   EXPECT_EQ(Str(f, "name"), "fw.bin");
   EXPECT_EQ(Str(f, "version"), "2.1.0");
-  EXPECT_EQ(Str(f, "model"), "X1");
+  EXPECT_EQ(Str(f, "product_class"), "IGD");
+  EXPECT_EQ(json::serialize(Member(f, "models")), R"(["X1","X1e"])");
+  EXPECT_EQ(json::serialize(Member(f, "hardware_versions")), R"(["A"])");
   EXPECT_EQ(Member(f, "size").to_number<std::int64_t>(), 100'000);
   EXPECT_EQ(Str(f, "sha256"), Sha256Hex(image));
   EXPECT_EQ(Str(Member(f, "created_by"), "login"), kAdminALogin);
@@ -97,8 +100,9 @@ TEST_F(Firmware, DEV_6_LargeUploadStreamsPastTheRequestBodyLimit) {
 }
 
 TEST_F(Firmware, DEV_6_BadMetadataOrEmptyImageStoresNothing) {
-  for (const char* target : {"/api/v1/firmware?version=1", "/api/v1/firmware?name=a",
-                             "/api/v1/firmware?name=a&version=1&colour=red"}) {
+  for (const char* target :
+       {"/api/v1/firmware?version=1", "/api/v1/firmware?name=a", "/api/v1/firmware?name=a&version=1&colour=red",
+        "/api/v1/firmware?name=a&version=1&models=X,X", "/api/v1/firmware?name=a&version=1&model=X1"}) {
     auto r = admin_a().Post(target, "abc", kOctets);
     EXPECT_EQ(r.status, 400) << target << " " << r.Describe();
   }

@@ -51,10 +51,10 @@ std::string SeedDevice(const std::string& db, const std::string& company_id, con
 inline std::string SeedFirmware(const std::string& db, const std::string& company_id) {
   std::string id = SeedId();
   ExecSql(db,
-          "INSERT INTO firmware_files (id, company_id, name, version, model, size, sha256, created_by_login, "
-          "created_at) VALUES (" +
+          "INSERT INTO firmware_files (id, company_id, name, version, model, models, size, sha256, "
+          "created_by_login, created_at) VALUES (" +
               SqlText(id) + ", " + SqlText(company_id) +
-              ", 'fw.bin', '2.0.0', 'Router X', 4, 'ab', 'seed', 0)");
+              ", 'fw.bin', '2.0.0', '', '[\"Router X\"]', 4, 'ab', 'seed', 0)");
   return id;
 }
 

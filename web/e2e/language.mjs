@@ -127,7 +127,7 @@ export async function languageSteps({ page, kanri, step, shot, expect, nav, logi
     await step("issue 18: firmware by name and version, only files for the device's model; no 「—」 when none is chosen", async () => {
       const admin = await kanri.session("ACME", "taro", adminPassword);
       const upload = async (name, version, model) => {
-        const r = await fetch(`${kanri.baseUrl}/api/v1/firmware?${new URLSearchParams({ name, version, model })}`, {
+        const r = await fetch(`${kanri.baseUrl}/api/v1/firmware?${new URLSearchParams({ name, version, models: model })}`, {
           method: "POST",
           headers: { Cookie: admin.cookie, "X-CSRF-Token": admin.csrf, "Content-Type": "application/octet-stream", Accept: "application/json" },
           body: Buffer.from("firmware image " + name),

@@ -418,7 +418,7 @@ export interface paths {
         /** The company's firmware images, newest first */
         get: operations["firmware.list"];
         put?: never;
-        /** Upload a firmware image: the raw bytes as application/octet-stream, with name, version and model as query parameters; its SHA-256 is recorded */
+        /** Upload a firmware image: the raw bytes as application/octet-stream, with its name, version (else read from the name) and the devices it is for (product_class, models and hardware_versions, comma-separated) as query parameters; its SHA-256 is recorded */
         post: operations["firmware.upload"];
         delete?: never;
         options?: never;
@@ -439,6 +439,109 @@ export interface paths {
         post?: never;
         /** Delete a firmware image (409 while a queued or running download uses it) */
         delete: operations["firmware.delete"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/campaigns": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The company's firmware campaigns with their progress, newest first */
+        get: operations["campaign.list"];
+        put?: never;
+        /** Start a firmware campaign: the file goes to the target's devices it is for, wave after wave, inside the window (JST), pausing when a wave fails too often */
+        post: operations["campaign.create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/campaigns/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A campaign with its progress per wave and in total */
+        get: operations["campaign.get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/campaigns/{id}/devices": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The campaign's devices by wave, with how each stands and why */
+        get: operations["campaign.devices"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/campaigns/{id}/pause": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Pause a running campaign: no new download starts */
+        post: operations["campaign.pause"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/campaigns/{id}/resume": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Resume a paused campaign, past the wave that paused it */
+        post: operations["campaign.resume"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/campaigns/{id}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Cancel a campaign: no new download starts, running ones finish */
+        post: operations["campaign.cancel"];
+        delete?: never;
         options?: never;
         head?: never;
         patch?: never;
@@ -1533,7 +1636,7 @@ export interface components {
             status?: number;
             detail?: string;
             /** @enum {string} */
-            code?: "account_locked" | "account_not_locked" | "address_not_allowed" | "administrator_exists" | "administrator_only" | "administrator_required" | "allocation_overlap" | "allowlist_empty" | "bad_request" | "body_too_large" | "builtin_role" | "challenge_expired" | "company_code_taken" | "conflict" | "connection_request_auth_failed" | "connection_request_refused_by_policy" | "connection_request_timeout" | "connection_request_unreachable" | "connection_requests_busy" | "connection_requests_unavailable" | "csrf_failed" | "deletion_in_progress" | "device_retired" | "filter_group_members" | "firmware_in_use" | "firmware_storage_limit_exceeded" | "firmware_unavailable" | "forbidden" | "grant_exceeds_own_permissions" | "group_empty" | "group_name_taken" | "group_too_large" | "header_too_large" | "history_unavailable" | "https_required" | "import_invalid" | "inactivity_lock" | "incident_published" | "incident_resolved" | "internal" | "invalid_json" | "invalid_parameter_value" | "invalid_request" | "invalid_token" | "ip_not_allowed" | "job_running" | "last_administrator" | "limit_exceeded" | "login_failed" | "login_taken" | "mail_pending" | "maintenance_cancelled" | "maintenance_ended" | "maintenance_in_progress" | "method_not_allowed" | "no_connection_request_url" | "no_credential_change" | "no_enrolment" | "not_found" | "notice_too_short" | "operations_unavailable" | "overloaded" | "own_account" | "own_roles_or_kind" | "parameter_not_writable" | "password_change_required" | "password_check_busy" | "profile_name_taken" | "remote_login_active" | "remote_login_disabled" | "remote_login_ended" | "remote_login_not_open" | "role_name_taken" | "selection_changed" | "session_expired" | "task_not_cancellable" | "task_not_retryable" | "temporary_password_expired" | "test_pending" | "token_not_allowed" | "too_many_attempts" | "too_many_profiles" | "too_many_serials" | "too_many_tags" | "too_many_tasks" | "too_many_tokens" | "too_many_updates" | "totp_already_enabled" | "totp_enrolment_required" | "totp_failed" | "totp_not_enabled" | "totp_required" | "totp_required_by_policy" | "unauthenticated" | "unauthenticated_devices_not_allowed" | "unavailable" | "unknown_company" | "unknown_field" | "unknown_serials" | "unsupported_media_type" | "webhook_disabled" | "would_lock_out_caller" | "wrong_code" | "wrong_password";
+            code?: "account_locked" | "account_not_locked" | "address_not_allowed" | "administrator_exists" | "administrator_only" | "administrator_required" | "allocation_overlap" | "allowlist_empty" | "bad_request" | "body_too_large" | "builtin_role" | "campaign_ended" | "campaign_not_paused" | "campaign_not_running" | "campaign_target_empty" | "campaign_target_too_large" | "campaigns_unavailable" | "challenge_expired" | "company_code_taken" | "conflict" | "connection_request_auth_failed" | "connection_request_refused_by_policy" | "connection_request_timeout" | "connection_request_unreachable" | "connection_requests_busy" | "connection_requests_unavailable" | "csrf_failed" | "deletion_in_progress" | "device_retired" | "filter_group_members" | "firmware_in_use" | "firmware_storage_limit_exceeded" | "firmware_unavailable" | "forbidden" | "grant_exceeds_own_permissions" | "group_empty" | "group_name_taken" | "group_too_large" | "header_too_large" | "history_unavailable" | "https_required" | "import_invalid" | "inactivity_lock" | "incident_published" | "incident_resolved" | "internal" | "invalid_json" | "invalid_parameter_value" | "invalid_request" | "invalid_token" | "ip_not_allowed" | "job_running" | "last_administrator" | "limit_exceeded" | "login_failed" | "login_taken" | "mail_pending" | "maintenance_cancelled" | "maintenance_ended" | "maintenance_in_progress" | "method_not_allowed" | "no_connection_request_url" | "no_credential_change" | "no_enrolment" | "not_found" | "notice_too_short" | "operations_unavailable" | "overloaded" | "own_account" | "own_roles_or_kind" | "parameter_not_writable" | "password_change_required" | "password_check_busy" | "profile_name_taken" | "remote_login_active" | "remote_login_disabled" | "remote_login_ended" | "remote_login_not_open" | "role_name_taken" | "selection_changed" | "session_expired" | "task_not_cancellable" | "task_not_retryable" | "temporary_password_expired" | "test_pending" | "token_not_allowed" | "too_many_attempts" | "too_many_campaigns" | "too_many_profiles" | "too_many_serials" | "too_many_tags" | "too_many_tasks" | "too_many_tokens" | "too_many_updates" | "totp_already_enabled" | "totp_enrolment_required" | "totp_failed" | "totp_not_enabled" | "totp_required" | "totp_required_by_policy" | "unauthenticated" | "unauthenticated_devices_not_allowed" | "unavailable" | "unknown_company" | "unknown_field" | "unknown_serials" | "unsupported_media_type" | "webhook_disabled" | "would_lock_out_caller" | "wrong_code" | "wrong_password";
             field?: string;
             /** @description the offending values, when the problem lists them (unknown_serials: the first 10) */
             items?: string[];
@@ -4190,7 +4293,9 @@ export interface operations {
                             id: string;
                             name: string;
                             version: string;
-                            model: string;
+                            product_class: string | null;
+                            models: string[];
+                            hardware_versions: string[];
                             size: number;
                             sha256: string;
                             created_by: {
@@ -4239,7 +4344,9 @@ export interface operations {
             query?: {
                 name?: string;
                 version?: string;
-                model?: string;
+                product_class?: string;
+                models?: string;
+                hardware_versions?: string;
             };
             header?: never;
             path?: never;
@@ -4257,7 +4364,9 @@ export interface operations {
                         id: string;
                         name: string;
                         version: string;
-                        model: string;
+                        product_class: string | null;
+                        models: string[];
+                        hardware_versions: string[];
                         size: number;
                         sha256: string;
                         created_by: {
@@ -4320,7 +4429,9 @@ export interface operations {
                         id: string;
                         name: string;
                         version: string;
-                        model: string;
+                        product_class: string | null;
+                        models: string[];
+                        hardware_versions: string[];
                         size: number;
                         sha256: string;
                         created_by: {
@@ -4379,6 +4490,893 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            /** @description Not logged in, or the session ended */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed, CSRF header missing, or password change pending */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Error (RFC 9457 problem details) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "campaign.list": {
+        parameters: {
+            query?: {
+                limit?: number;
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            id: string;
+                            name: string;
+                            firmware: {
+                                id: string;
+                                name: string;
+                                version: string;
+                            };
+                            target: {
+                                group_id?: string;
+                                filter?: {
+                                    q?: string;
+                                    online?: boolean;
+                                    profile_id?: string;
+                                    group_id?: string;
+                                    model?: string;
+                                    software_version?: string;
+                                    tag?: string;
+                                    /**
+                                     * @description DEV-7: the device's state against its desired configuration
+                                     * @enum {unknown}
+                                     */
+                                    compliance?: "in_sync" | "pending" | "drift" | "failed";
+                                };
+                            };
+                            waves: {
+                                wave: number;
+                                size: number;
+                                downloads: number;
+                                counts: {
+                                    total: number;
+                                    pending: number;
+                                    running: number;
+                                    done: number;
+                                    failed: number;
+                                    skipped: number;
+                                    cancelled: number;
+                                };
+                                started_at: string | null;
+                                started_at_jst?: string | null;
+                                ended_at: string | null;
+                                ended_at_jst?: string | null;
+                            }[];
+                            failure_threshold_percent: number;
+                            min_success_before_next_wave: number;
+                            window: {
+                                days: ("sun" | "mon" | "tue" | "wed" | "thu" | "fri" | "sat")[];
+                                from: string;
+                                to: string;
+                            } | null;
+                            concurrency: number;
+                            device_timeout_hours: number;
+                            /** @enum {string} */
+                            state: "running" | "paused" | "cancelled" | "finished";
+                            /** @enum {string|null} */
+                            pause_reason: "operator" | "failure_threshold" | "min_success" | null;
+                            current_wave: number;
+                            counts: {
+                                total: number;
+                                pending: number;
+                                running: number;
+                                done: number;
+                                failed: number;
+                                skipped: number;
+                                cancelled: number;
+                            };
+                            skipped_reasons: {
+                                [key: string]: number;
+                            };
+                            failure_reasons: {
+                                [key: string]: number;
+                            };
+                            created_by: {
+                                id: string | null;
+                                login: string;
+                            };
+                            created_at: string;
+                            created_at_jst?: string;
+                            updated_at: string;
+                            updated_at_jst?: string;
+                            finished_at: string | null;
+                            finished_at_jst?: string | null;
+                        }[];
+                        next_cursor: string | null;
+                    };
+                };
+            };
+            /** @description Not logged in, or the session ended */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed, CSRF header missing, or password change pending */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Error (RFC 9457 problem details) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "campaign.create": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    name: string;
+                    firmware_id: string;
+                    /** @description exactly one of group_id and filter */
+                    target: {
+                        group_id?: string;
+                        filter?: Record<string, never>;
+                    };
+                    waves: {
+                        percent?: number;
+                        count?: number;
+                    }[];
+                    /** @default 10 */
+                    failure_threshold_percent?: number;
+                    /** @default 1 */
+                    min_success_before_next_wave?: number;
+                    window?: {
+                        days?: ("sun" | "mon" | "tue" | "wed" | "thu" | "fri" | "sat")[];
+                        from: string;
+                        to: string;
+                    } | null;
+                    /** @default 50 */
+                    concurrency?: number;
+                    /** @default 24 */
+                    device_timeout_hours?: number;
+                };
+            };
+        };
+        responses: {
+            /** @description Success */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        name: string;
+                        firmware: {
+                            id: string;
+                            name: string;
+                            version: string;
+                        };
+                        target: {
+                            group_id?: string;
+                            filter?: {
+                                q?: string;
+                                online?: boolean;
+                                profile_id?: string;
+                                group_id?: string;
+                                model?: string;
+                                software_version?: string;
+                                tag?: string;
+                                /**
+                                 * @description DEV-7: the device's state against its desired configuration
+                                 * @enum {unknown}
+                                 */
+                                compliance?: "in_sync" | "pending" | "drift" | "failed";
+                            };
+                        };
+                        waves: {
+                            wave: number;
+                            size: number;
+                            downloads: number;
+                            counts: {
+                                total: number;
+                                pending: number;
+                                running: number;
+                                done: number;
+                                failed: number;
+                                skipped: number;
+                                cancelled: number;
+                            };
+                            started_at: string | null;
+                            started_at_jst?: string | null;
+                            ended_at: string | null;
+                            ended_at_jst?: string | null;
+                        }[];
+                        failure_threshold_percent: number;
+                        min_success_before_next_wave: number;
+                        window: {
+                            days: ("sun" | "mon" | "tue" | "wed" | "thu" | "fri" | "sat")[];
+                            from: string;
+                            to: string;
+                        } | null;
+                        concurrency: number;
+                        device_timeout_hours: number;
+                        /** @enum {string} */
+                        state: "running" | "paused" | "cancelled" | "finished";
+                        /** @enum {string|null} */
+                        pause_reason: "operator" | "failure_threshold" | "min_success" | null;
+                        current_wave: number;
+                        counts: {
+                            total: number;
+                            pending: number;
+                            running: number;
+                            done: number;
+                            failed: number;
+                            skipped: number;
+                            cancelled: number;
+                        };
+                        skipped_reasons: {
+                            [key: string]: number;
+                        };
+                        failure_reasons: {
+                            [key: string]: number;
+                        };
+                        created_by: {
+                            id: string | null;
+                            login: string;
+                        };
+                        created_at: string;
+                        created_at_jst?: string;
+                        updated_at: string;
+                        updated_at_jst?: string;
+                        finished_at: string | null;
+                        finished_at_jst?: string | null;
+                    };
+                };
+            };
+            /** @description Not logged in, or the session ended */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed, CSRF header missing, or password change pending */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Error (RFC 9457 problem details) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "campaign.get": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        name: string;
+                        firmware: {
+                            id: string;
+                            name: string;
+                            version: string;
+                        };
+                        target: {
+                            group_id?: string;
+                            filter?: {
+                                q?: string;
+                                online?: boolean;
+                                profile_id?: string;
+                                group_id?: string;
+                                model?: string;
+                                software_version?: string;
+                                tag?: string;
+                                /**
+                                 * @description DEV-7: the device's state against its desired configuration
+                                 * @enum {unknown}
+                                 */
+                                compliance?: "in_sync" | "pending" | "drift" | "failed";
+                            };
+                        };
+                        waves: {
+                            wave: number;
+                            size: number;
+                            downloads: number;
+                            counts: {
+                                total: number;
+                                pending: number;
+                                running: number;
+                                done: number;
+                                failed: number;
+                                skipped: number;
+                                cancelled: number;
+                            };
+                            started_at: string | null;
+                            started_at_jst?: string | null;
+                            ended_at: string | null;
+                            ended_at_jst?: string | null;
+                        }[];
+                        failure_threshold_percent: number;
+                        min_success_before_next_wave: number;
+                        window: {
+                            days: ("sun" | "mon" | "tue" | "wed" | "thu" | "fri" | "sat")[];
+                            from: string;
+                            to: string;
+                        } | null;
+                        concurrency: number;
+                        device_timeout_hours: number;
+                        /** @enum {string} */
+                        state: "running" | "paused" | "cancelled" | "finished";
+                        /** @enum {string|null} */
+                        pause_reason: "operator" | "failure_threshold" | "min_success" | null;
+                        current_wave: number;
+                        counts: {
+                            total: number;
+                            pending: number;
+                            running: number;
+                            done: number;
+                            failed: number;
+                            skipped: number;
+                            cancelled: number;
+                        };
+                        skipped_reasons: {
+                            [key: string]: number;
+                        };
+                        failure_reasons: {
+                            [key: string]: number;
+                        };
+                        created_by: {
+                            id: string | null;
+                            login: string;
+                        };
+                        created_at: string;
+                        created_at_jst?: string;
+                        updated_at: string;
+                        updated_at_jst?: string;
+                        finished_at: string | null;
+                        finished_at_jst?: string | null;
+                    };
+                };
+            };
+            /** @description Not logged in, or the session ended */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed, CSRF header missing, or password change pending */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Error (RFC 9457 problem details) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "campaign.devices": {
+        parameters: {
+            query?: {
+                limit?: number;
+                cursor?: string;
+                wave?: string;
+                state?: string;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            device: {
+                                id: string;
+                                serial_number: string;
+                                model: string;
+                            };
+                            wave: number | null;
+                            /** @enum {string} */
+                            state: "pending" | "running" | "done" | "failed" | "skipped" | "cancelled";
+                            reason: string;
+                            task_id: string | null;
+                            finished_at: string | null;
+                            finished_at_jst?: string | null;
+                        }[];
+                        next_cursor: string | null;
+                    };
+                };
+            };
+            /** @description Not logged in, or the session ended */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed, CSRF header missing, or password change pending */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Error (RFC 9457 problem details) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "campaign.pause": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        name: string;
+                        firmware: {
+                            id: string;
+                            name: string;
+                            version: string;
+                        };
+                        target: {
+                            group_id?: string;
+                            filter?: {
+                                q?: string;
+                                online?: boolean;
+                                profile_id?: string;
+                                group_id?: string;
+                                model?: string;
+                                software_version?: string;
+                                tag?: string;
+                                /**
+                                 * @description DEV-7: the device's state against its desired configuration
+                                 * @enum {unknown}
+                                 */
+                                compliance?: "in_sync" | "pending" | "drift" | "failed";
+                            };
+                        };
+                        waves: {
+                            wave: number;
+                            size: number;
+                            downloads: number;
+                            counts: {
+                                total: number;
+                                pending: number;
+                                running: number;
+                                done: number;
+                                failed: number;
+                                skipped: number;
+                                cancelled: number;
+                            };
+                            started_at: string | null;
+                            started_at_jst?: string | null;
+                            ended_at: string | null;
+                            ended_at_jst?: string | null;
+                        }[];
+                        failure_threshold_percent: number;
+                        min_success_before_next_wave: number;
+                        window: {
+                            days: ("sun" | "mon" | "tue" | "wed" | "thu" | "fri" | "sat")[];
+                            from: string;
+                            to: string;
+                        } | null;
+                        concurrency: number;
+                        device_timeout_hours: number;
+                        /** @enum {string} */
+                        state: "running" | "paused" | "cancelled" | "finished";
+                        /** @enum {string|null} */
+                        pause_reason: "operator" | "failure_threshold" | "min_success" | null;
+                        current_wave: number;
+                        counts: {
+                            total: number;
+                            pending: number;
+                            running: number;
+                            done: number;
+                            failed: number;
+                            skipped: number;
+                            cancelled: number;
+                        };
+                        skipped_reasons: {
+                            [key: string]: number;
+                        };
+                        failure_reasons: {
+                            [key: string]: number;
+                        };
+                        created_by: {
+                            id: string | null;
+                            login: string;
+                        };
+                        created_at: string;
+                        created_at_jst?: string;
+                        updated_at: string;
+                        updated_at_jst?: string;
+                        finished_at: string | null;
+                        finished_at_jst?: string | null;
+                    };
+                };
+            };
+            /** @description Not logged in, or the session ended */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed, CSRF header missing, or password change pending */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Error (RFC 9457 problem details) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "campaign.resume": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        name: string;
+                        firmware: {
+                            id: string;
+                            name: string;
+                            version: string;
+                        };
+                        target: {
+                            group_id?: string;
+                            filter?: {
+                                q?: string;
+                                online?: boolean;
+                                profile_id?: string;
+                                group_id?: string;
+                                model?: string;
+                                software_version?: string;
+                                tag?: string;
+                                /**
+                                 * @description DEV-7: the device's state against its desired configuration
+                                 * @enum {unknown}
+                                 */
+                                compliance?: "in_sync" | "pending" | "drift" | "failed";
+                            };
+                        };
+                        waves: {
+                            wave: number;
+                            size: number;
+                            downloads: number;
+                            counts: {
+                                total: number;
+                                pending: number;
+                                running: number;
+                                done: number;
+                                failed: number;
+                                skipped: number;
+                                cancelled: number;
+                            };
+                            started_at: string | null;
+                            started_at_jst?: string | null;
+                            ended_at: string | null;
+                            ended_at_jst?: string | null;
+                        }[];
+                        failure_threshold_percent: number;
+                        min_success_before_next_wave: number;
+                        window: {
+                            days: ("sun" | "mon" | "tue" | "wed" | "thu" | "fri" | "sat")[];
+                            from: string;
+                            to: string;
+                        } | null;
+                        concurrency: number;
+                        device_timeout_hours: number;
+                        /** @enum {string} */
+                        state: "running" | "paused" | "cancelled" | "finished";
+                        /** @enum {string|null} */
+                        pause_reason: "operator" | "failure_threshold" | "min_success" | null;
+                        current_wave: number;
+                        counts: {
+                            total: number;
+                            pending: number;
+                            running: number;
+                            done: number;
+                            failed: number;
+                            skipped: number;
+                            cancelled: number;
+                        };
+                        skipped_reasons: {
+                            [key: string]: number;
+                        };
+                        failure_reasons: {
+                            [key: string]: number;
+                        };
+                        created_by: {
+                            id: string | null;
+                            login: string;
+                        };
+                        created_at: string;
+                        created_at_jst?: string;
+                        updated_at: string;
+                        updated_at_jst?: string;
+                        finished_at: string | null;
+                        finished_at_jst?: string | null;
+                    };
+                };
+            };
+            /** @description Not logged in, or the session ended */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed, CSRF header missing, or password change pending */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Error (RFC 9457 problem details) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "campaign.cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        name: string;
+                        firmware: {
+                            id: string;
+                            name: string;
+                            version: string;
+                        };
+                        target: {
+                            group_id?: string;
+                            filter?: {
+                                q?: string;
+                                online?: boolean;
+                                profile_id?: string;
+                                group_id?: string;
+                                model?: string;
+                                software_version?: string;
+                                tag?: string;
+                                /**
+                                 * @description DEV-7: the device's state against its desired configuration
+                                 * @enum {unknown}
+                                 */
+                                compliance?: "in_sync" | "pending" | "drift" | "failed";
+                            };
+                        };
+                        waves: {
+                            wave: number;
+                            size: number;
+                            downloads: number;
+                            counts: {
+                                total: number;
+                                pending: number;
+                                running: number;
+                                done: number;
+                                failed: number;
+                                skipped: number;
+                                cancelled: number;
+                            };
+                            started_at: string | null;
+                            started_at_jst?: string | null;
+                            ended_at: string | null;
+                            ended_at_jst?: string | null;
+                        }[];
+                        failure_threshold_percent: number;
+                        min_success_before_next_wave: number;
+                        window: {
+                            days: ("sun" | "mon" | "tue" | "wed" | "thu" | "fri" | "sat")[];
+                            from: string;
+                            to: string;
+                        } | null;
+                        concurrency: number;
+                        device_timeout_hours: number;
+                        /** @enum {string} */
+                        state: "running" | "paused" | "cancelled" | "finished";
+                        /** @enum {string|null} */
+                        pause_reason: "operator" | "failure_threshold" | "min_success" | null;
+                        current_wave: number;
+                        counts: {
+                            total: number;
+                            pending: number;
+                            running: number;
+                            done: number;
+                            failed: number;
+                            skipped: number;
+                            cancelled: number;
+                        };
+                        skipped_reasons: {
+                            [key: string]: number;
+                        };
+                        failure_reasons: {
+                            [key: string]: number;
+                        };
+                        created_by: {
+                            id: string | null;
+                            login: string;
+                        };
+                        created_at: string;
+                        created_at_jst?: string;
+                        updated_at: string;
+                        updated_at_jst?: string;
+                        finished_at: string | null;
+                        finished_at_jst?: string | null;
+                    };
+                };
             };
             /** @description Not logged in, or the session ended */
             401: {
