@@ -1079,6 +1079,7 @@ export const en: Resources = {
       filter: "Device list filter ({{filter}})",
     },
     window: {
+      daySeparator: ", ",
       any: "Any time",
       everyDay: "Every day",
       range: "{{days}} {{from}}–{{to}} (JST)",

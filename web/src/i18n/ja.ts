@@ -1082,6 +1082,7 @@ export const ja = {
       filter: "一覧の絞り込み（{{filter}}）",
     },
     window: {
+      daySeparator: "・",
       any: "いつでも",
       everyDay: "毎日",
       range: "{{days}} {{from}}〜{{to}}（JST）",

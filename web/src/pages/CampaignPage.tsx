@@ -51,7 +51,7 @@ export function campaignTarget(c: Pick<Campaign, "target">, names: FilterNames, 
 // 「月・水 01:00〜05:00（JST）」 / 「毎日 22:00〜翌 04:00（JST）」 / 「いつでも」.
 export function windowText(t: TFunction, window: Campaign["window"]): string {
   if (!window) return t("campaigns.window.any");
-  const days = window.days.length === 0 || window.days.length === 7 ? t("campaigns.window.everyDay") : WEEKDAYS.filter((d) => window.days.includes(d)).map((d) => t(`campaigns.weekdays.${d}`)).join("・");
+  const days = window.days.length === 0 || window.days.length === 7 ? t("campaigns.window.everyDay") : WEEKDAYS.filter((d) => window.days.includes(d)).map((d) => t(`campaigns.weekdays.${d}`)).join(t("campaigns.window.daySeparator"));
   const overnight = window.to <= window.from;
   return t(overnight ? "campaigns.window.overnight" : "campaigns.window.range", { days, from: window.from, to: window.to });
 }
