@@ -159,13 +159,15 @@ export const BOOT_PASSWORD = "Boot-strap-Secret-42";
 // `firstIndex` numbers the first device, `password` replaces the bootstrap password, `faults`
 // are faults answered on purpose (DEV-8: `--fault METHOD=CODE[xTIMES][@PERCENT%]` each), `model`
 // is the data model (DEV-7: "tr098" for InternetGatewayDevice. gateways), `reverts` are values
-// the devices put back before each session (DEV-7's drift: `PATH=VALUE` each).
-export function startSim(kanri, count, serialPrefix = "SIM", { stateDir, firstIndex, password = BOOT_PASSWORD, faults = [], model = "tr181", reverts = [] } = {}) {
+// the devices put back before each session (DEV-7's drift: `PATH=VALUE` each), `modelName` and
+// `softwareVersion` their DeviceInfo.ModelName and first SoftwareVersion (DEV-6's campaigns).
+export function startSim(kanri, count, serialPrefix = "SIM", { stateDir, firstIndex, password = BOOT_PASSWORD, faults = [], model = "tr181", reverts = [], modelName, softwareVersion } = {}) {
   const args = ["sim", "--devices", String(count), "--acs", kanri.cwmpUrl, "--insecure", "--serial-prefix", serialPrefix, "--oui", "00D09E",
     "--product-class", "SimGateway", "--model", model, "--username", BOOT_USER, "--password", password,
     "--inform-interval", "3600", "--ramp-up", "0", "--reboot-seconds", "1", "--cr-listen", "127.0.0.1:0",
     ...(stateDir ? ["--state-dir", stateDir] : []), ...(firstIndex ? ["--first-index", String(firstIndex)] : []),
-    ...faults.flatMap((f) => ["--fault", f]), ...reverts.flatMap((r) => ["--revert", r])];
+    ...faults.flatMap((f) => ["--fault", f]), ...reverts.flatMap((r) => ["--revert", r]),
+    ...(modelName ? ["--model-name", modelName] : []), ...(softwareVersion ? ["--software-version", softwareVersion] : [])];
   const proc = spawn(kanri.binary, args, { stdio: ["ignore", "pipe", "pipe"] });
   const log = [];
   proc.stdout.on("data", (d) => log.push(d.toString()));

@@ -6,7 +6,7 @@ import { checkAxe } from "./axe.mjs";
 import { startSim, until } from "./kanri.mjs";
 
 // The company's screens (as its administrator) and the provider's (as the site administrator).
-const COMPANY_SCREENS = ["/", "/devices", "/devices/refused", "/jobs", "/faults", "/device-groups", "/profiles", "/firmware", "/accounts", "/roles", "/audit", "/settings", "/tokens", "/webhooks", "/account", "/security-data"];
+const COMPANY_SCREENS = ["/", "/devices", "/devices/refused", "/jobs", "/faults", "/device-groups", "/profiles", "/firmware", "/campaigns", "/accounts", "/roles", "/audit", "/settings", "/tokens", "/webhooks", "/account", "/security-data"];
 const PROVIDER_SCREENS = [
   "/",
   "/provider/companies",
@@ -45,6 +45,8 @@ export async function navigationSteps({ page, kanri, step, shot, expect, adminPa
   const webhookId = webhooks.items?.[0]?.id;
   // DEV-7: a profile's page (its desired configuration and compliance counts).
   const profileId = (await admin.call("GET", "/profiles")).items[0]?.id;
+  // DEV-6: a firmware campaign's page (its waves, reasons and devices).
+  const campaignId = (await admin.call("GET", "/campaigns").catch(() => ({ items: [] }))).items?.[0]?.id;
 
   // Waits for the screen's heading (or the login form) before the check.
   const settle = async () => {
@@ -86,6 +88,7 @@ export async function navigationSteps({ page, kanri, step, shot, expect, adminPa
       for (const path of COMPANY_SCREENS) await visit(path, lang);
       if (deviceId) for (const tab of ["summary", "parameters", "tasks", "compliance"]) await visit(`/devices/${deviceId}?tab=${tab}`, lang);
       if (profileId) await visit(`/profiles/${profileId}`, lang);
+      if (campaignId) await visit(`/campaigns/${campaignId}`, lang);
       if (webhookId) await visit(`/webhooks/${webhookId}`, lang);
       await page.goto("/password");
       await settle();

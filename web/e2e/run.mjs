@@ -23,6 +23,7 @@ import { operationSteps } from "./operations.mjs";
 import { remoteLoginSteps } from "./remote_login.mjs";
 import { languageSteps } from "./language.mjs";
 import { faultSteps } from "./faults.mjs";
+import { campaignSteps } from "./campaigns.mjs";
 import { serviceNoticeSteps } from "./service_notices.mjs";
 import { signInSteps } from "./sign_in.mjs";
 import { totpSteps } from "./totp.mjs";
@@ -381,6 +382,8 @@ try {
   await languageSteps({ page, kanri, step, shot, expect, nav, login, logout, adminPassword: ADMIN_PASSWORD, rootPassword: ROOT_PASSWORD });
   // DEV-8: a passing fault retried by itself, the faults page in Japanese and English, retries from there.
   await faultSteps({ page, kanri, step, shot, expect, nav, login, logout, adminPassword: ADMIN_PASSWORD, rootPassword: ROOT_PASSWORD });
+  // DEV-6: a firmware file for HG-5 uploaded in the console, a campaign created there pausing at its threshold, resumed, finished; other models skipped.
+  await campaignSteps({ page, kanri, step, shot, expect, nav, login, logout, adminPassword: ADMIN_PASSWORD, rootPassword: ROOT_PASSWORD });
   // Running the service for customers (issue 15): maintenance, incidents, the banner, the status page, "Security and data".
   await serviceNoticeSteps({ page, kanri, step, shot, expect, nav, login, logout, adminPassword: ADMIN_PASSWORD, rootPassword: ROOT_PASSWORD });
   // Issue 18: finding things, layout and keyboard; axe-core on every main screen (AXE_REPORT=1 lists violations without failing).

@@ -252,7 +252,14 @@ export function CampaignPage() {
           {mayChange ? <p>{c.pause_reason === "operator" ? t("campaigns.resumeHint") : t("campaigns.resumeAcceptsHint")}</p> : null}
         </Alert>
       ) : null}
-      <Card title={t("campaigns.progress")} actions={<CampaignStateBadge campaign={c} />}>
+      <Card
+        title={t("campaigns.progress")}
+        actions={
+          <span data-testid="campaign-state">
+            <CampaignStateBadge campaign={c} />
+          </span>
+        }
+      >
         <div className="stack">
           <CampaignBar counts={c.counts} />
           <dl className="campaign-totals" aria-label={t("campaigns.totals")}>
