@@ -93,11 +93,7 @@ std::string CampaignSchema() {
   return json::serialize(o);
 }
 
-constexpr const char* kCreateSchema =
-    R"({"type":"object","additionalProperties":false,"required":["name","firmware_id","target","waves"],)"
-    R"("properties":{"name":{"type":"string","minLength":1,"maxLength":128},"firmware_id":{"type":"string"},)"
-    R"("target":{"type":"object","description":"exactly one of group_id and filter","properties":{)"
-    R"("group_id":{"type":"string"},"filter":{"type":"object"}}},)"
+constexpr const char* kCreateFields =
     R"("waves":{"type":"array","minItems":1,"maxItems":20,"items":{"type":"object",)"
     R"("additionalProperties":false,"properties":{"percent":{"type":"number","exclusiveMinimum":0,)"
     R"("maximum":100},"count":{"type":"integer","minimum":1}}}},)"
@@ -109,6 +105,16 @@ constexpr const char* kCreateSchema =
     R"("to":{"type":"string","pattern":"^[0-2][0-9]:[0-5][0-9]$"}}},)"
     R"("concurrency":{"type":"integer","minimum":1,"maximum":10000,"default":50},)"
     R"("device_timeout_hours":{"type":"integer","minimum":1,"maximum":720,"default":24}}})";
+
+std::string CreateSchema() {
+  return std::string(
+             R"({"type":"object","additionalProperties":false,"required":["name","firmware_id","target","waves"],)"
+             R"("properties":{"name":{"type":"string","minLength":1,"maxLength":128},"firmware_id":{"type":"string"},)"
+             R"("target":{"type":"object","additionalProperties":false,"description":"exactly one of group_id )"
+             R"(and filter, the device list's filter","properties":{"group_id":{"type":"string"},"filter":)") +
+         schema::kDeviceFilter + "}}," + kCreateFields;
+}
+
 
 constexpr const char* kDeviceSchema =
     R"({"type":"object","required":["device","wave","state","reason","task_id","finished_at"],"properties":{)"
@@ -382,6 +388,7 @@ asio::awaitable<void> RunCampaigns(ApiServices& s) {
 
 void AddCampaignRoutes(http::RouteTable& t, ApiServices& s) {
   static const std::string kCampaign = CampaignSchema();
+  static const std::string kCreate = CreateSchema();
   t.Add({.method = "POST",
          .path = "/api/v1/campaigns",
          .access = http::Needs("devices.firmware"),
@@ -391,7 +398,7 @@ void AddCampaignRoutes(http::RouteTable& t, ApiServices& s) {
          .doc = {.summary = "Start a firmware campaign: the file goes to the target's devices it is for, wave "
                             "after wave, inside the window (JST), pausing when a wave fails too often",
                  .tag = "campaigns",
-                 .request_schema = kCreateSchema,
+                 .request_schema = kCreate,
                  .response_schema = kCampaign,
                  .success_status = 201}});
   t.Add({.method = "GET",

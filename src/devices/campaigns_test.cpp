@@ -18,11 +18,11 @@ class CampaignsTest : public DevicesTest {
   void SetUp() override {
     DevicesTest::SetUp();
     auto lease = tdb_.db().Acquire();
-    for (const auto& [id, company] : {std::pair{"fw-a", acme_}, std::pair{"fw-b", beta_}})
+    for (const auto& [id, company] : {std::pair{std::string("fw-a"), acme_}, std::pair{std::string("fw-b"), beta_}})
       lease.sql() << "INSERT INTO firmware_files (id, company_id, name, version, model, size, sha256, "
                      "created_by_login, created_at, models) VALUES (:id, :c, 'HG5_v2.1.bin', '2.1', '', 1, "
                      "'x', 'alice', 0, '[\"HG-5\"]')",
-          soci::use(std::string(id)), soci::use(company.value());
+          soci::use(id), soci::use(company.value());
   }
 
   // `n` HG-5 routers on 1.0 (serials <prefix>001 …), online.

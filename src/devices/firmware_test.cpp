@@ -186,7 +186,7 @@ TEST_F(FirmwareTest, DEV_6_PerCompanyStorageLimitRefusesAndStoresNothing) {
   repo_.emplace(tdb_.db(), clock_, dir_ / "firmware", FirmwareStorageSettings{.max_bytes_per_company = 16});
   (void)Store(acme_, "0123456789");  // 10 of 16 bytes
   auto upload = Upload("0123456");   // 7 more: 17
-  auto r = repo_->Store(acme_, {"fw.bin", "2.2", ""}, upload, 7, Sha256Hex("0123456"), {});
+  auto r = repo_->Store(acme_, {"fw.bin", "2.2"}, upload, 7, Sha256Hex("0123456"), {});
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error().code, ErrorCode::kConflict);
   EXPECT_EQ(r.error().field, kStorageLimitField);
@@ -194,11 +194,11 @@ TEST_F(FirmwareTest, DEV_6_PerCompanyStorageLimitRefusesAndStoresNothing) {
   EXPECT_EQ(Count("SELECT COUNT(*) FROM firmware_files"), 1);
   EXPECT_EQ(std::distance(fs::directory_iterator(dir_ / "firmware"), fs::directory_iterator()), 1);
   // Exactly up to the limit fits; the limit is the company's, not the process's.
-  EXPECT_TRUE(repo_->Store(acme_, {"fw.bin", "2.3", ""}, Upload("012345"), 6, Sha256Hex("012345"), {}));
+  EXPECT_TRUE(repo_->Store(acme_, {"fw.bin", "2.3"}, Upload("012345"), 6, Sha256Hex("012345"), {}));
   EXPECT_TRUE(
-      repo_->Store(beta_, {"fw.bin", "1", ""}, Upload("0123456789"), 10, Sha256Hex("0123456789"), {}));
+      repo_->Store(beta_, {"fw.bin", "1"}, Upload("0123456789"), 10, Sha256Hex("0123456789"), {}));
   // A single image larger than the whole limit is refused before anything is read.
-  EXPECT_FALSE(repo_->Store(beta_, {"big", "1", ""}, Upload("x"), 17, Sha256Hex("x"), {}));
+  EXPECT_FALSE(repo_->Store(beta_, {"big", "1"}, Upload("x"), 17, Sha256Hex("x"), {}));
 }
 
 }  // namespace

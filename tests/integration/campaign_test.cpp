@@ -161,7 +161,9 @@ TEST_F(Campaigns, DEV_6_AStagedCampaignSkipsTheWrongModelPausesAtItsThresholdAnd
   }
   std::size_t upgraded = 0;
   for (const auto& d : ListAll(admin_a(), "/api/v1/devices")) {
-    if (Str(d, "serial_number").starts_with("HGB")) EXPECT_EQ(Str(d, "software_version"), "1.0.0");
+    if (Str(d, "serial_number").starts_with("HGB")) {
+      EXPECT_EQ(Str(d, "software_version"), "1.0.0");
+    }
     if (Str(d, "software_version") == "2.0.0") ++upgraded;
   }
   EXPECT_EQ(upgraded, 16U);

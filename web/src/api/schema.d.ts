@@ -4667,10 +4667,23 @@ export interface operations {
                 "application/json": {
                     name: string;
                     firmware_id: string;
-                    /** @description exactly one of group_id and filter */
+                    /** @description exactly one of group_id and filter, the device list's filter */
                     target: {
                         group_id?: string;
-                        filter?: Record<string, never>;
+                        filter?: {
+                            q?: string;
+                            online?: boolean;
+                            profile_id?: string;
+                            group_id?: string;
+                            model?: string;
+                            software_version?: string;
+                            tag?: string;
+                            /**
+                             * @description DEV-7: the device's state against its desired configuration
+                             * @enum {unknown}
+                             */
+                            compliance?: "in_sync" | "pending" | "drift" | "failed";
+                        };
                     };
                     waves: {
                         percent?: number;
