@@ -22,7 +22,7 @@ describe("permission gating (SEC-5)", () => {
   it("shows only the screens the permissions allow", () => {
     const viewer = new PermissionSet(["devices.read", "audit.read"]);
     const paths = visibleNav(viewer).map((n) => n.path);
-    expect(paths).toEqual(["home", "devices", "deviceGroups", "deviceJobs", "ownRefusedDevices", "faults", "audit", "securityData", "status"]);
+    expect(paths).toEqual(["home", "devices", "deviceGroups", "deviceJobs", "ownRefusedDevices", "faults", "campaigns", "audit", "securityData", "status"]);
   });
   it("gives the provider only provider screens", () => {
     const perms = permissionsOf(account("site_admin"), ["provider.companies", "provider.accounts", "provider.audit"]);

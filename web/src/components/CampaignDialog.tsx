@@ -10,11 +10,15 @@ import { useNavigate } from "react-router-dom";
 import { z } from "zod";
 import { ApiError } from "../api/client";
 import { problemMessageKey, refine } from "../api/problems";
+import type { DeviceFilter } from "../api/types";
 import { pathTo } from "../app/paths";
+import { useCan } from "../auth/session";
 import { DEFAULT_CAMPAIGN_FORM, MAX_WAVES, WEEKDAYS, campaignBody, campaignFormErrors, campaignFormField, type CampaignForm } from "../lib/campaigns";
+import { describeFilter } from "../lib/deviceFilter";
 import { useCreateCampaign } from "../resources/campaigns";
 import { useDeviceGroups } from "../resources/deviceGroups";
 import { useFirmware } from "../resources/firmware";
+import { useProfiles } from "../resources/profiles";
 import { FirmwareSelect } from "./DeviceActionDialog";
 import { FormDialog, useErrorMessage, useZodForm } from "./form";
 import { useToast } from "./Toast";
@@ -40,15 +44,20 @@ const schema = z
       ctx.addIssue({ code: z.ZodIssueCode.custom, path: path.split(".").map((p) => (/^\d+$/.test(p) ? Number(p) : p)), message });
   });
 
-export function CampaignDialog({ onClose }: { onClose: () => void }) {
+// `filter`: opened from the device list with its filter ("select all N matching"), offered as
+// the target (and chosen first).
+export function CampaignDialog({ onClose, filter }: { onClose: () => void; filter?: DeviceFilter | undefined }) {
   const { t } = useTranslation();
   const toast = useToast();
+  const can = useCan();
   const navigate = useNavigate();
   const errorText = useErrorMessage();
   const create = useCreateCampaign();
   const firmware = useFirmware();
   const groups = useDeviceGroups();
-  const form = useZodForm(schema, { defaultValues: DEFAULT_CAMPAIGN_FORM });
+  const profiles = useProfiles(can("profiles.read"));
+  const form = useZodForm(schema, { defaultValues: { ...DEFAULT_CAMPAIGN_FORM, target: filter ? "filter" : "all" } });
+  const filterText = filter ? describeFilter(filter, t, { groups: groups.data, profiles: profiles.data }) : "";
   const waves = useFieldArray({ control: form.control, name: "waves" });
   const windowEnabled = useWatch({ control: form.control, name: "window_enabled" });
   const errors = form.formState.errors;
@@ -64,7 +73,8 @@ export function CampaignDialog({ onClose }: { onClose: () => void }) {
       submitIcon="firmware"
       draft="campaign"
       onSubmit={(v) =>
-        create.mutate(campaignBody(v), {
+        // A draft restored without the list's filter it was made with: the target the select shows.
+        create.mutate(campaignBody(v.target === "filter" && !filter ? { ...v, target: "all" } : v, filter), {
           onSuccess: (c) => {
             toast(t("campaigns.created", { name: c.name }));
             onClose();
@@ -90,6 +100,7 @@ export function CampaignDialog({ onClose }: { onClose: () => void }) {
       <Field label={t("campaigns.form.target")} required error={errorText(errors.target)} hint={t("campaigns.form.targetHint")}>
         {(p) => (
           <Select {...p} {...form.register("target")}>
+            {filter ? <option value="filter">{filterText ? t("campaigns.targets.filter", { filter: filterText }) : t("campaigns.targets.all")}</option> : null}
             <option value="all">{t("campaigns.targets.all")}</option>
             {(groups.data ?? []).map((g) => (
               <option key={g.id} value={`group:${g.id}`}>

@@ -98,6 +98,10 @@ describe("the campaign form (DEV-6)", () => {
     expect(body.target).toEqual({ group_id: "g1" });
     expect(body.waves).toEqual([{ percent: 12.5 }]);
     expect(body.window).toEqual({ days: ["mon", "fri"], from: "22:00", to: "04:00" });
+    // Opened from the device list: its filter.
+    expect(campaignBody(form({ target: "filter" }), { model: "HG-5", online: true }).target).toEqual({ filter: { model: "HG-5", online: true } });
+    expect(campaignFormErrors(form({ target: "filter" }))).toEqual({});
+    expect(campaignFormErrors(form({ target: "" }))).toEqual({ target: "campaigns.form.targetRequired" });
   });
 
   it("shows a server problem on the field it is about", () => {

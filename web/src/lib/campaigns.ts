@@ -4,7 +4,7 @@
 // The server decides; this only says it, and catches a mistyped form before it is sent.
 import type { TFunction } from "i18next";
 import { isConsoleText, refine, type ProblemLike } from "../api/problems";
-import type { Campaign, CampaignCounts, CampaignCreate, CampaignDeviceState, CampaignState } from "../api/types";
+import type { Campaign, CampaignCounts, CampaignCreate, CampaignDeviceState, CampaignState, DeviceFilter } from "../api/types";
 import type { TranslationKey } from "../i18n";
 import { faultGroupOfKey, faultGroupText } from "./faults";
 
@@ -22,7 +22,8 @@ export interface WaveRow {
 export interface CampaignForm {
   name: string;
   firmware_id: string;
-  // "all" (every device: the device list's empty filter) or "group:<id>".
+  // "all" (every device: the device list's empty filter), "group:<id>", or "filter" (the device
+  // list's filter the dialog was opened with).
   target: string;
   waves: WaveRow[];
   failure_threshold_percent: string;
@@ -76,7 +77,7 @@ export function campaignFormErrors(f: CampaignForm): Record<string, TranslationK
   if (name === "") errors["name"] = "validation.required";
   else if ([...name].length > 128) errors["name"] = "campaigns.form.nameTooLong";
   if (f.firmware_id === "") errors["firmware_id"] = "campaigns.form.firmwareRequired";
-  if (f.target !== "all" && !f.target.startsWith("group:")) errors["target"] = "campaigns.form.targetRequired";
+  if (f.target !== "all" && f.target !== "filter" && !f.target.startsWith("group:")) errors["target"] = "campaigns.form.targetRequired";
   if (f.waves.length === 0) errors["waves"] = "campaigns.form.wavesRequired";
   if (f.waves.length > MAX_WAVES) errors["waves"] = "campaigns.form.tooManyWaves";
   f.waves.forEach((row, i) => {
@@ -98,12 +99,17 @@ export function campaignFormErrors(f: CampaignForm): Record<string, TranslationK
   return errors;
 }
 
-// The body of POST /campaigns for a valid form.
-export function campaignBody(f: CampaignForm): CampaignCreate {
+type TargetFilter = NonNullable<CampaignCreate["target"]["filter"]>;
+
+// The body of POST /campaigns for a valid form; `filter` is the device list's filter a "filter"
+// target stands for.
+export function campaignBody(f: CampaignForm, filter: DeviceFilter = {}): CampaignCreate {
   return {
     name: f.name.trim(),
     firmware_id: f.firmware_id,
-    target: f.target.startsWith("group:") ? { group_id: f.target.slice("group:".length) } : { filter: {} },
+    // The document lists target.filter as an object without properties; the server reads the
+    // device list's filter there (as POST /devices/jobs does).
+    target: f.target.startsWith("group:") ? { group_id: f.target.slice("group:".length) } : { filter: (f.target === "filter" ? filter : {}) as TargetFilter },
     waves: f.waves.map((w) => (w.kind === "count" ? { count: Number(w.value.trim()) } : { percent: Number(w.value.trim()) })),
     failure_threshold_percent: Number(f.failure_threshold_percent.trim()),
     min_success_before_next_wave: Number(f.min_success_before_next_wave.trim()),

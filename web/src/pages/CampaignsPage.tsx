@@ -4,7 +4,7 @@
 import { createColumnHelper } from "@tanstack/react-table";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
-import { Link } from "react-router-dom";
+import { Link, useSearchParams } from "react-router-dom";
 import type { Campaign } from "../api/types";
 import { pathTo } from "../app/paths";
 import { useCan } from "../auth/session";
@@ -16,6 +16,7 @@ import { CAMPAIGN_STATE_TONE, campaignLive, endedCount, stateText, waveOf } from
 import { firmwareLabel } from "../lib/taskText";
 import { formatJst } from "../lib/time";
 import { useCampaigns } from "../resources/campaigns";
+import { deviceQuery, filterOf } from "./DevicesPage";
 
 export function CampaignStateBadge({ campaign }: { campaign: Pick<Campaign, "state" | "pause_reason"> }) {
   const { t } = useTranslation();
@@ -45,7 +46,15 @@ export function CampaignsPage() {
   const { t } = useTranslation();
   const can = useCan();
   const campaigns = useCampaigns();
-  const [creating, setCreating] = useState(false);
+  // Opened from the device list (?new=1 and its filter): the dialog, that filter offered as the target.
+  const [params, setParams] = useSearchParams();
+  const fromList = params.get("new") === "1" && can("devices.firmware");
+  const [creating, setCreating] = useState(fromList);
+  const [listFilter] = useState(() => (fromList ? filterOf(deviceQuery(params)) : undefined));
+  const closeDialog = () => {
+    setCreating(false);
+    if (params.toString()) setParams({}, { replace: true });
+  };
   const rows = campaigns.data?.pages.flatMap((p) => p.items) ?? [];
   const col = createColumnHelper<Campaign>();
   const columns = [
@@ -101,7 +110,7 @@ export function CampaignsPage() {
       }
       jstFootnote
     >
-      {creating ? <CampaignDialog onClose={() => setCreating(false)} /> : null}
+      {creating ? <CampaignDialog onClose={closeDialog} filter={listFilter} /> : null}
     </ListPage>
   );
 }

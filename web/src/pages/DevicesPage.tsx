@@ -11,6 +11,7 @@ import { ApiError } from "../api/client";
 import type { Device, DeviceFilter } from "../api/types";
 import { pathTo } from "../app/paths";
 import { useCan } from "../auth/session";
+import { Icon } from "../components/Icon";
 import { Pager, selectionColumn } from "../components/DataTable";
 import { DeviceActionDialog, type DeviceAction } from "../components/DeviceActionDialog";
 import { FormDialog, submitWith, useErrorMessage, useZodForm } from "../components/form";
@@ -19,6 +20,7 @@ import { message } from "../i18n";
 import { ListPage } from "../components/ListPage";
 import { useToast } from "../components/Toast";
 import { Alert, Badge, Button, ErrorBanner, Field, Input, SearchField, Select, useErrorText } from "../components/ui";
+import { filterSearch } from "../lib/deviceFilter";
 import { knownCursor, pageFromParam, searchForPage, withCursor } from "../lib/paging";
 import { formatJst, formatRelative } from "../lib/time";
 import { useDeviceGroups, useGroupDevices } from "../resources/deviceGroups";
@@ -430,6 +432,13 @@ export function DevicesPage() {
             <Button className="btn-sm" icon="firmware" onClick={() => setAction("download")}>
               {t("devices.firmwareUpdate")}
             </Button>
+          ) : null}
+          {/* DEV-6: every device the filter selects, updated wave after wave. */}
+          {can("devices.firmware") && matching ? (
+            <Link className="btn btn-secondary btn-sm" to={`${pathTo("campaigns")}?new=1${filterSearch(matching.filter) ? "&" + filterSearch(matching.filter) : ""}`}>
+              <Icon name="campaign" size={16} />
+              <span>{t("campaigns.fromList")}</span>
+            </Link>
           ) : null}
           {can("devices.configure") && !matching ? (
             <Button className="btn-sm" icon="tag" onClick={() => setAction("tag")}>

@@ -168,6 +168,25 @@ describe("the campaigns list (DEV-6)", () => {
   });
 });
 
+describe("a campaign from the device list (DEV-6)", () => {
+  it("opens the dialog with the list's filter as the target", async () => {
+    const calls = serve((method, url) =>
+      url.pathname === "/api/v1/campaigns" && method === "POST" ? { status: 201, body: campaign({ id: "c1" }) } : undefined,
+    );
+    renderApp("/campaigns?new=1&model=HG-5&online=true");
+    const dialog = await screen.findByRole("dialog", { name: "キャンペーンを作成" });
+    const target = within(dialog).getByLabelText<HTMLSelectElement>(/^対象の装置/);
+    expect(target.value).toBe("filter");
+    expect(target.selectedOptions[0]!.textContent).toMatch(/^一覧の絞り込み（.*HG-5.*）$/);
+    await userEvent.type(within(dialog).getByLabelText(/^名前/), "from the list");
+    await within(dialog).findByRole("option", { name: /HG-5_v2\.0\.0\.bin/ });
+    await userEvent.selectOptions(within(dialog).getByLabelText(/^ファームウェア/), "f1");
+    await userEvent.click(within(dialog).getByRole("button", { name: "開始" }));
+    await screen.findByRole("heading", { name: "HG-5 2.0.0", level: 1 });
+    expect(calls.find((c) => c.method === "POST")?.body).toMatchObject({ target: { filter: { model: "HG-5", online: true } } });
+  });
+});
+
 describe("a campaign's page (DEV-6)", () => {
   it("says why it paused, the waves' numbers as text with their times (JST), the reasons in words, and filters its devices", async () => {
     const calls = serve();
