@@ -99,17 +99,13 @@ export function campaignFormErrors(f: CampaignForm): Record<string, TranslationK
   return errors;
 }
 
-type TargetFilter = NonNullable<CampaignCreate["target"]["filter"]>;
-
 // The body of POST /campaigns for a valid form; `filter` is the device list's filter a "filter"
 // target stands for.
 export function campaignBody(f: CampaignForm, filter: DeviceFilter = {}): CampaignCreate {
   return {
     name: f.name.trim(),
     firmware_id: f.firmware_id,
-    // The document lists target.filter as an object without properties; the server reads the
-    // device list's filter there (as POST /devices/jobs does).
-    target: f.target.startsWith("group:") ? { group_id: f.target.slice("group:".length) } : { filter: (f.target === "filter" ? filter : {}) as TargetFilter },
+    target: f.target.startsWith("group:") ? { group_id: f.target.slice("group:".length) } : { filter: f.target === "filter" ? filter : {} },
     waves: f.waves.map((w) => (w.kind === "count" ? { count: Number(w.value.trim()) } : { percent: Number(w.value.trim()) })),
     failure_threshold_percent: Number(f.failure_threshold_percent.trim()),
     min_success_before_next_wave: Number(f.min_success_before_next_wave.trim()),
