@@ -171,10 +171,13 @@ TEST_F(Campaigns, DEV_6_AStagedCampaignSkipsTheWrongModelPausesAtItsThresholdAnd
   ASSERT_EQ(failed.size(), 4U);
   for (const auto& d : failed) EXPECT_EQ(Str(d, "reason"), "9010");
 
-  // The history: the operator's start and resumes, the engine's pauses and waves.
+  // The history: the operator's start and resumes, the engine's pauses and waves (the refused
+  // attempts above are in it too, as failures).
   auto history = [&](const std::string& action) {
-    return ListAll(admin_a(), "/api/v1/audit?action=" + action);
+    return ListAll(admin_a(), "/api/v1/audit?outcome=success&action=" + action);
   };
+  EXPECT_EQ(ListAll(admin_a(), "/api/v1/audit?outcome=failed&action=campaign.create").size(), 5U);
+  EXPECT_EQ(ListAll(admin_a(), "/api/v1/audit?outcome=denied&action=campaign.create").size(), 1U);
   EXPECT_EQ(history("campaign.create").size(), 1U);
   EXPECT_EQ(history("campaign.resume").size(), static_cast<std::size_t>(pauses));
   auto paused = history("campaign.paused");

@@ -161,9 +161,12 @@ TEST_F(Isolation, SEC_8_EveryRouteWithAnIdAnswersForeignIdsLikeMissingOnes) {
   EXPECT_EQ(Member(Member(beta_admin_->Get("/api/v1/profiles/" + ids_["profiles"]).Json(), "match"), "oui")
                 .as_string(),
             "AABBCC");
-  // B's reboot, its job's task and its remote login's first step; A's requests added none.
+  // A's pause and cancel calls did not reach B's campaign.
+  EXPECT_EQ(Str(beta_admin_->Get("/api/v1/campaigns/" + ids_["campaigns"]).Json(), "state"), "running");
+  // B's reboot, its job's task, its campaign's download and its remote login's first step; A's
+  // requests added none.
   EXPECT_EQ(QueryColumn(Db(), "SELECT COUNT(*) FROM tasks WHERE company_id = " + SqlText(beta_id_)).at(0),
-            "3");
+            "4");
 }
 
 TEST_F(Isolation, SEC_8_DeviceListsFiltersAndExportsNeverShowAnotherCompany) {
