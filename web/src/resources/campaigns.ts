@@ -38,7 +38,8 @@ export function useCampaign(id: string) {
       loaded.current = true;
       return c;
     },
-    refetchInterval: (q) => (q.state.data && !campaignLive(q.state.data) ? false : ACTIVE_POLL_MS),
+    // Not once it has ended, nor for one that could not be read (gone, not allowed).
+    refetchInterval: (q) => (q.state.data && campaignLive(q.state.data) ? ACTIVE_POLL_MS : false),
   });
 }
 
