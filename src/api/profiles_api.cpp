@@ -33,7 +33,8 @@ json::object ProfileJson(const devices::Profile& p) {
       {"device_auth", std::move(auth)},
       {"periodic_inform_interval",
        p.periodic_inform_interval ? json::value(*p.periodic_inform_interval) : json::value(nullptr)},
-      {"parameters", std::move(params)}};
+      {"parameters", std::move(params)},
+      {"firmware_version", p.firmware_version ? json::value(*p.firmware_version) : json::value(nullptr)}};
   PutTimes(o, "created_at", p.created_at);
   PutTimes(o, "updated_at", p.updated_at);
   return o;
@@ -95,7 +96,10 @@ std::optional<std::optional<std::uint32_t>> ReadInterval(FieldReader& in) {
 // What the history may know of a profile: never its password.
 std::string AuditDetails(const devices::Profile& p) {
   return json::serialize(json::object{
-      {"name", p.name}, {"auth_mode", devices::ToString(p.auth_mode)}, {"parameters", p.parameters.size()}});
+      {"name", p.name},
+      {"auth_mode", devices::ToString(p.auth_mode)},
+      {"parameters", p.parameters.size()},
+      {"firmware_version", p.firmware_version ? json::value(*p.firmware_version) : json::value(nullptr)}});
 }
 
 asio::awaitable<HttpResponse> List(ApiServices& s, RequestContext& ctx) {
@@ -143,6 +147,7 @@ asio::awaitable<HttpResponse> Create(ApiServices& s, RequestContext& ctx) {
   if (auto interval = ReadInterval(in)) input.periodic_inform_interval = *interval;
   if (auto params = in.OptionalObject("parameters"))
     input.parameters = ReadParameterMap(*params, "parameters");
+  if (auto fw = in.NullableString("firmware_version")) input.firmware_version = *fw;
   in.Finish();
   auto p = Unwrap(co_await s.db.Run([&] { return s.profiles.Create(OwnCompany(ctx), input); }));
   ctx.audit.target_id = p.id.value();
@@ -164,6 +169,7 @@ asio::awaitable<HttpResponse> Patch(ApiServices& s, RequestContext& ctx) {
   patch.periodic_inform_interval = ReadInterval(in);
   if (auto params = in.OptionalObject("parameters"))
     patch.parameters = ReadParameterMap(*params, "parameters");
+  patch.firmware_version = in.NullableString("firmware_version");
   in.Finish();
   const ProfileId id{ctx.Param("id")};
   auto p = Unwrap(co_await s.db.Run([&] { return s.profiles.Update(OwnCompany(ctx), id, patch); }));

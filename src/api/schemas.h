@@ -278,7 +278,7 @@ namespace kanri::api::schema {
 
 inline constexpr const char* kProfile =
     R"({"type":"object","required":["id","name","match","device_auth","periodic_inform_interval",
-"parameters","created_at","created_at_jst","updated_at","updated_at_jst"],"properties":{"id":{"type":"string"},
+"parameters","firmware_version","created_at","created_at_jst","updated_at","updated_at_jst"],"properties":{"id":{"type":"string"},
 "name":{"type":"string"},"match":{"type":"object","required":["oui","product_class","serial_prefix","serials"],
 "properties":{"oui":{"type":["string","null"]},"product_class":{"type":["string","null"]},
 "serial_prefix":{"type":["string","null"]},"serials":{"type":"array","items":{"type":"string"}}}},
@@ -286,6 +286,7 @@ inline constexpr const char* kProfile =
 "properties":{"mode":{"enum":["rotate","shared","none"]},"username":{"type":"string"},"password_set":{"type":"boolean"}}},
 "periodic_inform_interval":{"type":["integer","null"]},
 "parameters":{"type":"object","additionalProperties":{"type":"string"}},
+"firmware_version":{"type":["string","null"]},
 "created_at":{"type":"string","format":"date-time"},"created_at_jst":{"type":"string"},
 "updated_at":{"type":"string","format":"date-time"},"updated_at_jst":{"type":"string"}}})";
 
@@ -298,7 +299,9 @@ inline constexpr const char* kProfileCreate = R"({"type":"object","additionalPro
 "default":"rotate"},"username":{"type":"string"},"password":{"type":"string","writeOnly":true}}},
 "periodic_inform_interval":{"type":["integer","null"],"minimum":30,"maximum":86400},
 "parameters":{"type":"object","description":"path (Device.… or InternetGatewayDevice.…) -> value",
-"additionalProperties":{"type":"string"}}}})";
+"additionalProperties":{"type":"string"}},
+"firmware_version":{"type":["string","null"],"maxLength":128,
+"description":"the software version its devices should run: compared, never set; a campaign installs it"}}})";
 
 inline constexpr const char* kProfilePatch =
     R"({"type":"object","additionalProperties":false,"properties":{
@@ -312,7 +315,8 @@ inline constexpr const char* kProfilePatch =
 "password":{"type":"string","writeOnly":true}}},
 "periodic_inform_interval":{"type":["integer","null"],"minimum":30,"maximum":86400},
 "parameters":{"type":"object","description":"replaces the whole set: path -> value",
-"additionalProperties":{"type":"string"}}}})";
+"additionalProperties":{"type":"string"}},
+"firmware_version":{"type":["string","null"],"maxLength":128,"description":"null: none"}}})";
 
 inline constexpr const char* kDevice =
     R"({"type":"object","required":["id","profile_id","oui","product_class","serial_number",
@@ -362,7 +366,7 @@ inline constexpr const char* kCompliance =
 "properties":{"path":{"type":"string"},"desired":{"type":["string","null"],"description":"null for a secret"},
 "reported":{"type":["string","null"],"description":"null when not reported, or a secret"},"secret":{"type":"boolean"},
 "state":{"enum":["in_sync","pending","drift","failed"]},
-"reason":{"enum":["not_read_yet","queued","to_send","changed_back","not_reported","not_writable","invalid_value","refused","tries_exhausted",null]},
+"reason":{"enum":["not_read_yet","queued","to_send","download_open","changed_back","other_firmware","not_reported","not_writable","invalid_value","refused","tries_exhausted",null]},
 "source":{"enum":["profile","override"]},"tries_today":{"type":"integer","description":"sets tried today, JST; at most 3"},
 "fault":{"type":["object","null"],"required":["code","meaning"],"properties":{"code":{"type":"integer"},"meaning":{"type":"string"}}}}}}}})";
 

@@ -168,15 +168,17 @@ struct Progress {
   std::map<std::string, std::size_t> skipped, failed;
 };
 
-Progress ReadProgress(db::Lease& lease, const std::string& campaign) {
+// Of every wave, or of one (the engine's tick reads only the current wave's devices).
+Progress ReadProgress(db::Lease& lease, const std::string& campaign, std::optional<int> only_wave = std::nullopt) {
   Progress p;
+  const int any = only_wave ? 0 : 1, wave_filter = only_wave.value_or(0);
   soci::rowset<soci::row> rows =
       (lease.sql().prepare
            << "SELECT cd.wave, cd.eligibility, CASE WHEN cd.task_id IS NULL THEN 0 ELSE 1 END, t.state, "
               "t.fault_code, t.error, COUNT(*) FROM campaign_devices cd LEFT JOIN tasks t ON t.id = cd.task_id "
-              "WHERE cd.campaign_id = :c GROUP BY cd.wave, cd.eligibility, CASE WHEN cd.task_id IS NULL THEN 0 "
-              "ELSE 1 END, t.state, t.fault_code, t.error",
-       soci::use(campaign));
+              "WHERE cd.campaign_id = :c AND (:any = 1 OR cd.wave = :w) GROUP BY cd.wave, cd.eligibility, CASE "
+              "WHEN cd.task_id IS NULL THEN 0 ELSE 1 END, t.state, t.fault_code, t.error",
+       soci::use(campaign), soci::use(any), soci::use(wave_filter));
   for (const auto& r : rows) {
     const int wave = static_cast<int>(db::RowInteger(r, 0));
     const bool has_task = db::RowInteger(r, 2) != 0;
@@ -230,15 +232,17 @@ Campaign ReadCampaign(const soci::row& r) {
   return c;
 }
 
-// The campaign with its progress, inside the caller's transaction.
-std::optional<Campaign> Load(db::Lease& lease, const CompanyId& company, const CampaignId& id) {
+// The campaign with its waves, and the progress of all of them or of `only_wave`, inside the
+// caller's transaction.
+std::optional<Campaign> Load(db::Lease& lease, const CompanyId& company, const CampaignId& id,
+                             std::optional<int> only_wave = std::nullopt) {
   soci::rowset<soci::row> rows =
       (lease.sql().prepare << std::string(kCampaignColumns) + "WHERE c.company_id = :co AND c.id = :id",
        soci::use(company.value()), soci::use(id.value()));
   std::optional<Campaign> c;
   for (const auto& r : rows) c = ReadCampaign(r);
   if (!c) return c;
-  Progress p = ReadProgress(lease, id.value());
+  Progress p = ReadProgress(lease, id.value(), only_wave);
   c->counts = p.total;
   c->skipped_reasons = std::move(p.skipped);
   c->failure_reasons = std::move(p.failed);
@@ -645,7 +649,10 @@ CampaignTick CampaignRepository::Tick() {
   for (const auto& [id, company] : running) {
     db::WriteTransaction tx(lease);
     const Timestamp now = clock_.Now();
-    auto c = Load(lease, CompanyId{company}, CampaignId{id});
+    int wave_now = 0;
+    lease.sql() << "SELECT current_wave FROM campaigns WHERE id = :c", soci::use(id), soci::into(wave_now);
+    // Only the current wave's devices are counted: the tick stays cheap for a large campaign.
+    auto c = Load(lease, CompanyId{company}, CampaignId{id}, wave_now);
     if (!c || c->state != CampaignState::kRunning) continue;
     if (c->current_wave < 0 || c->current_wave >= static_cast<int>(c->waves.size())) continue;
     const CampaignWave& wave = c->waves[static_cast<std::size_t>(c->current_wave)];

@@ -46,9 +46,11 @@ DeviceCompliance DesiredConfig::Evaluate(db::Lease& lease, const DeviceId& devic
   soci::row r;
   lease.sql()
       << "SELECT d.company_id, d.profile_id, d.data_model, d.serial_number, d.oui, d.product_class, "
-         "d.parameter_overrides, p.parameters, p.periodic_inform_interval, t.tree FROM devices d LEFT "
-         "JOIN device_profiles p ON p.id = d.profile_id AND p.company_id = d.company_id LEFT JOIN "
-         "device_parameters t ON t.device_id = d.id WHERE d.id = :id",
+         "d.parameter_overrides, p.parameters, p.periodic_inform_interval, t.tree, p.firmware_version, "
+         "d.software_version, CASE WHEN EXISTS (SELECT 1 FROM tasks k WHERE k.device_id = d.id AND k.type = "
+         "'download' AND k.state IN ('queued', 'running')) THEN 1 ELSE 0 END FROM devices d LEFT JOIN device_profiles p ON p.id = "
+         "d.profile_id AND p.company_id = d.company_id LEFT JOIN device_parameters t ON t.device_id = d.id "
+         "WHERE d.id = :id",
       soci::use(device.value()), soci::into(r);
   if (!lease.sql().got_data()) return out;
   if (company) *company = CompanyId{r.get<std::string>(0)};
@@ -69,6 +71,9 @@ DeviceCompliance DesiredConfig::Evaluate(db::Lease& lease, const DeviceId& devic
     if (it != by_value.end()) it->second.value = it->second.value == Sha256Hex(d.value) ? d.value : "";
   }
   out.entries = Compare(desired, ParameterTree::Parse(text(9)), by_value, limits_);
+  // The firmware baseline: what the device runs, never set by a SetParameterValues.
+  if (r.get_indicator(10) != soci::i_null)
+    out.entries.push_back(CompareFirmware(text(10), text(11), facts.model, db::RowInteger(r, 12) != 0));
   out.state = Overall(out.entries);
   return out;
 }
@@ -164,6 +169,11 @@ Result<std::map<std::string, std::size_t>> DesiredConfig::ProfileCompliance(cons
 }
 
 void DesiredConfig::SetTaskEnded(db::Lease& lease, const Task& task) {
+  // A firmware download that ended changes how the device stands against its baseline.
+  if (std::holds_alternative<task::Download>(task.request)) {
+    lease.sql() << "UPDATE devices SET desired_dirty = 1 WHERE id = :id", soci::use(task.device_id.value());
+    return;
+  }
   const auto* set = std::get_if<task::SetParameterValues>(&task.request);
   if (!set || set->purpose != task::SetPurpose::kProfile) return;
   const std::string outcome = task.state == TaskState::kDone ? "done" : "failed";

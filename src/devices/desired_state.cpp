@@ -100,6 +100,21 @@ std::vector<DesiredValue> DesiredValues(const std::map<std::string, std::string>
   return out;
 }
 
+ComplianceEntry CompareFirmware(const std::string& baseline, const std::string& reported, DataModel model,
+                                bool download_open) {
+  ComplianceEntry e{.path = RootOf(model) + "DeviceInfo.SoftwareVersion", .desired = baseline, .reported = reported};
+  if (reported == baseline) {
+    e.state = ComplianceState::kInSync;
+  } else if (download_open) {
+    e.state = ComplianceState::kPending;
+    e.reason = "download_open";
+  } else {
+    e.state = ComplianceState::kDrift;
+    e.reason = "other_firmware";
+  }
+  return e;
+}
+
 std::string_view ToString(ComplianceState state) {
   switch (state) {
     case ComplianceState::kInSync:

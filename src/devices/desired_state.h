@@ -1,7 +1,8 @@
 // DEV-7: desired configuration (what GenieACS calls presets). A profile's parameters, its inform
 // interval and a device's own overrides are the state every device it covers should be in, not
 // a one-time push: Kanri compares them with what the device last reported and sets the
-// differences, and tells parameter by parameter where each device stands.
+// differences, and tells parameter by parameter where each device stands. A profile's firmware
+// baseline is compared too, but never set: a firmware campaign installs it.
 //
 //   DeviceFacts facts{DataModel::kTr181, "SN0001", "00D09E", "IGD"};
 //   auto desired = DesiredValues(profile.parameters, profile.periodic_inform_interval, overrides, facts);
@@ -82,7 +83,8 @@ struct ComplianceEntry {
   std::string desired;
   std::optional<std::string> reported;  // nullopt: not reported, or a secret (never stored)
   ComplianceState state = ComplianceState::kPending;
-  // in_sync: ""; pending: not_read_yet | queued | to_send; drift: changed_back;
+  // in_sync: ""; pending: not_read_yet | queued | to_send | download_open; drift: changed_back |
+  // other_firmware;
   // failed: not_reported | not_writable | invalid_value | refused | tries_exhausted
   std::string reason;
   bool send = false;  // part of the SetParameterValues to queue now
@@ -97,6 +99,12 @@ struct ComplianceLimits {
 std::vector<ComplianceEntry> Compare(const std::vector<DesiredValue>& desired, const ParameterTree& tree,
                                      const std::map<std::string, SetHistory>& history,
                                      const ComplianceLimits& limits);
+
+// A profile's firmware baseline for one device, as an entry of its DeviceInfo.SoftwareVersion:
+// in sync when it runs that version; pending ("download_open") while a download of it is queued
+// or running; else drift ("other_firmware"). Never sent: a firmware campaign installs it.
+ComplianceEntry CompareFirmware(const std::string& baseline, const std::string& reported, DataModel model,
+                                bool download_open);
 
 // The device's overall state: failed, else drift, else pending, else in_sync (none desired:
 // in_sync).

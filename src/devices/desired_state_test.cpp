@@ -134,4 +134,25 @@ TEST(DesiredStateTest, DEV_7_BooleansSecretsAndAnUnreadTree) {
 }
 
 }  // namespace
+TEST(DesiredStateTest, DEV_7_TheFirmwareBaselineIsComparedNeverSent) {
+  struct Case {
+    const char* reported;
+    bool download_open;
+    ComplianceState state;
+    const char* reason;
+  };
+  for (const auto& c : std::vector<Case>{{"2.1", false, ComplianceState::kInSync, ""},
+                                         {"2.0", true, ComplianceState::kPending, "download_open"},
+                                         {"2.0", false, ComplianceState::kDrift, "other_firmware"}}) {
+    const auto e = CompareFirmware("2.1", c.reported, DataModel::kTr098, c.download_open);
+    EXPECT_EQ(e.path, "InternetGatewayDevice.DeviceInfo.SoftwareVersion");
+    EXPECT_EQ(e.desired, "2.1");
+    EXPECT_EQ(e.reported, c.reported);
+    EXPECT_EQ(e.state, c.state) << c.reported << c.download_open;
+    EXPECT_EQ(e.reason, c.reason);
+    EXPECT_FALSE(e.send);
+  }
+  EXPECT_EQ(Overall({CompareFirmware("2.1", "2.0", DataModel::kTr181, false)}), ComplianceState::kDrift);
+}
+
 }  // namespace kanri::devices

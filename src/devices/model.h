@@ -63,7 +63,10 @@ struct Profile {
   std::string auth_username;
   std::string auth_password;  // plaintext only in memory; encrypted at rest (DeviceSecrets)
   std::optional<std::uint32_t> periodic_inform_interval;  // seconds
-  std::map<std::string, std::string> parameters;          // path -> value, applied on first contact
+  std::map<std::string, std::string> parameters;          // path -> value: the desired state (DEV-7)
+  // DEV-7: the software version its devices should run (compliance only: a firmware campaign,
+  // devices/campaigns.h, installs it); nullopt: none.
+  std::optional<std::string> firmware_version;
   Timestamp created_at;
   Timestamp updated_at;
 };

@@ -16,7 +16,8 @@ namespace json = boost::json;
 
 constexpr const char* kProfileColumns =
     "id, company_id, name, match_oui, match_product_class, match_serial_prefix, match_serials, auth_mode, "
-    "auth_username, auth_password_enc, periodic_inform_interval, parameters, created_at, updated_at";
+    "auth_username, auth_password_enc, periodic_inform_interval, parameters, created_at, updated_at, "
+    "firmware_version";
 
 bool IsHex(std::string_view s) {
   return std::all_of(s.begin(), s.end(), [](char c) { return std::isxdigit(static_cast<unsigned char>(c)); });
@@ -68,6 +69,7 @@ Profile ReadProfile(const soci::row& r, const DeviceSecrets* secrets) {
   p.parameters = ParseParameterMap(r.get<std::string>(11));
   p.created_at = FromUnixMillis(db::RowInteger(r, 12));
   p.updated_at = FromUnixMillis(db::RowInteger(r, 13));
+  p.firmware_version = OptionalText(r, 14);
   return p;
 }
 
@@ -196,6 +198,8 @@ Status ProfileRepository::Validate(const NewProfile& p) const {
   if (p.periodic_inform_interval && (*p.periodic_inform_interval < limits_.min_inform_interval ||
                                      *p.periodic_inform_interval > limits_.max_inform_interval))
     return InvalidArgument("periodic_inform_interval", "periodic_inform_interval must be 30-86400 seconds");
+  if (p.firmware_version && (!PlainText(*p.firmware_version, 512) || Utf8Length(*p.firmware_version) > 128))
+    return InvalidArgument("firmware_version", "firmware_version must be 1-128 characters without control characters");
   return ValidateParameterMap(p.parameters, "parameters", limits_);
 }
 
@@ -234,6 +238,7 @@ Result<Profile> ProfileRepository::Create(const CompanyId& company, const NewPro
   p.auth_username = in.auth_username;
   p.periodic_inform_interval = in.periodic_inform_interval;
   p.parameters = in.parameters;
+  p.firmware_version = in.firmware_version;
   p.created_at = p.updated_at = clock_.Now();
   const std::string sealed = in.auth_mode == AuthMode::kNone ? "" : secrets_.Seal(in.auth_password);
   auto lease = db_.Acquire();
@@ -257,12 +262,12 @@ Result<Profile> ProfileRepository::Create(const CompanyId& company, const NewPro
   lease.sql()
       << "INSERT INTO device_profiles (id, company_id, name, name_key, match_oui, match_product_class, "
          "match_serial_prefix, match_serials, auth_mode, auth_username, auth_password_enc, "
-         "periodic_inform_interval, parameters, created_at, updated_at) VALUES (:id, :c, :n, :k, :oui, "
-         ":pc, :sp, :ss, :m, :u, :pw, :pi, :pa, :t1, :t2)",
+         "periodic_inform_interval, parameters, created_at, updated_at, firmware_version) VALUES (:id, :c, :n, "
+         ":k, :oui, :pc, :sp, :ss, :m, :u, :pw, :pi, :pa, :t1, :t2, :fw)",
       soci::use(p.id.value()), soci::use(company.value()), soci::use(p.name), soci::use(key),
       soci::use(p.match.oui), soci::use(p.match.product_class), soci::use(p.match.serial_prefix),
       soci::use(serials), soci::use(mode), soci::use(p.auth_username), soci::use(sealed), soci::use(interval),
-      soci::use(params), soci::use(now), soci::use(now);
+      soci::use(params), soci::use(now), soci::use(now), soci::use(p.firmware_version);
   tx.Commit();
   return p;
 }
@@ -280,7 +285,8 @@ Result<Profile> ProfileRepository::Update(const CompanyId& company, const Profil
                 current->auth_username,
                 "",
                 current->periodic_inform_interval,
-                current->parameters};
+                current->parameters,
+                current->firmware_version};
   if (patch.name) in.name = *patch.name;
   if (patch.match) in.match = *patch.match;
   bool keep_password = false;
@@ -301,6 +307,7 @@ Result<Profile> ProfileRepository::Update(const CompanyId& company, const Profil
   }
   if (patch.periodic_inform_interval) in.periodic_inform_interval = *patch.periodic_inform_interval;
   if (patch.parameters) in.parameters = *patch.parameters;
+  if (patch.firmware_version) in.firmware_version = *patch.firmware_version;
   if (patch.match)
     if (auto st = NormalizeMatch(in.match, limits_); !st) return st.error();
   if (auto st = Validate(in); !st) return st.error();
@@ -318,6 +325,7 @@ Result<Profile> ProfileRepository::Update(const CompanyId& company, const Profil
   p.auth_username = in.auth_username;
   p.periodic_inform_interval = in.periodic_inform_interval;
   p.parameters = in.parameters;
+  p.firmware_version = in.firmware_version;
   p.updated_at = clock_.Now();
   const std::string key = AsciiLower(p.name), serials = SerialsJson(p.match.serials),
                     params = ParameterMapJson(p.parameters), mode(ToString(p.auth_mode));
@@ -328,15 +336,15 @@ Result<Profile> ProfileRepository::Update(const CompanyId& company, const Profil
   lease.sql()
       << "UPDATE device_profiles SET name = :n, name_key = :k, match_oui = :oui, match_product_class = :pc, "
          "match_serial_prefix = :sp, match_serials = :ss, auth_mode = :m, auth_username = :u, "
-         "auth_password_enc = :pw, periodic_inform_interval = :pi, parameters = :pa, updated_at = :t "
-         "WHERE company_id = :c AND id = :id",
+         "auth_password_enc = :pw, periodic_inform_interval = :pi, parameters = :pa, updated_at = :t, "
+         "firmware_version = :fw WHERE company_id = :c AND id = :id",
       soci::use(p.name), soci::use(key), soci::use(p.match.oui), soci::use(p.match.product_class),
       soci::use(p.match.serial_prefix), soci::use(serials), soci::use(mode), soci::use(p.auth_username),
-      soci::use(sealed), soci::use(interval), soci::use(params), soci::use(now), soci::use(company.value()),
-      soci::use(id.value());
+      soci::use(sealed), soci::use(interval), soci::use(params), soci::use(now), soci::use(p.firmware_version),
+      soci::use(company.value()), soci::use(id.value());
   // DEV-7: the desired state changed: each device of the profile compares again at its next
   // session, and an online one is asked to connect (the device sweep).
-  if (patch.parameters || patch.periodic_inform_interval)
+  if (patch.parameters || patch.periodic_inform_interval || patch.firmware_version)
     lease.sql()
         << "UPDATE devices SET desired_dirty = 1, desired_wake = 1 WHERE company_id = :c AND profile_id = :p",
         soci::use(company.value()), soci::use(id.value());

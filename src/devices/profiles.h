@@ -54,6 +54,7 @@ struct NewProfile {
   std::string auth_password;  // required for rotate / shared; must be empty for none
   std::optional<std::uint32_t> periodic_inform_interval;
   std::map<std::string, std::string> parameters;
+  std::optional<std::string> firmware_version;  // 1-128 characters, no control characters
 };
 
 // Every present field replaces the profile's whole field. When `auth_mode` is given for
@@ -66,6 +67,7 @@ struct ProfilePatch {
   std::optional<std::string> auth_password;
   std::optional<std::optional<std::uint32_t>> periodic_inform_interval;  // {nullopt}: clear
   std::optional<std::map<std::string, std::string>> parameters;
+  std::optional<std::optional<std::string>> firmware_version;  // {nullopt}: clear
 };
 
 // Checks a parameter path a company may write: it starts with "Device." or

@@ -63,7 +63,8 @@ class Campaigns : public Devices {
 };
 
 TEST_F(Campaigns, DEV_6_AStagedCampaignSkipsTheWrongModelPausesAtItsThresholdAndFinishes) {
-  CreateProfile(R"({"name":"Lab","match":{"oui":"00D09E"},"device_auth":{"mode":"none"}})");
+  const std::string profile =
+      Str(CreateProfile(R"({"name":"Lab","match":{"oui":"00D09E"},"device_auth":{"mode":"none"}})"), "id");
   auto hg5 = StartRouters("HGA", 20, "HG-5", {"--fault", "Download=9010@20%"});
   auto hg9 = StartRouters("HGB", 10, "HG-9");
   WaitForDevices(30);
@@ -188,6 +189,25 @@ TEST_F(Campaigns, DEV_6_AStagedCampaignSkipsTheWrongModelPausesAtItsThresholdAnd
 
   // A finished campaign cannot be cancelled; its file can be deleted again.
   EXPECT_EQ(ProblemCode(admin_a().Post("/api/v1/campaigns/" + id + "/cancel", "")), "campaign_ended");
+
+  // DEV-7: the profile's firmware baseline tells which routers run another version.
+  auto patched = admin_a().Patch("/api/v1/profiles/" + profile, R"({"firmware_version":"2.0.0"})");
+  ASSERT_EQ(patched.status, 200) << patched.Describe();
+  EXPECT_EQ(Str(patched.Json(), "firmware_version"), "2.0.0");
+  std::map<std::string, std::size_t> by_state;
+  for (const auto& d : ListAll(admin_a(), "/api/v1/devices")) {
+    auto compliance = admin_a().Get("/api/v1/devices/" + Str(d, "id") + "/compliance").Json();
+    for (const auto& e : Member(compliance, "items").as_array()) {
+      if (Str(e, "path") != "Device.DeviceInfo.SoftwareVersion") continue;
+      EXPECT_EQ(Str(e, "desired"), "2.0.0");
+      EXPECT_EQ(Str(e, "reported"), Str(d, "software_version"));
+      ++by_state[Str(e, "state") + ":" + (Member(e, "reason").is_null() ? "" : Str(e, "reason"))];
+    }
+  }
+  EXPECT_EQ(by_state["in_sync:"], 16U);
+  EXPECT_EQ(by_state["drift:other_firmware"], 14U) << "4 failed downloads and the 10 HG-9";
+  EXPECT_EQ(ProblemCode(admin_a().Patch("/api/v1/profiles/" + profile, R"({"firmware_version":""})")),
+            "invalid_request");
 }
 
 TEST_F(Campaigns, DEV_6_AnOperatorPausesAndCancelsAndTheFileStaysWhileItRuns) {

@@ -1,4 +1,5 @@
--- DEV-6: what a firmware file is for, and staged firmware campaigns.
+-- DEV-6: what a firmware file is for, and staged firmware campaigns; DEV-7: a profile's firmware
+-- baseline.
 -- A file names the devices it is for (NULL / '[]': any); `model` (one model) is superseded by
 -- `models` and stays '' for files uploaded from now on.
 ALTER TABLE firmware_files ADD COLUMN product_class TEXT;
@@ -67,3 +68,7 @@ CREATE INDEX campaign_devices_wave ON campaign_devices (campaign_id, wave, woken
 -- not paused).
 ALTER TABLE tasks ADD COLUMN campaign_id TEXT;
 CREATE INDEX tasks_campaign ON tasks (campaign_id, state);
+
+-- DEV-7: the software version a profile's devices should run (compliance only; a campaign
+-- installs it). NULL: none.
+ALTER TABLE device_profiles ADD COLUMN firmware_version TEXT;

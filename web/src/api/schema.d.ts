@@ -5458,6 +5458,7 @@ export interface operations {
                             parameters: {
                                 [key: string]: string;
                             };
+                            firmware_version: string | null;
                             /** Format: date-time */
                             created_at: string;
                             created_at_jst: string;
@@ -5530,6 +5531,8 @@ export interface operations {
                     parameters?: {
                         [key: string]: string;
                     };
+                    /** @description the software version its devices should run: compared, never set; a campaign installs it */
+                    firmware_version?: string | null;
                 };
             };
         };
@@ -5559,6 +5562,7 @@ export interface operations {
                         parameters: {
                             [key: string]: string;
                         };
+                        firmware_version: string | null;
                         /** Format: date-time */
                         created_at: string;
                         created_at_jst: string;
@@ -5633,6 +5637,7 @@ export interface operations {
                         parameters: {
                             [key: string]: string;
                         };
+                        firmware_version: string | null;
                         /** Format: date-time */
                         created_at: string;
                         created_at_jst: string;
@@ -5750,6 +5755,8 @@ export interface operations {
                     parameters?: {
                         [key: string]: string;
                     };
+                    /** @description null: none */
+                    firmware_version?: string | null;
                 };
             };
         };
@@ -5779,6 +5786,7 @@ export interface operations {
                         parameters: {
                             [key: string]: string;
                         };
+                        firmware_version: string | null;
                         /** Format: date-time */
                         created_at: string;
                         created_at_jst: string;
@@ -6415,7 +6423,7 @@ export interface operations {
                             /** @enum {unknown} */
                             state: "in_sync" | "pending" | "drift" | "failed";
                             /** @enum {unknown} */
-                            reason: "not_read_yet" | "queued" | "to_send" | "changed_back" | "not_reported" | "not_writable" | "invalid_value" | "refused" | "tries_exhausted" | null;
+                            reason: "not_read_yet" | "queued" | "to_send" | "download_open" | "changed_back" | "other_firmware" | "not_reported" | "not_writable" | "invalid_value" | "refused" | "tries_exhausted" | null;
                             /** @enum {unknown} */
                             source: "profile" | "override";
                             /** @description sets tried today, JST; at most 3 */

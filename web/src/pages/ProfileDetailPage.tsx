@@ -28,11 +28,16 @@ const desiredSchema = z.object({
     .string()
     .trim()
     .refine((v) => v === "" || (/^\d+$/.test(v) && Number(v) >= MIN_INTERVAL && Number(v) <= MAX_INTERVAL), message("problemFields.periodic_inform_interval")),
+  firmware_version: z.string().trim().max(128, message("desired.firmwareVersionTooLong")),
   parameters: parameterRowsSchema,
 });
 
 function desiredValues(p: Profile) {
-  return { periodic_inform_interval: p.periodic_inform_interval ? String(p.periodic_inform_interval) : "", parameters: parameterRows(p.parameters) };
+  return {
+    periodic_inform_interval: p.periodic_inform_interval ? String(p.periodic_inform_interval) : "",
+    firmware_version: p.firmware_version ?? "",
+    parameters: parameterRows(p.parameters),
+  };
 }
 
 // The counts of the profile's devices by state, each a link to the device list showing them.
@@ -99,7 +104,12 @@ function DesiredConfiguration({ profile }: { profile: Profile }) {
       <Card title={t("desired.title")}>
         <div className="stack">
           <p className="muted">{t("desired.description")}</p>
-          <KeyValue items={[[t("desired.informInterval"), profile.periodic_inform_interval ? t("devices.seconds", { count: profile.periodic_inform_interval }) : "—"]]} />
+          <KeyValue
+            items={[
+              [t("desired.informInterval"), profile.periodic_inform_interval ? t("devices.seconds", { count: profile.periodic_inform_interval }) : "—"],
+              [t("desired.firmwareVersion"), profile.firmware_version ?? "—"],
+            ]}
+          />
           <DesiredParametersTable parameters={profile.parameters} caption={t("desired.parameters")} />
           <p className="muted">{t("desired.readOnly")}</p>
         </div>
@@ -112,14 +122,18 @@ function DesiredConfiguration({ profile }: { profile: Profile }) {
         noValidate
         onSubmit={submitWith(form, (v) =>
           save.mutate(
-            { periodic_inform_interval: v.periodic_inform_interval ? Number(v.periodic_inform_interval) : null, parameters: parameterMap(v.parameters) },
+            {
+              periodic_inform_interval: v.periodic_inform_interval ? Number(v.periodic_inform_interval) : null,
+              firmware_version: v.firmware_version === "" ? null : v.firmware_version,
+              parameters: parameterMap(v.parameters),
+            },
             {
               onSuccess: (saved) => {
                 form.reset(desiredValues(saved));
                 toast(t("desired.saved"));
               },
               onError: (e) => {
-                if (!showParametersError(form, e)) showFieldError(form, e, ["periodic_inform_interval"]);
+                if (!showParametersError(form, e)) showFieldError(form, e, ["periodic_inform_interval", "firmware_version"]);
               },
             },
           ),
@@ -130,10 +144,13 @@ function DesiredConfiguration({ profile }: { profile: Profile }) {
           <Field label={t("desired.informInterval")} hint={t("desired.informIntervalHint")} error={errorText(form.formState.errors.periodic_inform_interval)}>
             {(p) => <Input {...p} {...form.register("periodic_inform_interval")} inputMode="numeric" />}
           </Field>
+          <Field label={t("desired.firmwareVersion")} hint={t("desired.firmwareVersionHint")} error={errorText(form.formState.errors.firmware_version)}>
+            {(p) => <Input {...p} {...form.register("firmware_version")} />}
+          </Field>
         </div>
         <h3 className="subsection-title">{t("desired.parameters")}</h3>
         <DesiredParametersEditor form={form} caption={t("desired.parameters")} />
-        <ErrorBanner error={bannerError(save.error, ["parameters", "periodic_inform_interval"])} />
+        <ErrorBanner error={bannerError(save.error, ["parameters", "periodic_inform_interval", "firmware_version"])} />
         <div className="row">
           <Button type="submit" variant="primary" busy={save.isPending} disabled={!form.formState.isDirty}>
             {t("common.save")}

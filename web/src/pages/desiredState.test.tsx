@@ -141,10 +141,16 @@ describe("a profile's desired configuration (DEV-7)", () => {
     const interval = screen.getByLabelText("定期通知間隔（秒）");
     await userEvent.clear(interval);
     await userEvent.type(interval, "600");
+    // The firmware baseline (compared only; a campaign installs it).
+    await userEvent.type(screen.getByLabelText(/基準のファームウェアバージョン/), " 2.1.0 ");
     await userEvent.click(screen.getByRole("button", { name: "保存" }));
     await screen.findByText("あるべき設定を保存しました。オンラインの装置には 1 分以内に反映します");
     expect(calls.filter((c) => c.method === "PATCH").map((c) => c.body)).toEqual([
-      { periodic_inform_interval: 600, parameters: { "Device.WiFi.SSID.1.SSID": "cafe-{serial_number}", "Device.Time.NTPServer1": "ntp.acme.example" } },
+      {
+        periodic_inform_interval: 600,
+        firmware_version: "2.1.0",
+        parameters: { "Device.WiFi.SSID.1.SSID": "cafe-{serial_number}", "Device.Time.NTPServer1": "ntp.acme.example" },
+      },
     ]);
   });
 

@@ -25,7 +25,7 @@ export function useProfileCompliance(id: string) {
 export function useSaveDesiredState(profile: Profile) {
   const qc = useQueryClient();
   return useMutation({
-    mutationFn: (body: { parameters: Record<string, string>; periodic_inform_interval: number | null }) =>
+    mutationFn: (body: { parameters: Record<string, string>; periodic_inform_interval: number | null; firmware_version: string | null }) =>
       call("patch", "/profiles/{id}", { path: { id: profile.id }, body }),
     onSuccess: (saved) => {
       qc.setQueryData(keys.profile(profile.id), saved);
