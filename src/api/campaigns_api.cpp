@@ -42,42 +42,61 @@ std::string CampaignSchema() {
   json::object wave{
       {"type", "object"},
       {"required", json::array{"wave", "size", "downloads", "counts", "started_at", "ended_at"}},
-      {"properties",
-       json::object{{"wave", {{"type", "integer"}}},
-                    {"size", {{"type", "integer"}}},
-                    {"downloads", {{"type", "integer"}}},
-                    {"counts", counts},
-                    {"started_at", time},
-                    {"started_at_jst", time},
-                    {"ended_at", time},
-                    {"ended_at_jst", time}}}};
+      {"properties", json::object{{"wave", {{"type", "integer"}}},
+                                  {"size", {{"type", "integer"}}},
+                                  {"downloads", {{"type", "integer"}}},
+                                  {"counts", counts},
+                                  {"started_at", time},
+                                  {"started_at_jst", time},
+                                  {"ended_at", time},
+                                  {"ended_at_jst", time}}}};
   json::object reasons{{"type", "object"}, {"additionalProperties", {{"type", "integer"}}}};
   json::object o{
       {"type", "object"},
-      {"required", json::array{"id", "name", "firmware", "target", "waves", "failure_threshold_percent",
-                               "min_success_before_next_wave", "window", "concurrency", "device_timeout_hours",
-                               "state", "pause_reason", "current_wave", "counts", "skipped_reasons",
-                               "failure_reasons", "created_by", "created_at", "updated_at", "finished_at"}},
+      {"required", json::array{"id",
+                               "name",
+                               "firmware",
+                               "target",
+                               "waves",
+                               "failure_threshold_percent",
+                               "min_success_before_next_wave",
+                               "window",
+                               "concurrency",
+                               "device_timeout_hours",
+                               "state",
+                               "pause_reason",
+                               "current_wave",
+                               "counts",
+                               "skipped_reasons",
+                               "failure_reasons",
+                               "created_by",
+                               "created_at",
+                               "updated_at",
+                               "finished_at"}},
       {"properties",
        json::object{
            {"id", {{"type", "string"}}},
            {"name", {{"type", "string"}}},
-           {"firmware", json::parse(R"({"type":"object","required":["id","name","version"],"properties":{)"
-                                    R"("id":{"type":"string"},"name":{"type":"string"},"version":{"type":"string"}}})")},
-           {"target", json::parse(std::string(R"({"type":"object","properties":{"group_id":{"type":"string"},)") +
-                                  R"("filter":)" + schema::kDeviceFilter + "}}")},
+           {"firmware",
+            json::parse(R"({"type":"object","required":["id","name","version"],"properties":{)"
+                        R"("id":{"type":"string"},"name":{"type":"string"},"version":{"type":"string"}}})")},
+           {"target",
+            json::parse(std::string(R"({"type":"object","properties":{"group_id":{"type":"string"},)") +
+                        R"("filter":)" + schema::kDeviceFilter + "}}")},
            {"waves", {{"type", "array"}, {"items", wave}}},
            {"failure_threshold_percent", {{"type", "number"}}},
            {"min_success_before_next_wave", {{"type", "integer"}}},
            {"window",
-            json::parse(R"({"type":["object","null"],"required":["days","from","to"],"properties":{)"
-                        R"("days":{"type":"array","items":{"type":"string","enum":["sun","mon","tue","wed","thu",)"
-                        R"("fri","sat"]}},"from":{"type":"string"},"to":{"type":"string"}}})")},
+            json::parse(
+                R"({"type":["object","null"],"required":["days","from","to"],"properties":{)"
+                R"("days":{"type":"array","items":{"type":"string","enum":["sun","mon","tue","wed","thu",)"
+                R"("fri","sat"]}},"from":{"type":"string"},"to":{"type":"string"}}})")},
            {"concurrency", {{"type", "integer"}}},
            {"device_timeout_hours", {{"type", "integer"}}},
            {"state", json::parse(R"({"type":"string","enum":["running","paused","cancelled","finished"]})")},
            {"pause_reason",
-            json::parse(R"({"type":["string","null"],"enum":["operator","failure_threshold","min_success",null]})")},
+            json::parse(
+                R"({"type":["string","null"],"enum":["operator","failure_threshold","min_success",null]})")},
            {"current_wave", {{"type", "integer"}}},
            {"counts", counts},
            {"skipped_reasons", reasons},
@@ -115,7 +134,6 @@ std::string CreateSchema() {
          schema::kDeviceFilter + "}}," + kCreateFields;
 }
 
-
 constexpr const char* kDeviceSchema =
     R"({"type":"object","required":["device","wave","state","reason","task_id","finished_at"],"properties":{)"
     R"("device":{"type":"object","required":["id","serial_number","model"],"properties":{)"
@@ -133,7 +151,8 @@ std::string Clock(int minutes) {
 // "HH:MM" → minutes after 00:00; 400 on `field` otherwise.
 int ReadClock(const std::string& text, const std::string& field) {
   if (text.size() == 5 && text[2] == ':' && std::isdigit(static_cast<unsigned char>(text[0])) &&
-      std::isdigit(static_cast<unsigned char>(text[1])) && std::isdigit(static_cast<unsigned char>(text[3])) &&
+      std::isdigit(static_cast<unsigned char>(text[1])) &&
+      std::isdigit(static_cast<unsigned char>(text[3])) &&
       std::isdigit(static_cast<unsigned char>(text[4]))) {
     const int h = (text[0] - '0') * 10 + (text[1] - '0'), m = (text[3] - '0') * 10 + (text[4] - '0');
     if (h < 24 && m < 60) return h * 60 + m;
@@ -142,8 +161,8 @@ int ReadClock(const std::string& text, const std::string& field) {
 }
 
 json::object CountsJson(const devices::CampaignCounts& c) {
-  return {{"total", c.total},     {"pending", c.pending}, {"running", c.running},    {"done", c.done},
-          {"failed", c.failed},   {"skipped", c.skipped}, {"cancelled", c.cancelled}};
+  return {{"total", c.total},   {"pending", c.pending}, {"running", c.running},    {"done", c.done},
+          {"failed", c.failed}, {"skipped", c.skipped}, {"cancelled", c.cancelled}};
 }
 
 json::object ReasonsJson(const std::map<std::string, std::size_t>& reasons) {
@@ -164,7 +183,10 @@ json::object CampaignJson(const devices::Campaign& c) {
   }
   json::array waves;
   for (const auto& w : c.waves) {
-    json::object o{{"wave", w.index + 1}, {"size", w.size}, {"downloads", w.downloads}, {"counts", CountsJson(w.counts)}};
+    json::object o{{"wave", w.index + 1},
+                   {"size", w.size},
+                   {"downloads", w.downloads},
+                   {"counts", CountsJson(w.counts)}};
     PutTimes(o, "started_at", w.started_at);
     PutTimes(o, "ended_at", w.ended_at);
     waves.push_back(std::move(o));
@@ -172,7 +194,8 @@ json::object CampaignJson(const devices::Campaign& c) {
   json::object o{
       {"id", c.id.value()},
       {"name", c.spec.name},
-      {"firmware", {{"id", c.spec.firmware_id.value()}, {"name", c.firmware_name}, {"version", c.firmware_version}}},
+      {"firmware",
+       {{"id", c.spec.firmware_id.value()}, {"name", c.firmware_name}, {"version", c.firmware_version}}},
       {"target", target},
       {"waves", waves},
       {"failure_threshold_percent", c.spec.failure_threshold_percent},
@@ -187,7 +210,8 @@ json::object CampaignJson(const devices::Campaign& c) {
       {"skipped_reasons", ReasonsJson(c.skipped_reasons)},
       {"failure_reasons", ReasonsJson(c.failure_reasons)},
       {"created_by",
-       {{"id", c.created_by ? json::value(c.created_by->value()) : json::value(nullptr)}, {"login", c.created_by_login}}},
+       {{"id", c.created_by ? json::value(c.created_by->value()) : json::value(nullptr)},
+        {"login", c.created_by_login}}},
   };
   PutTimes(o, "created_at", c.created_at);
   PutTimes(o, "updated_at", c.updated_at);
@@ -209,7 +233,8 @@ json::object DeviceRowJson(const devices::CampaignDeviceRow& d) {
 
 devices::CampaignRepository& Repository(ApiServices& s) {
   if (!s.campaigns)
-    throw ApiError(http::Problem{503, "campaigns_unavailable", "", "Firmware campaigns are not configured.", ""});
+    throw ApiError(
+        http::Problem{503, "campaigns_unavailable", "", "Firmware campaigns are not configured.", ""});
   return *s.campaigns;
 }
 
@@ -231,7 +256,8 @@ devices::CampaignSpec ReadSpec(const http::HttpRequest& request) {
     t.Finish();
   }
   const json::value* waves = in.OptionalValue("waves");
-  if (!waves || !waves->is_array()) ThrowInvalid("waves", "waves is an array of {\"percent\"} or {\"count\"}");
+  if (!waves || !waves->is_array())
+    ThrowInvalid("waves", "waves is an array of {\"percent\"} or {\"count\"}");
   for (const auto& w : waves->as_array()) {
     if (!w.is_object()) ThrowInvalid("waves", "each wave is {\"percent\": p} or {\"count\": n}");
     devices::WaveSpec wave;
@@ -241,7 +267,8 @@ devices::CampaignSpec ReadSpec(const http::HttpRequest& request) {
       } else if (k == "count" && v.is_int64() && v.as_int64() >= 1) {
         wave.count = static_cast<std::size_t>(v.as_int64());
       } else {
-        ThrowInvalid("waves", "each wave is {\"percent\": p} (above 0, at most 100) or {\"count\": n} (at least 1)");
+        ThrowInvalid("waves",
+                     "each wave is {\"percent\": p} (above 0, at most 100) or {\"count\": n} (at least 1)");
       }
     }
     spec.waves.push_back(wave);
@@ -255,7 +282,8 @@ devices::CampaignSpec ReadSpec(const http::HttpRequest& request) {
     spec.min_success_before_next_wave = static_cast<std::size_t>(*n);
   }
   if (const json::value* w = in.OptionalValue("window"); w && !w->is_null()) {
-    if (!w->is_object()) ThrowInvalid("window", "window is {\"days\": [\"mon\", …], \"from\": \"HH:MM\", \"to\": \"HH:MM\"}");
+    if (!w->is_object())
+      ThrowInvalid("window", "window is {\"days\": [\"mon\", …], \"from\": \"HH:MM\", \"to\": \"HH:MM\"}");
     FieldReader win{w->as_object(), "window."};
     devices::CampaignWindow window;
     for (const auto& day : win.OptionalStringArray("days").value_or(std::vector<std::string>{})) {
@@ -335,11 +363,13 @@ asio::awaitable<HttpResponse> Devices(ApiServices& s, RequestContext& ctx) {
     }
   }
   const PageRequest page = ReadPageRequest(ctx.request);
-  auto result = Unwrap(co_await s.db.Run([&] { return repo.Devices(OwnCompany(ctx), IdParam(ctx), filter, page); }));
+  auto result =
+      Unwrap(co_await s.db.Run([&] { return repo.Devices(OwnCompany(ctx), IdParam(ctx), filter, page); }));
   co_return PageResponse(result, DeviceRowJson);
 }
 
-using Transition = Result<devices::Campaign> (devices::CampaignRepository::*)(const CompanyId&, const CampaignId&);
+using Transition = Result<devices::Campaign> (devices::CampaignRepository::*)(const CompanyId&,
+                                                                              const CampaignId&);
 
 asio::awaitable<HttpResponse> Change(ApiServices& s, RequestContext& ctx, Transition transition) {
   auto& repo = Repository(s);
@@ -379,28 +409,30 @@ asio::awaitable<void> RunCampaigns(ApiServices& s) {
       (*tasks)[w.device_id.value()] = w.task_id;
       devices.push_back(w.device_id);
     }
-    WakeInBackground(s, executor, CompanyId{company}, std::move(devices),
-                     [&s, company = CompanyId{company}, tasks](const DeviceId& device, const std::string& word) {
-                       s.tasks.RecordWakeup(company, tasks->at(device.value()), word);
-                     });
+    WakeInBackground(
+        s, executor, CompanyId{company}, std::move(devices),
+        [&s, company = CompanyId{company}, tasks](const DeviceId& device, const std::string& word) {
+          s.tasks.RecordWakeup(company, tasks->at(device.value()), word);
+        });
   }
 }
 
 void AddCampaignRoutes(http::RouteTable& t, ApiServices& s) {
   static const std::string kCampaign = CampaignSchema();
   static const std::string kCreate = CreateSchema();
-  t.Add({.method = "POST",
-         .path = "/api/v1/campaigns",
-         .access = http::Needs("devices.firmware"),
-         .action = "campaign.create",
-         .target_type = "campaign",
-         .handler = [&s](RequestContext& c) { return Create(s, c); },
-         .doc = {.summary = "Start a firmware campaign: the file goes to the target's devices it is for, wave "
-                            "after wave, inside the window (JST), pausing when a wave fails too often",
-                 .tag = "campaigns",
-                 .request_schema = kCreate,
-                 .response_schema = kCampaign,
-                 .success_status = 201}});
+  t.Add(
+      {.method = "POST",
+       .path = "/api/v1/campaigns",
+       .access = http::Needs("devices.firmware"),
+       .action = "campaign.create",
+       .target_type = "campaign",
+       .handler = [&s](RequestContext& c) { return Create(s, c); },
+       .doc = {.summary = "Start a firmware campaign: the file goes to the target's devices it is for, wave "
+                          "after wave, inside the window (JST), pausing when a wave fails too often",
+               .tag = "campaigns",
+               .request_schema = kCreate,
+               .response_schema = kCampaign,
+               .success_status = 201}});
   t.Add({.method = "GET",
          .path = "/api/v1/campaigns",
          .access = http::Needs("devices.read"),
@@ -443,9 +475,10 @@ void AddCampaignRoutes(http::RouteTable& t, ApiServices& s) {
            .action = "campaign." + v,
            .target_type = "campaign",
            .handler = [&s, tr = transition](RequestContext& c) { return Change(s, c, tr); },
-           .doc = {.summary = v == "pause"    ? "Pause a running campaign: no new download starts"
-                              : v == "resume" ? "Resume a paused campaign, past the wave that paused it"
-                                              : "Cancel a campaign: no new download starts, running ones finish",
+           .doc = {.summary = v == "pause" ? "Pause a running campaign: no new download starts"
+                              : v == "resume"
+                                  ? "Resume a paused campaign, past the wave that paused it"
+                                  : "Cancel a campaign: no new download starts, running ones finish",
                    .tag = "campaigns",
                    .response_schema = kCampaign}});
   }

@@ -140,10 +140,10 @@ asio::awaitable<HttpResponse> Upload(ApiServices& s, RequestContext& ctx) {
   leftover.clear();
   ctx.audit.target_id = file.id.value();
   ctx.audit.details = json::serialize(json::object{{"name", file.name},
-                                                  {"version", file.version},
-                                                  {"models", StringsJson(file.models)},
-                                                  {"size", file.size},
-                                                  {"sha256", file.sha256}});
+                                                   {"version", file.version},
+                                                   {"models", StringsJson(file.models)},
+                                                   {"size", file.size},
+                                                   {"sha256", file.sha256}});
   HttpResponse r = http::JsonResponse(201, json::serialize(FirmwareJson(file)));
   r.SetHeader("Location", "/api/v1/firmware/" + file.id.value());
   co_return r;
@@ -177,10 +177,11 @@ void AddFirmwareRoutes(http::RouteTable& t, ApiServices& s) {
          .action = "firmware.upload",
          .target_type = "firmware",
          .handler = [&s](RequestContext& c) { return Upload(s, c); },
-         .doc = {.summary = "Upload a firmware image: the raw bytes as application/octet-stream, with its name, "
-                            "version (else read from the name) and the devices it is for (product_class, "
-                            "models and hardware_versions, comma-separated) as query parameters; its "
-                            "SHA-256 is recorded",
+         .doc = {.summary =
+                     "Upload a firmware image: the raw bytes as application/octet-stream, with its name, "
+                     "version (else read from the name) and the devices it is for (product_class, "
+                     "models and hardware_versions, comma-separated) as query parameters; its "
+                     "SHA-256 is recorded",
                  .tag = "firmware",
                  .response_schema = kFirmwareSchema,
                  .success_status = 201,

@@ -33,7 +33,8 @@ CampaignState StateOf(const std::string& s) {
 
 std::string TargetJson(const CampaignSpec& spec) {
   if (spec.group_id) return json::serialize(json::object{{"group_id", spec.group_id->value()}});
-  return json::serialize(json::object{{"filter", json::parse(DeviceFilterToJson(spec.filter.value_or(DeviceFilter{})))}});
+  return json::serialize(
+      json::object{{"filter", json::parse(DeviceFilterToJson(spec.filter.value_or(DeviceFilter{})))}});
 }
 
 void ReadTarget(const std::string& text, CampaignSpec& spec) {
@@ -67,7 +68,8 @@ std::vector<WaveSpec> ReadWaves(const std::string& text) {
     WaveSpec w;
     if (const auto* c = e.as_object().if_contains("count"); c && c->is_number())
       w.count = c->to_number<std::size_t>();
-    if (const auto* p = e.as_object().if_contains("percent"); p && p->is_number()) w.percent = p->to_number<double>();
+    if (const auto* p = e.as_object().if_contains("percent"); p && p->is_number())
+      w.percent = p->to_number<double>();
     out.push_back(w);
   }
   return out;
@@ -117,7 +119,8 @@ Status Validate(const CampaignSpec& spec) {
     if (w->from < 0 || w->from >= 1440 || w->to < 0 || w->to >= 1440 || w->from == w->to)
       return InvalidArgument("window", "the window's from and to are times of day (HH:MM), not equal");
     for (std::size_t i = 0; i < w->days.size(); ++i) {
-      if (w->days[i] < 0 || w->days[i] > 6) return InvalidArgument("window", "the window's days are mon to sun");
+      if (w->days[i] < 0 || w->days[i] > 6)
+        return InvalidArgument("window", "the window's days are mon to sun");
       for (std::size_t j = 0; j < i; ++j)
         if (w->days[j] == w->days[i]) return InvalidArgument("window", "the window names a day twice");
     }
@@ -142,7 +145,8 @@ Standing Classify(const std::string& eligibility, bool has_task, const std::opti
   if (!has_task) return {"pending", ""};
   if (!task_state) return {"skipped", "device_deleted"};
   if (*task_state == "queued") return {"pending", ""};
-  if (*task_state == "running" || *task_state == "done" || *task_state == "cancelled") return {*task_state, ""};
+  if (*task_state == "running" || *task_state == "done" || *task_state == "cancelled")
+    return {*task_state, ""};
   Task t;
   t.fault_code = fault_code;
   t.error = error;
@@ -169,14 +173,17 @@ struct Progress {
 };
 
 // Of every wave, or of one (the engine's tick reads only the current wave's devices).
-Progress ReadProgress(db::Lease& lease, const std::string& campaign, std::optional<int> only_wave = std::nullopt) {
+Progress ReadProgress(db::Lease& lease, const std::string& campaign,
+                      std::optional<int> only_wave = std::nullopt) {
   Progress p;
   const int any = only_wave ? 0 : 1, wave_filter = only_wave.value_or(0);
   soci::rowset<soci::row> rows =
       (lease.sql().prepare
            << "SELECT cd.wave, cd.eligibility, CASE WHEN cd.task_id IS NULL THEN 0 ELSE 1 END, t.state, "
-              "t.fault_code, t.error, COUNT(*) FROM campaign_devices cd LEFT JOIN tasks t ON t.id = cd.task_id "
-              "WHERE cd.campaign_id = :c AND (:any = 1 OR cd.wave = :w) GROUP BY cd.wave, cd.eligibility, CASE "
+              "t.fault_code, t.error, COUNT(*) FROM campaign_devices cd LEFT JOIN tasks t ON t.id = "
+              "cd.task_id "
+              "WHERE cd.campaign_id = :c AND (:any = 1 OR cd.wave = :w) GROUP BY cd.wave, cd.eligibility, "
+              "CASE "
               "WHEN cd.task_id IS NULL THEN 0 ELSE 1 END, t.state, t.fault_code, t.error",
        soci::use(campaign), soci::use(any), soci::use(wave_filter));
   for (const auto& r : rows) {
@@ -215,7 +222,8 @@ Campaign ReadCampaign(const soci::row& r) {
   c.spec.waves = ReadWaves(r.get<std::string>(5));
   c.spec.failure_threshold_percent = r.get<double>(6);
   c.spec.min_success_before_next_wave = static_cast<std::size_t>(db::RowInteger(r, 7));
-  c.spec.window = ReadWindow(r.get_indicator(8) == soci::i_ok ? std::optional(r.get<std::string>(8)) : std::nullopt);
+  c.spec.window =
+      ReadWindow(r.get_indicator(8) == soci::i_ok ? std::optional(r.get<std::string>(8)) : std::nullopt);
   c.spec.concurrency = static_cast<std::size_t>(db::RowInteger(r, 9));
   c.spec.device_timeout = Millis{db::RowInteger(r, 10)};
   c.state = StateOf(r.get<std::string>(11));
@@ -247,8 +255,8 @@ std::optional<Campaign> Load(db::Lease& lease, const CompanyId& company, const C
   c->skipped_reasons = std::move(p.skipped);
   c->failure_reasons = std::move(p.failed);
   soci::rowset<soci::row> waves =
-      (lease.sql().prepare
-           << "SELECT wave, size, started_at, ended_at FROM campaign_waves WHERE campaign_id = :c ORDER BY wave",
+      (lease.sql().prepare << "SELECT wave, size, started_at, ended_at FROM campaign_waves WHERE campaign_id "
+                              "= :c ORDER BY wave",
        soci::use(id.value()));
   for (const auto& r : waves) {
     CampaignWave w;
@@ -298,7 +306,8 @@ void StartWave(db::Lease& lease, const Campaign& c, int wave, Timestamp now) {
   long long seq = 0;
   soci::statement insert =
       (lease.sql().prepare
-           << "INSERT INTO tasks (id, company_id, device_id, seq, type, request, state, command_key, internal, "
+           << "INSERT INTO tasks (id, company_id, device_id, seq, type, request, state, command_key, "
+              "internal, "
               "created_by, created_by_login, created_at, expires_at, campaign_id) VALUES (:id, :c, :d, :s, "
               "'download', :rq, 'queued', :ck, 0, :cb, :cl, :ca, :ex, :cp)",
        soci::use(task_id), soci::use(company), soci::use(device_id), soci::use(seq), soci::use(request),
@@ -324,8 +333,8 @@ void StartWave(db::Lease& lease, const Campaign& c, int wave, Timestamp now) {
     insert.execute(true);
     link.execute(true);
   }
-  lease.sql() << "UPDATE campaign_waves SET started_at = :t WHERE campaign_id = :c AND wave = :w", soci::use(t),
-      soci::use(id), soci::use(wave);
+  lease.sql() << "UPDATE campaign_waves SET started_at = :t WHERE campaign_id = :c AND wave = :w",
+      soci::use(t), soci::use(id), soci::use(wave);
   lease.sql() << "UPDATE campaigns SET current_wave = :w, wave_accepted = 0, updated_at = :t WHERE id = :c",
       soci::use(wave), soci::use(t), soci::use(id);
 }
@@ -337,10 +346,10 @@ CampaignEvent Advance(db::Lease& lease, const Campaign& c, int from, Timestamp n
   for (int w = from; w < static_cast<int>(c.waves.size()); ++w) {
     if (c.waves[static_cast<std::size_t>(w)].size == 0) continue;
     StartWave(lease, c, w, now);
-    return {c.company_id, c.id, "campaign.wave_started",
-            json::serialize(json::object{{"name", c.spec.name},
-                                         {"wave", w + 1},
-                                         {"devices", c.waves[static_cast<std::size_t>(w)].size}})};
+    return {
+        c.company_id, c.id, "campaign.wave_started",
+        json::serialize(json::object{
+            {"name", c.spec.name}, {"wave", w + 1}, {"devices", c.waves[static_cast<std::size_t>(w)].size}})};
   }
   const long long t = Ms(now);
   lease.sql() << "UPDATE campaigns SET state = 'finished', finished_at = :t, updated_at = :t2 WHERE id = :c",
@@ -416,14 +425,16 @@ Result<Campaign> CampaignRepository::Create(const CompanyId& company, const Camp
   const auto min_success = static_cast<long long>(spec.min_success_before_next_wave);
   const auto concurrency = static_cast<long long>(spec.concurrency);
   const long long timeout = spec.device_timeout.count();
-  lease.sql() << "INSERT INTO campaigns (id, company_id, name, firmware_id, target, waves, "
-                 "failure_threshold_percent, min_success_before_next_wave, time_window, concurrency, "
-                 "device_timeout_ms, state, current_wave, wave_accepted, created_by, created_by_login, "
-                 "created_at, updated_at) VALUES (:id, :c, :n, :f, :tg, :w, :th, :ms, :win, :cc, :to, :st, 0, 0, "
-                 ":cb, :cl, :ca, :ua)",
-      soci::use(id.value()), soci::use(company.value()), soci::use(spec.name), soci::use(spec.firmware_id.value()),
-      soci::use(target), soci::use(waves), soci::use(spec.failure_threshold_percent), soci::use(min_success),
-      soci::use(window), soci::use(concurrency), soci::use(timeout), soci::use(state), soci::use(created_by),
+  lease.sql()
+      << "INSERT INTO campaigns (id, company_id, name, firmware_id, target, waves, "
+         "failure_threshold_percent, min_success_before_next_wave, time_window, concurrency, "
+         "device_timeout_ms, state, current_wave, wave_accepted, created_by, created_by_login, "
+         "created_at, updated_at) VALUES (:id, :c, :n, :f, :tg, :w, :th, :ms, :win, :cc, :to, :st, 0, 0, "
+         ":cb, :cl, :ca, :ua)",
+      soci::use(id.value()), soci::use(company.value()), soci::use(spec.name),
+      soci::use(spec.firmware_id.value()), soci::use(target), soci::use(waves),
+      soci::use(spec.failure_threshold_percent), soci::use(min_success), soci::use(window),
+      soci::use(concurrency), soci::use(timeout), soci::use(state), soci::use(created_by),
       soci::use(actor.login), soci::use(t), soci::use(t);
   {
     int wave = 0;
@@ -465,8 +476,9 @@ Page<Campaign> CampaignRepository::List(const CompanyId& company, const PageRequ
   std::vector<CampaignId> ids;
   {
     soci::rowset<soci::row> rows =
-        (lease.sql().prepare << "SELECT id FROM campaigns WHERE company_id = :c AND (created_at < :at OR "
-                                "(created_at = :at2 AND id < :id)) ORDER BY created_at DESC, id DESC LIMIT :n",
+        (lease.sql().prepare
+             << "SELECT id FROM campaigns WHERE company_id = :c AND (created_at < :at OR "
+                "(created_at = :at2 AND id < :id)) ORDER BY created_at DESC, id DESC LIMIT :n",
          soci::use(company.value()), soci::use(after_at), soci::use(after_at), soci::use(after_id),
          soci::use(limit));
     for (const auto& r : rows) ids.emplace_back(r.get<std::string>(0));
@@ -494,7 +506,8 @@ Result<Page<CampaignDeviceRow>> CampaignRepository::Devices(const CompanyId& com
       {"done", "(cd.eligibility = 'already_current' OR t.state = 'done')"},
       {"failed", "t.state = 'failed'"},
       {"skipped",
-       "(cd.eligibility NOT IN ('eligible', 'already_current') OR (cd.task_id IS NOT NULL AND t.id IS NULL))"},
+       "(cd.eligibility NOT IN ('eligible', 'already_current') OR (cd.task_id IS NOT NULL AND t.id IS "
+       "NULL))"},
       {"cancelled", "t.state = 'cancelled'"},
   };
   std::string condition = "1 = 1";
@@ -506,8 +519,8 @@ Result<Page<CampaignDeviceRow>> CampaignRepository::Devices(const CompanyId& com
   }
   auto lease = db_.Acquire();
   int exists = 0;
-  lease.sql() << "SELECT COUNT(*) FROM campaigns WHERE company_id = :c AND id = :id", soci::use(company.value()),
-      soci::use(id.value()), soci::into(exists);
+  lease.sql() << "SELECT COUNT(*) FROM campaigns WHERE company_id = :c AND id = :id",
+      soci::use(company.value()), soci::use(id.value()), soci::into(exists);
   if (!exists) return NotFoundCampaign();
   // Waves in order, the devices in no wave last; cursor "<order>:<device id>".
   constexpr const char* kOrder = "(CASE WHEN cd.wave < 0 THEN 1000 ELSE cd.wave END)";
@@ -529,8 +542,9 @@ Result<Page<CampaignDeviceRow>> CampaignRepository::Devices(const CompanyId& com
   const long long limit = static_cast<long long>(page.limit) + 1;
   soci::rowset<soci::row> rows =
       (lease.sql().prepare
-           << std::string("SELECT cd.device_id, d.serial_number, d.model, cd.wave, cd.eligibility, cd.task_id, "
-                          "t.state, t.fault_code, t.error, t.finished_at FROM") +
+           << std::string(
+                  "SELECT cd.device_id, d.serial_number, d.model, cd.wave, cd.eligibility, cd.task_id, "
+                  "t.state, t.fault_code, t.error, t.finished_at FROM") +
                   "  campaign_devices cd LEFT JOIN devices d ON d.id = cd.device_id AND d.company_id = "
                   "cd.company_id LEFT JOIN tasks t ON t.id = cd.task_id WHERE cd.campaign_id = :c AND "
                   "cd.company_id = :co AND (:any = 1 OR cd.wave = :w) AND (" +
@@ -567,10 +581,11 @@ Result<Campaign> CampaignRepository::Pause(const CompanyId& company, const Campa
   auto lease = db_.Acquire();
   db::WriteTransaction tx(lease);
   const long long t = Ms(clock_.Now());
-  soci::statement st = (lease.sql().prepare << "UPDATE campaigns SET state = 'paused', pause_reason = "
-                                               "'operator', updated_at = :t WHERE company_id = :c AND id = :id "
-                                               "AND state = 'running'",
-                        soci::use(t), soci::use(company.value()), soci::use(id.value()));
+  soci::statement st =
+      (lease.sql().prepare << "UPDATE campaigns SET state = 'paused', pause_reason = "
+                              "'operator', updated_at = :t WHERE company_id = :c AND id = :id "
+                              "AND state = 'running'",
+       soci::use(t), soci::use(company.value()), soci::use(id.value()));
   st.execute(true);
   auto c = Load(lease, company, id);
   if (!c) return NotFoundCampaign();
@@ -586,11 +601,13 @@ Result<Campaign> CampaignRepository::Resume(const CompanyId& company, const Camp
   const long long t = Ms(now);
   auto before = Load(lease, company, id);
   if (!before) return NotFoundCampaign();
-  if (before->state != CampaignState::kPaused) return Conflict("the campaign is not paused", "campaign_not_paused");
+  if (before->state != CampaignState::kPaused)
+    return Conflict("the campaign is not paused", "campaign_not_paused");
   // A pause of the engine: the operator accepts the wave as it stands.
   const int accepted = before->pause_reason != "operator" || before->wave_accepted ? 1 : 0;
-  lease.sql() << "UPDATE campaigns SET state = 'running', pause_reason = NULL, wave_accepted = :a, updated_at = "
-                 ":t WHERE id = :id",
+  lease.sql()
+      << "UPDATE campaigns SET state = 'running', pause_reason = NULL, wave_accepted = :a, updated_at = "
+         ":t WHERE id = :id",
       soci::use(accepted), soci::use(t), soci::use(id.value());
   const long long expires = Ms(now + before->spec.device_timeout);
   lease.sql() << "UPDATE tasks SET expires_at = CASE WHEN expires_at < :e THEN :e2 ELSE expires_at END WHERE "
@@ -610,11 +627,13 @@ Result<Campaign> CampaignRepository::Cancel(const CompanyId& company, const Camp
   if (!before) return NotFoundCampaign();
   if (before->state == CampaignState::kCancelled || before->state == CampaignState::kFinished)
     return Conflict("the campaign has ended", "campaign_ended");
-  lease.sql() << "UPDATE campaigns SET state = 'cancelled', pause_reason = NULL, finished_at = :t, updated_at = "
-                 ":t2 WHERE id = :id",
+  lease.sql()
+      << "UPDATE campaigns SET state = 'cancelled', pause_reason = NULL, finished_at = :t, updated_at = "
+         ":t2 WHERE id = :id",
       soci::use(t), soci::use(t), soci::use(id.value());
-  lease.sql() << "UPDATE tasks SET state = 'cancelled', finished_at = :t WHERE campaign_id = :c AND company_id = "
-                 ":co AND state = 'queued'",
+  lease.sql()
+      << "UPDATE tasks SET state = 'cancelled', finished_at = :t WHERE campaign_id = :c AND company_id = "
+         ":co AND state = 'queued'",
       soci::use(t), soci::use(id.value()), soci::use(company.value());
   EndWave(lease, id, before->current_wave, clock_.Now());
   auto c = Load(lease, company, id);
@@ -631,7 +650,8 @@ bool CampaignRepository::UsesFirmware(db::Lease& lease, const CompanyId& company
 }
 
 void CampaignRepository::DeleteAllOf(db::Lease& lease, const CompanyId& company) {
-  lease.sql() << "DELETE FROM campaign_waves WHERE campaign_id IN (SELECT id FROM campaigns WHERE company_id = :c)",
+  lease.sql()
+      << "DELETE FROM campaign_waves WHERE campaign_id IN (SELECT id FROM campaigns WHERE company_id = :c)",
       soci::use(company.value());
   lease.sql() << "DELETE FROM campaign_devices WHERE company_id = :c", soci::use(company.value());
   lease.sql() << "DELETE FROM campaigns WHERE company_id = :c", soci::use(company.value());
@@ -660,7 +680,8 @@ CampaignTick CampaignRepository::Tick() {
     const std::size_t downloads = wave.downloads;
     auto pause = [&](const std::string& reason) {
       const long long t = Ms(now);
-      lease.sql() << "UPDATE campaigns SET state = 'paused', pause_reason = :r, updated_at = :t WHERE id = :c",
+      lease.sql()
+          << "UPDATE campaigns SET state = 'paused', pause_reason = :r, updated_at = :t WHERE id = :c",
           soci::use(reason), soci::use(t), soci::use(id);
       out.events.push_back({c->company_id, c->id, "campaign.paused",
                             json::serialize(json::object{{"name", c->spec.name},
@@ -694,7 +715,8 @@ CampaignTick CampaignRepository::Tick() {
         std::vector<CampaignWake> wakes;
         soci::rowset<soci::row> rows =
             (lease.sql().prepare
-                 << "SELECT cd.device_id, cd.task_id FROM campaign_devices cd JOIN tasks t ON t.id = cd.task_id "
+                 << "SELECT cd.device_id, cd.task_id FROM campaign_devices cd JOIN tasks t ON t.id = "
+                    "cd.task_id "
                     "JOIN devices d ON d.id = cd.device_id WHERE cd.campaign_id = :c AND cd.wave = :w AND "
                     "cd.woken = 0 AND t.state = 'queued' AND (t.retry_at IS NULL OR t.retry_at <= :now) AND "
                     "d.online_until > :now2 ORDER BY cd.device_id LIMIT :n",
@@ -729,7 +751,8 @@ CampaignRepository::Admission CampaignRepository::Admit(db::Lease& lease, const 
   const bool found = lease.sql().got_data();
   if (!found || state == "cancelled") {
     const long long t = Ms(now);
-    lease.sql() << "UPDATE tasks SET state = 'cancelled', finished_at = :t WHERE id = :id AND state = 'queued'",
+    lease.sql()
+        << "UPDATE tasks SET state = 'cancelled', finished_at = :t WHERE id = :id AND state = 'queued'",
         soci::use(t), soci::use(task.id.value());
     return Admission::kCancel;
   }

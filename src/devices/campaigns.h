@@ -54,11 +54,11 @@ struct CampaignSpec {
   // creation) and a device list filter.
   std::optional<GroupId> group_id;
   std::optional<DeviceFilter> filter;
-  std::vector<WaveSpec> waves;                 // 1 to kMaxWaves
-  double failure_threshold_percent = 10;       // 0-100: pauses when failures pass it
-  std::size_t min_success_before_next_wave = 1;  // at most the wave's size counts
-  std::optional<CampaignWindow> window;        // nullopt: any time
-  std::size_t concurrency = 50;                // 1-10,000 downloads running at once
+  std::vector<WaveSpec> waves;                     // 1 to kMaxWaves
+  double failure_threshold_percent = 10;           // 0-100: pauses when failures pass it
+  std::size_t min_success_before_next_wave = 1;    // at most the wave's size counts
+  std::optional<CampaignWindow> window;            // nullopt: any time
+  std::size_t concurrency = 50;                    // 1-10,000 downloads running at once
   Millis device_timeout = std::chrono::hours{24};  // 1 h - 30 days
 };
 
@@ -116,7 +116,7 @@ struct CampaignDeviceFilter {
 struct CampaignEvent {
   CompanyId company_id;
   CampaignId campaign_id;
-  std::string action;  // campaign.paused | campaign.wave_started | campaign.finished
+  std::string action;   // campaign.paused | campaign.wave_started | campaign.finished
   std::string details;  // JSON
 };
 

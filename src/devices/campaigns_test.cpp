@@ -18,7 +18,8 @@ class CampaignsTest : public DevicesTest {
   void SetUp() override {
     DevicesTest::SetUp();
     auto lease = tdb_.db().Acquire();
-    for (const auto& [id, company] : {std::pair{std::string("fw-a"), acme_}, std::pair{std::string("fw-b"), beta_}})
+    for (const auto& [id, company] :
+         {std::pair{std::string("fw-a"), acme_}, std::pair{std::string("fw-b"), beta_}})
       lease.sql() << "INSERT INTO firmware_files (id, company_id, name, version, model, size, sha256, "
                      "created_by_login, created_at, models) VALUES (:id, :c, 'HG5_v2.1.bin', '2.1', '', 1, "
                      "'x', 'alice', 0, '[\"HG-5\"]')",
@@ -122,7 +123,8 @@ TEST_F(CampaignsTest, DEV_6_WavesRunInOrderAndTheWrongModelIsSkipped) {
   EXPECT_EQ(c->counts.done, 7U);
   EXPECT_EQ(c->counts.failed, 0U);
   // The wrong model never got a task.
-  EXPECT_EQ(Count("SELECT COUNT(*) FROM tasks t JOIN devices d ON d.id = t.device_id WHERE d.model = 'HG-9'"), 0);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM tasks t JOIN devices d ON d.id = t.device_id WHERE d.model = 'HG-9'"),
+            0);
   (void)routers;
 }
 

@@ -48,7 +48,8 @@ DeviceCompliance DesiredConfig::Evaluate(db::Lease& lease, const DeviceId& devic
       << "SELECT d.company_id, d.profile_id, d.data_model, d.serial_number, d.oui, d.product_class, "
          "d.parameter_overrides, p.parameters, p.periodic_inform_interval, t.tree, p.firmware_version, "
          "d.software_version, CASE WHEN EXISTS (SELECT 1 FROM tasks k WHERE k.device_id = d.id AND k.type = "
-         "'download' AND k.state IN ('queued', 'running')) THEN 1 ELSE 0 END FROM devices d LEFT JOIN device_profiles p ON p.id = "
+         "'download' AND k.state IN ('queued', 'running')) THEN 1 ELSE 0 END FROM devices d LEFT JOIN "
+         "device_profiles p ON p.id = "
          "d.profile_id AND p.company_id = d.company_id LEFT JOIN device_parameters t ON t.device_id = d.id "
          "WHERE d.id = :id",
       soci::use(device.value()), soci::into(r);

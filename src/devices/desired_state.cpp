@@ -102,7 +102,8 @@ std::vector<DesiredValue> DesiredValues(const std::map<std::string, std::string>
 
 ComplianceEntry CompareFirmware(const std::string& baseline, const std::string& reported, DataModel model,
                                 bool download_open) {
-  ComplianceEntry e{.path = RootOf(model) + "DeviceInfo.SoftwareVersion", .desired = baseline, .reported = reported};
+  ComplianceEntry e{
+      .path = RootOf(model) + "DeviceInfo.SoftwareVersion", .desired = baseline, .reported = reported};
   if (reported == baseline) {
     e.state = ComplianceState::kInSync;
   } else if (download_open) {

@@ -187,8 +187,9 @@ Result<FirmwareFile> FirmwareRepository::Store(const CompanyId& company, const F
     const long long at = ToUnixMillis(f.created_at);
     const std::string models = detail::JsonArray(f.models);
     const std::string hardware = detail::JsonArray(f.hardware_versions);
-    lease.sql() << "INSERT INTO firmware_files (" << kColumns
-                << ") VALUES (:id, :c, :name, :version, '', :size, :sha, :by, :login, :at, :pc, :models, :hw)",
+    lease.sql()
+        << "INSERT INTO firmware_files (" << kColumns
+        << ") VALUES (:id, :c, :name, :version, '', :size, :sha, :by, :login, :at, :pc, :models, :hw)",
         soci::use(f.id.value()), soci::use(company.value()), soci::use(f.name), soci::use(f.version),
         soci::use(bytes), soci::use(f.sha256), soci::use(created_by), soci::use(f.created_by_login),
         soci::use(at), soci::use(f.product_class), soci::use(models), soci::use(hardware);

@@ -36,8 +36,8 @@ inline constexpr std::size_t kMaxFirmwareTargets = 32;
 // What an upload says the file is and is for (DEV-6): a campaign skips, with the reason, every
 // device the file is not for (devices/campaign_plan.h).
 struct FirmwareMetadata {
-  std::string name;     // required, e.g. the image's file name
-  std::string version;  // required: the software version it installs
+  std::string name;                            // required, e.g. the image's file name
+  std::string version;                         // required: the software version it installs
   std::optional<std::string> product_class;    // exact; nullopt: any
   std::vector<std::string> models;             // DeviceInfo.ModelName, exact; empty: any
   std::vector<std::string> hardware_versions;  // exact; empty: any

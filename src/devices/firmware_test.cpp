@@ -86,9 +86,15 @@ TEST_F(FirmwareTest, DEV_6_WhatTheFileIsForIsKept) {
 
 TEST(FirmwareFileName, DEV_6_VersionFromTheVendorsFileName) {
   const std::vector<std::pair<std::string, std::string>> cases{
-      {"HG-5_v2.1.3.bin", "2.1.3"},     {"fw-10_4_1-release.img", "10.4.1"}, {"V1.0.bin", "1.0"},
-      {"router-3.2.1", "3.2.1"},        {"a-1.0-b-2.0.1.bin", "2.0.1"},       {"firmware.bin", ""},
-      {"HG5.bin", ""},                  {"abc1.2.bin", ""},                   {"x_v7.bin", ""},
+      {"HG-5_v2.1.3.bin", "2.1.3"},
+      {"fw-10_4_1-release.img", "10.4.1"},
+      {"V1.0.bin", "1.0"},
+      {"router-3.2.1", "3.2.1"},
+      {"a-1.0-b-2.0.1.bin", "2.0.1"},
+      {"firmware.bin", ""},
+      {"HG5.bin", ""},
+      {"abc1.2.bin", ""},
+      {"x_v7.bin", ""},
       {"1.2.3.4.bin", "1.2.3.4"},
   };
   for (const auto& [name, version] : cases) EXPECT_EQ(VersionFromFileName(name), version) << name;
@@ -96,8 +102,8 @@ TEST(FirmwareFileName, DEV_6_VersionFromTheVendorsFileName) {
 
 TEST_F(FirmwareTest, DEV_6_BadMetadataStoresNothing) {
   auto upload = Upload("x");
-  std::vector<FirmwareMetadata> bad{{"", "1"}, {"a", ""}, {std::string(129, 'a'), "1"}, {"a\n", "1"},
-                                    {"a", "1\xff"}};
+  std::vector<FirmwareMetadata> bad{
+      {"", "1"}, {"a", ""}, {std::string(129, 'a'), "1"}, {"a\n", "1"}, {"a", "1\xff"}};
   bad.push_back({.name = "a", .version = "1", .product_class = ""});
   bad.push_back({.name = "a", .version = "1", .models = {"X1", "X1"}});
   bad.push_back({.name = "a", .version = "1", .models = {"X1", ""}});
@@ -195,8 +201,7 @@ TEST_F(FirmwareTest, DEV_6_PerCompanyStorageLimitRefusesAndStoresNothing) {
   EXPECT_EQ(std::distance(fs::directory_iterator(dir_ / "firmware"), fs::directory_iterator()), 1);
   // Exactly up to the limit fits; the limit is the company's, not the process's.
   EXPECT_TRUE(repo_->Store(acme_, {"fw.bin", "2.3"}, Upload("012345"), 6, Sha256Hex("012345"), {}));
-  EXPECT_TRUE(
-      repo_->Store(beta_, {"fw.bin", "1"}, Upload("0123456789"), 10, Sha256Hex("0123456789"), {}));
+  EXPECT_TRUE(repo_->Store(beta_, {"fw.bin", "1"}, Upload("0123456789"), 10, Sha256Hex("0123456789"), {}));
   // A single image larger than the whole limit is refused before anything is read.
   EXPECT_FALSE(repo_->Store(beta_, {"big", "1"}, Upload("x"), 17, Sha256Hex("x"), {}));
 }

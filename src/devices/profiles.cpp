@@ -199,7 +199,8 @@ Status ProfileRepository::Validate(const NewProfile& p) const {
                                      *p.periodic_inform_interval > limits_.max_inform_interval))
     return InvalidArgument("periodic_inform_interval", "periodic_inform_interval must be 30-86400 seconds");
   if (p.firmware_version && (!PlainText(*p.firmware_version, 512) || Utf8Length(*p.firmware_version) > 128))
-    return InvalidArgument("firmware_version", "firmware_version must be 1-128 characters without control characters");
+    return InvalidArgument("firmware_version",
+                           "firmware_version must be 1-128 characters without control characters");
   return ValidateParameterMap(p.parameters, "parameters", limits_);
 }
 
@@ -262,7 +263,8 @@ Result<Profile> ProfileRepository::Create(const CompanyId& company, const NewPro
   lease.sql()
       << "INSERT INTO device_profiles (id, company_id, name, name_key, match_oui, match_product_class, "
          "match_serial_prefix, match_serials, auth_mode, auth_username, auth_password_enc, "
-         "periodic_inform_interval, parameters, created_at, updated_at, firmware_version) VALUES (:id, :c, :n, "
+         "periodic_inform_interval, parameters, created_at, updated_at, firmware_version) VALUES (:id, :c, "
+         ":n, "
          ":k, :oui, :pc, :sp, :ss, :m, :u, :pw, :pi, :pa, :t1, :t2, :fw)",
       soci::use(p.id.value()), soci::use(company.value()), soci::use(p.name), soci::use(key),
       soci::use(p.match.oui), soci::use(p.match.product_class), soci::use(p.match.serial_prefix),
@@ -340,8 +342,8 @@ Result<Profile> ProfileRepository::Update(const CompanyId& company, const Profil
          "firmware_version = :fw WHERE company_id = :c AND id = :id",
       soci::use(p.name), soci::use(key), soci::use(p.match.oui), soci::use(p.match.product_class),
       soci::use(p.match.serial_prefix), soci::use(serials), soci::use(mode), soci::use(p.auth_username),
-      soci::use(sealed), soci::use(interval), soci::use(params), soci::use(now), soci::use(p.firmware_version),
-      soci::use(company.value()), soci::use(id.value());
+      soci::use(sealed), soci::use(interval), soci::use(params), soci::use(now),
+      soci::use(p.firmware_version), soci::use(company.value()), soci::use(id.value());
   // DEV-7: the desired state changed: each device of the profile compares again at its next
   // session, and an online one is asked to connect (the device sweep).
   if (patch.parameters || patch.periodic_inform_interval || patch.firmware_version)

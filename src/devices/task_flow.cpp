@@ -117,10 +117,10 @@ std::optional<Task> TaskFlow::StartNext(const DeviceId& device) {
   for (int guard = 0; guard < 1000; ++guard) {
     soci::row r;
     // A task waiting for its retry (DEV-8) lets the ones behind it run meanwhile.
-    lease.sql()
-        << std::string("SELECT ") + kTaskColumns +
-               ", t.campaign_id FROM tasks t WHERE t.device_id = :d AND t.state = 'queued' AND (t.retry_at IS "
-               "NULL OR t.retry_at <= :now) AND t.seq > :after ORDER BY t.seq LIMIT 1",
+    lease.sql() << std::string("SELECT ") + kTaskColumns +
+                       ", t.campaign_id FROM tasks t WHERE t.device_id = :d AND t.state = 'queued' AND "
+                       "(t.retry_at IS "
+                       "NULL OR t.retry_at <= :now) AND t.seq > :after ORDER BY t.seq LIMIT 1",
         soci::use(device.value()), soci::use(t), soci::use(after_seq), soci::into(r);
     if (!lease.sql().got_data()) {
       // DEV-7: nothing (more) to run: what differs from the desired state goes now, once.

@@ -18,18 +18,12 @@ class Campaigns : public Devices {
 
   std::unique_ptr<SimProcess> StartRouters(const std::string& prefix, int n, const std::string& model,
                                            const std::vector<std::string>& extra = {}) {
-    std::vector<std::string> args{"--devices",       std::to_string(n),
-                                  "--acs",           AcsUrl(),
-                                  "--insecure",      "--serial-prefix",
-                                  prefix,            "--oui",
-                                  "00D09E",          "--product-class",
-                                  "SimGateway",      "--model-name",
-                                  model,             "--software-version",
-                                  "1.0.0",           "--inform-interval",
-                                  "3600",            "--ramp-up",
-                                  "0",               "--reboot-seconds",
-                                  "1",               "--cr-listen",
-                                  "127.0.0.1:0"};
+    std::vector<std::string> args{"--devices",  std::to_string(n),    "--acs",      AcsUrl(),
+                                  "--insecure", "--serial-prefix",    prefix,       "--oui",
+                                  "00D09E",     "--product-class",    "SimGateway", "--model-name",
+                                  model,        "--software-version", "1.0.0",      "--inform-interval",
+                                  "3600",       "--ramp-up",          "0",          "--reboot-seconds",
+                                  "1",          "--cr-listen",        "127.0.0.1:0"};
     args.insert(args.end(), extra.begin(), extra.end());
     return std::make_unique<SimProcess>(server().data_dir(), args);
   }
@@ -78,12 +72,13 @@ TEST_F(Campaigns, DEV_6_AStagedCampaignSkipsTheWrongModelPausesAtItsThresholdAnd
   const std::string file = Str(upload.Json(), "id");
 
   // Bad input changes nothing.
-  for (const char* bad :
-       {R"({"name":"x","firmware_id":"nope","target":{"filter":{}},"waves":[{"percent":100}]})",
-        R"({"name":"x","firmware_id":"FILE","target":{},"waves":[{"percent":100}]})",
-        R"({"name":"x","firmware_id":"FILE","target":{"filter":{}},"waves":[]})",
-        R"({"name":"x","firmware_id":"FILE","target":{"filter":{}},"waves":[{"percent":100}],"window":{"from":"25:00","to":"01:00"}})",
-        R"({"name":"x","firmware_id":"FILE","target":{"filter":{}},"waves":[{"percent":100}],"concurrency":0})"}) {
+  for (
+      const char* bad :
+      {R"({"name":"x","firmware_id":"nope","target":{"filter":{}},"waves":[{"percent":100}]})",
+       R"({"name":"x","firmware_id":"FILE","target":{},"waves":[{"percent":100}]})",
+       R"({"name":"x","firmware_id":"FILE","target":{"filter":{}},"waves":[]})",
+       R"({"name":"x","firmware_id":"FILE","target":{"filter":{}},"waves":[{"percent":100}],"window":{"from":"25:00","to":"01:00"}})",
+       R"({"name":"x","firmware_id":"FILE","target":{"filter":{}},"waves":[{"percent":100}],"concurrency":0})"}) {
     std::string body = bad;
     if (auto at = body.find("FILE"); at != std::string::npos) body.replace(at, 4, file);
     auto r = admin_a().Post("/api/v1/campaigns", body);
@@ -95,9 +90,10 @@ TEST_F(Campaigns, DEV_6_AStagedCampaignSkipsTheWrongModelPausesAtItsThresholdAnd
   const std::string viewer_id = Str(CreateAccount(admin_a(), "viewer", "general", kAdminPassword), "id");
   ASSERT_EQ(admin_a().Patch("/api/v1/accounts/" + viewer_id, R"({"roles":["builtin.viewer"]})").status, 200);
   auto viewer = LoginAs(kCompanyACode, "viewer", kAdminPassword);
-  const std::string body = R"({"name":"HG-5 2.0.0","firmware_id":")" + file +
-                           R"(","target":{"filter":{}},"waves":[{"count":2},{"percent":50},{"percent":100}],)"
-                           R"("failure_threshold_percent":10,"min_success_before_next_wave":1,"concurrency":5})";
+  const std::string body =
+      R"({"name":"HG-5 2.0.0","firmware_id":")" + file +
+      R"(","target":{"filter":{}},"waves":[{"count":2},{"percent":50},{"percent":100}],)"
+      R"("failure_threshold_percent":10,"min_success_before_next_wave":1,"concurrency":5})";
   EXPECT_EQ(viewer->Post("/api/v1/campaigns", body).status, 403);
 
   auto created = admin_a().Post("/api/v1/campaigns", body);
@@ -220,9 +216,10 @@ TEST_F(Campaigns, DEV_6_AnOperatorPausesAndCancelsAndTheFileStaysWhileItRuns) {
   ASSERT_EQ(upload.status, 201) << upload.Describe();
   const std::string file = Str(upload.Json(), "id");
   // A one-minute window at 03:00 JST: closed while the test runs, almost always.
-  auto created = admin_a().Post("/api/v1/campaigns", R"({"name":"Night","firmware_id":")" + file +
-                                                         R"(","target":{"filter":{}},"waves":[{"percent":100}],)"
-                                                         R"("window":{"days":[],"from":"03:00","to":"03:01"}})");
+  auto created =
+      admin_a().Post("/api/v1/campaigns", R"({"name":"Night","firmware_id":")" + file +
+                                              R"(","target":{"filter":{}},"waves":[{"percent":100}],)"
+                                              R"("window":{"days":[],"from":"03:00","to":"03:01"}})");
   ASSERT_EQ(created.status, 201) << created.Describe();
   const std::string id = Str(created.Json(), "id");
   EXPECT_EQ(Str(Member(created.Json(), "window"), "from"), "03:00");

@@ -101,8 +101,9 @@ TEST_F(Firmware, DEV_6_LargeUploadStreamsPastTheRequestBodyLimit) {
 
 TEST_F(Firmware, DEV_6_BadMetadataOrEmptyImageStoresNothing) {
   for (const char* target :
-       {"/api/v1/firmware?version=1", "/api/v1/firmware?name=a", "/api/v1/firmware?name=a&version=1&colour=red",
-        "/api/v1/firmware?name=a&version=1&models=X,X", "/api/v1/firmware?name=a&version=1&model=X1"}) {
+       {"/api/v1/firmware?version=1", "/api/v1/firmware?name=a",
+        "/api/v1/firmware?name=a&version=1&colour=red", "/api/v1/firmware?name=a&version=1&models=X,X",
+        "/api/v1/firmware?name=a&version=1&model=X1"}) {
     auto r = admin_a().Post(target, "abc", kOctets);
     EXPECT_EQ(r.status, 400) << target << " " << r.Describe();
   }

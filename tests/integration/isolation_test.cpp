@@ -42,9 +42,9 @@ class Isolation : public TenantTest {
                            R"({"type":"getParameterValues","names":["Device."]})");
     ids_["firmware"] = SeedFirmware(Db(), beta_id_);
     // B's firmware campaign (DEV-6).
-    ids_["campaigns"] = Created("/api/v1/campaigns", R"({"name":"Beta rollout","firmware_id":")" +
-                                                         ids_["firmware"] +
-                                                         R"(","target":{"filter":{}},"waves":[{"percent":100}]})");
+    ids_["campaigns"] =
+        Created("/api/v1/campaigns", R"({"name":"Beta rollout","firmware_id":")" + ids_["firmware"] +
+                                         R"(","target":{"filter":{}},"waves":[{"percent":100}]})");
     // The provider's allocation of devices to B (DEV-1): B reads it, A must not.
     auto allocation =
         site_admin().Post("/api/v1/allocations",
