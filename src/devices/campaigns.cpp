@@ -180,11 +180,10 @@ Progress ReadProgress(db::Lease& lease, const std::string& campaign,
   soci::rowset<soci::row> rows =
       (lease.sql().prepare
            << "SELECT cd.wave, cd.eligibility, CASE WHEN cd.task_id IS NULL THEN 0 ELSE 1 END, t.state, "
-              "t.fault_code, t.error, COUNT(*) FROM campaign_devices cd LEFT JOIN tasks t ON t.id = "
-              "cd.task_id "
+              "t.fault_code, t.error, COUNT(*) FROM campaign_devices cd "
+              "LEFT JOIN tasks t ON t.id = cd.task_id "
               "WHERE cd.campaign_id = :c AND (:any = 1 OR cd.wave = :w) GROUP BY cd.wave, cd.eligibility, "
-              "CASE "
-              "WHEN cd.task_id IS NULL THEN 0 ELSE 1 END, t.state, t.fault_code, t.error",
+              "CASE WHEN cd.task_id IS NULL THEN 0 ELSE 1 END, t.state, t.fault_code, t.error",
        soci::use(campaign), soci::use(any), soci::use(wave_filter));
   for (const auto& r : rows) {
     const int wave = static_cast<int>(db::RowInteger(r, 0));
@@ -715,9 +714,9 @@ CampaignTick CampaignRepository::Tick() {
         std::vector<CampaignWake> wakes;
         soci::rowset<soci::row> rows =
             (lease.sql().prepare
-                 << "SELECT cd.device_id, cd.task_id FROM campaign_devices cd JOIN tasks t ON t.id = "
-                    "cd.task_id "
-                    "JOIN devices d ON d.id = cd.device_id WHERE cd.campaign_id = :c AND cd.wave = :w AND "
+                 << "SELECT cd.device_id, cd.task_id FROM campaign_devices cd "
+                    "JOIN tasks t ON t.id = cd.task_id JOIN devices d ON d.id = cd.device_id "
+                    "WHERE cd.campaign_id = :c AND cd.wave = :w AND "
                     "cd.woken = 0 AND t.state = 'queued' AND (t.retry_at IS NULL OR t.retry_at <= :now) AND "
                     "d.online_until > :now2 ORDER BY cd.device_id LIMIT :n",
              soci::use(id), soci::use(c->current_wave), soci::use(t), soci::use(t), soci::use(room));
