@@ -105,8 +105,6 @@ Status Validate(const CampaignSpec& spec) {
   if (spec.firmware_id.value().empty()) return InvalidArgument("firmware_id", "firmware_id is required");
   if (spec.group_id.has_value() == spec.filter.has_value())
     return InvalidArgument("target", "target is exactly one of group_id and filter");
-  if (spec.filter && spec.filter->group_id)
-    return InvalidArgument("target", "a filter target names no group: give group_id instead");
   if (!(spec.failure_threshold_percent >= 0 && spec.failure_threshold_percent <= 100))
     return InvalidArgument("failure_threshold_percent", "failure_threshold_percent is 0 to 100");
   if (spec.concurrency < 1 || spec.concurrency > 10'000)

@@ -269,6 +269,12 @@ TEST_F(CampaignsTest, SEC_8_AnotherCompanysCampaignFileAndGroupAreNotFound) {
   auto foreign_group = campaigns_.Create(acme_, spec, actor_);
   ASSERT_FALSE(foreign_group);
   EXPECT_EQ(foreign_group.error().field, "group_id");
+  // The same group named by a device list filter.
+  spec.group_id.reset();
+  spec.filter = DeviceFilter{.group_id = beta_group->id};
+  auto foreign_filter = campaigns_.Create(acme_, spec, actor_);
+  ASSERT_FALSE(foreign_filter);
+  EXPECT_EQ(foreign_filter.error().field, "group_id");
 
   auto c = campaigns_.Create(acme_, Spec({{.percent = 100}}), actor_);
   ASSERT_TRUE(c);
