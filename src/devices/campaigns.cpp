@@ -663,7 +663,10 @@ CampaignTick CampaignRepository::Tick() {
         (lease.sql().prepare << "SELECT id, company_id FROM campaigns WHERE state = 'running' ORDER BY id");
     for (const auto& r : rows) running.emplace_back(r.get<std::string>(0), r.get<std::string>(1));
   }
-  for (const auto& [id, company] : running) {
+  for (const auto& entry : running) {
+    // Plain names: a lambda below captures them (clang 14 refuses to capture structured bindings).
+    const std::string& id = entry.first;
+    const std::string& company = entry.second;
     db::WriteTransaction tx(lease);
     const Timestamp now = clock_.Now();
     int wave_now = 0;
