@@ -234,7 +234,12 @@ boost::asio::awaitable<HttpResponse> Router::Handle(const HttpRequest& request) 
   AddSecurityHeaders(response);
   response.SetHeader("X-Request-Id", request.request_id);
 
-  if (route && route->audited) {
+  // Issue 17: the console's background polling (X-Kanri-Background: 1) is not a person's
+  // operation: a read it makes that succeeds is not recorded. Every write is, and every refused
+  // or failed read, with or without the header, so the header hides nothing an attacker does.
+  const bool background_read = IsSafeMethod(request.method) && response.status < 400 &&
+                               request.Header("x-kanri-background") == std::optional<std::string_view>("1");
+  if (route && route->audited && !background_read) {
     // SEC-6: one record per call, whatever happened above. A write whose record cannot be
     // stored is answered 503: the caller must not take it as done (the record itself is in
     // the server log, see audit/history_writer.h). A read keeps its answer.

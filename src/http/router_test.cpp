@@ -194,8 +194,22 @@ TEST_F(RouterTest, SEC_3_BackgroundRequestsAreNotOperations) {
   (void)Run("GET", "/api/v1/things/x", h);
   EXPECT_TRUE(last_was_operation_);
   h.emplace_back("x-kanri-background", "1");
+  records_.clear();
   (void)Run("GET", "/api/v1/things/x", h);
   EXPECT_FALSE(last_was_operation_);
+  // Issue 17: nor history records, when they are reads that succeed.
+  EXPECT_TRUE(records_.empty()) << "a background read that succeeds is not recorded";
+  // A write with the header is recorded (the header hides nothing), and so is a refused read.
+  auto write = Session("good", true);
+  write.emplace_back("x-kanri-background", "1");
+  EXPECT_EQ(Run("POST", "/api/v1/things", write).status, 200);
+  ASSERT_EQ(records_.size(), 1U);
+  EXPECT_EQ(records_[0].action, "things.create");
+  kind_ = identity::AccountKind::kGeneral;
+  records_.clear();
+  EXPECT_EQ(Run("GET", "/api/v1/provider", h).status, 403);
+  ASSERT_EQ(records_.size(), 1U);
+  EXPECT_EQ(records_[0].outcome, audit::Outcome::kDenied);
 }
 
 TEST_F(RouterTest, CsrfHeaderRequiredForStateChanges) {

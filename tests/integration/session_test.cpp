@@ -195,6 +195,13 @@ TEST_F(Sessions, SEC_3_BackgroundPollingDoesNotCountAsAnOperation) {
   auto polling = LoginAs(kCompanyACode, kAdminALogin, kAdminPassword);
   auto working = LoginAs(kCompanyACode, kAdminALogin, kAdminPassword);
   const Headers background = {{"X-Kanri-Background", "1"}};
+  // Issue 17: a background read is no history record; the same read by a person is one.
+  const auto listed = [&] { return ListAll(*working, "/api/v1/audit?action=accounts.list").size(); };
+  const std::size_t before = listed();
+  EXPECT_EQ(polling->Get("/api/v1/accounts", background).status, 200);
+  EXPECT_EQ(listed(), before);
+  EXPECT_EQ(working->Get("/api/v1/accounts").status, 200);
+  EXPECT_EQ(listed(), before + 1);
   server().AdvanceClock(20min);
   EXPECT_EQ(SessionStatus(*polling, background), 200);
   server().AdvanceClock(20min);
