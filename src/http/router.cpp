@@ -235,9 +235,11 @@ boost::asio::awaitable<HttpResponse> Router::Handle(const HttpRequest& request) 
   response.SetHeader("X-Request-Id", request.request_id);
 
   // Issue 17: the console's background polling (X-Kanri-Background: 1) is not a person's
-  // operation: a read it makes that succeeds is not recorded. Every write is, and every refused
-  // or failed read, with or without the header, so the header hides nothing an attacker does.
-  const bool background_read = IsSafeMethod(request.method) && response.status < 400 &&
+  // operation: a read it makes in a person's session that succeeds is not recorded. Every write
+  // is, every refused or failed read, every export, and every call of an API token (a script
+  // is no console), whatever the headers say.
+  const bool background_read = IsSafeMethod(request.method) && response.status < 400 && ctx.actor &&
+                               !ctx.api_token && !request.Query("format") &&
                                request.Header("x-kanri-background") == std::optional<std::string_view>("1");
   if (route && route->audited && !background_read) {
     // SEC-6: one record per call, whatever happened above. A write whose record cannot be
