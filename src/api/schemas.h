@@ -127,12 +127,12 @@ inline constexpr const char* kRemoteLoginOpened = R"({"allOf":[{"$ref":"#/compon
 inline constexpr const char* kWebhookCreate = R"({"type":"object","additionalProperties":false,
 "required":["name","url","events"],"properties":{"name":{"type":"string","maxLength":100},
 "url":{"type":"string","maxLength":2048,"description":"https only; loopback and private addresses are refused unless the provider allows them"},
-"events":{"type":"array","minItems":1,"items":{"type":"string","enum":["device.created","device.deleted","task.done","task.failed","job.finished"]}},
+"events":{"type":"array","minItems":1,"items":{"type":"string","enum":["device.created","device.deleted","task.done","task.failed","job.finished","campaign.paused","campaign.finished"]}},
 "secret":{"type":"string","description":"whsec_ and base64 of 24 to 64 bytes; generated when absent"}}})";
 
 inline constexpr const char* kWebhookPatch = R"({"type":"object","additionalProperties":false,
 "properties":{"name":{"type":"string","maxLength":100},"url":{"type":"string","maxLength":2048},
-"events":{"type":"array","minItems":1,"items":{"type":"string","enum":["device.created","device.deleted","task.done","task.failed","job.finished"]}},
+"events":{"type":"array","minItems":1,"items":{"type":"string","enum":["device.created","device.deleted","task.done","task.failed","job.finished","campaign.paused","campaign.finished"]}},
 "enabled":{"type":"boolean","description":"true again clears the failing state"}}})";
 
 inline constexpr const char* kWebhook =

@@ -7,6 +7,7 @@
 #include "devices/firmware.h"
 #include "devices/task_request.h"
 #include "devices/task_rows.h"
+#include "webhooks/webhooks.h"
 
 namespace kanri::devices {
 namespace {
@@ -461,7 +462,10 @@ Result<Campaign> CampaignRepository::Create(const CompanyId& company, const Camp
     }
   }
   auto created = Load(lease, company, id);
-  (void)Advance(lease, *created, 0, now);
+  // Nothing to download (every device skipped or already on the version): finished at once.
+  if (const CampaignEvent e = Advance(lease, *created, 0, now); e.action == "campaign.finished")
+    webhooks::Emit(lease, now, company, e.action, "campaign:" + id.value(),
+                   json::object{{"name", spec.name}, {"campaign_id", id.value()}});
   tx.Commit();
   return *Load(lease, company, id);
 }
@@ -669,6 +673,7 @@ CampaignTick CampaignRepository::Tick() {
     const std::string& company = entry.second;
     db::WriteTransaction tx(lease);
     const Timestamp now = clock_.Now();
+    const std::size_t events_before = out.events.size();
     int wave_now = 0;
     lease.sql() << "SELECT current_wave FROM campaigns WHERE id = :c", soci::use(id), soci::into(wave_now);
     // Only the current wave's devices are counted: the tick stays cheap for a large campaign.
@@ -733,6 +738,14 @@ CampaignTick CampaignRepository::Tick() {
         }
         out.wakes.insert(out.wakes.end(), wakes.begin(), wakes.end());
       }
+    }
+    // Webhooks hear the engine's pauses and ends (DEV-6), in the same transaction.
+    for (std::size_t i = events_before; i < out.events.size(); ++i) {
+      const CampaignEvent& e = out.events[i];
+      if (e.action != "campaign.paused" && e.action != "campaign.finished") continue;
+      json::object data = json::parse(e.details).as_object();
+      data["campaign_id"] = e.campaign_id.value();
+      webhooks::Emit(lease, now, e.company_id, e.action, "campaign:" + e.campaign_id.value(), data);
     }
     tx.Commit();
   }

@@ -130,6 +130,14 @@ TEST_F(CampaignsTest, DEV_6_WavesRunInOrderAndTheWrongModelIsSkipped) {
 
 TEST_F(CampaignsTest, DEV_6_PausesPastTheThresholdAndResumesPastThatWave) {
   SeedRouters("HG", 6);
+  {
+    // A webhook of the company that wants to hear the engine's pauses and ends.
+    auto lease = tdb_.db().Acquire();
+    lease.sql() << "INSERT INTO webhooks (id, company_id, name, url, events, secret_enc, created_by_login, "
+                   "created_at, updated_at) VALUES ('wh1', :c, 'ops', 'https://hooks.example/in', "
+                   "'campaign.paused campaign.finished', 'x', 'alice', 0, 0)",
+        soci::use(acme_.value());
+  }
   auto spec = Spec({{.count = 2}, {.percent = 100}});
   spec.failure_threshold_percent = 10;
   auto c = campaigns_.Create(acme_, spec, actor_);
@@ -139,6 +147,9 @@ TEST_F(CampaignsTest, DEV_6_PausesPastTheThresholdAndResumesPastThatWave) {
   auto tick = campaigns_.Tick();
   ASSERT_EQ(tick.events.size(), 1U);
   EXPECT_EQ(tick.events[0].action, "campaign.paused");
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM webhook_deliveries WHERE event_type = 'campaign.paused' AND payload "
+                  "LIKE '%failure_threshold%'"),
+            1);
   c = campaigns_.Get(acme_, c->id);
   EXPECT_EQ(c->state, CampaignState::kPaused);
   EXPECT_EQ(c->pause_reason, "failure_threshold");
@@ -165,6 +176,7 @@ TEST_F(CampaignsTest, DEV_6_PausesPastTheThresholdAndResumesPastThatWave) {
   campaigns_.Tick();
   c = campaigns_.Get(acme_, c->id);
   EXPECT_EQ(c->state, CampaignState::kFinished);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM webhook_deliveries WHERE event_type = 'campaign.finished'"), 1);
   EXPECT_EQ(c->counts.done, 5U);
   EXPECT_EQ(c->counts.failed, 1U);
 }

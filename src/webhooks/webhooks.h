@@ -37,8 +37,11 @@
 namespace kanri::webhooks {
 
 // What a webhook may subscribe to. "webhook.test" is sent only by the test action.
-inline constexpr std::array<std::string_view, 5> kEventTypes = {"device.created", "device.deleted",
-                                                                "task.done", "task.failed", "job.finished"};
+// DEV-6: campaign.paused (by its engine: the threshold or too few successes) and
+// campaign.finished.
+inline constexpr std::array<std::string_view, 7> kEventTypes = {
+    "device.created", "device.deleted",  "task.done",        "task.failed",
+    "job.finished",   "campaign.paused", "campaign.finished"};
 inline constexpr std::string_view kTestEvent = "webhook.test";
 inline constexpr std::size_t kMaxWebhooksPerCompany = 10;
 inline constexpr std::size_t kMaxUrlLength = 2048;

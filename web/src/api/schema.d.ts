@@ -10345,7 +10345,7 @@ export interface operations {
                     name: string;
                     /** @description https only; loopback and private addresses are refused unless the provider allows them */
                     url: string;
-                    events: ("device.created" | "device.deleted" | "task.done" | "task.failed" | "job.finished")[];
+                    events: ("device.created" | "device.deleted" | "task.done" | "task.failed" | "job.finished" | "campaign.paused" | "campaign.finished")[];
                     /** @description whsec_ and base64 of 24 to 64 bytes; generated when absent */
                     secret?: string;
                 };
@@ -10525,7 +10525,7 @@ export interface operations {
                 "application/json": {
                     name?: string;
                     url?: string;
-                    events?: ("device.created" | "device.deleted" | "task.done" | "task.failed" | "job.finished")[];
+                    events?: ("device.created" | "device.deleted" | "task.done" | "task.failed" | "job.finished" | "campaign.paused" | "campaign.finished")[];
                     /** @description true again clears the failing state */
                     enabled?: boolean;
                 };

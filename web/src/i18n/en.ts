@@ -1251,6 +1251,7 @@ export const en: Resources = {
       device: { created: "Device registered", deleted: "Device deleted" },
       task: { done: "Task done", failed: "Task failed" },
       job: { finished: "Bulk operation (job) finished" },
+      campaign: { paused: "Firmware campaign paused by itself", finished: "Firmware campaign finished" },
       webhook: { test: "Test event" },
     },
     ownSecret: "Use my own signing secret",

@@ -1255,6 +1255,7 @@ export const ja = {
       device: { created: "装置の登録", deleted: "装置の削除" },
       task: { done: "タスクの完了", failed: "タスクの失敗" },
       job: { finished: "一括操作（ジョブ）の終了" },
+      campaign: { paused: "更新キャンペーンの自動一時停止", finished: "更新キャンペーンの完了" },
       webhook: { test: "テストイベント" },
     },
     ownSecret: "署名シークレットを自分で指定する",

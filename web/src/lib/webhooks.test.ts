@@ -6,7 +6,7 @@ const b64 = (bytes: number) => btoa(String.fromCharCode(...Array.from({ length: 
 
 describe("webhooks (SEC-9)", () => {
   it("offers the subscribable events, never the test event", () => {
-    expect(WEBHOOK_EVENTS).toEqual(["device.created", "device.deleted", "task.done", "task.failed", "job.finished"]);
+    expect(WEBHOOK_EVENTS).toEqual(["device.created", "device.deleted", "task.done", "task.failed", "job.finished", "campaign.paused", "campaign.finished"]);
     expect(WEBHOOK_EVENTS).not.toContain("webhook.test");
   });
 

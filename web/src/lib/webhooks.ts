@@ -10,7 +10,15 @@ import type { TranslationKey } from "../i18n";
 // What a webhook may subscribe to, in the order the form lists them: each type the server takes,
 // once (a type it adds fails `tsc` here until it is listed). "webhook.test" is sent only by the
 // test action and is not among them.
-const LISTED: Record<WebhookEvent, true> = { "device.created": true, "device.deleted": true, "task.done": true, "task.failed": true, "job.finished": true };
+const LISTED: Record<WebhookEvent, true> = {
+  "device.created": true,
+  "device.deleted": true,
+  "task.done": true,
+  "task.failed": true,
+  "job.finished": true,
+  "campaign.paused": true,
+  "campaign.finished": true,
+};
 export const WEBHOOK_EVENTS = Object.keys(LISTED) as WebhookEvent[];
 export const TEST_EVENT = "webhook.test";
 

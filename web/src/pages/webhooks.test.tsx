@@ -114,7 +114,7 @@ describe("webhooks list (SEC-9)", () => {
     const offered = within(dialog)
       .getAllByRole("checkbox")
       .map((c) => (c as HTMLInputElement).value);
-    expect(offered).toEqual(["device.created", "device.deleted", "task.done", "task.failed", "job.finished", "on"]);
+    expect(offered).toEqual(["device.created", "device.deleted", "task.done", "task.failed", "job.finished", "campaign.paused", "campaign.finished", "on"]);
 
     await userEvent.type(within(dialog).getByLabelText(/^名前/), "監視システム");
     await userEvent.type(within(dialog).getByLabelText(/^送信先 URL/), "http://hooks.example.com/kanri");
