@@ -273,6 +273,15 @@ std::optional<Campaign> Load(db::Lease& lease, const CompanyId& company, const C
 // device as it is now), the others marked with why not.
 void StartWave(db::Lease& lease, const Campaign& c, int wave, Timestamp now) {
   const std::string id = c.id.value(), company = c.company_id.value();
+  const long long started = Ms(now);
+  // Once: the wave's row is claimed first, so that a second tick that raced this one (another
+  // node, once several share a database) finds it started and queues nothing twice.
+  soci::statement claim =
+      (lease.sql().prepare << "UPDATE campaign_waves SET started_at = :t WHERE campaign_id = "
+                              ":c AND wave = :w AND started_at IS NULL",
+       soci::use(started), soci::use(id), soci::use(wave));
+  claim.execute(true);
+  if (claim.get_affected_rows() == 0) return;
   const auto file = FirmwareRepository::Find(lease, c.company_id, c.spec.firmware_id);
   const FirmwareTarget target = file ? TargetOf(*file) : FirmwareTarget{};
   struct Member {
@@ -331,8 +340,6 @@ void StartWave(db::Lease& lease, const Campaign& c, int wave, Timestamp now) {
     insert.execute(true);
     link.execute(true);
   }
-  lease.sql() << "UPDATE campaign_waves SET started_at = :t WHERE campaign_id = :c AND wave = :w",
-      soci::use(t), soci::use(id), soci::use(wave);
   lease.sql() << "UPDATE campaigns SET current_wave = :w, wave_accepted = 0, updated_at = :t WHERE id = :c",
       soci::use(wave), soci::use(t), soci::use(id);
 }
@@ -350,7 +357,9 @@ CampaignEvent Advance(db::Lease& lease, const Campaign& c, int from, Timestamp n
             {"name", c.spec.name}, {"wave", w + 1}, {"devices", c.waves[static_cast<std::size_t>(w)].size}})};
   }
   const long long t = Ms(now);
-  lease.sql() << "UPDATE campaigns SET state = 'finished', finished_at = :t, updated_at = :t2 WHERE id = :c",
+  lease.sql()
+      << "UPDATE campaigns SET state = 'finished', finished_at = :t, updated_at = :t2 WHERE id = :c AND "
+         "state = 'running'",
       soci::use(t), soci::use(t), soci::use(id);
   return {c.company_id, c.id, "campaign.finished", json::serialize(json::object{{"name", c.spec.name}})};
 }
@@ -685,9 +694,12 @@ CampaignTick CampaignRepository::Tick() {
     const std::size_t downloads = wave.downloads;
     auto pause = [&](const std::string& reason) {
       const long long t = Ms(now);
-      lease.sql()
-          << "UPDATE campaigns SET state = 'paused', pause_reason = :r, updated_at = :t WHERE id = :c",
-          soci::use(reason), soci::use(t), soci::use(id);
+      soci::statement st =
+          (lease.sql().prepare << "UPDATE campaigns SET state = 'paused', pause_reason = :r, "
+                                  "updated_at = :t WHERE id = :c AND state = 'running'",
+           soci::use(reason), soci::use(t), soci::use(id));
+      st.execute(true);
+      if (st.get_affected_rows() == 0) return;  // another tick paused it, or an operator changed it
       out.events.push_back({c->company_id, c->id, "campaign.paused",
                             json::serialize(json::object{{"name", c->spec.name},
                                                          {"reason", reason},
