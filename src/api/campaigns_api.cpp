@@ -8,7 +8,6 @@
 //    "failure_threshold_percent": 10, "min_success_before_next_wave": 3,
 //    "window": {"days": ["mon", "tue"], "from": "01:00", "to": "05:00"},   (JST)
 //    "concurrency": 20, "device_timeout_hours": 24}
-#include <boost/asio/this_coro.hpp>
 #include <charconv>
 #include <map>
 
@@ -399,22 +398,9 @@ asio::awaitable<void> RunCampaigns(ApiServices& s) {
       });
     }
   }
-  std::map<std::string, std::vector<devices::CampaignWake>> by_company;
-  for (auto& w : tick.wakes) by_company[w.company_id.value()].push_back(std::move(w));
-  const auto executor = co_await asio::this_coro::executor;
-  for (auto& [company, wakes] : by_company) {
-    auto tasks = std::make_shared<std::map<std::string, TaskId>>();
-    std::vector<DeviceId> devices;
-    for (const auto& w : wakes) {
-      (*tasks)[w.device_id.value()] = w.task_id;
-      devices.push_back(w.device_id);
-    }
-    WakeInBackground(
-        s, executor, CompanyId{company}, std::move(devices),
-        [&s, company = CompanyId{company}, tasks](const DeviceId& device, const std::string& word) {
-          s.tasks.RecordWakeup(company, tasks->at(device.value()), word);
-        });
-  }
+  std::map<std::string, std::vector<std::pair<DeviceId, TaskId>>> by_company;
+  for (const auto& w : tick.wakes) by_company[w.company_id.value()].emplace_back(w.device_id, w.task_id);
+  for (const auto& [company, tasks] : by_company) co_await WakeForTasks(s, CompanyId{company}, tasks);
 }
 
 void AddCampaignRoutes(http::RouteTable& t, ApiServices& s) {

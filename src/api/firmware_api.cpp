@@ -18,6 +18,7 @@
 #include "api/scope.h"
 #include "base/cleanup.h"
 #include "base/crypto.h"
+#include "base/text.h"
 #include "devices/firmware.h"
 
 namespace kanri::api {
@@ -52,10 +53,8 @@ std::vector<std::string> CommaList(std::optional<std::string_view> text) {
   std::string_view rest = *text;
   while (!rest.empty()) {
     const auto comma = rest.find(',');
-    std::string_view item = rest.substr(0, comma);
+    const std::string_view item = Trim(rest.substr(0, comma));
     rest = comma == std::string_view::npos ? std::string_view{} : rest.substr(comma + 1);
-    while (!item.empty() && item.front() == ' ') item.remove_prefix(1);
-    while (!item.empty() && item.back() == ' ') item.remove_suffix(1);
     if (!item.empty()) out.emplace_back(item);
   }
   return out;

@@ -51,6 +51,10 @@ boost::asio::awaitable<boost::json::object> WakeDevice(ApiServices& services, co
 using WakeupRecorder = std::function<void(const DeviceId& device, const std::string& word)>;
 void WakeInBackground(ApiServices& services, boost::asio::any_io_executor executor, const CompanyId& company,
                       std::vector<DeviceId> devices, WakeupRecorder record);
+// WakeInBackground for the devices of tasks (device, task) of one company, each outcome recorded
+// on its tasks (TaskRepository::RecordWakeup).
+boost::asio::awaitable<void> WakeForTasks(ApiServices& services, CompanyId company,
+                                          const std::vector<std::pair<DeviceId, TaskId>>& tasks);
 // DEV-8: asks the devices of "run now" tasks whose automatic retry is due to connect again
 // (the device sweep calls it every few seconds).
 boost::asio::awaitable<void> WakeDueRetries(ApiServices& services);

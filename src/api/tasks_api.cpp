@@ -307,8 +307,17 @@ asio::awaitable<void> WakeJobDevices(ApiServices& s, const CompanyId company, co
 // Asks the devices of retried tasks to connect, recording the outcome on each task.
 asio::awaitable<void> WakeTaskDevices(ApiServices& s, CompanyId company,
                                       const std::vector<devices::Task>& tasks) {
+  std::vector<std::pair<DeviceId, TaskId>> pairs;
+  for (const auto& t : tasks) pairs.emplace_back(t.device_id, t.id);
+  co_await WakeForTasks(s, company, pairs);
+}
+
+}  // namespace
+
+asio::awaitable<void> WakeForTasks(ApiServices& s, CompanyId company,
+                                   const std::vector<std::pair<DeviceId, TaskId>>& tasks) {
   auto by_device = std::make_shared<std::map<std::string, std::vector<TaskId>>>();
-  for (const auto& t : tasks) (*by_device)[t.device_id.value()].push_back(t.id);
+  for (const auto& [device, task] : tasks) (*by_device)[device.value()].push_back(task);
   std::vector<DeviceId> devices;
   for (const auto& [device, ids] : *by_device) devices.emplace_back(device);
   const auto executor = co_await asio::this_coro::executor;
@@ -318,6 +327,8 @@ asio::awaitable<void> WakeTaskDevices(ApiServices& s, CompanyId company,
                        s.tasks.RecordWakeup(company, id, word);
                    });
 }
+
+namespace {
 
 // DEV-8: an operator's retry of one failed task, with the permission its type needs.
 asio::awaitable<HttpResponse> RetryTask(ApiServices& s, RequestContext& ctx) {

@@ -375,6 +375,75 @@ Error NotFoundCampaign() {
   return NotFound("no such campaign");
 }
 
+// The campaign's downloads running now (its concurrency counts these).
+long long RunningDownloads(db::Lease& lease, const std::string& campaign) {
+  long long running = 0;
+  lease.sql() << "SELECT COUNT(*) FROM tasks WHERE campaign_id = :c AND state = 'running'",
+      soci::use(campaign), soci::into(running);
+  return running;
+}
+
+// Webhooks hear the engine's pauses and a campaign's end, in the caller's transaction.
+void Notify(db::Lease& lease, Timestamp now, const CampaignEvent& e) {
+  if (e.action != "campaign.paused" && e.action != "campaign.finished") return;
+  json::object data = json::parse(e.details).as_object();
+  data["campaign_id"] = e.campaign_id.value();
+  webhooks::Emit(lease, now, e.company_id, e.action, "campaign:" + e.campaign_id.value(), data);
+}
+
+// A running campaign with the progress of its current wave only: the tick stays cheap for a
+// large campaign.
+std::optional<Campaign> LoadForTick(db::Lease& lease, const CompanyId& company, const CampaignId& id) {
+  int wave = 0;
+  lease.sql() << "SELECT current_wave FROM campaigns WHERE id = :c", soci::use(id.value()), soci::into(wave);
+  auto c = Load(lease, company, id, wave);
+  if (!c || c->state != CampaignState::kRunning || c->current_wave < 0 ||
+      c->current_wave >= static_cast<int>(c->waves.size()))
+    return std::nullopt;
+  return c;
+}
+
+// What the tick does for a running campaign now.
+struct TickStep {
+  enum Kind { kNothing, kPause, kAdvance, kWake } kind = kNothing;
+  std::string reason;  // kPause: failure_threshold | min_success
+};
+
+TickStep Decide(const Campaign& c, Timestamp now) {
+  const CampaignWave& wave = c.waves[static_cast<std::size_t>(c.current_wave)];
+  const CampaignCounts& n = wave.counts;
+  const bool over_threshold =
+      wave.downloads > 0 && static_cast<double>(n.failed) * 100.0 >
+                                c.spec.failure_threshold_percent * static_cast<double>(wave.downloads);
+  if (!c.wave_accepted && over_threshold) return {TickStep::kPause, "failure_threshold"};
+  if (n.pending + n.running == 0) {
+    const std::size_t needed = std::min(c.spec.min_success_before_next_wave, wave.downloads);
+    if (!c.wave_accepted && n.done < needed) return {TickStep::kPause, "min_success"};
+    return {TickStep::kAdvance, ""};
+  }
+  if (!c.spec.window || InWindow(*c.spec.window, now)) return {TickStep::kWake, ""};
+  return {};
+}
+
+// The online devices of the current wave whose download waits and that were not asked to
+// connect yet, as many as may still run at once.
+std::vector<CampaignWake> WakeCandidates(db::Lease& lease, const Campaign& c, Timestamp now) {
+  std::vector<CampaignWake> wakes;
+  const long long room = static_cast<long long>(c.spec.concurrency) - RunningDownloads(lease, c.id.value());
+  if (room <= 0) return wakes;
+  const long long t = Ms(now);
+  soci::rowset<soci::row> rows =
+      (lease.sql().prepare << "SELECT cd.device_id, cd.task_id FROM campaign_devices cd "
+                              "JOIN tasks t ON t.id = cd.task_id JOIN devices d ON d.id = cd.device_id "
+                              "WHERE cd.campaign_id = :c AND cd.wave = :w AND cd.woken = 0 AND t.state = "
+                              "'queued' AND (t.retry_at IS NULL OR t.retry_at <= :now) AND d.online_until > "
+                              ":now2 ORDER BY cd.device_id LIMIT :n",
+       soci::use(c.id.value()), soci::use(c.current_wave), soci::use(t), soci::use(t), soci::use(room));
+  for (const auto& r : rows)
+    wakes.push_back({c.company_id, DeviceId{r.get<std::string>(0)}, TaskId{r.get<std::string>(1)}});
+  return wakes;
+}
+
 }  // namespace
 
 std::string_view ToString(CampaignState state) {
@@ -472,9 +541,7 @@ Result<Campaign> CampaignRepository::Create(const CompanyId& company, const Camp
   }
   auto created = Load(lease, company, id);
   // Nothing to download (every device skipped or already on the version): finished at once.
-  if (const CampaignEvent e = Advance(lease, *created, 0, now); e.action == "campaign.finished")
-    webhooks::Emit(lease, now, company, e.action, "campaign:" + id.value(),
-                   json::object{{"name", spec.name}, {"campaign_id", id.value()}});
+  Notify(lease, now, Advance(lease, *created, 0, now));
   tx.Commit();
   return *Load(lease, company, id);
 }
@@ -676,88 +743,59 @@ CampaignTick CampaignRepository::Tick() {
         (lease.sql().prepare << "SELECT id, company_id FROM campaigns WHERE state = 'running' ORDER BY id");
     for (const auto& r : rows) running.emplace_back(r.get<std::string>(0), r.get<std::string>(1));
   }
-  for (const auto& entry : running) {
-    // Plain names: a lambda below captures them (clang 14 refuses to capture structured bindings).
-    const std::string& id = entry.first;
-    const std::string& company = entry.second;
-    db::WriteTransaction tx(lease);
+  for (const auto& [id_text, company_text] : running) {
+    const CampaignId id{id_text};
+    const CompanyId company{company_text};
     const Timestamp now = clock_.Now();
-    const std::size_t events_before = out.events.size();
-    int wave_now = 0;
-    lease.sql() << "SELECT current_wave FROM campaigns WHERE id = :c", soci::use(id), soci::into(wave_now);
-    // Only the current wave's devices are counted: the tick stays cheap for a large campaign.
-    auto c = Load(lease, CompanyId{company}, CampaignId{id}, wave_now);
-    if (!c || c->state != CampaignState::kRunning) continue;
-    if (c->current_wave < 0 || c->current_wave >= static_cast<int>(c->waves.size())) continue;
+    // Read first: mostly a wave is waiting for its devices, and no write transaction is opened
+    // for nothing every few seconds.
+    {
+      const auto c = LoadForTick(lease, company, id);
+      if (!c) continue;
+      const TickStep step = Decide(*c, now);
+      if (step.kind == TickStep::kNothing ||
+          (step.kind == TickStep::kWake && WakeCandidates(lease, *c, now).empty()))
+        continue;
+    }
+    db::WriteTransaction tx(lease);
+    const auto c = LoadForTick(lease, company, id);
+    if (!c) continue;
+    const TickStep step = Decide(*c, now);
     const CampaignWave& wave = c->waves[static_cast<std::size_t>(c->current_wave)];
-    const CampaignCounts& n = wave.counts;
-    const std::size_t downloads = wave.downloads;
-    auto pause = [&](const std::string& reason) {
+    std::optional<CampaignEvent> event;
+    if (step.kind == TickStep::kPause) {
       const long long t = Ms(now);
       soci::statement st =
           (lease.sql().prepare << "UPDATE campaigns SET state = 'paused', pause_reason = :r, "
                                   "updated_at = :t WHERE id = :c AND state = 'running'",
-           soci::use(reason), soci::use(t), soci::use(id));
+           soci::use(step.reason), soci::use(t), soci::use(id.value()));
       st.execute(true);
-      if (st.get_affected_rows() == 0) return;  // another tick paused it, or an operator changed it
-      out.events.push_back({c->company_id, c->id, "campaign.paused",
-                            json::serialize(json::object{{"name", c->spec.name},
-                                                         {"reason", reason},
-                                                         {"wave", c->current_wave + 1},
-                                                         {"failed", n.failed},
-                                                         {"done", n.done},
-                                                         {"devices", downloads}})});
-    };
-    const bool over_threshold =
-        downloads > 0 && static_cast<double>(n.failed) * 100.0 >
-                             c->spec.failure_threshold_percent * static_cast<double>(downloads);
-    if (!c->wave_accepted && over_threshold) {
-      pause("failure_threshold");
-    } else if (n.pending + n.running == 0) {
-      const std::size_t needed = std::min(c->spec.min_success_before_next_wave, downloads);
-      if (!c->wave_accepted && n.done < needed) {
-        pause("min_success");
-      } else {
-        EndWave(lease, c->id, c->current_wave, now);
-        out.events.push_back(Advance(lease, *c, c->current_wave + 1, now));
+      if (st.get_affected_rows() > 0)
+        event = CampaignEvent{company, id, "campaign.paused",
+                              json::serialize(json::object{{"name", c->spec.name},
+                                                           {"reason", step.reason},
+                                                           {"wave", c->current_wave + 1},
+                                                           {"failed", wave.counts.failed},
+                                                           {"done", wave.counts.done},
+                                                           {"devices", wave.downloads}})};
+    } else if (step.kind == TickStep::kAdvance) {
+      EndWave(lease, id, c->current_wave, now);
+      event = Advance(lease, *c, c->current_wave + 1, now);
+    } else if (step.kind == TickStep::kWake) {
+      const auto wakes = WakeCandidates(lease, *c, now);
+      std::string device;
+      soci::statement woken = (lease.sql().prepare << "UPDATE campaign_devices SET woken = 1 WHERE "
+                                                      "campaign_id = :c AND device_id = :d",
+                               soci::use(id.value()), soci::use(device));
+      for (const auto& w : wakes) {
+        device = w.device_id.value();
+        woken.execute(true);
       }
-    } else if (!c->spec.window || InWindow(*c->spec.window, now)) {
-      // Ask online devices to connect, as many as may run at once.
-      int running_now = 0;
-      lease.sql() << "SELECT COUNT(*) FROM tasks WHERE campaign_id = :c AND state = 'running'", soci::use(id),
-          soci::into(running_now);
-      if (static_cast<std::size_t>(running_now) < c->spec.concurrency) {
-        const long long room = static_cast<long long>(c->spec.concurrency) - running_now;
-        const long long t = Ms(now);
-        std::vector<CampaignWake> wakes;
-        soci::rowset<soci::row> rows =
-            (lease.sql().prepare
-                 << "SELECT cd.device_id, cd.task_id FROM campaign_devices cd "
-                    "JOIN tasks t ON t.id = cd.task_id JOIN devices d ON d.id = cd.device_id "
-                    "WHERE cd.campaign_id = :c AND cd.wave = :w AND "
-                    "cd.woken = 0 AND t.state = 'queued' AND (t.retry_at IS NULL OR t.retry_at <= :now) AND "
-                    "d.online_until > :now2 ORDER BY cd.device_id LIMIT :n",
-             soci::use(id), soci::use(c->current_wave), soci::use(t), soci::use(t), soci::use(room));
-        for (const auto& r : rows)
-          wakes.push_back({c->company_id, DeviceId{r.get<std::string>(0)}, TaskId{r.get<std::string>(1)}});
-        std::string device;
-        soci::statement woken = (lease.sql().prepare << "UPDATE campaign_devices SET woken = 1 WHERE "
-                                                        "campaign_id = :c AND device_id = :d",
-                                 soci::use(id), soci::use(device));
-        for (const auto& w : wakes) {
-          device = w.device_id.value();
-          woken.execute(true);
-        }
-        out.wakes.insert(out.wakes.end(), wakes.begin(), wakes.end());
-      }
+      out.wakes.insert(out.wakes.end(), wakes.begin(), wakes.end());
     }
-    // Webhooks hear the engine's pauses and ends (DEV-6), in the same transaction.
-    for (std::size_t i = events_before; i < out.events.size(); ++i) {
-      const CampaignEvent& e = out.events[i];
-      if (e.action != "campaign.paused" && e.action != "campaign.finished") continue;
-      json::object data = json::parse(e.details).as_object();
-      data["campaign_id"] = e.campaign_id.value();
-      webhooks::Emit(lease, now, e.company_id, e.action, "campaign:" + e.campaign_id.value(), data);
+    if (event) {
+      Notify(lease, now, *event);
+      out.events.push_back(std::move(*event));
     }
     tx.Commit();
   }
@@ -788,25 +826,12 @@ CampaignRepository::Admission CampaignRepository::Admit(db::Lease& lease, const 
     const auto w = ReadWindow(window_ind == soci::i_ok ? std::optional(window) : std::nullopt);
     hold = w && !InWindow(*w, now);
   }
-  if (!hold) {
-    long long running = 0;
-    lease.sql() << "SELECT COUNT(*) FROM tasks WHERE campaign_id = :c AND state = 'running'",
-        soci::use(campaign.value()), soci::into(running);
-    hold = running >= concurrency;
-  }
+  if (!hold) hold = RunningDownloads(lease, campaign.value()) >= concurrency;
   if (!hold) return Admission::kStart;
   // Held back: the campaign may ask the device to connect again once the task can run.
   lease.sql() << "UPDATE campaign_devices SET woken = 0 WHERE campaign_id = :c AND task_id = :t",
       soci::use(campaign.value()), soci::use(task.id.value());
   return Admission::kHold;
-}
-
-std::optional<CampaignId> CampaignRepository::CampaignOf(db::Lease& lease, const TaskId& task) {
-  std::string id;
-  soci::indicator ind = soci::i_null;
-  lease.sql() << "SELECT campaign_id FROM tasks WHERE id = :id", soci::use(task.value()), soci::into(id, ind);
-  if (!lease.sql().got_data() || ind != soci::i_ok) return std::nullopt;
-  return CampaignId{id};
 }
 
 }  // namespace kanri::devices

@@ -172,8 +172,6 @@ class CampaignRepository {
   // the campaign ended, the task is cancelled (done here).
   enum class Admission { kStart, kHold, kCancel };
   static Admission Admit(db::Lease& lease, const Task& task, const CampaignId& campaign, Timestamp now);
-  // The campaign of a task, if any.
-  static std::optional<CampaignId> CampaignOf(db::Lease& lease, const TaskId& task);
 
  private:
   db::Database& db_;
